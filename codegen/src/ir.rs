@@ -1,0 +1,374 @@
+//! The intermediate representation: one API, as the emitter needs it.
+//!
+//! The IR is plain data. It holds no openapiv3 and no proc-macro2 types: lowering
+//! (`lower.rs`) makes every decision that needs the spec (names, types, constants,
+//! constraints, vendor extensions), and emitting (`emit.rs`) only writes Rust.
+//! Every list is in spec order, so output is deterministic.
+
+/// One API: everything one generated module holds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    /// The spec file as named by the caller, for the preamble (`specs/huawei-gsl.yaml`).
+    pub spec_path: String,
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// The first server URL, the client's default base URL.
+    pub base_url: Option<String>,
+    /// The spec-wide error envelope.
+    pub envelope: Envelope,
+    /// The security schemes, in spec order.
+    pub auth: Vec<AuthScheme>,
+    /// The operations, in spec order.
+    pub operations: Vec<Operation>,
+    /// The named types: component schemas in spec order, then inline types in the order
+    /// lowering met them.
+    pub types: Vec<TypeDef>,
+}
+
+/// Where a vendor puts its error code and message (`x-error-envelope`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Envelope {
+    /// JSON pointers to the vendor error code, tried in order.
+    pub code: Vec<String>,
+    /// JSON pointers to the error message.
+    pub message: Vec<String>,
+    /// JSON pointers to the request id.
+    pub request_id: Vec<String>,
+    /// A response header carrying the request id.
+    pub request_id_header: Option<String>,
+    /// Codes meaning success; empty when the HTTP status alone decides.
+    pub success: Vec<String>,
+}
+
+/// A security scheme.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthScheme {
+    /// The scheme's key in `components.securitySchemes` (`iamToken`).
+    pub key: String,
+    /// The snake_case name of its constructor (`iam_token`).
+    pub fn_name: String,
+    /// The scheme's description.
+    pub description: Option<String>,
+    /// What the runtime does.
+    pub kind: AuthKind,
+}
+
+/// What an auth scheme does, as the runtime implements it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthKind {
+    /// A static token in a header.
+    HeaderToken {
+        /// The header name.
+        header: String,
+    },
+    /// A scheme named by `x-auth-scheme` whose runtime support is declared, not emitted
+    /// as a constructor (signing, login sessions).
+    Declared {
+        /// The scheme kind (`sdk-hmac-sha256`).
+        kind: String,
+        /// Its settings, in spec order.
+        settings: Vec<(String, String)>,
+    },
+}
+
+/// HTTP methods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// GET
+    Get,
+    /// POST
+    Post,
+    /// PUT
+    Put,
+    /// PATCH
+    Patch,
+    /// DELETE
+    Delete,
+    /// HEAD
+    Head,
+    /// OPTIONS
+    Options,
+}
+
+/// The intermediate representation of an operation that will become a client method
+/// and a request builder.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// The spec's `operationId`.
+    pub id: String,
+    /// The client method (`list_sim_pools`).
+    pub method_name: String,
+    /// The builder type (`ListSimPools`).
+    pub builder_name: String,
+    /// `summary`.
+    pub summary: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// `deprecated`.
+    pub deprecated: bool,
+    /// The HTTP method.
+    pub http_method: Method,
+    /// The URL path template, with any `#fragment` of the path key removed.
+    pub path: String,
+    /// An operation-level server URL.
+    pub server: Option<String>,
+    /// The RPC action this operation sends (`x-rpc-action`).
+    pub rpc_action: Option<RpcAction>,
+    /// Parameters and body properties, in spec order (parameters first).
+    pub params: Vec<Param>,
+    /// The request body's media type, if it has one.
+    pub body: Option<BodyKind>,
+    /// The success response.
+    pub response: SuccessResponse,
+    /// Response examples, for the generated decoding tests.
+    pub examples: Vec<Example>,
+    /// An operation-specific error envelope.
+    pub envelope: Option<Envelope>,
+    /// Page-number pagination (`x-pagination`).
+    pub pagination: Option<Pagination>,
+    /// Security scheme keys that apply; empty for none.
+    pub security: Vec<String>,
+}
+
+/// The action parameter of an RPC operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RpcAction {
+    /// Where it goes.
+    pub location: Location,
+    /// Its wire name (`Action`).
+    pub name: String,
+    /// Its value (`DescribeFlowBills`).
+    pub value: String,
+}
+
+/// A request body's media type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyKind {
+    /// `application/json`.
+    Json,
+    /// `application/x-www-form-urlencoded`.
+    Form,
+}
+
+/// Where a parameter goes on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Location {
+    /// A `{name}` segment of the path.
+    Path,
+    /// The query string.
+    Query,
+    /// A request header.
+    Header,
+    /// A field of a form body.
+    Form,
+    /// A top-level property of a JSON body.
+    Json,
+}
+
+impl Location {
+    /// The word used in docs.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Location::Path => "path",
+            Location::Query => "query",
+            Location::Header => "header",
+            Location::Form => "form body",
+            Location::Json => "JSON body",
+        }
+    }
+}
+
+/// A request parameter (or a property of the request body).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    /// The wire name (`siteId`).
+    pub wire_name: String,
+    /// The setter / argument name (`site_id`).
+    pub rust_name: String,
+    /// Where it goes.
+    pub location: Location,
+    /// Its type.
+    pub ty: TypeRef,
+    /// Whether the caller must give it (then it is a method argument).
+    pub required: bool,
+    /// A value the generated code always sends (a required single-value enum).
+    pub constant: Option<String>,
+    /// The documented default, as JSON text.
+    pub default: Option<String>,
+    /// Checked before sending.
+    pub constraints: Constraints,
+    /// Its description.
+    pub doc: Option<String>,
+    /// For arrays in the query: repeat the name (`true`) or join with commas.
+    pub explode: bool,
+}
+
+/// Validation keywords of a schema.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Constraints {
+    /// `minLength`.
+    pub min_length: Option<u64>,
+    /// `maxLength`.
+    pub max_length: Option<u64>,
+    /// `minimum` (exclusive when `exclusive_minimum`).
+    pub minimum: Option<f64>,
+    /// `exclusiveMinimum`.
+    pub exclusive_minimum: bool,
+    /// `maximum` (exclusive when `exclusive_maximum`).
+    pub maximum: Option<f64>,
+    /// `exclusiveMaximum`.
+    pub exclusive_maximum: bool,
+    /// `minItems`.
+    pub min_items: Option<u64>,
+    /// `maxItems`.
+    pub max_items: Option<u64>,
+    /// `pattern` (documented, not enforced).
+    pub pattern: Option<String>,
+}
+
+impl Constraints {
+    /// Whether there is anything to check before sending.
+    pub fn is_checked(&self) -> bool {
+        self.min_length.is_some()
+            || self.max_length.is_some()
+            || self.minimum.is_some()
+            || self.maximum.is_some()
+            || self.min_items.is_some()
+            || self.max_items.is_some()
+    }
+}
+
+/// The type of a value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TypeRef {
+    /// `String`.
+    String,
+    /// `meterage_runtime::Secret` (`format: password`).
+    Secret,
+    /// `meterage_runtime::Decimal` (`format: decimal`).
+    Decimal,
+    /// `bool`.
+    Bool,
+    /// `i32`.
+    I32,
+    /// `i64`.
+    I64,
+    /// `f64`.
+    F64,
+    /// Any JSON value.
+    Json,
+    /// A free-form JSON object.
+    JsonObject,
+    /// `Vec<T>`.
+    Array(Box<TypeRef>),
+    /// `BTreeMap<String, T>` (`additionalProperties`).
+    Map(Box<TypeRef>),
+    /// A generated type, by its Rust name.
+    Named(String),
+}
+
+/// The success response of an operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SuccessResponse {
+    /// The documented success status (200, 201, ...).
+    pub status: u16,
+    /// The body type; `None` when there is no JSON body to decode.
+    pub ty: Option<TypeRef>,
+}
+
+/// A response example from the spec.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Example {
+    /// The response status it belongs to (`200`, `403`, `default`).
+    pub status: String,
+    /// The type it must decode into.
+    pub ty: TypeRef,
+    /// The example as compact JSON.
+    pub json: String,
+}
+
+/// Page-number pagination.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pagination {
+    /// The wire name of the page-number parameter.
+    pub page_param: String,
+    /// The wire name of the page-size parameter.
+    pub size_param: String,
+    /// The number of the first page.
+    pub first_page: u64,
+    /// The response type that carries the page.
+    pub response_type: String,
+    /// The response field holding the items.
+    pub items_field: String,
+    /// Whether that field is optional.
+    pub items_optional: bool,
+    /// The item type.
+    pub item_type: TypeRef,
+    /// The response field holding the total item count, if any.
+    pub total_field: Option<TotalField>,
+}
+
+/// The total-count field of a paged response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TotalField {
+    /// The Rust field name.
+    pub name: String,
+    /// Whether it is optional.
+    pub optional: bool,
+}
+
+/// A generated type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    /// The Rust name.
+    pub name: String,
+    /// The schema's description (or title).
+    pub doc: Option<String>,
+    /// Struct or enum.
+    pub kind: TypeKind,
+}
+
+/// The shape of a generated type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    /// An object schema.
+    Struct {
+        /// Its properties, in spec order.
+        fields: Vec<Field>,
+    },
+    /// A string enum; decoding keeps unknown values in an `Unknown(String)` variant.
+    Enum {
+        /// The known values.
+        variants: Vec<Variant>,
+    },
+}
+
+/// A struct field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// The Rust name.
+    pub rust_name: String,
+    /// The JSON property name.
+    pub wire_name: String,
+    /// Its type (without the `Option` for optional fields).
+    pub ty: TypeRef,
+    /// Whether it is optional (not required, or nullable).
+    pub optional: bool,
+    /// Its description.
+    pub doc: Option<String>,
+    /// Documented constraints (never enforced on responses).
+    pub constraints: Constraints,
+}
+
+/// A known enum value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Variant {
+    /// The Rust variant name.
+    pub name: String,
+    /// The wire value.
+    pub value: String,
+}

@@ -1,0 +1,80 @@
+//! `cargo xtask generate | check`: see the library docs.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{bail, Result};
+
+const USAGE: &str = "usage:
+  cargo xtask generate                                       regenerate generated/ from specs/
+  cargo xtask check                                          fail if generated/ is stale or a spec is invalid
+  cargo xtask generate --spec FILE --out DIR [--name CRATE]  write a standalone client crate";
+
+fn main() -> ExitCode {
+    match run(std::env::args().skip(1).collect()) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: Vec<String>) -> Result<ExitCode> {
+    let root = xtask::workspace_root();
+    let mut args = args.into_iter();
+    match args.next().as_deref() {
+        Some("generate") => {
+            let rest: Vec<String> = args.collect();
+            if rest.is_empty() {
+                let changed = xtask::generate(&root)?;
+                if changed.is_empty() {
+                    println!("generated/ is up to date");
+                }
+                for file in changed {
+                    println!("wrote {file}");
+                }
+                return Ok(ExitCode::SUCCESS);
+            }
+            let opts = standalone_options(rest)?;
+            let dir = xtask::generate_standalone(&root, &opts)?;
+            println!("wrote the crate {}", dir.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Some("check") => {
+            let stale = xtask::check(&root)?;
+            if stale.is_empty() {
+                println!("generated/ is fresh");
+                return Ok(ExitCode::SUCCESS);
+            }
+            for line in &stale {
+                eprintln!("error: {line}");
+            }
+            eprintln!("run `cargo xtask generate` and commit the result");
+            Ok(ExitCode::FAILURE)
+        }
+        Some("-h" | "--help" | "help") => {
+            println!("{USAGE}");
+            Ok(ExitCode::SUCCESS)
+        }
+        _ => bail!("{USAGE}"),
+    }
+}
+
+fn standalone_options(rest: Vec<String>) -> Result<xtask::Standalone> {
+    let (mut spec, mut out, mut name) = (None, None, None);
+    let mut it = rest.into_iter();
+    while let Some(flag) = it.next() {
+        let Some(value) = it.next() else { bail!("{flag} needs a value\n{USAGE}") };
+        match flag.as_str() {
+            "--spec" => spec = Some(PathBuf::from(value)),
+            "--out" => out = Some(PathBuf::from(value)),
+            "--name" => name = Some(value),
+            _ => bail!("unknown option {flag}\n{USAGE}"),
+        }
+    }
+    match (spec, out) {
+        (Some(spec), Some(out)) => Ok(xtask::Standalone { spec, out, name }),
+        _ => bail!("--spec and --out go together\n{USAGE}"),
+    }
+}
