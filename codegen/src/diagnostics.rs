@@ -58,7 +58,7 @@ impl fmt::Display for Diagnostics {
             if i > 0 {
                 writeln!(f)?;
             }
-            write!(f, "error: {d}")?;
+            write!(f, "{d}")?;
         }
         Ok(())
     }
@@ -105,6 +105,11 @@ impl Sink {
             position: None,
             message: message.into(),
         });
+    }
+
+    /// How many problems were recorded so far.
+    pub fn count(&self) -> usize {
+        self.found.len()
     }
 
     /// Whether nothing was recorded.

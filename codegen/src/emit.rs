@@ -129,7 +129,7 @@ fn emit_client(api: &Api) -> TokenStream {
     if !api.auth.is_empty() {
         doc.push_str("\n\nAuthentication (see [`auth`]):");
         for scheme in &api.auth {
-            doc.push_str(&format!("\n- `{}`: {}", scheme.key, describe_scheme(scheme)));
+            doc.push_str(&format!("\n- `{}`: {}", scheme.key, describe_scheme(scheme, "auth::")));
         }
     }
     let doc = docs(&doc);
@@ -175,10 +175,10 @@ fn emit_client(api: &Api) -> TokenStream {
     }
 }
 
-fn describe_scheme(scheme: &AuthScheme) -> String {
+fn describe_scheme(scheme: &AuthScheme, link_prefix: &str) -> String {
     match &scheme.kind {
         AuthKind::HeaderToken { header } => {
-            format!("a token in the `{header}` header, from [`auth::{}`]", scheme.fn_name.trim_start_matches("r#"))
+            format!("a token in the `{header}` header, from [`{link_prefix}{}`]", scheme.fn_name.trim_start_matches("r#"))
         }
         AuthKind::Declared { kind, settings } => {
             let settings: Vec<String> = settings.iter().map(|(k, v)| format!("{k} `{v}`")).collect();
@@ -228,8 +228,13 @@ fn emit_client_method(op: &Operation) -> TokenStream {
     let inits = settable(op).map(|p| {
         let n = ident(&p.rust_name);
         if p.required {
-            let v = setter_conversion(&p.ty, quote! { #n });
-            quote! { #n: #v }
+            match p.ty {
+                TypeRef::String | TypeRef::Secret | TypeRef::Array(_) => {
+                    let v = setter_conversion(&p.ty, quote! { #n });
+                    quote! { #n: #v }
+                }
+                _ => quote! { #n },
+            }
         } else {
             quote! { #n: None }
         }
@@ -257,7 +262,7 @@ fn emit_auth(schemes: &[AuthScheme]) -> TokenStream {
     }
     let mut module_doc = "Credentials for this API's security schemes.".to_owned();
     for scheme in schemes {
-        module_doc.push_str(&format!("\n- `{}`: {}", scheme.key, describe_scheme(scheme)));
+        module_doc.push_str(&format!("\n- `{}`: {}", scheme.key, describe_scheme(scheme, "")));
     }
     let module_doc = inner_docs(&module_doc);
     let fns = schemes.iter().filter_map(|scheme| {
@@ -650,6 +655,15 @@ fn emit_pagination_const(p: &Pagination) -> TokenStream {
     }
 }
 
+/// A raw string literal where the text allows one (easier to read in examples).
+fn raw_string(text: &str) -> Literal {
+    let hashes = (0..)
+        .map(|n| "#".repeat(n))
+        .find(|h| !text.contains(&format!("\"{h}")))
+        .unwrap_or_default();
+    format!("r{hashes}\"{text}\"{hashes}").parse().unwrap_or_else(|_| Literal::string(text))
+}
+
 fn float(v: f64) -> Literal {
     Literal::f64_unsuffixed(v)
 }
@@ -662,20 +676,24 @@ fn emit_validate(op: &Operation) -> TokenStream {
             let wire = &p.wire_name;
             let c = &p.constraints;
             let mut calls = Vec::new();
+            let c_min_length = c.min_length.map(Literal::u64_unsuffixed);
+            let c_max_length = c.max_length.map(Literal::u64_unsuffixed);
+            let c_min_items = c.min_items.map(Literal::u64_unsuffixed);
+            let c_max_items = c.max_items.map(Literal::u64_unsuffixed);
             match &p.ty {
                 TypeRef::String => {
-                    if let Some(m) = c.min_length {
+                    if let Some(m) = &c_min_length {
                         calls.push(quote! { v.min_length(#wire, value, #m); });
                     }
-                    if let Some(m) = c.max_length {
+                    if let Some(m) = &c_max_length {
                         calls.push(quote! { v.max_length(#wire, value, #m); });
                     }
                 }
                 TypeRef::Secret => {
-                    if let Some(m) = c.min_length {
+                    if let Some(m) = &c_min_length {
                         calls.push(quote! { v.min_length_secret(#wire, value, #m); });
                     }
-                    if let Some(m) = c.max_length {
+                    if let Some(m) = &c_max_length {
                         calls.push(quote! { v.max_length_secret(#wire, value, #m); });
                     }
                 }
@@ -709,10 +727,10 @@ fn emit_validate(op: &Operation) -> TokenStream {
                     }
                 }
                 TypeRef::Array(_) => {
-                    if let Some(m) = c.min_items {
+                    if let Some(m) = &c_min_items {
                         calls.push(quote! { v.min_items(#wire, value.len(), #m); });
                     }
-                    if let Some(m) = c.max_items {
+                    if let Some(m) = &c_max_items {
                         calls.push(quote! { v.max_items(#wire, value.len(), #m); });
                     }
                 }
@@ -887,6 +905,7 @@ fn emit_examples(ops: &[Operation]) -> TokenStream {
                 suffix
             );
             let t = type_tokens(ty, &quote! { super::types:: });
+            let json = raw_string(json);
             tests.push(quote! {
                 #[test]
                 fn #name() {

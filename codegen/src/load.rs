@@ -73,13 +73,12 @@ pub fn load(source: &SpecSource<'_>) -> Result<OpenAPI, Diagnostics> {
     })
 }
 
-/// serde_yaml appends " at line L column C" to messages; we print the position ourselves.
+/// serde_yaml puts " at line L column C" into messages; we print the position ourselves.
 fn strip_location(err: &serde_yaml::Error) -> String {
     let text = err.to_string();
-    match text.rfind(" at line ") {
-        Some(cut) if err.location().is_some() => text[..cut].to_owned(),
-        _ => text,
-    }
+    let Some(loc) = err.location() else { return text };
+    let marker = format!(" at line {} column {}", loc.line(), loc.column());
+    text.replacen(&marker, "", 1)
 }
 
 fn scalar_text(value: &serde_yaml::Value) -> String {

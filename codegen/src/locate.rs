@@ -64,7 +64,10 @@ impl Builder {
 
     /// Handles the start of a node (scalar, alias or container); returns the pointer
     /// of the node when it is a value, `None` when it was a mapping key.
-    fn node(&mut self, scalar: Option<&str>, mark: Marker) -> Option<String> {
+    ///
+    /// A container's own start mark can sit past its first key, so a mapping inside a
+    /// sequence is positioned at its first key instead.
+    fn node(&mut self, scalar: Option<&str>, container: bool, mark: Marker) -> Option<String> {
         match self.stack.last_mut() {
             None => Some(String::new()),
             Some(Frame::Map { path, key }) => match key.take() {
@@ -72,6 +75,7 @@ impl Builder {
                     let k = scalar.unwrap_or_default().to_owned();
                     let ptr = format!("{path}/{}", escape_token(&k));
                     self.positions.entry(ptr).or_insert(Self::position(mark));
+                    self.positions.entry(path.clone()).or_insert(Self::position(mark));
                     *key = Some(k);
                     None
                 }
@@ -80,7 +84,9 @@ impl Builder {
             Some(Frame::Seq { path, next }) => {
                 let ptr = format!("{path}/{next}");
                 *next += 1;
-                self.positions.entry(ptr.clone()).or_insert(Self::position(mark));
+                if !container {
+                    self.positions.entry(ptr.clone()).or_insert(Self::position(mark));
+                }
                 Some(ptr)
             }
         }
@@ -91,18 +97,18 @@ impl MarkedEventReceiver for Builder {
     fn on_event(&mut self, ev: Event, mark: Marker) {
         match ev {
             Event::Scalar(value, ..) => {
-                self.node(Some(&value), mark);
+                self.node(Some(&value), false, mark);
             }
             Event::Alias(_) => {
-                self.node(None, mark);
+                self.node(None, false, mark);
             }
             Event::MappingStart(..) => {
-                if let Some(path) = self.node(None, mark) {
+                if let Some(path) = self.node(None, true, mark) {
                     self.stack.push(Frame::Map { path, key: None });
                 }
             }
             Event::SequenceStart(..) => {
-                if let Some(path) = self.node(None, mark) {
+                if let Some(path) = self.node(None, true, mark) {
                     self.stack.push(Frame::Seq { path, next: 0 });
                 }
             }

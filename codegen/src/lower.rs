@@ -25,7 +25,7 @@ use crate::load::Refs;
 use crate::names::{self, Scope};
 
 /// Client methods the generated `Client` already has.
-const RESERVED_METHODS: &[&str] = &["builder", "new", "runtime", "from", "clone", "fmt"];
+const RESERVED_METHODS: &[&str] = &["builder", "new", "runtime"];
 /// Builder fields and methods the generated builders already have.
 const RESERVED_SETTERS: &[&str] = &["client", "send", "validate", "new", "OPERATION", "PAGINATION"];
 /// Module-level names the generated module already has.
@@ -702,12 +702,14 @@ impl Lowerer<'_, '_> {
             _ => None,
         });
         let constant = if required { single_value } else { None };
+        let errors_before = self.sink.count();
         let ty = if constant.is_some() {
             TypeRef::String
         } else {
             self.lower_ref(schema, &format!("{builder}{}", names::pascal(wire_name)), pointer)
         };
-        if matches!(location, Location::Form | Location::Query | Location::Header | Location::Path) {
+        let type_failed = self.sink.count() > errors_before;
+        if !type_failed && matches!(location, Location::Form | Location::Query | Location::Header | Location::Path) {
             let scalar = |t: &TypeRef| !matches!(t, TypeRef::Json | TypeRef::JsonObject | TypeRef::Map(_));
             let ok = match &ty {
                 TypeRef::Array(inner) => scalar(inner) && !matches!(**inner, TypeRef::Array(_)) && location != Location::Path,

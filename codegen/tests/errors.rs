@@ -1,0 +1,143 @@
+//! Bad input to the generator gives clear errors, never a panic: each names the spec
+//! file, the place (JSON pointer and line:column) and what is wrong, and one run
+//! reports every problem of a spec.
+
+use meterage_codegen::{generate, Diagnostics, SpecSource};
+
+fn errors(text: &str) -> Diagnostics {
+    match generate(&SpecSource { path: "specs/bad.yaml", text }) {
+        Ok(source) => panic!("expected errors, got a module:\n{source}"),
+        Err(d) => d,
+    }
+}
+
+const HEAD: &str = "openapi: 3.0.3\ninfo:\n  title: T\n  version: '1'\n";
+
+/// (case, spec text, substrings the report must contain)
+const CASES: &[(&str, &str, &[&str])] = &[
+    (
+        "malformed YAML",
+        "openapi: 3.0.3\ninfo:\n  title: [unclosed\n",
+        &["specs/bad.yaml:4:1: malformed YAML: did not find expected ',' or ']', while parsing a flow sequence"],
+    ),
+    ("not a mapping", "- a\n- b\n", &["specs/bad.yaml:1:1", "not a mapping"]),
+    (
+        "Swagger 2.0",
+        "swagger: '2.0'\ninfo:\n  title: T\n  version: '1'\npaths: {}\n",
+        &["specs/bad.yaml:1:1 (at /swagger)", "Swagger 2.0", "OpenAPI 3.0.x only"],
+    ),
+    (
+        "OpenAPI 3.1",
+        "info:\n  title: T\n  version: '1'\nopenapi: 3.1.0\npaths: {}\n",
+        &["specs/bad.yaml:4:1 (at /openapi)", "OpenAPI 3.1", "not supported"],
+    ),
+    ("no version", "info:\n  title: T\npaths: {}\n", &["no `openapi` version field"]),
+    (
+        "not OpenAPI",
+        "openapi: 3.0.3\ninfo:\n  version: '1'\npaths: {}\n",
+        &["specs/bad.yaml:", "not a valid OpenAPI 3.0 document", "title"],
+    ),
+];
+
+#[test]
+fn load_errors_say_what_and_where() {
+    for (case, text, wanted) in CASES {
+        let report = errors(text).to_string();
+        for w in *wanted {
+            assert!(report.contains(w), "{case}: {w:?} not in:\n{report}");
+        }
+    }
+}
+
+#[test]
+fn unknown_ref_points_at_the_line() {
+    let text = format!(
+        "{HEAD}paths:\n  /x:\n    get:\n      operationId: getX\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/Missing'\n"
+    );
+    let report = errors(&text).to_string();
+    assert!(report.contains("specs/bad.yaml:15:17"), "{report}");
+    assert!(report.contains("/paths/~1x/get/responses/200/content/application~1json/schema/$ref"), "{report}");
+    assert!(report.contains("unknown `$ref: #/components/schemas/Missing`"), "{report}");
+}
+
+#[test]
+fn every_problem_of_a_spec_is_reported_together() {
+    let text = format!(
+        "{HEAD}paths:
+  /a:
+    get:
+      responses:
+        '200': {{description: ok}}
+  /b/{{id}}:
+    get:
+      operationId: getB
+      parameters:
+        - {{name: p, in: query, schema: {{$ref: '#/components/schemas/Nope'}}}}
+      x-pagination: {{style: cursor, page: p, size: q, items: /x}}
+      responses:
+        '200': {{description: ok}}
+  /c#one:
+    get:
+      operationId: one
+      responses:
+        '200': {{description: ok}}
+  /c#two:
+    get:
+      operationId: two
+      responses:
+        '200': {{description: ok}}
+components:
+  securitySchemes:
+    weird:
+      type: apiKey
+      in: header
+      name: X-Sig
+      x-auth-scheme: {{kind: quantum-signature}}
+"
+    );
+    let d = errors(&text);
+    let report = d.to_string();
+    for wanted in [
+        "no `operationId`",
+        "the path has `{id}` but no path parameter `id`",
+        "unknown `$ref: #/components/schemas/Nope`",
+        "`style: cursor`: only `page-number` is supported",
+        "2 operations share GET /c; each must declare `x-rpc-action`",
+        "unknown auth scheme kind `quantum-signature`",
+    ] {
+        assert!(report.contains(wanted), "{wanted:?} not in:\n{report}");
+    }
+    assert!(d.len() >= 6, "{report}");
+    assert!(d.iter().all(|e| e.file == "specs/bad.yaml" && e.position.is_some()), "{report}");
+}
+
+#[test]
+fn rpc_actions_may_share_a_url_but_not_a_value() {
+    let op = |id: &str, value: &str| {
+        format!("  /#{id}:\n    get:\n      operationId: {id}\n      x-rpc-action: {{in: query, name: Action, value: {value}}}\n      responses:\n        '200': {{description: ok}}\n")
+    };
+    let fine = format!("{HEAD}paths:\n{}{}", op("A", "DoA"), op("B", "DoB"));
+    let module = generate(&SpecSource { path: "specs/rpc.yaml", text: &fine }).unwrap_or_else(|d| panic!("{d}"));
+    assert!(module.contains("request.query(\"Action\", \"DoA\");"), "{module}");
+    assert!(module.contains("request.query(\"Action\", \"DoB\");"), "{module}");
+
+    let clash = format!("{HEAD}paths:\n{}{}", op("A", "Same"), op("B", "Same"));
+    let report = errors(&clash).to_string();
+    assert!(report.contains("`B` and `A` both send Action `Same` to GET /"), "{report}");
+}
+
+#[test]
+fn hostile_input_never_panics() {
+    let texts = [
+        String::new(),
+        "openapi: 3.0.3".to_owned(),
+        "openapi: [3]\n".to_owned(),
+        format!("{HEAD}paths:\n  x:\n    get:\n      operationId: '!!'\n      responses: {{}}\n"),
+        format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A: {{$ref: '#/components/schemas/A'}}\n"),
+        format!("{HEAD}paths: {{}}\nx-error-envelope: 7\n"),
+        "\u{feff}\u{0}".to_owned(),
+    ];
+    for text in &texts {
+        let _ = generate(&SpecSource { path: "specs/hostile.yaml", text });
+    }
+}

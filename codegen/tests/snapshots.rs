@@ -1,0 +1,42 @@
+//! Snapshot tests: the generated source of fixture specs, byte for byte.
+//!
+//! The four product specs are checked against `generated/` by `xtask`'s tests; the
+//! fixtures here cover names and shapes the product specs do not. After an intended
+//! change, rewrite the snapshots with `METERAGE_BLESS=1 cargo test -p meterage-codegen`.
+
+use std::path::Path;
+
+fn verify(fixture: &str) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let spec_path = format!("tests/fixtures/{fixture}.yaml");
+    let text = std::fs::read_to_string(dir.join(format!("fixtures/{fixture}.yaml"))).expect("fixture exists");
+    let source = meterage_codegen::generate(&meterage_codegen::SpecSource { path: &spec_path, text: &text })
+        .unwrap_or_else(|d| panic!("{d}"));
+    let snapshot = dir.join(format!("snapshots/{}.rs", fixture.replace('-', "_")));
+    if std::env::var_os("METERAGE_BLESS").is_some() {
+        std::fs::write(&snapshot, &source).expect("snapshot written");
+        return;
+    }
+    let current = std::fs::read_to_string(&snapshot).unwrap_or_default();
+    assert!(
+        current == source,
+        "{} differs from the generator's output; if the change is intended, run `METERAGE_BLESS=1 cargo test -p meterage-codegen`",
+        snapshot.display()
+    );
+}
+
+#[test]
+fn edge_names() {
+    verify("edge-names");
+}
+
+#[test]
+fn output_is_deterministic() {
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/edge-names.yaml"))
+        .expect("fixture exists");
+    let spec = meterage_codegen::SpecSource { path: "edge-names.yaml", text: &text };
+    let first = meterage_codegen::generate(&spec).expect("valid");
+    for _ in 0..5 {
+        assert_eq!(meterage_codegen::generate(&spec).expect("valid"), first);
+    }
+}
