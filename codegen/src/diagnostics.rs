@@ -94,7 +94,10 @@ pub struct Sink {
 impl Sink {
     /// An empty sink for `file`.
     pub fn new(file: &str) -> Self {
-        Sink { file: file.to_owned(), found: Vec::new() }
+        Sink {
+            file: file.to_owned(),
+            found: Vec::new(),
+        }
     }
 
     /// Records a problem at `pointer`.
@@ -137,7 +140,10 @@ mod tests {
 
     #[test]
     fn pointers_escape_slashes_and_tildes() {
-        assert_eq!(pointer(["paths", "/v1/sim-pools", "get"]), "/paths/~1v1~1sim-pools/get");
+        assert_eq!(
+            pointer(["paths", "/v1/sim-pools", "get"]),
+            "/paths/~1v1~1sim-pools/get"
+        );
         assert_eq!(pointer(["a~b"]), "/a~0b");
         assert_eq!(pointer(Vec::<String>::new()), "");
     }

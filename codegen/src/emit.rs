@@ -85,7 +85,12 @@ fn inner_docs(text: &str) -> TokenStream {
 
 /// Joins doc paragraphs, skipping empty ones.
 fn paragraphs<'a>(parts: impl IntoIterator<Item = Option<&'a str>>) -> String {
-    parts.into_iter().flatten().filter(|p| !p.trim().is_empty()).collect::<Vec<_>>().join("\n\n")
+    parts
+        .into_iter()
+        .flatten()
+        .filter(|p| !p.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n")
 }
 
 fn emit_module_doc(api: &Api) -> TokenStream {
@@ -129,7 +134,11 @@ fn emit_client(api: &Api) -> TokenStream {
     if !api.auth.is_empty() {
         doc.push_str("\n\nAuthentication (see [`auth`]):");
         for scheme in &api.auth {
-            doc.push_str(&format!("\n- `{}`: {}", scheme.key, describe_scheme(scheme, "auth::")));
+            doc.push_str(&format!(
+                "\n- `{}`: {}",
+                scheme.key,
+                describe_scheme(scheme, "auth::")
+            ));
         }
     }
     let doc = docs(&doc);
@@ -178,11 +187,34 @@ fn emit_client(api: &Api) -> TokenStream {
 fn describe_scheme(scheme: &AuthScheme, link_prefix: &str) -> String {
     match &scheme.kind {
         AuthKind::HeaderToken { header } => {
-            format!("a token in the `{header}` header, from [`{link_prefix}{}`]", scheme.fn_name.trim_start_matches("r#"))
+            format!(
+                "a token in the `{header}` header, from [`{link_prefix}{}`]",
+                scheme.fn_name.trim_start_matches("r#")
+            )
         }
-        AuthKind::Declared { kind, settings } => {
-            let settings: Vec<String> = settings.iter().map(|(k, v)| format!("{k} `{v}`")).collect();
-            let settings = if settings.is_empty() { String::new() } else { format!(" ({})", settings.join(", ")) };
+        AuthKind::Declared {
+            kind,
+            settings,
+            header,
+        } if kind == "login-token" => {
+            let login = settings
+                .iter()
+                .find(|(k, _)| k == "login")
+                .map_or("", |(_, v)| v.as_str());
+            format!(
+                "a token in the `{}` header: log in with `{login}` and pass the token to [`{link_prefix}{}`]",
+                header.as_deref().unwrap_or("?"),
+                scheme.fn_name.trim_start_matches("r#")
+            )
+        }
+        AuthKind::Declared { kind, settings, .. } => {
+            let settings: Vec<String> =
+                settings.iter().map(|(k, v)| format!("{k} `{v}`")).collect();
+            let settings = if settings.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", settings.join(", "))
+            };
             format!("the `{kind}` scheme{settings}, given as a `meterage_runtime::Authorize` implementation")
         }
     }
@@ -193,9 +225,16 @@ fn operation_doc(op: &Operation) -> String {
         "`{} {}`{}",
         method_text(op.http_method),
         op.path,
-        op.rpc_action.as_ref().map(|a| format!(" with `{}={}`", a.name, a.value)).unwrap_or_default()
+        op.rpc_action
+            .as_ref()
+            .map(|a| format!(" with `{}={}`", a.name, a.value))
+            .unwrap_or_default()
     );
-    paragraphs([op.summary.as_deref(), op.description.as_deref(), Some(route.as_str())])
+    paragraphs([
+        op.summary.as_deref(),
+        op.description.as_deref(),
+        Some(route.as_str()),
+    ])
 }
 
 fn method_text(m: Method) -> &'static str {
@@ -240,7 +279,9 @@ fn emit_client_method(op: &Operation) -> TokenStream {
         }
     });
     let allow = (required.len() > 6).then(|| quote! { #[allow(clippy::too_many_arguments)] });
-    let deprecated = op.deprecated.then(|| quote! { #[deprecated(note = "the spec marks this operation deprecated")] });
+    let deprecated = op
+        .deprecated
+        .then(|| quote! { #[deprecated(note = "the spec marks this operation deprecated")] });
     quote! {
         #doc
         #allow
@@ -262,11 +303,19 @@ fn emit_auth(schemes: &[AuthScheme]) -> TokenStream {
     }
     let mut module_doc = "Credentials for this API's security schemes.".to_owned();
     for scheme in schemes {
-        module_doc.push_str(&format!("\n- `{}`: {}", scheme.key, describe_scheme(scheme, "")));
+        module_doc.push_str(&format!(
+            "\n- `{}`: {}",
+            scheme.key,
+            describe_scheme(scheme, "")
+        ));
     }
     let module_doc = inner_docs(&module_doc);
     let fns = schemes.iter().filter_map(|scheme| {
-        let AuthKind::HeaderToken { header } = &scheme.kind else { return None };
+        let header = match &scheme.kind {
+            AuthKind::HeaderToken { header } => header,
+            AuthKind::Declared { kind, header: Some(header), .. } if kind == "login-token" => header,
+            AuthKind::Declared { .. } => return None,
+        };
         let name = ident(&scheme.fn_name);
         let doc = docs(&paragraphs([
             scheme.description.as_deref(),
@@ -352,10 +401,24 @@ fn constraint_notes(c: &Constraints) -> Vec<String> {
         }
     }
     if let Some(m) = c.minimum {
-        notes.push(format!("{} {m}", if c.exclusive_minimum { "greater than" } else { "at least" }));
+        notes.push(format!(
+            "{} {m}",
+            if c.exclusive_minimum {
+                "greater than"
+            } else {
+                "at least"
+            }
+        ));
     }
     if let Some(m) = c.maximum {
-        notes.push(format!("{} {m}", if c.exclusive_maximum { "less than" } else { "at most" }));
+        notes.push(format!(
+            "{} {m}",
+            if c.exclusive_maximum {
+                "less than"
+            } else {
+                "at most"
+            }
+        ));
     }
     if let Some(m) = c.min_items {
         notes.push(format!("at least {m} items"));
@@ -370,23 +433,39 @@ fn constraint_notes(c: &Constraints) -> Vec<String> {
 }
 
 fn emit_struct(def: &TypeDef, fields: &[Field]) -> TokenStream {
-    let doc = docs(def.doc.as_deref().unwrap_or(&format!("The `{}` object.", def.name)));
+    let doc = docs(
+        def.doc
+            .as_deref()
+            .unwrap_or(&format!("The `{}` object.", def.name)),
+    );
     let name = ident(&def.name);
     let fields = fields.iter().map(|f| {
         let n = ident(&f.rust_name);
         let t = type_tokens(&f.ty, &TokenStream::new());
-        let t = if f.optional { quote! { Option<#t> } } else { t };
-        let mut text = f.doc.clone().unwrap_or_else(|| format!("`{}`.", f.wire_name));
+        let t = if f.optional {
+            quote! { Option<#t> }
+        } else {
+            t
+        };
+        let mut text = f
+            .doc
+            .clone()
+            .unwrap_or_else(|| format!("`{}`.", f.wire_name));
         let notes = constraint_notes(&f.constraints);
         if !notes.is_empty() {
-            text.push_str(&format!("\n\nDocumented as {}; not checked on responses.", notes.join(", ")));
+            text.push_str(&format!(
+                "\n\nDocumented as {}; not checked on responses.",
+                notes.join(", ")
+            ));
         }
         let doc = docs(&text);
         let rename = (f.rust_name.trim_start_matches("r#") != f.wire_name).then(|| {
             let wire = &f.wire_name;
             quote! { #[serde(rename = #wire)] }
         });
-        let optional = f.optional.then(|| quote! { #[serde(default, skip_serializing_if = "Option::is_none")] });
+        let optional = f
+            .optional
+            .then(|| quote! { #[serde(default, skip_serializing_if = "Option::is_none")] });
         quote! {
             #doc
             #rename
@@ -404,7 +483,11 @@ fn emit_struct(def: &TypeDef, fields: &[Field]) -> TokenStream {
 }
 
 fn emit_enum(def: &TypeDef, variants: &[Variant]) -> TokenStream {
-    let doc = docs(def.doc.as_deref().unwrap_or(&format!("The `{}` values.", def.name)));
+    let doc = docs(
+        def.doc
+            .as_deref()
+            .unwrap_or(&format!("The `{}` values.", def.name)),
+    );
     let name = ident(&def.name);
     let decls = variants.iter().map(|v| {
         let n = ident(&v.name);
@@ -515,7 +598,9 @@ fn setter_type(t: &TypeRef) -> TokenStream {
 fn setter_conversion(t: &TypeRef, value: TokenStream) -> TokenStream {
     match t {
         TypeRef::String | TypeRef::Secret => quote! { #value.into() },
-        TypeRef::Array(inner) if **inner == TypeRef::String => quote! { #value.into_iter().map(Into::into).collect() },
+        TypeRef::Array(inner) if **inner == TypeRef::String => {
+            quote! { #value.into_iter().map(Into::into).collect() }
+        }
         TypeRef::Array(_) => quote! { #value.into_iter().collect() },
         _ => value,
     }
@@ -566,7 +651,10 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
             let t = module_type(t);
             (t, quote! { client.send(request).await })
         }
-        None => (quote! { () }, quote! { client.send_without_body(request).await }),
+        None => (
+            quote! { () },
+            quote! { client.send_without_body(request).await },
+        ),
     };
     let send_doc = docs(&format!(
         "Checks the parameters (unless the client's request validation is off), sends the request and decodes the HTTP {} response.\n\n# Errors\n\n`Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.",
@@ -618,6 +706,7 @@ fn emit_operation_const(api: &Api, op: &Operation) -> TokenStream {
         }
     );
     let path = &op.path;
+    let success = Literal::u16_unsuffixed(op.response.status);
     let server = match &op.server {
         Some(s) => quote! { Some(#s) },
         None => quote! { None },
@@ -634,6 +723,7 @@ fn emit_operation_const(api: &Api, op: &Operation) -> TokenStream {
         pub const OPERATION: meterage_runtime::Operation = meterage_runtime::Operation {
             id: #id,
             method: meterage_runtime::Method::#method,
+            success: #success,
             path: #path,
             server: #server,
             envelope: #envelope,
@@ -661,7 +751,9 @@ fn raw_string(text: &str) -> Literal {
         .map(|n| "#".repeat(n))
         .find(|h| !text.contains(&format!("\"{h}")))
         .unwrap_or_default();
-    format!("r{hashes}\"{text}\"{hashes}").parse().unwrap_or_else(|_| Literal::string(text))
+    format!("r{hashes}\"{text}\"{hashes}")
+        .parse()
+        .unwrap_or_else(|_| Literal::string(text))
 }
 
 fn float(v: f64) -> Literal {
@@ -831,7 +923,11 @@ fn emit_request(op: &Operation) -> TokenStream {
         calls.push(call);
     }
     let _ = BodyKind::Json;
-    let mutable = if calls.is_empty() { quote! {} } else { quote! { mut } };
+    let mutable = if calls.is_empty() {
+        quote! {}
+    } else {
+        quote! { mut }
+    };
     quote! {
         let #mutable request = meterage_runtime::Request::new(&Self::OPERATION);
         #(#calls)*
@@ -840,45 +936,51 @@ fn emit_request(op: &Operation) -> TokenStream {
 
 fn emit_pages(ops: &[Operation]) -> TokenStream {
     let mut done: Vec<&str> = Vec::new();
-    let impls = ops.iter().filter_map(|op| op.pagination.as_ref()).filter_map(|p| {
-        if done.contains(&p.response_type.as_str()) {
-            return None;
-        }
-        done.push(&p.response_type);
-        let response = ident(&p.response_type);
-        let item = module_type(&p.item_type);
-        let items = ident(&p.items_field);
-        let (borrow, owned) = if p.items_optional {
-            (quote! { self.#items.as_deref().unwrap_or(&[]) }, quote! { self.#items.unwrap_or_default() })
-        } else {
-            (quote! { &self.#items }, quote! { self.#items })
-        };
-        let total = match &p.total_field {
-            None => quote! { None },
-            Some(t) => {
-                let n = ident(&t.name);
-                if t.optional {
-                    quote! { self.#n.and_then(|total| u64::try_from(total).ok()) }
-                } else {
-                    quote! { u64::try_from(self.#n).ok() }
-                }
+    let impls = ops
+        .iter()
+        .filter_map(|op| op.pagination.as_ref())
+        .filter_map(|p| {
+            if done.contains(&p.response_type.as_str()) {
+                return None;
             }
-        };
-        Some(quote! {
-            impl meterage_runtime::Page for types::#response {
-                type Item = #item;
-                fn items(&self) -> &[Self::Item] {
-                    #borrow
+            done.push(&p.response_type);
+            let response = ident(&p.response_type);
+            let item = module_type(&p.item_type);
+            let items = ident(&p.items_field);
+            let (borrow, owned) = if p.items_optional {
+                (
+                    quote! { self.#items.as_deref().unwrap_or(&[]) },
+                    quote! { self.#items.unwrap_or_default() },
+                )
+            } else {
+                (quote! { &self.#items }, quote! { self.#items })
+            };
+            let total = match &p.total_field {
+                None => quote! { None },
+                Some(t) => {
+                    let n = ident(&t.name);
+                    if t.optional {
+                        quote! { self.#n.and_then(|total| u64::try_from(total).ok()) }
+                    } else {
+                        quote! { u64::try_from(self.#n).ok() }
+                    }
                 }
-                fn into_items(self) -> Vec<Self::Item> {
-                    #owned
+            };
+            Some(quote! {
+                impl meterage_runtime::Page for types::#response {
+                    type Item = #item;
+                    fn items(&self) -> &[Self::Item] {
+                        #borrow
+                    }
+                    fn into_items(self) -> Vec<Self::Item> {
+                        #owned
+                    }
+                    fn total(&self) -> Option<u64> {
+                        #total
+                    }
                 }
-                fn total(&self) -> Option<u64> {
-                    #total
-                }
-            }
-        })
-    });
+            })
+        });
     quote! { #(#impls)* }
 }
 
@@ -897,7 +999,11 @@ fn emit_examples(ops: &[Operation]) -> TokenStream {
                     1
                 }
             };
-            let suffix = if n > 1 { format!("_{n}") } else { String::new() };
+            let suffix = if n > 1 {
+                format!("_{n}")
+            } else {
+                String::new()
+            };
             let name = format_ident!(
                 "{}_{}{}",
                 op.method_name.trim_start_matches("r#"),

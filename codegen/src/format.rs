@@ -14,6 +14,11 @@ pub fn preamble(spec_path: &str) -> String {
 /// The tokens do not parse as a Rust file: a bug in the emitter, reported with the
 /// parser's message rather than as a panic.
 pub fn format(spec_path: &str, tokens: TokenStream) -> Result<String, String> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| format!("the emitter produced invalid Rust: {e}"))?;
-    Ok(format!("{}\n{}", preamble(spec_path), prettyplease::unparse(&file)))
+    let file: syn::File =
+        syn::parse2(tokens).map_err(|e| format!("the emitter produced invalid Rust: {e}"))?;
+    Ok(format!(
+        "{}\n{}",
+        preamble(spec_path),
+        prettyplease::unparse(&file)
+    ))
 }

@@ -70,6 +70,8 @@ pub enum AuthKind {
     Declared {
         /// The scheme kind (`sdk-hmac-sha256`).
         kind: String,
+        /// The header the credential ends up in, for `apiKey` schemes `in: header`.
+        header: Option<String>,
         /// Its settings, in spec order.
         settings: Vec<(String, String)>,
     },

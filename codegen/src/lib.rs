@@ -39,7 +39,12 @@ pub fn generate(source: &SpecSource<'_>) -> Result<String, Diagnostics> {
     let api = lower_spec(source)?;
     let tokens = emit::emit(&api);
     format::format(source.path, tokens).map_err(|message| {
-        Diagnostics(vec![Diagnostic { file: source.path.to_owned(), pointer: String::new(), position: None, message }])
+        Diagnostics(vec![Diagnostic {
+            file: source.path.to_owned(),
+            pointer: String::new(),
+            position: None,
+            message,
+        }])
     })
 }
 

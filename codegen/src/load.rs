@@ -18,7 +18,12 @@ pub struct SpecSource<'a> {
     pub text: &'a str,
 }
 
-fn at(source: &SpecSource<'_>, pointer: &str, position: Option<(usize, usize)>, message: String) -> Diagnostics {
+fn at(
+    source: &SpecSource<'_>,
+    pointer: &str,
+    position: Option<(usize, usize)>,
+    message: String,
+) -> Diagnostics {
     Diagnostics(vec![Diagnostic {
         file: source.path.to_owned(),
         pointer: pointer.to_owned(),
@@ -34,10 +39,20 @@ fn position(err: &serde_yaml::Error) -> Option<(usize, usize)> {
 /// Parses and version-checks a spec.
 pub fn load(source: &SpecSource<'_>) -> Result<OpenAPI, Diagnostics> {
     let value: serde_yaml::Value = serde_yaml::from_str(source.text).map_err(|e| {
-        at(source, "", position(&e), format!("malformed YAML: {}", strip_location(&e)))
+        at(
+            source,
+            "",
+            position(&e),
+            format!("malformed YAML: {}", strip_location(&e)),
+        )
     })?;
     let Some(root) = value.as_mapping() else {
-        return Err(at(source, "", Some((1, 1)), "the document is not a mapping: expected an OpenAPI 3.0 object".into()));
+        return Err(at(
+            source,
+            "",
+            Some((1, 1)),
+            "the document is not a mapping: expected an OpenAPI 3.0 object".into(),
+        ));
     };
     let locate = crate::locate::Locator::new(source.text);
     if let Some(swagger) = root.get("swagger") {
@@ -52,7 +67,12 @@ pub fn load(source: &SpecSource<'_>) -> Result<OpenAPI, Diagnostics> {
         ));
     }
     let Some(version) = root.get("openapi") else {
-        return Err(at(source, "", Some((1, 1)), "no `openapi` version field: expected `openapi: 3.0.3`".into()));
+        return Err(at(
+            source,
+            "",
+            Some((1, 1)),
+            "no `openapi` version field: expected `openapi: 3.0.3`".into(),
+        ));
     };
     let version = scalar_text(version);
     if !(version.starts_with("3.0.") || version == "3.0") {
@@ -69,14 +89,21 @@ pub fn load(source: &SpecSource<'_>) -> Result<OpenAPI, Diagnostics> {
         ));
     }
     serde_yaml::from_str::<OpenAPI>(source.text).map_err(|e| {
-        at(source, "", position(&e), format!("not a valid OpenAPI 3.0 document: {}", strip_location(&e)))
+        at(
+            source,
+            "",
+            position(&e),
+            format!("not a valid OpenAPI 3.0 document: {}", strip_location(&e)),
+        )
     })
 }
 
 /// serde_yaml puts " at line L column C" into messages; we print the position ourselves.
 fn strip_location(err: &serde_yaml::Error) -> String {
     let text = err.to_string();
-    let Some(loc) = err.location() else { return text };
+    let Some(loc) = err.location() else {
+        return text;
+    };
     let marker = format!(" at line {} column {}", loc.line(), loc.column());
     text.replacen(&marker, "", 1)
 }
@@ -129,12 +156,17 @@ impl<'a> Refs<'a> {
     }
 
     /// Follows a parameter reference.
-    pub fn parameter(&self, r: &'a ReferenceOr<openapiv3::Parameter>) -> Result<&'a openapiv3::Parameter, String> {
+    pub fn parameter(
+        &self,
+        r: &'a ReferenceOr<openapiv3::Parameter>,
+    ) -> Result<&'a openapiv3::Parameter, String> {
         match r {
             ReferenceOr::Item(p) => Ok(p),
-            ReferenceOr::Reference { reference } => {
-                Self::lookup(self.doc.components.as_ref().map(|c| &c.parameters), reference, "parameters")
-            }
+            ReferenceOr::Reference { reference } => Self::lookup(
+                self.doc.components.as_ref().map(|c| &c.parameters),
+                reference,
+                "parameters",
+            ),
         }
     }
 
@@ -145,19 +177,26 @@ impl<'a> Refs<'a> {
     ) -> Result<&'a openapiv3::RequestBody, String> {
         match r {
             ReferenceOr::Item(b) => Ok(b),
-            ReferenceOr::Reference { reference } => {
-                Self::lookup(self.doc.components.as_ref().map(|c| &c.request_bodies), reference, "requestBodies")
-            }
+            ReferenceOr::Reference { reference } => Self::lookup(
+                self.doc.components.as_ref().map(|c| &c.request_bodies),
+                reference,
+                "requestBodies",
+            ),
         }
     }
 
     /// Follows a response reference.
-    pub fn response(&self, r: &'a ReferenceOr<openapiv3::Response>) -> Result<&'a openapiv3::Response, String> {
+    pub fn response(
+        &self,
+        r: &'a ReferenceOr<openapiv3::Response>,
+    ) -> Result<&'a openapiv3::Response, String> {
         match r {
             ReferenceOr::Item(b) => Ok(b),
-            ReferenceOr::Reference { reference } => {
-                Self::lookup(self.doc.components.as_ref().map(|c| &c.responses), reference, "responses")
-            }
+            ReferenceOr::Reference { reference } => Self::lookup(
+                self.doc.components.as_ref().map(|c| &c.responses),
+                reference,
+                "responses",
+            ),
         }
     }
 
@@ -182,7 +221,9 @@ impl<'a> Refs<'a> {
         let components = self.doc.components.as_ref();
         let (key, _) = components
             .and_then(|c| c.schemas.get_key_value(name))
-            .ok_or_else(|| format!("unknown `$ref: {reference}`: there is no `components.schemas.{name}`"))?;
+            .ok_or_else(|| {
+                format!("unknown `$ref: {reference}`: there is no `components.schemas.{name}`")
+            })?;
         let schema = Self::lookup(components.map(|c| &c.schemas), reference, "schemas")?;
         Ok((key.as_str(), schema))
     }

@@ -26,7 +26,9 @@ impl Locator {
         if parser.load(&mut builder, false).is_err() {
             return Locator::default();
         }
-        Locator { positions: builder.positions }
+        Locator {
+            positions: builder.positions,
+        }
     }
 
     /// The 1-based line and column of the node at `pointer`, or of its nearest
@@ -75,7 +77,9 @@ impl Builder {
                     let k = scalar.unwrap_or_default().to_owned();
                     let ptr = format!("{path}/{}", escape_token(&k));
                     self.positions.entry(ptr).or_insert(Self::position(mark));
-                    self.positions.entry(path.clone()).or_insert(Self::position(mark));
+                    self.positions
+                        .entry(path.clone())
+                        .or_insert(Self::position(mark));
                     *key = Some(k);
                     None
                 }
@@ -85,7 +89,9 @@ impl Builder {
                 let ptr = format!("{path}/{next}");
                 *next += 1;
                 if !container {
-                    self.positions.entry(ptr.clone()).or_insert(Self::position(mark));
+                    self.positions
+                        .entry(ptr.clone())
+                        .or_insert(Self::position(mark));
                 }
                 Some(ptr)
             }
@@ -136,7 +142,10 @@ mod tests {
             ("/paths/~1v1~1sim-pools/get/parameters/0/in", (7, 11)),
             ("/paths/~1v1~1sim-pools/get/parameters/1/$ref", (8, 11)),
             // unknown children fall back to the nearest known ancestor
-            ("/paths/~1v1~1sim-pools/get/parameters/1/$ref/deeper", (8, 11)),
+            (
+                "/paths/~1v1~1sim-pools/get/parameters/1/$ref/deeper",
+                (8, 11),
+            ),
         ];
         for (ptr, pos) in cases {
             assert_eq!(loc.find(ptr), Some(*pos), "{ptr}");

@@ -27,12 +27,30 @@ use crate::names::{self, Scope};
 /// Client methods the generated `Client` already has.
 const RESERVED_METHODS: &[&str] = &["builder", "new", "runtime"];
 /// Builder fields and methods the generated builders already have.
-const RESERVED_SETTERS: &[&str] = &["client", "send", "validate", "new", "OPERATION", "PAGINATION"];
+const RESERVED_SETTERS: &[&str] = &[
+    "client",
+    "send",
+    "validate",
+    "new",
+    "OPERATION",
+    "PAGINATION",
+];
 /// Module-level names the generated module already has.
-const RESERVED_ITEMS: &[&str] = &["Client", "auth", "types", "DEFAULT_BASE_URL", "ERROR_ENVELOPE"];
+const RESERVED_ITEMS: &[&str] = &[
+    "Client",
+    "auth",
+    "types",
+    "DEFAULT_BASE_URL",
+    "ERROR_ENVELOPE",
+];
 /// Auth scheme kinds the runtime knows (see docs/spec-extensions.md).
-const AUTH_KINDS: &[&str] =
-    &["header-token", "login-token", "sdk-hmac-sha256", "rpc-signature-v1", "django-session"];
+const AUTH_KINDS: &[&str] = &[
+    "header-token",
+    "login-token",
+    "sdk-hmac-sha256",
+    "rpc-signature-v1",
+    "django-session",
+];
 
 /// Lowers `doc`; `sink` collects problems.
 pub fn lower(doc: &OpenAPI, spec_path: &str, sink: &mut Sink) -> Api {
@@ -74,7 +92,9 @@ struct Lowerer<'a, 's> {
 }
 
 fn clean(text: Option<&str>) -> Option<String> {
-    text.map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned)
+    text.map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
 }
 
 fn json_text(value: &Value) -> String {
@@ -154,7 +174,10 @@ impl Lowerer<'_, '_> {
         match serde_json::from_value(value.clone()) {
             Ok(v) => Some(v),
             Err(e) => {
-                self.error(&format!("{base}/{name}"), format!("invalid `{name}`: {e} (see docs/spec-extensions.md)"));
+                self.error(
+                    &format!("{base}/{name}"),
+                    format!("invalid `{name}`: {e} (see docs/spec-extensions.md)"),
+                );
                 None
             }
         }
@@ -168,7 +191,13 @@ impl Lowerer<'_, '_> {
             }
         }
         if url.contains('{') {
-            self.error(pointer, format!("server URL `{}` has a variable without a default", server.url));
+            self.error(
+                pointer,
+                format!(
+                    "server URL `{}` has a variable without a default",
+                    server.url
+                ),
+            );
         }
         url.trim_end_matches('/').to_owned()
     }
@@ -192,7 +221,10 @@ impl Lowerer<'_, '_> {
             }
         }
         if !env.success.is_empty() && env.code.is_empty() {
-            self.error(&format!("{base}/x-error-envelope"), "`success` needs a `code` pointer to compare");
+            self.error(
+                &format!("{base}/x-error-envelope"),
+                "`success` needs a `code` pointer to compare",
+            );
         }
         Some(env)
     }
@@ -200,14 +232,17 @@ impl Lowerer<'_, '_> {
     // ---- types ----------------------------------------------------------------
 
     fn lower_components(&mut self) {
-        let Some(components) = &self.doc.components else { return };
+        let Some(components) = &self.doc.components else {
+            return;
+        };
         // Name every struct or enum component first, so references resolve in any order.
         let mut named = Vec::new();
         for (key, schema) in &components.schemas {
             if let ReferenceOr::Item(s) = schema {
                 if makes_type(s) {
                     let name = self.type_scope.claim(names::pascal(key));
-                    self.components.insert(key.clone(), TypeRef::Named(name.clone()));
+                    self.components
+                        .insert(key.clone(), TypeRef::Named(name.clone()));
                     named.push((key, s, name));
                 }
             }
@@ -240,7 +275,9 @@ impl Lowerer<'_, '_> {
     ) -> TypeRef {
         match schema {
             ReferenceOr::Item(s) => self.lower_schema(s.borrow(), hint, pointer),
-            ReferenceOr::Reference { reference } => self.schema_ref(reference, &format!("{pointer}/$ref")),
+            ReferenceOr::Reference { reference } => {
+                self.schema_ref(reference, &format!("{pointer}/$ref"))
+            }
         }
     }
 
@@ -249,7 +286,11 @@ impl Lowerer<'_, '_> {
             Ok(name) => match self.components.get(name) {
                 Some(ty) => ty.clone(),
                 None => {
-                    let known = self.doc.components.as_ref().is_some_and(|c| c.schemas.contains_key(name));
+                    let known = self
+                        .doc
+                        .components
+                        .as_ref()
+                        .is_some_and(|c| c.schemas.contains_key(name));
                     if !known {
                         self.error(pointer, format!("unknown `$ref: {reference}`: there is no `components.schemas.{name}`"));
                     }
@@ -272,7 +313,9 @@ impl Lowerer<'_, '_> {
                     return TypeRef::Named(name);
                 }
                 match &s.format {
-                    VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Password) => TypeRef::Secret,
+                    VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Password) => {
+                        TypeRef::Secret
+                    }
                     VariantOrUnknownOrEmpty::Unknown(f) if f == "decimal" => TypeRef::Decimal,
                     _ => TypeRef::String,
                 }
@@ -288,7 +331,8 @@ impl Lowerer<'_, '_> {
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Bool,
             SchemaKind::Type(Type::Array(a)) => match &a.items {
                 Some(items) => {
-                    let item = self.lower_ref(items, &format!("{hint}Item"), &format!("{pointer}/items"));
+                    let item =
+                        self.lower_ref(items, &format!("{hint}Item"), &format!("{pointer}/items"));
                     TypeRef::Array(Box::new(item))
                 }
                 None => TypeRef::Array(Box::new(TypeRef::Json)),
@@ -297,7 +341,11 @@ impl Lowerer<'_, '_> {
                 if o.properties.is_empty() {
                     match &o.additional_properties {
                         Some(openapiv3::AdditionalProperties::Schema(s)) => {
-                            let value = self.lower_ref(s, &format!("{hint}Value"), &format!("{pointer}/additionalProperties"));
+                            let value = self.lower_ref(
+                                s,
+                                &format!("{hint}Value"),
+                                &format!("{pointer}/additionalProperties"),
+                            );
                             TypeRef::Map(Box::new(value))
                         }
                         _ => TypeRef::JsonObject,
@@ -314,7 +362,10 @@ impl Lowerer<'_, '_> {
                 }
                 TypeRef::Json
             }
-            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } | SchemaKind::AllOf { .. } | SchemaKind::Not { .. } => {
+            SchemaKind::OneOf { .. }
+            | SchemaKind::AnyOf { .. }
+            | SchemaKind::AllOf { .. }
+            | SchemaKind::Not { .. } => {
                 self.error(pointer, "`oneOf`, `anyOf`, `allOf` and `not` are not supported yet: describe the shape with one object schema");
                 TypeRef::Json
             }
@@ -323,11 +374,18 @@ impl Lowerer<'_, '_> {
 
     /// Adds the struct or enum type `name` for `schema`.
     fn define(&mut self, name: &str, schema: &Schema, pointer: &str) {
-        let doc = clean(schema.schema_data.description.as_deref().or(schema.schema_data.title.as_deref()));
+        let doc = clean(
+            schema
+                .schema_data
+                .description
+                .as_deref()
+                .or(schema.schema_data.title.as_deref()),
+        );
         let kind = match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => {
                 let values: Vec<String> = s.enumeration.iter().flatten().cloned().collect();
-                let varnames: Option<Vec<String>> = self.extension(&schema.schema_data.extensions, "x-enum-varnames", pointer);
+                let varnames: Option<Vec<String>> =
+                    self.extension(&schema.schema_data.extensions, "x-enum-varnames", pointer);
                 if let Some(v) = &varnames {
                     if v.len() != values.len() {
                         self.error(
@@ -341,8 +399,14 @@ impl Lowerer<'_, '_> {
                     .iter()
                     .enumerate()
                     .map(|(i, value)| {
-                        let wanted = varnames.as_ref().and_then(|v| v.get(i)).map_or_else(|| names::pascal(value), |n| names::pascal(n));
-                        Variant { name: scope.claim(wanted), value: value.clone() }
+                        let wanted = varnames
+                            .as_ref()
+                            .and_then(|v| v.get(i))
+                            .map_or_else(|| names::pascal(value), |n| names::pascal(n));
+                        Variant {
+                            name: scope.claim(wanted),
+                            value: value.clone(),
+                        }
                     })
                     .collect();
                 TypeKind::Enum { variants }
@@ -352,11 +416,20 @@ impl Lowerer<'_, '_> {
                 let mut fields = Vec::new();
                 for (prop, prop_schema) in &o.properties {
                     let prop_pointer = format!("{pointer}/properties/{}", escape_token(prop));
-                    let ty = self.lower_ref(prop_schema, &format!("{name}{}", names::pascal(prop)), &prop_pointer);
+                    let ty = self.lower_ref(
+                        prop_schema,
+                        &format!("{name}{}", names::pascal(prop)),
+                        &prop_pointer,
+                    );
                     let (nullable, doc, constraints) = match prop_schema {
                         ReferenceOr::Item(s) => (
                             s.schema_data.nullable,
-                            clean(s.schema_data.description.as_deref().or(s.schema_data.title.as_deref())),
+                            clean(
+                                s.schema_data
+                                    .description
+                                    .as_deref()
+                                    .or(s.schema_data.title.as_deref()),
+                            ),
                             constraints(s),
                         ),
                         ReferenceOr::Reference { .. } => (false, None, Constraints::default()),
@@ -372,20 +445,29 @@ impl Lowerer<'_, '_> {
                 }
                 for req in &o.required {
                     if !o.properties.contains_key(req) {
-                        self.error(&format!("{pointer}/required"), format!("`{req}` is required but not among the properties"));
+                        self.error(
+                            &format!("{pointer}/required"),
+                            format!("`{req}` is required but not among the properties"),
+                        );
                     }
                 }
                 TypeKind::Struct { fields }
             }
             _ => return,
         };
-        self.types.push(TypeDef { name: name.to_owned(), doc, kind });
+        self.types.push(TypeDef {
+            name: name.to_owned(),
+            doc,
+            kind,
+        });
     }
 
     // ---- auth -----------------------------------------------------------------
 
     fn auth_schemes(&mut self) -> Vec<AuthScheme> {
-        let Some(components) = &self.doc.components else { return Vec::new() };
+        let Some(components) = &self.doc.components else {
+            return Vec::new();
+        };
         let mut scope = Scope::default();
         let mut out = Vec::new();
         for (key, scheme) in &components.security_schemes {
@@ -397,13 +479,22 @@ impl Lowerer<'_, '_> {
                     continue;
                 }
             };
-            let SecurityScheme::APIKey { location, name, description, extensions } = scheme else {
+            let SecurityScheme::APIKey {
+                location,
+                name,
+                description,
+                extensions,
+            } = scheme
+            else {
                 self.error(&pointer, format!("security scheme `{key}`: only `apiKey` schemes (with `x-auth-scheme` where needed) are supported yet"));
                 continue;
             };
-            let declared: Option<BTreeMap<String, Value>> = self.extension(extensions, "x-auth-scheme", &pointer);
+            let declared: Option<BTreeMap<String, Value>> =
+                self.extension(extensions, "x-auth-scheme", &pointer);
             let kind = match declared {
-                None if *location == openapiv3::APIKeyLocation::Header => AuthKind::HeaderToken { header: name.clone() },
+                None if *location == openapiv3::APIKeyLocation::Header => AuthKind::HeaderToken {
+                    header: name.clone(),
+                },
                 None => {
                     self.error(&pointer, format!("security scheme `{key}`: an API key outside a header needs `x-auth-scheme`"));
                     continue;
@@ -420,10 +511,17 @@ impl Lowerer<'_, '_> {
                     }
                     match kind.as_deref() {
                         Some("header-token") if *location == openapiv3::APIKeyLocation::Header => {
-                            AuthKind::HeaderToken { header: name.clone() }
+                            AuthKind::HeaderToken {
+                                header: name.clone(),
+                            }
                         }
                         Some(k) if AUTH_KINDS.contains(&k) && k != "header-token" => {
-                            AuthKind::Declared { kind: k.to_owned(), settings }
+                            AuthKind::Declared {
+                                kind: k.to_owned(),
+                                header: (*location == openapiv3::APIKeyLocation::Header)
+                                    .then(|| name.clone()),
+                                settings,
+                            }
                         }
                         other => {
                             self.error(
@@ -454,13 +552,22 @@ impl Lowerer<'_, '_> {
         for scheme in auth {
             if let AuthKind::Declared { settings, .. } = &scheme.kind {
                 for (k, v) in settings {
-                    let pointer = format!("/components/securitySchemes/{}/x-auth-scheme/{k}", escape_token(&scheme.key));
+                    let pointer = format!(
+                        "/components/securitySchemes/{}/x-auth-scheme/{k}",
+                        escape_token(&scheme.key)
+                    );
                     let names_op = matches!(k.as_str(), "login" | "logout");
                     if names_op && !operations.iter().any(|o| &o.id == v) {
-                        self.error(&pointer, format!("`{k}: {v}` names no operation of this spec"));
+                        self.error(
+                            &pointer,
+                            format!("`{k}: {v}` names no operation of this spec"),
+                        );
                     }
                     if k == "token" && !v.starts_with('/') {
-                        self.error(&pointer, format!("`token: {v}` must be a JSON pointer such as `/data/token_id`"));
+                        self.error(
+                            &pointer,
+                            format!("`token: {v}` must be a JSON pointer such as `/data/token_id`"),
+                        );
                     }
                 }
             }
@@ -473,18 +580,24 @@ impl Lowerer<'_, '_> {
         let mut out = Vec::new();
         let mut methods = Scope::with_reserved(RESERVED_METHODS);
         let mut builders = Scope::with_reserved(RESERVED_ITEMS);
-        let mut by_url: BTreeMap<(String, String), Vec<(String, Option<RpcAction>, String)>> = BTreeMap::new();
+        let mut by_url: BTreeMap<(String, String), Vec<UrlUser>> = BTreeMap::new();
         for (key, item) in &self.doc.paths.paths {
             let path_pointer = format!("/paths/{}", escape_token(key));
             let item = match item {
                 ReferenceOr::Item(i) => i,
                 ReferenceOr::Reference { reference } => {
-                    self.error(&path_pointer, format!("path item `$ref: {reference}` is not supported"));
+                    self.error(
+                        &path_pointer,
+                        format!("path item `$ref: {reference}` is not supported"),
+                    );
                     continue;
                 }
             };
             if item.trace.is_some() {
-                self.error(&format!("{path_pointer}/trace"), "TRACE operations are not supported");
+                self.error(
+                    &format!("{path_pointer}/trace"),
+                    "TRACE operations are not supported",
+                );
             }
             let path = key.split('#').next().unwrap_or_default().to_owned();
             if !path.starts_with('/') {
@@ -492,9 +605,14 @@ impl Lowerer<'_, '_> {
             }
             for (verb, op) in item.iter() {
                 let pointer = format!("{path_pointer}/{verb}");
-                let Some(method) = method_of(verb) else { continue };
+                let Some(method) = method_of(verb) else {
+                    continue;
+                };
                 let Some(id) = op.operation_id.clone() else {
-                    self.error(&pointer, "the operation has no `operationId`: it names the generated method");
+                    self.error(
+                        &pointer,
+                        "the operation has no `operationId`: it names the generated method",
+                    );
                     continue;
                 };
                 let method_name = methods.claim(names::snake(&id));
@@ -544,17 +662,34 @@ impl Lowerer<'_, '_> {
     }
 
     fn operation(&mut self, input: OpInput<'_>) -> Operation {
-        let OpInput { id, method_name, builder_name, method, path, item, op, pointer } = input;
+        let OpInput {
+            id,
+            method_name,
+            builder_name,
+            method,
+            path,
+            item,
+            op,
+            pointer,
+        } = input;
         let mut setters = Scope::with_reserved(RESERVED_SETTERS);
         let mut params = Vec::new();
 
         // Path-level parameters first, replaced by operation parameters of the same name and place.
         let mut merged: Vec<(&ReferenceOr<Parameter>, String)> = Vec::new();
         let resolve_key = |refs: &Refs<'_>, p: &ReferenceOr<Parameter>| {
-            refs.parameter(p).ok().map(|p| (p.parameter_data_ref().name.clone(), location_of(p)))
+            refs.parameter(p)
+                .ok()
+                .map(|p| (p.parameter_data_ref().name.clone(), location_of(p)))
         };
         for (i, p) in item.parameters.iter().enumerate() {
-            merged.push((p, format!("{}/parameters/{i}", pointer.rsplit_once('/').map_or("", |x| x.0))));
+            merged.push((
+                p,
+                format!(
+                    "{}/parameters/{i}",
+                    pointer.rsplit_once('/').map_or("", |x| x.0)
+                ),
+            ));
         }
         for (i, p) in op.parameters.iter().enumerate() {
             let key = resolve_key(&self.refs, p);
@@ -576,13 +711,27 @@ impl Lowerer<'_, '_> {
 
         // Path placeholders and path parameters must match.
         for placeholder in placeholders(path) {
-            if !params.iter().any(|p| p.location == Location::Path && p.wire_name == placeholder) {
-                self.error(pointer, format!("the path has `{{{placeholder}}}` but no path parameter `{placeholder}`"));
+            if !params
+                .iter()
+                .any(|p| p.location == Location::Path && p.wire_name == placeholder)
+            {
+                self.error(
+                    pointer,
+                    format!(
+                        "the path has `{{{placeholder}}}` but no path parameter `{placeholder}`"
+                    ),
+                );
             }
         }
         for p in params.iter().filter(|p| p.location == Location::Path) {
             if !placeholders(path).contains(&p.wire_name) {
-                self.error(pointer, format!("path parameter `{}` does not appear in `{path}`", p.wire_name));
+                self.error(
+                    pointer,
+                    format!(
+                        "path parameter `{}` does not appear in `{path}`",
+                        p.wire_name
+                    ),
+                );
             }
         }
 
@@ -591,7 +740,9 @@ impl Lowerer<'_, '_> {
         if let Some(rb) = &op.request_body {
             let rb_pointer = format!("{pointer}/requestBody");
             match self.refs.request_body(rb) {
-                Ok(rb) => body = self.body(rb, &builder_name, &rb_pointer, &mut setters, &mut params),
+                Ok(rb) => {
+                    body = self.body(rb, &builder_name, &rb_pointer, &mut setters, &mut params)
+                }
                 Err(m) => self.error(&rb_pointer, m),
             }
         }
@@ -609,10 +760,16 @@ impl Lowerer<'_, '_> {
                 ),
                 _ => {}
             }
-            if params.iter().any(|p| p.wire_name == action.name && p.location == action.location) {
+            if params
+                .iter()
+                .any(|p| p.wire_name == action.name && p.location == action.location)
+            {
                 self.error(
                     &format!("{pointer}/x-rpc-action"),
-                    format!("`{}` is the RPC action parameter: do not declare it as a parameter too", action.name),
+                    format!(
+                        "`{}` is the RPC action parameter: do not declare it as a parameter too",
+                        action.name
+                    ),
                 );
             }
         }
@@ -663,19 +820,34 @@ impl Lowerer<'_, '_> {
         };
         if let Parameter::Query { style, .. } = param {
             if *style != QueryStyle::Form {
-                self.error(&format!("{pointer}/style"), format!("query parameter `{}`: only `style: form` is supported", data.name));
+                self.error(
+                    &format!("{pointer}/style"),
+                    format!(
+                        "query parameter `{}`: only `style: form` is supported",
+                        data.name
+                    ),
+                );
             }
         }
         let schema = match &data.format {
             ParameterSchemaOrContent::Schema(s) => s,
             ParameterSchemaOrContent::Content(_) => {
-                self.error(pointer, format!("parameter `{}`: `content` is not supported, use `schema`", data.name));
+                self.error(
+                    pointer,
+                    format!(
+                        "parameter `{}`: `content` is not supported, use `schema`",
+                        data.name
+                    ),
+                );
                 return None;
             }
         };
         let required = data.required || location == Location::Path;
         if location == Location::Path && !data.required {
-            self.error(pointer, format!("path parameter `{}` must be `required: true`", data.name));
+            self.error(
+                pointer,
+                format!("path parameter `{}` must be `required: true`", data.name),
+            );
         }
         let explode = data.explode.unwrap_or(true);
         Some(self.param_from_schema(ParamInput {
@@ -692,13 +864,27 @@ impl Lowerer<'_, '_> {
     }
 
     fn param_from_schema(&mut self, input: ParamInput<'_, '_>) -> Param {
-        let ParamInput { wire_name, location, schema, required, doc, explode, builder, pointer, setters } = input;
+        let ParamInput {
+            wire_name,
+            location,
+            schema,
+            required,
+            doc,
+            explode,
+            builder,
+            pointer,
+            setters,
+        } = input;
         let resolved: Option<&Schema> = match schema {
             ReferenceOr::Item(s) => Some(s),
-            ReferenceOr::Reference { reference } => self.refs.schema(reference).ok().map(|(_, s)| s),
+            ReferenceOr::Reference { reference } => {
+                self.refs.schema(reference).ok().map(|(_, s)| s)
+            }
         };
         let single_value = resolved.and_then(|s| match &s.schema_kind {
-            SchemaKind::Type(Type::String(st)) if st.enumeration.len() == 1 => st.enumeration[0].clone(),
+            SchemaKind::Type(Type::String(st)) if st.enumeration.len() == 1 => {
+                st.enumeration[0].clone()
+            }
             _ => None,
         });
         let constant = if required { single_value } else { None };
@@ -706,13 +892,27 @@ impl Lowerer<'_, '_> {
         let ty = if constant.is_some() {
             TypeRef::String
         } else {
-            self.lower_ref(schema, &format!("{builder}{}", names::pascal(wire_name)), pointer)
+            self.lower_ref(
+                schema,
+                &format!("{builder}{}", names::pascal(wire_name)),
+                pointer,
+            )
         };
         let type_failed = self.sink.count() > errors_before;
-        if !type_failed && matches!(location, Location::Form | Location::Query | Location::Header | Location::Path) {
-            let scalar = |t: &TypeRef| !matches!(t, TypeRef::Json | TypeRef::JsonObject | TypeRef::Map(_));
+        if !type_failed
+            && matches!(
+                location,
+                Location::Form | Location::Query | Location::Header | Location::Path
+            )
+        {
+            let scalar =
+                |t: &TypeRef| !matches!(t, TypeRef::Json | TypeRef::JsonObject | TypeRef::Map(_));
             let ok = match &ty {
-                TypeRef::Array(inner) => scalar(inner) && !matches!(**inner, TypeRef::Array(_)) && location != Location::Path,
+                TypeRef::Array(inner) => {
+                    scalar(inner)
+                        && !matches!(**inner, TypeRef::Array(_))
+                        && location != Location::Path
+                }
                 TypeRef::Named(n) => self.is_enum(n),
                 other => scalar(other),
             };
@@ -727,7 +927,9 @@ impl Lowerer<'_, '_> {
             ty,
             required,
             constant,
-            default: resolved.and_then(|s| s.schema_data.default.as_ref()).map(|v| v.to_string()),
+            default: resolved
+                .and_then(|s| s.schema_data.default.as_ref())
+                .map(|v| v.to_string()),
             constraints: resolved.map(constraints).unwrap_or_default(),
             doc: clean(doc),
             explode,
@@ -735,11 +937,19 @@ impl Lowerer<'_, '_> {
     }
 
     fn is_enum(&self, name: &str) -> bool {
-        self.types.iter().any(|t| t.name == name && matches!(t.kind, TypeKind::Enum { .. }))
+        self.types
+            .iter()
+            .any(|t| t.name == name && matches!(t.kind, TypeKind::Enum { .. }))
             || self.doc.components.as_ref().is_some_and(|c| {
                 c.schemas.iter().any(|(k, s)| {
                     self.components.get(k) == Some(&TypeRef::Named(name.to_owned()))
-                        && matches!(s, ReferenceOr::Item(Schema { schema_kind: SchemaKind::Type(Type::String(_)), .. }))
+                        && matches!(
+                            s,
+                            ReferenceOr::Item(Schema {
+                                schema_kind: SchemaKind::Type(Type::String(_)),
+                                ..
+                            })
+                        )
                 })
             })
     }
@@ -761,7 +971,11 @@ impl Lowerer<'_, '_> {
             self.error(&format!("{pointer}/content"), format!("request body media types {types:?}: only `application/json` and `application/x-www-form-urlencoded` are supported"));
             return None;
         };
-        let media_key = if kind == BodyKind::Json { "application~1json" } else { "application~1x-www-form-urlencoded" };
+        let media_key = if kind == BodyKind::Json {
+            "application~1json"
+        } else {
+            "application~1x-www-form-urlencoded"
+        };
         let schema_pointer = format!("{pointer}/content/{media_key}/schema");
         let schema: &Schema = match &media.schema {
             Some(ReferenceOr::Item(s)) => s,
@@ -789,7 +1003,9 @@ impl Lowerer<'_, '_> {
             };
             let unboxed: ReferenceOr<Schema> = match prop_schema {
                 ReferenceOr::Item(s) => ReferenceOr::Item((**s).clone()),
-                ReferenceOr::Reference { reference } => ReferenceOr::Reference { reference: reference.clone() },
+                ReferenceOr::Reference { reference } => ReferenceOr::Reference {
+                    reference: reference.clone(),
+                },
             };
             let mut p = self.param_from_schema(ParamInput {
                 wire_name: prop,
@@ -811,18 +1027,29 @@ impl Lowerer<'_, '_> {
         Some(kind)
     }
 
-    fn rpc_action(&mut self, extensions: &IndexMap<String, Value>, pointer: &str) -> Option<RpcAction> {
+    fn rpc_action(
+        &mut self,
+        extensions: &IndexMap<String, Value>,
+        pointer: &str,
+    ) -> Option<RpcAction> {
         let ext: RpcActionExt = self.extension(extensions, "x-rpc-action", pointer)?;
         let location = match ext.location.as_str() {
             "query" => Location::Query,
             "form" => Location::Form,
             "json" => Location::Json,
             other => {
-                self.error(&format!("{pointer}/x-rpc-action/in"), format!("`in: {other}`: use `query`, `form` or `json`"));
+                self.error(
+                    &format!("{pointer}/x-rpc-action/in"),
+                    format!("`in: {other}`: use `query`, `form` or `json`"),
+                );
                 return None;
             }
         };
-        Some(RpcAction { location, name: ext.name, value: ext.value })
+        Some(RpcAction {
+            location,
+            name: ext.name,
+            value: ext.value,
+        })
     }
 
     fn responses(
@@ -837,7 +1064,12 @@ impl Lowerer<'_, '_> {
             .responses
             .iter()
             .map(|(code, r)| (status_text(code), status_code(code), r))
-            .chain(responses.default.iter().map(|r| ("default".to_owned(), None, r)));
+            .chain(
+                responses
+                    .default
+                    .iter()
+                    .map(|r| ("default".to_owned(), None, r)),
+            );
         for (status, code, response) in entries {
             let r_pointer = format!("{pointer}/responses/{status}");
             let response = match self.refs.response(response) {
@@ -847,12 +1079,22 @@ impl Lowerer<'_, '_> {
                     continue;
                 }
             };
-            let is_success = code.is_some_and(|c| (200..300).contains(&c)) && success.is_none();
-            let json = response.content.iter().find(|(media, _)| media.contains("json"));
-            let hint = if is_success { format!("{builder}Response") } else { format!("{builder}{}Response", names::pascal(&status)) };
+            // The first 2xx or 3xx response in spec order (a console login answers `302 Found`).
+            let is_success = success.is_none() && code.is_some_and(|c| (200..400).contains(&c));
+            let json = response
+                .content
+                .iter()
+                .find(|(media, _)| media.contains("json"));
+            let hint = if is_success {
+                format!("{builder}Response")
+            } else {
+                format!("{builder}{}Response", names::pascal(&status))
+            };
             let ty = json.and_then(|(media, m)| {
                 let schema_pointer = format!("{r_pointer}/content/{}/schema", escape_token(media));
-                m.schema.as_ref().map(|s| self.lower_ref(s, &hint, &schema_pointer))
+                m.schema
+                    .as_ref()
+                    .map(|s| self.lower_ref(s, &hint, &schema_pointer))
             });
             if let (Some((media, m)), Some(ty)) = (json, &ty) {
                 let media_pointer = format!("{r_pointer}/content/{}", escape_token(media));
@@ -860,22 +1102,36 @@ impl Lowerer<'_, '_> {
                 for (name, ex) in &m.examples {
                     match ex {
                         ReferenceOr::Item(ex) => values.extend(ex.value.as_ref()),
-                        ReferenceOr::Reference { .. } => {
-                            self.error(&format!("{media_pointer}/examples/{}", escape_token(name)), "example `$ref`s are not supported")
-                        }
+                        ReferenceOr::Reference { .. } => self.error(
+                            &format!("{media_pointer}/examples/{}", escape_token(name)),
+                            "example `$ref`s are not supported",
+                        ),
                     }
                 }
                 for value in values {
-                    examples.push(Example { status: status.clone(), ty: ty.clone(), json: value.to_string() });
+                    examples.push(Example {
+                        status: status.clone(),
+                        ty: ty.clone(),
+                        json: value.to_string(),
+                    });
                 }
             }
             if is_success {
-                success = Some(SuccessResponse { status: code.unwrap_or(200), ty });
+                success = Some(SuccessResponse {
+                    status: code.unwrap_or(200),
+                    ty,
+                });
             }
         }
         let success = success.unwrap_or_else(|| {
-            self.error(&format!("{pointer}/responses"), "no 2xx response: the success response is what the call returns");
-            SuccessResponse { status: 200, ty: None }
+            self.error(
+                &format!("{pointer}/responses"),
+                "no 2xx or 3xx response: the success response is what the call returns",
+            );
+            SuccessResponse {
+                status: 200,
+                ty: None,
+            }
         });
         (success, examples)
     }
@@ -890,24 +1146,44 @@ impl Lowerer<'_, '_> {
         let ext: PaginationExt = self.extension(extensions, "x-pagination", pointer)?;
         let at = format!("{pointer}/x-pagination");
         if ext.style != "page-number" {
-            self.error(&format!("{at}/style"), format!("`style: {}`: only `page-number` is supported", ext.style));
+            self.error(
+                &format!("{at}/style"),
+                format!("`style: {}`: only `page-number` is supported", ext.style),
+            );
             return None;
         }
         for (role, name) in [("page", &ext.page), ("size", &ext.size)] {
             match params.iter().find(|p| &p.wire_name == name) {
                 Some(p) if matches!(p.ty, TypeRef::I32 | TypeRef::I64) => {}
-                Some(_) => self.error(&format!("{at}/{role}"), format!("`{role}: {name}` must name an integer parameter")),
-                None => self.error(&format!("{at}/{role}"), format!("`{role}: {name}` names no parameter of this operation")),
+                Some(_) => self.error(
+                    &format!("{at}/{role}"),
+                    format!("`{role}: {name}` must name an integer parameter"),
+                ),
+                None => self.error(
+                    &format!("{at}/{role}"),
+                    format!("`{role}: {name}` names no parameter of this operation"),
+                ),
             }
         }
         let Some(TypeRef::Named(response_type)) = &response.ty else {
-            self.error(&at, "a paged operation needs an object schema for its success response");
+            self.error(
+                &at,
+                "a paged operation needs an object schema for its success response",
+            );
             return None;
         };
-        let fields = match self.types.iter().find(|t| &t.name == response_type).map(|t| &t.kind) {
+        let fields = match self
+            .types
+            .iter()
+            .find(|t| &t.name == response_type)
+            .map(|t| &t.kind)
+        {
             Some(TypeKind::Struct { fields }) => fields.clone(),
             _ => {
-                self.error(&at, "a paged operation needs an object schema for its success response");
+                self.error(
+                    &at,
+                    "a paged operation needs an object schema for its success response",
+                );
                 return None;
             }
         };
@@ -916,7 +1192,12 @@ impl Lowerer<'_, '_> {
             fields.iter().find(|f| f.wire_name == name)
         };
         let (items_field, items_optional, item_type) = match field_at(&ext.items) {
-            Some(Field { rust_name, optional, ty: TypeRef::Array(item), .. }) => (rust_name.clone(), *optional, (**item).clone()),
+            Some(Field {
+                rust_name,
+                optional,
+                ty: TypeRef::Array(item),
+                ..
+            }) => (rust_name.clone(), *optional, (**item).clone()),
             _ => {
                 self.error(&format!("{at}/items"), format!("`items: {}` must point at an array property of the response (`/<property>`)", ext.items));
                 return None;
@@ -925,9 +1206,15 @@ impl Lowerer<'_, '_> {
         let total_field = match &ext.total {
             None => None,
             Some(t) => match field_at(t) {
-                Some(f) if matches!(f.ty, TypeRef::I32 | TypeRef::I64) => Some(TotalField { name: f.rust_name.clone(), optional: f.optional }),
+                Some(f) if matches!(f.ty, TypeRef::I32 | TypeRef::I64) => Some(TotalField {
+                    name: f.rust_name.clone(),
+                    optional: f.optional,
+                }),
                 _ => {
-                    self.error(&format!("{at}/total"), format!("`total: {t}` must point at an integer property of the response"));
+                    self.error(
+                        &format!("{at}/total"),
+                        format!("`total: {t}` must point at an integer property of the response"),
+                    );
                     None
                 }
             },
@@ -944,13 +1231,24 @@ impl Lowerer<'_, '_> {
         })
     }
 
-    fn security(&mut self, requirements: Option<&Vec<openapiv3::SecurityRequirement>>, pointer: &str) -> Vec<String> {
+    fn security(
+        &mut self,
+        requirements: Option<&Vec<openapiv3::SecurityRequirement>>,
+        pointer: &str,
+    ) -> Vec<String> {
         let mut keys: Vec<String> = Vec::new();
         for requirement in requirements.into_iter().flatten() {
             for key in requirement.keys() {
-                let known = self.doc.components.as_ref().is_some_and(|c| c.security_schemes.contains_key(key));
+                let known = self
+                    .doc
+                    .components
+                    .as_ref()
+                    .is_some_and(|c| c.security_schemes.contains_key(key));
                 if !known {
-                    self.error(&format!("{pointer}/security"), format!("security requirement `{key}` names no security scheme"));
+                    self.error(
+                        &format!("{pointer}/security"),
+                        format!("security requirement `{key}` names no security scheme"),
+                    );
                 }
                 if !keys.contains(key) {
                     keys.push(key.clone());
@@ -960,6 +1258,9 @@ impl Lowerer<'_, '_> {
         keys
     }
 }
+
+/// An operation using a method and URL: its id, RPC action and pointer.
+type UrlUser = (String, Option<RpcAction>, String);
 
 struct OpInput<'o> {
     id: &'o str,
@@ -1035,7 +1336,9 @@ fn placeholders(path: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = path;
     while let Some(start) = rest.find('{') {
-        let Some(len) = rest[start..].find('}') else { break };
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
         out.push(rest[start + 1..start + len].to_owned());
         rest = &rest[start + len + 1..];
     }
@@ -1078,7 +1381,10 @@ mod tests {
     #[test]
     fn finds_path_placeholders() {
         assert_eq!(placeholders("/v1/sim-pools"), Vec::<String>::new());
-        assert_eq!(placeholders("/v1/{id}/x/{other}"), vec!["id".to_owned(), "other".to_owned()]);
+        assert_eq!(
+            placeholders("/v1/{id}/x/{other}"),
+            vec!["id".to_owned(), "other".to_owned()]
+        );
         assert_eq!(placeholders("/broken/{id"), Vec::<String>::new());
     }
 }

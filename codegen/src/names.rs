@@ -17,11 +17,11 @@ pub enum Case {
 
 /// Words that are keywords in some edition; escaped as raw identifiers (`r#type`).
 const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do",
-    "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in",
-    "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
-    "return", "static", "struct", "trait", "true", "try", "type", "typeof", "unsafe",
-    "unsized", "use", "virtual", "where", "while", "yield",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn",
+    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let",
+    "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return",
+    "static", "struct", "trait", "true", "try", "type", "typeof", "unsafe", "unsized", "use",
+    "virtual", "where", "while", "yield",
 ];
 
 /// Keywords that cannot be raw identifiers; they get a trailing underscore instead.
@@ -132,7 +132,9 @@ pub struct Scope {
 impl Scope {
     /// A scope in which `reserved` names are already taken.
     pub fn with_reserved(reserved: &[&str]) -> Self {
-        Scope { taken: reserved.iter().map(|s| (*s).to_owned()).collect() }
+        Scope {
+            taken: reserved.iter().map(|s| (*s).to_owned()).collect(),
+        }
     }
 
     /// Claims `ident` (already sanitized), or the first free numbered variant of it.
@@ -169,7 +171,11 @@ mod tests {
             ("SDKHmacSha256", "sdk_hmac_sha256", "SdkHmacSha256"),
             ("OWN_ECS", "own_ecs", "OwnEcs"),
             ("ListSimPools", "list_sim_pools", "ListSimPools"),
-            ("getTimeFlowStInfoList", "get_time_flow_st_info_list", "GetTimeFlowStInfoList"),
+            (
+                "getTimeFlowStInfoList",
+                "get_time_flow_st_info_list",
+                "GetTimeFlowStInfoList",
+            ),
             ("type", "r#type", "Type"),
             ("ref", "r#ref", "Ref"),
             ("self", "self_", "Self_"),
@@ -187,10 +193,24 @@ mod tests {
 
     #[test]
     fn every_result_parses_as_an_identifier() {
-        for wire in ["type", "self", "Self", "super", "crate", "2fa", "用户名", "fn", "async", "_"] {
+        for wire in [
+            "type",
+            "self",
+            "Self",
+            "super",
+            "crate",
+            "2fa",
+            "用户名",
+            "fn",
+            "async",
+            "_",
+        ] {
             for case in [Case::Snake, Case::Pascal] {
                 let ident = sanitize(wire, case);
-                assert!(syn::parse_str::<syn::Ident>(&ident).is_ok(), "{ident:?} from {wire:?}");
+                assert!(
+                    syn::parse_str::<syn::Ident>(&ident).is_ok(),
+                    "{ident:?} from {wire:?}"
+                );
             }
         }
     }

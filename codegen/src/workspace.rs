@@ -79,18 +79,30 @@ mod tests {
 
     #[test]
     fn modules_sit_behind_their_features() {
-        let modules = vec![Module { name: "huawei_gsl".into(), spec_path: "specs/huawei-gsl.yaml".into() }];
+        let modules = vec![Module {
+            name: "huawei_gsl".into(),
+            spec_path: "specs/huawei-gsl.yaml".into(),
+        }];
         let manifest = clients_manifest(&modules);
-        assert!(manifest.contains("default = [\"huawei_gsl\"]"), "{manifest}");
+        assert!(
+            manifest.contains("default = [\"huawei_gsl\"]"),
+            "{manifest}"
+        );
         assert!(manifest.contains("\nhuawei_gsl = []\n"), "{manifest}");
         let lib = clients_lib(&modules);
-        assert!(lib.contains("#[cfg(feature = \"huawei_gsl\")]\n#[rustfmt::skip]\npub mod huawei_gsl;"), "{lib}");
+        assert!(
+            lib.contains("#[cfg(feature = \"huawei_gsl\")]\n#[rustfmt::skip]\npub mod huawei_gsl;"),
+            "{lib}"
+        );
     }
 
     #[test]
     fn standalone_manifest_escapes_the_runtime_path() {
         let m = standalone_manifest("gsl-client", "C:\\work\\\"runtime\"");
-        assert!(m.contains("path = \"C:\\\\work\\\\\\\"runtime\\\"\""), "{m}");
+        assert!(
+            m.contains("path = \"C:\\\\work\\\\\\\"runtime\\\"\""),
+            "{m}"
+        );
         assert!(m.contains("\n[workspace]\n"));
     }
 }

@@ -5,7 +5,10 @@
 use meterage_codegen::{generate, Diagnostics, SpecSource};
 
 fn errors(text: &str) -> Diagnostics {
-    match generate(&SpecSource { path: "specs/bad.yaml", text }) {
+    match generate(&SpecSource {
+        path: "specs/bad.yaml",
+        text,
+    }) {
         Ok(source) => panic!("expected errors, got a module:\n{source}"),
         Err(d) => d,
     }
@@ -56,8 +59,14 @@ fn unknown_ref_points_at_the_line() {
     );
     let report = errors(&text).to_string();
     assert!(report.contains("specs/bad.yaml:15:17"), "{report}");
-    assert!(report.contains("/paths/~1x/get/responses/200/content/application~1json/schema/$ref"), "{report}");
-    assert!(report.contains("unknown `$ref: #/components/schemas/Missing`"), "{report}");
+    assert!(
+        report.contains("/paths/~1x/get/responses/200/content/application~1json/schema/$ref"),
+        "{report}"
+    );
+    assert!(
+        report.contains("unknown `$ref: #/components/schemas/Missing`"),
+        "{report}"
+    );
 }
 
 #[test]
@@ -108,7 +117,11 @@ components:
         assert!(report.contains(wanted), "{wanted:?} not in:\n{report}");
     }
     assert!(d.len() >= 6, "{report}");
-    assert!(d.iter().all(|e| e.file == "specs/bad.yaml" && e.position.is_some()), "{report}");
+    assert!(
+        d.iter()
+            .all(|e| e.file == "specs/bad.yaml" && e.position.is_some()),
+        "{report}"
+    );
 }
 
 #[test]
@@ -117,13 +130,26 @@ fn rpc_actions_may_share_a_url_but_not_a_value() {
         format!("  /#{id}:\n    get:\n      operationId: {id}\n      x-rpc-action: {{in: query, name: Action, value: {value}}}\n      responses:\n        '200': {{description: ok}}\n")
     };
     let fine = format!("{HEAD}paths:\n{}{}", op("A", "DoA"), op("B", "DoB"));
-    let module = generate(&SpecSource { path: "specs/rpc.yaml", text: &fine }).unwrap_or_else(|d| panic!("{d}"));
-    assert!(module.contains("request.query(\"Action\", \"DoA\");"), "{module}");
-    assert!(module.contains("request.query(\"Action\", \"DoB\");"), "{module}");
+    let module = generate(&SpecSource {
+        path: "specs/rpc.yaml",
+        text: &fine,
+    })
+    .unwrap_or_else(|d| panic!("{d}"));
+    assert!(
+        module.contains("request.query(\"Action\", \"DoA\");"),
+        "{module}"
+    );
+    assert!(
+        module.contains("request.query(\"Action\", \"DoB\");"),
+        "{module}"
+    );
 
     let clash = format!("{HEAD}paths:\n{}{}", op("A", "Same"), op("B", "Same"));
     let report = errors(&clash).to_string();
-    assert!(report.contains("`B` and `A` both send Action `Same` to GET /"), "{report}");
+    assert!(
+        report.contains("`B` and `A` both send Action `Same` to GET /"),
+        "{report}"
+    );
 }
 
 #[test]
@@ -138,6 +164,9 @@ fn hostile_input_never_panics() {
         "\u{feff}\u{0}".to_owned(),
     ];
     for text in &texts {
-        let _ = generate(&SpecSource { path: "specs/hostile.yaml", text });
+        let _ = generate(&SpecSource {
+            path: "specs/hostile.yaml",
+            text,
+        });
     }
 }

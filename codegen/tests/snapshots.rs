@@ -9,9 +9,13 @@ use std::path::Path;
 fn verify(fixture: &str) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
     let spec_path = format!("tests/fixtures/{fixture}.yaml");
-    let text = std::fs::read_to_string(dir.join(format!("fixtures/{fixture}.yaml"))).expect("fixture exists");
-    let source = meterage_codegen::generate(&meterage_codegen::SpecSource { path: &spec_path, text: &text })
-        .unwrap_or_else(|d| panic!("{d}"));
+    let text = std::fs::read_to_string(dir.join(format!("fixtures/{fixture}.yaml")))
+        .expect("fixture exists");
+    let source = meterage_codegen::generate(&meterage_codegen::SpecSource {
+        path: &spec_path,
+        text: &text,
+    })
+    .unwrap_or_else(|d| panic!("{d}"));
     let snapshot = dir.join(format!("snapshots/{}.rs", fixture.replace('-', "_")));
     if std::env::var_os("METERAGE_BLESS").is_some() {
         std::fs::write(&snapshot, &source).expect("snapshot written");
@@ -32,9 +36,14 @@ fn edge_names() {
 
 #[test]
 fn output_is_deterministic() {
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/edge-names.yaml"))
-        .expect("fixture exists");
-    let spec = meterage_codegen::SpecSource { path: "edge-names.yaml", text: &text };
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/edge-names.yaml"),
+    )
+    .expect("fixture exists");
+    let spec = meterage_codegen::SpecSource {
+        path: "edge-names.yaml",
+        text: &text,
+    };
     let first = meterage_codegen::generate(&spec).expect("valid");
     for _ in 0..5 {
         assert_eq!(meterage_codegen::generate(&spec).expect("valid"), first);

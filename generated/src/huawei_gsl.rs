@@ -336,6 +336,7 @@ impl ListSimPools<'_> {
     pub const OPERATION: meterage_runtime::Operation = meterage_runtime::Operation {
         id: "ListSimPools",
         method: meterage_runtime::Method::Get,
+        success: 200,
         path: "/v1/sim-pools",
         server: None,
         envelope: &ERROR_ENVELOPE,
@@ -470,6 +471,7 @@ impl KeystoneCreateUserTokenByPassword<'_> {
     pub const OPERATION: meterage_runtime::Operation = meterage_runtime::Operation {
         id: "KeystoneCreateUserTokenByPassword",
         method: meterage_runtime::Method::Post,
+        success: 201,
         path: "/v3/auth/tokens",
         server: Some("https://iam.cn-north-4.myhuaweicloud.com"),
         envelope: &meterage_runtime::ErrorEnvelope {

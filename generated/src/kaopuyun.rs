@@ -415,6 +415,7 @@ impl DescribeFlowBills<'_> {
     pub const OPERATION: meterage_runtime::Operation = meterage_runtime::Operation {
         id: "DescribeFlowBills",
         method: meterage_runtime::Method::Get,
+        success: 200,
         path: "/",
         server: None,
         envelope: &ERROR_ENVELOPE,

@@ -26,7 +26,7 @@ const ERROR_ENVELOPE: meterage_runtime::ErrorEnvelope = meterage_runtime::ErrorE
 /// Its default server is `https://localhost:18002`; `Client::builder().base_url(..)` points it elsewhere.
 ///
 /// Authentication (see [`auth`]):
-/// - `accessToken`: the `login-token` scheme (login `createToken`, logout `deleteToken`, token `/data/token_id`), given as a `meterage_runtime::Authorize` implementation
+/// - `accessToken`: a token in the `X-ACCESS-TOKEN` header: log in with `createToken` and pass the token to [`auth::access_token`]
 #[derive(Debug, Clone)]
 pub struct Client {
     inner: meterage_runtime::Client,
@@ -110,7 +110,19 @@ impl From<meterage_runtime::Client> for Client {
 }
 pub mod auth {
     //! Credentials for this API's security schemes.
-    //! - `accessToken`: the `login-token` scheme (login `createToken`, logout `deleteToken`, token `/data/token_id`), given as a `meterage_runtime::Authorize` implementation
+    //! - `accessToken`: a token in the `X-ACCESS-TOKEN` header: log in with `createToken` and pass the token to [`access_token`]
+    /// Northbound API session token ("北向管理员" account). Obtained with
+    /// `POST /controller/v2/tokens` (`createToken`, field `data.token_id`) and sent
+    /// as header `X-ACCESS-TOKEN`. Each use extends it by 10 minutes; when it is
+    /// refused (HTTP 401 or an authentication errcode), log in again once. Log out
+    /// with `DELETE /controller/v2/tokens` (`deleteToken`).
+    ///
+    /// Sends `token` in the `X-ACCESS-TOKEN` header of every request (security scheme `accessToken`).
+    pub fn access_token(
+        token: impl Into<meterage_runtime::Secret>,
+    ) -> meterage_runtime::HeaderToken {
+        meterage_runtime::HeaderToken::new("X-ACCESS-TOKEN", token)
+    }
 }
 pub mod types {
     //! The request and response types of this API.
@@ -325,6 +337,7 @@ impl GetTimeFlowStInfoList<'_> {
     pub const OPERATION: meterage_runtime::Operation = meterage_runtime::Operation {
         id: "getTimeFlowStInfoList",
         method: meterage_runtime::Method::Get,
+        success: 200,
         path: "/controller/campus/v1/accountservice/user/timeflowstinfos",
         server: None,
         envelope: &ERROR_ENVELOPE,
@@ -481,6 +494,7 @@ impl CreateToken<'_> {
     pub const OPERATION: meterage_runtime::Operation = meterage_runtime::Operation {
         id: "createToken",
         method: meterage_runtime::Method::Post,
+        success: 200,
         path: "/controller/v2/tokens",
         server: None,
         envelope: &ERROR_ENVELOPE,
@@ -526,6 +540,7 @@ impl DeleteToken<'_> {
     pub const OPERATION: meterage_runtime::Operation = meterage_runtime::Operation {
         id: "deleteToken",
         method: meterage_runtime::Method::Delete,
+        success: 200,
         path: "/controller/v2/tokens",
         server: None,
         envelope: &ERROR_ENVELOPE,

@@ -338,6 +338,7 @@ impl GetConsumptionsByQuery<'_> {
     pub const OPERATION: meterage_runtime::Operation = meterage_runtime::Operation {
         id: "GetConsumptionsByQuery",
         method: meterage_runtime::Method::Post,
+        success: 200,
         path: "/api/",
         server: None,
         envelope: &ERROR_ENVELOPE,
@@ -417,6 +418,7 @@ impl OpenConsole<'_> {
     pub const OPERATION: meterage_runtime::Operation = meterage_runtime::Operation {
         id: "openConsole",
         method: meterage_runtime::Method::Get,
+        success: 200,
         path: "/api/",
         server: None,
         envelope: &ERROR_ENVELOPE,
@@ -460,6 +462,7 @@ impl Login<'_> {
     pub const OPERATION: meterage_runtime::Operation = meterage_runtime::Operation {
         id: "login",
         method: meterage_runtime::Method::Post,
+        success: 302,
         path: "/auth/login/",
         server: None,
         envelope: &ERROR_ENVELOPE,
@@ -479,7 +482,7 @@ impl Login<'_> {
     pub fn validate(&self) -> Result<(), meterage_runtime::Error> {
         Ok(())
     }
-    /// Checks the parameters (unless the client's request validation is off), sends the request and decodes the HTTP 200 response.
+    /// Checks the parameters (unless the client's request validation is off), sends the request and decodes the HTTP 302 response.
     ///
     /// # Errors
     ///

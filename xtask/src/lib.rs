@@ -42,13 +42,23 @@ pub fn specs(root: &Path) -> Result<Vec<(String, String)>> {
         let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {
             bail!("{}: spec file names must be UTF-8", path.display());
         };
-        let Some(file) = path.file_name().and_then(|s| s.to_str()) else { continue };
-        out.push((meterage_codegen::names::module_name(stem), format!("specs/{file}")));
+        let Some(file) = path.file_name().and_then(|s| s.to_str()) else {
+            continue;
+        };
+        out.push((
+            meterage_codegen::names::module_name(stem),
+            format!("specs/{file}"),
+        ));
     }
     out.sort_by(|a, b| a.1.cmp(&b.1));
     for pair in out.windows(2) {
         if pair[0].0 == pair[1].0 {
-            bail!("{} and {} both make the module `{}`: rename one", pair[0].1, pair[1].1, pair[0].0);
+            bail!(
+                "{} and {} both make the module `{}`: rename one",
+                pair[0].1,
+                pair[1].1,
+                pair[0].0
+            );
         }
     }
     Ok(out)
@@ -56,8 +66,13 @@ pub fn specs(root: &Path) -> Result<Vec<(String, String)>> {
 
 /// Generates one spec's module; errors carry every diagnostic of the spec.
 pub fn generate_module(root: &Path, spec_path: &str) -> Result<String> {
-    let text = fs::read_to_string(root.join(spec_path)).with_context(|| format!("reading {spec_path}"))?;
-    meterage_codegen::generate(&SpecSource { path: spec_path, text: &text }).map_err(|d| anyhow::anyhow!("{d}"))
+    let text =
+        fs::read_to_string(root.join(spec_path)).with_context(|| format!("reading {spec_path}"))?;
+    meterage_codegen::generate(&SpecSource {
+        path: spec_path,
+        text: &text,
+    })
+    .map_err(|d| anyhow::anyhow!("{d}"))
 }
 
 /// Everything `generated/` must hold, or the problems of every spec that failed.
@@ -67,7 +82,10 @@ pub fn plan(root: &Path) -> Result<Vec<Planned>> {
     let mut problems = String::new();
     for (module, spec_path) in &specs {
         match generate_module(root, spec_path) {
-            Ok(contents) => planned.push(Planned { path: format!("generated/src/{module}.rs"), contents }),
+            Ok(contents) => planned.push(Planned {
+                path: format!("generated/src/{module}.rs"),
+                contents,
+            }),
             Err(e) => {
                 let _ = writeln!(problems, "{e}");
             }
@@ -76,10 +94,21 @@ pub fn plan(root: &Path) -> Result<Vec<Planned>> {
     if !problems.is_empty() {
         bail!("{}", problems.trim_end());
     }
-    let modules: Vec<Module> =
-        specs.iter().map(|(name, spec_path)| Module { name: name.clone(), spec_path: spec_path.clone() }).collect();
-    planned.push(Planned { path: "generated/Cargo.toml".into(), contents: workspace::clients_manifest(&modules) });
-    planned.push(Planned { path: "generated/src/lib.rs".into(), contents: workspace::clients_lib(&modules) });
+    let modules: Vec<Module> = specs
+        .iter()
+        .map(|(name, spec_path)| Module {
+            name: name.clone(),
+            spec_path: spec_path.clone(),
+        })
+        .collect();
+    planned.push(Planned {
+        path: "generated/Cargo.toml".into(),
+        contents: workspace::clients_manifest(&modules),
+    });
+    planned.push(Planned {
+        path: "generated/src/lib.rs".into(),
+        contents: workspace::clients_lib(&modules),
+    });
     Ok(planned)
 }
 
@@ -92,7 +121,9 @@ fn leftovers(root: &Path, planned: &[Planned]) -> Result<Vec<String>> {
     }
     for entry in fs::read_dir(&dir)? {
         let path = entry?.path();
-        let Some(name) = path.file_name().and_then(|n| n.to_str()) else { continue };
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
         let rel = format!("generated/src/{name}");
         if path.is_file() && !planned.iter().any(|p| p.path == rel) {
             out.push(rel);
@@ -130,7 +161,11 @@ pub fn check(root: &Path) -> Result<Vec<String>> {
     for p in &planned {
         match fs::read_to_string(root.join(&p.path)) {
             Ok(current) if current == p.contents => {}
-            Ok(current) => stale.push(format!("{} is stale ({})", p.path, first_difference(&current, &p.contents))),
+            Ok(current) => stale.push(format!(
+                "{} is stale ({})",
+                p.path,
+                first_difference(&current, &p.contents)
+            )),
             Err(_) => stale.push(format!("{} is missing", p.path)),
         }
     }
@@ -146,7 +181,8 @@ pub fn check_module(root: &Path, spec_stem: &str) -> Result<()> {
     let module = meterage_codegen::names::module_name(spec_stem);
     let expected = generate_module(root, &spec_path)?;
     let path = format!("generated/src/{module}.rs");
-    let current = fs::read_to_string(root.join(&path)).with_context(|| format!("{path} is missing"))?;
+    let current =
+        fs::read_to_string(root.join(&path)).with_context(|| format!("{path} is missing"))?;
     if current != expected {
         bail!(
             "{path} is stale ({}): run `cargo xtask generate` and commit the result",
@@ -157,10 +193,17 @@ pub fn check_module(root: &Path, spec_stem: &str) -> Result<()> {
 }
 
 fn first_difference(current: &str, expected: &str) -> String {
-    let line = current.lines().zip(expected.lines()).position(|(a, b)| a != b);
+    let line = current
+        .lines()
+        .zip(expected.lines())
+        .position(|(a, b)| a != b);
     match line {
         Some(n) => format!("first difference at line {}", n + 1),
-        None => format!("{} lines on disk, {} expected", current.lines().count(), expected.lines().count()),
+        None => format!(
+            "{} lines on disk, {} expected",
+            current.lines().count(),
+            expected.lines().count()
+        ),
     }
 }
 
@@ -177,19 +220,37 @@ pub struct Standalone {
 
 /// Writes a standalone client crate for any spec; returns its directory.
 pub fn generate_standalone(root: &Path, opts: &Standalone) -> Result<PathBuf> {
-    let text = fs::read_to_string(&opts.spec).with_context(|| format!("reading {}", opts.spec.display()))?;
+    let text = fs::read_to_string(&opts.spec)
+        .with_context(|| format!("reading {}", opts.spec.display()))?;
     let shown = opts.spec.display().to_string();
-    let source = meterage_codegen::generate(&SpecSource { path: &shown, text: &text }).map_err(|d| anyhow::anyhow!("{d}"))?;
-    let stem = opts.spec.file_stem().and_then(|s| s.to_str()).unwrap_or("api");
-    let name = opts.name.clone().unwrap_or_else(|| format!("{stem}-client"));
-    let valid = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    let source = meterage_codegen::generate(&SpecSource {
+        path: &shown,
+        text: &text,
+    })
+    .map_err(|d| anyhow::anyhow!("{d}"))?;
+    let stem = opts
+        .spec
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("api");
+    let name = opts
+        .name
+        .clone()
+        .unwrap_or_else(|| format!("{stem}-client"));
+    let valid = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     if !valid {
         bail!("--name {name:?}: a crate name is ASCII letters, digits, `-` and `_`");
     }
     let runtime = fs::canonicalize(root.join("runtime")).context("locating the runtime crate")?;
     let runtime = runtime.to_str().context("the runtime path is not UTF-8")?;
     fs::create_dir_all(opts.out.join("src"))?;
-    fs::write(opts.out.join("Cargo.toml"), workspace::standalone_manifest(&name, runtime))?;
+    fs::write(
+        opts.out.join("Cargo.toml"),
+        workspace::standalone_manifest(&name, runtime),
+    )?;
     fs::write(opts.out.join("src/lib.rs"), source)?;
     Ok(opts.out.clone())
 }

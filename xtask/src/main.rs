@@ -67,7 +67,9 @@ fn standalone_options(rest: Vec<String>) -> Result<xtask::Standalone> {
     let (mut spec, mut out, mut name) = (None, None, None);
     let mut it = rest.into_iter();
     while let Some(flag) = it.next() {
-        let Some(value) = it.next() else { bail!("{flag} needs a value\n{USAGE}") };
+        let Some(value) = it.next() else {
+            bail!("{flag} needs a value\n{USAGE}")
+        };
         match flag.as_str() {
             "--spec" => spec = Some(PathBuf::from(value)),
             "--out" => out = Some(PathBuf::from(value)),

@@ -33,7 +33,11 @@ fn plcloud() {
 #[test]
 fn whole_generated_tree() {
     let stale = xtask::check(&xtask::workspace_root()).unwrap_or_else(|e| panic!("{e:#}"));
-    assert!(stale.is_empty(), "{}\nrun `cargo xtask generate` and commit the result", stale.join("\n"));
+    assert!(
+        stale.is_empty(),
+        "{}\nrun `cargo xtask generate` and commit the result",
+        stale.join("\n")
+    );
 }
 
 #[test]
@@ -41,7 +45,10 @@ fn every_spec_has_a_test_above() {
     let specs = xtask::specs(&xtask::workspace_root()).unwrap_or_else(|e| panic!("{e:#}"));
     let this_file = include_str!("fresh.rs");
     for (module, _) in specs {
-        assert!(this_file.contains(&format!("fn {module}()")), "add `#[test] fn {module}()` to xtask/tests/fresh.rs");
+        assert!(
+            this_file.contains(&format!("fn {module}()")),
+            "add `#[test] fn {module}()` to xtask/tests/fresh.rs"
+        );
     }
 }
 
@@ -53,8 +60,15 @@ fn check_names_a_stale_file() {
     let _ = std::fs::remove_dir_all(&tmp);
     copy_dir(&root.join("specs"), &tmp.join("specs"));
     copy_dir(&root.join("generated/src"), &tmp.join("generated/src"));
-    std::fs::copy(root.join("generated/Cargo.toml"), tmp.join("generated/Cargo.toml")).expect("copy");
-    assert_eq!(xtask::check(&tmp).expect("check runs"), Vec::<String>::new());
+    std::fs::copy(
+        root.join("generated/Cargo.toml"),
+        tmp.join("generated/Cargo.toml"),
+    )
+    .expect("copy");
+    assert_eq!(
+        xtask::check(&tmp).expect("check runs"),
+        Vec::<String>::new()
+    );
 
     let module = tmp.join("generated/src/plcloud.rs");
     let edited = std::fs::read_to_string(&module).expect("read") + "\n// a hand edit\n";
@@ -62,11 +76,20 @@ fn check_names_a_stale_file() {
     std::fs::write(tmp.join("generated/src/orphan.rs"), "").expect("write");
     let stale = xtask::check(&tmp).expect("check runs");
     assert_eq!(stale.len(), 2, "{stale:?}");
-    assert!(stale[0].starts_with("generated/src/plcloud.rs is stale"), "{stale:?}");
+    assert!(
+        stale[0].starts_with("generated/src/plcloud.rs is stale"),
+        "{stale:?}"
+    );
     assert_eq!(stale[1], "generated/src/orphan.rs comes from no spec");
 
     let changed = xtask::generate(&tmp).expect("generate runs");
-    assert_eq!(changed, vec!["generated/src/plcloud.rs".to_owned(), "generated/src/orphan.rs".to_owned()]);
+    assert_eq!(
+        changed,
+        vec![
+            "generated/src/plcloud.rs".to_owned(),
+            "generated/src/orphan.rs".to_owned()
+        ]
+    );
     assert!(xtask::check(&tmp).expect("check runs").is_empty());
     let _ = std::fs::remove_dir_all(&tmp);
 }

@@ -214,6 +214,7 @@ impl New<'_> {
     pub const OPERATION: meterage_runtime::Operation = meterage_runtime::Operation {
         id: "new",
         method: meterage_runtime::Method::Get,
+        success: 200,
         path: "/items/{item-id}",
         server: None,
         envelope: &ERROR_ENVELOPE,
@@ -349,6 +350,7 @@ impl Client2<'_> {
     pub const OPERATION: meterage_runtime::Operation = meterage_runtime::Operation {
         id: "Client",
         method: meterage_runtime::Method::Delete,
+        success: 204,
         path: "/items/{item-id}",
         server: None,
         envelope: &ERROR_ENVELOPE,

@@ -1,0 +1,503 @@
+//! The error type of every generated call, and its parts.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use reqwest::header::HeaderMap;
+
+use crate::response::HeadersDebug;
+use crate::types::format_f64;
+
+/// Everything that can go wrong with a call. Every message starts with the operation id.
+///
+/// `Debug` and `Display` never show credentials: transport errors drop the URL (whose
+/// query may carry a signature), header values that look like credentials are redacted and
+/// raw bodies are summarised by their length.
+#[derive(thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The request broke constraints of the spec (`maxLength`, `minimum`, ...); nothing
+    /// was sent. All violations are listed, in the order they were checked.
+    #[error("{operation}: invalid request: {}", JoinViolations(violations))]
+    Validation {
+        /// The operation id.
+        operation: &'static str,
+        /// Every broken constraint.
+        violations: Vec<Violation>,
+    },
+
+    /// The server answered with a failure: a non-2xx status, or a 2xx body whose vendor
+    /// code is not a success code.
+    #[error(transparent)]
+    Api(Box<ApiError>),
+
+    /// The request could not be sent or the response could not be read (connection,
+    /// TLS, timeout, redirect loop). The URL is removed from the source error.
+    #[error("{operation}: HTTP request failed: {source}")]
+    Transport {
+        /// The operation id.
+        operation: &'static str,
+        /// The HTTP client's error, without its URL.
+        source: reqwest::Error,
+    },
+
+    /// A successful response did not match the expected type.
+    #[error("{operation}: cannot decode the HTTP {status} body at `{path}`: {source}")]
+    Decode {
+        /// The operation id.
+        operation: &'static str,
+        /// The HTTP status of the response.
+        status: u16,
+        /// Where in the body decoding failed, for example `pools[0].flow_left`
+        /// (`.` is the whole body).
+        path: String,
+        /// The decoder's error.
+        source: serde_json::Error,
+        /// The raw body, kept for diagnosis (not printed).
+        body: Vec<u8>,
+    },
+
+    /// The auth scheme could not authorize the request (login failed, missing
+    /// credential, signature error).
+    #[error("{operation}: authorization failed: {message}")]
+    Auth {
+        /// The operation id.
+        operation: &'static str,
+        /// What went wrong; never contains the credential.
+        message: String,
+    },
+
+    /// The request could not be built: a bad header value, a body field that could not
+    /// be serialized, mixed body kinds, an invalid URL.
+    #[error("{operation}: cannot build the request: {message}")]
+    Request {
+        /// The operation id.
+        operation: &'static str,
+        /// What went wrong.
+        message: String,
+    },
+
+    /// The client configuration is invalid (for example the base URL).
+    #[error("invalid client configuration: {0}")]
+    Config(String),
+}
+
+impl Error {
+    /// A transport error for `operation`, with the URL removed from `source`.
+    pub fn transport(operation: &'static str, source: reqwest::Error) -> Self {
+        Error::Transport {
+            operation,
+            source: source.without_url(),
+        }
+    }
+
+    /// The API failure, if this is one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(api) => Some(api),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status of the response, if one arrived.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api(api) => Some(api.status),
+            Error::Decode { status, .. } => Some(*status),
+            Error::Transport { source, .. } => source.status().map(|status| status.as_u16()),
+            _ => None,
+        }
+    }
+
+    /// The vendor error code of an API failure, if the body carried one.
+    pub fn vendor_code(&self) -> Option<&str> {
+        self.api().and_then(|api| api.code.as_deref())
+    }
+
+    /// The operation id, for every error except [`Error::Config`].
+    pub fn operation(&self) -> Option<&'static str> {
+        match self {
+            Error::Validation { operation, .. }
+            | Error::Transport { operation, .. }
+            | Error::Decode { operation, .. }
+            | Error::Auth { operation, .. }
+            | Error::Request { operation, .. } => Some(operation),
+            Error::Api(api) => Some(api.operation),
+            Error::Config(_) => None,
+        }
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Validation {
+                operation,
+                violations,
+            } => f
+                .debug_struct("Validation")
+                .field("operation", operation)
+                .field("violations", violations)
+                .finish(),
+            Error::Api(api) => f.debug_tuple("Api").field(api).finish(),
+            Error::Transport { operation, source } => f
+                .debug_struct("Transport")
+                .field("operation", operation)
+                .field("source", source)
+                .finish(),
+            Error::Decode {
+                operation,
+                status,
+                path,
+                source,
+                body,
+            } => f
+                .debug_struct("Decode")
+                .field("operation", operation)
+                .field("status", status)
+                .field("path", path)
+                .field("source", source)
+                .field("body", &BodyLen(body.len()))
+                .finish(),
+            Error::Auth { operation, message } => f
+                .debug_struct("Auth")
+                .field("operation", operation)
+                .field("message", message)
+                .finish(),
+            Error::Request { operation, message } => f
+                .debug_struct("Request")
+                .field("operation", operation)
+                .field("message", message)
+                .finish(),
+            Error::Config(message) => f.debug_tuple("Config").field(message).finish(),
+        }
+    }
+}
+
+/// A failure reported by the server.
+///
+/// `Display` gives `ListSimPools: HTTP 403, vendor error GSL.00011004: 账期不合法,请检查!
+/// (request id 3f2a)`, leaving out the parts the response did not have.
+#[derive(Clone)]
+pub struct ApiError {
+    /// The operation id.
+    pub operation: &'static str,
+    /// The HTTP status (a 2xx status when the vendor code reported the failure).
+    pub status: u16,
+    /// The vendor error code, numbers rendered as text.
+    pub code: Option<String>,
+    /// The vendor error message. When the envelope finds neither code nor message (a body
+    /// that is not JSON, or JSON of another shape), the first 200 characters of the body
+    /// text with whitespace collapsed; for HTML (an error page) the text without tags,
+    /// scripts and styles.
+    pub message: Option<String>,
+    /// The request id, from the body or the envelope's request id header.
+    pub request_id: Option<String>,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The raw response body, whole.
+    pub body: Vec<u8>,
+}
+
+impl ApiError {
+    /// The body as text, invalid UTF-8 replaced.
+    pub fn body_text(&self) -> Cow<'_, str> {
+        String::from_utf8_lossy(&self.body)
+    }
+
+    /// The value of response header `name`, if present and valid text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|value| value.to_str().ok())
+    }
+}
+
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiError")
+            .field("operation", &self.operation)
+            .field("status", &self.status)
+            .field("code", &self.code)
+            .field("message", &self.message)
+            .field("request_id", &self.request_id)
+            .field("headers", &HeadersDebug(&self.headers))
+            .field("body", &BodyLen(self.body.len()))
+            .finish()
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let api = self;
+        write!(f, "{}: HTTP {}", api.operation, api.status)?;
+        if let Some(code) = &api.code {
+            write!(f, ", vendor error {code}")?;
+        }
+        if let Some(message) = api.message.as_deref().filter(|m| !m.is_empty()) {
+            write!(f, ": {message}")?;
+        }
+        if let Some(request_id) = &api.request_id {
+            write!(f, " (request id {request_id})")?;
+        }
+        Ok(())
+    }
+}
+
+struct BodyLen(usize);
+
+impl fmt::Debug for BodyLen {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<{} bytes>", self.0)
+    }
+}
+
+struct JoinViolations<'a>(&'a [Violation]);
+
+impl fmt::Display for JoinViolations<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, violation) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{violation}")?;
+        }
+        Ok(())
+    }
+}
+
+/// One broken request constraint.
+///
+/// `Display` gives `parameter `limit` must be at most 500, got 600`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Violation {
+    /// The parameter's wire name.
+    pub param: &'static str,
+    /// The constraint it broke.
+    pub constraint: Constraint,
+    /// The offending value as text: strings quoted, numbers bare, item counts and secret
+    /// lengths as counts.
+    pub value: String,
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "parameter `{}` must {} {}, got {}",
+            self.param,
+            self.constraint.verb(),
+            self.constraint,
+            self.value
+        )
+    }
+}
+
+/// A request constraint from the spec.
+///
+/// `Display` gives the phrase after "must be" / "must have": `at most 500`,
+/// `at least 7 characters long`, `at most 3 items`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub enum Constraint {
+    /// `minLength`: at least this many characters (Unicode scalar values).
+    MinLength(u64),
+    /// `maxLength`: at most this many characters (Unicode scalar values).
+    MaxLength(u64),
+    /// `minimum`: at least this value.
+    Minimum(f64),
+    /// `maximum`: at most this value.
+    Maximum(f64),
+    /// `exclusiveMinimum`: greater than this value.
+    ExclusiveMinimum(f64),
+    /// `exclusiveMaximum`: less than this value.
+    ExclusiveMaximum(f64),
+    /// `minItems`: at least this many items.
+    MinItems(u64),
+    /// `maxItems`: at most this many items.
+    MaxItems(u64),
+    /// `minLength` and `maxLength` both equal to this: exactly this many characters.
+    ExactLength(u64),
+    /// `minItems` and `maxItems` both equal to this: exactly this many items.
+    ExactItems(u64),
+}
+
+impl Constraint {
+    fn verb(&self) -> &'static str {
+        match self {
+            Constraint::MinItems(_) | Constraint::MaxItems(_) | Constraint::ExactItems(_) => "have",
+            _ => "be",
+        }
+    }
+}
+
+fn plural(n: u64, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 {
+        one
+    } else {
+        many
+    }
+}
+
+impl fmt::Display for Constraint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Constraint::MinLength(n) => write!(
+                f,
+                "at least {n} {} long",
+                plural(n, "character", "characters")
+            ),
+            Constraint::MaxLength(n) => write!(
+                f,
+                "at most {n} {} long",
+                plural(n, "character", "characters")
+            ),
+            Constraint::ExactLength(n) => write!(
+                f,
+                "exactly {n} {} long",
+                plural(n, "character", "characters")
+            ),
+            Constraint::Minimum(x) => write!(f, "at least {}", format_f64(x)),
+            Constraint::Maximum(x) => write!(f, "at most {}", format_f64(x)),
+            Constraint::ExclusiveMinimum(x) => write!(f, "greater than {}", format_f64(x)),
+            Constraint::ExclusiveMaximum(x) => write!(f, "less than {}", format_f64(x)),
+            Constraint::MinItems(n) => write!(f, "at least {n} {}", plural(n, "item", "items")),
+            Constraint::MaxItems(n) => write!(f, "at most {n} {}", plural(n, "item", "items")),
+            Constraint::ExactItems(n) => write!(f, "exactly {n} {}", plural(n, "item", "items")),
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn api(code: Option<&str>, message: Option<&str>, request_id: Option<&str>) -> ApiError {
+        ApiError {
+            operation: "ListSimPools",
+            status: 403,
+            code: code.map(str::to_owned),
+            message: message.map(str::to_owned),
+            request_id: request_id.map(str::to_owned),
+            headers: HeaderMap::new(),
+            body: b"{}".to_vec(),
+        }
+    }
+
+    #[test]
+    fn api_display() {
+        let cases = [
+            (
+                api(Some("GSL.00011004"), Some("账期不合法,请检查!"), Some("r-1")),
+                "ListSimPools: HTTP 403, vendor error GSL.00011004: 账期不合法,请检查! (request id r-1)",
+            ),
+            (
+                api(Some("GSL.00011004"), None, None),
+                "ListSimPools: HTTP 403, vendor error GSL.00011004",
+            ),
+            (api(None, Some("Forbidden"), None), "ListSimPools: HTTP 403: Forbidden"),
+            (api(None, None, None), "ListSimPools: HTTP 403"),
+        ];
+        for (error, text) in cases {
+            assert_eq!(Error::Api(Box::new(error)).to_string(), text);
+        }
+    }
+
+    #[test]
+    fn accessors() {
+        let error = Error::Api(Box::new(api(Some("X"), None, None)));
+        assert_eq!(error.status(), Some(403));
+        assert_eq!(error.vendor_code(), Some("X"));
+        assert_eq!(error.operation(), Some("ListSimPools"));
+        assert_eq!(error.api().unwrap().body_text(), "{}");
+        let config = Error::Config("bad".into());
+        assert_eq!(config.status(), None);
+        assert_eq!(config.operation(), None);
+        assert!(config.api().is_none());
+        assert_eq!(config.to_string(), "invalid client configuration: bad");
+    }
+
+    #[test]
+    fn violation_and_constraint_display() {
+        let cases: &[(Constraint, &str, &str)] = &[
+            (
+                Constraint::Maximum(500.0),
+                "600",
+                "parameter `p` must be at most 500, got 600",
+            ),
+            (
+                Constraint::Minimum(10.0),
+                "5",
+                "parameter `p` must be at least 10, got 5",
+            ),
+            (
+                Constraint::ExclusiveMinimum(0.5),
+                "0.5",
+                "parameter `p` must be greater than 0.5, got 0.5",
+            ),
+            (
+                Constraint::ExclusiveMaximum(1.0),
+                "2",
+                "parameter `p` must be less than 1, got 2",
+            ),
+            (
+                Constraint::MinLength(1),
+                "\"\"",
+                "parameter `p` must be at least 1 character long, got \"\"",
+            ),
+            (
+                Constraint::MaxLength(64),
+                "\"x\"",
+                "parameter `p` must be at most 64 characters long, got \"x\"",
+            ),
+            (
+                Constraint::ExactLength(7),
+                "\"2022-9\"",
+                "parameter `p` must be exactly 7 characters long, got \"2022-9\"",
+            ),
+            (
+                Constraint::MinItems(1),
+                "0",
+                "parameter `p` must have at least 1 item, got 0",
+            ),
+            (
+                Constraint::MaxItems(3),
+                "4",
+                "parameter `p` must have at most 3 items, got 4",
+            ),
+            (
+                Constraint::ExactItems(2),
+                "1",
+                "parameter `p` must have exactly 2 items, got 1",
+            ),
+        ];
+        for (constraint, value, text) in cases {
+            let violation = Violation {
+                param: "p",
+                constraint: *constraint,
+                value: (*value).to_owned(),
+            };
+            assert_eq!(violation.to_string(), *text);
+        }
+    }
+
+    #[test]
+    fn debug_hides_bodies_and_credential_headers() {
+        let mut error = api(None, None, None);
+        error.headers.insert(
+            "set-cookie",
+            reqwest::header::HeaderValue::from_static("sessionid=s3cr3t"),
+        );
+        error.headers.insert(
+            "x-subject-token",
+            reqwest::header::HeaderValue::from_static("MIItoken"),
+        );
+        error.body = b"{\"token\":\"MIItoken\"}".to_vec();
+        let debug = format!("{:?}", Error::Api(Box::new(error)));
+        assert!(!debug.contains("s3cr3t"), "{debug}");
+        assert!(!debug.contains("MIItoken"), "{debug}");
+        assert!(debug.contains("set-cookie"), "{debug}");
+        assert!(debug.contains("<20 bytes>"), "{debug}");
+    }
+}

@@ -1,0 +1,167 @@
+//! A successful response: status, headers and the decoded body.
+
+use std::fmt;
+use std::ops::Deref;
+
+use reqwest::header::{HeaderMap, HeaderValue};
+
+/// A successful response: status, headers and the decoded body.
+///
+/// It dereferences to the body, so `response.pools[0].flow_left` works. `Debug` redacts
+/// header values that look like credentials (`Set-Cookie`, `X-Subject-Token`, ...).
+pub struct Response<T> {
+    status: u16,
+    headers: HeaderMap,
+    body: T,
+    request_id_header: Option<&'static str>,
+}
+
+impl<T> Response<T> {
+    /// A response from its parts; `request_id_header` names the header
+    /// [`Response::request_id`] reads.
+    pub fn new(
+        status: u16,
+        headers: HeaderMap,
+        body: T,
+        request_id_header: Option<&'static str>,
+    ) -> Self {
+        Self {
+            status,
+            headers,
+            body,
+            request_id_header,
+        }
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The value of header `name` (case-insensitive), if present and valid text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|value| value.to_str().ok())
+    }
+
+    /// The request id from the error envelope's request id header, if the spec names one
+    /// and the response has it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id_header.and_then(|name| self.header(name))
+    }
+
+    /// The decoded body.
+    pub fn body(&self) -> &T {
+        &self.body
+    }
+
+    /// The decoded body, consuming the response.
+    pub fn into_inner(self) -> T {
+        self.body
+    }
+
+    /// Status, headers and body.
+    pub fn into_parts(self) -> (u16, HeaderMap, T) {
+        (self.status, self.headers, self.body)
+    }
+
+    /// Applies `f` to the body, keeping status and headers.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
+        Response {
+            status: self.status,
+            headers: self.headers,
+            body: f(self.body),
+            request_id_header: self.request_id_header,
+        }
+    }
+}
+
+impl<T> Deref for Response<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.body
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Response<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Response")
+            .field("status", &self.status)
+            .field("headers", &HeadersDebug(&self.headers))
+            .field("body", &self.body)
+            .finish()
+    }
+}
+
+/// Whether a header probably carries a credential, judged by its sensitive flag and name.
+pub(crate) fn is_credential_header(name: &str, value: &HeaderValue) -> bool {
+    const WORDS: &[&str] = &[
+        "auth",
+        "cookie",
+        "token",
+        "secret",
+        "password",
+        "session",
+        "csrf",
+        "signature",
+        "credential",
+        "key",
+    ];
+    value.is_sensitive() || {
+        let name = name.to_ascii_lowercase();
+        WORDS.iter().any(|word| name.contains(word))
+    }
+}
+
+/// `Debug` for a header map that prints `***` for values that may be credentials.
+pub(crate) struct HeadersDebug<'a>(pub(crate) &'a HeaderMap);
+
+impl fmt::Debug for HeadersDebug<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut map = f.debug_map();
+        for (name, value) in self.0 {
+            if is_credential_header(name.as_str(), value) {
+                map.entry(&name.as_str(), &"***");
+            } else {
+                map.entry(&name.as_str(), value);
+            }
+        }
+        map.finish()
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accessors_and_deref() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-request-id", HeaderValue::from_static("r-1"));
+        headers.insert("x-subject-token", HeaderValue::from_static("MIItoken"));
+        headers.insert("set-cookie", HeaderValue::from_static("sessionid=abc"));
+        let response = Response::new(201, headers, vec![1, 2, 3], Some("X-Request-Id"));
+        assert_eq!(response.status(), 201);
+        assert_eq!(response.len(), 3);
+        assert_eq!(response.request_id(), Some("r-1"));
+        assert_eq!(response.header("X-SUBJECT-TOKEN"), Some("MIItoken"));
+        let debug = format!("{response:?}");
+        assert!(debug.contains("r-1"), "{debug}");
+        assert!(!debug.contains("MIItoken"), "{debug}");
+        assert!(!debug.contains("sessionid=abc"), "{debug}");
+        let response = response.map(|body| body.len());
+        assert_eq!(*response.body(), 3);
+        let (status, headers, body) = response.into_parts();
+        assert_eq!((status, headers.len(), body), (201, 3, 3));
+
+        let response = Response::new(200, HeaderMap::new(), "x", None);
+        assert_eq!(response.request_id(), None);
+        assert_eq!(response.into_inner(), "x");
+    }
+}

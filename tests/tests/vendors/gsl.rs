@@ -1,0 +1,318 @@
+//! Huawei Cloud GSL: `GET /v1/sim-pools` with an IAM token, and the IAM token call.
+
+use meterage_clients::huawei_gsl::{auth, types, Client};
+use meterage_clients::runtime::{Error, Page};
+use meterage_tests::{gsl, Fault, Server};
+use serde_json::json;
+
+async fn client(server: &Server) -> Client {
+    Client::builder()
+        .base_url(server.base_url())
+        .auth(auth::iam_token(gsl::TOKEN))
+        .build()
+        .expect("client builds")
+}
+
+#[tokio::test]
+async fn list_sim_pools_is_the_vendor_wire_request() {
+    let server = Server::start(gsl::router()).await;
+    let client = client(&server).await;
+    let page = client
+        .list_sim_pools()
+        .pool_name("pool")
+        .limit(10)
+        .offset(2)
+        .billing_cycle("2022-09")
+        .all_billing_cycle(false)
+        .status([1])
+        .send()
+        .await
+        .expect("page");
+
+    let sent = server.log.last().expect("one request");
+    assert_eq!(sent.method, "GET");
+    assert_eq!(sent.path, "/v1/sim-pools");
+    assert_eq!(
+        sent.query.as_deref(),
+        Some("pool_name=pool&limit=10&offset=2&billing_cycle=2022-09&all_billing_cycle=false&status=1")
+    );
+    assert_eq!(sent.header("X-Auth-Token"), Some(gsl::TOKEN));
+    assert_eq!(sent.header("Accept"), Some("application/json"));
+    assert!(sent.body.is_empty());
+
+    // 36 pools are named pool-NN; 7 of them (every fifth) are discarded.
+    assert_eq!(page.status(), 200);
+    assert_eq!((page.limit, page.offset, page.count), (10, 2, 29));
+    let names: Vec<&str> = page.pools.iter().map(|p| p.pool_name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "pool-13", "pool-14", "pool-16", "pool-17", "pool-18", "pool-19", "pool-21", "pool-22",
+            "pool-23", "pool-24"
+        ]
+    );
+    assert_eq!(page.body().total(), Some(29));
+    assert_eq!(page.body().items().len(), 10);
+}
+
+#[tokio::test]
+async fn the_issue_example_reads_like_hand_written_rust() {
+    let server = Server::start(gsl::router()).await;
+    let client = client(&server).await;
+    let response = client
+        .list_sim_pools()
+        .billing_cycle("2022-09")
+        .limit(100)
+        .send()
+        .await
+        .expect("page");
+    let flow_left: f64 = response.pools[0].flow_left;
+    assert_eq!(flow_left, -42.59);
+    assert_eq!(response.count, 37);
+    assert_eq!(response.pools.len(), 37);
+    // Parameters go out in spec order, whatever order the setters were called in.
+    assert_eq!(
+        server.log.last().and_then(|r| r.query),
+        Some("limit=100&billing_cycle=2022-09".to_owned())
+    );
+}
+
+#[tokio::test]
+async fn constraints_are_checked_before_sending() {
+    let server = Server::start(gsl::router()).await;
+    let client = client(&server).await;
+    let err = client
+        .list_sim_pools()
+        .limit(600)
+        .offset(0)
+        .billing_cycle("2022-9")
+        .pool_name("p".repeat(101))
+        .send()
+        .await
+        .expect_err("invalid");
+    let Error::Validation {
+        operation,
+        violations,
+        ..
+    } = &err
+    else {
+        panic!("{err:?}")
+    };
+    assert_eq!(*operation, "ListSimPools");
+    let params: Vec<&str> = violations.iter().map(|v| v.param).collect();
+    assert_eq!(params, ["pool_name", "limit", "offset", "billing_cycle"]);
+    let message = err.to_string();
+    for wanted in [
+        "`limit` must be at most 500, got 600",
+        "`offset` must be at least 1, got 0",
+        "`billing_cycle` must be exactly 7 characters long, got \"2022-9\"",
+        "`pool_name` must be at most 100 characters long",
+    ] {
+        assert!(message.contains(wanted), "{wanted:?} not in {message}");
+    }
+    assert!(server.log.requests().is_empty(), "nothing may be sent");
+}
+
+#[tokio::test]
+async fn validation_can_be_turned_off_and_the_vendor_answers() {
+    let server = Server::start(gsl::router()).await;
+    let client: Client = Client::builder()
+        .base_url(server.base_url())
+        .auth(auth::iam_token(gsl::TOKEN))
+        .validate_requests(false)
+        .build()
+        .expect("client");
+    let err = client
+        .list_sim_pools()
+        .limit(600)
+        .send()
+        .await
+        .expect_err("vendor rejects");
+    let api = err.api().expect("an API error");
+    assert_eq!(api.status, 400);
+    assert_eq!(api.code.as_deref(), Some("GSL.00010004"));
+    assert_eq!(api.message.as_deref(), Some("参数异常"));
+    assert_eq!(
+        api.request_id.as_deref(),
+        Some("5e9b8fa2c9b84c45b37c3c1e5f2c3d11")
+    );
+    assert_eq!(
+        server.log.last().and_then(|r| r.query),
+        Some("limit=600".to_owned())
+    );
+}
+
+#[tokio::test]
+async fn vendor_errors_reach_the_caller_with_status_and_code() {
+    let server = Server::start(gsl::router()).await;
+    let client = client(&server).await;
+
+    // Seven characters, so valid for the client; an invalid month for the vendor, which answers 403.
+    let err = client
+        .list_sim_pools()
+        .billing_cycle("2022-13")
+        .send()
+        .await
+        .expect_err("403");
+    assert_eq!(err.status(), Some(403));
+    assert_eq!(err.vendor_code(), Some("GSL.00011004"));
+    let text = err.to_string();
+    assert!(
+        text.contains("ListSimPools") && text.contains("403") && text.contains("账期不合法"),
+        "{text}"
+    );
+
+    // A wrong token: the API gateway's code.
+    let stranger: Client = Client::builder()
+        .base_url(server.base_url())
+        .auth(auth::iam_token("not-a-token"))
+        .build()
+        .expect("client");
+    let err = stranger.list_sim_pools().send().await.expect_err("401");
+    assert_eq!(err.status(), Some(401));
+    assert_eq!(err.vendor_code(), Some("APIGW.0301"));
+    assert!(
+        !format!("{err:?}{err}").contains("not-a-token"),
+        "the token leaked into the error"
+    );
+}
+
+#[tokio::test]
+async fn injected_faults_are_reported_without_losing_the_body() {
+    let server = Server::start(gsl::router()).await;
+    let client = client(&server).await;
+
+    server.log.inject(Fault::json(
+        500,
+        json!({"error_code": "GSL.00010003", "error_msg": "系统繁忙,请稍后重试。"}),
+    ));
+    let err = client.list_sim_pools().send().await.expect_err("busy");
+    assert_eq!(
+        (err.status(), err.vendor_code()),
+        (Some(500), Some("GSL.00010003"))
+    );
+
+    let truncated =
+        r#"{"limit": 10, "offset": 1, "count": 1, "pools": [{"id": 1, "pool_name": "x""#;
+    server
+        .log
+        .inject(Fault::raw(200, "application/json", truncated));
+    let err = client.list_sim_pools().send().await.expect_err("truncated");
+    let Error::Decode { status, body, .. } = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(*status, 200);
+    assert_eq!(
+        body.as_slice(),
+        truncated.as_bytes(),
+        "the raw body is kept"
+    );
+
+    let wrong_type = r#"{"limit": 10, "offset": 1, "count": 1, "pools": [{"id": "one"}]}"#;
+    server
+        .log
+        .inject(Fault::raw(200, "application/json", wrong_type));
+    let err = client
+        .list_sim_pools()
+        .send()
+        .await
+        .expect_err("wrong type");
+    let Error::Decode { path, .. } = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(path, "pools[0].id");
+
+    server.log.inject(Fault::raw(
+        502,
+        "text/html",
+        "<html><body><h1>502 Bad Gateway</h1></body></html>",
+    ));
+    let err = client.list_sim_pools().send().await.expect_err("gateway");
+    let api = err.api().expect("an API error");
+    assert_eq!((api.status, api.code.as_deref()), (502, None));
+    assert!(
+        api.message
+            .as_deref()
+            .is_some_and(|m| m.contains("502 Bad Gateway")),
+        "{api:?}"
+    );
+}
+
+#[tokio::test]
+async fn iam_token_call_goes_to_the_iam_host() {
+    let gsl_server = Server::start(gsl::router()).await;
+    let iam_server = Server::start(gsl::iam_router()).await;
+    let client: Client = Client::builder()
+        .base_url(gsl_server.base_url())
+        .server_override(
+            "https://iam.cn-north-4.myhuaweicloud.com",
+            iam_server.base_url(),
+        )
+        .build()
+        .expect("client");
+    let (name, password, domain, project) = gsl::USER;
+    let auth = types::IamAuth {
+        identity: types::IamIdentity {
+            methods: vec!["password".into()],
+            password: types::IamPasswordIdentity {
+                user: types::IamUser {
+                    name: name.into(),
+                    password: password.into(),
+                    domain: types::IamDomain {
+                        name: domain.into(),
+                    },
+                },
+            },
+        },
+        scope: types::IamScope {
+            project: types::IamProject {
+                name: project.into(),
+                id: None,
+            },
+        },
+    };
+    let response = client
+        .keystone_create_user_token_by_password(auth.clone())
+        .send()
+        .await
+        .expect("token");
+    assert_eq!(response.status(), 201);
+    assert_eq!(response.header("X-Subject-Token"), Some(gsl::TOKEN));
+    assert!(gsl_server.log.requests().is_empty());
+
+    let sent = iam_server.log.last().expect("sent to IAM");
+    assert_eq!(
+        (sent.method.as_str(), sent.path.as_str()),
+        ("POST", "/v3/auth/tokens")
+    );
+    assert_eq!(sent.header("Content-Type"), Some("application/json"));
+    let body: serde_json::Value = serde_json::from_slice(&sent.body).expect("JSON body");
+    assert_eq!(
+        body,
+        json!({"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": name, "password": password, "domain": {"name": domain}}}}, "scope": {"project": {"name": project}}}})
+    );
+    assert!(
+        !format!("{auth:?}").contains(password),
+        "Debug shows the password"
+    );
+
+    // The token it returns opens GSL.
+    let token = response
+        .header("X-Subject-Token")
+        .expect("token header")
+        .to_owned();
+    let gsl_client: Client = Client::builder()
+        .base_url(gsl_server.base_url())
+        .auth(auth::iam_token(token))
+        .build()
+        .expect("client");
+    assert_eq!(
+        gsl_client
+            .list_sim_pools()
+            .send()
+            .await
+            .expect("page")
+            .count,
+        37
+    );
+}

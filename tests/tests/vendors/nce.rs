@@ -1,0 +1,220 @@
+//! Huawei NCE-Campus: token login, `X-ACCESS-TOKEN`, errcodes on HTTP 200.
+
+use meterage_clients::nce_campus::{auth, types, Client};
+use meterage_clients::runtime::Error;
+use meterage_tests::{nce, Server};
+
+async fn login(server: &Server) -> Client {
+    let anonymous: Client = Client::builder()
+        .base_url(server.base_url())
+        .build()
+        .expect("client");
+    let (user, password) = nce::USER;
+    let session = anonymous
+        .create_token(user, password)
+        .send()
+        .await
+        .expect("login");
+    let data = session.data.as_ref().expect("token data");
+    let token = data.token_id.clone().expect("token_id");
+    Client::builder()
+        .base_url(server.base_url())
+        .auth(auth::access_token(token))
+        .build()
+        .expect("client")
+}
+
+#[tokio::test]
+async fn login_is_the_vendor_wire_request() {
+    let server = Server::start(nce::router()).await;
+    let client: Client = Client::builder()
+        .base_url(server.base_url())
+        .build()
+        .expect("client");
+    let (user, password) = nce::USER;
+    let request = client.create_token(user, password);
+    assert!(
+        !format!("{request:?}").contains(password),
+        "Debug shows the password"
+    );
+    let session = request.send().await.expect("login");
+    assert_eq!(session.errcode.as_deref(), Some("0"));
+    let data = session.data.as_ref().expect("data");
+    assert_eq!(
+        data.token_id.as_ref().map(|t| t.expose()),
+        Some("x-nce-token-0001-3f9a")
+    );
+    assert!(
+        !format!("{session:?}").contains("x-nce-token"),
+        "Debug shows the token"
+    );
+
+    let sent = server.log.last().expect("sent");
+    assert_eq!(
+        (
+            sent.method.as_str(),
+            sent.path.as_str(),
+            sent.query.as_deref()
+        ),
+        ("POST", "/controller/v2/tokens", None)
+    );
+    assert_eq!(sent.header("Content-Type"), Some("application/json"));
+    assert_eq!(
+        sent.body_text(),
+        format!(r#"{{"userName":"{user}","password":"{password}"}}"#)
+    );
+    assert_eq!(sent.header("X-ACCESS-TOKEN"), None);
+}
+
+#[tokio::test]
+async fn user_traffic_query_is_the_vendor_wire_request() {
+    let server = Server::start(nce::router()).await;
+    let client = login(&server).await;
+    let page = client
+        .get_time_flow_st_info_list()
+        .site_id("a91e1696-02a2-4a68-bad4-aa639359c8cf")
+        .page_index(2)
+        .page_size(5)
+        .sort(types::UserSort::UserNameDesc)
+        .user_name("user")
+        .used_time("20")
+        .used_flow("10")
+        .begin_time("2017-11-24 08:00:00")
+        .end_time("2017-11-25 17:26:55")
+        .send()
+        .await
+        .expect("page");
+
+    let sent = server.log.last().expect("sent");
+    assert_eq!(
+        (sent.method.as_str(), sent.path.as_str()),
+        (
+            "GET",
+            "/controller/campus/v1/accountservice/user/timeflowstinfos"
+        )
+    );
+    assert_eq!(
+        sent.query.as_deref(),
+        Some("siteId=a91e1696-02a2-4a68-bad4-aa639359c8cf&pageIndex=2&pageSize=5&sort=-userName&userName=user&usedTime=20&usedFlow=10&beginTime=2017-11-24%2008%3A00%3A00&endTime=2017-11-25%2017%3A26%3A55")
+    );
+    assert_eq!(sent.header("X-ACCESS-TOKEN"), Some("x-nce-token-0001-3f9a"));
+
+    // usedTime >= 20 means records 7..=45 (39 of them), newest name first.
+    assert_eq!(page.errcode.as_deref(), Some("0"));
+    assert_eq!(page.total_records, Some(39));
+    assert_eq!((page.page_index, page.page_size), (Some(2), Some(5)));
+    let data = page.data.as_deref().unwrap_or_default();
+    let names: Vec<&str> = data.iter().filter_map(|r| r.user_name.as_deref()).collect();
+    assert_eq!(names, ["user40", "user39", "user38", "user37", "user36"]);
+    // NCE sends numbers as strings; the types keep them as strings.
+    assert_eq!(data[0].used_flow.as_deref(), Some("400"));
+}
+
+#[tokio::test]
+async fn errcode_on_http_200_is_an_error() {
+    let server = Server::start(nce::router()).await;
+    let client: Client = Client::builder()
+        .base_url(server.base_url())
+        .build()
+        .expect("client");
+    let err = client
+        .create_token(nce::USER.0, "wrong-password")
+        .send()
+        .await
+        .expect_err("rejected");
+    let api = err.api().expect("an API error");
+    assert_eq!(api.status, 200);
+    assert_eq!(api.code.as_deref(), Some("1"));
+    assert_eq!(api.message.as_deref(), Some("Username or password error."));
+    assert!(!err.to_string().contains("wrong-password"));
+}
+
+#[tokio::test]
+async fn bad_parameters_fail_before_sending_or_at_the_vendor() {
+    let server = Server::start(nce::router()).await;
+    let client = login(&server).await;
+    let sent_before = server.log.requests().len();
+    let err = client
+        .get_time_flow_st_info_list()
+        .user_name("u".repeat(65))
+        .page_index(0)
+        .send()
+        .await
+        .expect_err("invalid");
+    let Error::Validation { violations, .. } = &err else {
+        panic!("{err:?}")
+    };
+    let params: Vec<&str> = violations.iter().map(|v| v.param).collect();
+    assert_eq!(params, ["pageIndex", "userName"]);
+    assert!(
+        err.to_string()
+            .contains("`userName` must be at most 64 characters"),
+        "{err}"
+    );
+    assert_eq!(server.log.requests().len(), sent_before);
+
+    // A format the client does not know about: the vendor's 400 comes back whole.
+    let err = client
+        .get_time_flow_st_info_list()
+        .begin_time("2017/11/24")
+        .send()
+        .await
+        .expect_err("400");
+    let api = err.api().expect("an API error");
+    assert_eq!((api.status, api.code.as_deref()), (400, Some("2")));
+    assert_eq!(
+        api.message.as_deref(),
+        Some("beginTime must be yyyy-MM-dd HH:mm:ss.")
+    );
+}
+
+#[tokio::test]
+async fn logout_ends_the_token() {
+    let server = Server::start(nce::router()).await;
+    let anonymous: Client = Client::builder()
+        .base_url(server.base_url())
+        .build()
+        .expect("client");
+    let session = anonymous
+        .create_token(nce::USER.0, nce::USER.1)
+        .send()
+        .await
+        .expect("login");
+    let token = session
+        .data
+        .as_ref()
+        .and_then(|d| d.token_id.clone())
+        .expect("token");
+    let client: Client = Client::builder()
+        .base_url(server.base_url())
+        .auth(auth::access_token(token.clone()))
+        .build()
+        .expect("client");
+    client
+        .get_time_flow_st_info_list()
+        .send()
+        .await
+        .expect("works while logged in");
+
+    client
+        .delete_token(token.clone())
+        .send()
+        .await
+        .expect("logout");
+    let sent = server.log.last().expect("sent");
+    assert_eq!(
+        (sent.method.as_str(), sent.path.as_str()),
+        ("DELETE", "/controller/v2/tokens")
+    );
+    assert_eq!(
+        sent.body_text(),
+        format!(r#"{{"token":"{}"}}"#, token.expose())
+    );
+
+    let err = client
+        .get_time_flow_st_info_list()
+        .send()
+        .await
+        .expect_err("token ended");
+    assert_eq!((err.status(), err.vendor_code()), (Some(401), Some("401")));
+}
