@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::{AppendHeaders, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use serde_json::{json, Value};
@@ -141,14 +141,11 @@ async fn open(State(c): State<Arc<Console>>) -> Response {
             user: None,
         },
     );
-    let [a, b] = set_cookies(&csrf, &session);
+    // Several `Set-Cookie`s: appended, as an array of pairs would overwrite them.
     (
         StatusCode::OK,
-        [
-            a,
-            b,
-            (header::CONTENT_TYPE, "text/html; charset=utf-8".to_owned()),
-        ],
+        AppendHeaders(set_cookies(&csrf, &session)),
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
         "<html><body>PLCloud console</body></html>",
     )
         .into_response()
@@ -197,10 +194,10 @@ async fn login(
             },
         );
     }
-    let [a, b] = set_cookies(&csrf, &session);
     (
         StatusCode::FOUND,
-        [a, b, (header::LOCATION, "/console/".to_owned())],
+        AppendHeaders(set_cookies(&csrf, &session)),
+        [(header::LOCATION, "/console/")],
     )
         .into_response()
 }

@@ -8,4 +8,4 @@ mod decode;
 mod gsl;
 // mod kaopuyun;
 mod nce;
-// mod plcloud;
+mod plcloud;
