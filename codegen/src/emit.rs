@@ -207,6 +207,14 @@ fn describe_scheme(scheme: &AuthScheme, link_prefix: &str) -> String {
                 scheme.fn_name.trim_start_matches("r#")
             )
         }
+        AuthKind::Declared { kind, .. }
+            if kind == "sdk-hmac-sha256" || kind == "rpc-signature-v1" =>
+        {
+            format!(
+                "requests signed with the `{kind}` scheme, from [`{link_prefix}{}`]",
+                scheme.fn_name.trim_start_matches("r#")
+            )
+        }
         AuthKind::Declared { kind, settings, .. } => {
             let settings: Vec<String> =
                 settings.iter().map(|(k, v)| format!("{k} `{v}`")).collect();
@@ -310,30 +318,69 @@ fn emit_auth(schemes: &[AuthScheme]) -> TokenStream {
         ));
     }
     let module_doc = inner_docs(&module_doc);
-    let fns = schemes.iter().filter_map(|scheme| {
-        let header = match &scheme.kind {
-            AuthKind::HeaderToken { header } => header,
-            AuthKind::Declared { kind, header: Some(header), .. } if kind == "login-token" => header,
-            AuthKind::Declared { .. } => return None,
-        };
-        let name = ident(&scheme.fn_name);
-        let doc = docs(&paragraphs([
-            scheme.description.as_deref(),
-            Some(&format!("Sends `token` in the `{header}` header of every request (security scheme `{}`).", scheme.key)),
-        ]));
-        Some(quote! {
-            #doc
-            pub fn #name(token: impl Into<meterage_runtime::Secret>) -> meterage_runtime::HeaderToken {
-                meterage_runtime::HeaderToken::new(#header, token)
-            }
-        })
-    });
+    let fns = schemes.iter().filter_map(emit_auth_fn);
     quote! {
         pub mod auth {
             #module_doc
             #(#fns)*
         }
     }
+}
+
+/// The constructor of one scheme's credentials, for the kinds the runtime implements.
+fn emit_auth_fn(scheme: &AuthScheme) -> Option<TokenStream> {
+    let name = ident(&scheme.fn_name);
+    let key = &scheme.key;
+    let header_token = match &scheme.kind {
+        AuthKind::HeaderToken { header } => Some(header),
+        AuthKind::Declared {
+            kind,
+            header: Some(header),
+            ..
+        } if kind == "login-token" => Some(header),
+        AuthKind::Declared { .. } => None,
+    };
+    let (what, body) = match &scheme.kind {
+        _ if header_token.is_some() => {
+            let header = header_token?;
+            (
+                format!("Sends `token` in the `{header}` header of every request (security scheme `{key}`)."),
+                quote! {
+                    pub fn #name(token: impl Into<meterage_runtime::Secret>) -> meterage_runtime::HeaderToken {
+                        meterage_runtime::HeaderToken::new(#header, token)
+                    }
+                },
+            )
+        }
+        AuthKind::Declared { kind, .. } if kind == "sdk-hmac-sha256" => (
+            format!("Signs every request with an access key and secret key, `SDK-HMAC-SHA256` (security scheme `{key}`). Add `.project_id(..)` for project-scoped calls and `.security_token(..)` for temporary keys."),
+            quote! {
+                pub fn #name(
+                    access_key: impl Into<String>,
+                    secret_key: impl Into<meterage_runtime::Secret>,
+                ) -> meterage_runtime::SdkHmacSha256 {
+                    meterage_runtime::SdkHmacSha256::new(access_key, secret_key)
+                }
+            },
+        ),
+        AuthKind::Declared { kind, .. } if kind == "rpc-signature-v1" => (
+            format!("Adds the common RPC parameters and signs every request with HMAC-SHA1, a fresh nonce and timestamp each attempt (security scheme `{key}`)."),
+            quote! {
+                pub fn #name(
+                    access_key_id: impl Into<String>,
+                    secret: impl Into<meterage_runtime::Secret>,
+                ) -> meterage_runtime::RpcSignatureV1 {
+                    meterage_runtime::RpcSignatureV1::new(access_key_id, secret)
+                }
+            },
+        ),
+        AuthKind::HeaderToken { .. } | AuthKind::Declared { .. } => return None,
+    };
+    let doc = docs(&paragraphs([
+        scheme.description.as_deref(),
+        Some(what.as_str()),
+    ]));
+    Some(quote! { #doc #body })
 }
 
 // ---- types --------------------------------------------------------------------

@@ -24,7 +24,7 @@ const ERROR_ENVELOPE: meterage_runtime::ErrorEnvelope = meterage_runtime::ErrorE
 ///
 /// Authentication (see [`auth`]):
 /// - `iamToken`: a token in the `X-Auth-Token` header, from [`auth::iam_token`]
-/// - `akskSignature`: the `sdk-hmac-sha256` scheme, given as a `meterage_runtime::Authorize` implementation
+/// - `akskSignature`: requests signed with the `sdk-hmac-sha256` scheme, from [`auth::aksk_signature`]
 #[derive(Debug, Clone)]
 pub struct Client {
     inner: meterage_runtime::Client,
@@ -95,7 +95,7 @@ impl From<meterage_runtime::Client> for Client {
 pub mod auth {
     //! Credentials for this API's security schemes.
     //! - `iamToken`: a token in the `X-Auth-Token` header, from [`iam_token`]
-    //! - `akskSignature`: the `sdk-hmac-sha256` scheme, given as a `meterage_runtime::Authorize` implementation
+    //! - `akskSignature`: requests signed with the `sdk-hmac-sha256` scheme, from [`aksk_signature`]
     /// IAM user token, sent as header `X-Auth-Token`. Obtain it with
     /// `KeystoneCreateUserTokenByPassword` (`POST /v3/auth/tokens` on the IAM host);
     /// the token is the `X-Subject-Token` response header. Valid for 24 hours.
@@ -107,6 +107,23 @@ pub mod auth {
         token: impl Into<meterage_runtime::Secret>,
     ) -> meterage_runtime::HeaderToken {
         meterage_runtime::HeaderToken::new("X-Auth-Token", token)
+    }
+    /// AK/SK request signing, `SDK-HMAC-SHA256` (what the vendor's SDK uses).
+    /// CanonicalRequest = `METHOD\nCanonicalURI\nCanonicalQuery\nCanonicalHeaders\nSignedHeaders\nhex(sha256(body))`
+    /// (URI segments RFC 3986-encoded, always ending in `/`; query sorted by key then
+    /// value; lower-cased headers, at least `host` and `x-sdk-date`).
+    /// StringToSign = `SDK-HMAC-SHA256\n<X-Sdk-Date>\n<hex sha256(CanonicalRequest)>`;
+    /// Signature = hex(HMAC-SHA256(SK, StringToSign)). Sent as
+    /// `Authorization: SDK-HMAC-SHA256 Access=<AK>, SignedHeaders=<a;b>, Signature=<hex>`
+    /// with header `X-Sdk-Date` (`YYYYMMDDTHHMMSSZ`); project-scoped calls also send
+    /// `X-Project-Id`, temporary keys `X-Security-Token`.
+    ///
+    /// Signs every request with an access key and secret key, `SDK-HMAC-SHA256` (security scheme `akskSignature`). Add `.project_id(..)` for project-scoped calls and `.security_token(..)` for temporary keys.
+    pub fn aksk_signature(
+        access_key: impl Into<String>,
+        secret_key: impl Into<meterage_runtime::Secret>,
+    ) -> meterage_runtime::SdkHmacSha256 {
+        meterage_runtime::SdkHmacSha256::new(access_key, secret_key)
     }
 }
 pub mod types {

@@ -23,7 +23,7 @@ const ERROR_ENVELOPE: meterage_runtime::ErrorEnvelope = meterage_runtime::ErrorE
 /// Its default server is `https://openapi.kaopuyun.com`; `Client::builder().base_url(..)` points it elsewhere.
 ///
 /// Authentication (see [`auth`]):
-/// - `rpcSignature`: the `rpc-signature-v1` scheme, given as a `meterage_runtime::Authorize` implementation
+/// - `rpcSignature`: requests signed with the `rpc-signature-v1` scheme, from [`auth::rpc_signature`]
 #[derive(Debug, Clone)]
 pub struct Client {
     inner: meterage_runtime::Client,
@@ -74,7 +74,24 @@ impl From<meterage_runtime::Client> for Client {
 }
 pub mod auth {
     //! Credentials for this API's security schemes.
-    //! - `rpcSignature`: the `rpc-signature-v1` scheme, given as a `meterage_runtime::Authorize` implementation
+    //! - `rpcSignature`: requests signed with the `rpc-signature-v1` scheme, from [`rpc_signature`]
+    /// Alibaba Cloud style RPC signature v1. The runtime adds the common parameters
+    /// `AccessKeyId`, `SignatureMethod=HMAC-SHA1`, `SignatureNonce` (unique per
+    /// request), `SignatureVersion=1.0` and `Timestamp` (UTC, `yyyy-MM-ddTHH:mm:ssZ`,
+    /// valid for about 15 to 31 minutes by Alibaba's rule), then `Signature`:
+    /// percent-encode every name and value (UTF-8; keep only `A-Za-z0-9-_.~`;
+    /// uppercase hex; space is `%20`), sort all parameters but `Signature` by name,
+    /// join `k=v` with `&`; StringToSign = `<METHOD>&%2F&` + percentEncode(canonical
+    /// string); Signature = Base64(HMAC-SHA1(AccessKeySecret + "&", StringToSign)),
+    /// percent-encoded again on the wire. Empty-valued parameters are not sent.
+    ///
+    /// Adds the common RPC parameters and signs every request with HMAC-SHA1, a fresh nonce and timestamp each attempt (security scheme `rpcSignature`).
+    pub fn rpc_signature(
+        access_key_id: impl Into<String>,
+        secret: impl Into<meterage_runtime::Secret>,
+    ) -> meterage_runtime::RpcSignatureV1 {
+        meterage_runtime::RpcSignatureV1::new(access_key_id, secret)
+    }
 }
 pub mod types {
     //! The request and response types of this API.

@@ -7,7 +7,7 @@
 //! - builds the URL (percent-encoding query strings and form bodies itself, so that request
 //!   signatures see exactly what goes on the wire),
 //! - runs the auth scheme ([`Authorize`]) on every attempt, retrying once when it reports
-//!   a stale credential,
+//!   a stale credential (request signing: [`RpcSignatureV1`], [`SdkHmacSha256`]),
 //! - turns failures into [`Error::Api`] using the vendor's [`ErrorEnvelope`] (including
 //!   failures reported with HTTP 200), and
 //! - decodes success bodies with the JSON path of any mismatch ([`Error::Decode`]).
@@ -26,6 +26,7 @@ pub mod pagination;
 pub mod request;
 pub mod response;
 mod roundtrip;
+pub mod sign;
 pub mod types;
 pub mod validate;
 
@@ -36,6 +37,7 @@ pub use error::{ApiError, Constraint, Error, Violation};
 pub use pagination::{Page, PageNumber};
 pub use request::{Method, Operation, Request, ToParam};
 pub use response::Response;
+pub use sign::{RpcSignatureV1, SdkHmacSha256};
 pub use types::{Decimal, Secret};
 pub use validate::Validator;
 

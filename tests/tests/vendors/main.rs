@@ -6,6 +6,6 @@
 
 mod decode;
 mod gsl;
-// mod kaopuyun;
+mod kaopuyun;
 mod nce;
 mod plcloud;

@@ -1,0 +1,203 @@
+//! Kaopuyun: the RPC action `GET /?Action=DescribeFlowBills`, signed per attempt.
+
+use meterage_clients::kaopuyun::{auth, types::ProductType, Client};
+use meterage_clients::runtime::{Error, Page};
+use meterage_tests::{kaopuyun, parse_pairs, Server};
+
+fn client(server: &Server) -> Client {
+    let (id, secret) = kaopuyun::KEY;
+    Client::builder()
+        .base_url(server.base_url())
+        .auth(auth::rpc_signature(id, secret))
+        .build()
+        .expect("client")
+}
+
+#[tokio::test]
+async fn describe_flow_bills_is_the_vendor_wire_request() {
+    let server = Server::start(kaopuyun::router()).await;
+    let page = client(&server)
+        .describe_flow_bills()
+        .product_type(ProductType::OwnEcs)
+        .bill_begin_date("2023-02-01 00:00:00")
+        .page_number(2)
+        .page_size(10)
+        .send()
+        .await
+        .expect("bills");
+
+    let sent = server.log.last().expect("sent");
+    assert_eq!((sent.method.as_str(), sent.path.as_str()), ("GET", "/"));
+    assert!(sent.body.is_empty());
+    let query = sent.query.clone().expect("a query");
+    // The action and the constants first, then the caller's parameters in spec order
+    // (the space percent-encoded, never `+`), then the signature parameters.
+    let business = "Action=DescribeFlowBills&Version=2014-05-26&Format=JSON&ProductType=OWN_ECS&BillBeginDate=2023-02-01%2000%3A00%3A00&PageNumber=2&PageSize=10";
+    assert!(
+        query.starts_with(&format!(
+            "{business}&AccessKeyId=sz0000ei53aw&SignatureMethod=HMAC-SHA1&SignatureNonce="
+        )),
+        "{query}"
+    );
+    let pairs = parse_pairs(&query);
+    let names: Vec<&str> = pairs.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "Action",
+            "Version",
+            "Format",
+            "ProductType",
+            "BillBeginDate",
+            "PageNumber",
+            "PageSize",
+            "AccessKeyId",
+            "SignatureMethod",
+            "SignatureNonce",
+            "SignatureVersion",
+            "Timestamp",
+            "Signature"
+        ]
+    );
+    let signature = meterage_tests::get(&pairs, "Signature").expect("signed");
+    assert_eq!(
+        signature,
+        kaopuyun::signature("GET", &pairs, kaopuyun::KEY.1),
+        "the server's own computation agrees"
+    );
+
+    // 57 generated bills cycle through three product types: 19 are OWN_ECS.
+    assert_eq!(page.total, 19);
+    assert_eq!(page.items.len(), 9);
+    assert!(page
+        .items
+        .iter()
+        .all(|b| b.product_type == ProductType::OwnEcs));
+    assert_eq!(page.body().total(), Some(19));
+    assert_eq!(
+        page.request_id.as_deref(),
+        Some("742fbe80-0ea9-11eb-9b36-0208cb7f7896")
+    );
+}
+
+#[tokio::test]
+async fn money_keeps_its_digits() {
+    let server = Server::start(kaopuyun::router()).await;
+    let page = client(&server)
+        .describe_flow_bills()
+        .page_size(3)
+        .send()
+        .await
+        .expect("bills");
+    let prices: Vec<&str> = page.items.iter().map(|b| b.pay_price.as_str()).collect();
+    assert_eq!(prices, ["21.45", "25", "25"]);
+    assert_eq!(page.total, 60);
+}
+
+#[tokio::test]
+async fn every_attempt_is_signed_afresh() {
+    let server = Server::start(kaopuyun::router()).await;
+    let client = client(&server);
+    for _ in 0..3 {
+        client
+            .describe_flow_bills()
+            .send()
+            .await
+            .expect("a nonce is never reused");
+    }
+    let nonces: std::collections::BTreeSet<String> = server
+        .log
+        .requests()
+        .iter()
+        .filter_map(|r| {
+            meterage_tests::get(
+                &parse_pairs(r.query.as_deref().unwrap_or("")),
+                "SignatureNonce",
+            )
+            .map(str::to_owned)
+        })
+        .collect();
+    assert_eq!(nonces.len(), 3);
+}
+
+#[tokio::test]
+async fn vendor_errors_keep_their_codes() {
+    let server = Server::start(kaopuyun::router()).await;
+    let client = client(&server);
+
+    let err = client
+        .describe_flow_bills()
+        .product_type(ProductType::from("GPU"))
+        .send()
+        .await
+        .expect_err("invalid");
+    let api = err.api().expect("an API error");
+    assert_eq!(
+        (api.status, api.code.as_deref()),
+        (400, Some("ProductTypeIsInvalid"))
+    );
+    assert_eq!(api.message.as_deref(), Some("ProductType无效的产品类型"));
+    assert_eq!(
+        api.request_id.as_deref(),
+        Some("0f4e1b7e-3c1d-4a8e-9a55-5c2f7e1b2a10")
+    );
+
+    let wrong: Client = Client::builder()
+        .base_url(server.base_url())
+        .auth(auth::rpc_signature(kaopuyun::KEY.0, "not-the-secret"))
+        .build()
+        .expect("client");
+    let err = wrong
+        .describe_flow_bills()
+        .send()
+        .await
+        .expect_err("bad signature");
+    assert_eq!(err.vendor_code(), Some("SignatureDoesNotMatch"));
+    assert!(
+        !format!("{err}{err:?}{wrong:?}").contains("not-the-secret"),
+        "the secret leaked"
+    );
+}
+
+#[tokio::test]
+async fn page_size_is_checked_before_sending() {
+    let server = Server::start(kaopuyun::router()).await;
+    let err = client(&server)
+        .describe_flow_bills()
+        .page_size(51)
+        .page_number(0)
+        .send()
+        .await
+        .expect_err("invalid");
+    let Error::Validation { violations, .. } = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(
+        violations.iter().map(|v| v.param).collect::<Vec<_>>(),
+        ["PageNumber", "PageSize"]
+    );
+    assert!(
+        err.to_string()
+            .contains("`PageSize` must be at most 50, got 51"),
+        "{err}"
+    );
+    assert!(server.log.requests().is_empty());
+
+    let (id, secret) = kaopuyun::KEY;
+    let unchecked: Client = Client::builder()
+        .base_url(server.base_url())
+        .auth(auth::rpc_signature(id, secret))
+        .validate_requests(false)
+        .build()
+        .expect("client");
+    let err = unchecked
+        .describe_flow_bills()
+        .page_size(51)
+        .send()
+        .await
+        .expect_err("the vendor refuses");
+    assert_eq!(
+        (err.status(), err.vendor_code()),
+        (Some(400), Some("InvalidParameter"))
+    );
+}
