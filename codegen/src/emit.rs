@@ -494,10 +494,10 @@ fn emit_struct(def: &TypeDef, fields: &[Field]) -> TokenStream {
         } else {
             t
         };
-        let mut text = f
-            .doc
-            .clone()
-            .unwrap_or_else(|| format!("`{}`.", f.wire_name));
+        let mut text = f.doc.clone().unwrap_or_else(|| match &f.ty {
+            TypeRef::Named(n) => format!("`{}`: see [`{n}`].", f.wire_name),
+            _ => format!("`{}`.", f.wire_name),
+        });
         let notes = constraint_notes(&f.constraints);
         if !notes.is_empty() {
             text.push_str(&format!(

@@ -16,9 +16,48 @@ pub fn preamble(spec_path: &str) -> String {
 pub fn format(spec_path: &str, tokens: TokenStream) -> Result<String, String> {
     let file: syn::File =
         syn::parse2(tokens).map_err(|e| format!("the emitter produced invalid Rust: {e}"))?;
-    Ok(format!(
-        "{}\n{}",
-        preamble(spec_path),
-        prettyplease::unparse(&file)
-    ))
+    let source = space_items(&prettyplease::unparse(&file));
+    Ok(format!("{}\n{source}", preamble(spec_path)))
+}
+
+/// Puts a blank line between items, which prettyplease leaves out: before a line that
+/// starts an item (a doc comment, an attribute or an item keyword) when the line before
+/// ends one at the same indentation (`}`, `};`, or a `;` item), and after the inner
+/// module docs.
+fn space_items(source: &str) -> String {
+    const STARTS: &[&str] = &[
+        "///", "#[", "pub ", "impl", "mod ", "const ", "fn ", "struct ", "enum ",
+    ];
+    let mut out = String::with_capacity(source.len() + source.len() / 16);
+    let mut prev: Option<&str> = None;
+    for line in source.lines() {
+        if let Some(p) = prev {
+            let indent = |l: &str| l.len() - l.trim_start().len();
+            let (pt, lt) = (p.trim(), line.trim_start());
+            let ends_item =
+                pt == "}" || pt == "};" || (pt.ends_with(';') && indent(p) == indent(line));
+            let starts_item = STARTS.iter().any(|s| lt.starts_with(s));
+            let after_module_docs =
+                pt.starts_with("//!") && !lt.starts_with("//!") && !lt.is_empty();
+            if (ends_item && starts_item && indent(p) == indent(line)) || after_module_docs {
+                out.push('\n');
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+        prev = Some(line);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::space_items;
+
+    #[test]
+    fn blank_lines_separate_items_only() {
+        let before = "//! Docs.\npub const A: u8 = 1;\n/// B.\npub struct B {\n    x: u8,\n}\nimpl B {\n    fn f(&self) -> u8 {\n        let y = 1;\n        y\n    }\n    /// G.\n    fn g() {}\n}\nmod m {\n    //! Inner.\n    fn h() {}\n}\n";
+        let after = "//! Docs.\n\npub const A: u8 = 1;\n\n/// B.\npub struct B {\n    x: u8,\n}\n\nimpl B {\n    fn f(&self) -> u8 {\n        let y = 1;\n        y\n    }\n\n    /// G.\n    fn g() {}\n}\n\nmod m {\n    //! Inner.\n\n    fn h() {}\n}\n";
+        assert_eq!(space_items(before), after);
+    }
 }

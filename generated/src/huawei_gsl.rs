@@ -8,8 +8,10 @@
 //! (KeystoneCreateUserTokenByPassword, 获取IAM用户Token（使用密码）).
 //!
 //! Start with [`Client::builder`]; every operation is a method of [`Client`] returning a request builder that ends in `.send()`.
+
 /// The server the spec documents: the client's default base URL.
 pub const DEFAULT_BASE_URL: &str = "https://gsl.cn-north-4.myhuaweicloud.com";
+
 /// Where this API puts its error code, message and request id (`x-error-envelope`).
 const ERROR_ENVELOPE: meterage_runtime::ErrorEnvelope = meterage_runtime::ErrorEnvelope {
     code: &["/error_code"],
@@ -18,6 +20,7 @@ const ERROR_ENVELOPE: meterage_runtime::ErrorEnvelope = meterage_runtime::ErrorE
     request_id_header: Some("X-Request-Id"),
     success: &[],
 };
+
 /// A client for Huawei Cloud Global SIM Link (GSL) SIM pool API.
 ///
 /// Its default server is `https://gsl.cn-north-4.myhuaweicloud.com`; `Client::builder().base_url(..)` points it elsewhere.
@@ -29,15 +32,18 @@ const ERROR_ENVELOPE: meterage_runtime::ErrorEnvelope = meterage_runtime::ErrorE
 pub struct Client {
     inner: meterage_runtime::Client,
 }
+
 impl Client {
     /// A builder for a client of [`DEFAULT_BASE_URL`]: set auth and options, then `.build()`.
     pub fn builder() -> meterage_runtime::ClientBuilder<Self> {
         meterage_runtime::ClientBuilder::new(DEFAULT_BASE_URL)
     }
+
     /// The runtime client this client sends through.
     pub fn runtime(&self) -> &meterage_runtime::Client {
         &self.inner
     }
+
     /// List SIM flow pools (paged).
     ///
     /// Lists the SIM flow pools. Example: the first page with 10 records per page
@@ -66,6 +72,7 @@ impl Client {
             status: None,
         }
     }
+
     /// Obtain an IAM user token with a password (project scope).
     ///
     /// Issues an IAM user token (password method, project scope). The token is
@@ -87,17 +94,21 @@ impl Client {
         }
     }
 }
+
 impl From<meterage_runtime::Client> for Client {
     fn from(inner: meterage_runtime::Client) -> Self {
         Client { inner }
     }
 }
+
 pub mod auth {
     //! Credentials for this API's security schemes.
     //! - `iamToken`: a token in the `X-Auth-Token` header, from [`iam_token`]
     //! - `akskSignature`: requests signed with the `sdk-hmac-sha256` scheme, from [`aksk_signature`]
+
     /// IAM user token, sent as header `X-Auth-Token`. Obtain it with
     /// `KeystoneCreateUserTokenByPassword` (`POST /v3/auth/tokens` on the IAM host);
+
     /// the token is the `X-Subject-Token` response header. Valid for 24 hours.
     ///
     /// 用户Token。通过调用IAM服务 获取IAM用户Token接口获取,接口返回的响应消息头中“X-Subject-Token”就是需要获取的用户Token。简要的获取方法样例请参见 Token认证
@@ -108,11 +119,13 @@ pub mod auth {
     ) -> meterage_runtime::HeaderToken {
         meterage_runtime::HeaderToken::new("X-Auth-Token", token)
     }
+
     /// AK/SK request signing, `SDK-HMAC-SHA256` (what the vendor's SDK uses).
     /// CanonicalRequest = `METHOD\nCanonicalURI\nCanonicalQuery\nCanonicalHeaders\nSignedHeaders\nhex(sha256(body))`
     /// (URI segments RFC 3986-encoded, always ending in `/`; query sorted by key then
     /// value; lower-cased headers, at least `host` and `x-sdk-date`).
     /// StringToSign = `SDK-HMAC-SHA256\n<X-Sdk-Date>\n<hex sha256(CanonicalRequest)>`;
+
     /// Signature = hex(HMAC-SHA256(SK, StringToSign)). Sent as
     /// `Authorization: SDK-HMAC-SHA256 Access=<AK>, SignedHeaders=<a;b>, Signature=<hex>`
     /// with header `X-Sdk-Date` (`YYYYMMDDTHHMMSSZ`); project-scoped calls also send
@@ -126,8 +139,10 @@ pub mod auth {
         meterage_runtime::SdkHmacSha256::new(access_key, secret_key)
     }
 }
+
 pub mod types {
     //! The request and response types of this API.
+
     /// One page of flow pools.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct ListSimPoolsResponse {
@@ -148,6 +163,7 @@ pub mod types {
         /// 当前页的流量池记录列表
         pub pools: Vec<SimPoolVo>,
     }
+
     /// A SIM flow pool.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct SimPoolVo {
@@ -239,6 +255,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub status: Option<i32>,
     }
+
     /// Error body. API gateway and authentication errors carry `APIGW.*` codes and a `request_id`.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct GslErrorResponse {
@@ -258,34 +275,39 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
     }
+
     /// Request body of the IAM password token call.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct KeystoneCreateUserTokenByPasswordRequest {
-        /// `auth`.
+        /// `auth`: see [`IamAuth`].
         pub auth: IamAuth,
     }
+
     /// Authentication information.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct IamAuth {
-        /// `identity`.
+        /// `identity`: see [`IamIdentity`].
         pub identity: IamIdentity,
-        /// `scope`.
+        /// `scope`: see [`IamScope`].
         pub scope: IamScope,
     }
+
     /// Identity of the caller.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct IamIdentity {
         /// Authentication methods; `["password"]` for this call.
         pub methods: Vec<String>,
-        /// `password`.
+        /// `password`: see [`IamPasswordIdentity`].
         pub password: IamPasswordIdentity,
     }
+
     /// Password credentials.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct IamPasswordIdentity {
-        /// `user`.
+        /// `user`: see [`IamUser`].
         pub user: IamUser,
     }
+
     /// The IAM user.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct IamUser {
@@ -293,21 +315,24 @@ pub mod types {
         pub name: String,
         /// Password of the IAM user.
         pub password: meterage_runtime::Secret,
-        /// `domain`.
+        /// `domain`: see [`IamDomain`].
         pub domain: IamDomain,
     }
+
     /// The account (domain) the IAM user belongs to.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct IamDomain {
         /// Account (domain) name.
         pub name: String,
     }
+
     /// Scope of the token; GSL needs a project-scoped token.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct IamScope {
-        /// `project`.
+        /// `project`: see [`IamProject`].
         pub project: IamProject,
     }
+
     /// The project the token is scoped to.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct IamProject {
@@ -317,12 +342,14 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
     }
+
     /// Token details (the token itself is in the `X-Subject-Token` header). Only the fields used here are modelled.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct IamTokenResponse {
-        /// `token`.
+        /// `token`: see [`IamToken`].
         pub token: IamToken,
     }
+
     /// Token details.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct IamToken {
@@ -336,6 +363,7 @@ pub mod types {
         pub methods: Option<Vec<String>>,
     }
 }
+
 /// A request to [`Client::list_sim_pools`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -348,6 +376,7 @@ pub struct ListSimPools<'a> {
     all_billing_cycle: Option<bool>,
     status: Option<Vec<i32>>,
 }
+
 impl ListSimPools<'_> {
     /// What this operation is: its id, method, path, server and error envelope.
     pub const OPERATION: meterage_runtime::Operation = meterage_runtime::Operation {
@@ -358,12 +387,14 @@ impl ListSimPools<'_> {
         server: None,
         envelope: &ERROR_ENVELOPE,
     };
+
     /// How this operation pages (`x-pagination`).
     pub const PAGINATION: meterage_runtime::PageNumber = meterage_runtime::PageNumber {
         page_param: "offset",
         size_param: "limit",
         first_page: 1,
     };
+
     /// Flow pool name.
     ///
     /// 流量池名称
@@ -375,6 +406,7 @@ impl ListSimPools<'_> {
         self.pool_name = Some(value.into());
         self
     }
+
     /// Number of records per page, an integer from 10 to 500; defaults to 10.
     ///
     /// 分页查询时每页显示的记录数,默认值为10,取值范围为10-500的整数
@@ -386,6 +418,7 @@ impl ListSimPools<'_> {
         self.limit = Some(value);
         self
     }
+
     /// Page number (not an item offset), an integer from 1 to 1000000; defaults to 1.
     ///
     /// 分页查询时的页码数,默认值为1,取值范围为1-1000000的整数
@@ -397,6 +430,7 @@ impl ListSimPools<'_> {
         self.offset = Some(value);
         self
     }
+
     /// Billing cycle (month), formatted `yyyy-MM`, for example 2021-04.
     ///
     /// 账期,例如:2021-04
@@ -408,6 +442,7 @@ impl ListSimPools<'_> {
         self.billing_cycle = Some(value.into());
         self
     }
+
     /// Whether to query the billing cycles of the last six months; defaults to false.
     ///
     /// 是否查询近六个月账期标识
@@ -417,6 +452,7 @@ impl ListSimPools<'_> {
         self.all_billing_cycle = Some(value);
         self
     }
+
     /// Pool statuses to filter by, sent comma-separated: 0 = discarded, 1 = in use. Taken from the vendor SDK; the doc page does not list this parameter.
     ///
     /// Sent as `status` in the query.
@@ -424,6 +460,7 @@ impl ListSimPools<'_> {
         self.status = Some(value.into_iter().collect());
         self
     }
+
     /// Checks every documented constraint on the parameters set so far, reporting all violations together.
     ///
     /// # Errors
@@ -448,6 +485,7 @@ impl ListSimPools<'_> {
         }
         v.finish()
     }
+
     /// Checks the parameters (unless the client's request validation is off), sends the request and decodes the HTTP 200 response.
     ///
     /// # Errors
@@ -475,6 +513,7 @@ impl ListSimPools<'_> {
         client.send(request).await
     }
 }
+
 /// A request to [`Client::keystone_create_user_token_by_password`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -483,6 +522,7 @@ pub struct KeystoneCreateUserTokenByPassword<'a> {
     nocatalog: Option<String>,
     auth: types::IamAuth,
 }
+
 impl KeystoneCreateUserTokenByPassword<'_> {
     /// What this operation is: its id, method, path, server and error envelope.
     pub const OPERATION: meterage_runtime::Operation = meterage_runtime::Operation {
@@ -499,6 +539,7 @@ impl KeystoneCreateUserTokenByPassword<'_> {
             success: &[],
         },
     };
+
     /// If set (to any non-empty value), the response body omits the service catalog.
     ///
     /// Sent as `nocatalog` in the query.
@@ -506,6 +547,7 @@ impl KeystoneCreateUserTokenByPassword<'_> {
         self.nocatalog = Some(value.into());
         self
     }
+
     /// Checks every documented constraint on the parameters set so far, reporting all violations together.
     ///
     /// # Errors
@@ -514,6 +556,7 @@ impl KeystoneCreateUserTokenByPassword<'_> {
     pub fn validate(&self) -> Result<(), meterage_runtime::Error> {
         Ok(())
     }
+
     /// Checks the parameters (unless the client's request validation is off), sends the request and decodes the HTTP 201 response.
     ///
     /// # Errors
@@ -535,22 +578,28 @@ impl KeystoneCreateUserTokenByPassword<'_> {
         client.send(request).await
     }
 }
+
 impl meterage_runtime::Page for types::ListSimPoolsResponse {
     type Item = types::SimPoolVo;
+
     fn items(&self) -> &[Self::Item] {
         &self.pools
     }
+
     fn into_items(self) -> Vec<Self::Item> {
         self.pools
     }
+
     fn total(&self) -> Option<u64> {
         u64::try_from(self.count).ok()
     }
 }
+
 #[cfg(test)]
 mod examples {
     //! Every response example in the spec decodes into its generated type and
     //! re-encodes to the same JSON: a field missing from a schema fails here.
+
     #[test]
     fn list_sim_pools_200() {
         if let Err(difference) = meterage_runtime::__private::example_roundtrip::<
@@ -561,6 +610,7 @@ mod examples {
             panic!("{difference}");
         }
     }
+
     #[test]
     fn list_sim_pools_400() {
         if let Err(difference) = meterage_runtime::__private::example_roundtrip::<
@@ -569,6 +619,7 @@ mod examples {
             panic!("{difference}");
         }
     }
+
     #[test]
     fn list_sim_pools_403() {
         if let Err(difference) = meterage_runtime::__private::example_roundtrip::<
@@ -577,6 +628,7 @@ mod examples {
             panic!("{difference}");
         }
     }
+
     #[test]
     fn list_sim_pools_500() {
         if let Err(difference) = meterage_runtime::__private::example_roundtrip::<
@@ -587,6 +639,7 @@ mod examples {
             panic!("{difference}");
         }
     }
+
     #[test]
     fn keystone_create_user_token_by_password_201() {
         if let Err(difference) = meterage_runtime::__private::example_roundtrip::<

@@ -8,8 +8,10 @@
 //! common parameters, signed with the Alibaba Cloud style RPC signature v1.
 //!
 //! Start with [`Client::builder`]; every operation is a method of [`Client`] returning a request builder that ends in `.send()`.
+
 /// The server the spec documents: the client's default base URL.
 pub const DEFAULT_BASE_URL: &str = "https://openapi.kaopuyun.com";
+
 /// Where this API puts its error code, message and request id (`x-error-envelope`).
 const ERROR_ENVELOPE: meterage_runtime::ErrorEnvelope = meterage_runtime::ErrorEnvelope {
     code: &["/Code"],
@@ -18,6 +20,7 @@ const ERROR_ENVELOPE: meterage_runtime::ErrorEnvelope = meterage_runtime::ErrorE
     request_id_header: None,
     success: &[],
 };
+
 /// A client for Kaopuyun flow bill API.
 ///
 /// Its default server is `https://openapi.kaopuyun.com`; `Client::builder().base_url(..)` points it elsewhere.
@@ -28,15 +31,18 @@ const ERROR_ENVELOPE: meterage_runtime::ErrorEnvelope = meterage_runtime::ErrorE
 pub struct Client {
     inner: meterage_runtime::Client,
 }
+
 impl Client {
     /// A builder for a client of [`DEFAULT_BASE_URL`]: set auth and options, then `.build()`.
     pub fn builder() -> meterage_runtime::ClientBuilder<Self> {
         meterage_runtime::ClientBuilder::new(DEFAULT_BASE_URL)
     }
+
     /// The runtime client this client sends through.
     pub fn runtime(&self) -> &meterage_runtime::Client {
         &self.inner
     }
+
     /// List flow bills of resources (paged).
     ///
     /// Lists the flow bills (billing records) of resources. `Action` is fixed to
@@ -67,19 +73,23 @@ impl Client {
         }
     }
 }
+
 impl From<meterage_runtime::Client> for Client {
     fn from(inner: meterage_runtime::Client) -> Self {
         Client { inner }
     }
 }
+
 pub mod auth {
     //! Credentials for this API's security schemes.
     //! - `rpcSignature`: requests signed with the `rpc-signature-v1` scheme, from [`rpc_signature`]
+
     /// Alibaba Cloud style RPC signature v1. The runtime adds the common parameters
     /// `AccessKeyId`, `SignatureMethod=HMAC-SHA1`, `SignatureNonce` (unique per
     /// request), `SignatureVersion=1.0` and `Timestamp` (UTC, `yyyy-MM-ddTHH:mm:ssZ`,
     /// valid for about 15 to 31 minutes by Alibaba's rule), then `Signature`:
     /// percent-encode every name and value (UTF-8; keep only `A-Za-z0-9-_.~`;
+
     /// uppercase hex; space is `%20`), sort all parameters but `Signature` by name,
     /// join `k=v` with `&`; StringToSign = `<METHOD>&%2F&` + percentEncode(canonical
     /// string); Signature = Base64(HMAC-SHA1(AccessKeySecret + "&", StringToSign)),
@@ -93,8 +103,10 @@ pub mod auth {
         meterage_runtime::RpcSignatureV1::new(access_key_id, secret)
     }
 }
+
 pub mod types {
     //! The request and response types of this API.
+
     /// Product type. Values seen: OWN_ECS, BWP, OWN_EIP; more exist (unknown values still decode).
     ///
     /// 产品类型
@@ -111,6 +123,7 @@ pub mod types {
         /// A value not in the spec, kept verbatim.
         Unknown(String),
     }
+
     impl ProductType {
         /// The wire value.
         pub fn as_str(&self) -> &str {
@@ -122,6 +135,7 @@ pub mod types {
             }
         }
     }
+
     impl From<String> for ProductType {
         fn from(value: String) -> Self {
             match value.as_str() {
@@ -132,16 +146,19 @@ pub mod types {
             }
         }
     }
+
     impl From<&str> for ProductType {
         fn from(value: &str) -> Self {
             ProductType::from(value.to_owned())
         }
     }
+
     impl std::fmt::Display for ProductType {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
     impl serde::Serialize for ProductType {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -150,6 +167,7 @@ pub mod types {
             serializer.serialize_str(self.as_str())
         }
     }
+
     impl<'de> serde::Deserialize<'de> for ProductType {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
@@ -158,11 +176,13 @@ pub mod types {
                 .map(ProductType::from)
         }
     }
+
     impl meterage_runtime::ToParam for ProductType {
         fn to_param(&self) -> String {
             self.as_str().to_owned()
         }
     }
+
     /// Bill status: CLEARED or UNCLEAR.
     ///
     /// 账单状态
@@ -177,6 +197,7 @@ pub mod types {
         /// A value not in the spec, kept verbatim.
         Unknown(String),
     }
+
     impl BillStatus {
         /// The wire value.
         pub fn as_str(&self) -> &str {
@@ -187,6 +208,7 @@ pub mod types {
             }
         }
     }
+
     impl From<String> for BillStatus {
         fn from(value: String) -> Self {
             match value.as_str() {
@@ -196,16 +218,19 @@ pub mod types {
             }
         }
     }
+
     impl From<&str> for BillStatus {
         fn from(value: &str) -> Self {
             BillStatus::from(value.to_owned())
         }
     }
+
     impl std::fmt::Display for BillStatus {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
     impl serde::Serialize for BillStatus {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -214,6 +239,7 @@ pub mod types {
             serializer.serialize_str(self.as_str())
         }
     }
+
     impl<'de> serde::Deserialize<'de> for BillStatus {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
@@ -222,11 +248,13 @@ pub mod types {
                 .map(BillStatus::from)
         }
     }
+
     impl meterage_runtime::ToParam for BillStatus {
         fn to_param(&self) -> String {
             self.as_str().to_owned()
         }
     }
+
     /// Bill type. Value seen in the vendor example; more may exist.
     ///
     /// A value this client does not know yet decodes to `Unknown` with the text kept.
@@ -237,6 +265,7 @@ pub mod types {
         /// A value not in the spec, kept verbatim.
         Unknown(String),
     }
+
     impl BillType {
         /// The wire value.
         pub fn as_str(&self) -> &str {
@@ -246,6 +275,7 @@ pub mod types {
             }
         }
     }
+
     impl From<String> for BillType {
         fn from(value: String) -> Self {
             match value.as_str() {
@@ -254,16 +284,19 @@ pub mod types {
             }
         }
     }
+
     impl From<&str> for BillType {
         fn from(value: &str) -> Self {
             BillType::from(value.to_owned())
         }
     }
+
     impl std::fmt::Display for BillType {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
     impl serde::Serialize for BillType {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -272,6 +305,7 @@ pub mod types {
             serializer.serialize_str(self.as_str())
         }
     }
+
     impl<'de> serde::Deserialize<'de> for BillType {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
@@ -279,11 +313,13 @@ pub mod types {
             <String as serde::Deserialize>::deserialize(deserializer).map(BillType::from)
         }
     }
+
     impl meterage_runtime::ToParam for BillType {
         fn to_param(&self) -> String {
             self.as_str().to_owned()
         }
     }
+
     /// Payment type. Value seen in the vendor example; more may exist.
     ///
     /// A value this client does not know yet decodes to `Unknown` with the text kept.
@@ -294,6 +330,7 @@ pub mod types {
         /// A value not in the spec, kept verbatim.
         Unknown(String),
     }
+
     impl PaymentType {
         /// The wire value.
         pub fn as_str(&self) -> &str {
@@ -303,6 +340,7 @@ pub mod types {
             }
         }
     }
+
     impl From<String> for PaymentType {
         fn from(value: String) -> Self {
             match value.as_str() {
@@ -311,16 +349,19 @@ pub mod types {
             }
         }
     }
+
     impl From<&str> for PaymentType {
         fn from(value: &str) -> Self {
             PaymentType::from(value.to_owned())
         }
     }
+
     impl std::fmt::Display for PaymentType {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
     impl serde::Serialize for PaymentType {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -329,6 +370,7 @@ pub mod types {
             serializer.serialize_str(self.as_str())
         }
     }
+
     impl<'de> serde::Deserialize<'de> for PaymentType {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
@@ -337,11 +379,13 @@ pub mod types {
                 .map(PaymentType::from)
         }
     }
+
     impl meterage_runtime::ToParam for PaymentType {
         fn to_param(&self) -> String {
             self.as_str().to_owned()
         }
     }
+
     /// One page of flow bills.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct DescribeFlowBillsResponse {
@@ -362,13 +406,14 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
     }
+
     /// A flow bill (billing record). Times have minute precision (`yyyy-MM-dd HH:mm`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct FlowBillInfo {
         /// Amount paid (a JSON number on the wire).
         #[serde(rename = "PayPrice")]
         pub pay_price: meterage_runtime::Decimal,
-        /// `BillType`.
+        /// `BillType`: see [`BillType`].
         #[serde(rename = "BillType")]
         pub bill_type: BillType,
         /// Bill ID.
@@ -380,10 +425,10 @@ pub mod types {
         /// Total price (a JSON number on the wire).
         #[serde(rename = "TotalPrice")]
         pub total_price: meterage_runtime::Decimal,
-        /// `ProductType`.
+        /// `ProductType`: see [`ProductType`].
         #[serde(rename = "ProductType")]
         pub product_type: ProductType,
-        /// `PaymentType`.
+        /// `PaymentType`: see [`PaymentType`].
         #[serde(rename = "PaymentType")]
         pub payment_type: PaymentType,
         /// Payment time (`yyyy-MM-dd HH:mm`).
@@ -393,6 +438,7 @@ pub mod types {
         #[serde(rename = "BillEndTime")]
         pub bill_end_time: String,
     }
+
     /// Error body. Best guess: the vendor does not document the error envelope; this
     /// is the Alibaba Cloud style `{RequestId, Code, Message}` that the RPC API
     /// imitates. Seen codes: DescribeFlowBillsFail, ProductTypeIsInvalid,
@@ -413,6 +459,7 @@ pub mod types {
         pub message: Option<String>,
     }
 }
+
 /// A request to [`Client::describe_flow_bills`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -427,6 +474,7 @@ pub struct DescribeFlowBills<'a> {
     page_number: Option<i32>,
     page_size: Option<i32>,
 }
+
 impl DescribeFlowBills<'_> {
     /// What this operation is: its id, method, path, server and error envelope.
     pub const OPERATION: meterage_runtime::Operation = meterage_runtime::Operation {
@@ -437,12 +485,14 @@ impl DescribeFlowBills<'_> {
         server: None,
         envelope: &ERROR_ENVELOPE,
     };
+
     /// How this operation pages (`x-pagination`).
     pub const PAGINATION: meterage_runtime::PageNumber = meterage_runtime::PageNumber {
         page_param: "PageNumber",
         size_param: "PageSize",
         first_page: 1,
     };
+
     /// Region of the billed resource; call DescribeRegionConfig for the list of regions.
     ///
     /// 账单资源所属的地域,您可以调用 DescribeRegionConfig 查看可选的地域列表
@@ -452,6 +502,7 @@ impl DescribeFlowBills<'_> {
         self.region_code = Some(value.into());
         self
     }
+
     /// Resource ID.
     ///
     /// 资源ID
@@ -461,6 +512,7 @@ impl DescribeFlowBills<'_> {
         self.resource_uuid = Some(value.into());
         self
     }
+
     /// Product type, see the product type enumeration (more values exist than the ones listed).
     ///
     /// 产品类型, 取值参考枚举:产品类型
@@ -470,6 +522,7 @@ impl DescribeFlowBills<'_> {
         self.product_type = Some(value);
         self
     }
+
     /// Bill status, see the bill status enumeration.
     ///
     /// 账单状态,取值参考枚举:账单状态
@@ -479,6 +532,7 @@ impl DescribeFlowBills<'_> {
         self.bill_status = Some(value);
         self
     }
+
     /// Bill start time, formatted `yyyy-MM-dd HH:mm:ss`.
     ///
     /// 账单开始时间,格式为:yyyy-MM-dd HH:mm:ss。
@@ -488,6 +542,7 @@ impl DescribeFlowBills<'_> {
         self.bill_begin_date = Some(value.into());
         self
     }
+
     /// Bill end time, formatted `yyyy-MM-dd HH:mm:ss`.
     ///
     /// 账单结束时间,格式为:yyyy-MM-dd HH:mm:ss。
@@ -497,6 +552,7 @@ impl DescribeFlowBills<'_> {
         self.bill_end_date = Some(value.into());
         self
     }
+
     /// Page number of the flow bill list, starting at 1; defaults to 1.
     ///
     /// 流水账单列表的页码, 起始值:1 默认值:1
@@ -508,6 +564,7 @@ impl DescribeFlowBills<'_> {
         self.page_number = Some(value);
         self
     }
+
     /// Number of rows per page, at most 50; defaults to 10.
     ///
     /// 分页查询时设置的每页行数, 最大值:50 默认值:10
@@ -519,6 +576,7 @@ impl DescribeFlowBills<'_> {
         self.page_size = Some(value);
         self
     }
+
     /// Checks every documented constraint on the parameters set so far, reporting all violations together.
     ///
     /// # Errors
@@ -535,6 +593,7 @@ impl DescribeFlowBills<'_> {
         }
         v.finish()
     }
+
     /// Checks the parameters (unless the client's request validation is off), sends the request and decodes the HTTP 200 response.
     ///
     /// # Errors
@@ -565,22 +624,28 @@ impl DescribeFlowBills<'_> {
         client.send(request).await
     }
 }
+
 impl meterage_runtime::Page for types::DescribeFlowBillsResponse {
     type Item = types::FlowBillInfo;
+
     fn items(&self) -> &[Self::Item] {
         &self.items
     }
+
     fn into_items(self) -> Vec<Self::Item> {
         self.items
     }
+
     fn total(&self) -> Option<u64> {
         u64::try_from(self.total).ok()
     }
 }
+
 #[cfg(test)]
 mod examples {
     //! Every response example in the spec decodes into its generated type and
     //! re-encodes to the same JSON: a field missing from a schema fails here.
+
     #[test]
     fn describe_flow_bills_200() {
         if let Err(difference) = meterage_runtime::__private::example_roundtrip::<
@@ -591,6 +656,7 @@ mod examples {
             panic!("{difference}");
         }
     }
+
     #[test]
     fn describe_flow_bills_400() {
         if let Err(difference) = meterage_runtime::__private::example_roundtrip::<
@@ -601,6 +667,7 @@ mod examples {
             panic!("{difference}");
         }
     }
+
     #[test]
     fn describe_flow_bills_500() {
         if let Err(difference) = meterage_runtime::__private::example_roundtrip::<

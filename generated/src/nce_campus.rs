@@ -11,8 +11,10 @@
 //! HTTP 200. Some NCE APIs spell the fields `errCode`/`errMsg`.
 //!
 //! Start with [`Client::builder`]; every operation is a method of [`Client`] returning a request builder that ends in `.send()`.
+
 /// The server the spec documents: the client's default base URL.
 pub const DEFAULT_BASE_URL: &str = "https://localhost:18002";
+
 /// Where this API puts its error code, message and request id (`x-error-envelope`).
 const ERROR_ENVELOPE: meterage_runtime::ErrorEnvelope = meterage_runtime::ErrorEnvelope {
     code: &["/errcode", "/errCode"],
@@ -21,6 +23,7 @@ const ERROR_ENVELOPE: meterage_runtime::ErrorEnvelope = meterage_runtime::ErrorE
     request_id_header: None,
     success: &["0"],
 };
+
 /// A client for Huawei iMaster NCE-Campus user traffic API.
 ///
 /// Its default server is `https://localhost:18002`; `Client::builder().base_url(..)` points it elsewhere.
@@ -31,15 +34,18 @@ const ERROR_ENVELOPE: meterage_runtime::ErrorEnvelope = meterage_runtime::ErrorE
 pub struct Client {
     inner: meterage_runtime::Client,
 }
+
 impl Client {
     /// A builder for a client of [`DEFAULT_BASE_URL`]: set auth and options, then `.build()`.
     pub fn builder() -> meterage_runtime::ClientBuilder<Self> {
         meterage_runtime::ClientBuilder::new(DEFAULT_BASE_URL)
     }
+
     /// The runtime client this client sends through.
     pub fn runtime(&self) -> &meterage_runtime::Client {
         &self.inner
     }
+
     /// Query user traffic information (paged).
     ///
     /// Pages through the traffic and online-time statistics of users whose last
@@ -66,6 +72,7 @@ impl Client {
             end_time: None,
         }
     }
+
     /// Log in and obtain an access token.
     ///
     /// Logs a northbound API account in. The returned `data.token_id` is sent as
@@ -87,6 +94,7 @@ impl Client {
             password: password.into(),
         }
     }
+
     /// Log out (invalidate an access token).
     ///
     /// Invalidates the given token. (From the NCE northbound interface
@@ -103,14 +111,17 @@ impl Client {
         }
     }
 }
+
 impl From<meterage_runtime::Client> for Client {
     fn from(inner: meterage_runtime::Client) -> Self {
         Client { inner }
     }
 }
+
 pub mod auth {
     //! Credentials for this API's security schemes.
     //! - `accessToken`: a token in the `X-ACCESS-TOKEN` header: log in with `createToken` and pass the token to [`access_token`]
+
     /// Northbound API session token ("北向管理员" account). Obtained with
     /// `POST /controller/v2/tokens` (`createToken`, field `data.token_id`) and sent
     /// as header `X-ACCESS-TOKEN`. Each use extends it by 10 minutes; when it is
@@ -124,8 +135,10 @@ pub mod auth {
         meterage_runtime::HeaderToken::new("X-ACCESS-TOKEN", token)
     }
 }
+
 pub mod types {
     //! The request and response types of this API.
+
     /// Sort order: by user name ascending (`userName`) or descending (`-userName`).
     ///
     /// userName为正序，-userName为逆序。
@@ -140,6 +153,7 @@ pub mod types {
         /// A value not in the spec, kept verbatim.
         Unknown(String),
     }
+
     impl UserSort {
         /// The wire value.
         pub fn as_str(&self) -> &str {
@@ -150,6 +164,7 @@ pub mod types {
             }
         }
     }
+
     impl From<String> for UserSort {
         fn from(value: String) -> Self {
             match value.as_str() {
@@ -159,16 +174,19 @@ pub mod types {
             }
         }
     }
+
     impl From<&str> for UserSort {
         fn from(value: &str) -> Self {
             UserSort::from(value.to_owned())
         }
     }
+
     impl std::fmt::Display for UserSort {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
     impl serde::Serialize for UserSort {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -177,6 +195,7 @@ pub mod types {
             serializer.serialize_str(self.as_str())
         }
     }
+
     impl<'de> serde::Deserialize<'de> for UserSort {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
@@ -184,11 +203,13 @@ pub mod types {
             <String as serde::Deserialize>::deserialize(deserializer).map(UserSort::from)
         }
     }
+
     impl meterage_runtime::ToParam for UserSort {
         fn to_param(&self) -> String {
             self.as_str().to_owned()
         }
     }
+
     /// One page of user traffic information.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct TimeFlowStInfosOutputDto {
@@ -214,6 +235,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<Vec<TimeFlowStDetailInfosOutputDto>>,
     }
+
     /// Traffic and online-time statistics of one user. All values are strings, numbers included.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct TimeFlowStDetailInfosOutputDto {
@@ -257,6 +279,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub remain_time: Option<String>,
     }
+
     /// Error body. Some NCE APIs spell the fields `errCode`/`errMsg`.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct NceErrorResponse {
@@ -267,6 +290,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub errmsg: Option<String>,
     }
+
     /// Result body without data.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct NceResult {
@@ -277,6 +301,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub errmsg: Option<String>,
     }
+
     /// Login credentials of a northbound API account.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct CreateTokenRequest {
@@ -286,12 +311,14 @@ pub mod types {
         /// Password of the account.
         pub password: meterage_runtime::Secret,
     }
+
     /// The token to invalidate.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct DeleteTokenRequest {
         /// The `token_id` returned by `createToken`.
         pub token: meterage_runtime::Secret,
     }
+
     /// Login result.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct TokenResponse {
@@ -301,10 +328,11 @@ pub mod types {
         /// Result message.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub errmsg: Option<String>,
-        /// `data`.
+        /// `data`: see [`TokenInfo`].
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<TokenInfo>,
     }
+
     /// The issued token.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct TokenInfo {
@@ -317,6 +345,7 @@ pub mod types {
         pub expired_date: Option<String>,
     }
 }
+
 /// A request to [`Client::get_time_flow_st_info_list`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -332,6 +361,7 @@ pub struct GetTimeFlowStInfoList<'a> {
     begin_time: Option<String>,
     end_time: Option<String>,
 }
+
 impl GetTimeFlowStInfoList<'_> {
     /// What this operation is: its id, method, path, server and error envelope.
     pub const OPERATION: meterage_runtime::Operation = meterage_runtime::Operation {
@@ -342,12 +372,14 @@ impl GetTimeFlowStInfoList<'_> {
         server: None,
         envelope: &ERROR_ENVELOPE,
     };
+
     /// How this operation pages (`x-pagination`).
     pub const PAGINATION: meterage_runtime::PageNumber = meterage_runtime::PageNumber {
         page_param: "pageIndex",
         size_param: "pageSize",
         first_page: 1,
     };
+
     /// Site ID, in UUID format.
     ///
     /// 站点ID，UUID格式。
@@ -357,6 +389,7 @@ impl GetTimeFlowStInfoList<'_> {
         self.site_id = Some(value.into());
         self
     }
+
     /// Current page number; defaults to 1.
     ///
     /// 当前页数，默认为1。
@@ -368,6 +401,7 @@ impl GetTimeFlowStInfoList<'_> {
         self.page_index = Some(value);
         self
     }
+
     /// Maximum number of records per page; defaults to 20.
     ///
     /// 每页显示的最大数量，默认为20。
@@ -379,6 +413,7 @@ impl GetTimeFlowStInfoList<'_> {
         self.page_size = Some(value);
         self
     }
+
     /// Sort field; only sorting by user name is supported: `userName` ascending, `-userName` descending.
     ///
     /// 排序字段，目前只支持用户名排序。userName为正序，-userName为逆序。
@@ -388,6 +423,7 @@ impl GetTimeFlowStInfoList<'_> {
         self.sort = Some(value);
         self
     }
+
     /// User name, at most 64 characters.
     ///
     /// 用户名，最大长度为64。
@@ -399,6 +435,7 @@ impl GetTimeFlowStInfoList<'_> {
         self.user_name = Some(value.into());
         self
     }
+
     /// Only users whose used online time (in minutes) is greater than or equal to this value.
     ///
     /// 已使用时长(分钟)大于等于当前条件值。
@@ -408,6 +445,7 @@ impl GetTimeFlowStInfoList<'_> {
         self.used_time = Some(value.into());
         self
     }
+
     /// Only users whose used traffic (in MB) is greater than or equal to this value.
     ///
     /// 已使用流量(兆)大于等于当前条件值。
@@ -417,6 +455,7 @@ impl GetTimeFlowStInfoList<'_> {
         self.used_flow = Some(value.into());
         self
     }
+
     /// Start of the range for the last charging time, formatted `yyyy-MM-dd HH:mm:ss`.
     ///
     /// 最后一次计费时间起始时间。
@@ -426,6 +465,7 @@ impl GetTimeFlowStInfoList<'_> {
         self.begin_time = Some(value.into());
         self
     }
+
     /// End of the range for the last charging time, formatted `yyyy-MM-dd HH:mm:ss`.
     ///
     /// 最后一次计费时间截止时间。
@@ -435,6 +475,7 @@ impl GetTimeFlowStInfoList<'_> {
         self.end_time = Some(value.into());
         self
     }
+
     /// Checks every documented constraint on the parameters set so far, reporting all violations together.
     ///
     /// # Errors
@@ -453,6 +494,7 @@ impl GetTimeFlowStInfoList<'_> {
         }
         v.finish()
     }
+
     /// Checks the parameters (unless the client's request validation is off), sends the request and decodes the HTTP 200 response.
     ///
     /// # Errors
@@ -481,6 +523,7 @@ impl GetTimeFlowStInfoList<'_> {
         client.send(request).await
     }
 }
+
 /// A request to [`Client::create_token`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -489,6 +532,7 @@ pub struct CreateToken<'a> {
     user_name: String,
     password: meterage_runtime::Secret,
 }
+
 impl CreateToken<'_> {
     /// What this operation is: its id, method, path, server and error envelope.
     pub const OPERATION: meterage_runtime::Operation = meterage_runtime::Operation {
@@ -499,6 +543,7 @@ impl CreateToken<'_> {
         server: None,
         envelope: &ERROR_ENVELOPE,
     };
+
     /// Checks every documented constraint on the parameters set so far, reporting all violations together.
     ///
     /// # Errors
@@ -507,6 +552,7 @@ impl CreateToken<'_> {
     pub fn validate(&self) -> Result<(), meterage_runtime::Error> {
         Ok(())
     }
+
     /// Checks the parameters (unless the client's request validation is off), sends the request and decodes the HTTP 200 response.
     ///
     /// # Errors
@@ -528,6 +574,7 @@ impl CreateToken<'_> {
         client.send(request).await
     }
 }
+
 /// A request to [`Client::delete_token`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -535,6 +582,7 @@ pub struct DeleteToken<'a> {
     client: &'a Client,
     token: meterage_runtime::Secret,
 }
+
 impl DeleteToken<'_> {
     /// What this operation is: its id, method, path, server and error envelope.
     pub const OPERATION: meterage_runtime::Operation = meterage_runtime::Operation {
@@ -545,6 +593,7 @@ impl DeleteToken<'_> {
         server: None,
         envelope: &ERROR_ENVELOPE,
     };
+
     /// Checks every documented constraint on the parameters set so far, reporting all violations together.
     ///
     /// # Errors
@@ -553,6 +602,7 @@ impl DeleteToken<'_> {
     pub fn validate(&self) -> Result<(), meterage_runtime::Error> {
         Ok(())
     }
+
     /// Checks the parameters (unless the client's request validation is off), sends the request and decodes the HTTP 200 response.
     ///
     /// # Errors
@@ -570,22 +620,28 @@ impl DeleteToken<'_> {
         client.send(request).await
     }
 }
+
 impl meterage_runtime::Page for types::TimeFlowStInfosOutputDto {
     type Item = types::TimeFlowStDetailInfosOutputDto;
+
     fn items(&self) -> &[Self::Item] {
         self.data.as_deref().unwrap_or(&[])
     }
+
     fn into_items(self) -> Vec<Self::Item> {
         self.data.unwrap_or_default()
     }
+
     fn total(&self) -> Option<u64> {
         self.total_records.and_then(|total| u64::try_from(total).ok())
     }
 }
+
 #[cfg(test)]
 mod examples {
     //! Every response example in the spec decodes into its generated type and
     //! re-encodes to the same JSON: a field missing from a schema fails here.
+
     #[test]
     fn get_time_flow_st_info_list_200() {
         if let Err(difference) = meterage_runtime::__private::example_roundtrip::<
@@ -596,6 +652,7 @@ mod examples {
             panic!("{difference}");
         }
     }
+
     #[test]
     fn create_token_200() {
         if let Err(difference) = meterage_runtime::__private::example_roundtrip::<

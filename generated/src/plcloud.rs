@@ -10,8 +10,10 @@
 //! `code` 200 in the body means success; anything else is a failure even on HTTP 200.
 //!
 //! Start with [`Client::builder`]; every operation is a method of [`Client`] returning a request builder that ends in `.send()`.
+
 /// The server the spec documents: the client's default base URL.
 pub const DEFAULT_BASE_URL: &str = "https://console.plcloud.com";
+
 /// Where this API puts its error code, message and request id (`x-error-envelope`).
 const ERROR_ENVELOPE: meterage_runtime::ErrorEnvelope = meterage_runtime::ErrorEnvelope {
     code: &["/code"],
@@ -20,6 +22,7 @@ const ERROR_ENVELOPE: meterage_runtime::ErrorEnvelope = meterage_runtime::ErrorE
     request_id_header: None,
     success: &["200"],
 };
+
 /// A client for PLCloud consumption record API.
 ///
 /// Its default server is `https://console.plcloud.com`; `Client::builder().base_url(..)` points it elsewhere.
@@ -30,15 +33,18 @@ const ERROR_ENVELOPE: meterage_runtime::ErrorEnvelope = meterage_runtime::ErrorE
 pub struct Client {
     inner: meterage_runtime::Client,
 }
+
 impl Client {
     /// A builder for a client of [`DEFAULT_BASE_URL`]: set auth and options, then `.build()`.
     pub fn builder() -> meterage_runtime::ClientBuilder<Self> {
         meterage_runtime::ClientBuilder::new(DEFAULT_BASE_URL)
     }
+
     /// The runtime client this client sends through.
     pub fn runtime(&self) -> &meterage_runtime::Client {
         &self.inner
     }
+
     /// List consumption records.
     ///
     /// Lists consumption records, filtered by time range and resource type. Without
@@ -60,6 +66,7 @@ impl Client {
             end_at: None,
         }
     }
+
     /// Open the console to obtain the session and CSRF cookies.
     ///
     /// First step of the console login: the response sets the cookies `csrftoken`
@@ -70,6 +77,7 @@ impl Client {
     pub fn open_console(&self) -> OpenConsole<'_> {
         OpenConsole { client: self }
     }
+
     /// Log in to the console.
     ///
     /// Console login (Django). Send the cookies from `openConsole`, header
@@ -92,17 +100,22 @@ impl Client {
         }
     }
 }
+
 impl From<meterage_runtime::Client> for Client {
     fn from(inner: meterage_runtime::Client) -> Self {
         Client { inner }
     }
 }
+
 pub mod auth {
     //! Credentials for this API's security schemes.
     //! - `consoleSession`: the `django-session` scheme (csrf-cookie `csrftoken`, csrf-header `X-CSRFToken`, login `login`), given as a `meterage_runtime::Authorize` implementation
+
 }
+
 pub mod types {
     //! The request and response types of this API.
+
     /// Resource type: router, bandwidth (total bandwidth), instance (cloud server), volume (cloud disk), image, floatingip (public IP), loadbalance (load balancer), cdn. An invalid value returns an empty list.
     ///
     /// 资源类型,有效值router,bandwidth,instance,volume,image,floatingip,loadbalance,cdn
@@ -138,6 +151,7 @@ pub mod types {
         /// A value not in the spec, kept verbatim.
         Unknown(String),
     }
+
     impl ResourceType {
         /// The wire value.
         pub fn as_str(&self) -> &str {
@@ -154,6 +168,7 @@ pub mod types {
             }
         }
     }
+
     impl From<String> for ResourceType {
         fn from(value: String) -> Self {
             match value.as_str() {
@@ -169,16 +184,19 @@ pub mod types {
             }
         }
     }
+
     impl From<&str> for ResourceType {
         fn from(value: &str) -> Self {
             ResourceType::from(value.to_owned())
         }
     }
+
     impl std::fmt::Display for ResourceType {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
     impl serde::Serialize for ResourceType {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -187,6 +205,7 @@ pub mod types {
             serializer.serialize_str(self.as_str())
         }
     }
+
     impl<'de> serde::Deserialize<'de> for ResourceType {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
@@ -195,11 +214,13 @@ pub mod types {
                 .map(ResourceType::from)
         }
     }
+
     impl meterage_runtime::ToParam for ResourceType {
         fn to_param(&self) -> String {
             self.as_str().to_owned()
         }
     }
+
     /// Filters of the consumption record query (the `action` field is added by the generated code).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct GetConsumptionsByQueryRequest {
@@ -208,7 +229,7 @@ pub mod types {
         /// 区域、节点
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub region: Option<String>,
-        /// `type`.
+        /// `type`: see [`ResourceType`].
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub r#type: Option<ResourceType>,
         /// Start date, formatted `YYYY-MM-DD`.
@@ -222,6 +243,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub end_at: Option<String>,
     }
+
     /// Console login form.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct LoginForm {
@@ -235,6 +257,7 @@ pub mod types {
         /// Console password.
         pub password: meterage_runtime::Secret,
     }
+
     /// Consumption records.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct ConsumptionsResponse {
@@ -253,6 +276,7 @@ pub mod types {
         /// Total amount of all returned records (a decimal string).
         pub total_amount: meterage_runtime::Decimal,
     }
+
     /// A consumption record (Data Item).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct ConsumptionRecord {
@@ -323,6 +347,7 @@ pub mod types {
         pub region_name: String,
     }
 }
+
 /// A request to [`Client::get_consumptions_by_query`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -333,6 +358,7 @@ pub struct GetConsumptionsByQuery<'a> {
     start_at: Option<String>,
     end_at: Option<String>,
 }
+
 impl GetConsumptionsByQuery<'_> {
     /// What this operation is: its id, method, path, server and error envelope.
     pub const OPERATION: meterage_runtime::Operation = meterage_runtime::Operation {
@@ -343,6 +369,7 @@ impl GetConsumptionsByQuery<'_> {
         server: None,
         envelope: &ERROR_ENVELOPE,
     };
+
     /// Region (node).
     ///
     /// 区域、节点
@@ -352,11 +379,13 @@ impl GetConsumptionsByQuery<'_> {
         self.region = Some(value.into());
         self
     }
+
     /// Sent as `type` in the form body.
     pub fn r#type(mut self, value: types::ResourceType) -> Self {
         self.r#type = Some(value);
         self
     }
+
     /// Start date, formatted `YYYY-MM-DD`.
     ///
     /// 开始时间
@@ -366,6 +395,7 @@ impl GetConsumptionsByQuery<'_> {
         self.start_at = Some(value.into());
         self
     }
+
     /// End date, formatted `YYYY-MM-DD`.
     ///
     /// 结束时间
@@ -375,6 +405,7 @@ impl GetConsumptionsByQuery<'_> {
         self.end_at = Some(value.into());
         self
     }
+
     /// Checks every documented constraint on the parameters set so far, reporting all violations together.
     ///
     /// # Errors
@@ -383,6 +414,7 @@ impl GetConsumptionsByQuery<'_> {
     pub fn validate(&self) -> Result<(), meterage_runtime::Error> {
         Ok(())
     }
+
     /// Checks the parameters (unless the client's request validation is off), sends the request and decodes the HTTP 200 response.
     ///
     /// # Errors
@@ -407,12 +439,14 @@ impl GetConsumptionsByQuery<'_> {
         client.send(request).await
     }
 }
+
 /// A request to [`Client::open_console`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct OpenConsole<'a> {
     client: &'a Client,
 }
+
 impl OpenConsole<'_> {
     /// What this operation is: its id, method, path, server and error envelope.
     pub const OPERATION: meterage_runtime::Operation = meterage_runtime::Operation {
@@ -423,6 +457,7 @@ impl OpenConsole<'_> {
         server: None,
         envelope: &ERROR_ENVELOPE,
     };
+
     /// Checks every documented constraint on the parameters set so far, reporting all violations together.
     ///
     /// # Errors
@@ -431,6 +466,7 @@ impl OpenConsole<'_> {
     pub fn validate(&self) -> Result<(), meterage_runtime::Error> {
         Ok(())
     }
+
     /// Checks the parameters (unless the client's request validation is off), sends the request and decodes the HTTP 200 response.
     ///
     /// # Errors
@@ -447,6 +483,7 @@ impl OpenConsole<'_> {
         client.send_without_body(request).await
     }
 }
+
 /// A request to [`Client::login`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -457,6 +494,7 @@ pub struct Login<'a> {
     username: String,
     password: meterage_runtime::Secret,
 }
+
 impl Login<'_> {
     /// What this operation is: its id, method, path, server and error envelope.
     pub const OPERATION: meterage_runtime::Operation = meterage_runtime::Operation {
@@ -467,6 +505,7 @@ impl Login<'_> {
         server: None,
         envelope: &ERROR_ENVELOPE,
     };
+
     /// Region (node) to log in to.
     ///
     /// Sent as `region` in the form body.
@@ -474,6 +513,7 @@ impl Login<'_> {
         self.region = Some(value.into());
         self
     }
+
     /// Checks every documented constraint on the parameters set so far, reporting all violations together.
     ///
     /// # Errors
@@ -482,6 +522,7 @@ impl Login<'_> {
     pub fn validate(&self) -> Result<(), meterage_runtime::Error> {
         Ok(())
     }
+
     /// Checks the parameters (unless the client's request validation is off), sends the request and decodes the HTTP 302 response.
     ///
     /// # Errors
@@ -502,10 +543,12 @@ impl Login<'_> {
         client.send_without_body(request).await
     }
 }
+
 #[cfg(test)]
 mod examples {
     //! Every response example in the spec decodes into its generated type and
     //! re-encodes to the same JSON: a field missing from a schema fails here.
+
     #[test]
     fn get_consumptions_by_query_200() {
         if let Err(difference) = meterage_runtime::__private::example_roundtrip::<

@@ -10,7 +10,6 @@
 //! Secrets never appear in `Debug` output or error messages.
 
 use std::collections::hash_map::RandomState;
-use std::fmt;
 use std::hash::{BuildHasher, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -74,7 +73,7 @@ const RPC_COMMON: [&str; 6] = [
 /// assert!(debug.contains("LTAI-example"));
 /// assert!(!debug.contains("s3cr3t-value"));
 /// ```
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct RpcSignatureV1 {
     access_key_id: String,
     secret: Secret,
@@ -172,15 +171,6 @@ impl RpcSignatureV1 {
             *request.body_mut() = Some(reqwest::Body::from(body));
         }
         Ok(())
-    }
-}
-
-impl fmt::Debug for RpcSignatureV1 {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RpcSignatureV1")
-            .field("access_key_id", &self.access_key_id)
-            .field("secret", &self.secret)
-            .finish()
     }
 }
 
@@ -325,7 +315,7 @@ const SDK_SIGNED: [&str; 5] = [
 /// assert!(debug.contains("AK-example") && debug.contains("0123456789abcdef"));
 /// assert!(!debug.contains("s3cr3t"));
 /// ```
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct SdkHmacSha256 {
     access_key: String,
     secret_key: Secret,
@@ -434,17 +424,6 @@ impl SdkHmacSha256 {
         value.set_sensitive(true);
         request.headers_mut().insert(AUTHORIZATION, value);
         Ok(())
-    }
-}
-
-impl fmt::Debug for SdkHmacSha256 {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SdkHmacSha256")
-            .field("access_key", &self.access_key)
-            .field("secret_key", &self.secret_key)
-            .field("project_id", &self.project_id)
-            .field("security_token", &self.security_token)
-            .finish()
     }
 }
 

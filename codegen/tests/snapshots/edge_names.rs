@@ -3,8 +3,10 @@
 //! # Edge names (version 1)
 //!
 //! Start with [`Client::builder`]; every operation is a method of [`Client`] returning a request builder that ends in `.send()`.
+
 /// The server the spec documents: the client's default base URL.
 pub const DEFAULT_BASE_URL: &str = "https://edge.example.com/api";
+
 /// Where this API puts its error code, message and request id (`x-error-envelope`).
 const ERROR_ENVELOPE: meterage_runtime::ErrorEnvelope = meterage_runtime::ErrorEnvelope {
     code: &[],
@@ -13,6 +15,7 @@ const ERROR_ENVELOPE: meterage_runtime::ErrorEnvelope = meterage_runtime::ErrorE
     request_id_header: None,
     success: &[],
 };
+
 /// A client for Edge names.
 ///
 /// Its default server is `https://edge.example.com/api`; `Client::builder().base_url(..)` points it elsewhere.
@@ -20,15 +23,18 @@ const ERROR_ENVELOPE: meterage_runtime::ErrorEnvelope = meterage_runtime::ErrorE
 pub struct Client {
     inner: meterage_runtime::Client,
 }
+
 impl Client {
     /// A builder for a client of [`DEFAULT_BASE_URL`]: set auth and options, then `.build()`.
     pub fn builder() -> meterage_runtime::ClientBuilder<Self> {
         meterage_runtime::ClientBuilder::new(DEFAULT_BASE_URL)
     }
+
     /// The runtime client this client sends through.
     pub fn runtime(&self) -> &meterage_runtime::Client {
         &self.inner
     }
+
     /// An operation named like a constructor
     ///
     /// `GET /items/{item-id}`
@@ -49,6 +55,7 @@ impl Client {
             order: None,
         }
     }
+
     /// `DELETE /items/{item-id}`
     pub fn client(
         &self,
@@ -63,13 +70,16 @@ impl Client {
         }
     }
 }
+
 impl From<meterage_runtime::Client> for Client {
     fn from(inner: meterage_runtime::Client) -> Self {
         Client { inner }
     }
 }
+
 pub mod types {
     //! The request and response types of this API.
+
     /// The `Order` values.
     ///
     /// A value this client does not know yet decodes to `Unknown` with the text kept.
@@ -86,6 +96,7 @@ pub mod types {
         /// A value not in the spec, kept verbatim.
         Unknown(String),
     }
+
     impl Order {
         /// The wire value.
         pub fn as_str(&self) -> &str {
@@ -98,6 +109,7 @@ pub mod types {
             }
         }
     }
+
     impl From<String> for Order {
         fn from(value: String) -> Self {
             match value.as_str() {
@@ -109,16 +121,19 @@ pub mod types {
             }
         }
     }
+
     impl From<&str> for Order {
         fn from(value: &str) -> Self {
             Order::from(value.to_owned())
         }
     }
+
     impl std::fmt::Display for Order {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
     impl serde::Serialize for Order {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -127,6 +142,7 @@ pub mod types {
             serializer.serialize_str(self.as_str())
         }
     }
+
     impl<'de> serde::Deserialize<'de> for Order {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
@@ -134,21 +150,24 @@ pub mod types {
             <String as serde::Deserialize>::deserialize(deserializer).map(Order::from)
         }
     }
+
     impl meterage_runtime::ToParam for Order {
         fn to_param(&self) -> String {
             self.as_str().to_owned()
         }
     }
+
     /// The `Client` object.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct Client {
-        /// `order`.
+        /// `order`: see [`Order`].
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub order: Option<Order>,
         /// `amount`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub amount: Option<meterage_runtime::Decimal>,
     }
+
     /// The `NewResponse` object.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct NewResponse {
@@ -183,6 +202,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub anything: Option<meterage_runtime::serde_json::Value>,
     }
+
     /// The `Client2Nested` object.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct Client2Nested {
@@ -191,6 +211,7 @@ pub mod types {
         pub deep: Option<String>,
     }
 }
+
 /// A request to [`Client::new2`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -209,6 +230,7 @@ pub struct New<'a> {
     ratio: Option<f64>,
     order: Option<types::Order>,
 }
+
 impl New<'_> {
     /// What this operation is: its id, method, path, server and error envelope.
     pub const OPERATION: meterage_runtime::Operation = meterage_runtime::Operation {
@@ -219,26 +241,31 @@ impl New<'_> {
         server: None,
         envelope: &ERROR_ENVELOPE,
     };
+
     /// Sent as `type` in the query.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
+
     /// Sent as `ref` in the query.
     pub fn r#ref(mut self, value: impl Into<String>) -> Self {
         self.r#ref = Some(value.into());
         self
     }
+
     /// Sent as `self` in the query.
     pub fn self_(mut self, value: impl Into<String>) -> Self {
         self.self_ = Some(value.into());
         self
     }
+
     /// Sent as `2fa` in the query.
     pub fn n2fa(mut self, value: bool) -> Self {
         self.n2fa = Some(value);
         self
     }
+
     /// Sent as `user-name` in the query.
     ///
     /// Must be at least 1 characters, at most 8 characters.
@@ -246,16 +273,19 @@ impl New<'_> {
         self.user_name = Some(value.into());
         self
     }
+
     /// Sent as `用户名` in the query.
     pub fn u7528_u6237_u540d(mut self, value: impl Into<String>) -> Self {
         self.u7528_u6237_u540d = Some(value.into());
         self
     }
+
     /// Sent as `X-Trace-Id` in the header.
     pub fn x_trace_id(mut self, value: impl Into<String>) -> Self {
         self.x_trace_id = Some(value.into());
         self
     }
+
     /// Sent as `tags` in the query.
     ///
     /// Must be at most 3 items.
@@ -263,11 +293,13 @@ impl New<'_> {
         self.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
+
     /// Sent as `ids` in the query.
     pub fn ids(mut self, value: impl IntoIterator<Item = i64>) -> Self {
         self.ids = Some(value.into_iter().collect());
         self
     }
+
     /// Sent as `ratio` in the query.
     ///
     /// Must be at least 0, less than 1.
@@ -275,11 +307,13 @@ impl New<'_> {
         self.ratio = Some(value);
         self
     }
+
     /// Sent as `order` in the query.
     pub fn order(mut self, value: types::Order) -> Self {
         self.order = Some(value);
         self
     }
+
     /// Checks every documented constraint on the parameters set so far, reporting all violations together.
     ///
     /// # Errors
@@ -300,6 +334,7 @@ impl New<'_> {
         }
         v.finish()
     }
+
     /// Checks the parameters (unless the client's request validation is off), sends the request and decodes the HTTP 200 response.
     ///
     /// # Errors
@@ -336,6 +371,7 @@ impl New<'_> {
         client.send(request).await
     }
 }
+
 /// A request to [`Client::client`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -345,6 +381,7 @@ pub struct Client2<'a> {
     reason: meterage_runtime::Secret,
     nested: Option<types::Client2Nested>,
 }
+
 impl Client2<'_> {
     /// What this operation is: its id, method, path, server and error envelope.
     pub const OPERATION: meterage_runtime::Operation = meterage_runtime::Operation {
@@ -355,11 +392,13 @@ impl Client2<'_> {
         server: None,
         envelope: &ERROR_ENVELOPE,
     };
+
     /// Sent as `nested` in the JSON body.
     pub fn nested(mut self, value: types::Client2Nested) -> Self {
         self.nested = Some(value);
         self
     }
+
     /// Checks every documented constraint on the parameters set so far, reporting all violations together.
     ///
     /// # Errors
@@ -368,6 +407,7 @@ impl Client2<'_> {
     pub fn validate(&self) -> Result<(), meterage_runtime::Error> {
         Ok(())
     }
+
     /// Checks the parameters (unless the client's request validation is off), sends the request and decodes the HTTP 204 response.
     ///
     /// # Errors
@@ -387,10 +427,12 @@ impl Client2<'_> {
         client.send_without_body(request).await
     }
 }
+
 #[cfg(test)]
 mod examples {
     //! Every response example in the spec decodes into its generated type and
     //! re-encodes to the same JSON: a field missing from a schema fails here.
+
     #[test]
     fn new2_200() {
         if let Err(difference) = meterage_runtime::__private::example_roundtrip::<
