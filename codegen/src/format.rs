@@ -34,8 +34,9 @@ fn space_items(source: &str) -> String {
         if let Some(p) = prev {
             let indent = |l: &str| l.len() - l.trim_start().len();
             let (pt, lt) = (p.trim(), line.trim_start());
-            let ends_item =
-                pt == "}" || pt == "};" || (pt.ends_with(';') && indent(p) == indent(line));
+            // A comment line ending in `;` ends nothing.
+            let ends_item = !pt.starts_with("//")
+                && (pt == "}" || pt == "};" || (pt.ends_with(';') && indent(p) == indent(line)));
             let starts_item = STARTS.iter().any(|s| lt.starts_with(s));
             let after_module_docs =
                 pt.starts_with("//!") && !lt.starts_with("//!") && !lt.is_empty();
@@ -56,8 +57,8 @@ mod tests {
 
     #[test]
     fn blank_lines_separate_items_only() {
-        let before = "//! Docs.\npub const A: u8 = 1;\n/// B.\npub struct B {\n    x: u8,\n}\nimpl B {\n    fn f(&self) -> u8 {\n        let y = 1;\n        y\n    }\n    /// G.\n    fn g() {}\n}\nmod m {\n    //! Inner.\n    fn h() {}\n}\n";
-        let after = "//! Docs.\n\npub const A: u8 = 1;\n\n/// B.\npub struct B {\n    x: u8,\n}\n\nimpl B {\n    fn f(&self) -> u8 {\n        let y = 1;\n        y\n    }\n\n    /// G.\n    fn g() {}\n}\n\nmod m {\n    //! Inner.\n\n    fn h() {}\n}\n";
+        let before = "//! Docs.\npub const A: u8 = 1;\n/// B;\n/// B.\npub struct B {\n    x: u8,\n}\nimpl B {\n    fn f(&self) -> u8 {\n        let y = 1;\n        y\n    }\n    /// G.\n    fn g() {}\n}\nmod m {\n    //! Inner.\n    fn h() {}\n}\n";
+        let after = "//! Docs.\n\npub const A: u8 = 1;\n\n/// B;\n/// B.\npub struct B {\n    x: u8,\n}\n\nimpl B {\n    fn f(&self) -> u8 {\n        let y = 1;\n        y\n    }\n\n    /// G.\n    fn g() {}\n}\n\nmod m {\n    //! Inner.\n\n    fn h() {}\n}\n";
         assert_eq!(space_items(before), after);
     }
 }

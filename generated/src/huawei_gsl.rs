@@ -108,7 +108,6 @@ pub mod auth {
 
     /// IAM user token, sent as header `X-Auth-Token`. Obtain it with
     /// `KeystoneCreateUserTokenByPassword` (`POST /v3/auth/tokens` on the IAM host);
-
     /// the token is the `X-Subject-Token` response header. Valid for 24 hours.
     ///
     /// 用户Token。通过调用IAM服务 获取IAM用户Token接口获取,接口返回的响应消息头中“X-Subject-Token”就是需要获取的用户Token。简要的获取方法样例请参见 Token认证
@@ -125,7 +124,6 @@ pub mod auth {
     /// (URI segments RFC 3986-encoded, always ending in `/`; query sorted by key then
     /// value; lower-cased headers, at least `host` and `x-sdk-date`).
     /// StringToSign = `SDK-HMAC-SHA256\n<X-Sdk-Date>\n<hex sha256(CanonicalRequest)>`;
-
     /// Signature = hex(HMAC-SHA256(SK, StringToSign)). Sent as
     /// `Authorization: SDK-HMAC-SHA256 Access=<AK>, SignedHeaders=<a;b>, Signature=<hex>`
     /// with header `X-Sdk-Date` (`YYYYMMDDTHHMMSSZ`); project-scoped calls also send

@@ -89,7 +89,6 @@ pub mod auth {
     /// request), `SignatureVersion=1.0` and `Timestamp` (UTC, `yyyy-MM-ddTHH:mm:ssZ`,
     /// valid for about 15 to 31 minutes by Alibaba's rule), then `Signature`:
     /// percent-encode every name and value (UTF-8; keep only `A-Za-z0-9-_.~`;
-
     /// uppercase hex; space is `%20`), sort all parameters but `Signature` by name,
     /// join `k=v` with `&`; StringToSign = `<METHOD>&%2F&` + percentEncode(canonical
     /// string); Signature = Base64(HMAC-SHA1(AccessKeySecret + "&", StringToSign)),
