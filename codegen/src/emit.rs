@@ -1,4 +1,4 @@
-//! Emitting: the [`ir::Api`] to Rust tokens, one `emit_*` function per IR kind.
+//! Emitting: the [`crate::ir::Api`] to Rust tokens, one `emit_*` function per IR kind.
 //!
 //! Emitting makes no decisions that need the spec (lowering made them) and calls only
 //! `meterage_runtime`, `serde` and std. Items come out in IR order, which is spec order.
@@ -96,7 +96,10 @@ fn paragraphs<'a>(parts: impl IntoIterator<Item = Option<&'a str>>) -> String {
 fn emit_module_doc(api: &Api) -> TokenStream {
     let heading = format!("# {} (version {})", api.title, api.version);
     let mut text = paragraphs([Some(heading.as_str()), api.description.as_deref()]);
-    text.push_str("\n\nStart with [`Client::builder`]; every operation is a method of [`Client`] returning a request builder that ends in `.send()`.");
+    text.push_str(&format!(
+        "\n\nStart with [`Client::builder`]; every operation is a method of [`Client`] returning a request builder that ends in `.send()`.\n\nGenerated from `{}`.",
+        api.spec_path
+    ));
     inner_docs(&text)
 }
 

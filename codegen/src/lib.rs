@@ -2,7 +2,7 @@
 //!
 //! The pipeline is one function, [`generate`], and reads as a table of contents:
 //! [`load`] (YAML to `openapiv3`, version check) → [`lower`] (to the plain [`ir`])
-//! → [`emit`] (`quote!`) → [`format`] (prettyplease and a preamble). Problems are
+//! → [`emit`] (`quote!`) → [`mod@format`] (prettyplease and a preamble). Problems are
 //! collected per phase and returned together as [`Diagnostics`], each naming the spec
 //! file, the JSON pointer and, where known, the line and column.
 //!

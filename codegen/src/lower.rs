@@ -1,4 +1,4 @@
-//! Lowering: an [`openapiv3::OpenAPI`] document to the plain [`ir::Api`].
+//! Lowering: an [`openapiv3::OpenAPI`] document to the plain [`crate::ir::Api`].
 //!
 //! Every decision that needs the spec is made here: Rust names, types, constants,
 //! constraints and the vendor extensions (`docs/spec-extensions.md`). Problems are

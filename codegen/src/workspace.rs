@@ -40,8 +40,8 @@ pub fn clients_lib(modules: &[Module]) -> String {
     for m in modules {
         let _ = write!(
             out,
-            "\n/// Generated from `{}`.\n#[cfg(feature = \"{}\")]\n#[rustfmt::skip]\npub mod {};\n",
-            m.spec_path, m.name, m.name
+            "\n#[cfg(feature = \"{}\")]\n#[rustfmt::skip]\npub mod {};\n",
+            m.name, m.name
         );
     }
     out

@@ -8,6 +8,8 @@
 //! (KeystoneCreateUserTokenByPassword, 获取IAM用户Token（使用密码）).
 //!
 //! Start with [`Client::builder`]; every operation is a method of [`Client`] returning a request builder that ends in `.send()`.
+//!
+//! Generated from `specs/huawei-gsl.yaml`.
 
 /// The server the spec documents: the client's default base URL.
 pub const DEFAULT_BASE_URL: &str = "https://gsl.cn-north-4.myhuaweicloud.com";

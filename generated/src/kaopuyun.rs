@@ -8,6 +8,8 @@
 //! common parameters, signed with the Alibaba Cloud style RPC signature v1.
 //!
 //! Start with [`Client::builder`]; every operation is a method of [`Client`] returning a request builder that ends in `.send()`.
+//!
+//! Generated from `specs/kaopuyun.yaml`.
 
 /// The server the spec documents: the client's default base URL.
 pub const DEFAULT_BASE_URL: &str = "https://openapi.kaopuyun.com";

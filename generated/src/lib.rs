@@ -4,22 +4,18 @@
 /// The runtime the clients send through: `Error`, `Secret`, `Decimal`, auth schemes.
 pub use meterage_runtime as runtime;
 
-/// Generated from `specs/huawei-gsl.yaml`.
 #[cfg(feature = "huawei_gsl")]
 #[rustfmt::skip]
 pub mod huawei_gsl;
 
-/// Generated from `specs/kaopuyun.yaml`.
 #[cfg(feature = "kaopuyun")]
 #[rustfmt::skip]
 pub mod kaopuyun;
 
-/// Generated from `specs/nce-campus.yaml`.
 #[cfg(feature = "nce_campus")]
 #[rustfmt::skip]
 pub mod nce_campus;
 
-/// Generated from `specs/plcloud.yaml`.
 #[cfg(feature = "plcloud")]
 #[rustfmt::skip]
 pub mod plcloud;

@@ -11,6 +11,8 @@
 //! HTTP 200. Some NCE APIs spell the fields `errCode`/`errMsg`.
 //!
 //! Start with [`Client::builder`]; every operation is a method of [`Client`] returning a request builder that ends in `.send()`.
+//!
+//! Generated from `specs/nce-campus.yaml`.
 
 /// The server the spec documents: the client's default base URL.
 pub const DEFAULT_BASE_URL: &str = "https://localhost:18002";

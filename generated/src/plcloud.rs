@@ -10,6 +10,8 @@
 //! `code` 200 in the body means success; anything else is a failure even on HTTP 200.
 //!
 //! Start with [`Client::builder`]; every operation is a method of [`Client`] returning a request builder that ends in `.send()`.
+//!
+//! Generated from `specs/plcloud.yaml`.
 
 /// The server the spec documents: the client's default base URL.
 pub const DEFAULT_BASE_URL: &str = "https://console.plcloud.com";

@@ -66,6 +66,7 @@ struct Inner {
     auth: Arc<dyn Authorize>,
     validate: bool,
     timeout: Option<Duration>,
+    max_body: usize,
     overrides: Vec<(String, String)>,
 }
 
@@ -208,11 +209,7 @@ impl Client {
                 .map_err(|error| Error::transport(operation.id, error))?;
             let status = response.status().as_u16();
             let headers = std::mem::take(response.headers_mut());
-            let body = response
-                .bytes()
-                .await
-                .map_err(|error| Error::transport(operation.id, error))?
-                .to_vec();
+            let body = read_body(&mut response, operation.id, status, inner.max_body).await?;
             match check(operation, status, headers, body) {
                 Ok(raw) => return Ok(raw),
                 Err(api) => {
@@ -226,6 +223,39 @@ impl Client {
             }
         }
     }
+}
+
+/// The default of [`ClientBuilder::max_body_bytes`].
+const DEFAULT_MAX_BODY: usize = 32 << 20;
+
+/// Reads a response body, refusing one larger than `limit` before buffering it whole.
+async fn read_body(
+    response: &mut reqwest::Response,
+    operation: &'static str,
+    status: u16,
+    limit: usize,
+) -> Result<Vec<u8>, Error> {
+    let too_large = || Error::BodyTooLarge {
+        operation,
+        status,
+        limit,
+    };
+    let announced = response.content_length().unwrap_or(0);
+    if usize::try_from(announced).map_or(true, |n| n > limit) {
+        return Err(too_large());
+    }
+    let mut body = Vec::with_capacity(usize::try_from(announced).unwrap_or(0));
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|error| Error::transport(operation, error))?
+    {
+        if body.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 /// Applies the status and envelope rules to a response read in full.
@@ -394,6 +424,7 @@ pub struct ClientBuilder<C = Client> {
     auth: Arc<dyn Authorize>,
     validate: bool,
     timeout: Option<Duration>,
+    max_body: usize,
     overrides: Vec<(String, String)>,
     _client: PhantomData<fn() -> C>,
 }
@@ -405,6 +436,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("user_agent", &self.user_agent)
             .field("validate_requests", &self.validate)
             .field("timeout", &self.timeout)
+            .field("max_body_bytes", &self.max_body)
             .field("server_overrides", &self.overrides)
             .field("auth", &self.auth)
             .finish_non_exhaustive()
@@ -422,6 +454,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             auth: Arc::new(NoAuth),
             validate: true,
             timeout: None,
+            max_body: DEFAULT_MAX_BODY,
             overrides: Vec::new(),
             _client: PhantomData,
         }
@@ -473,6 +506,13 @@ impl<C: From<Client>> ClientBuilder<C> {
         self
     }
 
+    /// The largest response body read, in bytes; a larger one fails with
+    /// [`Error::BodyTooLarge`] without being buffered whole. Default 32 MiB.
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.max_body = limit;
+        self
+    }
+
     /// Sends operations whose own server URL is `from` to `to` instead (tests point the
     /// IAM host at a loopback server). Trailing slashes do not matter.
     pub fn server_override(mut self, from: impl Into<String>, to: impl Into<String>) -> Self {
@@ -516,6 +556,7 @@ impl<C: From<Client>> ClientBuilder<C> {
                 auth: self.auth,
                 validate: self.validate,
                 timeout: self.timeout,
+                max_body: self.max_body,
                 overrides,
             }),
         };

@@ -77,6 +77,19 @@ pub enum Error {
         message: String,
     },
 
+    /// The response body is larger than the client's limit
+    /// ([`ClientBuilder::max_body_bytes`](crate::ClientBuilder::max_body_bytes)); it was
+    /// not read whole.
+    #[error("{operation}: the HTTP {status} response body is larger than the {limit}-byte limit")]
+    BodyTooLarge {
+        /// The operation id.
+        operation: &'static str,
+        /// The HTTP status of the response.
+        status: u16,
+        /// The limit, in bytes.
+        limit: usize,
+    },
+
     /// The client configuration is invalid (for example the base URL).
     #[error("invalid client configuration: {0}")]
     Config(String),
@@ -103,7 +116,7 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api(api) => Some(api.status),
-            Error::Decode { status, .. } => Some(*status),
+            Error::Decode { status, .. } | Error::BodyTooLarge { status, .. } => Some(*status),
             Error::Transport { source, .. } => source.status().map(|status| status.as_u16()),
             _ => None,
         }
@@ -121,7 +134,8 @@ impl Error {
             | Error::Transport { operation, .. }
             | Error::Decode { operation, .. }
             | Error::Auth { operation, .. }
-            | Error::Request { operation, .. } => Some(operation),
+            | Error::Request { operation, .. }
+            | Error::BodyTooLarge { operation, .. } => Some(operation),
             Error::Api(api) => Some(api.operation),
             Error::Config(_) => None,
         }
@@ -168,6 +182,16 @@ impl fmt::Debug for Error {
                 .debug_struct("Request")
                 .field("operation", operation)
                 .field("message", message)
+                .finish(),
+            Error::BodyTooLarge {
+                operation,
+                status,
+                limit,
+            } => f
+                .debug_struct("BodyTooLarge")
+                .field("operation", operation)
+                .field("status", status)
+                .field("limit", limit)
                 .finish(),
             Error::Config(message) => f.debug_tuple("Config").field(message).finish(),
         }

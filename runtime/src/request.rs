@@ -87,7 +87,7 @@ pub struct Operation {
     /// The documented success status (200, 201, ...). Every 2xx status is a success;
     /// a 3xx status is one only when it is this one (a console login answering
     /// `302 Found`). The client never follows redirects, so other 3xx answers reach the
-    /// caller as [`Error::Api`](crate::Error::Api) (a redirect to a login page says the
+    /// caller as [`crate::Error::Api`] (a redirect to a login page says the
     /// session ended).
     pub success: u16,
     /// The path template with `{name}` placeholders, for example `/v1/items/{id}` (a

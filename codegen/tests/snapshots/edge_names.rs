@@ -3,6 +3,8 @@
 //! # Edge names (version 1)
 //!
 //! Start with [`Client::builder`]; every operation is a method of [`Client`] returning a request builder that ends in `.send()`.
+//!
+//! Generated from `tests/fixtures/edge-names.yaml`.
 
 /// The server the spec documents: the client's default base URL.
 pub const DEFAULT_BASE_URL: &str = "https://edge.example.com/api";

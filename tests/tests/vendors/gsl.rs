@@ -239,6 +239,36 @@ async fn injected_faults_are_reported_without_losing_the_body() {
 }
 
 #[tokio::test]
+async fn a_hostile_body_size_is_refused_without_buffering_it() {
+    let server = Server::start(gsl::router()).await;
+    let client: Client = Client::builder()
+        .base_url(server.base_url())
+        .auth(auth::iam_token(gsl::TOKEN))
+        .max_body_bytes(64 * 1024)
+        .build()
+        .expect("client");
+    server.log.inject(Fault::raw(
+        200,
+        "application/json",
+        format!("[{}]", "0,".repeat(100_000)),
+    ));
+    let err = client.list_sim_pools().send().await.expect_err("too large");
+    let Error::BodyTooLarge { status, limit, .. } = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!((*status, *limit), (200, 64 * 1024));
+    assert!(
+        err.to_string().contains("larger than the 65536-byte limit"),
+        "{err}"
+    );
+    // The next, normal response still works.
+    assert_eq!(
+        client.list_sim_pools().send().await.expect("page").count,
+        37
+    );
+}
+
+#[tokio::test]
 async fn iam_token_call_goes_to_the_iam_host() {
     let gsl_server = Server::start(gsl::router()).await;
     let iam_server = Server::start(gsl::iam_router()).await;

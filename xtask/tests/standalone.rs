@@ -1,0 +1,81 @@
+//! `cargo xtask generate --spec FILE --out DIR [--name CRATE]` writes a crate of its own.
+//! (CI also builds one with cargo: see `.ci/run`.)
+
+use std::fs;
+
+#[test]
+fn writes_a_crate_depending_on_the_runtime_by_path() {
+    let root = xtask::workspace_root();
+    let out = std::env::temp_dir().join(format!("meterage-standalone-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&out);
+    let opts = xtask::Standalone {
+        spec: root.join("specs/huawei-gsl.yaml"),
+        out: out.clone(),
+        name: Some("gsl-client".into()),
+    };
+    xtask::generate_standalone(&root, &opts).unwrap_or_else(|e| panic!("{e:#}"));
+
+    let manifest = fs::read_to_string(out.join("Cargo.toml")).expect("manifest");
+    assert!(manifest.contains("name = \"gsl-client\""), "{manifest}");
+    let runtime = fs::canonicalize(root.join("runtime")).expect("runtime dir");
+    assert!(
+        manifest.contains(&format!(
+            "meterage-runtime = {{ path = \"{}\" }}",
+            runtime.display()
+        )),
+        "{manifest}"
+    );
+    assert!(
+        manifest.contains("\n[workspace]\n"),
+        "a workspace of its own: {manifest}"
+    );
+
+    let lib = fs::read_to_string(out.join("src/lib.rs")).expect("lib.rs");
+    let module = fs::read_to_string(root.join("generated/src/huawei_gsl.rs")).expect("module");
+    // The same module, only the preamble names the spec as it was given.
+    let body = |s: &str| {
+        s.split_once('\n')
+            .map(|(_, rest)| rest.to_owned())
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        body(&lib).replace(
+            &root.join("specs/huawei-gsl.yaml").display().to_string(),
+            "specs/huawei-gsl.yaml"
+        ),
+        body(&module)
+    );
+    let _ = fs::remove_dir_all(&out);
+}
+
+#[test]
+fn refuses_a_bad_crate_name_and_a_bad_spec() {
+    let root = xtask::workspace_root();
+    let out = std::env::temp_dir().join(format!("meterage-standalone-bad-{}", std::process::id()));
+    let opts = xtask::Standalone {
+        spec: root.join("specs/plcloud.yaml"),
+        out: out.clone(),
+        name: Some("no spaces".into()),
+    };
+    let err = xtask::generate_standalone(&root, &opts).expect_err("bad name");
+    assert!(
+        err.to_string().contains("a crate name is ASCII letters"),
+        "{err:#}"
+    );
+
+    let bad = std::env::temp_dir().join(format!("meterage-bad-spec-{}.yaml", std::process::id()));
+    fs::write(
+        &bad,
+        "swagger: '2.0'\ninfo: {title: T, version: '1'}\npaths: {}\n",
+    )
+    .expect("write");
+    let opts = xtask::Standalone {
+        spec: bad.clone(),
+        out: out.clone(),
+        name: None,
+    };
+    let err = xtask::generate_standalone(&root, &opts).expect_err("Swagger 2.0");
+    assert!(format!("{err:#}").contains("Swagger 2.0"), "{err:#}");
+    assert!(!out.exists(), "nothing is written for a bad spec");
+    let _ = fs::remove_file(&bad);
+}
