@@ -5,6 +5,7 @@
 //! back, including the vendor's errors and injected faults.
 
 mod decode;
+mod edge;
 mod gsl;
 mod kaopuyun;
 mod nce;
