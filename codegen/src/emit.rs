@@ -492,6 +492,11 @@ fn emit_struct(def: &TypeDef, fields: &[Field]) -> TokenStream {
     let fields = fields.iter().map(|f| {
         let n = ident(&f.rust_name);
         let t = type_tokens(&f.ty, &TokenStream::new());
+        let t = if f.boxed {
+            quote! { Box<#t> }
+        } else {
+            t
+        };
         let t = if f.optional {
             quote! { Option<#t> }
         } else {

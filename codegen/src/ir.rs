@@ -360,6 +360,8 @@ pub struct Field {
     pub ty: TypeRef,
     /// Whether it is optional (not required, or nullable).
     pub optional: bool,
+    /// Whether it is boxed, because its type contains the struct itself by value.
+    pub boxed: bool,
     /// Its description.
     pub doc: Option<String>,
     /// Documented constraints (never enforced on responses).

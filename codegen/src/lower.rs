@@ -68,6 +68,8 @@ pub fn lower(doc: &OpenAPI, spec_path: &str, sink: &mut Sink) -> Api {
     let operations = l.operations();
     l.check_auth_settings(&auth, &operations);
     let base_url = doc.servers.first().map(|s| l.server_url(s, "/servers/0"));
+    let mut types = l.types;
+    box_recursive_fields(&mut types);
     Api {
         spec_path: spec_path.to_owned(),
         title: doc.info.title.clone(),
@@ -77,7 +79,52 @@ pub fn lower(doc: &OpenAPI, spec_path: &str, sink: &mut Sink) -> Api {
         envelope,
         auth,
         operations,
-        types: l.types,
+        types,
+    }
+}
+
+/// Boxes every struct field whose type contains the struct again by value (directly or
+/// through other structs), which Rust could not give a size otherwise. `Vec` and maps
+/// already put their elements behind a pointer.
+fn box_recursive_fields(types: &mut [TypeDef]) {
+    let by_value: HashMap<String, Vec<String>> = types
+        .iter()
+        .map(|t| {
+            let edges = match &t.kind {
+                TypeKind::Struct { fields } => fields
+                    .iter()
+                    .filter_map(|f| match &f.ty {
+                        TypeRef::Named(n) => Some(n.clone()),
+                        _ => None,
+                    })
+                    .collect(),
+                TypeKind::Enum { .. } => Vec::new(),
+            };
+            (t.name.clone(), edges)
+        })
+        .collect();
+    let reaches = |from: &str, target: &str| {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut stack = vec![from.to_owned()];
+        while let Some(next) = stack.pop() {
+            if next == target {
+                return true;
+            }
+            if seen.insert(next.clone()) {
+                stack.extend(by_value.get(&next).into_iter().flatten().cloned());
+            }
+        }
+        false
+    };
+    for t in types.iter_mut() {
+        let name = t.name.clone();
+        if let TypeKind::Struct { fields } = &mut t.kind {
+            for f in fields.iter_mut() {
+                if let TypeRef::Named(n) = &f.ty {
+                    f.boxed = reaches(n, &name);
+                }
+            }
+        }
     }
 }
 
@@ -439,6 +486,7 @@ impl Lowerer<'_, '_> {
                         wire_name: prop.clone(),
                         ty,
                         optional: nullable || !o.required.contains(prop),
+                        boxed: false,
                         doc,
                         constraints,
                     });

@@ -159,6 +159,27 @@ pub mod types {
         }
     }
 
+    /// A tree, recursive through itself and through a pair of types.
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    pub struct Node {
+        /// `child`: see [`Node`].
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub child: Option<Box<Node>>,
+        /// `children`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub children: Option<Vec<Node>>,
+        /// `pair`: see [`Pair`].
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub pair: Option<Box<Pair>>,
+    }
+
+    /// The `Pair` object.
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    pub struct Pair {
+        /// `node`: see [`Node`].
+        pub node: Box<Node>,
+    }
+
     /// The `Client` object.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct Client {
@@ -203,6 +224,9 @@ pub mod types {
         /// `anything`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub anything: Option<meterage_runtime::serde_json::Value>,
+        /// `tree`: see [`Node`].
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub tree: Option<Node>,
     }
 
     /// The `Client2Nested` object.

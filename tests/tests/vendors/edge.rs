@@ -23,7 +23,7 @@ fn router() -> Router {
         get(|| async {
             meterage_tests::json(
                 StatusCode::OK,
-                serde_json::json!({"self": "me", "type": null, "2fa": true, "用户名": "张三", "items": [{"order": "-userName", "amount": "1.50"}, {"order": "sideways"}], "extra": {"a": 1}}),
+                serde_json::json!({"self": "me", "type": null, "2fa": true, "用户名": "张三", "items": [{"order": "-userName", "amount": "1.50"}, {"order": "sideways"}], "extra": {"a": 1}, "tree": {"child": {"pair": {"node": {"children": [{}]}}}}}),
             )
         })
         .delete(|| async { StatusCode::NO_CONTENT }),
@@ -76,6 +76,14 @@ async fn odd_names_reach_the_wire_intact() {
         Some(types::Order::Unknown("sideways".into()))
     );
     assert_eq!(response.extra.as_ref().and_then(|m| m.get("a")), Some(&1));
+    // Recursive types are boxed where they contain themselves.
+    let tree = response.tree.as_ref().expect("tree");
+    let pair = tree
+        .child
+        .as_ref()
+        .and_then(|c| c.pair.as_ref())
+        .expect("pair");
+    assert_eq!(pair.node.children.as_ref().map(Vec::len), Some(1));
 }
 
 #[tokio::test]
