@@ -43,6 +43,10 @@ const RESERVED_ITEMS: &[&str] = &[
     "DEFAULT_BASE_URL",
     "ERROR_ENVELOPE",
 ];
+/// Names generated code uses unqualified: a generated type of the same name would shadow them.
+const PRELUDE: &[&str] = &[
+    "Box", "Err", "From", "Into", "None", "Ok", "Option", "Result", "Self", "Some", "String", "Vec",
+];
 /// Auth scheme kinds the runtime knows (see docs/spec-extensions.md).
 const AUTH_KINDS: &[&str] = &[
     "header-token",
@@ -59,7 +63,7 @@ pub fn lower(doc: &OpenAPI, spec_path: &str, sink: &mut Sink) -> Api {
         doc,
         sink,
         types: Vec::new(),
-        type_scope: Scope::default(),
+        type_scope: Scope::with_reserved(PRELUDE),
         components: HashMap::new(),
     };
     l.lower_components();
@@ -431,6 +435,14 @@ impl Lowerer<'_, '_> {
         let kind = match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => {
                 let values: Vec<String> = s.enumeration.iter().flatten().cloned().collect();
+                for (i, value) in values.iter().enumerate() {
+                    if values[..i].contains(value) {
+                        self.error(
+                            &format!("{pointer}/enum"),
+                            format!("the enum value `{value}` is listed twice"),
+                        );
+                    }
+                }
                 let varnames: Option<Vec<String>> =
                     self.extension(&schema.schema_data.extensions, "x-enum-varnames", pointer);
                 if let Some(v) = &varnames {
@@ -627,7 +639,8 @@ impl Lowerer<'_, '_> {
     fn operations(&mut self) -> Vec<Operation> {
         let mut out = Vec::new();
         let mut methods = Scope::with_reserved(RESERVED_METHODS);
-        let mut builders = Scope::with_reserved(RESERVED_ITEMS);
+        let reserved: Vec<&str> = RESERVED_ITEMS.iter().chain(PRELUDE).copied().collect();
+        let mut builders = Scope::with_reserved(&reserved);
         let mut by_url: BTreeMap<(String, String), Vec<UrlUser>> = BTreeMap::new();
         for (key, item) in &self.doc.paths.paths {
             let path_pointer = format!("/paths/{}", escape_token(key));

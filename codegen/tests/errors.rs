@@ -96,6 +96,10 @@ fn every_problem_of_a_spec_is_reported_together() {
       responses:
         '200': {{description: ok}}
 components:
+  schemas:
+    Twice:
+      type: string
+      enum: [a, b, a]
   securitySchemes:
     weird:
       type: apiKey
@@ -113,10 +117,11 @@ components:
         "`style: cursor`: only `page-number` is supported",
         "2 operations share GET /c; each must declare `x-rpc-action`",
         "unknown auth scheme kind `quantum-signature`",
+        "the enum value `a` is listed twice",
     ] {
         assert!(report.contains(wanted), "{wanted:?} not in:\n{report}");
     }
-    assert!(d.len() >= 6, "{report}");
+    assert!(d.len() >= 7, "{report}");
     assert!(
         d.iter()
             .all(|e| e.file == "specs/bad.yaml" && e.position.is_some()),

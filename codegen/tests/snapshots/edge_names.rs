@@ -58,6 +58,14 @@ impl Client {
         }
     }
 
+    /// `GET /options`
+    pub fn option(&self) -> Option2<'_> {
+        Option2 {
+            client: self,
+            string: None,
+        }
+    }
+
     /// `DELETE /items/{item-id}`
     pub fn client(
         &self,
@@ -159,6 +167,14 @@ pub mod types {
         }
     }
 
+    /// A schema named like a prelude type.
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    pub struct Result2 {
+        /// `ok`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub ok: Option<bool>,
+    }
+
     /// A tree, recursive through itself and through a pair of types.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct Node {
@@ -227,6 +243,17 @@ pub mod types {
         /// `tree`: see [`Node`].
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub tree: Option<Node>,
+        /// `outcome`: see [`Result2`].
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub outcome: Option<Result2>,
+    }
+
+    /// The `Option2ResponseItem` object.
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    pub struct Option2ResponseItem {
+        /// `v`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub v: Option<String>,
     }
 
     /// The `Client2Nested` object.
@@ -394,6 +421,61 @@ impl New<'_> {
         request.query_opt("ratio", &self.ratio);
         request.query_opt("order", &self.order);
         request.query("Version", "2024-01-01");
+        client.send(request).await
+    }
+}
+
+/// A request to [`Client::option`]: set optional parameters, then `.send().await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct Option2<'a> {
+    client: &'a Client,
+    string: Option<String>,
+}
+
+impl Option2<'_> {
+    /// What this operation is: its id, method, path, server and error envelope.
+    pub const OPERATION: meterage_runtime::Operation = meterage_runtime::Operation {
+        id: "option",
+        method: meterage_runtime::Method::Get,
+        success: 200,
+        path: "/options",
+        server: None,
+        envelope: &ERROR_ENVELOPE,
+    };
+
+    /// Sent as `String` in the query.
+    pub fn string(mut self, value: impl Into<String>) -> Self {
+        self.string = Some(value.into());
+        self
+    }
+
+    /// Checks every documented constraint on the parameters set so far, reporting all violations together.
+    ///
+    /// # Errors
+    ///
+    /// `meterage_runtime::Error::Validation` naming each parameter, its limit and its value.
+    pub fn validate(&self) -> Result<(), meterage_runtime::Error> {
+        Ok(())
+    }
+
+    /// Checks the parameters (unless the client's request validation is off), sends the request and decodes the HTTP 200 response.
+    ///
+    /// # Errors
+    ///
+    /// `Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.
+    pub async fn send(
+        self,
+    ) -> Result<
+        meterage_runtime::Response<Vec<types::Option2ResponseItem>>,
+        meterage_runtime::Error,
+    > {
+        let client = &self.client.inner;
+        if client.validates_requests() {
+            self.validate()?;
+        }
+        let mut request = meterage_runtime::Request::new(&Self::OPERATION);
+        request.query_opt("String", &self.string);
         client.send(request).await
     }
 }
