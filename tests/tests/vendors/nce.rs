@@ -218,3 +218,119 @@ async fn logout_ends_the_token() {
         .expect_err("token ended");
     assert_eq!((err.status(), err.vendor_code()), (Some(401), Some("401")));
 }
+
+/// The auth seam carries a login session: an `Authorize` that logs in through the
+/// client's own HTTP client before the first call, caches the token, and logs in again
+/// once when the vendor refuses it (`is_stale` then `invalidate`). The runtime's
+/// `login-token` scheme will do this from the spec's declaration; this proves the seam.
+#[derive(Debug)]
+struct LoginFirst {
+    base_url: String,
+    token: tokio::sync::Mutex<Option<String>>,
+    logins: std::sync::atomic::AtomicUsize,
+}
+
+impl meterage_clients::runtime::Authorize for LoginFirst {
+    fn authorize<'a>(
+        &'a self,
+        ctx: meterage_clients::runtime::AuthContext<'a>,
+        request: &'a mut meterage_clients::runtime::reqwest::Request,
+    ) -> meterage_clients::runtime::AuthFuture<'a> {
+        Box::pin(async move {
+            let mut token = self.token.lock().await;
+            if token.is_none() {
+                self.logins
+                    .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let body = serde_json::json!({"userName": nce::USER.0, "password": nce::USER.1});
+                let bytes = ctx
+                    .http
+                    .post(format!("{}/controller/v2/tokens", self.base_url))
+                    .header("content-type", "application/json")
+                    .body(body.to_string())
+                    .send()
+                    .await
+                    .and_then(|r| r.error_for_status())
+                    .map_err(|e| ctx.error(format!("login failed: {}", e.without_url())))?
+                    .bytes()
+                    .await
+                    .map_err(|e| ctx.error(format!("login failed: {}", e.without_url())))?;
+                let reply: serde_json::Value = serde_json::from_slice(&bytes)
+                    .map_err(|_| ctx.error("login answered something else than JSON"))?;
+                let id = reply["data"]["token_id"]
+                    .as_str()
+                    .ok_or_else(|| ctx.error("login gave no token"))?;
+                *token = Some(id.to_owned());
+            }
+            let value = token.as_deref().unwrap_or_default();
+            let mut header =
+                meterage_clients::runtime::reqwest::header::HeaderValue::from_str(value)
+                    .map_err(|_| ctx.error("the token is not a header value"))?;
+            header.set_sensitive(true);
+            request.headers_mut().insert("X-ACCESS-TOKEN", header);
+            Ok(())
+        })
+    }
+
+    fn is_stale(&self, status: u16, _vendor_code: Option<&str>) -> bool {
+        status == 401
+    }
+
+    fn invalidate(&self) {
+        if let Ok(mut token) = self.token.try_lock() {
+            *token = None;
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_auth_seam_logs_in_first_and_again_when_refused() {
+    let server = Server::start(nce::router()).await;
+    let auth = std::sync::Arc::new(LoginFirst {
+        base_url: server.base_url(),
+        token: tokio::sync::Mutex::new(None),
+        logins: std::sync::atomic::AtomicUsize::new(0),
+    });
+    let client: Client = Client::builder()
+        .base_url(server.base_url())
+        .auth_shared(auth.clone())
+        .build()
+        .expect("client");
+
+    client
+        .get_time_flow_st_info_list()
+        .send()
+        .await
+        .expect("logged in first");
+    client
+        .get_time_flow_st_info_list()
+        .send()
+        .await
+        .expect("token reused");
+    assert_eq!(auth.logins.load(std::sync::atomic::Ordering::SeqCst), 1);
+
+    // The vendor forgets the token (it expired): one 401, one new login, one retry.
+    let token = auth.token.lock().await.clone().expect("a token");
+    let other: Client = Client::builder()
+        .base_url(server.base_url())
+        .build()
+        .expect("client");
+    other.delete_token(token).send().await.expect("logout");
+    let page = client
+        .get_time_flow_st_info_list()
+        .send()
+        .await
+        .expect("logged in again");
+    assert_eq!(page.total_records, Some(45));
+    assert_eq!(auth.logins.load(std::sync::atomic::Ordering::SeqCst), 2);
+
+    let paths: Vec<String> = server
+        .log
+        .requests()
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    let list = "GET /controller/campus/v1/accountservice/user/timeflowstinfos";
+    let login = "POST /controller/v2/tokens";
+    let logout = "DELETE /controller/v2/tokens";
+    assert_eq!(paths, [login, list, list, logout, list, login, list]);
+}
