@@ -674,7 +674,6 @@ fn param_doc(p: &Param) -> String {
 
 fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
     let builder = ident(&op.builder_name);
-    let method = ident(&op.method_name);
     let builder_doc = docs(&format!(
         "A request to [`Client::{}`]: set optional parameters, then `.send().await`.",
         op.method_name.trim_start_matches("r#")
@@ -715,7 +714,6 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
         "Checks the parameters (unless the client's request validation is off), sends the request and decodes the HTTP {} response.\n\n# Errors\n\n`Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.",
         op.response.status
     ));
-    let _ = method;
     quote! {
         #builder_doc
         #[derive(Debug, Clone)]
@@ -915,6 +913,12 @@ fn emit_validate(op: &Operation) -> TokenStream {
 
 fn emit_request(op: &Operation) -> TokenStream {
     let mut calls = Vec::new();
+    // The declared body is sent even when no field of it is set (`{}`, or an empty form).
+    match op.body {
+        Some(BodyKind::Json) => calls.push(quote! { request.json_body(); }),
+        Some(BodyKind::Form) => calls.push(quote! { request.form_body(); }),
+        None => {}
+    }
     if let Some(action) = &op.rpc_action {
         let (name, value) = (&action.name, &action.value);
         calls.push(match action.location {
@@ -977,7 +981,6 @@ fn emit_request(op: &Operation) -> TokenStream {
         };
         calls.push(call);
     }
-    let _ = BodyKind::Json;
     let mutable = if calls.is_empty() {
         quote! {}
     } else {

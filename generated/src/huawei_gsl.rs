@@ -573,6 +573,7 @@ impl KeystoneCreateUserTokenByPassword<'_> {
             self.validate()?;
         }
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
+        request.json_body();
         request.query_opt("nocatalog", &self.nocatalog);
         request.json("auth", &self.auth);
         client.send(request).await

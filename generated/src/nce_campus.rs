@@ -571,6 +571,7 @@ impl CreateToken<'_> {
             self.validate()?;
         }
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
+        request.json_body();
         request.json("userName", &self.user_name);
         request.json("password", &self.password);
         client.send(request).await
@@ -618,6 +619,7 @@ impl DeleteToken<'_> {
             self.validate()?;
         }
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
+        request.json_body();
         request.json("token", &self.token);
         client.send(request).await
     }

@@ -433,6 +433,7 @@ impl GetConsumptionsByQuery<'_> {
             self.validate()?;
         }
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
+        request.form_body();
         request.form("action", "GetConsumptionsByQuery");
         request.form_opt("region", &self.region);
         request.form_opt("type", &self.r#type);
@@ -538,6 +539,7 @@ impl Login<'_> {
             self.validate()?;
         }
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
+        request.form_body();
         request.form("csrfmiddlewaretoken", &self.csrfmiddlewaretoken);
         request.form_opt("region", &self.region);
         request.form("username", &self.username);

@@ -529,6 +529,7 @@ impl Client2<'_> {
             self.validate()?;
         }
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
+        request.json_body();
         request.path_param("item-id", &self.item_id);
         request.json("reason", &self.reason);
         request.json_opt("nested", &self.nested);
