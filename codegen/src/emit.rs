@@ -760,6 +760,7 @@ fn emit_operation_const(api: &Api, op: &Operation) -> TokenStream {
     );
     let path = &op.path;
     let success = Literal::u16_unsuffixed(op.response.status);
+    let public = op.public;
     let server = match &op.server {
         Some(s) => quote! { Some(#s) },
         None => quote! { None },
@@ -777,6 +778,7 @@ fn emit_operation_const(api: &Api, op: &Operation) -> TokenStream {
             id: #id,
             method: meterage_runtime::Method::#method,
             success: #success,
+            public: #public,
             path: #path,
             server: #server,
             envelope: #envelope,

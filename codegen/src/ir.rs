@@ -132,8 +132,11 @@ pub struct Operation {
     pub envelope: Option<Envelope>,
     /// Page-number pagination (`x-pagination`).
     pub pagination: Option<Pagination>,
-    /// Security scheme keys that apply; empty for none.
+    /// Security scheme keys that apply (any one of them).
     pub security: Vec<String>,
+    /// Whether the spec explicitly says the operation takes no credentials
+    /// (`security: []` on the operation or inherited from the root).
+    pub public: bool,
 }
 
 /// The action parameter of an RPC operation.

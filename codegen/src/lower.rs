@@ -838,7 +838,9 @@ impl Lowerer<'_, '_> {
         let (response, examples) = self.responses(&op.responses, &builder_name, pointer);
         let envelope = self.envelope(&op.extensions, pointer);
         let pagination = self.pagination(&op.extensions, pointer, &params, &response);
-        let security = self.security(op.security.as_ref().or(self.doc.security.as_ref()), pointer);
+        let requirements = op.security.as_ref().or(self.doc.security.as_ref());
+        let public = requirements.is_some_and(Vec::is_empty);
+        let security = self.security(requirements, pointer);
         let server = op
             .servers
             .first()
@@ -863,6 +865,7 @@ impl Lowerer<'_, '_> {
             envelope,
             pagination,
             security,
+            public,
         }
     }
 

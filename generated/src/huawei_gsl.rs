@@ -383,6 +383,7 @@ impl ListSimPools<'_> {
         id: "ListSimPools",
         method: meterage_runtime::Method::Get,
         success: 200,
+        public: false,
         path: "/v1/sim-pools",
         server: None,
         envelope: &ERROR_ENVELOPE,
@@ -529,6 +530,7 @@ impl KeystoneCreateUserTokenByPassword<'_> {
         id: "KeystoneCreateUserTokenByPassword",
         method: meterage_runtime::Method::Post,
         success: 201,
+        public: true,
         path: "/v3/auth/tokens",
         server: Some("https://iam.cn-north-4.myhuaweicloud.com"),
         envelope: &meterage_runtime::ErrorEnvelope {

@@ -482,6 +482,7 @@ impl DescribeFlowBills<'_> {
         id: "DescribeFlowBills",
         method: meterage_runtime::Method::Get,
         success: 200,
+        public: false,
         path: "/",
         server: None,
         envelope: &ERROR_ENVELOPE,

@@ -147,6 +147,9 @@ impl Authorize for HeaderToken {
         ctx: AuthContext<'a>,
         request: &'a mut reqwest::Request,
     ) -> AuthFuture<'a> {
+        if ctx.operation.public {
+            return Box::pin(std::future::ready(Ok(())));
+        }
         let result = header_entry(self.header, &self.token)
             .map(|(name, value)| {
                 request.headers_mut().insert(name, value);
@@ -181,6 +184,7 @@ mod tests {
         id: "Op",
         method: Method::Get,
         success: 200,
+        public: false,
         path: "/",
         server: None,
         envelope: &ErrorEnvelope::NONE,
@@ -207,6 +211,23 @@ mod tests {
         assert!(value.is_sensitive());
         assert!(!format!("{auth:?}").contains("s3cr3t"));
         assert!(!auth.is_stale(401, None));
+    }
+
+    #[test]
+    fn header_token_leaves_public_operations_alone() {
+        static LOGIN: Operation = Operation {
+            id: "Login",
+            public: true,
+            ..OP
+        };
+        let http = reqwest::Client::new();
+        let auth = HeaderToken::new("X-ACCESS-TOKEN", "tok-s3cr3t");
+        let mut request = reqwest::Request::new(
+            reqwest::Method::POST,
+            reqwest::Url::parse("http://h/login").unwrap(),
+        );
+        block_on(auth.authorize(AuthContext::new(&LOGIN, &http), &mut request)).unwrap();
+        assert!(request.headers().get("x-access-token").is_none());
     }
 
     #[test]

@@ -71,6 +71,7 @@ impl From<Method> for reqwest::Method {
 ///     id: "ListSimPools",
 ///     method: Method::Get,
 ///     success: 200,
+///     public: false,
 ///     path: "/v1/sim-pools",
 ///     server: None,
 ///     envelope: &ErrorEnvelope::NONE,
@@ -90,6 +91,12 @@ pub struct Operation {
     /// caller as [`crate::Error::Api`] (a redirect to a login page says the
     /// session ended).
     pub success: u16,
+    /// Whether the spec says this operation takes no credentials (`security: []`, as a
+    /// login call). The built-in schemes ([`HeaderToken`](crate::HeaderToken) and the
+    /// signers) then send none; a custom [`Authorize`](crate::Authorize) reads it from
+    /// [`AuthContext::operation`](crate::AuthContext) and decides (a console session still
+    /// sends its CSRF cookie to the login form).
+    pub public: bool,
     /// The path template with `{name}` placeholders, for example `/v1/items/{id}` (a
     /// spec's `#fragment` already removed).
     pub path: &'static str,
@@ -591,6 +598,7 @@ mod tests {
         id: "GetItem",
         method: Method::Post,
         success: 200,
+        public: false,
         path: "/v1/items/{id}",
         server: None,
         envelope: &ErrorEnvelope::NONE,

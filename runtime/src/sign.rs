@@ -180,6 +180,9 @@ impl Authorize for RpcSignatureV1 {
         ctx: AuthContext<'a>,
         request: &'a mut reqwest::Request,
     ) -> AuthFuture<'a> {
+        if ctx.operation.public {
+            return Box::pin(std::future::ready(Ok(())));
+        }
         let result = unix_now()
             .and_then(|now| self.sign_request(request, &rpc_timestamp(now), &new_nonce()))
             .map_err(|message| ctx.error(message));
@@ -433,6 +436,9 @@ impl Authorize for SdkHmacSha256 {
         ctx: AuthContext<'a>,
         request: &'a mut reqwest::Request,
     ) -> AuthFuture<'a> {
+        if ctx.operation.public {
+            return Box::pin(std::future::ready(Ok(())));
+        }
         let result = unix_now()
             .and_then(|now| self.sign_request(request, &sdk_date(now)))
             .map_err(|message| ctx.error(message));
@@ -779,6 +785,7 @@ mod tests {
         id: "DescribeFlowBills",
         method: Method::Get,
         success: 200,
+        public: false,
         path: "/",
         server: None,
         envelope: &ErrorEnvelope::NONE,

@@ -40,6 +40,7 @@ const fn op(id: &'static str, method: Method, path: &'static str) -> Operation {
         id,
         method,
         success: 200,
+        public: false,
         path,
         server: None,
         envelope: &ALIBABA,

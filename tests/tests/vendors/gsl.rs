@@ -272,12 +272,14 @@ async fn a_hostile_body_size_is_refused_without_buffering_it() {
 async fn iam_token_call_goes_to_the_iam_host() {
     let gsl_server = Server::start(gsl::router()).await;
     let iam_server = Server::start(gsl::iam_router()).await;
+    // The client signs with AK/SK; the IAM call is `security: []`, so it goes unsigned.
     let client: Client = Client::builder()
         .base_url(gsl_server.base_url())
         .server_override(
             "https://iam.cn-north-4.myhuaweicloud.com",
             iam_server.base_url(),
         )
+        .auth(auth::aksk_signature("AK-example", "SK-example"))
         .build()
         .expect("client");
     let (name, password, domain, project) = gsl::USER;
@@ -316,6 +318,10 @@ async fn iam_token_call_goes_to_the_iam_host() {
         ("POST", "/v3/auth/tokens")
     );
     assert_eq!(sent.header("Content-Type"), Some("application/json"));
+    assert_eq!(
+        (sent.header("Authorization"), sent.header("X-Sdk-Date")),
+        (None, None)
+    );
     let body: serde_json::Value = serde_json::from_slice(&sent.body).expect("JSON body");
     assert_eq!(
         body,

@@ -27,8 +27,10 @@ async fn login(server: &Server) -> Client {
 #[tokio::test]
 async fn login_is_the_vendor_wire_request() {
     let server = Server::start(nce::router()).await;
+    // A client that holds a (stale) token: login is `security: []`, so it is not sent.
     let client: Client = Client::builder()
         .base_url(server.base_url())
+        .auth(auth::access_token("stale-token"))
         .build()
         .expect("client");
     let (user, password) = nce::USER;
