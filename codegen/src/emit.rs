@@ -10,9 +10,10 @@ use crate::ir::{
     Api, AuthKind, AuthScheme, BodyKind, Constraints, Envelope, Example, Field, Location, Method,
     Operation, Pagination, Param, TypeDef, TypeKind, TypeRef, Variant,
 };
+use crate::Settings;
 
 /// Emits the whole module for `api`.
-pub fn emit(api: &Api) -> TokenStream {
+pub fn emit(api: &Api, settings: &Settings) -> TokenStream {
     let module_doc = emit_module_doc(api);
     let base_url = api.base_url.as_ref().map(|url| {
         quote! {
@@ -21,7 +22,7 @@ pub fn emit(api: &Api) -> TokenStream {
         }
     });
     let envelope = emit_envelope(&api.envelope);
-    let client = emit_client(api);
+    let client = emit_client(api, settings);
     let auth = emit_auth(&api.auth);
     let types = emit_types(&api.types);
     let builders = api.operations.iter().map(|op| emit_operation(api, op));
@@ -129,7 +130,7 @@ fn emit_envelope(env: &Envelope) -> TokenStream {
 
 // ---- client -------------------------------------------------------------------
 
-fn emit_client(api: &Api) -> TokenStream {
+fn emit_client(api: &Api, settings: &Settings) -> TokenStream {
     let mut doc = format!("A client for {}.", api.title);
     if let Some(url) = &api.base_url {
         doc.push_str(&format!("\n\nIts default server is `{url}`; `Client::builder().base_url(..)` points it elsewhere."));
@@ -160,7 +161,10 @@ fn emit_client(api: &Api) -> TokenStream {
             }
         }
     };
-    let methods = api.operations.iter().map(emit_client_method);
+    let methods = api
+        .operations
+        .iter()
+        .map(|op| emit_client_method(api, op, settings));
     quote! {
         #doc
         #[derive(Debug, Clone)]
@@ -265,8 +269,15 @@ fn settable(op: &Operation) -> impl Iterator<Item = &Param> {
     op.params.iter().filter(|p| p.constant.is_none())
 }
 
-fn emit_client_method(op: &Operation) -> TokenStream {
-    let doc = docs(&operation_doc(op));
+fn emit_client_method(api: &Api, op: &Operation, settings: &Settings) -> TokenStream {
+    let mut doc = docs(&operation_doc(op));
+    if let Some(example) = settings
+        .module_path
+        .as_deref()
+        .and_then(|path| emit_example(api, op, path))
+    {
+        doc.extend(example);
+    }
     let name = ident(&op.method_name);
     let builder = ident(&op.builder_name);
     let required: Vec<&Param> = settable(op).filter(|p| p.required).collect();
@@ -303,6 +314,100 @@ fn emit_client_method(op: &Operation) -> TokenStream {
                 #(#inits,)*
             }
         }
+    }
+}
+
+/// A compiled doc example of calling `op`, for consumers who name the module `path`:
+/// required arguments from the spec's examples (or placeholders), optional parameters
+/// that have examples as setters. `None` when an argument cannot be written as a literal.
+fn emit_example(api: &Api, op: &Operation, path: &str) -> Option<TokenStream> {
+    let mut args = Vec::new();
+    for p in settable(op).filter(|p| p.required) {
+        let example = p
+            .example
+            .as_deref()
+            .and_then(|e| serde_json::from_str(e).ok());
+        let literal = match example {
+            Some(value) => example_literal(api, &p.ty, &value, path),
+            None => placeholder(&p.ty, &p.wire_name),
+        }?;
+        args.push(literal);
+    }
+    let mut lines = vec![
+        " # Example".to_owned(),
+        String::new(),
+        " ```no_run".to_owned(),
+        format!(" # async fn example(client: &{path}::Client) -> Result<(), meterage_runtime::Error> {{"),
+        " let response = client".to_owned(),
+        format!("     .{}({})", op.method_name, args.join(", ")),
+    ];
+    for p in settable(op).filter(|p| !p.required) {
+        let value = p
+            .example
+            .as_deref()
+            .and_then(|e| serde_json::from_str(e).ok());
+        if let Some(literal) = value.and_then(|v| example_literal(api, &p.ty, &v, path)) {
+            lines.push(format!("     .{}({literal})", p.rust_name));
+        }
+    }
+    lines.extend([
+        "     .send()".to_owned(),
+        "     .await?;".to_owned(),
+        " println!(\"HTTP {}\", response.status());".to_owned(),
+        " # Ok(())".to_owned(),
+        " # }".to_owned(),
+        " ```".to_owned(),
+    ]);
+    let mut out = quote! { #[doc = ""] };
+    out.extend(lines.iter().map(|l| quote! { #[doc = #l] }));
+    Some(out)
+}
+
+/// A Rust expression for `value` as an argument of type `ty`.
+fn example_literal(
+    api: &Api,
+    ty: &TypeRef,
+    value: &serde_json::Value,
+    path: &str,
+) -> Option<String> {
+    use serde_json::Value;
+    match (ty, value) {
+        (TypeRef::String | TypeRef::Secret, Value::String(s)) => Some(format!("{s:?}")),
+        (TypeRef::String | TypeRef::Secret, Value::Number(n)) => {
+            Some(format!("{:?}", n.to_string()))
+        }
+        (TypeRef::I32 | TypeRef::I64, Value::Number(n)) if n.is_i64() => Some(n.to_string()),
+        (TypeRef::F64, Value::Number(n)) => n.as_f64().map(|f| format!("{f:?}")),
+        (TypeRef::Bool, Value::Bool(b)) => Some(b.to_string()),
+        (TypeRef::Array(inner), Value::Array(items)) => {
+            let items: Option<Vec<String>> = items
+                .iter()
+                .map(|v| example_literal(api, inner, v, path))
+                .collect();
+            Some(format!("[{}]", items?.join(", ")))
+        }
+        (TypeRef::Named(name), Value::String(s)) => {
+            let def = api.types.iter().find(|t| &t.name == name)?;
+            let TypeKind::Enum { variants } = &def.kind else {
+                return None;
+            };
+            let ty = format!("{path}::types::{}", name.trim_start_matches("r#"));
+            Some(match variants.iter().find(|v| &v.value == s) {
+                Some(v) => format!("{ty}::{}", v.name.trim_start_matches("r#")),
+                None => format!("{ty}::from({s:?})"),
+            })
+        }
+        _ => None,
+    }
+}
+
+/// A stand-in for a required argument without an example.
+fn placeholder(ty: &TypeRef, wire_name: &str) -> Option<String> {
+    match ty {
+        TypeRef::String | TypeRef::Secret => Some(format!("{:?}", format!("<{wire_name}>"))),
+        TypeRef::I32 | TypeRef::I64 => Some("1".to_owned()),
+        TypeRef::Bool => Some("true".to_owned()),
+        _ => None,
     }
 }
 

@@ -210,6 +210,8 @@ pub struct Param {
     pub doc: Option<String>,
     /// For arrays in the query: repeat the name (`true`) or join with commas.
     pub explode: bool,
+    /// The spec's example value, as JSON.
+    pub example: Option<String>,
 }
 
 /// Validation keywords of a schema.

@@ -30,14 +30,32 @@ pub mod workspace;
 pub use diagnostics::{Diagnostic, Diagnostics};
 pub use load::SpecSource;
 
-/// Generates the formatted Rust module for one spec.
+/// What the generator cannot learn from the spec itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Settings {
+    /// The path a consumer names the generated module by (`meterage_clients::huawei_gsl`,
+    /// or a standalone crate's library name). When set, the docs of every client method
+    /// carry an example call, compiled by `cargo test` as a doctest.
+    pub module_path: Option<String>,
+}
+
+/// Generates the formatted Rust module for one spec, with default [`Settings`].
 ///
 /// # Errors
 ///
 /// Every problem found in the spec, each with its file and location.
 pub fn generate(source: &SpecSource<'_>) -> Result<String, Diagnostics> {
+    generate_with(source, &Settings::default())
+}
+
+/// Generates the formatted Rust module for one spec.
+///
+/// # Errors
+///
+/// Every problem found in the spec, each with its file and location.
+pub fn generate_with(source: &SpecSource<'_>, settings: &Settings) -> Result<String, Diagnostics> {
     let api = lower_spec(source)?;
-    let tokens = emit::emit(&api);
+    let tokens = emit::emit(&api, settings);
     format::format(source.path, tokens).map_err(|message| {
         Diagnostics(vec![Diagnostic {
             file: source.path.to_owned(),

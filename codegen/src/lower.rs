@@ -916,6 +916,7 @@ impl Lowerer<'_, '_> {
         let explode = data.explode.unwrap_or(true);
         Some(self.param_from_schema(ParamInput {
             wire_name: &data.name,
+            example: data.example.as_ref(),
             location,
             schema,
             required,
@@ -930,6 +931,7 @@ impl Lowerer<'_, '_> {
     fn param_from_schema(&mut self, input: ParamInput<'_, '_>) -> Param {
         let ParamInput {
             wire_name,
+            example,
             location,
             schema,
             required,
@@ -997,6 +999,9 @@ impl Lowerer<'_, '_> {
             constraints: resolved.map(constraints).unwrap_or_default(),
             doc: clean(doc),
             explode,
+            example: example
+                .or_else(|| resolved.and_then(|s| s.schema_data.example.as_ref()))
+                .map(Value::to_string),
         }
     }
 
@@ -1073,6 +1078,7 @@ impl Lowerer<'_, '_> {
             };
             let mut p = self.param_from_schema(ParamInput {
                 wire_name: prop,
+                example: None,
                 location,
                 schema: &unboxed,
                 required: object.required.contains(prop),
@@ -1339,6 +1345,7 @@ struct OpInput<'o> {
 
 struct ParamInput<'p, 's> {
     wire_name: &'p str,
+    example: Option<&'p Value>,
     location: Location,
     schema: &'p ReferenceOr<Schema>,
     required: bool,

@@ -63,6 +63,22 @@ impl Client {
     /// 查询前向流量池列表,每页返回10条数据,从第1页开始。
     ///
     /// `GET /v1/sim-pools`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &meterage_clients::huawei_gsl::Client) -> Result<(), meterage_runtime::Error> {
+    /// let response = client
+    ///     .list_sim_pools()
+    ///     .limit(10)
+    ///     .offset(1)
+    ///     .billing_cycle("2021-04")
+    ///     .send()
+    ///     .await?;
+    /// println!("HTTP {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_sim_pools(&self) -> ListSimPools<'_> {
         ListSimPools {
             client: self,

@@ -61,6 +61,23 @@ impl Client {
     /// - `ValueNotSupported`: BillStatus参数不合法
     ///
     /// `GET /` with `Action=DescribeFlowBills`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &meterage_clients::kaopuyun::Client) -> Result<(), meterage_runtime::Error> {
+    /// let response = client
+    ///     .describe_flow_bills()
+    ///     .product_type(meterage_clients::kaopuyun::types::ProductType::OwnEcs)
+    ///     .bill_begin_date("2023-02-01 00:00:00")
+    ///     .page_number(1)
+    ///     .page_size(10)
+    ///     .send()
+    ///     .await?;
+    /// println!("HTTP {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn describe_flow_bills(&self) -> DescribeFlowBills<'_> {
         DescribeFlowBills {
             client: self,

@@ -60,6 +60,28 @@ impl Client {
     /// ## 典型场景 ##  提供查询指定时间内流量和时长发生变化的用户流量信息分页查询北向接口。 ## 接口功能 ##  根据租户ID查询最后一次计费时间在指定时间范围之内的用户流量信息。 ## 接口约束 ##  该接口支持北向管理员访问，必须在用户会话建立后使用。
     ///
     /// `GET /controller/campus/v1/accountservice/user/timeflowstinfos`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &meterage_clients::nce_campus::Client) -> Result<(), meterage_runtime::Error> {
+    /// let response = client
+    ///     .get_time_flow_st_info_list()
+    ///     .site_id("a91e1696-02a2-4a68-bad4-aa639359c8cf")
+    ///     .page_index(1)
+    ///     .page_size(20)
+    ///     .sort(meterage_clients::nce_campus::types::UserSort::UserNameAsc)
+    ///     .user_name("zhangsan")
+    ///     .used_time("20")
+    ///     .used_flow("10")
+    ///     .begin_time("2017-11-24 17:26:55")
+    ///     .end_time("2017-11-25 17:26:55")
+    ///     .send()
+    ///     .await?;
+    /// println!("HTTP {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_time_flow_st_info_list(&self) -> GetTimeFlowStInfoList<'_> {
         GetTimeFlowStInfoList {
             client: self,
@@ -85,6 +107,19 @@ impl Client {
     /// cover it.)
     ///
     /// `POST /controller/v2/tokens`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &meterage_clients::nce_campus::Client) -> Result<(), meterage_runtime::Error> {
+    /// let response = client
+    ///     .create_token("<userName>", "<password>")
+    ///     .send()
+    ///     .await?;
+    /// println!("HTTP {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_token(
         &self,
         user_name: impl Into<String>,
@@ -103,6 +138,19 @@ impl Client {
     /// documentation; the seed doc does not cover it.)
     ///
     /// `DELETE /controller/v2/tokens`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &meterage_clients::nce_campus::Client) -> Result<(), meterage_runtime::Error> {
+    /// let response = client
+    ///     .delete_token("<token>")
+    ///     .send()
+    ///     .await?;
+    /// println!("HTTP {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_token(
         &self,
         token: impl Into<meterage_runtime::Secret>,

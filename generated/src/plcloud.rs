@@ -59,6 +59,19 @@ impl Client {
     /// 查询消费记录列表:可根据时间段、资源类型来获取消费信息列表。 如果不指定任何过滤条件,默认返回已消费的信息。 如果指定非法的资源类型值,则会返回空的信息列表。
     ///
     /// `POST /api/` with `action=GetConsumptionsByQuery`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &meterage_clients::plcloud::Client) -> Result<(), meterage_runtime::Error> {
+    /// let response = client
+    ///     .get_consumptions_by_query()
+    ///     .send()
+    ///     .await?;
+    /// println!("HTTP {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_consumptions_by_query(&self) -> GetConsumptionsByQuery<'_> {
         GetConsumptionsByQuery {
             client: self,
@@ -76,6 +89,19 @@ impl Client {
     /// `login`.
     ///
     /// `GET /api/`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &meterage_clients::plcloud::Client) -> Result<(), meterage_runtime::Error> {
+    /// let response = client
+    ///     .open_console()
+    ///     .send()
+    ///     .await?;
+    /// println!("HTTP {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn open_console(&self) -> OpenConsole<'_> {
         OpenConsole { client: self }
     }
@@ -87,6 +113,19 @@ impl Client {
     /// both cookies (`csrftoken` and `sessionid`): re-read `csrftoken` afterwards.
     ///
     /// `POST /auth/login/`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &meterage_clients::plcloud::Client) -> Result<(), meterage_runtime::Error> {
+    /// let response = client
+    ///     .login("<csrfmiddlewaretoken>", "<username>", "<password>")
+    ///     .send()
+    ///     .await?;
+    /// println!("HTTP {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn login(
         &self,
         csrfmiddlewaretoken: impl Into<String>,

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use meterage_codegen::workspace::{self, Module};
-use meterage_codegen::SpecSource;
+use meterage_codegen::{names, Settings, SpecSource};
 
 /// The workspace root (the parent of this crate).
 pub fn workspace_root() -> PathBuf {
@@ -68,11 +68,18 @@ pub fn specs(root: &Path) -> Result<Vec<(String, String)>> {
 pub fn generate_module(root: &Path, spec_path: &str) -> Result<String> {
     let text =
         fs::read_to_string(root.join(spec_path)).with_context(|| format!("reading {spec_path}"))?;
-    meterage_codegen::generate(&SpecSource {
+    let stem = Path::new(spec_path)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
+    let settings = Settings {
+        module_path: Some(format!("meterage_clients::{}", names::module_name(stem))),
+    };
+    let source = SpecSource {
         path: spec_path,
         text: &text,
-    })
-    .map_err(|d| anyhow::anyhow!("{d}"))
+    };
+    meterage_codegen::generate_with(&source, &settings).map_err(|d| anyhow::anyhow!("{d}"))
 }
 
 /// Everything `generated/` must hold, or the problems of every spec that failed.
@@ -223,11 +230,6 @@ pub fn generate_standalone(root: &Path, opts: &Standalone) -> Result<PathBuf> {
     let text = fs::read_to_string(&opts.spec)
         .with_context(|| format!("reading {}", opts.spec.display()))?;
     let shown = opts.spec.display().to_string();
-    let source = meterage_codegen::generate(&SpecSource {
-        path: &shown,
-        text: &text,
-    })
-    .map_err(|d| anyhow::anyhow!("{d}"))?;
     let stem = opts
         .spec
         .file_stem()
@@ -238,12 +240,23 @@ pub fn generate_standalone(root: &Path, opts: &Standalone) -> Result<PathBuf> {
         .clone()
         .unwrap_or_else(|| format!("{stem}-client"));
     let valid = !name.is_empty()
+        && !name.starts_with(|c: char| c.is_ascii_digit())
         && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     if !valid {
-        bail!("--name {name:?}: a crate name is ASCII letters, digits, `-` and `_`");
+        bail!("--name {name:?}: a crate name is ASCII letters, digits, `-` and `_`, not starting with a digit");
     }
+    // The module is the crate's root: consumers name it by the library name.
+    let settings = Settings {
+        module_path: Some(name.replace('-', "_")),
+    };
+    let spec = SpecSource {
+        path: &shown,
+        text: &text,
+    };
+    let source =
+        meterage_codegen::generate_with(&spec, &settings).map_err(|d| anyhow::anyhow!("{d}"))?;
     let runtime = fs::canonicalize(root.join("runtime")).context("locating the runtime crate")?;
     let runtime = runtime.to_str().context("the runtime path is not UTF-8")?;
     fs::create_dir_all(opts.out.join("src"))?;

@@ -32,17 +32,24 @@ fn writes_a_crate_depending_on_the_runtime_by_path() {
 
     let lib = fs::read_to_string(out.join("src/lib.rs")).expect("lib.rs");
     let module = fs::read_to_string(root.join("generated/src/huawei_gsl.rs")).expect("module");
-    // The same module, only the preamble names the spec as it was given.
+    // The same module; only the preamble names the spec as it was given, and the doc
+    // examples name the crate instead of `meterage_clients::huawei_gsl`.
     let body = |s: &str| {
         s.split_once('\n')
             .map(|(_, rest)| rest.to_owned())
             .unwrap_or_default()
     };
+    assert!(
+        lib.contains("client: &gsl_client::Client"),
+        "examples name the crate"
+    );
     assert_eq!(
-        body(&lib).replace(
-            &root.join("specs/huawei-gsl.yaml").display().to_string(),
-            "specs/huawei-gsl.yaml"
-        ),
+        body(&lib)
+            .replace(
+                &root.join("specs/huawei-gsl.yaml").display().to_string(),
+                "specs/huawei-gsl.yaml"
+            )
+            .replace("gsl_client::", "meterage_clients::huawei_gsl::"),
         body(&module)
     );
     let _ = fs::remove_dir_all(&out);
