@@ -808,17 +808,18 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
     let (response_ty, send_call) = match &op.response.ty {
         Some(t) => {
             let t = module_type(t);
-            (t, quote! { client.send(request).await })
+            (t, quote! { client.send(self.request()).await })
         }
         None => (
             quote! { () },
-            quote! { client.send_without_body(request).await },
+            quote! { client.send_without_body(self.request()).await },
         ),
     };
     let send_doc = docs(&format!(
         "Checks the parameters (unless the client's request validation is off), sends the request and decodes the HTTP {} response.\n\n# Errors\n\n`Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.",
         op.response.status
     ));
+    let send_raw_doc = docs("Like `send`, but returns the response body's bytes exactly as the server sent them, undecoded (to archive a vendor's answer, or to decode it yourself). Status and error-envelope checks still apply.\n\n# Errors\n\nAs `send`, without `Decode`.");
     quote! {
         #builder_doc
         #[derive(Debug, Clone)]
@@ -842,8 +843,21 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
                 if client.validates_requests() {
                     self.validate()?;
                 }
-                #build
                 #send_call
+            }
+
+            #send_raw_doc
+            pub async fn send_raw(self) -> Result<meterage_runtime::Response<Vec<u8>>, meterage_runtime::Error> {
+                let client = &self.client.inner;
+                if client.validates_requests() {
+                    self.validate()?;
+                }
+                client.send_raw(self.request()).await
+            }
+
+            /// The request as it will be sent: parameters in spec order, constants filled in.
+            fn request(&self) -> meterage_runtime::Request {
+                #build
             }
         }
     }
@@ -1088,14 +1102,13 @@ fn emit_request(op: &Operation) -> TokenStream {
         };
         calls.push(call);
     }
-    let mutable = if calls.is_empty() {
-        quote! {}
-    } else {
-        quote! { mut }
-    };
+    if calls.is_empty() {
+        return quote! { meterage_runtime::Request::new(&Self::OPERATION) };
+    }
     quote! {
-        let #mutable request = meterage_runtime::Request::new(&Self::OPERATION);
+        let mut request = meterage_runtime::Request::new(&Self::OPERATION);
         #(#calls)*
+        request
     }
 }
 

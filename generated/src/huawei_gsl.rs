@@ -518,6 +518,26 @@ impl ListSimPools<'_> {
         if client.validates_requests() {
             self.validate()?;
         }
+        client.send(self.request()).await
+    }
+
+    /// Like `send`, but returns the response body's bytes exactly as the server sent them, undecoded (to archive a vendor's answer, or to decode it yourself). Status and error-envelope checks still apply.
+    ///
+    /// # Errors
+    ///
+    /// As `send`, without `Decode`.
+    pub async fn send_raw(
+        self,
+    ) -> Result<meterage_runtime::Response<Vec<u8>>, meterage_runtime::Error> {
+        let client = &self.client.inner;
+        if client.validates_requests() {
+            self.validate()?;
+        }
+        client.send_raw(self.request()).await
+    }
+
+    /// The request as it will be sent: parameters in spec order, constants filled in.
+    fn request(&self) -> meterage_runtime::Request {
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
         request.query_opt("pool_name", &self.pool_name);
         request.query_opt("limit", &self.limit);
@@ -527,7 +547,7 @@ impl ListSimPools<'_> {
         if let Some(values) = &self.status {
             request.query_csv("status", values);
         }
-        client.send(request).await
+        request
     }
 }
 
@@ -590,11 +610,31 @@ impl KeystoneCreateUserTokenByPassword<'_> {
         if client.validates_requests() {
             self.validate()?;
         }
+        client.send(self.request()).await
+    }
+
+    /// Like `send`, but returns the response body's bytes exactly as the server sent them, undecoded (to archive a vendor's answer, or to decode it yourself). Status and error-envelope checks still apply.
+    ///
+    /// # Errors
+    ///
+    /// As `send`, without `Decode`.
+    pub async fn send_raw(
+        self,
+    ) -> Result<meterage_runtime::Response<Vec<u8>>, meterage_runtime::Error> {
+        let client = &self.client.inner;
+        if client.validates_requests() {
+            self.validate()?;
+        }
+        client.send_raw(self.request()).await
+    }
+
+    /// The request as it will be sent: parameters in spec order, constants filled in.
+    fn request(&self) -> meterage_runtime::Request {
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
         request.json_body();
         request.query_opt("nocatalog", &self.nocatalog);
         request.json("auth", &self.auth);
-        client.send(request).await
+        request
     }
 }
 

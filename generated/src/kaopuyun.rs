@@ -628,6 +628,26 @@ impl DescribeFlowBills<'_> {
         if client.validates_requests() {
             self.validate()?;
         }
+        client.send(self.request()).await
+    }
+
+    /// Like `send`, but returns the response body's bytes exactly as the server sent them, undecoded (to archive a vendor's answer, or to decode it yourself). Status and error-envelope checks still apply.
+    ///
+    /// # Errors
+    ///
+    /// As `send`, without `Decode`.
+    pub async fn send_raw(
+        self,
+    ) -> Result<meterage_runtime::Response<Vec<u8>>, meterage_runtime::Error> {
+        let client = &self.client.inner;
+        if client.validates_requests() {
+            self.validate()?;
+        }
+        client.send_raw(self.request()).await
+    }
+
+    /// The request as it will be sent: parameters in spec order, constants filled in.
+    fn request(&self) -> meterage_runtime::Request {
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
         request.query("Action", "DescribeFlowBills");
         request.query("Version", "2014-05-26");
@@ -640,7 +660,7 @@ impl DescribeFlowBills<'_> {
         request.query_opt("BillEndDate", &self.bill_end_date);
         request.query_opt("PageNumber", &self.page_number);
         request.query_opt("PageSize", &self.page_size);
-        client.send(request).await
+        request
     }
 }
 

@@ -561,6 +561,26 @@ impl GetTimeFlowStInfoList<'_> {
         if client.validates_requests() {
             self.validate()?;
         }
+        client.send(self.request()).await
+    }
+
+    /// Like `send`, but returns the response body's bytes exactly as the server sent them, undecoded (to archive a vendor's answer, or to decode it yourself). Status and error-envelope checks still apply.
+    ///
+    /// # Errors
+    ///
+    /// As `send`, without `Decode`.
+    pub async fn send_raw(
+        self,
+    ) -> Result<meterage_runtime::Response<Vec<u8>>, meterage_runtime::Error> {
+        let client = &self.client.inner;
+        if client.validates_requests() {
+            self.validate()?;
+        }
+        client.send_raw(self.request()).await
+    }
+
+    /// The request as it will be sent: parameters in spec order, constants filled in.
+    fn request(&self) -> meterage_runtime::Request {
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
         request.query_opt("siteId", &self.site_id);
         request.query_opt("pageIndex", &self.page_index);
@@ -571,7 +591,7 @@ impl GetTimeFlowStInfoList<'_> {
         request.query_opt("usedFlow", &self.used_flow);
         request.query_opt("beginTime", &self.begin_time);
         request.query_opt("endTime", &self.end_time);
-        client.send(request).await
+        request
     }
 }
 
@@ -620,11 +640,31 @@ impl CreateToken<'_> {
         if client.validates_requests() {
             self.validate()?;
         }
+        client.send(self.request()).await
+    }
+
+    /// Like `send`, but returns the response body's bytes exactly as the server sent them, undecoded (to archive a vendor's answer, or to decode it yourself). Status and error-envelope checks still apply.
+    ///
+    /// # Errors
+    ///
+    /// As `send`, without `Decode`.
+    pub async fn send_raw(
+        self,
+    ) -> Result<meterage_runtime::Response<Vec<u8>>, meterage_runtime::Error> {
+        let client = &self.client.inner;
+        if client.validates_requests() {
+            self.validate()?;
+        }
+        client.send_raw(self.request()).await
+    }
+
+    /// The request as it will be sent: parameters in spec order, constants filled in.
+    fn request(&self) -> meterage_runtime::Request {
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
         request.json_body();
         request.json("userName", &self.user_name);
         request.json("password", &self.password);
-        client.send(request).await
+        request
     }
 }
 
@@ -669,10 +709,30 @@ impl DeleteToken<'_> {
         if client.validates_requests() {
             self.validate()?;
         }
+        client.send(self.request()).await
+    }
+
+    /// Like `send`, but returns the response body's bytes exactly as the server sent them, undecoded (to archive a vendor's answer, or to decode it yourself). Status and error-envelope checks still apply.
+    ///
+    /// # Errors
+    ///
+    /// As `send`, without `Decode`.
+    pub async fn send_raw(
+        self,
+    ) -> Result<meterage_runtime::Response<Vec<u8>>, meterage_runtime::Error> {
+        let client = &self.client.inner;
+        if client.validates_requests() {
+            self.validate()?;
+        }
+        client.send_raw(self.request()).await
+    }
+
+    /// The request as it will be sent: parameters in spec order, constants filled in.
+    fn request(&self) -> meterage_runtime::Request {
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
         request.json_body();
         request.json("token", &self.token);
-        client.send(request).await
+        request
     }
 }
 

@@ -472,6 +472,26 @@ impl GetConsumptionsByQuery<'_> {
         if client.validates_requests() {
             self.validate()?;
         }
+        client.send(self.request()).await
+    }
+
+    /// Like `send`, but returns the response body's bytes exactly as the server sent them, undecoded (to archive a vendor's answer, or to decode it yourself). Status and error-envelope checks still apply.
+    ///
+    /// # Errors
+    ///
+    /// As `send`, without `Decode`.
+    pub async fn send_raw(
+        self,
+    ) -> Result<meterage_runtime::Response<Vec<u8>>, meterage_runtime::Error> {
+        let client = &self.client.inner;
+        if client.validates_requests() {
+            self.validate()?;
+        }
+        client.send_raw(self.request()).await
+    }
+
+    /// The request as it will be sent: parameters in spec order, constants filled in.
+    fn request(&self) -> meterage_runtime::Request {
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
         request.form_body();
         request.form("action", "GetConsumptionsByQuery");
@@ -479,7 +499,7 @@ impl GetConsumptionsByQuery<'_> {
         request.form_opt("type", &self.r#type);
         request.form_opt("start_at", &self.start_at);
         request.form_opt("end_at", &self.end_at);
-        client.send(request).await
+        request
     }
 }
 
@@ -523,8 +543,27 @@ impl OpenConsole<'_> {
         if client.validates_requests() {
             self.validate()?;
         }
-        let request = meterage_runtime::Request::new(&Self::OPERATION);
-        client.send_without_body(request).await
+        client.send_without_body(self.request()).await
+    }
+
+    /// Like `send`, but returns the response body's bytes exactly as the server sent them, undecoded (to archive a vendor's answer, or to decode it yourself). Status and error-envelope checks still apply.
+    ///
+    /// # Errors
+    ///
+    /// As `send`, without `Decode`.
+    pub async fn send_raw(
+        self,
+    ) -> Result<meterage_runtime::Response<Vec<u8>>, meterage_runtime::Error> {
+        let client = &self.client.inner;
+        if client.validates_requests() {
+            self.validate()?;
+        }
+        client.send_raw(self.request()).await
+    }
+
+    /// The request as it will be sent: parameters in spec order, constants filled in.
+    fn request(&self) -> meterage_runtime::Request {
+        meterage_runtime::Request::new(&Self::OPERATION)
     }
 }
 
@@ -580,13 +619,33 @@ impl Login<'_> {
         if client.validates_requests() {
             self.validate()?;
         }
+        client.send_without_body(self.request()).await
+    }
+
+    /// Like `send`, but returns the response body's bytes exactly as the server sent them, undecoded (to archive a vendor's answer, or to decode it yourself). Status and error-envelope checks still apply.
+    ///
+    /// # Errors
+    ///
+    /// As `send`, without `Decode`.
+    pub async fn send_raw(
+        self,
+    ) -> Result<meterage_runtime::Response<Vec<u8>>, meterage_runtime::Error> {
+        let client = &self.client.inner;
+        if client.validates_requests() {
+            self.validate()?;
+        }
+        client.send_raw(self.request()).await
+    }
+
+    /// The request as it will be sent: parameters in spec order, constants filled in.
+    fn request(&self) -> meterage_runtime::Request {
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
         request.form_body();
         request.form("csrfmiddlewaretoken", &self.csrfmiddlewaretoken);
         request.form_opt("region", &self.region);
         request.form("username", &self.username);
         request.form("password", &self.password);
-        client.send_without_body(request).await
+        request
     }
 }
 

@@ -168,6 +168,23 @@ impl Client {
         ))
     }
 
+    /// Sends `request` and returns the success body's bytes undecoded, exactly as the
+    /// server sent them (status and envelope rules apply as in [`Client::send`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`Client::send`], except that there is no [`Error::Decode`].
+    pub async fn send_raw(&self, request: Request) -> Result<Response<Vec<u8>>, Error> {
+        let operation = request.operation();
+        let raw = self.execute(request).await?;
+        Ok(Response::new(
+            raw.status,
+            raw.headers,
+            raw.body,
+            operation.envelope.request_id_header,
+        ))
+    }
+
     /// The base URL an operation goes to.
     fn server_for(&self, operation: &Operation) -> &str {
         match operation.server {

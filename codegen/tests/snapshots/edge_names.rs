@@ -404,6 +404,26 @@ impl New<'_> {
         if client.validates_requests() {
             self.validate()?;
         }
+        client.send(self.request()).await
+    }
+
+    /// Like `send`, but returns the response body's bytes exactly as the server sent them, undecoded (to archive a vendor's answer, or to decode it yourself). Status and error-envelope checks still apply.
+    ///
+    /// # Errors
+    ///
+    /// As `send`, without `Decode`.
+    pub async fn send_raw(
+        self,
+    ) -> Result<meterage_runtime::Response<Vec<u8>>, meterage_runtime::Error> {
+        let client = &self.client.inner;
+        if client.validates_requests() {
+            self.validate()?;
+        }
+        client.send_raw(self.request()).await
+    }
+
+    /// The request as it will be sent: parameters in spec order, constants filled in.
+    fn request(&self) -> meterage_runtime::Request {
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
         request.path_param("item-id", &self.item_id);
         request.query_opt("type", &self.r#type);
@@ -422,7 +442,7 @@ impl New<'_> {
         request.query_opt("ratio", &self.ratio);
         request.query_opt("order", &self.order);
         request.query("Version", "2024-01-01");
-        client.send(request).await
+        request
     }
 }
 
@@ -476,9 +496,29 @@ impl Option2<'_> {
         if client.validates_requests() {
             self.validate()?;
         }
+        client.send(self.request()).await
+    }
+
+    /// Like `send`, but returns the response body's bytes exactly as the server sent them, undecoded (to archive a vendor's answer, or to decode it yourself). Status and error-envelope checks still apply.
+    ///
+    /// # Errors
+    ///
+    /// As `send`, without `Decode`.
+    pub async fn send_raw(
+        self,
+    ) -> Result<meterage_runtime::Response<Vec<u8>>, meterage_runtime::Error> {
+        let client = &self.client.inner;
+        if client.validates_requests() {
+            self.validate()?;
+        }
+        client.send_raw(self.request()).await
+    }
+
+    /// The request as it will be sent: parameters in spec order, constants filled in.
+    fn request(&self) -> meterage_runtime::Request {
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
         request.query_opt("String", &self.string);
-        client.send(request).await
+        request
     }
 }
 
@@ -531,12 +571,32 @@ impl Client2<'_> {
         if client.validates_requests() {
             self.validate()?;
         }
+        client.send_without_body(self.request()).await
+    }
+
+    /// Like `send`, but returns the response body's bytes exactly as the server sent them, undecoded (to archive a vendor's answer, or to decode it yourself). Status and error-envelope checks still apply.
+    ///
+    /// # Errors
+    ///
+    /// As `send`, without `Decode`.
+    pub async fn send_raw(
+        self,
+    ) -> Result<meterage_runtime::Response<Vec<u8>>, meterage_runtime::Error> {
+        let client = &self.client.inner;
+        if client.validates_requests() {
+            self.validate()?;
+        }
+        client.send_raw(self.request()).await
+    }
+
+    /// The request as it will be sent: parameters in spec order, constants filled in.
+    fn request(&self) -> meterage_runtime::Request {
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
         request.json_body();
         request.path_param("item-id", &self.item_id);
         request.json("reason", &self.reason);
         request.json_opt("nested", &self.nested);
-        client.send_without_body(request).await
+        request
     }
 }
 

@@ -95,6 +95,33 @@ async fn money_keeps_its_digits() {
 }
 
 #[tokio::test]
+async fn the_raw_answer_is_kept_byte_for_byte() {
+    let server = Server::start(kaopuyun::router()).await;
+    let raw = client(&server)
+        .describe_flow_bills()
+        .page_size(3)
+        .send_raw()
+        .await
+        .expect("bills");
+    let text = String::from_utf8(raw.body().clone()).expect("UTF-8");
+    // The decoded `Decimal` keeps 25 as "25"; the raw answer keeps the vendor's "25.0".
+    assert!(text.contains(r#""PayPrice":25.0"#), "{text}");
+    assert!(
+        text.starts_with(r#"{"Items":[{"BillBeginTime":"2022-10-25 10:15""#),
+        "{text}"
+    );
+
+    // Errors are still errors.
+    let err = client(&server)
+        .describe_flow_bills()
+        .bill_status("LOST".into())
+        .send_raw()
+        .await
+        .expect_err("invalid");
+    assert_eq!(err.vendor_code(), Some("ValueNotSupported"));
+}
+
+#[tokio::test]
 async fn every_attempt_is_signed_afresh() {
     let server = Server::start(kaopuyun::router()).await;
     let client = client(&server);
