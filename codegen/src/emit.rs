@@ -1032,6 +1032,8 @@ fn emit_validate(op: &Operation) -> TokenStream {
     }
 }
 
+/// The body of a builder's `request()`: the RPC action, then every parameter in spec
+/// order, constants filled in.
 fn emit_request(op: &Operation) -> TokenStream {
     let mut calls = Vec::new();
     // The declared body is sent even when no field of it is set (`{}`, or an empty form).
