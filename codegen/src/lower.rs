@@ -71,7 +71,12 @@ pub fn lower(doc: &OpenAPI, spec_path: &str, sink: &mut Sink) -> Api {
     let auth = l.auth_schemes();
     let operations = l.operations();
     l.check_auth_settings(&auth, &operations);
-    let base_url = doc.servers.first().map(|s| l.server_url(s, "/servers/0"));
+    // A relative server URL (`/api`) names no host: the client then asks for a base URL.
+    let base_url = doc
+        .servers
+        .first()
+        .map(|s| l.server_url(s, "/servers/0"))
+        .filter(|url| is_absolute(url));
     let mut types = l.types;
     box_recursive_fields(&mut types);
     Api {
@@ -846,6 +851,12 @@ impl Lowerer<'_, '_> {
             .first()
             .or(item.servers.first())
             .map(|s| self.server_url(s, &format!("{pointer}/servers/0")));
+        if let Some(url) = server.as_deref().filter(|url| !is_absolute(url)) {
+            self.error(
+                &format!("{pointer}/servers/0"),
+                format!("an operation's own server must be an absolute http(s) URL, not `{url}`"),
+            );
+        }
 
         Operation {
             id: id.to_owned(),
@@ -1400,6 +1411,11 @@ fn status_code(code: &StatusCode) -> Option<u16> {
         StatusCode::Code(c) => Some(*c),
         StatusCode::Range(r) => Some(r * 100),
     }
+}
+
+/// Whether a server URL names its scheme and host.
+fn is_absolute(url: &str) -> bool {
+    url.starts_with("https://") || url.starts_with("http://")
 }
 
 /// The `{name}` placeholders of a path template.

@@ -130,6 +130,34 @@ components:
 }
 
 #[test]
+fn a_relative_server_leaves_the_base_url_to_the_caller() {
+    let text = format!(
+        "{HEAD}servers:\n  - url: /api/v1\npaths:\n  /x:\n    get:\n      operationId: getX\n      responses:\n        '200': {{description: ok}}\n"
+    );
+    let module = generate(&SpecSource {
+        path: "specs/rel.yaml",
+        text: &text,
+    })
+    .unwrap_or_else(|d| panic!("{d}"));
+    assert!(
+        module.contains("pub fn builder(") && module.contains("base_url: impl Into<String>,"),
+        "{module}"
+    );
+    assert!(!module.contains("DEFAULT_BASE_URL"), "{module}");
+
+    let text = format!(
+        "{HEAD}paths:\n  /x:\n    get:\n      operationId: getX\n      servers:\n        - url: /elsewhere\n      responses:\n        '200': {{description: ok}}\n"
+    );
+    let report = errors(&text).to_string();
+    assert!(
+        report.contains(
+            "an operation's own server must be an absolute http(s) URL, not `/elsewhere`"
+        ),
+        "{report}"
+    );
+}
+
+#[test]
 fn rpc_actions_may_share_a_url_but_not_a_value() {
     let op = |id: &str, value: &str| {
         format!("  /#{id}:\n    get:\n      operationId: {id}\n      x-rpc-action: {{in: query, name: Action, value: {value}}}\n      responses:\n        '200': {{description: ok}}\n")
