@@ -888,8 +888,7 @@ impl Lowerer<'_, '_> {
         setters: &mut Scope,
     ) -> Option<Param> {
         let data = param.parameter_data_ref();
-        let location = location_of(param)?;
-        let Some(location) = location else {
+        let Some(location) = location_of(param) else {
             self.error(pointer, format!("cookie parameter `{}`: cookies are the auth scheme's business, not a parameter's", data.name));
             return None;
         };
@@ -1376,14 +1375,14 @@ fn makes_type(schema: &Schema) -> bool {
     }
 }
 
-/// `Some(None)` for a cookie parameter, `None` never (kept for symmetry with lookups).
-fn location_of(param: &Parameter) -> Option<Option<Location>> {
-    Some(match param {
+/// Where a parameter goes; `None` for a cookie parameter (cookies belong to auth schemes).
+fn location_of(param: &Parameter) -> Option<Location> {
+    match param {
         Parameter::Query { .. } => Some(Location::Query),
         Parameter::Header { .. } => Some(Location::Header),
         Parameter::Path { .. } => Some(Location::Path),
         Parameter::Cookie { .. } => None,
-    })
+    }
 }
 
 fn method_of(verb: &str) -> Option<Method> {

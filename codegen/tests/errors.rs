@@ -82,6 +82,7 @@ fn every_problem_of_a_spec_is_reported_together() {
       operationId: getB
       parameters:
         - {{name: p, in: query, schema: {{$ref: '#/components/schemas/Nope'}}}}
+        - {{name: sid, in: cookie, schema: {{type: string}}}}
       x-pagination: {{style: cursor, page: p, size: q, items: /x}}
       responses:
         '200': {{description: ok}}
@@ -118,10 +119,11 @@ components:
         "2 operations share GET /c; each must declare `x-rpc-action`",
         "unknown auth scheme kind `quantum-signature`",
         "the enum value `a` is listed twice",
+        "cookie parameter `sid`: cookies are the auth scheme's business",
     ] {
         assert!(report.contains(wanted), "{wanted:?} not in:\n{report}");
     }
-    assert!(d.len() >= 7, "{report}");
+    assert!(d.len() >= 8, "{report}");
     assert!(
         d.iter()
             .all(|e| e.file == "specs/bad.yaml" && e.position.is_some()),
