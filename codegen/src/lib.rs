@@ -1,7 +1,8 @@
 //! `meterage-codegen`: OpenAPI 3.0 specs to typed Rust client modules.
 //!
 //! The pipeline is one function, [`generate`], and reads as a table of contents:
-//! [`load`] (YAML to `openapiv3`, version check) → [`lower`] (to the plain [`ir`])
+//! [`load`] (YAML to `openapiv3`, version check) → [`lint`] (misspelt keys) →
+//! [`lower`] (to the plain [`ir`])
 //! → [`emit`] (`quote!`) → [`mod@format`] (prettyplease and a preamble). Problems are
 //! collected per phase and returned together as [`Diagnostics`], each naming the spec
 //! file, the JSON pointer and, where known, the line and column.
@@ -21,6 +22,7 @@ pub mod diagnostics;
 pub mod emit;
 pub mod format;
 pub mod ir;
+pub mod lint;
 pub mod load;
 pub mod locate;
 pub mod lower;
@@ -72,9 +74,10 @@ pub fn generate_with(source: &SpecSource<'_>, settings: &Settings) -> Result<Str
 ///
 /// Every problem found in the spec.
 pub fn lower_spec(source: &SpecSource<'_>) -> Result<ir::Api, Diagnostics> {
-    let doc = load::load(source)?;
+    let loaded = load::load(source)?;
     let mut sink = diagnostics::Sink::new(source.path);
-    let api = lower::lower(&doc, source.path, &mut sink);
+    lint::unknown_keys(&loaded.tree, &mut sink);
+    let api = lower::lower(&loaded.doc, source.path, &mut sink);
     if sink.is_clean() {
         Ok(api)
     } else {

@@ -36,8 +36,18 @@ fn position(err: &serde_yaml::Error) -> Option<(usize, usize)> {
     err.location().map(|l| (l.line(), l.column()))
 }
 
+/// A parsed spec: the typed document and the YAML tree it came from (for checks the
+/// typed document cannot make, such as misspelt keys).
+#[derive(Debug)]
+pub struct Loaded {
+    /// The OpenAPI document.
+    pub doc: OpenAPI,
+    /// The YAML tree.
+    pub tree: serde_yaml::Value,
+}
+
 /// Parses and version-checks a spec.
-pub fn load(source: &SpecSource<'_>) -> Result<OpenAPI, Diagnostics> {
+pub fn load(source: &SpecSource<'_>) -> Result<Loaded, Diagnostics> {
     let value: serde_yaml::Value = serde_yaml::from_str(source.text).map_err(|e| {
         at(
             source,
@@ -88,14 +98,15 @@ pub fn load(source: &SpecSource<'_>) -> Result<OpenAPI, Diagnostics> {
             format!("`openapi: {version}`: {why}; meterage reads OpenAPI 3.0.x only"),
         ));
     }
-    serde_yaml::from_str::<OpenAPI>(source.text).map_err(|e| {
+    let doc = serde_yaml::from_str::<OpenAPI>(source.text).map_err(|e| {
         at(
             source,
             "",
             position(&e),
             format!("not a valid OpenAPI 3.0 document: {}", strip_location(&e)),
         )
-    })
+    })?;
+    Ok(Loaded { doc, tree: value })
 }
 
 /// serde_yaml puts " at line L column C" into messages; we print the position ourselves.

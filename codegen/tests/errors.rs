@@ -132,6 +132,43 @@ components:
 }
 
 #[test]
+fn misspelt_keys_are_caught_not_ignored() {
+    let text = format!(
+        "{HEAD}paths:
+  /x:
+    get:
+      operationId: getX
+      parameters:
+        - name: q
+          in: query
+          requried: true
+          schema:
+            type: string
+            maxLenght: 8
+      responses:
+        '200':
+          description: ok
+          x-vendor-note: extensions are fine
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  a: {{type: string, nulable: true}}
+"
+    );
+    let report = errors(&text).to_string();
+    for wanted in [
+        "specs/bad.yaml:12:11 (at /paths/~1x/get/parameters/0/requried): unknown key `requried` in a parameter (it would be ignored); did you mean `required`?",
+        "specs/bad.yaml:15:13 (at /paths/~1x/get/parameters/0/schema/maxLenght): unknown key `maxLenght` in a schema (it would be ignored); did you mean `maxLength`?",
+        "(at /paths/~1x/get/responses/200/content/application~1json/schema/properties/a/nulable): unknown key `nulable` in a schema (it would be ignored); did you mean `nullable`?",
+    ] {
+        assert!(report.contains(wanted), "{wanted:?} not in:\n{report}");
+    }
+    assert!(!report.contains("x-vendor-note"), "{report}");
+}
+
+#[test]
 fn a_relative_server_leaves_the_base_url_to_the_caller() {
     let text = format!(
         "{HEAD}servers:\n  - url: /api/v1\npaths:\n  /x:\n    get:\n      operationId: getX\n      responses:\n        '200': {{description: ok}}\n"

@@ -1,0 +1,362 @@
+//! Unknown keys: a misspelt keyword (`maxLenght`, `requried`) is silently ignored by
+//! serde, so a constraint or a required flag would vanish from the generated code. This
+//! pass walks the YAML tree with the OpenAPI 3.0 object model and reports every key that
+//! the object does not define (`x-` extensions excepted), with the closest known key.
+
+use serde_yaml::{Mapping, Value};
+
+use crate::diagnostics::{escape_token, Sink};
+
+const ROOT: &[&str] = &[
+    "openapi",
+    "info",
+    "servers",
+    "paths",
+    "components",
+    "security",
+    "tags",
+    "externalDocs",
+];
+const COMPONENTS: &[&str] = &[
+    "schemas",
+    "responses",
+    "parameters",
+    "examples",
+    "requestBodies",
+    "headers",
+    "securitySchemes",
+    "links",
+    "callbacks",
+];
+const PATH_ITEM: &[&str] = &[
+    "$ref",
+    "summary",
+    "description",
+    "get",
+    "put",
+    "post",
+    "delete",
+    "options",
+    "head",
+    "patch",
+    "trace",
+    "servers",
+    "parameters",
+];
+const VERBS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+const OPERATION: &[&str] = &[
+    "tags",
+    "summary",
+    "description",
+    "externalDocs",
+    "operationId",
+    "parameters",
+    "requestBody",
+    "responses",
+    "callbacks",
+    "deprecated",
+    "security",
+    "servers",
+];
+const PARAMETER: &[&str] = &[
+    "$ref",
+    "name",
+    "in",
+    "description",
+    "required",
+    "deprecated",
+    "allowEmptyValue",
+    "style",
+    "explode",
+    "allowReserved",
+    "schema",
+    "example",
+    "examples",
+    "content",
+];
+const HEADER: &[&str] = &[
+    "$ref",
+    "description",
+    "required",
+    "deprecated",
+    "allowEmptyValue",
+    "style",
+    "explode",
+    "allowReserved",
+    "schema",
+    "example",
+    "examples",
+    "content",
+];
+const REQUEST_BODY: &[&str] = &["$ref", "description", "content", "required"];
+const RESPONSE: &[&str] = &["$ref", "description", "headers", "content", "links"];
+const MEDIA_TYPE: &[&str] = &["schema", "example", "examples", "encoding"];
+const SCHEMA: &[&str] = &[
+    "$ref",
+    "title",
+    "multipleOf",
+    "maximum",
+    "exclusiveMaximum",
+    "minimum",
+    "exclusiveMinimum",
+    "maxLength",
+    "minLength",
+    "pattern",
+    "maxItems",
+    "minItems",
+    "uniqueItems",
+    "maxProperties",
+    "minProperties",
+    "required",
+    "enum",
+    "type",
+    "allOf",
+    "oneOf",
+    "anyOf",
+    "not",
+    "items",
+    "properties",
+    "additionalProperties",
+    "description",
+    "format",
+    "default",
+    "nullable",
+    "discriminator",
+    "readOnly",
+    "writeOnly",
+    "xml",
+    "externalDocs",
+    "example",
+    "deprecated",
+];
+
+/// Reports every unknown key of the OpenAPI objects in `root`.
+pub fn unknown_keys(root: &Value, sink: &mut Sink) {
+    let mut w = Walker { sink };
+    let Some(map) = root.as_mapping() else { return };
+    w.keys(map, "", ROOT, "the document root");
+    if let Some(paths) = get(map, "paths").and_then(Value::as_mapping) {
+        for (key, item) in paths {
+            let Some(item) = item.as_mapping() else {
+                continue;
+            };
+            let at = format!("/paths/{}", escape_token(&text(key)));
+            w.keys(item, &at, PATH_ITEM, "a path item");
+            w.parameters(item, &at);
+            for verb in VERBS {
+                if let Some(op) = get(item, verb).and_then(Value::as_mapping) {
+                    w.operation(op, &format!("{at}/{verb}"));
+                }
+            }
+        }
+    }
+    if let Some(components) = get(map, "components").and_then(Value::as_mapping) {
+        w.keys(components, "/components", COMPONENTS, "components");
+        let each = |name: &'static str| {
+            get(components, name)
+                .and_then(Value::as_mapping)
+                .into_iter()
+                .flatten()
+                .map(move |(k, v)| (format!("/components/{name}/{}", escape_token(&text(k))), v))
+        };
+        for (at, schema) in each("schemas") {
+            w.schema(schema, &at);
+        }
+        for (at, p) in each("parameters") {
+            w.parameter(p, &at);
+        }
+        for (at, r) in each("responses") {
+            w.response(r, &at);
+        }
+        for (at, b) in each("requestBodies") {
+            w.request_body(b, &at);
+        }
+        for (at, h) in each("headers") {
+            w.header(h, &at);
+        }
+    }
+}
+
+struct Walker<'s> {
+    sink: &'s mut Sink,
+}
+
+fn get<'v>(map: &'v Mapping, key: &str) -> Option<&'v Value> {
+    map.get(key)
+}
+
+fn text(key: &Value) -> String {
+    match key {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        other => format!("{other:?}"),
+    }
+}
+
+/// The edit distance between two keys, for suggestions.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let next = (row[j + 1] + 1)
+                .min(row[j] + 1)
+                .min(prev + usize::from(ca != *cb));
+            prev = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
+}
+
+impl Walker<'_> {
+    fn keys(&mut self, map: &Mapping, at: &str, known: &[&str], what: &str) {
+        for key in map.keys() {
+            let key = text(key);
+            if key.starts_with("x-") || known.contains(&key.as_str()) {
+                continue;
+            }
+            let closest = known
+                .iter()
+                .map(|k| {
+                    (
+                        distance(&key.to_ascii_lowercase(), &k.to_ascii_lowercase()),
+                        *k,
+                    )
+                })
+                .min();
+            let hint = match closest {
+                Some((d, k)) if d <= 2 => format!("; did you mean `{k}`?"),
+                _ => String::new(),
+            };
+            self.sink.error(
+                &format!("{at}/{}", escape_token(&key)),
+                format!("unknown key `{key}` in {what} (it would be ignored){hint}"),
+            );
+        }
+    }
+
+    fn operation(&mut self, op: &Mapping, at: &str) {
+        self.keys(op, at, OPERATION, "an operation");
+        self.parameters(op, at);
+        if let Some(body) = get(op, "requestBody") {
+            self.request_body(body, &format!("{at}/requestBody"));
+        }
+        if let Some(responses) = get(op, "responses").and_then(Value::as_mapping) {
+            for (status, response) in responses {
+                self.response(
+                    response,
+                    &format!("{at}/responses/{}", escape_token(&text(status))),
+                );
+            }
+        }
+    }
+
+    fn parameters(&mut self, owner: &Mapping, at: &str) {
+        if let Some(list) = get(owner, "parameters").and_then(Value::as_sequence) {
+            for (i, p) in list.iter().enumerate() {
+                self.parameter(p, &format!("{at}/parameters/{i}"));
+            }
+        }
+    }
+
+    fn parameter(&mut self, p: &Value, at: &str) {
+        let Some(map) = p.as_mapping() else { return };
+        self.keys(map, at, PARAMETER, "a parameter");
+        self.schema_and_content(map, at);
+    }
+
+    fn header(&mut self, h: &Value, at: &str) {
+        let Some(map) = h.as_mapping() else { return };
+        self.keys(map, at, HEADER, "a header");
+        self.schema_and_content(map, at);
+    }
+
+    fn schema_and_content(&mut self, map: &Mapping, at: &str) {
+        if let Some(schema) = get(map, "schema") {
+            self.schema(schema, &format!("{at}/schema"));
+        }
+        self.content(map, at);
+    }
+
+    fn request_body(&mut self, b: &Value, at: &str) {
+        let Some(map) = b.as_mapping() else { return };
+        self.keys(map, at, REQUEST_BODY, "a request body");
+        self.content(map, at);
+    }
+
+    fn response(&mut self, r: &Value, at: &str) {
+        let Some(map) = r.as_mapping() else { return };
+        self.keys(map, at, RESPONSE, "a response");
+        self.content(map, at);
+        if let Some(headers) = get(map, "headers").and_then(Value::as_mapping) {
+            for (name, h) in headers {
+                self.header(h, &format!("{at}/headers/{}", escape_token(&text(name))));
+            }
+        }
+    }
+
+    fn content(&mut self, map: &Mapping, at: &str) {
+        let Some(content) = get(map, "content").and_then(Value::as_mapping) else {
+            return;
+        };
+        for (media, m) in content {
+            let Some(m) = m.as_mapping() else { continue };
+            let at = format!("{at}/content/{}", escape_token(&text(media)));
+            self.keys(m, &at, MEDIA_TYPE, "a media type");
+            if let Some(schema) = get(m, "schema") {
+                self.schema(schema, &format!("{at}/schema"));
+            }
+        }
+    }
+
+    fn schema(&mut self, schema: &Value, at: &str) {
+        let Some(map) = schema.as_mapping() else {
+            return;
+        };
+        self.keys(map, at, SCHEMA, "a schema");
+        for key in ["items", "not"] {
+            if let Some(s) = get(map, key) {
+                self.schema(s, &format!("{at}/{key}"));
+            }
+        }
+        if let Some(s) = get(map, "additionalProperties").filter(|v| v.is_mapping()) {
+            self.schema(s, &format!("{at}/additionalProperties"));
+        }
+        if let Some(props) = get(map, "properties").and_then(Value::as_mapping) {
+            for (name, s) in props {
+                self.schema(s, &format!("{at}/properties/{}", escape_token(&text(name))));
+            }
+        }
+        for key in ["allOf", "oneOf", "anyOf"] {
+            if let Some(list) = get(map, key).and_then(Value::as_sequence) {
+                for (i, s) in list.iter().enumerate() {
+                    self.schema(s, &format!("{at}/{key}/{i}"));
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::distance;
+
+    #[test]
+    fn edit_distance() {
+        let cases = [
+            ("maxLenght", "maxLength", 2),
+            ("requried", "required", 2),
+            ("type", "type", 0),
+            ("", "abc", 3),
+        ];
+        for (a, b, d) in cases {
+            assert_eq!(distance(a, b), d, "{a} -> {b}");
+        }
+    }
+}
