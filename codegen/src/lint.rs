@@ -90,6 +90,17 @@ const HEADER: &[&str] = &[
     "examples",
     "content",
 ];
+const SECURITY_SCHEME: &[&str] = &[
+    "$ref",
+    "type",
+    "description",
+    "name",
+    "in",
+    "scheme",
+    "bearerFormat",
+    "flows",
+    "openIdConnectUrl",
+];
 const REQUEST_BODY: &[&str] = &["$ref", "description", "content", "required"];
 const RESPONSE: &[&str] = &["$ref", "description", "headers", "content", "links"];
 const MEDIA_TYPE: &[&str] = &["schema", "example", "examples", "encoding"];
@@ -132,7 +143,17 @@ const SCHEMA: &[&str] = &[
     "deprecated",
 ];
 
-/// Reports every unknown key of the OpenAPI objects in `root`.
+/// The extensions meterage reads (docs/spec-extensions.md).
+const OURS: &[&str] = &[
+    "x-error-envelope",
+    "x-pagination",
+    "x-rpc-action",
+    "x-auth-scheme",
+    "x-enum-varnames",
+];
+
+/// Reports every unknown key of the OpenAPI objects in `root`, and extension keys that
+/// look like a misspelling of one of ours.
 pub fn unknown_keys(root: &Value, sink: &mut Sink) {
     let mut w = Walker { sink };
     let Some(map) = root.as_mapping() else { return };
@@ -176,6 +197,11 @@ pub fn unknown_keys(root: &Value, sink: &mut Sink) {
         for (at, h) in each("headers") {
             w.header(h, &at);
         }
+        for (at, scheme) in each("securitySchemes") {
+            if let Some(map) = scheme.as_mapping() {
+                w.keys(map, &at, SECURITY_SCHEME, "a security scheme");
+            }
+        }
     }
 }
 
@@ -218,7 +244,19 @@ impl Walker<'_> {
     fn keys(&mut self, map: &Mapping, at: &str, known: &[&str], what: &str) {
         for key in map.keys() {
             let key = text(key);
-            if key.starts_with("x-") || known.contains(&key.as_str()) {
+            if key.starts_with("x-") {
+                let near = OURS
+                    .iter()
+                    .find(|ours| **ours != key && distance(&key, ours) <= 2);
+                if let Some(ours) = near {
+                    self.sink.error(
+                        &format!("{at}/{}", escape_token(&key)),
+                        format!("`{key}` is not an extension meterage reads (it would be ignored); did you mean `{ours}`?"),
+                    );
+                }
+                continue;
+            }
+            if known.contains(&key.as_str()) {
                 continue;
             }
             let closest = known

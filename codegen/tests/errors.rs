@@ -138,6 +138,7 @@ fn misspelt_keys_are_caught_not_ignored() {
   /x:
     get:
       operationId: getX
+      x-paginaton: {{style: page-number}}
       parameters:
         - name: q
           in: query
@@ -159,8 +160,9 @@ fn misspelt_keys_are_caught_not_ignored() {
     );
     let report = errors(&text).to_string();
     for wanted in [
-        "specs/bad.yaml:12:11 (at /paths/~1x/get/parameters/0/requried): unknown key `requried` in a parameter (it would be ignored); did you mean `required`?",
-        "specs/bad.yaml:15:13 (at /paths/~1x/get/parameters/0/schema/maxLenght): unknown key `maxLenght` in a schema (it would be ignored); did you mean `maxLength`?",
+        "specs/bad.yaml:9:7 (at /paths/~1x/get/x-paginaton): `x-paginaton` is not an extension meterage reads (it would be ignored); did you mean `x-pagination`?",
+        "specs/bad.yaml:13:11 (at /paths/~1x/get/parameters/0/requried): unknown key `requried` in a parameter (it would be ignored); did you mean `required`?",
+        "specs/bad.yaml:16:13 (at /paths/~1x/get/parameters/0/schema/maxLenght): unknown key `maxLenght` in a schema (it would be ignored); did you mean `maxLength`?",
         "(at /paths/~1x/get/responses/200/content/application~1json/schema/properties/a/nulable): unknown key `nulable` in a schema (it would be ignored); did you mean `nullable`?",
     ] {
         assert!(report.contains(wanted), "{wanted:?} not in:\n{report}");
