@@ -1015,22 +1015,12 @@ impl Lowerer<'_, '_> {
         }
     }
 
+    /// Whether `name` is a generated string enum. Component types are all defined before
+    /// any operation is lowered, and inline ones as they are met, so `types` is complete.
     fn is_enum(&self, name: &str) -> bool {
         self.types
             .iter()
             .any(|t| t.name == name && matches!(t.kind, TypeKind::Enum { .. }))
-            || self.doc.components.as_ref().is_some_and(|c| {
-                c.schemas.iter().any(|(k, s)| {
-                    self.components.get(k) == Some(&TypeRef::Named(name.to_owned()))
-                        && matches!(
-                            s,
-                            ReferenceOr::Item(Schema {
-                                schema_kind: SchemaKind::Type(Type::String(_)),
-                                ..
-                            })
-                        )
-                })
-            })
     }
 
     fn body(

@@ -78,6 +78,37 @@ async fn the_issue_example_reads_like_hand_written_rust() {
 }
 
 #[tokio::test]
+async fn the_pagination_seam_walks_every_page() {
+    use meterage_clients::huawei_gsl::ListSimPools;
+    let server = Server::start(gsl::router()).await;
+    let client = client(&server).await;
+    let pages = ListSimPools::PAGINATION;
+    assert_eq!((pages.page_param, pages.size_param), ("offset", "limit"));
+    let (size, mut page, mut ids) = (10u64, pages.first_page, Vec::new());
+    loop {
+        let response = client
+            .list_sim_pools()
+            .offset(page as i64)
+            .limit(size as i64)
+            .send()
+            .await
+            .expect("page");
+        let body = response.into_inner();
+        let (count, total) = (body.items().len(), body.total());
+        ids.extend(body.into_items().into_iter().map(|p| p.id));
+        if pages.is_last(page, size, count, total) {
+            break;
+        }
+        page += 1;
+    }
+    assert_eq!(page, 4, "37 pools in pages of 10");
+    let distinct: std::collections::BTreeSet<i64> = ids.iter().copied().collect();
+    assert_eq!((ids.len(), distinct.len()), (37, 37), "every pool once");
+    assert_eq!(ids.first(), Some(&1_000_000_000));
+    assert_eq!(ids.last(), Some(&1_000_000_036));
+}
+
+#[tokio::test]
 async fn constraints_are_checked_before_sending() {
     let server = Server::start(gsl::router()).await;
     let client = client(&server).await;

@@ -1,10 +1,11 @@
 //! Huawei NCE-Campus: token login, `X-ACCESS-TOKEN`, errcodes on HTTP 200.
 
 use meterage_clients::nce_campus::{auth, types, Client};
-use meterage_clients::runtime::Error;
+use meterage_clients::runtime::{Error, Secret};
 use meterage_tests::{nce, Server};
 
-async fn login(server: &Server) -> Client {
+/// Logs in through the generated `create_token`; returns a client sending the token, and the token.
+async fn login(server: &Server) -> (Client, Secret) {
     let anonymous: Client = Client::builder()
         .base_url(server.base_url())
         .build()
@@ -17,11 +18,12 @@ async fn login(server: &Server) -> Client {
         .expect("login");
     let data = session.data.as_ref().expect("token data");
     let token = data.token_id.clone().expect("token_id");
-    Client::builder()
+    let client = Client::builder()
         .base_url(server.base_url())
-        .auth(auth::access_token(token))
+        .auth(auth::access_token(token.clone()))
         .build()
-        .expect("client")
+        .expect("client");
+    (client, token)
 }
 
 #[tokio::test]
@@ -71,7 +73,7 @@ async fn login_is_the_vendor_wire_request() {
 #[tokio::test]
 async fn user_traffic_query_is_the_vendor_wire_request() {
     let server = Server::start(nce::router()).await;
-    let client = login(&server).await;
+    let (client, _) = login(&server).await;
     let page = client
         .get_time_flow_st_info_list()
         .site_id("a91e1696-02a2-4a68-bad4-aa639359c8cf")
@@ -134,7 +136,7 @@ async fn errcode_on_http_200_is_an_error() {
 #[tokio::test]
 async fn bad_parameters_fail_before_sending_or_at_the_vendor() {
     let server = Server::start(nce::router()).await;
-    let client = login(&server).await;
+    let (client, _) = login(&server).await;
     let sent_before = server.log.requests().len();
     let err = client
         .get_time_flow_st_info_list()
@@ -173,25 +175,7 @@ async fn bad_parameters_fail_before_sending_or_at_the_vendor() {
 #[tokio::test]
 async fn logout_ends_the_token() {
     let server = Server::start(nce::router()).await;
-    let anonymous: Client = Client::builder()
-        .base_url(server.base_url())
-        .build()
-        .expect("client");
-    let session = anonymous
-        .create_token(nce::USER.0, nce::USER.1)
-        .send()
-        .await
-        .expect("login");
-    let token = session
-        .data
-        .as_ref()
-        .and_then(|d| d.token_id.clone())
-        .expect("token");
-    let client: Client = Client::builder()
-        .base_url(server.base_url())
-        .auth(auth::access_token(token.clone()))
-        .build()
-        .expect("client");
+    let (client, token) = login(&server).await;
     client
         .get_time_flow_st_info_list()
         .send()

@@ -80,7 +80,8 @@ impl Authorize for ConsoleSession {
     }
 }
 
-async fn logged_in(server: &Server, session: &ConsoleSession) -> Client {
+/// A client whose session holds the anonymous cookies of `GET /api/`.
+async fn opened(server: &Server, session: &ConsoleSession) -> Client {
     let client: Client = Client::builder()
         .base_url(server.base_url())
         .auth(session.clone())
@@ -88,6 +89,12 @@ async fn logged_in(server: &Server, session: &ConsoleSession) -> Client {
         .expect("client");
     let console = client.open_console().send().await.expect("console page");
     session.absorb(console.headers());
+    client
+}
+
+/// A client whose session is logged in (its cookies rotated by the login).
+async fn logged_in(server: &Server, session: &ConsoleSession) -> Client {
+    let client = opened(server, session).await;
     let csrf = session.cookie("csrftoken").expect("csrftoken cookie");
     let login = client
         .login(csrf, plcloud::USER.0, plcloud::USER.1)
@@ -267,13 +274,7 @@ async fn a_missing_csrf_header_gets_the_html_403_page() {
 async fn a_logged_out_session_is_redirected_to_login() {
     let server = Server::start(plcloud::router()).await;
     let session = ConsoleSession::new();
-    let client: Client = Client::builder()
-        .base_url(server.base_url())
-        .auth(session.clone())
-        .build()
-        .expect("client");
-    let console = client.open_console().send().await.expect("console page");
-    session.absorb(console.headers());
+    let client = opened(&server, &session).await;
     let err = client
         .get_consumptions_by_query()
         .send()
@@ -288,13 +289,7 @@ async fn a_logged_out_session_is_redirected_to_login() {
 async fn a_wrong_password_shows_the_form_again() {
     let server = Server::start(plcloud::router()).await;
     let session = ConsoleSession::new();
-    let client: Client = Client::builder()
-        .base_url(server.base_url())
-        .auth(session.clone())
-        .build()
-        .expect("client");
-    let console = client.open_console().send().await.expect("console page");
-    session.absorb(console.headers());
+    let client = opened(&server, &session).await;
     let csrf = session.cookie("csrftoken").expect("csrftoken");
     let response = client
         .login(csrf, plcloud::USER.0, "wrong")
