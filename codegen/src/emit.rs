@@ -439,18 +439,12 @@ fn emit_auth(schemes: &[AuthScheme]) -> TokenStream {
 fn emit_auth_fn(scheme: &AuthScheme) -> Option<TokenStream> {
     let name = ident(&scheme.fn_name);
     let key = &scheme.key;
-    let header_token = match &scheme.kind {
-        AuthKind::HeaderToken { header } => Some(header),
-        AuthKind::Declared {
-            kind,
-            header: Some(header),
-            ..
-        } if kind == "login-token" => Some(header),
-        AuthKind::Declared { .. } => None,
+    let (kind, header) = match &scheme.kind {
+        AuthKind::HeaderToken { header } => ("header-token", Some(header)),
+        AuthKind::Declared { kind, header, .. } => (kind.as_str(), header.as_ref()),
     };
-    let (what, body) = match &scheme.kind {
-        _ if header_token.is_some() => {
-            let header = header_token?;
+    let (what, body) = match (kind, header) {
+        ("header-token" | "login-token", Some(header)) => {
             (
                 format!("Sends `token` in the `{header}` header of every request (security scheme `{key}`)."),
                 quote! {
@@ -460,7 +454,7 @@ fn emit_auth_fn(scheme: &AuthScheme) -> Option<TokenStream> {
                 },
             )
         }
-        AuthKind::Declared { kind, .. } if kind == "sdk-hmac-sha256" => (
+        ("sdk-hmac-sha256", _) => (
             format!("Signs every request with an access key and secret key, `SDK-HMAC-SHA256` (security scheme `{key}`). Add `.project_id(..)` for project-scoped calls and `.security_token(..)` for temporary keys."),
             quote! {
                 pub fn #name(
@@ -471,7 +465,7 @@ fn emit_auth_fn(scheme: &AuthScheme) -> Option<TokenStream> {
                 }
             },
         ),
-        AuthKind::Declared { kind, .. } if kind == "rpc-signature-v1" => (
+        ("rpc-signature-v1", _) => (
             format!("Adds the common RPC parameters and signs every request with HMAC-SHA1, a fresh nonce and timestamp each attempt (security scheme `{key}`)."),
             quote! {
                 pub fn #name(
@@ -482,7 +476,7 @@ fn emit_auth_fn(scheme: &AuthScheme) -> Option<TokenStream> {
                 }
             },
         ),
-        AuthKind::HeaderToken { .. } | AuthKind::Declared { .. } => return None,
+        _ => return None,
     };
     let doc = docs(&paragraphs([
         scheme.description.as_deref(),
