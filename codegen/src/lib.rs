@@ -57,10 +57,20 @@ pub fn generate(source: &SpecSource<'_>) -> Result<String, Diagnostics> {
 /// Every problem found in the spec, each with its file and location.
 pub fn generate_with(source: &SpecSource<'_>, settings: &Settings) -> Result<String, Diagnostics> {
     let api = lower_spec(source)?;
-    let tokens = emit::emit(&api, settings);
-    format::format(source.path, tokens).map_err(|message| {
+    emit_and_format(&api, settings)
+}
+
+/// Emits and formats the module of an API already lowered by [`lower_spec`].
+///
+/// # Errors
+///
+/// The emitter produced tokens that do not parse as Rust (a bug, reported rather than
+/// panicking).
+pub fn emit_and_format(api: &ir::Api, settings: &Settings) -> Result<String, Diagnostics> {
+    let tokens = emit::emit(api, settings);
+    format::format(&api.spec_path, tokens).map_err(|message| {
         Diagnostics(vec![Diagnostic {
-            file: source.path.to_owned(),
+            file: api.spec_path.clone(),
             pointer: String::new(),
             position: None,
             message,

@@ -5,10 +5,13 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Result};
 
+mod bench;
+
 const USAGE: &str = "usage:
   cargo xtask generate                                       regenerate generated/ from specs/
   cargo xtask check                                          fail if generated/ is stale or a spec is invalid
-  cargo xtask generate --spec FILE --out DIR [--name CRATE]  write a standalone client crate";
+  cargo xtask generate --spec FILE --out DIR [--name CRATE]  write a standalone client crate
+  cargo xtask bench-codegen [...]                            benchmark the generator (--help)";
 
 fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
@@ -54,6 +57,23 @@ fn run(args: Vec<String>) -> Result<ExitCode> {
             }
             eprintln!("run `cargo xtask generate` and commit the result");
             Ok(ExitCode::FAILURE)
+        }
+        Some("bench-codegen") => {
+            let rest: Vec<String> = args.collect();
+            if rest.iter().any(|a| a == "--help" || a == "-h") {
+                println!("{}", bench::USAGE);
+                return Ok(ExitCode::SUCCESS);
+            }
+            bench::run(&root, rest)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some("bench-codegen-one") => {
+            let rest: Vec<String> = args.collect();
+            let [spec, out] = rest.as_slice() else {
+                bail!("usage: cargo xtask bench-codegen-one SPEC OUT");
+            };
+            bench::generate_one(spec.as_ref(), out.as_ref())?;
+            Ok(ExitCode::SUCCESS)
         }
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");

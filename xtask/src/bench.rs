@@ -1,0 +1,407 @@
+//! `cargo xtask bench-codegen`: generation time, peak memory and `cargo check` cost of
+//! the generated code, on synthetic specs of growing size and on any real spec given.
+//!
+//! Each generation runs in a child process under `/usr/bin/time -v`, whose "Maximum
+//! resident set size" is the peak memory reported. Nothing here runs under `cargo test`.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+
+pub const USAGE: &str = "usage:
+  cargo xtask bench-codegen [--sizes 10,100,1000,10000] [--spec FILE]... [--progenitor BIN]
+                            [--check-size N] [--out DIR]
+      generation time and peak memory (max RSS, /usr/bin/time -v) per synthetic spec size
+      and per --spec; `cargo check` time and lines per operation of the N-operation crate;
+      with --progenitor, the same for the progenitor harness (bench/progenitor)
+  cargo xtask bench-codegen synthetic N FILE
+      write the synthetic spec of N operations to FILE";
+
+/// The synthetic spec of `ops` operations: each a GET with a path parameter and two
+/// query parameters (an integer with bounds and a string enum), answering with an object
+/// that refers to an enum and a second object: three component schemas per operation.
+pub fn synthetic_spec(ops: usize) -> String {
+    let mut s = String::with_capacity(ops * 1200);
+    s.push_str(
+        "openapi: 3.0.3\ninfo:\n  title: Synthetic\n  version: '1'\nservers:\n  - url: https://api.example.com\npaths:\n",
+    );
+    for i in 0..ops {
+        let _ = write!(
+            s,
+            "  /things{i}/{{id}}:
+    get:
+      operationId: getThing{i}
+      summary: Reads thing {i}.
+      parameters:
+        - name: id
+          in: path
+          required: true
+          schema:
+            type: string
+        - name: limit
+          in: query
+          schema:
+            type: integer
+            format: int32
+            minimum: 1
+            maximum: 100
+        - name: status
+          in: query
+          schema:
+            $ref: '#/components/schemas/Thing{i}Status'
+      responses:
+        '200':
+          description: The thing.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Thing{i}'
+"
+        );
+    }
+    s.push_str("components:\n  schemas:\n");
+    for i in 0..ops {
+        let _ = write!(
+            s,
+            "    Thing{i}:
+      type: object
+      required: [id]
+      properties:
+        id:
+          type: string
+        name:
+          type: string
+        status:
+          $ref: '#/components/schemas/Thing{i}Status'
+        meta:
+          $ref: '#/components/schemas/Thing{i}Meta'
+    Thing{i}Status:
+      type: string
+      enum: [active, retired]
+    Thing{i}Meta:
+      type: object
+      properties:
+        created:
+          type: string
+        count:
+          type: integer
+          format: int64
+"
+        );
+    }
+    s
+}
+
+/// One measured run of a generator.
+#[derive(Debug, Clone)]
+struct Run {
+    seconds: f64,
+    max_rss_kib: u64,
+    ok: bool,
+    lines: usize,
+    phases: String,
+}
+
+struct Options {
+    sizes: Vec<usize>,
+    specs: Vec<PathBuf>,
+    progenitor: Option<PathBuf>,
+    check_size: Option<usize>,
+    out: PathBuf,
+}
+
+/// Runs the benchmark command with its arguments.
+pub fn run(root: &Path, args: Vec<String>) -> Result<()> {
+    if args.first().map(String::as_str) == Some("synthetic") {
+        let (Some(n), Some(file)) = (args.get(1), args.get(2)) else {
+            bail!("{USAGE}");
+        };
+        let n: usize = n.parse().context("N must be a number")?;
+        fs::write(file, synthetic_spec(n)).with_context(|| format!("writing {file}"))?;
+        return Ok(());
+    }
+    let opts = options(root, args)?;
+    fs::create_dir_all(&opts.out)?;
+    let me = std::env::current_exe().context("locating the xtask binary")?;
+    let mut report = String::new();
+    let _ = writeln!(
+        report,
+        "| spec | operations | meterage s | meterage max RSS MiB | meterage lines | progenitor s | progenitor max RSS MiB |\n|---|---:|---:|---:|---:|---:|---:|"
+    );
+    let mut ours: Vec<(usize, Run)> = Vec::new();
+    let mut theirs: Vec<(usize, Option<Run>)> = Vec::new();
+    let mut inputs: Vec<(String, usize, PathBuf)> = Vec::new();
+    for &n in &opts.sizes {
+        let spec = opts.out.join(format!("synthetic-{n}.yaml"));
+        fs::write(&spec, synthetic_spec(n))?;
+        inputs.push((format!("synthetic {n}"), n, spec));
+    }
+    for spec in &opts.specs {
+        let name = spec
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("spec")
+            .to_owned();
+        inputs.push((name, 0, spec.clone()));
+    }
+    for (name, n, spec) in &inputs {
+        let out = opts.out.join(format!("meterage-{}", slug(name)));
+        let mine = measure(
+            &me,
+            &[
+                "bench-codegen-one".as_ref(),
+                spec.as_os_str(),
+                out.as_os_str(),
+            ],
+        )?;
+        let other = match &opts.progenitor {
+            Some(bin) => {
+                let out = opts.out.join(format!("progenitor-{}", slug(name)));
+                Some(measure(bin, &[spec.as_os_str(), out.as_os_str()])?)
+            }
+            None => None,
+        };
+        let _ = writeln!(
+            report,
+            "| {name} | {} | {} | {} | {} | {} | {} |",
+            if *n > 0 { n.to_string() } else { "-".into() },
+            cell(&mine, |r| format!("{:.3}", r.seconds)),
+            cell(&mine, |r| format!("{:.0}", r.max_rss_kib as f64 / 1024.0)),
+            mine.lines,
+            other
+                .as_ref()
+                .map_or("-".into(), |o| cell(o, |r| format!("{:.3}", r.seconds))),
+            other.as_ref().map_or("-".into(), |o| cell(o, |r| format!(
+                "{:.0}",
+                r.max_rss_kib as f64 / 1024.0
+            ))),
+        );
+        eprintln!(
+            "{name}: meterage {:.3} s, {} KiB, {} lines ({}); progenitor {:?}",
+            mine.seconds, mine.max_rss_kib, mine.lines, mine.phases, other
+        );
+        if *n > 0 {
+            ours.push((*n, mine));
+            theirs.push((*n, other));
+        }
+    }
+    let _ = writeln!(report, "\nGrowth for 10x the operations (time, memory):\n");
+    for pair in ours.windows(2) {
+        let ((a, ra), (b, rb)) = (&pair[0], &pair[1]);
+        let theirs_ratio = {
+            let ta = theirs
+                .iter()
+                .find(|(n, _)| n == a)
+                .and_then(|(_, r)| r.clone());
+            let tb = theirs
+                .iter()
+                .find(|(n, _)| n == b)
+                .and_then(|(_, r)| r.clone());
+            match (ta, tb) {
+                (Some(ta), Some(tb)) if ta.ok && tb.ok => format!(
+                    "; progenitor {:.1}x, {:.1}x",
+                    tb.seconds / ta.seconds,
+                    tb.max_rss_kib as f64 / ta.max_rss_kib as f64
+                ),
+                _ => String::new(),
+            }
+        };
+        let _ = writeln!(
+            report,
+            "- {a} -> {b}: meterage {:.1}x, {:.1}x{theirs_ratio}",
+            rb.seconds / ra.seconds,
+            rb.max_rss_kib as f64 / ra.max_rss_kib as f64
+        );
+    }
+    if let Some(n) = opts.check_size {
+        let _ = writeln!(report, "\n`cargo check` of the generated crate, {n} operations (dependencies built first; the crate alone timed):\n");
+        let _ = writeln!(
+            report,
+            "| generator | lines | lines/op | check s | check ms/op |\n|---|---:|---:|---:|---:|"
+        );
+        let spec = opts.out.join(format!("synthetic-{n}.yaml"));
+        fs::write(&spec, synthetic_spec(n))?;
+        let dir = opts.out.join(format!("check-meterage-{n}"));
+        let _ = fs::remove_dir_all(&dir);
+        let status = Command::new(&me)
+            .args(["generate", "--spec"])
+            .arg(&spec)
+            .arg("--out")
+            .arg(&dir)
+            .args(["--name", "synthetic-client"])
+            .status()?;
+        if !status.success() {
+            bail!("generating the check crate failed");
+        }
+        fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))?;
+        let row = check_crate(&dir, n)?;
+        let _ = writeln!(report, "| meterage | {row}");
+        if let Some(bin) = &opts.progenitor {
+            let dir = opts.out.join(format!("check-progenitor-{n}"));
+            let _ = fs::remove_dir_all(&dir);
+            let r = measure(bin, &[spec.as_os_str(), dir.as_os_str()])?;
+            if r.ok {
+                let row = check_crate(&dir, n)?;
+                let _ = writeln!(report, "| progenitor 0.15 | {row}");
+            }
+        }
+    }
+    println!("{report}");
+    fs::write(opts.out.join("report.md"), &report)?;
+    eprintln!("written to {}", opts.out.join("report.md").display());
+    Ok(())
+}
+
+/// `cargo check` of a generated crate: once to build its dependencies, then again after
+/// touching its source, timing only the second. Returns a table row tail.
+fn check_crate(dir: &Path, ops: usize) -> Result<String> {
+    let lib = dir.join("src/lib.rs");
+    let lines = fs::read_to_string(&lib)?.lines().count();
+    let target = dir.join("target");
+    let cargo = || {
+        let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        c.arg("check")
+            .arg("--quiet")
+            .arg("--manifest-path")
+            .arg(dir.join("Cargo.toml"))
+            .env("CARGO_TARGET_DIR", &target);
+        c
+    };
+    if !cargo().status()?.success() {
+        bail!("cargo check of {} failed", dir.display());
+    }
+    // Rewrite the source so cargo checks the crate again (same text, new mtime).
+    let text = fs::read(&lib)?;
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    fs::write(&lib, text)?;
+    let start = Instant::now();
+    if !cargo().status()?.success() {
+        bail!("cargo check of {} failed", dir.display());
+    }
+    let secs = start.elapsed().as_secs_f64();
+    Ok(format!(
+        "{lines} | {:.0} | {secs:.2} | {:.2} |",
+        lines as f64 / ops as f64,
+        secs * 1000.0 / ops as f64
+    ))
+}
+
+fn cell(run: &Run, f: impl Fn(&Run) -> String) -> String {
+    if run.ok {
+        f(run)
+    } else {
+        format!("fails ({})", f(run))
+    }
+}
+
+fn slug(name: &str) -> String {
+    name.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect()
+}
+
+/// Runs `bin args` under `/usr/bin/time -v`: wall time and maximum resident set size.
+fn measure(bin: &Path, args: &[&std::ffi::OsStr]) -> Result<Run> {
+    let start = Instant::now();
+    let output = Command::new("/usr/bin/time")
+        .arg("-v")
+        .arg(bin)
+        .args(args)
+        .output()
+        .context("running /usr/bin/time (apt-get install time)")?;
+    let seconds = start.elapsed().as_secs_f64();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let max_rss_kib = stderr
+        .lines()
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("Maximum resident set size (kbytes): ")
+        })
+        .and_then(|v| v.trim().parse().ok())
+        .context("no maximum resident set size in /usr/bin/time's report")?;
+    let ok = output.status.success();
+    if !ok {
+        let first: Vec<&str> = stderr.lines().take(3).collect();
+        eprintln!("{} failed: {}", bin.display(), first.join(" | "));
+    }
+    let lines = String::from_utf8_lossy(&output.stdout)
+        .trim()
+        .parse()
+        .unwrap_or(0);
+    let phases = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("phases: "))
+        .unwrap_or_default()
+        .to_owned();
+    Ok(Run {
+        seconds,
+        max_rss_kib,
+        ok,
+        lines,
+        phases,
+    })
+}
+
+/// Generates one spec into `out` (the measured child of `bench-codegen`); prints the
+/// number of lines written, and the time of each phase to stderr.
+pub fn generate_one(spec: &Path, out: &Path) -> Result<()> {
+    let text = fs::read_to_string(spec).with_context(|| format!("reading {}", spec.display()))?;
+    let shown = spec.display().to_string();
+    let source = meterage_codegen::SpecSource {
+        path: &shown,
+        text: &text,
+    };
+    let start = Instant::now();
+    let api = meterage_codegen::lower_spec(&source).map_err(|d| {
+        let report = d.to_string();
+        let head: Vec<&str> = report.lines().take(5).collect();
+        anyhow::anyhow!("{} problems, first: {}", d.len(), head.join("\n"))
+    })?;
+    let lowered = start.elapsed();
+    let settings = meterage_codegen::Settings::default();
+    let module =
+        meterage_codegen::emit_and_format(&api, &settings).map_err(|d| anyhow::anyhow!("{d}"))?;
+    let formatted = start.elapsed();
+    fs::write(out, &module)?;
+    eprintln!(
+        "phases: load+lint+lower {:.3} s, emit+format {:.3} s",
+        lowered.as_secs_f64(),
+        (formatted - lowered).as_secs_f64()
+    );
+    println!("{}", module.lines().count());
+    Ok(())
+}
+
+fn options(root: &Path, args: Vec<String>) -> Result<Options> {
+    let mut opts = Options {
+        sizes: vec![10, 100, 1000, 10000],
+        specs: Vec::new(),
+        progenitor: None,
+        check_size: None,
+        out: root.join("target/bench-codegen"),
+    };
+    let mut it = args.into_iter();
+    while let Some(flag) = it.next() {
+        let Some(value) = it.next() else {
+            bail!("{flag} needs a value\n{USAGE}")
+        };
+        match flag.as_str() {
+            "--sizes" => {
+                opts.sizes = value
+                    .split(',')
+                    .map(|s| s.trim().parse().context("--sizes takes numbers"))
+                    .collect::<Result<_>>()?
+            }
+            "--spec" => opts.specs.push(PathBuf::from(value)),
+            "--progenitor" => opts.progenitor = Some(PathBuf::from(value)),
+            "--check-size" => opts.check_size = Some(value.parse().context("--check-size N")?),
+            "--out" => opts.out = PathBuf::from(value),
+            _ => bail!("unknown option {flag}\n{USAGE}"),
+        }
+    }
+    Ok(opts)
+}
