@@ -10,7 +10,7 @@ use crate::ir::{
     Api, AuthKind, AuthScheme, BodyKind, Constraints, Envelope, Example, Field, Location, Method,
     Operation, Pagination, Param, TypeDef, TypeKind, TypeRef, Variant,
 };
-use crate::Settings;
+use crate::{names, Settings};
 
 /// Emits the whole module for `api`.
 pub fn emit(api: &Api, settings: &Settings) -> TokenStream {
@@ -42,11 +42,18 @@ pub fn emit(api: &Api, settings: &Settings) -> TokenStream {
     }
 }
 
-fn ident(name: &str) -> Ident {
-    match name.strip_prefix("r#") {
-        Some(raw) => Ident::new_raw(raw, Span::call_site()),
-        None => Ident::new(name, Span::call_site()),
+/// The tokens of an identifier lowering made.
+fn ident(name: &names::Ident) -> Ident {
+    if name.is_raw() {
+        Ident::new_raw(name.as_str(), Span::call_site())
+    } else {
+        Ident::new(name.as_str(), Span::call_site())
     }
+}
+
+/// The tokens of a type name held as text.
+fn type_ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
 }
 
 /// Doc text to `#[doc]` attributes, one per line.
@@ -196,7 +203,7 @@ fn describe_scheme(scheme: &AuthScheme, link_prefix: &str) -> String {
         AuthKind::HeaderToken { header } => {
             format!(
                 "a token in the `{header}` header, from [`{link_prefix}{}`]",
-                scheme.fn_name.trim_start_matches("r#")
+                scheme.fn_name.as_str()
             )
         }
         AuthKind::Declared {
@@ -211,7 +218,7 @@ fn describe_scheme(scheme: &AuthScheme, link_prefix: &str) -> String {
             format!(
                 "a token in the `{}` header: log in with `{login}` and pass the token to [`{link_prefix}{}`]",
                 header.as_deref().unwrap_or("?"),
-                scheme.fn_name.trim_start_matches("r#")
+                scheme.fn_name.as_str()
             )
         }
         AuthKind::Declared { kind, .. }
@@ -219,7 +226,7 @@ fn describe_scheme(scheme: &AuthScheme, link_prefix: &str) -> String {
         {
             format!(
                 "requests signed with the `{kind}` scheme, from [`{link_prefix}{}`]",
-                scheme.fn_name.trim_start_matches("r#")
+                scheme.fn_name.as_str()
             )
         }
         AuthKind::Declared { kind, settings, .. } => {
@@ -387,13 +394,13 @@ fn example_literal(
             Some(format!("[{}]", items?.join(", ")))
         }
         (TypeRef::Named(name), Value::String(s)) => {
-            let def = api.types.iter().find(|t| &t.name == name)?;
+            let def = api.types.iter().find(|t| t.name.as_str() == name)?;
             let TypeKind::Enum { variants } = &def.kind else {
                 return None;
             };
-            let ty = format!("{path}::types::{}", name.trim_start_matches("r#"));
+            let ty = format!("{path}::types::{name}");
             Some(match variants.iter().find(|v| &v.value == s) {
-                Some(v) => format!("{ty}::{}", v.name.trim_start_matches("r#")),
+                Some(v) => format!("{ty}::{}", v.name.as_str()),
                 None => format!("{ty}::from({s:?})"),
             })
         }
@@ -510,7 +517,7 @@ fn type_tokens(t: &TypeRef, prefix: &TokenStream) -> TokenStream {
             quote! { std::collections::BTreeMap<String, #inner> }
         }
         TypeRef::Named(name) => {
-            let name = ident(name);
+            let name = type_ident(name);
             quote! { #prefix #name }
         }
     }
@@ -613,7 +620,7 @@ fn emit_struct(def: &TypeDef, fields: &[Field]) -> TokenStream {
             ));
         }
         let doc = docs(&text);
-        let rename = (f.rust_name.trim_start_matches("r#") != f.wire_name).then(|| {
+        let rename = (f.rust_name.as_str() != f.wire_name).then(|| {
             let wire = &f.wire_name;
             quote! { #[serde(rename = #wire)] }
         });
@@ -775,7 +782,7 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
     let builder = ident(&op.builder_name);
     let builder_doc = docs(&format!(
         "A request to [`Client::{}`]: set optional parameters, then `.send().await`.",
-        op.method_name.trim_start_matches("r#")
+        op.method_name.as_str()
     ));
     let fields = settable(op).map(|p| {
         let n = ident(&p.rust_name);
@@ -1118,7 +1125,7 @@ fn emit_pages(ops: &[Operation]) -> TokenStream {
                 return None;
             }
             done.push(&p.response_type);
-            let response = ident(&p.response_type);
+            let response = type_ident(&p.response_type);
             let item = module_type(&p.item_type);
             let items = ident(&p.items_field);
             let (borrow, owned) = if p.items_optional {
@@ -1180,7 +1187,7 @@ fn emit_examples(ops: &[Operation]) -> TokenStream {
             };
             let name = format_ident!(
                 "{}_{}{}",
-                op.method_name.trim_start_matches("r#"),
+                op.method_name.as_str(),
                 status.to_lowercase(),
                 suffix
             );

@@ -3,7 +3,10 @@
 //! The IR is plain data. It holds no openapiv3 and no proc-macro2 types: lowering
 //! (`lower.rs`) makes every decision that needs the spec (names, types, constants,
 //! constraints, vendor extensions), and emitting (`emit.rs`) only writes Rust.
-//! Every list is in spec order, so output is deterministic.
+//! Every list is in spec order, so output is deterministic. Rust names are
+//! [`Ident`]s, made and kept unique by lowering.
+
+pub use crate::names::Ident;
 
 /// One API: everything one generated module holds.
 #[derive(Debug, Clone, PartialEq)]
@@ -50,7 +53,7 @@ pub struct AuthScheme {
     /// The scheme's key in `components.securitySchemes` (`iamToken`).
     pub key: String,
     /// The snake_case name of its constructor (`iam_token`).
-    pub fn_name: String,
+    pub fn_name: Ident,
     /// The scheme's description.
     pub description: Option<String>,
     /// What the runtime does.
@@ -103,9 +106,9 @@ pub struct Operation {
     /// The spec's `operationId`.
     pub id: String,
     /// The client method (`list_sim_pools`).
-    pub method_name: String,
+    pub method_name: Ident,
     /// The builder type (`ListSimPools`).
-    pub builder_name: String,
+    pub builder_name: Ident,
     /// `summary`.
     pub summary: Option<String>,
     /// `description`.
@@ -193,7 +196,7 @@ pub struct Param {
     /// The wire name (`siteId`).
     pub wire_name: String,
     /// The setter / argument name (`site_id`).
-    pub rust_name: String,
+    pub rust_name: Ident,
     /// Where it goes.
     pub location: Location,
     /// Its type.
@@ -310,7 +313,7 @@ pub struct Pagination {
     /// The response type that carries the page.
     pub response_type: String,
     /// The response field holding the items.
-    pub items_field: String,
+    pub items_field: Ident,
     /// Whether that field is optional.
     pub items_optional: bool,
     /// The item type.
@@ -323,7 +326,7 @@ pub struct Pagination {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TotalField {
     /// The Rust field name.
-    pub name: String,
+    pub name: Ident,
     /// Whether it is optional.
     pub optional: bool,
 }
@@ -332,7 +335,7 @@ pub struct TotalField {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TypeDef {
     /// The Rust name.
-    pub name: String,
+    pub name: Ident,
     /// The schema's description (or title).
     pub doc: Option<String>,
     /// Struct or enum.
@@ -358,7 +361,7 @@ pub enum TypeKind {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Field {
     /// The Rust name.
-    pub rust_name: String,
+    pub rust_name: Ident,
     /// The JSON property name.
     pub wire_name: String,
     /// Its type (without the `Option` for optional fields).
@@ -377,7 +380,7 @@ pub struct Field {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Variant {
     /// The Rust variant name.
-    pub name: String,
+    pub name: Ident,
     /// The wire value.
     pub value: String,
 }

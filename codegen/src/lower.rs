@@ -22,7 +22,7 @@ use crate::ir::{
     TypeRef, Variant,
 };
 use crate::load::Refs;
-use crate::names::{self, Scope};
+use crate::names::{self, Ident, Scope};
 
 /// Client methods the generated `Client` already has.
 const RESERVED_METHODS: &[&str] = &["builder", "new", "runtime"];
@@ -109,7 +109,7 @@ fn box_recursive_fields(types: &mut [TypeDef]) {
                     .collect(),
                 TypeKind::Enum { .. } => Vec::new(),
             };
-            (t.name.clone(), edges)
+            (t.name.to_string(), edges)
         })
         .collect();
     let reaches = |from: &str, target: &str| {
@@ -126,7 +126,7 @@ fn box_recursive_fields(types: &mut [TypeDef]) {
         false
     };
     for t in types.iter_mut() {
-        let name = t.name.clone();
+        let name = t.name.to_string();
         if let TypeKind::Struct { fields } = &mut t.kind {
             for f in fields.iter_mut() {
                 if let TypeRef::Named(n) = &f.ty {
@@ -296,9 +296,9 @@ impl Lowerer<'_, '_> {
         for (key, schema) in &components.schemas {
             if let ReferenceOr::Item(s) = schema {
                 if makes_type(s) {
-                    let name = self.type_scope.claim(names::pascal(key));
+                    let name = self.type_scope.claim(Ident::pascal(key));
                     self.components
-                        .insert(key.clone(), TypeRef::Named(name.clone()));
+                        .insert(key.clone(), TypeRef::Named(name.to_string()));
                     named.push((key, s, name));
                 }
             }
@@ -364,9 +364,9 @@ impl Lowerer<'_, '_> {
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => {
                 if !s.enumeration.is_empty() {
-                    let name = self.type_scope.claim(names::pascal(hint));
+                    let name = self.type_scope.claim(Ident::pascal(hint));
                     self.define(&name, schema, pointer);
-                    return TypeRef::Named(name);
+                    return TypeRef::Named(name.to_string());
                 }
                 match &s.format {
                     VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Password) => {
@@ -407,9 +407,9 @@ impl Lowerer<'_, '_> {
                         _ => TypeRef::JsonObject,
                     }
                 } else {
-                    let name = self.type_scope.claim(names::pascal(hint));
+                    let name = self.type_scope.claim(Ident::pascal(hint));
                     self.define(&name, schema, pointer);
-                    TypeRef::Named(name)
+                    TypeRef::Named(name.to_string())
                 }
             }
             SchemaKind::Any(any) => {
@@ -429,7 +429,7 @@ impl Lowerer<'_, '_> {
     }
 
     /// Adds the struct or enum type `name` for `schema`.
-    fn define(&mut self, name: &str, schema: &Schema, pointer: &str) {
+    fn define(&mut self, name: &Ident, schema: &Schema, pointer: &str) {
         let doc = clean(
             schema
                 .schema_data
@@ -466,7 +466,7 @@ impl Lowerer<'_, '_> {
                         let wanted = varnames
                             .as_ref()
                             .and_then(|v| v.get(i))
-                            .map_or_else(|| names::pascal(value), |n| names::pascal(n));
+                            .map_or_else(|| Ident::pascal(value), |n| Ident::pascal(n));
                         Variant {
                             name: scope.claim(wanted),
                             value: value.clone(),
@@ -499,7 +499,7 @@ impl Lowerer<'_, '_> {
                         ReferenceOr::Reference { .. } => (false, None, Constraints::default()),
                     };
                     fields.push(Field {
-                        rust_name: scope.claim(names::snake(prop)),
+                        rust_name: scope.claim(Ident::snake(prop)),
                         wire_name: prop.clone(),
                         ty,
                         optional: nullable || !o.required.contains(prop),
@@ -521,7 +521,7 @@ impl Lowerer<'_, '_> {
             _ => return,
         };
         self.types.push(TypeDef {
-            name: name.to_owned(),
+            name: name.clone(),
             doc,
             kind,
         });
@@ -604,7 +604,7 @@ impl Lowerer<'_, '_> {
             };
             out.push(AuthScheme {
                 key: key.clone(),
-                fn_name: scope.claim(names::snake(key)),
+                fn_name: scope.claim(Ident::snake(key)),
                 description: clean(description.as_deref()),
                 kind,
             });
@@ -681,8 +681,8 @@ impl Lowerer<'_, '_> {
                     );
                     continue;
                 };
-                let method_name = methods.claim(names::snake(&id));
-                let builder_name = builders.claim(names::pascal(&id));
+                let method_name = methods.claim(Ident::snake(&id));
+                let builder_name = builders.claim(Ident::pascal(&id));
                 let lowered = self.operation(OpInput {
                     id: &id,
                     method_name,
@@ -840,7 +840,7 @@ impl Lowerer<'_, '_> {
             }
         }
 
-        let (response, examples) = self.responses(&op.responses, &builder_name, pointer);
+        let (response, examples) = self.responses(&op.responses, builder_name.as_str(), pointer);
         let envelope = self.envelope(&op.extensions, pointer);
         let pagination = self.pagination(&op.extensions, pointer, &params, &response);
         let requirements = op.security.as_ref().or(self.doc.security.as_ref());
@@ -883,7 +883,7 @@ impl Lowerer<'_, '_> {
     fn parameter(
         &mut self,
         param: &Parameter,
-        builder: &str,
+        builder: &Ident,
         pointer: &str,
         setters: &mut Scope,
     ) -> Option<Param> {
@@ -998,7 +998,7 @@ impl Lowerer<'_, '_> {
         }
         Param {
             wire_name: wire_name.to_owned(),
-            rust_name: setters.claim(names::snake(wire_name)),
+            rust_name: setters.claim(Ident::snake(wire_name)),
             location,
             ty,
             required,
@@ -1020,13 +1020,13 @@ impl Lowerer<'_, '_> {
     fn is_enum(&self, name: &str) -> bool {
         self.types
             .iter()
-            .any(|t| t.name == name && matches!(t.kind, TypeKind::Enum { .. }))
+            .any(|t| t.name.as_str() == name && matches!(t.kind, TypeKind::Enum { .. }))
     }
 
     fn body(
         &mut self,
         rb: &openapiv3::RequestBody,
-        builder: &str,
+        builder: &Ident,
         pointer: &str,
         setters: &mut Scope,
         params: &mut Vec<Param>,
@@ -1245,7 +1245,7 @@ impl Lowerer<'_, '_> {
         let fields = match self
             .types
             .iter()
-            .find(|t| &t.name == response_type)
+            .find(|t| t.name.as_str() == response_type)
             .map(|t| &t.kind)
         {
             Some(TypeKind::Struct { fields }) => fields.clone(),
@@ -1334,8 +1334,8 @@ type UrlUser = (String, Option<RpcAction>, String);
 
 struct OpInput<'o> {
     id: &'o str,
-    method_name: String,
-    builder_name: String,
+    method_name: Ident,
+    builder_name: Ident,
     method: Method,
     path: &'o str,
     item: &'o openapiv3::PathItem,
@@ -1351,7 +1351,7 @@ struct ParamInput<'p, 's> {
     required: bool,
     doc: Option<&'p str>,
     explode: bool,
-    builder: &'p str,
+    builder: &'p Ident,
     pointer: &'p str,
     setters: &'s mut Scope,
 }

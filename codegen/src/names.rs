@@ -2,9 +2,62 @@
 //!
 //! Wire names come from vendors and may be anything: `userName`, `-userName`,
 //! `X-Auth-Token`, `type`, `2fa`, `用户名`. These functions turn them into
-//! identifiers that compile, read like hand-written Rust and stay unique.
+//! identifiers that compile, read like hand-written Rust and stay unique. An identifier
+//! is an [`Ident`]: made here only, valid by construction, and a keyword is marked raw
+//! instead of carrying an `r#` prefix in its text.
 
 use std::collections::BTreeSet;
+use std::fmt;
+
+/// A Rust identifier made by this module.
+///
+/// Its [name](Ident::as_str) is what documentation, doc links and derived names use
+/// (`type`); [`Display`](fmt::Display) writes it as code, raw where it is a keyword
+/// (`r#type`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Ident {
+    name: String,
+    raw: bool,
+}
+
+impl Ident {
+    /// The snake_case identifier for a wire name (`userName` to `user_name`).
+    pub fn snake(wire: &str) -> Ident {
+        sanitize(wire, Case::Snake)
+    }
+
+    /// The PascalCase identifier for a wire name (`user-name` to `UserName`).
+    pub fn pascal(wire: &str) -> Ident {
+        sanitize(wire, Case::Pascal)
+    }
+
+    /// A name the caller knows to be a valid, non-keyword identifier (a reserved name).
+    fn plain(name: &str) -> Ident {
+        Ident {
+            name: name.to_owned(),
+            raw: false,
+        }
+    }
+
+    /// The name without any `r#`: for docs, doc links and names derived from it.
+    pub fn as_str(&self) -> &str {
+        &self.name
+    }
+
+    /// Whether it is a keyword, written as a raw identifier (`r#type`).
+    pub fn is_raw(&self) -> bool {
+        self.raw
+    }
+}
+
+impl fmt::Display for Ident {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.raw {
+            f.write_str("r#")?;
+        }
+        f.write_str(&self.name)
+    }
+}
 
 /// The identifier case to produce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,9 +117,7 @@ fn words(name: &str) -> Vec<String> {
 }
 
 /// Converts a wire name to an identifier in `case`, escaping keywords.
-///
-/// The result is the text of a valid Rust identifier (possibly raw, `r#type`).
-pub fn sanitize(name: &str, case: Case) -> String {
+pub fn sanitize(name: &str, case: Case) -> Ident {
     let words = words(name);
     let mut ident = match case {
         Case::Snake => words.join("_"),
@@ -97,24 +148,26 @@ pub fn sanitize(name: &str, case: Case) -> String {
 }
 
 /// Escapes a finished identifier that is a keyword.
-fn escape_keyword(ident: String) -> String {
+fn escape_keyword(ident: String) -> Ident {
     if NON_RAW.contains(&ident.as_str()) {
-        format!("{ident}_")
-    } else if KEYWORDS.contains(&ident.as_str()) {
-        format!("r#{ident}")
+        Ident {
+            name: format!("{ident}_"),
+            raw: false,
+        }
     } else {
-        ident
+        let raw = KEYWORDS.contains(&ident.as_str());
+        Ident { name: ident, raw }
     }
 }
 
-/// Converts a name to a snake_case identifier.
+/// Converts a name to the code text of a snake_case identifier (`r#type` for `type`).
 pub fn snake(name: &str) -> String {
-    sanitize(name, Case::Snake)
+    Ident::snake(name).to_string()
 }
 
-/// Converts a name to a PascalCase identifier.
+/// Converts a name to the code text of a PascalCase identifier.
 pub fn pascal(name: &str) -> String {
-    sanitize(name, Case::Pascal)
+    Ident::pascal(name).to_string()
 }
 
 /// Converts a spec file stem (`nce-campus`) to its module and feature name (`nce_campus`).
@@ -124,6 +177,8 @@ pub fn module_name(stem: &str) -> String {
 
 /// Hands out identifiers that are unique within one scope (one struct's fields, one
 /// module's types), appending `2`, `3`, ... to later claimants of a taken name.
+///
+/// Names are compared without `r#`: `type` and `r#type` are the same name.
 #[derive(Debug, Default)]
 pub struct Scope {
     taken: BTreeSet<String>,
@@ -137,17 +192,19 @@ impl Scope {
         }
     }
 
-    /// Claims `ident` (already sanitized), or the first free numbered variant of it.
-    pub fn claim(&mut self, ident: String) -> String {
-        if self.taken.insert(ident.clone()) {
+    /// Claims `ident`, or the first free numbered variant of it (never a keyword, so
+    /// never raw: `type2`).
+    pub fn claim(&mut self, ident: Ident) -> Ident {
+        if !self.taken.contains(ident.as_str()) {
+            self.taken.insert(ident.name.clone());
             return ident;
         }
-        let bare = ident.strip_prefix("r#").unwrap_or(&ident).to_owned();
         let mut n = 2;
         loop {
-            let candidate = format!("{bare}{n}");
-            if self.taken.insert(candidate.clone()) {
-                return candidate;
+            let candidate = format!("{}{n}", ident.name);
+            if !self.taken.contains(&candidate) {
+                self.taken.insert(candidate.clone());
+                return Ident::plain(&candidate);
             }
             n += 1;
         }
@@ -206,7 +263,7 @@ mod tests {
             "_",
         ] {
             for case in [Case::Snake, Case::Pascal] {
-                let ident = sanitize(wire, case);
+                let ident = sanitize(wire, case).to_string();
                 assert!(
                     syn::parse_str::<syn::Ident>(&ident).is_ok(),
                     "{ident:?} from {wire:?}"
@@ -218,11 +275,26 @@ mod tests {
     #[test]
     fn scope_keeps_names_unique() {
         let mut scope = Scope::with_reserved(&["client"]);
-        assert_eq!(scope.claim("user_name".into()), "user_name");
-        assert_eq!(scope.claim("user_name".into()), "user_name2");
-        assert_eq!(scope.claim("user_name".into()), "user_name3");
-        assert_eq!(scope.claim("client".into()), "client2");
-        assert_eq!(scope.claim("r#type".into()), "r#type");
-        assert_eq!(scope.claim("r#type".into()), "type2");
+        let mut claim = |wire: &str| scope.claim(Ident::snake(wire)).to_string();
+        assert_eq!(claim("user_name"), "user_name");
+        assert_eq!(claim("userName"), "user_name2");
+        assert_eq!(claim("user_name"), "user_name3");
+        assert_eq!(claim("client"), "client2");
+        assert_eq!(claim("type"), "r#type");
+        assert_eq!(claim("type"), "type2");
+    }
+
+    #[test]
+    fn an_ident_knows_its_name_and_its_code() {
+        let t = Ident::snake("type");
+        assert_eq!(
+            (t.as_str(), t.is_raw(), t.to_string()),
+            ("type", true, "r#type".into())
+        );
+        let s = Ident::pascal("self");
+        assert_eq!(
+            (s.as_str(), s.is_raw(), s.to_string()),
+            ("Self_", false, "Self_".into())
+        );
     }
 }
