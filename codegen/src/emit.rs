@@ -3,12 +3,14 @@
 //! Emitting makes no decisions that need the spec (lowering made them) and calls only
 //! `meterage_runtime`, `serde` and std. Items come out in IR order, which is spec order.
 
+use std::collections::BTreeSet;
+
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::ir::{
     Api, AuthKind, AuthScheme, BodyKind, Constraints, Envelope, Example, Field, Location, Method,
-    Operation, Pagination, Param, TypeDef, TypeKind, TypeRef, Variant,
+    Operation, Pagination, Param, TypeDef, TypeId, TypeKind, TypeRef, Types, Variant,
 };
 use crate::{names, Settings};
 
@@ -26,8 +28,8 @@ pub fn emit(api: &Api, settings: &Settings) -> TokenStream {
     let auth = emit_auth(&api.auth);
     let types = emit_types(&api.types);
     let builders = api.operations.iter().map(|op| emit_operation(api, op));
-    let pages = emit_pages(&api.operations);
-    let examples = emit_examples(&api.operations);
+    let pages = emit_pages(api);
+    let examples = emit_examples(api);
     quote! {
         #module_doc
         #base_url
@@ -49,11 +51,6 @@ fn ident(name: &names::Ident) -> Ident {
     } else {
         Ident::new(name.as_str(), Span::call_site())
     }
-}
-
-/// The tokens of a type name held as text.
-fn type_ident(name: &str) -> Ident {
-    Ident::new(name, Span::call_site())
 }
 
 /// Doc text to `#[doc]` attributes, one per line.
@@ -290,7 +287,7 @@ fn emit_client_method(api: &Api, op: &Operation, settings: &Settings) -> TokenSt
     let required: Vec<&Param> = settable(op).filter(|p| p.required).collect();
     let args = required.iter().map(|p| {
         let n = ident(&p.rust_name);
-        let t = setter_type(&p.ty);
+        let t = setter_type(&api.types, &p.ty);
         quote! { #n: #t }
     });
     let inits = settable(op).map(|p| {
@@ -393,12 +390,12 @@ fn example_literal(
                 .collect();
             Some(format!("[{}]", items?.join(", ")))
         }
-        (TypeRef::Named(name), Value::String(s)) => {
-            let def = api.types.iter().find(|t| t.name.as_str() == name)?;
+        (TypeRef::Named(id), Value::String(s)) => {
+            let def = &api.types[*id];
             let TypeKind::Enum { variants } = &def.kind else {
                 return None;
             };
-            let ty = format!("{path}::types::{name}");
+            let ty = format!("{path}::types::{}", def.name.as_str());
             Some(match variants.iter().find(|v| &v.value == s) {
                 Some(v) => format!("{ty}::{}", v.name.as_str()),
                 None => format!("{ty}::from({s:?})"),
@@ -495,7 +492,7 @@ fn emit_auth_fn(scheme: &AuthScheme) -> Option<TokenStream> {
 // ---- types --------------------------------------------------------------------
 
 /// The Rust type of `t`, with generated types reached through `prefix` (`types::`).
-fn type_tokens(t: &TypeRef, prefix: &TokenStream) -> TokenStream {
+fn type_tokens(types: &Types, t: &TypeRef, prefix: &TokenStream) -> TokenStream {
     match t {
         TypeRef::String => quote! { String },
         TypeRef::Secret => quote! { meterage_runtime::Secret },
@@ -509,30 +506,30 @@ fn type_tokens(t: &TypeRef, prefix: &TokenStream) -> TokenStream {
             quote! { meterage_runtime::serde_json::Map<String, meterage_runtime::serde_json::Value> }
         }
         TypeRef::Array(inner) => {
-            let inner = type_tokens(inner, prefix);
+            let inner = type_tokens(types, inner, prefix);
             quote! { Vec<#inner> }
         }
         TypeRef::Map(inner) => {
-            let inner = type_tokens(inner, prefix);
+            let inner = type_tokens(types, inner, prefix);
             quote! { std::collections::BTreeMap<String, #inner> }
         }
-        TypeRef::Named(name) => {
-            let name = type_ident(name);
+        TypeRef::Named(id) => {
+            let name = ident(&types[*id].name);
             quote! { #prefix #name }
         }
     }
 }
 
-fn module_type(t: &TypeRef) -> TokenStream {
-    type_tokens(t, &quote! { types:: })
+fn module_type(types: &Types, t: &TypeRef) -> TokenStream {
+    type_tokens(types, t, &quote! { types:: })
 }
 
-fn emit_types(defs: &[TypeDef]) -> TokenStream {
-    if defs.is_empty() {
+fn emit_types(types: &Types) -> TokenStream {
+    if types.is_empty() {
         return TokenStream::new();
     }
-    let items = defs.iter().map(|def| match &def.kind {
-        TypeKind::Struct { fields } => emit_struct(def, fields),
+    let items = types.iter().map(|(_, def)| match &def.kind {
+        TypeKind::Struct { fields } => emit_struct(types, def, fields),
         TypeKind::Enum { variants } => emit_enum(def, variants),
     });
     quote! {
@@ -588,7 +585,7 @@ fn constraint_notes(c: &Constraints) -> Vec<String> {
     notes
 }
 
-fn emit_struct(def: &TypeDef, fields: &[Field]) -> TokenStream {
+fn emit_struct(types: &Types, def: &TypeDef, fields: &[Field]) -> TokenStream {
     let doc = docs(
         def.doc
             .as_deref()
@@ -597,7 +594,7 @@ fn emit_struct(def: &TypeDef, fields: &[Field]) -> TokenStream {
     let name = ident(&def.name);
     let fields = fields.iter().map(|f| {
         let n = ident(&f.rust_name);
-        let t = type_tokens(&f.ty, &TokenStream::new());
+        let t = type_tokens(types, &f.ty, &TokenStream::new());
         let t = if f.boxed {
             quote! { Box<#t> }
         } else {
@@ -609,7 +606,7 @@ fn emit_struct(def: &TypeDef, fields: &[Field]) -> TokenStream {
             t
         };
         let mut text = f.doc.clone().unwrap_or_else(|| match &f.ty {
-            TypeRef::Named(n) => format!("`{}`: see [`{n}`].", f.wire_name),
+            TypeRef::Named(id) => format!("`{}`: see [`{}`].", f.wire_name, types[*id].name),
             _ => format!("`{}`.", f.wire_name),
         });
         let notes = constraint_notes(&f.constraints);
@@ -730,8 +727,8 @@ fn emit_enum(def: &TypeDef, variants: &[Variant]) -> TokenStream {
 // ---- operations ---------------------------------------------------------------
 
 /// The stored type of a parameter in its builder.
-fn stored_type(p: &Param) -> TokenStream {
-    let t = module_type(&p.ty);
+fn stored_type(types: &Types, p: &Param) -> TokenStream {
+    let t = module_type(types, &p.ty);
     if p.required {
         t
     } else {
@@ -740,18 +737,18 @@ fn stored_type(p: &Param) -> TokenStream {
 }
 
 /// The argument type a setter takes.
-fn setter_type(t: &TypeRef) -> TokenStream {
+fn setter_type(types: &Types, t: &TypeRef) -> TokenStream {
     match t {
         TypeRef::String => quote! { impl Into<String> },
         TypeRef::Secret => quote! { impl Into<meterage_runtime::Secret> },
         TypeRef::Array(inner) => match **inner {
             TypeRef::String => quote! { impl IntoIterator<Item = impl Into<String>> },
             _ => {
-                let inner = module_type(inner);
+                let inner = module_type(types, inner);
                 quote! { impl IntoIterator<Item = #inner> }
             }
         },
-        other => module_type(other),
+        other => module_type(types, other),
     }
 }
 
@@ -786,12 +783,12 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
     ));
     let fields = settable(op).map(|p| {
         let n = ident(&p.rust_name);
-        let t = stored_type(p);
+        let t = stored_type(&api.types, p);
         quote! { #n: #t, }
     });
     let setters = settable(op).filter(|p| !p.required).map(|p| {
         let n = ident(&p.rust_name);
-        let t = setter_type(&p.ty);
+        let t = setter_type(&api.types, &p.ty);
         let v = setter_conversion(&p.ty, quote! { value });
         let doc = docs(&param_doc(p));
         quote! {
@@ -808,7 +805,7 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
     let build = emit_request(op);
     let (response_ty, send_call) = match &op.response.ty {
         Some(t) => {
-            let t = module_type(t);
+            let t = module_type(&api.types, t);
             (t, quote! { client.send(self.request()).await })
         }
         None => (
@@ -1115,18 +1112,18 @@ fn emit_request(op: &Operation) -> TokenStream {
     }
 }
 
-fn emit_pages(ops: &[Operation]) -> TokenStream {
-    let mut done: Vec<&str> = Vec::new();
-    let impls = ops
+fn emit_pages(api: &Api) -> TokenStream {
+    let mut done: BTreeSet<TypeId> = BTreeSet::new();
+    let impls = api
+        .operations
         .iter()
         .filter_map(|op| op.pagination.as_ref())
         .filter_map(|p| {
-            if done.contains(&p.response_type.as_str()) {
+            if !done.insert(p.response_type) {
                 return None;
             }
-            done.push(&p.response_type);
-            let response = type_ident(&p.response_type);
-            let item = module_type(&p.item_type);
+            let response = ident(&api.types[p.response_type].name);
+            let item = module_type(&api.types, &p.item_type);
             let items = ident(&p.items_field);
             let (borrow, owned) = if p.items_optional {
                 (
@@ -1165,9 +1162,9 @@ fn emit_pages(ops: &[Operation]) -> TokenStream {
     quote! { #(#impls)* }
 }
 
-fn emit_examples(ops: &[Operation]) -> TokenStream {
+fn emit_examples(api: &Api) -> TokenStream {
     let mut tests = Vec::new();
-    for op in ops {
+    for op in &api.operations {
         let mut count: Vec<(String, usize)> = Vec::new();
         for Example { status, ty, json } in &op.examples {
             let n = match count.iter_mut().find(|(s, _)| s == status) {
@@ -1191,7 +1188,7 @@ fn emit_examples(ops: &[Operation]) -> TokenStream {
                 status.to_lowercase(),
                 suffix
             );
-            let t = type_tokens(ty, &quote! { super::types:: });
+            let t = type_tokens(&api.types, ty, &quote! { super::types:: });
             let json = raw_string(json);
             tests.push(quote! {
                 #[test]

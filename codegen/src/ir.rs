@@ -27,9 +27,88 @@ pub struct Api {
     pub auth: Vec<AuthScheme>,
     /// The operations, in spec order.
     pub operations: Vec<Operation>,
-    /// The named types: component schemas in spec order, then inline types in the order
-    /// lowering met them.
-    pub types: Vec<TypeDef>,
+    /// The generated types, addressed by [`TypeId`].
+    pub types: Types,
+}
+
+/// A generated type: its index in [`Api::types`].
+///
+/// Types refer to each other by id, so a recursive schema or a `$ref` used in many
+/// places is one type, not copies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeId(u32);
+
+impl TypeId {
+    /// The position in the arena.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// The arena of an API's generated types.
+///
+/// A type gets its id when lowering names it (before its fields are lowered, so that
+/// it can refer to itself) and its definition when lowering finishes it. Types are
+/// written in the order they were finished: component schemas in spec order, each after
+/// the inline types its properties made, then the inline types of operations.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Types {
+    defs: Vec<TypeDef>,
+    order: Vec<TypeId>,
+}
+
+impl Types {
+    /// The type `id` names.
+    pub fn get(&self, id: TypeId) -> &TypeDef {
+        &self.defs[id.index()]
+    }
+
+    /// Every type with its id, in the order they are written.
+    pub fn iter(&self) -> impl Iterator<Item = (TypeId, &TypeDef)> {
+        self.order.iter().map(|&id| (id, self.get(id)))
+    }
+
+    /// How many types there are.
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+
+    /// Gives `name` an id, to be defined later by [`Types::define`].
+    pub(crate) fn reserve(&mut self, name: Ident) -> TypeId {
+        let id = TypeId(u32::try_from(self.defs.len()).unwrap_or(u32::MAX));
+        self.defs.push(TypeDef {
+            name,
+            doc: None,
+            kind: TypeKind::Struct { fields: Vec::new() },
+        });
+        id
+    }
+
+    /// Defines the type `id`, which is written after every type defined before it.
+    pub(crate) fn define(&mut self, id: TypeId, doc: Option<String>, kind: TypeKind) {
+        let def = &mut self.defs[id.index()];
+        def.doc = doc;
+        def.kind = kind;
+        self.order.push(id);
+    }
+
+    /// The type `id` names, to change.
+    pub(crate) fn get_mut(&mut self, id: TypeId) -> &mut TypeDef {
+        &mut self.defs[id.index()]
+    }
+}
+
+impl std::ops::Index<TypeId> for Types {
+    type Output = TypeDef;
+
+    fn index(&self, id: TypeId) -> &TypeDef {
+        self.get(id)
+    }
 }
 
 /// Where a vendor puts its error code and message (`x-error-envelope`).
@@ -277,8 +356,8 @@ pub enum TypeRef {
     Array(Box<TypeRef>),
     /// `BTreeMap<String, T>` (`additionalProperties`).
     Map(Box<TypeRef>),
-    /// A generated type, by its Rust name.
-    Named(String),
+    /// A generated type.
+    Named(TypeId),
 }
 
 /// The success response of an operation.
@@ -311,7 +390,7 @@ pub struct Pagination {
     /// The number of the first page.
     pub first_page: u64,
     /// The response type that carries the page.
-    pub response_type: String,
+    pub response_type: TypeId,
     /// The response field holding the items.
     pub items_field: Ident,
     /// Whether that field is optional.

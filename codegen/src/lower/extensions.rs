@@ -1,0 +1,259 @@
+//! The `x-` extensions other than `x-auth-scheme` (see `auth`): each parsed into a typed
+//! value at its pointer, then checked and lowered (`docs/spec-extensions.md`).
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::{json_text, Lowerer};
+use crate::ir::{
+    Envelope, Field, Location, Pagination, Param, RpcAction, SuccessResponse, TotalField, TypeKind,
+    TypeRef,
+};
+
+/// A JSON pointer or a list of them.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    fn into_vec(self) -> Vec<String> {
+        match self {
+            OneOrMany::One(s) => vec![s],
+            OneOrMany::Many(v) => v,
+        }
+    }
+}
+
+/// `x-error-envelope`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct EnvelopeExt {
+    #[serde(default)]
+    code: Option<OneOrMany>,
+    #[serde(default)]
+    message: Option<OneOrMany>,
+    #[serde(default)]
+    request_id: Option<OneOrMany>,
+    #[serde(default)]
+    request_id_header: Option<String>,
+    #[serde(default)]
+    success: Vec<Value>,
+}
+
+/// `x-rpc-action`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RpcActionExt {
+    #[serde(rename = "in")]
+    location: String,
+    name: String,
+    value: String,
+}
+
+/// `x-pagination`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct PaginationExt {
+    style: String,
+    page: String,
+    size: String,
+    items: String,
+    #[serde(default)]
+    total: Option<String>,
+    #[serde(default)]
+    first: Option<u64>,
+}
+
+impl Lowerer<'_, '_> {
+    /// Parses the extension `name` of the object at `base`, reporting a mismatch at its
+    /// pointer.
+    pub(super) fn extension<T: serde::de::DeserializeOwned>(
+        &mut self,
+        extensions: &IndexMap<String, Value>,
+        name: &str,
+        base: &str,
+    ) -> Option<T> {
+        let value = extensions.get(name)?;
+        match T::deserialize(value) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.error(
+                    &format!("{base}/{name}"),
+                    format!("invalid `{name}`: {e} (see docs/spec-extensions.md)"),
+                );
+                None
+            }
+        }
+    }
+
+    /// `x-enum-varnames` of a string enum with `count` values.
+    pub(super) fn enum_varnames(
+        &mut self,
+        extensions: &IndexMap<String, Value>,
+        count: usize,
+        pointer: &str,
+    ) -> Option<Vec<String>> {
+        let varnames: Vec<String> = self.extension(extensions, "x-enum-varnames", pointer)?;
+        if varnames.len() != count {
+            self.error(
+                &format!("{pointer}/x-enum-varnames"),
+                format!("{} names for {count} enum values", varnames.len()),
+            );
+        }
+        Some(varnames)
+    }
+
+    /// `x-error-envelope` of the document (`base` empty) or of an operation.
+    pub(super) fn envelope(
+        &mut self,
+        extensions: &IndexMap<String, Value>,
+        base: &str,
+    ) -> Option<Envelope> {
+        let ext: EnvelopeExt = self.extension(extensions, "x-error-envelope", base)?;
+        let pointers = |v: Option<OneOrMany>| v.map(OneOrMany::into_vec).unwrap_or_default();
+        let env = Envelope {
+            code: pointers(ext.code),
+            message: pointers(ext.message),
+            request_id: pointers(ext.request_id),
+            request_id_header: ext.request_id_header,
+            success: ext.success.iter().map(json_text).collect(),
+        };
+        for p in env.code.iter().chain(&env.message).chain(&env.request_id) {
+            if !p.starts_with('/') {
+                self.error(
+                    &format!("{base}/x-error-envelope"),
+                    format!("`{p}` is not a JSON pointer: write `/{p}`"),
+                );
+            }
+        }
+        if !env.success.is_empty() && env.code.is_empty() {
+            self.error(
+                &format!("{base}/x-error-envelope"),
+                "`success` needs a `code` pointer to compare",
+            );
+        }
+        Some(env)
+    }
+
+    /// `x-rpc-action` of an operation.
+    pub(super) fn rpc_action(
+        &mut self,
+        extensions: &IndexMap<String, Value>,
+        pointer: &str,
+    ) -> Option<RpcAction> {
+        let ext: RpcActionExt = self.extension(extensions, "x-rpc-action", pointer)?;
+        let location = match ext.location.as_str() {
+            "query" => Location::Query,
+            "form" => Location::Form,
+            "json" => Location::Json,
+            other => {
+                self.error(
+                    &format!("{pointer}/x-rpc-action/in"),
+                    format!("`in: {other}`: use `query`, `form` or `json`"),
+                );
+                return None;
+            }
+        };
+        Some(RpcAction {
+            location,
+            name: ext.name,
+            value: ext.value,
+        })
+    }
+
+    /// `x-pagination` of an operation, checked against its parameters and success
+    /// response.
+    pub(super) fn pagination(
+        &mut self,
+        extensions: &IndexMap<String, Value>,
+        pointer: &str,
+        params: &[Param],
+        response: &SuccessResponse,
+    ) -> Option<Pagination> {
+        let ext: PaginationExt = self.extension(extensions, "x-pagination", pointer)?;
+        let at = format!("{pointer}/x-pagination");
+        if ext.style != "page-number" {
+            self.error(
+                &format!("{at}/style"),
+                format!("`style: {}`: only `page-number` is supported", ext.style),
+            );
+            return None;
+        }
+        for (role, name) in [("page", &ext.page), ("size", &ext.size)] {
+            match params.iter().find(|p| &p.wire_name == name) {
+                Some(p) if matches!(p.ty, TypeRef::I32 | TypeRef::I64) => {}
+                Some(_) => self.error(
+                    &format!("{at}/{role}"),
+                    format!("`{role}: {name}` must name an integer parameter"),
+                ),
+                None => self.error(
+                    &format!("{at}/{role}"),
+                    format!("`{role}: {name}` names no parameter of this operation"),
+                ),
+            }
+        }
+        let Some(TypeRef::Named(response_type)) = response.ty else {
+            self.error(
+                &at,
+                "a paged operation needs an object schema for its success response",
+            );
+            return None;
+        };
+        let fields = match &self.types[response_type].kind {
+            TypeKind::Struct { fields } => fields.clone(),
+            TypeKind::Enum { .. } => {
+                self.error(
+                    &at,
+                    "a paged operation needs an object schema for its success response",
+                );
+                return None;
+            }
+        };
+        let field_at = |p: &str| -> Option<&Field> {
+            let name = p.strip_prefix('/')?;
+            fields.iter().find(|f| f.wire_name == name)
+        };
+        let (items_field, items_optional, item_type) = match field_at(&ext.items) {
+            Some(Field {
+                rust_name,
+                optional,
+                ty: TypeRef::Array(item),
+                ..
+            }) => (rust_name.clone(), *optional, (**item).clone()),
+            _ => {
+                self.error(&format!("{at}/items"), format!("`items: {}` must point at an array property of the response (`/<property>`)", ext.items));
+                return None;
+            }
+        };
+        let total_field = match &ext.total {
+            None => None,
+            Some(t) => match field_at(t) {
+                Some(f) if matches!(f.ty, TypeRef::I32 | TypeRef::I64) => Some(TotalField {
+                    name: f.rust_name.clone(),
+                    optional: f.optional,
+                }),
+                _ => {
+                    self.error(
+                        &format!("{at}/total"),
+                        format!("`total: {t}` must point at an integer property of the response"),
+                    );
+                    None
+                }
+            },
+        };
+        Some(Pagination {
+            page_param: ext.page,
+            size_param: ext.size,
+            first_page: ext.first.unwrap_or(1),
+            response_type,
+            items_field,
+            items_optional,
+            item_type,
+            total_field,
+        })
+    }
+}

@@ -1,0 +1,152 @@
+//! Lowering: an [`openapiv3::OpenAPI`] document to the plain [`crate::ir::Api`].
+//!
+//! Every decision that needs the spec is made here: Rust names, types, constants,
+//! constraints and the vendor extensions (`docs/spec-extensions.md`). Problems are
+//! collected, not returned at the first one: lowering goes on with a placeholder so that
+//! one run reports everything wrong with a spec.
+//!
+//! One `Lowerer` carries the state of a run (the document, the diagnostics sink, the
+//! type arena and the name scopes); each concern adds its methods in its own module:
+//!
+//! - `types`: schemas to [`TypeRef`]s and the arena ([`Types`]) of generated types;
+//! - `operations`: paths and operations, and the RPC rule for shared URLs;
+//! - `params`: parameters and request-body properties;
+//! - `responses`: the success response and response examples;
+//! - `auth`: security schemes (`x-auth-scheme`) and security requirements;
+//! - `extensions`: the other `x-` extensions (`x-error-envelope`, `x-rpc-action`,
+//!   `x-pagination`, `x-enum-varnames`), parsed into typed values.
+
+use std::collections::HashMap;
+
+use openapiv3::OpenAPI;
+use serde_json::Value;
+
+use crate::diagnostics::Sink;
+use crate::ir::{Api, TypeRef, Types};
+use crate::load::Refs;
+use crate::names::Scope;
+
+mod auth;
+mod extensions;
+mod operations;
+mod params;
+mod responses;
+mod types;
+
+/// Client methods the generated `Client` already has.
+const RESERVED_METHODS: &[&str] = &["builder", "new", "runtime"];
+/// Builder fields and methods the generated builders already have.
+const RESERVED_SETTERS: &[&str] = &[
+    "client",
+    "send",
+    "validate",
+    "new",
+    "OPERATION",
+    "PAGINATION",
+];
+/// Module-level names the generated module already has.
+const RESERVED_ITEMS: &[&str] = &[
+    "Client",
+    "auth",
+    "types",
+    "DEFAULT_BASE_URL",
+    "ERROR_ENVELOPE",
+];
+/// Names generated code uses unqualified: a generated type of the same name would shadow them.
+const PRELUDE: &[&str] = &[
+    "Box", "Err", "From", "Into", "None", "Ok", "Option", "Result", "Self", "Some", "String", "Vec",
+];
+
+/// Lowers `doc`; `sink` collects problems.
+pub fn lower(doc: &OpenAPI, spec_path: &str, sink: &mut Sink) -> Api {
+    let mut l = Lowerer {
+        refs: Refs::new(doc),
+        doc,
+        sink,
+        types: Types::default(),
+        type_scope: Scope::with_reserved(PRELUDE),
+        components: HashMap::new(),
+    };
+    l.lower_components();
+    let envelope = l.envelope(&doc.extensions, "").unwrap_or_default();
+    let auth = l.auth_schemes();
+    let operations = l.operations();
+    l.check_auth_settings(&auth, &operations);
+    // A relative server URL (`/api`) names no host: the client then asks for a base URL.
+    let base_url = doc
+        .servers
+        .first()
+        .map(|s| l.server_url(s, "/servers/0"))
+        .filter(|url| is_absolute(url));
+    let mut types = l.types;
+    types::box_recursive_fields(&mut types);
+    Api {
+        spec_path: spec_path.to_owned(),
+        title: doc.info.title.clone(),
+        version: doc.info.version.clone(),
+        description: clean(doc.info.description.as_deref()),
+        base_url,
+        envelope,
+        auth,
+        operations,
+        types,
+    }
+}
+
+/// The state of one lowering run.
+struct Lowerer<'a, 's> {
+    doc: &'a OpenAPI,
+    refs: Refs<'a>,
+    sink: &'s mut Sink,
+    /// The generated types so far.
+    types: Types,
+    /// The names of generated types.
+    type_scope: Scope,
+    /// Component schema key to the Rust type it lowers to.
+    components: HashMap<String, TypeRef>,
+}
+
+impl Lowerer<'_, '_> {
+    fn error(&mut self, pointer: &str, message: impl Into<String>) {
+        self.sink.error(pointer, message);
+    }
+
+    fn server_url(&mut self, server: &openapiv3::Server, pointer: &str) -> String {
+        let mut url = server.url.clone();
+        if let Some(vars) = &server.variables {
+            for (name, var) in vars {
+                url = url.replace(&format!("{{{name}}}"), &var.default);
+            }
+        }
+        if url.contains('{') {
+            self.error(
+                pointer,
+                format!(
+                    "server URL `{}` has a variable without a default",
+                    server.url
+                ),
+            );
+        }
+        url.trim_end_matches('/').to_owned()
+    }
+}
+
+/// Trimmed text, `None` when empty.
+fn clean(text: Option<&str>) -> Option<String> {
+    text.map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+}
+
+/// A JSON value as text: a string as itself, anything else as JSON.
+fn json_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Whether a server URL names its scheme and host.
+fn is_absolute(url: &str) -> bool {
+    url.starts_with("https://") || url.starts_with("http://")
+}

@@ -1,0 +1,318 @@
+//! Paths and operations: names, parameters (path-level ones merged in), request body,
+//! RPC action, responses, pagination, security and servers of each; and the rule for
+//! operations that share a method and URL (each declares its own `x-rpc-action`).
+
+use std::collections::BTreeMap;
+
+use openapiv3::{Parameter, ReferenceOr};
+
+use super::params::param_key;
+use super::{
+    clean, is_absolute, Lowerer, PRELUDE, RESERVED_ITEMS, RESERVED_METHODS, RESERVED_SETTERS,
+};
+use crate::diagnostics::escape_token;
+use crate::ir::{BodyKind, Location, Method, Operation, RpcAction};
+use crate::names::{Ident, Scope};
+
+/// An operation using a method and URL: its id, RPC action and pointer.
+type UrlUser = (String, Option<RpcAction>, String);
+
+/// What one operation is lowered from.
+struct OpInput<'o> {
+    id: &'o str,
+    method_name: Ident,
+    builder_name: Ident,
+    method: Method,
+    path: &'o str,
+    item: &'o openapiv3::PathItem,
+    op: &'o openapiv3::Operation,
+    pointer: &'o str,
+}
+
+impl Lowerer<'_, '_> {
+    /// Every operation, in spec order.
+    pub(super) fn operations(&mut self) -> Vec<Operation> {
+        let mut out = Vec::new();
+        let mut methods = Scope::with_reserved(RESERVED_METHODS);
+        let reserved: Vec<&str> = RESERVED_ITEMS.iter().chain(PRELUDE).copied().collect();
+        let mut builders = Scope::with_reserved(&reserved);
+        let mut by_url: BTreeMap<(String, String), Vec<UrlUser>> = BTreeMap::new();
+        for (key, item) in &self.doc.paths.paths {
+            let path_pointer = format!("/paths/{}", escape_token(key));
+            let item = match item {
+                ReferenceOr::Item(i) => i,
+                ReferenceOr::Reference { reference } => {
+                    self.error(
+                        &path_pointer,
+                        format!("path item `$ref: {reference}` is not supported"),
+                    );
+                    continue;
+                }
+            };
+            if item.trace.is_some() {
+                self.error(
+                    &format!("{path_pointer}/trace"),
+                    "TRACE operations are not supported",
+                );
+            }
+            let path = key.split('#').next().unwrap_or_default().to_owned();
+            if !path.starts_with('/') {
+                self.error(&path_pointer, format!("path `{key}` must start with `/`"));
+            }
+            for (verb, op) in item.iter() {
+                let pointer = format!("{path_pointer}/{verb}");
+                let Some(method) = method_of(verb) else {
+                    continue;
+                };
+                let Some(id) = op.operation_id.clone() else {
+                    self.error(
+                        &pointer,
+                        "the operation has no `operationId`: it names the generated method",
+                    );
+                    continue;
+                };
+                let method_name = methods.claim(Ident::snake(&id));
+                let builder_name = builders.claim(Ident::pascal(&id));
+                let lowered = self.operation(OpInput {
+                    id: &id,
+                    method_name,
+                    builder_name,
+                    method,
+                    path: &path,
+                    item,
+                    op,
+                    pointer: &pointer,
+                });
+                by_url
+                    .entry((verb.to_owned(), path.clone()))
+                    .or_default()
+                    .push((id.clone(), lowered.rpc_action.clone(), pointer.clone()));
+                out.push(lowered);
+            }
+        }
+        self.check_shared_urls(by_url);
+        out
+    }
+
+    /// Operations sharing a method and URL must each declare `x-rpc-action` with the
+    /// same `in` and `name` and a value of their own.
+    fn check_shared_urls(&mut self, by_url: BTreeMap<(String, String), Vec<UrlUser>>) {
+        for ((verb, path), ops) in by_url {
+            if ops.len() < 2 {
+                continue;
+            }
+            let first = ops[0].1.clone();
+            let mut seen = BTreeMap::new();
+            for (id, action, pointer) in &ops {
+                match (action, &first) {
+                    (Some(a), Some(f)) if a.name == f.name && a.location == f.location => {
+                        if let Some(other) = seen.insert(a.value.clone(), id.clone()) {
+                            self.error(pointer, format!("`{id}` and `{other}` both send {} `{}` to {} {path}", a.name, a.value, verb.to_uppercase()));
+                        }
+                    }
+                    _ => self.error(
+                        pointer,
+                        format!(
+                            "{} operations share {} {path}; each must declare `x-rpc-action` with the same `in` and `name` and its own `value`",
+                            ops.len(),
+                            verb.to_uppercase()
+                        ),
+                    ),
+                }
+            }
+        }
+    }
+
+    fn operation(&mut self, input: OpInput<'_>) -> Operation {
+        let OpInput {
+            id,
+            method_name,
+            builder_name,
+            method,
+            path,
+            item,
+            op,
+            pointer,
+        } = input;
+        let mut setters = Scope::with_reserved(RESERVED_SETTERS);
+        let mut params = Vec::new();
+
+        // Path-level parameters first, replaced by operation parameters of the same name and place.
+        let mut merged: Vec<(&ReferenceOr<Parameter>, String)> = Vec::new();
+        let resolve_key =
+            |l: &Self, p: &ReferenceOr<Parameter>| l.refs.parameter(p).ok().map(param_key);
+        for (i, p) in item.parameters.iter().enumerate() {
+            merged.push((
+                p,
+                format!(
+                    "{}/parameters/{i}",
+                    pointer.rsplit_once('/').map_or("", |x| x.0)
+                ),
+            ));
+        }
+        for (i, p) in op.parameters.iter().enumerate() {
+            let key = resolve_key(self, p);
+            merged.retain(|(q, _)| key.is_none() || resolve_key(self, q) != key);
+            merged.push((p, format!("{pointer}/parameters/{i}")));
+        }
+        for (p, p_pointer) in merged {
+            let param = match self.refs.parameter(p) {
+                Ok(param) => param,
+                Err(m) => {
+                    self.error(&format!("{p_pointer}/$ref"), m);
+                    continue;
+                }
+            };
+            if let Some(lowered) = self.parameter(param, &builder_name, &p_pointer, &mut setters) {
+                params.push(lowered);
+            }
+        }
+
+        // Path placeholders and path parameters must match.
+        let in_path = placeholders(path);
+        for placeholder in &in_path {
+            if !params
+                .iter()
+                .any(|p| p.location == Location::Path && &p.wire_name == placeholder)
+            {
+                self.error(
+                    pointer,
+                    format!(
+                        "the path has `{{{placeholder}}}` but no path parameter `{placeholder}`"
+                    ),
+                );
+            }
+        }
+        for p in params.iter().filter(|p| p.location == Location::Path) {
+            if !in_path.contains(&p.wire_name) {
+                self.error(
+                    pointer,
+                    format!(
+                        "path parameter `{}` does not appear in `{path}`",
+                        p.wire_name
+                    ),
+                );
+            }
+        }
+
+        let rpc_action = self.rpc_action(&op.extensions, pointer);
+        let mut body = None;
+        if let Some(rb) = &op.request_body {
+            let rb_pointer = format!("{pointer}/requestBody");
+            match self.refs.request_body(rb) {
+                Ok(rb) => {
+                    body = self.body(rb, &builder_name, &rb_pointer, &mut setters, &mut params)
+                }
+                Err(m) => self.error(&rb_pointer, m),
+            }
+        }
+        if let Some(action) = &rpc_action {
+            let wanted = match action.location {
+                Location::Form => Some(BodyKind::Form),
+                Location::Json => Some(BodyKind::Json),
+                _ => None,
+            };
+            match (wanted, body) {
+                (Some(w), None) => body = Some(w),
+                (Some(w), Some(b)) if w != b => self.error(
+                    &format!("{pointer}/x-rpc-action"),
+                    "`x-rpc-action` goes in a body of another media type than the request body",
+                ),
+                _ => {}
+            }
+            if params
+                .iter()
+                .any(|p| p.wire_name == action.name && p.location == action.location)
+            {
+                self.error(
+                    &format!("{pointer}/x-rpc-action"),
+                    format!(
+                        "`{}` is the RPC action parameter: do not declare it as a parameter too",
+                        action.name
+                    ),
+                );
+            }
+        }
+
+        let (response, examples) = self.responses(&op.responses, builder_name.as_str(), pointer);
+        let envelope = self.envelope(&op.extensions, pointer);
+        let pagination = self.pagination(&op.extensions, pointer, &params, &response);
+        let requirements = op.security.as_ref().or(self.doc.security.as_ref());
+        let public = requirements.is_some_and(Vec::is_empty);
+        let security = self.security(requirements, pointer);
+        let server = op
+            .servers
+            .first()
+            .or(item.servers.first())
+            .map(|s| self.server_url(s, &format!("{pointer}/servers/0")));
+        if let Some(url) = server.as_deref().filter(|url| !is_absolute(url)) {
+            self.error(
+                &format!("{pointer}/servers/0"),
+                format!("an operation's own server must be an absolute http(s) URL, not `{url}`"),
+            );
+        }
+
+        Operation {
+            id: id.to_owned(),
+            method_name,
+            builder_name,
+            summary: clean(op.summary.as_deref()),
+            description: clean(op.description.as_deref()),
+            deprecated: op.deprecated,
+            http_method: method,
+            path: path.to_owned(),
+            server,
+            rpc_action,
+            params,
+            body,
+            response,
+            examples,
+            envelope,
+            pagination,
+            security,
+            public,
+        }
+    }
+}
+
+fn method_of(verb: &str) -> Option<Method> {
+    Some(match verb {
+        "get" => Method::Get,
+        "post" => Method::Post,
+        "put" => Method::Put,
+        "patch" => Method::Patch,
+        "delete" => Method::Delete,
+        "head" => Method::Head,
+        "options" => Method::Options,
+        _ => return None,
+    })
+}
+
+/// The `{name}` placeholders of a path template.
+fn placeholders(path: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
+        out.push(rest[start + 1..start + len].to_owned());
+        rest = &rest[start + len + 1..];
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::placeholders;
+
+    #[test]
+    fn finds_path_placeholders() {
+        assert_eq!(placeholders("/v1/sim-pools"), Vec::<String>::new());
+        assert_eq!(
+            placeholders("/v1/{id}/x/{other}"),
+            vec!["id".to_owned(), "other".to_owned()]
+        );
+        assert_eq!(placeholders("/broken/{id"), Vec::<String>::new());
+    }
+}

@@ -1,0 +1,113 @@
+//! Responses: the success response an operation returns, and every response example
+//! (for the generated decoding tests).
+
+use openapiv3::{ReferenceOr, StatusCode};
+use serde_json::Value;
+
+use super::types::SchemaRef;
+use super::Lowerer;
+use crate::diagnostics::escape_token;
+use crate::ir::{Example, SuccessResponse};
+use crate::names;
+
+impl Lowerer<'_, '_> {
+    /// The success response (the first 2xx or 3xx in spec order) and the examples of
+    /// every response; `builder` names inline response types.
+    pub(super) fn responses(
+        &mut self,
+        responses: &openapiv3::Responses,
+        builder: &str,
+        pointer: &str,
+    ) -> (SuccessResponse, Vec<Example>) {
+        let mut success: Option<SuccessResponse> = None;
+        let mut examples = Vec::new();
+        let entries = responses
+            .responses
+            .iter()
+            .map(|(code, r)| (status_text(code), status_code(code), r))
+            .chain(
+                responses
+                    .default
+                    .iter()
+                    .map(|r| ("default".to_owned(), None, r)),
+            );
+        for (status, code, response) in entries {
+            let r_pointer = format!("{pointer}/responses/{status}");
+            let response = match self.refs.response(response) {
+                Ok(r) => r,
+                Err(m) => {
+                    self.error(&format!("{r_pointer}/$ref"), m);
+                    continue;
+                }
+            };
+            // The first 2xx or 3xx response in spec order (a console login answers `302 Found`).
+            let is_success = success.is_none() && code.is_some_and(|c| (200..400).contains(&c));
+            let json = response
+                .content
+                .iter()
+                .find(|(media, _)| media.contains("json"));
+            let hint = if is_success {
+                format!("{builder}Response")
+            } else {
+                format!("{builder}{}Response", names::pascal(&status))
+            };
+            let ty = json.and_then(|(media, m)| {
+                let schema_pointer = format!("{r_pointer}/content/{}/schema", escape_token(media));
+                m.schema
+                    .as_ref()
+                    .map(|s| self.lower_ref(SchemaRef::of(s), &hint, &schema_pointer))
+            });
+            if let (Some((media, m)), Some(ty)) = (json, &ty) {
+                let media_pointer = format!("{r_pointer}/content/{}", escape_token(media));
+                let mut values: Vec<&Value> = m.example.iter().collect();
+                for (name, ex) in &m.examples {
+                    match ex {
+                        ReferenceOr::Item(ex) => values.extend(ex.value.as_ref()),
+                        ReferenceOr::Reference { .. } => self.error(
+                            &format!("{media_pointer}/examples/{}", escape_token(name)),
+                            "example `$ref`s are not supported",
+                        ),
+                    }
+                }
+                for value in values {
+                    examples.push(Example {
+                        status: status.clone(),
+                        ty: ty.clone(),
+                        json: value.to_string(),
+                    });
+                }
+            }
+            if is_success {
+                success = Some(SuccessResponse {
+                    status: code.unwrap_or(200),
+                    ty,
+                });
+            }
+        }
+        let success = success.unwrap_or_else(|| {
+            self.error(
+                &format!("{pointer}/responses"),
+                "no 2xx or 3xx response: the success response is what the call returns",
+            );
+            SuccessResponse {
+                status: 200,
+                ty: None,
+            }
+        });
+        (success, examples)
+    }
+}
+
+fn status_text(code: &StatusCode) -> String {
+    match code {
+        StatusCode::Code(c) => c.to_string(),
+        StatusCode::Range(r) => format!("{r}XX"),
+    }
+}
+
+fn status_code(code: &StatusCode) -> Option<u16> {
+    match code {
+        StatusCode::Code(c) => Some(*c),
+        StatusCode::Range(r) => Some(r * 100),
+    }
+}
