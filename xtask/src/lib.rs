@@ -4,7 +4,9 @@
 //! - `cargo xtask check`: fail, naming each stale file, when `generated/` differs from
 //!   what the specs produce (also run by `cargo test`, see `tests/fresh.rs`);
 //! - `cargo xtask generate --spec FILE --out DIR [--name CRATE]`: a standalone client
-//!   crate for any OpenAPI 3.0 spec.
+//!   crate for any OpenAPI 3.0 spec;
+//! - `cargo xtask corpus`: generate and compile the real public specs of
+//!   `xtask/corpus.yaml` (see [`corpus`]).
 
 use std::fmt::Write as _;
 use std::fs;
@@ -13,6 +15,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use meterage_codegen::workspace::{self, Module};
 use meterage_codegen::{names, Settings, SpecSource};
+
+pub mod corpus;
 
 /// The workspace root (the parent of this crate).
 pub fn workspace_root() -> PathBuf {
