@@ -239,6 +239,8 @@ pub fn run(root: &Path, opts: &Options) -> Result<Vec<Outcome>> {
 /// large stack, so that deep specs do not overflow, and a panic is reported, not fatal.
 fn generate(root: &Path, layout: &Layout, spec: &Spec) -> Stage {
     let started = Instant::now();
+    // A crate from an earlier run must not outlive a spec that no longer generates.
+    let _ = fs::remove_dir_all(layout.crate_dir(spec));
     let file = layout.spec_file(spec);
     let text = match fs::read_to_string(&file) {
         Ok(t) => t,
