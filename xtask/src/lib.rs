@@ -4,7 +4,9 @@
 //! - `cargo xtask check`: fail, naming each stale file, when `generated/` differs from
 //!   what the specs produce (also run by `cargo test`, see `tests/fresh.rs`);
 //! - `cargo xtask generate --spec FILE --out DIR [--name CRATE]`: a standalone client
-//!   crate for any OpenAPI 3.0 spec.
+//!   crate for any OpenAPI 3.0 spec;
+//! - `cargo xtask corpus`: generate and compile the real public specs of
+//!   `xtask/corpus.yaml` (see [`corpus`]).
 
 use std::fmt::Write as _;
 use std::fs;
@@ -13,6 +15,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use meterage_codegen::workspace::{self, Module};
 use meterage_codegen::{names, Settings, SpecSource};
+
+pub mod corpus;
 
 /// The workspace root (the parent of this crate).
 pub fn workspace_root() -> PathBuf {
@@ -239,6 +243,20 @@ pub fn generate_standalone(root: &Path, opts: &Standalone) -> Result<PathBuf> {
         .name
         .clone()
         .unwrap_or_else(|| format!("{stem}-client"));
+    check_crate_name(&name)?;
+    let spec = SpecSource {
+        path: &shown,
+        text: &text,
+    };
+    let source = meterage_codegen::generate_with(&spec, &standalone_settings(&name))
+        .map_err(|d| anyhow::anyhow!("{d}"))?;
+    write_crate(root, &opts.out, &name, &source)?;
+    Ok(opts.out.clone())
+}
+
+/// Fails unless `name` can name a crate: ASCII letters, digits, `-` and `_`, not
+/// starting with a digit.
+pub fn check_crate_name(name: &str) -> Result<()> {
     let valid = !name.is_empty()
         && !name.starts_with(|c: char| c.is_ascii_digit())
         && name
@@ -247,23 +265,27 @@ pub fn generate_standalone(root: &Path, opts: &Standalone) -> Result<PathBuf> {
     if !valid {
         bail!("--name {name:?}: a crate name is ASCII letters, digits, `-` and `_`, not starting with a digit");
     }
+    Ok(())
+}
+
+/// The generator settings of a standalone crate named `name`.
+pub fn standalone_settings(name: &str) -> Settings {
     // The module is the crate's root: consumers name it by the library name.
-    let settings = Settings {
+    Settings {
         module_path: Some(name.replace('-', "_")),
-    };
-    let spec = SpecSource {
-        path: &shown,
-        text: &text,
-    };
-    let source =
-        meterage_codegen::generate_with(&spec, &settings).map_err(|d| anyhow::anyhow!("{d}"))?;
+    }
+}
+
+/// Writes a standalone crate (`Cargo.toml` depending on the runtime by path, and
+/// `src/lib.rs` holding `source`) into `out`.
+pub fn write_crate(root: &Path, out: &Path, name: &str, source: &str) -> Result<()> {
     let runtime = fs::canonicalize(root.join("runtime")).context("locating the runtime crate")?;
     let runtime = runtime.to_str().context("the runtime path is not UTF-8")?;
-    fs::create_dir_all(opts.out.join("src"))?;
+    fs::create_dir_all(out.join("src")).with_context(|| format!("creating {}", out.display()))?;
     fs::write(
-        opts.out.join("Cargo.toml"),
-        workspace::standalone_manifest(&name, runtime),
+        out.join("Cargo.toml"),
+        workspace::standalone_manifest(name, runtime),
     )?;
-    fs::write(opts.out.join("src/lib.rs"), source)?;
-    Ok(opts.out.clone())
+    fs::write(out.join("src/lib.rs"), source)?;
+    Ok(())
 }

@@ -1,4 +1,4 @@
-//! `cargo xtask generate | check`: see the library docs.
+//! `cargo xtask generate | check | corpus`: see the library docs.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -11,7 +11,9 @@ const USAGE: &str = "usage:
   cargo xtask generate                                       regenerate generated/ from specs/
   cargo xtask check                                          fail if generated/ is stale or a spec is invalid
   cargo xtask generate --spec FILE --out DIR [--name CRATE]  write a standalone client crate
-  cargo xtask bench-codegen [...]                            benchmark the generator (--help)";
+  cargo xtask bench-codegen [...]                            benchmark the generator (--help)
+  cargo xtask corpus [--small | --all] [--only NAME]...      generate and compile real public specs
+                     [--fetch-only | --no-compile]           (see xtask/corpus.yaml)";
 
 fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
@@ -73,6 +75,19 @@ fn run(args: Vec<String>) -> Result<ExitCode> {
                 bail!("usage: cargo xtask bench-codegen-one SPEC OUT");
             };
             bench::generate_one(spec.as_ref(), out.as_ref())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some("corpus") => {
+            let opts = xtask::corpus::Options::parse(args)?;
+            let outcomes = xtask::corpus::run(&root, &opts)?;
+            println!("{}", xtask::corpus::report::render(&outcomes, 1));
+            println!(
+                "the full report, with more examples: {}",
+                xtask::corpus::Layout::new(&root).report().display()
+            );
+            if outcomes.iter().any(xtask::corpus::Outcome::failed) {
+                return Ok(ExitCode::FAILURE);
+            }
             Ok(ExitCode::SUCCESS)
         }
         Some("-h" | "--help" | "help") => {
