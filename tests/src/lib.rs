@@ -70,6 +70,8 @@ pub mod faults;
 mod harness;
 pub mod log;
 mod server;
+#[cfg(test)]
+mod testing;
 pub mod tls;
 mod wire;
 

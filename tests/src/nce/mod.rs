@@ -32,6 +32,9 @@ use crate::log::{Log, Recorded};
 use crate::server::{Fake, Options};
 use crate::{get as param, json as reply, lock, parse_pairs};
 
+#[cfg(test)]
+mod tests;
+
 /// The northbound account the fake accepts: (userName, password).
 pub const USER: (&str, &str) = ("northbound@tenant", "Nce-Pa55word!");
 /// The login and logout path.
