@@ -32,6 +32,8 @@ use crate::{get as param, json as reply, lock, parse_pairs};
 
 pub mod aksk;
 mod iam;
+#[cfg(test)]
+mod tests;
 
 pub use iam::{start_iam, start_iam_with, Iam, TOKENS_PATH as IAM_TOKENS_PATH};
 
