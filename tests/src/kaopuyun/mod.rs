@@ -40,6 +40,8 @@ use crate::server::{Fake, Options};
 use crate::{get as param, json as reply, lock, parse_pairs};
 
 mod signature;
+#[cfg(test)]
+mod tests;
 
 pub use signature::{percent_encode, signature};
 
