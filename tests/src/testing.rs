@@ -32,6 +32,12 @@ pub(crate) async fn answer(response: reqwest::Response) -> (u16, Value) {
     (status, body)
 }
 
+/// The status and text body of an answer.
+pub(crate) async fn text(response: reqwest::Response) -> (u16, String) {
+    let status = response.status().as_u16();
+    (status, response.text().await.expect("a body"))
+}
+
 /// Every error in `err`'s source chain, joined.
 pub(crate) fn chain(err: &dyn std::error::Error) -> String {
     let mut text = err.to_string();

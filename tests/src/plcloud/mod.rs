@@ -31,6 +31,8 @@ use crate::{get as param, json as reply, lock, parse_pairs};
 
 pub mod csrf;
 mod records;
+#[cfg(test)]
+mod tests;
 
 pub use records::{record, records};
 
