@@ -66,6 +66,8 @@ use std::sync::{Mutex, MutexGuard};
 
 pub mod clock;
 pub mod dataset;
+#[cfg(test)]
+mod fault_tests;
 pub mod faults;
 mod harness;
 pub mod log;
