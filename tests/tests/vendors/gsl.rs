@@ -15,7 +15,7 @@ async fn client(server: &Server) -> Client {
 
 #[tokio::test]
 async fn list_sim_pools_is_the_vendor_wire_request() {
-    let server = Server::start(gsl::router()).await;
+    let server = gsl::start().await;
     let client = client(&server).await;
     let page = client
         .list_sim_pools()
@@ -57,7 +57,7 @@ async fn list_sim_pools_is_the_vendor_wire_request() {
 
 #[tokio::test]
 async fn the_issue_example_reads_like_hand_written_rust() {
-    let server = Server::start(gsl::router()).await;
+    let server = gsl::start().await;
     let client = client(&server).await;
     let response = client
         .list_sim_pools()
@@ -80,7 +80,7 @@ async fn the_issue_example_reads_like_hand_written_rust() {
 #[tokio::test]
 async fn the_pagination_seam_walks_every_page() {
     use meterage_clients::huawei_gsl::ListSimPools;
-    let server = Server::start(gsl::router()).await;
+    let server = gsl::start().await;
     let client = client(&server).await;
     let pages = ListSimPools::PAGINATION;
     assert_eq!((pages.page_param, pages.size_param), ("offset", "limit"));
@@ -110,7 +110,7 @@ async fn the_pagination_seam_walks_every_page() {
 
 #[tokio::test]
 async fn constraints_are_checked_before_sending() {
-    let server = Server::start(gsl::router()).await;
+    let server = gsl::start().await;
     let client = client(&server).await;
     let err = client
         .list_sim_pools()
@@ -146,7 +146,7 @@ async fn constraints_are_checked_before_sending() {
 
 #[tokio::test]
 async fn validation_can_be_turned_off_and_the_vendor_answers() {
-    let server = Server::start(gsl::router()).await;
+    let server = gsl::start().await;
     let client: Client = Client::builder()
         .base_url(server.base_url())
         .auth(auth::iam_token(gsl::TOKEN))
@@ -175,7 +175,7 @@ async fn validation_can_be_turned_off_and_the_vendor_answers() {
 
 #[tokio::test]
 async fn vendor_errors_reach_the_caller_with_status_and_code() {
-    let server = Server::start(gsl::router()).await;
+    let server = gsl::start().await;
     let client = client(&server).await;
 
     // Seven characters, so valid for the client; an invalid month for the vendor, which answers 403.
@@ -210,10 +210,10 @@ async fn vendor_errors_reach_the_caller_with_status_and_code() {
 
 #[tokio::test]
 async fn injected_faults_are_reported_without_losing_the_body() {
-    let server = Server::start(gsl::router()).await;
+    let server = gsl::start().await;
     let client = client(&server).await;
 
-    server.log.inject(Fault::json(
+    server.faults.inject(Fault::json(
         500,
         json!({"error_code": "GSL.00010003", "error_msg": "系统繁忙,请稍后重试。"}),
     ));
@@ -226,7 +226,7 @@ async fn injected_faults_are_reported_without_losing_the_body() {
     let truncated =
         r#"{"limit": 10, "offset": 1, "count": 1, "pools": [{"id": 1, "pool_name": "x""#;
     server
-        .log
+        .faults
         .inject(Fault::raw(200, "application/json", truncated));
     let err = client.list_sim_pools().send().await.expect_err("truncated");
     let Error::Decode { status, body, .. } = &err else {
@@ -241,7 +241,7 @@ async fn injected_faults_are_reported_without_losing_the_body() {
 
     let wrong_type = r#"{"limit": 10, "offset": 1, "count": 1, "pools": [{"id": "one"}]}"#;
     server
-        .log
+        .faults
         .inject(Fault::raw(200, "application/json", wrong_type));
     let err = client
         .list_sim_pools()
@@ -253,7 +253,7 @@ async fn injected_faults_are_reported_without_losing_the_body() {
     };
     assert_eq!(path, "pools[0].id");
 
-    server.log.inject(Fault::raw(
+    server.faults.inject(Fault::raw(
         502,
         "text/html",
         "<html><body><h1>502 Bad Gateway</h1></body></html>",
@@ -271,14 +271,14 @@ async fn injected_faults_are_reported_without_losing_the_body() {
 
 #[tokio::test]
 async fn a_hostile_body_size_is_refused_without_buffering_it() {
-    let server = Server::start(gsl::router()).await;
+    let server = gsl::start().await;
     let client: Client = Client::builder()
         .base_url(server.base_url())
         .auth(auth::iam_token(gsl::TOKEN))
         .max_body_bytes(64 * 1024)
         .build()
         .expect("client");
-    server.log.inject(Fault::raw(
+    server.faults.inject(Fault::raw(
         200,
         "application/json",
         format!("[{}]", "0,".repeat(100_000)),
@@ -301,8 +301,8 @@ async fn a_hostile_body_size_is_refused_without_buffering_it() {
 
 #[tokio::test]
 async fn iam_token_call_goes_to_the_iam_host() {
-    let gsl_server = Server::start(gsl::router()).await;
-    let iam_server = Server::start(gsl::iam_router()).await;
+    let gsl_server = gsl::start().await;
+    let iam_server = gsl::start_iam(&gsl_server).await;
     // The client signs with AK/SK; the IAM call is `security: []`, so it goes unsigned.
     let client: Client = Client::builder()
         .base_url(gsl_server.base_url())
@@ -340,7 +340,8 @@ async fn iam_token_call_goes_to_the_iam_host() {
         .await
         .expect("token");
     assert_eq!(response.status(), 201);
-    assert_eq!(response.header("X-Subject-Token"), Some(gsl::TOKEN));
+    let issued = format!("{}-000001", gsl::TOKEN);
+    assert_eq!(response.header("X-Subject-Token"), Some(issued.as_str()));
     assert!(gsl_server.log.requests().is_empty());
 
     let sent = iam_server.log.last().expect("sent to IAM");

@@ -15,7 +15,7 @@ fn client(server: &Server) -> Client {
 
 #[tokio::test]
 async fn describe_flow_bills_is_the_vendor_wire_request() {
-    let server = Server::start(kaopuyun::router()).await;
+    let server = kaopuyun::start().await;
     let page = client(&server)
         .describe_flow_bills()
         .product_type(ProductType::OwnEcs)
@@ -82,7 +82,7 @@ async fn describe_flow_bills_is_the_vendor_wire_request() {
 
 #[tokio::test]
 async fn money_keeps_its_digits() {
-    let server = Server::start(kaopuyun::router()).await;
+    let server = kaopuyun::start().await;
     let page = client(&server)
         .describe_flow_bills()
         .page_size(3)
@@ -96,7 +96,7 @@ async fn money_keeps_its_digits() {
 
 #[tokio::test]
 async fn the_raw_answer_is_kept_byte_for_byte() {
-    let server = Server::start(kaopuyun::router()).await;
+    let server = kaopuyun::start().await;
     let raw = client(&server)
         .describe_flow_bills()
         .page_size(3)
@@ -123,7 +123,7 @@ async fn the_raw_answer_is_kept_byte_for_byte() {
 
 #[tokio::test]
 async fn every_attempt_is_signed_afresh() {
-    let server = Server::start(kaopuyun::router()).await;
+    let server = kaopuyun::start().await;
     let client = client(&server);
     for _ in 0..3 {
         client
@@ -149,7 +149,7 @@ async fn every_attempt_is_signed_afresh() {
 
 #[tokio::test]
 async fn vendor_errors_keep_their_codes() {
-    let server = Server::start(kaopuyun::router()).await;
+    let server = kaopuyun::start().await;
     let client = client(&server);
 
     let err = client
@@ -188,7 +188,7 @@ async fn vendor_errors_keep_their_codes() {
 
 #[tokio::test]
 async fn page_size_is_checked_before_sending() {
-    let server = Server::start(kaopuyun::router()).await;
+    let server = kaopuyun::start().await;
     let err = client(&server)
         .describe_flow_bills()
         .page_size(51)

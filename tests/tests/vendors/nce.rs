@@ -28,7 +28,7 @@ async fn login(server: &Server) -> (Client, Secret) {
 
 #[tokio::test]
 async fn login_is_the_vendor_wire_request() {
-    let server = Server::start(nce::router()).await;
+    let server = nce::start().await;
     // A client that holds a (stale) token: login is `security: []`, so it is not sent.
     let client: Client = Client::builder()
         .base_url(server.base_url())
@@ -72,7 +72,7 @@ async fn login_is_the_vendor_wire_request() {
 
 #[tokio::test]
 async fn user_traffic_query_is_the_vendor_wire_request() {
-    let server = Server::start(nce::router()).await;
+    let server = nce::start().await;
     let (client, _) = login(&server).await;
     let page = client
         .get_time_flow_st_info_list()
@@ -116,7 +116,7 @@ async fn user_traffic_query_is_the_vendor_wire_request() {
 
 #[tokio::test]
 async fn errcode_on_http_200_is_an_error() {
-    let server = Server::start(nce::router()).await;
+    let server = nce::start().await;
     let client: Client = Client::builder()
         .base_url(server.base_url())
         .build()
@@ -135,7 +135,7 @@ async fn errcode_on_http_200_is_an_error() {
 
 #[tokio::test]
 async fn bad_parameters_fail_before_sending_or_at_the_vendor() {
-    let server = Server::start(nce::router()).await;
+    let server = nce::start().await;
     let (client, _) = login(&server).await;
     let sent_before = server.log.requests().len();
     let err = client
@@ -174,7 +174,7 @@ async fn bad_parameters_fail_before_sending_or_at_the_vendor() {
 
 #[tokio::test]
 async fn logout_ends_the_token() {
-    let server = Server::start(nce::router()).await;
+    let server = nce::start().await;
     let (client, token) = login(&server).await;
     client
         .get_time_flow_st_info_list()
@@ -270,7 +270,7 @@ impl meterage_clients::runtime::Authorize for LoginFirst {
 
 #[tokio::test]
 async fn the_auth_seam_logs_in_first_and_again_when_refused() {
-    let server = Server::start(nce::router()).await;
+    let server = nce::start().await;
     let auth = std::sync::Arc::new(LoginFirst {
         base_url: server.base_url(),
         token: tokio::sync::Mutex::new(None),

@@ -108,7 +108,7 @@ async fn logged_in(server: &Server, session: &ConsoleSession) -> Client {
 
 #[tokio::test]
 async fn login_and_query_are_the_vendor_wire_requests() {
-    let server = Server::start(plcloud::router()).await;
+    let server = plcloud::start().await;
     let session = ConsoleSession::new();
     let client = logged_in(&server, &session).await;
 
@@ -182,7 +182,7 @@ async fn login_and_query_are_the_vendor_wire_requests() {
 
 #[tokio::test]
 async fn all_records_sum_exactly() {
-    let server = Server::start(plcloud::router()).await;
+    let server = plcloud::start().await;
     let session = ConsoleSession::new();
     let client = logged_in(&server, &session).await;
     let page = client
@@ -201,7 +201,7 @@ async fn all_records_sum_exactly() {
 
 #[tokio::test]
 async fn an_unknown_type_gives_an_empty_list() {
-    let server = Server::start(plcloud::router()).await;
+    let server = plcloud::start().await;
     let session = ConsoleSession::new();
     let client = logged_in(&server, &session).await;
     let page = client
@@ -219,7 +219,7 @@ async fn an_unknown_type_gives_an_empty_list() {
 
 #[tokio::test]
 async fn code_on_http_200_is_an_error() {
-    let server = Server::start(plcloud::router()).await;
+    let server = plcloud::start().await;
     let session = ConsoleSession::new();
     let client = logged_in(&server, &session).await;
     let err = client
@@ -235,7 +235,7 @@ async fn code_on_http_200_is_an_error() {
 
 #[tokio::test]
 async fn a_missing_csrf_header_gets_the_html_403_page() {
-    let server = Server::start(plcloud::router()).await;
+    let server = plcloud::start().await;
     let session = ConsoleSession::new();
     let _ = logged_in(&server, &session).await;
     let careless = ConsoleSession {
@@ -272,7 +272,7 @@ async fn a_missing_csrf_header_gets_the_html_403_page() {
 
 #[tokio::test]
 async fn a_logged_out_session_is_redirected_to_login() {
-    let server = Server::start(plcloud::router()).await;
+    let server = plcloud::start().await;
     let session = ConsoleSession::new();
     let client = opened(&server, &session).await;
     let err = client
@@ -287,7 +287,7 @@ async fn a_logged_out_session_is_redirected_to_login() {
 
 #[tokio::test]
 async fn a_wrong_password_shows_the_form_again() {
-    let server = Server::start(plcloud::router()).await;
+    let server = plcloud::start().await;
     let session = ConsoleSession::new();
     let client = opened(&server, &session).await;
     let csrf = session.cookie("csrftoken").expect("csrftoken");

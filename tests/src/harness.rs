@@ -1,0 +1,375 @@
+//! The layer every fake shares: it records each request, adds the listing latency and
+//! serves the fault plan, asking the vendor (through [`Vendor`]) what its listing call,
+//! its errors and its sessions look like.
+
+use std::convert::Infallible;
+use std::future::Future as _;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+
+use axum::body::{Body, Bytes, HttpBody};
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::dataset::Dataset;
+use crate::faults::{Chosen, Fault, Faults, Stage, Target};
+use crate::lock;
+use crate::log::{Log, Recorded};
+
+/// What the shared layer needs to know about a vendor.
+pub trait Vendor: Send + Sync + 'static {
+    /// For a request to the vendor's listing call, the page it asks for (from 1; 0 when
+    /// its page parameter cannot be read); `None` for every other request.
+    fn listing_page(&self, request: &Recorded) -> Option<u64>;
+
+    /// An error in the vendor's envelope.
+    fn error(&self, status: StatusCode, code: &str, message: &str) -> Response;
+
+    /// The vendor's "busy, try again later" answer.
+    fn busy(&self) -> Response;
+
+    /// The vendor's throttling body; the layer sends it with status 429 and
+    /// `Retry-After`.
+    fn throttled(&self) -> Response;
+
+    /// Expires every session or token the vendor issued.
+    fn expire_sessions(&self);
+}
+
+/// A server without a vendor: no listing call, generic JSON errors.
+pub(crate) struct Plain;
+
+impl Vendor for Plain {
+    fn listing_page(&self, _: &Recorded) -> Option<u64> {
+        None
+    }
+
+    fn error(&self, status: StatusCode, code: &str, message: &str) -> Response {
+        crate::json(
+            status,
+            serde_json::json!({"code": code, "message": message}),
+        )
+    }
+
+    fn busy(&self) -> Response {
+        self.error(StatusCode::SERVICE_UNAVAILABLE, "Busy", "Try again later.")
+    }
+
+    fn throttled(&self) -> Response {
+        self.error(StatusCode::TOO_MANY_REQUESTS, "Throttled", "Slow down.")
+    }
+
+    fn expire_sessions(&self) {}
+}
+
+/// The shared state of one server: its log, fault plan and dataset.
+#[derive(Debug, Clone)]
+pub struct Harness {
+    /// The request log and counters.
+    pub log: Arc<Log>,
+    /// The fault plan.
+    pub faults: Arc<Faults>,
+    /// The dataset size and listing latency.
+    pub dataset: Arc<Dataset>,
+}
+
+impl Harness {
+    /// A harness for a dataset of `len` records.
+    pub fn new(len: u64) -> Harness {
+        Harness {
+            log: Arc::default(),
+            faults: Arc::default(),
+            dataset: Arc::new(Dataset::new(len)),
+        }
+    }
+}
+
+/// The layer's state.
+pub(crate) struct Hooks {
+    pub harness: Harness,
+    pub vendor: Arc<dyn Vendor>,
+}
+
+/// Marks a response whose connection must be closed instead of answered.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Hangup;
+
+fn hangup() -> Response {
+    let mut response = StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    response.extensions_mut().insert(Hangup);
+    response
+}
+
+/// The fault waiting for the vendor's code, if the plan chose one for this request.
+struct Ticket {
+    faults: Arc<Faults>,
+    target: Target,
+    backend: Mutex<Option<Chosen>>,
+}
+
+/// The handle a vendor handler takes its injected fault from, once the request has
+/// passed its authentication.
+#[derive(Clone, Default)]
+pub(crate) struct Injected(Option<Arc<Ticket>>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Injected {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(parts
+            .extensions
+            .get::<Injected>()
+            .cloned()
+            .unwrap_or_default())
+    }
+}
+
+/// How the vendor's code changes a listing answer for an injected fault.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct Paging {
+    repeat: Option<bool>,
+    shift: i64,
+}
+
+impl Paging {
+    /// The page whose records to serve when `requested` is asked for.
+    pub fn page(&self, requested: u64) -> u64 {
+        match self.repeat {
+            Some(_) if requested > 1 => requested - 1,
+            _ => requested,
+        }
+    }
+
+    /// The page number to echo when `requested` is asked for.
+    pub fn echo(&self, requested: u64) -> u64 {
+        match self.repeat {
+            Some(true) if requested > 1 => requested - 1,
+            _ => requested,
+        }
+    }
+
+    /// The total to report when the true one is `total`.
+    pub fn total(&self, total: u64) -> i64 {
+        i64::try_from(total)
+            .unwrap_or(i64::MAX)
+            .saturating_add(self.shift)
+    }
+}
+
+impl Injected {
+    /// The vendor's code calls this once the request is authenticated: an injected
+    /// error comes back as `Err` (answer it), a paging fault as the `Paging` to apply.
+    pub fn backend(&self, vendor: &dyn Vendor) -> Result<Paging, Response> {
+        let Some(ticket) = &self.0 else {
+            return Ok(Paging::default());
+        };
+        let Some(chosen) = lock(&ticket.backend).take() else {
+            return Ok(Paging::default());
+        };
+        ticket.faults.note(&ticket.target, &chosen.fault);
+        match chosen.fault {
+            Fault::Busy => Err(vendor.busy()),
+            Fault::VendorError {
+                status,
+                code,
+                message,
+            } => Err(vendor.error(status_code(status), &code, &message)),
+            Fault::RepeatPreviousPage { echo_previous } => Ok(Paging {
+                repeat: Some(echo_previous),
+                shift: 0,
+            }),
+            Fault::ShiftTotal(shift) => Ok(Paging {
+                repeat: None,
+                shift,
+            }),
+            _ => Ok(Paging::default()),
+        }
+    }
+}
+
+pub(crate) fn status_code(status: u16) -> StatusCode {
+    StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+fn gateway_page(status: u16) -> Response {
+    let status = status_code(status);
+    let title = format!(
+        "{} {}",
+        status.as_u16(),
+        status.canonical_reason().unwrap_or("Error")
+    );
+    let page = format!(
+        "<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n<center><h1>{title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+    );
+    (status, [(header::CONTENT_TYPE, "text/html")], page).into_response()
+}
+
+/// The shared layer: record, wait, and serve the fault plan around the vendor's code.
+pub(crate) async fn layer(
+    State(hooks): State<Arc<Hooks>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let Harness {
+        log,
+        faults,
+        dataset,
+    } = &hooks.harness;
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 1 << 20).await else {
+        return (StatusCode::PAYLOAD_TOO_LARGE, "body too large").into_response();
+    };
+    let recorded = Recorded {
+        method: parts.method.clone(),
+        path: parts.uri.path().to_owned(),
+        query: parts.uri.query().map(str::to_owned),
+        headers: parts.headers.clone(),
+        body: bytes.clone(),
+    };
+    let page = hooks.vendor.listing_page(&recorded);
+    let number = log.record(&recorded, page.is_some());
+    let target = Target {
+        method: recorded.method,
+        path: recorded.path,
+        listing: number.zip(page),
+    };
+    if target.listing.is_some() {
+        let latency = dataset.latency();
+        if !latency.is_zero() {
+            tokio::time::sleep(latency).await;
+        }
+    }
+
+    let chosen = faults.choose(&target);
+    let stage = chosen.as_ref().map(|c| c.fault.stage());
+    if let Some(Chosen { fault, .. }) = chosen.as_ref().filter(|_| stage == Some(Stage::Gateway)) {
+        faults.note(&target, fault);
+        match fault {
+            Fault::DropConnection => return hangup(),
+            Fault::TooManyRequests { retry_after } => {
+                let mut response = hooks.vendor.throttled();
+                *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
+                return response;
+            }
+            Fault::GatewayHtml(status) => return gateway_page(*status),
+            Fault::Respond {
+                status,
+                content_type,
+                body,
+            } => {
+                return (
+                    status_code(*status),
+                    [(header::CONTENT_TYPE, content_type.clone())],
+                    body.clone(),
+                )
+                    .into_response()
+            }
+            Fault::ExpireSessions => hooks.vendor.expire_sessions(),
+            _ => {}
+        }
+    }
+
+    let (backend, answer) = match (stage, chosen) {
+        (Some(Stage::Backend), chosen) => (chosen, None),
+        (Some(Stage::Answer), Some(chosen)) => (None, Some(chosen.fault)),
+        _ => (None, None),
+    };
+    let ticket = Arc::new(Ticket {
+        faults: faults.clone(),
+        target,
+        backend: Mutex::new(backend),
+    });
+    let mut request = Request::from_parts(parts, Body::from(bytes));
+    request
+        .extensions_mut()
+        .insert(Injected(Some(ticket.clone())));
+    let response = next.run(request).await;
+    if let Some(untaken) = lock(&ticket.backend).take() {
+        // The vendor's code never got to it (the request was refused first).
+        faults.give_back(&untaken);
+    }
+    let Some(fault) = answer else {
+        return response;
+    };
+    faults.note(&ticket.target, &fault);
+    spoil(response, &fault).await
+}
+
+/// Applies an answer-stage fault to the vendor's finished answer.
+async fn spoil(response: Response, fault: &Fault) -> Response {
+    if let Fault::Delay(delay) = fault {
+        tokio::time::sleep(*delay).await;
+        return response;
+    }
+    if *fault == Fault::DropResponse {
+        return hangup();
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return hangup();
+    };
+    parts.headers.remove(header::CONTENT_LENGTH);
+    let half = bytes.slice(..bytes.len() / 2);
+    let body = match fault {
+        Fault::TruncatedJson => Body::from(half),
+        Fault::MalformedJson => {
+            let mut spoilt = bytes.to_vec();
+            match spoilt.iter().position(|&b| b == b':') {
+                Some(at) => spoilt[at] = b'=',
+                None => spoilt.insert(0, b'{'),
+            }
+            Body::from(spoilt)
+        }
+        Fault::CutBody => {
+            parts
+                .headers
+                .insert(header::CONTENT_LENGTH, HeaderValue::from(bytes.len()));
+            Body::new(Cut::new(half))
+        }
+        _ => Body::from(bytes),
+    };
+    Response::from_parts(parts, body)
+}
+
+/// A body that sends its one chunk, lets it reach the client, then fails (the
+/// connection is then closed).
+struct Cut {
+    chunk: Option<Bytes>,
+    pause: Pin<Box<tokio::time::Sleep>>,
+}
+
+impl Cut {
+    fn new(chunk: Bytes) -> Cut {
+        Cut {
+            chunk: Some(chunk),
+            pause: Box::pin(tokio::time::sleep(std::time::Duration::from_millis(50))),
+        }
+    }
+}
+
+impl HttpBody for Cut {
+    type Data = Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<hyper::body::Frame<Bytes>, Self::Error>>> {
+        if let Some(chunk) = self.chunk.take() {
+            return Poll::Ready(Some(Ok(hyper::body::Frame::data(chunk))));
+        }
+        // While this waits, the server flushes the headers and the chunk.
+        std::task::ready!(self.pause.as_mut().poll(cx));
+        Poll::Ready(Some(Err(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "the body is cut here",
+        ))))
+    }
+}
