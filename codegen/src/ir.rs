@@ -23,6 +23,8 @@ pub struct Api {
     pub base_url: Option<String>,
     /// The spec-wide error envelope.
     pub envelope: Envelope,
+    /// The environment variables `Client::from_env` reads (`x-env`).
+    pub env: ClientEnv,
     /// The security schemes, in spec order.
     pub auth: Vec<AuthScheme>,
     /// The operations, in spec order.
@@ -122,8 +124,31 @@ pub struct Envelope {
     pub request_id: Vec<String>,
     /// A response header carrying the request id.
     pub request_id_header: Option<String>,
-    /// Codes meaning success; empty when the HTTP status alone decides.
-    pub success: Vec<String>,
+    /// How a 2xx body reports a failure.
+    pub success: SuccessRule,
+    /// Vendor codes meaning "busy, try again later".
+    pub transient: Vec<String>,
+}
+
+/// How a 2xx body reports a failure (`x-error-envelope` `success`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum SuccessRule {
+    /// The HTTP status alone decides.
+    #[default]
+    Status,
+    /// A code present and not one of these is a failure.
+    Codes(Vec<String>),
+    /// Any code present is a failure.
+    NoCode,
+}
+
+/// The environment variables of `Client::from_env` (`x-env`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClientEnv {
+    /// The variable holding the base URL (optional when the spec has a server).
+    pub base_url: Option<String>,
+    /// The security scheme keys to try, in order (default: spec order).
+    pub auth_order: Vec<String>,
 }
 
 /// A security scheme.
@@ -139,24 +164,162 @@ pub struct AuthScheme {
     pub kind: AuthKind,
 }
 
-/// What an auth scheme does, as the runtime implements it.
+/// What an auth scheme does, as the runtime implements it (`x-auth-scheme` `kind`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AuthKind {
-    /// A static token in a header.
+    /// A fixed token in a header (`header-token`, the default of `apiKey` in a header).
     HeaderToken {
         /// The header name.
         header: String,
+        /// The variable holding the token, for `from_env`.
+        env_token: Option<String>,
     },
-    /// A scheme named by `x-auth-scheme` whose runtime support is declared, not emitted
-    /// as a constructor (signing, login sessions).
-    Declared {
-        /// The scheme kind (`sdk-hmac-sha256`).
-        kind: String,
-        /// The header the credential ends up in, for `apiKey` schemes `in: header`.
-        header: Option<String>,
-        /// Its settings, in spec order.
-        settings: Vec<(String, String)>,
+    /// A token from a login call, in a header (`login-token`).
+    LoginToken {
+        /// The header the token is sent in.
+        header: String,
+        /// The login operation.
+        login: OpRef,
+        /// The login body field taking the user name.
+        username_field: String,
+        /// The login body field taking the password.
+        password_field: String,
+        /// Whether the login body is JSON (else a form).
+        json_body: bool,
+        /// A JSON pointer to the token in the login response.
+        token: String,
+        /// The logout operation, and the JSON body field taking the token, if any.
+        logout: Option<(OpRef, Option<String>)>,
+        /// Vendor codes meaning "token expired".
+        stale_codes: Vec<String>,
+        /// The variables holding the user name and password.
+        env: Option<(String, String)>,
     },
+    /// An IAM token obtained with a password, OpenStack Keystone v3 style
+    /// (`keystone-password`).
+    KeystonePassword {
+        /// The header the token is sent in.
+        header: String,
+        /// The token operation.
+        login: OpRef,
+        /// The IAM endpoint with `{region}` where the region goes.
+        endpoint: String,
+        /// The region (project name) used unless the caller sets one.
+        default_region: String,
+        /// The response header carrying the token.
+        token_header: String,
+        /// Vendor codes meaning "token expired".
+        stale_codes: Vec<String>,
+        /// The variables of `from_env`.
+        env: Option<KeystoneEnv>,
+    },
+    /// Huawei Cloud AK/SK signing (`sdk-hmac-sha256`).
+    SdkHmacSha256 {
+        /// The variables of `from_env`.
+        env: Option<KeyEnv>,
+    },
+    /// Alibaba Cloud RPC signature v1 (`rpc-signature-v1`).
+    RpcSignatureV1 {
+        /// The variables of `from_env`.
+        env: Option<KeyEnv>,
+    },
+    /// A Django console session (`django-session`).
+    DjangoSession {
+        /// The operation that opens the console (sets the CSRF cookie).
+        open: OpRef,
+        /// The login form operation.
+        login: OpRef,
+        /// The CSRF cookie.
+        csrf_cookie: String,
+        /// The session cookie.
+        session_cookie: String,
+        /// The CSRF header.
+        csrf_header: String,
+        /// The login form field carrying the CSRF token.
+        csrf_field: String,
+        /// The login form field taking the user name.
+        username_field: String,
+        /// The login form field taking the password.
+        password_field: String,
+        /// The variables holding the user name and password.
+        env: Option<(String, String)>,
+    },
+}
+
+impl AuthKind {
+    /// The kind's name in `x-auth-scheme`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            AuthKind::HeaderToken { .. } => "header-token",
+            AuthKind::LoginToken { .. } => "login-token",
+            AuthKind::KeystonePassword { .. } => "keystone-password",
+            AuthKind::SdkHmacSha256 { .. } => "sdk-hmac-sha256",
+            AuthKind::RpcSignatureV1 { .. } => "rpc-signature-v1",
+            AuthKind::DjangoSession { .. } => "django-session",
+        }
+    }
+
+    /// The environment variables `from_env` needs for this scheme, or `None` when the
+    /// spec names none.
+    pub fn required_env(&self) -> Option<Vec<&str>> {
+        match self {
+            AuthKind::HeaderToken { env_token, .. } => env_token.as_deref().map(|t| vec![t]),
+            AuthKind::LoginToken { env, .. } | AuthKind::DjangoSession { env, .. } => env
+                .as_ref()
+                .map(|(user, password)| vec![user.as_str(), password.as_str()]),
+            AuthKind::KeystonePassword { env, .. } => env.as_ref().map(|env| {
+                let mut vars = vec![
+                    env.username.as_str(),
+                    env.password.as_str(),
+                    env.domain.as_str(),
+                ];
+                vars.extend(env.endpoint.as_deref());
+                vars
+            }),
+            AuthKind::SdkHmacSha256 { env } | AuthKind::RpcSignatureV1 { env } => env
+                .as_ref()
+                .map(|env| vec![env.access_key.as_str(), env.secret_key.as_str()]),
+        }
+    }
+}
+
+/// An operation named by an auth scheme.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpRef {
+    /// The `operationId`.
+    pub id: String,
+    /// Its request builder type, filled in once operations are lowered.
+    pub builder: Option<Ident>,
+}
+
+/// The environment variables of a key-pair scheme.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyEnv {
+    /// The access key id.
+    pub access_key: String,
+    /// The secret key.
+    pub secret_key: String,
+    /// The security token of temporary keys (optional).
+    pub security_token: Option<String>,
+    /// The project id to send (optional).
+    pub project_id: Option<String>,
+}
+
+/// The environment variables of a Keystone password scheme.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeystoneEnv {
+    /// The IAM endpoint (required when named).
+    pub endpoint: Option<String>,
+    /// The user name.
+    pub username: String,
+    /// The password.
+    pub password: String,
+    /// The account (domain) name.
+    pub domain: String,
+    /// The region (optional; the scheme's default region otherwise).
+    pub region: Option<String>,
+    /// The project id (optional).
+    pub project_id: Option<String>,
 }
 
 /// HTTP methods.
@@ -219,6 +382,12 @@ pub struct Operation {
     /// Whether the spec explicitly says the operation takes no credentials
     /// (`security: []` on the operation or inherited from the root).
     pub public: bool,
+    /// Whether sending it twice does no more than sending it once: GET, HEAD, PUT,
+    /// DELETE, OPTIONS, or `x-idempotent`.
+    pub idempotent: bool,
+    /// Whether its success body may carry a credential (a sign-in call, or a type with a
+    /// `format: password` field).
+    pub secret_response: bool,
 }
 
 /// The action parameter of an RPC operation.
@@ -387,8 +556,20 @@ pub struct Pagination {
     pub page_param: String,
     /// The wire name of the page-size parameter.
     pub size_param: String,
+    /// The builder field of the page-number parameter.
+    pub page_field: Ident,
+    /// The builder field of the page-size parameter.
+    pub size_field: Ident,
+    /// The integer type of page numbers and sizes ([`TypeRef::I32`] or [`TypeRef::I64`]).
+    pub index: TypeRef,
     /// The number of the first page.
     pub first_page: u64,
+    /// The page size when the caller sets none (the size parameter's `default`).
+    pub default_size: Option<u64>,
+    /// The largest page number (the page parameter's `maximum`).
+    pub last_page: Option<u64>,
+    /// The response field echoing the page number, if any (`page-echo`).
+    pub echo_field: Option<PageField>,
     /// The response type that carries the page.
     pub response_type: TypeId,
     /// The response field holding the items.
@@ -398,16 +579,18 @@ pub struct Pagination {
     /// The item type.
     pub item_type: TypeRef,
     /// The response field holding the total item count, if any.
-    pub total_field: Option<TotalField>,
+    pub total_field: Option<PageField>,
 }
 
-/// The total-count field of a paged response.
+/// An integer field of a paged response (the total, the echoed page number).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TotalField {
+pub struct PageField {
     /// The Rust field name.
     pub name: Ident,
     /// Whether it is optional.
     pub optional: bool,
+    /// Its type ([`TypeRef::I32`] or [`TypeRef::I64`]).
+    pub ty: TypeRef,
 }
 
 /// A generated type.

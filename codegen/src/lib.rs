@@ -39,6 +39,12 @@ pub struct Settings {
     /// or a standalone crate's library name). When set, the docs of every client method
     /// carry an example call, compiled by `cargo test` as a doctest.
     pub module_path: Option<String>,
+    /// The path a consumer names the runtime by in those examples
+    /// (`meterage_clients::runtime`); `meterage_runtime` when not set.
+    pub runtime_path: Option<String>,
+    /// Whether the module re-exports the runtime as `runtime` (a standalone crate, whose
+    /// consumers then need no dependency of their own on `meterage-runtime`).
+    pub reexport_runtime: bool,
 }
 
 /// Generates the formatted Rust module for one spec, with default [`Settings`].

@@ -20,16 +20,19 @@ const ERROR_ENVELOPE: meterage_runtime::ErrorEnvelope = meterage_runtime::ErrorE
     message: &["/error_msg"],
     request_id: &["/request_id"],
     request_id_header: Some("X-Request-Id"),
-    success: &[],
+    success: meterage_runtime::SuccessRule::Status,
+    transient: &["GSL.00010003"],
 };
 
 /// A client for Huawei Cloud Global SIM Link (GSL) SIM pool API.
 ///
 /// Its default server is `https://gsl.cn-north-4.myhuaweicloud.com`; `Client::builder().base_url(..)` points it elsewhere.
 ///
+/// Cheap to clone (clones share the connection pool and the signed-in session); request builders own a clone, so a call can be spawned onto another task.
+///
 /// Authentication (see [`auth`]):
-/// - `iamToken`: a token in the `X-Auth-Token` header, from [`auth::iam_token`]
-/// - `akskSignature`: requests signed with the `sdk-hmac-sha256` scheme, from [`auth::aksk_signature`]
+/// - `iamToken`: an IAM token in the `X-Auth-Token` header, obtained with a password ([`auth::iam_token_login`]; renewed before it expires), or a token of your own ([`auth::iam_token`])
+/// - `akskSignature`: requests signed with an access key pair, `SDK-HMAC-SHA256`, from [`auth::aksk_signature`]
 #[derive(Debug, Clone)]
 pub struct Client {
     inner: meterage_runtime::Client,
@@ -39,6 +42,23 @@ impl Client {
     /// A builder for a client of [`DEFAULT_BASE_URL`]: set auth and options, then `.build()`.
     pub fn builder() -> meterage_runtime::ClientBuilder<Self> {
         meterage_runtime::ClientBuilder::new(DEFAULT_BASE_URL)
+    }
+
+    /// A client configured from the environment:
+    /// - the base URL from `HUAWEI_GSL_URL`, else [`DEFAULT_BASE_URL`];
+    /// - the credentials from the variables [`auth::from_env`] lists;
+    /// - when `METERAGE_CA_FILE` names a PEM file, its CA certificates are trusted besides the built-in and the platform's roots.
+    ///
+    /// # Errors
+    ///
+    /// `Error::Config` naming a missing or invalid variable, or an unreadable CA file.
+    pub fn from_env() -> Result<Self, meterage_runtime::Error> {
+        let mut builder = Self::builder();
+        if let Some(url) = meterage_runtime::auth::env::var_opt("HUAWEI_GSL_URL")? {
+            builder = builder.base_url(url);
+        }
+        let builder = builder.auth_shared(auth::from_env()?);
+        builder.transport_from_env()?.build()
     }
 
     /// The runtime client this client sends through.
@@ -67,7 +87,7 @@ impl Client {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example(client: &meterage_clients::huawei_gsl::Client) -> Result<(), meterage_runtime::Error> {
+    /// # async fn example(client: &meterage_clients::huawei_gsl::Client) -> Result<(), meterage_clients::runtime::Error> {
     /// let response = client
     ///     .list_sim_pools()
     ///     .limit(10)
@@ -79,9 +99,10 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_sim_pools(&self) -> ListSimPools<'_> {
+    pub fn list_sim_pools(&self) -> ListSimPools {
         ListSimPools {
-            client: self,
+            client: self.clone(),
+            options: meterage_runtime::CallOptions::new(),
             pool_name: None,
             limit: None,
             offset: None,
@@ -104,9 +125,10 @@ impl Client {
     pub fn keystone_create_user_token_by_password(
         &self,
         auth: types::IamAuth,
-    ) -> KeystoneCreateUserTokenByPassword<'_> {
+    ) -> KeystoneCreateUserTokenByPassword {
         KeystoneCreateUserTokenByPassword {
-            client: self,
+            client: self.clone(),
+            options: meterage_runtime::CallOptions::new(),
             nocatalog: None,
             auth,
         }
@@ -121,8 +143,8 @@ impl From<meterage_runtime::Client> for Client {
 
 pub mod auth {
     //! Credentials for this API's security schemes.
-    //! - `iamToken`: a token in the `X-Auth-Token` header, from [`iam_token`]
-    //! - `akskSignature`: requests signed with the `sdk-hmac-sha256` scheme, from [`aksk_signature`]
+    //! - `iamToken`: an IAM token in the `X-Auth-Token` header, obtained with a password ([`iam_token_login`]; renewed before it expires), or a token of your own ([`iam_token`])
+    //! - `akskSignature`: requests signed with an access key pair, `SDK-HMAC-SHA256`, from [`aksk_signature`]
 
     /// IAM user token, sent as header `X-Auth-Token`. Obtain it with
     /// `KeystoneCreateUserTokenByPassword` (`POST /v3/auth/tokens` on the IAM host);
@@ -137,6 +159,31 @@ pub mod auth {
         meterage_runtime::HeaderToken::new("X-Auth-Token", token)
     }
 
+    /// How security scheme `iamToken` obtains its token: `KeystoneCreateUserTokenByPassword` at `https://iam.{region}.myhuaweicloud.com` (region `cn-north-4` unless set), the token in the `X-Subject-Token` response header.
+    pub static IAM_TOKEN_LOGIN: meterage_runtime::auth::KeystoneSpec = meterage_runtime::auth::KeystoneSpec {
+        login: &super::KeystoneCreateUserTokenByPassword::OPERATION,
+        endpoint: "https://iam.{region}.myhuaweicloud.com",
+        default_region: "cn-north-4",
+        token_header: "X-Subject-Token",
+        stale_codes: &[],
+    };
+
+    /// IAM user token, sent as header `X-Auth-Token`. Obtain it with
+    /// `KeystoneCreateUserTokenByPassword` (`POST /v3/auth/tokens` on the IAM host);
+    /// the token is the `X-Subject-Token` response header. Valid for 24 hours.
+    ///
+    /// 用户Token。通过调用IAM服务 获取IAM用户Token接口获取,接口返回的响应消息头中“X-Subject-Token”就是需要获取的用户Token。简要的获取方法样例请参见 Token认证
+    ///
+    /// Obtains an IAM token for `user` through `KeystoneCreateUserTokenByPassword` before the first call, sends it in the `X-Auth-Token` header of every request, renews it before it expires and again (once) when the service refuses it; concurrent calls share one sign-in (security scheme `iamToken`). Set `.region(..)`, `.project_id(..)` or `.iam_endpoint(..)` on the result to change the scope or the endpoint.
+    pub fn iam_token_login(
+        user: meterage_runtime::auth::KeystoneUser,
+    ) -> meterage_runtime::auth::TokenAuth<meterage_runtime::auth::KeystonePassword> {
+        meterage_runtime::auth::TokenAuth::with_provider(
+            "X-Auth-Token",
+            meterage_runtime::auth::KeystonePassword::new(&IAM_TOKEN_LOGIN, user),
+        )
+    }
+
     /// AK/SK request signing, `SDK-HMAC-SHA256` (what the vendor's SDK uses).
     /// CanonicalRequest = `METHOD\nCanonicalURI\nCanonicalQuery\nCanonicalHeaders\nSignedHeaders\nhex(sha256(body))`
     /// (URI segments RFC 3986-encoded, always ending in `/`; query sorted by key then
@@ -147,12 +194,65 @@ pub mod auth {
     /// with header `X-Sdk-Date` (`YYYYMMDDTHHMMSSZ`); project-scoped calls also send
     /// `X-Project-Id`, temporary keys `X-Security-Token`.
     ///
-    /// Signs every request with an access key and secret key, `SDK-HMAC-SHA256` (security scheme `akskSignature`). Add `.project_id(..)` for project-scoped calls and `.security_token(..)` for temporary keys.
+    /// Signs every request with the access key pair `key`, `SDK-HMAC-SHA256` (security scheme `akskSignature`). Add `.project_id(..)` for project-scoped calls; temporary keys carry their `security_token`.
     pub fn aksk_signature(
-        access_key: impl Into<String>,
-        secret_key: impl Into<meterage_runtime::Secret>,
+        key: meterage_runtime::auth::AccessKey,
     ) -> meterage_runtime::SdkHmacSha256 {
-        meterage_runtime::SdkHmacSha256::new(access_key, secret_key)
+        meterage_runtime::SdkHmacSha256::new(key)
+    }
+
+    /// Credentials from the environment, for the first scheme whose variables are all set:
+    /// - HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK (akskSignature)
+    /// - HUAWEICLOUD_USERNAME, HUAWEICLOUD_PASSWORD, HUAWEICLOUD_DOMAIN_NAME, HUAWEICLOUD_SDK_IAM_ENDPOINT (iamToken)
+    ///
+    /// # Errors
+    ///
+    /// `Error::Config` naming the variables when none of these is complete, or when a variable is not valid UTF-8.
+    pub fn from_env() -> Result<
+        std::sync::Arc<dyn meterage_runtime::Authorize>,
+        meterage_runtime::Error,
+    > {
+        use meterage_runtime::auth::env;
+        if env::all_set(&["HUAWEICLOUD_SDK_AK", "HUAWEICLOUD_SDK_SK"]) {
+            let mut auth = aksk_signature(
+                meterage_runtime::auth::AccessKey::from_env(
+                    "HUAWEICLOUD_SDK_AK",
+                    "HUAWEICLOUD_SDK_SK",
+                    Some("HUAWEICLOUD_SDK_SECURITY_TOKEN"),
+                )?,
+            );
+            if let Some(value) = env::var_opt("HUAWEICLOUD_SDK_PROJECT_ID")? {
+                auth = auth.project_id(value);
+            }
+            return Ok(std::sync::Arc::new(auth));
+        }
+        if env::all_set(
+            &[
+                "HUAWEICLOUD_USERNAME",
+                "HUAWEICLOUD_PASSWORD",
+                "HUAWEICLOUD_DOMAIN_NAME",
+                "HUAWEICLOUD_SDK_IAM_ENDPOINT",
+            ],
+        ) {
+            let mut auth = iam_token_login(meterage_runtime::auth::KeystoneUser {
+                domain: env::var("HUAWEICLOUD_DOMAIN_NAME")?,
+                name: env::var("HUAWEICLOUD_USERNAME")?,
+                password: env::secret("HUAWEICLOUD_PASSWORD")?,
+            });
+            if let Some(value) = env::var_opt("HUAWEICLOUD_REGION")? {
+                auth = auth.region(value);
+            }
+            if let Some(value) = env::var_opt("HUAWEICLOUD_SDK_IAM_ENDPOINT")? {
+                auth = auth.iam_endpoint(value);
+            }
+            return Ok(std::sync::Arc::new(auth));
+        }
+        Err(
+            meterage_runtime::Error::Config(
+                "no credentials in the environment: set HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK (akskSignature), or HUAWEICLOUD_USERNAME, HUAWEICLOUD_PASSWORD, HUAWEICLOUD_DOMAIN_NAME, HUAWEICLOUD_SDK_IAM_ENDPOINT (iamToken)"
+                    .to_owned(),
+            ),
+        )
     }
 }
 
@@ -383,8 +483,9 @@ pub mod types {
 /// A request to [`Client::list_sim_pools`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ListSimPools<'a> {
-    client: &'a Client,
+pub struct ListSimPools {
+    client: Client,
+    options: meterage_runtime::CallOptions,
     pool_name: Option<String>,
     limit: Option<i64>,
     offset: Option<i64>,
@@ -393,23 +494,27 @@ pub struct ListSimPools<'a> {
     status: Option<Vec<i32>>,
 }
 
-impl ListSimPools<'_> {
+impl ListSimPools {
     /// What this operation is: its id, method, path, server and error envelope.
     pub const OPERATION: meterage_runtime::Operation = meterage_runtime::Operation {
         id: "ListSimPools",
         method: meterage_runtime::Method::Get,
         success: 200,
         public: false,
+        idempotent: true,
+        secret_response: false,
         path: "/v1/sim-pools",
         server: None,
         envelope: &ERROR_ENVELOPE,
     };
 
     /// How this operation pages (`x-pagination`).
-    pub const PAGINATION: meterage_runtime::PageNumber = meterage_runtime::PageNumber {
+    pub const PAGINATION: meterage_runtime::PageNumber<i64> = meterage_runtime::PageNumber {
         page_param: "offset",
         size_param: "limit",
         first_page: 1,
+        default_size: Some(10),
+        last_page: Some(1000000),
     };
 
     /// Flow pool name.
@@ -478,6 +583,12 @@ impl ListSimPools<'_> {
         self
     }
 
+    /// Timeouts and retries for this call, overriding the client's defaults.
+    pub fn options(mut self, options: meterage_runtime::CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Checks every documented constraint on the parameters set so far, reporting all violations together.
     ///
     /// # Errors
@@ -528,7 +639,10 @@ impl ListSimPools<'_> {
     /// As `send`, without `Decode`.
     pub async fn send_raw(
         self,
-    ) -> Result<meterage_runtime::Response<Vec<u8>>, meterage_runtime::Error> {
+    ) -> Result<
+        meterage_runtime::Response<meterage_runtime::Bytes>,
+        meterage_runtime::Error,
+    > {
         let client = &self.client.inner;
         if client.validates_requests() {
             self.validate()?;
@@ -536,9 +650,28 @@ impl ListSimPools<'_> {
         client.send_raw(self.request()).await
     }
 
+    /// Every page, from the page set here (else the first), as a stream: pages are fetched as the stream is read, one at a time (`.prefetch(n)` fetches ahead), until the declared total, a short or an empty page. A page the server repeats is fetched again, never yielded twice. Each page keeps its number, status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// The stream yields the error of a page that failed for good (after the client's retries) and ends; see `send` for the kinds, and `Error::Pagination` for a server that keeps repeating a page.
+    pub fn pages(self) -> meterage_runtime::pagination::Pages<Self> {
+        meterage_runtime::pagination::Paginate::pages(self)
+    }
+
+    /// Every item of every page, in server order, as a stream (see [`ListSimPools::pages`]): memory holds one page at a time.
+    ///
+    /// # Errors
+    ///
+    /// As `pages`.
+    pub fn items(self) -> meterage_runtime::pagination::Items<Self> {
+        meterage_runtime::pagination::Paginate::items(self)
+    }
+
     /// The request as it will be sent: parameters in spec order, constants filled in.
     fn request(&self) -> meterage_runtime::Request {
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
+        request.set_options(self.options);
         request.query_opt("pool_name", &self.pool_name);
         request.query_opt("limit", &self.limit);
         request.query_opt("offset", &self.offset);
@@ -554,19 +687,22 @@ impl ListSimPools<'_> {
 /// A request to [`Client::keystone_create_user_token_by_password`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct KeystoneCreateUserTokenByPassword<'a> {
-    client: &'a Client,
+pub struct KeystoneCreateUserTokenByPassword {
+    client: Client,
+    options: meterage_runtime::CallOptions,
     nocatalog: Option<String>,
     auth: types::IamAuth,
 }
 
-impl KeystoneCreateUserTokenByPassword<'_> {
+impl KeystoneCreateUserTokenByPassword {
     /// What this operation is: its id, method, path, server and error envelope.
     pub const OPERATION: meterage_runtime::Operation = meterage_runtime::Operation {
         id: "KeystoneCreateUserTokenByPassword",
         method: meterage_runtime::Method::Post,
         success: 201,
         public: true,
+        idempotent: false,
+        secret_response: true,
         path: "/v3/auth/tokens",
         server: Some("https://iam.cn-north-4.myhuaweicloud.com"),
         envelope: &meterage_runtime::ErrorEnvelope {
@@ -574,7 +710,8 @@ impl KeystoneCreateUserTokenByPassword<'_> {
             message: &["/error/message", "/error_msg"],
             request_id: &["/request_id"],
             request_id_header: Some("X-Request-Id"),
-            success: &[],
+            success: meterage_runtime::SuccessRule::Status,
+            transient: &[],
         },
     };
 
@@ -583,6 +720,12 @@ impl KeystoneCreateUserTokenByPassword<'_> {
     /// Sent as `nocatalog` in the query.
     pub fn nocatalog(mut self, value: impl Into<String>) -> Self {
         self.nocatalog = Some(value.into());
+        self
+    }
+
+    /// Timeouts and retries for this call, overriding the client's defaults.
+    pub fn options(mut self, options: meterage_runtime::CallOptions) -> Self {
+        self.options = options;
         self
     }
 
@@ -620,7 +763,10 @@ impl KeystoneCreateUserTokenByPassword<'_> {
     /// As `send`, without `Decode`.
     pub async fn send_raw(
         self,
-    ) -> Result<meterage_runtime::Response<Vec<u8>>, meterage_runtime::Error> {
+    ) -> Result<
+        meterage_runtime::Response<meterage_runtime::Bytes>,
+        meterage_runtime::Error,
+    > {
         let client = &self.client.inner;
         if client.validates_requests() {
             self.validate()?;
@@ -631,6 +777,7 @@ impl KeystoneCreateUserTokenByPassword<'_> {
     /// The request as it will be sent: parameters in spec order, constants filled in.
     fn request(&self) -> meterage_runtime::Request {
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
+        request.set_options(self.options);
         request.json_body();
         request.query_opt("nocatalog", &self.nocatalog);
         request.json("auth", &self.auth);
@@ -640,6 +787,7 @@ impl KeystoneCreateUserTokenByPassword<'_> {
 
 impl meterage_runtime::Page for types::ListSimPoolsResponse {
     type Item = types::SimPoolVo;
+    type Index = i64;
 
     fn items(&self) -> &[Self::Item] {
         &self.pools
@@ -651,6 +799,46 @@ impl meterage_runtime::Page for types::ListSimPoolsResponse {
 
     fn total(&self) -> Option<u64> {
         u64::try_from(self.count).ok()
+    }
+
+    fn page_number(&self) -> Option<i64> {
+        Some(self.offset)
+    }
+}
+
+impl meterage_runtime::pagination::Paginate for ListSimPools {
+    type Page = types::ListSimPoolsResponse;
+    type Item = types::SimPoolVo;
+    type Index = i64;
+
+    const PAGINATION: meterage_runtime::PageNumber<i64> = <ListSimPools>::PAGINATION;
+
+    fn operation(&self) -> &'static meterage_runtime::Operation {
+        &Self::OPERATION
+    }
+
+    fn client(&self) -> &meterage_runtime::Client {
+        &self.client.inner
+    }
+
+    fn start_page(&self) -> Option<i64> {
+        self.offset
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.limit
+    }
+
+    fn page_request(
+        &self,
+        page: i64,
+    ) -> Result<meterage_runtime::Request, meterage_runtime::Error> {
+        let mut next = self.clone();
+        next.offset = Some(page);
+        if self.client.inner.validates_requests() {
+            next.validate()?;
+        }
+        Ok(next.request())
     }
 }
 

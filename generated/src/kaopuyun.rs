@@ -20,15 +20,18 @@ const ERROR_ENVELOPE: meterage_runtime::ErrorEnvelope = meterage_runtime::ErrorE
     message: &["/Message"],
     request_id: &["/RequestId"],
     request_id_header: None,
-    success: &[],
+    success: meterage_runtime::SuccessRule::NoCode,
+    transient: &["ServiceUnavailable", "Throttling", "Throttling.User"],
 };
 
 /// A client for Kaopuyun flow bill API.
 ///
 /// Its default server is `https://openapi.kaopuyun.com`; `Client::builder().base_url(..)` points it elsewhere.
 ///
+/// Cheap to clone (clones share the connection pool and the signed-in session); request builders own a clone, so a call can be spawned onto another task.
+///
 /// Authentication (see [`auth`]):
-/// - `rpcSignature`: requests signed with the `rpc-signature-v1` scheme, from [`auth::rpc_signature`]
+/// - `rpcSignature`: requests signed with an access key pair, RPC signature v1 (HMAC-SHA1), from [`auth::rpc_signature`]
 #[derive(Debug, Clone)]
 pub struct Client {
     inner: meterage_runtime::Client,
@@ -38,6 +41,23 @@ impl Client {
     /// A builder for a client of [`DEFAULT_BASE_URL`]: set auth and options, then `.build()`.
     pub fn builder() -> meterage_runtime::ClientBuilder<Self> {
         meterage_runtime::ClientBuilder::new(DEFAULT_BASE_URL)
+    }
+
+    /// A client configured from the environment:
+    /// - the base URL from `KAOPUYUN_URL`, else [`DEFAULT_BASE_URL`];
+    /// - the credentials from the variables [`auth::from_env`] lists;
+    /// - when `METERAGE_CA_FILE` names a PEM file, its CA certificates are trusted besides the built-in and the platform's roots.
+    ///
+    /// # Errors
+    ///
+    /// `Error::Config` naming a missing or invalid variable, or an unreadable CA file.
+    pub fn from_env() -> Result<Self, meterage_runtime::Error> {
+        let mut builder = Self::builder();
+        if let Some(url) = meterage_runtime::auth::env::var_opt("KAOPUYUN_URL")? {
+            builder = builder.base_url(url);
+        }
+        let builder = builder.auth_shared(auth::from_env()?);
+        builder.transport_from_env()?.build()
     }
 
     /// The runtime client this client sends through.
@@ -65,7 +85,7 @@ impl Client {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example(client: &meterage_clients::kaopuyun::Client) -> Result<(), meterage_runtime::Error> {
+    /// # async fn example(client: &meterage_clients::kaopuyun::Client) -> Result<(), meterage_clients::runtime::Error> {
     /// let response = client
     ///     .describe_flow_bills()
     ///     .product_type(meterage_clients::kaopuyun::types::ProductType::OwnEcs)
@@ -78,9 +98,10 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn describe_flow_bills(&self) -> DescribeFlowBills<'_> {
+    pub fn describe_flow_bills(&self) -> DescribeFlowBills {
         DescribeFlowBills {
-            client: self,
+            client: self.clone(),
+            options: meterage_runtime::CallOptions::new(),
             region_code: None,
             resource_uuid: None,
             product_type: None,
@@ -101,7 +122,7 @@ impl From<meterage_runtime::Client> for Client {
 
 pub mod auth {
     //! Credentials for this API's security schemes.
-    //! - `rpcSignature`: requests signed with the `rpc-signature-v1` scheme, from [`rpc_signature`]
+    //! - `rpcSignature`: requests signed with an access key pair, RPC signature v1 (HMAC-SHA1), from [`rpc_signature`]
 
     /// Alibaba Cloud style RPC signature v1. The runtime adds the common parameters
     /// `AccessKeyId`, `SignatureMethod=HMAC-SHA1`, `SignatureNonce` (unique per
@@ -113,12 +134,40 @@ pub mod auth {
     /// string); Signature = Base64(HMAC-SHA1(AccessKeySecret + "&", StringToSign)),
     /// percent-encoded again on the wire. Empty-valued parameters are not sent.
     ///
-    /// Adds the common RPC parameters and signs every request with HMAC-SHA1, a fresh nonce and timestamp each attempt (security scheme `rpcSignature`).
+    /// Adds the common RPC parameters and signs every request with the access key pair `key` (HMAC-SHA1), with a fresh nonce and timestamp each attempt (security scheme `rpcSignature`).
     pub fn rpc_signature(
-        access_key_id: impl Into<String>,
-        secret: impl Into<meterage_runtime::Secret>,
+        key: meterage_runtime::auth::AccessKey,
     ) -> meterage_runtime::RpcSignatureV1 {
-        meterage_runtime::RpcSignatureV1::new(access_key_id, secret)
+        meterage_runtime::RpcSignatureV1::new(key)
+    }
+
+    /// Credentials from the environment, for the first scheme whose variables are all set:
+    /// - KAOPUYUN_ACCESS_KEY_ID, KAOPUYUN_ACCESS_KEY_SECRET (rpcSignature)
+    ///
+    /// # Errors
+    ///
+    /// `Error::Config` naming the variables when none of these is complete, or when a variable is not valid UTF-8.
+    pub fn from_env() -> Result<
+        std::sync::Arc<dyn meterage_runtime::Authorize>,
+        meterage_runtime::Error,
+    > {
+        use meterage_runtime::auth::env;
+        if env::all_set(&["KAOPUYUN_ACCESS_KEY_ID", "KAOPUYUN_ACCESS_KEY_SECRET"]) {
+            let auth = rpc_signature(
+                meterage_runtime::auth::AccessKey::from_env(
+                    "KAOPUYUN_ACCESS_KEY_ID",
+                    "KAOPUYUN_ACCESS_KEY_SECRET",
+                    None,
+                )?,
+            );
+            return Ok(std::sync::Arc::new(auth));
+        }
+        Err(
+            meterage_runtime::Error::Config(
+                "no credentials in the environment: set KAOPUYUN_ACCESS_KEY_ID, KAOPUYUN_ACCESS_KEY_SECRET (rpcSignature)"
+                    .to_owned(),
+            ),
+        )
     }
 }
 
@@ -481,8 +530,9 @@ pub mod types {
 /// A request to [`Client::describe_flow_bills`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct DescribeFlowBills<'a> {
-    client: &'a Client,
+pub struct DescribeFlowBills {
+    client: Client,
+    options: meterage_runtime::CallOptions,
     region_code: Option<String>,
     resource_uuid: Option<String>,
     product_type: Option<types::ProductType>,
@@ -493,23 +543,27 @@ pub struct DescribeFlowBills<'a> {
     page_size: Option<i32>,
 }
 
-impl DescribeFlowBills<'_> {
+impl DescribeFlowBills {
     /// What this operation is: its id, method, path, server and error envelope.
     pub const OPERATION: meterage_runtime::Operation = meterage_runtime::Operation {
         id: "DescribeFlowBills",
         method: meterage_runtime::Method::Get,
         success: 200,
         public: false,
+        idempotent: true,
+        secret_response: false,
         path: "/",
         server: None,
         envelope: &ERROR_ENVELOPE,
     };
 
     /// How this operation pages (`x-pagination`).
-    pub const PAGINATION: meterage_runtime::PageNumber = meterage_runtime::PageNumber {
+    pub const PAGINATION: meterage_runtime::PageNumber<i32> = meterage_runtime::PageNumber {
         page_param: "PageNumber",
         size_param: "PageSize",
         first_page: 1,
+        default_size: Some(10),
+        last_page: None,
     };
 
     /// Region of the billed resource; call DescribeRegionConfig for the list of regions.
@@ -596,6 +650,12 @@ impl DescribeFlowBills<'_> {
         self
     }
 
+    /// Timeouts and retries for this call, overriding the client's defaults.
+    pub fn options(mut self, options: meterage_runtime::CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Checks every documented constraint on the parameters set so far, reporting all violations together.
     ///
     /// # Errors
@@ -638,7 +698,10 @@ impl DescribeFlowBills<'_> {
     /// As `send`, without `Decode`.
     pub async fn send_raw(
         self,
-    ) -> Result<meterage_runtime::Response<Vec<u8>>, meterage_runtime::Error> {
+    ) -> Result<
+        meterage_runtime::Response<meterage_runtime::Bytes>,
+        meterage_runtime::Error,
+    > {
         let client = &self.client.inner;
         if client.validates_requests() {
             self.validate()?;
@@ -646,9 +709,28 @@ impl DescribeFlowBills<'_> {
         client.send_raw(self.request()).await
     }
 
+    /// Every page, from the page set here (else the first), as a stream: pages are fetched as the stream is read, one at a time (`.prefetch(n)` fetches ahead), until the declared total, a short or an empty page. A page the server repeats is fetched again, never yielded twice. Each page keeps its number, status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// The stream yields the error of a page that failed for good (after the client's retries) and ends; see `send` for the kinds, and `Error::Pagination` for a server that keeps repeating a page.
+    pub fn pages(self) -> meterage_runtime::pagination::Pages<Self> {
+        meterage_runtime::pagination::Paginate::pages(self)
+    }
+
+    /// Every item of every page, in server order, as a stream (see [`DescribeFlowBills::pages`]): memory holds one page at a time.
+    ///
+    /// # Errors
+    ///
+    /// As `pages`.
+    pub fn items(self) -> meterage_runtime::pagination::Items<Self> {
+        meterage_runtime::pagination::Paginate::items(self)
+    }
+
     /// The request as it will be sent: parameters in spec order, constants filled in.
     fn request(&self) -> meterage_runtime::Request {
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
+        request.set_options(self.options);
         request.query("Action", "DescribeFlowBills");
         request.query("Version", "2014-05-26");
         request.query("Format", "JSON");
@@ -666,6 +748,7 @@ impl DescribeFlowBills<'_> {
 
 impl meterage_runtime::Page for types::DescribeFlowBillsResponse {
     type Item = types::FlowBillInfo;
+    type Index = i32;
 
     fn items(&self) -> &[Self::Item] {
         &self.items
@@ -677,6 +760,42 @@ impl meterage_runtime::Page for types::DescribeFlowBillsResponse {
 
     fn total(&self) -> Option<u64> {
         u64::try_from(self.total).ok()
+    }
+}
+
+impl meterage_runtime::pagination::Paginate for DescribeFlowBills {
+    type Page = types::DescribeFlowBillsResponse;
+    type Item = types::FlowBillInfo;
+    type Index = i32;
+
+    const PAGINATION: meterage_runtime::PageNumber<i32> = <DescribeFlowBills>::PAGINATION;
+
+    fn operation(&self) -> &'static meterage_runtime::Operation {
+        &Self::OPERATION
+    }
+
+    fn client(&self) -> &meterage_runtime::Client {
+        &self.client.inner
+    }
+
+    fn start_page(&self) -> Option<i32> {
+        self.page_number
+    }
+
+    fn page_size(&self) -> Option<i32> {
+        self.page_size
+    }
+
+    fn page_request(
+        &self,
+        page: i32,
+    ) -> Result<meterage_runtime::Request, meterage_runtime::Error> {
+        let mut next = self.clone();
+        next.page_number = Some(page);
+        if self.client.inner.validates_requests() {
+            next.validate()?;
+        }
+        Ok(next.request())
     }
 }
 

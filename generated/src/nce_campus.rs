@@ -23,15 +23,18 @@ const ERROR_ENVELOPE: meterage_runtime::ErrorEnvelope = meterage_runtime::ErrorE
     message: &["/errmsg", "/errMsg"],
     request_id: &[],
     request_id_header: None,
-    success: &["0"],
+    success: meterage_runtime::SuccessRule::Codes(&["0"]),
+    transient: &["500"],
 };
 
 /// A client for Huawei iMaster NCE-Campus user traffic API.
 ///
 /// Its default server is `https://localhost:18002`; `Client::builder().base_url(..)` points it elsewhere.
 ///
+/// Cheap to clone (clones share the connection pool and the signed-in session); request builders own a clone, so a call can be spawned onto another task.
+///
 /// Authentication (see [`auth`]):
-/// - `accessToken`: a token in the `X-ACCESS-TOKEN` header: log in with `createToken` and pass the token to [`auth::access_token`]
+/// - `accessToken`: a token in the `X-ACCESS-TOKEN` header, obtained by logging in with `createToken` ([`auth::access_token_login`]; renewed when refused), or a token of your own ([`auth::access_token`])
 #[derive(Debug, Clone)]
 pub struct Client {
     inner: meterage_runtime::Client,
@@ -43,9 +46,35 @@ impl Client {
         meterage_runtime::ClientBuilder::new(DEFAULT_BASE_URL)
     }
 
+    /// A client configured from the environment:
+    /// - the base URL from `NCE_CAMPUS_URL`, else [`DEFAULT_BASE_URL`];
+    /// - the credentials from the variables [`auth::from_env`] lists;
+    /// - when `METERAGE_CA_FILE` names a PEM file, its CA certificates are trusted besides the built-in and the platform's roots.
+    ///
+    /// # Errors
+    ///
+    /// `Error::Config` naming a missing or invalid variable, or an unreadable CA file.
+    pub fn from_env() -> Result<Self, meterage_runtime::Error> {
+        let mut builder = Self::builder();
+        if let Some(url) = meterage_runtime::auth::env::var_opt("NCE_CAMPUS_URL")? {
+            builder = builder.base_url(url);
+        }
+        let builder = builder.auth_shared(auth::from_env()?);
+        builder.transport_from_env()?.build()
+    }
+
     /// The runtime client this client sends through.
     pub fn runtime(&self) -> &meterage_runtime::Client {
         &self.inner
+    }
+
+    /// Logs out with `deleteToken` if the client signed in (security scheme `accessToken`), and forgets the token; the next call logs in again. Does nothing with other credentials.
+    ///
+    /// # Errors
+    ///
+    /// The logout call's error.
+    pub async fn logout(&self) -> Result<(), meterage_runtime::Error> {
+        self.inner.logout(&DeleteToken::OPERATION).await
     }
 
     /// Query user traffic information (paged).
@@ -64,7 +93,7 @@ impl Client {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example(client: &meterage_clients::nce_campus::Client) -> Result<(), meterage_runtime::Error> {
+    /// # async fn example(client: &meterage_clients::nce_campus::Client) -> Result<(), meterage_clients::runtime::Error> {
     /// let response = client
     ///     .get_time_flow_st_info_list()
     ///     .site_id("a91e1696-02a2-4a68-bad4-aa639359c8cf")
@@ -82,9 +111,10 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_time_flow_st_info_list(&self) -> GetTimeFlowStInfoList<'_> {
+    pub fn get_time_flow_st_info_list(&self) -> GetTimeFlowStInfoList {
         GetTimeFlowStInfoList {
-            client: self,
+            client: self.clone(),
+            options: meterage_runtime::CallOptions::new(),
             site_id: None,
             page_index: None,
             page_size: None,
@@ -111,7 +141,7 @@ impl Client {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example(client: &meterage_clients::nce_campus::Client) -> Result<(), meterage_runtime::Error> {
+    /// # async fn example(client: &meterage_clients::nce_campus::Client) -> Result<(), meterage_clients::runtime::Error> {
     /// let response = client
     ///     .create_token("<userName>", "<password>")
     ///     .send()
@@ -124,9 +154,10 @@ impl Client {
         &self,
         user_name: impl Into<String>,
         password: impl Into<meterage_runtime::Secret>,
-    ) -> CreateToken<'_> {
+    ) -> CreateToken {
         CreateToken {
-            client: self,
+            client: self.clone(),
+            options: meterage_runtime::CallOptions::new(),
             user_name: user_name.into(),
             password: password.into(),
         }
@@ -142,7 +173,7 @@ impl Client {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example(client: &meterage_clients::nce_campus::Client) -> Result<(), meterage_runtime::Error> {
+    /// # async fn example(client: &meterage_clients::nce_campus::Client) -> Result<(), meterage_clients::runtime::Error> {
     /// let response = client
     ///     .delete_token("<token>")
     ///     .send()
@@ -154,9 +185,10 @@ impl Client {
     pub fn delete_token(
         &self,
         token: impl Into<meterage_runtime::Secret>,
-    ) -> DeleteToken<'_> {
+    ) -> DeleteToken {
         DeleteToken {
-            client: self,
+            client: self.clone(),
+            options: meterage_runtime::CallOptions::new(),
             token: token.into(),
         }
     }
@@ -170,7 +202,7 @@ impl From<meterage_runtime::Client> for Client {
 
 pub mod auth {
     //! Credentials for this API's security schemes.
-    //! - `accessToken`: a token in the `X-ACCESS-TOKEN` header: log in with `createToken` and pass the token to [`access_token`]
+    //! - `accessToken`: a token in the `X-ACCESS-TOKEN` header, obtained by logging in with `createToken` ([`access_token_login`]; renewed when refused), or a token of your own ([`access_token`])
 
     /// Northbound API session token ("北向管理员" account). Obtained with
     /// `POST /controller/v2/tokens` (`createToken`, field `data.token_id`) and sent
@@ -183,6 +215,66 @@ pub mod auth {
         token: impl Into<meterage_runtime::Secret>,
     ) -> meterage_runtime::HeaderToken {
         meterage_runtime::HeaderToken::new("X-ACCESS-TOKEN", token)
+    }
+
+    /// How security scheme `accessToken` logs in: `createToken` with the user name in `userName` and the password in `password`, the token at `/data/token_id` of the response.
+    pub static ACCESS_TOKEN_LOGIN: meterage_runtime::auth::LoginTokenSpec = meterage_runtime::auth::LoginTokenSpec {
+        login: &super::CreateToken::OPERATION,
+        json_body: true,
+        username_field: "userName",
+        password_field: "password",
+        token: "/data/token_id",
+        stale_codes: &[],
+        logout: Some(meterage_runtime::auth::LogoutSpec {
+            operation: &super::DeleteToken::OPERATION,
+            header: "X-ACCESS-TOKEN",
+            token_field: Some("token"),
+        }),
+    };
+
+    /// Northbound API session token ("北向管理员" account). Obtained with
+    /// `POST /controller/v2/tokens` (`createToken`, field `data.token_id`) and sent
+    /// as header `X-ACCESS-TOKEN`. Each use extends it by 10 minutes; when it is
+    /// refused (HTTP 401 or an authentication errcode), log in again once. Log out
+    /// with `DELETE /controller/v2/tokens` (`deleteToken`).
+    ///
+    /// Logs in with `credentials` through `createToken` before the first call, sends the token in the `X-ACCESS-TOKEN` header of every request, and logs in again (once) when the server refuses it (HTTP 401); concurrent calls share one login (security scheme `accessToken`).
+    pub fn access_token_login(
+        credentials: meterage_runtime::auth::UsernamePassword,
+    ) -> meterage_runtime::auth::TokenAuth<meterage_runtime::auth::LoginToken> {
+        meterage_runtime::auth::TokenAuth::with_provider(
+            "X-ACCESS-TOKEN",
+            meterage_runtime::auth::LoginToken::new(&ACCESS_TOKEN_LOGIN, credentials),
+        )
+    }
+
+    /// Credentials from the environment, for the first scheme whose variables are all set:
+    /// - NCE_CAMPUS_USERNAME, NCE_CAMPUS_PASSWORD (accessToken)
+    ///
+    /// # Errors
+    ///
+    /// `Error::Config` naming the variables when none of these is complete, or when a variable is not valid UTF-8.
+    pub fn from_env() -> Result<
+        std::sync::Arc<dyn meterage_runtime::Authorize>,
+        meterage_runtime::Error,
+    > {
+        use meterage_runtime::auth::env;
+        if env::all_set(&["NCE_CAMPUS_USERNAME", "NCE_CAMPUS_PASSWORD"]) {
+            return Ok(
+                std::sync::Arc::new(
+                    access_token_login(meterage_runtime::auth::UsernamePassword {
+                        username: env::var("NCE_CAMPUS_USERNAME")?,
+                        password: env::secret("NCE_CAMPUS_PASSWORD")?,
+                    }),
+                ),
+            );
+        }
+        Err(
+            meterage_runtime::Error::Config(
+                "no credentials in the environment: set NCE_CAMPUS_USERNAME, NCE_CAMPUS_PASSWORD (accessToken)"
+                    .to_owned(),
+            ),
+        )
     }
 }
 
@@ -399,8 +491,9 @@ pub mod types {
 /// A request to [`Client::get_time_flow_st_info_list`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct GetTimeFlowStInfoList<'a> {
-    client: &'a Client,
+pub struct GetTimeFlowStInfoList {
+    client: Client,
+    options: meterage_runtime::CallOptions,
     site_id: Option<String>,
     page_index: Option<i32>,
     page_size: Option<i32>,
@@ -412,23 +505,27 @@ pub struct GetTimeFlowStInfoList<'a> {
     end_time: Option<String>,
 }
 
-impl GetTimeFlowStInfoList<'_> {
+impl GetTimeFlowStInfoList {
     /// What this operation is: its id, method, path, server and error envelope.
     pub const OPERATION: meterage_runtime::Operation = meterage_runtime::Operation {
         id: "getTimeFlowStInfoList",
         method: meterage_runtime::Method::Get,
         success: 200,
         public: false,
+        idempotent: true,
+        secret_response: false,
         path: "/controller/campus/v1/accountservice/user/timeflowstinfos",
         server: None,
         envelope: &ERROR_ENVELOPE,
     };
 
     /// How this operation pages (`x-pagination`).
-    pub const PAGINATION: meterage_runtime::PageNumber = meterage_runtime::PageNumber {
+    pub const PAGINATION: meterage_runtime::PageNumber<i32> = meterage_runtime::PageNumber {
         page_param: "pageIndex",
         size_param: "pageSize",
         first_page: 1,
+        default_size: Some(20),
+        last_page: None,
     };
 
     /// Site ID, in UUID format.
@@ -527,6 +624,12 @@ impl GetTimeFlowStInfoList<'_> {
         self
     }
 
+    /// Timeouts and retries for this call, overriding the client's defaults.
+    pub fn options(mut self, options: meterage_runtime::CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Checks every documented constraint on the parameters set so far, reporting all violations together.
     ///
     /// # Errors
@@ -571,7 +674,10 @@ impl GetTimeFlowStInfoList<'_> {
     /// As `send`, without `Decode`.
     pub async fn send_raw(
         self,
-    ) -> Result<meterage_runtime::Response<Vec<u8>>, meterage_runtime::Error> {
+    ) -> Result<
+        meterage_runtime::Response<meterage_runtime::Bytes>,
+        meterage_runtime::Error,
+    > {
         let client = &self.client.inner;
         if client.validates_requests() {
             self.validate()?;
@@ -579,9 +685,28 @@ impl GetTimeFlowStInfoList<'_> {
         client.send_raw(self.request()).await
     }
 
+    /// Every page, from the page set here (else the first), as a stream: pages are fetched as the stream is read, one at a time (`.prefetch(n)` fetches ahead), until the declared total, a short or an empty page. A page the server repeats is fetched again, never yielded twice. Each page keeps its number, status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// The stream yields the error of a page that failed for good (after the client's retries) and ends; see `send` for the kinds, and `Error::Pagination` for a server that keeps repeating a page.
+    pub fn pages(self) -> meterage_runtime::pagination::Pages<Self> {
+        meterage_runtime::pagination::Paginate::pages(self)
+    }
+
+    /// Every item of every page, in server order, as a stream (see [`GetTimeFlowStInfoList::pages`]): memory holds one page at a time.
+    ///
+    /// # Errors
+    ///
+    /// As `pages`.
+    pub fn items(self) -> meterage_runtime::pagination::Items<Self> {
+        meterage_runtime::pagination::Paginate::items(self)
+    }
+
     /// The request as it will be sent: parameters in spec order, constants filled in.
     fn request(&self) -> meterage_runtime::Request {
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
+        request.set_options(self.options);
         request.query_opt("siteId", &self.site_id);
         request.query_opt("pageIndex", &self.page_index);
         request.query_opt("pageSize", &self.page_size);
@@ -598,23 +723,32 @@ impl GetTimeFlowStInfoList<'_> {
 /// A request to [`Client::create_token`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct CreateToken<'a> {
-    client: &'a Client,
+pub struct CreateToken {
+    client: Client,
+    options: meterage_runtime::CallOptions,
     user_name: String,
     password: meterage_runtime::Secret,
 }
 
-impl CreateToken<'_> {
+impl CreateToken {
     /// What this operation is: its id, method, path, server and error envelope.
     pub const OPERATION: meterage_runtime::Operation = meterage_runtime::Operation {
         id: "createToken",
         method: meterage_runtime::Method::Post,
         success: 200,
         public: true,
+        idempotent: false,
+        secret_response: true,
         path: "/controller/v2/tokens",
         server: None,
         envelope: &ERROR_ENVELOPE,
     };
+
+    /// Timeouts and retries for this call, overriding the client's defaults.
+    pub fn options(mut self, options: meterage_runtime::CallOptions) -> Self {
+        self.options = options;
+        self
+    }
 
     /// Checks every documented constraint on the parameters set so far, reporting all violations together.
     ///
@@ -650,7 +784,10 @@ impl CreateToken<'_> {
     /// As `send`, without `Decode`.
     pub async fn send_raw(
         self,
-    ) -> Result<meterage_runtime::Response<Vec<u8>>, meterage_runtime::Error> {
+    ) -> Result<
+        meterage_runtime::Response<meterage_runtime::Bytes>,
+        meterage_runtime::Error,
+    > {
         let client = &self.client.inner;
         if client.validates_requests() {
             self.validate()?;
@@ -661,6 +798,7 @@ impl CreateToken<'_> {
     /// The request as it will be sent: parameters in spec order, constants filled in.
     fn request(&self) -> meterage_runtime::Request {
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
+        request.set_options(self.options);
         request.json_body();
         request.json("userName", &self.user_name);
         request.json("password", &self.password);
@@ -671,22 +809,31 @@ impl CreateToken<'_> {
 /// A request to [`Client::delete_token`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct DeleteToken<'a> {
-    client: &'a Client,
+pub struct DeleteToken {
+    client: Client,
+    options: meterage_runtime::CallOptions,
     token: meterage_runtime::Secret,
 }
 
-impl DeleteToken<'_> {
+impl DeleteToken {
     /// What this operation is: its id, method, path, server and error envelope.
     pub const OPERATION: meterage_runtime::Operation = meterage_runtime::Operation {
         id: "deleteToken",
         method: meterage_runtime::Method::Delete,
         success: 200,
         public: false,
+        idempotent: true,
+        secret_response: false,
         path: "/controller/v2/tokens",
         server: None,
         envelope: &ERROR_ENVELOPE,
     };
+
+    /// Timeouts and retries for this call, overriding the client's defaults.
+    pub fn options(mut self, options: meterage_runtime::CallOptions) -> Self {
+        self.options = options;
+        self
+    }
 
     /// Checks every documented constraint on the parameters set so far, reporting all violations together.
     ///
@@ -719,7 +866,10 @@ impl DeleteToken<'_> {
     /// As `send`, without `Decode`.
     pub async fn send_raw(
         self,
-    ) -> Result<meterage_runtime::Response<Vec<u8>>, meterage_runtime::Error> {
+    ) -> Result<
+        meterage_runtime::Response<meterage_runtime::Bytes>,
+        meterage_runtime::Error,
+    > {
         let client = &self.client.inner;
         if client.validates_requests() {
             self.validate()?;
@@ -730,6 +880,7 @@ impl DeleteToken<'_> {
     /// The request as it will be sent: parameters in spec order, constants filled in.
     fn request(&self) -> meterage_runtime::Request {
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
+        request.set_options(self.options);
         request.json_body();
         request.json("token", &self.token);
         request
@@ -738,6 +889,7 @@ impl DeleteToken<'_> {
 
 impl meterage_runtime::Page for types::TimeFlowStInfosOutputDto {
     type Item = types::TimeFlowStDetailInfosOutputDto;
+    type Index = i32;
 
     fn items(&self) -> &[Self::Item] {
         self.data.as_deref().unwrap_or(&[])
@@ -748,7 +900,47 @@ impl meterage_runtime::Page for types::TimeFlowStInfosOutputDto {
     }
 
     fn total(&self) -> Option<u64> {
-        self.total_records.and_then(|total| u64::try_from(total).ok())
+        self.total_records.and_then(|value| u64::try_from(value).ok())
+    }
+
+    fn page_number(&self) -> Option<i32> {
+        self.page_index
+    }
+}
+
+impl meterage_runtime::pagination::Paginate for GetTimeFlowStInfoList {
+    type Page = types::TimeFlowStInfosOutputDto;
+    type Item = types::TimeFlowStDetailInfosOutputDto;
+    type Index = i32;
+
+    const PAGINATION: meterage_runtime::PageNumber<i32> = <GetTimeFlowStInfoList>::PAGINATION;
+
+    fn operation(&self) -> &'static meterage_runtime::Operation {
+        &Self::OPERATION
+    }
+
+    fn client(&self) -> &meterage_runtime::Client {
+        &self.client.inner
+    }
+
+    fn start_page(&self) -> Option<i32> {
+        self.page_index
+    }
+
+    fn page_size(&self) -> Option<i32> {
+        self.page_size
+    }
+
+    fn page_request(
+        &self,
+        page: i32,
+    ) -> Result<meterage_runtime::Request, meterage_runtime::Error> {
+        let mut next = self.clone();
+        next.page_index = Some(page);
+        if self.client.inner.validates_requests() {
+            next.validate()?;
+        }
+        Ok(next.request())
     }
 }
 

@@ -22,15 +22,18 @@ const ERROR_ENVELOPE: meterage_runtime::ErrorEnvelope = meterage_runtime::ErrorE
     message: &["/message"],
     request_id: &[],
     request_id_header: None,
-    success: &["200"],
+    success: meterage_runtime::SuccessRule::Codes(&["200"]),
+    transient: &["500"],
 };
 
 /// A client for PLCloud consumption record API.
 ///
 /// Its default server is `https://console.plcloud.com`; `Client::builder().base_url(..)` points it elsewhere.
 ///
+/// Cheap to clone (clones share the connection pool and the signed-in session); request builders own a clone, so a call can be spawned onto another task.
+///
 /// Authentication (see [`auth`]):
-/// - `consoleSession`: the `django-session` scheme (csrf-cookie `csrftoken`, csrf-header `X-CSRFToken`, login `login`), given as a `meterage_runtime::Authorize` implementation
+/// - `consoleSession`: a console session (cookies and CSRF token) opened by logging in with `login`, from [`auth::console_session`]
 #[derive(Debug, Clone)]
 pub struct Client {
     inner: meterage_runtime::Client,
@@ -40,6 +43,23 @@ impl Client {
     /// A builder for a client of [`DEFAULT_BASE_URL`]: set auth and options, then `.build()`.
     pub fn builder() -> meterage_runtime::ClientBuilder<Self> {
         meterage_runtime::ClientBuilder::new(DEFAULT_BASE_URL)
+    }
+
+    /// A client configured from the environment:
+    /// - the base URL from `PLCLOUD_URL`, else [`DEFAULT_BASE_URL`];
+    /// - the credentials from the variables [`auth::from_env`] lists;
+    /// - when `METERAGE_CA_FILE` names a PEM file, its CA certificates are trusted besides the built-in and the platform's roots.
+    ///
+    /// # Errors
+    ///
+    /// `Error::Config` naming a missing or invalid variable, or an unreadable CA file.
+    pub fn from_env() -> Result<Self, meterage_runtime::Error> {
+        let mut builder = Self::builder();
+        if let Some(url) = meterage_runtime::auth::env::var_opt("PLCLOUD_URL")? {
+            builder = builder.base_url(url);
+        }
+        let builder = builder.auth_shared(auth::from_env()?);
+        builder.transport_from_env()?.build()
     }
 
     /// The runtime client this client sends through.
@@ -63,7 +83,7 @@ impl Client {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example(client: &meterage_clients::plcloud::Client) -> Result<(), meterage_runtime::Error> {
+    /// # async fn example(client: &meterage_clients::plcloud::Client) -> Result<(), meterage_clients::runtime::Error> {
     /// let response = client
     ///     .get_consumptions_by_query()
     ///     .send()
@@ -72,9 +92,10 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_consumptions_by_query(&self) -> GetConsumptionsByQuery<'_> {
+    pub fn get_consumptions_by_query(&self) -> GetConsumptionsByQuery {
         GetConsumptionsByQuery {
-            client: self,
+            client: self.clone(),
+            options: meterage_runtime::CallOptions::new(),
             region: None,
             r#type: None,
             start_at: None,
@@ -93,7 +114,7 @@ impl Client {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example(client: &meterage_clients::plcloud::Client) -> Result<(), meterage_runtime::Error> {
+    /// # async fn example(client: &meterage_clients::plcloud::Client) -> Result<(), meterage_clients::runtime::Error> {
     /// let response = client
     ///     .open_console()
     ///     .send()
@@ -102,8 +123,11 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn open_console(&self) -> OpenConsole<'_> {
-        OpenConsole { client: self }
+    pub fn open_console(&self) -> OpenConsole {
+        OpenConsole {
+            client: self.clone(),
+            options: meterage_runtime::CallOptions::new(),
+        }
     }
 
     /// Log in to the console.
@@ -117,7 +141,7 @@ impl Client {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example(client: &meterage_clients::plcloud::Client) -> Result<(), meterage_runtime::Error> {
+    /// # async fn example(client: &meterage_clients::plcloud::Client) -> Result<(), meterage_clients::runtime::Error> {
     /// let response = client
     ///     .login("<csrfmiddlewaretoken>", "<username>", "<password>")
     ///     .send()
@@ -131,9 +155,10 @@ impl Client {
         csrfmiddlewaretoken: impl Into<String>,
         username: impl Into<String>,
         password: impl Into<meterage_runtime::Secret>,
-    ) -> Login<'_> {
+    ) -> Login {
         Login {
-            client: self,
+            client: self.clone(),
+            options: meterage_runtime::CallOptions::new(),
             csrfmiddlewaretoken: csrfmiddlewaretoken.into(),
             region: None,
             username: username.into(),
@@ -150,8 +175,64 @@ impl From<meterage_runtime::Client> for Client {
 
 pub mod auth {
     //! Credentials for this API's security schemes.
-    //! - `consoleSession`: the `django-session` scheme (csrf-cookie `csrftoken`, csrf-header `X-CSRFToken`, login `login`), given as a `meterage_runtime::Authorize` implementation
+    //! - `consoleSession`: a console session (cookies and CSRF token) opened by logging in with `login`, from [`console_session`]
 
+    /// How security scheme `consoleSession` logs in: `openConsole` for the `csrftoken` cookie, then `login` with the form fields `csrfmiddlewaretoken`, `username` and `password`.
+    pub static CONSOLE_SESSION_LOGIN: meterage_runtime::auth::DjangoSessionSpec = meterage_runtime::auth::DjangoSessionSpec {
+        open: &super::OpenConsole::OPERATION,
+        login: &super::Login::OPERATION,
+        csrf_cookie: "csrftoken",
+        session_cookie: "sessionid",
+        csrf_header: "X-CSRFToken",
+        csrf_field: "csrfmiddlewaretoken",
+        username_field: "username",
+        password_field: "password",
+    };
+
+    /// Django console session, no API keys. Log in with `openConsole`
+    /// (`GET /api/`, sets cookies `csrftoken` and `sessionid`) then `login`
+    /// (`POST /auth/login/`, rotates both cookies). Every call then sends the
+    /// cookies `csrftoken` and `sessionid`, header `X-CSRFToken: <csrftoken>`, and
+    /// both `Origin: https://console.plcloud.com` and
+    /// `Referer: https://console.plcloud.com/` (older Django checks Referer, newer
+    /// checks Origin). A CSRF failure is an HTML 403 page; a 403 or a redirect to
+    /// `/auth/login/` means "log in again, once".
+    ///
+    /// Opens a console session with `credentials` before the first call (`openConsole`, then `login`), and sends its cookies, the `X-CSRFToken` header, `Origin` and `Referer` with every request; logs in again (once) when the session ends (an HTML 403 or a redirect to the login page). A rejected password is an `Error::Auth` that says so (security scheme `consoleSession`). Add `.login_field(name, value)` for other login form fields.
+    pub fn console_session(
+        credentials: meterage_runtime::auth::UsernamePassword,
+    ) -> meterage_runtime::auth::DjangoSession {
+        meterage_runtime::auth::DjangoSession::new(&CONSOLE_SESSION_LOGIN, credentials)
+    }
+
+    /// Credentials from the environment, for the first scheme whose variables are all set:
+    /// - PLCLOUD_USERNAME, PLCLOUD_PASSWORD (consoleSession)
+    ///
+    /// # Errors
+    ///
+    /// `Error::Config` naming the variables when none of these is complete, or when a variable is not valid UTF-8.
+    pub fn from_env() -> Result<
+        std::sync::Arc<dyn meterage_runtime::Authorize>,
+        meterage_runtime::Error,
+    > {
+        use meterage_runtime::auth::env;
+        if env::all_set(&["PLCLOUD_USERNAME", "PLCLOUD_PASSWORD"]) {
+            return Ok(
+                std::sync::Arc::new(
+                    console_session(meterage_runtime::auth::UsernamePassword {
+                        username: env::var("PLCLOUD_USERNAME")?,
+                        password: env::secret("PLCLOUD_PASSWORD")?,
+                    }),
+                ),
+            );
+        }
+        Err(
+            meterage_runtime::Error::Config(
+                "no credentials in the environment: set PLCLOUD_USERNAME, PLCLOUD_PASSWORD (consoleSession)"
+                    .to_owned(),
+            ),
+        )
+    }
 }
 
 pub mod types {
@@ -392,21 +473,24 @@ pub mod types {
 /// A request to [`Client::get_consumptions_by_query`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct GetConsumptionsByQuery<'a> {
-    client: &'a Client,
+pub struct GetConsumptionsByQuery {
+    client: Client,
+    options: meterage_runtime::CallOptions,
     region: Option<String>,
     r#type: Option<types::ResourceType>,
     start_at: Option<String>,
     end_at: Option<String>,
 }
 
-impl GetConsumptionsByQuery<'_> {
+impl GetConsumptionsByQuery {
     /// What this operation is: its id, method, path, server and error envelope.
     pub const OPERATION: meterage_runtime::Operation = meterage_runtime::Operation {
         id: "GetConsumptionsByQuery",
         method: meterage_runtime::Method::Post,
         success: 200,
         public: false,
+        idempotent: true,
+        secret_response: false,
         path: "/api/",
         server: None,
         envelope: &ERROR_ENVELOPE,
@@ -448,6 +532,12 @@ impl GetConsumptionsByQuery<'_> {
         self
     }
 
+    /// Timeouts and retries for this call, overriding the client's defaults.
+    pub fn options(mut self, options: meterage_runtime::CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Checks every documented constraint on the parameters set so far, reporting all violations together.
     ///
     /// # Errors
@@ -482,7 +572,10 @@ impl GetConsumptionsByQuery<'_> {
     /// As `send`, without `Decode`.
     pub async fn send_raw(
         self,
-    ) -> Result<meterage_runtime::Response<Vec<u8>>, meterage_runtime::Error> {
+    ) -> Result<
+        meterage_runtime::Response<meterage_runtime::Bytes>,
+        meterage_runtime::Error,
+    > {
         let client = &self.client.inner;
         if client.validates_requests() {
             self.validate()?;
@@ -493,6 +586,7 @@ impl GetConsumptionsByQuery<'_> {
     /// The request as it will be sent: parameters in spec order, constants filled in.
     fn request(&self) -> meterage_runtime::Request {
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
+        request.set_options(self.options);
         request.form_body();
         request.form("action", "GetConsumptionsByQuery");
         request.form_opt("region", &self.region);
@@ -506,21 +600,30 @@ impl GetConsumptionsByQuery<'_> {
 /// A request to [`Client::open_console`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct OpenConsole<'a> {
-    client: &'a Client,
+pub struct OpenConsole {
+    client: Client,
+    options: meterage_runtime::CallOptions,
 }
 
-impl OpenConsole<'_> {
+impl OpenConsole {
     /// What this operation is: its id, method, path, server and error envelope.
     pub const OPERATION: meterage_runtime::Operation = meterage_runtime::Operation {
         id: "openConsole",
         method: meterage_runtime::Method::Get,
         success: 200,
         public: true,
+        idempotent: true,
+        secret_response: false,
         path: "/api/",
         server: None,
         envelope: &ERROR_ENVELOPE,
     };
+
+    /// Timeouts and retries for this call, overriding the client's defaults.
+    pub fn options(mut self, options: meterage_runtime::CallOptions) -> Self {
+        self.options = options;
+        self
+    }
 
     /// Checks every documented constraint on the parameters set so far, reporting all violations together.
     ///
@@ -553,7 +656,10 @@ impl OpenConsole<'_> {
     /// As `send`, without `Decode`.
     pub async fn send_raw(
         self,
-    ) -> Result<meterage_runtime::Response<Vec<u8>>, meterage_runtime::Error> {
+    ) -> Result<
+        meterage_runtime::Response<meterage_runtime::Bytes>,
+        meterage_runtime::Error,
+    > {
         let client = &self.client.inner;
         if client.validates_requests() {
             self.validate()?;
@@ -563,28 +669,33 @@ impl OpenConsole<'_> {
 
     /// The request as it will be sent: parameters in spec order, constants filled in.
     fn request(&self) -> meterage_runtime::Request {
-        meterage_runtime::Request::new(&Self::OPERATION)
+        let mut request = meterage_runtime::Request::new(&Self::OPERATION);
+        request.set_options(self.options);
+        request
     }
 }
 
 /// A request to [`Client::login`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct Login<'a> {
-    client: &'a Client,
+pub struct Login {
+    client: Client,
+    options: meterage_runtime::CallOptions,
     csrfmiddlewaretoken: String,
     region: Option<String>,
     username: String,
     password: meterage_runtime::Secret,
 }
 
-impl Login<'_> {
+impl Login {
     /// What this operation is: its id, method, path, server and error envelope.
     pub const OPERATION: meterage_runtime::Operation = meterage_runtime::Operation {
         id: "login",
         method: meterage_runtime::Method::Post,
         success: 302,
         public: true,
+        idempotent: false,
+        secret_response: true,
         path: "/auth/login/",
         server: None,
         envelope: &ERROR_ENVELOPE,
@@ -595,6 +706,12 @@ impl Login<'_> {
     /// Sent as `region` in the form body.
     pub fn region(mut self, value: impl Into<String>) -> Self {
         self.region = Some(value.into());
+        self
+    }
+
+    /// Timeouts and retries for this call, overriding the client's defaults.
+    pub fn options(mut self, options: meterage_runtime::CallOptions) -> Self {
+        self.options = options;
         self
     }
 
@@ -629,7 +746,10 @@ impl Login<'_> {
     /// As `send`, without `Decode`.
     pub async fn send_raw(
         self,
-    ) -> Result<meterage_runtime::Response<Vec<u8>>, meterage_runtime::Error> {
+    ) -> Result<
+        meterage_runtime::Response<meterage_runtime::Bytes>,
+        meterage_runtime::Error,
+    > {
         let client = &self.client.inner;
         if client.validates_requests() {
             self.validate()?;
@@ -640,6 +760,7 @@ impl Login<'_> {
     /// The request as it will be sent: parameters in spec order, constants filled in.
     fn request(&self) -> meterage_runtime::Request {
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
+        request.set_options(self.options);
         request.form_body();
         request.form("csrfmiddlewaretoken", &self.csrfmiddlewaretoken);
         request.form_opt("region", &self.region);

@@ -4,13 +4,28 @@ use serde_json::Value;
 
 use crate::types::format_f64;
 
+/// How a response with a 2xx status is told apart from a failure the vendor reports
+/// inside the body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SuccessRule {
+    /// The HTTP status alone decides: every 2xx response is a success.
+    Status,
+    /// A 2xx JSON body whose code is present and not one of these is a failure (NCE
+    /// answers HTTP 200 with `errcode` `"1"`; PLCloud with `code` `403`). Values compare
+    /// by JSON text: `"0"` matches the string `"0"`, `"200"` matches the number `200`.
+    Codes(&'static [&'static str]),
+    /// A 2xx JSON body that carries a code at all is a failure (Alibaba-style RPC APIs
+    /// answer `{RequestId, Code, Message}` whatever the status).
+    NoCode,
+}
+
 /// Where a vendor puts its error code and message (from the spec's `x-error-envelope`).
 ///
-/// All fields are JSON pointers (RFC 6901) into the response body, tried in order: the
+/// All pointers are JSON pointers (RFC 6901) into the response body, tried in order: the
 /// first one that is present and not `null` wins.
 ///
 /// ```
-/// use meterage_runtime::ErrorEnvelope;
+/// use meterage_runtime::{ErrorEnvelope, SuccessRule};
 ///
 /// // Huawei iMaster NCE-Campus: HTTP 200 with errcode "1" is a failure.
 /// static NCE: ErrorEnvelope = ErrorEnvelope {
@@ -18,7 +33,8 @@ use crate::types::format_f64;
 ///     message: &["/errmsg", "/errMsg"],
 ///     request_id: &[],
 ///     request_id_header: None,
-///     success: &["0"],
+///     success: SuccessRule::Codes(&["0"]),
+///     transient: &[],
 /// };
 /// let body = serde_json::json!({"errcode": "1", "errmsg": "failed"});
 /// assert_eq!(NCE.code_of(&body).as_deref(), Some("1"));
@@ -34,10 +50,11 @@ pub struct ErrorEnvelope {
     pub request_id: &'static [&'static str],
     /// A response header carrying the request id.
     pub request_id_header: Option<&'static str>,
-    /// Codes that mean success. Empty: the HTTP status alone decides. Otherwise a 2xx JSON
-    /// body whose code is present and whose text is not in this list is a failure (`"0"`
-    /// matches the string `"0"`; `"200"` matches the number `200`).
-    pub success: &'static [&'static str],
+    /// How a 2xx body reports a failure.
+    pub success: SuccessRule,
+    /// Vendor codes that mean "busy, try again later" (Huawei GSL's `GSL.00010003` on a
+    /// 500): an idempotent call that fails with one of them is retried.
+    pub transient: &'static [&'static str],
 }
 
 impl ErrorEnvelope {
@@ -48,7 +65,8 @@ impl ErrorEnvelope {
         message: &[],
         request_id: &[],
         request_id_header: None,
-        success: &[],
+        success: SuccessRule::Status,
+        transient: &[],
     };
 
     /// The vendor error code in `body`, as text (a JSON number is rendered as its
@@ -67,16 +85,49 @@ impl ErrorEnvelope {
         first_text(body, self.request_id)
     }
 
-    /// Whether a successful (2xx) JSON `body` nevertheless reports a failure: the envelope
-    /// lists success codes, the body has a code, and the code is not one of them.
+    /// Whether a successful (2xx) JSON `body` nevertheless reports a failure, by
+    /// [`ErrorEnvelope::success`].
     pub fn is_failure(&self, body: &Value) -> bool {
-        if self.success.is_empty() {
-            return false;
+        self.is_failure_code(self.code_of(body).as_deref())
+    }
+
+    /// Whether a 2xx body whose code is `code` reports a failure.
+    pub fn is_failure_code(&self, code: Option<&str>) -> bool {
+        match (self.success, code) {
+            (SuccessRule::Status, _) | (_, None) => false,
+            (SuccessRule::Codes(ok), Some(code)) => !ok.contains(&code),
+            (SuccessRule::NoCode, Some(_)) => true,
         }
-        match self.code_of(body) {
-            Some(code) => !self.success.iter().any(|ok| *ok == code),
-            None => false,
+    }
+
+    /// Whether a 2xx body must be looked into for a vendor code.
+    pub fn inspects_success_bodies(&self) -> bool {
+        self.success != SuccessRule::Status && !self.code.is_empty()
+    }
+
+    /// Whether `code` is one of the vendor's "busy, try again" codes.
+    pub fn is_transient_code(&self, code: &str) -> bool {
+        self.transient.contains(&code)
+    }
+
+    /// The top-level property names the code, message and request id pointers start
+    /// with (`/error/code` starts with `error`), without duplicates.
+    pub(crate) fn top_level_keys(&self) -> Vec<String> {
+        let mut keys: Vec<String> = Vec::new();
+        for pointer in self.code.iter().chain(self.message).chain(self.request_id) {
+            let first = pointer
+                .strip_prefix('/')
+                .unwrap_or(pointer)
+                .split('/')
+                .next()
+                .unwrap_or_default()
+                .replace("~1", "/")
+                .replace("~0", "~");
+            if !keys.contains(&first) {
+                keys.push(first);
+            }
         }
+        keys
     }
 }
 
@@ -118,7 +169,8 @@ mod tests {
         message: &["/errmsg", "/errMsg"],
         request_id: &[],
         request_id_header: None,
-        success: &["0"],
+        success: SuccessRule::Codes(&["0"]),
+        transient: &[],
     };
 
     static GSL: ErrorEnvelope = ErrorEnvelope {
@@ -126,7 +178,17 @@ mod tests {
         message: &["/error_msg"],
         request_id: &["/request_id"],
         request_id_header: Some("X-Request-Id"),
-        success: &[],
+        success: SuccessRule::Status,
+        transient: &["GSL.00010003"],
+    };
+
+    static KAOPUYUN: ErrorEnvelope = ErrorEnvelope {
+        code: &["/Code"],
+        message: &["/Message"],
+        request_id: &["/RequestId"],
+        request_id_header: None,
+        success: SuccessRule::NoCode,
+        transient: &["ServiceUnavailable", "Throttling"],
     };
 
     static PLCLOUD: ErrorEnvelope = ErrorEnvelope {
@@ -134,7 +196,8 @@ mod tests {
         message: &["/message"],
         request_id: &[],
         request_id_header: None,
-        success: &["200"],
+        success: SuccessRule::Codes(&["200"]),
+        transient: &[],
     };
 
     #[test]
@@ -231,6 +294,24 @@ mod tests {
                 failure_on_2xx: false,
             },
             Case {
+                name: "Kaopuyun: a Code on 200 is a failure",
+                envelope: &KAOPUYUN,
+                body: json!({"RequestId": "r-9", "Code": "ProductTypeIsInvalid", "Message": "ProductType无效的产品类型"}),
+                code: Some("ProductTypeIsInvalid"),
+                message: Some("ProductType无效的产品类型"),
+                request_id: Some("r-9"),
+                failure_on_2xx: true,
+            },
+            Case {
+                name: "Kaopuyun: a page without Code is a success",
+                envelope: &KAOPUYUN,
+                body: json!({"Total": 0, "Items": [], "RequestId": "r-1"}),
+                code: None,
+                message: None,
+                request_id: Some("r-1"),
+                failure_on_2xx: false,
+            },
+            Case {
                 name: "a body that is no object has no code",
                 envelope: &NCE,
                 body: json!([1, 2]),
@@ -275,6 +356,25 @@ mod tests {
                 case.name
             );
         }
+    }
+
+    #[test]
+    fn transient_codes_and_keys() {
+        assert!(GSL.is_transient_code("GSL.00010003"));
+        assert!(!GSL.is_transient_code("GSL.00010004"));
+        assert!(!GSL.inspects_success_bodies());
+        assert!(NCE.inspects_success_bodies() && KAOPUYUN.inspects_success_bodies());
+        assert_eq!(
+            NCE.top_level_keys(),
+            ["errcode", "errCode", "errmsg", "errMsg"]
+        );
+        static NESTED: ErrorEnvelope = ErrorEnvelope {
+            code: &["/error/code", "/error_code"],
+            message: &["/error/message"],
+            request_id: &["/a~1b"],
+            ..ErrorEnvelope::NONE
+        };
+        assert_eq!(NESTED.top_level_keys(), ["error", "error_code", "a/b"]);
     }
 
     #[test]

@@ -2,17 +2,24 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::time::Duration;
 
 use reqwest::header::HeaderMap;
 
 use crate::response::HeadersDebug;
 use crate::types::format_f64;
 
-/// Everything that can go wrong with a call. Every message starts with the operation id.
+/// Everything that can go wrong with a call. Every message starts with the operation id
+/// and says what failed and why.
+///
+/// Errors keep their cause chain ([`std::error::Error::source`]); the `Display` of a
+/// transport error also spells the chain out (`connection closed before message
+/// completed`), since that is where the reason is.
 ///
 /// `Debug` and `Display` never show credentials: transport errors drop the URL (whose
-/// query may carry a signature), header values that look like credentials are redacted and
-/// raw bodies are summarised by their length.
+/// query may carry a signature), header values that look like credentials are redacted,
+/// raw bodies are summarised by their length, and no excerpt is taken of a body that
+/// may carry a credential (a login response).
 #[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -27,45 +34,46 @@ pub enum Error {
     },
 
     /// The server answered with a failure: a non-2xx status, or a 2xx body whose vendor
-    /// code is not a success code.
+    /// code reports one.
     #[error(transparent)]
     Api(Box<ApiError>),
 
-    /// The request could not be sent or the response could not be read (connection,
-    /// TLS, timeout, redirect loop). The URL is removed from the source error.
-    #[error("{operation}: HTTP request failed: {source}")]
+    /// The request could not be sent or the response could not be read (connection
+    /// refused or dropped, TLS handshake, invalid response). The URL is removed from the
+    /// source error.
+    #[error("{operation}: HTTP request failed: {}{}", Chain(source), Attempts(*attempts))]
     Transport {
         /// The operation id.
         operation: &'static str,
+        /// How many attempts were made.
+        attempts: u32,
         /// The HTTP client's error, without its URL.
         source: reqwest::Error,
     },
 
-    /// A successful response did not match the expected type.
-    #[error("{operation}: cannot decode the HTTP {status} body at `{path}`: {source}")]
-    Decode {
+    /// No answer in time: connecting, one attempt, or the whole call took longer than
+    /// the configured timeout.
+    #[error("{operation}: {kind} after {}{}", Seconds(*after), Attempts(*attempts))]
+    Timeout {
         /// The operation id.
         operation: &'static str,
-        /// The HTTP status of the response.
-        status: u16,
-        /// Where in the body decoding failed, for example `pools[0].flow_left`
-        /// (`.` is the whole body).
-        path: String,
-        /// The decoder's error.
-        source: serde_json::Error,
-        /// The raw body, kept for diagnosis (not printed).
-        body: Vec<u8>,
+        /// Which timeout expired.
+        kind: TimeoutKind,
+        /// The timeout that expired.
+        after: Duration,
+        /// How many attempts were made.
+        attempts: u32,
     },
 
-    /// The auth scheme could not authorize the request (login failed, missing
-    /// credential, signature error).
-    #[error("{operation}: authorization failed: {message}")]
-    Auth {
-        /// The operation id.
-        operation: &'static str,
-        /// What went wrong; never contains the credential.
-        message: String,
-    },
+    /// A successful response did not match the expected type.
+    #[error(transparent)]
+    Decode(Box<DecodeError>),
+
+    /// Signing in failed, or the request could not be authorized (missing credential,
+    /// signature error). A vendor's answer to a failed sign-in is the
+    /// [`AuthError::source`].
+    #[error(transparent)]
+    Auth(Box<AuthError>),
 
     /// The request could not be built: a bad header value, a body field that could not
     /// be serialized, mixed body kinds, an invalid URL.
@@ -90,24 +98,82 @@ pub enum Error {
         limit: usize,
     },
 
-    /// The client configuration is invalid (for example the base URL).
+    /// Paging went wrong in a way a retry cannot mend: the server kept answering with
+    /// the page before the one asked for, or sent more items than its declared total.
+    #[error("{operation}: paging stopped at page {page}: {message}")]
+    Pagination {
+        /// The operation id.
+        operation: &'static str,
+        /// The page number that was asked for.
+        page: i64,
+        /// What the server did.
+        message: String,
+    },
+
+    /// The client configuration is invalid (for example the base URL, a CA file, a
+    /// missing environment variable).
     #[error("invalid client configuration: {0}")]
     Config(String),
 }
 
+/// Which timeout expired ([`Error::Timeout`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TimeoutKind {
+    /// Establishing the connection (TCP and TLS).
+    Connect,
+    /// One attempt: from sending the request until the whole body is read.
+    Attempt,
+    /// The whole call, all attempts and waits between them included.
+    Total,
+}
+
+impl fmt::Display for TimeoutKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TimeoutKind::Connect => "could not connect",
+            TimeoutKind::Attempt => "no complete response",
+            TimeoutKind::Total => "the call did not finish",
+        })
+    }
+}
+
 impl Error {
-    /// A transport error for `operation`, with the URL removed from `source`.
+    /// A transport error for `operation`, with the URL removed from `source`; a timeout
+    /// reported by the HTTP client becomes [`Error::Timeout`].
     pub fn transport(operation: &'static str, source: reqwest::Error) -> Self {
+        Self::transport_after(operation, source, 1, None)
+    }
+
+    pub(crate) fn transport_after(
+        operation: &'static str,
+        source: reqwest::Error,
+        attempts: u32,
+        connect_timeout: Option<Duration>,
+    ) -> Self {
+        if source.is_timeout() && source.is_connect() {
+            if let Some(after) = connect_timeout {
+                return Error::Timeout {
+                    operation,
+                    kind: TimeoutKind::Connect,
+                    after,
+                    attempts,
+                };
+            }
+        }
         Error::Transport {
             operation,
+            attempts,
             source: source.without_url(),
         }
     }
 
-    /// The API failure, if this is one.
+    /// The API failure, if this is one (also when it is the cause of an
+    /// [`Error::Auth`]: the vendor's answer to a failed sign-in).
     pub fn api(&self) -> Option<&ApiError> {
         match self {
             Error::Api(api) => Some(api),
+            Error::Auth(auth) => auth.source.as_deref().and_then(Error::api),
             _ => None,
         }
     }
@@ -116,13 +182,16 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api(api) => Some(api.status),
-            Error::Decode { status, .. } | Error::BodyTooLarge { status, .. } => Some(*status),
+            Error::Decode(decode) => Some(decode.status),
+            Error::BodyTooLarge { status, .. } => Some(*status),
             Error::Transport { source, .. } => source.status().map(|status| status.as_u16()),
+            Error::Auth(auth) => auth.source.as_deref().and_then(Error::status),
             _ => None,
         }
     }
 
-    /// The vendor error code of an API failure, if the body carried one.
+    /// The vendor error code of an API failure (or of a failed sign-in), if the body
+    /// carried one.
     pub fn vendor_code(&self) -> Option<&str> {
         self.api().and_then(|api| api.code.as_deref())
     }
@@ -132,13 +201,50 @@ impl Error {
         match self {
             Error::Validation { operation, .. }
             | Error::Transport { operation, .. }
-            | Error::Decode { operation, .. }
-            | Error::Auth { operation, .. }
+            | Error::Timeout { operation, .. }
             | Error::Request { operation, .. }
+            | Error::Pagination { operation, .. }
             | Error::BodyTooLarge { operation, .. } => Some(operation),
             Error::Api(api) => Some(api.operation),
+            Error::Decode(decode) => Some(decode.operation),
+            Error::Auth(auth) => Some(auth.operation),
             Error::Config(_) => None,
         }
+    }
+
+    /// Whether the same call might succeed later: a dropped connection, a timeout, a
+    /// "busy" answer (408, 429, 502, 503, 504 or a vendor code the spec declares
+    /// transient), a body cut short. The client already retried such failures of
+    /// idempotent calls as often as its [`RetryPolicy`](crate::RetryPolicy) allows.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Error::Transport { .. } | Error::Timeout { .. } => true,
+            Error::Api(api) => api.transient,
+            Error::Decode(decode) => decode.truncated(),
+            _ => false,
+        }
+    }
+
+    /// How many attempts the call made before failing (0 when nothing was sent).
+    pub fn attempts(&self) -> u32 {
+        match self {
+            Error::Transport { attempts, .. } | Error::Timeout { attempts, .. } => *attempts,
+            Error::Api(api) => api.attempts,
+            Error::Decode(decode) => decode.attempts,
+            Error::BodyTooLarge { .. } => 1,
+            _ => 0,
+        }
+    }
+
+    /// The same error with its attempt count set, for the client's retry loop.
+    pub(crate) fn with_attempts(mut self, n: u32) -> Self {
+        match &mut self {
+            Error::Transport { attempts, .. } | Error::Timeout { attempts, .. } => *attempts = n,
+            Error::Api(api) => api.attempts = n,
+            Error::Decode(decode) => decode.attempts = n,
+            _ => {}
+        }
+        self
     }
 }
 
@@ -154,30 +260,30 @@ impl fmt::Debug for Error {
                 .field("violations", violations)
                 .finish(),
             Error::Api(api) => f.debug_tuple("Api").field(api).finish(),
-            Error::Transport { operation, source } => f
+            Error::Transport {
+                operation,
+                attempts,
+                source,
+            } => f
                 .debug_struct("Transport")
                 .field("operation", operation)
+                .field("attempts", attempts)
                 .field("source", source)
                 .finish(),
-            Error::Decode {
+            Error::Timeout {
                 operation,
-                status,
-                path,
-                source,
-                body,
+                kind,
+                after,
+                attempts,
             } => f
-                .debug_struct("Decode")
+                .debug_struct("Timeout")
                 .field("operation", operation)
-                .field("status", status)
-                .field("path", path)
-                .field("source", source)
-                .field("body", &BodyLen(body.len()))
+                .field("kind", kind)
+                .field("after", after)
+                .field("attempts", attempts)
                 .finish(),
-            Error::Auth { operation, message } => f
-                .debug_struct("Auth")
-                .field("operation", operation)
-                .field("message", message)
-                .finish(),
+            Error::Decode(decode) => f.debug_tuple("Decode").field(decode).finish(),
+            Error::Auth(auth) => f.debug_tuple("Auth").field(auth).finish(),
             Error::Request { operation, message } => f
                 .debug_struct("Request")
                 .field("operation", operation)
@@ -193,7 +299,64 @@ impl fmt::Debug for Error {
                 .field("status", status)
                 .field("limit", limit)
                 .finish(),
+            Error::Pagination {
+                operation,
+                page,
+                message,
+            } => f
+                .debug_struct("Pagination")
+                .field("operation", operation)
+                .field("page", page)
+                .field("message", message)
+                .finish(),
             Error::Config(message) => f.debug_tuple("Config").field(message).finish(),
+        }
+    }
+}
+
+/// The source chain of an error, joined with `: `, leaving out a cause whose text the
+/// previous one already says.
+struct Chain<'a>(&'a (dyn std::error::Error + 'static));
+
+impl fmt::Display for Chain<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut previous = self.0.to_string();
+        f.write_str(&previous)?;
+        let mut next = self.0.source();
+        while let Some(cause) = next {
+            let text = cause.to_string();
+            if !previous.contains(&text) {
+                write!(f, ": {text}")?;
+            }
+            previous = text;
+            next = cause.source();
+        }
+        Ok(())
+    }
+}
+
+/// ` (after N attempts)` when more than one attempt was made.
+struct Attempts(u32);
+
+impl fmt::Display for Attempts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0 > 1 {
+            write!(f, " (after {} attempts)", self.0)?;
+        }
+        Ok(())
+    }
+}
+
+/// A duration as seconds with up to three decimals (`2.5s`, `30s`).
+struct Seconds(Duration);
+
+impl fmt::Display for Seconds {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let millis = self.0.as_millis();
+        if millis % 1000 == 0 {
+            write!(f, "{}s", millis / 1000)
+        } else {
+            write!(f, "{}s", format_f64(self.0.as_secs_f64()))
         }
     }
 }
@@ -221,6 +384,11 @@ pub struct ApiError {
     pub headers: HeaderMap,
     /// The raw response body, whole.
     pub body: Vec<u8>,
+    /// Whether the failure is one the vendor means as "try again later" (408, 429, 502,
+    /// 503, 504, or a transient vendor code).
+    pub transient: bool,
+    /// How many attempts the call made.
+    pub attempts: u32,
 }
 
 impl ApiError {
@@ -245,6 +413,8 @@ impl fmt::Debug for ApiError {
             .field("request_id", &self.request_id)
             .field("headers", &HeadersDebug(&self.headers))
             .field("body", &BodyLen(self.body.len()))
+            .field("transient", &self.transient)
+            .field("attempts", &self.attempts)
             .finish()
     }
 }
@@ -264,7 +434,152 @@ impl fmt::Display for ApiError {
         if let Some(request_id) = &api.request_id {
             write!(f, " (request id {request_id})")?;
         }
+        write!(f, "{}", Attempts(api.attempts))
+    }
+}
+
+/// A successful response whose body does not match the expected type.
+///
+/// `Display` gives the JSON path, the decoder's reason and an excerpt of the body around
+/// the place decoding stopped: `ListSimPools: cannot decode the HTTP 200 body at
+/// `pools[1].price_plan_name`: invalid type: null, expected a string at line 1 column 80
+/// (near `"price_plan_name":null,"price_plan_id"`)`.
+pub struct DecodeError {
+    /// The operation id.
+    pub operation: &'static str,
+    /// The HTTP status of the response.
+    pub status: u16,
+    /// Where in the body decoding failed, for example `pools[0].flow_left` (`.` is the
+    /// whole body).
+    pub path: String,
+    /// The decoder's error.
+    pub source: serde_json::Error,
+    /// The raw body, kept for diagnosis (not printed).
+    pub body: Vec<u8>,
+    /// A short excerpt of the body around the failure; `None` when the body may carry a
+    /// credential.
+    pub excerpt: Option<String>,
+    /// How many attempts the call made.
+    pub attempts: u32,
+}
+
+impl DecodeError {
+    /// Whether the body is not even complete JSON (cut short, or not JSON at all, such as
+    /// an HTML page sent with a success status): a retry may get a good one.
+    pub fn truncated(&self) -> bool {
+        matches!(
+            self.source.classify(),
+            serde_json::error::Category::Eof | serde_json::error::Category::Syntax
+        )
+    }
+
+    /// The body as text, invalid UTF-8 replaced.
+    pub fn body_text(&self) -> Cow<'_, str> {
+        String::from_utf8_lossy(&self.body)
+    }
+}
+
+impl fmt::Debug for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DecodeError")
+            .field("operation", &self.operation)
+            .field("status", &self.status)
+            .field("path", &self.path)
+            .field("source", &self.source)
+            .field("body", &BodyLen(self.body.len()))
+            .field("excerpt", &self.excerpt)
+            .field("attempts", &self.attempts)
+            .finish()
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: cannot decode the HTTP {} body at `{}`: {}",
+            self.operation, self.status, self.path, self.source
+        )?;
+        if let Some(excerpt) = &self.excerpt {
+            write!(f, " (near `{excerpt}`)")?;
+        }
+        write!(f, "{}", Attempts(self.attempts))
+    }
+}
+
+impl std::error::Error for DecodeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}
+
+/// Signing in failed, or a request could not be authorized.
+///
+/// `Display` gives `getTimeFlowStInfoList: authorization failed: signing in with
+/// createToken failed: createToken: HTTP 200, vendor error 1: Username or password error.`;
+/// the vendor's answer is the [`source`](AuthError::source), so
+/// [`Error::vendor_code`] and [`Error::api`] reach it.
+pub struct AuthError {
+    /// The operation being authorized.
+    pub operation: &'static str,
+    /// What went wrong; never contains a credential.
+    pub message: String,
+    /// The failure that caused it (the sign-in call's own error), if any.
+    pub source: Option<Box<Error>>,
+}
+
+impl AuthError {
+    /// An auth error for `operation`.
+    pub fn new(operation: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            operation,
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    /// The same error with `source` as its cause.
+    pub fn caused_by(mut self, source: Error) -> Self {
+        self.source = Some(Box::new(source));
+        self
+    }
+}
+
+impl From<AuthError> for Error {
+    fn from(error: AuthError) -> Self {
+        Error::Auth(Box::new(error))
+    }
+}
+
+impl fmt::Debug for AuthError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AuthError")
+            .field("operation", &self.operation)
+            .field("message", &self.message)
+            .field("source", &self.source)
+            .finish()
+    }
+}
+
+impl fmt::Display for AuthError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: authorization failed: {}",
+            self.operation, self.message
+        )?;
+        if let Some(source) = &self.source {
+            write!(f, ": {source}")?;
+        }
         Ok(())
+    }
+}
+
+impl std::error::Error for AuthError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|error| error as &(dyn std::error::Error + 'static))
     }
 }
 
@@ -406,6 +721,8 @@ mod tests {
             request_id: request_id.map(str::to_owned),
             headers: HeaderMap::new(),
             body: b"{}".to_vec(),
+            transient: false,
+            attempts: 1,
         }
     }
 

@@ -2,41 +2,60 @@
 //!
 //! Generated modules describe each operation as a static [`Operation`], build a
 //! [`Request`] from the caller's arguments, check the spec's constraints with a
-//! [`Validator`], and send it through a [`Client`], which
+//! [`Validator`], and send it through a [`Client`], which runs each call as a short
+//! pipeline of attempts:
 //!
-//! - builds the URL (percent-encoding query strings and form bodies itself, so that request
-//!   signatures see exactly what goes on the wire),
-//! - runs the auth scheme ([`Authorize`]) on every attempt, retrying once when it reports
-//!   a stale credential (request signing: [`RpcSignatureV1`], [`SdkHmacSha256`]),
-//! - turns failures into [`Error::Api`] using the vendor's [`ErrorEnvelope`] (including
-//!   failures reported with HTTP 200), and
-//! - decodes success bodies with the JSON path of any mismatch ([`Error::Decode`]).
+//! - the request is built once, percent-encoding query strings and form bodies itself,
+//!   so that request signatures see exactly what goes on the wire;
+//! - each attempt is signed by the auth scheme ([`auth`]): a credential cached for all
+//!   concurrent calls and renewed before it expires, a fresh signature, nonce and
+//!   timestamp ([`RpcSignatureV1`], [`SdkHmacSha256`]), sign-in flows for login tokens,
+//!   IAM tokens and console sessions;
+//! - each attempt has a timeout, transient failures of idempotent calls are retried with
+//!   backoff ([`RetryPolicy`]), and a refused credential is renewed and the call replayed
+//!   once;
+//! - failures become [`Error::Api`] through the vendor's [`ErrorEnvelope`] (failures
+//!   reported with HTTP 200 included), and success bodies are decoded once, from bytes,
+//!   with the JSON path of any mismatch ([`Error::Decode`]);
+//! - [`interceptor`]s observe or change every attempt; [`tracing`] spans cover every call
+//!   and attempt;
+//! - paged operations stream their pages and items ([`pagination`]).
 //!
-//! Credentials are [`Secret`]s: they never appear in `Debug` output or error messages.
+//! Credentials are [`Secret`]s: they never appear in `Debug` output, logs or error
+//! messages.
 
+pub use bytes::Bytes;
+pub use futures_util::{Stream, StreamExt, TryStreamExt};
 pub use reqwest;
 pub use serde;
 pub use serde_json;
 
 pub mod auth;
+mod classify;
 pub mod client;
+mod decode;
 pub mod envelope;
 pub mod error;
+pub mod interceptor;
+pub mod options;
 pub mod pagination;
 pub mod request;
 pub mod response;
+pub mod retry;
 mod roundtrip;
 pub mod sign;
 pub mod types;
 pub mod validate;
 
-pub use auth::{AuthContext, AuthFuture, Authorize, HeaderToken, NoAuth};
+pub use auth::{AuthContext, AuthFuture, Authorization, Authorize, HeaderToken, NoAuth};
 pub use client::{Client, ClientBuilder};
-pub use envelope::ErrorEnvelope;
-pub use error::{ApiError, Constraint, Error, Violation};
+pub use envelope::{ErrorEnvelope, SuccessRule};
+pub use error::{ApiError, AuthError, Constraint, DecodeError, Error, TimeoutKind, Violation};
+pub use options::CallOptions;
 pub use pagination::{Page, PageNumber};
 pub use request::{Method, Operation, Request, ToParam};
 pub use response::Response;
+pub use retry::RetryPolicy;
 pub use sign::{RpcSignatureV1, SdkHmacSha256};
 pub use types::{Decimal, Secret};
 pub use validate::Validator;

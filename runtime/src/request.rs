@@ -6,6 +6,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, 
 
 use crate::envelope::ErrorEnvelope;
 use crate::error::Error;
+use crate::options::CallOptions;
 use crate::types::{format_f32, format_f64, Decimal, Secret};
 
 /// An HTTP method.
@@ -72,6 +73,8 @@ impl From<Method> for reqwest::Method {
 ///     method: Method::Get,
 ///     success: 200,
 ///     public: false,
+///     idempotent: true,
+///     secret_response: false,
 ///     path: "/v1/sim-pools",
 ///     server: None,
 ///     envelope: &ErrorEnvelope::NONE,
@@ -97,6 +100,14 @@ pub struct Operation {
     /// [`AuthContext::operation`](crate::AuthContext) and decides (a console session still
     /// sends its CSRF cookie to the login form).
     pub public: bool,
+    /// Whether sending the call twice does no more than sending it once (GET, HEAD, PUT,
+    /// DELETE, OPTIONS, and calls the spec marks `x-idempotent: true`, such as read-only
+    /// RPC actions): only such calls are retried once the request may have reached the
+    /// server.
+    pub idempotent: bool,
+    /// Whether the success body may carry a credential (a login response): no excerpt of
+    /// it ever appears in an error message.
+    pub secret_response: bool,
     /// The path template with `{name}` placeholders, for example `/v1/items/{id}` (a
     /// spec's `#fragment` already removed).
     pub path: &'static str,
@@ -202,17 +213,15 @@ pub fn percent_encode(text: &str) -> String {
     out
 }
 
+/// Every byte but RFC 3986's unreserved characters `A-Za-z0-9-_.~` is encoded.
+const COMPONENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
 fn percent_encode_into(out: &mut String, text: &str) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for &byte in text.as_bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            out.push('%');
-            out.push(char::from(HEX[usize::from(byte >> 4)]));
-            out.push(char::from(HEX[usize::from(byte & 0x0F)]));
-        }
-    }
+    out.extend(percent_encoding::utf8_percent_encode(text, COMPONENT));
 }
 
 /// One header set by generated code.
@@ -249,6 +258,9 @@ pub struct Request {
     headers: Vec<HeaderParam>,
     body: Body,
     error: Option<String>,
+    options: CallOptions,
+    server: Option<String>,
+    without_auth: bool,
 }
 
 impl Request {
@@ -261,7 +273,44 @@ impl Request {
             headers: Vec::new(),
             body: Body::None,
             error: None,
+            options: CallOptions::new(),
+            server: None,
+            without_auth: false,
         }
+    }
+
+    /// The per-call options (timeouts, retries).
+    pub fn options(&self) -> &CallOptions {
+        &self.options
+    }
+
+    /// Sets the per-call options.
+    pub fn set_options(&mut self, options: CallOptions) {
+        self.options = options;
+    }
+
+    /// Sends this request to `base_url` instead of the operation's server or the client's
+    /// base URL (a sign-in call to the IAM endpoint of a chosen region). The client's
+    /// [`server_override`](crate::ClientBuilder::server_override)s still apply.
+    pub fn server(&mut self, base_url: impl Into<String>) {
+        self.server = Some(base_url.into());
+    }
+
+    /// The server set with [`Request::server`].
+    pub fn server_url(&self) -> Option<&str> {
+        self.server.as_deref()
+    }
+
+    /// Sends this request without running the client's auth scheme: for the sign-in
+    /// calls an auth scheme makes itself, which set their own headers.
+    pub fn without_auth(&mut self) {
+        self.without_auth = true;
+    }
+
+    /// Whether the client's auth scheme is skipped for this request (it is also skipped
+    /// for operations the spec marks public).
+    pub fn skips_auth(&self) -> bool {
+        self.without_auth || self.operation.public
     }
 
     /// The operation this request is for.
@@ -599,6 +648,8 @@ mod tests {
         method: Method::Post,
         success: 200,
         public: false,
+        idempotent: false,
+        secret_response: false,
         path: "/v1/items/{id}",
         server: None,
         envelope: &ErrorEnvelope::NONE,

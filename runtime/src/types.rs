@@ -73,9 +73,11 @@ impl<'de> Deserialize<'de> for Secret {
 /// A decimal number kept exactly as the server sent it (`format: decimal`), for money.
 ///
 /// It decodes from a JSON string (`"3.6659520000"` is kept digit for digit) or from a
-/// JSON number (kept as the number's shortest round-trip text, for example `21.45`), and
-/// encodes back to the same JSON kind: a string stays a string and a number stays a
-/// number. Equality compares the text, so `"1.50"` and `"1.5"` differ.
+/// JSON number, and encodes back to the same JSON kind: a string stays a string and a
+/// number stays a number. Through the client a JSON number keeps its exact digits too
+/// (`25.0` stays `25.0`); decoded by plain `serde_json::from_str` it arrives as an `f64`
+/// and is kept as its shortest round-trip text (`25`). Equality compares the text, so
+/// `"1.50"` and `"1.5"` differ.
 ///
 /// The accepted text is `-?digits(.digits)?([eE][+-]?digits)?`; anything else is refused
 /// with a [`DecimalError`], also when decoding a response.
@@ -190,10 +192,8 @@ impl Decimal {
         })
     }
 
-    /// A decimal from its text that is sent as a JSON number.
-    ///
-    /// JSON numbers go through `f64` on the wire, so more than about 15 significant digits
-    /// are not kept; use [`Decimal::new`] where the server accepts strings.
+    /// A decimal from its text that is sent as a JSON number, digit for digit
+    /// (`serde_json` writes it as it is; other serializers get the nearest `f64`).
     pub fn new_number(text: impl Into<String>) -> Result<Self, DecimalError> {
         let mut decimal = Self::new(text)?;
         if decimal.to_f64().is_none() {
@@ -266,9 +266,17 @@ impl std::hash::Hash for Decimal {
 }
 
 impl Serialize for Decimal {
+    /// A string decimal is written as a JSON string; a number decimal as a JSON number
+    /// with exactly its digits (`25.0` stays `25.0`), through `serde_json`'s raw values.
+    /// Serializers other than `serde_json`'s get the digits as `u64`, `i64` or `f64`.
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         if !self.number {
             return serializer.serialize_str(&self.text);
+        }
+        if std::any::type_name::<S>().contains("serde_json::") {
+            if let Ok(raw) = serde_json::value::RawValue::from_string(self.text.clone()) {
+                return raw.serialize(serializer);
+            }
         }
         if let Ok(value) = self.text.parse::<u64>() {
             return serializer.serialize_u64(value);
@@ -285,41 +293,82 @@ impl Serialize for Decimal {
     }
 }
 
-impl<'de> Deserialize<'de> for Decimal {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct DecimalVisitor;
+/// The name under which [`Decimal`] asks a deserializer for its value. The client's
+/// decoder (`crate::decode`) answers it with the number's exact JSON text; every other
+/// deserializer treats it as an ordinary newtype and hands over the value as usual.
+pub(crate) const DECIMAL_MARKER: &str = "$meterage_runtime::Decimal";
 
-        impl Visitor<'_> for DecimalVisitor {
-            type Value = Decimal;
+/// The key of the one-entry map through which the client's decoder passes a number's
+/// exact JSON text to [`Decimal`].
+pub(crate) const DECIMAL_RAW_KEY: &str = "$meterage_runtime::Decimal::raw";
 
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a decimal number as a JSON number or string")
-            }
+struct DecimalVisitor;
 
-            fn visit_str<E: de::Error>(self, value: &str) -> Result<Decimal, E> {
-                Decimal::new(value).map_err(E::custom)
-            }
-
-            fn visit_u64<E: de::Error>(self, value: u64) -> Result<Decimal, E> {
-                Ok(Decimal {
-                    text: value.to_string(),
-                    number: true,
-                })
-            }
-
-            fn visit_i64<E: de::Error>(self, value: i64) -> Result<Decimal, E> {
-                Ok(Decimal {
-                    text: value.to_string(),
-                    number: true,
-                })
-            }
-
-            fn visit_f64<E: de::Error>(self, value: f64) -> Result<Decimal, E> {
-                Decimal::from_f64(value).ok_or_else(|| E::custom("decimal number is not finite"))
-            }
+impl DecimalVisitor {
+    /// A decimal from the exact JSON text of a value: a number's digits, or a string.
+    fn from_raw<E: de::Error>(raw: &str) -> Result<Decimal, E> {
+        let raw = raw.trim();
+        if raw.starts_with('"') {
+            let text: String = serde_json::from_str(raw).map_err(E::custom)?;
+            return Decimal::new(text).map_err(E::custom);
         }
+        let mut decimal = Decimal::new(raw)
+            .map_err(|_| E::invalid_type(de::Unexpected::Other(raw), &DecimalVisitor))?;
+        decimal.number = true;
+        Ok(decimal)
+    }
+}
 
-        deserializer.deserialize_any(DecimalVisitor)
+impl<'de> Visitor<'de> for DecimalVisitor {
+    type Value = Decimal;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a decimal number as a JSON number or string")
+    }
+
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, inner: D) -> Result<Decimal, D::Error> {
+        inner.deserialize_any(DecimalVisitor)
+    }
+
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Decimal, A::Error> {
+        match map.next_key::<std::borrow::Cow<'de, str>>()? {
+            Some(key) if key == DECIMAL_RAW_KEY => {
+                let raw = map.next_value::<std::borrow::Cow<'de, str>>()?;
+                DecimalVisitor::from_raw(&raw)
+            }
+            _ => Err(de::Error::invalid_type(de::Unexpected::Map, &self)),
+        }
+    }
+
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<Decimal, E> {
+        Decimal::new(value).map_err(E::custom)
+    }
+
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Decimal, E> {
+        Ok(Decimal {
+            text: value.to_string(),
+            number: true,
+        })
+    }
+
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<Decimal, E> {
+        Ok(Decimal {
+            text: value.to_string(),
+            number: true,
+        })
+    }
+
+    fn visit_f64<E: de::Error>(self, value: f64) -> Result<Decimal, E> {
+        Decimal::from_f64(value).ok_or_else(|| E::custom("decimal number is not finite"))
+    }
+}
+
+impl<'de> Deserialize<'de> for Decimal {
+    /// Through the client's decoder, a JSON number keeps its exact digits (`25.0`); through
+    /// other deserializers (plain `serde_json::from_str`, `serde_json::Value`) a number
+    /// arrives as an `f64` and is kept as its shortest text (`25`).
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_newtype_struct(DECIMAL_MARKER, DecimalVisitor)
     }
 }
 
@@ -424,7 +473,12 @@ mod tests {
         assert!(Decimal::new_number("1e400").is_err());
         assert_eq!(Decimal::from_f64(f64::NAN), None);
         let n = Decimal::new_number("1.50").unwrap();
-        assert_eq!(serde_json::to_string(&n).unwrap(), "1.5");
+        assert_eq!(serde_json::to_string(&n).unwrap(), "1.50");
+        assert_eq!(
+            serde_json::to_value(&n).unwrap(),
+            serde_json::json!(1.5),
+            "through serde_json::Value a number is an f64"
+        );
         assert_eq!(
             Decimal::new("x").unwrap_err().to_string(),
             "invalid decimal number: expected a digit at the start"

@@ -11,9 +11,10 @@ use axum::http::{HeaderMap, Method as HttpMethod, StatusCode, Uri};
 use axum::response::{IntoResponse, Response as AxumResponse};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use meterage_runtime::interceptor::AttemptOutcome;
 use meterage_runtime::{
-    AuthContext, AuthFuture, Authorize, Client, ClientBuilder, Error, ErrorEnvelope, HeaderToken,
-    Method, Operation, Request, Secret, Validator,
+    AuthContext, AuthFuture, Authorization, Authorize, Client, ClientBuilder, Error, ErrorEnvelope,
+    HeaderToken, Method, Operation, Request, RetryPolicy, Secret, SuccessRule, Validator,
 };
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -25,7 +26,8 @@ static GSL: ErrorEnvelope = ErrorEnvelope {
     message: &["/error_msg"],
     request_id: &["/request_id"],
     request_id_header: Some("X-Request-Id"),
-    success: &[],
+    success: SuccessRule::Status,
+    transient: &[],
 };
 
 static NCE: ErrorEnvelope = ErrorEnvelope {
@@ -33,7 +35,8 @@ static NCE: ErrorEnvelope = ErrorEnvelope {
     message: &["/errmsg", "/errMsg"],
     request_id: &[],
     request_id_header: None,
-    success: &["0"],
+    success: SuccessRule::Codes(&["0"]),
+    transient: &[],
 };
 
 static PLCLOUD: ErrorEnvelope = ErrorEnvelope {
@@ -41,7 +44,8 @@ static PLCLOUD: ErrorEnvelope = ErrorEnvelope {
     message: &["/message"],
     request_id: &[],
     request_id_header: None,
-    success: &["200"],
+    success: SuccessRule::Codes(&["200"]),
+    transient: &[],
 };
 
 const fn op(id: &'static str, method: Method, path: &'static str) -> Operation {
@@ -50,6 +54,8 @@ const fn op(id: &'static str, method: Method, path: &'static str) -> Operation {
         method,
         success: 200,
         public: false,
+        idempotent: matches!(method, Method::Get),
+        secret_response: false,
         path,
         server: None,
         envelope: &GSL,
@@ -265,7 +271,9 @@ fn http() -> reqwest::Client {
 }
 
 fn builder(base: &str) -> ClientBuilder<Client> {
-    Client::builder(base).http_client(http())
+    Client::builder(base)
+        .http_client(http())
+        .retry(RetryPolicy::standard().initial_backoff(std::time::Duration::from_millis(1)))
 }
 
 #[tokio::test]
@@ -456,17 +464,12 @@ async fn bad_json_is_a_decode_error_with_the_path() {
         .await
         .unwrap_err();
     match &error {
-        Error::Decode {
-            operation,
-            status,
-            path,
-            body,
-            ..
-        } => {
-            assert_eq!(*operation, "ListSimPools");
-            assert_eq!(*status, 200);
-            assert_eq!(path, "pools[1].flow_left");
-            assert!(String::from_utf8_lossy(body).contains("lots"));
+        Error::Decode(decode) => {
+            assert_eq!(decode.operation, "ListSimPools");
+            assert_eq!(decode.status, 200);
+            assert_eq!(decode.path, "pools[1].flow_left");
+            assert!(decode.body_text().contains("lots"));
+            assert!(!decode.truncated());
         }
         other => panic!("expected a decode error, got {other:?}"),
     }
@@ -476,16 +479,27 @@ async fn bad_json_is_a_decode_error_with_the_path() {
         ),
         "{error}"
     );
-    assert!(!format!("{error:?}").contains("pool_name"));
+    // The message shows where in the body decoding stopped, not the body.
+    let text = error.to_string();
+    assert!(
+        text.contains(r#"(near `"#) && text.contains(r#""flow_left":"lots""#),
+        "{text}"
+    );
+    let debug = format!("{error:?}");
+    assert!(debug.contains("body: <92 bytes>"), "{debug}");
+    assert!(!debug.contains(r#"{"count":2"#), "{debug}");
 
     let error = client
         .send::<Pools>(Request::new(&NOT_JSON_200))
         .await
         .unwrap_err();
     assert!(
-        matches!(&error, Error::Decode { path, .. } if path == "."),
+        matches!(&error, Error::Decode(decode) if decode.path == "." && decode.truncated()),
         "{error:?}"
     );
+    // Not even JSON: worth another attempt, and the client made them.
+    assert!(error.is_transient());
+    assert_eq!(error.attempts(), 4);
 }
 
 #[tokio::test]
@@ -524,17 +538,18 @@ impl Authorize for CountingAuth {
             let generation = self.0.generation.load(Ordering::SeqCst) + 1;
             let value = format!("token-{generation}").parse().unwrap();
             request.headers_mut().insert("x-access-token", value);
-            Ok(())
+            Ok(Authorization::generation(generation as u64))
         })
     }
 
-    fn is_stale(&self, status: u16, _vendor_code: Option<&str>) -> bool {
-        status == 401
-    }
-
-    fn invalidate(&self) {
+    fn rejected(&self, outcome: &AttemptOutcome<'_>, used: Authorization) -> bool {
+        if outcome.status != Some(401) {
+            return false;
+        }
+        assert!(used.get() > 0);
         self.0.invalidate.fetch_add(1, Ordering::SeqCst);
         self.0.generation.fetch_add(1, Ordering::SeqCst);
+        true
     }
 }
 
@@ -596,9 +611,13 @@ async fn transport_errors_hide_the_url() {
     request.query("Signature", &Secret::new("sig-s3cr3t"));
     let error = client.send::<Value>(request).await.unwrap_err();
     assert!(matches!(error, Error::Transport { .. }), "{error:?}");
-    assert!(error
-        .to_string()
-        .starts_with("EchoGet: HTTP request failed"));
+    let text = error.to_string();
+    assert!(text.starts_with("EchoGet: HTTP request failed"), "{text}");
+    // The reason is in the message, and the connection was refused before anything was
+    // sent, so the call was retried although it is not idempotent.
+    assert!(text.to_lowercase().contains("refused"), "{text}");
+    assert!(text.ends_with("(after 4 attempts)"), "{text}");
+    assert_eq!(error.attempts(), 4);
     let text = format!("{error} {error:?}");
     assert!(!text.contains("sig-s3cr3t"), "{text}");
     let mut source = std::error::Error::source(&error);
@@ -667,13 +686,16 @@ fn const_operations_are_promoted_to_static() {
         message: &["/Message"],
         request_id: &["/RequestId"],
         request_id_header: None,
-        success: &[],
+        success: SuccessRule::NoCode,
+        transient: &[],
     };
     const DESCRIBE: Operation = Operation {
         id: "DescribeFlowBills",
         method: Method::Get,
         success: 200,
         public: false,
+        idempotent: true,
+        secret_response: false,
         path: "/",
         server: None,
         envelope: &ENVELOPE,

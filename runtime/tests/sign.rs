@@ -15,9 +15,11 @@ use axum::response::{IntoResponse, Response as AxumResponse};
 use axum::{Json, Router};
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
+use meterage_runtime::auth::AccessKey;
+use meterage_runtime::interceptor::AttemptOutcome;
 use meterage_runtime::{
-    AuthContext, AuthFuture, Authorize, Client, Error, ErrorEnvelope, Method, Operation, Request,
-    RpcSignatureV1, SdkHmacSha256, Secret,
+    AuthContext, AuthFuture, Authorization, Authorize, Client, Error, ErrorEnvelope, Method,
+    Operation, Request, RpcSignatureV1, SdkHmacSha256, Secret, SuccessRule,
 };
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -32,7 +34,8 @@ static ALIBABA: ErrorEnvelope = ErrorEnvelope {
     message: &["/Message"],
     request_id: &["/RequestId"],
     request_id_header: None,
-    success: &[],
+    success: SuccessRule::Status,
+    transient: &[],
 };
 
 const fn op(id: &'static str, method: Method, path: &'static str) -> Operation {
@@ -41,6 +44,8 @@ const fn op(id: &'static str, method: Method, path: &'static str) -> Operation {
         method,
         success: 200,
         public: false,
+        idempotent: matches!(method, Method::Get),
+        secret_response: false,
         path,
         server: None,
         envelope: &ALIBABA,
@@ -424,6 +429,14 @@ async fn serve() -> (String, Arc<Seen>) {
     (format!("http://{addr}"), seen)
 }
 
+fn key(pair: (&str, &str)) -> AccessKey {
+    AccessKey {
+        id: pair.0.to_owned(),
+        secret: pair.1.into(),
+        security_token: None,
+    }
+}
+
 fn client(base: &str, auth: impl Authorize) -> Client {
     Client::builder(base)
         .http_client(reqwest::Client::builder().no_proxy().build().unwrap())
@@ -461,12 +474,12 @@ impl<A: Authorize> Authorize for TamperAfterSigning<A> {
         request: &'a mut reqwest::Request,
     ) -> AuthFuture<'a> {
         Box::pin(async move {
-            self.0.authorize(ctx, &mut *request).await?;
+            let used = self.0.authorize(ctx, &mut *request).await?;
             request
                 .url_mut()
                 .query_pairs_mut()
                 .append_pair("limit", "500");
-            Ok(())
+            Ok(used)
         })
     }
 }
@@ -484,8 +497,8 @@ impl<A: Authorize> Authorize for RetryOn401<A> {
         self.0.authorize(ctx, request)
     }
 
-    fn is_stale(&self, status: u16, _vendor_code: Option<&str>) -> bool {
-        status == 401
+    fn rejected(&self, outcome: &AttemptOutcome<'_>, _used: Authorization) -> bool {
+        outcome.status == Some(401)
     }
 }
 
@@ -502,7 +515,7 @@ fn rpc_request(operation: &'static Operation) -> Request {
 #[tokio::test]
 async fn rpc_v1_query_is_signed_and_checked_by_the_server() {
     let (base, seen) = serve().await;
-    let client = client(&base, RpcSignatureV1::new(RPC_KEY.0, RPC_KEY.1));
+    let client = client(&base, RpcSignatureV1::new(key(RPC_KEY)));
     let mut request = rpc_request(&RPC_GET);
     request.query("ProductType", "");
     request.query("RegionCode", "cn east 1");
@@ -530,7 +543,7 @@ async fn rpc_v1_query_is_signed_and_checked_by_the_server() {
 #[tokio::test]
 async fn rpc_v1_form_body_is_signed_and_left_in_the_body() {
     let (base, _) = serve().await;
-    let client = client(&base, RpcSignatureV1::new(RPC_KEY.0, RPC_KEY.1));
+    let client = client(&base, RpcSignatureV1::new(key(RPC_KEY)));
     let mut request = rpc_request(&RPC_FORM);
     request.form("PageSize", &10);
     request.form("RegionCode", "cn 1");
@@ -546,7 +559,7 @@ async fn rpc_v1_form_body_is_signed_and_left_in_the_body() {
 #[tokio::test]
 async fn rpc_v1_retry_gets_a_fresh_nonce() {
     let (base, seen) = serve().await;
-    let client = client(&base, RpcSignatureV1::new(RPC_KEY.0, RPC_KEY.1));
+    let client = client(&base, RpcSignatureV1::new(key(RPC_KEY)));
     let response = client
         .send::<RpcEcho>(rpc_request(&RPC_NONCE_USED_ONCE))
         .await
@@ -566,17 +579,17 @@ async fn rpc_v1_retry_gets_a_fresh_nonce() {
 #[tokio::test]
 async fn rpc_v1_mismatches_are_refused() {
     let (base, _) = serve().await;
-    let wrong = client(&base, RpcSignatureV1::new(RPC_KEY.0, "not-the-secret"));
+    let wrong = client(
+        &base,
+        RpcSignatureV1::new(key((RPC_KEY.0, "not-the-secret"))),
+    );
     let error = wrong
         .send::<Value>(rpc_request(&RPC_GET))
         .await
         .unwrap_err();
     assert_eq!(error.vendor_code(), Some("SignatureDoesNotMatch"));
 
-    let tampered = client(
-        &base,
-        TamperAfterSigning(RpcSignatureV1::new(RPC_KEY.0, RPC_KEY.1)),
-    );
+    let tampered = client(&base, TamperAfterSigning(RpcSignatureV1::new(key(RPC_KEY))));
     let error = tampered
         .send::<Value>(rpc_request(&RPC_GET))
         .await
@@ -584,11 +597,11 @@ async fn rpc_v1_mismatches_are_refused() {
     assert_eq!(error.vendor_code(), Some("SignatureDoesNotMatch"));
 
     // JSON bodies cannot be signed by this scheme.
-    let right = client(&base, RpcSignatureV1::new(RPC_KEY.0, RPC_KEY.1));
+    let right = client(&base, RpcSignatureV1::new(key(RPC_KEY)));
     let mut request = rpc_request(&RPC_FORM);
     request.json("PageSize", &10);
     let error = right.send::<Value>(request).await.unwrap_err();
-    assert!(matches!(error, Error::Auth { .. }), "{error:?}");
+    assert!(matches!(error, Error::Auth(_)), "{error:?}");
     assert!(!format!("{error} {error:?}").contains(RPC_KEY.1));
 }
 
@@ -597,9 +610,11 @@ async fn rpc_v1_mismatches_are_refused() {
 #[tokio::test]
 async fn sdk_hmac_sha256_is_signed_and_checked_by_the_server() {
     let (base, seen) = serve().await;
-    let auth = SdkHmacSha256::new(SDK_KEY.0, SDK_KEY.1)
-        .project_id("0a1b2c3d")
-        .security_token(SDK_TOKEN);
+    let auth = SdkHmacSha256::new(AccessKey {
+        security_token: Some(SDK_TOKEN.into()),
+        ..key(SDK_KEY)
+    })
+    .project_id("0a1b2c3d");
     let client = client(&base, auth);
     let mut request = Request::new(&SDK_GET);
     request.query("limit", &50);
@@ -629,7 +644,7 @@ async fn sdk_hmac_sha256_is_signed_and_checked_by_the_server() {
 #[tokio::test]
 async fn sdk_hmac_sha256_signs_bodies_and_encoded_paths() {
     let (base, _) = serve().await;
-    let client = client(&base, SdkHmacSha256::new(SDK_KEY.0, SDK_KEY.1));
+    let client = client(&base, SdkHmacSha256::new(key(SDK_KEY)));
 
     let mut request = Request::new(&SDK_POST);
     request.path_param("name", "sim pools");
@@ -652,7 +667,7 @@ async fn sdk_hmac_sha256_signs_bodies_and_encoded_paths() {
 #[tokio::test]
 async fn sdk_hmac_sha256_mismatches_are_refused_and_retries_sign_again() {
     let (base, seen) = serve().await;
-    let wrong = client(&base, SdkHmacSha256::new(SDK_KEY.0, "not-the-sk"));
+    let wrong = client(&base, SdkHmacSha256::new(key((SDK_KEY.0, "not-the-sk"))));
     let error = wrong
         .send::<Value>(Request::new(&SDK_GET))
         .await
@@ -660,10 +675,7 @@ async fn sdk_hmac_sha256_mismatches_are_refused_and_retries_sign_again() {
     assert_eq!(error.status(), Some(401));
     assert_eq!(error.vendor_code(), Some("APIGW.0301"));
 
-    let tampered = client(
-        &base,
-        TamperAfterSigning(SdkHmacSha256::new(SDK_KEY.0, SDK_KEY.1)),
-    );
+    let tampered = client(&base, TamperAfterSigning(SdkHmacSha256::new(key(SDK_KEY))));
     let error = tampered
         .send::<Value>(Request::new(&SDK_GET))
         .await
@@ -671,7 +683,7 @@ async fn sdk_hmac_sha256_mismatches_are_refused_and_retries_sign_again() {
     assert_eq!(error.vendor_code(), Some("APIGW.0301"));
     assert!(!format!("{error} {error:?}").contains(SDK_KEY.1));
 
-    let retrying = client(&base, RetryOn401(SdkHmacSha256::new(SDK_KEY.0, SDK_KEY.1)));
+    let retrying = client(&base, RetryOn401(SdkHmacSha256::new(key(SDK_KEY))));
     retrying
         .send::<SdkEcho>(Request::new(&SDK_ONCE))
         .await

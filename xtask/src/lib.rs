@@ -78,6 +78,8 @@ pub fn generate_module(root: &Path, spec_path: &str) -> Result<String> {
         .unwrap_or_default();
     let settings = Settings {
         module_path: Some(format!("meterage_clients::{}", names::module_name(stem))),
+        runtime_path: Some("meterage_clients::runtime".to_owned()),
+        reexport_runtime: false,
     };
     let source = SpecSource {
         path: spec_path,
@@ -271,8 +273,11 @@ pub fn check_crate_name(name: &str) -> Result<()> {
 /// The generator settings of a standalone crate named `name`.
 pub fn standalone_settings(name: &str) -> Settings {
     // The module is the crate's root: consumers name it by the library name.
+    let crate_path = name.replace('-', "_");
     Settings {
-        module_path: Some(name.replace('-', "_")),
+        runtime_path: Some(format!("{crate_path}::runtime")),
+        module_path: Some(crate_path),
+        reexport_runtime: true,
     }
 }
 

@@ -32,8 +32,11 @@ fn writes_a_crate_depending_on_the_runtime_by_path() {
 
     let lib = fs::read_to_string(out.join("src/lib.rs")).expect("lib.rs");
     let module = fs::read_to_string(root.join("generated/src/huawei_gsl.rs")).expect("module");
-    // The same module; only the preamble names the spec as it was given, and the doc
-    // examples name the crate instead of `meterage_clients::huawei_gsl`.
+    // The same module; only the preamble names the spec as it was given, the crate
+    // re-exports the runtime (its consumers need no dependency of their own), and the
+    // doc examples name the crate instead of `meterage_clients::huawei_gsl`.
+    const REEXPORT: &str = "/// The runtime this client sends through: `Error`, `Secret`, `Decimal`, auth schemes.\npub use meterage_runtime as runtime;\n\n";
+    assert!(lib.contains(REEXPORT), "the runtime is re-exported");
     let body = |s: &str| {
         s.split_once('\n')
             .map(|(_, rest)| rest.to_owned())
@@ -49,6 +52,8 @@ fn writes_a_crate_depending_on_the_runtime_by_path() {
                 &root.join("specs/huawei-gsl.yaml").display().to_string(),
                 "specs/huawei-gsl.yaml"
             )
+            .replace(REEXPORT, "")
+            .replace("gsl_client::runtime::", "meterage_clients::runtime::")
             .replace("gsl_client::", "meterage_clients::huawei_gsl::"),
         body(&module)
     );

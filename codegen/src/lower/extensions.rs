@@ -7,8 +7,8 @@ use serde_json::Value;
 
 use super::{json_text, Lowerer};
 use crate::ir::{
-    Envelope, Field, Location, Pagination, Param, RpcAction, SuccessResponse, TotalField, TypeKind,
-    TypeRef,
+    ClientEnv, Envelope, Field, Location, PageField, Pagination, Param, RpcAction, SuccessResponse,
+    SuccessRule, TypeKind, TypeRef,
 };
 
 /// A JSON pointer or a list of them.
@@ -41,7 +41,19 @@ struct EnvelopeExt {
     #[serde(default)]
     request_id_header: Option<String>,
     #[serde(default)]
-    success: Vec<Value>,
+    success: Option<Value>,
+    #[serde(default)]
+    transient: Vec<String>,
+}
+
+/// `x-env`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct EnvExt {
+    #[serde(default)]
+    base_url: Option<String>,
+    #[serde(default)]
+    auth: Vec<String>,
 }
 
 /// `x-rpc-action`.
@@ -64,6 +76,8 @@ struct PaginationExt {
     items: String,
     #[serde(default)]
     total: Option<String>,
+    #[serde(default)]
+    page_echo: Option<String>,
     #[serde(default)]
     first: Option<u64>,
 }
@@ -115,12 +129,28 @@ impl Lowerer<'_, '_> {
     ) -> Option<Envelope> {
         let ext: EnvelopeExt = self.extension(extensions, "x-error-envelope", base)?;
         let pointers = |v: Option<OneOrMany>| v.map(OneOrMany::into_vec).unwrap_or_default();
+        let success = match ext.success {
+            None => SuccessRule::Status,
+            Some(Value::Array(codes)) => SuccessRule::Codes(codes.iter().map(json_text).collect()),
+            Some(Value::String(rule)) if rule == "no-code" => SuccessRule::NoCode,
+            Some(other) => {
+                self.error(
+                    &format!("{base}/x-error-envelope/success"),
+                    format!(
+                        "`success: {}`: give the list of success codes, or `no-code` when any code in a 2xx body means a failure",
+                        json_text(&other)
+                    ),
+                );
+                SuccessRule::Status
+            }
+        };
         let env = Envelope {
             code: pointers(ext.code),
             message: pointers(ext.message),
             request_id: pointers(ext.request_id),
             request_id_header: ext.request_id_header,
-            success: ext.success.iter().map(json_text).collect(),
+            success,
+            transient: ext.transient,
         };
         for p in env.code.iter().chain(&env.message).chain(&env.request_id) {
             if !p.starts_with('/') {
@@ -130,13 +160,51 @@ impl Lowerer<'_, '_> {
                 );
             }
         }
-        if !env.success.is_empty() && env.code.is_empty() {
+        if env.success != SuccessRule::Status && env.code.is_empty() {
             self.error(
                 &format!("{base}/x-error-envelope"),
                 "`success` needs a `code` pointer to compare",
             );
         }
+        if !env.transient.is_empty() && env.code.is_empty() {
+            self.error(
+                &format!("{base}/x-error-envelope"),
+                "`transient` needs a `code` pointer to compare",
+            );
+        }
         Some(env)
+    }
+
+    /// `x-env` of the document: the variables `Client::from_env` reads.
+    pub(super) fn client_env(&mut self, extensions: &IndexMap<String, Value>) -> ClientEnv {
+        let Some(ext) = self.extension::<EnvExt>(extensions, "x-env", "") else {
+            return ClientEnv::default();
+        };
+        let schemes = self.doc.components.as_ref().map(|c| &c.security_schemes);
+        for (i, key) in ext.auth.iter().enumerate() {
+            if !schemes.is_some_and(|s| s.contains_key(key)) {
+                self.error(
+                    &format!("/x-env/auth/{i}"),
+                    format!("`{key}` names no security scheme"),
+                );
+            }
+        }
+        ClientEnv {
+            base_url: ext.base_url,
+            auth_order: ext.auth,
+        }
+    }
+
+    /// `x-idempotent` of an operation: whether it may be sent twice; by default whether
+    /// its method is idempotent.
+    pub(super) fn idempotent(
+        &mut self,
+        extensions: &IndexMap<String, Value>,
+        pointer: &str,
+        method_is_idempotent: bool,
+    ) -> bool {
+        self.extension::<bool>(extensions, "x-idempotent", pointer)
+            .unwrap_or(method_is_idempotent)
     }
 
     /// `x-rpc-action` of an operation.
@@ -183,9 +251,16 @@ impl Lowerer<'_, '_> {
             );
             return None;
         }
+        let mut found = Vec::new();
         for (role, name) in [("page", &ext.page), ("size", &ext.size)] {
             match params.iter().find(|p| &p.wire_name == name) {
-                Some(p) if matches!(p.ty, TypeRef::I32 | TypeRef::I64) => {}
+                Some(p) if matches!(p.ty, TypeRef::I32 | TypeRef::I64) && !p.required => {
+                    found.push(p.clone());
+                }
+                Some(p) if p.required => self.error(
+                    &format!("{at}/{role}"),
+                    format!("`{role}: {name}` must name an optional parameter: the stream sets it"),
+                ),
                 Some(_) => self.error(
                     &format!("{at}/{role}"),
                     format!("`{role}: {name}` must name an integer parameter"),
@@ -196,6 +271,17 @@ impl Lowerer<'_, '_> {
                 ),
             }
         }
+        let [page_param, size_param] = <[Param; 2]>::try_from(found).ok()?;
+        if page_param.ty != size_param.ty {
+            self.error(
+                &at,
+                format!(
+                    "`{}` and `{}` must have one integer type (both `format: int32` or neither): page numbers and sizes share it",
+                    page_param.wire_name, size_param.wire_name
+                ),
+            );
+        }
+        let as_u64 = |text: Option<&String>| text.and_then(|t| t.parse::<u64>().ok());
         let Some(TypeRef::Named(response_type)) = response.ty else {
             self.error(
                 &at,
@@ -229,25 +315,38 @@ impl Lowerer<'_, '_> {
                 return None;
             }
         };
-        let total_field = match &ext.total {
+        let mut integer_field = |role: &str, pointer: &Option<String>| match pointer {
             None => None,
             Some(t) => match field_at(t) {
-                Some(f) if matches!(f.ty, TypeRef::I32 | TypeRef::I64) => Some(TotalField {
+                Some(f) if matches!(f.ty, TypeRef::I32 | TypeRef::I64) => Some(PageField {
                     name: f.rust_name.clone(),
                     optional: f.optional,
+                    ty: f.ty.clone(),
                 }),
                 _ => {
                     self.error(
-                        &format!("{at}/total"),
-                        format!("`total: {t}` must point at an integer property of the response"),
+                        &format!("{at}/{role}"),
+                        format!("`{role}: {t}` must point at an integer property of the response"),
                     );
                     None
                 }
             },
         };
+        let total_field = integer_field("total", &ext.total);
+        let echo_field = integer_field("page-echo", &ext.page_echo);
         Some(Pagination {
             page_param: ext.page,
             size_param: ext.size,
+            page_field: page_param.rust_name.clone(),
+            size_field: size_param.rust_name.clone(),
+            index: page_param.ty.clone(),
+            default_size: as_u64(size_param.default.as_ref()),
+            last_page: page_param
+                .constraints
+                .maximum
+                .filter(|max| *max >= 1.0 && max.fract() == 0.0)
+                .map(|max| max as u64),
+            echo_field,
             first_page: ext.first.unwrap_or(1),
             response_type,
             items_field,

@@ -34,12 +34,17 @@ mod responses;
 mod types;
 
 /// Client methods the generated `Client` already has.
-const RESERVED_METHODS: &[&str] = &["builder", "new", "runtime"];
+const RESERVED_METHODS: &[&str] = &["builder", "new", "runtime", "from_env", "logout"];
 /// Builder fields and methods the generated builders already have.
 const RESERVED_SETTERS: &[&str] = &[
     "client",
+    "options",
     "send",
+    "send_raw",
     "validate",
+    "request",
+    "pages",
+    "items",
     "new",
     "OPERATION",
     "PAGINATION",
@@ -49,6 +54,7 @@ const RESERVED_ITEMS: &[&str] = &[
     "Client",
     "auth",
     "types",
+    "runtime",
     "DEFAULT_BASE_URL",
     "ERROR_ENVELOPE",
 ];
@@ -69,9 +75,10 @@ pub fn lower(doc: &OpenAPI, spec_path: &str, sink: &mut Sink) -> Api {
     };
     l.lower_components();
     let envelope = l.envelope(&doc.extensions, "").unwrap_or_default();
-    let auth = l.auth_schemes();
-    let operations = l.operations();
-    l.check_auth_settings(&auth, &operations);
+    let env = l.client_env(&doc.extensions);
+    let mut auth = l.auth_schemes();
+    let mut operations = l.operations();
+    l.check_auth_settings(&mut auth, &mut operations);
     // A relative server URL (`/api`) names no host: the client then asks for a base URL.
     let base_url = doc
         .servers
@@ -87,6 +94,7 @@ pub fn lower(doc: &OpenAPI, spec_path: &str, sink: &mut Sink) -> Api {
         description: clean(doc.info.description.as_deref()),
         base_url,
         envelope,
+        env,
         auth,
         operations,
         types,

@@ -237,6 +237,15 @@ impl Lowerer<'_, '_> {
         let (response, examples) = self.responses(&op.responses, builder_name.as_str(), pointer);
         let envelope = self.envelope(&op.extensions, pointer);
         let pagination = self.pagination(&op.extensions, pointer, &params, &response);
+        let idempotent = self.idempotent(
+            &op.extensions,
+            pointer,
+            !matches!(method, Method::Post | Method::Patch),
+        );
+        let secret_response = response
+            .ty
+            .as_ref()
+            .is_some_and(|ty| self.contains_secret(ty));
         let requirements = op.security.as_ref().or(self.doc.security.as_ref());
         let public = requirements.is_some_and(Vec::is_empty);
         let security = self.security(requirements, pointer);
@@ -271,6 +280,8 @@ impl Lowerer<'_, '_> {
             pagination,
             security,
             public,
+            idempotent,
+            secret_response,
         }
     }
 }

@@ -286,6 +286,25 @@ impl Lowerer<'_, '_> {
 
     /// Whether `ty` is a generated string enum. Component types are all defined before
     /// any operation is lowered, and inline ones as they are met.
+    /// Whether a value of type `ty` can hold a [`TypeRef::Secret`] anywhere inside.
+    pub(super) fn contains_secret(&self, ty: &TypeRef) -> bool {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut todo = vec![ty.clone()];
+        while let Some(ty) = todo.pop() {
+            match ty {
+                TypeRef::Secret => return true,
+                TypeRef::Array(inner) | TypeRef::Map(inner) => todo.push(*inner),
+                TypeRef::Named(id) if seen.insert(id) => {
+                    if let TypeKind::Struct { fields } = &self.types[id].kind {
+                        todo.extend(fields.iter().map(|field| field.ty.clone()));
+                    }
+                }
+                _ => {}
+            }
+        }
+        false
+    }
+
     pub(super) fn is_enum(&self, ty: &TypeRef) -> bool {
         matches!(ty, TypeRef::Named(id) if matches!(self.types[*id].kind, TypeKind::Enum { .. }))
     }

@@ -15,12 +15,15 @@ const ERROR_ENVELOPE: meterage_runtime::ErrorEnvelope = meterage_runtime::ErrorE
     message: &[],
     request_id: &[],
     request_id_header: None,
-    success: &[],
+    success: meterage_runtime::SuccessRule::Status,
+    transient: &[],
 };
 
 /// A client for Edge names.
 ///
 /// Its default server is `https://edge.example.com/api`; `Client::builder().base_url(..)` points it elsewhere.
+///
+/// Cheap to clone (clones share the connection pool and the signed-in session); request builders own a clone, so a call can be spawned onto another task.
 #[derive(Debug, Clone)]
 pub struct Client {
     inner: meterage_runtime::Client,
@@ -40,9 +43,10 @@ impl Client {
     /// An operation named like a constructor
     ///
     /// `GET /items/{item-id}`
-    pub fn new2(&self, item_id: impl Into<String>) -> New<'_> {
+    pub fn new2(&self, item_id: impl Into<String>) -> New {
         New {
-            client: self,
+            client: self.clone(),
+            options: meterage_runtime::CallOptions::new(),
             item_id: item_id.into(),
             r#type: None,
             r#ref: None,
@@ -59,9 +63,10 @@ impl Client {
     }
 
     /// `GET /options`
-    pub fn option(&self) -> Option2<'_> {
+    pub fn option(&self) -> Option2 {
         Option2 {
-            client: self,
+            client: self.clone(),
+            options: meterage_runtime::CallOptions::new(),
             string: None,
         }
     }
@@ -71,9 +76,10 @@ impl Client {
         &self,
         item_id: impl Into<String>,
         reason: impl Into<meterage_runtime::Secret>,
-    ) -> Client2<'_> {
+    ) -> Client2 {
         Client2 {
-            client: self,
+            client: self.clone(),
+            options: meterage_runtime::CallOptions::new(),
             item_id: item_id.into(),
             reason: reason.into(),
             nested: None,
@@ -268,8 +274,9 @@ pub mod types {
 /// A request to [`Client::new2`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct New<'a> {
-    client: &'a Client,
+pub struct New {
+    client: Client,
+    options: meterage_runtime::CallOptions,
     item_id: String,
     r#type: Option<String>,
     r#ref: Option<String>,
@@ -284,13 +291,15 @@ pub struct New<'a> {
     order: Option<types::Order>,
 }
 
-impl New<'_> {
+impl New {
     /// What this operation is: its id, method, path, server and error envelope.
     pub const OPERATION: meterage_runtime::Operation = meterage_runtime::Operation {
         id: "new",
         method: meterage_runtime::Method::Get,
         success: 200,
         public: false,
+        idempotent: true,
+        secret_response: false,
         path: "/items/{item-id}",
         server: None,
         envelope: &ERROR_ENVELOPE,
@@ -368,6 +377,12 @@ impl New<'_> {
         self
     }
 
+    /// Timeouts and retries for this call, overriding the client's defaults.
+    pub fn options(mut self, options: meterage_runtime::CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Checks every documented constraint on the parameters set so far, reporting all violations together.
     ///
     /// # Errors
@@ -414,7 +429,10 @@ impl New<'_> {
     /// As `send`, without `Decode`.
     pub async fn send_raw(
         self,
-    ) -> Result<meterage_runtime::Response<Vec<u8>>, meterage_runtime::Error> {
+    ) -> Result<
+        meterage_runtime::Response<meterage_runtime::Bytes>,
+        meterage_runtime::Error,
+    > {
         let client = &self.client.inner;
         if client.validates_requests() {
             self.validate()?;
@@ -425,6 +443,7 @@ impl New<'_> {
     /// The request as it will be sent: parameters in spec order, constants filled in.
     fn request(&self) -> meterage_runtime::Request {
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
+        request.set_options(self.options);
         request.path_param("item-id", &self.item_id);
         request.query_opt("type", &self.r#type);
         request.query_opt("ref", &self.r#ref);
@@ -449,18 +468,21 @@ impl New<'_> {
 /// A request to [`Client::option`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct Option2<'a> {
-    client: &'a Client,
+pub struct Option2 {
+    client: Client,
+    options: meterage_runtime::CallOptions,
     string: Option<String>,
 }
 
-impl Option2<'_> {
+impl Option2 {
     /// What this operation is: its id, method, path, server and error envelope.
     pub const OPERATION: meterage_runtime::Operation = meterage_runtime::Operation {
         id: "option",
         method: meterage_runtime::Method::Get,
         success: 200,
         public: false,
+        idempotent: true,
+        secret_response: false,
         path: "/options",
         server: None,
         envelope: &ERROR_ENVELOPE,
@@ -469,6 +491,12 @@ impl Option2<'_> {
     /// Sent as `String` in the query.
     pub fn string(mut self, value: impl Into<String>) -> Self {
         self.string = Some(value.into());
+        self
+    }
+
+    /// Timeouts and retries for this call, overriding the client's defaults.
+    pub fn options(mut self, options: meterage_runtime::CallOptions) -> Self {
+        self.options = options;
         self
     }
 
@@ -506,7 +534,10 @@ impl Option2<'_> {
     /// As `send`, without `Decode`.
     pub async fn send_raw(
         self,
-    ) -> Result<meterage_runtime::Response<Vec<u8>>, meterage_runtime::Error> {
+    ) -> Result<
+        meterage_runtime::Response<meterage_runtime::Bytes>,
+        meterage_runtime::Error,
+    > {
         let client = &self.client.inner;
         if client.validates_requests() {
             self.validate()?;
@@ -517,6 +548,7 @@ impl Option2<'_> {
     /// The request as it will be sent: parameters in spec order, constants filled in.
     fn request(&self) -> meterage_runtime::Request {
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
+        request.set_options(self.options);
         request.query_opt("String", &self.string);
         request
     }
@@ -525,20 +557,23 @@ impl Option2<'_> {
 /// A request to [`Client::client`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct Client2<'a> {
-    client: &'a Client,
+pub struct Client2 {
+    client: Client,
+    options: meterage_runtime::CallOptions,
     item_id: String,
     reason: meterage_runtime::Secret,
     nested: Option<types::Client2Nested>,
 }
 
-impl Client2<'_> {
+impl Client2 {
     /// What this operation is: its id, method, path, server and error envelope.
     pub const OPERATION: meterage_runtime::Operation = meterage_runtime::Operation {
         id: "Client",
         method: meterage_runtime::Method::Delete,
         success: 204,
         public: false,
+        idempotent: true,
+        secret_response: false,
         path: "/items/{item-id}",
         server: None,
         envelope: &ERROR_ENVELOPE,
@@ -547,6 +582,12 @@ impl Client2<'_> {
     /// Sent as `nested` in the JSON body.
     pub fn nested(mut self, value: types::Client2Nested) -> Self {
         self.nested = Some(value);
+        self
+    }
+
+    /// Timeouts and retries for this call, overriding the client's defaults.
+    pub fn options(mut self, options: meterage_runtime::CallOptions) -> Self {
+        self.options = options;
         self
     }
 
@@ -581,7 +622,10 @@ impl Client2<'_> {
     /// As `send`, without `Decode`.
     pub async fn send_raw(
         self,
-    ) -> Result<meterage_runtime::Response<Vec<u8>>, meterage_runtime::Error> {
+    ) -> Result<
+        meterage_runtime::Response<meterage_runtime::Bytes>,
+        meterage_runtime::Error,
+    > {
         let client = &self.client.inner;
         if client.validates_requests() {
             self.validate()?;
@@ -592,6 +636,7 @@ impl Client2<'_> {
     /// The request as it will be sent: parameters in spec order, constants filled in.
     fn request(&self) -> meterage_runtime::Request {
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
+        request.set_options(self.options);
         request.json_body();
         request.path_param("item-id", &self.item_id);
         request.json("reason", &self.reason);

@@ -1,0 +1,415 @@
+//! The `auth` module: one constructor per security scheme kind (and per way of signing
+//! in), the specs of sign-in flows as statics, and `from_env`.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{docs, ident, inner_docs, paragraphs};
+use crate::ir::{Api, AuthKind, AuthScheme, OpRef};
+
+/// The `auth` module of `api`.
+pub(super) fn emit_auth(api: &Api) -> TokenStream {
+    let schemes = &api.auth;
+    if schemes.is_empty() {
+        return TokenStream::new();
+    }
+    let mut module_doc = "Credentials for this API's security schemes.".to_owned();
+    for scheme in schemes {
+        module_doc.push_str(&format!(
+            "\n- `{}`: {}",
+            scheme.key,
+            describe_scheme(scheme, "")
+        ));
+    }
+    let module_doc = inner_docs(&module_doc);
+    let fns = schemes.iter().map(emit_scheme);
+    let from_env = emit_from_env(api);
+    quote! {
+        pub mod auth {
+            #module_doc
+            #(#fns)*
+            #from_env
+        }
+    }
+}
+
+/// The name of a scheme's sign-in constructor (`access_token_login`).
+fn login_fn(scheme: &AuthScheme) -> proc_macro2::Ident {
+    format_ident!("{}_login", scheme.fn_name.as_str())
+}
+
+/// The name of a scheme's sign-in spec static (`ACCESS_TOKEN_LOGIN`).
+fn spec_static(scheme: &AuthScheme) -> proc_macro2::Ident {
+    format_ident!("{}_LOGIN", scheme.fn_name.as_str().to_uppercase())
+}
+
+/// `&super::Builder::OPERATION` for an operation an auth scheme names.
+fn operation_ref(op: &OpRef) -> TokenStream {
+    match &op.builder {
+        Some(builder) => {
+            let builder = ident(builder);
+            quote! { &super::#builder::OPERATION }
+        }
+        // Lowering reported the unknown operation; nothing is emitted for it.
+        None => quote! { compile_error!("unknown operation") },
+    }
+}
+
+/// A one-line description of a scheme, linking its constructors through `link_prefix`.
+pub(super) fn describe_scheme(scheme: &AuthScheme, link_prefix: &str) -> String {
+    let fixed = format!("[`{link_prefix}{}`]", scheme.fn_name.as_str());
+    let login = format!("[`{link_prefix}{}`]", login_fn(scheme));
+    match &scheme.kind {
+        AuthKind::HeaderToken { header, .. } => {
+            format!("a token in the `{header}` header, from {fixed}")
+        }
+        AuthKind::LoginToken { header, login: op, .. } => format!(
+            "a token in the `{header}` header, obtained by logging in with `{}` ({login}; renewed when refused), or a token of your own ({fixed})",
+            op.id
+        ),
+        AuthKind::KeystonePassword { header, .. } => format!(
+            "an IAM token in the `{header}` header, obtained with a password ({login}; renewed before it expires), or a token of your own ({fixed})"
+        ),
+        AuthKind::SdkHmacSha256 { .. } => {
+            format!("requests signed with an access key pair, `SDK-HMAC-SHA256`, from {fixed}")
+        }
+        AuthKind::RpcSignatureV1 { .. } => {
+            format!("requests signed with an access key pair, RPC signature v1 (HMAC-SHA1), from {fixed}")
+        }
+        AuthKind::DjangoSession { login: op, .. } => format!(
+            "a console session (cookies and CSRF token) opened by logging in with `{}`, from {fixed}",
+            op.id
+        ),
+    }
+}
+
+/// The constructors (and sign-in spec) of one scheme.
+fn emit_scheme(scheme: &AuthScheme) -> TokenStream {
+    let name = ident(&scheme.fn_name);
+    let key = &scheme.key;
+    let doc = |what: &str| docs(&paragraphs([scheme.description.as_deref(), Some(what)]));
+    let fixed_token = |header: &str| {
+        let doc = doc(&format!(
+            "Sends `token` in the `{header}` header of every request (security scheme `{key}`)."
+        ));
+        quote! {
+            #doc
+            pub fn #name(token: impl Into<meterage_runtime::Secret>) -> meterage_runtime::HeaderToken {
+                meterage_runtime::HeaderToken::new(#header, token)
+            }
+        }
+    };
+    match &scheme.kind {
+        AuthKind::HeaderToken { header, .. } => fixed_token(header),
+        AuthKind::LoginToken {
+            header,
+            login,
+            username_field,
+            password_field,
+            json_body,
+            token,
+            logout,
+            stale_codes,
+            ..
+        } => {
+            let fixed = fixed_token(header);
+            let spec = spec_static(scheme);
+            let login_fn = login_fn(scheme);
+            let login_op = operation_ref(login);
+            let logout = match logout {
+                Some((op, field)) => {
+                    let op = operation_ref(op);
+                    let field = match field {
+                        Some(field) => quote! { Some(#field) },
+                        None => quote! { None },
+                    };
+                    quote! {
+                        Some(meterage_runtime::auth::LogoutSpec {
+                            operation: #op,
+                            header: #header,
+                            token_field: #field,
+                        })
+                    }
+                }
+                None => quote! { None },
+            };
+            let spec_doc = docs(&format!(
+                "How security scheme `{key}` logs in: `{}` with the user name in `{username_field}` and the password in `{password_field}`, the token at `{token}` of the response.",
+                login.id
+            ));
+            let login_doc = doc(&format!(
+                "Logs in with `credentials` through `{}` before the first call, sends the token in the `{header}` header of every request, and logs in again (once) when the server refuses it (HTTP 401{}); concurrent calls share one login (security scheme `{key}`).",
+                login.id,
+                if stale_codes.is_empty() {
+                    String::new()
+                } else {
+                    format!(" or vendor code {}", stale_codes.join(", "))
+                }
+            ));
+            quote! {
+                #fixed
+
+                #spec_doc
+                pub static #spec: meterage_runtime::auth::LoginTokenSpec = meterage_runtime::auth::LoginTokenSpec {
+                    login: #login_op,
+                    json_body: #json_body,
+                    username_field: #username_field,
+                    password_field: #password_field,
+                    token: #token,
+                    stale_codes: &[#(#stale_codes),*],
+                    logout: #logout,
+                };
+
+                #login_doc
+                pub fn #login_fn(
+                    credentials: meterage_runtime::auth::UsernamePassword,
+                ) -> meterage_runtime::auth::TokenAuth<meterage_runtime::auth::LoginToken> {
+                    meterage_runtime::auth::TokenAuth::with_provider(
+                        #header,
+                        meterage_runtime::auth::LoginToken::new(&#spec, credentials),
+                    )
+                }
+            }
+        }
+        AuthKind::KeystonePassword {
+            header,
+            login,
+            endpoint,
+            default_region,
+            token_header,
+            stale_codes,
+            ..
+        } => {
+            let fixed = fixed_token(header);
+            let spec = spec_static(scheme);
+            let login_fn = login_fn(scheme);
+            let login_op = operation_ref(login);
+            let spec_doc = docs(&format!(
+                "How security scheme `{key}` obtains its token: `{}` at `{endpoint}` (region `{default_region}` unless set), the token in the `{token_header}` response header.",
+                login.id
+            ));
+            let login_doc = doc(&format!(
+                "Obtains an IAM token for `user` through `{}` before the first call, sends it in the `{header}` header of every request, renews it before it expires and again (once) when the service refuses it; concurrent calls share one sign-in (security scheme `{key}`). Set `.region(..)`, `.project_id(..)` or `.iam_endpoint(..)` on the result to change the scope or the endpoint.",
+                login.id
+            ));
+            quote! {
+                #fixed
+
+                #spec_doc
+                pub static #spec: meterage_runtime::auth::KeystoneSpec = meterage_runtime::auth::KeystoneSpec {
+                    login: #login_op,
+                    endpoint: #endpoint,
+                    default_region: #default_region,
+                    token_header: #token_header,
+                    stale_codes: &[#(#stale_codes),*],
+                };
+
+                #login_doc
+                pub fn #login_fn(
+                    user: meterage_runtime::auth::KeystoneUser,
+                ) -> meterage_runtime::auth::TokenAuth<meterage_runtime::auth::KeystonePassword> {
+                    meterage_runtime::auth::TokenAuth::with_provider(
+                        #header,
+                        meterage_runtime::auth::KeystonePassword::new(&#spec, user),
+                    )
+                }
+            }
+        }
+        AuthKind::SdkHmacSha256 { .. } => {
+            let doc = doc(&format!("Signs every request with the access key pair `key`, `SDK-HMAC-SHA256` (security scheme `{key}`). Add `.project_id(..)` for project-scoped calls; temporary keys carry their `security_token`."));
+            quote! {
+                #doc
+                pub fn #name(key: meterage_runtime::auth::AccessKey) -> meterage_runtime::SdkHmacSha256 {
+                    meterage_runtime::SdkHmacSha256::new(key)
+                }
+            }
+        }
+        AuthKind::RpcSignatureV1 { .. } => {
+            let doc = doc(&format!("Adds the common RPC parameters and signs every request with the access key pair `key` (HMAC-SHA1), with a fresh nonce and timestamp each attempt (security scheme `{key}`)."));
+            quote! {
+                #doc
+                pub fn #name(key: meterage_runtime::auth::AccessKey) -> meterage_runtime::RpcSignatureV1 {
+                    meterage_runtime::RpcSignatureV1::new(key)
+                }
+            }
+        }
+        AuthKind::DjangoSession {
+            open,
+            login,
+            csrf_cookie,
+            session_cookie,
+            csrf_header,
+            csrf_field,
+            username_field,
+            password_field,
+            ..
+        } => {
+            let spec = spec_static(scheme);
+            let open_op = operation_ref(open);
+            let login_op = operation_ref(login);
+            let spec_doc = docs(&format!(
+                "How security scheme `{key}` logs in: `{}` for the `{csrf_cookie}` cookie, then `{}` with the form fields `{csrf_field}`, `{username_field}` and `{password_field}`.",
+                open.id, login.id
+            ));
+            let doc = doc(&format!(
+                "Opens a console session with `credentials` before the first call (`{}`, then `{}`), and sends its cookies, the `{csrf_header}` header, `Origin` and `Referer` with every request; logs in again (once) when the session ends (an HTML 403 or a redirect to the login page). A rejected password is an `Error::Auth` that says so (security scheme `{key}`). Add `.login_field(name, value)` for other login form fields.",
+                open.id, login.id
+            ));
+            quote! {
+                #spec_doc
+                pub static #spec: meterage_runtime::auth::DjangoSessionSpec = meterage_runtime::auth::DjangoSessionSpec {
+                    open: #open_op,
+                    login: #login_op,
+                    csrf_cookie: #csrf_cookie,
+                    session_cookie: #session_cookie,
+                    csrf_header: #csrf_header,
+                    csrf_field: #csrf_field,
+                    username_field: #username_field,
+                    password_field: #password_field,
+                };
+
+                #doc
+                pub fn #name(
+                    credentials: meterage_runtime::auth::UsernamePassword,
+                ) -> meterage_runtime::auth::DjangoSession {
+                    meterage_runtime::auth::DjangoSession::new(&#spec, credentials)
+                }
+            }
+        }
+    }
+}
+
+/// `auth::from_env`: the first scheme (in `x-env` order, else spec order) whose
+/// variables are all set. Not emitted when no scheme names its variables.
+fn emit_from_env(api: &Api) -> TokenStream {
+    let mut ordered: Vec<&AuthScheme> = api
+        .env
+        .auth_order
+        .iter()
+        .filter_map(|key| api.auth.iter().find(|scheme| &scheme.key == key))
+        .collect();
+    for scheme in &api.auth {
+        if !ordered.iter().any(|s| s.key == scheme.key) {
+            ordered.push(scheme);
+        }
+    }
+    let mut branches = Vec::new();
+    let mut alternatives = Vec::new();
+    for scheme in ordered {
+        let Some(required) = scheme.kind.required_env() else {
+            continue;
+        };
+        alternatives.push(format!("{} ({})", required.join(", "), scheme.key));
+        let build = from_env_scheme(scheme);
+        branches.push(quote! {
+            if env::all_set(&[#(#required),*]) {
+                #build
+            }
+        });
+    }
+    if branches.is_empty() {
+        return TokenStream::new();
+    }
+    let missing = format!(
+        "no credentials in the environment: set {}",
+        alternatives.join(", or ")
+    );
+    let doc = docs(&format!(
+        "Credentials from the environment, for the first scheme whose variables are all set:\n{}\n\n# Errors\n\n`Error::Config` naming the variables when none of these is complete, or when a variable is not valid UTF-8.",
+        alternatives
+            .iter()
+            .map(|a| format!("- {a}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    ));
+    quote! {
+        #doc
+        pub fn from_env() -> Result<std::sync::Arc<dyn meterage_runtime::Authorize>, meterage_runtime::Error> {
+            use meterage_runtime::auth::env;
+            #(#branches)*
+            Err(meterage_runtime::Error::Config(#missing.to_owned()))
+        }
+    }
+}
+
+/// The body of one `from_env` branch: the scheme built from its variables.
+fn from_env_scheme(scheme: &AuthScheme) -> TokenStream {
+    let name = ident(&scheme.fn_name);
+    let login = login_fn(scheme);
+    let optional = |var: &Option<String>, apply: TokenStream| match var {
+        Some(var) => quote! {
+            if let Some(value) = env::var_opt(#var)? {
+                auth = auth.#apply(value);
+            }
+        },
+        None => TokenStream::new(),
+    };
+    match &scheme.kind {
+        AuthKind::HeaderToken { env_token, .. } => {
+            let var = env_token.as_deref().unwrap_or_default();
+            quote! { return Ok(std::sync::Arc::new(#name(env::secret(#var)?))); }
+        }
+        AuthKind::LoginToken { env, .. } => {
+            let (user, password) = env.clone().unwrap_or_default();
+            quote! {
+                return Ok(std::sync::Arc::new(#login(meterage_runtime::auth::UsernamePassword {
+                    username: env::var(#user)?,
+                    password: env::secret(#password)?,
+                })));
+            }
+        }
+        AuthKind::DjangoSession { env, .. } => {
+            let (user, password) = env.clone().unwrap_or_default();
+            quote! {
+                return Ok(std::sync::Arc::new(#name(meterage_runtime::auth::UsernamePassword {
+                    username: env::var(#user)?,
+                    password: env::secret(#password)?,
+                })));
+            }
+        }
+        AuthKind::KeystonePassword { env: Some(env), .. } => {
+            let (user, password, domain) = (&env.username, &env.password, &env.domain);
+            let region = optional(&env.region, quote! { region });
+            let project = optional(&env.project_id, quote! { project_id });
+            let endpoint = optional(&env.endpoint, quote! { iam_endpoint });
+            quote! {
+                let mut auth = #login(meterage_runtime::auth::KeystoneUser {
+                    domain: env::var(#domain)?,
+                    name: env::var(#user)?,
+                    password: env::secret(#password)?,
+                });
+                #region
+                #project
+                #endpoint
+                return Ok(std::sync::Arc::new(auth));
+            }
+        }
+        AuthKind::SdkHmacSha256 { env: Some(env) }
+        | AuthKind::RpcSignatureV1 { env: Some(env) } => {
+            let (id, secret) = (&env.access_key, &env.secret_key);
+            let token = match &env.security_token {
+                Some(var) => quote! { Some(#var) },
+                None => quote! { None },
+            };
+            let project = match (&scheme.kind, &env.project_id) {
+                (AuthKind::SdkHmacSha256 { .. }, Some(_)) => {
+                    optional(&env.project_id, quote! { project_id })
+                }
+                _ => TokenStream::new(),
+            };
+            let binding = if project.is_empty() {
+                quote! { let auth }
+            } else {
+                quote! { let mut auth }
+            };
+            quote! {
+                #binding = #name(meterage_runtime::auth::AccessKey::from_env(#id, #secret, #token)?);
+                #project
+                return Ok(std::sync::Arc::new(auth));
+            }
+        }
+        AuthKind::KeystonePassword { env: None, .. }
+        | AuthKind::SdkHmacSha256 { env: None }
+        | AuthKind::RpcSignatureV1 { env: None } => TokenStream::new(),
+    }
+}

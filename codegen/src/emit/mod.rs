@@ -1,0 +1,228 @@
+//! Emitting: the [`crate::ir::Api`] to Rust tokens, one `emit_*` function per IR kind,
+//! one module per concern:
+//!
+//! - `client`: the `Client` type, its methods (one per operation), `from_env` and the
+//!   compiled doc example of each method;
+//! - `auth`: the `auth` module of credential constructors, per scheme kind;
+//! - `types`: the `types` module (structs and enums);
+//! - `operations`: the request builders (setters, options, validation, the request);
+//! - `pages`: the `Page` impls of paged responses and the `Paginate` impls of builders;
+//! - `examples`: the tests decoding every response example of the spec.
+//!
+//! Emitting makes no decisions that need the spec (lowering made them) and calls only
+//! `meterage_runtime`, `serde` and std. Items come out in IR order, which is spec order.
+
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::quote;
+
+use crate::ir::{Api, Envelope, Method, Operation, Param, SuccessRule, TypeRef, Types};
+use crate::{names, Settings};
+
+mod auth;
+mod client;
+mod examples;
+mod operations;
+mod pages;
+mod types;
+
+/// Emits the whole module for `api`.
+pub fn emit(api: &Api, settings: &Settings) -> TokenStream {
+    let module_doc = emit_module_doc(api);
+    let base_url = api.base_url.as_ref().map(|url| {
+        quote! {
+            /// The server the spec documents: the client's default base URL.
+            pub const DEFAULT_BASE_URL: &str = #url;
+        }
+    });
+    let envelope = emit_envelope(&api.envelope);
+    let client = client::emit_client(api, settings);
+    let auth = auth::emit_auth(api);
+    let types = types::emit_types(&api.types);
+    let builders = api
+        .operations
+        .iter()
+        .map(|op| operations::emit_operation(api, op));
+    let pages = pages::emit_pages(api);
+    let examples = examples::emit_examples(api);
+    let runtime = settings.reexport_runtime.then(|| {
+        quote! {
+            /// The runtime this client sends through: `Error`, `Secret`, `Decimal`, auth schemes.
+            pub use meterage_runtime as runtime;
+        }
+    });
+    quote! {
+        #module_doc
+        #runtime
+        #base_url
+        /// Where this API puts its error code, message and request id (`x-error-envelope`).
+        const ERROR_ENVELOPE: meterage_runtime::ErrorEnvelope = #envelope;
+        #client
+        #auth
+        #types
+        #(#builders)*
+        #pages
+        #examples
+    }
+}
+
+/// The tokens of an identifier lowering made.
+pub(super) fn ident(name: &names::Ident) -> Ident {
+    if name.is_raw() {
+        Ident::new_raw(name.as_str(), Span::call_site())
+    } else {
+        Ident::new(name.as_str(), Span::call_site())
+    }
+}
+
+/// Doc text to `#[doc]` attributes, one per line.
+///
+/// Lines are left-trimmed so that vendor text indented by four spaces never turns into
+/// a doctest, and code fences without a language become `text` blocks.
+pub(super) fn doc_lines(text: &str) -> Vec<String> {
+    let mut in_fence = false;
+    text.lines()
+        .map(|line| {
+            let line = line.trim();
+            if let Some(rest) = line.strip_prefix("```") {
+                let opening = !in_fence;
+                in_fence = !in_fence;
+                if opening && rest.trim().is_empty() {
+                    return " ```text".to_owned();
+                }
+            }
+            if line.is_empty() {
+                String::new()
+            } else {
+                format!(" {line}")
+            }
+        })
+        .collect()
+}
+
+pub(super) fn docs(text: &str) -> TokenStream {
+    let lines = doc_lines(text);
+    quote! { #( #[doc = #lines] )* }
+}
+
+pub(super) fn inner_docs(text: &str) -> TokenStream {
+    let lines = doc_lines(text);
+    quote! { #( #![doc = #lines] )* }
+}
+
+/// Joins doc paragraphs, skipping empty ones.
+pub(super) fn paragraphs<'a>(parts: impl IntoIterator<Item = Option<&'a str>>) -> String {
+    parts
+        .into_iter()
+        .flatten()
+        .filter(|p| !p.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+pub(super) fn emit_module_doc(api: &Api) -> TokenStream {
+    let heading = format!("# {} (version {})", api.title, api.version);
+    let mut text = paragraphs([Some(heading.as_str()), api.description.as_deref()]);
+    text.push_str(&format!(
+        "\n\nStart with [`Client::builder`]; every operation is a method of [`Client`] returning a request builder that ends in `.send()`.\n\nGenerated from `{}`.",
+        api.spec_path
+    ));
+    inner_docs(&text)
+}
+
+pub(super) fn str_list(items: &[String]) -> TokenStream {
+    quote! { &[ #(#items),* ] }
+}
+
+pub(super) fn emit_envelope(env: &Envelope) -> TokenStream {
+    let code = str_list(&env.code);
+    let message = str_list(&env.message);
+    let request_id = str_list(&env.request_id);
+    let header = match &env.request_id_header {
+        Some(h) => quote! { Some(#h) },
+        None => quote! { None },
+    };
+    let success = match &env.success {
+        SuccessRule::Status => quote! { meterage_runtime::SuccessRule::Status },
+        SuccessRule::Codes(codes) => {
+            let codes = str_list(codes);
+            quote! { meterage_runtime::SuccessRule::Codes(#codes) }
+        }
+        SuccessRule::NoCode => quote! { meterage_runtime::SuccessRule::NoCode },
+    };
+    let transient = str_list(&env.transient);
+    quote! {
+        meterage_runtime::ErrorEnvelope {
+            code: #code,
+            message: #message,
+            request_id: #request_id,
+            request_id_header: #header,
+            success: #success,
+            transient: #transient,
+        }
+    }
+}
+
+/// The Rust type of `t`, with generated types reached through `prefix` (`types::`).
+pub(super) fn type_tokens(types: &Types, t: &TypeRef, prefix: &TokenStream) -> TokenStream {
+    match t {
+        TypeRef::String => quote! { String },
+        TypeRef::Secret => quote! { meterage_runtime::Secret },
+        TypeRef::Decimal => quote! { meterage_runtime::Decimal },
+        TypeRef::Bool => quote! { bool },
+        TypeRef::I32 => quote! { i32 },
+        TypeRef::I64 => quote! { i64 },
+        TypeRef::F64 => quote! { f64 },
+        TypeRef::Json => quote! { meterage_runtime::serde_json::Value },
+        TypeRef::JsonObject => {
+            quote! { meterage_runtime::serde_json::Map<String, meterage_runtime::serde_json::Value> }
+        }
+        TypeRef::Array(inner) => {
+            let inner = type_tokens(types, inner, prefix);
+            quote! { Vec<#inner> }
+        }
+        TypeRef::Map(inner) => {
+            let inner = type_tokens(types, inner, prefix);
+            quote! { std::collections::BTreeMap<String, #inner> }
+        }
+        TypeRef::Named(id) => {
+            let name = ident(&types[*id].name);
+            quote! { #prefix #name }
+        }
+    }
+}
+
+pub(super) fn module_type(types: &Types, t: &TypeRef) -> TokenStream {
+    type_tokens(types, t, &quote! { types:: })
+}
+
+/// A raw string literal where the text allows one (easier to read in examples).
+pub(super) fn raw_string(text: &str) -> Literal {
+    let hashes = (0..)
+        .map(|n| "#".repeat(n))
+        .find(|h| !text.contains(&format!("\"{h}")))
+        .unwrap_or_default();
+    format!("r{hashes}\"{text}\"{hashes}")
+        .parse()
+        .unwrap_or_else(|_| Literal::string(text))
+}
+
+pub(super) fn float(v: f64) -> Literal {
+    Literal::f64_unsuffixed(v)
+}
+
+/// The parameters the caller sets (constants are filled in by generated code).
+pub(super) fn settable(op: &Operation) -> impl Iterator<Item = &Param> {
+    op.params.iter().filter(|p| p.constant.is_none())
+}
+
+pub(super) fn method_text(m: Method) -> &'static str {
+    match m {
+        Method::Get => "GET",
+        Method::Post => "POST",
+        Method::Put => "PUT",
+        Method::Patch => "PATCH",
+        Method::Delete => "DELETE",
+        Method::Head => "HEAD",
+        Method::Options => "OPTIONS",
+    }
+}

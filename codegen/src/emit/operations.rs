@@ -1,0 +1,402 @@
+//! Request builders: one per operation, with its setters, options, validation, `send`
+//! and the request it builds.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use super::pages::emit_pagination_const;
+use super::types::constraint_notes;
+use super::{docs, emit_envelope, float, ident, module_type, paragraphs, settable};
+use crate::ir::{Api, BodyKind, Location, Method, Operation, Param, TypeRef, Types};
+
+/// The stored type of a parameter in its builder.
+pub(super) fn stored_type(types: &Types, p: &Param) -> TokenStream {
+    let t = module_type(types, &p.ty);
+    if p.required {
+        t
+    } else {
+        quote! { Option<#t> }
+    }
+}
+
+/// The argument type a setter takes.
+pub(super) fn setter_type(types: &Types, t: &TypeRef) -> TokenStream {
+    match t {
+        TypeRef::String => quote! { impl Into<String> },
+        TypeRef::Secret => quote! { impl Into<meterage_runtime::Secret> },
+        TypeRef::Array(inner) => match **inner {
+            TypeRef::String => quote! { impl IntoIterator<Item = impl Into<String>> },
+            _ => {
+                let inner = module_type(types, inner);
+                quote! { impl IntoIterator<Item = #inner> }
+            }
+        },
+        other => module_type(types, other),
+    }
+}
+
+/// Converts a setter argument to its stored type.
+pub(super) fn setter_conversion(t: &TypeRef, value: TokenStream) -> TokenStream {
+    match t {
+        TypeRef::String | TypeRef::Secret => quote! { #value.into() },
+        TypeRef::Array(inner) if **inner == TypeRef::String => {
+            quote! { #value.into_iter().map(Into::into).collect() }
+        }
+        TypeRef::Array(_) => quote! { #value.into_iter().collect() },
+        _ => value,
+    }
+}
+
+pub(super) fn param_doc(p: &Param) -> String {
+    let mut wire = format!("Sent as `{}` in the {}", p.wire_name, p.location.describe());
+    if let Some(d) = &p.default {
+        wire.push_str(&format!("; the server's default is `{d}`"));
+    }
+    wire.push('.');
+    let notes = constraint_notes(&p.constraints);
+    let notes = (!notes.is_empty()).then(|| format!("Must be {}.", notes.join(", ")));
+    paragraphs([p.doc.as_deref(), Some(wire.as_str()), notes.as_deref()])
+}
+
+pub(super) fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
+    let builder = ident(&op.builder_name);
+    let builder_doc = docs(&format!(
+        "A request to [`Client::{}`]: set optional parameters, then `.send().await`.",
+        op.method_name.as_str()
+    ));
+    let fields = settable(op).map(|p| {
+        let n = ident(&p.rust_name);
+        let t = stored_type(&api.types, p);
+        quote! { #n: #t, }
+    });
+    let setters = settable(op).filter(|p| !p.required).map(|p| {
+        let n = ident(&p.rust_name);
+        let t = setter_type(&api.types, &p.ty);
+        let v = setter_conversion(&p.ty, quote! { value });
+        let doc = docs(&param_doc(p));
+        quote! {
+            #doc
+            pub fn #n(mut self, value: #t) -> Self {
+                self.#n = Some(#v);
+                self
+            }
+        }
+    });
+    let operation = emit_operation_const(api, op);
+    let pagination = op.pagination.as_ref().map(emit_pagination_const);
+    let paging = op.pagination.as_ref().map(|_| emit_paging_methods(op));
+    let validate = emit_validate(op);
+    let build = emit_request(op);
+    let (response_ty, send_call) = match &op.response.ty {
+        Some(t) => {
+            let t = module_type(&api.types, t);
+            (t, quote! { client.send(self.request()).await })
+        }
+        None => (
+            quote! { () },
+            quote! { client.send_without_body(self.request()).await },
+        ),
+    };
+    let send_doc = docs(&format!(
+        "Checks the parameters (unless the client's request validation is off), sends the request and decodes the HTTP {} response.\n\n# Errors\n\n`Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.",
+        op.response.status
+    ));
+    let send_raw_doc = docs("Like `send`, but returns the response body's bytes exactly as the server sent them, undecoded (to archive a vendor's answer, or to decode it yourself). Status and error-envelope checks still apply.\n\n# Errors\n\nAs `send`, without `Decode`.");
+    quote! {
+        #builder_doc
+        #[derive(Debug, Clone)]
+        #[must_use = "a request does nothing until `.send()` is awaited"]
+        pub struct #builder {
+            client: Client,
+            options: meterage_runtime::CallOptions,
+            #(#fields)*
+        }
+
+        impl #builder {
+            #operation
+            #pagination
+
+            #(#setters)*
+
+            /// Timeouts and retries for this call, overriding the client's defaults.
+            pub fn options(mut self, options: meterage_runtime::CallOptions) -> Self {
+                self.options = options;
+                self
+            }
+
+            #validate
+
+            #send_doc
+            pub async fn send(self) -> Result<meterage_runtime::Response<#response_ty>, meterage_runtime::Error> {
+                let client = &self.client.inner;
+                if client.validates_requests() {
+                    self.validate()?;
+                }
+                #send_call
+            }
+
+            #send_raw_doc
+            pub async fn send_raw(self) -> Result<meterage_runtime::Response<meterage_runtime::Bytes>, meterage_runtime::Error> {
+                let client = &self.client.inner;
+                if client.validates_requests() {
+                    self.validate()?;
+                }
+                client.send_raw(self.request()).await
+            }
+
+            #paging
+
+            /// The request as it will be sent: parameters in spec order, constants filled in.
+            fn request(&self) -> meterage_runtime::Request {
+                #build
+            }
+        }
+    }
+}
+
+/// `pages()` and `items()` of a paged operation's builder.
+fn emit_paging_methods(op: &Operation) -> TokenStream {
+    let pages_doc = docs(
+        "Every page, from the page set here (else the first), as a stream: pages are fetched as the stream is read, one at a time (`.prefetch(n)` fetches ahead), until the declared total, a short or an empty page. A page the server repeats is fetched again, never yielded twice. Each page keeps its number, status, headers and request id.\n\n# Errors\n\nThe stream yields the error of a page that failed for good (after the client's retries) and ends; see `send` for the kinds, and `Error::Pagination` for a server that keeps repeating a page.",
+    );
+    let items_doc = docs(&format!(
+        "Every item of every page, in server order, as a stream (see [`{}::pages`]): memory holds one page at a time.\n\n# Errors\n\nAs `pages`.",
+        op.builder_name.as_str()
+    ));
+    quote! {
+        #pages_doc
+        pub fn pages(self) -> meterage_runtime::pagination::Pages<Self> {
+            meterage_runtime::pagination::Paginate::pages(self)
+        }
+
+        #items_doc
+        pub fn items(self) -> meterage_runtime::pagination::Items<Self> {
+            meterage_runtime::pagination::Paginate::items(self)
+        }
+    }
+}
+
+pub(super) fn emit_operation_const(api: &Api, op: &Operation) -> TokenStream {
+    let id = &op.id;
+    let method = format_ident!(
+        "{}",
+        match op.http_method {
+            Method::Get => "Get",
+            Method::Post => "Post",
+            Method::Put => "Put",
+            Method::Patch => "Patch",
+            Method::Delete => "Delete",
+            Method::Head => "Head",
+            Method::Options => "Options",
+        }
+    );
+    let path = &op.path;
+    let success = Literal::u16_unsuffixed(op.response.status);
+    let public = op.public;
+    let idempotent = op.idempotent;
+    let secret_response = op.secret_response;
+    let server = match &op.server {
+        Some(s) => quote! { Some(#s) },
+        None => quote! { None },
+    };
+    let envelope = match &op.envelope {
+        Some(env) if *env != api.envelope => {
+            let env = emit_envelope(env);
+            quote! { &#env }
+        }
+        _ => quote! { &ERROR_ENVELOPE },
+    };
+    quote! {
+        /// What this operation is: its id, method, path, server and error envelope.
+        pub const OPERATION: meterage_runtime::Operation = meterage_runtime::Operation {
+            id: #id,
+            method: meterage_runtime::Method::#method,
+            success: #success,
+            public: #public,
+            idempotent: #idempotent,
+            secret_response: #secret_response,
+            path: #path,
+            server: #server,
+            envelope: #envelope,
+        };
+    }
+}
+
+pub(super) fn emit_validate(op: &Operation) -> TokenStream {
+    let checks: Vec<TokenStream> = settable(op)
+        .filter(|p| p.constraints.is_checked())
+        .filter_map(|p| {
+            let n = ident(&p.rust_name);
+            let wire = &p.wire_name;
+            let c = &p.constraints;
+            let mut calls = Vec::new();
+            let c_min_length = c.min_length.map(Literal::u64_unsuffixed);
+            let c_max_length = c.max_length.map(Literal::u64_unsuffixed);
+            let c_min_items = c.min_items.map(Literal::u64_unsuffixed);
+            let c_max_items = c.max_items.map(Literal::u64_unsuffixed);
+            match &p.ty {
+                TypeRef::String => {
+                    if let Some(m) = &c_min_length {
+                        calls.push(quote! { v.min_length(#wire, value, #m); });
+                    }
+                    if let Some(m) = &c_max_length {
+                        calls.push(quote! { v.max_length(#wire, value, #m); });
+                    }
+                }
+                TypeRef::Secret => {
+                    if let Some(m) = &c_min_length {
+                        calls.push(quote! { v.min_length_secret(#wire, value, #m); });
+                    }
+                    if let Some(m) = &c_max_length {
+                        calls.push(quote! { v.max_length_secret(#wire, value, #m); });
+                    }
+                }
+                TypeRef::I32 | TypeRef::I64 | TypeRef::F64 | TypeRef::Decimal => {
+                    let number = match p.ty {
+                        TypeRef::F64 => quote! { *value },
+                        TypeRef::Decimal => quote! { number },
+                        _ => quote! { *value as f64 },
+                    };
+                    let mut bounds = Vec::new();
+                    if let Some(m) = c.minimum {
+                        let m = float(m);
+                        bounds.push(if c.exclusive_minimum {
+                            quote! { v.exclusive_minimum(#wire, #number, #m); }
+                        } else {
+                            quote! { v.minimum(#wire, #number, #m); }
+                        });
+                    }
+                    if let Some(m) = c.maximum {
+                        let m = float(m);
+                        bounds.push(if c.exclusive_maximum {
+                            quote! { v.exclusive_maximum(#wire, #number, #m); }
+                        } else {
+                            quote! { v.maximum(#wire, #number, #m); }
+                        });
+                    }
+                    if matches!(p.ty, TypeRef::Decimal) && !bounds.is_empty() {
+                        calls.push(quote! { if let Some(number) = value.to_f64() { #(#bounds)* } });
+                    } else {
+                        calls.extend(bounds);
+                    }
+                }
+                TypeRef::Array(_) => {
+                    if let Some(m) = &c_min_items {
+                        calls.push(quote! { v.min_items(#wire, value.len(), #m); });
+                    }
+                    if let Some(m) = &c_max_items {
+                        calls.push(quote! { v.max_items(#wire, value.len(), #m); });
+                    }
+                }
+                _ => {}
+            }
+            if calls.is_empty() {
+                return None;
+            }
+            Some(if p.required {
+                quote! { { let value = &self.#n; #(#calls)* } }
+            } else {
+                quote! { if let Some(value) = &self.#n { #(#calls)* } }
+            })
+        })
+        .collect();
+    let doc = docs("Checks every documented constraint on the parameters set so far, reporting all violations together.\n\n# Errors\n\n`meterage_runtime::Error::Validation` naming each parameter, its limit and its value.");
+    if checks.is_empty() {
+        quote! {
+            #doc
+            pub fn validate(&self) -> Result<(), meterage_runtime::Error> {
+                Ok(())
+            }
+        }
+    } else {
+        quote! {
+            #doc
+            pub fn validate(&self) -> Result<(), meterage_runtime::Error> {
+                let mut v = meterage_runtime::Validator::new(&Self::OPERATION);
+                #(#checks)*
+                v.finish()
+            }
+        }
+    }
+}
+
+/// The body of a builder's `request()`: the RPC action, then every parameter in spec
+/// order, constants filled in.
+pub(super) fn emit_request(op: &Operation) -> TokenStream {
+    let mut calls = Vec::new();
+    // The declared body is sent even when no field of it is set (`{}`, or an empty form).
+    match op.body {
+        Some(BodyKind::Json) => calls.push(quote! { request.json_body(); }),
+        Some(BodyKind::Form) => calls.push(quote! { request.form_body(); }),
+        None => {}
+    }
+    if let Some(action) = &op.rpc_action {
+        let (name, value) = (&action.name, &action.value);
+        calls.push(match action.location {
+            Location::Form => quote! { request.form(#name, #value); },
+            Location::Json => quote! { request.json(#name, #value); },
+            _ => quote! { request.query(#name, #value); },
+        });
+    }
+    for p in &op.params {
+        let wire = &p.wire_name;
+        if let Some(value) = &p.constant {
+            calls.push(match p.location {
+                Location::Query => quote! { request.query(#wire, #value); },
+                Location::Header => quote! { request.header(#wire, #value); },
+                Location::Form => quote! { request.form(#wire, #value); },
+                Location::Json => quote! { request.json(#wire, #value); },
+                Location::Path => quote! { request.path_param(#wire, #value); },
+            });
+            continue;
+        }
+        let n = ident(&p.rust_name);
+        let field = quote! { self.#n };
+        let array = matches!(p.ty, TypeRef::Array(_));
+        let call = match (p.location, array) {
+            (Location::Json, _) => {
+                if p.required {
+                    quote! { request.json(#wire, &#field); }
+                } else {
+                    quote! { request.json_opt(#wire, &#field); }
+                }
+            }
+            (Location::Query, true) | (Location::Header, true) | (Location::Form, true) => {
+                let m = match (p.location, p.explode) {
+                    (Location::Query, true) => quote! { query_multi },
+                    (Location::Query, false) => quote! { query_csv },
+                    (Location::Header, _) => quote! { header_csv },
+                    _ => quote! { form_multi },
+                };
+                if p.required {
+                    quote! { request.#m(#wire, &#field); }
+                } else {
+                    quote! { if let Some(values) = &#field { request.#m(#wire, values); } }
+                }
+            }
+            (location, _) => {
+                let base = match location {
+                    Location::Path => "path_param",
+                    Location::Header => "header",
+                    Location::Form => "form",
+                    _ => "query",
+                };
+                if p.required || location == Location::Path {
+                    let m = format_ident!("{base}");
+                    quote! { request.#m(#wire, &#field); }
+                } else {
+                    let m = format_ident!("{base}_opt");
+                    quote! { request.#m(#wire, &#field); }
+                }
+            }
+        };
+        calls.push(call);
+    }
+
+    quote! {
+        let mut request = meterage_runtime::Request::new(&Self::OPERATION);
+        request.set_options(self.options);
+        #(#calls)*
+        request
+    }
+}

@@ -1,0 +1,257 @@
+//! Failed responses: the vendor's error read from the body, and whether it is worth
+//! another attempt.
+
+use reqwest::header::{HeaderMap, CONTENT_TYPE};
+use serde_json::Value;
+
+use crate::error::ApiError;
+use crate::request::Operation;
+use crate::retry::is_transient_status;
+
+/// Length of the text kept as the message of a non-JSON error body.
+const MESSAGE_CHARS: usize = 200;
+
+/// The [`ApiError`] of a failed response: the envelope's code, message and request id
+/// from the JSON body (`parsed`, or parsed here), else the start of the body's text; the
+/// request id header as a fallback. Transient when the status or the vendor code says
+/// "try again later".
+pub(crate) fn api_error(
+    operation: &'static Operation,
+    status: u16,
+    headers: HeaderMap,
+    body: Vec<u8>,
+    parsed: Option<Value>,
+) -> ApiError {
+    let envelope = operation.envelope;
+    let parsed = parsed.or_else(|| serde_json::from_slice::<Value>(&body).ok());
+    let (code, mut message, mut request_id) = match &parsed {
+        Some(value) => (
+            envelope.code_of(value),
+            envelope.message_of(value),
+            envelope.request_id_of(value),
+        ),
+        None => (None, None, None),
+    };
+    if code.is_none() && message.is_none() {
+        let html = headers
+            .get(CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|value| value.to_ascii_lowercase().contains("html"));
+        message = text_message(&String::from_utf8_lossy(&body), html && parsed.is_none());
+    }
+    if request_id.is_none() {
+        request_id = envelope
+            .request_id_header
+            .and_then(|name| headers.get(name))
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned);
+    }
+    let transient = is_transient_status(status)
+        || code
+            .as_deref()
+            .is_some_and(|code| envelope.is_transient_code(code));
+    ApiError {
+        operation: operation.id,
+        status,
+        code,
+        message,
+        request_id,
+        headers,
+        body,
+        transient,
+        attempts: 1,
+    }
+}
+
+/// The start of a text body as a one-line message: whitespace collapsed, at most
+/// [`MESSAGE_CHARS`] characters; for HTML the text without tags, scripts and styles
+/// (falling back to the raw text if that leaves nothing). `None` for a blank body.
+fn text_message(text: &str, html: bool) -> Option<String> {
+    let looks_html = html || text.trim_start().starts_with('<');
+    let stripped = if looks_html {
+        Some(strip_html(text))
+    } else {
+        None
+    };
+    let source = match &stripped {
+        Some(stripped) if !stripped.trim().is_empty() => stripped.as_str(),
+        _ => text,
+    };
+    let mut message = String::new();
+    for word in source.split_whitespace() {
+        if !message.is_empty() {
+            message.push(' ');
+        }
+        message.push_str(word);
+        if message.chars().count() >= MESSAGE_CHARS {
+            break;
+        }
+    }
+    let message: String = message.chars().take(MESSAGE_CHARS).collect();
+    (!message.is_empty()).then_some(message)
+}
+
+/// The text of an HTML document: tags, comments, `<script>` and `<style>` removed, a few
+/// common entities decoded.
+fn strip_html(html: &str) -> String {
+    let lower = html.to_ascii_lowercase();
+    let mut out = String::with_capacity(html.len() / 2);
+    let mut i = 0;
+    while i < html.len() {
+        let rest = &lower[i..];
+        if rest.starts_with("<!--") {
+            i = rest.find("-->").map_or(html.len(), |end| i + end + 3);
+        } else if let Some(tag) = ["<script", "<style"]
+            .iter()
+            .find(|tag| rest.starts_with(**tag))
+        {
+            let close = format!("</{}", &tag[1..]);
+            i = match rest.find(&close) {
+                Some(end) => {
+                    let after = i + end;
+                    lower[after..]
+                        .find('>')
+                        .map_or(html.len(), |gt| after + gt + 1)
+                }
+                None => html.len(),
+            };
+            out.push(' ');
+        } else if rest.starts_with('<') {
+            i = rest.find('>').map_or(html.len(), |end| i + end + 1);
+            out.push(' ');
+        } else {
+            let end = rest.find('<').map_or(html.len(), |end| i + end);
+            out.push_str(&html[i..end]);
+            i = end;
+        }
+    }
+    out.replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use reqwest::header::HeaderValue;
+
+    use super::*;
+    use crate::envelope::{ErrorEnvelope, SuccessRule};
+    use crate::request::Method;
+
+    static NCE: ErrorEnvelope = ErrorEnvelope {
+        code: &["/errcode", "/errCode"],
+        message: &["/errmsg", "/errMsg"],
+        request_id: &[],
+        request_id_header: Some("X-Request-Id"),
+        success: SuccessRule::Codes(&["0"]),
+        transient: &["busy"],
+    };
+
+    static OP: Operation = Operation {
+        id: "Op",
+        method: Method::Get,
+        success: 200,
+        public: false,
+        idempotent: true,
+        secret_response: false,
+        path: "/x",
+        server: None,
+        envelope: &NCE,
+    };
+
+    fn failure(status: u16, content_type: Option<&str>, body: &str) -> Box<ApiError> {
+        let mut headers = HeaderMap::new();
+        if let Some(content_type) = content_type {
+            headers.insert(CONTENT_TYPE, HeaderValue::from_str(content_type).unwrap());
+        }
+        headers.insert("x-request-id", HeaderValue::from_static("hdr-1"));
+        Box::new(api_error(
+            &OP,
+            status,
+            headers,
+            body.as_bytes().to_vec(),
+            None,
+        ))
+    }
+
+    #[test]
+    fn failed_responses() {
+        let api = failure(200, None, r#"{"errcode":"1","errmsg":"failed"}"#);
+        assert_eq!(
+            (
+                api.status,
+                api.code.as_deref(),
+                api.message.as_deref(),
+                api.request_id.as_deref()
+            ),
+            (200, Some("1"), Some("failed"), Some("hdr-1"))
+        );
+        let api = failure(
+            400,
+            Some("application/json"),
+            r#"{"errCode":"9","errMsg":"bad"}"#,
+        );
+        assert_eq!(
+            (api.code.as_deref(), api.message.as_deref()),
+            (Some("9"), Some("bad"))
+        );
+        let api = failure(500, Some("text/plain"), "  Internal\n\n  error   here ");
+        assert_eq!(api.message.as_deref(), Some("Internal error here"));
+        assert_eq!(api.code, None);
+        let api = failure(502, None, "");
+        assert_eq!(api.message, None);
+        assert!(api.transient);
+        assert!(!failure(500, None, r#"{"errcode":"x"}"#).transient);
+        assert!(failure(500, None, r#"{"errcode":"busy"}"#).transient);
+        assert!(failure(429, None, "slow down").transient);
+        let api = failure(
+            404,
+            Some("application/json"),
+            r#"{"detail":"no such thing"}"#,
+        );
+        assert_eq!(
+            api.message.as_deref(),
+            Some(r#"{"detail":"no such thing"}"#)
+        );
+    }
+
+    #[test]
+    fn html_messages() {
+        let page = r#"<!DOCTYPE html>
+<html lang="en"><head>
+  <meta http-equiv="content-type" content="text/html; charset=utf-8">
+  <title>403 Forbidden</title>
+  <style type="text/css">html * { padding:0; margin:0; } body * { padding:10px 20px; }</style>
+  <script>var x = "<b>";</script>
+</head><body>
+<!-- a comment -->
+<div id="summary"><h1>Forbidden <span>(403)</span></h1>
+<p>CSRF verification failed. Request aborted.</p>
+<p>You are seeing this message because this HTTPS site requires a &ldquo;Referer header&rdquo; &amp; more.</p>
+</div></body></html>"#;
+        let api = failure(403, Some("text/html; charset=utf-8"), page);
+        let message = api.message.clone().unwrap();
+        assert!(
+            message.starts_with(
+                "403 Forbidden Forbidden (403) CSRF verification failed. Request aborted."
+            ),
+            "{message}"
+        );
+        assert!(!message.contains("padding"), "{message}");
+        assert!(message.chars().count() <= MESSAGE_CHARS);
+        assert_eq!(api.body_text(), page);
+
+        let long = format!("<p>{}</p>", "字".repeat(500));
+        let message = text_message(&long, true).unwrap();
+        assert_eq!(message.chars().count(), MESSAGE_CHARS);
+        // Unterminated markup does not panic.
+        for odd in ["<", "<script", "<!--", "<style>x", "a<b", "<p>é</p"] {
+            let _ = text_message(odd, true);
+        }
+        assert_eq!(text_message("<br>", true).as_deref(), Some("<br>"));
+    }
+}

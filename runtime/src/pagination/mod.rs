@@ -1,0 +1,331 @@
+//! Paged operations (`x-pagination`): every page, and every item, exactly once.
+//!
+//! A generated request builder of a paged operation implements [`Paginate`]; its
+//! `pages()` and `items()` methods return the streams [`Pages`] and [`Items`], which
+//!
+//! - are lazy, and hold one page at a time (plus the pages fetched ahead with
+//!   [`Pages::prefetch`]), whatever the total;
+//! - start from the caller's page and page size, and stop at the declared total, or a
+//!   short or empty page;
+//! - notice a page that repeats the one before (a stale cache in front of the vendor) —
+//!   by the page number the vendor echoes, or else by comparing the page with the one
+//!   before — and fetch it again rather than yield it twice or lose the page it stands
+//!   in for;
+//! - stop with [`Error::Pagination`](crate::Error::Pagination) rather than loop forever
+//!   when the server keeps repeating a page or runs past the last page the API allows;
+//! - are `Send + 'static`, so they can be spawned onto another task.
+//!
+//! ```no_run
+//! # use meterage_runtime::pagination::{Paginate, Pages};
+//! # async fn run<P: Paginate>(request: P) -> Result<(), meterage_runtime::Error>
+//! # where P::Page: std::fmt::Debug, <P::Page as meterage_runtime::pagination::Page>::Item: std::fmt::Debug {
+//! use meterage_runtime::TryStreamExt;
+//!
+//! let mut items = request.items();
+//! while let Some(item) = items.try_next().await? {
+//!     println!("{item:?}");
+//! }
+//! # Ok(())
+//! # }
+//! ```
+
+use std::fmt;
+use std::ops::Deref;
+
+use reqwest::header::HeaderMap;
+use serde::de::DeserializeOwned;
+
+use crate::client::Client;
+use crate::error::Error;
+use crate::request::{Operation, Request};
+use crate::response::Response;
+
+mod stream;
+
+pub use stream::{Items, Pages};
+
+/// An integer type page numbers and sizes have, as the spec declares it (`i32` for
+/// `format: int32`, `i64` otherwise): the same type from the builder's setters to
+/// [`PageOf::number`].
+pub trait PageIndex: Copy + Ord + fmt::Debug + fmt::Display + Send + Sync + 'static {
+    /// The value as a `u64` (negative values are 0).
+    fn to_u64(self) -> u64;
+    /// The value `n`, if this type can hold it.
+    fn from_u64(n: u64) -> Option<Self>;
+    /// The next page number, if this type can hold it.
+    fn next(self) -> Option<Self>;
+}
+
+macro_rules! page_index {
+    ($($ty:ty),*) => {$(
+        impl PageIndex for $ty {
+            fn to_u64(self) -> u64 {
+                u64::try_from(self).unwrap_or(0)
+            }
+            fn from_u64(n: u64) -> Option<Self> {
+                Self::try_from(n).ok()
+            }
+            fn next(self) -> Option<Self> {
+                self.checked_add(1)
+            }
+        }
+    )*};
+}
+
+page_index!(i32, i64, u32, u64);
+
+/// Page-number pagination, emitted as a `const` by generated code from `x-pagination`.
+///
+/// ```
+/// use meterage_runtime::PageNumber;
+///
+/// // Huawei GSL: `offset` is a page number starting at 1, `limit` the page size.
+/// const PAGES: PageNumber<i64> = PageNumber {
+///     page_param: "offset",
+///     size_param: "limit",
+///     first_page: 1,
+///     default_size: Some(10),
+///     last_page: Some(1_000_000),
+/// };
+/// assert!(!PAGES.is_last(1, 10, 10, Some(25)));
+/// assert!(PAGES.is_last(3, 10, 5, Some(25)));
+/// assert!(PAGES.is_last(2, 10, 7, None));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageNumber<N> {
+    /// Wire name of the page-number parameter.
+    pub page_param: &'static str,
+    /// Wire name of the page-size parameter.
+    pub size_param: &'static str,
+    /// The number of the first page (usually 1).
+    pub first_page: N,
+    /// The server's page size when the caller sets none (the spec's `default`).
+    pub default_size: Option<N>,
+    /// The largest page number the API accepts (the spec's `maximum`).
+    pub last_page: Option<N>,
+}
+
+impl<N: PageIndex> PageNumber<N> {
+    /// Whether the page numbered `page` (requested with size `size`) is the last one,
+    /// given the number of items it returned and the total item count if known.
+    ///
+    /// An empty page is always the last. With a total, the page is the last when the
+    /// pages before it (each of `size` items) plus its own items reach the total. Without a
+    /// total, a page shorter than `size` is the last.
+    pub fn is_last(&self, page: N, size: N, items_on_page: usize, total: Option<u64>) -> bool {
+        let items = u64::try_from(items_on_page).unwrap_or(u64::MAX);
+        if items == 0 {
+            return true;
+        }
+        match total {
+            Some(total) => {
+                let pages_before = page.to_u64().saturating_sub(self.first_page.to_u64());
+                let before = pages_before.saturating_mul(size.to_u64());
+                before.saturating_add(items) >= total
+            }
+            None => items < size.to_u64(),
+        }
+    }
+}
+
+/// A response that carries one page of items (generated for operations with
+/// `x-pagination`).
+pub trait Page {
+    /// The type of one item.
+    type Item;
+    /// The integer type of page numbers.
+    type Index: PageIndex;
+
+    /// The items on this page.
+    fn items(&self) -> &[Self::Item];
+
+    /// The items on this page, consuming the response.
+    fn into_items(self) -> Vec<Self::Item>;
+
+    /// The total number of items across all pages, if the response says.
+    fn total(&self) -> Option<u64>;
+
+    /// The page number the server says this page is, if it echoes it (GSL `offset`, NCE
+    /// `pageIndex`); used to notice a stale page.
+    fn page_number(&self) -> Option<Self::Index> {
+        None
+    }
+}
+
+/// A request builder of a paged operation: what [`Pages`] needs to ask for each page.
+/// Generated code implements it; [`Paginate::pages`] and [`Paginate::items`] are the
+/// streams.
+pub trait Paginate: Clone + Send + Sync + 'static {
+    /// The response type of one page.
+    type Page: Page<Index = Self::Index, Item = Self::Item> + DeserializeOwned + Send + 'static;
+    /// The item type.
+    type Item: Clone + PartialEq + Send + 'static;
+    /// The integer type of page numbers and sizes.
+    type Index: PageIndex;
+
+    /// How the operation pages.
+    const PAGINATION: PageNumber<Self::Index>;
+
+    /// The operation.
+    fn operation(&self) -> &'static Operation;
+
+    /// The client the request goes through.
+    fn client(&self) -> &Client;
+
+    /// The page number the caller set, if any (the stream starts there).
+    fn start_page(&self) -> Option<Self::Index>;
+
+    /// The page size the caller set, if any.
+    fn page_size(&self) -> Option<Self::Index>;
+
+    /// The request for page `page`, checked against the spec's constraints (unless the
+    /// client's request validation is off).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] when a parameter breaks a documented constraint.
+    fn page_request(&self, page: Self::Index) -> Result<Request, Error>;
+
+    /// Every page, in order, as a stream.
+    fn pages(self) -> Pages<Self> {
+        Pages::new(self)
+    }
+
+    /// Every item of every page, in server order, as a stream.
+    fn items(self) -> Items<Self> {
+        Pages::new(self).items()
+    }
+}
+
+/// One page as [`Pages`] yields it: the decoded response with its number and the
+/// response's metadata (status, headers, request id). It dereferences to the body.
+pub struct PageOf<T, N> {
+    number: N,
+    response: Response<T>,
+}
+
+impl<T: Page<Index = N>, N: PageIndex> PageOf<T, N> {
+    /// The page number it was requested as.
+    pub fn number(&self) -> N {
+        self.number
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> u16 {
+        self.response.status()
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        self.response.headers()
+    }
+
+    /// The request id, if the spec names a header for it and the response has it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.response.request_id()
+    }
+
+    /// The total item count, if the page says.
+    pub fn total(&self) -> Option<u64> {
+        self.response.body().total()
+    }
+
+    /// The items of this page.
+    pub fn items(&self) -> &[T::Item] {
+        self.response.body().items()
+    }
+
+    /// The items, consuming the page.
+    pub fn into_items(self) -> Vec<T::Item> {
+        self.response.into_inner().into_items()
+    }
+
+    /// The whole response.
+    pub fn response(&self) -> &Response<T> {
+        &self.response
+    }
+
+    /// The whole response, consuming the page.
+    pub fn into_response(self) -> Response<T> {
+        self.response
+    }
+}
+
+impl<T, N> Deref for PageOf<T, N> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        self.response.body()
+    }
+}
+
+impl<T: fmt::Debug, N: fmt::Debug> fmt::Debug for PageOf<T, N> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PageOf")
+            .field("number", &self.number)
+            .field("response", &self.response)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GSL: PageNumber<i64> = PageNumber {
+        page_param: "offset",
+        size_param: "limit",
+        first_page: 1,
+        default_size: Some(10),
+        last_page: Some(1_000_000),
+    };
+    const ZERO: PageNumber<i64> = PageNumber {
+        page_param: "page",
+        size_param: "size",
+        first_page: 0,
+        default_size: None,
+        last_page: None,
+    };
+
+    #[test]
+    fn is_last_table() {
+        // (pagination, page, size, items, total, last)
+        type Case = (PageNumber<i64>, i64, i64, usize, Option<u64>, bool);
+        let cases: &[Case] = &[
+            (GSL, 1, 10, 0, None, true),
+            (GSL, 1, 10, 0, Some(30), true),
+            (GSL, 1, 10, 10, None, false),
+            (GSL, 1, 10, 9, None, true),
+            (GSL, 1, 10, 10, Some(10), true),
+            (GSL, 1, 10, 10, Some(11), false),
+            (GSL, 2, 10, 1, Some(11), true),
+            (GSL, 3, 10, 10, Some(30), true),
+            (GSL, 2, 10, 10, Some(30), false),
+            // A total larger than the items sent keeps paging until it is reached.
+            (GSL, 1, 10, 5, Some(12), false),
+            (GSL, 2, 10, 2, Some(12), true),
+            (ZERO, 0, 20, 20, Some(40), false),
+            (ZERO, 1, 20, 20, Some(40), true),
+            // Odd input does not panic.
+            (GSL, 0, 0, 1, Some(1), true),
+            (GSL, i64::MAX, i64::MAX, usize::MAX, Some(u64::MAX), true),
+            (GSL, -5, -1, 3, None, false),
+        ];
+        for &(pagination, page, size, items, total, last) in cases {
+            assert_eq!(
+                pagination.is_last(page, size, items, total),
+                last,
+                "{pagination:?} page {page} size {size} items {items} total {total:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn page_indexes() {
+        assert_eq!(i32::from_u64(5), Some(5));
+        assert_eq!(i32::from_u64(u64::MAX), None);
+        assert_eq!(i32::MAX.next(), None);
+        assert_eq!((-3i64).to_u64(), 0);
+        assert_eq!(7u64.next(), Some(8));
+    }
+}

@@ -1,0 +1,362 @@
+//! The page and item streams.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use futures_core::Stream;
+use futures_util::stream::{FuturesOrdered, StreamExt};
+
+use crate::client::Client;
+use crate::error::Error;
+use crate::pagination::{Page, PageIndex, PageOf, Paginate};
+use crate::response::Response;
+use crate::retry::ShouldRetry;
+
+type Fetched<P> = (
+    <P as Paginate>::Index,
+    Result<Response<<P as Paginate>::Page>, Error>,
+);
+type Fetch<P> = Pin<Box<dyn Future<Output = Fetched<P>> + Send>>;
+/// What the page stream yields.
+type PageItem<P> = Result<PageOf<<P as Paginate>::Page, <P as Paginate>::Index>, Error>;
+type PageStream<P> = Pin<Box<dyn Stream<Item = PageItem<P>> + Send>>;
+
+/// Every page of a paged operation, in order; see the [module docs](super).
+///
+/// Created by a request builder's `pages()`. Nothing is sent until it is polled.
+#[must_use = "streams do nothing unless polled"]
+pub struct Pages<P: Paginate> {
+    state: State<P>,
+}
+
+enum State<P: Paginate> {
+    Idle { request: P, prefetch: usize },
+    Running(PageStream<P>),
+    Done,
+}
+
+// The request is only ever moved, never pinned.
+impl<P: Paginate> Unpin for Pages<P> {}
+
+impl<P: Paginate> fmt::Debug for Pages<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = match &self.state {
+            State::Idle { .. } => "idle",
+            State::Running(_) => "running",
+            State::Done => "done",
+        };
+        f.debug_struct("Pages").field("state", &state).finish()
+    }
+}
+
+impl<P: Paginate> Pages<P> {
+    pub(crate) fn new(request: P) -> Self {
+        Self {
+            state: State::Idle {
+                request,
+                prefetch: 0,
+            },
+        }
+    }
+
+    /// Fetches up to `pages` pages ahead of the one being read, concurrently, still
+    /// yielding them in order. Default 0: one page at a time. Set it before the first
+    /// poll.
+    pub fn prefetch(mut self, pages: usize) -> Self {
+        if let State::Idle { prefetch, .. } = &mut self.state {
+            *prefetch = pages;
+        }
+        self
+    }
+
+    /// Every item of every page, in server order.
+    pub fn items(self) -> Items<P> {
+        Items {
+            pages: self,
+            current: Vec::new().into_iter(),
+        }
+    }
+}
+
+impl<P: Paginate> Stream for Pages<P> {
+    type Item = PageItem<P>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        if matches!(this.state, State::Idle { .. }) {
+            let State::Idle { request, prefetch } = std::mem::replace(&mut this.state, State::Done)
+            else {
+                return Poll::Ready(None);
+            };
+            let walker = Walker::new(request, prefetch);
+            let stream = futures_util::stream::unfold(walker, |mut walker| async move {
+                walker.next().await.map(|page| (page, walker))
+            });
+            this.state = State::Running(Box::pin(stream));
+        }
+        match &mut this.state {
+            State::Running(stream) => match stream.poll_next_unpin(cx) {
+                Poll::Ready(None) => {
+                    this.state = State::Done;
+                    Poll::Ready(None)
+                }
+                other => other,
+            },
+            _ => Poll::Ready(None),
+        }
+    }
+}
+
+/// Every item of every page of a paged operation, in server order; see the
+/// [module docs](super).
+///
+/// Created by a request builder's `items()` or by [`Pages::items`]. Memory holds one
+/// page's items at a time.
+#[must_use = "streams do nothing unless polled"]
+pub struct Items<P: Paginate> {
+    pages: Pages<P>,
+    current: std::vec::IntoIter<P::Item>,
+}
+
+impl<P: Paginate> Unpin for Items<P> {}
+
+impl<P: Paginate> Items<P> {
+    /// Fetches up to `pages` pages ahead, concurrently (see [`Pages::prefetch`]).
+    pub fn prefetch(mut self, pages: usize) -> Self {
+        self.pages = self.pages.prefetch(pages);
+        self
+    }
+}
+
+impl<P: Paginate> fmt::Debug for Items<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Items")
+            .field("pages", &self.pages)
+            .field("buffered", &self.current.len())
+            .finish()
+    }
+}
+
+impl<P: Paginate> Stream for Items<P> {
+    type Item = Result<P::Item, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        loop {
+            if let Some(item) = this.current.next() {
+                return Poll::Ready(Some(Ok(item)));
+            }
+            match this.pages.poll_next_unpin(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(None) => return Poll::Ready(None),
+                Poll::Ready(Some(Err(error))) => return Poll::Ready(Some(Err(error))),
+                Poll::Ready(Some(Ok(page))) => this.current = page.into_items().into_iter(),
+            }
+        }
+    }
+}
+
+/// What the walker remembers of the last page it yielded, to notice it coming again.
+struct Previous<P: Paginate> {
+    number: P::Index,
+    len: usize,
+    first: Option<P::Item>,
+    last: Option<P::Item>,
+}
+
+/// The state of one walk over the pages.
+struct Walker<P: Paginate> {
+    request: P,
+    client: Client,
+    /// The page size: the caller's, else the spec's default, else the first page's length.
+    size: Option<P::Index>,
+    /// The next page number to ask for; `None` past the last page the API accepts.
+    next_page: Option<P::Index>,
+    in_flight: FuturesOrdered<Fetch<P>>,
+    prefetch: usize,
+    /// The total the first page declared, while every page declares the same.
+    total: Option<u64>,
+    total_changed: bool,
+    previous: Option<Previous<P>>,
+    finished: bool,
+}
+
+impl<P: Paginate> Walker<P> {
+    fn new(request: P, prefetch: usize) -> Self {
+        let client = request.client().clone();
+        let size = request.page_size().or(P::PAGINATION.default_size);
+        let next_page = Some(request.start_page().unwrap_or(P::PAGINATION.first_page));
+        Self {
+            request,
+            client,
+            size,
+            next_page,
+            in_flight: FuturesOrdered::new(),
+            prefetch,
+            total: None,
+            total_changed: false,
+            previous: None,
+            finished: false,
+        }
+    }
+
+    fn fetch(&self, page: P::Index) -> Fetch<P> {
+        let request = self.request.page_request(page);
+        let client = self.client.clone();
+        Box::pin(async move {
+            let response = match request {
+                Ok(request) => client.send::<P::Page>(request).await,
+                Err(error) => Err(error),
+            };
+            (page, response)
+        })
+    }
+
+    /// Whether page `page` may exist, by the declared total and the API's last page.
+    fn may_exist(&self, page: P::Index) -> bool {
+        let pagination = P::PAGINATION;
+        if pagination.last_page.is_some_and(|last| page > last) {
+            return false;
+        }
+        match (self.total, self.size, self.total_changed) {
+            (Some(total), Some(size), false) if size.to_u64() > 0 => {
+                let before = page
+                    .to_u64()
+                    .saturating_sub(pagination.first_page.to_u64())
+                    .saturating_mul(size.to_u64());
+                before < total.max(1)
+            }
+            _ => true,
+        }
+    }
+
+    /// Keeps `1 + prefetch` pages in flight, in order.
+    fn fill(&mut self) {
+        while self.in_flight.len() <= self.prefetch {
+            let Some(page) = self.next_page else { break };
+            if !self.may_exist(page) && !self.in_flight.is_empty() {
+                break;
+            }
+            self.in_flight.push_back(self.fetch(page));
+            self.next_page = page.next();
+        }
+    }
+
+    /// Whether `page` (asked for as `number`) repeats the page yielded before it.
+    fn repeats_previous(&self, number: P::Index, page: &P::Page) -> bool {
+        let Some(previous) = &self.previous else {
+            return false;
+        };
+        if let Some(echoed) = page.page_number() {
+            return echoed != number && echoed == previous.number;
+        }
+        let items = page.items();
+        !items.is_empty()
+            && items.len() == previous.len
+            && items.first() == previous.first.as_ref()
+            && items.last() == previous.last.as_ref()
+    }
+
+    async fn next(&mut self) -> Option<PageItem<P>> {
+        if self.finished {
+            return None;
+        }
+        self.fill();
+        let (number, result) = self.in_flight.next().await?;
+        let mut response = match result {
+            Ok(response) => response,
+            Err(error) => return self.fail(error),
+        };
+
+        // A stale repeat of the page before: fetch this page again, after a backoff.
+        let policy = self.client.retry_policy();
+        let mut tries = 1;
+        while self.repeats_previous(number, response.body()) {
+            let wait = match policy.decide(tries, None) {
+                ShouldRetry::After(wait) => wait,
+                ShouldRetry::No => {
+                    return self.fail(Error::Pagination {
+                        operation: self.request.operation().id,
+                        page: i64::try_from(number.to_u64()).unwrap_or(i64::MAX),
+                        message: format!(
+                            "the server answered {tries} times with the page before (page {}) \
+                             instead of page {number}",
+                            self.previous
+                                .as_ref()
+                                .map_or(number, |previous| previous.number)
+                        ),
+                    });
+                }
+            };
+            tracing::debug!(page = %number, tries, "the server repeated the previous page; fetching it again");
+            tokio::time::sleep(wait).await;
+            tries += 1;
+            match self.fetch(number).await {
+                (_, Ok(again)) => response = again,
+                (_, Err(error)) => return self.fail(error),
+            }
+        }
+
+        let page = response.body();
+        let len = page.items().len();
+        if let Some(total) = page.total() {
+            match self.total {
+                None if !self.total_changed => self.total = Some(total),
+                Some(first) if first != total => {
+                    tracing::debug!(
+                        first,
+                        now = total,
+                        "the declared total changed; paging until a short page"
+                    );
+                    self.total = None;
+                    self.total_changed = true;
+                }
+                _ => {}
+            }
+        }
+        if self.size.is_none() && len > 0 {
+            self.size = P::Index::from_u64(u64::try_from(len).unwrap_or(u64::MAX));
+        }
+        let total = if self.total_changed { None } else { self.total };
+        let last = match self.size {
+            Some(size) if len > 0 => P::PAGINATION.is_last(number, size, len, total),
+            _ => true,
+        };
+        if len == 0 && self.previous.is_some() {
+            // Past the end: nothing to yield.
+            self.finish();
+            return None;
+        }
+        if last {
+            self.finish();
+        } else if P::PAGINATION.last_page.is_some_and(|max| number >= max) {
+            return self.fail(Error::Pagination {
+                operation: self.request.operation().id,
+                page: i64::try_from(number.to_u64()).unwrap_or(i64::MAX),
+                message: format!(
+                    "page {number} is the last page number the API accepts, and it was full"
+                ),
+            });
+        }
+        self.previous = Some(Previous {
+            number,
+            len,
+            first: page.items().first().cloned(),
+            last: page.items().last().cloned(),
+        });
+        Some(Ok(PageOf { number, response }))
+    }
+
+    fn finish(&mut self) {
+        self.finished = true;
+        // Pages fetched ahead past the end are dropped unread.
+        self.in_flight = FuturesOrdered::new();
+    }
+
+    fn fail(&mut self, error: Error) -> Option<PageItem<P>> {
+        self.finish();
+        Some(Err(error))
+    }
+}

@@ -1,0 +1,412 @@
+//! Page and item streams against a paging server on loopback that can repeat a page,
+//! change its total and count requests.
+
+#![allow(clippy::unwrap_used)]
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::extract::{Query, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use meterage_runtime::pagination::{Page, PageNumber, Paginate};
+use meterage_runtime::{
+    Client, Error, ErrorEnvelope, Method, Operation, Request, RetryPolicy, StreamExt, TryStreamExt,
+};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+static LIST: Operation = Operation {
+    id: "ListThings",
+    method: Method::Get,
+    success: 200,
+    public: false,
+    idempotent: true,
+    secret_response: false,
+    path: "/things",
+    server: None,
+    envelope: &ErrorEnvelope::NONE,
+};
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+struct Thing {
+    id: u32,
+}
+
+#[derive(Debug, Deserialize)]
+struct ThingPage {
+    page: Option<i32>,
+    total: Option<u64>,
+    things: Vec<Thing>,
+}
+
+impl Page for ThingPage {
+    type Item = Thing;
+    type Index = i32;
+
+    fn items(&self) -> &[Thing] {
+        &self.things
+    }
+
+    fn into_items(self) -> Vec<Thing> {
+        self.things
+    }
+
+    fn total(&self) -> Option<u64> {
+        self.total
+    }
+
+    fn page_number(&self) -> Option<i32> {
+        self.page
+    }
+}
+
+/// A hand-written request builder, as generated code writes them.
+#[derive(Debug, Clone)]
+struct ListThings {
+    client: Client,
+    page: Option<i32>,
+    size: Option<i32>,
+}
+
+impl Paginate for ListThings {
+    type Page = ThingPage;
+    type Item = Thing;
+    type Index = i32;
+
+    const PAGINATION: PageNumber<i32> = PageNumber {
+        page_param: "page",
+        size_param: "size",
+        first_page: 1,
+        default_size: Some(10),
+        last_page: Some(50),
+    };
+
+    fn operation(&self) -> &'static Operation {
+        &LIST
+    }
+
+    fn client(&self) -> &Client {
+        &self.client
+    }
+
+    fn start_page(&self) -> Option<i32> {
+        self.page
+    }
+
+    fn page_size(&self) -> Option<i32> {
+        self.size
+    }
+
+    fn page_request(&self, page: i32) -> Result<Request, Error> {
+        let mut request = Request::new(&LIST);
+        request.query("page", &page);
+        request.query_opt("size", &self.size);
+        Ok(request)
+    }
+}
+
+/// How the server misbehaves.
+#[derive(Debug, Default)]
+struct Server {
+    total_items: u32,
+    /// Whether pages echo their number.
+    echo: bool,
+    /// Whether pages declare the total.
+    declare_total: bool,
+    /// Page number -> how many times to answer it with the page before.
+    repeat: Mutex<HashMap<i32, usize>>,
+    /// Page number -> the total to declare on it instead.
+    total_on: Mutex<HashMap<i32, u64>>,
+    /// Requests per page number.
+    hits: Mutex<HashMap<i32, usize>>,
+    requests: AtomicUsize,
+    latency: Duration,
+}
+
+#[derive(Deserialize)]
+struct PageQuery {
+    page: i32,
+    size: Option<i32>,
+}
+
+async fn list(State(server): State<Arc<Server>>, Query(query): Query<PageQuery>) -> Json<Value> {
+    server.requests.fetch_add(1, Ordering::SeqCst);
+    *server.hits.lock().unwrap().entry(query.page).or_default() += 1;
+    tokio::time::sleep(server.latency).await;
+    let size = query.size.unwrap_or(10);
+    let mut served = query.page;
+    if let Some(left) = server.repeat.lock().unwrap().get_mut(&query.page) {
+        if *left > 0 {
+            *left -= 1;
+            served = query.page - 1;
+        }
+    }
+    let start = u32::try_from((served - 1) * size).unwrap();
+    let end = (start + u32::try_from(size).unwrap()).min(server.total_items);
+    let things: Vec<Value> = (start..end).map(|id| json!({"id": id})).collect();
+    let total = server
+        .total_on
+        .lock()
+        .unwrap()
+        .get(&query.page)
+        .copied()
+        .unwrap_or(u64::from(server.total_items));
+    let mut body = json!({"things": things});
+    if server.echo {
+        body["page"] = json!(served);
+    }
+    if server.declare_total {
+        body["total"] = json!(total);
+    }
+    Json(body)
+}
+
+async fn serve(server: Server) -> (Client, Arc<Server>) {
+    let server = Arc::new(server);
+    let router = Router::new()
+        .route("/things", get(list))
+        .with_state(server.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    let client = Client::builder(format!("http://{addr}"))
+        .http_client(reqwest::Client::builder().no_proxy().build().unwrap())
+        .retry(RetryPolicy::standard().initial_backoff(Duration::from_millis(1)))
+        .build()
+        .unwrap();
+    (client, server)
+}
+
+fn ids(things: &[Thing]) -> Vec<u32> {
+    things.iter().map(|thing| thing.id).collect()
+}
+
+fn list_things(client: &Client) -> ListThings {
+    ListThings {
+        client: client.clone(),
+        page: None,
+        size: None,
+    }
+}
+
+#[tokio::test]
+async fn every_item_once_by_total_and_by_short_page() {
+    for (echo, declare_total) in [(true, true), (false, true), (false, false), (true, false)] {
+        let (client, server) = serve(Server {
+            total_items: 95,
+            echo,
+            declare_total,
+            ..Server::default()
+        })
+        .await;
+        let things: Vec<Thing> = list_things(&client).items().try_collect().await.unwrap();
+        assert_eq!(
+            ids(&things),
+            (0..95).collect::<Vec<_>>(),
+            "echo {echo} total {declare_total}"
+        );
+        // Ten pages, the last one short: no request past it.
+        assert_eq!(server.requests.load(Ordering::SeqCst), 10);
+    }
+}
+
+#[tokio::test]
+async fn an_exact_multiple_stops_at_the_total_or_at_an_empty_page() {
+    let (client, server) = serve(Server {
+        total_items: 40,
+        declare_total: true,
+        ..Server::default()
+    })
+    .await;
+    let things: Vec<Thing> = list_things(&client).items().try_collect().await.unwrap();
+    assert_eq!(things.len(), 40);
+    assert_eq!(server.requests.load(Ordering::SeqCst), 4);
+
+    // Without a total, one more request finds the empty page.
+    let (client, server) = serve(Server {
+        total_items: 40,
+        ..Server::default()
+    })
+    .await;
+    let pages: Vec<_> = list_things(&client).pages().try_collect().await.unwrap();
+    assert_eq!(pages.len(), 4);
+    assert_eq!(server.requests.load(Ordering::SeqCst), 5);
+    assert_eq!(pages[3].number(), 4);
+    assert_eq!(pages[3].status(), 200);
+
+    // An empty result is one empty page.
+    let (client, _) = serve(Server::default()).await;
+    let pages: Vec<_> = list_things(&client).pages().try_collect().await.unwrap();
+    assert_eq!(pages.len(), 1);
+    assert!(pages[0].items().is_empty());
+}
+
+#[tokio::test]
+async fn a_repeated_page_is_fetched_again_never_yielded_twice() {
+    for echo in [true, false] {
+        let (client, server) = serve(Server {
+            total_items: 60,
+            echo,
+            declare_total: true,
+            ..Server::default()
+        })
+        .await;
+        server.repeat.lock().unwrap().extend([(3, 1), (5, 2)]);
+        let things: Vec<Thing> = list_things(&client).items().try_collect().await.unwrap();
+        assert_eq!(ids(&things), (0..60).collect::<Vec<_>>(), "echo {echo}");
+        let hits = server.hits.lock().unwrap().clone();
+        assert_eq!((hits[&3], hits[&5], hits[&4]), (2, 3, 1), "echo {echo}");
+    }
+}
+
+#[tokio::test]
+async fn a_page_repeated_for_good_is_an_error_not_a_loop() {
+    let (client, server) = serve(Server {
+        total_items: 60,
+        declare_total: true,
+        ..Server::default()
+    })
+    .await;
+    server.repeat.lock().unwrap().insert(2, usize::MAX);
+    let mut items = list_things(&client).items();
+    let mut got = Vec::new();
+    let error = loop {
+        match items.try_next().await {
+            Ok(Some(thing)) => got.push(thing.id),
+            Ok(None) => panic!("the stream ended without an error"),
+            Err(error) => break error,
+        }
+    };
+    assert_eq!(got, (0..10).collect::<Vec<_>>());
+    assert!(
+        matches!(error, Error::Pagination { page: 2, .. }),
+        "{error:?}"
+    );
+    assert_eq!(
+        error.to_string(),
+        "ListThings: paging stopped at page 2: the server answered 4 times with the page \
+         before (page 1) instead of page 2"
+    );
+    // The stream is over after the error.
+    assert!(items.next().await.is_none());
+    assert_eq!(server.hits.lock().unwrap()[&2], 4);
+}
+
+#[tokio::test]
+async fn a_total_that_changes_mid_run_loses_nothing() {
+    for changed in [25, 180] {
+        let (client, server) = serve(Server {
+            total_items: 100,
+            echo: true,
+            declare_total: true,
+            ..Server::default()
+        })
+        .await;
+        server.total_on.lock().unwrap().insert(3, changed);
+        let things: Vec<Thing> = list_things(&client).items().try_collect().await.unwrap();
+        assert_eq!(
+            ids(&things),
+            (0..100).collect::<Vec<_>>(),
+            "total {changed}"
+        );
+        // Paging went on to the empty page after the last full one.
+        assert_eq!(server.requests.load(Ordering::SeqCst), 11);
+    }
+}
+
+#[tokio::test]
+async fn starting_page_size_and_the_last_page_the_api_accepts() {
+    let (client, server) = serve(Server {
+        total_items: 95,
+        echo: true,
+        declare_total: true,
+        ..Server::default()
+    })
+    .await;
+    let request = ListThings {
+        client: client.clone(),
+        page: Some(3),
+        size: Some(20),
+    };
+    let pages: Vec<_> = request.pages().try_collect().await.unwrap();
+    let numbers: Vec<i32> = pages.iter().map(|page| page.number()).collect();
+    assert_eq!(numbers, [3, 4, 5]);
+    assert_eq!(pages[0].items().first(), Some(&Thing { id: 40 }));
+    assert_eq!(pages[2].items().len(), 15);
+    assert_eq!(pages[0].total(), Some(95));
+    assert_eq!(server.requests.load(Ordering::SeqCst), 3);
+
+    // A server that never runs out hits the API's last page number (50): an error.
+    let (client, _) = serve(Server {
+        total_items: 10_000,
+        ..Server::default()
+    })
+    .await;
+    let request = ListThings {
+        client,
+        page: Some(48),
+        size: None,
+    };
+    let results: Vec<_> = request.pages().collect().await;
+    assert_eq!(results.len(), 3);
+    let error = results[2].as_ref().unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("page 50 is the last page number the API accepts, and it was full"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn prefetch_keeps_order_and_stops_at_the_end() {
+    let (client, server) = serve(Server {
+        total_items: 205,
+        declare_total: true,
+        latency: Duration::from_millis(20),
+        ..Server::default()
+    })
+    .await;
+    let things: Vec<Thing> = list_things(&client)
+        .items()
+        .prefetch(4)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(ids(&things), (0..205).collect::<Vec<_>>());
+    // The total is known after the first page: nothing is fetched past page 21.
+    assert_eq!(server.requests.load(Ordering::SeqCst), 21);
+
+    // Without a total, a few pages past the end may be fetched ahead, and are dropped.
+    let (client, server) = serve(Server {
+        total_items: 205,
+        latency: Duration::from_millis(5),
+        ..Server::default()
+    })
+    .await;
+    let things: Vec<Thing> = list_things(&client)
+        .items()
+        .prefetch(4)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(ids(&things), (0..205).collect::<Vec<_>>());
+    let requests = server.requests.load(Ordering::SeqCst);
+    assert!((21..=25).contains(&requests), "{requests}");
+}
+
+#[tokio::test]
+async fn streams_can_be_spawned() {
+    let (client, _) = serve(Server {
+        total_items: 33,
+        declare_total: true,
+        ..Server::default()
+    })
+    .await;
+    let request = list_things(&client);
+    let handle = tokio::spawn(request.items().try_collect::<Vec<Thing>>());
+    assert_eq!(handle.await.unwrap().unwrap().len(), 33);
+}
