@@ -8,40 +8,69 @@ use std::collections::BTreeSet;
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote};
 
+use crate::format::Piece;
 use crate::ir::{
     Api, AuthKind, AuthScheme, BodyKind, Constraints, Envelope, Example, Field, Location, Method,
     Operation, Pagination, Param, TypeDef, TypeId, TypeKind, TypeRef, Types, Variant,
 };
 use crate::{names, Settings};
 
-/// Emits the whole module for `api`.
-pub fn emit(api: &Api, settings: &Settings) -> TokenStream {
-    let module_doc = emit_module_doc(api);
-    let base_url = api.base_url.as_ref().map(|url| {
-        quote! {
-            /// The server the spec documents: the client's default base URL.
-            pub const DEFAULT_BASE_URL: &str = #url;
-        }
+/// Emits the module for `api`, one [`Piece`] at a time, in order.
+///
+/// The pieces are made as they are asked for, so that formatting one piece never holds
+/// the tokens of the whole module: large containers (`impl Client`, `mod types`) come
+/// one item per piece.
+pub fn emit<'a>(api: &'a Api, settings: &'a Settings) -> impl Iterator<Item = Piece> + 'a {
+    let head = std::iter::once_with(move || {
+        let module_doc = emit_module_doc(api);
+        let base_url = api.base_url.as_ref().map(|url| {
+            quote! {
+                /// The server the spec documents: the client's default base URL.
+                pub const DEFAULT_BASE_URL: &str = #url;
+            }
+        });
+        let envelope = emit_envelope(&api.envelope);
+        let client = emit_client(api);
+        Piece::Items(quote! {
+            #module_doc
+            #base_url
+            /// Where this API puts its error code, message and request id (`x-error-envelope`).
+            const ERROR_ENVELOPE: meterage_runtime::ErrorEnvelope = #envelope;
+            #client
+        })
     });
-    let envelope = emit_envelope(&api.envelope);
-    let client = emit_client(api, settings);
-    let auth = emit_auth(&api.auth);
-    let types = emit_types(&api.types);
-    let builders = api.operations.iter().map(|op| emit_operation(api, op));
-    let pages = emit_pages(api);
-    let examples = emit_examples(api);
-    quote! {
-        #module_doc
-        #base_url
-        /// Where this API puts its error code, message and request id (`x-error-envelope`).
-        const ERROR_ENVELOPE: meterage_runtime::ErrorEnvelope = #envelope;
-        #client
-        #auth
-        #types
-        #(#builders)*
-        #pages
-        #examples
-    }
+    let methods = api.operations.iter().map(move |op| {
+        Piece::inside(
+            emit_client_method(api, op, settings),
+            |m| quote! { impl Client { #m } },
+        )
+    });
+    let client_end = std::iter::once_with(|| Piece::Close).chain(std::iter::once_with(|| {
+        Piece::Items(quote! {
+            impl From<meterage_runtime::Client> for Client {
+                fn from(inner: meterage_runtime::Client) -> Self {
+                    Client { inner }
+                }
+            }
+        })
+    }));
+    let auth = std::iter::once_with(|| Piece::Items(emit_auth(&api.auth)));
+    let builders = api
+        .operations
+        .iter()
+        .map(move |op| Piece::Items(emit_operation(api, op)));
+    let tail = std::iter::once_with(move || {
+        let pages = emit_pages(api);
+        let examples = emit_examples(api);
+        Piece::Items(quote! { #pages #examples })
+    });
+    head.chain(std::iter::once_with(move || emit_client_impl_head(api)))
+        .chain(methods)
+        .chain(client_end)
+        .chain(auth)
+        .chain(emit_types(&api.types))
+        .chain(builders)
+        .chain(tail)
 }
 
 /// The tokens of an identifier lowering made.
@@ -134,7 +163,8 @@ fn emit_envelope(env: &Envelope) -> TokenStream {
 
 // ---- client -------------------------------------------------------------------
 
-fn emit_client(api: &Api, settings: &Settings) -> TokenStream {
+/// The `Client` struct and its docs.
+fn emit_client(api: &Api) -> TokenStream {
     let mut doc = format!("A client for {}.", api.title);
     if let Some(url) = &api.base_url {
         doc.push_str(&format!("\n\nIts default server is `{url}`; `Client::builder().base_url(..)` points it elsewhere."));
@@ -150,6 +180,18 @@ fn emit_client(api: &Api, settings: &Settings) -> TokenStream {
         }
     }
     let doc = docs(&doc);
+    quote! {
+        #doc
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            inner: meterage_runtime::Client,
+        }
+    }
+}
+
+/// The opening of `impl Client`, with the methods every client has; the operations'
+/// methods follow as pieces of their own.
+fn emit_client_impl_head(api: &Api) -> Piece {
     let builder = if api.base_url.is_some() {
         quote! {
             /// A builder for a client of [`DEFAULT_BASE_URL`]: set auth and options, then `.build()`.
@@ -165,33 +207,18 @@ fn emit_client(api: &Api, settings: &Settings) -> TokenStream {
             }
         }
     };
-    let methods = api
-        .operations
-        .iter()
-        .map(|op| emit_client_method(api, op, settings));
-    quote! {
-        #doc
-        #[derive(Debug, Clone)]
-        pub struct Client {
-            inner: meterage_runtime::Client,
-        }
+    Piece::Inside {
+        tokens: quote! {
+            impl Client {
+                #builder
 
-        impl Client {
-            #builder
-
-            /// The runtime client this client sends through.
-            pub fn runtime(&self) -> &meterage_runtime::Client {
-                &self.inner
+                /// The runtime client this client sends through.
+                pub fn runtime(&self) -> &meterage_runtime::Client {
+                    &self.inner
+                }
             }
-
-            #(#methods)*
-        }
-
-        impl From<meterage_runtime::Client> for Client {
-            fn from(inner: meterage_runtime::Client) -> Self {
-                Client { inner }
-            }
-        }
+        },
+        opens: true,
     }
 }
 
@@ -524,20 +551,29 @@ fn module_type(types: &Types, t: &TypeRef) -> TokenStream {
     type_tokens(types, t, &quote! { types:: })
 }
 
-fn emit_types(types: &Types) -> TokenStream {
-    if types.is_empty() {
-        return TokenStream::new();
-    }
-    let items = types.iter().map(|(_, def)| match &def.kind {
-        TypeKind::Struct { fields } => emit_struct(types, def, fields),
-        TypeKind::Enum { variants } => emit_enum(def, variants),
-    });
-    quote! {
-        pub mod types {
-            //! The request and response types of this API.
-            #(#items)*
+/// `mod types`, one type per piece.
+fn emit_types(types: &Types) -> impl Iterator<Item = Piece> + '_ {
+    let items = types.iter().enumerate().map(move |(i, (_, def))| {
+        let item = match &def.kind {
+            TypeKind::Struct { fields } => emit_struct(types, def, fields),
+            TypeKind::Enum { variants } => emit_enum(def, variants),
+        };
+        if i == 0 {
+            Piece::Inside {
+                tokens: quote! {
+                    pub mod types {
+                        //! The request and response types of this API.
+                        #item
+                    }
+                },
+                opens: true,
+            }
+        } else {
+            Piece::inside(item, |item| quote! { pub mod types { #item } })
         }
-    }
+    });
+    let close = (!types.is_empty()).then_some(Piece::Close);
+    items.chain(close)
 }
 
 fn constraint_notes(c: &Constraints) -> Vec<String> {
