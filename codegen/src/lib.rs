@@ -73,8 +73,7 @@ pub fn generate_with(source: &SpecSource<'_>, settings: &Settings) -> Result<Str
 /// The emitter produced tokens that do not parse as Rust (a bug, reported rather than
 /// panicking).
 pub fn emit_and_format(api: &ir::Api, settings: &Settings) -> Result<String, Diagnostics> {
-    let tokens = emit::emit(api, settings);
-    format::format(&api.spec_path, tokens).map_err(|message| {
+    format::format(&api.spec_path, emit::emit(api, settings)).map_err(|message| {
         Diagnostics(vec![Diagnostic {
             file: api.spec_path.clone(),
             pointer: String::new(),
@@ -90,10 +89,12 @@ pub fn emit_and_format(api: &ir::Api, settings: &Settings) -> Result<String, Dia
 ///
 /// Every problem found in the spec.
 pub fn lower_spec(source: &SpecSource<'_>) -> Result<ir::Api, Diagnostics> {
-    let loaded = load::load(source)?;
+    let load::Loaded { doc, tree } = load::load(source)?;
     let mut sink = diagnostics::Sink::new(source.path);
-    lint::unknown_keys(&loaded.tree, &mut sink);
-    let api = lower::lower(&loaded.doc, source.path, &mut sink);
+    lint::unknown_keys(&tree, &mut sink);
+    drop(tree);
+    let api = lower::lower(&doc, source.path, &mut sink);
+    drop(doc);
     if sink.is_clean() {
         Ok(api)
     } else {

@@ -6,6 +6,10 @@
 //! reference at the place that uses it.
 
 use openapiv3::{OpenAPI, ReferenceOr};
+use serde::de::{EnumAccess, MapAccess, SeqAccess, VariantAccess, Visitor};
+use serde::Deserialize;
+use serde_yaml::value::{Tag, TaggedValue};
+use serde_yaml::Value;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
@@ -47,15 +51,23 @@ pub struct Loaded {
 }
 
 /// Parses and version-checks a spec.
+///
+/// The text is parsed once, to a YAML tree; the typed document is read from that tree.
+/// Only when the document is not valid OpenAPI is the text read again, for the
+/// position of the first problem, and only a refused version builds a [`Locator`].
+///
+/// [`Locator`]: crate::locate::Locator
 pub fn load(source: &SpecSource<'_>) -> Result<Loaded, Diagnostics> {
-    let value: serde_yaml::Value = serde_yaml::from_str(source.text).map_err(|e| {
-        at(
-            source,
-            "",
-            position(&e),
-            format!("malformed YAML: {}", strip_location(&e)),
-        )
-    })?;
+    let mut value: serde_yaml::Value = serde_yaml::from_str::<Tree>(source.text)
+        .map(|t| t.0)
+        .map_err(|e| {
+            at(
+                source,
+                "",
+                position(&e),
+                format!("malformed YAML: {}", strip_location(&e)),
+            )
+        })?;
     let Some(root) = value.as_mapping() else {
         return Err(at(
             source,
@@ -64,13 +76,13 @@ pub fn load(source: &SpecSource<'_>) -> Result<Loaded, Diagnostics> {
             "the document is not a mapping: expected an OpenAPI 3.0 object".into(),
         ));
     };
-    let locate = crate::locate::Locator::new(source.text);
+    let locate = |pointer: &str| crate::locate::Locator::new(source.text).find(pointer);
     if let Some(swagger) = root.get("swagger") {
         let version = scalar_text(swagger);
         return Err(at(
             source,
             "/swagger",
-            locate.find("/swagger"),
+            locate("/swagger"),
             format!(
                 "this is a Swagger {version} document; meterage reads OpenAPI 3.0.x only: convert it first (for example with swagger2openapi)"
             ),
@@ -94,19 +106,166 @@ pub fn load(source: &SpecSource<'_>) -> Result<Loaded, Diagnostics> {
         return Err(at(
             source,
             "/openapi",
-            locate.find("/openapi"),
+            locate("/openapi"),
             format!("`openapi: {version}`: {why}; meterage reads OpenAPI 3.0.x only"),
         ));
     }
-    let doc = serde_yaml::from_str::<OpenAPI>(source.text).map_err(|e| {
-        at(
-            source,
-            "",
-            position(&e),
-            format!("not a valid OpenAPI 3.0 document: {}", strip_location(&e)),
-        )
-    })?;
+    fit_integer_bounds(&mut value);
+    let doc = match OpenAPI::deserialize(&value) {
+        Ok(doc) => doc,
+        Err(from_tree) => {
+            // The tree has no positions: read the text again for the first problem's.
+            let (position, message) = match serde_yaml::from_str::<OpenAPI>(source.text) {
+                Err(e) => (position(&e), strip_location(&e)),
+                Ok(_) => (None, from_tree.to_string()),
+            };
+            return Err(at(
+                source,
+                "",
+                position,
+                format!("not a valid OpenAPI 3.0 document: {message}"),
+            ));
+        }
+    };
     Ok(Loaded { doc, tree: value })
+}
+
+/// A YAML tree, read like [`serde_yaml::Value`] except that an integer too large for
+/// 64 bits (`18446744073709552000`) becomes the nearest floating-point number instead
+/// of failing the whole document as malformed.
+struct Tree(serde_yaml::Value);
+
+impl<'de> Deserialize<'de> for Tree {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(TreeVisitor)
+    }
+}
+
+struct TreeVisitor;
+
+impl<'de> Visitor<'de> for TreeVisitor {
+    type Value = Tree;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Tree, E> {
+        Ok(Tree(Value::Bool(v)))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Tree, E> {
+        Ok(Tree(Value::Number(v.into())))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Tree, E> {
+        Ok(Tree(Value::Number(v.into())))
+    }
+
+    fn visit_i128<E>(self, v: i128) -> Result<Tree, E> {
+        Ok(Tree(Value::Number((v as f64).into())))
+    }
+
+    fn visit_u128<E>(self, v: u128) -> Result<Tree, E> {
+        Ok(Tree(Value::Number((v as f64).into())))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Tree, E> {
+        Ok(Tree(Value::Number(v.into())))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Tree, E> {
+        Ok(Tree(Value::String(v.to_owned())))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Tree, E> {
+        Ok(Tree(Value::String(v)))
+    }
+
+    fn visit_unit<E>(self) -> Result<Tree, E> {
+        Ok(Tree(Value::Null))
+    }
+
+    fn visit_none<E>(self) -> Result<Tree, E> {
+        Ok(Tree(Value::Null))
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Tree, D::Error> {
+        Tree::deserialize(d)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Tree, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(Tree(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Tree(Value::Sequence(items)))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Tree, A::Error> {
+        let mut mapping = serde_yaml::Mapping::with_capacity(map.size_hint().unwrap_or(0));
+        while let Some(Tree(key)) = map.next_key()? {
+            if mapping.contains_key(&key) {
+                let key = match &key {
+                    Value::String(s) => format!("with key {s:?}"),
+                    other => format!("with key {}", scalar_text(other)),
+                };
+                return Err(serde::de::Error::custom(format_args!(
+                    "duplicate entry {key}"
+                )));
+            }
+            let Tree(value) = map.next_value()?;
+            mapping.insert(key, value);
+        }
+        Ok(Tree(Value::Mapping(mapping)))
+    }
+
+    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Tree, A::Error> {
+        let (tag, contents): (String, _) = data.variant()?;
+        let Tree(value) = contents.newtype_variant()?;
+        Ok(Tree(Value::Tagged(Box::new(TaggedValue {
+            tag: Tag::new(tag),
+            value,
+        }))))
+    }
+}
+
+/// Makes the `minimum` and `maximum` of integer schemas fit the 64-bit integers the
+/// typed document holds them in. A bound beyond what an `int64` can reach
+/// (DigitalOcean's `maximum: 18446744073709552000`) constrains nothing and is dropped;
+/// one on the far side (a `maximum` below the smallest `int64`) is clamped, so it still
+/// refuses every value.
+fn fit_integer_bounds(value: &mut Value) {
+    match value {
+        Value::Mapping(m) => {
+            if m.get("type").and_then(Value::as_str) == Some("integer") {
+                const LIMIT: f64 = 9_223_372_036_854_775_807.0;
+                for (key, dropped_beyond) in [("maximum", 1.0), ("minimum", -1.0)] {
+                    let Some(Value::Number(n)) = m.get(key) else {
+                        continue;
+                    };
+                    if n.as_i64().is_some() {
+                        continue;
+                    }
+                    let Some(f) = n.as_f64().filter(|f| f.abs() >= LIMIT) else {
+                        continue;
+                    };
+                    if f * dropped_beyond > 0.0 {
+                        m.remove(key);
+                    } else {
+                        let clamped = if f > 0.0 { i64::MAX } else { i64::MIN };
+                        m.insert(Value::from(key), Value::Number(clamped.into()));
+                    }
+                }
+            }
+            for v in m.values_mut() {
+                fit_integer_bounds(v);
+            }
+        }
+        Value::Sequence(items) => items.iter_mut().for_each(fit_integer_bounds),
+        Value::Tagged(t) => fit_integer_bounds(&mut t.value),
+        _ => {}
+    }
 }
 
 /// serde_yaml puts " at line L column C" into messages; we print the position ourselves.

@@ -41,7 +41,7 @@ fn run(spec: &Path, out: &Path) -> Result<usize, String> {
     let source = prettyplease::unparse(&file);
     let lines = source.lines().count();
     // What `cargo progenitor` writes for a spec without dates, UUIDs or patterns.
-    let manifest = "[package]\nname = \"progenitor-client-bench\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n[workspace]\n\n[dependencies]\nbytes = \"1\"\nfutures-core = \"0.3\"\nprogenitor-client = \"0.15\"\nreqwest = { version = \"0.12\", default-features = false, features = [\"json\", \"stream\"] }\nserde = { version = \"1\", features = [\"derive\"] }\nserde_json = \"1\"\nserde_urlencoded = \"0.7\"\n";
+    let manifest = "[package]\nname = \"progenitor-client-bench\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n[workspace]\n\n[dependencies]\nbytes = \"1\"\nfutures-core = \"0.3\"\nprogenitor-client = \"0.15\"\nreqwest = { version = \"0.13\", default-features = false, features = [\"json\", \"stream\"] }\nserde = { version = \"1\", features = [\"derive\"] }\nserde_json = \"1\"\nserde_urlencoded = \"0.7\"\n";
     fs::create_dir_all(out.join("src")).map_err(|e| e.to_string())?;
     fs::write(out.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
     fs::write(out.join("src/lib.rs"), source).map_err(|e| e.to_string())?;

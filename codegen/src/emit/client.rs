@@ -7,13 +7,15 @@ use quote::quote;
 use super::auth::describe_scheme;
 use super::operations::{setter_conversion, setter_type};
 use super::{docs, ident, method_text, paragraphs, settable};
+use crate::format::Piece;
 use crate::ir::{Api, AuthKind, Operation, Param, TypeKind, TypeRef};
 use crate::Settings;
 
 /// The path generated docs name the runtime by, when the settings do not say.
 const RUNTIME_PATH: &str = "meterage_runtime";
 
-pub(super) fn emit_client(api: &Api, settings: &Settings) -> TokenStream {
+/// The `Client` struct and its docs.
+pub(super) fn emit_client_struct(api: &Api) -> TokenStream {
     let mut doc = format!("A client for {}.", api.title);
     if let Some(url) = &api.base_url {
         doc.push_str(&format!("\n\nIts default server is `{url}`; `Client::builder().base_url(..)` points it elsewhere."));
@@ -30,6 +32,18 @@ pub(super) fn emit_client(api: &Api, settings: &Settings) -> TokenStream {
         }
     }
     let doc = docs(&doc);
+    quote! {
+        #doc
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            inner: meterage_runtime::Client,
+        }
+    }
+}
+
+/// The opening of `impl Client`, with the methods every client has; the operations'
+/// methods follow as pieces of their own.
+pub(super) fn emit_client_impl_head(api: &Api) -> Piece {
     let builder = if api.base_url.is_some() {
         quote! {
             /// A builder for a client of [`DEFAULT_BASE_URL`]: set auth and options, then `.build()`.
@@ -47,37 +61,22 @@ pub(super) fn emit_client(api: &Api, settings: &Settings) -> TokenStream {
     };
     let from_env = emit_from_env(api);
     let logout = emit_logout(api);
-    let methods = api
-        .operations
-        .iter()
-        .map(|op| emit_client_method(api, op, settings));
-    quote! {
-        #doc
-        #[derive(Debug, Clone)]
-        pub struct Client {
-            inner: meterage_runtime::Client,
-        }
+    Piece::Inside {
+        tokens: quote! {
+            impl Client {
+                #builder
 
-        impl Client {
-            #builder
+                #from_env
 
-            #from_env
+                /// The runtime client this client sends through.
+                pub fn runtime(&self) -> &meterage_runtime::Client {
+                    &self.inner
+                }
 
-            /// The runtime client this client sends through.
-            pub fn runtime(&self) -> &meterage_runtime::Client {
-                &self.inner
+                #logout
             }
-
-            #logout
-
-            #(#methods)*
-        }
-
-        impl From<meterage_runtime::Client> for Client {
-            fn from(inner: meterage_runtime::Client) -> Self {
-                Client { inner }
-            }
-        }
+        },
+        opens: true,
     }
 }
 

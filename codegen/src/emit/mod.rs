@@ -15,6 +15,7 @@
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 
+use crate::format::Piece;
 use crate::ir::{Api, Envelope, Method, Operation, Param, SuccessRule, TypeRef, Types};
 use crate::{names, Settings};
 
@@ -25,44 +26,70 @@ mod operations;
 mod pages;
 mod types;
 
-/// Emits the whole module for `api`.
-pub fn emit(api: &Api, settings: &Settings) -> TokenStream {
-    let module_doc = emit_module_doc(api);
-    let base_url = api.base_url.as_ref().map(|url| {
-        quote! {
-            /// The server the spec documents: the client's default base URL.
-            pub const DEFAULT_BASE_URL: &str = #url;
-        }
+/// Emits the module for `api`, one [`Piece`] at a time, in order.
+///
+/// The pieces are made as they are asked for, so that formatting one piece never holds
+/// the tokens of the whole module: large containers (`impl Client`, `mod types`) come
+/// one item per piece.
+pub fn emit<'a>(api: &'a Api, settings: &'a Settings) -> impl Iterator<Item = Piece> + 'a {
+    let head = std::iter::once_with(move || {
+        let module_doc = emit_module_doc(api);
+        let runtime = settings.reexport_runtime.then(|| {
+            quote! {
+                /// The runtime this client sends through: `Error`, `Secret`, `Decimal`, auth schemes.
+                pub use meterage_runtime as runtime;
+            }
+        });
+        let base_url = api.base_url.as_ref().map(|url| {
+            quote! {
+                /// The server the spec documents: the client's default base URL.
+                pub const DEFAULT_BASE_URL: &str = #url;
+            }
+        });
+        let envelope = emit_envelope(&api.envelope);
+        let client = client::emit_client_struct(api);
+        Piece::Items(quote! {
+            #module_doc
+            #runtime
+            #base_url
+            /// Where this API puts its error code, message and request id (`x-error-envelope`).
+            const ERROR_ENVELOPE: meterage_runtime::ErrorEnvelope = #envelope;
+            #client
+        })
     });
-    let envelope = emit_envelope(&api.envelope);
-    let client = client::emit_client(api, settings);
-    let auth = auth::emit_auth(api);
-    let types = types::emit_types(&api.types);
+    let methods = api.operations.iter().map(move |op| {
+        Piece::inside(client::emit_client_method(api, op, settings), |m| {
+            quote! { impl Client { #m } }
+        })
+    });
+    let client_end = std::iter::once_with(|| Piece::Close).chain(std::iter::once_with(|| {
+        Piece::Items(quote! {
+            impl From<meterage_runtime::Client> for Client {
+                fn from(inner: meterage_runtime::Client) -> Self {
+                    Client { inner }
+                }
+            }
+        })
+    }));
+    let auth = std::iter::once_with(move || Piece::Items(auth::emit_auth(api)));
     let builders = api
         .operations
         .iter()
-        .map(|op| operations::emit_operation(api, op));
-    let pages = pages::emit_pages(api);
-    let examples = examples::emit_examples(api);
-    let runtime = settings.reexport_runtime.then(|| {
-        quote! {
-            /// The runtime this client sends through: `Error`, `Secret`, `Decimal`, auth schemes.
-            pub use meterage_runtime as runtime;
-        }
+        .map(move |op| Piece::Items(operations::emit_operation(api, op)));
+    let tail = std::iter::once_with(move || {
+        let pages = pages::emit_pages(api);
+        let examples = examples::emit_examples(api);
+        Piece::Items(quote! { #pages #examples })
     });
-    quote! {
-        #module_doc
-        #runtime
-        #base_url
-        /// Where this API puts its error code, message and request id (`x-error-envelope`).
-        const ERROR_ENVELOPE: meterage_runtime::ErrorEnvelope = #envelope;
-        #client
-        #auth
-        #types
-        #(#builders)*
-        #pages
-        #examples
-    }
+    head.chain(std::iter::once_with(move || {
+        client::emit_client_impl_head(api)
+    }))
+    .chain(methods)
+    .chain(client_end)
+    .chain(auth)
+    .chain(types::emit_types(&api.types))
+    .chain(builders)
+    .chain(tail)
 }
 
 /// The tokens of an identifier lowering made.

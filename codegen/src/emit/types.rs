@@ -4,22 +4,32 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{docs, ident, type_tokens};
+use crate::format::Piece;
 use crate::ir::{Constraints, Field, TypeDef, TypeKind, TypeRef, Types, Variant};
 
-pub(super) fn emit_types(types: &Types) -> TokenStream {
-    if types.is_empty() {
-        return TokenStream::new();
-    }
-    let items = types.iter().map(|(_, def)| match &def.kind {
-        TypeKind::Struct { fields } => emit_struct(types, def, fields),
-        TypeKind::Enum { variants } => emit_enum(def, variants),
-    });
-    quote! {
-        pub mod types {
-            //! The request and response types of this API.
-            #(#items)*
+/// The `types` module, one type per piece.
+pub(super) fn emit_types(types: &Types) -> impl Iterator<Item = Piece> + '_ {
+    let items = types.iter().enumerate().map(move |(i, (_, def))| {
+        let item = match &def.kind {
+            TypeKind::Struct { fields } => emit_struct(types, def, fields),
+            TypeKind::Enum { variants } => emit_enum(def, variants),
+        };
+        if i == 0 {
+            Piece::Inside {
+                tokens: quote! {
+                    pub mod types {
+                        //! The request and response types of this API.
+                        #item
+                    }
+                },
+                opens: true,
+            }
+        } else {
+            Piece::inside(item, |item| quote! { pub mod types { #item } })
         }
-    }
+    });
+    let close = (!types.is_empty()).then_some(Piece::Close);
+    items.chain(close)
 }
 
 pub(super) fn constraint_notes(c: &Constraints) -> Vec<String> {
