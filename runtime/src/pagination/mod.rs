@@ -8,9 +8,9 @@
 //! - start from the caller's page and page size, and stop at the declared total, or a
 //!   short or empty page;
 //! - notice a page that repeats the one before (a stale cache in front of the vendor) —
-//!   by the page number the vendor echoes, or else by comparing the page with the one
-//!   before — and fetch it again rather than yield it twice or lose the page it stands
-//!   in for;
+//!   by the page number the vendor echoes, and by comparing the page's first and last
+//!   items with the one before — and fetch it again rather than yield it twice or lose
+//!   the page it stands in for;
 //! - stop with [`Error::Pagination`](crate::Error::Pagination) rather than loop forever
 //!   when the server keeps repeating a page or runs past the last page the API allows;
 //! - are `Send + 'static`, so they can be spawned onto another task.

@@ -244,13 +244,18 @@ impl<P: Paginate> Walker<P> {
         }
     }
 
-    /// Whether `page` (asked for as `number`) repeats the page yielded before it.
+    /// Whether `page` (asked for as `number`) repeats the page yielded before it: the
+    /// server echoes the previous page's number (a stale cache), or the page holds the
+    /// previous page's items (a backend answering with the wrong window).
     fn repeats_previous(&self, number: P::Index, page: &P::Page) -> bool {
         let Some(previous) = &self.previous else {
             return false;
         };
-        if let Some(echoed) = page.page_number() {
-            return echoed != number && echoed == previous.number;
+        if page
+            .page_number()
+            .is_some_and(|echoed| echoed != number && echoed == previous.number)
+        {
+            return true;
         }
         let items = page.items();
         !items.is_empty()

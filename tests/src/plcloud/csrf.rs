@@ -1,7 +1,8 @@
 //! Django's CSRF check for unsafe methods, in Django's order, with its 403 page.
 //!
-//! 1. With an `Origin` header, it must be the trusted origin; without one (the console
-//!    is HTTPS), `Referer` must be present and under the trusted origin.
+//! 1. With an `Origin` header, it must be the trusted origin ([`ORIGIN`], the console's
+//!    public address) or the server's own (`http(s)://<Host>`, which Django accepts as
+//!    well); without one, `Referer` must be present and under one of them.
 //! 2. The `csrftoken` cookie must be set (and, stricter than Django's default, still
 //!    live: login rotates it away, as with `CSRF_USE_SESSIONS`).
 //! 3. The form's `csrfmiddlewaretoken`, or else the `X-CSRFToken` header, must be
@@ -49,18 +50,29 @@ pub(crate) fn check(
     form_token: Option<&str>,
     live: impl Fn(&str) -> bool,
 ) -> Result<(), Response> {
+    let host = text(headers, &header::HOST).unwrap_or_default();
+    let own = [format!("http://{host}"), format!("https://{host}")];
+    let trusted =
+        |origin: &str| origin == ORIGIN || (!host.is_empty() && own.iter().any(|o| o == origin));
     match (
         text(headers, &header::ORIGIN),
         text(headers, &header::REFERER),
     ) {
-        (Some(origin), _) if origin == ORIGIN => {}
+        (Some(origin), _) if trusted(origin) => {}
         (Some(origin), _) => {
             return Err(forbidden(&format!(
                 "Origin checking failed - {origin} does not match any trusted origins."
             )))
         }
         (None, None) => return Err(forbidden("Referer checking failed - no Referer.")),
-        (None, Some(referer)) if referer.starts_with(&format!("{ORIGIN}/")) => {}
+        (None, Some(referer))
+            if referer
+                .split_once("://")
+                .and_then(|(scheme, rest)| {
+                    rest.split_once('/')
+                        .map(|(authority, _)| format!("{scheme}://{authority}"))
+                })
+                .is_some_and(|origin| trusted(&origin)) => {}
         (None, Some(referer)) => {
             return Err(forbidden(&format!(
                 "Referer checking failed - {referer} does not match any trusted origins."

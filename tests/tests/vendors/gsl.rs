@@ -1,13 +1,15 @@
 //! Huawei Cloud GSL: `GET /v1/sim-pools` with an IAM token, and the IAM token call.
 
 use meterage_clients::huawei_gsl::{auth, types, Client};
-use meterage_clients::runtime::{Error, Page};
-use meterage_tests::{gsl, Fault, Server};
+use meterage_clients::runtime::auth::AccessKey;
+use meterage_clients::runtime::{CallOptions, Error, Page};
+use meterage_tests::{gsl, Fault, Server, When};
 use serde_json::json;
 
+use crate::support::configure;
+
 async fn client(server: &Server) -> Client {
-    Client::builder()
-        .base_url(server.base_url())
+    configure(Client::builder(), server.base_url())
         .auth(auth::iam_token(gsl::TOKEN))
         .build()
         .expect("client builds")
@@ -75,37 +77,6 @@ async fn the_issue_example_reads_like_hand_written_rust() {
         server.log.last().and_then(|r| r.query),
         Some("limit=100&billing_cycle=2022-09".to_owned())
     );
-}
-
-#[tokio::test]
-async fn the_pagination_seam_walks_every_page() {
-    use meterage_clients::huawei_gsl::ListSimPools;
-    let server = gsl::start().await;
-    let client = client(&server).await;
-    let pages = ListSimPools::PAGINATION;
-    assert_eq!((pages.page_param, pages.size_param), ("offset", "limit"));
-    let (size, mut page, mut ids) = (10u64, pages.first_page, Vec::new());
-    loop {
-        let response = client
-            .list_sim_pools()
-            .offset(page as i64)
-            .limit(size as i64)
-            .send()
-            .await
-            .expect("page");
-        let body = response.into_inner();
-        let (count, total) = (body.items().len(), body.total());
-        ids.extend(body.into_items().into_iter().map(|p| p.id));
-        if pages.is_last(page, size, count, total) {
-            break;
-        }
-        page += 1;
-    }
-    assert_eq!(page, 4, "37 pools in pages of 10");
-    let distinct: std::collections::BTreeSet<i64> = ids.iter().copied().collect();
-    assert_eq!((ids.len(), distinct.len()), (37, 37), "every pool once");
-    assert_eq!(ids.first(), Some(&1_000_000_000));
-    assert_eq!(ids.last(), Some(&1_000_000_036));
 }
 
 #[tokio::test]
@@ -209,56 +180,75 @@ async fn vendor_errors_reach_the_caller_with_status_and_code() {
 }
 
 #[tokio::test]
-async fn injected_faults_are_reported_without_losing_the_body() {
+async fn faults_are_retried_or_reported_without_losing_the_body() {
     let server = gsl::start().await;
     let client = client(&server).await;
 
-    server.faults.inject(Fault::json(
-        500,
-        json!({"error_code": "GSL.00010003", "error_msg": "系统繁忙,请稍后重试。"}),
-    ));
-    let err = client.list_sim_pools().send().await.expect_err("busy");
+    // The vendor's busy answer, a cut-off body and a gateway page are retried.
+    server.faults.add(When::Listing, Some(1), Fault::Busy);
+    server
+        .faults
+        .add(When::Listing, Some(1), Fault::TruncatedJson);
+    server
+        .faults
+        .add(When::Listing, Some(1), Fault::GatewayHtml(502));
+    let page = client.list_sim_pools().send().await.expect("after retries");
+    assert_eq!(page.count, 37);
+    assert_eq!(server.log.listing_requests(), 4);
+
+    // With retries off, each is reported with what the server sent.
+    let once = || {
+        client
+            .list_sim_pools()
+            .options(CallOptions::new().no_retries())
+            .send()
+    };
+    server.faults.add(When::Listing, Some(1), Fault::Busy);
+    let err = once().await.expect_err("busy");
     assert_eq!(
         (err.status(), err.vendor_code()),
         (Some(500), Some("GSL.00010003"))
     );
+    assert!(err.is_transient());
 
     let truncated =
         r#"{"limit": 10, "offset": 1, "count": 1, "pools": [{"id": 1, "pool_name": "x""#;
-    server
-        .faults
-        .inject(Fault::raw(200, "application/json", truncated));
-    let err = client.list_sim_pools().send().await.expect_err("truncated");
-    let Error::Decode { status, body, .. } = &err else {
+    server.faults.add(
+        When::Listing,
+        Some(1),
+        Fault::raw(200, "application/json", truncated),
+    );
+    let err = once().await.expect_err("truncated");
+    let Error::Decode(decode) = &err else {
         panic!("{err:?}")
     };
-    assert_eq!(*status, 200);
-    assert_eq!(
-        body.as_slice(),
-        truncated.as_bytes(),
-        "the raw body is kept"
-    );
+    assert_eq!(decode.status, 200);
+    assert!(decode.truncated());
+    assert_eq!(decode.body, truncated.as_bytes(), "the raw body is kept");
 
+    // A body of the wrong shape is not retried, even with retries on.
     let wrong_type = r#"{"limit": 10, "offset": 1, "count": 1, "pools": [{"id": "one"}]}"#;
-    server
-        .faults
-        .inject(Fault::raw(200, "application/json", wrong_type));
+    server.faults.add(
+        When::Listing,
+        Some(1),
+        Fault::raw(200, "application/json", wrong_type),
+    );
+    let before = server.log.listing_requests();
     let err = client
         .list_sim_pools()
         .send()
         .await
         .expect_err("wrong type");
-    let Error::Decode { path, .. } = &err else {
+    let Error::Decode(decode) = &err else {
         panic!("{err:?}")
     };
-    assert_eq!(path, "pools[0].id");
+    assert_eq!(decode.path, "pools[0].id");
+    assert_eq!(server.log.listing_requests(), before + 1);
 
-    server.faults.inject(Fault::raw(
-        502,
-        "text/html",
-        "<html><body><h1>502 Bad Gateway</h1></body></html>",
-    ));
-    let err = client.list_sim_pools().send().await.expect_err("gateway");
+    server
+        .faults
+        .add(When::Listing, Some(1), Fault::GatewayHtml(502));
+    let err = once().await.expect_err("gateway");
     let api = err.api().expect("an API error");
     assert_eq!((api.status, api.code.as_deref()), (502, None));
     assert!(
@@ -310,7 +300,11 @@ async fn iam_token_call_goes_to_the_iam_host() {
             "https://iam.cn-north-4.myhuaweicloud.com",
             iam_server.base_url(),
         )
-        .auth(auth::aksk_signature("AK-example", "SK-example"))
+        .auth(auth::aksk_signature(AccessKey {
+            id: "AK-example".into(),
+            secret: "SK-example".into(),
+            security_token: None,
+        }))
         .build()
         .expect("client");
     let (name, password, domain, project) = gsl::USER;

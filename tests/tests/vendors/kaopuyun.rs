@@ -1,16 +1,23 @@
 //! Kaopuyun: the RPC action `GET /?Action=DescribeFlowBills`, signed per attempt.
 
 use meterage_clients::kaopuyun::{auth, types::ProductType, Client};
+use meterage_clients::runtime::auth::AccessKey;
 use meterage_clients::runtime::{Error, Page};
-use meterage_tests::{kaopuyun, parse_pairs, Server};
+use meterage_tests::kaopuyun::Kaopuyun;
+use meterage_tests::{kaopuyun, parse_pairs, Fake};
 
-fn client(server: &Server) -> Client {
-    let (id, secret) = kaopuyun::KEY;
-    Client::builder()
-        .base_url(server.base_url())
-        .auth(auth::rpc_signature(id, secret))
-        .build()
-        .expect("client")
+use crate::support::kaopuyun_client;
+
+fn client(server: &Fake<Kaopuyun>) -> Client {
+    kaopuyun_client(server, kaopuyun::KEY)
+}
+
+fn key(id: &str, secret: &str) -> AccessKey {
+    AccessKey {
+        id: id.into(),
+        secret: secret.into(),
+        security_token: None,
+    }
 }
 
 #[tokio::test]
@@ -89,9 +96,14 @@ async fn money_keeps_its_digits() {
         .send()
         .await
         .expect("bills");
+    // The exact digits the vendor sent, JSON numbers as they are: `25.0` stays `25.0`.
     let prices: Vec<&str> = page.items.iter().map(|b| b.pay_price.as_str()).collect();
-    assert_eq!(prices, ["21.45", "25", "25"]);
+    assert_eq!(prices, ["21.45", "25.0", "25.0"]);
+    assert!(page.items.iter().all(|b| b.pay_price.is_number()));
     assert_eq!(page.total, 60);
+    // Encoded again, they are the same JSON numbers.
+    let encoded = serde_json::to_string(&page.items[1].pay_price).expect("encodes");
+    assert_eq!(encoded, "25.0");
 }
 
 #[tokio::test]
@@ -103,8 +115,8 @@ async fn the_raw_answer_is_kept_byte_for_byte() {
         .send_raw()
         .await
         .expect("bills");
-    let text = String::from_utf8(raw.body().clone()).expect("UTF-8");
-    // The decoded `Decimal` keeps 25 as "25"; the raw answer keeps the vendor's "25.0".
+    let text = String::from_utf8(raw.body().to_vec()).expect("UTF-8");
+    // The raw answer is the vendor's bytes: `25.0` as sent.
     assert!(text.contains(r#""PayPrice":25.0"#), "{text}");
     assert!(
         text.starts_with(r#"{"Items":[{"BillBeginTime":"2022-10-25 10:15""#),
@@ -171,7 +183,7 @@ async fn vendor_errors_keep_their_codes() {
 
     let wrong: Client = Client::builder()
         .base_url(server.base_url())
-        .auth(auth::rpc_signature(kaopuyun::KEY.0, "not-the-secret"))
+        .auth(auth::rpc_signature(key(kaopuyun::KEY.0, "not-the-secret")))
         .build()
         .expect("client");
     let err = wrong
@@ -213,7 +225,7 @@ async fn page_size_is_checked_before_sending() {
     let (id, secret) = kaopuyun::KEY;
     let unchecked: Client = Client::builder()
         .base_url(server.base_url())
-        .auth(auth::rpc_signature(id, secret))
+        .auth(auth::rpc_signature(key(id, secret)))
         .validate_requests(false)
         .build()
         .expect("client");

@@ -10,3 +10,6 @@ mod gsl;
 mod kaopuyun;
 mod nce;
 mod plcloud;
+mod signin;
+mod streams;
+mod support;

@@ -1,0 +1,151 @@
+//! Clients of the four generated APIs pointed at their fakes, signed in the vendor's way.
+
+use std::time::Duration;
+
+use meterage_clients::runtime::auth::{AccessKey, KeystoneUser, UsernamePassword};
+use meterage_clients::runtime::{ClientBuilder, RetryPolicy};
+use meterage_clients::{huawei_gsl, kaopuyun, nce_campus, plcloud};
+use meterage_tests::gsl::{Gsl, Iam};
+use meterage_tests::kaopuyun::Kaopuyun;
+use meterage_tests::nce::Nce;
+use meterage_tests::plcloud::Plcloud;
+use meterage_tests::{gsl, nce, plcloud as pl, Fake};
+use serde::Serialize;
+use serde_json::Value;
+
+/// Retries that do not make tests wait: the policy's shape, with millisecond backoffs.
+pub fn fast_retries() -> RetryPolicy {
+    RetryPolicy::standard()
+        .initial_backoff(Duration::from_millis(1))
+        .max_backoff(Duration::from_millis(5))
+}
+
+/// The defaults every test client shares: no proxy, fast retries.
+pub fn configure<C: From<meterage_clients::runtime::Client>>(
+    builder: ClientBuilder<C>,
+    base_url: String,
+) -> ClientBuilder<C> {
+    builder
+        .base_url(base_url)
+        .retry(fast_retries())
+        .timeout(Duration::from_secs(10))
+}
+
+/// The NCE account the fake accepts.
+pub fn nce_user() -> UsernamePassword {
+    UsernamePassword {
+        username: nce::USER.0.into(),
+        password: nce::USER.1.into(),
+    }
+}
+
+/// An NCE client that logs in with `credentials` (trusting the fake's CA over HTTPS).
+pub fn nce_client(server: &Fake<Nce>, credentials: UsernamePassword) -> nce_campus::Client {
+    let mut builder = configure(nce_campus::Client::builder(), server.base_url())
+        .auth(nce_campus::auth::access_token_login(credentials));
+    if let Some(ca) = server.ca_pem() {
+        builder = builder.add_root_certificate_pem("the test CA", ca);
+    }
+    builder.build().expect("NCE client")
+}
+
+/// The IAM user the fake accepts.
+pub fn iam_user() -> KeystoneUser {
+    let (name, password, domain, _) = gsl::USER;
+    KeystoneUser {
+        domain: domain.into(),
+        name: name.into(),
+        password: password.into(),
+    }
+}
+
+/// A GSL client with an IAM token obtained from the fake IAM.
+pub fn gsl_iam_client(
+    server: &Fake<Gsl>,
+    iam: &Fake<Iam>,
+    user: KeystoneUser,
+) -> huawei_gsl::Client {
+    configure(huawei_gsl::Client::builder(), server.base_url())
+        .auth(huawei_gsl::auth::iam_token_login(user).iam_endpoint(iam.base_url()))
+        .build()
+        .expect("GSL client")
+}
+
+/// A GSL client signing with the fake's AK/SK.
+pub fn gsl_aksk_client(server: &Fake<Gsl>) -> huawei_gsl::Client {
+    configure(huawei_gsl::Client::builder(), server.base_url())
+        .auth(huawei_gsl::auth::aksk_signature(AccessKey {
+            id: gsl::AKSK.0.into(),
+            secret: gsl::AKSK.1.into(),
+            security_token: None,
+        }))
+        .build()
+        .expect("GSL client")
+}
+
+/// A Kaopuyun client signing with `key`.
+pub fn kaopuyun_client(server: &Fake<Kaopuyun>, key: (&str, &str)) -> kaopuyun::Client {
+    configure(kaopuyun::Client::builder(), server.base_url())
+        .auth(kaopuyun::auth::rpc_signature(AccessKey {
+            id: key.0.into(),
+            secret: key.1.into(),
+            security_token: None,
+        }))
+        .build()
+        .expect("Kaopuyun client")
+}
+
+/// The PLCloud console account the fake accepts.
+pub fn plcloud_user() -> UsernamePassword {
+    UsernamePassword {
+        username: pl::USER.0.into(),
+        password: pl::USER.1.into(),
+    }
+}
+
+/// A PLCloud client with a console session for `credentials`.
+pub fn plcloud_client(server: &Fake<Plcloud>, credentials: UsernamePassword) -> plcloud::Client {
+    configure(plcloud::Client::builder(), server.base_url())
+        .auth(plcloud::auth::console_session(credentials))
+        .build()
+        .expect("PLCloud client")
+}
+
+/// Records as JSON values with every number as an `f64`, for comparing decoded records
+/// with a fake's expected ones (`60` and `60.0` are the same number).
+pub fn as_json<T: Serialize>(records: &[T]) -> Vec<Value> {
+    records
+        .iter()
+        .map(|record| numbers_as_floats(serde_json::to_value(record).expect("records serialize")))
+        .collect()
+}
+
+/// Expected records, numbers as `f64` as in [`as_json`].
+pub fn expected(records: impl Iterator<Item = Value>) -> Vec<Value> {
+    records.map(numbers_as_floats).collect()
+}
+
+fn numbers_as_floats(value: Value) -> Value {
+    match value {
+        Value::Number(n) => n
+            .as_f64()
+            .and_then(serde_json::Number::from_f64)
+            .map_or(Value::Number(n), Value::Number),
+        Value::Array(items) => Value::Array(items.into_iter().map(numbers_as_floats).collect()),
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (k, numbers_as_floats(v)))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+/// Checks that `got` are exactly the `want` records, in order, naming the first
+/// difference (not printing thousands of records).
+pub fn assert_same_records(got: &[Value], want: &[Value]) {
+    if let Some(i) = (0..got.len().min(want.len())).find(|&i| got[i] != want[i]) {
+        panic!("record {i} differs:\n got {}\nwant {}", got[i], want[i]);
+    }
+    assert_eq!(got.len(), want.len(), "record counts differ");
+}
