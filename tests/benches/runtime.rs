@@ -1,0 +1,412 @@
+//! Runtime benchmarks, reported as ratios against a baseline measured in the same run:
+//!
+//! 1. one generated call against a hand-written `reqwest` + `serde_json::from_slice`
+//!    call to the same loopback server, for a page of 10 and of 500 GSL pools;
+//! 2. `items()` over 100,000 records at 10 ms server latency per page: one page at a
+//!    time against `prefetch(4)`;
+//! 3. peak memory (the process's peak RSS, `VmHWM`, reset between runs) while streaming
+//!    10,000, 100,000 and 1,000,000 records;
+//! 4. the auth step of each scheme, per request, and a call with a cached identity
+//!    against one that must sign in first.
+//!
+//! `cargo bench -p meterage-tests --bench runtime` (release build). Figures go to
+//! BENCHMARKS.md. Nothing here asserts a time: the numbers are printed.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use axum::routing::get;
+use axum::Router;
+use meterage_clients::huawei_gsl::{self, types::ListSimPoolsResponse};
+use meterage_clients::runtime::auth::{AccessKey, UsernamePassword};
+use meterage_clients::runtime::{
+    AuthContext, Authorize, Client, HeaderToken, RpcSignatureV1, SdkHmacSha256, TryStreamExt,
+};
+use meterage_clients::{nce_campus, plcloud as pl};
+use meterage_tests::{gsl, nce, plcloud};
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let only = std::env::args().nth(1).filter(|a| !a.starts_with('-'));
+    let wanted = |name: &str| only.as_deref().is_none_or(|o| name.contains(o));
+    runtime.block_on(async {
+        if wanted("call") {
+            call_overhead().await;
+        }
+        if wanted("prefetch") {
+            prefetch().await;
+        }
+        if wanted("memory") {
+            memory().await;
+        }
+        if wanted("auth") {
+            auth_schemes().await;
+            cached_identity().await;
+        }
+    });
+}
+
+/// The median of `runs` timings of `f`, after `warmup` untimed runs.
+async fn median<F, Fut>(warmup: usize, runs: usize, mut f: F) -> Duration
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    for _ in 0..warmup {
+        f().await;
+    }
+    let mut times = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let start = Instant::now();
+        f().await;
+        times.push(start.elapsed());
+    }
+    times.sort();
+    times[times.len() / 2]
+}
+
+fn micros(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e6
+}
+
+/// A loopback server answering `GET /v1/sim-pools` with a fixed body of `pools` pools,
+/// so that the server's own cost is small and the same for both clients.
+async fn fixed_pages(pools: u64) -> String {
+    let body = serde_json::json!({
+        "limit": pools, "offset": 1, "count": pools,
+        "pools": gsl::pools(pools).collect::<Vec<_>>(),
+    })
+    .to_string();
+    let router = Router::new().route(
+        "/v1/sim-pools",
+        get(move || {
+            let body = body.clone();
+            async move { ([("content-type", "application/json")], body) }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    format!("http://{addr}")
+}
+
+async fn call_overhead() {
+    println!("\n## One call: generated client vs hand-written reqwest + serde_json::from_slice");
+    println!(
+        "| pools per page | hand-written µs | generated µs | generated `send_raw` µs | ratio |"
+    );
+    println!("|---:|---:|---:|---:|---:|");
+    for pools in [10, 500] {
+        let base = fixed_pages(pools).await;
+        let client: huawei_gsl::Client = huawei_gsl::Client::builder()
+            .base_url(&base)
+            .auth(huawei_gsl::auth::iam_token(gsl::TOKEN))
+            .build()
+            .expect("client");
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("reqwest");
+        let url = format!("{base}/v1/sim-pools?limit={pools}&offset=1");
+        let runs = if pools == 10 { 4000 } else { 600 };
+        // Interleave the three, several rounds, and keep each one's best median.
+        let (mut hand, mut generated, mut raw) = (Duration::MAX, Duration::MAX, Duration::MAX);
+        for _ in 0..5 {
+            let h = median(50, runs / 5, || async {
+                let bytes = http
+                    .get(&url)
+                    .header("X-Auth-Token", gsl::TOKEN)
+                    .header("Accept", "application/json")
+                    .send()
+                    .await
+                    .expect("sent")
+                    .bytes()
+                    .await
+                    .expect("body");
+                let page: ListSimPoolsResponse = serde_json::from_slice(&bytes).expect("decoded");
+                black_box(page);
+            })
+            .await;
+            let g = median(50, runs / 5, || async {
+                let page = client
+                    .list_sim_pools()
+                    .limit(pools as i64)
+                    .offset(1)
+                    .send()
+                    .await
+                    .expect("page");
+                black_box(page);
+            })
+            .await;
+            let r = median(50, runs / 5, || async {
+                let page = client
+                    .list_sim_pools()
+                    .limit(pools as i64)
+                    .offset(1)
+                    .send_raw()
+                    .await
+                    .expect("page");
+                black_box(page);
+            })
+            .await;
+            hand = hand.min(h);
+            generated = generated.min(g);
+            raw = raw.min(r);
+        }
+        println!(
+            "| {pools} | {:.1} | {:.1} | {:.1} | {:.3} |",
+            micros(hand),
+            micros(generated),
+            micros(raw),
+            generated.as_secs_f64() / hand.as_secs_f64()
+        );
+    }
+}
+
+async fn prefetch() {
+    println!("\n## items() over 100,000 records, 10 ms server latency per page of 500");
+    println!("| fetching | seconds | records | speed-up |");
+    println!("|---|---:|---:|---:|");
+    let server = gsl::start().await;
+    server.dataset.set_len(100_000);
+    server.dataset.set_latency(Duration::from_millis(10));
+    server.log.keep_requests(false);
+    let client: huawei_gsl::Client = huawei_gsl::Client::builder()
+        .base_url(server.base_url())
+        .auth(huawei_gsl::auth::iam_token(gsl::TOKEN))
+        .build()
+        .expect("client");
+    let mut baseline = None;
+    for prefetch in [0, 4] {
+        let start = Instant::now();
+        let count = client
+            .list_sim_pools()
+            .limit(500)
+            .items()
+            .prefetch(prefetch)
+            .try_fold(0u64, |n, _| async move { Ok(n + 1) })
+            .await
+            .expect("every record");
+        let took = start.elapsed();
+        let base = *baseline.get_or_insert(took);
+        let label = if prefetch == 0 {
+            "one page at a time".to_owned()
+        } else {
+            format!("prefetch({prefetch})")
+        };
+        println!(
+            "| {label} | {:.2} | {count} | {:.2}× |",
+            took.as_secs_f64(),
+            base.as_secs_f64() / took.as_secs_f64()
+        );
+    }
+}
+
+/// The process's peak resident set size, in KiB (`VmHWM`).
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+/// Resets the peak RSS to the current RSS (Linux: `5` to `/proc/self/clear_refs`).
+fn reset_peak_rss() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
+}
+
+async fn memory() {
+    println!(
+        "\n## Peak memory while streaming (pages of 500; the fake server runs in the same process)"
+    );
+    println!("| records | peak RSS MiB | growth over 10,000 |");
+    println!("|---:|---:|---:|");
+    let server = gsl::start().await;
+    server.log.keep_requests(false);
+    let client: huawei_gsl::Client = huawei_gsl::Client::builder()
+        .base_url(server.base_url())
+        .auth(huawei_gsl::auth::iam_token(gsl::TOKEN))
+        .build()
+        .expect("client");
+    let mut first = None;
+    for records in [10_000u64, 100_000, 1_000_000] {
+        server.dataset.set_len(records);
+        if !reset_peak_rss() {
+            println!("(peak RSS cannot be reset here; skipped)");
+            return;
+        }
+        let count = client
+            .list_sim_pools()
+            .limit(500)
+            .items()
+            .try_fold(0u64, |n, pool| async move {
+                black_box(pool);
+                Ok(n + 1)
+            })
+            .await
+            .expect("every record");
+        assert_eq!(count, records);
+        let peak = peak_rss_kib().unwrap_or(0);
+        let base = *first.get_or_insert(peak);
+        println!(
+            "| {records} | {:.1} | {:.2}× |",
+            peak as f64 / 1024.0,
+            peak as f64 / base as f64
+        );
+    }
+}
+
+async fn auth_schemes() {
+    println!("\n## The auth step per request (identity cached)");
+    println!("| scheme | µs per request |");
+    println!("|---|---:|");
+    let client = Client::builder("http://127.0.0.1:9")
+        .build()
+        .expect("client");
+    let op = &huawei_gsl::ListSimPools::OPERATION;
+    let key = || AccessKey {
+        id: gsl::AKSK.0.into(),
+        secret: gsl::AKSK.1.into(),
+        security_token: None,
+    };
+    let schemes: Vec<(&str, Box<dyn Authorize>)> = vec![
+        (
+            "header token (fixed)",
+            Box::new(HeaderToken::new("X-Auth-Token", gsl::TOKEN)),
+        ),
+        (
+            "SDK-HMAC-SHA256 (AK/SK)",
+            Box::new(SdkHmacSha256::new(key())),
+        ),
+        (
+            "RPC signature v1 (HMAC-SHA1)",
+            Box::new(RpcSignatureV1::new(key())),
+        ),
+    ];
+    for (name, auth) in schemes {
+        let url = reqwest::Url::parse(
+            "https://gsl.cn-north-4.myhuaweicloud.com/v1/sim-pools?limit=10&offset=1",
+        )
+        .expect("url");
+        let took = median(200, 20_000, || async {
+            let mut request = reqwest::Request::new(reqwest::Method::GET, url.clone());
+            auth.authorize(AuthContext::new(op, &client), &mut request)
+                .await
+                .expect("signed");
+            black_box(request);
+        })
+        .await;
+        println!("| {name} | {:.2} |", micros(took));
+    }
+    let baseline = median(200, 20_000, || async {
+        let url = reqwest::Url::parse(
+            "https://gsl.cn-north-4.myhuaweicloud.com/v1/sim-pools?limit=10&offset=1",
+        )
+        .expect("url");
+        black_box(reqwest::Request::new(reqwest::Method::GET, url));
+    })
+    .await;
+    println!("| (building the request alone) | {:.2} |", micros(baseline));
+}
+
+async fn cached_identity() {
+    println!("\n## A call with a cached identity vs one that signs in first (loopback fakes)");
+    println!("| vendor | cached µs | signing in first µs | ratio |");
+    println!("|---|---:|---:|---:|");
+    let server = nce::start().await;
+    server.log.keep_requests(false);
+    let credentials = || UsernamePassword {
+        username: nce::USER.0.into(),
+        password: nce::USER.1.into(),
+    };
+    let client: nce_campus::Client = nce_campus::Client::builder()
+        .base_url(server.base_url())
+        .auth(nce_campus::auth::access_token_login(credentials()))
+        .build()
+        .expect("client");
+    client
+        .get_time_flow_st_info_list()
+        .send()
+        .await
+        .expect("first");
+    let cached = median(20, 400, || async {
+        black_box(
+            client
+                .get_time_flow_st_info_list()
+                .send()
+                .await
+                .expect("call"),
+        );
+    })
+    .await;
+    let fresh = median(5, 200, || async {
+        client.logout().await.expect("logout");
+        black_box(
+            client
+                .get_time_flow_st_info_list()
+                .send()
+                .await
+                .expect("call"),
+        );
+    })
+    .await;
+    println!(
+        "| NCE login token | {:.0} | {:.0} (with the logout) | {:.2} |",
+        micros(cached),
+        micros(fresh),
+        fresh.as_secs_f64() / cached.as_secs_f64()
+    );
+
+    let server = plcloud::start().await;
+    server.log.keep_requests(false);
+    let client: pl::Client = pl::Client::builder()
+        .base_url(server.base_url())
+        .auth(pl::auth::console_session(UsernamePassword {
+            username: plcloud::USER.0.into(),
+            password: plcloud::USER.1.into(),
+        }))
+        .build()
+        .expect("client");
+    client
+        .get_consumptions_by_query()
+        .send()
+        .await
+        .expect("first");
+    let cached = median(20, 400, || async {
+        black_box(
+            client
+                .get_consumptions_by_query()
+                .send()
+                .await
+                .expect("call"),
+        );
+    })
+    .await;
+    let fresh = median(5, 200, || async {
+        client
+            .runtime()
+            .logout(&pl::GetConsumptionsByQuery::OPERATION)
+            .await
+            .expect("forget the session");
+        black_box(
+            client
+                .get_consumptions_by_query()
+                .send()
+                .await
+                .expect("call"),
+        );
+    })
+    .await;
+    println!(
+        "| PLCloud console session | {:.0} | {:.0} | {:.2} |",
+        micros(cached),
+        micros(fresh),
+        fresh.as_secs_f64() / cached.as_secs_f64()
+    );
+}
