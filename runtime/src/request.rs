@@ -478,7 +478,7 @@ impl Request {
     /// in call order, and setting a property again replaces its value.
     pub fn json<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
         self.json_body();
-        let encoded = match serde_json::to_vec(value) {
+        let encoded = match crate::types::with_secrets_exposed(|| serde_json::to_vec(value)) {
             Ok(encoded) => encoded,
             Err(error) => {
                 self.fail(format!(

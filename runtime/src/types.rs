@@ -8,16 +8,22 @@ use serde::ser::{Serialize, Serializer};
 
 /// A credential or other sensitive text (`format: password` in a spec).
 ///
-/// `Debug` prints `Secret(***)`, never the value, and there is no `Display`: the value
-/// only leaves through [`Secret::expose`] (and through `Serialize`, so that a JSON login
-/// body can carry it).
+/// `Debug` prints `Secret(***)`, `Display` and `Serialize` print `***`: a record logged,
+/// printed or stored as JSON never carries the value. The value leaves only through
+/// [`Secret::expose`], and through `Serialize` inside [`with_secrets_exposed`], which the
+/// client uses to write request bodies (a JSON login body carries the password).
 ///
 /// ```
 /// use meterage_runtime::Secret;
+/// use meterage_runtime::types::with_secrets_exposed;
 ///
 /// let password = Secret::new("hunter2");
-/// assert_eq!(format!("{password:?}"), "Secret(***)");
+/// assert_eq!(format!("{password:?} {password}"), "Secret(***) ***");
+/// assert_eq!(serde_json::to_string(&password)?, r#""***""#);
 /// assert_eq!(password.expose(), "hunter2");
+/// let body = with_secrets_exposed(|| serde_json::to_string(&password))?;
+/// assert_eq!(body, r#""hunter2""#);
+/// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
@@ -58,9 +64,40 @@ impl From<&str> for Secret {
     }
 }
 
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+thread_local! {
+    /// Whether `Secret`s on this thread serialize as their values.
+    static EXPOSE_SECRETS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` with [`Secret`]s serializing as their values instead of `***`, on this thread
+/// only: for writing a request body (the client does so for every body it sends) or a
+/// credential store of your own.
+pub fn with_secrets_exposed<R>(f: impl FnOnce() -> R) -> R {
+    /// Puts the previous setting back, also when `f` panics.
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            EXPOSE_SECRETS.with(|expose| expose.set(self.0));
+        }
+    }
+    let _restore = Restore(EXPOSE_SECRETS.with(|expose| expose.replace(true)));
+    f()
+}
+
 impl Serialize for Secret {
+    /// `***`, except inside [`with_secrets_exposed`].
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.0)
+        if EXPOSE_SECRETS.with(std::cell::Cell::get) {
+            serializer.serialize_str(&self.0)
+        } else {
+            serializer.serialize_str("***")
+        }
     }
 }
 
@@ -388,10 +425,18 @@ mod tests {
     }
 
     #[test]
-    fn secret_serde_is_a_plain_string() {
+    fn secret_serde_is_redacted_unless_exposed() {
         let secret: Secret = serde_json::from_str("\"pw\"").unwrap();
         assert_eq!(secret.expose(), "pw");
-        assert_eq!(serde_json::to_string(&secret).unwrap(), "\"pw\"");
+        assert_eq!(serde_json::to_string(&secret).unwrap(), "\"***\"");
+        assert_eq!(secret.to_string(), "***");
+        let exposed = with_secrets_exposed(|| serde_json::to_string(&secret).unwrap());
+        assert_eq!(exposed, "\"pw\"");
+        // The setting is put back, nested or after a panic.
+        with_secrets_exposed(|| with_secrets_exposed(|| ()));
+        assert_eq!(serde_json::to_string(&secret).unwrap(), "\"***\"");
+        let _ = std::panic::catch_unwind(|| with_secrets_exposed(|| panic!("boom")));
+        assert_eq!(serde_json::to_string(&secret).unwrap(), "\"***\"");
     }
 
     #[test]

@@ -444,3 +444,78 @@ async fn interceptors_see_and_change_every_attempt() {
     assert!(seen[0].contains("x-attempt: 1"), "{}", seen[0]);
     assert!(seen[1].contains("x-attempt: 2"), "{}", seen[1]);
 }
+
+/// A `MakeWriter` collecting everything written into one shared buffer.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
+    type Writer = Captured;
+
+    fn make_writer(&'a self) -> Captured {
+        self.clone()
+    }
+}
+
+#[tokio::test]
+async fn every_call_and_attempt_is_traced_without_secrets() {
+    use meterage_runtime::auth::AccessKey;
+    use meterage_runtime::{RpcSignatureV1, Secret};
+
+    let captured = Captured::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::DEBUG)
+        .with_writer(captured.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let (base, _) = serve(vec![
+        Answer::Http(500, Vec::new(), BUSY.to_owned()),
+        ok(r#"{"count":1}"#),
+    ])
+    .await;
+    let client = Client::builder(&base)
+        .http_client(reqwest::Client::builder().no_proxy().build().unwrap())
+        .retry(fast_retries())
+        .auth(RpcSignatureV1::new(AccessKey {
+            id: "key-id".into(),
+            secret: "key-s3cr3t".into(),
+            security_token: None,
+        }))
+        .build()
+        .unwrap();
+    let mut request = Request::new(&GET);
+    request.query("password", &Secret::new("query-s3cr3t"));
+    client.send::<Value>(request).await.unwrap();
+
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    for wanted in [
+        "meterage_call",
+        "operation=\"ListSimPools\"",
+        "attempt{n=1}",
+        "attempt{n=2}",
+        "attempt failed",
+        "status=500",
+        "vendor_code=\"GSL.00010003\"",
+        "latency_ms=",
+        "retrying",
+        "status=200",
+    ] {
+        assert!(log.contains(wanted), "{wanted:?} not in:\n{log}");
+    }
+    for secret in ["s3cr3t", "Signature", "query-"] {
+        assert!(!log.contains(secret), "{secret:?} in:\n{log}");
+    }
+}
