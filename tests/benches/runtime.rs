@@ -36,6 +36,9 @@ fn main() {
         if wanted("call") {
             call_overhead().await;
         }
+        if let Some(variant) = std::env::var_os("METERAGE_BENCH_ONE_CALL") {
+            one_call_variant(&variant.to_string_lossy()).await;
+        }
         if wanted("prefetch") {
             prefetch().await;
         }
@@ -166,6 +169,48 @@ async fn call_overhead() {
             generated.as_secs_f64() / hand.as_secs_f64()
         );
     }
+}
+
+/// Runs 2,000 calls of one variant (`hand`, `generated`, `raw`) for a page of 10 pools:
+/// under `valgrind --tool=callgrind`, the instruction counts of the variants compare the
+/// clients' own costs, the in-process server's being the same for all three.
+async fn one_call_variant(variant: &str) {
+    let base = fixed_pages(10).await;
+    let client: huawei_gsl::Client = huawei_gsl::Client::builder()
+        .base_url(&base)
+        .auth(huawei_gsl::auth::iam_token(gsl::TOKEN))
+        .build()
+        .expect("client");
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("reqwest");
+    let url = format!("{base}/v1/sim-pools?limit=10&offset=1");
+    for _ in 0..2000 {
+        match variant {
+            "hand" => {
+                let bytes = http
+                    .get(&url)
+                    .header("X-Auth-Token", gsl::TOKEN)
+                    .header("Accept", "application/json")
+                    .send()
+                    .await
+                    .expect("sent")
+                    .bytes()
+                    .await
+                    .expect("body");
+                let page: ListSimPoolsResponse = serde_json::from_slice(&bytes).expect("decoded");
+                black_box(page);
+            }
+            "raw" => {
+                black_box(client.list_sim_pools().limit(10).offset(1).send_raw().await.expect("page"));
+            }
+            _ => {
+                black_box(client.list_sim_pools().limit(10).offset(1).send().await.expect("page"));
+            }
+        }
+    }
+    println!("ran 2000 calls of {variant}");
 }
 
 async fn prefetch() {
