@@ -6,14 +6,14 @@
 //! origin, so that a spec author can tell fact from guess (docs/spec-extensions.md):
 //!
 //! ```yaml
-//! x-source: "vendor-sdk: huaweicloud-sdk-go-v3 core/sdkerr/errors.go"   # the whole object
-//! x-source:                                                            # or some of its keys
-//!   required: "meterage: a page without its records is not a page"
-//!   x-error-envelope/request-id-header: "vendor-sdk: ..."
+//! info:
+//!   x-source: "seed: Huawei Cloud GSL API reference"   # the document the spec transcribes
+//! x-source:                                            # labels for keys of an object
+//!   x-error-envelope/request-id-header: "vendor-sdk: huaweicloud-sdk-go-v3 core/sdkerr/errors.go"
 //! ```
 //!
 //! [`check_source`] checks the form of one `x-source` (the lint calls it on every OpenAPI
-//! object it walks). A spec whose root carries `x-source` declares the document it
+//! object it walks). A spec whose `info` carries `x-source` declares the document it
 //! transcribes, and [`transcription_rules`] then holds it to two rules that keep response
 //! schemas descriptive: a response schema's `required` list says where the guarantee
 //! comes from, and the spec's own examples satisfy its constraints.
@@ -135,7 +135,7 @@ fn check_statement(statement: &str, at: &str, sink: &mut Sink) {
     }
 }
 
-/// The rules of a spec that transcribes a document (one whose root carries `x-source`):
+/// The rules of a spec that transcribes a document (one whose `info` carries `x-source`):
 ///
 /// - a response schema (any schema a response reaches) that lists `required`
 ///   properties labels `required` in its `x-source`: a response field is required only
@@ -148,7 +148,11 @@ pub fn transcription_rules(root: &Value, sink: &mut Sink) {
     let Some(root) = root.as_mapping() else {
         return;
     };
-    if !root.contains_key("x-source") {
+    let transcribes = root
+        .get("info")
+        .and_then(Value::as_mapping)
+        .is_some_and(|info| info.contains_key("x-source"));
+    if !transcribes {
         return;
     }
     let mut rules = Rules {

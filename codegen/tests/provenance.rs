@@ -19,15 +19,15 @@ fn errors(text: &str) -> String {
     }
 }
 
-/// A one-operation spec: `root` goes at the root, `param` is the only parameter and
+/// A one-operation spec: `info` ends the info object, `param` is the only parameter and
 /// `schema` the body of `Page`, the success response's schema, whose example is `example`.
-fn spec(root: &str, param: &str, schema: &str, example: &str) -> String {
+fn spec(info: &str, param: &str, schema: &str, example: &str) -> String {
     format!(
         "openapi: 3.0.3
 info:
   title: T
   version: '1'
-{root}
+{info}
 paths:
   /pages:
     get:
@@ -75,11 +75,11 @@ const EXAMPLE: &str = "                items:
                   - left: 1.5
                     name: abc";
 
-const ROOT: &str = "x-source: 'seed: the vendor page'";
+const SEED: &str = "  x-source: 'seed: the vendor page'";
 
 #[test]
 fn a_labelled_transcription_generates() {
-    run(&spec(ROOT, PARAM, PAGE, EXAMPLE)).unwrap_or_else(|e| panic!("{e}"));
+    run(&spec(SEED, PARAM, PAGE, EXAMPLE)).unwrap_or_else(|e| panic!("{e}"));
 }
 
 #[test]
@@ -88,7 +88,7 @@ fn an_unlabelled_required_in_a_response_schema_is_an_error() {
         "    Item:\n      type: object\n",
         "    Item:\n      type: object\n      required: [left]\n",
     );
-    let report = errors(&spec(ROOT, PARAM, &item, EXAMPLE));
+    let report = errors(&spec(SEED, PARAM, &item, EXAMPLE));
     assert!(
         report.contains("(at /components/schemas/Item/required): a response schema lists `required` properties without saying why"),
         "{report}"
@@ -105,7 +105,7 @@ fn examples_that_contradict_a_constraint_are_errors() {
                   - left: -42.59
                     name: abcde
                   - name: ok";
-    let report = errors(&spec(ROOT, PARAM, PAGE, example));
+    let report = errors(&spec(SEED, PARAM, PAGE, example));
     for wanted in [
         "(at /components/schemas/Item/properties/left/minimum): the spec's own example contradicts `minimum`: -42.59 is below 0 at /paths/~1pages/get/responses/200/content/application~1json/example/items/0/left",
         "(at /components/schemas/Item/properties/name/maxLength): the spec's own example contradicts `maxLength`: \"abcde\" is longer at",
@@ -114,14 +114,14 @@ fn examples_that_contradict_a_constraint_are_errors() {
     }
     assert_eq!(report.lines().count(), 2, "{report}");
 
-    let missing = errors(&spec(ROOT, PARAM, PAGE, "                count: 1"));
+    let missing = errors(&spec(SEED, PARAM, PAGE, "                count: 1"));
     assert!(
         missing.contains("(at /components/schemas/Page/required): the spec's own example contradicts `required`: `items` is missing"),
         "{missing}"
     );
 
     let param = PARAM.replace("example: 10", "example: 5");
-    let report = errors(&spec(ROOT, &param, PAGE, EXAMPLE));
+    let report = errors(&spec(SEED, &param, PAGE, EXAMPLE));
     assert!(
         report.contains("(at /paths/~1pages/get/parameters/0/schema/minimum): the spec's own example contradicts `minimum`: 5 is below 10 at /paths/~1pages/get/parameters/0/example"),
         "{report}"
@@ -163,7 +163,7 @@ fn labels_of_the_wrong_form_say_what_and_where() {
         ),
     ];
     for (case, root, wanted) in cases {
-        let report = errors(&spec(root, PARAM, PAGE, EXAMPLE));
+        let report = errors(&spec(&format!("{SEED}\n{root}"), PARAM, PAGE, EXAMPLE));
         assert!(
             report.contains(wanted),
             "{case}: {wanted:?} not in:\n{report}"
@@ -175,7 +175,7 @@ fn labels_of_the_wrong_form_say_what_and_where() {
         "required: 'meterage: a page without its records is not a page'",
         "required: 'meterage: a page without its records is not a page'\n        minimum: 'seed: the page'",
     );
-    let report = errors(&spec(ROOT, PARAM, &page, EXAMPLE));
+    let report = errors(&spec(SEED, PARAM, &page, EXAMPLE));
     assert!(
         report.contains("specs/p.yaml:33:9 (at /components/schemas/Page/x-source/minimum): `x-source` labels `minimum`, which this object does not have"),
         "{report}"
