@@ -1,4 +1,4 @@
-//! `cargo xtask generate | check | corpus`: see the library docs.
+//! `cargo xtask generate | check | corpus | package`: see the library docs.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -13,7 +13,8 @@ const USAGE: &str = "usage:
   cargo xtask generate --spec FILE --out DIR [--name CRATE]  write a standalone client crate
   cargo xtask bench-codegen [...]                            benchmark the generator (--help)
   cargo xtask corpus [--small | --all] [--only NAME]...      generate and compile real public specs
-                     [--fetch-only | --no-compile]           (see xtask/corpus.yaml)";
+                     [--fetch-only | --no-compile]           (see xtask/corpus.yaml)
+  cargo xtask package                                        cargo package the publishable crates and a standalone crate";
 
 fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
@@ -87,6 +88,12 @@ fn run(args: Vec<String>) -> Result<ExitCode> {
             );
             if outcomes.iter().any(xtask::corpus::Outcome::failed) {
                 return Ok(ExitCode::FAILURE);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Some("package") => {
+            for file in xtask::publish::package(&root)? {
+                println!("packaged {}", file.display());
             }
             Ok(ExitCode::SUCCESS)
         }
