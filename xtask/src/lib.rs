@@ -8,7 +8,9 @@
 //! - `cargo xtask corpus`: generate and compile the real public specs of
 //!   `xtask/corpus.yaml` (see [`corpus`]);
 //! - `cargo xtask package`: `cargo package` the publishable crates and a standalone
-//!   client crate, verified (see [`publish`]).
+//!   client crate, verified (see [`publish`]);
+//! - `cargo xtask msrv`: fail, naming the crate, when a locked dependency needs a newer
+//!   Rust than the workspace's `rust-version` (see [`msrv`]).
 
 use std::fmt::Write as _;
 use std::fs;
@@ -19,6 +21,7 @@ use meterage_codegen::workspace::{self, Module};
 use meterage_codegen::{names, Settings, SpecSource};
 
 pub mod corpus;
+pub mod msrv;
 pub mod publish;
 
 /// The workspace root (the parent of this crate).

@@ -1,4 +1,4 @@
-//! `cargo xtask generate | check | corpus | package`: see the library docs.
+//! `cargo xtask generate | check | corpus | package | msrv`: see the library docs.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -14,7 +14,8 @@ const USAGE: &str = "usage:
   cargo xtask bench-codegen [...]                            benchmark the generator (--help)
   cargo xtask corpus [--small | --all] [--only NAME]...      generate and compile real public specs
                      [--fetch-only | --no-compile]           (see xtask/corpus.yaml)
-  cargo xtask package                                        cargo package the publishable crates and a standalone crate";
+  cargo xtask package                                        cargo package the publishable crates and a standalone crate
+  cargo xtask msrv                                           fail if a locked dependency needs a newer Rust than rust-version";
 
 fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
@@ -96,6 +97,16 @@ fn run(args: Vec<String>) -> Result<ExitCode> {
                 println!("packaged {}", file.display());
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Some("msrv") => {
+            let registry = xtask::msrv::Registry::from_env()?;
+            let outcome = xtask::msrv::check(&root, &registry)?;
+            print!("{}", xtask::msrv::render(&outcome));
+            Ok(if outcome.ok() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
