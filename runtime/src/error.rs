@@ -441,9 +441,12 @@ impl fmt::Display for ApiError {
 /// A successful response whose body does not match the expected type.
 ///
 /// `Display` gives the JSON path, the decoder's reason and an excerpt of the body around
-/// the place decoding stopped: `ListSimPools: cannot decode the HTTP 200 body at
-/// `pools[1].price_plan_name`: invalid type: null, expected a string at line 1 column 80
-/// (near `"price_plan_name":null,"price_plan_id"`)`.
+/// the place decoding stopped:
+///
+/// ```text
+/// ListSimPools: cannot decode the HTTP 200 body at `pools[1].price_plan_name`: invalid
+/// type: null, expected a string at line 1 column 80 (near `"price_plan_name":null,"price_plan_id"`)
+/// ```
 pub struct DecodeError {
     /// The operation id.
     pub operation: &'static str,

@@ -11,7 +11,7 @@
 //!   by the page number the vendor echoes, or else by comparing the page with the one
 //!   before — and fetch it again rather than yield it twice or lose the page it stands
 //!   in for;
-//! - stop with [`Error::Pagination`](crate::Error::Pagination) rather than loop forever
+//! - stop with [`Error::Pagination`] rather than loop forever
 //!   when the server keeps repeating a page or runs past the last page the API allows;
 //! - are `Send + 'static`, so they can be spawned onto another task.
 //!
