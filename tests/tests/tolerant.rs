@@ -2,7 +2,7 @@
 //! records each lack a different field, and carry `null`s, decodes completely, record
 //! for record, through the generated clients and a server on loopback. Only the fields a
 //! spec keeps required (a page's records) fail a body that lacks them, naming the path
-//! and keeping the raw body.
+//! and keeping the raw body; a vendor error on HTTP 200 is the vendor's error.
 
 #![allow(clippy::unwrap_used)]
 
@@ -182,6 +182,43 @@ async fn a_kaopuyun_page_with_missing_and_null_fields_decodes_completely() {
     let page = client.describe_flow_bills().send().await.unwrap();
     assert_same_records(&items, &page.items);
     assert_eq!(page.total, None);
+}
+
+/// Kaopuyun answers errors in Alibaba's `{RequestId, Code, Message}` whatever the status:
+/// on HTTP 200 that body is the vendor's error, not a page that failed to decode.
+#[tokio::test]
+async fn a_kaopuyun_error_on_http_200_is_an_api_error() {
+    let server = serve(Router::new().route(
+        "/",
+        get(|| async {
+            Json(json!({
+                "RequestId": "742fbe80-0ea9-11eb-9b36-0208cb7f7896",
+                "Code": "ProductTypeIsInvalid",
+                "Message": "ProductType无效的产品类型"
+            }))
+        }),
+    ))
+    .await;
+    let client = kaopuyun::Client::builder()
+        .base_url(server.base_url())
+        .auth(kaopuyun::auth::rpc_signature(AccessKey {
+            id: "sz0000ei53aw".into(),
+            secret: "secret".into(),
+            security_token: None,
+        }))
+        .build()
+        .unwrap();
+    let error = client.describe_flow_bills().send().await.unwrap_err();
+    let api = error
+        .api()
+        .unwrap_or_else(|| panic!("not an API error: {error:?}"));
+    assert_eq!(api.status, 200);
+    assert_eq!(error.vendor_code(), Some("ProductTypeIsInvalid"));
+    assert_eq!(api.message.as_deref(), Some("ProductType无效的产品类型"));
+    assert_eq!(
+        api.request_id.as_deref(),
+        Some("742fbe80-0ea9-11eb-9b36-0208cb7f7896")
+    );
 }
 
 fn consumption() -> Value {
