@@ -1,8 +1,8 @@
 //! `meterage-codegen`: OpenAPI 3.0 specs to typed Rust client modules.
 //!
 //! The pipeline is one function, [`generate`], and reads as a table of contents:
-//! [`load`] (YAML to `openapiv3`, version check) → [`lint`] (misspelt keys) →
-//! [`lower`] (to the plain [`ir`])
+//! [`load`] (YAML to `openapiv3`, version check) → [`lint`] (misspelt keys, and the
+//! [`provenance`] rules) → [`lower`] (to the plain [`ir`])
 //! → [`emit`] (`quote!`) → [`mod@format`] (prettyplease and a preamble). Problems are
 //! collected per phase and returned together as [`Diagnostics`], each naming the spec
 //! file, the JSON pointer and, where known, the line and column.
@@ -27,6 +27,7 @@ pub mod load;
 pub mod locate;
 pub mod lower;
 pub mod names;
+pub mod provenance;
 pub mod workspace;
 
 pub use diagnostics::{Diagnostic, Diagnostics};
@@ -92,6 +93,7 @@ pub fn lower_spec(source: &SpecSource<'_>) -> Result<ir::Api, Diagnostics> {
     let load::Loaded { doc, tree } = load::load(source)?;
     let mut sink = diagnostics::Sink::new(source.path);
     lint::unknown_keys(&tree, &mut sink);
+    provenance::transcription_rules(&tree, &mut sink);
     drop(tree);
     let api = lower::lower(&doc, source.path, &mut sink);
     drop(doc);

@@ -1,11 +1,13 @@
 //! Unknown keys: a misspelt keyword (`maxLenght`, `requried`) is silently ignored by
 //! serde, so a constraint or a required flag would vanish from the generated code. This
 //! pass walks the YAML tree with the OpenAPI 3.0 object model and reports every key that
-//! the object does not define (`x-` extensions excepted), with the closest known key.
+//! the object does not define (`x-` extensions excepted), with the closest known key,
+//! and checks the form of every `x-source` it meets (see [`crate::provenance`]).
 
 use serde_yaml::{Mapping, Value};
 
 use crate::diagnostics::{escape_token, Sink};
+use crate::provenance;
 
 const ROOT: &[&str] = &[
     "openapi",
@@ -43,7 +45,8 @@ const PATH_ITEM: &[&str] = &[
     "servers",
     "parameters",
 ];
-const VERBS: &[&str] = &[
+/// The HTTP methods a path item may hold.
+pub(crate) const VERBS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 const OPERATION: &[&str] = &[
@@ -150,6 +153,7 @@ const OURS: &[&str] = &[
     "x-rpc-action",
     "x-auth-scheme",
     "x-enum-varnames",
+    "x-source",
 ];
 
 /// Reports every unknown key of the OpenAPI objects in `root`, and extension keys that
@@ -158,6 +162,10 @@ pub fn unknown_keys(root: &Value, sink: &mut Sink) {
     let mut w = Walker { sink };
     let Some(map) = root.as_mapping() else { return };
     w.keys(map, "", ROOT, "the document root");
+    if let Some(info) = get(map, "info").and_then(Value::as_mapping) {
+        provenance::check_source(info, "/info", w.sink);
+    }
+    w.servers(map, "");
     if let Some(paths) = get(map, "paths").and_then(Value::as_mapping) {
         for (key, item) in paths {
             let Some(item) = item.as_mapping() else {
@@ -165,6 +173,7 @@ pub fn unknown_keys(root: &Value, sink: &mut Sink) {
             };
             let at = format!("/paths/{}", escape_token(&text(key)));
             w.keys(item, &at, PATH_ITEM, "a path item");
+            w.servers(item, &at);
             w.parameters(item, &at);
             for verb in VERBS {
                 if let Some(op) = get(item, verb).and_then(Value::as_mapping) {
@@ -242,6 +251,7 @@ fn distance(a: &str, b: &str) -> usize {
 
 impl Walker<'_> {
     fn keys(&mut self, map: &Mapping, at: &str, known: &[&str], what: &str) {
+        provenance::check_source(map, at, self.sink);
         for key in map.keys() {
             let key = text(key);
             if key.starts_with("x-") {
@@ -279,8 +289,32 @@ impl Walker<'_> {
         }
     }
 
+    /// The `x-source` of each server (and its variables) of `owner`; their other keys are
+    /// not checked.
+    fn servers(&mut self, owner: &Mapping, at: &str) {
+        let Some(list) = get(owner, "servers").and_then(Value::as_sequence) else {
+            return;
+        };
+        for (i, server) in list.iter().enumerate() {
+            let Some(server) = server.as_mapping() else {
+                continue;
+            };
+            let at = format!("{at}/servers/{i}");
+            provenance::check_source(server, &at, self.sink);
+            if let Some(vars) = get(server, "variables").and_then(Value::as_mapping) {
+                for (name, var) in vars {
+                    if let Some(var) = var.as_mapping() {
+                        let at = format!("{at}/variables/{}", escape_token(&text(name)));
+                        provenance::check_source(var, &at, self.sink);
+                    }
+                }
+            }
+        }
+    }
+
     fn operation(&mut self, op: &Mapping, at: &str) {
         self.keys(op, at, OPERATION, "an operation");
+        self.servers(op, at);
         self.parameters(op, at);
         if let Some(body) = get(op, "requestBody") {
             self.request_body(body, &format!("{at}/requestBody"));

@@ -117,7 +117,7 @@ impl Client {
     /// Issues an IAM user token (password method, project scope). The token is
     /// returned in the `X-Subject-Token` response header with status 201 and is
     /// valid for 24 hours; send it as `X-Auth-Token` to GSL. Lives on the IAM
-    /// host, not on the GSL host.
+    /// host, not on the GSL host. Not on the GSL page, which only names the call.
     ///
     /// 获取IAM用户Token（使用密码）
     ///
@@ -259,114 +259,137 @@ pub mod auth {
 pub mod types {
     //! The request and response types of this API.
 
-    /// One page of flow pools.
+    /// One page of flow pools. The vendor's SDKs make every field optional; the records
+    /// are required here, since a success body without them is not a page.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct ListSimPoolsResponse {
         /// Records per page.
         ///
         /// 每页记录数
-        pub limit: i64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub limit: Option<i64>,
         /// Page number.
         ///
         /// 页码
-        pub offset: i64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub offset: Option<i64>,
         /// Total number of flow pools matching the query.
         ///
         /// 当前查询条件的流量池总数
-        pub count: i64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub count: Option<i64>,
         /// Flow pool records of the current page.
         ///
         /// 当前页的流量池记录列表
         pub pools: Vec<SimPoolVo>,
     }
 
-    /// A SIM flow pool.
+    /// A SIM flow pool. Every field may be absent or `null`: the page marks no response
+    /// field required, and the vendor's SDKs make them all optional
+    /// (huaweicloud-sdk-python-v3 `huaweicloudsdkgsl/v3/model/sim_pool_vo.py`: `None` by
+    /// default; huaweicloud-sdk-go-v3 `services/gsl/v3/model/model_sim_pool_vo.go`:
+    /// pointers with `omitempty`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct SimPoolVo {
         /// Flow pool ID.
         ///
         /// 流量池标识
-        pub id: i64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub id: Option<i64>,
         /// Flow pool name.
         ///
         /// 流量池名称
         ///
         /// Documented as at most 100 characters; not checked on responses.
-        pub pool_name: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub pool_name: Option<String>,
         /// Price plan name.
         ///
         /// 套餐名称
         ///
         /// Documented as at most 128 characters; not checked on responses.
-        pub price_plan_name: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub price_plan_name: Option<String>,
         /// Price plan ID.
         ///
         /// 套餐标识
         ///
         /// Documented as at most 36 characters; not checked on responses.
-        pub price_plan_id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub price_plan_id: Option<String>,
         /// Effective time.
         ///
         /// 生效时间
-        pub effective_time: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub effective_time: Option<String>,
         /// Expiry time.
         ///
         /// 失效时间
-        pub expired_time: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub expired_time: Option<String>,
         /// Billing cycle (`yyyy-MM`).
         ///
         /// 账期
         ///
         /// Documented as at most 7 characters; not checked on responses.
-        pub billing_cycle: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub billing_cycle: Option<String>,
         /// Available traffic in the month of the queried billing cycle, in MB.
         ///
         /// 可用流量(查询账期所在月份),单位MB
         ///
         /// Documented as at least 0; not checked on responses.
-        pub flow_total: f64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub flow_total: Option<f64>,
         /// Used traffic in the month of the queried billing cycle, in MB.
         ///
         /// 已用流量(查询账期所在月份), 单位MB
         ///
         /// Documented as at least 0; not checked on responses.
-        pub flow_used: f64,
-        /// Remaining traffic in the month of the queried billing cycle, in MB. Documented minimum 0, but the server sends negative values when the pool is overused (the vendor's own example has -42.59).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub flow_used: Option<f64>,
+        /// Remaining traffic in the month of the queried billing cycle, in MB; negative when the pool is overused. The page documents a minimum of 0, which its own example (-42.59) contradicts, so the spec states no minimum.
         ///
         /// 剩余流量(查询账期所在月份), 单位MB
-        ///
-        /// Documented as at least 0; not checked on responses.
-        pub flow_left: f64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub flow_left: Option<f64>,
         /// Number of pool members.
         ///
         /// 流量池成员数量
-        pub quantity: i32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub quantity: Option<i32>,
         /// Last update time.
         ///
         /// 更新时间
-        pub modify_time: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub modify_time: Option<String>,
         /// Batch (order) number.
         ///
         /// 批次号
-        pub order_id: i64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub order_id: Option<i64>,
         /// Number of activated members.
         ///
         /// 已激活成员数量
-        pub activated_sim_quantity: i32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub activated_sim_quantity: Option<i32>,
         /// Number of inactive members.
         ///
         /// 未激活成员数量
-        pub inactive_sim_quantity: i32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub inactive_sim_quantity: Option<i32>,
         /// Number of disassembled (decommissioned) members.
         ///
         /// 已拆机成员数量
-        pub disassembled_sim_quantity: i32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub disassembled_sim_quantity: Option<i32>,
         /// Batch numbers the pool is made of.
         ///
         /// 组成流量池的批次号列表
         ///
         /// Documented as at most 400 characters; not checked on responses.
-        pub order_ids: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub order_ids: Option<String>,
         /// Pool status: 0 = discarded, 1 = in use. Taken from the vendor SDK; not on the doc page.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub status: Option<i32>,
@@ -380,13 +403,15 @@ pub mod types {
         /// 错误码
         ///
         /// Documented as at most 64 characters; not checked on responses.
-        pub error_code: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub error_code: Option<String>,
         /// Error message.
         ///
         /// 错误描述
         ///
         /// Documented as at most 512 characters; not checked on responses.
-        pub error_msg: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub error_msg: Option<String>,
         /// Request ID (sent with API gateway errors).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
@@ -463,7 +488,8 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct IamTokenResponse {
         /// `token`: see [`IamToken`].
-        pub token: IamToken,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub token: Option<IamToken>,
     }
 
     /// Token details.
@@ -798,11 +824,11 @@ impl meterage_runtime::Page for types::ListSimPoolsResponse {
     }
 
     fn total(&self) -> Option<u64> {
-        u64::try_from(self.count).ok()
+        self.count.and_then(|value| u64::try_from(value).ok())
     }
 
     fn page_number(&self) -> Option<i64> {
-        Some(self.offset)
+        self.offset
     }
 }
 

@@ -250,7 +250,7 @@ pub mod types {
         }
     }
 
-    /// Bill status: CLEARED or UNCLEAR.
+    /// Bill status: CLEARED or UNCLEAR (other values still decode).
     ///
     /// 账单状态
     ///
@@ -453,14 +453,15 @@ pub mod types {
         }
     }
 
-    /// One page of flow bills.
+    /// One page of flow bills. A success body without `Items` is not a page.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct DescribeFlowBillsResponse {
         /// Total number of flow bills.
         ///
         /// 流水账单总数
         #[serde(rename = "Total")]
-        pub total: i64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub total: Option<i64>,
         /// Flow bill list.
         ///
         /// 流水账单列表
@@ -475,35 +476,45 @@ pub mod types {
     }
 
     /// A flow bill (billing record). Times have minute precision (`yyyy-MM-dd HH:mm`).
+    /// Every field may be absent or `null`: the page documents no field of it.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct FlowBillInfo {
         /// Amount paid (a JSON number on the wire).
         #[serde(rename = "PayPrice")]
-        pub pay_price: meterage_runtime::Decimal,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub pay_price: Option<meterage_runtime::Decimal>,
         /// `BillType`: see [`BillType`].
         #[serde(rename = "BillType")]
-        pub bill_type: BillType,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub bill_type: Option<BillType>,
         /// Bill ID.
         #[serde(rename = "BillUUID")]
-        pub bill_uuid: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub bill_uuid: Option<String>,
         /// Start of the billed period (`yyyy-MM-dd HH:mm`).
         #[serde(rename = "BillBeginTime")]
-        pub bill_begin_time: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub bill_begin_time: Option<String>,
         /// Total price (a JSON number on the wire).
         #[serde(rename = "TotalPrice")]
-        pub total_price: meterage_runtime::Decimal,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub total_price: Option<meterage_runtime::Decimal>,
         /// `ProductType`: see [`ProductType`].
         #[serde(rename = "ProductType")]
-        pub product_type: ProductType,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub product_type: Option<ProductType>,
         /// `PaymentType`: see [`PaymentType`].
         #[serde(rename = "PaymentType")]
-        pub payment_type: PaymentType,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub payment_type: Option<PaymentType>,
         /// Payment time (`yyyy-MM-dd HH:mm`).
         #[serde(rename = "PayTime")]
-        pub pay_time: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub pay_time: Option<String>,
         /// End of the billed period (`yyyy-MM-dd HH:mm`).
         #[serde(rename = "BillEndTime")]
-        pub bill_end_time: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub bill_end_time: Option<String>,
     }
 
     /// Error body. Best guess: the vendor does not document the error envelope; this
@@ -759,7 +770,7 @@ impl meterage_runtime::Page for types::DescribeFlowBillsResponse {
     }
 
     fn total(&self) -> Option<u64> {
-        u64::try_from(self.total).ok()
+        self.total.and_then(|value| u64::try_from(value).ok())
     }
 }
 

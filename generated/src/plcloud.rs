@@ -380,93 +380,115 @@ pub mod types {
         pub password: meterage_runtime::Secret,
     }
 
-    /// Consumption records.
+    /// Consumption records. A success body without `data` is not an answer.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct ConsumptionsResponse {
         /// Result message.
         ///
         /// 执行结果信息
-        pub message: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub message: Option<String>,
         /// Result code; 200 means success.
         ///
         /// HTTP Resonpe响应状态码
-        pub code: i32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub code: Option<i32>,
         /// Consumption records.
         ///
         /// JSON 格式的消费信息列表,每项参数可见下面 Data Item
         pub data: Vec<ConsumptionRecord>,
         /// Total amount of all returned records (a decimal string).
-        pub total_amount: meterage_runtime::Decimal,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub total_amount: Option<meterage_runtime::Decimal>,
     }
 
-    /// A consumption record (Data Item).
+    /// A consumption record (Data Item). Every field may be absent or `null`: the page
+    /// marks none of them required.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct ConsumptionRecord {
         /// Resource type.
         ///
         /// 资源类型
-        pub res_type: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub res_type: Option<String>,
         /// Resource configuration (free-form; depends on the resource type).
         ///
         /// 资源配置
-        pub res_meta: meterage_runtime::serde_json::Map<
-            String,
-            meterage_runtime::serde_json::Value,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub res_meta: Option<
+            meterage_runtime::serde_json::Map<
+                String,
+                meterage_runtime::serde_json::Value,
+            >,
         >,
         /// Start time (`YYYY-MM-DD HH:mm:ss`).
         ///
         /// 开始时间
-        pub start_at: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub start_at: Option<String>,
         /// End time (`YYYY-MM-DD HH:mm:ss`).
         ///
         /// 结束时间
-        pub end_at: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub end_at: Option<String>,
         /// Resource name.
         ///
         /// 资源名称
-        pub name: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub name: Option<String>,
         /// Region.
         ///
         /// 地区位置
-        pub region: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub region: Option<String>,
         /// Unit price (a decimal string).
         ///
         /// 单价
-        pub unit_price: meterage_runtime::Decimal,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub unit_price: Option<meterage_runtime::Decimal>,
         /// Billing type (for example `hour`).
         ///
         /// 计费类型
-        pub billing_type: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub billing_type: Option<String>,
         /// Total amount (a decimal string).
         ///
         /// 总额
-        pub amount: meterage_runtime::Decimal,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub amount: Option<meterage_runtime::Decimal>,
         /// Remarks.
         ///
         /// 备注
-        pub remarks: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub remarks: Option<String>,
         /// Consumption record ID.
         ///
         /// 消费记录 ID
-        pub billing_id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub billing_id: Option<String>,
         /// Billed duration (a decimal string).
         ///
         /// 计费时长
-        pub cost_time: meterage_runtime::Decimal,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub cost_time: Option<meterage_runtime::Decimal>,
         /// Resource ID.
         ///
         /// 资源ID
-        pub res_id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub res_id: Option<String>,
         /// Random UUID.
         ///
         /// 随机 UUID
-        pub id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub id: Option<String>,
         /// Whether the record is billed.
         ///
         /// 是否计费
-        pub is_billing: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub is_billing: Option<bool>,
         /// Region display name (not in the doc's table; present in its example).
-        pub region_name: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub region_name: Option<String>,
     }
 }
 

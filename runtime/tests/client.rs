@@ -39,6 +39,16 @@ static NCE: ErrorEnvelope = ErrorEnvelope {
     transient: &[],
 };
 
+/// Alibaba-style RPC (Kaopuyun): `{RequestId, Code, Message}` whatever the status.
+static KAOPUYUN: ErrorEnvelope = ErrorEnvelope {
+    code: &["/Code"],
+    message: &["/Message"],
+    request_id: &["/RequestId"],
+    request_id_header: None,
+    success: SuccessRule::NoCode,
+    transient: &[],
+};
+
 static PLCLOUD: ErrorEnvelope = ErrorEnvelope {
     code: &["/code"],
     message: &["/message"],
@@ -85,6 +95,18 @@ static NCE_OK: Operation = Operation {
 static PL_FAIL: Operation = Operation {
     envelope: &PLCLOUD,
     ..op("GetConsumptionsByQuery", Method::Post, "/pl/fail")
+};
+static KAOPUYUN_FAIL: Operation = Operation {
+    envelope: &KAOPUYUN,
+    ..op("DescribeFlowBills", Method::Get, "/kaopuyun/fail")
+};
+static KAOPUYUN_400: Operation = Operation {
+    envelope: &KAOPUYUN,
+    ..op("DescribeFlowBills", Method::Get, "/kaopuyun/400")
+};
+static KAOPUYUN_OK: Operation = Operation {
+    envelope: &KAOPUYUN,
+    ..op("DescribeFlowBills", Method::Get, "/kaopuyun/ok")
 };
 static BAD_BODY: Operation = op("ListSimPools", Method::Get, "/bad");
 static NOT_JSON_200: Operation = op("ListSimPools", Method::Get, "/html/200");
@@ -242,6 +264,29 @@ async fn serve() -> (String, Arc<Hits>) {
             get(|| async {
                 Json(json!({"errcode": "0", "errmsg": "", "totalRecords": 3, "data": []}))
             }),
+        )
+        .route(
+            "/kaopuyun/fail",
+            get(|| async {
+                Json(json!({
+                    "RequestId": "742fbe80-0ea9-11eb-9b36-0208cb7f7896",
+                    "Code": "DescribeFlowBillsFail",
+                    "Message": "查询流水账单列表失败:timeout"
+                }))
+            }),
+        )
+        .route(
+            "/kaopuyun/400",
+            get(|| async {
+                (
+                    StatusCode::BAD_REQUEST,
+                    Json(json!({"RequestId": "r-400", "Code": "ValueNotSupported", "Message": "BillStatus参数不合法"})),
+                )
+            }),
+        )
+        .route(
+            "/kaopuyun/ok",
+            get(|| async { Json(json!({"Total": 0, "Items": [], "RequestId": "r-ok"})) }),
         )
         .route(
             "/pl/fail",
@@ -453,6 +498,54 @@ async fn failure_code_on_200_is_an_api_error() {
 
     let ok = client.send::<NceList>(Request::new(&NCE_OK)).await.unwrap();
     assert_eq!(ok.total_records, 3);
+}
+
+/// An Alibaba-style RPC API answers an error as `{RequestId, Code, Message}` whatever the
+/// status: on HTTP 200 too it is `Error::Api` with the vendor's code, message and request
+/// id (`success: no-code`), and a body without `Code` is a success.
+#[tokio::test]
+async fn an_rpc_error_body_is_an_api_error_on_any_status() {
+    let (base, _) = serve().await;
+    let client = builder(&base).build().unwrap();
+
+    for (op, status, code, message, request_id) in [
+        (
+            &KAOPUYUN_FAIL,
+            200,
+            "DescribeFlowBillsFail",
+            "查询流水账单列表失败:timeout",
+            "742fbe80-0ea9-11eb-9b36-0208cb7f7896",
+        ),
+        (
+            &KAOPUYUN_400,
+            400,
+            "ValueNotSupported",
+            "BillStatus参数不合法",
+            "r-400",
+        ),
+    ] {
+        for error in [
+            client.send::<Value>(Request::new(op)).await.unwrap_err(),
+            client
+                .send_without_body(Request::new(op))
+                .await
+                .unwrap_err(),
+        ] {
+            let api = error
+                .api()
+                .unwrap_or_else(|| panic!("{}: not an API error: {error:?}", op.path));
+            assert_eq!(api.status, status, "{error}");
+            assert_eq!(error.vendor_code(), Some(code), "{error}");
+            assert_eq!(api.message.as_deref(), Some(message), "{error}");
+            assert_eq!(api.request_id.as_deref(), Some(request_id), "{error}");
+        }
+    }
+
+    let ok = client
+        .send::<Value>(Request::new(&KAOPUYUN_OK))
+        .await
+        .unwrap();
+    assert_eq!(ok["RequestId"], "r-ok");
 }
 
 #[tokio::test]

@@ -203,10 +203,26 @@ async fn one_call_variant(variant: &str) {
                 black_box(page);
             }
             "raw" => {
-                black_box(client.list_sim_pools().limit(10).offset(1).send_raw().await.expect("page"));
+                black_box(
+                    client
+                        .list_sim_pools()
+                        .limit(10)
+                        .offset(1)
+                        .send_raw()
+                        .await
+                        .expect("page"),
+                );
             }
             _ => {
-                black_box(client.list_sim_pools().limit(10).offset(1).send().await.expect("page"));
+                black_box(
+                    client
+                        .list_sim_pools()
+                        .limit(10)
+                        .offset(1)
+                        .send()
+                        .await
+                        .expect("page"),
+                );
             }
         }
     }

@@ -145,7 +145,7 @@ mod tests {
 
     #[test]
     fn filters_count_only_what_they_keep() {
-        let even = |i: u64| i % 2 == 0;
+        let even = |i: u64| i.is_multiple_of(2);
         let w = window(25, 2, 5, Order::Index, Some(&even));
         assert_eq!(w.total, 13);
         assert_eq!(w.indices, vec![10, 12, 14, 16, 18]);

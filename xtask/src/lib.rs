@@ -6,7 +6,11 @@
 //! - `cargo xtask generate --spec FILE --out DIR [--name CRATE]`: a standalone client
 //!   crate for any OpenAPI 3.0 spec;
 //! - `cargo xtask corpus`: generate and compile the real public specs of
-//!   `xtask/corpus.yaml` (see [`corpus`]).
+//!   `xtask/corpus.yaml` (see [`corpus`]);
+//! - `cargo xtask package`: `cargo package` the publishable crates and a standalone
+//!   client crate, verified (see [`publish`]);
+//! - `cargo xtask msrv`: fail, naming the crate, when a locked dependency needs a newer
+//!   Rust than the workspace's `rust-version` (see [`msrv`]).
 
 use std::fmt::Write as _;
 use std::fs;
@@ -17,6 +21,8 @@ use meterage_codegen::workspace::{self, Module};
 use meterage_codegen::{names, Settings, SpecSource};
 
 pub mod corpus;
+pub mod msrv;
+pub mod publish;
 
 /// The workspace root (the parent of this crate).
 pub fn workspace_root() -> PathBuf {
@@ -121,6 +127,11 @@ pub fn plan(root: &Path) -> Result<Vec<Planned>> {
     planned.push(Planned {
         path: "generated/src/lib.rs".into(),
         contents: workspace::clients_lib(&modules),
+    });
+    let readme = fs::read_to_string(root.join("README.md")).context("reading README.md")?;
+    planned.push(Planned {
+        path: "generated/README.md".into(),
+        contents: workspace::clients_readme(&readme).map_err(anyhow::Error::msg)?,
     });
     Ok(planned)
 }
@@ -281,15 +292,16 @@ pub fn standalone_settings(name: &str) -> Settings {
     }
 }
 
-/// Writes a standalone crate (`Cargo.toml` depending on the runtime by path, and
-/// `src/lib.rs` holding `source`) into `out`.
+/// Writes a standalone crate (`Cargo.toml` depending on the runtime by path, with the
+/// workspace's version and `rust-version`, and `src/lib.rs` holding `source`) into `out`.
 pub fn write_crate(root: &Path, out: &Path, name: &str, source: &str) -> Result<()> {
     let runtime = fs::canonicalize(root.join("runtime")).context("locating the runtime crate")?;
     let runtime = runtime.to_str().context("the runtime path is not UTF-8")?;
+    let package = publish::WorkspacePackage::read(root)?;
     fs::create_dir_all(out.join("src")).with_context(|| format!("creating {}", out.display()))?;
     fs::write(
         out.join("Cargo.toml"),
-        workspace::standalone_manifest(name, runtime),
+        workspace::standalone_manifest(name, runtime, &package.version, &package.rust_version),
     )?;
     fs::write(out.join("src/lib.rs"), source)?;
     Ok(())

@@ -1,4 +1,4 @@
-//! `cargo xtask generate | check | corpus`: see the library docs.
+//! `cargo xtask generate | check | corpus | package | msrv`: see the library docs.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -13,7 +13,9 @@ const USAGE: &str = "usage:
   cargo xtask generate --spec FILE --out DIR [--name CRATE]  write a standalone client crate
   cargo xtask bench-codegen [...]                            benchmark the generator (--help)
   cargo xtask corpus [--small | --all] [--only NAME]...      generate and compile real public specs
-                     [--fetch-only | --no-compile]           (see xtask/corpus.yaml)";
+                     [--fetch-only | --no-compile]           (see xtask/corpus.yaml)
+  cargo xtask package                                        cargo package the publishable crates and a standalone crate
+  cargo xtask msrv                                           fail if a locked dependency needs a newer Rust than rust-version";
 
 fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
@@ -89,6 +91,22 @@ fn run(args: Vec<String>) -> Result<ExitCode> {
                 return Ok(ExitCode::FAILURE);
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Some("package") => {
+            for file in xtask::publish::package(&root)? {
+                println!("packaged {}", file.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Some("msrv") => {
+            let registry = xtask::msrv::Registry::from_env()?;
+            let outcome = xtask::msrv::check(&root, &registry)?;
+            print!("{}", xtask::msrv::render(&outcome));
+            Ok(if outcome.ok() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");

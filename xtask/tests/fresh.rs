@@ -60,11 +60,9 @@ fn check_names_a_stale_file() {
     let _ = std::fs::remove_dir_all(&tmp);
     copy_dir(&root.join("specs"), &tmp.join("specs"));
     copy_dir(&root.join("generated/src"), &tmp.join("generated/src"));
-    std::fs::copy(
-        root.join("generated/Cargo.toml"),
-        tmp.join("generated/Cargo.toml"),
-    )
-    .expect("copy");
+    for file in ["generated/Cargo.toml", "generated/README.md", "README.md"] {
+        std::fs::copy(root.join(file), tmp.join(file)).expect("copy");
+    }
     assert_eq!(
         xtask::check(&tmp).expect("check runs"),
         Vec::<String>::new()
@@ -91,6 +89,24 @@ fn check_names_a_stale_file() {
         ]
     );
     assert!(xtask::check(&tmp).expect("check runs").is_empty());
+
+    // The crate's README follows the workspace README.
+    let readme = std::fs::read_to_string(tmp.join("README.md")).expect("read");
+    let edited = readme.replacen("## Quickstart\n", "## Quickstart\n\nA new sentence.\n", 1);
+    assert_ne!(readme, edited, "the README has a Quickstart section");
+    std::fs::write(tmp.join("README.md"), edited).expect("write");
+    let stale = xtask::check(&tmp).expect("check runs");
+    assert_eq!(stale.len(), 1, "{stale:?}");
+    assert!(
+        stale[0].starts_with("generated/README.md is stale"),
+        "{stale:?}"
+    );
+    assert_eq!(
+        xtask::generate(&tmp).expect("generate runs"),
+        vec!["generated/README.md".to_owned()]
+    );
+    let crate_readme = std::fs::read_to_string(tmp.join("generated/README.md")).expect("read");
+    assert!(crate_readme.contains("## Quickstart\n\nA new sentence.\n"));
     let _ = std::fs::remove_dir_all(&tmp);
 }
 

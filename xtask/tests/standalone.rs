@@ -20,7 +20,7 @@ fn writes_a_crate_depending_on_the_runtime_by_path() {
     let runtime = fs::canonicalize(root.join("runtime")).expect("runtime dir");
     assert!(
         manifest.contains(&format!(
-            "meterage-runtime = {{ path = \"{}\" }}",
+            "meterage-runtime = {{ path = \"{}\", version = \"0.1.0\" }}",
             runtime.display()
         )),
         "{manifest}"
@@ -28,6 +28,11 @@ fn writes_a_crate_depending_on_the_runtime_by_path() {
     assert!(
         manifest.contains("\n[workspace]\n"),
         "a workspace of its own: {manifest}"
+    );
+    let package = xtask::publish::WorkspacePackage::read(&root).expect("workspace package");
+    assert!(
+        manifest.contains(&format!("\nrust-version = \"{}\"\n", package.rust_version)),
+        "the runtime's Rust: {manifest}"
     );
 
     let lib = fs::read_to_string(out.join("src/lib.rs")).expect("lib.rs");

@@ -90,7 +90,7 @@ pub fn pool(index: u64) -> Value {
         "billing_cycle": "2022-09", "flow_total": total, "flow_used": used, "flow_left": total - used,
         "quantity": i, "modify_time": "2022-09-22T18:57:15.000+00:00", "order_id": 100_000_000 + i,
         "activated_sim_quantity": i, "inactive_sim_quantity": 0, "disassembled_sim_quantity": 0,
-        "order_ids": format!("{}", 1_000_000 + i), "status": u8::from(i % 5 != 0)
+        "order_ids": format!("{}", 1_000_000 + i), "status": u8::from(!i.is_multiple_of(5))
     })
 }
 

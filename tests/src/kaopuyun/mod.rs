@@ -85,7 +85,7 @@ pub fn bill(index: u64) -> Value {
             let i = index - 3;
             let price = (100 + i * 37 % 900) as f64 / 10.0;
             json!({
-                "PayPrice": price, "BillType": if i % 4 == 0 { "NEW_PRODUCT" } else { "RENEW_PRODUCT" },
+                "PayPrice": price, "BillType": if i.is_multiple_of(4) { "NEW_PRODUCT" } else { "RENEW_PRODUCT" },
                 "BillUUID": format!("s7000000{i:04}"), "BillBeginTime": "2023-02-01 00:00", "TotalPrice": price,
                 "ProductType": PRODUCT_TYPES[(i % 3) as usize], "PaymentType": "PRE_PAID",
                 "PayTime": "2023-02-01 00:00", "BillEndTime": "2023-03-01 00:00",

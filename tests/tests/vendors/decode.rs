@@ -33,27 +33,42 @@ const GSL_200: &str = r#"{
 fn gsl_sim_pools_example() {
     let page: huawei_gsl::types::ListSimPoolsResponse =
         serde_json::from_str(GSL_200).expect("decodes");
-    assert_eq!((page.limit, page.offset, page.count), (10, 1, 1));
+    assert_eq!(
+        (page.limit, page.offset, page.count),
+        (Some(10), Some(1), Some(1))
+    );
     assert_eq!(page.pools.len(), 1);
     let p = &page.pools[0];
-    assert_eq!(p.id, 1_000_000_000);
-    assert_eq!(p.pool_name, "流量池名称");
-    assert_eq!(p.price_plan_name, "中国联通消费级每月30M联接服务(1年)");
-    assert_eq!(p.price_plan_id, "10000");
-    assert_eq!(p.effective_time, "2022-08-26T16:00:00.000+00:00");
-    assert_eq!(p.expired_time, "2022-09-26T15:59:59.000+00:00");
-    assert_eq!(p.billing_cycle, "2022-09");
-    assert_eq!(p.flow_total, 60.0);
-    assert_eq!(p.flow_used, 102.59);
+    assert_eq!(p.id, Some(1_000_000_000));
+    assert_eq!(p.pool_name.as_deref(), Some("流量池名称"));
+    assert_eq!(
+        p.price_plan_name.as_deref(),
+        Some("中国联通消费级每月30M联接服务(1年)")
+    );
+    assert_eq!(p.price_plan_id.as_deref(), Some("10000"));
+    assert_eq!(
+        p.effective_time.as_deref(),
+        Some("2022-08-26T16:00:00.000+00:00")
+    );
+    assert_eq!(
+        p.expired_time.as_deref(),
+        Some("2022-09-26T15:59:59.000+00:00")
+    );
+    assert_eq!(p.billing_cycle.as_deref(), Some("2022-09"));
+    assert_eq!(p.flow_total, Some(60.0));
+    assert_eq!(p.flow_used, Some(102.59));
     // Documented minimum 0, sent negative: responses are never validated.
-    assert_eq!(p.flow_left, -42.59);
-    assert_eq!(p.quantity, 100);
-    assert_eq!(p.modify_time, "2022-09-22T18:57:15.000+00:00");
-    assert_eq!(p.order_id, 100_000_000);
-    assert_eq!(p.activated_sim_quantity, 2);
-    assert_eq!(p.inactive_sim_quantity, 0);
-    assert_eq!(p.disassembled_sim_quantity, 98);
-    assert_eq!(p.order_ids, "1000000");
+    assert_eq!(p.flow_left, Some(-42.59));
+    assert_eq!(p.quantity, Some(100));
+    assert_eq!(
+        p.modify_time.as_deref(),
+        Some("2022-09-22T18:57:15.000+00:00")
+    );
+    assert_eq!(p.order_id, Some(100_000_000));
+    assert_eq!(p.activated_sim_quantity, Some(2));
+    assert_eq!(p.inactive_sim_quantity, Some(0));
+    assert_eq!(p.disassembled_sim_quantity, Some(98));
+    assert_eq!(p.order_ids.as_deref(), Some("1000000"));
     assert_eq!(p.status, None);
 }
 
@@ -77,8 +92,8 @@ fn gsl_error_examples() {
         ),
     ] {
         let e: huawei_gsl::types::GslErrorResponse = serde_json::from_str(body).expect("decodes");
-        assert_eq!(e.error_code, code);
-        assert_eq!(e.error_msg, msg);
+        assert_eq!(e.error_code.as_deref(), Some(code));
+        assert_eq!(e.error_msg.as_deref(), Some(msg));
     }
 }
 
@@ -97,7 +112,7 @@ fn kaopuyun_flow_bills_example() {
     use kaopuyun::types::{BillType, PaymentType, ProductType};
     let page: kaopuyun::types::DescribeFlowBillsResponse =
         serde_json::from_str(KAOPUYUN_200).expect("decodes");
-    assert_eq!(page.total, 1227);
+    assert_eq!(page.total, Some(1227));
     assert_eq!(
         page.request_id.as_deref(),
         Some("742fbe80-0ea9-11eb-9b36-0208cb7f7896")
@@ -130,22 +145,27 @@ fn kaopuyun_flow_bills_example() {
     ];
     assert_eq!(page.items.len(), expected.len());
     for (item, (price, uuid, begin, product, paid, end)) in page.items.iter().zip(expected) {
-        // Money keeps its digits: a JSON number decodes to an exact decimal, not a lossy float.
+        // Decoded by plain serde_json a JSON number is kept as its shortest text (the
+        // client keeps the exact digits: see kaopuyun.rs, money_keeps_its_digits).
+        let pay_price = item.pay_price.as_ref().expect("PayPrice");
         assert_eq!(
-            item.pay_price.as_str().parse::<f64>().ok(),
+            pay_price.as_str().parse::<f64>().ok(),
             price.parse::<f64>().ok(),
             "{uuid}"
         );
         assert_eq!(item.total_price, item.pay_price);
-        assert_eq!(item.bill_type, BillType::RenewProduct);
-        assert_eq!(item.bill_uuid, uuid);
-        assert_eq!(item.bill_begin_time, begin);
-        assert_eq!(item.product_type, product);
-        assert_eq!(item.payment_type, PaymentType::PrePaid);
-        assert_eq!(item.pay_time, paid);
-        assert_eq!(item.bill_end_time, end);
+        assert_eq!(item.bill_type, Some(BillType::RenewProduct));
+        assert_eq!(item.bill_uuid.as_deref(), Some(uuid));
+        assert_eq!(item.bill_begin_time.as_deref(), Some(begin));
+        assert_eq!(item.product_type, Some(product));
+        assert_eq!(item.payment_type, Some(PaymentType::PrePaid));
+        assert_eq!(item.pay_time.as_deref(), Some(paid));
+        assert_eq!(item.bill_end_time.as_deref(), Some(end));
     }
-    assert_eq!(page.items[0].pay_price.as_str(), "21.45");
+    assert_eq!(
+        page.items[0].pay_price.as_ref().map(|p| p.as_str()),
+        Some("21.45")
+    );
 }
 
 #[test]
@@ -157,9 +177,12 @@ fn unknown_enum_values_decode_and_round_trip() {
         serde_json::from_str(&body).expect("decodes");
     assert_eq!(
         page.items[0].product_type,
-        kaopuyun::types::ProductType::Unknown("GPU_CLOUD".into())
+        Some(kaopuyun::types::ProductType::Unknown("GPU_CLOUD".into()))
     );
-    assert_eq!(page.items[0].bill_type.as_str(), "TRIAL");
+    assert_eq!(
+        page.items[0].bill_type.as_ref().map(|t| t.as_str()),
+        Some("TRIAL")
+    );
     let again = serde_json::to_value(&page.items[0]).expect("encodes");
     assert_eq!(again["ProductType"], "GPU_CLOUD");
 }
@@ -194,30 +217,43 @@ const PLCLOUD_200: &str = r#"{
 fn plcloud_consumptions_example() {
     let page: plcloud::types::ConsumptionsResponse =
         serde_json::from_str(PLCLOUD_200).expect("decodes");
-    assert_eq!(page.message, "成功");
-    assert_eq!(page.code, 200);
-    assert_eq!(page.total_amount.as_str(), "3.6659520000");
+    assert_eq!(page.message.as_deref(), Some("成功"));
+    assert_eq!(page.code, Some(200));
+    assert_eq!(
+        page.total_amount.as_ref().map(|t| t.as_str()),
+        Some("3.6659520000")
+    );
     assert_eq!(page.data.len(), 1);
     let r = &page.data[0];
-    assert_eq!(r.res_type, "instance");
-    assert_eq!(r.res_meta.get("memory_gb"), Some(&serde_json::json!(2)));
-    assert_eq!(r.res_meta.get("vcpus"), Some(&serde_json::json!(1)));
-    assert_eq!(r.res_meta.len(), 4);
-    assert_eq!(r.start_at, "2014-12-01 00:00:00");
-    assert_eq!(r.name, "joelei1");
-    assert_eq!(r.region, "shenzhen");
-    assert_eq!(r.unit_price.as_str(), "0.152748");
-    assert_eq!(r.end_at, "2014-12-02 00:00:00");
-    assert_eq!(r.billing_type, "hour");
+    assert_eq!(r.res_type.as_deref(), Some("instance"));
+    let meta = r.res_meta.as_ref().expect("res_meta");
+    assert_eq!(meta.get("memory_gb"), Some(&serde_json::json!(2)));
+    assert_eq!(meta.get("vcpus"), Some(&serde_json::json!(1)));
+    assert_eq!(meta.len(), 4);
+    assert_eq!(r.start_at.as_deref(), Some("2014-12-01 00:00:00"));
+    assert_eq!(r.name.as_deref(), Some("joelei1"));
+    assert_eq!(r.region.as_deref(), Some("shenzhen"));
+    assert_eq!(r.unit_price.as_ref().map(|d| d.as_str()), Some("0.152748"));
+    assert_eq!(r.end_at.as_deref(), Some("2014-12-02 00:00:00"));
+    assert_eq!(r.billing_type.as_deref(), Some("hour"));
     // Decimal strings keep every digit, trailing zeros included.
-    assert_eq!(r.amount.as_str(), "3.6659520000");
-    assert_eq!(r.remarks, "资源更新");
-    assert_eq!(r.billing_id, "c9ee5686-4066-4a65-a632-ad9b12a71881");
-    assert_eq!(r.cost_time.as_str(), "24.0000");
-    assert_eq!(r.res_id, "ced51e4a-e659-4641-a859-64f5d38e576d");
-    assert_eq!(r.id, "f5b4d92d-3486-46b6-bf4b-1888d1eca706");
-    assert!(!r.is_billing);
-    assert_eq!(r.region_name, "");
+    assert_eq!(r.amount.as_ref().map(|d| d.as_str()), Some("3.6659520000"));
+    assert_eq!(r.remarks.as_deref(), Some("资源更新"));
+    assert_eq!(
+        r.billing_id.as_deref(),
+        Some("c9ee5686-4066-4a65-a632-ad9b12a71881")
+    );
+    assert_eq!(r.cost_time.as_ref().map(|d| d.as_str()), Some("24.0000"));
+    assert_eq!(
+        r.res_id.as_deref(),
+        Some("ced51e4a-e659-4641-a859-64f5d38e576d")
+    );
+    assert_eq!(
+        r.id.as_deref(),
+        Some("f5b4d92d-3486-46b6-bf4b-1888d1eca706")
+    );
+    assert_eq!(r.is_billing, Some(false));
+    assert_eq!(r.region_name.as_deref(), Some(""));
     let again = serde_json::to_value(&page).expect("encodes");
     assert_eq!(again["data"][0]["amount"], "3.6659520000");
 }

@@ -44,8 +44,15 @@ async fn list_sim_pools_is_the_vendor_wire_request() {
 
     // 36 pools are named pool-NN; 7 of them (every fifth) are discarded.
     assert_eq!(page.status(), 200);
-    assert_eq!((page.limit, page.offset, page.count), (10, 2, 29));
-    let names: Vec<&str> = page.pools.iter().map(|p| p.pool_name.as_str()).collect();
+    assert_eq!(
+        (page.limit, page.offset, page.count),
+        (Some(10), Some(2), Some(29))
+    );
+    let names: Vec<&str> = page
+        .pools
+        .iter()
+        .filter_map(|p| p.pool_name.as_deref())
+        .collect();
     assert_eq!(
         names,
         [
@@ -68,9 +75,9 @@ async fn the_issue_example_reads_like_hand_written_rust() {
         .send()
         .await
         .expect("page");
-    let flow_left: f64 = response.pools[0].flow_left;
-    assert_eq!(flow_left, -42.59);
-    assert_eq!(response.count, 37);
+    let flow_left: Option<f64> = response.pools[0].flow_left;
+    assert_eq!(flow_left, Some(-42.59));
+    assert_eq!(response.count, Some(37));
     assert_eq!(response.pools.len(), 37);
     // Parameters go out in spec order, whatever order the setters were called in.
     assert_eq!(
@@ -193,7 +200,7 @@ async fn faults_are_retried_or_reported_without_losing_the_body() {
         .faults
         .add(When::Listing, Some(1), Fault::GatewayHtml(502));
     let page = client.list_sim_pools().send().await.expect("after retries");
-    assert_eq!(page.count, 37);
+    assert_eq!(page.count, Some(37));
     assert_eq!(server.log.listing_requests(), 4);
 
     // With retries off, each is reported with what the server sent.
@@ -285,7 +292,7 @@ async fn a_hostile_body_size_is_refused_without_buffering_it() {
     // The next, normal response still works.
     assert_eq!(
         client.list_sim_pools().send().await.expect("page").count,
-        37
+        Some(37)
     );
 }
 
@@ -375,6 +382,6 @@ async fn iam_token_call_goes_to_the_iam_host() {
             .await
             .expect("page")
             .count,
-        37
+        Some(37)
     );
 }
