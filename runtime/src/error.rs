@@ -662,12 +662,17 @@ pub enum Constraint {
     ExactLength(u64),
     /// `minItems` and `maxItems` both equal to this: exactly this many items.
     ExactItems(u64),
+    /// `pattern`: the value matches this regular expression.
+    Pattern(&'static str),
+    /// A date or time format (with the pattern checking it): the value is written so.
+    Format(&'static str),
 }
 
 impl Constraint {
     fn verb(&self) -> &'static str {
         match self {
             Constraint::MinItems(_) | Constraint::MaxItems(_) | Constraint::ExactItems(_) => "have",
+            Constraint::Pattern(_) => "match",
             _ => "be",
         }
     }
@@ -706,6 +711,8 @@ impl fmt::Display for Constraint {
             Constraint::MinItems(n) => write!(f, "at least {n} {}", plural(n, "item", "items")),
             Constraint::MaxItems(n) => write!(f, "at most {n} {}", plural(n, "item", "items")),
             Constraint::ExactItems(n) => write!(f, "exactly {n} {}", plural(n, "item", "items")),
+            Constraint::Pattern(pattern) => write!(f, "the pattern `{pattern}`"),
+            Constraint::Format(format) => write!(f, "formatted `{format}`"),
         }
     }
 }

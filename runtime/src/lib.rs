@@ -29,10 +29,12 @@ pub use futures_util::{Stream, StreamExt, TryStreamExt};
 pub use reqwest;
 pub use serde;
 pub use serde_json;
+pub use time;
 
 pub mod auth;
 mod classify;
 pub mod client;
+pub mod dates;
 mod decode;
 pub mod envelope;
 pub mod error;

@@ -1,5 +1,7 @@
 //! Checking request parameters against the spec's constraints before sending.
 
+use std::sync::OnceLock;
+
 use crate::error::{Constraint, Error, Violation};
 use crate::request::Operation;
 use crate::types::{format_f64, Secret};
@@ -14,6 +16,48 @@ enum Bound {
     MinItems,
     MaxItems,
 }
+
+/// A spec's `pattern`, compiled on first use, emitted as a `static` by generated code.
+///
+/// ```
+/// use meterage_runtime::validate::Pattern;
+///
+/// static BILLING_CYCLE: Pattern = Pattern::new(r"^\d{4}-\d{2}$", Some("yyyy-MM"));
+/// assert!(BILLING_CYCLE.matches("2022-09"));
+/// assert!(!BILLING_CYCLE.matches("2022-9"));
+/// ```
+#[derive(Debug)]
+pub struct Pattern {
+    source: &'static str,
+    format: Option<&'static str>,
+    compiled: OnceLock<Option<regex_lite::Regex>>,
+}
+
+impl Pattern {
+    /// The regular expression `source`; `format` names the date or time format it checks,
+    /// for messages (`yyyy-MM`).
+    pub const fn new(source: &'static str, format: Option<&'static str>) -> Self {
+        Self {
+            source,
+            format,
+            compiled: OnceLock::new(),
+        }
+    }
+
+    /// The regular expression.
+    pub fn source(&self) -> &'static str {
+        self.source
+    }
+
+    /// Whether `text` matches; `true` when the expression does not compile.
+    pub fn matches(&self, text: &str) -> bool {
+        self.compiled
+            .get_or_init(|| regex_lite::Regex::new(self.source).ok())
+            .as_ref()
+            .is_none_or(|regex| regex.is_match(text))
+    }
+}
+
 
 /// Collects constraint violations of one request, so that all of them are reported
 /// together.
@@ -176,6 +220,19 @@ impl Validator {
     pub fn max_items(&mut self, param: &'static str, len: usize, max: u64) {
         if self.length(param, count(len), Bound::MaxItems, max) {
             self.push(param, Constraint::MaxItems(max), len.to_string());
+        }
+    }
+
+    /// `pattern`: `value` matches `pattern` (a spec's regular expression, unanchored as
+    /// in JSON Schema). A pattern this runtime cannot compile checks nothing (the
+    /// generator warns about it).
+    pub fn pattern(&mut self, param: &'static str, value: &str, pattern: &'static Pattern) {
+        if !pattern.matches(value) {
+            let constraint = match pattern.format {
+                Some(format) => Constraint::Format(format),
+                None => Constraint::Pattern(pattern.source),
+            };
+            self.push(param, constraint, quoted(value));
         }
     }
 
