@@ -58,7 +58,6 @@ impl Pattern {
     }
 }
 
-
 /// Collects constraint violations of one request, so that all of them are reported
 /// together.
 ///
