@@ -373,12 +373,11 @@ impl Bundler<'_, '_> {
             );
             return None;
         };
+        // Another file need not be an OpenAPI document: what the node is, the place of
+        // the reference says (a component path says it too).
         let section = match is_component(&fragment) {
             Some((s, _)) => s,
-            None => match model_section(&tokens) {
-                Some(s) if !tokens.is_empty() => s,
-                _ => site.section,
-            },
+            None => site.section,
         };
         if section == Section::Other {
             self.report(file, &site.pointer, format!("`$ref: {}` stands for an object meterage does not follow (a path item, link or callback)", site.target));

@@ -64,9 +64,47 @@ pub fn load(source: &SpecSource<'_>) -> Result<Loaded, Diagnostics> {
     Ok(Loaded { doc, tree })
 }
 
+/// How deep `[` and `{` may nest. The YAML parser takes time quadratic in that depth
+/// (20,000 levels take seconds) before it refuses a document nested deeper than its
+/// own limit of 128, so a deeper document is refused before it is parsed.
+const MAX_FLOW_DEPTH: usize = 1_000;
+
+/// The line and column where brackets first nest deeper than [`MAX_FLOW_DEPTH`]. Quotes
+/// are not followed: a real document never leaves a thousand brackets open inside
+/// its strings.
+fn too_deep(text: &str) -> Option<(usize, usize)> {
+    let (mut depth, mut line, mut column) = (0usize, 1, 0);
+    for c in text.chars() {
+        column += 1;
+        match c {
+            '[' | '{' => {
+                depth += 1;
+                if depth > MAX_FLOW_DEPTH {
+                    return Some((line, column));
+                }
+            }
+            ']' | '}' => depth = depth.saturating_sub(1),
+            '\n' => {
+                line += 1;
+                column = 0;
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 /// Parses a spec to its YAML tree and checks its version (Swagger 2.0, OpenAPI 3.1 and
 /// documents that are not OpenAPI are refused, saying so).
 pub fn parse(source: &SpecSource<'_>) -> Result<Value, Diagnostics> {
+    if let Some(position) = too_deep(source.text) {
+        return Err(at(
+            source,
+            "",
+            Some(position),
+            format!("malformed YAML: brackets nested more than {MAX_FLOW_DEPTH} levels deep"),
+        ));
+    }
     let mut value: serde_yaml::Value = serde_yaml::from_str::<Tree>(source.text)
         .map(|t| t.0)
         .map_err(|e| {

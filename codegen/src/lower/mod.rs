@@ -22,7 +22,7 @@ use openapiv3::OpenAPI;
 use serde_json::Value;
 
 use crate::diagnostics::Sink;
-use crate::ir::{Api, TypeRef, Types};
+use crate::ir::{Api, TypeId, TypeRef, Types};
 use crate::load::Refs;
 use crate::names::Scope;
 
@@ -76,6 +76,7 @@ pub fn lower(doc: &OpenAPI, spec_path: &str, sink: &mut Sink) -> Api {
         type_scope: Scope::with_reserved(PRELUDE),
         components: HashMap::new(),
         lowering: HashSet::new(),
+        inline: HashMap::new(),
     };
     l.lower_components();
     let envelope = l.envelope(&doc.extensions, "").unwrap_or_default();
@@ -119,6 +120,8 @@ struct Lowerer<'a, 's> {
     /// Component schemas being lowered (not ones that make a type): meeting one again
     /// means it contains itself.
     lowering: HashSet<String>,
+    /// Inline schemas already made a type, by the address of their node.
+    inline: HashMap<usize, TypeId>,
 }
 
 impl Lowerer<'_, '_> {

@@ -238,8 +238,15 @@ impl<'a> Lowerer<'a, '_> {
         };
         // An object of its own properties is flattened into the call's parameters; a
         // form or multipart body also when its properties come from an `allOf`.
+        // An object with no properties at all (`{type: object}`) is a body of no fields.
         let props: Option<(Vec<Prop<'a>>, Vec<String>)> = match shape(resolved) {
-            Shape::Object(o) if !o.properties.is_empty() => {
+            Shape::Object(o)
+                if !o.properties.is_empty()
+                    || matches!(
+                        o.additional,
+                        None | Some(openapiv3::AdditionalProperties::Any(false))
+                    ) =>
+            {
                 Some((own_props(o, &at), o.required.to_vec()))
             }
             Shape::AllOf(parts, own) if kind != BodyKind::Json => {

@@ -113,6 +113,21 @@ impl<'a> Lowerer<'a, '_> {
         self.types.reserve(name)
     }
 
+    /// The type an inline schema makes: one per schema node, however many times it is
+    /// met (a property an `allOf` merges into several structs, a struct whose `allOf`
+    /// merges the struct that contains it), so that a schema reaching itself is a
+    /// recursive type, not an endless chain of new ones.
+    fn inline_type(&mut self, schema: &'a Schema, hint: &str, pointer: &str) -> TypeRef {
+        let key = std::ptr::from_ref(schema) as usize;
+        if let Some(&id) = self.inline.get(&key) {
+            return TypeRef::Named(id);
+        }
+        let id = self.new_type(hint);
+        self.inline.insert(key, id);
+        self.define(id, schema, pointer);
+        TypeRef::Named(id)
+    }
+
     /// Lowers a schema reference or inline schema; `hint` names an inline type.
     pub(super) fn lower_ref(
         &mut self,
@@ -179,11 +194,7 @@ impl<'a> Lowerer<'a, '_> {
         pointer: &str,
     ) -> TypeRef {
         match shape(schema) {
-            Shape::StringEnum(_) => {
-                let id = self.new_type(hint);
-                self.define(id, schema, pointer);
-                TypeRef::Named(id)
-            }
+            Shape::StringEnum(_) => self.inline_type(schema, hint, pointer),
             Shape::IntegerEnum(_) => {
                 if schema_format(schema) == Some("int32") {
                     TypeRef::I32
@@ -217,18 +228,12 @@ impl<'a> Lowerer<'a, '_> {
                         _ => TypeRef::JsonObject,
                     }
                 } else {
-                    let id = self.new_type(hint);
-                    self.define(id, schema, pointer);
-                    TypeRef::Named(id)
+                    self.inline_type(schema, hint, pointer)
                 }
             }
             Shape::AllOf(parts, own) => match self.all_of_plan(parts, own, pointer) {
                 AllOfPlan::Alias(part, at) => self.lower_ref(part, hint, &at),
-                AllOfPlan::Struct(_) => {
-                    let id = self.new_type(hint);
-                    self.define(id, schema, pointer);
-                    TypeRef::Named(id)
-                }
+                AllOfPlan::Struct(_) => self.inline_type(schema, hint, pointer),
                 AllOfPlan::Json(why) => {
                     if let Some(why) = why {
                         self.warn(pointer, format!("{why}: the value is any JSON value"));
@@ -238,11 +243,7 @@ impl<'a> Lowerer<'a, '_> {
             },
             Shape::OneOf(variants, any) => match self.one_of_plan(variants, any, pointer) {
                 OneOfPlan::Alias(part, at) => self.lower_ref(part, hint, &at),
-                OneOfPlan::Enum(_) => {
-                    let id = self.new_type(hint);
-                    self.define(id, schema, pointer);
-                    TypeRef::Named(id)
-                }
+                OneOfPlan::Enum(_) => self.inline_type(schema, hint, pointer),
                 OneOfPlan::Json => TypeRef::Json,
             },
             Shape::Not => {
