@@ -294,6 +294,9 @@ impl Bundler<'_, '_> {
     fn external(&mut self, root: &mut Value) {
         let mut sites = Vec::new();
         refs(root, "", Section::Other, &mut sites);
+        // Components that are only a reference to another file first: the node takes
+        // their name.
+        sites.sort_by_key(|site| is_component(&site.pointer).is_none());
         let base = self.root_path.clone();
         for site in sites {
             if site.target.starts_with('#') {

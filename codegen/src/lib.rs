@@ -169,6 +169,14 @@ fn finish(
     for d in &mut found.0 {
         bundled.origin(d);
     }
+    // A reference bundling could not follow is reported there, with the reason; lowering
+    // meets it again and would report it a second time.
+    let mut refs_seen = std::collections::HashSet::new();
+    found.0.retain(|d| {
+        d.severity != Severity::Error
+            || !d.pointer.ends_with("/$ref")
+            || refs_seen.insert((d.file.clone(), d.pointer.clone()))
+    });
     let mut locators: std::collections::HashMap<&str, locate::Locator> =
         std::collections::HashMap::new();
     for d in &mut found.0 {

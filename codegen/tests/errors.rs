@@ -298,3 +298,67 @@ fn damaged_product_specs_never_panic() {
     }
     assert!(checked > 400, "only {checked} variants checked");
 }
+
+/// Files for a spec split over several: problems in them are reported in them.
+struct Split;
+
+impl meterage_codegen::ReadFile for Split {
+    fn read(&self, path: &str) -> Result<String, String> {
+        match path {
+            "specs/schemas.yaml" => Ok("Pet:\n  type: object\n  properties:\n    tag: {$ref: '#/Tag'}\n    owner: {$ref: '#/Nobody'}\n    x: {type: string, enum: [a, a]}\nTag: {type: string}\n".into()),
+            other => Err(format!("{other}: no such file")),
+        }
+    }
+}
+
+#[test]
+fn problems_in_other_files_and_behind_pointers_are_reported_where_they_are() {
+    let text = format!(
+        "{HEAD}paths:
+  /a:
+    get:
+      operationId: a
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {{$ref: './schemas.yaml#/Pet'}}
+  /b:
+    get:
+      operationId: b
+      responses:
+        '200': {{$ref: '#/paths/~1a/get/responses/200'}}
+  /c:
+    get:
+      operationId: c
+      responses:
+        '200': {{$ref: '#/paths/~1a/get/responses/200'}}
+        '404':
+          description: gone
+          content:
+            application/json:
+              schema: {{$ref: './missing.yaml'}}
+"
+    );
+    let d = meterage_codegen::generate_full(
+        &SpecSource {
+            path: "specs/split.yaml",
+            text: &text,
+        },
+        &meterage_codegen::Settings::default(),
+        &Split,
+    )
+    .expect_err("broken references");
+    let report = d.to_string();
+    let lines: Vec<&str> = report.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "specs/split.yaml:29:24 (at /paths/~1c/get/responses/404/content/application~1json/schema/$ref): `$ref: ./missing.yaml`: cannot read `specs/missing.yaml`: specs/missing.yaml: no such file",
+            "specs/schemas.yaml:5:13 (at /Pet/properties/owner/$ref): `$ref: #/Nobody`: `specs/schemas.yaml` has no node `#/Nobody`",
+            "specs/schemas.yaml:6:23 (at /Pet/properties/x/enum): warning: the enum value `a` is listed twice: it is one variant",
+        ],
+        "{report}"
+    );
+}
