@@ -203,17 +203,30 @@ impl<'a> Lowerer<'a, '_> {
                 }
             }
             Shape::Scalar(ty, _) => ty,
-            Shape::Array(items) => match items {
-                Some(items) => {
-                    let item = self.lower_ref(
-                        SchemaRef::of(items),
-                        &format!("{hint}Item"),
-                        &format!("{pointer}/items"),
-                    );
-                    TypeRef::Array(Box::new(item))
+            Shape::Array(items) => {
+                if let openapiv3::SchemaKind::Any(any) = &schema.schema_kind {
+                    for (key, set) in [("minLength", any.min_length), ("maxLength", any.max_length)]
+                    {
+                        if set.is_some() {
+                            self.warn(
+                                &format!("{pointer}/{key}"),
+                                format!("`{key}` applies to strings, not to an array (`minItems` and `maxItems` bound arrays): ignored"),
+                            );
+                        }
+                    }
                 }
-                None => TypeRef::Array(Box::new(TypeRef::Json)),
-            },
+                match items {
+                    Some(items) => {
+                        let item = self.lower_ref(
+                            SchemaRef::of(items),
+                            &format!("{hint}Item"),
+                            &format!("{pointer}/items"),
+                        );
+                        TypeRef::Array(Box::new(item))
+                    }
+                    None => TypeRef::Array(Box::new(TypeRef::Json)),
+                }
+            }
             Shape::Object(o) => {
                 if o.properties.is_empty() {
                     match o.additional {
@@ -523,6 +536,26 @@ pub(super) fn constraints(schema: &Schema) -> Constraints {
             c.min_items = a.min_items.map(|v| v as u64);
             c.max_items = a.max_items.map(|v| v as u64);
         }
+        // An untyped schema keeps the keywords of its kind (an array's `minLength` is
+        // the vendor's slip, ignored with a warning where it is lowered).
+        SchemaKind::Any(any) => match shape(schema) {
+            Shape::Array(_) => {
+                c.min_items = any.min_items.map(|v| v as u64);
+                c.max_items = any.max_items.map(|v| v as u64);
+            }
+            Shape::Scalar(TypeRef::String | TypeRef::Secret, _) => {
+                c.min_length = any.min_length.map(|v| v as u64);
+                c.max_length = any.max_length.map(|v| v as u64);
+                c.pattern = any.pattern.clone();
+            }
+            Shape::Scalar(TypeRef::I32 | TypeRef::I64 | TypeRef::F64 | TypeRef::Decimal, _) => {
+                c.minimum = any.minimum;
+                c.maximum = any.maximum;
+                c.exclusive_minimum = any.exclusive_minimum.unwrap_or(false);
+                c.exclusive_maximum = any.exclusive_maximum.unwrap_or(false);
+            }
+            _ => {}
+        },
         _ => {}
     }
     c
