@@ -1,7 +1,7 @@
 //! Operations and the requests generated code builds for them.
 //!
 //! Parameters of any shape go through [`style`] (OpenAPI's `style` and `explode`);
-//! multipart bodies through [`multipart`].
+//! multipart bodies through the private `multipart` module.
 
 use std::borrow::Cow;
 use std::fmt;
