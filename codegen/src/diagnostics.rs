@@ -1,14 +1,31 @@
-//! Errors about a spec: what is wrong and where (file, JSON pointer, line:column).
+//! Problems in a spec: what is wrong and where (file, JSON pointer, line:column), and
+//! what the generator did about it.
 //!
 //! The generator never stops at the first problem of a phase: it collects a
-//! [`Diagnostic`] per problem and returns them together as [`Diagnostics`].
+//! [`Diagnostic`] per problem and returns them together as [`Diagnostics`]. An
+//! [error](Severity::Error) stops generation; a [warning](Severity::Warning) says what
+//! was skipped or approximated, and generation goes on.
 
+use std::collections::HashSet;
 use std::fmt;
+
+/// How bad a problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// The generator went on: the construct was skipped or approximated, as the message
+    /// says.
+    Warning,
+    /// No module is generated.
+    Error,
+}
 
 /// One problem in a spec.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
-    /// The spec file, as the caller named it (`specs/huawei-gsl.yaml`).
+    /// Whether generation stopped.
+    pub severity: Severity,
+    /// The spec file, as the caller named it (`specs/huawei-gsl.yaml`), or the file a
+    /// `$ref` brought in.
     pub file: String,
     /// JSON pointer (RFC 6901) to the offending node, empty for the whole document.
     pub pointer: String,
@@ -26,6 +43,9 @@ impl fmt::Display for Diagnostic {
         }
         if !self.pointer.is_empty() {
             write!(f, " (at {})", self.pointer)?;
+        }
+        if self.severity == Severity::Warning {
+            write!(f, ": warning")?;
         }
         write!(f, ": {}", self.message)
     }
@@ -49,6 +69,21 @@ impl Diagnostics {
     /// Whether there are none (never true for a returned error).
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    /// The errors (each stopped generation).
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter().filter(|d| d.severity == Severity::Error)
+    }
+
+    /// The warnings (each construct skipped or approximated).
+    pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter().filter(|d| d.severity == Severity::Warning)
+    }
+
+    /// Whether any problem is an error.
+    pub fn has_errors(&self) -> bool {
+        self.errors().next().is_some()
     }
 }
 
@@ -84,11 +119,16 @@ where
     })
 }
 
-/// Collects diagnostics for one spec file during a phase.
+/// Collects diagnostics for one spec file during a run.
+///
+/// The same problem at the same place is recorded once: a component used by many
+/// operations is reported once, not once per use.
 #[derive(Debug)]
 pub struct Sink {
     file: String,
     found: Vec<Diagnostic>,
+    seen: HashSet<(String, String)>,
+    errors: usize,
 }
 
 impl Sink {
@@ -97,36 +137,62 @@ impl Sink {
         Sink {
             file: file.to_owned(),
             found: Vec::new(),
+            seen: HashSet::new(),
+            errors: 0,
         }
     }
 
-    /// Records a problem at `pointer`.
-    pub fn error(&mut self, pointer: &str, message: impl Into<String>) {
+    fn push(&mut self, severity: Severity, pointer: &str, message: String) {
+        if !self.seen.insert((pointer.to_owned(), message.clone())) {
+            return;
+        }
+        if severity == Severity::Error {
+            self.errors += 1;
+        }
         self.found.push(Diagnostic {
+            severity,
             file: self.file.clone(),
             pointer: pointer.to_owned(),
             position: None,
-            message: message.into(),
+            message,
         });
     }
 
-    /// How many problems were recorded so far.
-    pub fn count(&self) -> usize {
-        self.found.len()
+    /// Records a problem at `pointer` that stops generation.
+    pub fn error(&mut self, pointer: &str, message: impl Into<String>) {
+        self.push(Severity::Error, pointer, message.into());
     }
 
-    /// Whether nothing was recorded.
+    /// Records a problem at `pointer` the generator worked around; `message` says how.
+    pub fn warn(&mut self, pointer: &str, message: impl Into<String>) {
+        self.push(Severity::Warning, pointer, message.into());
+    }
+
+    /// Records a finished diagnostic (from another file, already positioned).
+    pub fn push_diagnostic(&mut self, diagnostic: Diagnostic) {
+        if diagnostic.severity == Severity::Error {
+            self.errors += 1;
+        }
+        self.found.push(diagnostic);
+    }
+
+    /// How many errors were recorded so far.
+    pub fn count(&self) -> usize {
+        self.errors
+    }
+
+    /// Whether no error was recorded (warnings may have been).
     pub fn is_clean(&self) -> bool {
-        self.found.is_empty()
+        self.errors == 0
     }
 
     /// The recorded problems, positioned with `locate` where it knows the pointer.
-    pub fn finish(self, locate: impl Fn(&str) -> Option<(usize, usize)>) -> Diagnostics {
+    pub fn finish(self, locate: impl Fn(&Diagnostic) -> Option<(usize, usize)>) -> Diagnostics {
         Diagnostics(
             self.found
                 .into_iter()
                 .map(|mut d| {
-                    d.position = d.position.or_else(|| locate(&d.pointer));
+                    d.position = d.position.or_else(|| locate(&d));
                     d
                 })
                 .collect(),
@@ -150,12 +216,29 @@ mod tests {
 
     #[test]
     fn display_names_file_line_and_pointer() {
-        let d = Diagnostic {
+        let mut d = Diagnostic {
+            severity: Severity::Error,
             file: "specs/x.yaml".into(),
             pointer: "/paths".into(),
             position: Some((3, 5)),
             message: "bad".into(),
         };
         assert_eq!(d.to_string(), "specs/x.yaml:3:5 (at /paths): bad");
+        d.severity = Severity::Warning;
+        assert_eq!(d.to_string(), "specs/x.yaml:3:5 (at /paths): warning: bad");
+    }
+
+    #[test]
+    fn a_problem_is_recorded_once_per_place() {
+        let mut sink = Sink::new("s.yaml");
+        sink.warn("/a", "w");
+        sink.warn("/a", "w");
+        sink.error("/a", "e");
+        sink.error("/b", "e");
+        assert_eq!(sink.count(), 2);
+        assert!(!sink.is_clean());
+        let d = sink.finish(|_| None);
+        assert_eq!(d.len(), 3);
+        assert_eq!(d.warnings().count(), 1);
     }
 }

@@ -174,6 +174,27 @@ pub enum AuthKind {
         /// The variable holding the token, for `from_env`.
         env_token: Option<String>,
     },
+    /// `Authorization: Bearer <token>`: HTTP `bearer`, or the access token of an
+    /// `oauth2` or `openIdConnect` scheme, which the caller obtains.
+    Bearer {
+        /// The scheme's `type` (`http`, `oauth2`, `openIdConnect`), for the docs.
+        source: String,
+    },
+    /// `Authorization: Basic <user:password>` (HTTP `basic`).
+    Basic,
+    /// An API key in the query string or a cookie.
+    ApiKey {
+        /// The parameter or cookie name.
+        name: String,
+        /// `true` for a cookie, `false` for the query.
+        cookie: bool,
+    },
+    /// A scheme the generator cannot implement (an HTTP scheme other than bearer and
+    /// basic, such as `digest`): the caller supplies an `Authorize`.
+    Custom {
+        /// What the spec declares, for the docs.
+        what: String,
+    },
     /// A token from a login call, in a header (`login-token`).
     LoginToken {
         /// The header the token is sent in.
@@ -251,6 +272,10 @@ impl AuthKind {
     pub fn name(&self) -> &'static str {
         match self {
             AuthKind::HeaderToken { .. } => "header-token",
+            AuthKind::Bearer { .. } => "bearer",
+            AuthKind::Basic => "basic",
+            AuthKind::ApiKey { .. } => "api-key",
+            AuthKind::Custom { .. } => "custom",
             AuthKind::LoginToken { .. } => "login-token",
             AuthKind::KeystonePassword { .. } => "keystone-password",
             AuthKind::SdkHmacSha256 { .. } => "sdk-hmac-sha256",
@@ -264,6 +289,10 @@ impl AuthKind {
     pub fn required_env(&self) -> Option<Vec<&str>> {
         match self {
             AuthKind::HeaderToken { env_token, .. } => env_token.as_deref().map(|t| vec![t]),
+            AuthKind::Bearer { .. }
+            | AuthKind::Basic
+            | AuthKind::ApiKey { .. }
+            | AuthKind::Custom { .. } => None,
             AuthKind::LoginToken { env, .. } | AuthKind::DjangoSession { env, .. } => env
                 .as_ref()
                 .map(|(user, password)| vec![user.as_str(), password.as_str()]),
@@ -369,6 +398,9 @@ pub struct Operation {
     pub params: Vec<Param>,
     /// The request body's media type, if it has one.
     pub body: Option<BodyKind>,
+    /// The body's `Content-Type` when it is not the one its kind implies
+    /// (`application/merge-patch+json`, `text/csv`).
+    pub content_type: Option<String>,
     /// The success response.
     pub response: SuccessResponse,
     /// Response examples, for the generated decoding tests.
@@ -404,10 +436,14 @@ pub struct RpcAction {
 /// A request body's media type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BodyKind {
-    /// `application/json`.
+    /// `application/json` (or another JSON media type, see [`Operation::content_type`]).
     Json,
     /// `application/x-www-form-urlencoded`.
     Form,
+    /// `multipart/form-data`.
+    Multipart,
+    /// Bytes sent as they are (any other media type).
+    Bytes,
 }
 
 /// Where a parameter goes on the wire.
@@ -423,6 +459,12 @@ pub enum Location {
     Form,
     /// A top-level property of a JSON body.
     Json,
+    /// A cookie.
+    Cookie,
+    /// A part of a multipart body.
+    Multipart,
+    /// The whole body (a JSON value that is not an object of properties, or bytes).
+    Body,
 }
 
 impl Location {
@@ -434,8 +476,28 @@ impl Location {
             Location::Header => "header",
             Location::Form => "form body",
             Location::Json => "JSON body",
+            Location::Cookie => "`Cookie` header",
+            Location::Multipart => "multipart body",
+            Location::Body => "request body",
         }
     }
+}
+
+/// How a parameter that is not a single value is written (OpenAPI `style`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamStyle {
+    /// `form` (query, cookie and form-body default).
+    Form,
+    /// `simple` (path and header default).
+    Simple,
+    /// `spaceDelimited`.
+    SpaceDelimited,
+    /// `pipeDelimited`.
+    PipeDelimited,
+    /// `deepObject`.
+    DeepObject,
+    /// `content: application/json`: the value as JSON text.
+    Json,
 }
 
 /// A request parameter (or a property of the request body).
@@ -461,6 +523,8 @@ pub struct Param {
     pub doc: Option<String>,
     /// For arrays in the query: repeat the name (`true`) or join with commas.
     pub explode: bool,
+    /// How a value that is not a single scalar is written.
+    pub style: ParamStyle,
     /// The spec's example value, as JSON.
     pub example: Option<String>,
 }
@@ -525,6 +589,9 @@ pub enum TypeRef {
     Array(Box<TypeRef>),
     /// `BTreeMap<String, T>` (`additionalProperties`).
     Map(Box<TypeRef>),
+    /// Raw bytes (`meterage_runtime::Bytes`): a body or multipart part of
+    /// `format: binary`, or a media type the generator cannot type.
+    Bytes,
     /// A generated type.
     Named(TypeId),
 }
@@ -617,6 +684,28 @@ pub enum TypeKind {
         /// The known values.
         variants: Vec<Variant>,
     },
+    /// `oneOf` or `anyOf`: a value of one of several types.
+    OneOf {
+        /// The alternatives, in spec order.
+        variants: Vec<OneOfVariant>,
+        /// The discriminator property, when every alternative has a tag value: the
+        /// value of that property picks the alternative. Otherwise the first
+        /// alternative that decodes is taken (`#[serde(untagged)]`).
+        discriminator: Option<String>,
+    },
+}
+
+/// One alternative of a [`TypeKind::OneOf`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct OneOfVariant {
+    /// The Rust variant name.
+    pub name: Ident,
+    /// Its type.
+    pub ty: TypeRef,
+    /// Whether it is boxed, because its type contains the enum itself by value.
+    pub boxed: bool,
+    /// The discriminator values that select it.
+    pub tags: Vec<String>,
 }
 
 /// A struct field.

@@ -2,7 +2,8 @@
 //!
 //! The pipeline is one function, [`generate`], and reads as a table of contents:
 //! [`load`] (YAML to `openapiv3`, version check) → [`lint`] (misspelt keys, and the
-//! [`provenance`] rules) → [`lower`] (to the plain [`ir`])
+//! [`provenance`] rules) → [`bundle`] (every `$ref` made a component reference) →
+//! [`lower`] (to the plain [`ir`])
 //! → [`emit`] (`quote!`) → [`mod@format`] (prettyplease and a preamble). Problems are
 //! collected per phase and returned together as [`Diagnostics`], each naming the spec
 //! file, the JSON pointer and, where known, the line and column.
@@ -18,6 +19,7 @@
 //! assert!(source.contains("pub fn ping(&self)"));
 //! ```
 
+pub mod bundle;
 pub mod diagnostics;
 pub mod emit;
 pub mod format;
@@ -30,7 +32,8 @@ pub mod names;
 pub mod provenance;
 pub mod workspace;
 
-pub use diagnostics::{Diagnostic, Diagnostics};
+pub use bundle::{NoFiles, ReadFile};
+pub use diagnostics::{Diagnostic, Diagnostics, Severity};
 pub use load::SpecSource;
 
 /// What the generator cannot learn from the spec itself.
@@ -48,23 +51,52 @@ pub struct Settings {
     pub reexport_runtime: bool,
 }
 
+/// A generated module and the warnings about what it skipped or approximated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Generated {
+    /// The formatted Rust module.
+    pub source: String,
+    /// Every warning of the run (possibly none), in the order found.
+    pub warnings: Diagnostics,
+}
+
 /// Generates the formatted Rust module for one spec, with default [`Settings`].
+///
+/// Warnings are dropped: [`generate_full`] returns them.
 ///
 /// # Errors
 ///
-/// Every problem found in the spec, each with its file and location.
+/// Every problem found in the spec (errors and warnings), each with its file and
+/// location.
 pub fn generate(source: &SpecSource<'_>) -> Result<String, Diagnostics> {
     generate_with(source, &Settings::default())
 }
 
-/// Generates the formatted Rust module for one spec.
+/// Generates the formatted Rust module for one spec; warnings are dropped
+/// ([`generate_full`] returns them).
 ///
 /// # Errors
 ///
 /// Every problem found in the spec, each with its file and location.
 pub fn generate_with(source: &SpecSource<'_>, settings: &Settings) -> Result<String, Diagnostics> {
-    let api = lower_spec(source)?;
-    emit_and_format(&api, settings)
+    generate_full(source, settings, &NoFiles).map(|g| g.source)
+}
+
+/// Generates the formatted Rust module for one spec, reading the files its `$ref`s name
+/// through `files`; returns the module and the warnings.
+///
+/// # Errors
+///
+/// When any problem is an error: every problem found (errors and warnings), each with
+/// its file and location.
+pub fn generate_full(
+    source: &SpecSource<'_>,
+    settings: &Settings,
+    files: &dyn ReadFile,
+) -> Result<Generated, Diagnostics> {
+    let (api, warnings) = lower_full(source, files)?;
+    let source = emit_and_format(&api, settings)?;
+    Ok(Generated { source, warnings })
 }
 
 /// Emits and formats the module of an API already lowered by [`lower_spec`].
@@ -76,6 +108,7 @@ pub fn generate_with(source: &SpecSource<'_>, settings: &Settings) -> Result<Str
 pub fn emit_and_format(api: &ir::Api, settings: &Settings) -> Result<String, Diagnostics> {
     format::format(&api.spec_path, emit::emit(api, settings)).map_err(|message| {
         Diagnostics(vec![Diagnostic {
+            severity: diagnostics::Severity::Error,
             file: api.spec_path.clone(),
             pointer: String::new(),
             position: None,
@@ -84,23 +117,93 @@ pub fn emit_and_format(api: &ir::Api, settings: &Settings) -> Result<String, Dia
     })
 }
 
-/// Loads and lowers one spec to its IR, without emitting.
+/// Loads and lowers one spec to its IR, without emitting; warnings are dropped.
 ///
 /// # Errors
 ///
-/// Every problem found in the spec.
+/// Every problem found in the spec, when one is an error.
 pub fn lower_spec(source: &SpecSource<'_>) -> Result<ir::Api, Diagnostics> {
-    let load::Loaded { doc, tree } = load::load(source)?;
+    lower_full(source, &NoFiles).map(|(api, _)| api)
+}
+
+/// Loads, bundles (reading other files through `files`) and lowers one spec; returns
+/// the IR and the warnings.
+///
+/// # Errors
+///
+/// Every problem found in the spec (errors and warnings), when one is an error.
+pub fn lower_full(
+    source: &SpecSource<'_>,
+    files: &dyn ReadFile,
+) -> Result<(ir::Api, Diagnostics), Diagnostics> {
+    let mut tree = load::parse(source)?;
     let mut sink = diagnostics::Sink::new(source.path);
     lint::unknown_keys(&tree, &mut sink);
     provenance::transcription_rules(&tree, &mut sink);
+    let bundled = bundle::bundle(&mut tree, source.path, files, &mut sink);
+    let doc = match load::typed(source, &tree) {
+        Ok(doc) => doc,
+        Err(refused) => {
+            for d in refused.0 {
+                sink.push_diagnostic(d);
+            }
+            return Err(finish(source, sink, &bundled));
+        }
+    };
     drop(tree);
     let api = lower::lower(&doc, source.path, &mut sink);
     drop(doc);
-    if sink.is_clean() {
-        Ok(api)
+    let clean = sink.is_clean();
+    let diagnostics = finish(source, sink, &bundled);
+    if clean {
+        Ok((api, diagnostics))
     } else {
-        let locator = locate::Locator::new(source.text);
-        Err(sink.finish(|p| locator.find(p)))
+        Err(diagnostics)
     }
+}
+
+/// The diagnostics of a run, each moved to the file it is about and positioned there.
+fn finish(
+    source: &SpecSource<'_>,
+    sink: diagnostics::Sink,
+    bundled: &bundle::Bundled,
+) -> Diagnostics {
+    let mut found = sink.finish(|_| None);
+    for d in &mut found.0 {
+        bundled.origin(d);
+    }
+    // A reference bundling could not follow is reported there, with the reason; lowering
+    // meets it again and would report it a second time.
+    let mut refs_seen = std::collections::HashSet::new();
+    found.0.retain(|d| {
+        d.severity != Severity::Error
+            || !d.pointer.ends_with("/$ref")
+            || refs_seen.insert((d.file.clone(), d.pointer.clone()))
+    });
+    let mut locators: std::collections::HashMap<&str, locate::Locator> =
+        std::collections::HashMap::new();
+    for d in &mut found.0 {
+        if d.position.is_some() {
+            continue;
+        }
+        let text = if d.file == source.path {
+            Some(source.text)
+        } else {
+            bundled.files.get(&d.file).map(String::as_str)
+        };
+        let Some(text) = text else { continue };
+        let file: &str = if d.file == source.path {
+            source.path
+        } else {
+            match bundled.files.get_key_value(&d.file) {
+                Some((k, _)) => k.as_str(),
+                None => continue,
+            }
+        };
+        let locator = locators
+            .entry(file)
+            .or_insert_with(|| locate::Locator::new(text));
+        d.position = locator.find(&d.pointer);
+    }
+    found
 }

@@ -1,8 +1,10 @@
 //! Unknown keys: a misspelt keyword (`maxLenght`, `requried`) is silently ignored by
 //! serde, so a constraint or a required flag would vanish from the generated code. This
-//! pass walks the YAML tree with the OpenAPI 3.0 object model and reports every key that
-//! the object does not define (`x-` extensions excepted), with the closest known key,
-//! and checks the form of every `x-source` it meets (see [`crate::provenance`]).
+//! pass walks the YAML tree with the OpenAPI 3.0 object model and warns about every key
+//! that the object does not define (`x-` extensions excepted), with the closest known
+//! key, and checks the form of every `x-source` it meets (see [`crate::provenance`]). A
+//! warning, not an error: vendors publish specs with stray keys, and generation
+//! goes on without them (the shipped specs are kept free of warnings by a test).
 
 use serde_yaml::{Mapping, Value};
 
@@ -259,9 +261,9 @@ impl Walker<'_> {
                     .iter()
                     .find(|ours| **ours != key && distance(&key, ours) <= 2);
                 if let Some(ours) = near {
-                    self.sink.error(
+                    self.sink.warn(
                         &format!("{at}/{}", escape_token(&key)),
-                        format!("`{key}` is not an extension meterage reads (it would be ignored); did you mean `{ours}`?"),
+                        format!("`{key}` is not an extension meterage reads (ignored); did you mean `{ours}`?"),
                     );
                 }
                 continue;
@@ -282,9 +284,9 @@ impl Walker<'_> {
                 Some((d, k)) if d <= 2 => format!("; did you mean `{k}`?"),
                 _ => String::new(),
             };
-            self.sink.error(
+            self.sink.warn(
                 &format!("{at}/{}", escape_token(&key)),
-                format!("unknown key `{key}` in {what} (it would be ignored){hint}"),
+                format!("unknown key `{key}` in {what} (ignored){hint}"),
             );
         }
     }

@@ -29,6 +29,7 @@ fn at(
     message: String,
 ) -> Diagnostics {
     Diagnostics(vec![Diagnostic {
+        severity: crate::diagnostics::Severity::Error,
         file: source.path.to_owned(),
         pointer: pointer.to_owned(),
         position,
@@ -50,7 +51,7 @@ pub struct Loaded {
     pub tree: serde_yaml::Value,
 }
 
-/// Parses and version-checks a spec.
+/// Parses and version-checks a spec, and reads the typed document from it.
 ///
 /// The text is parsed once, to a YAML tree; the typed document is read from that tree.
 /// Only when the document is not valid OpenAPI is the text read again, for the
@@ -58,6 +59,52 @@ pub struct Loaded {
 ///
 /// [`Locator`]: crate::locate::Locator
 pub fn load(source: &SpecSource<'_>) -> Result<Loaded, Diagnostics> {
+    let tree = parse(source)?;
+    let doc = typed(source, &tree)?;
+    Ok(Loaded { doc, tree })
+}
+
+/// How deep `[` and `{` may nest. The YAML parser takes time quadratic in that depth
+/// (20,000 levels take seconds) before it refuses a document nested deeper than its
+/// own limit of 128, so a deeper document is refused before it is parsed.
+const MAX_FLOW_DEPTH: usize = 1_000;
+
+/// The line and column where brackets first nest deeper than [`MAX_FLOW_DEPTH`]. Quotes
+/// are not followed: a real document never leaves a thousand brackets open inside
+/// its strings.
+fn too_deep(text: &str) -> Option<(usize, usize)> {
+    let (mut depth, mut line, mut column) = (0usize, 1, 0);
+    for c in text.chars() {
+        column += 1;
+        match c {
+            '[' | '{' => {
+                depth += 1;
+                if depth > MAX_FLOW_DEPTH {
+                    return Some((line, column));
+                }
+            }
+            ']' | '}' => depth = depth.saturating_sub(1),
+            '\n' => {
+                line += 1;
+                column = 0;
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Parses a spec to its YAML tree and checks its version (Swagger 2.0, OpenAPI 3.1 and
+/// documents that are not OpenAPI are refused, saying so).
+pub fn parse(source: &SpecSource<'_>) -> Result<Value, Diagnostics> {
+    if let Some(position) = too_deep(source.text) {
+        return Err(at(
+            source,
+            "",
+            Some(position),
+            format!("malformed YAML: brackets nested more than {MAX_FLOW_DEPTH} levels deep"),
+        ));
+    }
     let mut value: serde_yaml::Value = serde_yaml::from_str::<Tree>(source.text)
         .map(|t| t.0)
         .map_err(|e| {
@@ -93,7 +140,7 @@ pub fn load(source: &SpecSource<'_>) -> Result<Loaded, Diagnostics> {
             source,
             "",
             Some((1, 1)),
-            "no `openapi` version field: expected `openapi: 3.0.3`".into(),
+            "no `openapi` version field: this is not an OpenAPI document (expected `openapi: 3.0.3` at the top)".into(),
         ));
     };
     let version = scalar_text(version);
@@ -111,23 +158,49 @@ pub fn load(source: &SpecSource<'_>) -> Result<Loaded, Diagnostics> {
         ));
     }
     fit_integer_bounds(&mut value);
-    let doc = match OpenAPI::deserialize(&value) {
-        Ok(doc) => doc,
+    Ok(value)
+}
+
+/// Reads the typed document from a tree [`parse`] made (and bundling rewrote).
+pub fn typed(source: &SpecSource<'_>, tree: &Value) -> Result<OpenAPI, Diagnostics> {
+    match OpenAPI::deserialize(tree) {
+        Ok(doc) => Ok(doc),
         Err(from_tree) => {
             // The tree has no positions: read the text again for the first problem's.
             let (position, message) = match serde_yaml::from_str::<OpenAPI>(source.text) {
                 Err(e) => (position(&e), strip_location(&e)),
                 Ok(_) => (None, from_tree.to_string()),
             };
-            return Err(at(
+            Err(at(
                 source,
                 "",
                 position,
                 format!("not a valid OpenAPI 3.0 document: {message}"),
-            ));
+            ))
         }
-    };
-    Ok(Loaded { doc, tree: value })
+    }
+}
+
+/// The text of a spec file, or an error naming the line and column of its first byte
+/// that is not UTF-8.
+pub fn decode<'b>(path: &str, bytes: &'b [u8]) -> Result<&'b str, Diagnostics> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let good = &bytes[..e.valid_up_to()];
+        let line = good.iter().filter(|b| **b == b'\n').count() + 1;
+        let line_start = good.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+        let column = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
+        Diagnostics(vec![Diagnostic {
+            severity: crate::diagnostics::Severity::Error,
+            file: path.to_owned(),
+            pointer: String::new(),
+            position: Some((line, column)),
+            message: format!(
+                "the file is not UTF-8 text (byte 0x{:02x} at offset {}): OpenAPI documents are UTF-8",
+                bytes[e.valid_up_to()],
+                e.valid_up_to()
+            ),
+        }])
+    })
 }
 
 /// A YAML tree, read like [`serde_yaml::Value`] except that an integer too large for
@@ -287,9 +360,20 @@ fn scalar_text(value: &serde_yaml::Value) -> String {
 }
 
 /// Local `$ref` resolution against a document's components.
+///
+/// Bundling ([`crate::bundle`]) made every reference name a component; a component that
+/// is only a reference to another is followed (a chain), and a chain that loops is an
+/// error.
 pub struct Refs<'a> {
     doc: &'a OpenAPI,
 }
+
+/// How many references a chain may have before it is taken for a loop.
+const CHAIN_LIMIT: usize = 64;
+
+/// An object a reference led to: the object and the pointer of its component (where a
+/// problem in it is reported, once for all its uses), or `None` when it was inline.
+pub type Resolved<'a, T> = (&'a T, Option<String>);
 
 impl<'a> Refs<'a> {
     /// Resolution within `doc`.
@@ -304,9 +388,20 @@ impl<'a> Refs<'a> {
         match reference.strip_prefix(&prefix) {
             Some(name) if !name.is_empty() && !name.contains('/') => Ok(name),
             _ if !reference.starts_with('#') => Err(format!(
-                "`$ref: {reference}` points outside this file; only local references (`#/components/{section}/...`) are supported"
+                "`$ref: {reference}` points outside this file, which could not be followed"
             )),
-            _ => Err(format!("`$ref: {reference}` must point at `#/components/{section}/<name>` here")),
+            _ => Err(format!(
+                "`$ref: {reference}` must point at `#/components/{section}/<name>` here"
+            )),
+        }
+    }
+
+    /// The unescaped component name of a reference (`a~1b` names `a/b`).
+    fn unescaped(name: &str) -> std::borrow::Cow<'_, str> {
+        if name.contains('~') {
+            name.replace("~1", "/").replace("~0", "~").into()
+        } else {
+            name.into()
         }
     }
 
@@ -314,14 +409,45 @@ impl<'a> Refs<'a> {
         map: Option<&'t indexmap::IndexMap<String, ReferenceOr<T>>>,
         reference: &str,
         section: &str,
-    ) -> Result<&'t T, String> {
-        let name = Self::component_name(reference, section)?;
-        match map.and_then(|m| m.get(name)) {
-            Some(ReferenceOr::Item(item)) => Ok(item),
-            Some(ReferenceOr::Reference { reference: next }) => Err(format!(
-                "`$ref: {reference}` leads to another `$ref: {next}`; chains of references are not supported"
-            )),
-            None => Err(format!("unknown `$ref: {reference}`: there is no `components.{section}.{name}`")),
+    ) -> Result<(&'t str, &'t T), String> {
+        let mut current = reference.to_owned();
+        for _ in 0..CHAIN_LIMIT {
+            let name = Self::component_name(&current, section)?;
+            let name = Self::unescaped(name);
+            match map.and_then(|m| m.get_key_value(name.as_ref())) {
+                Some((key, ReferenceOr::Item(item))) => return Ok((key.as_str(), item)),
+                Some((_, ReferenceOr::Reference { reference: next })) => current = next.clone(),
+                None => {
+                    return Err(if current == reference {
+                        format!("unknown `$ref: {reference}`: there is no `components.{section}.{name}`")
+                    } else {
+                        format!("`$ref: {reference}` leads to `$ref: {current}`, and there is no `components.{section}.{name}`")
+                    })
+                }
+            }
+        }
+        Err(format!(
+            "`$ref: {reference}` starts a chain of references that never ends (it loops)"
+        ))
+    }
+
+    fn resolve<T>(
+        r: &'a ReferenceOr<T>,
+        map: Option<&'a indexmap::IndexMap<String, ReferenceOr<T>>>,
+        section: &str,
+    ) -> Result<Resolved<'a, T>, String> {
+        match r {
+            ReferenceOr::Item(item) => Ok((item, None)),
+            ReferenceOr::Reference { reference } => {
+                let (name, item) = Self::lookup(map, reference, section)?;
+                Ok((
+                    item,
+                    Some(format!(
+                        "/components/{section}/{}",
+                        crate::diagnostics::escape_token(name)
+                    )),
+                ))
+            }
         }
     }
 
@@ -329,72 +455,80 @@ impl<'a> Refs<'a> {
     pub fn parameter(
         &self,
         r: &'a ReferenceOr<openapiv3::Parameter>,
-    ) -> Result<&'a openapiv3::Parameter, String> {
-        match r {
-            ReferenceOr::Item(p) => Ok(p),
-            ReferenceOr::Reference { reference } => Self::lookup(
-                self.doc.components.as_ref().map(|c| &c.parameters),
-                reference,
-                "parameters",
-            ),
-        }
+    ) -> Result<Resolved<'a, openapiv3::Parameter>, String> {
+        Self::resolve(
+            r,
+            self.doc.components.as_ref().map(|c| &c.parameters),
+            "parameters",
+        )
     }
 
     /// Follows a request body reference.
     pub fn request_body(
         &self,
         r: &'a ReferenceOr<openapiv3::RequestBody>,
-    ) -> Result<&'a openapiv3::RequestBody, String> {
-        match r {
-            ReferenceOr::Item(b) => Ok(b),
-            ReferenceOr::Reference { reference } => Self::lookup(
-                self.doc.components.as_ref().map(|c| &c.request_bodies),
-                reference,
-                "requestBodies",
-            ),
-        }
+    ) -> Result<Resolved<'a, openapiv3::RequestBody>, String> {
+        Self::resolve(
+            r,
+            self.doc.components.as_ref().map(|c| &c.request_bodies),
+            "requestBodies",
+        )
     }
 
     /// Follows a response reference.
     pub fn response(
         &self,
         r: &'a ReferenceOr<openapiv3::Response>,
-    ) -> Result<&'a openapiv3::Response, String> {
-        match r {
-            ReferenceOr::Item(b) => Ok(b),
-            ReferenceOr::Reference { reference } => Self::lookup(
-                self.doc.components.as_ref().map(|c| &c.responses),
-                reference,
-                "responses",
-            ),
-        }
+    ) -> Result<Resolved<'a, openapiv3::Response>, String> {
+        Self::resolve(
+            r,
+            self.doc.components.as_ref().map(|c| &c.responses),
+            "responses",
+        )
+    }
+
+    /// Follows an example reference.
+    pub fn example(
+        &self,
+        r: &'a ReferenceOr<openapiv3::Example>,
+    ) -> Result<Resolved<'a, openapiv3::Example>, String> {
+        Self::resolve(
+            r,
+            self.doc.components.as_ref().map(|c| &c.examples),
+            "examples",
+        )
+    }
+
+    /// Follows a header reference.
+    pub fn header(
+        &self,
+        r: &'a ReferenceOr<openapiv3::Header>,
+    ) -> Result<Resolved<'a, openapiv3::Header>, String> {
+        Self::resolve(
+            r,
+            self.doc.components.as_ref().map(|c| &c.headers),
+            "headers",
+        )
     }
 
     /// Follows a security scheme reference.
     pub fn security_scheme(
         &self,
         r: &'a ReferenceOr<openapiv3::SecurityScheme>,
-    ) -> Result<&'a openapiv3::SecurityScheme, String> {
-        match r {
-            ReferenceOr::Item(b) => Ok(b),
-            ReferenceOr::Reference { reference } => Self::lookup(
-                self.doc.components.as_ref().map(|c| &c.security_schemes),
-                reference,
-                "securitySchemes",
-            ),
-        }
+    ) -> Result<Resolved<'a, openapiv3::SecurityScheme>, String> {
+        Self::resolve(
+            r,
+            self.doc.components.as_ref().map(|c| &c.security_schemes),
+            "securitySchemes",
+        )
     }
 
-    /// The schema a schema `$ref` names, with its component name.
+    /// The schema a schema `$ref` names (following a chain), with its component name.
     pub fn schema(&self, reference: &str) -> Result<(&'a str, &'a openapiv3::Schema), String> {
-        let name = Self::component_name(reference, "schemas")?;
-        let components = self.doc.components.as_ref();
-        let (key, _) = components
-            .and_then(|c| c.schemas.get_key_value(name))
-            .ok_or_else(|| {
-                format!("unknown `$ref: {reference}`: there is no `components.schemas.{name}`")
-            })?;
-        let schema = Self::lookup(components.map(|c| &c.schemas), reference, "schemas")?;
-        Ok((key.as_str(), schema))
+        Self::lookup(
+            self.doc.components.as_ref().map(|c| &c.schemas),
+            reference,
+            "schemas",
+        )
     }
 }

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
-use meterage_codegen::{Diagnostic, SpecSource};
+use meterage_codegen::Diagnostic;
 
 use manifest::{Manifest, SizeClass, Spec};
 use triage::Group;
@@ -181,6 +181,8 @@ pub struct Outcome {
     pub generate: Stage,
     /// Compiling the crate.
     pub compile: Stage,
+    /// The generator's warnings: how many, grouped by kind.
+    pub warnings: (usize, Vec<Group>),
 }
 
 impl Outcome {
@@ -206,6 +208,7 @@ pub fn run(root: &Path, opts: &Options) -> Result<Vec<Outcome>> {
             fetch: Stage::Skipped,
             generate: Stage::Skipped,
             compile: Stage::Skipped,
+            warnings: (0, Vec::new()),
         };
         let started = Instant::now();
         outcome.fetch = match fetch::ensure(&layout, &manifest, &[spec]) {
@@ -213,7 +216,7 @@ pub fn run(root: &Path, opts: &Options) -> Result<Vec<Outcome>> {
             Err(e) => Stage::Error(format!("{e:#}")),
         };
         if !outcome.fetch.failed() && !opts.fetch_only {
-            outcome.generate = generate(root, &layout, spec);
+            (outcome.generate, outcome.warnings) = generate(root, &layout, spec);
             eprintln!("  generate: {}", report::stage_cell(&outcome.generate));
             if matches!(outcome.generate, Stage::Ok(_)) && !opts.no_compile {
                 let started = Instant::now();
@@ -237,20 +240,22 @@ pub fn run(root: &Path, opts: &Options) -> Result<Vec<Outcome>> {
 
 /// Generates one spec's crate into its folder; the generator runs on a thread with a
 /// large stack, so that deep specs do not overflow, and a panic is reported, not fatal.
-fn generate(root: &Path, layout: &Layout, spec: &Spec) -> Stage {
+/// Returns the stage and the warnings, grouped.
+fn generate(root: &Path, layout: &Layout, spec: &Spec) -> (Stage, (usize, Vec<Group>)) {
     let started = Instant::now();
+    let none = (0, Vec::new());
     // A crate from an earlier run must not outlive a spec that no longer generates.
     let _ = fs::remove_dir_all(layout.crate_dir(spec));
     let file = layout.spec_file(spec);
-    let text = match fs::read_to_string(&file) {
-        Ok(t) => t,
-        Err(e) => return Stage::Error(format!("reading {}: {e}", file.display())),
-    };
     let shown = file
         .strip_prefix(root)
         .unwrap_or(&file)
         .display()
         .to_string();
+    let text = match crate::read_spec(&file, &shown) {
+        Ok(t) => t,
+        Err(e) => return (Stage::Error(format!("{e:#}")), none),
+    };
     let name = spec.crate_name();
     let settings = crate::standalone_settings(&name);
     let thread = std::thread::Builder::new()
@@ -258,31 +263,40 @@ fn generate(root: &Path, layout: &Layout, spec: &Spec) -> Stage {
         .stack_size(256 << 20)
         .spawn({
             let text = text.clone();
-            move || {
-                let source = SpecSource {
-                    path: &shown,
-                    text: &text,
-                };
-                meterage_codegen::generate_with(&source, &settings)
-            }
+            let root = root.to_path_buf();
+            move || crate::generate_spec(&root, &shown, &text, &settings)
         });
     let joined = match thread {
         Ok(handle) => handle.join(),
-        Err(e) => return Stage::Error(format!("starting the generator thread: {e}")),
+        Err(e) => {
+            return (
+                Stage::Error(format!("starting the generator thread: {e}")),
+                none,
+            )
+        }
     };
     let elapsed = started.elapsed();
+    let grouped = |list: Vec<Diagnostic>| {
+        if list.is_empty() {
+            return (0, Vec::new());
+        }
+        let tree = serde_yaml::from_str::<serde_yaml::Value>(&text).ok();
+        (list.len(), triage::group(&list, tree.as_ref()))
+    };
     match joined {
-        Ok(Ok(source)) => {
+        Ok(Ok(generated)) => {
             let dir = layout.crate_dir(spec);
-            match crate::write_crate(root, &dir, &name, &source) {
-                Ok(()) => Stage::Ok(elapsed),
-                Err(e) => Stage::Error(format!("{e:#}")),
+            let warnings = grouped(generated.warnings.iter().cloned().collect());
+            match crate::write_crate(root, &dir, &name, &generated.source) {
+                Ok(()) => (Stage::Ok(elapsed), warnings),
+                Err(e) => (Stage::Error(format!("{e:#}")), warnings),
             }
         }
         Ok(Err(diagnostics)) => {
-            let list: Vec<Diagnostic> = diagnostics.iter().cloned().collect();
-            let tree = serde_yaml::from_str::<serde_yaml::Value>(&text).ok();
-            Stage::Failed(elapsed, list.len(), triage::group(&list, tree.as_ref()))
+            let errors: Vec<Diagnostic> = diagnostics.errors().cloned().collect();
+            let warnings = grouped(diagnostics.warnings().cloned().collect());
+            let (count, groups) = grouped(errors);
+            (Stage::Failed(elapsed, count, groups), warnings)
         }
         Err(payload) => {
             let message = payload
@@ -290,7 +304,7 @@ fn generate(root: &Path, layout: &Layout, spec: &Spec) -> Stage {
                 .cloned()
                 .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
                 .unwrap_or_else(|| "a panic without a message".into());
-            Stage::Panicked(elapsed, message)
+            (Stage::Panicked(elapsed, message), none)
         }
     }
 }
@@ -322,8 +336,9 @@ mod tests {
         let ok = tiny("tiny");
         let head = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /ping:\n    get:\n      operationId: ping\n      responses:\n        '200':\n          description: ok\n";
         fs::write(layout.spec_file(&ok), head).expect("spec");
-        let stage = generate(&root, &layout, &ok);
+        let (stage, warnings) = generate(&root, &layout, &ok);
         assert!(matches!(stage, Stage::Ok(_)), "{stage:?}");
+        assert_eq!(warnings.0, 0);
         let lib = fs::read_to_string(layout.crate_dir(&ok).join("src/lib.rs")).expect("lib.rs");
         assert!(lib.contains("pub fn ping(&self)"), "{lib}");
         let manifest =
@@ -333,7 +348,7 @@ mod tests {
         let bad = tiny("dangling");
         let text = format!("{head}          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/Gone'}}\n");
         fs::write(layout.spec_file(&bad), text).expect("spec");
-        let stage = generate(&root, &layout, &bad);
+        let (stage, _) = generate(&root, &layout, &bad);
         let Stage::Failed(_, 1, groups) = &stage else {
             panic!("one problem: {stage:?}")
         };

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use meterage_codegen::workspace::{self, Module};
-use meterage_codegen::{names, Settings, SpecSource};
+use meterage_codegen::{names, Diagnostics, Generated, ReadFile, Settings, SpecSource};
 
 pub mod corpus;
 pub mod msrv;
@@ -74,10 +74,63 @@ pub fn specs(root: &Path) -> Result<Vec<(String, String)>> {
     Ok(out)
 }
 
-/// Generates one spec's module; errors carry every diagnostic of the spec.
+/// The files a spec's `$ref`s name, read relative to `base` (the workspace root, or the
+/// current directory for `generate --spec`).
+#[derive(Debug, Clone)]
+pub struct FsFiles {
+    /// The directory paths are relative to.
+    pub base: PathBuf,
+}
+
+impl ReadFile for FsFiles {
+    fn read(&self, path: &str) -> std::result::Result<String, String> {
+        let bytes = fs::read(self.base.join(path)).map_err(|e| e.to_string())?;
+        meterage_codegen::load::decode(path, &bytes)
+            .map(str::to_owned)
+            .map_err(|d| d.to_string())
+    }
+}
+
+/// Reads a spec file: its text, or a diagnostic naming the first byte that is not UTF-8.
+pub fn read_spec(path: &Path, shown: &str) -> Result<String> {
+    let bytes = fs::read(path).with_context(|| format!("reading {shown}"))?;
+    meterage_codegen::load::decode(shown, &bytes)
+        .map(str::to_owned)
+        .map_err(|d| anyhow::anyhow!("{d}"))
+}
+
+/// Generates one spec with the files its `$ref`s name read from `base`.
+pub fn generate_spec(
+    base: &Path,
+    shown: &str,
+    text: &str,
+    settings: &Settings,
+) -> std::result::Result<Generated, Diagnostics> {
+    let source = SpecSource { path: shown, text };
+    let files = FsFiles {
+        base: base.to_path_buf(),
+    };
+    meterage_codegen::generate_full(&source, settings, &files)
+}
+
+/// Prints a run's warnings to stderr, one per line.
+pub fn print_warnings(warnings: &Diagnostics) {
+    for w in warnings.iter() {
+        eprintln!("{w}");
+    }
+}
+
+/// Generates one spec's module; errors carry every diagnostic of the spec. Warnings are
+/// printed to stderr.
 pub fn generate_module(root: &Path, spec_path: &str) -> Result<String> {
-    let text =
-        fs::read_to_string(root.join(spec_path)).with_context(|| format!("reading {spec_path}"))?;
+    let generated = generate_module_full(root, spec_path)?;
+    print_warnings(&generated.warnings);
+    Ok(generated.source)
+}
+
+/// Generates one spec's module with its warnings.
+pub fn generate_module_full(root: &Path, spec_path: &str) -> Result<Generated> {
+    let text = read_spec(&root.join(spec_path), spec_path)?;
     let stem = Path::new(spec_path)
         .file_stem()
         .and_then(|s| s.to_str())
@@ -87,11 +140,7 @@ pub fn generate_module(root: &Path, spec_path: &str) -> Result<String> {
         runtime_path: Some("meterage_clients::runtime".to_owned()),
         reexport_runtime: false,
     };
-    let source = SpecSource {
-        path: spec_path,
-        text: &text,
-    };
-    meterage_codegen::generate_with(&source, &settings).map_err(|d| anyhow::anyhow!("{d}"))
+    generate_spec(root, spec_path, &text, &settings).map_err(|d| anyhow::anyhow!("{d}"))
 }
 
 /// Everything `generated/` must hold, or the problems of every spec that failed.
@@ -244,9 +293,8 @@ pub struct Standalone {
 
 /// Writes a standalone client crate for any spec; returns its directory.
 pub fn generate_standalone(root: &Path, opts: &Standalone) -> Result<PathBuf> {
-    let text = fs::read_to_string(&opts.spec)
-        .with_context(|| format!("reading {}", opts.spec.display()))?;
     let shown = opts.spec.display().to_string();
+    let text = read_spec(&opts.spec, &shown)?;
     let stem = opts
         .spec
         .file_stem()
@@ -257,13 +305,10 @@ pub fn generate_standalone(root: &Path, opts: &Standalone) -> Result<PathBuf> {
         .clone()
         .unwrap_or_else(|| format!("{stem}-client"));
     check_crate_name(&name)?;
-    let spec = SpecSource {
-        path: &shown,
-        text: &text,
-    };
-    let source = meterage_codegen::generate_with(&spec, &standalone_settings(&name))
+    let generated = generate_spec(Path::new(""), &shown, &text, &standalone_settings(&name))
         .map_err(|d| anyhow::anyhow!("{d}"))?;
-    write_crate(root, &opts.out, &name, &source)?;
+    print_warnings(&generated.warnings);
+    write_crate(root, &opts.out, &name, &generated.source)?;
     Ok(opts.out.clone())
 }
 

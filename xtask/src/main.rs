@@ -22,7 +22,11 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             for line in format!("{e:#}").lines() {
-                eprintln!("error: {line}");
+                if line.contains(": warning: ") {
+                    eprintln!("{line}");
+                } else {
+                    eprintln!("error: {line}");
+                }
             }
             ExitCode::FAILURE
         }

@@ -63,6 +63,20 @@ pub(super) fn describe_scheme(scheme: &AuthScheme, link_prefix: &str) -> String 
         AuthKind::HeaderToken { header, .. } => {
             format!("a token in the `{header}` header, from {fixed}")
         }
+        AuthKind::Bearer { source } => match source.as_str() {
+            "http" => format!("a bearer token in the `Authorization` header, from {fixed}"),
+            other => format!("an `{other}` access token, which you obtain from the provider, as a bearer token in the `Authorization` header, from {fixed}"),
+        },
+        AuthKind::Basic => {
+            format!("a user name and password (HTTP basic) in the `Authorization` header, from {fixed}")
+        }
+        AuthKind::ApiKey { name, cookie } => format!(
+            "an API key in the `{name}` {}, from {fixed}",
+            if *cookie { "cookie" } else { "query parameter" }
+        ),
+        AuthKind::Custom { what } => format!(
+            "{what}, which this client does not implement: give the client builder your own `meterage_runtime::Authorize`"
+        ),
         AuthKind::LoginToken { header, login: op, .. } => format!(
             "a token in the `{header}` header, obtained by logging in with `{}` ({login}; renewed when refused), or a token of your own ({fixed})",
             op.id
@@ -101,6 +115,52 @@ fn emit_scheme(scheme: &AuthScheme) -> TokenStream {
     };
     match &scheme.kind {
         AuthKind::HeaderToken { header, .. } => fixed_token(header),
+        AuthKind::Bearer { source } => {
+            let obtain = match source.as_str() {
+                "http" => String::new(),
+                other => format!(" The spec declares an `{other}` scheme: obtain the access token from the provider (its flows are yours to run) and pass it here; build a `TokenAuth` with your own provider to renew it."),
+            };
+            let doc = doc(&format!(
+                "Sends `Authorization: Bearer <token>` on every request (security scheme `{key}`).{obtain}"
+            ));
+            quote! {
+                #doc
+                pub fn #name(token: impl Into<meterage_runtime::Secret>) -> meterage_runtime::HeaderToken {
+                    meterage_runtime::HeaderToken::bearer(token)
+                }
+            }
+        }
+        AuthKind::Basic => {
+            let doc = doc(&format!(
+                "Sends `Authorization: Basic` with `username` and `password` on every request (security scheme `{key}`)."
+            ));
+            quote! {
+                #doc
+                pub fn #name(username: &str, password: impl Into<meterage_runtime::Secret>) -> meterage_runtime::HeaderToken {
+                    meterage_runtime::HeaderToken::basic(username, password)
+                }
+            }
+        }
+        AuthKind::ApiKey {
+            name: param,
+            cookie,
+        } => {
+            let (place, word) = if *cookie {
+                (quote! { Cookie }, "cookie")
+            } else {
+                (quote! { Query }, "query parameter")
+            };
+            let doc = doc(&format!(
+                "Sends `key` as the `{param}` {word} of every request (security scheme `{key}`)."
+            ));
+            quote! {
+                #doc
+                pub fn #name(key: impl Into<meterage_runtime::Secret>) -> meterage_runtime::auth::ApiKey {
+                    meterage_runtime::auth::ApiKey::new(meterage_runtime::auth::KeyPlace::#place, #param, key)
+                }
+            }
+        }
+        AuthKind::Custom { .. } => TokenStream::new(),
         AuthKind::LoginToken {
             header,
             login,
@@ -410,6 +470,10 @@ fn from_env_scheme(scheme: &AuthScheme) -> TokenStream {
         }
         AuthKind::KeystonePassword { env: None, .. }
         | AuthKind::SdkHmacSha256 { env: None }
-        | AuthKind::RpcSignatureV1 { env: None } => TokenStream::new(),
+        | AuthKind::RpcSignatureV1 { env: None }
+        | AuthKind::Bearer { .. }
+        | AuthKind::Basic
+        | AuthKind::ApiKey { .. }
+        | AuthKind::Custom { .. } => TokenStream::new(),
     }
 }

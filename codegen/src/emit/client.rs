@@ -185,7 +185,7 @@ pub(super) fn emit_client_method(api: &Api, op: &Operation, settings: &Settings)
         let n = ident(&p.rust_name);
         if p.required {
             match p.ty {
-                TypeRef::String | TypeRef::Secret | TypeRef::Array(_) => {
+                TypeRef::String | TypeRef::Secret | TypeRef::Bytes | TypeRef::Array(_) => {
                     let v = setter_conversion(&p.ty, quote! { #n });
                     quote! { #n: #v }
                 }

@@ -211,6 +211,7 @@ pub(super) fn type_tokens(types: &Types, t: &TypeRef, prefix: &TokenStream) -> T
             let inner = type_tokens(types, inner, prefix);
             quote! { std::collections::BTreeMap<String, #inner> }
         }
+        TypeRef::Bytes => quote! { meterage_runtime::Bytes },
         TypeRef::Named(id) => {
             let name = ident(&types[*id].name);
             quote! { #prefix #name }

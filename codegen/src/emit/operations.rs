@@ -7,7 +7,9 @@ use quote::{format_ident, quote};
 use super::pages::emit_pagination_const;
 use super::types::constraint_notes;
 use super::{docs, emit_envelope, float, ident, module_type, paragraphs, settable};
-use crate::ir::{Api, BodyKind, Location, Method, Operation, Param, TypeRef, Types};
+use crate::ir::{
+    Api, BodyKind, Location, Method, Operation, Param, ParamStyle, TypeKind, TypeRef, Types,
+};
 
 /// The stored type of a parameter in its builder.
 pub(super) fn stored_type(types: &Types, p: &Param) -> TokenStream {
@@ -24,6 +26,7 @@ pub(super) fn setter_type(types: &Types, t: &TypeRef) -> TokenStream {
     match t {
         TypeRef::String => quote! { impl Into<String> },
         TypeRef::Secret => quote! { impl Into<meterage_runtime::Secret> },
+        TypeRef::Bytes => quote! { impl Into<meterage_runtime::Bytes> },
         TypeRef::Array(inner) => match **inner {
             TypeRef::String => quote! { impl IntoIterator<Item = impl Into<String>> },
             _ => {
@@ -38,7 +41,7 @@ pub(super) fn setter_type(types: &Types, t: &TypeRef) -> TokenStream {
 /// Converts a setter argument to its stored type.
 pub(super) fn setter_conversion(t: &TypeRef, value: TokenStream) -> TokenStream {
     match t {
-        TypeRef::String | TypeRef::Secret => quote! { #value.into() },
+        TypeRef::String | TypeRef::Secret | TypeRef::Bytes => quote! { #value.into() },
         TypeRef::Array(inner) if **inner == TypeRef::String => {
             quote! { #value.into_iter().map(Into::into).collect() }
         }
@@ -86,7 +89,7 @@ pub(super) fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
     let pagination = op.pagination.as_ref().map(emit_pagination_const);
     let paging = op.pagination.as_ref().map(|_| emit_paging_methods(op));
     let validate = emit_validate(op);
-    let build = emit_request(op);
+    let build = emit_request(api, op);
     let (response_ty, send_call) = match &op.response.ty {
         Some(t) => {
             let t = module_type(&api.types, t);
@@ -320,15 +323,160 @@ pub(super) fn emit_validate(op: &Operation) -> TokenStream {
     }
 }
 
+/// Whether a value of `t` is one [`meterage_runtime::ToParam`] value (a scalar or a
+/// string enum).
+fn is_scalar(types: &Types, t: &TypeRef) -> bool {
+    match t {
+        TypeRef::String
+        | TypeRef::Secret
+        | TypeRef::Decimal
+        | TypeRef::Bool
+        | TypeRef::I32
+        | TypeRef::I64
+        | TypeRef::F64 => true,
+        TypeRef::Named(id) => matches!(types[*id].kind, TypeKind::Enum { .. }),
+        _ => false,
+    }
+}
+
+/// The runtime `Style` of a parameter.
+fn style_tokens(p: &Param) -> TokenStream {
+    let style = match (p.style, p.explode) {
+        (ParamStyle::Form, true) => quote! { FormExploded },
+        (ParamStyle::Form, false) => quote! { Form },
+        (ParamStyle::Simple, true) => quote! { SimpleExploded },
+        (ParamStyle::Simple, false) => quote! { Simple },
+        (ParamStyle::SpaceDelimited, _) => quote! { SpaceDelimited },
+        (ParamStyle::PipeDelimited, _) => quote! { PipeDelimited },
+        (ParamStyle::DeepObject, _) => quote! { DeepObject },
+        (ParamStyle::Json, _) => quote! { Json },
+    };
+    quote! { meterage_runtime::request::Style::#style }
+}
+
+/// A call taking the parameter's value as `v`, required or not.
+fn with_value(p: &Param, call: impl Fn(TokenStream) -> TokenStream) -> TokenStream {
+    let n = ident(&p.rust_name);
+    if p.required {
+        call(quote! { &self.#n })
+    } else {
+        let call = call(quote! { value });
+        quote! { if let Some(value) = &self.#n { #call } }
+    }
+}
+
+/// The call that puts one parameter into the request.
+fn emit_param(types: &Types, p: &Param) -> TokenStream {
+    let wire = &p.wire_name;
+    if let Some(value) = &p.constant {
+        return match p.location {
+            Location::Query => quote! { request.query(#wire, #value); },
+            Location::Header => quote! { request.header(#wire, #value); },
+            Location::Form => quote! { request.form(#wire, #value); },
+            Location::Json => quote! { request.json(#wire, #value); },
+            Location::Path => quote! { request.path_param(#wire, #value); },
+            Location::Cookie => quote! { request.cookie(#wire, #value); },
+            Location::Multipart => quote! { request.part(#wire, #value); },
+            Location::Body => quote! { request.json_value(#value); },
+        };
+    }
+    let n = ident(&p.rust_name);
+    let field = quote! { self.#n };
+    let style = style_tokens(p);
+    let scalar = is_scalar(types, &p.ty);
+    let scalar_array = matches!(&p.ty, TypeRef::Array(inner) if is_scalar(types, inner));
+    match p.location {
+        Location::Body if p.ty == TypeRef::Bytes => with_value(
+            p,
+            |v| quote! { request.bytes_body(meterage_runtime::Bytes::clone(#v)); },
+        ),
+        Location::Body => with_value(p, |v| quote! { request.json_value(#v); }),
+        Location::Json => {
+            if p.required {
+                quote! { request.json(#wire, &#field); }
+            } else {
+                quote! { request.json_opt(#wire, &#field); }
+            }
+        }
+        Location::Multipart => match &p.ty {
+            TypeRef::Bytes => with_value(p, |v| quote! { request.part_file(#wire, #v); }),
+            TypeRef::Array(inner) if **inner == TypeRef::Bytes => {
+                with_value(p, |v| quote! { request.part_files(#wire, #v); })
+            }
+            _ if scalar => with_value(p, |v| quote! { request.part(#wire, #v); }),
+            _ if scalar_array => with_value(p, |v| quote! { request.part_multi(#wire, #v); }),
+            _ => with_value(p, |v| quote! { request.part_json(#wire, #v); }),
+        },
+        location if scalar => {
+            let base = match location {
+                Location::Path => "path_param",
+                Location::Header => "header",
+                Location::Form => "form",
+                Location::Cookie => "cookie",
+                _ => "query",
+            };
+            if p.required || location == Location::Path {
+                let m = format_ident!("{base}");
+                quote! { request.#m(#wire, &#field); }
+            } else {
+                let m = format_ident!("{base}_opt");
+                quote! { request.#m(#wire, &#field); }
+            }
+        }
+        location if scalar_array && p.style != ParamStyle::Json => {
+            let call = match (location, p.style, p.explode) {
+                (Location::Query, ParamStyle::Form, true) => Some(quote! { query_multi }),
+                (Location::Query, ParamStyle::Form, false) => Some(quote! { query_csv }),
+                (Location::Header, _, _) => Some(quote! { header_csv }),
+                (Location::Form, ParamStyle::Form, _) => Some(quote! { form_multi }),
+                _ => None,
+            };
+            match (call, location, p.style) {
+                (Some(m), ..) if p.required => quote! { request.#m(#wire, &#field); },
+                (Some(m), ..) => {
+                    quote! { if let Some(values) = &#field { request.#m(#wire, values); } }
+                }
+                (None, Location::Query, ParamStyle::SpaceDelimited) => {
+                    with_value(p, |v| quote! { request.query_joined(#wire, #v, ' '); })
+                }
+                (None, Location::Query, ParamStyle::PipeDelimited) => {
+                    with_value(p, |v| quote! { request.query_joined(#wire, #v, '|'); })
+                }
+                _ => emit_value(p, &style),
+            }
+        }
+        _ => emit_value(p, &style),
+    }
+}
+
+/// A parameter of any serializable value, encoded in its style.
+fn emit_value(p: &Param, style: &TokenStream) -> TokenStream {
+    let wire = &p.wire_name;
+    let m = match p.location {
+        Location::Path => quote! { path_value },
+        Location::Header => quote! { header_value },
+        Location::Form => quote! { form_value },
+        Location::Cookie => quote! { cookie_value },
+        _ => quote! { query_value },
+    };
+    with_value(p, |v| quote! { request.#m(#wire, #v, #style); })
+}
+
 /// The body of a builder's `request()`: the RPC action, then every parameter in spec
 /// order, constants filled in.
-pub(super) fn emit_request(op: &Operation) -> TokenStream {
+pub(super) fn emit_request(api: &Api, op: &Operation) -> TokenStream {
     let mut calls = Vec::new();
-    // The declared body is sent even when no field of it is set (`{}`, or an empty form).
+    // The declared body is sent even when no field of it is set (`{}`, or an empty form),
+    // unless it is one value the caller may leave out.
+    let whole = op.params.iter().any(|p| p.location == Location::Body);
     match op.body {
-        Some(BodyKind::Json) => calls.push(quote! { request.json_body(); }),
+        Some(BodyKind::Json) if !whole => calls.push(quote! { request.json_body(); }),
         Some(BodyKind::Form) => calls.push(quote! { request.form_body(); }),
-        None => {}
+        Some(BodyKind::Multipart) => calls.push(quote! { request.multipart_body(); }),
+        _ => {}
+    }
+    if let Some(content_type) = &op.content_type {
+        calls.push(quote! { request.content_type(#content_type); });
     }
     if let Some(action) = &op.rpc_action {
         let (name, value) = (&action.name, &action.value);
@@ -339,58 +487,7 @@ pub(super) fn emit_request(op: &Operation) -> TokenStream {
         });
     }
     for p in &op.params {
-        let wire = &p.wire_name;
-        if let Some(value) = &p.constant {
-            calls.push(match p.location {
-                Location::Query => quote! { request.query(#wire, #value); },
-                Location::Header => quote! { request.header(#wire, #value); },
-                Location::Form => quote! { request.form(#wire, #value); },
-                Location::Json => quote! { request.json(#wire, #value); },
-                Location::Path => quote! { request.path_param(#wire, #value); },
-            });
-            continue;
-        }
-        let n = ident(&p.rust_name);
-        let field = quote! { self.#n };
-        let array = matches!(p.ty, TypeRef::Array(_));
-        let call = match (p.location, array) {
-            (Location::Json, _) => {
-                if p.required {
-                    quote! { request.json(#wire, &#field); }
-                } else {
-                    quote! { request.json_opt(#wire, &#field); }
-                }
-            }
-            (Location::Query, true) | (Location::Header, true) | (Location::Form, true) => {
-                let m = match (p.location, p.explode) {
-                    (Location::Query, true) => quote! { query_multi },
-                    (Location::Query, false) => quote! { query_csv },
-                    (Location::Header, _) => quote! { header_csv },
-                    _ => quote! { form_multi },
-                };
-                if p.required {
-                    quote! { request.#m(#wire, &#field); }
-                } else {
-                    quote! { if let Some(values) = &#field { request.#m(#wire, values); } }
-                }
-            }
-            (location, _) => {
-                let base = match location {
-                    Location::Path => "path_param",
-                    Location::Header => "header",
-                    Location::Form => "form",
-                    _ => "query",
-                };
-                if p.required || location == Location::Path {
-                    let m = format_ident!("{base}");
-                    quote! { request.#m(#wire, &#field); }
-                } else {
-                    let m = format_ident!("{base}_opt");
-                    quote! { request.#m(#wire, &#field); }
-                }
-            }
-        };
-        calls.push(call);
+        calls.push(emit_param(&api.types, p));
     }
 
     quote! {

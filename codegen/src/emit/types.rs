@@ -5,7 +5,7 @@ use quote::quote;
 
 use super::{docs, ident, type_tokens};
 use crate::format::Piece;
-use crate::ir::{Constraints, Field, TypeDef, TypeKind, TypeRef, Types, Variant};
+use crate::ir::{Constraints, Field, OneOfVariant, TypeDef, TypeKind, TypeRef, Types, Variant};
 
 /// The `types` module, one type per piece.
 pub(super) fn emit_types(types: &Types) -> impl Iterator<Item = Piece> + '_ {
@@ -13,6 +13,10 @@ pub(super) fn emit_types(types: &Types) -> impl Iterator<Item = Piece> + '_ {
         let item = match &def.kind {
             TypeKind::Struct { fields } => emit_struct(types, def, fields),
             TypeKind::Enum { variants } => emit_enum(def, variants),
+            TypeKind::OneOf {
+                variants,
+                discriminator,
+            } => emit_one_of(types, def, variants, discriminator.as_deref()),
         };
         if i == 0 {
             Piece::Inside {
@@ -211,6 +215,80 @@ pub(super) fn emit_enum(def: &TypeDef, variants: &[Variant]) -> TokenStream {
         impl meterage_runtime::ToParam for #name {
             fn to_param(&self) -> String {
                 self.as_str().to_owned()
+            }
+        }
+    }
+}
+
+/// A `oneOf`/`anyOf`: an enum with one variant per alternative. Serialized as the
+/// alternative itself; decoded by the discriminator when there is one, else as the
+/// first alternative that fits.
+pub(super) fn emit_one_of(
+    types: &Types,
+    def: &TypeDef,
+    variants: &[OneOfVariant],
+    discriminator: Option<&str>,
+) -> TokenStream {
+    let mut text = def
+        .doc
+        .clone()
+        .unwrap_or_else(|| format!("The `{}` alternatives.", def.name));
+    text.push_str(&match discriminator {
+        Some(tag) => format!("\n\nDecoded by the value of its `{tag}` property."),
+        None => "\n\nDecoded as the first alternative, in this order, that fits.".to_owned(),
+    });
+    let doc = docs(&text);
+    let name = ident(&def.name);
+    let inner = |v: &OneOfVariant| {
+        let t = type_tokens(types, &v.ty, &TokenStream::new());
+        if v.boxed {
+            quote! { Box<#t> }
+        } else {
+            t
+        }
+    };
+    let decls = variants.iter().map(|v| {
+        let n = ident(&v.name);
+        let t = inner(v);
+        let d = match &v.ty {
+            TypeRef::Named(id) => format!(" A [`{}`].", types[*id].name),
+            _ => format!(" A `{}` value.", v.name),
+        };
+        quote! { #[doc = #d] #n(#t), }
+    });
+    let Some(tag) = discriminator else {
+        return quote! {
+            #doc
+            #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+            #[serde(untagged)]
+            pub enum #name {
+                #(#decls)*
+            }
+        };
+    };
+    let arms = variants.iter().map(|v| {
+        let n = ident(&v.name);
+        let tags = &v.tags;
+        quote! { Some(#(#tags)|*) => meterage_runtime::serde_json::from_value(value).map(#name::#n), }
+    });
+    let unknown = format!("unknown `{tag}`: {{other:?}}");
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#decls)*
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <meterage_runtime::serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                let tag = value.get(#tag).and_then(|t| t.as_str()).map(str::to_owned);
+                match tag.as_deref() {
+                    #(#arms)*
+                    other => return Err(serde::de::Error::custom(format_args!(#unknown))),
+                }
+                .map_err(serde::de::Error::custom)
             }
         }
     }

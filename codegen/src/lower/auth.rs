@@ -151,21 +151,64 @@ impl Lowerer<'_, '_> {
         for (key, scheme) in &components.security_schemes {
             let pointer = format!("/components/securitySchemes/{}", escape_token(key));
             let scheme = match self.refs.security_scheme(scheme) {
-                Ok(s) => s,
+                Ok((s, _)) => s,
                 Err(m) => {
                     self.error(&pointer, m);
                     continue;
                 }
             };
-            let SecurityScheme::APIKey {
-                location,
-                name,
-                description,
-                extensions,
-            } = scheme
-            else {
-                self.error(&pointer, format!("security scheme `{key}`: only `apiKey` schemes (with `x-auth-scheme` where needed) are supported yet"));
-                continue;
+            let (location, name, description, extensions) = match scheme {
+                SecurityScheme::APIKey {
+                    location,
+                    name,
+                    description,
+                    extensions,
+                } => (location, name, description, extensions),
+                SecurityScheme::HTTP {
+                    scheme: http,
+                    description,
+                    extensions,
+                    ..
+                } => {
+                    if extensions.contains_key("x-auth-scheme") {
+                        self.error(&format!("{pointer}/x-auth-scheme"), "`x-auth-scheme` goes on `apiKey` schemes; an `http` scheme is implemented as its `scheme` says");
+                    }
+                    let kind = match http.to_ascii_lowercase().as_str() {
+                        "bearer" => AuthKind::Bearer {
+                            source: "http".into(),
+                        },
+                        "basic" => AuthKind::Basic,
+                        other => {
+                            self.warn(&format!("{pointer}/scheme"), format!("security scheme `{key}`: HTTP `{other}` authentication is not implemented: the caller supplies an `Authorize` for it"));
+                            AuthKind::Custom {
+                                what: format!("HTTP `{other}` authentication"),
+                            }
+                        }
+                    };
+                    out.push(AuthScheme {
+                        key: key.clone(),
+                        fn_name: scope.claim(Ident::snake(key)),
+                        description: clean(description.as_deref()),
+                        kind,
+                    });
+                    continue;
+                }
+                SecurityScheme::OAuth2 { description, .. }
+                | SecurityScheme::OpenIDConnect { description, .. } => {
+                    let source = match scheme {
+                        SecurityScheme::OAuth2 { .. } => "oauth2",
+                        _ => "openIdConnect",
+                    };
+                    out.push(AuthScheme {
+                        key: key.clone(),
+                        fn_name: scope.claim(Ident::snake(key)),
+                        description: clean(description.as_deref()),
+                        kind: AuthKind::Bearer {
+                            source: source.into(),
+                        },
+                    });
+                    continue;
+                }
             };
             let in_header = *location == openapiv3::APIKeyLocation::Header;
             let kind = match extensions.get("x-auth-scheme") {
@@ -173,10 +216,10 @@ impl Lowerer<'_, '_> {
                     header: name.clone(),
                     env_token: None,
                 },
-                None => {
-                    self.error(&pointer, format!("security scheme `{key}`: an API key outside a header needs `x-auth-scheme`"));
-                    continue;
-                }
+                None => AuthKind::ApiKey {
+                    name: name.clone(),
+                    cookie: *location == openapiv3::APIKeyLocation::Cookie,
+                },
                 Some(value) => {
                     let at = format!("{pointer}/x-auth-scheme");
                     match self.auth_kind(value, name, in_header, &at) {

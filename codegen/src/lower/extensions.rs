@@ -291,7 +291,7 @@ impl Lowerer<'_, '_> {
         };
         let fields = match &self.types[response_type].kind {
             TypeKind::Struct { fields } => fields.clone(),
-            TypeKind::Enum { .. } => {
+            TypeKind::Enum { .. } | TypeKind::OneOf { .. } => {
                 self.error(
                     &at,
                     "a paged operation needs an object schema for its success response",

@@ -16,21 +16,24 @@
 //! - `extensions`: the other `x-` extensions (`x-error-envelope`, `x-rpc-action`,
 //!   `x-pagination`, `x-enum-varnames`), parsed into typed values.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use openapiv3::OpenAPI;
 use serde_json::Value;
 
 use crate::diagnostics::Sink;
-use crate::ir::{Api, TypeRef, Types};
+use crate::ir::{Api, TypeId, TypeRef, Types};
 use crate::load::Refs;
 use crate::names::Scope;
 
 mod auth;
+mod compose;
 mod extensions;
 mod operations;
 mod params;
+mod recursive;
 mod responses;
+mod shape;
 mod types;
 
 /// Client methods the generated `Client` already has.
@@ -72,6 +75,8 @@ pub fn lower(doc: &OpenAPI, spec_path: &str, sink: &mut Sink) -> Api {
         types: Types::default(),
         type_scope: Scope::with_reserved(PRELUDE),
         components: HashMap::new(),
+        lowering: HashSet::new(),
+        inline: HashMap::new(),
     };
     l.lower_components();
     let envelope = l.envelope(&doc.extensions, "").unwrap_or_default();
@@ -86,7 +91,7 @@ pub fn lower(doc: &OpenAPI, spec_path: &str, sink: &mut Sink) -> Api {
         .map(|s| l.server_url(s, "/servers/0"))
         .filter(|url| is_absolute(url));
     let mut types = l.types;
-    types::box_recursive_fields(&mut types);
+    recursive::box_recursive_fields(&mut types);
     Api {
         spec_path: spec_path.to_owned(),
         title: doc.info.title.clone(),
@@ -112,11 +117,20 @@ struct Lowerer<'a, 's> {
     type_scope: Scope,
     /// Component schema key to the Rust type it lowers to.
     components: HashMap<String, TypeRef>,
+    /// Component schemas being lowered (not ones that make a type): meeting one again
+    /// means it contains itself.
+    lowering: HashSet<String>,
+    /// Inline schemas already made a type, by the address of their node.
+    inline: HashMap<usize, TypeId>,
 }
 
 impl Lowerer<'_, '_> {
     fn error(&mut self, pointer: &str, message: impl Into<String>) {
         self.sink.error(pointer, message);
+    }
+
+    fn warn(&mut self, pointer: &str, message: impl Into<String>) {
+        self.sink.warn(pointer, message);
     }
 
     fn server_url(&mut self, server: &openapiv3::Server, pointer: &str) -> String {

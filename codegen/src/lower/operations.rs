@@ -18,18 +18,18 @@ use crate::names::{Ident, Scope};
 type UrlUser = (String, Option<RpcAction>, String);
 
 /// What one operation is lowered from.
-struct OpInput<'o> {
+struct OpInput<'a, 'o> {
     id: &'o str,
     method_name: Ident,
     builder_name: Ident,
     method: Method,
     path: &'o str,
-    item: &'o openapiv3::PathItem,
-    op: &'o openapiv3::Operation,
+    item: &'a openapiv3::PathItem,
+    op: &'a openapiv3::Operation,
     pointer: &'o str,
 }
 
-impl Lowerer<'_, '_> {
+impl<'a> Lowerer<'a, '_> {
     /// Every operation, in spec order.
     pub(super) fn operations(&mut self) -> Vec<Operation> {
         let mut out = Vec::new();
@@ -64,12 +64,16 @@ impl Lowerer<'_, '_> {
                 let Some(method) = method_of(verb) else {
                     continue;
                 };
-                let Some(id) = op.operation_id.clone() else {
-                    self.error(
-                        &pointer,
-                        "the operation has no `operationId`: it names the generated method",
-                    );
-                    continue;
+                let id = match op.operation_id.clone() {
+                    Some(id) if !id.trim().is_empty() => id,
+                    _ => {
+                        let id = derived_id(verb, &path);
+                        self.warn(
+                            &pointer,
+                            format!("the operation has no `operationId`: it is named `{id}` after its method and path"),
+                        );
+                        id
+                    }
                 };
                 let method_name = methods.claim(Ident::snake(&id));
                 let builder_name = builders.claim(Ident::pascal(&id));
@@ -123,7 +127,7 @@ impl Lowerer<'_, '_> {
         }
     }
 
-    fn operation(&mut self, input: OpInput<'_>) -> Operation {
+    fn operation(&mut self, input: OpInput<'a, '_>) -> Operation {
         let OpInput {
             id,
             method_name,
@@ -138,9 +142,10 @@ impl Lowerer<'_, '_> {
         let mut params = Vec::new();
 
         // Path-level parameters first, replaced by operation parameters of the same name and place.
-        let mut merged: Vec<(&ReferenceOr<Parameter>, String)> = Vec::new();
-        let resolve_key =
-            |l: &Self, p: &ReferenceOr<Parameter>| l.refs.parameter(p).ok().map(param_key);
+        let mut merged: Vec<(&'a ReferenceOr<Parameter>, String)> = Vec::new();
+        let resolve_key = |l: &Self, p: &ReferenceOr<Parameter>| {
+            l.refs.parameter(p).ok().map(|(p, _)| param_key(p))
+        };
         for (i, p) in item.parameters.iter().enumerate() {
             merged.push((
                 p,
@@ -156,14 +161,14 @@ impl Lowerer<'_, '_> {
             merged.push((p, format!("{pointer}/parameters/{i}")));
         }
         for (p, p_pointer) in merged {
-            let param = match self.refs.parameter(p) {
-                Ok(param) => param,
+            let (param, at) = match self.refs.parameter(p) {
+                Ok((param, component)) => (param, component.unwrap_or(p_pointer)),
                 Err(m) => {
                     self.error(&format!("{p_pointer}/$ref"), m);
                     continue;
                 }
             };
-            if let Some(lowered) = self.parameter(param, &builder_name, &p_pointer, &mut setters) {
+            if let Some(lowered) = self.parameter(param, &builder_name, &at, &mut setters) {
                 params.push(lowered);
             }
         }
@@ -197,13 +202,20 @@ impl Lowerer<'_, '_> {
 
         let rpc_action = self.rpc_action(&op.extensions, pointer);
         let mut body = None;
+        let mut content_type = None;
         if let Some(rb) = &op.request_body {
             let rb_pointer = format!("{pointer}/requestBody");
             match self.refs.request_body(rb) {
-                Ok(rb) => {
-                    body = self.body(rb, &builder_name, &rb_pointer, &mut setters, &mut params)
+                Ok((rb, component)) => {
+                    let at = component.unwrap_or(rb_pointer);
+                    if let Some((kind, media)) =
+                        self.body(rb, &builder_name, &at, &mut setters, &mut params)
+                    {
+                        body = Some(kind);
+                        content_type = media;
+                    }
                 }
-                Err(m) => self.error(&rb_pointer, m),
+                Err(m) => self.error(&format!("{rb_pointer}/$ref"), m),
             }
         }
         if let Some(action) = &rpc_action {
@@ -274,6 +286,7 @@ impl Lowerer<'_, '_> {
             rpc_action,
             params,
             body,
+            content_type,
             response,
             examples,
             envelope,
@@ -299,6 +312,17 @@ fn method_of(verb: &str) -> Option<Method> {
     })
 }
 
+/// An operation name for an operation without `operationId`: its method and the words
+/// of its path (`GET /pets/{id}` is `get_pets_id`).
+fn derived_id(verb: &str, path: &str) -> String {
+    let mut id = verb.to_owned();
+    for segment in path.split('/').filter(|s| !s.is_empty()) {
+        id.push('_');
+        id.push_str(segment.trim_start_matches('{').trim_end_matches('}'));
+    }
+    id
+}
+
 /// The `{name}` placeholders of a path template.
 fn placeholders(path: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -316,6 +340,12 @@ fn placeholders(path: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::placeholders;
+
+    #[test]
+    fn operations_without_id_are_named_by_method_and_path() {
+        assert_eq!(super::derived_id("get", "/pets/{petId}"), "get_pets_petId");
+        assert_eq!(super::derived_id("post", "/"), "post");
+    }
 
     #[test]
     fn finds_path_placeholders() {

@@ -1,24 +1,27 @@
-//! Parameters (path, query, header) and the properties of a request body, which become
-//! the call's parameters too.
+//! Parameters (path, query, header, cookie) and the request body: an object body's
+//! properties become the call's parameters too; any other body is one `body` argument.
 
-use openapiv3::{Parameter, ParameterSchemaOrContent, QueryStyle, Schema, SchemaKind, Type};
+use openapiv3::{Parameter, ParameterSchemaOrContent, PathStyle, QueryStyle, ReferenceOr, Schema};
 use serde_json::Value;
 
-use super::types::{constraints, SchemaRef};
+use super::compose::AllOfPlan;
+use super::shape::{shape, Shape};
+use super::types::{constraints, own_props, schema_format, Prop, SchemaRef};
 use super::{clean, Lowerer};
 use crate::diagnostics::escape_token;
-use crate::ir::{BodyKind, Location, Param, TypeRef};
+use crate::ir::{BodyKind, Location, Param, ParamStyle, TypeRef};
 use crate::names::{self, Ident, Scope};
 
 /// What a parameter or body property is made from.
-pub(super) struct ParamInput<'p, 's> {
+pub(super) struct ParamInput<'a, 'p, 's> {
     pub(super) wire_name: &'p str,
     pub(super) example: Option<&'p Value>,
     pub(super) location: Location,
-    pub(super) schema: SchemaRef<'p>,
+    pub(super) schema: SchemaRef<'a>,
     pub(super) required: bool,
     pub(super) doc: Option<&'p str>,
     pub(super) explode: bool,
+    pub(super) style: ParamStyle,
     /// The builder, which names inline types.
     pub(super) builder: &'p Ident,
     pub(super) pointer: &'p str,
@@ -26,42 +29,66 @@ pub(super) struct ParamInput<'p, 's> {
     pub(super) setters: &'s mut Scope,
 }
 
-impl Lowerer<'_, '_> {
+/// A request body as lowered: its kind and its `Content-Type` when not the kind's own.
+pub(super) type LoweredBody = (BodyKind, Option<String>);
+
+impl<'a> Lowerer<'a, '_> {
     /// Lowers one resolved parameter; `None` (with an error) when it cannot be one.
     pub(super) fn parameter(
         &mut self,
-        param: &Parameter,
+        param: &'a Parameter,
         builder: &Ident,
         pointer: &str,
         setters: &mut Scope,
     ) -> Option<Param> {
         let data = param.parameter_data_ref();
-        let Some(location) = location_of(param) else {
-            self.error(pointer, format!("cookie parameter `{}`: cookies are the auth scheme's business, not a parameter's", data.name));
-            return None;
-        };
-        if let Parameter::Query { style, .. } = param {
-            if *style != QueryStyle::Form {
-                self.error(
-                    &format!("{pointer}/style"),
-                    format!(
-                        "query parameter `{}`: only `style: form` is supported",
-                        data.name
-                    ),
-                );
+        let location = location_of(param);
+        let mut style = match param {
+            Parameter::Query { style, .. } => match style {
+                QueryStyle::Form => ParamStyle::Form,
+                QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
+                QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
+                QueryStyle::DeepObject => ParamStyle::DeepObject,
+            },
+            Parameter::Path { style, .. } => {
+                if *style != PathStyle::Simple {
+                    self.warn(
+                        &format!("{pointer}/style"),
+                        format!("path parameter `{}`: `label` and `matrix` styles are not supported; it is sent as `style: simple`", data.name),
+                    );
+                }
+                ParamStyle::Simple
             }
-        }
-        let schema = match &data.format {
-            ParameterSchemaOrContent::Schema(s) => s,
-            ParameterSchemaOrContent::Content(_) => {
-                self.error(
-                    pointer,
-                    format!(
-                        "parameter `{}`: `content` is not supported, use `schema`",
-                        data.name
-                    ),
-                );
-                return None;
+            Parameter::Header { .. } => ParamStyle::Simple,
+            Parameter::Cookie { .. } => ParamStyle::Form,
+        };
+        let (schema, schema_pointer) = match &data.format {
+            ParameterSchemaOrContent::Schema(s) => (s, format!("{pointer}/schema")),
+            ParameterSchemaOrContent::Content(content) => {
+                let found = content
+                    .iter()
+                    .find_map(|(media, m)| m.schema.as_ref().map(|s| (media, s)));
+                let Some((media, schema)) = found else {
+                    self.error(
+                        pointer,
+                        format!("parameter `{}`: its `content` has no schema", data.name),
+                    );
+                    return None;
+                };
+                if !media.contains("json") {
+                    self.warn(
+                        &format!("{pointer}/content"),
+                        format!(
+                            "parameter `{}`: `{media}` content is sent as JSON text",
+                            data.name
+                        ),
+                    );
+                }
+                style = ParamStyle::Json;
+                (
+                    schema,
+                    format!("{pointer}/content/{}/schema", escape_token(media)),
+                )
             }
         };
         let required = data.required || location == Location::Path;
@@ -71,7 +98,7 @@ impl Lowerer<'_, '_> {
                 format!("path parameter `{}` must be `required: true`", data.name),
             );
         }
-        let explode = data.explode.unwrap_or(true);
+        let explode = data.explode.unwrap_or(style == ParamStyle::Form);
         Some(self.param_from_schema(ParamInput {
             wire_name: &data.name,
             example: data.example.as_ref(),
@@ -80,14 +107,15 @@ impl Lowerer<'_, '_> {
             required,
             doc: data.description.as_deref(),
             explode,
+            style,
             builder,
-            pointer: &format!("{pointer}/schema"),
+            pointer: &schema_pointer,
             setters,
         }))
     }
 
     /// A parameter from its schema: its type, constant, default, constraints and name.
-    pub(super) fn param_from_schema(&mut self, input: ParamInput<'_, '_>) -> Param {
+    pub(super) fn param_from_schema(&mut self, input: ParamInput<'a, '_, '_>) -> Param {
         let ParamInput {
             wire_name,
             example,
@@ -96,6 +124,7 @@ impl Lowerer<'_, '_> {
             required,
             doc,
             explode,
+            style,
             builder,
             pointer,
             setters,
@@ -104,45 +133,31 @@ impl Lowerer<'_, '_> {
             SchemaRef::Item(s) => Some(s),
             SchemaRef::Ref(reference) => self.refs.schema(reference).ok().map(|(_, s)| s),
         };
-        let single_value = resolved.and_then(|s| match &s.schema_kind {
-            SchemaKind::Type(Type::String(st)) if st.enumeration.len() == 1 => {
-                st.enumeration[0].clone()
-            }
+        let single_value = resolved.and_then(|s| match shape(s) {
+            Shape::StringEnum(values) if values.len() == 1 => Some(values[0].to_owned()),
             _ => None,
         });
         let constant = if required { single_value } else { None };
-        let errors_before = self.sink.count();
         let ty = if constant.is_some() {
             TypeRef::String
         } else {
-            self.lower_ref(
+            let ty = self.lower_ref(
                 schema,
                 &format!("{builder}{}", names::pascal(wire_name)),
                 pointer,
-            )
-        };
-        let type_failed = self.sink.count() > errors_before;
-        if !type_failed
-            && matches!(
-                location,
-                Location::Form | Location::Query | Location::Header | Location::Path
-            )
-        {
-            let scalar =
-                |t: &TypeRef| !matches!(t, TypeRef::Json | TypeRef::JsonObject | TypeRef::Map(_));
-            let ok = match &ty {
-                TypeRef::Array(inner) => {
-                    scalar(inner)
-                        && !matches!(**inner, TypeRef::Array(_))
-                        && location != Location::Path
+            );
+            // A file in a multipart body, or a binary body, is bytes.
+            let binary = resolved.is_some_and(|s| schema_format(s) == Some("binary"));
+            match (&ty, location) {
+                (TypeRef::String, Location::Multipart | Location::Body) if binary => TypeRef::Bytes,
+                (TypeRef::Array(inner), Location::Multipart)
+                    if **inner == TypeRef::String && items_binary(self, resolved) =>
+                {
+                    TypeRef::Array(Box::new(TypeRef::Bytes))
                 }
-                TypeRef::Named(_) => self.is_enum(&ty),
-                other => scalar(other),
-            };
-            if !ok {
-                self.error(pointer, format!("parameter `{wire_name}` in the {}: only scalars, string enums and arrays of them are supported here", location.describe()));
+                _ => ty,
             }
-        }
+        };
         Param {
             wire_name: wire_name.to_owned(),
             rust_name: setters.claim(Ident::snake(wire_name)),
@@ -156,96 +171,247 @@ impl Lowerer<'_, '_> {
             constraints: resolved.map(constraints).unwrap_or_default(),
             doc: clean(doc),
             explode,
+            style,
             example: example
                 .or_else(|| resolved.and_then(|s| s.schema_data.example.as_ref()))
                 .map(Value::to_string),
         }
     }
 
-    /// The request body: its media type, and its object schema's properties appended to
-    /// `params`.
+    /// The request body: its media type, and either its object schema's properties or
+    /// one `body` parameter, appended to `params`.
     pub(super) fn body(
         &mut self,
-        rb: &openapiv3::RequestBody,
+        rb: &'a openapiv3::RequestBody,
         builder: &Ident,
         pointer: &str,
         setters: &mut Scope,
         params: &mut Vec<Param>,
-    ) -> Option<BodyKind> {
-        let (media, kind, location) = if let Some(m) = rb.content.get("application/json") {
-            (m, BodyKind::Json, Location::Json)
-        } else if let Some(m) = rb.content.get("application/x-www-form-urlencoded") {
-            (m, BodyKind::Form, Location::Form)
-        } else {
-            let types: Vec<&str> = rb.content.keys().map(String::as_str).collect();
-            self.error(&format!("{pointer}/content"), format!("request body media types {types:?}: only `application/json` and `application/x-www-form-urlencoded` are supported"));
+    ) -> Option<LoweredBody> {
+        let Some((media, media_type, kind)) = pick_media(rb) else {
+            self.error(
+                &format!("{pointer}/content"),
+                "the request body has no media type",
+            );
             return None;
         };
-        let media_key = if kind == BodyKind::Json {
-            "application~1json"
-        } else {
-            "application~1x-www-form-urlencoded"
+        let content_type = match kind {
+            BodyKind::Json if media != "application/json" => Some(media.to_owned()),
+            BodyKind::Bytes => Some(concrete_media(media).to_owned()),
+            _ => None,
         };
-        let schema_pointer = format!("{pointer}/content/{media_key}/schema");
-        let schema: &Schema = match &media.schema {
-            Some(openapiv3::ReferenceOr::Item(s)) => s,
-            Some(openapiv3::ReferenceOr::Reference { reference }) => {
-                match self.refs.schema(reference) {
-                    Ok((_, s)) => s,
-                    Err(m) => {
-                        self.error(&format!("{schema_pointer}/$ref"), m);
-                        return Some(kind);
+        let schema_pointer = format!("{pointer}/content/{}/schema", escape_token(media));
+        let schema = media_type.schema.as_ref().map(SchemaRef::of);
+        if kind == BodyKind::Bytes {
+            let typed = schema
+                .and_then(|s| self.resolve(s, &schema_pointer))
+                .is_some_and(|(s, _)| {
+                    !matches!(
+                        shape(s),
+                        Shape::Scalar(TypeRef::String, _) | Shape::Any(None)
+                    )
+                });
+            if typed {
+                self.warn(
+                    &schema_pointer,
+                    format!("`{media}` bodies cannot be typed: the body is raw bytes the caller encodes"),
+                );
+            }
+            params.push(self.whole_body(TypeRef::Bytes, rb, setters));
+            return Some((kind, content_type));
+        }
+        let location = match kind {
+            BodyKind::Json => Location::Json,
+            BodyKind::Form => Location::Form,
+            _ => Location::Multipart,
+        };
+        let Some(schema) = schema else {
+            // No schema: an empty JSON object, or raw bytes for other media types.
+            if kind != BodyKind::Json {
+                params.push(self.whole_body(TypeRef::Bytes, rb, setters));
+                return Some((BodyKind::Bytes, Some(concrete_media(media).to_owned())));
+            }
+            return Some((kind, content_type));
+        };
+        let Some((resolved, at)) = self.resolve(schema, &schema_pointer) else {
+            return Some((kind, content_type));
+        };
+        // An object of its own properties is flattened into the call's parameters; a
+        // form or multipart body also when its properties come from an `allOf`.
+        // An object with no properties at all (`{type: object}`) is a body of no fields.
+        let props: Option<(Vec<Prop<'a>>, Vec<String>)> = match shape(resolved) {
+            Shape::Object(o)
+                if !o.properties.is_empty()
+                    || matches!(
+                        o.additional,
+                        None | Some(openapiv3::AdditionalProperties::Any(false))
+                    ) =>
+            {
+                Some((own_props(o, &at), o.required.to_vec()))
+            }
+            Shape::AllOf(parts, own) if kind != BodyKind::Json => {
+                match self.all_of_plan(parts, own, &at) {
+                    AllOfPlan::Struct(merged) => {
+                        self.report_skipped(&merged, "body");
+                        let required = merged.required.iter().map(|r| (*r).to_owned()).collect();
+                        Some((merged.props, required))
                     }
+                    _ => None,
                 }
             }
-            None => {
-                self.error(&schema_pointer, "the request body has no schema");
-                return Some(kind);
+            _ => None,
+        };
+        let Some((props, required)) = props else {
+            match kind {
+                BodyKind::Json => {
+                    let ty = self.lower_ref(schema, &format!("{builder}Body"), &schema_pointer);
+                    params.push(self.whole_body(ty, rb, setters));
+                    return Some((kind, content_type));
+                }
+                _ => {
+                    self.warn(
+                        &schema_pointer,
+                        format!("a `{media}` body needs an object schema, whose properties are its fields: the body is raw bytes the caller encodes"),
+                    );
+                    params.push(self.whole_body(TypeRef::Bytes, rb, setters));
+                    return Some((BodyKind::Bytes, Some(concrete_media(media).to_owned())));
+                }
             }
         };
-        let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
-            self.error(&schema_pointer, "a request body must be an object schema: its properties become the call's parameters");
-            return Some(kind);
-        };
-        for (prop, prop_schema) in &object.properties {
-            let prop_pointer = format!("{schema_pointer}/properties/{}", escape_token(prop));
-            let doc = match prop_schema {
-                openapiv3::ReferenceOr::Item(s) => s.schema_data.description.as_deref(),
-                openapiv3::ReferenceOr::Reference { .. } => None,
+        for prop in props {
+            let (doc, read_only) = match prop.schema {
+                SchemaRef::Item(s) => (
+                    s.schema_data.description.as_deref(),
+                    s.schema_data.read_only,
+                ),
+                SchemaRef::Ref(_) => (None, false),
             };
+            if read_only {
+                continue;
+            }
+            let encoding = media_type.encoding.get(prop.name);
+            let style = match encoding.and_then(|e| e.style.as_ref()) {
+                Some(openapiv3::QueryStyle::DeepObject) => ParamStyle::DeepObject,
+                Some(openapiv3::QueryStyle::SpaceDelimited) => ParamStyle::SpaceDelimited,
+                Some(openapiv3::QueryStyle::PipeDelimited) => ParamStyle::PipeDelimited,
+                _ => ParamStyle::Form,
+            };
+            // openapiv3 reads a missing `explode` as false; a form field's default is true.
+            let explode = true;
             let mut p = self.param_from_schema(ParamInput {
-                wire_name: prop,
+                wire_name: prop.name,
                 example: None,
                 location,
-                schema: SchemaRef::of(prop_schema),
-                required: object.required.contains(prop),
+                schema: prop.schema,
+                required: required.iter().any(|r| r == prop.name),
                 doc,
-                explode: false,
+                explode,
+                style,
                 builder,
-                pointer: &prop_pointer,
+                pointer: &prop.pointer,
                 setters,
             });
-            // JSON bodies carry any JSON; the scalar check above was for form bodies only.
+            // JSON bodies carry any JSON.
             if kind == BodyKind::Json {
                 p.location = Location::Json;
             }
             params.push(p);
         }
-        Some(kind)
+        Some((kind, content_type))
+    }
+
+    /// The one `body` parameter of a body that is not flattened.
+    fn whole_body(
+        &mut self,
+        ty: TypeRef,
+        rb: &openapiv3::RequestBody,
+        setters: &mut Scope,
+    ) -> Param {
+        Param {
+            wire_name: "body".to_owned(),
+            rust_name: setters.claim(Ident::snake("body")),
+            location: Location::Body,
+            ty,
+            required: rb.required,
+            constant: None,
+            default: None,
+            constraints: Default::default(),
+            doc: clean(rb.description.as_deref()),
+            explode: false,
+            style: ParamStyle::Form,
+            example: None,
+        }
     }
 }
 
-/// Where a parameter goes; `None` for a cookie parameter (cookies belong to auth schemes).
-fn location_of(param: &Parameter) -> Option<Location> {
+/// Whether an array schema's items are `format: binary`.
+fn items_binary(l: &Lowerer<'_, '_>, schema: Option<&Schema>) -> bool {
+    let Some(Shape::Array(Some(items))) = schema.map(shape) else {
+        return false;
+    };
+    match items {
+        ReferenceOr::Item(s) => schema_format(s) == Some("binary"),
+        ReferenceOr::Reference { reference } => l
+            .refs
+            .schema(reference)
+            .is_ok_and(|(_, s)| schema_format(s) == Some("binary")),
+    }
+}
+
+/// The media type a body is sent as: JSON first, then a form, multipart, and anything
+/// else as bytes.
+fn pick_media(rb: &openapiv3::RequestBody) -> Option<(&str, &openapiv3::MediaType, BodyKind)> {
+    let find = |test: &dyn Fn(&str) -> bool| {
+        rb.content
+            .iter()
+            .find(|(media, _)| test(&media.to_ascii_lowercase()))
+            .map(|(media, m)| (media.as_str(), m))
+    };
+    if let Some((media, m)) = find(&|m| m == "application/json") {
+        return Some((media, m, BodyKind::Json));
+    }
+    if let Some((media, m)) = find(&is_json) {
+        return Some((media, m, BodyKind::Json));
+    }
+    if let Some((media, m)) = find(&|m| m.starts_with("application/x-www-form-urlencoded")) {
+        return Some((media, m, BodyKind::Form));
+    }
+    if let Some((media, m)) = find(&|m| m.starts_with("multipart/form-data")) {
+        return Some((media, m, BodyKind::Multipart));
+    }
+    rb.content
+        .iter()
+        .next()
+        .map(|(media, m)| (media.as_str(), m, BodyKind::Bytes))
+}
+
+/// Whether a media type carries JSON (`application/json; charset=utf-8`,
+/// `application/merge-patch+json`, `application/vnd.github+json`).
+pub(super) fn is_json(media: &str) -> bool {
+    let essence = media.split(';').next().unwrap_or_default().trim();
+    essence == "application/json" || essence.ends_with("+json") || essence == "text/json"
+}
+
+/// A media type to send for a range (`*/*`, `image/*`): the bytes say nothing more.
+fn concrete_media(media: &str) -> &str {
+    if media.contains('*') {
+        "application/octet-stream"
+    } else {
+        media
+    }
+}
+
+/// Where a parameter goes.
+fn location_of(param: &Parameter) -> Location {
     match param {
-        Parameter::Query { .. } => Some(Location::Query),
-        Parameter::Header { .. } => Some(Location::Header),
-        Parameter::Path { .. } => Some(Location::Path),
-        Parameter::Cookie { .. } => None,
+        Parameter::Query { .. } => Location::Query,
+        Parameter::Header { .. } => Location::Header,
+        Parameter::Path { .. } => Location::Path,
+        Parameter::Cookie { .. } => Location::Cookie,
     }
 }
 
 /// The identity of a parameter for path-level overrides: its name and location.
-pub(super) fn param_key(param: &Parameter) -> (String, Option<Location>) {
+pub(super) fn param_key(param: &Parameter) -> (String, Location) {
     (param.parameter_data_ref().name.clone(), location_of(param))
 }

@@ -1,26 +1,31 @@
 //! Responses: the success response an operation returns, and every response example
 //! (for the generated decoding tests).
 
-use openapiv3::{ReferenceOr, StatusCode};
+use openapiv3::StatusCode;
 use serde_json::Value;
 
+use super::params::is_json;
 use super::types::SchemaRef;
 use super::Lowerer;
 use crate::diagnostics::escape_token;
 use crate::ir::{Example, SuccessResponse};
 use crate::names;
 
-impl Lowerer<'_, '_> {
+impl<'a> Lowerer<'a, '_> {
     /// The success response (the first 2xx or 3xx in spec order) and the examples of
     /// every response; `builder` names inline response types.
     pub(super) fn responses(
         &mut self,
-        responses: &openapiv3::Responses,
+        responses: &'a openapiv3::Responses,
         builder: &str,
         pointer: &str,
     ) -> (SuccessResponse, Vec<Example>) {
         let mut success: Option<SuccessResponse> = None;
         let mut examples = Vec::new();
+        let has_success = responses
+            .responses
+            .keys()
+            .any(|code| status_code(code).is_some_and(|c| (200..400).contains(&c)));
         let entries = responses
             .responses
             .iter()
@@ -33,19 +38,28 @@ impl Lowerer<'_, '_> {
             );
         for (status, code, response) in entries {
             let r_pointer = format!("{pointer}/responses/{status}");
-            let response = match self.refs.response(response) {
-                Ok(r) => r,
+            let (response, r_pointer) = match self.refs.response(response) {
+                Ok((r, component)) => (r, component.unwrap_or(r_pointer)),
                 Err(m) => {
                     self.error(&format!("{r_pointer}/$ref"), m);
                     continue;
                 }
             };
-            // The first 2xx or 3xx response in spec order (a console login answers `302 Found`).
-            let is_success = success.is_none() && code.is_some_and(|c| (200..400).contains(&c));
+            // The first 2xx or 3xx response in spec order (a console login answers
+            // `302 Found`); without one, `default` is what the call returns.
+            let is_success = success.is_none()
+                && (code.is_some_and(|c| (200..400).contains(&c))
+                    || (code.is_none() && !has_success));
             let json = response
                 .content
                 .iter()
-                .find(|(media, _)| media.contains("json"));
+                .find(|(media, _)| is_json(media))
+                .or_else(|| {
+                    response
+                        .content
+                        .iter()
+                        .find(|(media, _)| media.contains("json"))
+                });
             let hint = if is_success {
                 format!("{builder}Response")
             } else {
@@ -61,11 +75,11 @@ impl Lowerer<'_, '_> {
                 let media_pointer = format!("{r_pointer}/content/{}", escape_token(media));
                 let mut values: Vec<&Value> = m.example.iter().collect();
                 for (name, ex) in &m.examples {
-                    match ex {
-                        ReferenceOr::Item(ex) => values.extend(ex.value.as_ref()),
-                        ReferenceOr::Reference { .. } => self.error(
-                            &format!("{media_pointer}/examples/{}", escape_token(name)),
-                            "example `$ref`s are not supported",
+                    match self.refs.example(ex) {
+                        Ok((ex, _)) => values.extend(ex.value.as_ref()),
+                        Err(message) => self.warn(
+                            &format!("{media_pointer}/examples/{}/$ref", escape_token(name)),
+                            format!("{message}: the example is not tested"),
                         ),
                     }
                 }
@@ -85,9 +99,9 @@ impl Lowerer<'_, '_> {
             }
         }
         let success = success.unwrap_or_else(|| {
-            self.error(
+            self.warn(
                 &format!("{pointer}/responses"),
-                "no 2xx or 3xx response: the success response is what the call returns",
+                "no 2xx, 3xx or `default` response: any 2xx answer is a success without a body",
             );
             SuccessResponse {
                 status: 200,

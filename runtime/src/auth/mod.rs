@@ -34,6 +34,7 @@ use crate::error::{AuthError, Error};
 use crate::interceptor::AttemptOutcome;
 use crate::request::Operation;
 
+mod api_key;
 pub mod cache;
 mod django;
 pub mod env;
@@ -41,6 +42,7 @@ mod keys;
 mod keystone;
 mod token;
 
+pub use api_key::{ApiKey, KeyPlace};
 pub use django::{DjangoSession, DjangoSessionSpec};
 pub use keys::AccessKey;
 pub use keystone::{KeystonePassword, KeystoneSpec, KeystoneUser};

@@ -24,6 +24,7 @@ use crate::types::Secret;
 /// sensitive; `Debug` shows the header name and the provider, never the token.
 pub struct TokenAuth<P> {
     header: &'static str,
+    prefix: &'static str,
     provider: P,
     cache: IdentityCache<Secret>,
 }
@@ -43,6 +44,32 @@ impl TokenAuth<Secret> {
     pub fn new(header: &'static str, token: impl Into<Secret>) -> Self {
         Self::with_provider(header, token.into())
     }
+
+    /// Sends `Authorization: Bearer <token>` on every request (HTTP `bearer`, and the
+    /// access token of OAuth 2.0 or OpenID Connect, which the caller obtains).
+    ///
+    /// ```
+    /// let auth = meterage_runtime::HeaderToken::bearer("tok-s3cr3t");
+    /// assert!(!format!("{auth:?}").contains("s3cr3t"));
+    /// ```
+    pub fn bearer(token: impl Into<Secret>) -> Self {
+        Self::new("Authorization", token).with_prefix("Bearer ")
+    }
+
+    /// Sends `Authorization: Basic <base64 of user:password>` on every request (HTTP
+    /// `basic`).
+    ///
+    /// ```
+    /// let auth = meterage_runtime::HeaderToken::basic("user", "p4ss");
+    /// assert!(!format!("{auth:?}").contains("p4ss"));
+    /// ```
+    pub fn basic(username: &str, password: impl Into<Secret>) -> Self {
+        use base64::Engine as _;
+        let password: Secret = password.into();
+        let pair = format!("{username}:{}", password.expose());
+        let encoded = base64::engine::general_purpose::STANDARD.encode(pair);
+        Self::new("Authorization", encoded).with_prefix("Basic ")
+    }
 }
 
 impl<P: ProvideIdentity<Secret>> TokenAuth<P> {
@@ -50,9 +77,16 @@ impl<P: ProvideIdentity<Secret>> TokenAuth<P> {
     pub fn with_provider(header: &'static str, provider: P) -> Self {
         Self {
             header,
+            prefix: "",
             provider,
             cache: IdentityCache::default(),
         }
+    }
+
+    /// Writes `prefix` before the token in the header (`"Bearer "`).
+    pub fn with_prefix(mut self, prefix: &'static str) -> Self {
+        self.prefix = prefix;
+        self
     }
 
     /// The header name.
@@ -82,6 +116,7 @@ impl<P: fmt::Debug> fmt::Debug for TokenAuth<P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TokenAuth")
             .field("header", &self.header)
+            .field("prefix", &self.prefix)
             .field("provider", &self.provider)
             .field("cache", &self.cache)
             .finish()
@@ -96,8 +131,15 @@ impl<P: ProvideIdentity<Secret>> Authorize for TokenAuth<P> {
     ) -> AuthFuture<'a> {
         Box::pin(async move {
             let (token, used) = self.cache.get(&self.provider, ctx).await?;
+            let prefixed;
+            let token = if self.prefix.is_empty() {
+                &token
+            } else {
+                prefixed = Secret::new(format!("{}{}", self.prefix, token.expose()));
+                &prefixed
+            };
             let (name, value) =
-                header_entry(self.header, &token).map_err(|message| ctx.error(message))?;
+                header_entry(self.header, token).map_err(|message| ctx.error(message))?;
             request.headers_mut().insert(name, value);
             Ok(used)
         })

@@ -13,8 +13,51 @@ pub fn render(outcomes: &[Outcome], examples: usize) -> String {
     table(&mut out, outcomes);
     summary(&mut out, outcomes, "generate", |o| &o.generate);
     summary(&mut out, outcomes, "compile", |o| &o.compile);
+    warnings(&mut out, outcomes);
     details(&mut out, outcomes, examples);
     out
+}
+
+/// Per kind of warning: how many specs have it and how often it occurs.
+fn warnings(out: &mut String, outcomes: &[Outcome]) {
+    let mut kinds: BTreeMap<&str, (Vec<&str>, usize)> = BTreeMap::new();
+    for o in outcomes {
+        for g in &o.warnings.1 {
+            let entry = kinds.entry(g.kind.as_str()).or_default();
+            entry.0.push(o.spec.name.as_str());
+            entry.1 += g.count;
+        }
+    }
+    if kinds.is_empty() {
+        return;
+    }
+    let mut rows: Vec<(&str, Vec<&str>, usize)> = kinds
+        .into_iter()
+        .map(|(kind, (specs, count))| (kind, specs, count))
+        .collect();
+    rows.sort_by(|a, b| {
+        b.1.len()
+            .cmp(&a.1.len())
+            .then(b.2.cmp(&a.2))
+            .then(a.0.cmp(b.0))
+    });
+    let _ = writeln!(
+        out,
+        "## What the generator warns about (skipped or approximated), by kind\n"
+    );
+    let _ = writeln!(out, "| kind | specs | occurrences | which |");
+    let _ = writeln!(out, "|---|--:|--:|---|");
+    for (kind, specs, count) in rows {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            kind.replace('|', "\\|"),
+            specs.len(),
+            count,
+            specs.join(", ")
+        );
+    }
+    out.push('\n');
 }
 
 /// One stage in a table cell: `ok`, `37 errors`, `panicked`, `-`.
@@ -53,7 +96,11 @@ fn table(out: &mut String, outcomes: &[Outcome]) {
             s.operations,
             s.bytes as f64 / 1e6,
             stage_cell(&o.fetch),
-            stage_cell(&o.generate),
+            match (&o.generate, o.warnings.0) {
+                (Stage::Ok(_), 1) => "ok, 1 warning".to_owned(),
+                (Stage::Ok(_), n) if n > 0 => format!("ok, {n} warnings"),
+                (stage, _) => stage_cell(stage),
+            },
             stage_cell(&o.compile),
             time_cell(&o.generate),
             time_cell(&o.compile),
@@ -178,6 +225,7 @@ mod tests {
             fetch: Stage::Ok(Duration::from_millis(5)),
             generate,
             compile: Stage::Skipped,
+            warnings: (0, Vec::new()),
         }
     }
 

@@ -238,6 +238,7 @@ mod tests {
 
     fn diagnostic(pointer: &str, message: &str) -> Diagnostic {
         Diagnostic {
+            severity: meterage_codegen::Severity::Error,
             file: "spec.yaml".into(),
             pointer: pointer.into(),
             position: None,

@@ -1,6 +1,12 @@
 //! Operations and the requests generated code builds for them.
+//!
+//! Parameters of any shape go through [`style`] (OpenAPI's `style` and `explode`);
+//! multipart bodies through the private `multipart` module.
 
+use std::borrow::Cow;
 use std::fmt;
+
+use bytes::Bytes;
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, USER_AGENT};
 
@@ -8,6 +14,11 @@ use crate::envelope::ErrorEnvelope;
 use crate::error::Error;
 use crate::options::CallOptions;
 use crate::types::{format_f32, format_f64, Decimal, Secret};
+
+mod multipart;
+pub mod style;
+
+pub use style::Style;
 
 /// An HTTP method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -236,9 +247,15 @@ enum Body {
     /// No body field set.
     None,
     /// `application/x-www-form-urlencoded`: encoded `name=value` pairs in call order.
-    Form(Vec<(&'static str, String)>),
+    Form(Vec<(Cow<'static, str>, String)>),
     /// `application/json` object: each property's serialized JSON, in call order.
     Json(Vec<(&'static str, Vec<u8>)>),
+    /// A whole JSON value, serialized.
+    JsonValue(Vec<u8>),
+    /// Bytes sent as they are.
+    Bytes(Bytes),
+    /// `multipart/form-data`: the parts in call order.
+    Multipart(Vec<multipart::Part>),
 }
 
 /// One request under construction.
@@ -254,9 +271,12 @@ pub struct Request {
     operation: &'static Operation,
     path: String,
     /// Encoded `name=value` pairs, in call order.
-    query: Vec<(&'static str, String)>,
+    query: Vec<(Cow<'static, str>, String)>,
     headers: Vec<HeaderParam>,
+    /// `name=value` pairs of the `Cookie` header, in call order.
+    cookies: Vec<(Cow<'static, str>, String)>,
     body: Body,
+    content_type: Option<&'static str>,
     error: Option<String>,
     options: CallOptions,
     server: Option<String>,
@@ -271,7 +291,9 @@ impl Request {
             path: operation.path.to_owned(),
             query: Vec::new(),
             headers: Vec::new(),
+            cookies: Vec::new(),
             body: Body::None,
+            content_type: None,
             error: None,
             options: CallOptions::new(),
             server: None,
@@ -360,7 +382,8 @@ impl Request {
 
     /// Adds the query parameter `name=value`.
     pub fn query<T: ToParam + ?Sized>(&mut self, name: &'static str, value: &T) {
-        self.query.push((name, percent_encode(&value.to_param())));
+        self.query
+            .push((Cow::Borrowed(name), percent_encode(&value.to_param())));
     }
 
     /// Adds the query parameter `name=value` if `value` is `Some`; `None` is not sent.
@@ -386,7 +409,7 @@ impl Request {
             }
             percent_encode_into(&mut joined, &value.to_param());
         }
-        self.query.push((name, joined));
+        self.query.push((Cow::Borrowed(name), joined));
     }
 
     /// Adds the query parameter `name` once per value (`name=a&name=b`, OpenAPI
@@ -394,6 +417,107 @@ impl Request {
     pub fn query_multi<T: ToParam>(&mut self, name: &'static str, values: &[T]) {
         for value in values {
             self.query(name, value);
+        }
+    }
+
+    /// Adds the query parameter `name` with the values joined by `separator`, each
+    /// percent-encoded on its own (`style: pipeDelimited` joins with `|`,
+    /// `spaceDelimited` with a space, sent as `%20`). An empty slice is not sent.
+    pub fn query_joined<T: ToParam>(&mut self, name: &'static str, values: &[T], separator: char) {
+        if values.is_empty() {
+            return;
+        }
+        let mut joined = String::new();
+        for (i, value) in values.iter().enumerate() {
+            if i > 0 {
+                percent_encode_into(&mut joined, separator.encode_utf8(&mut [0; 4]));
+            }
+            percent_encode_into(&mut joined, &value.to_param());
+        }
+        self.query.push((Cow::Borrowed(name), joined));
+    }
+
+    /// Adds the query parameter `name` holding any serializable value (an object, an
+    /// array of objects, a map), encoded in `style` (see [`Style`]). A `null` value is
+    /// not sent.
+    pub fn query_value<T: serde::Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+        style: Style,
+    ) {
+        match style::pairs(name, value, style) {
+            Ok(pairs) => {
+                for (key, value) in pairs {
+                    self.query.push((key, percent_encode(&value)));
+                }
+            }
+            Err(message) => self.fail(message),
+        }
+    }
+
+    /// Adds the cookie `name=value` to the `Cookie` header.
+    pub fn cookie<T: ToParam + ?Sized>(&mut self, name: &'static str, value: &T) {
+        self.cookies.push((Cow::Borrowed(name), value.to_param()));
+    }
+
+    /// Adds the cookie `name=value` if `value` is `Some`.
+    pub fn cookie_opt<T: ToParam>(&mut self, name: &'static str, value: &Option<T>) {
+        if let Some(value) = value {
+            self.cookie(name, value);
+        }
+    }
+
+    /// Adds the cookie `name` holding any serializable value, encoded in `style`
+    /// (`form`: values joined with commas).
+    pub fn cookie_value<T: serde::Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+        style: Style,
+    ) {
+        match style::pairs(name, value, style) {
+            Ok(pairs) => self.cookies.extend(pairs),
+            Err(message) => self.fail(message),
+        }
+    }
+
+    /// Sets the header `name` to any serializable value, encoded in `style` (`simple`:
+    /// values joined with commas).
+    pub fn header_value<T: serde::Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+        style: Style,
+    ) {
+        match style::pairs(name, value, style) {
+            Ok(pairs) => {
+                for (_, value) in pairs {
+                    self.headers.push(HeaderParam {
+                        name,
+                        value,
+                        sensitive: false,
+                    });
+                }
+            }
+            Err(message) => self.fail(message),
+        }
+    }
+
+    /// Replaces the placeholder `{name}` in the path with any serializable value,
+    /// encoded in `style` (`simple`: values joined with commas).
+    pub fn path_value<T: serde::Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+        style: Style,
+    ) {
+        match style::pairs(name, value, style) {
+            Ok(pairs) => {
+                let joined: Vec<String> = pairs.into_iter().map(|(_, v)| v).collect();
+                self.path_param(name, &joined.join(","));
+            }
+            Err(message) => self.fail(message),
         }
     }
 
@@ -434,7 +558,7 @@ impl Request {
         match self.body {
             Body::None => self.body = Body::Form(Vec::new()),
             Body::Form(_) => {}
-            Body::Json(_) => self.mixed_body(),
+            _ => self.mixed_body(),
         }
     }
 
@@ -444,19 +568,118 @@ impl Request {
         match self.body {
             Body::None => self.body = Body::Json(Vec::new()),
             Body::Json(_) => {}
-            Body::Form(_) => self.mixed_body(),
+            _ => self.mixed_body(),
         }
     }
 
+    /// Declares a `multipart/form-data` body, sent (possibly without parts) even when no
+    /// part is set.
+    pub fn multipart_body(&mut self) {
+        match self.body {
+            Body::None => self.body = Body::Multipart(Vec::new()),
+            Body::Multipart(_) => {}
+            _ => self.mixed_body(),
+        }
+    }
+
+    /// Sends `value`, serialized as JSON, as the whole body.
+    pub fn json_value<T: serde::Serialize + ?Sized>(&mut self, value: &T) {
+        if !matches!(self.body, Body::None) {
+            return self.mixed_body();
+        }
+        match serde_json::to_vec(value) {
+            Ok(encoded) => self.body = Body::JsonValue(encoded),
+            Err(error) => self.fail(format!("the body cannot be serialized: {error}")),
+        }
+    }
+
+    /// Sends `bytes` as the whole body, exactly as they are.
+    pub fn bytes_body(&mut self, bytes: impl Into<Bytes>) {
+        if !matches!(self.body, Body::None) {
+            return self.mixed_body();
+        }
+        self.body = Body::Bytes(bytes.into());
+    }
+
+    /// The `Content-Type` of the body, instead of the one its kind implies
+    /// (`application/merge-patch+json`, `application/octet-stream`, `text/csv`).
+    pub fn content_type(&mut self, content_type: &'static str) {
+        self.content_type = Some(content_type);
+    }
+
     fn mixed_body(&mut self) {
-        self.fail("the body mixes form fields and JSON properties".to_owned());
+        let message = match self.body {
+            Body::Form(_) | Body::Json(_) => "the body mixes form fields and JSON properties",
+            _ => "the body mixes a whole value (JSON, bytes or multipart parts) with other fields",
+        };
+        self.fail(message.to_owned());
     }
 
     /// Adds the `application/x-www-form-urlencoded` body field `name=value`, in call order.
     pub fn form<T: ToParam + ?Sized>(&mut self, name: &'static str, value: &T) {
         self.form_body();
         if let Body::Form(fields) = &mut self.body {
-            fields.push((name, percent_encode(&value.to_param())));
+            fields.push((Cow::Borrowed(name), percent_encode(&value.to_param())));
+        }
+    }
+
+    /// Adds the form field `name` holding any serializable value (an object, an array
+    /// of objects), encoded in `style` (`deepObject`: `name[key]=value`, as Stripe
+    /// reads). A `null` value is not sent.
+    pub fn form_value<T: serde::Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+        style: Style,
+    ) {
+        self.form_body();
+        let pairs = match style::pairs(name, value, style) {
+            Ok(pairs) => pairs,
+            Err(message) => return self.fail(message),
+        };
+        if let Body::Form(fields) = &mut self.body {
+            for (key, value) in pairs {
+                fields.push((key, percent_encode(&value)));
+            }
+        }
+    }
+
+    /// Adds the multipart text part `name` holding `value`.
+    pub fn part<T: ToParam + ?Sized>(&mut self, name: &'static str, value: &T) {
+        self.push_part(multipart::Part::text(name, value.to_param()));
+    }
+
+    /// Adds a multipart text part `name` per value.
+    pub fn part_multi<T: ToParam>(&mut self, name: &'static str, values: &[T]) {
+        for value in values {
+            self.part(name, value);
+        }
+    }
+
+    /// Adds the multipart part `name` holding `value` as JSON.
+    pub fn part_json<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
+        match serde_json::to_vec(value) {
+            Ok(json) => self.push_part(multipart::Part::json(name, json)),
+            Err(error) => self.fail(format!("the part `{name}` cannot be serialized: {error}")),
+        }
+    }
+
+    /// Adds the multipart file part `name` holding `bytes` (`application/octet-stream`).
+    pub fn part_file(&mut self, name: &'static str, bytes: &Bytes) {
+        self.push_part(multipart::Part::file(name, bytes.clone()));
+    }
+
+    /// Adds a multipart file part `name` per value.
+    pub fn part_files(&mut self, name: &'static str, files: &[Bytes]) {
+        for bytes in files {
+            self.part_file(name, bytes);
+        }
+    }
+
+    fn push_part(&mut self, part: multipart::Part) {
+        self.multipart_body();
+        if let Body::Multipart(parts) = &mut self.body {
+            parts.push(part);
         }
     }
 
@@ -504,9 +727,15 @@ impl Request {
     }
 
     /// The body's content type and bytes.
-    fn body_bytes(&self) -> Option<(&'static str, Vec<u8>)> {
-        match &self.body {
-            Body::None => None,
+    fn body_bytes(&self) -> Option<(Cow<'static, str>, Bytes)> {
+        let (kind, bytes): (Cow<'static, str>, Bytes) = match &self.body {
+            Body::None => return None,
+            Body::JsonValue(json) => ("application/json".into(), Bytes::from(json.clone())),
+            Body::Bytes(bytes) => ("application/octet-stream".into(), bytes.clone()),
+            Body::Multipart(parts) => {
+                let (content_type, body) = multipart::encode(parts);
+                (content_type.into(), Bytes::from(body))
+            }
             Body::Form(fields) => {
                 let mut out = String::new();
                 for (name, value) in fields {
@@ -517,7 +746,10 @@ impl Request {
                     out.push('=');
                     out.push_str(value);
                 }
-                Some(("application/x-www-form-urlencoded", out.into_bytes()))
+                (
+                    "application/x-www-form-urlencoded".into(),
+                    Bytes::from(out.into_bytes()),
+                )
             }
             Body::Json(fields) => {
                 let mut out = vec![b'{'];
@@ -538,8 +770,13 @@ impl Request {
                     out.extend_from_slice(value);
                 }
                 out.push(b'}');
-                Some(("application/json", out))
+                ("application/json".into(), Bytes::from(out))
             }
+        };
+        match (&self.body, self.content_type) {
+            // A multipart body's type carries its boundary.
+            (Body::Multipart(_), _) | (_, None) => Some((kind, bytes)),
+            (_, Some(content_type)) => Some((content_type.into(), bytes)),
         }
     }
 
@@ -597,10 +834,24 @@ impl Request {
         if !headers.contains_key(ACCEPT) {
             headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         }
+        if !self.cookies.is_empty() {
+            let cookies: Vec<String> = self
+                .cookies
+                .iter()
+                .map(|(name, value)| format!("{name}={value}"))
+                .collect();
+            let value = HeaderValue::from_str(&cookies.join("; ")).map_err(|_| {
+                request_error("a cookie value is not a valid header value".to_owned())
+            })?;
+            headers.append(reqwest::header::COOKIE, value);
+        }
         let body = self.body_bytes();
         if let Some((content_type, _)) = &body {
             if !headers.contains_key(CONTENT_TYPE) {
-                headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+                let value = HeaderValue::from_str(content_type).map_err(|_| {
+                    request_error(format!("`{content_type}` is not a valid content type"))
+                })?;
+                headers.insert(CONTENT_TYPE, value);
             }
         }
 
@@ -616,7 +867,7 @@ impl Request {
 impl fmt::Debug for Request {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         struct Names<I>(I);
-        impl<I: Iterator<Item = &'static str> + Clone> fmt::Debug for Names<I> {
+        impl<'a, I: Iterator<Item = &'a str> + Clone> fmt::Debug for Names<I> {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.debug_list().entries(self.0.clone()).finish()
             }
@@ -627,12 +878,26 @@ impl fmt::Debug for Request {
             .field("operation", &self.operation.id)
             .field("method", &self.operation.method)
             .field("path", &self.operation.path)
-            .field("query", &Names(self.query.iter().map(|(name, _)| *name)))
-            .field("headers", &Names(self.headers.iter().map(|h| h.name)));
+            .field(
+                "query",
+                &Names(self.query.iter().map(|(name, _)| name.as_ref())),
+            )
+            .field("headers", &Names(self.headers.iter().map(|h| h.name)))
+            .field(
+                "cookies",
+                &Names(self.cookies.iter().map(|(name, _)| name.as_ref())),
+            );
         match &self.body {
             Body::None => debug.field("body", &"none"),
-            Body::Form(fields) => debug.field("form", &Names(fields.iter().map(|(name, _)| *name))),
+            Body::Form(fields) => {
+                debug.field("form", &Names(fields.iter().map(|(name, _)| name.as_ref())))
+            }
             Body::Json(fields) => debug.field("json", &Names(fields.iter().map(|(name, _)| *name))),
+            Body::JsonValue(_) => debug.field("body", &"json"),
+            Body::Bytes(bytes) => debug.field("body", &format_args!("{} bytes", bytes.len())),
+            Body::Multipart(parts) => {
+                debug.field("parts", &Names(parts.iter().map(multipart::Part::name)))
+            }
         };
         debug.field("error", &self.error).finish()
     }

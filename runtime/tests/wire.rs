@@ -1,0 +1,223 @@
+//! Parameter styles, cookies, whole and multipart bodies, and the standard security
+//! schemes, as a real HTTP server on loopback receives them.
+
+#![allow(clippy::unwrap_used)]
+
+use std::collections::BTreeMap;
+
+use axum::body::Bytes;
+use axum::extract::RawQuery;
+use axum::http::{HeaderMap, Uri};
+use axum::routing::any;
+use axum::{Json, Router};
+use meterage_runtime::auth::{ApiKey, KeyPlace};
+use meterage_runtime::request::Style;
+use meterage_runtime::{
+    Client, ClientBuilder, ErrorEnvelope, HeaderToken, Method, Operation, Request, RetryPolicy,
+};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+/// What the server saw.
+#[derive(Debug, Deserialize)]
+struct Seen {
+    path: String,
+    query: String,
+    headers: BTreeMap<String, String>,
+    body: String,
+}
+
+async fn echo(uri: Uri, RawQuery(query): RawQuery, headers: HeaderMap, body: Bytes) -> Json<Value> {
+    let headers: BTreeMap<String, String> = headers
+        .iter()
+        .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or("?").to_owned()))
+        .collect();
+    Json(json!({
+        "path": uri.path(),
+        "query": query.unwrap_or_default(),
+        "headers": headers,
+        "body": String::from_utf8_lossy(&body),
+    }))
+}
+
+async fn serve() -> String {
+    let router = Router::new().fallback(any(echo));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    format!("http://{addr}")
+}
+
+static POST: Operation = Operation {
+    id: "Post",
+    method: Method::Post,
+    success: 200,
+    public: false,
+    idempotent: false,
+    secret_response: false,
+    path: "/v1/items/{id}",
+    server: None,
+    envelope: &ErrorEnvelope::NONE,
+};
+
+type Configure = Box<dyn FnOnce(ClientBuilder<Client>) -> ClientBuilder<Client>>;
+
+async fn send(auth: Option<Configure>, request: Request) -> Seen {
+    let base = serve().await;
+    let mut builder = Client::builder(&base)
+        .http_client(reqwest::Client::builder().no_proxy().build().unwrap())
+        .retry(RetryPolicy::disabled());
+    if let Some(auth) = auth {
+        builder = auth(builder);
+    }
+    let client = builder.build().unwrap();
+    client.send::<Seen>(request).await.unwrap().into_inner()
+}
+
+#[derive(serde::Serialize)]
+struct Filter {
+    status: Vec<&'static str>,
+    card: BTreeMap<&'static str, &'static str>,
+    none: Option<i32>,
+}
+
+#[tokio::test]
+async fn parameters_in_every_style() {
+    let mut request = Request::new(&POST);
+    request.path_value("id", &["a", "b"], Style::Simple);
+    request.query_joined("pipes", &["x", "y"], '|');
+    request.query_joined("spaces", &[1, 2], ' ');
+    let filter = Filter {
+        status: vec!["paid", "open"],
+        card: BTreeMap::from([("exp", "12/30")]),
+        none: None,
+    };
+    request.query_value("filter", &filter, Style::DeepObject);
+    request.query_value("point", &json!({"x": 1, "y": 2}), Style::FormExploded);
+    request.query_value("json", &json!({"a": [1]}), Style::Json);
+    request.cookie("session", "s1");
+    request.cookie_value("ids", &[3, 4], Style::Form);
+    request.header_value("X-Pair", &json!({"a": 1, "b": "z"}), Style::SimpleExploded);
+    let seen = send(None, request).await;
+    assert_eq!(seen.path, "/v1/items/a%2Cb");
+    assert_eq!(
+        seen.query,
+        "pipes=x%7Cy&spaces=1%202\
+         &filter%5Bcard%5D%5Bexp%5D=12%2F30&filter%5Bstatus%5D%5B0%5D=paid&filter%5Bstatus%5D%5B1%5D=open\
+         &x=1&y=2&json=%7B%22a%22%3A%5B1%5D%7D"
+    );
+    assert_eq!(seen.headers["cookie"], "session=s1; ids=3,4");
+    assert_eq!(seen.headers["x-pair"], "a=1,b=z");
+}
+
+#[tokio::test]
+async fn whole_json_bytes_and_form_bodies() {
+    let mut request = Request::new(&POST);
+    request.path_param("id", "1");
+    request.json_value(&json!([{"op": "add"}]));
+    request.content_type("application/json-patch+json");
+    let seen = send(None, request).await;
+    assert_eq!(seen.body, r#"[{"op":"add"}]"#);
+    assert_eq!(seen.headers["content-type"], "application/json-patch+json");
+
+    let mut request = Request::new(&POST);
+    request.path_param("id", "1");
+    request.bytes_body(&b"a,b\n1,2\n"[..]);
+    request.content_type("text/csv");
+    let seen = send(None, request).await;
+    assert_eq!(seen.body, "a,b\n1,2\n");
+    assert_eq!(seen.headers["content-type"], "text/csv");
+
+    let mut request = Request::new(&POST);
+    request.path_param("id", "1");
+    request.form("amount", &100);
+    request.form_value(
+        "metadata",
+        &json!({"order": "6735", "tags": ["a b"]}),
+        Style::DeepObject,
+    );
+    let seen = send(None, request).await;
+    assert_eq!(
+        seen.body,
+        "amount=100&metadata%5Border%5D=6735&metadata%5Btags%5D%5B0%5D=a%20b"
+    );
+    assert_eq!(
+        seen.headers["content-type"],
+        "application/x-www-form-urlencoded"
+    );
+}
+
+#[tokio::test]
+async fn multipart_bodies_carry_text_json_and_files() {
+    let mut request = Request::new(&POST);
+    request.path_param("id", "1");
+    request.part("purpose", "dispute_evidence");
+    request.part_json("meta", &json!({"k": 1}));
+    request.part_file("file", &meterage_runtime::Bytes::from_static(b"%PDF-1.7"));
+    let seen = send(None, request).await;
+    let content_type = &seen.headers["content-type"];
+    let boundary = content_type
+        .strip_prefix("multipart/form-data; boundary=")
+        .unwrap();
+    let parts: Vec<&str> = seen.body.split(&format!("--{boundary}")).collect();
+    assert_eq!(parts.len(), 5, "{}", seen.body);
+    assert_eq!(
+        parts[1],
+        "\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\ndispute_evidence\r\n"
+    );
+    assert_eq!(
+        parts[2],
+        "\r\nContent-Disposition: form-data; name=\"meta\"\r\nContent-Type: application/json\r\n\r\n{\"k\":1}\r\n"
+    );
+    assert_eq!(
+        parts[3],
+        "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"file\"\r\nContent-Type: application/octet-stream\r\n\r\n%PDF-1.7\r\n"
+    );
+    assert_eq!(parts[4], "--\r\n");
+}
+
+#[tokio::test]
+async fn bearer_basic_and_api_keys_reach_the_server() {
+    let request = || {
+        let mut r = Request::new(&POST);
+        r.path_param("id", "1");
+        r.cookie("theme", "dark");
+        r
+    };
+    let seen = send(
+        Some(Box::new(|b| b.auth(HeaderToken::bearer("tok-1")))),
+        request(),
+    )
+    .await;
+    assert_eq!(seen.headers["authorization"], "Bearer tok-1");
+
+    let seen = send(
+        Some(Box::new(|b| {
+            b.auth(HeaderToken::basic("Aladdin", "open sesame"))
+        })),
+        request(),
+    )
+    .await;
+    assert_eq!(
+        seen.headers["authorization"],
+        "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="
+    );
+
+    let seen = send(
+        Some(Box::new(|b| {
+            b.auth(ApiKey::new(KeyPlace::Query, "api_key", "k1"))
+        })),
+        request(),
+    )
+    .await;
+    assert_eq!(seen.query, "api_key=k1");
+
+    let seen = send(
+        Some(Box::new(|b| {
+            b.auth(ApiKey::new(KeyPlace::Cookie, "key", "k2"))
+        })),
+        request(),
+    )
+    .await;
+    assert_eq!(seen.headers["cookie"], "theme=dark; key=k2");
+}
