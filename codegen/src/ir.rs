@@ -511,8 +511,12 @@ pub struct Param {
     pub location: Location,
     /// Its type.
     pub ty: TypeRef,
-    /// Whether the caller must give it (then it is a method argument).
+    /// Whether the caller must give it.
     pub required: bool,
+    /// Whether it is an argument of the client method (a required parameter no other
+    /// argument of the call could be swapped with silently); every other parameter has a
+    /// setter, and a required one left unset fails validation before sending.
+    pub argument: bool,
     /// A value the generated code always sends (a required single-value enum).
     pub constant: Option<String>,
     /// The documented default, as JSON text.
@@ -548,7 +552,8 @@ pub struct Constraints {
     pub min_items: Option<u64>,
     /// `maxItems`.
     pub max_items: Option<u64>,
-    /// `pattern` (documented, not enforced).
+    /// `pattern`, checked on strings and dates before sending (an expression the
+    /// runtime's regex engine cannot compile is dropped with a warning).
     pub pattern: Option<String>,
 }
 
@@ -561,6 +566,7 @@ impl Constraints {
             || self.maximum.is_some()
             || self.min_items.is_some()
             || self.max_items.is_some()
+            || self.pattern.is_some()
     }
 }
 
@@ -573,6 +579,9 @@ pub enum TypeRef {
     Secret,
     /// `meterage_runtime::Decimal` (`format: decimal`).
     Decimal,
+    /// A date or time as text in a named format (`format: date`, `year-month`,
+    /// `local-date-time`): `meterage_runtime::dates::Date` and its kin.
+    Date(DateFormat),
     /// `bool`.
     Bool,
     /// `i32`.
@@ -594,6 +603,38 @@ pub enum TypeRef {
     Bytes,
     /// A generated type.
     Named(TypeId),
+}
+
+/// A named date or time format of a string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateFormat {
+    /// `format: date`: `YYYY-MM-DD` (`meterage_runtime::dates::Date`).
+    Date,
+    /// `format: year-month`: `yyyy-MM` (`meterage_runtime::dates::YearMonth`).
+    YearMonth,
+    /// `format: local-date-time`: `yyyy-MM-dd HH:mm:ss`, no zone
+    /// (`meterage_runtime::dates::LocalDateTime`).
+    LocalDateTime,
+}
+
+impl DateFormat {
+    /// The format as vendors write it.
+    pub fn text(self) -> &'static str {
+        match self {
+            DateFormat::Date => "YYYY-MM-DD",
+            DateFormat::YearMonth => "yyyy-MM",
+            DateFormat::LocalDateTime => "yyyy-MM-dd HH:mm:ss",
+        }
+    }
+
+    /// The runtime type's name in `meterage_runtime::dates`.
+    pub fn type_name(self) -> &'static str {
+        match self {
+            DateFormat::Date => "Date",
+            DateFormat::YearMonth => "YearMonth",
+            DateFormat::LocalDateTime => "LocalDateTime",
+        }
+    }
 }
 
 /// The success response of an operation.

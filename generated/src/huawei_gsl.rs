@@ -515,7 +515,7 @@ pub struct ListSimPools {
     pool_name: Option<String>,
     limit: Option<i64>,
     offset: Option<i64>,
-    billing_cycle: Option<String>,
+    billing_cycle: Option<meterage_runtime::dates::YearMonth>,
     all_billing_cycle: Option<bool>,
     status: Option<Vec<i32>>,
 }
@@ -585,8 +585,13 @@ impl ListSimPools {
     ///
     /// Sent as `billing_cycle` in the query.
     ///
-    /// Must be exactly 7 characters.
-    pub fn billing_cycle(mut self, value: impl Into<String>) -> Self {
+    /// Must be exactly 7 characters, matching `^\d{4}-(0[1-9]|1[0-2])$`.
+    ///
+    /// Text formatted `yyyy-MM`, or a value of the `time` crate (`meterage_runtime::time`), which is formatted exactly.
+    pub fn billing_cycle(
+        mut self,
+        value: impl Into<meterage_runtime::dates::YearMonth>,
+    ) -> Self {
         self.billing_cycle = Some(value.into());
         self
     }
@@ -615,12 +620,16 @@ impl ListSimPools {
         self
     }
 
-    /// Checks every documented constraint on the parameters set so far, reporting all violations together.
+    /// Checks every documented constraint on the parameters set so far (`pool_name`, `limit`, `offset`, `billing_cycle`), reporting all violations together; `send` calls it first.
     ///
     /// # Errors
     ///
     /// `meterage_runtime::Error::Validation` naming each parameter, its limit and its value.
     pub fn validate(&self) -> Result<(), meterage_runtime::Error> {
+        static BILLING_CYCLE_PATTERN: meterage_runtime::validate::Pattern = meterage_runtime::validate::Pattern::new(
+            r"^\d{4}-(0[1-9]|1[0-2])$",
+            Some(meterage_runtime::dates::YearMonth::FORMAT),
+        );
         let mut v = meterage_runtime::Validator::new(&Self::OPERATION);
         if let Some(value) = &self.pool_name {
             v.max_length("pool_name", value, 100);
@@ -634,8 +643,9 @@ impl ListSimPools {
             v.maximum("offset", *value as f64, 1000000.0);
         }
         if let Some(value) = &self.billing_cycle {
-            v.min_length("billing_cycle", value, 7);
-            v.max_length("billing_cycle", value, 7);
+            v.min_length("billing_cycle", value.as_str(), 7);
+            v.max_length("billing_cycle", value.as_str(), 7);
+            v.pattern("billing_cycle", value.as_str(), &BILLING_CYCLE_PATTERN);
         }
         v.finish()
     }
@@ -755,11 +765,11 @@ impl KeystoneCreateUserTokenByPassword {
         self
     }
 
-    /// Checks every documented constraint on the parameters set so far, reporting all violations together.
+    /// The spec documents no constraint on this operation's parameters, so there is nothing to check: always `Ok`. (Kept so that every request builder answers `validate()`.)
     ///
     /// # Errors
     ///
-    /// `meterage_runtime::Error::Validation` naming each parameter, its limit and its value.
+    /// None.
     pub fn validate(&self) -> Result<(), meterage_runtime::Error> {
         Ok(())
     }

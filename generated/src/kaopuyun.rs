@@ -548,8 +548,8 @@ pub struct DescribeFlowBills {
     resource_uuid: Option<String>,
     product_type: Option<types::ProductType>,
     bill_status: Option<types::BillStatus>,
-    bill_begin_date: Option<String>,
-    bill_end_date: Option<String>,
+    bill_begin_date: Option<meterage_runtime::dates::LocalDateTime>,
+    bill_end_date: Option<meterage_runtime::dates::LocalDateTime>,
     page_number: Option<i32>,
     page_size: Option<i32>,
 }
@@ -622,7 +622,14 @@ impl DescribeFlowBills {
     /// 账单开始时间,格式为:yyyy-MM-dd HH:mm:ss。
     ///
     /// Sent as `BillBeginDate` in the query.
-    pub fn bill_begin_date(mut self, value: impl Into<String>) -> Self {
+    ///
+    /// Must be matching `^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$`.
+    ///
+    /// Text formatted `yyyy-MM-dd HH:mm:ss`, or a value of the `time` crate (`meterage_runtime::time`), which is formatted exactly.
+    pub fn bill_begin_date(
+        mut self,
+        value: impl Into<meterage_runtime::dates::LocalDateTime>,
+    ) -> Self {
         self.bill_begin_date = Some(value.into());
         self
     }
@@ -632,7 +639,14 @@ impl DescribeFlowBills {
     /// 账单结束时间,格式为:yyyy-MM-dd HH:mm:ss。
     ///
     /// Sent as `BillEndDate` in the query.
-    pub fn bill_end_date(mut self, value: impl Into<String>) -> Self {
+    ///
+    /// Must be matching `^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$`.
+    ///
+    /// Text formatted `yyyy-MM-dd HH:mm:ss`, or a value of the `time` crate (`meterage_runtime::time`), which is formatted exactly.
+    pub fn bill_end_date(
+        mut self,
+        value: impl Into<meterage_runtime::dates::LocalDateTime>,
+    ) -> Self {
         self.bill_end_date = Some(value.into());
         self
     }
@@ -667,13 +681,27 @@ impl DescribeFlowBills {
         self
     }
 
-    /// Checks every documented constraint on the parameters set so far, reporting all violations together.
+    /// Checks every documented constraint on the parameters set so far (`BillBeginDate`, `BillEndDate`, `PageNumber`, `PageSize`), reporting all violations together; `send` calls it first.
     ///
     /// # Errors
     ///
     /// `meterage_runtime::Error::Validation` naming each parameter, its limit and its value.
     pub fn validate(&self) -> Result<(), meterage_runtime::Error> {
+        static BILL_BEGIN_DATE_PATTERN: meterage_runtime::validate::Pattern = meterage_runtime::validate::Pattern::new(
+            r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$",
+            Some(meterage_runtime::dates::LocalDateTime::FORMAT),
+        );
+        static BILL_END_DATE_PATTERN: meterage_runtime::validate::Pattern = meterage_runtime::validate::Pattern::new(
+            r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$",
+            Some(meterage_runtime::dates::LocalDateTime::FORMAT),
+        );
         let mut v = meterage_runtime::Validator::new(&Self::OPERATION);
+        if let Some(value) = &self.bill_begin_date {
+            v.pattern("BillBeginDate", value.as_str(), &BILL_BEGIN_DATE_PATTERN);
+        }
+        if let Some(value) = &self.bill_end_date {
+            v.pattern("BillEndDate", value.as_str(), &BILL_END_DATE_PATTERN);
+        }
         if let Some(value) = &self.page_number {
             v.minimum("PageNumber", *value as f64, 1.0);
         }

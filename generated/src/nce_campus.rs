@@ -143,23 +143,21 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: &meterage_clients::nce_campus::Client) -> Result<(), meterage_clients::runtime::Error> {
     /// let response = client
-    ///     .create_token("<userName>", "<password>")
+    ///     .create_token()
+    ///     .user_name("<userName>")
+    ///     .password("<password>")
     ///     .send()
     ///     .await?;
     /// println!("HTTP {}", response.status());
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create_token(
-        &self,
-        user_name: impl Into<String>,
-        password: impl Into<meterage_runtime::Secret>,
-    ) -> CreateToken {
+    pub fn create_token(&self) -> CreateToken {
         CreateToken {
             client: self.clone(),
             options: meterage_runtime::CallOptions::new(),
-            user_name: user_name.into(),
-            password: password.into(),
+            user_name: None,
+            password: None,
         }
     }
 
@@ -501,8 +499,8 @@ pub struct GetTimeFlowStInfoList {
     user_name: Option<String>,
     used_time: Option<String>,
     used_flow: Option<String>,
-    begin_time: Option<String>,
-    end_time: Option<String>,
+    begin_time: Option<meterage_runtime::dates::LocalDateTime>,
+    end_time: Option<meterage_runtime::dates::LocalDateTime>,
 }
 
 impl GetTimeFlowStInfoList {
@@ -609,7 +607,14 @@ impl GetTimeFlowStInfoList {
     /// 最后一次计费时间起始时间。
     ///
     /// Sent as `beginTime` in the query.
-    pub fn begin_time(mut self, value: impl Into<String>) -> Self {
+    ///
+    /// Must be matching `^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$`.
+    ///
+    /// Text formatted `yyyy-MM-dd HH:mm:ss`, or a value of the `time` crate (`meterage_runtime::time`), which is formatted exactly.
+    pub fn begin_time(
+        mut self,
+        value: impl Into<meterage_runtime::dates::LocalDateTime>,
+    ) -> Self {
         self.begin_time = Some(value.into());
         self
     }
@@ -619,7 +624,14 @@ impl GetTimeFlowStInfoList {
     /// 最后一次计费时间截止时间。
     ///
     /// Sent as `endTime` in the query.
-    pub fn end_time(mut self, value: impl Into<String>) -> Self {
+    ///
+    /// Must be matching `^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$`.
+    ///
+    /// Text formatted `yyyy-MM-dd HH:mm:ss`, or a value of the `time` crate (`meterage_runtime::time`), which is formatted exactly.
+    pub fn end_time(
+        mut self,
+        value: impl Into<meterage_runtime::dates::LocalDateTime>,
+    ) -> Self {
         self.end_time = Some(value.into());
         self
     }
@@ -630,12 +642,20 @@ impl GetTimeFlowStInfoList {
         self
     }
 
-    /// Checks every documented constraint on the parameters set so far, reporting all violations together.
+    /// Checks every documented constraint on the parameters set so far (`pageIndex`, `pageSize`, `userName`, `beginTime`, `endTime`), reporting all violations together; `send` calls it first.
     ///
     /// # Errors
     ///
     /// `meterage_runtime::Error::Validation` naming each parameter, its limit and its value.
     pub fn validate(&self) -> Result<(), meterage_runtime::Error> {
+        static BEGIN_TIME_PATTERN: meterage_runtime::validate::Pattern = meterage_runtime::validate::Pattern::new(
+            r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$",
+            Some(meterage_runtime::dates::LocalDateTime::FORMAT),
+        );
+        static END_TIME_PATTERN: meterage_runtime::validate::Pattern = meterage_runtime::validate::Pattern::new(
+            r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$",
+            Some(meterage_runtime::dates::LocalDateTime::FORMAT),
+        );
         let mut v = meterage_runtime::Validator::new(&Self::OPERATION);
         if let Some(value) = &self.page_index {
             v.minimum("pageIndex", *value as f64, 1.0);
@@ -645,6 +665,12 @@ impl GetTimeFlowStInfoList {
         }
         if let Some(value) = &self.user_name {
             v.max_length("userName", value, 64);
+        }
+        if let Some(value) = &self.begin_time {
+            v.pattern("beginTime", value.as_str(), &BEGIN_TIME_PATTERN);
+        }
+        if let Some(value) = &self.end_time {
+            v.pattern("endTime", value.as_str(), &END_TIME_PATTERN);
         }
         v.finish()
     }
@@ -726,8 +752,8 @@ impl GetTimeFlowStInfoList {
 pub struct CreateToken {
     client: Client,
     options: meterage_runtime::CallOptions,
-    user_name: String,
-    password: meterage_runtime::Secret,
+    user_name: Option<String>,
+    password: Option<meterage_runtime::Secret>,
 }
 
 impl CreateToken {
@@ -744,19 +770,38 @@ impl CreateToken {
         envelope: &ERROR_ENVELOPE,
     };
 
+    /// Northbound API account name.
+    ///
+    /// Sent as `userName` in the JSON body.
+    pub fn user_name(mut self, value: impl Into<String>) -> Self {
+        self.user_name = Some(value.into());
+        self
+    }
+
+    /// Password of the account.
+    ///
+    /// Sent as `password` in the JSON body.
+    pub fn password(mut self, value: impl Into<meterage_runtime::Secret>) -> Self {
+        self.password = Some(value.into());
+        self
+    }
+
     /// Timeouts and retries for this call, overriding the client's defaults.
     pub fn options(mut self, options: meterage_runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
-    /// Checks every documented constraint on the parameters set so far, reporting all violations together.
+    /// Checks every documented constraint on the parameters set so far (`userName`, `password`), reporting all violations together; `send` calls it first.
     ///
     /// # Errors
     ///
     /// `meterage_runtime::Error::Validation` naming each parameter, its limit and its value.
     pub fn validate(&self) -> Result<(), meterage_runtime::Error> {
-        Ok(())
+        let mut v = meterage_runtime::Validator::new(&Self::OPERATION);
+        v.required("userName", self.user_name.is_some());
+        v.required("password", self.password.is_some());
+        v.finish()
     }
 
     /// Checks the parameters (unless the client's request validation is off), sends the request and decodes the HTTP 200 response.
@@ -800,8 +845,8 @@ impl CreateToken {
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
         request.set_options(self.options);
         request.json_body();
-        request.json("userName", &self.user_name);
-        request.json("password", &self.password);
+        request.json_opt("userName", &self.user_name);
+        request.json_opt("password", &self.password);
         request
     }
 }
@@ -835,11 +880,11 @@ impl DeleteToken {
         self
     }
 
-    /// Checks every documented constraint on the parameters set so far, reporting all violations together.
+    /// The spec documents no constraint on this operation's parameters, so there is nothing to check: always `Ok`. (Kept so that every request builder answers `validate()`.)
     ///
     /// # Errors
     ///
-    /// `meterage_runtime::Error::Validation` naming each parameter, its limit and its value.
+    /// None.
     pub fn validate(&self) -> Result<(), meterage_runtime::Error> {
         Ok(())
     }

@@ -143,26 +143,24 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: &meterage_clients::plcloud::Client) -> Result<(), meterage_clients::runtime::Error> {
     /// let response = client
-    ///     .login("<csrfmiddlewaretoken>", "<username>", "<password>")
+    ///     .login()
+    ///     .csrfmiddlewaretoken("<csrfmiddlewaretoken>")
+    ///     .username("<username>")
+    ///     .password("<password>")
     ///     .send()
     ///     .await?;
     /// println!("HTTP {}", response.status());
     /// # Ok(())
     /// # }
     /// ```
-    pub fn login(
-        &self,
-        csrfmiddlewaretoken: impl Into<String>,
-        username: impl Into<String>,
-        password: impl Into<meterage_runtime::Secret>,
-    ) -> Login {
+    pub fn login(&self) -> Login {
         Login {
             client: self.clone(),
             options: meterage_runtime::CallOptions::new(),
-            csrfmiddlewaretoken: csrfmiddlewaretoken.into(),
+            csrfmiddlewaretoken: None,
             region: None,
-            username: username.into(),
-            password: password.into(),
+            username: None,
+            password: None,
         }
     }
 }
@@ -357,13 +355,17 @@ pub mod types {
         /// Start date, formatted `YYYY-MM-DD`.
         ///
         /// 开始时间
+        ///
+        /// Documented as matching `^\d{4}-\d{2}-\d{2}$`; not checked on responses.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub start_at: Option<String>,
+        pub start_at: Option<meterage_runtime::dates::Date>,
         /// End date, formatted `YYYY-MM-DD`.
         ///
         /// 结束时间
+        ///
+        /// Documented as matching `^\d{4}-\d{2}-\d{2}$`; not checked on responses.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub end_at: Option<String>,
+        pub end_at: Option<meterage_runtime::dates::Date>,
     }
 
     /// Console login form.
@@ -500,8 +502,8 @@ pub struct GetConsumptionsByQuery {
     options: meterage_runtime::CallOptions,
     region: Option<String>,
     r#type: Option<types::ResourceType>,
-    start_at: Option<String>,
-    end_at: Option<String>,
+    start_at: Option<meterage_runtime::dates::Date>,
+    end_at: Option<meterage_runtime::dates::Date>,
 }
 
 impl GetConsumptionsByQuery {
@@ -539,7 +541,11 @@ impl GetConsumptionsByQuery {
     /// 开始时间
     ///
     /// Sent as `start_at` in the form body.
-    pub fn start_at(mut self, value: impl Into<String>) -> Self {
+    ///
+    /// Must be matching `^\d{4}-\d{2}-\d{2}$`.
+    ///
+    /// Text formatted `YYYY-MM-DD`, or a value of the `time` crate (`meterage_runtime::time`), which is formatted exactly.
+    pub fn start_at(mut self, value: impl Into<meterage_runtime::dates::Date>) -> Self {
         self.start_at = Some(value.into());
         self
     }
@@ -549,7 +555,11 @@ impl GetConsumptionsByQuery {
     /// 结束时间
     ///
     /// Sent as `end_at` in the form body.
-    pub fn end_at(mut self, value: impl Into<String>) -> Self {
+    ///
+    /// Must be matching `^\d{4}-\d{2}-\d{2}$`.
+    ///
+    /// Text formatted `YYYY-MM-DD`, or a value of the `time` crate (`meterage_runtime::time`), which is formatted exactly.
+    pub fn end_at(mut self, value: impl Into<meterage_runtime::dates::Date>) -> Self {
         self.end_at = Some(value.into());
         self
     }
@@ -560,13 +570,28 @@ impl GetConsumptionsByQuery {
         self
     }
 
-    /// Checks every documented constraint on the parameters set so far, reporting all violations together.
+    /// Checks every documented constraint on the parameters set so far (`start_at`, `end_at`), reporting all violations together; `send` calls it first.
     ///
     /// # Errors
     ///
     /// `meterage_runtime::Error::Validation` naming each parameter, its limit and its value.
     pub fn validate(&self) -> Result<(), meterage_runtime::Error> {
-        Ok(())
+        static START_AT_PATTERN: meterage_runtime::validate::Pattern = meterage_runtime::validate::Pattern::new(
+            r"^\d{4}-\d{2}-\d{2}$",
+            Some(meterage_runtime::dates::Date::FORMAT),
+        );
+        static END_AT_PATTERN: meterage_runtime::validate::Pattern = meterage_runtime::validate::Pattern::new(
+            r"^\d{4}-\d{2}-\d{2}$",
+            Some(meterage_runtime::dates::Date::FORMAT),
+        );
+        let mut v = meterage_runtime::Validator::new(&Self::OPERATION);
+        if let Some(value) = &self.start_at {
+            v.pattern("start_at", value.as_str(), &START_AT_PATTERN);
+        }
+        if let Some(value) = &self.end_at {
+            v.pattern("end_at", value.as_str(), &END_AT_PATTERN);
+        }
+        v.finish()
     }
 
     /// Checks the parameters (unless the client's request validation is off), sends the request and decodes the HTTP 200 response.
@@ -647,11 +672,11 @@ impl OpenConsole {
         self
     }
 
-    /// Checks every documented constraint on the parameters set so far, reporting all violations together.
+    /// The spec documents no constraint on this operation's parameters, so there is nothing to check: always `Ok`. (Kept so that every request builder answers `validate()`.)
     ///
     /// # Errors
     ///
-    /// `meterage_runtime::Error::Validation` naming each parameter, its limit and its value.
+    /// None.
     pub fn validate(&self) -> Result<(), meterage_runtime::Error> {
         Ok(())
     }
@@ -703,10 +728,10 @@ impl OpenConsole {
 pub struct Login {
     client: Client,
     options: meterage_runtime::CallOptions,
-    csrfmiddlewaretoken: String,
+    csrfmiddlewaretoken: Option<String>,
     region: Option<String>,
-    username: String,
-    password: meterage_runtime::Secret,
+    username: Option<String>,
+    password: Option<meterage_runtime::Secret>,
 }
 
 impl Login {
@@ -723,11 +748,35 @@ impl Login {
         envelope: &ERROR_ENVELOPE,
     };
 
+    /// The current value of the `csrftoken` cookie.
+    ///
+    /// Sent as `csrfmiddlewaretoken` in the form body.
+    pub fn csrfmiddlewaretoken(mut self, value: impl Into<String>) -> Self {
+        self.csrfmiddlewaretoken = Some(value.into());
+        self
+    }
+
     /// Region (node) to log in to.
     ///
     /// Sent as `region` in the form body.
     pub fn region(mut self, value: impl Into<String>) -> Self {
         self.region = Some(value.into());
+        self
+    }
+
+    /// Console user name.
+    ///
+    /// Sent as `username` in the form body.
+    pub fn username(mut self, value: impl Into<String>) -> Self {
+        self.username = Some(value.into());
+        self
+    }
+
+    /// Console password.
+    ///
+    /// Sent as `password` in the form body.
+    pub fn password(mut self, value: impl Into<meterage_runtime::Secret>) -> Self {
+        self.password = Some(value.into());
         self
     }
 
@@ -737,13 +786,17 @@ impl Login {
         self
     }
 
-    /// Checks every documented constraint on the parameters set so far, reporting all violations together.
+    /// Checks every documented constraint on the parameters set so far (`csrfmiddlewaretoken`, `username`, `password`), reporting all violations together; `send` calls it first.
     ///
     /// # Errors
     ///
     /// `meterage_runtime::Error::Validation` naming each parameter, its limit and its value.
     pub fn validate(&self) -> Result<(), meterage_runtime::Error> {
-        Ok(())
+        let mut v = meterage_runtime::Validator::new(&Self::OPERATION);
+        v.required("csrfmiddlewaretoken", self.csrfmiddlewaretoken.is_some());
+        v.required("username", self.username.is_some());
+        v.required("password", self.password.is_some());
+        v.finish()
     }
 
     /// Checks the parameters (unless the client's request validation is off), sends the request and decodes the HTTP 302 response.
@@ -784,10 +837,10 @@ impl Login {
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
         request.set_options(self.options);
         request.form_body();
-        request.form("csrfmiddlewaretoken", &self.csrfmiddlewaretoken);
+        request.form_opt("csrfmiddlewaretoken", &self.csrfmiddlewaretoken);
         request.form_opt("region", &self.region);
-        request.form("username", &self.username);
-        request.form("password", &self.password);
+        request.form_opt("username", &self.username);
+        request.form_opt("password", &self.password);
         request
     }
 }

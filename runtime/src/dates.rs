@@ -24,9 +24,10 @@ use std::fmt;
 use time::{OffsetDateTime, PrimitiveDateTime};
 
 use crate::request::ToParam;
+use crate::validate::Pattern;
 
 macro_rules! date_text {
-    ($(#[$doc:meta])* $name:ident, $format:literal) => {
+    ($(#[$doc:meta])* $name:ident, $format:literal, $pattern:literal) => {
         $(#[$doc])*
         #[derive(Clone, PartialEq, Eq, Hash)]
         pub struct $name(String);
@@ -38,6 +39,13 @@ macro_rules! date_text {
             /// The text sent on the wire.
             pub fn as_str(&self) -> &str {
                 &self.0
+            }
+
+            /// The pattern text in this format matches (checked before sending when the
+            /// spec gives none of its own).
+            pub fn pattern() -> &'static Pattern {
+                static PATTERN: Pattern = Pattern::new($pattern, Some($format));
+                &PATTERN
             }
         }
 
@@ -76,24 +84,34 @@ macro_rules! date_text {
                 serializer.serialize_str(&self.0)
             }
         }
+
+        /// Any text: a response is described, never checked.
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                String::deserialize(deserializer).map(Self)
+            }
+        }
     };
 }
 
 date_text!(
     /// A calendar date, `YYYY-MM-DD` (PLCloud's `start_at`).
     Date,
-    "YYYY-MM-DD"
+    "YYYY-MM-DD",
+    r"^\d{4}-\d{2}-\d{2}$"
 );
 date_text!(
     /// A month, `yyyy-MM` (GSL's `billing_cycle`).
     YearMonth,
-    "yyyy-MM"
+    "yyyy-MM",
+    r"^\d{4}-\d{2}$"
 );
 date_text!(
     /// A date and time of day without a zone, `yyyy-MM-dd HH:mm:ss` (NCE's `beginTime`,
     /// Kaopuyun's `BillBeginDate`): the server's local time, as the vendor documents it.
     LocalDateTime,
-    "yyyy-MM-dd HH:mm:ss"
+    "yyyy-MM-dd HH:mm:ss",
+    r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$"
 );
 
 fn ymd(date: time::Date) -> String {
@@ -158,5 +176,19 @@ mod tests {
             serde_json::to_string(&Date::from(day)).unwrap(),
             "\"0987-01-02\""
         );
+        let back: LocalDateTime = serde_json::from_str("\"2022-10-25 10:15\"").unwrap();
+        assert_eq!(back.as_str(), "2022-10-25 10:15");
+    }
+
+    #[test]
+    fn each_format_has_its_pattern() {
+        assert!(Date::pattern().matches("2014-12-01"));
+        assert!(!Date::pattern().matches("2014-12-1"));
+        assert!(YearMonth::pattern().matches("2022-09"));
+        assert!(!YearMonth::pattern().matches("2022-9"));
+        assert!(LocalDateTime::pattern().matches("2017-11-24 17:26:55"));
+        assert!(!LocalDateTime::pattern().matches("2017-11-24T17:26:55"));
+        let day = time::Date::from_calendar_date(2022, Month::September, 30).unwrap();
+        assert!(YearMonth::pattern().matches(YearMonth::from(day).as_str()));
     }
 }

@@ -666,6 +666,8 @@ pub enum Constraint {
     Pattern(&'static str),
     /// A date or time format (with the pattern checking it): the value is written so.
     Format(&'static str),
+    /// A required parameter given by a setter: it must be set (the value is `nothing`).
+    Required,
 }
 
 impl Constraint {
@@ -713,6 +715,7 @@ impl fmt::Display for Constraint {
             Constraint::ExactItems(n) => write!(f, "exactly {n} {}", plural(n, "item", "items")),
             Constraint::Pattern(pattern) => write!(f, "the pattern `{pattern}`"),
             Constraint::Format(format) => write!(f, "formatted `{format}`"),
+            Constraint::Required => f.write_str("set"),
         }
     }
 }

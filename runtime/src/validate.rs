@@ -235,6 +235,13 @@ impl Validator {
         }
     }
 
+    /// A required parameter that has a setter (not a method argument) was set.
+    pub fn required(&mut self, param: &'static str, set: bool) {
+        if !set {
+            self.push(param, Constraint::Required, "nothing".to_owned());
+        }
+    }
+
     /// Whether no violation was recorded so far.
     pub fn is_ok(&self) -> bool {
         self.violations.is_empty()

@@ -175,7 +175,7 @@ pub(super) fn emit_client_method(api: &Api, op: &Operation, settings: &Settings)
     }
     let name = ident(&op.method_name);
     let builder = ident(&op.builder_name);
-    let required: Vec<&Param> = settable(op).filter(|p| p.required).collect();
+    let required: Vec<&Param> = settable(op).filter(|p| p.argument).collect();
     let args = required.iter().map(|p| {
         let n = ident(&p.rust_name);
         let t = setter_type(&api.types, &p.ty);
@@ -183,9 +183,13 @@ pub(super) fn emit_client_method(api: &Api, op: &Operation, settings: &Settings)
     });
     let inits = settable(op).map(|p| {
         let n = ident(&p.rust_name);
-        if p.required {
+        if p.argument {
             match p.ty {
-                TypeRef::String | TypeRef::Secret | TypeRef::Bytes | TypeRef::Array(_) => {
+                TypeRef::String
+                | TypeRef::Secret
+                | TypeRef::Bytes
+                | TypeRef::Date(_)
+                | TypeRef::Array(_) => {
                     let v = setter_conversion(&p.ty, quote! { #n });
                     quote! { #n: #v }
                 }
@@ -222,17 +226,20 @@ pub(super) fn emit_example(
     path: &str,
     runtime: &str,
 ) -> Option<TokenStream> {
-    let mut args = Vec::new();
-    for p in settable(op).filter(|p| p.required) {
+    // Required values from the spec's examples, else placeholders.
+    let required = |p: &Param| {
         let example = p
             .example
             .as_deref()
             .and_then(|e| serde_json::from_str(e).ok());
-        let literal = match example {
+        match example {
             Some(value) => example_literal(api, &p.ty, &value, path),
             None => placeholder(&p.ty, &p.wire_name),
-        }?;
-        args.push(literal);
+        }
+    };
+    let mut args = Vec::new();
+    for p in settable(op).filter(|p| p.argument) {
+        args.push(required(p)?);
     }
     let mut lines = vec![
         " # Example".to_owned(),
@@ -242,12 +249,16 @@ pub(super) fn emit_example(
         " let response = client".to_owned(),
         format!("     .{}({})", op.method_name, args.join(", ")),
     ];
-    for p in settable(op).filter(|p| !p.required) {
-        let value = p
-            .example
-            .as_deref()
-            .and_then(|e| serde_json::from_str(e).ok());
-        if let Some(literal) = value.and_then(|v| example_literal(api, &p.ty, &v, path)) {
+    for p in settable(op).filter(|p| !p.argument) {
+        let literal = if p.required {
+            Some(required(p)?)
+        } else {
+            p.example
+                .as_deref()
+                .and_then(|e| serde_json::from_str(e).ok())
+                .and_then(|v| example_literal(api, &p.ty, &v, path))
+        };
+        if let Some(literal) = literal {
             lines.push(format!("     .{}({literal})", p.rust_name));
         }
     }
@@ -273,7 +284,9 @@ pub(super) fn example_literal(
 ) -> Option<String> {
     use serde_json::Value;
     match (ty, value) {
-        (TypeRef::String | TypeRef::Secret, Value::String(s)) => Some(format!("{s:?}")),
+        (TypeRef::String | TypeRef::Secret | TypeRef::Date(_), Value::String(s)) => {
+            Some(format!("{s:?}"))
+        }
         (TypeRef::String | TypeRef::Secret, Value::Number(n)) => {
             Some(format!("{:?}", n.to_string()))
         }

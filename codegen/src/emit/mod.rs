@@ -13,7 +13,7 @@
 //! `meterage_runtime`, `serde` and std. Items come out in IR order, which is spec order.
 
 use proc_macro2::{Ident, Literal, Span, TokenStream};
-use quote::quote;
+use quote::{format_ident, quote};
 
 use crate::format::Piece;
 use crate::ir::{Api, Envelope, Method, Operation, Param, SuccessRule, TypeRef, Types};
@@ -195,6 +195,10 @@ pub(super) fn type_tokens(types: &Types, t: &TypeRef, prefix: &TokenStream) -> T
         TypeRef::String => quote! { String },
         TypeRef::Secret => quote! { meterage_runtime::Secret },
         TypeRef::Decimal => quote! { meterage_runtime::Decimal },
+        TypeRef::Date(format) => {
+            let name = format_ident!("{}", format.type_name());
+            quote! { meterage_runtime::dates::#name }
+        }
         TypeRef::Bool => quote! { bool },
         TypeRef::I32 => quote! { i32 },
         TypeRef::I64 => quote! { i64 },

@@ -6,15 +6,16 @@ use quote::{format_ident, quote};
 
 use super::pages::emit_pagination_const;
 use super::types::constraint_notes;
-use super::{docs, emit_envelope, float, ident, module_type, paragraphs, settable};
+use super::{docs, emit_envelope, float, ident, module_type, paragraphs, raw_string, settable};
 use crate::ir::{
-    Api, BodyKind, Location, Method, Operation, Param, ParamStyle, TypeKind, TypeRef, Types,
+    Api, BodyKind, DateFormat, Location, Method, Operation, Param, ParamStyle, TypeKind, TypeRef,
+    Types,
 };
 
 /// The stored type of a parameter in its builder.
 pub(super) fn stored_type(types: &Types, p: &Param) -> TokenStream {
     let t = module_type(types, &p.ty);
-    if p.required {
+    if p.argument {
         t
     } else {
         quote! { Option<#t> }
@@ -27,6 +28,10 @@ pub(super) fn setter_type(types: &Types, t: &TypeRef) -> TokenStream {
         TypeRef::String => quote! { impl Into<String> },
         TypeRef::Secret => quote! { impl Into<meterage_runtime::Secret> },
         TypeRef::Bytes => quote! { impl Into<meterage_runtime::Bytes> },
+        TypeRef::Date(_) => {
+            let t = module_type(types, t);
+            quote! { impl Into<#t> }
+        }
         TypeRef::Array(inner) => match **inner {
             TypeRef::String => quote! { impl IntoIterator<Item = impl Into<String>> },
             _ => {
@@ -41,7 +46,9 @@ pub(super) fn setter_type(types: &Types, t: &TypeRef) -> TokenStream {
 /// Converts a setter argument to its stored type.
 pub(super) fn setter_conversion(t: &TypeRef, value: TokenStream) -> TokenStream {
     match t {
-        TypeRef::String | TypeRef::Secret | TypeRef::Bytes => quote! { #value.into() },
+        TypeRef::String | TypeRef::Secret | TypeRef::Bytes | TypeRef::Date(_) => {
+            quote! { #value.into() }
+        }
         TypeRef::Array(inner) if **inner == TypeRef::String => {
             quote! { #value.into_iter().map(Into::into).collect() }
         }
@@ -58,7 +65,27 @@ pub(super) fn param_doc(p: &Param) -> String {
     wire.push('.');
     let notes = constraint_notes(&p.constraints);
     let notes = (!notes.is_empty()).then(|| format!("Must be {}.", notes.join(", ")));
-    paragraphs([p.doc.as_deref(), Some(wire.as_str()), notes.as_deref()])
+    let date = date_format(&p.ty).map(|f| {
+        format!(
+            "Text formatted `{}`, or a value of the `time` crate (`meterage_runtime::time`), which is formatted exactly.",
+            f.text()
+        )
+    });
+    paragraphs([
+        p.doc.as_deref(),
+        Some(wire.as_str()),
+        notes.as_deref(),
+        date.as_deref(),
+    ])
+}
+
+/// The date format of a date parameter, or of the items of an array of dates.
+fn date_format(t: &TypeRef) -> Option<DateFormat> {
+    match t {
+        TypeRef::Date(f) => Some(*f),
+        TypeRef::Array(inner) => date_format(inner),
+        _ => None,
+    }
 }
 
 pub(super) fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
@@ -72,7 +99,7 @@ pub(super) fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
         let t = stored_type(&api.types, p);
         quote! { #n: #t, }
     });
-    let setters = settable(op).filter(|p| !p.required).map(|p| {
+    let setters = settable(op).filter(|p| !p.argument).map(|p| {
         let n = ident(&p.rust_name);
         let t = setter_type(&api.types, &p.ty);
         let v = setter_conversion(&p.ty, quote! { value });
@@ -226,101 +253,161 @@ pub(super) fn emit_operation_const(api: &Api, op: &Operation) -> TokenStream {
 }
 
 pub(super) fn emit_validate(op: &Operation) -> TokenStream {
-    let checks: Vec<TokenStream> = settable(op)
-        .filter(|p| p.constraints.is_checked())
-        .filter_map(|p| {
-            let n = ident(&p.rust_name);
-            let wire = &p.wire_name;
-            let c = &p.constraints;
-            let mut calls = Vec::new();
-            let c_min_length = c.min_length.map(Literal::u64_unsuffixed);
-            let c_max_length = c.max_length.map(Literal::u64_unsuffixed);
-            let c_min_items = c.min_items.map(Literal::u64_unsuffixed);
-            let c_max_items = c.max_items.map(Literal::u64_unsuffixed);
-            match &p.ty {
-                TypeRef::String => {
-                    if let Some(m) = &c_min_length {
-                        calls.push(quote! { v.min_length(#wire, value, #m); });
-                    }
-                    if let Some(m) = &c_max_length {
-                        calls.push(quote! { v.max_length(#wire, value, #m); });
-                    }
-                }
-                TypeRef::Secret => {
-                    if let Some(m) = &c_min_length {
-                        calls.push(quote! { v.min_length_secret(#wire, value, #m); });
-                    }
-                    if let Some(m) = &c_max_length {
-                        calls.push(quote! { v.max_length_secret(#wire, value, #m); });
-                    }
-                }
-                TypeRef::I32 | TypeRef::I64 | TypeRef::F64 | TypeRef::Decimal => {
-                    let number = match p.ty {
-                        TypeRef::F64 => quote! { *value },
-                        TypeRef::Decimal => quote! { number },
-                        _ => quote! { *value as f64 },
-                    };
-                    let mut bounds = Vec::new();
-                    if let Some(m) = c.minimum {
-                        let m = float(m);
-                        bounds.push(if c.exclusive_minimum {
-                            quote! { v.exclusive_minimum(#wire, #number, #m); }
-                        } else {
-                            quote! { v.minimum(#wire, #number, #m); }
-                        });
-                    }
-                    if let Some(m) = c.maximum {
-                        let m = float(m);
-                        bounds.push(if c.exclusive_maximum {
-                            quote! { v.exclusive_maximum(#wire, #number, #m); }
-                        } else {
-                            quote! { v.maximum(#wire, #number, #m); }
-                        });
-                    }
-                    if matches!(p.ty, TypeRef::Decimal) && !bounds.is_empty() {
-                        calls.push(quote! { if let Some(number) = value.to_f64() { #(#bounds)* } });
-                    } else {
-                        calls.extend(bounds);
-                    }
-                }
-                TypeRef::Array(_) => {
-                    if let Some(m) = &c_min_items {
-                        calls.push(quote! { v.min_items(#wire, value.len(), #m); });
-                    }
-                    if let Some(m) = &c_max_items {
-                        calls.push(quote! { v.max_items(#wire, value.len(), #m); });
-                    }
-                }
-                _ => {}
-            }
-            if calls.is_empty() {
-                return None;
-            }
-            Some(if p.required {
-                quote! { { let value = &self.#n; #(#calls)* } }
-            } else {
-                quote! { if let Some(value) = &self.#n { #(#calls)* } }
-            })
-        })
-        .collect();
-    let doc = docs("Checks every documented constraint on the parameters set so far, reporting all violations together.\n\n# Errors\n\n`meterage_runtime::Error::Validation` naming each parameter, its limit and its value.");
+    let mut statics = Vec::new();
+    let mut checks = Vec::new();
+    for p in settable(op) {
+        let n = ident(&p.rust_name);
+        let wire = &p.wire_name;
+        if p.required && !p.argument {
+            checks.push(quote! { v.required(#wire, self.#n.is_some()); });
+        }
+        let calls = constraint_calls(p, &mut statics);
+        if calls.is_empty() {
+            continue;
+        }
+        checks.push(if p.argument {
+            quote! { { let value = &self.#n; #(#calls)* } }
+        } else {
+            quote! { if let Some(value) = &self.#n { #(#calls)* } }
+        });
+    }
     if checks.is_empty() {
-        quote! {
+        let doc = docs("The spec documents no constraint on this operation's parameters, so there is nothing to check: always `Ok`. (Kept so that every request builder answers `validate()`.)\n\n# Errors\n\nNone.");
+        return quote! {
             #doc
             pub fn validate(&self) -> Result<(), meterage_runtime::Error> {
                 Ok(())
             }
-        }
-    } else {
-        quote! {
-            #doc
-            pub fn validate(&self) -> Result<(), meterage_runtime::Error> {
-                let mut v = meterage_runtime::Validator::new(&Self::OPERATION);
-                #(#checks)*
-                v.finish()
-            }
+        };
+    }
+    let listed: Vec<String> = settable(op)
+        .filter(|p| (p.required && !p.argument) || has_checks(p))
+        .map(|p| format!("`{}`", p.wire_name))
+        .collect();
+    let doc = docs(&format!(
+        "Checks every documented constraint on the parameters set so far ({}), reporting all violations together; `send` calls it first.\n\n# Errors\n\n`meterage_runtime::Error::Validation` naming each parameter, its limit and its value.",
+        listed.join(", ")
+    ));
+    quote! {
+        #doc
+        pub fn validate(&self) -> Result<(), meterage_runtime::Error> {
+            #(#statics)*
+            let mut v = meterage_runtime::Validator::new(&Self::OPERATION);
+            #(#checks)*
+            v.finish()
         }
     }
+}
+
+/// Whether `p` has a constraint `validate` checks.
+fn has_checks(p: &Param) -> bool {
+    !constraint_calls(p, &mut Vec::new()).is_empty()
+}
+
+/// The checks of one parameter's value (bound as `value`), and the `static` patterns
+/// they use, pushed onto `statics`.
+fn constraint_calls(p: &Param, statics: &mut Vec<TokenStream>) -> Vec<TokenStream> {
+    let wire = &p.wire_name;
+    let c = &p.constraints;
+    let mut calls = Vec::new();
+    let c_min_length = c.min_length.map(Literal::u64_unsuffixed);
+    let c_max_length = c.max_length.map(Literal::u64_unsuffixed);
+    let c_min_items = c.min_items.map(Literal::u64_unsuffixed);
+    let c_max_items = c.max_items.map(Literal::u64_unsuffixed);
+    let mut pattern = |text: TokenStream, format: Option<&DateFormat>| {
+        let upper = p.rust_name.as_str().to_ascii_uppercase();
+        let name = if upper.is_ascii() {
+            format_ident!("{upper}_PATTERN")
+        } else {
+            format_ident!("PATTERN_{}", statics.len())
+        };
+        let format_name = format.map(|f| format_ident!("{}", f.type_name()));
+        match (&c.pattern, &format_name) {
+            (Some(source), _) => {
+                let source = raw_string(source);
+                let named = match &format_name {
+                    Some(f) => quote! { Some(meterage_runtime::dates::#f::FORMAT) },
+                    None => quote! { None },
+                };
+                statics.push(quote! {
+                    static #name: meterage_runtime::validate::Pattern =
+                        meterage_runtime::validate::Pattern::new(#source, #named);
+                });
+                Some(quote! { v.pattern(#wire, #text, &#name); })
+            }
+            (None, Some(f)) => {
+                Some(quote! { v.pattern(#wire, #text, meterage_runtime::dates::#f::pattern()); })
+            }
+            (None, None) => None,
+        }
+    };
+    match &p.ty {
+        TypeRef::String => {
+            if let Some(m) = &c_min_length {
+                calls.push(quote! { v.min_length(#wire, value, #m); });
+            }
+            if let Some(m) = &c_max_length {
+                calls.push(quote! { v.max_length(#wire, value, #m); });
+            }
+            calls.extend(pattern(quote! { value }, None));
+        }
+        TypeRef::Date(format) => {
+            if let Some(m) = &c_min_length {
+                calls.push(quote! { v.min_length(#wire, value.as_str(), #m); });
+            }
+            if let Some(m) = &c_max_length {
+                calls.push(quote! { v.max_length(#wire, value.as_str(), #m); });
+            }
+            calls.extend(pattern(quote! { value.as_str() }, Some(format)));
+        }
+        TypeRef::Secret => {
+            if let Some(m) = &c_min_length {
+                calls.push(quote! { v.min_length_secret(#wire, value, #m); });
+            }
+            if let Some(m) = &c_max_length {
+                calls.push(quote! { v.max_length_secret(#wire, value, #m); });
+            }
+        }
+        TypeRef::I32 | TypeRef::I64 | TypeRef::F64 | TypeRef::Decimal => {
+            let number = match p.ty {
+                TypeRef::F64 => quote! { *value },
+                TypeRef::Decimal => quote! { number },
+                _ => quote! { *value as f64 },
+            };
+            let mut bounds = Vec::new();
+            if let Some(m) = c.minimum {
+                let m = float(m);
+                bounds.push(if c.exclusive_minimum {
+                    quote! { v.exclusive_minimum(#wire, #number, #m); }
+                } else {
+                    quote! { v.minimum(#wire, #number, #m); }
+                });
+            }
+            if let Some(m) = c.maximum {
+                let m = float(m);
+                bounds.push(if c.exclusive_maximum {
+                    quote! { v.exclusive_maximum(#wire, #number, #m); }
+                } else {
+                    quote! { v.maximum(#wire, #number, #m); }
+                });
+            }
+            if matches!(p.ty, TypeRef::Decimal) && !bounds.is_empty() {
+                calls.push(quote! { if let Some(number) = value.to_f64() { #(#bounds)* } });
+            } else {
+                calls.extend(bounds);
+            }
+        }
+        TypeRef::Array(_) => {
+            if let Some(m) = &c_min_items {
+                calls.push(quote! { v.min_items(#wire, value.len(), #m); });
+            }
+            if let Some(m) = &c_max_items {
+                calls.push(quote! { v.max_items(#wire, value.len(), #m); });
+            }
+        }
+        _ => {}
+    }
+    calls
 }
 
 /// Whether a value of `t` is one [`meterage_runtime::ToParam`] value (a scalar or a
@@ -330,6 +417,7 @@ fn is_scalar(types: &Types, t: &TypeRef) -> bool {
         TypeRef::String
         | TypeRef::Secret
         | TypeRef::Decimal
+        | TypeRef::Date(_)
         | TypeRef::Bool
         | TypeRef::I32
         | TypeRef::I64
@@ -357,7 +445,7 @@ fn style_tokens(p: &Param) -> TokenStream {
 /// A call taking the parameter's value as `v`, required or not.
 fn with_value(p: &Param, call: impl Fn(TokenStream) -> TokenStream) -> TokenStream {
     let n = ident(&p.rust_name);
-    if p.required {
+    if p.argument {
         call(quote! { &self.#n })
     } else {
         let call = call(quote! { value });
@@ -392,7 +480,7 @@ fn emit_param(types: &Types, p: &Param) -> TokenStream {
         ),
         Location::Body => with_value(p, |v| quote! { request.json_value(#v); }),
         Location::Json => {
-            if p.required {
+            if p.argument {
                 quote! { request.json(#wire, &#field); }
             } else {
                 quote! { request.json_opt(#wire, &#field); }
@@ -415,9 +503,11 @@ fn emit_param(types: &Types, p: &Param) -> TokenStream {
                 Location::Cookie => "cookie",
                 _ => "query",
             };
-            if p.required || location == Location::Path {
+            if p.argument {
                 let m = format_ident!("{base}");
                 quote! { request.#m(#wire, &#field); }
+            } else if location == Location::Path {
+                with_value(p, |v| quote! { request.path_param(#wire, #v); })
             } else {
                 let m = format_ident!("{base}_opt");
                 quote! { request.#m(#wire, &#field); }
@@ -432,7 +522,7 @@ fn emit_param(types: &Types, p: &Param) -> TokenStream {
                 _ => None,
             };
             match (call, location, p.style) {
-                (Some(m), ..) if p.required => quote! { request.#m(#wire, &#field); },
+                (Some(m), ..) if p.argument => quote! { request.#m(#wire, &#field); },
                 (Some(m), ..) => {
                     quote! { if let Some(values) = &#field { request.#m(#wire, values); } }
                 }

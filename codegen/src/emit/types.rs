@@ -76,7 +76,7 @@ pub(super) fn constraint_notes(c: &Constraints) -> Vec<String> {
         notes.push(format!("at most {m} items"));
     }
     if let Some(p) = &c.pattern {
-        notes.push(format!("matches `{p}` (not checked)"));
+        notes.push(format!("matching `{p}`"));
     }
     notes
 }

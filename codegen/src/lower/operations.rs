@@ -11,7 +11,7 @@ use super::{
     clean, is_absolute, Lowerer, PRELUDE, RESERVED_ITEMS, RESERVED_METHODS, RESERVED_SETTERS,
 };
 use crate::diagnostics::escape_token;
-use crate::ir::{BodyKind, Location, Method, Operation, RpcAction};
+use crate::ir::{BodyKind, Location, Method, Operation, Param, RpcAction, TypeRef};
 use crate::names::{Ident, Scope};
 
 /// An operation using a method and URL: its id, RPC action and pointer.
@@ -246,6 +246,7 @@ impl<'a> Lowerer<'a, '_> {
             }
         }
 
+        mark_arguments(&mut params);
         let (response, examples) = self.responses(&op.responses, builder_name.as_str(), pointer);
         let envelope = self.envelope(&op.extensions, pointer);
         let pagination = self.pagination(&op.extensions, pointer, &params, &response);
@@ -355,5 +356,38 @@ mod tests {
             vec!["id".to_owned(), "other".to_owned()]
         );
         assert_eq!(placeholders("/broken/{id"), Vec::<String>::new());
+    }
+}
+
+/// Which required parameters are arguments of the client method: all of them, unless
+/// two could trade places without the compiler noticing (two texts, two integers, two
+/// values of one type); then none are, and each has a named setter instead
+/// (`login().username(..).password(..)`, never `login(csrf, username, password)`).
+fn mark_arguments(params: &mut [Param]) {
+    let required = || params.iter().filter(|p| p.required && p.constant.is_none());
+    let classes: Vec<Swap<'_>> = required().map(|p| swap_class(&p.ty)).collect();
+    let ambiguous = classes
+        .iter()
+        .enumerate()
+        .any(|(i, c)| classes[..i].contains(c));
+    for p in params.iter_mut() {
+        p.argument = p.required && p.constant.is_none() && !ambiguous;
+    }
+}
+
+/// The values a caller could pass for one another: a string literal converts into
+/// `String` and `Secret` alike, an integer literal into `i32` and `i64`.
+#[derive(PartialEq)]
+enum Swap<'t> {
+    Text,
+    Integer,
+    Other(&'t TypeRef),
+}
+
+fn swap_class(ty: &TypeRef) -> Swap<'_> {
+    match ty {
+        TypeRef::String | TypeRef::Secret | TypeRef::Date(_) => Swap::Text,
+        TypeRef::I32 | TypeRef::I64 => Swap::Integer,
+        other => Swap::Other(other),
     }
 }

@@ -9,7 +9,7 @@ use super::shape::{shape, Shape};
 use super::types::{constraints, own_props, schema_format, Prop, SchemaRef};
 use super::{clean, Lowerer};
 use crate::diagnostics::escape_token;
-use crate::ir::{BodyKind, Location, Param, ParamStyle, TypeRef};
+use crate::ir::{BodyKind, Constraints, Location, Param, ParamStyle, TypeRef};
 use crate::names::{self, Ident, Scope};
 
 /// What a parameter or body property is made from.
@@ -164,11 +164,14 @@ impl<'a> Lowerer<'a, '_> {
             location,
             ty,
             required,
+            argument: false,
             constant,
             default: resolved
                 .and_then(|s| s.schema_data.default.as_ref())
                 .map(|v| v.to_string()),
-            constraints: resolved.map(constraints).unwrap_or_default(),
+            constraints: resolved
+                .map(|s| self.checkable(constraints(s), pointer))
+                .unwrap_or_default(),
             doc: clean(doc),
             explode,
             style,
@@ -333,6 +336,7 @@ impl<'a> Lowerer<'a, '_> {
             location: Location::Body,
             ty,
             required: rb.required,
+            argument: false,
             constant: None,
             default: None,
             constraints: Default::default(),
@@ -414,4 +418,23 @@ fn location_of(param: &Parameter) -> Location {
 /// The identity of a parameter for path-level overrides: its name and location.
 pub(super) fn param_key(param: &Parameter) -> (String, Location) {
     (param.parameter_data_ref().name.clone(), location_of(param))
+}
+
+impl Lowerer<'_, '_> {
+    /// `c` without a `pattern` the runtime's regular expressions cannot compile (a
+    /// look-around, a back-reference): checking it is skipped, with a warning.
+    fn checkable(&mut self, mut c: Constraints, pointer: &str) -> Constraints {
+        if let Some(pattern) = c.pattern.as_deref() {
+            if let Err(problem) = regex_lite::Regex::new(pattern) {
+                let first = problem.to_string();
+                let first = first.lines().last().unwrap_or_default().trim();
+                self.warn(
+                    &format!("{pointer}/pattern"),
+                    format!("the pattern `{pattern}` is not checked before sending: {first}"),
+                );
+                c.pattern = None;
+            }
+        }
+        c
+    }
 }

@@ -10,7 +10,7 @@ use openapiv3::{
 };
 use serde_json::Value;
 
-use crate::ir::TypeRef;
+use crate::ir::{DateFormat, TypeRef};
 
 /// The properties of an object schema, borrowed.
 #[derive(Clone, Copy)]
@@ -177,6 +177,9 @@ fn string_type(format: Option<&str>) -> TypeRef {
     match format {
         Some("password") => TypeRef::Secret,
         Some("decimal") => TypeRef::Decimal,
+        Some("date") => TypeRef::Date(DateFormat::Date),
+        Some("year-month") => TypeRef::Date(DateFormat::YearMonth),
+        Some("local-date-time") => TypeRef::Date(DateFormat::LocalDateTime),
         _ => TypeRef::String,
     }
 }

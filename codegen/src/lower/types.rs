@@ -543,7 +543,7 @@ pub(super) fn constraints(schema: &Schema) -> Constraints {
                 c.min_items = any.min_items.map(|v| v as u64);
                 c.max_items = any.max_items.map(|v| v as u64);
             }
-            Shape::Scalar(TypeRef::String | TypeRef::Secret, _) => {
+            Shape::Scalar(TypeRef::String | TypeRef::Secret | TypeRef::Date(_), _) => {
                 c.min_length = any.min_length.map(|v| v as u64);
                 c.max_length = any.max_length.map(|v| v as u64);
                 c.pattern = any.pattern.clone();

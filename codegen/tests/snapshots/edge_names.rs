@@ -72,16 +72,12 @@ impl Client {
     }
 
     /// `DELETE /items/{item-id}`
-    pub fn client(
-        &self,
-        item_id: impl Into<String>,
-        reason: impl Into<meterage_runtime::Secret>,
-    ) -> Client2 {
+    pub fn client(&self) -> Client2 {
         Client2 {
             client: self.clone(),
             options: meterage_runtime::CallOptions::new(),
-            item_id: item_id.into(),
-            reason: reason.into(),
+            item_id: None,
+            reason: None,
             nested: None,
         }
     }
@@ -383,7 +379,7 @@ impl New {
         self
     }
 
-    /// Checks every documented constraint on the parameters set so far, reporting all violations together.
+    /// Checks every documented constraint on the parameters set so far (`user-name`, `tags`, `ratio`), reporting all violations together; `send` calls it first.
     ///
     /// # Errors
     ///
@@ -500,11 +496,11 @@ impl Option2 {
         self
     }
 
-    /// Checks every documented constraint on the parameters set so far, reporting all violations together.
+    /// The spec documents no constraint on this operation's parameters, so there is nothing to check: always `Ok`. (Kept so that every request builder answers `validate()`.)
     ///
     /// # Errors
     ///
-    /// `meterage_runtime::Error::Validation` naming each parameter, its limit and its value.
+    /// None.
     pub fn validate(&self) -> Result<(), meterage_runtime::Error> {
         Ok(())
     }
@@ -560,8 +556,8 @@ impl Option2 {
 pub struct Client2 {
     client: Client,
     options: meterage_runtime::CallOptions,
-    item_id: String,
-    reason: meterage_runtime::Secret,
+    item_id: Option<String>,
+    reason: Option<meterage_runtime::Secret>,
     nested: Option<types::Client2Nested>,
 }
 
@@ -579,6 +575,18 @@ impl Client2 {
         envelope: &ERROR_ENVELOPE,
     };
 
+    /// Sent as `item-id` in the path.
+    pub fn item_id(mut self, value: impl Into<String>) -> Self {
+        self.item_id = Some(value.into());
+        self
+    }
+
+    /// Sent as `reason` in the JSON body.
+    pub fn reason(mut self, value: impl Into<meterage_runtime::Secret>) -> Self {
+        self.reason = Some(value.into());
+        self
+    }
+
     /// Sent as `nested` in the JSON body.
     pub fn nested(mut self, value: types::Client2Nested) -> Self {
         self.nested = Some(value);
@@ -591,13 +599,16 @@ impl Client2 {
         self
     }
 
-    /// Checks every documented constraint on the parameters set so far, reporting all violations together.
+    /// Checks every documented constraint on the parameters set so far (`item-id`, `reason`), reporting all violations together; `send` calls it first.
     ///
     /// # Errors
     ///
     /// `meterage_runtime::Error::Validation` naming each parameter, its limit and its value.
     pub fn validate(&self) -> Result<(), meterage_runtime::Error> {
-        Ok(())
+        let mut v = meterage_runtime::Validator::new(&Self::OPERATION);
+        v.required("item-id", self.item_id.is_some());
+        v.required("reason", self.reason.is_some());
+        v.finish()
     }
 
     /// Checks the parameters (unless the client's request validation is off), sends the request and decodes the HTTP 204 response.
@@ -638,8 +649,10 @@ impl Client2 {
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
         request.set_options(self.options);
         request.json_body();
-        request.path_param("item-id", &self.item_id);
-        request.json("reason", &self.reason);
+        if let Some(value) = &self.item_id {
+            request.path_param("item-id", value);
+        }
+        request.json_opt("reason", &self.reason);
         request.json_opt("nested", &self.nested);
         request
     }

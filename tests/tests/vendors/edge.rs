@@ -120,7 +120,9 @@ async fn a_json_body_with_a_secret_and_no_response_body() {
         .build()
         .expect("client");
     let request = client
-        .client("id-1", "hunter2")
+        .client()
+        .item_id("id-1")
+        .reason("hunter2")
         .nested(types::Client2Nested {
             deep: Some("d".into()),
         });

@@ -109,12 +109,23 @@ async fn constraints_are_checked_before_sending() {
     };
     assert_eq!(*operation, "ListSimPools");
     let params: Vec<&str> = violations.iter().map(|v| v.param).collect();
-    assert_eq!(params, ["pool_name", "limit", "offset", "billing_cycle"]);
+    // `2022-9` is both too short and not `yyyy-MM`: two violations of one parameter.
+    assert_eq!(
+        params,
+        [
+            "pool_name",
+            "limit",
+            "offset",
+            "billing_cycle",
+            "billing_cycle"
+        ]
+    );
     let message = err.to_string();
     for wanted in [
         "`limit` must be at most 500, got 600",
         "`offset` must be at least 1, got 0",
         "`billing_cycle` must be exactly 7 characters long, got \"2022-9\"",
+        "`billing_cycle` must be formatted `yyyy-MM`, got \"2022-9\"",
         "`pool_name` must be at most 100 characters long",
     ] {
         assert!(message.contains(wanted), "{wanted:?} not in {message}");
@@ -154,9 +165,13 @@ async fn validation_can_be_turned_off_and_the_vendor_answers() {
 #[tokio::test]
 async fn vendor_errors_reach_the_caller_with_status_and_code() {
     let server = gsl::start().await;
-    let client = client(&server).await;
-
-    // Seven characters, so valid for the client; an invalid month for the vendor, which answers 403.
+    // The client refuses month 13 (the spec's pattern); with validation off the vendor
+    // sees it, and answers 403.
+    let client: Client = configure(Client::builder(), server.base_url())
+        .auth(auth::iam_token(gsl::TOKEN))
+        .validate_requests(false)
+        .build()
+        .expect("client builds");
     let err = client
         .list_sim_pools()
         .billing_cycle("2022-13")

@@ -18,7 +18,7 @@ async fn login_is_the_vendor_wire_request_and_never_carries_a_token() {
         .build()
         .expect("client");
     let (user, password) = nce::USER;
-    let request = client.create_token(user, password);
+    let request = client.create_token().user_name(user).password(password);
     assert!(
         !format!("{request:?}").contains(password),
         "Debug shows the password"
@@ -99,7 +99,9 @@ async fn errcode_on_http_200_is_an_error() {
         .build()
         .expect("client");
     let err = client
-        .create_token(nce::USER.0, "wrong-password")
+        .create_token()
+        .user_name(nce::USER.0)
+        .password("wrong-password")
         .send()
         .await
         .expect_err("rejected");
@@ -136,8 +138,30 @@ async fn bad_parameters_fail_before_sending_or_at_the_vendor() {
         "nothing was sent, no login either"
     );
 
-    // A format the spec does not constrain yet: the vendor's 400 comes back whole.
+    // A date in the wrong format: the client refuses it; with validation off, the
+    // vendor's 400 comes back whole.
     let err = client
+        .get_time_flow_st_info_list()
+        .begin_time("2017/11/24")
+        .send()
+        .await
+        .expect_err("refused");
+    assert!(
+        err.to_string()
+            .contains("`beginTime` must be formatted `yyyy-MM-dd HH:mm:ss`, got \"2017/11/24\""),
+        "{err}"
+    );
+    assert_eq!(server.log.requests().len(), 0);
+    let mut unchecked = configure(Client::builder(), server.base_url())
+        .auth(meterage_clients::nce_campus::auth::access_token_login(
+            nce_user(),
+        ))
+        .validate_requests(false);
+    if let Some(ca) = server.ca_pem() {
+        unchecked = unchecked.add_root_certificate_pem("the test CA", ca);
+    }
+    let unchecked = unchecked.build().expect("client");
+    let err = unchecked
         .get_time_flow_st_info_list()
         .begin_time("2017/11/24")
         .send()

@@ -2,10 +2,10 @@
 //! rotated cookies), the form-encoded RPC action `POST /api/` with
 //! `action=GetConsumptionsByQuery`, codes on HTTP 200 and Django's HTML pages.
 
-use meterage_clients::plcloud::types::ResourceType;
+use meterage_clients::plcloud::{self as pl, types::ResourceType};
 use meterage_tests::{plcloud, Fault, When};
 
-use crate::support::{plcloud_client, plcloud_user};
+use crate::support::{configure, plcloud_client, plcloud_user};
 
 #[tokio::test]
 async fn login_and_query_are_the_vendor_wire_requests() {
@@ -113,7 +113,13 @@ async fn all_records_sum_exactly_and_an_unknown_type_is_sent_as_is() {
 #[tokio::test]
 async fn code_on_http_200_is_an_error() {
     let server = plcloud::start().await;
-    let client = plcloud_client(&server, plcloud_user());
+    // The client refuses a date not `YYYY-MM-DD` (see streams.rs); with validation off
+    // the console answers HTTP 200 with `code` 400.
+    let client: pl::Client = configure(pl::Client::builder(), server.base_url())
+        .auth(pl::auth::console_session(plcloud_user()))
+        .validate_requests(false)
+        .build()
+        .expect("client");
     let err = client
         .get_consumptions_by_query()
         .start_at("2014/12/01")

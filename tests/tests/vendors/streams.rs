@@ -283,6 +283,80 @@ async fn an_invalid_parameter_is_refused_before_any_request() {
         "{error}"
     );
     assert_eq!(server.log.requests().len(), 0);
+
+    let server = plcloud::start().await;
+    let error = plcloud_client(&server, plcloud_user())
+        .get_consumptions_by_query()
+        .start_at("2014/12/01")
+        .end_at("2014-12-02")
+        .send()
+        .await
+        .expect_err("invalid");
+    assert_eq!(
+        error.to_string(),
+        "GetConsumptionsByQuery: invalid request: parameter `start_at` must be formatted `YYYY-MM-DD`, got \"2014/12/01\""
+    );
+    assert_eq!(server.log.requests().len(), 0, "no sign-in either");
+}
+
+#[tokio::test]
+async fn dates_are_checked_against_their_format_and_typed_dates_sent_exactly() {
+    use meterage_clients::runtime::time::{Date, Month, PrimitiveDateTime, Time};
+
+    let server = gsl::start().await;
+    let client = gsl_aksk_client(&server);
+    let error = client
+        .list_sim_pools()
+        .billing_cycle("2022-13")
+        .send()
+        .await
+        .expect_err("no month 13");
+    assert!(
+        error
+            .to_string()
+            .contains("parameter `billing_cycle` must be formatted `yyyy-MM`, got \"2022-13\""),
+        "{error}"
+    );
+    assert_eq!(server.log.requests().len(), 0);
+    let september = Date::from_calendar_date(2022, Month::September, 30).expect("a date");
+    client
+        .list_sim_pools()
+        .billing_cycle(september)
+        .send()
+        .await
+        .expect("a typed month is well formed");
+    let query = server.log.last().and_then(|r| r.query).unwrap_or_default();
+    assert!(query.contains("billing_cycle=2022-09"), "{query}");
+
+    let server = kaopuyun::start().await;
+    let at = PrimitiveDateTime::new(september, Time::from_hms(7, 5, 0).expect("a time"));
+    kaopuyun_client(&server, kaopuyun::KEY)
+        .describe_flow_bills()
+        .bill_begin_date(at)
+        .send()
+        .await
+        .expect("a typed time is well formed");
+    let query = server.log.last().and_then(|r| r.query).unwrap_or_default();
+    assert!(
+        query.contains("BillBeginDate=2022-09-30%2007%3A05%3A00"),
+        "{query}"
+    );
+}
+
+#[tokio::test]
+async fn a_required_parameter_left_unset_is_named_before_sending() {
+    let server = nce::start().await;
+    let error = nce_client(&server, nce_user())
+        .create_token()
+        .user_name(nce::USER.0)
+        .send()
+        .await
+        .expect_err("no password");
+    assert_eq!(
+        error.to_string(),
+        "createToken: invalid request: parameter `password` must be set, got nothing"
+    );
+    assert_eq!(server.log.requests().len(), 0);
 }
 
 #[tokio::test]
