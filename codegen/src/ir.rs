@@ -87,8 +87,16 @@ impl Types {
             name,
             doc: None,
             kind: TypeKind::Struct { fields: Vec::new() },
+            usage: Usage::default(),
         });
         id
+    }
+
+    /// Keeps only the types `keep` accepts (their ids stay valid; the others are no
+    /// longer written).
+    pub(crate) fn retain(&mut self, keep: impl Fn(&TypeDef) -> bool) {
+        let defs = &self.defs;
+        self.order.retain(|id| keep(&defs[id.index()]));
     }
 
     /// Defines the type `id`, which is written after every type defined before it.
@@ -710,6 +718,21 @@ pub struct TypeDef {
     pub doc: Option<String>,
     /// Struct or enum.
     pub kind: TypeKind,
+    /// How the client uses it (see [`Usage`]).
+    pub usage: Usage,
+}
+
+/// How a client uses a type, found after lowering by following types from the
+/// operations: a type no operation sends or returns is not written at all.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Usage {
+    /// A caller builds it: a parameter or body has it, or contains it.
+    pub sent: bool,
+    /// A caller reads it: a success response has it, or contains it, or it is an error
+    /// body the error envelope does not read (the caller decodes it from the error).
+    pub received: bool,
+    /// It is an error body of these operations' answers (builder names), for its docs.
+    pub error_of: Vec<String>,
 }
 
 /// The shape of a generated type.
@@ -720,10 +743,13 @@ pub enum TypeKind {
         /// Its properties, in spec order.
         fields: Vec<Field>,
     },
-    /// A string enum; decoding keeps unknown values in an `Unknown(String)` variant.
+    /// A string enum.
     Enum {
         /// The known values.
         variants: Vec<Variant>,
+        /// Whether the set is open (`x-extensible-enum`): any other value decodes to an
+        /// `Unknown` variant and can be sent. A closed enum (`enum`) refuses others.
+        open: bool,
     },
     /// `oneOf` or `anyOf`: a value of one of several types.
     OneOf {

@@ -155,6 +155,9 @@ const OURS: &[&str] = &[
     "x-rpc-action",
     "x-auth-scheme",
     "x-enum-varnames",
+    "x-extensible-enum",
+    "x-idempotent",
+    "x-env",
     "x-source",
 ];
 

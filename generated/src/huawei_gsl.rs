@@ -261,7 +261,10 @@ pub mod types {
 
     /// One page of flow pools. The vendor's SDKs make every field optional; the records
     /// are required here, since a success body without them is not a page.
+    ///
+    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct ListSimPoolsResponse {
         /// Records per page.
         ///
@@ -289,7 +292,10 @@ pub mod types {
     /// (huaweicloud-sdk-python-v3 `huaweicloudsdkgsl/v3/model/sim_pool_vo.py`: `None` by
     /// default; huaweicloud-sdk-go-v3 `services/gsl/v3/model/model_sim_pool_vo.go`:
     /// pointers with `omitempty`).
+    ///
+    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct SimPoolVo {
         /// Flow pool ID.
         ///
@@ -395,41 +401,16 @@ pub mod types {
         pub status: Option<i32>,
     }
 
-    /// Error body. API gateway and authentication errors carry `APIGW.*` codes and a `request_id`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    pub struct GslErrorResponse {
-        /// Error code.
-        ///
-        /// 错误码
-        ///
-        /// Documented as at most 64 characters; not checked on responses.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub error_code: Option<String>,
-        /// Error message.
-        ///
-        /// 错误描述
-        ///
-        /// Documented as at most 512 characters; not checked on responses.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub error_msg: Option<String>,
-        /// Request ID (sent with API gateway errors).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub request_id: Option<String>,
-    }
-
-    /// Request body of the IAM password token call.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    pub struct KeystoneCreateUserTokenByPasswordRequest {
-        /// `auth`: see [`IamAuth`].
-        pub auth: IamAuth,
-    }
-
     /// Authentication information.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct IamAuth {
-        /// `identity`: see [`IamIdentity`].
+        /// Identity of the caller.
+        ///
+        /// See [`IamIdentity`].
         pub identity: IamIdentity,
-        /// `scope`: see [`IamScope`].
+        /// Scope of the token; GSL needs a project-scoped token.
+        ///
+        /// See [`IamScope`].
         pub scope: IamScope,
     }
 
@@ -438,14 +419,18 @@ pub mod types {
     pub struct IamIdentity {
         /// Authentication methods; `["password"]` for this call.
         pub methods: Vec<String>,
-        /// `password`: see [`IamPasswordIdentity`].
+        /// Password credentials.
+        ///
+        /// See [`IamPasswordIdentity`].
         pub password: IamPasswordIdentity,
     }
 
     /// Password credentials.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct IamPasswordIdentity {
-        /// `user`: see [`IamUser`].
+        /// The IAM user.
+        ///
+        /// See [`IamUser`].
         pub user: IamUser,
     }
 
@@ -456,7 +441,9 @@ pub mod types {
         pub name: String,
         /// Password of the IAM user.
         pub password: meterage_runtime::Secret,
-        /// `domain`: see [`IamDomain`].
+        /// The account (domain) the IAM user belongs to.
+        ///
+        /// See [`IamDomain`].
         pub domain: IamDomain,
     }
 
@@ -470,7 +457,9 @@ pub mod types {
     /// Scope of the token; GSL needs a project-scoped token.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct IamScope {
-        /// `project`: see [`IamProject`].
+        /// The project the token is scoped to.
+        ///
+        /// See [`IamProject`].
         pub project: IamProject,
     }
 
@@ -485,15 +474,23 @@ pub mod types {
     }
 
     /// Token details (the token itself is in the `X-Subject-Token` header). Only the fields used here are modelled.
+    ///
+    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct IamTokenResponse {
-        /// `token`: see [`IamToken`].
+        /// Token details.
+        ///
+        /// See [`IamToken`].
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub token: Option<IamToken>,
     }
 
     /// Token details.
+    ///
+    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct IamToken {
         /// Expiry time (UTC, ISO 8601).
         pub expires_at: String,
@@ -896,30 +893,31 @@ mod examples {
 
     #[test]
     fn list_sim_pools_400() {
-        if let Err(difference) = meterage_runtime::__private::example_roundtrip::<
-            super::types::GslErrorResponse,
-        >(r#"{"error_code":"GSL.00010004","error_msg":"参数异常"}"#) {
-            panic!("{difference}");
+        if let Err(problem) = meterage_runtime::__private::error_example(
+            super::ListSimPools::OPERATION.envelope,
+            r#"{"error_code":"GSL.00010004","error_msg":"参数异常"}"#,
+        ) {
+            panic!("{problem}");
         }
     }
 
     #[test]
     fn list_sim_pools_403() {
-        if let Err(difference) = meterage_runtime::__private::example_roundtrip::<
-            super::types::GslErrorResponse,
-        >(r#"{"error_code":"GSL.00011004","error_msg":"账期不合法,请检查!"}"#) {
-            panic!("{difference}");
+        if let Err(problem) = meterage_runtime::__private::error_example(
+            super::ListSimPools::OPERATION.envelope,
+            r#"{"error_code":"GSL.00011004","error_msg":"账期不合法,请检查!"}"#,
+        ) {
+            panic!("{problem}");
         }
     }
 
     #[test]
     fn list_sim_pools_500() {
-        if let Err(difference) = meterage_runtime::__private::example_roundtrip::<
-            super::types::GslErrorResponse,
-        >(
+        if let Err(problem) = meterage_runtime::__private::error_example(
+            super::ListSimPools::OPERATION.envelope,
             r#"{"error_code":"GSL.00010003","error_msg":"系统繁忙,请稍后重试。"}"#,
         ) {
-            panic!("{difference}");
+            panic!("{problem}");
         }
     }
 

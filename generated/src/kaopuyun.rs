@@ -174,12 +174,33 @@ pub mod auth {
 pub mod types {
     //! The request and response types of this API.
 
-    /// Product type. Values seen: OWN_ECS, BWP, OWN_EIP; more exist (unknown values still decode).
+    /// A value of an open enum that the spec does not list (yet), kept verbatim.
+    ///
+    /// Only the enums' conversions make one (`from`, `parse`, decoding), and never
+    /// for a listed value: a listed value always has its own variant.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub struct UnknownValue(String);
+
+    impl UnknownValue {
+        /// The value as sent or received.
+        pub fn as_str(&self) -> &str {
+            &self.0
+        }
+    }
+
+    impl std::fmt::Display for UnknownValue {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(&self.0)
+        }
+    }
+
+    /// Product type. Values seen: OWN_ECS, BWP, OWN_EIP; more exist.
     ///
     /// 产品类型
     ///
-    /// A value this client does not know yet decodes to `Unknown` with the text kept.
+    /// An open set: the vendor adds values. Any value converts into this type (`from`, `parse`, decoding), so a value this client does not list yet can be sent and received; it is kept in `Unknown`. Listed: `OWN_ECS`, `BWP`, `OWN_EIP`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum ProductType {
         /// `OWN_ECS`
         OwnEcs,
@@ -187,18 +208,22 @@ pub mod types {
         Bwp,
         /// `OWN_EIP`
         OwnEip,
-        /// A value not in the spec, kept verbatim.
-        Unknown(String),
+        /// A value the spec does not list (yet), kept verbatim. Only conversions
+        /// make one (`from`, `parse`, decoding), never for a listed value.
+        Unknown(UnknownValue),
     }
 
     impl ProductType {
+        /// The wire values the spec lists, in its order.
+        pub const VALUES: &'static [&'static str] = &["OWN_ECS", "BWP", "OWN_EIP"];
+
         /// The wire value.
         pub fn as_str(&self) -> &str {
             match self {
                 ProductType::OwnEcs => "OWN_ECS",
                 ProductType::Bwp => "BWP",
                 ProductType::OwnEip => "OWN_EIP",
-                ProductType::Unknown(value) => value,
+                ProductType::Unknown(value) => value.as_str(),
             }
         }
     }
@@ -209,7 +234,7 @@ pub mod types {
                 "OWN_ECS" => ProductType::OwnEcs,
                 "BWP" => ProductType::Bwp,
                 "OWN_EIP" => ProductType::OwnEip,
-                _ => ProductType::Unknown(value),
+                _ => ProductType::Unknown(UnknownValue(value)),
             }
         }
     }
@@ -217,6 +242,23 @@ pub mod types {
     impl From<&str> for ProductType {
         fn from(value: &str) -> Self {
             ProductType::from(value.to_owned())
+        }
+    }
+
+    impl std::str::FromStr for ProductType {
+        type Err = std::convert::Infallible;
+
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
+            Ok(ProductType::from(value))
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for ProductType {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            <String as serde::Deserialize>::deserialize(deserializer)
+                .map(ProductType::from)
         }
     }
 
@@ -235,43 +277,39 @@ pub mod types {
         }
     }
 
-    impl<'de> serde::Deserialize<'de> for ProductType {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            <String as serde::Deserialize>::deserialize(deserializer)
-                .map(ProductType::from)
-        }
-    }
-
     impl meterage_runtime::ToParam for ProductType {
         fn to_param(&self) -> String {
             self.as_str().to_owned()
         }
     }
 
-    /// Bill status: CLEARED or UNCLEAR (other values still decode).
+    /// Bill status: CLEARED or UNCLEAR.
     ///
     /// 账单状态
     ///
-    /// A value this client does not know yet decodes to `Unknown` with the text kept.
+    /// An open set: the vendor adds values. Any value converts into this type (`from`, `parse`, decoding), so a value this client does not list yet can be sent and received; it is kept in `Unknown`. Listed: `CLEARED`, `UNCLEAR`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum BillStatus {
         /// `CLEARED`
         Cleared,
         /// `UNCLEAR`
         Unclear,
-        /// A value not in the spec, kept verbatim.
-        Unknown(String),
+        /// A value the spec does not list (yet), kept verbatim. Only conversions
+        /// make one (`from`, `parse`, decoding), never for a listed value.
+        Unknown(UnknownValue),
     }
 
     impl BillStatus {
+        /// The wire values the spec lists, in its order.
+        pub const VALUES: &'static [&'static str] = &["CLEARED", "UNCLEAR"];
+
         /// The wire value.
         pub fn as_str(&self) -> &str {
             match self {
                 BillStatus::Cleared => "CLEARED",
                 BillStatus::Unclear => "UNCLEAR",
-                BillStatus::Unknown(value) => value,
+                BillStatus::Unknown(value) => value.as_str(),
             }
         }
     }
@@ -281,7 +319,7 @@ pub mod types {
             match value.as_str() {
                 "CLEARED" => BillStatus::Cleared,
                 "UNCLEAR" => BillStatus::Unclear,
-                _ => BillStatus::Unknown(value),
+                _ => BillStatus::Unknown(UnknownValue(value)),
             }
         }
     }
@@ -289,6 +327,23 @@ pub mod types {
     impl From<&str> for BillStatus {
         fn from(value: &str) -> Self {
             BillStatus::from(value.to_owned())
+        }
+    }
+
+    impl std::str::FromStr for BillStatus {
+        type Err = std::convert::Infallible;
+
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
+            Ok(BillStatus::from(value))
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for BillStatus {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            <String as serde::Deserialize>::deserialize(deserializer)
+                .map(BillStatus::from)
         }
     }
 
@@ -307,15 +362,6 @@ pub mod types {
         }
     }
 
-    impl<'de> serde::Deserialize<'de> for BillStatus {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            <String as serde::Deserialize>::deserialize(deserializer)
-                .map(BillStatus::from)
-        }
-    }
-
     impl meterage_runtime::ToParam for BillStatus {
         fn to_param(&self) -> String {
             self.as_str().to_owned()
@@ -324,21 +370,26 @@ pub mod types {
 
     /// Bill type. Value seen in the vendor example; more may exist.
     ///
-    /// A value this client does not know yet decodes to `Unknown` with the text kept.
+    /// An open set: the vendor adds values. Any value converts into this type (`from`, `parse`, decoding), so a value this client does not list yet can be sent and received; it is kept in `Unknown`. Listed: `RENEW_PRODUCT`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum BillType {
         /// `RENEW_PRODUCT`
         RenewProduct,
-        /// A value not in the spec, kept verbatim.
-        Unknown(String),
+        /// A value the spec does not list (yet), kept verbatim. Only conversions
+        /// make one (`from`, `parse`, decoding), never for a listed value.
+        Unknown(UnknownValue),
     }
 
     impl BillType {
+        /// The wire values the spec lists, in its order.
+        pub const VALUES: &'static [&'static str] = &["RENEW_PRODUCT"];
+
         /// The wire value.
         pub fn as_str(&self) -> &str {
             match self {
                 BillType::RenewProduct => "RENEW_PRODUCT",
-                BillType::Unknown(value) => value,
+                BillType::Unknown(value) => value.as_str(),
             }
         }
     }
@@ -347,7 +398,7 @@ pub mod types {
         fn from(value: String) -> Self {
             match value.as_str() {
                 "RENEW_PRODUCT" => BillType::RenewProduct,
-                _ => BillType::Unknown(value),
+                _ => BillType::Unknown(UnknownValue(value)),
             }
         }
     }
@@ -355,6 +406,22 @@ pub mod types {
     impl From<&str> for BillType {
         fn from(value: &str) -> Self {
             BillType::from(value.to_owned())
+        }
+    }
+
+    impl std::str::FromStr for BillType {
+        type Err = std::convert::Infallible;
+
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
+            Ok(BillType::from(value))
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for BillType {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            <String as serde::Deserialize>::deserialize(deserializer).map(BillType::from)
         }
     }
 
@@ -373,14 +440,6 @@ pub mod types {
         }
     }
 
-    impl<'de> serde::Deserialize<'de> for BillType {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            <String as serde::Deserialize>::deserialize(deserializer).map(BillType::from)
-        }
-    }
-
     impl meterage_runtime::ToParam for BillType {
         fn to_param(&self) -> String {
             self.as_str().to_owned()
@@ -389,21 +448,26 @@ pub mod types {
 
     /// Payment type. Value seen in the vendor example; more may exist.
     ///
-    /// A value this client does not know yet decodes to `Unknown` with the text kept.
+    /// An open set: the vendor adds values. Any value converts into this type (`from`, `parse`, decoding), so a value this client does not list yet can be sent and received; it is kept in `Unknown`. Listed: `PRE_PAID`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum PaymentType {
         /// `PRE_PAID`
         PrePaid,
-        /// A value not in the spec, kept verbatim.
-        Unknown(String),
+        /// A value the spec does not list (yet), kept verbatim. Only conversions
+        /// make one (`from`, `parse`, decoding), never for a listed value.
+        Unknown(UnknownValue),
     }
 
     impl PaymentType {
+        /// The wire values the spec lists, in its order.
+        pub const VALUES: &'static [&'static str] = &["PRE_PAID"];
+
         /// The wire value.
         pub fn as_str(&self) -> &str {
             match self {
                 PaymentType::PrePaid => "PRE_PAID",
-                PaymentType::Unknown(value) => value,
+                PaymentType::Unknown(value) => value.as_str(),
             }
         }
     }
@@ -412,7 +476,7 @@ pub mod types {
         fn from(value: String) -> Self {
             match value.as_str() {
                 "PRE_PAID" => PaymentType::PrePaid,
-                _ => PaymentType::Unknown(value),
+                _ => PaymentType::Unknown(UnknownValue(value)),
             }
         }
     }
@@ -420,6 +484,23 @@ pub mod types {
     impl From<&str> for PaymentType {
         fn from(value: &str) -> Self {
             PaymentType::from(value.to_owned())
+        }
+    }
+
+    impl std::str::FromStr for PaymentType {
+        type Err = std::convert::Infallible;
+
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
+            Ok(PaymentType::from(value))
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for PaymentType {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            <String as serde::Deserialize>::deserialize(deserializer)
+                .map(PaymentType::from)
         }
     }
 
@@ -438,15 +519,6 @@ pub mod types {
         }
     }
 
-    impl<'de> serde::Deserialize<'de> for PaymentType {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            <String as serde::Deserialize>::deserialize(deserializer)
-                .map(PaymentType::from)
-        }
-    }
-
     impl meterage_runtime::ToParam for PaymentType {
         fn to_param(&self) -> String {
             self.as_str().to_owned()
@@ -454,7 +526,10 @@ pub mod types {
     }
 
     /// One page of flow bills. A success body without `Items` is not a page.
+    ///
+    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct DescribeFlowBillsResponse {
         /// Total number of flow bills.
         ///
@@ -477,13 +552,18 @@ pub mod types {
 
     /// A flow bill (billing record). Times have minute precision (`yyyy-MM-dd HH:mm`).
     /// Every field may be absent or `null`: the page documents no field of it.
+    ///
+    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct FlowBillInfo {
         /// Amount paid (a JSON number on the wire).
         #[serde(rename = "PayPrice")]
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub pay_price: Option<meterage_runtime::Decimal>,
-        /// `BillType`: see [`BillType`].
+        /// Bill type. Value seen in the vendor example; more may exist.
+        ///
+        /// See [`BillType`].
         #[serde(rename = "BillType")]
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub bill_type: Option<BillType>,
@@ -499,11 +579,17 @@ pub mod types {
         #[serde(rename = "TotalPrice")]
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub total_price: Option<meterage_runtime::Decimal>,
-        /// `ProductType`: see [`ProductType`].
+        /// Product type. Values seen: OWN_ECS, BWP, OWN_EIP; more exist.
+        ///
+        /// 产品类型
+        ///
+        /// See [`ProductType`].
         #[serde(rename = "ProductType")]
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub product_type: Option<ProductType>,
-        /// `PaymentType`: see [`PaymentType`].
+        /// Payment type. Value seen in the vendor example; more may exist.
+        ///
+        /// See [`PaymentType`].
         #[serde(rename = "PaymentType")]
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub payment_type: Option<PaymentType>,
@@ -515,26 +601,6 @@ pub mod types {
         #[serde(rename = "BillEndTime")]
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub bill_end_time: Option<String>,
-    }
-
-    /// Error body. Best guess: the vendor does not document the error envelope; this
-    /// is the Alibaba Cloud style `{RequestId, Code, Message}` that the RPC API
-    /// imitates. Seen codes: DescribeFlowBillsFail, ProductTypeIsInvalid,
-    /// ValueNotSupported.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    pub struct KaopuyunError {
-        /// Request ID.
-        #[serde(rename = "RequestId")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub request_id: Option<String>,
-        /// Error code.
-        #[serde(rename = "Code")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub code: Option<String>,
-        /// Error message.
-        #[serde(rename = "Message")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub message: Option<String>,
     }
 }
 
@@ -856,23 +922,21 @@ mod examples {
 
     #[test]
     fn describe_flow_bills_400() {
-        if let Err(difference) = meterage_runtime::__private::example_roundtrip::<
-            super::types::KaopuyunError,
-        >(
+        if let Err(problem) = meterage_runtime::__private::error_example(
+            super::DescribeFlowBills::OPERATION.envelope,
             r#"{"Code":"ProductTypeIsInvalid","Message":"ProductType无效的产品类型"}"#,
         ) {
-            panic!("{difference}");
+            panic!("{problem}");
         }
     }
 
     #[test]
     fn describe_flow_bills_500() {
-        if let Err(difference) = meterage_runtime::__private::example_roundtrip::<
-            super::types::KaopuyunError,
-        >(
+        if let Err(problem) = meterage_runtime::__private::error_example(
+            super::DescribeFlowBills::OPERATION.envelope,
             r#"{"Code":"DescribeFlowBillsFail","Message":"查询流水账单列表失败:xxx"}"#,
         ) {
-            panic!("{difference}");
+            panic!("{problem}");
         }
     }
 }

@@ -283,41 +283,65 @@ pub mod types {
     ///
     /// userName为正序，-userName为逆序。
     ///
-    /// A value this client does not know yet decodes to `Unknown` with the text kept.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    /// One of `userName`, `-userName`; any other value is refused, by `parse` and when decoding.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum UserSort {
         /// `userName`
         UserNameAsc,
         /// `-userName`
         UserNameDesc,
-        /// A value not in the spec, kept verbatim.
-        Unknown(String),
     }
 
     impl UserSort {
+        /// Every value, in the spec's order.
+        pub const ALL: &'static [UserSort] = &[
+            UserSort::UserNameAsc,
+            UserSort::UserNameDesc,
+        ];
+
+        /// The wire values, in the spec's order.
+        pub const VALUES: &'static [&'static str] = &["userName", "-userName"];
+
         /// The wire value.
-        pub fn as_str(&self) -> &str {
+        pub fn as_str(&self) -> &'static str {
             match self {
                 UserSort::UserNameAsc => "userName",
                 UserSort::UserNameDesc => "-userName",
-                UserSort::Unknown(value) => value,
             }
         }
     }
 
-    impl From<String> for UserSort {
-        fn from(value: String) -> Self {
-            match value.as_str() {
-                "userName" => UserSort::UserNameAsc,
-                "-userName" => UserSort::UserNameDesc,
-                _ => UserSort::Unknown(value),
+    impl std::str::FromStr for UserSort {
+        type Err = meterage_runtime::UnlistedValue;
+
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
+            match value {
+                "userName" => Ok(UserSort::UserNameAsc),
+                "-userName" => Ok(UserSort::UserNameDesc),
+                _ => {
+                    Err(
+                        meterage_runtime::UnlistedValue::new(
+                            "UserSort",
+                            value,
+                            Self::VALUES,
+                        ),
+                    )
+                }
             }
         }
     }
 
-    impl From<&str> for UserSort {
-        fn from(value: &str) -> Self {
-            UserSort::from(value.to_owned())
+    impl<'de> serde::Deserialize<'de> for UserSort {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let value = <std::borrow::Cow<
+                'de,
+                str,
+            > as serde::Deserialize>::deserialize(deserializer)?;
+            value
+                .parse()
+                .map_err(|_| serde::de::Error::unknown_variant(&value, Self::VALUES))
         }
     }
 
@@ -336,14 +360,6 @@ pub mod types {
         }
     }
 
-    impl<'de> serde::Deserialize<'de> for UserSort {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            <String as serde::Deserialize>::deserialize(deserializer).map(UserSort::from)
-        }
-    }
-
     impl meterage_runtime::ToParam for UserSort {
         fn to_param(&self) -> String {
             self.as_str().to_owned()
@@ -351,7 +367,10 @@ pub mod types {
     }
 
     /// One page of user traffic information.
+    ///
+    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct TimeFlowStInfosOutputDto {
         /// Result code; "0" means success.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -377,7 +396,10 @@ pub mod types {
     }
 
     /// Traffic and online-time statistics of one user. All values are strings, numbers included.
+    ///
+    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct TimeFlowStDetailInfosOutputDto {
         /// Record ID.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -420,19 +442,11 @@ pub mod types {
         pub remain_time: Option<String>,
     }
 
-    /// Error body. Some NCE APIs spell the fields `errCode`/`errMsg`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    pub struct NceErrorResponse {
-        /// Error code (anything but "0").
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub errcode: Option<String>,
-        /// Error message.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub errmsg: Option<String>,
-    }
-
     /// Result body without data.
+    ///
+    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct NceResult {
         /// Result code; "0" means success.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -442,25 +456,11 @@ pub mod types {
         pub errmsg: Option<String>,
     }
 
-    /// Login credentials of a northbound API account.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    pub struct CreateTokenRequest {
-        /// Northbound API account name.
-        #[serde(rename = "userName")]
-        pub user_name: String,
-        /// Password of the account.
-        pub password: meterage_runtime::Secret,
-    }
-
-    /// The token to invalidate.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    pub struct DeleteTokenRequest {
-        /// The `token_id` returned by `createToken`.
-        pub token: meterage_runtime::Secret,
-    }
-
     /// Login result.
+    ///
+    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct TokenResponse {
         /// Result code; "0" means success.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -468,13 +468,18 @@ pub mod types {
         /// Result message.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub errmsg: Option<String>,
-        /// `data`: see [`TokenInfo`].
+        /// The issued token.
+        ///
+        /// See [`TokenInfo`].
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<TokenInfo>,
     }
 
     /// The issued token.
+    ///
+    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct TokenInfo {
         /// The access token; send it as header `X-ACCESS-TOKEN`.
         #[serde(default, skip_serializing_if = "Option::is_none")]

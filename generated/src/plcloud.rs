@@ -249,8 +249,8 @@ pub mod types {
     /// loadbalance:负载均衡
     /// cdn:CDN
     ///
-    /// A value this client does not know yet decodes to `Unknown` with the text kept.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    /// One of `router`, `bandwidth`, `instance`, `volume`, `image`, `floatingip`, `loadbalance`, `cdn`; any other value is refused, by `parse` and when decoding.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum ResourceType {
         /// `router`
         Router,
@@ -268,13 +268,35 @@ pub mod types {
         LoadBalance,
         /// `cdn`
         Cdn,
-        /// A value not in the spec, kept verbatim.
-        Unknown(String),
     }
 
     impl ResourceType {
+        /// Every value, in the spec's order.
+        pub const ALL: &'static [ResourceType] = &[
+            ResourceType::Router,
+            ResourceType::Bandwidth,
+            ResourceType::Instance,
+            ResourceType::Volume,
+            ResourceType::Image,
+            ResourceType::FloatingIp,
+            ResourceType::LoadBalance,
+            ResourceType::Cdn,
+        ];
+
+        /// The wire values, in the spec's order.
+        pub const VALUES: &'static [&'static str] = &[
+            "router",
+            "bandwidth",
+            "instance",
+            "volume",
+            "image",
+            "floatingip",
+            "loadbalance",
+            "cdn",
+        ];
+
         /// The wire value.
-        pub fn as_str(&self) -> &str {
+        pub fn as_str(&self) -> &'static str {
             match self {
                 ResourceType::Router => "router",
                 ResourceType::Bandwidth => "bandwidth",
@@ -284,30 +306,47 @@ pub mod types {
                 ResourceType::FloatingIp => "floatingip",
                 ResourceType::LoadBalance => "loadbalance",
                 ResourceType::Cdn => "cdn",
-                ResourceType::Unknown(value) => value,
             }
         }
     }
 
-    impl From<String> for ResourceType {
-        fn from(value: String) -> Self {
-            match value.as_str() {
-                "router" => ResourceType::Router,
-                "bandwidth" => ResourceType::Bandwidth,
-                "instance" => ResourceType::Instance,
-                "volume" => ResourceType::Volume,
-                "image" => ResourceType::Image,
-                "floatingip" => ResourceType::FloatingIp,
-                "loadbalance" => ResourceType::LoadBalance,
-                "cdn" => ResourceType::Cdn,
-                _ => ResourceType::Unknown(value),
+    impl std::str::FromStr for ResourceType {
+        type Err = meterage_runtime::UnlistedValue;
+
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
+            match value {
+                "router" => Ok(ResourceType::Router),
+                "bandwidth" => Ok(ResourceType::Bandwidth),
+                "instance" => Ok(ResourceType::Instance),
+                "volume" => Ok(ResourceType::Volume),
+                "image" => Ok(ResourceType::Image),
+                "floatingip" => Ok(ResourceType::FloatingIp),
+                "loadbalance" => Ok(ResourceType::LoadBalance),
+                "cdn" => Ok(ResourceType::Cdn),
+                _ => {
+                    Err(
+                        meterage_runtime::UnlistedValue::new(
+                            "ResourceType",
+                            value,
+                            Self::VALUES,
+                        ),
+                    )
+                }
             }
         }
     }
 
-    impl From<&str> for ResourceType {
-        fn from(value: &str) -> Self {
-            ResourceType::from(value.to_owned())
+    impl<'de> serde::Deserialize<'de> for ResourceType {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let value = <std::borrow::Cow<
+                'de,
+                str,
+            > as serde::Deserialize>::deserialize(deserializer)?;
+            value
+                .parse()
+                .map_err(|_| serde::de::Error::unknown_variant(&value, Self::VALUES))
         }
     }
 
@@ -326,64 +365,17 @@ pub mod types {
         }
     }
 
-    impl<'de> serde::Deserialize<'de> for ResourceType {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            <String as serde::Deserialize>::deserialize(deserializer)
-                .map(ResourceType::from)
-        }
-    }
-
     impl meterage_runtime::ToParam for ResourceType {
         fn to_param(&self) -> String {
             self.as_str().to_owned()
         }
     }
 
-    /// Filters of the consumption record query (the `action` field is added by the generated code).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    pub struct GetConsumptionsByQueryRequest {
-        /// Region (node).
-        ///
-        /// 区域、节点
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub region: Option<String>,
-        /// `type`: see [`ResourceType`].
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub r#type: Option<ResourceType>,
-        /// Start date, formatted `YYYY-MM-DD`.
-        ///
-        /// 开始时间
-        ///
-        /// Documented as matching `^\d{4}-\d{2}-\d{2}$`; not checked on responses.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub start_at: Option<meterage_runtime::dates::Date>,
-        /// End date, formatted `YYYY-MM-DD`.
-        ///
-        /// 结束时间
-        ///
-        /// Documented as matching `^\d{4}-\d{2}-\d{2}$`; not checked on responses.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub end_at: Option<meterage_runtime::dates::Date>,
-    }
-
-    /// Console login form.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    pub struct LoginForm {
-        /// The current value of the `csrftoken` cookie.
-        pub csrfmiddlewaretoken: String,
-        /// Region (node) to log in to.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub region: Option<String>,
-        /// Console user name.
-        pub username: String,
-        /// Console password.
-        pub password: meterage_runtime::Secret,
-    }
-
     /// Consumption records. A success body without `data` is not an answer.
+    ///
+    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct ConsumptionsResponse {
         /// Result message.
         ///
@@ -406,7 +398,10 @@ pub mod types {
 
     /// A consumption record (Data Item). Every field may be absent or `null`: the page
     /// marks none of them required.
+    ///
+    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct ConsumptionRecord {
         /// Resource type.
         ///
@@ -530,6 +525,21 @@ impl GetConsumptionsByQuery {
         self
     }
 
+    /// Resource type: router, bandwidth (total bandwidth), instance (cloud server), volume (cloud disk), image, floatingip (public IP), loadbalance (load balancer), cdn. An invalid value returns an empty list.
+    ///
+    /// 资源类型,有效值router,bandwidth,instance,volume,image,floatingip,loadbalance,cdn
+    ///
+    /// router:路由器
+    /// bandwidth:总带宽
+    /// instance:云主机
+    /// volume:云硬盘
+    /// image:镜像
+    /// floatingip:公网 IP
+    /// loadbalance:负载均衡
+    /// cdn:CDN
+    ///
+    /// See [`ResourceType`].
+    ///
     /// Sent as `type` in the form body.
     pub fn r#type(mut self, value: types::ResourceType) -> Self {
         self.r#type = Some(value);

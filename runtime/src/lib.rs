@@ -52,7 +52,9 @@ pub mod validate;
 pub use auth::{AuthContext, AuthFuture, Authorization, Authorize, HeaderToken, NoAuth};
 pub use client::{Client, ClientBuilder};
 pub use envelope::{ErrorEnvelope, SuccessRule};
-pub use error::{ApiError, AuthError, Constraint, DecodeError, Error, TimeoutKind, Violation};
+pub use error::{
+    ApiError, AuthError, Constraint, DecodeError, Error, TimeoutKind, UnlistedValue, Violation,
+};
 pub use options::CallOptions;
 pub use pagination::{Page, PageNumber};
 pub use request::{Method, Operation, Request, ToParam};
@@ -65,5 +67,5 @@ pub use validate::Validator;
 /// Support for generated code; not a stable API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::roundtrip::example_roundtrip;
+    pub use crate::roundtrip::{error_example, example_roundtrip};
 }

@@ -27,6 +27,20 @@ pub fn example_roundtrip<T: DeserializeOwned + Serialize>(json: &str) -> Result<
     compare(&original, &encoded, &mut pointer)
 }
 
+/// Checks that the error envelope reads a vendor code or message from the error example
+/// `json` (an error body the client reports as `Error::Api`, not as a type).
+pub fn error_example(envelope: &crate::ErrorEnvelope, json: &str) -> Result<(), String> {
+    let body: Value =
+        serde_json::from_str(json).map_err(|error| format!("the example is not JSON: {error}"))?;
+    if envelope.code_of(&body).is_none() && envelope.message_of(&body).is_none() {
+        return Err(format!(
+            "the error envelope reads neither a code (at {:?}) nor a message (at {:?}) from the example",
+            envelope.code, envelope.message
+        ));
+    }
+    Ok(())
+}
+
 fn shown(pointer: &str) -> &str {
     if pointer.is_empty() {
         "(root)"

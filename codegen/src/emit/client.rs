@@ -302,14 +302,15 @@ pub(super) fn example_literal(
         }
         (TypeRef::Named(id), Value::String(s)) => {
             let def = &api.types[*id];
-            let TypeKind::Enum { variants } = &def.kind else {
+            let TypeKind::Enum { variants, open } = &def.kind else {
                 return None;
             };
             let ty = format!("{path}::types::{}", def.name.as_str());
-            Some(match variants.iter().find(|v| &v.value == s) {
-                Some(v) => format!("{ty}::{}", v.name.as_str()),
-                None => format!("{ty}::from({s:?})"),
-            })
+            match variants.iter().find(|v| &v.value == s) {
+                Some(v) => Some(format!("{ty}::{}", v.name.as_str())),
+                None if *open => Some(format!("{ty}::from({s:?})")),
+                None => None,
+            }
         }
         _ => None,
     }

@@ -1,11 +1,12 @@
 //! The `examples` test module: every response example of the spec decodes into its
-//! generated type and encodes back to the same JSON.
+//! generated type and encodes back to the same JSON; an error example the error envelope
+//! reads (and so has no type) gives the envelope its code or message.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{raw_string, type_tokens};
-use crate::ir::{Api, Example};
+use super::{ident, raw_string, type_tokens};
+use crate::ir::{Api, Example, TypeRef};
 
 pub(super) fn emit_examples(api: &Api) -> TokenStream {
     let mut tests = Vec::new();
@@ -33,8 +34,29 @@ pub(super) fn emit_examples(api: &Api) -> TokenStream {
                 status.to_lowercase(),
                 suffix
             );
-            let t = type_tokens(&api.types, ty, &quote! { super::types:: });
             let json = raw_string(json);
+            // An error body the envelope reads has no type: check that the envelope
+            // finds its code or message.
+            let written = match ty {
+                TypeRef::Named(id) => {
+                    let usage = &api.types[*id].usage;
+                    usage.sent || usage.received
+                }
+                _ => true,
+            };
+            if !written {
+                let builder = ident(&op.builder_name);
+                tests.push(quote! {
+                    #[test]
+                    fn #name() {
+                        if let Err(problem) = meterage_runtime::__private::error_example(super::#builder::OPERATION.envelope, #json) {
+                            panic!("{problem}");
+                        }
+                    }
+                });
+                continue;
+            }
+            let t = type_tokens(&api.types, ty, &quote! { super::types:: });
             tests.push(quote! {
                 #[test]
                 fn #name() {

@@ -5,7 +5,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::pages::emit_pagination_const;
-use super::types::constraint_notes;
+use super::types::{constraint_notes, ref_doc};
 use super::{docs, emit_envelope, float, ident, module_type, paragraphs, raw_string, settable};
 use crate::ir::{
     Api, BodyKind, DateFormat, Location, Method, Operation, Param, ParamStyle, TypeKind, TypeRef,
@@ -57,7 +57,9 @@ pub(super) fn setter_conversion(t: &TypeRef, value: TokenStream) -> TokenStream 
     }
 }
 
-pub(super) fn param_doc(p: &Param) -> String {
+pub(super) fn param_doc(types: &Types, p: &Param) -> String {
+    // A parameter without a description of its own, given by `$ref`: the named type's.
+    let own = p.doc.clone().or_else(|| ref_doc(types, &p.ty));
     let mut wire = format!("Sent as `{}` in the {}", p.wire_name, p.location.describe());
     if let Some(d) = &p.default {
         wire.push_str(&format!("; the server's default is `{d}`"));
@@ -72,7 +74,7 @@ pub(super) fn param_doc(p: &Param) -> String {
         )
     });
     paragraphs([
-        p.doc.as_deref(),
+        own.as_deref(),
         Some(wire.as_str()),
         notes.as_deref(),
         date.as_deref(),
@@ -103,7 +105,7 @@ pub(super) fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
         let n = ident(&p.rust_name);
         let t = setter_type(&api.types, &p.ty);
         let v = setter_conversion(&p.ty, quote! { value });
-        let doc = docs(&param_doc(p));
+        let doc = docs(&param_doc(&api.types, p));
         quote! {
             #doc
             pub fn #n(mut self, value: #t) -> Self {

@@ -9,15 +9,19 @@ use crate::ir::{Constraints, Field, OneOfVariant, TypeDef, TypeKind, TypeRef, Ty
 
 /// The `types` module, one type per piece.
 pub(super) fn emit_types(types: &Types) -> impl Iterator<Item = Piece> + '_ {
-    let items = types.iter().enumerate().map(move |(i, (_, def))| {
-        let item = match &def.kind {
-            TypeKind::Struct { fields } => emit_struct(types, def, fields),
-            TypeKind::Enum { variants } => emit_enum(def, variants),
-            TypeKind::OneOf {
-                variants,
-                discriminator,
-            } => emit_one_of(types, def, variants, discriminator.as_deref()),
-        };
+    let open_enums = types
+        .iter()
+        .any(|(_, def)| matches!(def.kind, TypeKind::Enum { open: true, .. }));
+    let unknown = std::iter::once_with(emit_unknown_value).take(usize::from(open_enums));
+    let defs = types.iter().map(move |(_, def)| match &def.kind {
+        TypeKind::Struct { fields } => emit_struct(types, def, fields),
+        TypeKind::Enum { variants, open } => emit_enum(def, variants, *open),
+        TypeKind::OneOf {
+            variants,
+            discriminator,
+        } => emit_one_of(types, def, variants, discriminator.as_deref()),
+    });
+    let items = unknown.chain(defs).enumerate().map(|(i, item)| {
         if i == 0 {
             Piece::Inside {
                 tokens: quote! {
@@ -82,11 +86,29 @@ pub(super) fn constraint_notes(c: &Constraints) -> Vec<String> {
 }
 
 pub(super) fn emit_struct(types: &Types, def: &TypeDef, fields: &[Field]) -> TokenStream {
-    let doc = docs(
-        def.doc
-            .as_deref()
-            .unwrap_or(&format!("The `{}` object.", def.name)),
-    );
+    let mut text = def
+        .doc
+        .clone()
+        .unwrap_or_else(|| format!("The `{}` object.", def.name));
+    if !def.usage.error_of.is_empty() {
+        let of: Vec<String> = def
+            .usage
+            .error_of
+            .iter()
+            .map(|b| format!("[`{b}`](super::{b})"))
+            .collect();
+        text.push_str(&format!(
+            "\n\nThe error body of {}: read it from the error with `error.api().and_then(|e| e.body_json::<{}>().ok())`.",
+            of.join(", "),
+            def.name
+        ));
+    }
+    // A type only read (never built by a caller) may gain fields as the spec grows.
+    let non_exhaustive = (!def.usage.sent).then(|| quote! { #[non_exhaustive] });
+    if !def.usage.sent {
+        text.push_str("\n\nOnly received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.");
+    }
+    let doc = docs(&text);
     let name = ident(&def.name);
     let fields = fields.iter().map(|f| {
         let n = ident(&f.rust_name);
@@ -101,10 +123,7 @@ pub(super) fn emit_struct(types: &Types, def: &TypeDef, fields: &[Field]) -> Tok
         } else {
             t
         };
-        let mut text = f.doc.clone().unwrap_or_else(|| match &f.ty {
-            TypeRef::Named(id) => format!("`{}`: see [`{}`].", f.wire_name, types[*id].name),
-            _ => format!("`{}`.", f.wire_name),
-        });
+        let mut text = field_doc(types, f.doc.as_deref(), &f.ty, &f.wire_name);
         let notes = constraint_notes(&f.constraints);
         if !notes.is_empty() {
             text.push_str(&format!(
@@ -130,70 +149,80 @@ pub(super) fn emit_struct(types: &Types, def: &TypeDef, fields: &[Field]) -> Tok
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #non_exhaustive
         pub struct #name {
             #(#fields)*
         }
     }
 }
 
-pub(super) fn emit_enum(def: &TypeDef, variants: &[Variant]) -> TokenStream {
-    let doc = docs(
-        def.doc
-            .as_deref()
-            .unwrap_or(&format!("The `{}` values.", def.name)),
-    );
+/// The docs of a field or parameter: its own description, else, for a `$ref` (which
+/// OpenAPI 3.0 allows no description beside), the description of the type it names,
+/// with a link; else its wire name.
+pub(super) fn field_doc(types: &Types, own: Option<&str>, ty: &TypeRef, wire_name: &str) -> String {
+    match (own, named(ty)) {
+        (Some(own), _) => own.to_owned(),
+        (None, Some(id)) => ref_doc(types, ty)
+            .unwrap_or_else(|| format!("`{wire_name}`: see [`{}`].", types[id].name)),
+        (None, None) => format!("`{wire_name}`."),
+    }
+}
+
+/// The description of the generated type `ty` names (itself, or its items), with a link
+/// to it; `None` when it has none.
+pub(super) fn ref_doc(types: &Types, ty: &TypeRef) -> Option<String> {
+    let def = &types[named(ty)?];
+    let doc = def.doc.as_deref()?;
+    Some(format!("{doc}\n\nSee [`{}`].", def.name))
+}
+
+/// The generated type `ty` is, or holds.
+fn named(ty: &TypeRef) -> Option<crate::ir::TypeId> {
+    match ty {
+        TypeRef::Named(id) => Some(*id),
+        TypeRef::Array(inner) | TypeRef::Map(inner) => named(inner),
+        _ => None,
+    }
+}
+
+/// A string enum. Closed (`enum`): `Copy`, and a value outside the list is an error
+/// (`FromStr`, decoding). Open (`x-extensible-enum`): `#[non_exhaustive]`, and any other
+/// value is kept in `Unknown`, which only conversions build, so a listed value always
+/// has its own variant.
+pub(super) fn emit_enum(def: &TypeDef, variants: &[Variant], open: bool) -> TokenStream {
     let name = ident(&def.name);
+    let mut text = def
+        .doc
+        .clone()
+        .unwrap_or_else(|| format!("The `{}` values.", def.name));
+    let listed: Vec<String> = variants.iter().map(|v| format!("`{}`", v.value)).collect();
+    text.push_str(&if open {
+        format!(
+            "\n\nAn open set: the vendor adds values. Any value converts into this type (`from`, `parse`, decoding), so a value this client does not list yet can be sent and received; it is kept in `Unknown`. Listed: {}.",
+            listed.join(", ")
+        )
+    } else {
+        format!(
+            "\n\nOne of {}; any other value is refused, by `parse` and when decoding.",
+            listed.join(", ")
+        )
+    });
+    let doc = docs(&text);
     let decls = variants.iter().map(|v| {
         let n = ident(&v.name);
         let d = format!(" `{}`", v.value);
         quote! { #[doc = #d] #n, }
     });
-    let as_str = variants.iter().map(|v| {
-        let n = ident(&v.name);
-        let value = &v.value;
-        quote! { #name::#n => #value, }
-    });
-    let from = variants.iter().map(|v| {
-        let n = ident(&v.name);
-        let value = &v.value;
-        quote! { #value => #name::#n, }
-    });
-    quote! {
-        #doc
-        ///
-        /// A value this client does not know yet decodes to `Unknown` with the text kept.
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        pub enum #name {
-            #(#decls)*
-            /// A value not in the spec, kept verbatim.
-            Unknown(String),
-        }
-
-        impl #name {
-            /// The wire value.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(#as_str)*
-                    #name::Unknown(value) => value,
-                }
-            }
-        }
-
-        impl From<String> for #name {
-            fn from(value: String) -> Self {
-                match value.as_str() {
-                    #(#from)*
-                    _ => #name::Unknown(value),
-                }
-            }
-        }
-
-        impl From<&str> for #name {
-            fn from(value: &str) -> Self {
-                #name::from(value.to_owned())
-            }
-        }
-
+    let as_str: Vec<TokenStream> = variants
+        .iter()
+        .map(|v| {
+            let n = ident(&v.name);
+            let value = &v.value;
+            quote! { #name::#n => #value, }
+        })
+        .collect();
+    let values: Vec<&str> = variants.iter().map(|v| v.value.as_str()).collect();
+    let common = quote! {
         impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
@@ -206,15 +235,152 @@ pub(super) fn emit_enum(def: &TypeDef, variants: &[Variant]) -> TokenStream {
             }
         }
 
+        impl meterage_runtime::ToParam for #name {
+            fn to_param(&self) -> String {
+                self.as_str().to_owned()
+            }
+        }
+    };
+    if !open {
+        let all = variants.iter().map(|v| {
+            let n = ident(&v.name);
+            quote! { #name::#n, }
+        });
+        let parse = variants.iter().map(|v| {
+            let n = ident(&v.name);
+            let value = &v.value;
+            quote! { #value => Ok(#name::#n), }
+        });
+        let type_name = def.name.as_str();
+        return quote! {
+            #doc
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+            pub enum #name {
+                #(#decls)*
+            }
+
+            impl #name {
+                /// Every value, in the spec's order.
+                pub const ALL: &'static [#name] = &[#(#all)*];
+
+                /// The wire values, in the spec's order.
+                pub const VALUES: &'static [&'static str] = &[#(#values),*];
+
+                /// The wire value.
+                pub fn as_str(&self) -> &'static str {
+                    match self {
+                        #(#as_str)*
+                    }
+                }
+            }
+
+            impl std::str::FromStr for #name {
+                type Err = meterage_runtime::UnlistedValue;
+
+                fn from_str(value: &str) -> Result<Self, Self::Err> {
+                    match value {
+                        #(#parse)*
+                        _ => Err(meterage_runtime::UnlistedValue::new(#type_name, value, Self::VALUES)),
+                    }
+                }
+            }
+
+            impl<'de> serde::Deserialize<'de> for #name {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    let value = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+                    value
+                        .parse()
+                        .map_err(|_| serde::de::Error::unknown_variant(&value, Self::VALUES))
+                }
+            }
+
+            #common
+        };
+    }
+    let from = variants.iter().map(|v| {
+        let n = ident(&v.name);
+        let value = &v.value;
+        quote! { #value => #name::#n, }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#decls)*
+            /// A value the spec does not list (yet), kept verbatim. Only conversions
+            /// make one (`from`, `parse`, decoding), never for a listed value.
+            Unknown(UnknownValue),
+        }
+
+        impl #name {
+            /// The wire values the spec lists, in its order.
+            pub const VALUES: &'static [&'static str] = &[#(#values),*];
+
+            /// The wire value.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#as_str)*
+                    #name::Unknown(value) => value.as_str(),
+                }
+            }
+        }
+
+        impl From<String> for #name {
+            fn from(value: String) -> Self {
+                match value.as_str() {
+                    #(#from)*
+                    _ => #name::Unknown(UnknownValue(value)),
+                }
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                #name::from(value.to_owned())
+            }
+        }
+
+        impl std::str::FromStr for #name {
+            type Err = std::convert::Infallible;
+
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(#name::from(value))
+            }
+        }
+
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 <String as serde::Deserialize>::deserialize(deserializer).map(#name::from)
             }
         }
 
-        impl meterage_runtime::ToParam for #name {
-            fn to_param(&self) -> String {
-                self.as_str().to_owned()
+        #common
+    }
+}
+
+/// The value an open enum keeps when the spec does not list it: emitted once per module
+/// that has an open enum. Its field is private to `types`, so only the enums'
+/// conversions make one.
+pub(super) fn emit_unknown_value() -> TokenStream {
+    quote! {
+        /// A value of an open enum that the spec does not list (yet), kept verbatim.
+        ///
+        /// Only the enums' conversions make one (`from`, `parse`, decoding), and never
+        /// for a listed value: a listed value always has its own variant.
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub struct UnknownValue(String);
+
+        impl UnknownValue {
+            /// The value as sent or received.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::fmt::Display for UnknownValue {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
             }
         }
     }

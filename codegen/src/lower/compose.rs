@@ -303,7 +303,7 @@ fn add_object<'a>(merged: &mut Merged<'a>, o: ObjectView<'a>, at: &str) {
 fn describe(shape: &Shape<'_>) -> &'static str {
     match shape {
         Shape::Object(_) => "an object",
-        Shape::StringEnum(_) => "a string enum",
+        Shape::StringEnum(..) => "a string enum",
         Shape::IntegerEnum(_) => "an integer enum",
         Shape::Scalar(TypeRef::Bool, _) => "a boolean",
         Shape::Scalar(TypeRef::I32 | TypeRef::I64, _) => "an integer",
@@ -322,7 +322,7 @@ fn describe(shape: &Shape<'_>) -> &'static str {
 fn describe_word(shape: &Shape<'_>) -> &'static str {
     match shape {
         Shape::Object(_) | Shape::AllOf(..) => "Object",
-        Shape::StringEnum(_) => "Enum",
+        Shape::StringEnum(..) => "Enum",
         Shape::IntegerEnum(_) | Shape::Scalar(TypeRef::I32 | TypeRef::I64, _) => "Integer",
         Shape::Scalar(TypeRef::Bool, _) => "Boolean",
         Shape::Scalar(TypeRef::F64 | TypeRef::Decimal, _) => "Number",

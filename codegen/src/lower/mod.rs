@@ -35,6 +35,7 @@ mod recursive;
 mod responses;
 mod shape;
 mod types;
+mod usage;
 
 /// Client methods the generated `Client` already has.
 const RESERVED_METHODS: &[&str] = &["builder", "new", "runtime", "from_env", "logout"];
@@ -92,6 +93,7 @@ pub fn lower(doc: &OpenAPI, spec_path: &str, sink: &mut Sink) -> Api {
         .filter(|url| is_absolute(url));
     let mut types = l.types;
     recursive::box_recursive_fields(&mut types);
+    usage::mark_usage(&mut types, &operations, &envelope);
     Api {
         spec_path: spec_path.to_owned(),
         title: doc.info.title.clone(),

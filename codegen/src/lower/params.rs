@@ -134,7 +134,7 @@ impl<'a> Lowerer<'a, '_> {
             SchemaRef::Ref(reference) => self.refs.schema(reference).ok().map(|(_, s)| s),
         };
         let single_value = resolved.and_then(|s| match shape(s) {
-            Shape::StringEnum(values) if values.len() == 1 => Some(values[0].to_owned()),
+            Shape::StringEnum(values, false) if values.len() == 1 => Some(values[0].to_owned()),
             _ => None,
         });
         let constant = if required { single_value } else { None };

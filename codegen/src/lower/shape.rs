@@ -31,8 +31,9 @@ impl ObjectView<'_> {
 pub(super) enum Shape<'a> {
     /// An object (properties, a map, or free-form).
     Object(ObjectView<'a>),
-    /// A string enum: its values (duplicates included; lowering reports them).
-    StringEnum(Vec<&'a str>),
+    /// A string enum: its values (duplicates included; lowering reports them), and
+    /// whether the set is open (`x-extensible-enum`: the vendor adds values).
+    StringEnum(Vec<&'a str>, bool),
     /// An integer enum: its values, documented on an integer.
     IntegerEnum(Vec<i64>),
     /// A scalar of this type.
@@ -53,10 +54,18 @@ pub(super) enum Shape<'a> {
 pub(super) fn shape(schema: &Schema) -> Shape<'_> {
     match &schema.schema_kind {
         SchemaKind::Type(Type::String(s)) => {
-            if !s.enumeration.is_empty() {
-                return Shape::StringEnum(
-                    s.enumeration.iter().flatten().map(String::as_str).collect(),
+            let open = extensible_enum(schema);
+            if !s.enumeration.is_empty() || open.is_some() {
+                let mut values: Vec<&str> =
+                    s.enumeration.iter().flatten().map(String::as_str).collect();
+                let is_open = open.is_some();
+                values.extend(
+                    open.into_iter()
+                        .flatten()
+                        .filter(|v| !values.contains(v))
+                        .collect::<Vec<_>>(),
                 );
+                return Shape::StringEnum(values, is_open);
             }
             let format = match &s.format {
                 VariantOrUnknownOrEmpty::Item(f) => Some(match f {
@@ -137,7 +146,10 @@ pub(super) fn shape(schema: &Schema) -> Shape<'_> {
                 Some("array") => Shape::Array(any.items.as_ref()),
                 None if any.items.is_some() => Shape::Array(any.items.as_ref()),
                 Some("string") | None if all(&any.enumeration, Value::is_string) => {
-                    Shape::StringEnum(any.enumeration.iter().filter_map(Value::as_str).collect())
+                    Shape::StringEnum(
+                        any.enumeration.iter().filter_map(Value::as_str).collect(),
+                        false,
+                    )
                 }
                 Some("integer") | None if all(&any.enumeration, Value::is_i64) => {
                     Shape::IntegerEnum(any.enumeration.iter().filter_map(Value::as_i64).collect())
@@ -165,6 +177,17 @@ pub(super) fn shape(schema: &Schema) -> Shape<'_> {
             }
         }
     }
+}
+
+/// The values of an `x-extensible-enum` (a string schema whose known values are listed
+/// but whose set is open), when it is a list of strings.
+pub(super) fn extensible_enum(schema: &Schema) -> Option<Vec<&str>> {
+    let list = schema
+        .schema_data
+        .extensions
+        .get("x-extensible-enum")?
+        .as_array()?;
+    list.iter().map(Value::as_str).collect()
 }
 
 /// Whether `values` has a value that is not null, and every such value passes `test`.

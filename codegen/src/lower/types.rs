@@ -194,7 +194,7 @@ impl<'a> Lowerer<'a, '_> {
         pointer: &str,
     ) -> TypeRef {
         match shape(schema) {
-            Shape::StringEnum(_) => self.inline_type(schema, hint, pointer),
+            Shape::StringEnum(..) => self.inline_type(schema, hint, pointer),
             Shape::IntegerEnum(_) => {
                 if schema_format(schema) == Some("int32") {
                     TypeRef::I32
@@ -202,7 +202,19 @@ impl<'a> Lowerer<'a, '_> {
                     TypeRef::I64
                 }
             }
-            Shape::Scalar(ty, _) => ty,
+            Shape::Scalar(ty, _) => {
+                if schema
+                    .schema_data
+                    .extensions
+                    .contains_key("x-extensible-enum")
+                {
+                    self.error(
+                        &format!("{pointer}/x-extensible-enum"),
+                        "`x-extensible-enum` lists the known values of a string: a list of strings",
+                    );
+                }
+                ty
+            }
             Shape::Array(items) => {
                 if let openapiv3::SchemaKind::Any(any) = &schema.schema_kind {
                     for (key, set) in [("minLength", any.min_length), ("maxLength", any.max_length)]
@@ -282,7 +294,7 @@ impl<'a> Lowerer<'a, '_> {
     /// Whether a component schema becomes a generated type (rather than an alias of one).
     fn makes_type(&mut self, schema: &'a Schema, pointer: &str) -> bool {
         match shape(schema) {
-            Shape::StringEnum(_) => true,
+            Shape::StringEnum(..) => true,
             Shape::Object(o) => !o.properties.is_empty(),
             Shape::AllOf(parts, own) => {
                 matches!(self.all_of_plan(parts, own, pointer), AllOfPlan::Struct(_))
@@ -309,8 +321,8 @@ impl<'a> Lowerer<'a, '_> {
                 let props = own_props(o, pointer);
                 self.struct_fields(&name, props, o.required, pointer)
             }
-            Shape::StringEnum(values) => {
-                self.enum_variants(&values, &schema.schema_data.extensions, pointer)
+            Shape::StringEnum(values, open) => {
+                self.enum_variants(&values, open, &schema.schema_data.extensions, pointer)
             }
             Shape::AllOf(parts, own) => match self.all_of_plan(parts, own, pointer) {
                 AllOfPlan::Struct(merged) => {
@@ -335,6 +347,7 @@ impl<'a> Lowerer<'a, '_> {
     fn enum_variants(
         &mut self,
         values: &[&str],
+        open: bool,
         extensions: &indexmap::IndexMap<String, serde_json::Value>,
         pointer: &str,
     ) -> TypeKind {
@@ -365,7 +378,7 @@ impl<'a> Lowerer<'a, '_> {
                 }
             })
             .collect();
-        TypeKind::Enum { variants }
+        TypeKind::Enum { variants, open }
     }
 
     /// The fields of struct `name` from its properties; `required` names the required ones.

@@ -92,10 +92,31 @@ impl From<meterage_runtime::Client> for Client {
 pub mod types {
     //! The request and response types of this API.
 
-    /// The `Order` values.
+    /// A value of an open enum that the spec does not list (yet), kept verbatim.
     ///
-    /// A value this client does not know yet decodes to `Unknown` with the text kept.
+    /// Only the enums' conversions make one (`from`, `parse`, decoding), and never
+    /// for a listed value: a listed value always has its own variant.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub struct UnknownValue(String);
+
+    impl UnknownValue {
+        /// The value as sent or received.
+        pub fn as_str(&self) -> &str {
+            &self.0
+        }
+    }
+
+    impl std::fmt::Display for UnknownValue {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(&self.0)
+        }
+    }
+
+    /// An open set whose values collide with the Unknown variant and start with digits.
+    ///
+    /// An open set: the vendor adds values. Any value converts into this type (`from`, `parse`, decoding), so a value this client does not list yet can be sent and received; it is kept in `Unknown`. Listed: `userName`, `-userName`, `Unknown`, `2x`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum Order {
         /// `userName`
         UserName,
@@ -105,11 +126,20 @@ pub mod types {
         Unknown2,
         /// `2x`
         N2x,
-        /// A value not in the spec, kept verbatim.
-        Unknown(String),
+        /// A value the spec does not list (yet), kept verbatim. Only conversions
+        /// make one (`from`, `parse`, decoding), never for a listed value.
+        Unknown(UnknownValue),
     }
 
     impl Order {
+        /// The wire values the spec lists, in its order.
+        pub const VALUES: &'static [&'static str] = &[
+            "userName",
+            "-userName",
+            "Unknown",
+            "2x",
+        ];
+
         /// The wire value.
         pub fn as_str(&self) -> &str {
             match self {
@@ -117,7 +147,7 @@ pub mod types {
                 Order::UserName2 => "-userName",
                 Order::Unknown2 => "Unknown",
                 Order::N2x => "2x",
-                Order::Unknown(value) => value,
+                Order::Unknown(value) => value.as_str(),
             }
         }
     }
@@ -129,7 +159,7 @@ pub mod types {
                 "-userName" => Order::UserName2,
                 "Unknown" => Order::Unknown2,
                 "2x" => Order::N2x,
-                _ => Order::Unknown(value),
+                _ => Order::Unknown(UnknownValue(value)),
             }
         }
     }
@@ -137,6 +167,22 @@ pub mod types {
     impl From<&str> for Order {
         fn from(value: &str) -> Self {
             Order::from(value.to_owned())
+        }
+    }
+
+    impl std::str::FromStr for Order {
+        type Err = std::convert::Infallible;
+
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
+            Ok(Order::from(value))
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for Order {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            <String as serde::Deserialize>::deserialize(deserializer).map(Order::from)
         }
     }
 
@@ -155,14 +201,6 @@ pub mod types {
         }
     }
 
-    impl<'de> serde::Deserialize<'de> for Order {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            <String as serde::Deserialize>::deserialize(deserializer).map(Order::from)
-        }
-    }
-
     impl meterage_runtime::ToParam for Order {
         fn to_param(&self) -> String {
             self.as_str().to_owned()
@@ -170,7 +208,10 @@ pub mod types {
     }
 
     /// A schema named like a prelude type.
+    ///
+    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Result2 {
         /// `ok`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -178,12 +219,19 @@ pub mod types {
     }
 
     /// A tree, recursive through itself and through a pair of types.
+    ///
+    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Node {
-        /// `child`: see [`Node`].
+        /// A tree, recursive through itself and through a pair of types.
+        ///
+        /// See [`Node`].
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub child: Option<Box<Node>>,
-        /// `children`.
+        /// A tree, recursive through itself and through a pair of types.
+        ///
+        /// See [`Node`].
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub children: Option<Vec<Node>>,
         /// `pair`: see [`Pair`].
@@ -192,16 +240,26 @@ pub mod types {
     }
 
     /// The `Pair` object.
+    ///
+    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Pair {
-        /// `node`: see [`Node`].
+        /// A tree, recursive through itself and through a pair of types.
+        ///
+        /// See [`Node`].
         pub node: Box<Node>,
     }
 
     /// The `Client` object.
+    ///
+    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Client {
-        /// `order`: see [`Order`].
+        /// An open set whose values collide with the Unknown variant and start with digits.
+        ///
+        /// See [`Order`].
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub order: Option<Order>,
         /// `amount`.
@@ -210,7 +268,10 @@ pub mod types {
     }
 
     /// The `NewResponse` object.
+    ///
+    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct NewResponse {
         /// `self`.
         #[serde(rename = "self")]
@@ -226,7 +287,7 @@ pub mod types {
         #[serde(rename = "用户名")]
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub u7528_u6237_u540d: Option<String>,
-        /// `items`.
+        /// `items`: see [`Client`].
         pub items: Vec<Client>,
         /// `extra`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -242,16 +303,23 @@ pub mod types {
         /// `anything`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub anything: Option<meterage_runtime::serde_json::Value>,
-        /// `tree`: see [`Node`].
+        /// A tree, recursive through itself and through a pair of types.
+        ///
+        /// See [`Node`].
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub tree: Option<Node>,
-        /// `outcome`: see [`Result2`].
+        /// A schema named like a prelude type.
+        ///
+        /// See [`Result2`].
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub outcome: Option<Result2>,
     }
 
     /// The `Option2ResponseItem` object.
+    ///
+    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Option2ResponseItem {
         /// `v`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -367,6 +435,10 @@ impl New {
         self
     }
 
+    /// An open set whose values collide with the Unknown variant and start with digits.
+    ///
+    /// See [`Order`].
+    ///
     /// Sent as `order` in the query.
     pub fn order(mut self, value: types::Order) -> Self {
         self.order = Some(value);

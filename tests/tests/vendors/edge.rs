@@ -71,10 +71,17 @@ async fn odd_names_reach_the_wire_intact() {
         response.items[0].amount.as_ref().map(|a| a.as_str()),
         Some("1.50")
     );
-    assert_eq!(
-        response.items[1].order,
-        Some(types::Order::Unknown("sideways".into()))
+    let sideways = response.items[1].order.clone().expect("an order");
+    assert!(
+        matches!(&sideways, types::Order::Unknown(v) if v.as_str() == "sideways"),
+        "{sideways:?}"
     );
+    assert_eq!(sideways, types::Order::from("sideways"));
+    // A listed value always has its own variant, whichever way it is made, even the
+    // value spelt like the variant for unlisted ones.
+    assert_eq!(types::Order::from("userName"), types::Order::UserName);
+    assert_eq!(types::Order::from("Unknown"), types::Order::Unknown2);
+    assert_eq!("2x".parse::<types::Order>(), Ok(types::Order::N2x));
     assert_eq!(response.extra.as_ref().and_then(|m| m.get("a")), Some(&1));
     // Recursive types are boxed where they contain themselves.
     let tree = response.tree.as_ref().expect("tree");

@@ -78,7 +78,7 @@ async fn login_and_query_are_the_vendor_wire_requests() {
 }
 
 #[tokio::test]
-async fn all_records_sum_exactly_and_an_unknown_type_is_sent_as_is() {
+async fn all_records_sum_exactly_and_a_resource_type_filters() {
     let server = plcloud::start().await;
     let client = plcloud_client(&server, plcloud_user());
     let page = client
@@ -97,16 +97,26 @@ async fn all_records_sum_exactly_and_an_unknown_type_is_sent_as_is() {
         Some("action=GetConsumptionsByQuery".to_owned())
     );
 
+    // The seed lists the valid types: a closed set, so another is refused before sending.
+    let unlisted = "gpu".parse::<ResourceType>().expect_err("not listed");
+    assert_eq!(
+        unlisted.to_string(),
+        "`gpu` is not a ResourceType: one of `router`, `bandwidth`, `instance`, `volume`, `image`, `floatingip`, `loadbalance`, `cdn`"
+    );
     let page = client
         .get_consumptions_by_query()
-        .r#type(ResourceType::from("gpu"))
+        .r#type("volume".parse::<ResourceType>().expect("listed"))
         .send()
         .await
         .expect("records");
-    assert!(page.data.is_empty());
+    assert!(!page.data.is_empty());
+    assert!(page
+        .data
+        .iter()
+        .all(|r| r.res_type.as_deref() == Some("volume")));
     assert_eq!(
         server.log.last().map(|r| r.body_text()),
-        Some("action=GetConsumptionsByQuery&type=gpu".to_owned())
+        Some("action=GetConsumptionsByQuery&type=volume".to_owned())
     );
 }
 
