@@ -7,7 +7,25 @@
 //! GMT+08:00), plus the IAM call that issues the `X-Auth-Token`
 //! (KeystoneCreateUserTokenByPassword, 获取IAM用户Token（使用密码）).
 //!
-//! Start with [`Client::builder`]; every operation is a method of [`Client`] returning a request builder that ends in `.send()`.
+//! ## Quickstart
+//!
+//! ```no_run
+//! # async fn quickstart() -> Result<(), meterage_clients::runtime::Error> {
+//! use meterage_clients::runtime::TryStreamExt;
+//!
+//! // The server and credentials from the environment (see `Client::from_env`), or
+//! // `Client::builder().auth(..).build()?` with credentials from `meterage_clients::huawei_gsl::auth`.
+//! let client = meterage_clients::huawei_gsl::Client::from_env()?;
+//! // Every record of every page, fetched as the stream is read.
+//! let mut records = client.list_sim_pools().items();
+//! while let Some(record) = records.try_next().await? {
+//!     println!("{record:?}");
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Start with [`Client::builder`] (credentials from [`auth`]) or [`Client::from_env`]; every operation is a method of [`Client`] returning a request builder that ends in `.send()`.
 //!
 //! Generated from `specs/huawei-gsl.yaml`.
 

@@ -7,7 +7,25 @@
 //! Every call goes to `https://openapi.kaopuyun.com/` with `Action=...` and the
 //! common parameters, signed with the Alibaba Cloud style RPC signature v1.
 //!
-//! Start with [`Client::builder`]; every operation is a method of [`Client`] returning a request builder that ends in `.send()`.
+//! ## Quickstart
+//!
+//! ```no_run
+//! # async fn quickstart() -> Result<(), meterage_clients::runtime::Error> {
+//! use meterage_clients::runtime::TryStreamExt;
+//!
+//! // The server and credentials from the environment (see `Client::from_env`), or
+//! // `Client::builder().auth(..).build()?` with credentials from `meterage_clients::kaopuyun::auth`.
+//! let client = meterage_clients::kaopuyun::Client::from_env()?;
+//! // Every record of every page, fetched as the stream is read.
+//! let mut records = client.describe_flow_bills().items();
+//! while let Some(record) = records.try_next().await? {
+//!     println!("{record:?}");
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Start with [`Client::builder`] (credentials from [`auth`]) or [`Client::from_env`]; every operation is a method of [`Client`] returning a request builder that ends in `.send()`.
 //!
 //! Generated from `specs/kaopuyun.yaml`.
 

@@ -10,7 +10,25 @@
 //! Success is HTTP 200 with `errcode` "0"; any other `errcode` is a failure even on
 //! HTTP 200. Some NCE APIs spell the fields `errCode`/`errMsg`.
 //!
-//! Start with [`Client::builder`]; every operation is a method of [`Client`] returning a request builder that ends in `.send()`.
+//! ## Quickstart
+//!
+//! ```no_run
+//! # async fn quickstart() -> Result<(), meterage_clients::runtime::Error> {
+//! use meterage_clients::runtime::TryStreamExt;
+//!
+//! // The server and credentials from the environment (see `Client::from_env`), or
+//! // `Client::builder().auth(..).build()?` with credentials from `meterage_clients::nce_campus::auth`.
+//! let client = meterage_clients::nce_campus::Client::from_env()?;
+//! // Every record of every page, fetched as the stream is read.
+//! let mut records = client.get_time_flow_st_info_list().items();
+//! while let Some(record) = records.try_next().await? {
+//!     println!("{record:?}");
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Start with [`Client::builder`] (credentials from [`auth`]) or [`Client::from_env`]; every operation is a method of [`Client`] returning a request builder that ends in `.send()`.
 //!
 //! Generated from `specs/nce-campus.yaml`.
 

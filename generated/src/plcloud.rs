@@ -9,7 +9,20 @@
 //! CSRF header), with the console login calls `openConsole` and `login`.
 //! `code` 200 in the body means success; anything else is a failure even on HTTP 200.
 //!
-//! Start with [`Client::builder`]; every operation is a method of [`Client`] returning a request builder that ends in `.send()`.
+//! ## Quickstart
+//!
+//! ```no_run
+//! # async fn quickstart() -> Result<(), meterage_clients::runtime::Error> {
+//! // The server and credentials from the environment (see `Client::from_env`), or
+//! // `Client::builder().auth(..).build()?` with credentials from `meterage_clients::plcloud::auth`.
+//! let client = meterage_clients::plcloud::Client::from_env()?;
+//! let response = client.get_consumptions_by_query().send().await?;
+//! println!("HTTP {}: {:?}", response.status(), *response);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Start with [`Client::builder`] (credentials from [`auth`]) or [`Client::from_env`]; every operation is a method of [`Client`] returning a request builder that ends in `.send()`.
 //!
 //! Generated from `specs/plcloud.yaml`.
 
@@ -538,7 +551,7 @@ impl GetConsumptionsByQuery {
     /// loadbalance:负载均衡
     /// cdn:CDN
     ///
-    /// See [`ResourceType`].
+    /// See [`ResourceType`](types::ResourceType).
     ///
     /// Sent as `type` in the form body.
     pub fn r#type(mut self, value: types::ResourceType) -> Self {

@@ -12,7 +12,7 @@ use crate::ir::{Api, AuthKind, Operation, Param, TypeKind, TypeRef};
 use crate::Settings;
 
 /// The path generated docs name the runtime by, when the settings do not say.
-const RUNTIME_PATH: &str = "meterage_runtime";
+pub(super) const RUNTIME_PATH: &str = "meterage_runtime";
 
 /// The `Client` struct and its docs.
 pub(super) fn emit_client_struct(api: &Api) -> TokenStream {
@@ -84,10 +84,10 @@ pub(super) fn emit_client_impl_head(api: &Api) -> Piece {
 /// transport settings (`METERAGE_CA_FILE`) from the environment. Emitted when the spec
 /// names its variables (`x-env`, or an auth scheme's `env`).
 fn emit_from_env(api: &Api) -> Option<TokenStream> {
-    let auth_env = api.auth.iter().any(|s| s.kind.required_env().is_some());
-    if !auth_env && api.env.base_url.is_none() {
+    if !has_from_env(api) {
         return None;
     }
+    let auth_env = api.auth.iter().any(|s| s.kind.required_env().is_some());
     let mut text = "A client configured from the environment:".to_owned();
     let builder = match (&api.env.base_url, &api.base_url) {
         (Some(var), Some(_)) => {
@@ -124,6 +124,14 @@ fn emit_from_env(api: &Api) -> Option<TokenStream> {
             builder.transport_from_env()?.build()
         }
     })
+}
+
+/// Whether the client has `from_env`: the spec names variables, and the base URL comes
+/// from one or from the spec.
+pub(super) fn has_from_env(api: &Api) -> bool {
+    let auth_env = api.auth.iter().any(|s| s.kind.required_env().is_some());
+    (auth_env || api.env.base_url.is_some())
+        && (api.env.base_url.is_some() || api.base_url.is_some())
 }
 
 /// `Client::logout`, for an API whose login-token scheme names a logout call.

@@ -33,7 +33,7 @@ mod types;
 /// one item per piece.
 pub fn emit<'a>(api: &'a Api, settings: &'a Settings) -> impl Iterator<Item = Piece> + 'a {
     let head = std::iter::once_with(move || {
-        let module_doc = emit_module_doc(api);
+        let module_doc = emit_module_doc(api, settings);
         let runtime = settings.reexport_runtime.then(|| {
             quote! {
                 /// The runtime this client sends through: `Error`, `Secret`, `Decimal`, auth schemes.
@@ -103,13 +103,18 @@ pub(super) fn ident(name: &names::Ident) -> Ident {
 
 /// Doc text to `#[doc]` attributes, one per line.
 ///
-/// Lines are left-trimmed so that vendor text indented by four spaces never turns into
-/// a doctest, and code fences without a language become `text` blocks.
+/// Lines outside code fences are left-trimmed so that vendor text indented by four
+/// spaces never turns into a doctest, and code fences without a language become `text`
+/// blocks.
 pub(super) fn doc_lines(text: &str) -> Vec<String> {
     let mut in_fence = false;
     text.lines()
-        .map(|line| {
-            let line = line.trim();
+        .map(|raw| {
+            let line = raw.trim();
+            // Inside a fence, indentation is the code's own.
+            if in_fence && !line.starts_with("```") && !line.is_empty() {
+                return format!(" {}", raw.trim_end());
+            }
             if let Some(rest) = line.strip_prefix("```") {
                 let opening = !in_fence;
                 in_fence = !in_fence;
@@ -146,14 +151,93 @@ pub(super) fn paragraphs<'a>(parts: impl IntoIterator<Item = Option<&'a str>>) -
         .join("\n\n")
 }
 
-pub(super) fn emit_module_doc(api: &Api) -> TokenStream {
+pub(super) fn emit_module_doc(api: &Api, settings: &Settings) -> TokenStream {
     let heading = format!("# {} (version {})", api.title, api.version);
     let mut text = paragraphs([Some(heading.as_str()), api.description.as_deref()]);
+    if let Some(quickstart) = quickstart(api, settings) {
+        text.push_str(&quickstart);
+    }
     text.push_str(&format!(
-        "\n\nStart with [`Client::builder`]; every operation is a method of [`Client`] returning a request builder that ends in `.send()`.\n\nGenerated from `{}`.",
+        "\n\nStart with [`Client::builder`] (credentials from [`auth`]){}; every operation is a method of [`Client`] returning a request builder that ends in `.send()`.\n\nGenerated from `{}`.",
+        if client::has_from_env(api) { " or [`Client::from_env`]" } else { "" },
         api.spec_path
     ));
     inner_docs(&text)
+}
+
+/// The module docs' compiled quickstart, for consumers who name the module
+/// `settings.module_path`: sign in (from the environment where the spec names the
+/// variables), then read every record of the first listing call (else make the first
+/// call without required values).
+fn quickstart(api: &Api, settings: &Settings) -> Option<String> {
+    let path = settings.module_path.as_deref()?;
+    let runtime = settings
+        .runtime_path
+        .as_deref()
+        .unwrap_or(client::RUNTIME_PATH);
+    let callable = |op: &&Operation| !op.secret_response && !needs_values(op);
+    let op = api
+        .operations
+        .iter()
+        .filter(callable)
+        .find(|op| op.pagination.is_some())
+        .or_else(|| api.operations.iter().find(callable))?;
+    let mut lines = vec![
+        String::new(),
+        String::new(),
+        "## Quickstart".to_owned(),
+        String::new(),
+        "```no_run".to_owned(),
+        format!("# async fn quickstart() -> Result<(), {runtime}::Error> {{"),
+    ];
+    if op.pagination.is_some() {
+        lines.push(format!("use {runtime}::TryStreamExt;"));
+        lines.push(String::new());
+    }
+    if client::has_from_env(api) {
+        lines.push(
+            "// The server and credentials from the environment (see `Client::from_env`), or"
+                .to_owned(),
+        );
+        lines.push(format!(
+            "// `Client::builder().auth(..).build()?` with credentials from `{path}::auth`."
+        ));
+        lines.push(format!("let client = {path}::Client::from_env()?;"));
+    } else {
+        lines.push(format!(
+            "// Credentials, if the API takes any, from `{path}::auth`: `.auth(..)` before `.build()`."
+        ));
+        lines.push(format!(
+            "let client = {path}::Client::builder(){}.build()?;",
+            if api.base_url.is_some() {
+                ""
+            } else {
+                ".base_url(\"https://api.example.com\")"
+            }
+        ));
+    }
+    let call = op.method_name.as_str();
+    if op.pagination.is_some() {
+        lines.extend([
+            "// Every record of every page, fetched as the stream is read.".to_owned(),
+            format!("let mut records = client.{call}().items();"),
+            "while let Some(record) = records.try_next().await? {".to_owned(),
+            "    println!(\"{record:?}\");".to_owned(),
+            "}".to_owned(),
+        ]);
+    } else {
+        lines.extend([
+            format!("let response = client.{call}().send().await?;"),
+            "println!(\"HTTP {}: {:?}\", response.status(), *response);".to_owned(),
+        ]);
+    }
+    lines.extend(["# Ok(())".to_owned(), "# }".to_owned(), "```".to_owned()]);
+    Some(lines.join("\n"))
+}
+
+/// Whether calling `op` needs values from the caller (a required parameter).
+fn needs_values(op: &Operation) -> bool {
+    op.params.iter().any(|p| p.required && p.constant.is_none())
 }
 
 pub(super) fn str_list(items: &[String]) -> TokenStream {

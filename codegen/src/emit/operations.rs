@@ -59,7 +59,7 @@ pub(super) fn setter_conversion(t: &TypeRef, value: TokenStream) -> TokenStream 
 
 pub(super) fn param_doc(types: &Types, p: &Param) -> String {
     // A parameter without a description of its own, given by `$ref`: the named type's.
-    let own = p.doc.clone().or_else(|| ref_doc(types, &p.ty));
+    let own = p.doc.clone().or_else(|| ref_doc(types, &p.ty, "types::"));
     let mut wire = format!("Sent as `{}` in the {}", p.wire_name, p.location.describe());
     if let Some(d) = &p.default {
         wire.push_str(&format!("; the server's default is `{d}`"));

@@ -162,18 +162,24 @@ pub(super) fn emit_struct(types: &Types, def: &TypeDef, fields: &[Field]) -> Tok
 pub(super) fn field_doc(types: &Types, own: Option<&str>, ty: &TypeRef, wire_name: &str) -> String {
     match (own, named(ty)) {
         (Some(own), _) => own.to_owned(),
-        (None, Some(id)) => ref_doc(types, ty)
+        (None, Some(id)) => ref_doc(types, ty, "")
             .unwrap_or_else(|| format!("`{wire_name}`: see [`{}`].", types[id].name)),
         (None, None) => format!("`{wire_name}`."),
     }
 }
 
 /// The description of the generated type `ty` names (itself, or its items), with a link
-/// to it; `None` when it has none.
-pub(super) fn ref_doc(types: &Types, ty: &TypeRef) -> Option<String> {
+/// to it through `prefix` (`types::` outside the `types` module); `None` when it has
+/// none.
+pub(super) fn ref_doc(types: &Types, ty: &TypeRef, prefix: &str) -> Option<String> {
     let def = &types[named(ty)?];
     let doc = def.doc.as_deref()?;
-    Some(format!("{doc}\n\nSee [`{}`].", def.name))
+    let link = if prefix.is_empty() {
+        format!("[`{}`]", def.name)
+    } else {
+        format!("[`{0}`]({prefix}{0})", def.name)
+    };
+    Some(format!("{doc}\n\nSee {link}."))
 }
 
 /// The generated type `ty` is, or holds.

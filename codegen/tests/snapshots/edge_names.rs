@@ -2,7 +2,7 @@
 
 //! # Edge names (version 1)
 //!
-//! Start with [`Client::builder`]; every operation is a method of [`Client`] returning a request builder that ends in `.send()`.
+//! Start with [`Client::builder`] (credentials from [`auth`]); every operation is a method of [`Client`] returning a request builder that ends in `.send()`.
 //!
 //! Generated from `tests/fixtures/edge-names.yaml`.
 
@@ -437,7 +437,7 @@ impl New {
 
     /// An open set whose values collide with the Unknown variant and start with digits.
     ///
-    /// See [`Order`].
+    /// See [`Order`](types::Order).
     ///
     /// Sent as `order` in the query.
     pub fn order(mut self, value: types::Order) -> Self {
