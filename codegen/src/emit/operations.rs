@@ -257,13 +257,19 @@ pub(super) fn emit_operation_const(api: &Api, op: &Operation) -> TokenStream {
 pub(super) fn emit_validate(op: &Operation) -> TokenStream {
     let mut statics = Vec::new();
     let mut checks = Vec::new();
+    // The wire names of the parameters checked, for the docs.
+    let mut listed = Vec::new();
     for p in settable(op) {
         let n = ident(&p.rust_name);
         let wire = &p.wire_name;
-        if p.required && !p.argument {
+        let unset = p.required && !p.argument;
+        if unset {
             checks.push(quote! { v.required(#wire, self.#n.is_some()); });
         }
         let calls = constraint_calls(p, &mut statics);
+        if unset || !calls.is_empty() {
+            listed.push(format!("`{wire}`"));
+        }
         if calls.is_empty() {
             continue;
         }
@@ -282,10 +288,6 @@ pub(super) fn emit_validate(op: &Operation) -> TokenStream {
             }
         };
     }
-    let listed: Vec<String> = settable(op)
-        .filter(|p| (p.required && !p.argument) || has_checks(p))
-        .map(|p| format!("`{}`", p.wire_name))
-        .collect();
     let doc = docs(&format!(
         "Checks every documented constraint on the parameters set so far ({}), reporting all violations together; `send` calls it first.\n\n# Errors\n\n`meterage_runtime::Error::Validation` naming each parameter, its limit and its value.",
         listed.join(", ")
@@ -299,11 +301,6 @@ pub(super) fn emit_validate(op: &Operation) -> TokenStream {
             v.finish()
         }
     }
-}
-
-/// Whether `p` has a constraint `validate` checks.
-fn has_checks(p: &Param) -> bool {
-    !constraint_calls(p, &mut Vec::new()).is_empty()
 }
 
 /// The checks of one parameter's value (bound as `value`), and the `static` patterns
