@@ -1,5 +1,9 @@
 //! Formatting: the emitter's pieces to source text with a preamble.
 
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc;
+
 use proc_macro2::TokenStream;
 
 /// The line every generated file starts with, naming its source.
@@ -45,6 +49,100 @@ impl Piece {
 /// message rather than as a panic.
 pub fn format(spec_path: &str, pieces: impl IntoIterator<Item = Piece>) -> Result<String, String> {
     let mut spacer = Spacer::new(format!("{}\n", preamble(spec_path)));
+    format_into(&mut spacer, pieces)?;
+    Ok(spacer.finish())
+}
+
+/// How [`format_parallel`] shares out its work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Workers {
+    /// Threads formatting at once; with 1 the calling thread formats alone.
+    pub threads: usize,
+    /// Pieces a thread makes and formats at a time.
+    pub batch: usize,
+}
+
+impl Workers {
+    /// One thread per available core, at most 8, taking 32 pieces at a time.
+    pub fn available() -> Self {
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+        Workers {
+            threads: cores.min(8),
+            batch: 32,
+        }
+    }
+}
+
+/// Formats the `count` pieces `make` makes (given their positions), on several threads,
+/// and joins them in order after the preamble: the same text as [`format`] over the
+/// pieces in order, whatever the threads and batches.
+///
+/// Pieces are made on the thread that formats them (token streams cannot cross
+/// threads); batches are joined as they come in, in order, so a finished batch waits
+/// only for the ones before it.
+///
+/// # Errors
+///
+/// As [`format`]: the first piece, in order, whose tokens do not parse as Rust.
+pub fn format_parallel(
+    spec_path: &str,
+    count: usize,
+    make: &(dyn Fn(usize) -> Piece + Sync),
+    workers: Workers,
+) -> Result<String, String> {
+    let batch = workers.batch.max(1);
+    let batches = count.div_ceil(batch);
+    let threads = workers.threads.clamp(1, batches.max(1));
+    if threads == 1 {
+        return format(spec_path, (0..count).map(make));
+    }
+    let mut out = Spacer::new(format!("{}\n", preamble(spec_path)));
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let (sender, receiver) = mpsc::channel::<(usize, Result<Spacer, String>)>();
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            let sender = sender.clone();
+            let (next, stop) = (&next, &stop);
+            scope.spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    let b = next.fetch_add(1, Ordering::Relaxed);
+                    if b >= batches {
+                        break;
+                    }
+                    let range = b * batch..((b + 1) * batch).min(count);
+                    let mut spacer = Spacer::new(String::new());
+                    let done = format_into(&mut spacer, range.map(make)).map(|()| spacer);
+                    if sender.send((b, done)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(sender);
+        // Batches that finished before the ones in front of them, by position.
+        let mut waiting = BTreeMap::new();
+        let mut wanted = 0;
+        for (b, done) in receiver {
+            waiting.insert(b, done);
+            while let Some(done) = waiting.remove(&wanted) {
+                match done {
+                    Ok(spacer) => out.append(spacer),
+                    Err(e) => {
+                        stop.store(true, Ordering::Relaxed);
+                        return Err(e);
+                    }
+                }
+                wanted += 1;
+            }
+        }
+        Ok(())
+    })?;
+    Ok(out.finish())
+}
+
+/// Formats `pieces` onto the end of `spacer`.
+fn format_into(spacer: &mut Spacer, pieces: impl IntoIterator<Item = Piece>) -> Result<(), String> {
     for piece in pieces {
         let (tokens, opens) = match piece {
             Piece::Items(tokens) => (tokens, None),
@@ -69,13 +167,14 @@ pub fn format(spec_path: &str, pieces: impl IntoIterator<Item = Piece>) -> Resul
             spacer.line(line);
         }
     }
-    Ok(spacer.finish())
+    Ok(())
 }
 
 /// Puts a blank line between items, which prettyplease leaves out: before a line that
 /// starts an item (a doc comment, an attribute or an item keyword) when the line before
 /// ends one at the same indentation (`}`, `};`, or a `;` item), and after the inner
-/// module docs. Fed a line at a time.
+/// module docs. Fed a line at a time, or a whole [`Spacer`] that was fed the lines that
+/// follow.
 struct Spacer {
     out: String,
     prev: Option<String>,
@@ -90,19 +189,21 @@ impl Spacer {
         Spacer { out, prev: None }
     }
 
+    /// Whether a blank line goes between `prev` and `line`.
+    fn gap(prev: &str, line: &str) -> bool {
+        let indent = |l: &str| l.len() - l.trim_start().len();
+        let (pt, lt) = (prev.trim(), line.trim_start());
+        // A comment line ending in `;` ends nothing.
+        let ends_item = !pt.starts_with("//")
+            && (pt == "}" || pt == "};" || (pt.ends_with(';') && indent(prev) == indent(line)));
+        let starts_item = Self::STARTS.iter().any(|s| lt.starts_with(s));
+        let after_module_docs = pt.starts_with("//!") && !lt.starts_with("//!") && !lt.is_empty();
+        (ends_item && starts_item && indent(prev) == indent(line)) || after_module_docs
+    }
+
     fn line(&mut self, line: &str) {
-        if let Some(p) = self.prev.as_deref() {
-            let indent = |l: &str| l.len() - l.trim_start().len();
-            let (pt, lt) = (p.trim(), line.trim_start());
-            // A comment line ending in `;` ends nothing.
-            let ends_item = !pt.starts_with("//")
-                && (pt == "}" || pt == "};" || (pt.ends_with(';') && indent(p) == indent(line)));
-            let starts_item = Self::STARTS.iter().any(|s| lt.starts_with(s));
-            let after_module_docs =
-                pt.starts_with("//!") && !lt.starts_with("//!") && !lt.is_empty();
-            if (ends_item && starts_item && indent(p) == indent(line)) || after_module_docs {
-                self.out.push('\n');
-            }
+        if self.prev.as_deref().is_some_and(|p| Self::gap(p, line)) {
+            self.out.push('\n');
         }
         self.out.push_str(line);
         self.out.push('\n');
@@ -113,6 +214,17 @@ impl Spacer {
             }
             None => self.prev = Some(line.to_owned()),
         }
+    }
+
+    /// Appends the lines `next` was fed (from its start), spaced as if fed here.
+    fn append(&mut self, next: Spacer) {
+        let Some(last) = next.prev else { return };
+        let first = next.out.split('\n').next().unwrap_or_default();
+        if self.prev.as_deref().is_some_and(|p| Self::gap(p, first)) {
+            self.out.push('\n');
+        }
+        self.out.push_str(&next.out);
+        self.prev = Some(last);
     }
 
     fn finish(self) -> String {
@@ -132,7 +244,69 @@ fn space_items(source: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::space_items;
+    use proc_macro2::TokenStream;
+    use quote::{format_ident, quote};
+
+    use super::{format, format_parallel, space_items, Piece, Workers};
+
+    /// A module shaped like the emitter's: items, a container opened, filled one item
+    /// at a time and closed, more items; `broken` positions are not Rust.
+    fn piece(i: usize, broken: &[usize]) -> Piece {
+        let name = format_ident!("f{i}");
+        if broken.contains(&i) {
+            return Piece::Items(quote! { fn #name -> });
+        }
+        let item: TokenStream = quote! {
+            /// Docs.
+            pub fn #name() -> u8 { let x = 1; x }
+        };
+        match i % 10 {
+            0 => Piece::Inside {
+                tokens: quote! { impl S { #item } },
+                opens: true,
+            },
+            1..=7 => Piece::inside(item, |item| quote! { impl S { #item } }),
+            8 => Piece::Close,
+            _ => Piece::Items(quote! { #item pub const C: u8 = 1; }),
+        }
+    }
+
+    #[test]
+    fn threads_and_batches_write_the_same_text() {
+        let count = 95;
+        let one = format("spec.yaml", (0..count).map(|i| piece(i, &[]))).expect("valid");
+        // Blank lines between items, inside the container and after it.
+        assert!(one.contains("        x\n    }\n\n    /// Docs.\n    pub fn f1() -> u8 {\n"));
+        assert!(one.contains("    }\n}\n\n/// Docs.\npub fn f9() -> u8 {\n"));
+        assert!(one.contains("pub const C: u8 = 1;\n\nimpl S {\n    /// Docs.\n    pub fn f10()"));
+        for (threads, batch) in [(2, 1), (3, 2), (4, 7), (2, 1000)] {
+            let many = format_parallel(
+                "spec.yaml",
+                count,
+                &|i| piece(i, &[]),
+                Workers { threads, batch },
+            )
+            .expect("valid");
+            assert_eq!(many, one, "{threads} threads, batches of {batch}");
+        }
+    }
+
+    #[test]
+    fn the_first_broken_piece_in_order_is_reported() {
+        for (threads, batch) in [(1, 32), (3, 1), (2, 4)] {
+            let e = format_parallel(
+                "spec.yaml",
+                60,
+                &|i| piece(i, &[41, 17, 55]),
+                Workers { threads, batch },
+            )
+            .expect_err("broken pieces");
+            let sequential =
+                format("spec.yaml", (0..18).map(|i| piece(i, &[17]))).expect_err("broken piece");
+            assert_eq!(e, sequential, "{threads} threads, batches of {batch}");
+            assert!(e.starts_with("the emitter produced invalid Rust"), "{e}");
+        }
+    }
 
     #[test]
     fn blank_lines_separate_items_only() {

@@ -99,14 +99,32 @@ pub fn generate_full(
     Ok(Generated { source, warnings })
 }
 
-/// Emits and formats the module of an API already lowered by [`lower_spec`].
+/// Emits and formats the module of an API already lowered by [`lower_spec`], on one
+/// thread per core ([`format::Workers::available`]); the text is the same on any number
+/// of threads.
 ///
 /// # Errors
 ///
 /// The emitter produced tokens that do not parse as Rust (a bug, reported rather than
 /// panicking).
 pub fn emit_and_format(api: &ir::Api, settings: &Settings) -> Result<String, Diagnostics> {
-    format::format(&api.spec_path, emit::emit(api, settings)).map_err(|message| {
+    emit_and_format_with(api, settings, format::Workers::available())
+}
+
+/// [`emit_and_format`] on the threads `workers` names: the same text whatever they are.
+///
+/// # Errors
+///
+/// As [`emit_and_format`].
+pub fn emit_and_format_with(
+    api: &ir::Api,
+    settings: &Settings,
+    workers: format::Workers,
+) -> Result<String, Diagnostics> {
+    let module = emit::Module::new(api, settings);
+    let parts = module.parts();
+    let make = |i: usize| module.piece(parts[i]);
+    format::format_parallel(&api.spec_path, parts.len(), &make, workers).map_err(|message| {
         Diagnostics(vec![Diagnostic {
             severity: diagnostics::Severity::Error,
             file: api.spec_path.clone(),

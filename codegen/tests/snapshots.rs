@@ -49,3 +49,37 @@ fn output_is_deterministic() {
         assert_eq!(meterage_codegen::generate(&spec).expect("valid"), first);
     }
 }
+
+#[test]
+fn every_thread_count_writes_the_same_module() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let specs = [
+        "../specs/huawei-gsl.yaml",
+        "../specs/kaopuyun.yaml",
+        "../specs/nce-campus.yaml",
+        "../specs/plcloud.yaml",
+        "tests/fixtures/edge-names.yaml",
+    ];
+    let settings = meterage_codegen::Settings {
+        module_path: Some("meterage_clients::api".into()),
+        ..Default::default()
+    };
+    for path in specs {
+        let text = std::fs::read_to_string(root.join(path)).expect("spec exists");
+        let api = meterage_codegen::lower_spec(&meterage_codegen::SpecSource { path, text: &text })
+            .unwrap_or_else(|d| panic!("{d}"));
+        let workers = |threads, batch| meterage_codegen::format::Workers { threads, batch };
+        let one = meterage_codegen::emit_and_format_with(&api, &settings, workers(1, 32))
+            .unwrap_or_else(|d| panic!("{d}"));
+        assert!(one.contains("pub struct Client"), "{path}");
+        for (threads, batch) in [(2, 1), (3, 5)] {
+            let many =
+                meterage_codegen::emit_and_format_with(&api, &settings, workers(threads, batch))
+                    .unwrap_or_else(|d| panic!("{d}"));
+            assert!(
+                many == one,
+                "{path}: {threads} threads in batches of {batch} wrote another module"
+            );
+        }
+    }
+}

@@ -14,10 +14,12 @@ use anyhow::{bail, Context, Result};
 
 pub const USAGE: &str = "usage:
   cargo xtask bench-codegen [--sizes 10,100,1000,10000] [--spec FILE]... [--progenitor BIN]
-                            [--check-size N] [--out DIR]
+                            [--check-size N] [--runs 3] [--threads N] [--out DIR]
       generation time and peak memory (max RSS, /usr/bin/time -v) per synthetic spec size
-      and per --spec; `cargo check` time and lines per operation of the N-operation crate;
-      with --progenitor, the same for the progenitor harness (bench/progenitor)
+      and per --spec, the median of --runs runs (with their range); `cargo check` time and
+      lines per operation of the N-operation crate; with --progenitor, the same for the
+      progenitor harness (bench/progenitor); --threads formats on N threads instead of
+      one per core
   cargo xtask bench-codegen synthetic N FILE
       write the synthetic spec of N operations to FILE";
 
@@ -100,6 +102,8 @@ pub fn synthetic_spec(ops: usize) -> String {
 #[derive(Debug, Clone)]
 struct Run {
     seconds: f64,
+    /// The fastest and slowest of the runs this one is the median of.
+    range: (f64, f64),
     max_rss_kib: u64,
     ok: bool,
     lines: usize,
@@ -111,6 +115,8 @@ struct Options {
     specs: Vec<PathBuf>,
     progenitor: Option<PathBuf>,
     check_size: Option<usize>,
+    runs: usize,
+    threads: Option<usize>,
     out: PathBuf,
 }
 
@@ -150,18 +156,20 @@ pub fn run(root: &Path, args: Vec<String>) -> Result<()> {
     }
     for (name, n, spec) in &inputs {
         let out = opts.out.join(format!("meterage-{}", slug(name)));
-        let mine = measure(
-            &me,
-            &[
-                "bench-codegen-one".as_ref(),
-                spec.as_os_str(),
-                out.as_os_str(),
-            ],
-        )?;
+        let threads = opts.threads.map(|t| t.to_string());
+        let mut args = vec![
+            "bench-codegen-one".as_ref(),
+            spec.as_os_str(),
+            out.as_os_str(),
+        ];
+        args.extend(threads.as_deref().map(std::ffi::OsStr::new));
+        let mine = median(opts.runs, || measure(&me, &args))?;
         let other = match &opts.progenitor {
             Some(bin) => {
                 let out = opts.out.join(format!("progenitor-{}", slug(name)));
-                Some(measure(bin, &[spec.as_os_str(), out.as_os_str()])?)
+                Some(median(opts.runs, || {
+                    measure(bin, &[spec.as_os_str(), out.as_os_str()])
+                })?)
             }
             None => None,
         };
@@ -169,12 +177,16 @@ pub fn run(root: &Path, args: Vec<String>) -> Result<()> {
             report,
             "| {name} | {} | {} | {} | {} | {} | {} |",
             if *n > 0 { n.to_string() } else { "-".into() },
-            cell(&mine, |r| format!("{:.3}", r.seconds)),
+            cell(&mine, |r| format!(
+                "{:.3} ({:.3}–{:.3})",
+                r.seconds, r.range.0, r.range.1
+            )),
             cell(&mine, |r| format!("{:.0}", r.max_rss_kib as f64 / 1024.0)),
             mine.lines,
-            other
-                .as_ref()
-                .map_or("-".into(), |o| cell(o, |r| format!("{:.3}", r.seconds))),
+            other.as_ref().map_or("-".into(), |o| cell(o, |r| format!(
+                "{:.3} ({:.3}–{:.3})",
+                r.seconds, r.range.0, r.range.1
+            ))),
             other.as_ref().map_or("-".into(), |o| cell(o, |r| format!(
                 "{:.0}",
                 r.max_rss_kib as f64 / 1024.0
@@ -304,6 +316,18 @@ fn slug(name: &str) -> String {
         .collect()
 }
 
+/// The run of median time among `runs` runs of `measure`, with the range of their times.
+fn median(runs: usize, mut measure: impl FnMut() -> Result<Run>) -> Result<Run> {
+    let mut all = (0..runs.max(1))
+        .map(|_| measure())
+        .collect::<Result<Vec<_>>>()?;
+    all.sort_by(|a, b| a.seconds.total_cmp(&b.seconds));
+    let range = (all[0].seconds, all[all.len() - 1].seconds);
+    let mut run = all.swap_remove(all.len() / 2);
+    run.range = range;
+    Ok(run)
+}
+
 /// Runs `bin args` under `/usr/bin/time -v`: wall time and maximum resident set size.
 fn measure(bin: &Path, args: &[&std::ffi::OsStr]) -> Result<Run> {
     let start = Instant::now();
@@ -339,6 +363,7 @@ fn measure(bin: &Path, args: &[&std::ffi::OsStr]) -> Result<Run> {
         .to_owned();
     Ok(Run {
         seconds,
+        range: (seconds, seconds),
         max_rss_kib,
         ok,
         lines,
@@ -346,9 +371,10 @@ fn measure(bin: &Path, args: &[&std::ffi::OsStr]) -> Result<Run> {
     })
 }
 
-/// Generates one spec into `out` (the measured child of `bench-codegen`); prints the
-/// number of lines written, and the time of each phase to stderr.
-pub fn generate_one(spec: &Path, out: &Path) -> Result<()> {
+/// Generates one spec into `out` (the measured child of `bench-codegen`), formatting on
+/// `threads` threads (else one per core); prints the number of lines written, and the
+/// time of each phase to stderr.
+pub fn generate_one(spec: &Path, out: &Path, threads: Option<usize>) -> Result<()> {
     let text = fs::read_to_string(spec).with_context(|| format!("reading {}", spec.display()))?;
     let shown = spec.display().to_string();
     let source = meterage_codegen::SpecSource {
@@ -363,8 +389,12 @@ pub fn generate_one(spec: &Path, out: &Path) -> Result<()> {
     })?;
     let lowered = start.elapsed();
     let settings = meterage_codegen::Settings::default();
-    let module =
-        meterage_codegen::emit_and_format(&api, &settings).map_err(|d| anyhow::anyhow!("{d}"))?;
+    let mut workers = meterage_codegen::format::Workers::available();
+    if let Some(threads) = threads {
+        workers.threads = threads;
+    }
+    let module = meterage_codegen::emit_and_format_with(&api, &settings, workers)
+        .map_err(|d| anyhow::anyhow!("{d}"))?;
     let formatted = start.elapsed();
     fs::write(out, &module)?;
     eprintln!(
@@ -382,6 +412,8 @@ fn options(root: &Path, args: Vec<String>) -> Result<Options> {
         specs: Vec::new(),
         progenitor: None,
         check_size: None,
+        runs: 3,
+        threads: None,
         out: root.join("target/bench-codegen"),
     };
     let mut it = args.into_iter();
@@ -399,6 +431,8 @@ fn options(root: &Path, args: Vec<String>) -> Result<Options> {
             "--spec" => opts.specs.push(PathBuf::from(value)),
             "--progenitor" => opts.progenitor = Some(PathBuf::from(value)),
             "--check-size" => opts.check_size = Some(value.parse().context("--check-size N")?),
+            "--runs" => opts.runs = value.parse::<usize>().context("--runs N")?.max(1),
+            "--threads" => opts.threads = Some(value.parse().context("--threads N")?),
             "--out" => opts.out = PathBuf::from(value),
             _ => bail!("unknown option {flag}\n{USAGE}"),
         }

@@ -77,10 +77,12 @@ fn run(args: Vec<String>) -> Result<ExitCode> {
         }
         Some("bench-codegen-one") => {
             let rest: Vec<String> = args.collect();
-            let [spec, out] = rest.as_slice() else {
-                bail!("usage: cargo xtask bench-codegen-one SPEC OUT");
+            let (spec, out, threads) = match rest.as_slice() {
+                [spec, out] => (spec, out, None),
+                [spec, out, threads] => (spec, out, Some(threads.parse()?)),
+                _ => bail!("usage: cargo xtask bench-codegen-one SPEC OUT [THREADS]"),
             };
-            bench::generate_one(spec.as_ref(), out.as_ref())?;
+            bench::generate_one(spec.as_ref(), out.as_ref(), threads)?;
             Ok(ExitCode::SUCCESS)
         }
         Some("corpus") => {

@@ -16,7 +16,7 @@ use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::format::Piece;
-use crate::ir::{Api, Envelope, Method, Operation, Param, SuccessRule, TypeRef, Types};
+use crate::ir::{Api, Envelope, Method, Operation, Param, SuccessRule, TypeId, TypeRef, Types};
 use crate::{names, Settings};
 
 mod auth;
@@ -26,70 +26,141 @@ mod operations;
 mod pages;
 mod types;
 
-/// Emits the module for `api`, one [`Piece`] at a time, in order.
+/// One part of a module, named before it is made.
 ///
-/// The pieces are made as they are asked for, so that formatting one piece never holds
-/// the tokens of the whole module: large containers (`impl Client`, `mod types`) come
-/// one item per piece.
-pub fn emit<'a>(api: &'a Api, settings: &'a Settings) -> impl Iterator<Item = Piece> + 'a {
-    let head = std::iter::once_with(move || {
-        let module_doc = emit_module_doc(api, settings);
-        let runtime = settings.reexport_runtime.then(|| {
-            quote! {
-                /// The runtime this client sends through: `Error`, `Secret`, `Decimal`, auth schemes.
-                pub use meterage_runtime as runtime;
-            }
-        });
-        let base_url = api.base_url.as_ref().map(|url| {
-            quote! {
-                /// The server the spec documents: the client's default base URL.
-                pub const DEFAULT_BASE_URL: &str = #url;
-            }
-        });
-        let envelope = emit_envelope(&api.envelope);
-        let client = client::emit_client_struct(api);
-        Piece::Items(quote! {
-            #module_doc
-            #runtime
-            #base_url
-            /// Where this API puts its error code, message and request id (`x-error-envelope`).
-            const ERROR_ENVELOPE: meterage_runtime::ErrorEnvelope = #envelope;
-            #client
-        })
-    });
-    let methods = api.operations.iter().map(move |op| {
-        Piece::inside(client::emit_client_method(api, op, settings), |m| {
-            quote! { impl Client { #m } }
-        })
-    });
-    let client_end = std::iter::once_with(|| Piece::Close).chain(std::iter::once_with(|| {
-        Piece::Items(quote! {
-            impl From<meterage_runtime::Client> for Client {
-                fn from(inner: meterage_runtime::Client) -> Self {
-                    Client { inner }
+/// A module is a list of parts ([`Module::parts`]) in the order they are written, so
+/// that their pieces can be made and formatted in any order, on any thread, and joined
+/// in this order: large containers (`impl Client`, `mod types`) come one item per part.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// The module's docs, the runtime's re-export, the base URL, the error envelope and
+    /// the `Client` struct.
+    Head,
+    /// `impl Client {` with the constructors.
+    ClientImpl,
+    /// The method of the operation at this position, inside `impl Client`.
+    Method(usize),
+    /// The closing brace of the container opened last (`impl Client`, `mod types`).
+    Close,
+    /// `impl From<meterage_runtime::Client> for Client`.
+    ClientFrom,
+    /// The `auth` module of credential constructors.
+    Auth,
+    /// `UnknownValue`, the value of open enums, inside `mod types`; `opens` the module
+    /// when it comes first.
+    UnknownValue {
+        /// Whether this part opens `mod types`.
+        opens: bool,
+    },
+    /// A type, inside `mod types`.
+    Type {
+        /// The type.
+        id: TypeId,
+        /// Whether this part opens `mod types`.
+        opens: bool,
+    },
+    /// The request builder of the operation at this position.
+    Builder(usize),
+    /// The `Page` and `Paginate` impls and the tests of the spec's examples.
+    Tail,
+}
+
+/// The module of one API, as a list of [`Part`]s each made into a [`Piece`] on demand.
+#[derive(Debug)]
+pub struct Module<'a> {
+    api: &'a Api,
+    settings: &'a Settings,
+    parts: Vec<Part>,
+}
+
+impl<'a> Module<'a> {
+    /// The parts of the module for `api`, in order.
+    pub fn new(api: &'a Api, settings: &'a Settings) -> Self {
+        let ops = api.operations.len();
+        let mut parts = Vec::with_capacity(2 * ops + api.types.len() + 8);
+        parts.extend([Part::Head, Part::ClientImpl]);
+        parts.extend((0..ops).map(Part::Method));
+        parts.extend([Part::Close, Part::ClientFrom, Part::Auth]);
+        types::parts(&api.types, &mut parts);
+        parts.extend((0..ops).map(Part::Builder));
+        parts.push(Part::Tail);
+        Module {
+            api,
+            settings,
+            parts,
+        }
+    }
+
+    /// Every part, in the order they are written.
+    pub fn parts(&self) -> &[Part] {
+        &self.parts
+    }
+
+    /// Makes the piece of `part`.
+    pub fn piece(&self, part: Part) -> Piece {
+        let (api, settings) = (self.api, self.settings);
+        match part {
+            Part::Head => emit_head(api, settings),
+            Part::ClientImpl => client::emit_client_impl_head(api),
+            Part::Method(i) => Piece::inside(
+                client::emit_client_method(api, &api.operations[i], settings),
+                |m| {
+                    quote! { impl Client { #m } }
+                },
+            ),
+            Part::Close => Piece::Close,
+            Part::ClientFrom => Piece::Items(quote! {
+                impl From<meterage_runtime::Client> for Client {
+                    fn from(inner: meterage_runtime::Client) -> Self {
+                        Client { inner }
+                    }
                 }
+            }),
+            Part::Auth => Piece::Items(auth::emit_auth(api)),
+            Part::UnknownValue { opens } => types::inside(types::emit_unknown_value(), opens),
+            Part::Type { id, opens } => types::inside(types::emit_type(&api.types, id), opens),
+            Part::Builder(i) => Piece::Items(operations::emit_operation(api, &api.operations[i])),
+            Part::Tail => {
+                let pages = pages::emit_pages(api);
+                let examples = examples::emit_examples(api);
+                Piece::Items(quote! { #pages #examples })
             }
-        })
-    }));
-    let auth = std::iter::once_with(move || Piece::Items(auth::emit_auth(api)));
-    let builders = api
-        .operations
-        .iter()
-        .map(move |op| Piece::Items(operations::emit_operation(api, op)));
-    let tail = std::iter::once_with(move || {
-        let pages = pages::emit_pages(api);
-        let examples = examples::emit_examples(api);
-        Piece::Items(quote! { #pages #examples })
+        }
+    }
+}
+
+/// Emits the module for `api`, one [`Piece`] at a time, in order, each made as it is
+/// asked for so that no step holds the tokens of the whole module.
+pub fn emit<'a>(api: &'a Api, settings: &'a Settings) -> impl Iterator<Item = Piece> + 'a {
+    let module = Module::new(api, settings);
+    (0..module.parts.len()).map(move |i| module.piece(module.parts[i]))
+}
+
+/// The first piece: the module's docs and the items before `impl Client`.
+fn emit_head(api: &Api, settings: &Settings) -> Piece {
+    let module_doc = emit_module_doc(api, settings);
+    let runtime = settings.reexport_runtime.then(|| {
+        quote! {
+            /// The runtime this client sends through: `Error`, `Secret`, `Decimal`, auth schemes.
+            pub use meterage_runtime as runtime;
+        }
     });
-    head.chain(std::iter::once_with(move || {
-        client::emit_client_impl_head(api)
-    }))
-    .chain(methods)
-    .chain(client_end)
-    .chain(auth)
-    .chain(types::emit_types(&api.types))
-    .chain(builders)
-    .chain(tail)
+    let base_url = api.base_url.as_ref().map(|url| {
+        quote! {
+            /// The server the spec documents: the client's default base URL.
+            pub const DEFAULT_BASE_URL: &str = #url;
+        }
+    });
+    let envelope = emit_envelope(&api.envelope);
+    let client = client::emit_client_struct(api);
+    Piece::Items(quote! {
+        #module_doc
+        #runtime
+        #base_url
+        /// Where this API puts its error code, message and request id (`x-error-envelope`).
+        const ERROR_ENVELOPE: meterage_runtime::ErrorEnvelope = #envelope;
+        #client
+    })
 }
 
 /// The tokens of an identifier lowering made.

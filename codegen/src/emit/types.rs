@@ -3,41 +3,58 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{docs, ident, type_tokens};
+use super::{docs, ident, type_tokens, Part};
 use crate::format::Piece;
-use crate::ir::{Constraints, Field, OneOfVariant, TypeDef, TypeKind, TypeRef, Types, Variant};
+use crate::ir::{
+    Constraints, Field, OneOfVariant, TypeDef, TypeId, TypeKind, TypeRef, Types, Variant,
+};
 
-/// The `types` module, one type per piece.
-pub(super) fn emit_types(types: &Types) -> impl Iterator<Item = Piece> + '_ {
+/// The parts of the `types` module: `UnknownValue` when an enum is open, then every
+/// type in the order written, then the closing brace; nothing when there are no types.
+pub(super) fn parts(types: &Types, parts: &mut Vec<Part>) {
     let open_enums = types
         .iter()
         .any(|(_, def)| matches!(def.kind, TypeKind::Enum { open: true, .. }));
-    let unknown = std::iter::once_with(emit_unknown_value).take(usize::from(open_enums));
-    let defs = types.iter().map(move |(_, def)| match &def.kind {
+    let first = parts.len();
+    if open_enums {
+        parts.push(Part::UnknownValue { opens: false });
+    }
+    parts.extend(types.iter().map(|(id, _)| Part::Type { id, opens: false }));
+    match parts.get_mut(first) {
+        Some(Part::UnknownValue { opens } | Part::Type { opens, .. }) => *opens = true,
+        _ => return,
+    }
+    parts.push(Part::Close);
+}
+
+/// The type `id`.
+pub(super) fn emit_type(types: &Types, id: TypeId) -> TokenStream {
+    let def = types.get(id);
+    match &def.kind {
         TypeKind::Struct { fields } => emit_struct(types, def, fields),
         TypeKind::Enum { variants, open } => emit_enum(def, variants, *open),
         TypeKind::OneOf {
             variants,
             discriminator,
         } => emit_one_of(types, def, variants, discriminator.as_deref()),
-    });
-    let items = unknown.chain(defs).enumerate().map(|(i, item)| {
-        if i == 0 {
-            Piece::Inside {
-                tokens: quote! {
-                    pub mod types {
-                        //! The request and response types of this API.
-                        #item
-                    }
-                },
-                opens: true,
-            }
-        } else {
-            Piece::inside(item, |item| quote! { pub mod types { #item } })
+    }
+}
+
+/// `item` as a piece inside `mod types`, which it opens when `opens`.
+pub(super) fn inside(item: TokenStream, opens: bool) -> Piece {
+    if opens {
+        Piece::Inside {
+            tokens: quote! {
+                pub mod types {
+                    //! The request and response types of this API.
+                    #item
+                }
+            },
+            opens: true,
         }
-    });
-    let close = (!types.is_empty()).then_some(Piece::Close);
-    items.chain(close)
+    } else {
+        Piece::inside(item, |item| quote! { pub mod types { #item } })
+    }
 }
 
 pub(super) fn constraint_notes(c: &Constraints) -> Vec<String> {
