@@ -159,7 +159,7 @@ pub fn lower_full(
     lint::unknown_keys(&tree, &mut sink);
     provenance::transcription_rules(&tree, &mut sink);
     let bundled = bundle::bundle(&mut tree, source.path, files, &mut sink);
-    let doc = match load::typed(source, &tree) {
+    let doc = match load::typed(source, tree) {
         Ok(doc) => doc,
         Err(refused) => {
             for d in refused.0 {
@@ -168,7 +168,6 @@ pub fn lower_full(
             return Err(finish(source, sink, &bundled));
         }
     };
-    drop(tree);
     let api = lower::lower(&doc, source.path, &mut sink);
     drop(doc);
     let clean = sink.is_clean();

@@ -60,7 +60,7 @@ pub struct Loaded {
 /// [`Locator`]: crate::locate::Locator
 pub fn load(source: &SpecSource<'_>) -> Result<Loaded, Diagnostics> {
     let tree = parse(source)?;
-    let doc = typed(source, &tree)?;
+    let doc = typed(source, tree.clone())?;
     Ok(Loaded { doc, tree })
 }
 
@@ -162,7 +162,10 @@ pub fn parse(source: &SpecSource<'_>) -> Result<Value, Diagnostics> {
 }
 
 /// Reads the typed document from a tree [`parse`] made (and bundling rewrote).
-pub fn typed(source: &SpecSource<'_>, tree: &Value) -> Result<OpenAPI, Diagnostics> {
+///
+/// The tree is taken by value: its strings move into the document, and each part is
+/// freed as soon as it is read, so the two are never both whole in memory.
+pub fn typed(source: &SpecSource<'_>, tree: Value) -> Result<OpenAPI, Diagnostics> {
     match OpenAPI::deserialize(tree) {
         Ok(doc) => Ok(doc),
         Err(from_tree) => {
