@@ -69,7 +69,7 @@ fn every_thread_count_writes_the_same_module() {
         let api = meterage_codegen::lower_spec(&meterage_codegen::SpecSource { path, text: &text })
             .unwrap_or_else(|d| panic!("{d}"));
         let workers = |threads, batch| meterage_codegen::format::Workers { threads, batch };
-        let one = meterage_codegen::emit_and_format_with(&api, &settings, workers(1, 32))
+        let one = meterage_codegen::emit_and_format_with(&api, &settings, workers(1, usize::MAX))
             .unwrap_or_else(|d| panic!("{d}"));
         assert!(one.contains("pub struct Client"), "{path}");
         for (threads, batch) in [(2, 1), (3, 5)] {

@@ -138,8 +138,6 @@ pub fn run(root: &Path, args: Vec<String>) -> Result<()> {
         report,
         "| spec | operations | meterage s | meterage max RSS MiB | meterage lines | progenitor s | progenitor max RSS MiB |\n|---|---:|---:|---:|---:|---:|---:|"
     );
-    let mut ours: Vec<(usize, Run)> = Vec::new();
-    let mut theirs: Vec<(usize, Option<Run>)> = Vec::new();
     let mut inputs: Vec<(String, usize, PathBuf)> = Vec::new();
     for &n in &opts.sizes {
         let spec = opts.out.join(format!("synthetic-{n}.yaml"));
@@ -154,79 +152,84 @@ pub fn run(root: &Path, args: Vec<String>) -> Result<()> {
             .to_owned();
         inputs.push((name, 0, spec.clone()));
     }
-    for (name, n, spec) in &inputs {
-        let out = opts.out.join(format!("meterage-{}", slug(name)));
-        let threads = opts.threads.map(|t| t.to_string());
-        let mut args = vec![
-            "bench-codegen-one".as_ref(),
-            spec.as_os_str(),
-            out.as_os_str(),
-        ];
-        args.extend(threads.as_deref().map(std::ffi::OsStr::new));
-        let mine = median(opts.runs, || measure(&me, &args))?;
-        let other = match &opts.progenitor {
-            Some(bin) => {
-                let out = opts.out.join(format!("progenitor-{}", slug(name)));
-                Some(median(opts.runs, || {
-                    measure(bin, &[spec.as_os_str(), out.as_os_str()])
-                })?)
-            }
-            None => None,
+    // Rounds over every input, so that each round measures all sizes under the same
+    // conditions and the growth between two sizes is read within a round.
+    let threads = opts.threads.map(|t| t.to_string());
+    let mut mine_runs: Vec<Vec<Run>> = vec![Vec::new(); inputs.len()];
+    let mut their_runs: Vec<Vec<Run>> = vec![Vec::new(); inputs.len()];
+    for round in 1..=opts.runs {
+        for (i, (name, _, spec)) in inputs.iter().enumerate() {
+            let out = opts.out.join(format!("meterage-{}", slug(name)));
+            let mut args = vec![
+                "bench-codegen-one".as_ref(),
+                spec.as_os_str(),
+                out.as_os_str(),
+            ];
+            args.extend(threads.as_deref().map(std::ffi::OsStr::new));
+            let mine = measure(&me, &args)?;
+            let other = match &opts.progenitor {
+                Some(bin) => {
+                    let out = opts.out.join(format!("progenitor-{}", slug(name)));
+                    Some(measure(bin, &[spec.as_os_str(), out.as_os_str()])?)
+                }
+                None => None,
+            };
+            eprintln!(
+                "round {round}, {name}: meterage {:.3} s, {} KiB, {} lines ({}); progenitor {}",
+                mine.seconds,
+                mine.max_rss_kib,
+                mine.lines,
+                mine.phases,
+                other.as_ref().map_or("-".into(), |o| format!(
+                    "{:.3} s, {} KiB{}",
+                    o.seconds,
+                    o.max_rss_kib,
+                    if o.ok { "" } else { ", failed" }
+                )),
+            );
+            mine_runs[i].push(mine);
+            their_runs[i].extend(other);
+        }
+    }
+    let range = |r: &Run| format!("{:.3} ({:.3}–{:.3})", r.seconds, r.range.0, r.range.1);
+    let mib = |r: &Run| format!("{:.0}", r.max_rss_kib as f64 / 1024.0);
+    for (i, (name, n, _)) in inputs.iter().enumerate() {
+        let Some(mine) = median(&mine_runs[i]) else {
+            continue;
         };
+        let other = median(&their_runs[i]);
         let _ = writeln!(
             report,
             "| {name} | {} | {} | {} | {} | {} | {} |",
             if *n > 0 { n.to_string() } else { "-".into() },
-            cell(&mine, |r| format!(
-                "{:.3} ({:.3}–{:.3})",
-                r.seconds, r.range.0, r.range.1
-            )),
-            cell(&mine, |r| format!("{:.0}", r.max_rss_kib as f64 / 1024.0)),
+            cell(&mine, range),
+            cell(&mine, mib),
             mine.lines,
-            other.as_ref().map_or("-".into(), |o| cell(o, |r| format!(
-                "{:.3} ({:.3}–{:.3})",
-                r.seconds, r.range.0, r.range.1
-            ))),
-            other.as_ref().map_or("-".into(), |o| cell(o, |r| format!(
-                "{:.0}",
-                r.max_rss_kib as f64 / 1024.0
-            ))),
+            other.as_ref().map_or("-".into(), |o| cell(o, range)),
+            other.as_ref().map_or("-".into(), |o| cell(o, mib)),
         );
-        eprintln!(
-            "{name}: meterage {:.3} s, {} KiB, {} lines ({}); progenitor {:?}",
-            mine.seconds, mine.max_rss_kib, mine.lines, mine.phases, other
-        );
-        if *n > 0 {
-            ours.push((*n, mine));
-            theirs.push((*n, other));
-        }
     }
-    let _ = writeln!(report, "\nGrowth for 10x the operations (time, memory):\n");
-    for pair in ours.windows(2) {
-        let ((a, ra), (b, rb)) = (&pair[0], &pair[1]);
-        let theirs_ratio = {
-            let ta = theirs
-                .iter()
-                .find(|(n, _)| n == a)
-                .and_then(|(_, r)| r.clone());
-            let tb = theirs
-                .iter()
-                .find(|(n, _)| n == b)
-                .and_then(|(_, r)| r.clone());
-            match (ta, tb) {
-                (Some(ta), Some(tb)) if ta.ok && tb.ok => format!(
-                    "; progenitor {:.1}x, {:.1}x",
-                    tb.seconds / ta.seconds,
-                    tb.max_rss_kib as f64 / ta.max_rss_kib as f64
-                ),
-                _ => String::new(),
-            }
+    let _ = writeln!(
+        report,
+        "\nGrowth between sizes: the median over the rounds of the ratio within a round, \
+         with its range (time; peak memory):\n"
+    );
+    let sized: Vec<usize> = (0..inputs.len()).filter(|&i| inputs[i].1 > 0).collect();
+    for pair in sized.windows(2) {
+        let (a, b) = (pair[0], pair[1]);
+        let theirs = if their_runs[a].iter().chain(&their_runs[b]).all(|r| r.ok) {
+            growth(&their_runs[a], &their_runs[b])
+                .map(|g| format!("; progenitor {g}"))
+                .unwrap_or_default()
+        } else {
+            String::new()
         };
         let _ = writeln!(
             report,
-            "- {a} -> {b}: meterage {:.1}x, {:.1}x{theirs_ratio}",
-            rb.seconds / ra.seconds,
-            rb.max_rss_kib as f64 / ra.max_rss_kib as f64
+            "- {} -> {}: meterage {}{theirs}",
+            inputs[a].1,
+            inputs[b].1,
+            growth(&mine_runs[a], &mine_runs[b]).unwrap_or_default(),
         );
     }
     if let Some(n) = opts.check_size {
@@ -316,16 +319,37 @@ fn slug(name: &str) -> String {
         .collect()
 }
 
-/// The run of median time among `runs` runs of `measure`, with the range of their times.
-fn median(runs: usize, mut measure: impl FnMut() -> Result<Run>) -> Result<Run> {
-    let mut all = (0..runs.max(1))
-        .map(|_| measure())
-        .collect::<Result<Vec<_>>>()?;
-    all.sort_by(|a, b| a.seconds.total_cmp(&b.seconds));
-    let range = (all[0].seconds, all[all.len() - 1].seconds);
-    let mut run = all.swap_remove(all.len() / 2);
-    run.range = range;
-    Ok(run)
+/// The run of median time among `runs`, with the range of their times; `None` for none.
+fn median(runs: &[Run]) -> Option<Run> {
+    let mut sorted: Vec<&Run> = runs.iter().collect();
+    sorted.sort_by(|a, b| a.seconds.total_cmp(&b.seconds));
+    let (first, last) = (sorted.first()?, sorted.last()?);
+    let mut run = sorted[sorted.len() / 2].clone();
+    run.range = (first.seconds, last.seconds);
+    Some(run)
+}
+
+/// The growth from the runs `a` to the runs `b`, round by round: the median time ratio
+/// with its range, and the median peak-memory ratio.
+fn growth(a: &[Run], b: &[Run]) -> Option<String> {
+    let mut time: Vec<f64> = a
+        .iter()
+        .zip(b)
+        .map(|(a, b)| b.seconds / a.seconds)
+        .collect();
+    let mut memory: Vec<f64> = a
+        .iter()
+        .zip(b)
+        .map(|(a, b)| b.max_rss_kib as f64 / a.max_rss_kib as f64)
+        .collect();
+    time.sort_by(f64::total_cmp);
+    memory.sort_by(f64::total_cmp);
+    let (low, high) = (time.first()?, time.last()?);
+    Some(format!(
+        "{:.1}x ({low:.1}–{high:.1}x); {:.1}x",
+        time[time.len() / 2],
+        memory[memory.len() / 2]
+    ))
 }
 
 /// Runs `bin args` under `/usr/bin/time -v`: wall time and maximum resident set size.
