@@ -197,30 +197,33 @@ fn finish(
             || !d.pointer.ends_with("/$ref")
             || refs_seen.insert((d.file.clone(), d.pointer.clone()))
     });
-    let mut locators: std::collections::HashMap<&str, locate::Locator> =
-        std::collections::HashMap::new();
-    for d in &mut found.0 {
-        if d.position.is_some() {
-            continue;
+    // The diagnostics without a position, by file, each file read once for all of them.
+    let mut unplaced: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
+    for (i, d) in found.0.iter().enumerate() {
+        if d.position.is_none() {
+            unplaced.entry(d.file.as_str()).or_default().push(i);
         }
-        let text = if d.file == source.path {
-            Some(source.text)
+    }
+    let mut placed = Vec::new();
+    for (file, which) in unplaced {
+        let text = if file == source.path {
+            source.text
         } else {
-            bundled.files.get(&d.file).map(String::as_str)
-        };
-        let Some(text) = text else { continue };
-        let file: &str = if d.file == source.path {
-            source.path
-        } else {
-            match bundled.files.get_key_value(&d.file) {
-                Some((k, _)) => k.as_str(),
+            match bundled.files.get(file) {
+                Some(text) => text.as_str(),
                 None => continue,
             }
         };
-        let locator = locators
-            .entry(file)
-            .or_insert_with(|| locate::Locator::new(text));
-        d.position = locator.find(&d.pointer);
+        let pointers: Vec<&str> = which.iter().map(|&i| found.0[i].pointer.as_str()).collect();
+        placed.extend(
+            which
+                .iter()
+                .copied()
+                .zip(locate::positions(text, &pointers)),
+        );
+    }
+    for (i, position) in placed {
+        found.0[i].position = position;
     }
     found
 }
