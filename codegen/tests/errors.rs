@@ -362,3 +362,63 @@ fn problems_in_other_files_and_behind_pointers_are_reported_where_they_are() {
         "{report}"
     );
 }
+
+/// JSON specs are read by a faster parser than YAML specs; what is read, and what is
+/// reported, must not depend on it.
+#[test]
+fn a_json_spec_reads_as_the_same_yaml_would() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for spec in ["huawei-gsl", "kaopuyun", "nce-campus", "plcloud"] {
+        let yaml = std::fs::read_to_string(root.join(format!("../specs/{spec}.yaml")))
+            .expect("spec exists");
+        // serde_yaml's tree keeps the keys' order (serde_json's would sort them).
+        let tree: serde_yaml::Value = serde_yaml::from_str(&yaml).expect("valid YAML");
+        let json = serde_json::to_string_pretty(&tree).expect("JSON");
+        let read = |text: &str| {
+            meterage_codegen::generate_full(
+                &SpecSource {
+                    path: "specs/api",
+                    text,
+                },
+                &meterage_codegen::Settings::default(),
+                &meterage_codegen::NoFiles,
+            )
+            .map(|g| (g.source, g.warnings.to_string()))
+            .map_err(|d| d.to_string())
+        };
+        let from_yaml = read(&yaml);
+        assert!(from_yaml.is_ok(), "{spec}: {from_yaml:?}");
+        let from_json = read(&json);
+        if from_json != from_yaml {
+            let dir = std::env::temp_dir();
+            std::fs::write(
+                dir.join(format!("{spec}.from-json")),
+                format!("{from_json:#?}"),
+            )
+            .ok();
+            std::fs::write(
+                dir.join(format!("{spec}.from-yaml")),
+                format!("{from_yaml:#?}"),
+            )
+            .ok();
+            panic!(
+                "{spec}: the JSON text generates another module than the YAML (both written to {})",
+                dir.display()
+            );
+        }
+    }
+    // Refused JSON gets the YAML parser's positioned message.
+    let duplicate = "{\n  \"openapi\": \"3.0.3\",\n  \"info\": {\"title\": \"T\", \"version\": \"1\"},\n  \"openapi\": \"3.0.3\"\n}\n";
+    let report = errors(duplicate).to_string();
+    assert!(
+        report.contains("specs/bad.yaml:1:1: malformed YAML: duplicate entry with key \"openapi\""),
+        "{report}"
+    );
+    let broken =
+        "{\n  \"openapi\": \"3.0.3\",\n  \"info\": {\"title\": \"T\" \"version\": \"1\"}\n}\n";
+    let report = errors(broken).to_string();
+    assert!(
+        report.contains("specs/bad.yaml:3:") && report.contains("malformed YAML"),
+        "{report}"
+    );
+}
