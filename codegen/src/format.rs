@@ -74,7 +74,7 @@ impl Workers {
 }
 
 /// Formats the `count` pieces `make` makes (given their positions), on several threads,
-/// and joins them in order after the preamble: the same text as [`format`] over the
+/// and joins them in order after the preamble: the same text as [`format()`] over the
 /// pieces in order, whatever the threads and batches.
 ///
 /// Pieces are made on the worker thread that formats them (token streams cannot cross
@@ -87,7 +87,7 @@ impl Workers {
 ///
 /// # Errors
 ///
-/// As [`format`]: the first piece, in order, whose tokens do not parse as Rust.
+/// As [`format()`]: the first piece, in order, whose tokens do not parse as Rust.
 pub fn format_parallel(
     spec_path: &str,
     count: usize,
