@@ -84,6 +84,8 @@ impl Workers {
 /// allocations of parsing and printing then come from the worker's own allocator arena
 /// (glibc gives each thread one), not from the heap that loading and lowering left
 /// fragmented, where finding a free block grows slower as the spec grows (BENCHMARKS.md).
+/// When the process may start fewer threads (or none), those started (or the calling
+/// thread) do all the work.
 ///
 /// # Errors
 ///
@@ -104,11 +106,13 @@ pub fn format_parallel(
     let next = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
     let (sender, receiver) = mpsc::channel::<(usize, Result<Spacer, String>)>();
-    std::thread::scope(|scope| {
+    // `Err(None)`: no worker could be started.
+    let joined: Result<(), Option<String>> = std::thread::scope(|scope| {
+        let mut started = 0;
         for _ in 0..threads {
             let sender = sender.clone();
             let (next, stop) = (&next, &stop);
-            scope.spawn(move || {
+            let work = move || {
                 while !stop.load(Ordering::Relaxed) {
                     let b = next.fetch_add(1, Ordering::Relaxed);
                     if b >= batches {
@@ -121,9 +125,20 @@ pub fn format_parallel(
                         break;
                     }
                 }
-            });
+            };
+            match std::thread::Builder::new()
+                .name("meterage-format".into())
+                .spawn_scoped(scope, work)
+            {
+                Ok(_) => started += 1,
+                // Fewer threads than asked (a process limit): those started do it all.
+                Err(_) => break,
+            }
         }
         drop(sender);
+        if started == 0 {
+            return Err(None);
+        }
         // Batches that finished before the ones in front of them, by position.
         let mut waiting = BTreeMap::new();
         let mut wanted = 0;
@@ -134,14 +149,19 @@ pub fn format_parallel(
                     Ok(spacer) => out.append(spacer),
                     Err(e) => {
                         stop.store(true, Ordering::Relaxed);
-                        return Err(e);
+                        return Err(Some(e));
                     }
                 }
                 wanted += 1;
             }
         }
         Ok(())
-    })?;
+    });
+    match joined {
+        Ok(()) => {}
+        Err(Some(e)) => return Err(e),
+        Err(None) => return format(spec_path, (0..count).map(make)),
+    }
     Ok(out.finish())
 }
 
