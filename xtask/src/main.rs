@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 
 mod bench;
 
@@ -79,7 +79,11 @@ fn run(args: Vec<String>) -> Result<ExitCode> {
             let rest: Vec<String> = args.collect();
             let (spec, out, threads) = match rest.as_slice() {
                 [spec, out] => (spec, out, None),
-                [spec, out, threads] => (spec, out, Some(threads.parse()?)),
+                [spec, out, threads] => (
+                    spec,
+                    out,
+                    Some(threads.parse().context("THREADS is a number")?),
+                ),
                 _ => bail!("usage: cargo xtask bench-codegen-one SPEC OUT [THREADS]"),
             };
             bench::generate_one(spec.as_ref(), out.as_ref(), threads)?;
