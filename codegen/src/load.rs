@@ -41,29 +41,6 @@ fn position(err: &serde_yaml::Error) -> Option<(usize, usize)> {
     err.location().map(|l| (l.line(), l.column()))
 }
 
-/// A parsed spec: the typed document and the YAML tree it came from (for checks the
-/// typed document cannot make, such as misspelt keys).
-#[derive(Debug)]
-pub struct Loaded {
-    /// The OpenAPI document.
-    pub doc: OpenAPI,
-    /// The YAML tree.
-    pub tree: serde_yaml::Value,
-}
-
-/// Parses and version-checks a spec, and reads the typed document from it.
-///
-/// The text is parsed once, to a YAML tree; the typed document is read from that tree.
-/// Only when the document is not valid OpenAPI is the text read again, for the
-/// position of the first problem, and only a refused version builds a [`Locator`].
-///
-/// [`Locator`]: crate::locate::Locator
-pub fn load(source: &SpecSource<'_>) -> Result<Loaded, Diagnostics> {
-    let tree = parse(source)?;
-    let doc = typed(source, tree.clone())?;
-    Ok(Loaded { doc, tree })
-}
-
 /// How deep `[` and `{` may nest. The YAML parser takes time quadratic in that depth
 /// (20,000 levels take seconds) before it refuses a document nested deeper than its
 /// own limit of 128, so a deeper document is refused before it is parsed.
@@ -131,7 +108,12 @@ pub fn parse(source: &SpecSource<'_>) -> Result<Value, Diagnostics> {
             "the document is not a mapping: expected an OpenAPI 3.0 object".into(),
         ));
     };
-    let locate = |pointer: &str| crate::locate::Locator::new(source.text).find(pointer);
+    let locate = |pointer: &str| {
+        crate::locate::positions(source.text, &[pointer])
+            .into_iter()
+            .next()
+            .flatten()
+    };
     if let Some(swagger) = root.get("swagger") {
         let version = scalar_text(swagger);
         return Err(at(

@@ -6,52 +6,17 @@
 
 use std::collections::{HashMap, HashSet};
 
-use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::parser::{Event, Parser};
 use yaml_rust2::scanner::Marker;
 
 use crate::diagnostics::escape_token;
 
-/// Positions of every node of one YAML document, by JSON pointer.
-#[derive(Debug, Default)]
-pub struct Locator {
-    positions: HashMap<String, (usize, usize)>,
-}
-
-impl Locator {
-    /// Indexes `text`; a document that does not parse gives an empty index (the
-    /// syntax error itself is reported by the loader, with its own position).
-    pub fn new(text: &str) -> Self {
-        let mut builder = Builder::default();
-        let mut parser = Parser::new_from_str(text);
-        if parser.load(&mut builder, false).is_err() {
-            return Locator::default();
-        }
-        Locator {
-            positions: builder.positions,
-        }
-    }
-
-    /// The 1-based line and column of the node at `pointer`, or of its nearest
-    /// ancestor that has one.
-    pub fn find(&self, pointer: &str) -> Option<(usize, usize)> {
-        let mut p = pointer;
-        loop {
-            if let Some(pos) = self.positions.get(p) {
-                return Some(*pos);
-            }
-            let cut = p.rfind('/')?;
-            p = &p[..cut];
-        }
-    }
-}
-
 /// The positions of `pointers` in `text` (each that of the node, or of its nearest
 /// ancestor that has one), in one event-level pass that looks only at the nodes on the
 /// way to them: other subtrees are stepped over without building their pointers, and
-/// the pass stops once every pointer is found. The same positions as
-/// [`Locator::find`], without indexing the whole document (which took 0.65 s of
-/// GitHub's 13 MB spec to place two warnings). A document that stops parsing gives the
-/// positions found before the error (the loader reports the error itself).
+/// the pass stops once every pointer is found (indexing the whole document took 0.65 s
+/// of GitHub's 13 MB spec to place two warnings). A document that stops parsing gives
+/// the positions found before the error (the loader reports the error itself).
 pub fn positions(text: &str, pointers: &[&str]) -> Vec<Option<(usize, usize)>> {
     // Every pointer and its ancestors: the nodes worth recording or entering.
     let mut wanted: HashSet<&str> = HashSet::new();
@@ -186,33 +151,6 @@ impl Builder {
     }
 }
 
-impl MarkedEventReceiver for Builder {
-    fn on_event(&mut self, ev: Event, mark: Marker) {
-        match ev {
-            Event::Scalar(value, ..) => {
-                self.node(Some(&value), false, mark);
-            }
-            Event::Alias(_) => {
-                self.node(None, false, mark);
-            }
-            Event::MappingStart(..) => {
-                if let Some(path) = self.node(None, true, mark) {
-                    self.stack.push(Frame::Map { path, key: None });
-                }
-            }
-            Event::SequenceStart(..) => {
-                if let Some(path) = self.node(None, true, mark) {
-                    self.stack.push(Frame::Seq { path, next: 0 });
-                }
-            }
-            Event::MappingEnd | Event::SequenceEnd => {
-                self.stack.pop();
-            }
-            _ => {}
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -220,7 +158,6 @@ mod tests {
     #[test]
     fn finds_keys_and_sequence_items() {
         let text = "openapi: 3.0.3\npaths:\n  /v1/sim-pools:\n    get:\n      parameters:\n        - name: limit\n          in: query\n        - $ref: '#/x'\n";
-        let loc = Locator::new(text);
         let cases: &[(&str, (usize, usize))] = &[
             ("/openapi", (1, 1)),
             ("/paths", (2, 1)),
@@ -234,49 +171,45 @@ mod tests {
                 (8, 11),
             ),
         ];
-        for (ptr, pos) in cases {
-            assert_eq!(loc.find(ptr), Some(*pos), "{ptr}");
+        let pointers: Vec<&str> = cases.iter().map(|(p, _)| *p).collect();
+        let expected: Vec<_> = cases.iter().map(|(_, pos)| Some(*pos)).collect();
+        assert_eq!(positions(text, &pointers), expected);
+    }
+
+    #[test]
+    fn each_pointer_is_placed_alone_or_with_others() {
+        let text = "openapi: 3.0.3\npaths:\n  /a:\n    get:\n      parameters:\n        - name: limit\n          in: query\n        - {name: x, in: path}\n  /b:\n    post: {responses: {'200': {description: ok}}}\ncomponents:\n  schemas:\n    A: {type: object, properties: {n: {type: integer}}}\n    B: [1, {c: 2}]\n";
+        let cases: &[(&str, (usize, usize))] = &[
+            ("", (1, 1)),
+            ("/openapi", (1, 1)),
+            ("/paths/~1a/get/parameters/1/in", (8, 21)),
+            ("/paths/~1a/get/parameters/0", (6, 11)),
+            ("/paths/~1b/post/responses/200/description", (10, 32)),
+            // a missing key falls back to its parent
+            ("/paths/~1b/post/responses/404", (10, 12)),
+            ("/components/schemas/A/properties/n/type", (13, 40)),
+            ("/components/schemas/B/1/c", (14, 13)),
+            ("/components/schemas/B/0", (14, 9)),
+            // nothing of it: the document
+            ("/nowhere/at/all", (1, 1)),
+            ("/openapi", (1, 1)),
+        ];
+        let pointers: Vec<&str> = cases.iter().map(|(p, _)| *p).collect();
+        let expected: Vec<_> = cases.iter().map(|(_, pos)| Some(*pos)).collect();
+        assert_eq!(positions(text, &pointers), expected);
+        for (p, pos) in cases {
+            assert_eq!(positions(text, &[p]), vec![Some(*pos)], "{p}");
         }
     }
 
     #[test]
-    fn positions_agree_with_the_whole_index() {
-        let text = "openapi: 3.0.3\npaths:\n  /a:\n    get:\n      parameters:\n        - name: limit\n          in: query\n        - {name: x, in: path}\n  /b:\n    post: {responses: {'200': {description: ok}}}\ncomponents:\n  schemas:\n    A: {type: object, properties: {n: {type: integer}}}\n    B: [1, {c: 2}]\n";
-        let pointers = [
-            "",
-            "/openapi",
-            "/paths/~1a/get/parameters/1/in",
-            "/paths/~1a/get/parameters/0",
-            "/paths/~1b/post/responses/200/description",
-            "/paths/~1b/post/responses/404",
-            "/components/schemas/A/properties/n/type",
-            "/components/schemas/B/1/c",
-            "/components/schemas/B/0",
-            "/nowhere/at/all",
-            "/openapi",
-        ];
-        let whole = Locator::new(text);
-        let expected: Vec<_> = pointers.iter().map(|p| whole.find(p)).collect();
-        assert_eq!(positions(text, &pointers), expected);
-        assert_eq!(expected[2], Some((8, 21)));
-        assert_eq!(
-            expected[5],
-            Some((10, 12)),
-            "a missing key falls back to its parent"
-        );
-        for p in pointers {
-            assert_eq!(positions(text, &[p]), vec![whole.find(p)], "{p}");
-        }
-        // Before a syntax error, nodes are found; the loader reports the error itself.
+    fn before_a_syntax_error_nodes_are_found() {
+        // The loader reports the error itself.
         assert_eq!(
             positions("x: 1\na: [1, 2\nb: }", &["/a", "/b"]),
             vec![Some((2, 1)), Some((1, 1))]
         );
-    }
-
-    #[test]
-    fn broken_yaml_gives_an_empty_index() {
-        let loc = Locator::new("a: [1, 2\nb: }");
-        assert_eq!(loc.find("/a"), None);
+        assert_eq!(positions("a: [1, 2\nb: }", &["/a"]), vec![Some((1, 1))]);
+        assert_eq!(positions("[unclosed", &["/a"]), vec![None]);
     }
 }
