@@ -193,6 +193,20 @@ impl ToParam for f64 {
     }
 }
 
+/// `value` as the JSON text sent on the wire. With [`wire_value`], the only ways a
+/// request serializes a value, so that every body, part and structured parameter
+/// carries the secrets inside it ([`Secret`] serializes as `***` anywhere else).
+pub(crate) fn wire_json<T: serde::Serialize + ?Sized>(value: &T) -> serde_json::Result<Vec<u8>> {
+    crate::types::with_secrets_exposed(|| serde_json::to_vec(value))
+}
+
+/// `value` as the JSON value a structured parameter is written from (see [`wire_json`]).
+pub(crate) fn wire_value<T: serde::Serialize + ?Sized>(
+    value: &T,
+) -> serde_json::Result<serde_json::Value> {
+    crate::types::with_secrets_exposed(|| serde_json::to_value(value))
+}
+
 impl ToParam for Secret {
     fn to_param(&self) -> String {
         self.expose().to_owned()
@@ -587,7 +601,7 @@ impl Request {
         if !matches!(self.body, Body::None) {
             return self.mixed_body();
         }
-        match serde_json::to_vec(value) {
+        match wire_json(value) {
             Ok(encoded) => self.body = Body::JsonValue(encoded),
             Err(error) => self.fail(format!("the body cannot be serialized: {error}")),
         }
@@ -658,7 +672,7 @@ impl Request {
 
     /// Adds the multipart part `name` holding `value` as JSON.
     pub fn part_json<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
-        match serde_json::to_vec(value) {
+        match wire_json(value) {
             Ok(json) => self.push_part(multipart::Part::json(name, json)),
             Err(error) => self.fail(format!("the part `{name}` cannot be serialized: {error}")),
         }
@@ -701,7 +715,7 @@ impl Request {
     /// in call order, and setting a property again replaces its value.
     pub fn json<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
         self.json_body();
-        let encoded = match crate::types::with_secrets_exposed(|| serde_json::to_vec(value)) {
+        let encoded = match wire_json(value) {
             Ok(encoded) => encoded,
             Err(error) => {
                 self.fail(format!(
@@ -1046,6 +1060,63 @@ mod tests {
         empty.json_body();
         let http = empty.into_http("http://h", &ua()).unwrap();
         assert_eq!(http.body().unwrap().as_bytes().unwrap(), b"{}");
+    }
+
+    /// `Secret` serializes as `***` outside a request: every way a request serializes a
+    /// value must send the secret itself.
+    #[test]
+    fn every_serialized_body_and_parameter_sends_the_secret() {
+        #[derive(serde::Serialize)]
+        struct Login {
+            user: &'static str,
+            password: Secret,
+        }
+        let login = || Login {
+            user: "admin",
+            password: Secret::new("pw-1"),
+        };
+        let body = |request: Request| {
+            let http = request.into_http("http://h", &ua()).unwrap();
+            let query = http.url().query().unwrap_or_default().to_owned();
+            let bytes = http.body().and_then(|b| b.as_bytes()).unwrap_or_default();
+            format!("{query} {}", String::from_utf8_lossy(bytes))
+        };
+
+        let mut whole = Request::new(&OP);
+        whole.path_param("id", "1");
+        whole.json_value(&login());
+        assert_eq!(body(whole), r#" {"user":"admin","password":"pw-1"}"#);
+
+        let mut part = Request::new(&OP);
+        part.path_param("id", "1");
+        part.part_json("login", &login());
+        let sent = body(part);
+        assert!(
+            sent.contains(r#"{"user":"admin","password":"pw-1"}"#),
+            "{sent}"
+        );
+
+        let mut query = Request::new(&OP);
+        query.path_param("id", "1");
+        query.query_value("login", &login(), Style::DeepObject);
+        assert_eq!(
+            body(query),
+            "login%5Bpassword%5D=pw-1&login%5Buser%5D=admin "
+        );
+
+        let mut form = Request::new(&OP);
+        form.path_param("id", "1");
+        form.form_value("login", &login(), Style::DeepObject);
+        assert_eq!(
+            body(form),
+            " login%5Bpassword%5D=pw-1&login%5Buser%5D=admin"
+        );
+
+        // Outside a request, still hidden.
+        assert_eq!(
+            serde_json::to_string(&login()).unwrap(),
+            r#"{"user":"admin","password":"***"}"#
+        );
     }
 
     #[test]

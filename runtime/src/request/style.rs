@@ -39,7 +39,7 @@ pub(crate) fn pairs<T: serde::Serialize + ?Sized>(
     value: &T,
     style: Style,
 ) -> Result<Vec<(Cow<'static, str>, String)>, String> {
-    let value = serde_json::to_value(value)
+    let value = super::wire_value(value)
         .map_err(|e| format!("the parameter `{name}` cannot be serialized: {e}"))?;
     let mut out = Vec::new();
     encode(Cow::Borrowed(name), &value, style, &mut out);
