@@ -171,7 +171,21 @@ async fn a_csrf_failure_page_is_kept_whole_without_leaking_the_session() {
         "{api:?}"
     );
     assert_eq!(api.body_text(), page, "the page is kept whole");
-    assert!(!format!("{err:?} {err}").contains("sessionid="));
+    // Every session the client held: none appears in the error.
+    let shown = format!("{err:?} {err}");
+    let sessions: Vec<String> = server
+        .log
+        .requests()
+        .iter()
+        .filter_map(|r| r.header("cookie"))
+        .flat_map(|c| c.split("; ").map(str::to_owned).collect::<Vec<_>>())
+        .filter_map(|c| c.strip_prefix("sessionid=").map(str::to_owned))
+        .collect();
+    assert!(!sessions.is_empty(), "the client sent its session");
+    for session in &sessions {
+        assert!(!shown.contains(session.as_str()), "{session} in {shown}");
+    }
+    assert!(!shown.contains("sessionid="));
     assert_eq!(
         server.log.logins(),
         2,

@@ -262,7 +262,10 @@ async fn gsl_wrong_credentials_are_the_vendors_error_and_nothing_else_happens() 
     assert!(matches!(&error, Error::Auth(_)), "{error:?}");
     let api = error.api().expect("IAM's answer");
     assert_eq!(api.status, 401);
-    assert!(api.code.is_some() && api.message.is_some(), "{api:?}");
+    assert_eq!(
+        (api.code.as_deref(), api.message.as_deref()),
+        (Some("401"), Some("The username or password is wrong."))
+    );
     assert!(!format!("{error} {error:?}").contains("wrong-password"));
     assert_eq!(iam.log.requests().len(), 1);
     assert_eq!(server.log.requests().len(), 0);
