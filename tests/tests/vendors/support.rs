@@ -20,7 +20,8 @@ pub fn fast_retries() -> RetryPolicy {
         .max_backoff(Duration::from_millis(5))
 }
 
-/// The defaults every test client shares: no proxy, fast retries.
+/// The defaults every test client shares: fast retries and a 10 s timeout (the system's
+/// proxy settings apply, as for any client; CI sets none).
 pub fn configure<C: From<meterage_clients::runtime::Client>>(
     builder: ClientBuilder<C>,
     base_url: String,
