@@ -71,6 +71,7 @@ mod fault_tests;
 pub mod faults;
 mod harness;
 pub mod log;
+pub mod records;
 mod server;
 #[cfg(test)]
 mod testing;

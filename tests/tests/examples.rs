@@ -9,6 +9,7 @@
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
+use meterage_tests::records::{assert_same_records, expected, numbers_as_floats};
 use meterage_tests::{gsl, kaopuyun, nce, plcloud, Options};
 use serde_json::Value;
 
@@ -51,33 +52,10 @@ fn records(output: &Output) -> Vec<Value> {
     String::from_utf8(output.stdout.clone())
         .expect("UTF-8")
         .lines()
-        .map(|line| normalize(serde_json::from_str(line).expect("one JSON object per line")))
+        .map(|line| {
+            numbers_as_floats(serde_json::from_str(line).expect("one JSON object per line"))
+        })
         .collect()
-}
-
-fn normalize(value: Value) -> Value {
-    match value {
-        Value::Number(n) => n
-            .as_f64()
-            .and_then(serde_json::Number::from_f64)
-            .map_or(Value::Number(n), Value::Number),
-        Value::Array(items) => Value::Array(items.into_iter().map(normalize).collect()),
-        Value::Object(map) => {
-            Value::Object(map.into_iter().map(|(k, v)| (k, normalize(v))).collect())
-        }
-        other => other,
-    }
-}
-
-fn expected(records: impl Iterator<Item = Value>) -> Vec<Value> {
-    records.map(normalize).collect()
-}
-
-fn assert_same(got: &[Value], want: &[Value]) {
-    if let Some(i) = (0..got.len().min(want.len())).find(|&i| got[i] != want[i]) {
-        panic!("record {i} differs:\n got {}\nwant {}", got[i], want[i]);
-    }
-    assert_eq!(got.len(), want.len(), "record counts differ");
 }
 
 #[tokio::test]
@@ -97,7 +75,7 @@ async fn nce_campus_traffic_prints_every_record_over_https() {
         ]
     };
     let output = run("nce_campus_traffic", env(nce::USER.1)).await;
-    assert_same(&records(&output), &expected(nce::records(73)));
+    assert_same_records(&records(&output), &expected(nce::records(73)));
 
     let output = run("nce_campus_traffic", env("wrong")).await;
     assert!(!output.status.success());
@@ -128,7 +106,7 @@ async fn huawei_gsl_sim_pools_prints_every_pool_with_aksk_or_an_iam_token() {
         ],
     )
     .await;
-    assert_same(&records(&output), &expected(gsl::pools(64)));
+    assert_same_records(&records(&output), &expected(gsl::pools(64)));
 
     let iam = gsl::start_iam(&server).await;
     let (user, password, domain, region) = gsl::USER;
@@ -144,7 +122,7 @@ async fn huawei_gsl_sim_pools_prints_every_pool_with_aksk_or_an_iam_token() {
         ],
     )
     .await;
-    assert_same(&records(&output), &expected(gsl::pools(64)));
+    assert_same_records(&records(&output), &expected(gsl::pools(64)));
     assert_eq!(iam.log.logins(), 1);
 
     let output = run("huawei_gsl_sim_pools", vec![]).await;
@@ -166,7 +144,7 @@ async fn kaopuyun_flow_bills_prints_every_bill() {
         ],
     )
     .await;
-    assert_same(&records(&output), &expected(kaopuyun::bills(47)));
+    assert_same_records(&records(&output), &expected(kaopuyun::bills(47)));
     // The money is printed with the vendor's own digits.
     let text = String::from_utf8_lossy(&output.stdout);
     assert!(text.contains(r#""PayPrice":25.0"#), "{text}");
@@ -185,7 +163,7 @@ async fn plcloud_consumptions_prints_every_record() {
         ],
     )
     .await;
-    assert_same(&records(&output), &expected(plcloud::records(31)));
+    assert_same_records(&records(&output), &expected(plcloud::records(31)));
 }
 
 /// The README's quickstarts are the examples: each example's imports and `run` function

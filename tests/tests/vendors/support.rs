@@ -9,9 +9,8 @@ use meterage_tests::gsl::{Gsl, Iam};
 use meterage_tests::kaopuyun::Kaopuyun;
 use meterage_tests::nce::Nce;
 use meterage_tests::plcloud::Plcloud;
+pub use meterage_tests::records::{as_json, assert_same_records, expected};
 use meterage_tests::{gsl, nce, plcloud as pl, Fake};
-use serde::Serialize;
-use serde_json::Value;
 
 /// Retries that do not make tests wait: the policy's shape, with millisecond backoffs.
 pub fn fast_retries() -> RetryPolicy {
@@ -110,43 +109,4 @@ pub fn plcloud_client(server: &Fake<Plcloud>, credentials: UsernamePassword) -> 
         .auth(plcloud::auth::console_session(credentials))
         .build()
         .expect("PLCloud client")
-}
-
-/// Records as JSON values with every number as an `f64`, for comparing decoded records
-/// with a fake's expected ones (`60` and `60.0` are the same number).
-pub fn as_json<T: Serialize>(records: &[T]) -> Vec<Value> {
-    records
-        .iter()
-        .map(|record| numbers_as_floats(serde_json::to_value(record).expect("records serialize")))
-        .collect()
-}
-
-/// Expected records, numbers as `f64` as in [`as_json`].
-pub fn expected(records: impl Iterator<Item = Value>) -> Vec<Value> {
-    records.map(numbers_as_floats).collect()
-}
-
-fn numbers_as_floats(value: Value) -> Value {
-    match value {
-        Value::Number(n) => n
-            .as_f64()
-            .and_then(serde_json::Number::from_f64)
-            .map_or(Value::Number(n), Value::Number),
-        Value::Array(items) => Value::Array(items.into_iter().map(numbers_as_floats).collect()),
-        Value::Object(map) => Value::Object(
-            map.into_iter()
-                .map(|(k, v)| (k, numbers_as_floats(v)))
-                .collect(),
-        ),
-        other => other,
-    }
-}
-
-/// Checks that `got` are exactly the `want` records, in order, naming the first
-/// difference (not printing thousands of records).
-pub fn assert_same_records(got: &[Value], want: &[Value]) {
-    if let Some(i) = (0..got.len().min(want.len())).find(|&i| got[i] != want[i]) {
-        panic!("record {i} differs:\n got {}\nwant {}", got[i], want[i]);
-    }
-    assert_eq!(got.len(), want.len(), "record counts differ");
 }
