@@ -150,8 +150,8 @@ pub fn standalone_manifest(
     )
 }
 
-/// A TOML basic string.
-fn toml_string(s: &str) -> String {
+/// `s` as a TOML basic string, quoted and escaped (control characters too).
+pub fn toml_string(s: &str) -> String {
     let mut out = String::from("\"");
     for c in s.chars() {
         match c {

@@ -93,10 +93,6 @@ fn run(mut command: Command, what: &str) -> Result<()> {
 }
 
 /// A TOML basic string, for `--config` values.
-fn toml_string(s: &str) -> String {
-    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
-}
-
 /// Packages and verifies the workspace's publishable crates, then a standalone client
 /// crate; returns the `.crate` files written.
 pub fn package(root: &Path) -> Result<Vec<PathBuf>> {
@@ -135,7 +131,7 @@ pub fn package(root: &Path) -> Result<Vec<PathBuf>> {
         .arg("--config")
         .arg(format!(
             "patch.crates-io.meterage-runtime.path={}",
-            toml_string(runtime)
+            meterage_codegen::workspace::toml_string(runtime)
         ));
     run(command, &format!("the standalone crate {name} ({spec})"))?;
 
@@ -177,6 +173,9 @@ mod tests {
 
     #[test]
     fn config_strings_are_escaped() {
-        assert_eq!(toml_string(r#"C:\a "b""#), r#""C:\\a \"b\"""#);
+        assert_eq!(
+            meterage_codegen::workspace::toml_string("C:\\a \"b\"\n"),
+            r#""C:\\a \"b\"\u000A""#
+        );
     }
 }
