@@ -470,7 +470,8 @@ async fn plcloud_an_ended_session_is_transparent_with_one_login_for_twenty_calls
     }
 }
 
-/// The examples the issue asked for read like hand-written Rust: one expression per API.
+/// `from_env` without its variables names the ones it needs (none is set for these APIs
+/// in the test environment).
 #[test]
 fn clients_from_the_environment_name_the_missing_variables() {
     // No variables are set for these names in the test environment.
