@@ -413,6 +413,9 @@ pub struct Operation {
     pub response: SuccessResponse,
     /// Response examples, for the generated decoding tests.
     pub examples: Vec<Example>,
+    /// The types of its error responses' bodies (every response but the success one
+    /// that has a JSON schema), in spec order.
+    pub error_bodies: Vec<TypeRef>,
     /// An operation-specific error envelope.
     pub envelope: Option<Envelope>,
     /// Page-number pagination (`x-pagination`).
@@ -565,19 +568,6 @@ pub struct Constraints {
     pub pattern: Option<String>,
 }
 
-impl Constraints {
-    /// Whether there is anything to check before sending.
-    pub fn is_checked(&self) -> bool {
-        self.min_length.is_some()
-            || self.max_length.is_some()
-            || self.minimum.is_some()
-            || self.maximum.is_some()
-            || self.min_items.is_some()
-            || self.max_items.is_some()
-            || self.pattern.is_some()
-    }
-}
-
 /// The type of a value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TypeRef {
@@ -611,6 +601,17 @@ pub enum TypeRef {
     Bytes,
     /// A generated type.
     Named(TypeId),
+}
+
+impl TypeRef {
+    /// The generated type this is, or holds (as items or map values).
+    pub fn named(&self) -> Option<TypeId> {
+        match self {
+            TypeRef::Named(id) => Some(*id),
+            TypeRef::Array(inner) | TypeRef::Map(inner) => inner.named(),
+            _ => None,
+        }
+    }
 }
 
 /// A named date or time format of a string.

@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{ident, raw_string, type_tokens};
-use crate::ir::{Api, Example, TypeRef};
+use crate::ir::{Api, Example};
 
 pub(super) fn emit_examples(api: &Api) -> TokenStream {
     let mut tests = Vec::new();
@@ -37,13 +37,10 @@ pub(super) fn emit_examples(api: &Api) -> TokenStream {
             let json = raw_string(json);
             // An error body the envelope reads has no type: check that the envelope
             // finds its code or message.
-            let written = match ty {
-                TypeRef::Named(id) => {
-                    let usage = &api.types[*id].usage;
-                    usage.sent || usage.received
-                }
-                _ => true,
-            };
+            let written = ty.named().is_none_or(|id| {
+                let usage = &api.types[id].usage;
+                usage.sent || usage.received
+            });
             if !written {
                 let builder = ident(&op.builder_name);
                 tests.push(quote! {

@@ -30,7 +30,7 @@ mod types;
 ///
 /// A module is a list of parts ([`Module::parts`]) in the order they are written, so
 /// that their pieces can be made and formatted in any order, on any thread, and joined
-/// in this order: large containers (`impl Client`, `mod types`) come one item per part.
+/// in this order ([`Module::piece`] makes each); large containers (`impl Client`, `mod types`) come one item per part.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Part {
     /// The module's docs, the runtime's re-export, the base URL, the error envelope and
@@ -127,13 +127,6 @@ impl<'a> Module<'a> {
             }
         }
     }
-}
-
-/// Emits the module for `api`, one [`Piece`] at a time, in order, each made as it is
-/// asked for so that no step holds the tokens of the whole module.
-pub fn emit<'a>(api: &'a Api, settings: &'a Settings) -> impl Iterator<Item = Piece> + 'a {
-    let module = Module::new(api, settings);
-    (0..module.parts.len()).map(move |i| module.piece(module.parts[i]))
 }
 
 /// The first piece: the module's docs and the items before `impl Client`.

@@ -177,7 +177,7 @@ pub(super) fn emit_struct(types: &Types, def: &TypeDef, fields: &[Field]) -> Tok
 /// OpenAPI 3.0 allows no description beside), the description of the type it names,
 /// with a link; else its wire name.
 pub(super) fn field_doc(types: &Types, own: Option<&str>, ty: &TypeRef, wire_name: &str) -> String {
-    match (own, named(ty)) {
+    match (own, ty.named()) {
         (Some(own), _) => own.to_owned(),
         (None, Some(id)) => ref_doc(types, ty, "")
             .unwrap_or_else(|| format!("`{wire_name}`: see [`{}`].", types[id].name)),
@@ -189,7 +189,7 @@ pub(super) fn field_doc(types: &Types, own: Option<&str>, ty: &TypeRef, wire_nam
 /// to it through `prefix` (`types::` outside the `types` module); `None` when it has
 /// none.
 pub(super) fn ref_doc(types: &Types, ty: &TypeRef, prefix: &str) -> Option<String> {
-    let def = &types[named(ty)?];
+    let def = &types[ty.named()?];
     let doc = def.doc.as_deref()?;
     let link = if prefix.is_empty() {
         format!("[`{}`]", def.name)
@@ -197,15 +197,6 @@ pub(super) fn ref_doc(types: &Types, ty: &TypeRef, prefix: &str) -> Option<Strin
         format!("[`{0}`]({prefix}{0})", def.name)
     };
     Some(format!("{doc}\n\nSee {link}."))
-}
-
-/// The generated type `ty` is, or holds.
-fn named(ty: &TypeRef) -> Option<crate::ir::TypeId> {
-    match ty {
-        TypeRef::Named(id) => Some(*id),
-        TypeRef::Array(inner) | TypeRef::Map(inner) => named(inner),
-        _ => None,
-    }
 }
 
 /// A string enum. Closed (`enum`): `Copy`, and a value outside the list is an error

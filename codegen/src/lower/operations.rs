@@ -247,7 +247,8 @@ impl<'a> Lowerer<'a, '_> {
         }
 
         mark_arguments(&mut params);
-        let (response, examples) = self.responses(&op.responses, builder_name.as_str(), pointer);
+        let (response, examples, error_bodies) =
+            self.responses(&op.responses, builder_name.as_str(), pointer);
         let envelope = self.envelope(&op.extensions, pointer);
         let pagination = self.pagination(&op.extensions, pointer, &params, &response);
         let idempotent = self.idempotent(
@@ -290,6 +291,7 @@ impl<'a> Lowerer<'a, '_> {
             content_type,
             response,
             examples,
+            error_bodies,
             envelope,
             pagination,
             security,

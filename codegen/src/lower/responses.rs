@@ -8,20 +8,22 @@ use super::params::is_json;
 use super::types::SchemaRef;
 use super::Lowerer;
 use crate::diagnostics::escape_token;
-use crate::ir::{Example, SuccessResponse};
+use crate::ir::{Example, SuccessResponse, TypeRef};
 use crate::names;
 
 impl<'a> Lowerer<'a, '_> {
-    /// The success response (the first 2xx or 3xx in spec order) and the examples of
-    /// every response; `builder` names inline response types.
+    /// The success response (the first 2xx or 3xx in spec order), the examples of
+    /// every response and the types of the error responses' bodies; `builder` names
+    /// inline response types.
     pub(super) fn responses(
         &mut self,
         responses: &'a openapiv3::Responses,
         builder: &str,
         pointer: &str,
-    ) -> (SuccessResponse, Vec<Example>) {
+    ) -> (SuccessResponse, Vec<Example>, Vec<TypeRef>) {
         let mut success: Option<SuccessResponse> = None;
         let mut examples = Vec::new();
+        let mut error_bodies = Vec::new();
         let has_success = responses
             .responses
             .keys()
@@ -96,6 +98,8 @@ impl<'a> Lowerer<'a, '_> {
                     status: code.unwrap_or(200),
                     ty,
                 });
+            } else if let Some(ty) = ty {
+                error_bodies.push(ty);
             }
         }
         let success = success.unwrap_or_else(|| {
@@ -108,7 +112,7 @@ impl<'a> Lowerer<'a, '_> {
                 ty: None,
             }
         });
-        (success, examples)
+        (success, examples, error_bodies)
     }
 }
 

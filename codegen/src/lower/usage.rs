@@ -22,16 +22,14 @@ pub(super) fn mark_usage(types: &mut Types, operations: &[Operation], envelope: 
         }
         let envelope = op.envelope.as_ref().unwrap_or(envelope);
         let read_by_envelope = !envelope.code.is_empty() || !envelope.message.is_empty();
-        for example in &op.examples {
-            if is_success(&example.status) || read_by_envelope {
-                continue;
+        if read_by_envelope {
+            continue;
+        }
+        for ty in &op.error_bodies {
+            reach(types, ty, &mut received);
+            if let TypeRef::Named(id) = ty {
+                errors.push((*id, op.builder_name.as_str()));
             }
-            let mut reached = HashSet::new();
-            reach(types, &example.ty, &mut reached);
-            if let TypeRef::Named(id) = example.ty {
-                errors.push((id, op.builder_name.as_str()));
-            }
-            received.extend(reached);
         }
     }
     for id in &sent {
@@ -47,11 +45,6 @@ pub(super) fn mark_usage(types: &mut Types, operations: &[Operation], envelope: 
         }
     }
     types.retain(|def| def.usage.sent || def.usage.received);
-}
-
-/// Whether an example's status is a success (`2XX`, `200`, ...).
-fn is_success(status: &str) -> bool {
-    status.starts_with('2')
 }
 
 /// Adds every generated type `ty` is or contains to `seen`.
