@@ -136,6 +136,12 @@ pub struct Envelope {
     pub success: SuccessRule,
     /// Vendor codes meaning "busy, try again later".
     pub transient: Vec<String>,
+    /// Vendor codes that are final even on a status retried by default (`final`).
+    pub final_codes: Vec<String>,
+    /// Statuses retried besides the runtime's default table (`transient-statuses`).
+    pub transient_statuses: Vec<u16>,
+    /// Statuses of the default table this API means as final (`final-statuses`).
+    pub final_statuses: Vec<u16>,
 }
 
 /// How a 2xx body reports a failure (`x-error-envelope` `success`).

@@ -422,3 +422,27 @@ fn a_json_spec_reads_as_the_same_yaml_would() {
         "{report}"
     );
 }
+
+#[test]
+fn retry_rules_that_contradict_themselves_are_refused_where_they_are() {
+    let text = format!(
+        "{HEAD}x-error-envelope:\n  code: /code\n  transient: [Busy]\n  final: [Busy, Bad]\n  transient-statuses: [409, 700]\n  final-statuses: [409]\npaths: {{}}\n"
+    );
+    let report = errors(&text).to_string();
+    for wanted in [
+        "specs/bad.yaml:8:3 (at /x-error-envelope/final)",
+        "`Busy` is listed both as `transient` and as `final`",
+        "(at /x-error-envelope/transient-statuses/1)",
+        "`700` is not an HTTP status (100 to 599)",
+        "(at /x-error-envelope/final-statuses)",
+        "HTTP 409 is listed both as transient and as final",
+    ] {
+        assert!(report.contains(wanted), "{wanted:?} not in:\n{report}");
+    }
+    let text = format!("{HEAD}x-error-envelope:\n  final: [Bad]\npaths: {{}}\n");
+    let report = errors(&text).to_string();
+    assert!(
+        report.contains("`final` needs a `code` pointer to compare"),
+        "{report}"
+    );
+}

@@ -40,6 +40,9 @@ const ERROR_ENVELOPE: meterage_runtime::ErrorEnvelope = meterage_runtime::ErrorE
     request_id_header: Some("X-Request-Id"),
     success: meterage_runtime::SuccessRule::Status,
     transient: &["GSL.00010003"],
+    final_codes: &[],
+    transient_statuses: &[],
+    final_statuses: &[],
 };
 
 /// A client for Huawei Cloud Global SIM Link (GSL) SIM pool API.
@@ -763,6 +766,9 @@ impl KeystoneCreateUserTokenByPassword {
             request_id_header: Some("X-Request-Id"),
             success: meterage_runtime::SuccessRule::Status,
             transient: &[],
+            final_codes: &[],
+            transient_statuses: &[],
+            final_statuses: &[],
         },
     };
 

@@ -40,6 +40,9 @@ const ERROR_ENVELOPE: meterage_runtime::ErrorEnvelope = meterage_runtime::ErrorE
     request_id_header: None,
     success: meterage_runtime::SuccessRule::NoCode,
     transient: &["ServiceUnavailable", "Throttling", "Throttling.User"],
+    final_codes: &[],
+    transient_statuses: &[],
+    final_statuses: &[],
 };
 
 /// A client for Kaopuyun flow bill API.

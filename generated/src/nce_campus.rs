@@ -43,6 +43,9 @@ const ERROR_ENVELOPE: meterage_runtime::ErrorEnvelope = meterage_runtime::ErrorE
     request_id_header: None,
     success: meterage_runtime::SuccessRule::Codes(&["0"]),
     transient: &["500"],
+    final_codes: &[],
+    transient_statuses: &[],
+    final_statuses: &[],
 };
 
 /// A client for Huawei iMaster NCE-Campus user traffic API.

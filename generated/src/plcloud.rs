@@ -37,6 +37,9 @@ const ERROR_ENVELOPE: meterage_runtime::ErrorEnvelope = meterage_runtime::ErrorE
     request_id_header: None,
     success: meterage_runtime::SuccessRule::Codes(&["200"]),
     transient: &["500"],
+    final_codes: &[],
+    transient_statuses: &[],
+    final_statuses: &[],
 };
 
 /// A client for PLCloud consumption record API.

@@ -657,6 +657,7 @@ mod tests {
         request_id_header: None,
         success: SuccessRule::Codes(&["0"]),
         transient: &[],
+        ..ErrorEnvelope::NONE
     };
 
     static KAOPUYUN: ErrorEnvelope = ErrorEnvelope {
@@ -666,6 +667,7 @@ mod tests {
         request_id_header: None,
         success: SuccessRule::NoCode,
         transient: &[],
+        ..ErrorEnvelope::NONE
     };
 
     #[derive(Debug, PartialEq, serde::Deserialize)]

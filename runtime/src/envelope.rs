@@ -35,6 +35,7 @@ pub enum SuccessRule {
 ///     request_id_header: None,
 ///     success: SuccessRule::Codes(&["0"]),
 ///     transient: &[],
+///     ..ErrorEnvelope::NONE
 /// };
 /// let body = serde_json::json!({"errcode": "1", "errmsg": "failed"});
 /// assert_eq!(NCE.code_of(&body).as_deref(), Some("1"));
@@ -55,6 +56,13 @@ pub struct ErrorEnvelope {
     /// Vendor codes that mean "busy, try again later" (Huawei GSL's `GSL.00010003` on a
     /// 500): an idempotent call that fails with one of them is retried.
     pub transient: &'static [&'static str],
+    /// Vendor codes that are final even on a status retried by default (a 500 whose
+    /// code says the parameters are wrong).
+    pub final_codes: &'static [&'static str],
+    /// Statuses retried besides the default table (see [`crate::retry`]).
+    pub transient_statuses: &'static [u16],
+    /// Statuses of the default table this API means as final.
+    pub final_statuses: &'static [u16],
 }
 
 impl ErrorEnvelope {
@@ -67,6 +75,9 @@ impl ErrorEnvelope {
         request_id_header: None,
         success: SuccessRule::Status,
         transient: &[],
+        final_codes: &[],
+        transient_statuses: &[],
+        final_statuses: &[],
     };
 
     /// The vendor error code in `body`, as text (a JSON number is rendered as its
@@ -108,6 +119,44 @@ impl ErrorEnvelope {
     /// Whether `code` is one of the vendor's "busy, try again" codes.
     pub fn is_transient_code(&self, code: &str) -> bool {
         self.transient.contains(&code)
+    }
+
+    /// Whether a failed response with `status` and vendor `code` is worth another
+    /// attempt: the code's `final_codes`, then its `transient`, then the status's
+    /// `final_statuses`, then `transient_statuses` and the default table
+    /// ([`is_transient_status`](crate::retry::is_transient_status)); the first that
+    /// matches decides.
+    ///
+    /// ```
+    /// use meterage_runtime::ErrorEnvelope;
+    ///
+    /// static GSL: ErrorEnvelope = ErrorEnvelope {
+    ///     code: &["/error_code"],
+    ///     transient: &["GSL.00010003"],
+    ///     final_codes: &["GSL.00010001"],
+    ///     final_statuses: &[501],
+    ///     ..ErrorEnvelope::NONE
+    /// };
+    /// assert!(GSL.is_transient(500, Some("GSL.00010003")));
+    /// assert!(GSL.is_transient(500, Some("GSL.99999999")));
+    /// assert!(!GSL.is_transient(500, Some("GSL.00010001")));
+    /// assert!(GSL.is_transient(200, Some("GSL.00010003")));
+    /// assert!(!GSL.is_transient(400, None));
+    /// assert!(ErrorEnvelope::NONE.is_transient(503, None));
+    /// ```
+    pub fn is_transient(&self, status: u16, code: Option<&str>) -> bool {
+        if let Some(code) = code {
+            if self.final_codes.contains(&code) {
+                return false;
+            }
+            if self.is_transient_code(code) {
+                return true;
+            }
+        }
+        if self.final_statuses.contains(&status) {
+            return false;
+        }
+        self.transient_statuses.contains(&status) || crate::retry::is_transient_status(status)
     }
 
     /// The top-level property names the code, message and request id pointers start
@@ -171,6 +220,7 @@ mod tests {
         request_id_header: None,
         success: SuccessRule::Codes(&["0"]),
         transient: &[],
+        ..ErrorEnvelope::NONE
     };
 
     static GSL: ErrorEnvelope = ErrorEnvelope {
@@ -180,6 +230,7 @@ mod tests {
         request_id_header: Some("X-Request-Id"),
         success: SuccessRule::Status,
         transient: &["GSL.00010003"],
+        ..ErrorEnvelope::NONE
     };
 
     static KAOPUYUN: ErrorEnvelope = ErrorEnvelope {
@@ -189,6 +240,7 @@ mod tests {
         request_id_header: None,
         success: SuccessRule::NoCode,
         transient: &["ServiceUnavailable", "Throttling"],
+        ..ErrorEnvelope::NONE
     };
 
     static PLCLOUD: ErrorEnvelope = ErrorEnvelope {
@@ -198,6 +250,7 @@ mod tests {
         request_id_header: None,
         success: SuccessRule::Codes(&["200"]),
         transient: &[],
+        ..ErrorEnvelope::NONE
     };
 
     #[test]

@@ -1,15 +1,14 @@
 //! Interceptors: hooks around every attempt of every call.
 //!
-//! A client runs its interceptors in order at three points of each attempt:
+//! A client runs its interceptors in order at three points of each attempt, around the
+//! pipeline's phases (see [`client`](crate::client)):
 //!
-//! 1. [`Interceptor::modify_request`], before the request is signed: add a header, a
-//!    query parameter; may be async. The runtime's own auth step is the last of these,
-//!    so a signature covers what the others added.
-//! 2. [`Interceptor::read_request`], after signing, just before the request is sent:
-//!    observe the final request (the runtime's tracing logs here).
-//! 3. [`Interceptor::read_response`], once the attempt ended, with a response or an
-//!    error: observe it, or ask for the request to be sent again once (the auth step does
-//!    so when a credential went stale).
+//! 1. [`Interceptor::modify_request`], before *resolve identity* and *sign*: add a
+//!    header, a query parameter; may be async. A signature covers what it added.
+//! 2. [`Interceptor::read_request`], after *sign*, just before *send*: observe the final
+//!    request (the runtime's tracing logs here).
+//! 3. [`Interceptor::read_response`], after *classify*, with the response or the error
+//!    and the [`Verdict`]: observe it, or ask for the request to be sent again once.
 //!
 //! Add your own with [`ClientBuilder::interceptor`](crate::ClientBuilder::interceptor).
 
@@ -20,33 +19,28 @@ use std::time::Duration;
 
 use reqwest::header::HeaderMap;
 
-use crate::auth::{AuthContext, Authorization, Authorize};
-use crate::client::Client;
 use crate::error::Error;
 use crate::request::Operation;
+use crate::retry::Verdict;
 
 /// The future [`Interceptor::modify_request`] returns.
 pub type InterceptFuture<'a> = Pin<Box<dyn Future<Output = Result<(), Error>> + Send + 'a>>;
 
 /// Where an attempt stands, as interceptors see it.
 #[derive(Debug)]
-pub struct AttemptContext<'a> {
+pub struct AttemptContext {
     /// The operation being called.
     pub operation: &'static Operation,
     /// The attempt number, from 1.
     pub attempt: u32,
-    /// The client making the call.
-    pub client: &'a Client,
     /// Whether the call goes out without credentials (`security: []`, or a sign-in
     /// call the runtime makes itself).
     pub public: bool,
-    /// What the auth step signed this attempt with.
-    pub(crate) authorization: Authorization,
     /// Whether a [`Replay::Once`] would still be honoured in this call.
     pub(crate) may_replay: bool,
 }
 
-impl AttemptContext<'_> {
+impl AttemptContext {
     /// Whether asking for [`Replay::Once`] would still be honoured (once per call).
     pub fn may_replay(&self) -> bool {
         self.may_replay
@@ -68,6 +62,8 @@ pub struct AttemptOutcome<'a> {
     pub error: Option<&'a Error>,
     /// From sending the request until the outcome was known.
     pub elapsed: Duration,
+    /// What the client makes of it: success, stale identity, transient or final.
+    pub verdict: Verdict,
 }
 
 /// What an interceptor asks of the client after an attempt.
@@ -94,7 +90,7 @@ pub enum Replay {
 /// impl Interceptor for Tenant {
 ///     fn modify_request<'a>(
 ///         &'a self,
-///         _ctx: &'a mut AttemptContext<'_>,
+///         _ctx: &'a mut AttemptContext,
 ///         request: &'a mut meterage_runtime::reqwest::Request,
 ///     ) -> InterceptFuture<'a> {
 ///         let value = meterage_runtime::reqwest::header::HeaderValue::from_static(self.0);
@@ -107,55 +103,18 @@ pub trait Interceptor: fmt::Debug + Send + Sync + 'static {
     /// Changes the request before it is signed. Default: nothing.
     fn modify_request<'a>(
         &'a self,
-        _ctx: &'a mut AttemptContext<'_>,
+        _ctx: &'a mut AttemptContext,
         _request: &'a mut reqwest::Request,
     ) -> InterceptFuture<'a> {
         Box::pin(std::future::ready(Ok(())))
     }
 
     /// Observes the signed request just before it is sent. Default: nothing.
-    fn read_request(&self, _ctx: &AttemptContext<'_>, _request: &reqwest::Request) {}
+    fn read_request(&self, _ctx: &AttemptContext, _request: &reqwest::Request) {}
 
     /// Observes how the attempt ended. Default: [`Replay::No`].
-    fn read_response(&self, _ctx: &AttemptContext<'_>, _outcome: &AttemptOutcome<'_>) -> Replay {
+    fn read_response(&self, _ctx: &AttemptContext, _outcome: &AttemptOutcome<'_>) -> Replay {
         Replay::No
-    }
-}
-
-/// The auth step: signs each attempt with the client's [`Authorize`] scheme (unless the
-/// call is public), and replays once when the scheme says its credential went stale.
-#[derive(Debug)]
-pub(crate) struct AuthStep(pub(crate) std::sync::Arc<dyn Authorize>);
-
-impl Interceptor for AuthStep {
-    fn modify_request<'a>(
-        &'a self,
-        ctx: &'a mut AttemptContext<'_>,
-        request: &'a mut reqwest::Request,
-    ) -> InterceptFuture<'a> {
-        Box::pin(async move {
-            if ctx.public {
-                return Ok(());
-            }
-            let auth = AuthContext::new(ctx.operation, ctx.client);
-            ctx.authorization = self.0.authorize(auth, request).await?;
-            Ok(())
-        })
-    }
-
-    fn read_response(&self, ctx: &AttemptContext<'_>, outcome: &AttemptOutcome<'_>) -> Replay {
-        if ctx.public {
-            return Replay::No;
-        }
-        if let Some(headers) = outcome.headers {
-            self.0.observe_response(headers);
-        }
-        if ctx.may_replay && outcome.error.is_some() && self.0.rejected(outcome, ctx.authorization)
-        {
-            Replay::Once
-        } else {
-            Replay::No
-        }
     }
 }
 
@@ -167,7 +126,7 @@ impl Interceptor for AuthStep {
 pub(crate) struct TraceStep;
 
 impl Interceptor for TraceStep {
-    fn read_request(&self, ctx: &AttemptContext<'_>, request: &reqwest::Request) {
+    fn read_request(&self, ctx: &AttemptContext, request: &reqwest::Request) {
         tracing::debug!(
             operation = ctx.operation.id,
             attempt = ctx.attempt,
@@ -177,7 +136,7 @@ impl Interceptor for TraceStep {
         );
     }
 
-    fn read_response(&self, ctx: &AttemptContext<'_>, outcome: &AttemptOutcome<'_>) -> Replay {
+    fn read_response(&self, ctx: &AttemptContext, outcome: &AttemptOutcome<'_>) -> Replay {
         let latency_ms = u64::try_from(outcome.elapsed.as_millis()).unwrap_or(u64::MAX);
         match outcome.error {
             None => tracing::debug!(

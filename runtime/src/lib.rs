@@ -7,13 +7,14 @@
 //!
 //! - the request is built once, percent-encoding query strings and form bodies itself,
 //!   so that request signatures see exactly what goes on the wire;
-//! - each attempt is signed by the auth scheme ([`auth`]): a credential cached for all
-//!   concurrent calls and renewed before it expires, a fresh signature, nonce and
-//!   timestamp ([`RpcSignatureV1`], [`SdkHmacSha256`]), sign-in flows for login tokens,
-//!   IAM tokens and console sessions;
-//! - each attempt has a timeout, transient failures of idempotent calls are retried with
-//!   backoff ([`RetryPolicy`]), and a refused credential is renewed and the call replayed
-//!   once;
+//! - each attempt resolves the caller's identity and signs the request with it
+//!   ([`auth`]): an identity cached for all concurrent calls and renewed before it
+//!   expires, a fresh signature, nonce and timestamp ([`RpcSignatureV1`],
+//!   [`SdkHmacSha256`]), sign-in flows for login tokens, IAM tokens and console sessions;
+//! - each attempt, sign-in included, has a timeout inside the call's deadline; one
+//!   function classifies its outcome ([`retry::Verdict`]), transient failures of
+//!   idempotent calls are retried with backoff ([`RetryPolicy`]), and a refused identity
+//!   is renewed and the call replayed once;
 //! - failures become [`Error::Api`] through the vendor's [`ErrorEnvelope`] (failures
 //!   reported with HTTP 200 included), and success bodies are decoded once, from bytes,
 //!   with the JSON path of any mismatch ([`Error::Decode`]);
@@ -32,7 +33,6 @@ pub use serde_json;
 pub use time;
 
 pub mod auth;
-mod classify;
 pub mod client;
 pub mod dates;
 mod decode;
@@ -48,8 +48,12 @@ mod roundtrip;
 pub mod sign;
 pub mod types;
 pub mod validate;
+mod vendor_error;
 
-pub use auth::{AuthContext, AuthFuture, Authorization, Authorize, HeaderToken, NoAuth};
+pub use auth::{
+    AuthContext, AuthFuture, Authorize, HeaderToken, IdentityGeneration, NoAuth, RpcSignatureV1,
+    SdkHmacSha256,
+};
 pub use client::{Client, ClientBuilder};
 pub use envelope::{ErrorEnvelope, SuccessRule};
 pub use error::{
@@ -60,7 +64,6 @@ pub use pagination::{Page, PageNumber};
 pub use request::{Method, Operation, Request, ToParam};
 pub use response::Response;
 pub use retry::RetryPolicy;
-pub use sign::{RpcSignatureV1, SdkHmacSha256};
 pub use types::{Decimal, Secret};
 pub use validate::Validator;
 

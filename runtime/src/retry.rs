@@ -1,15 +1,52 @@
 //! Retries: which failures are worth another attempt, and how long to wait before it.
 //!
-//! The decision comes first ([`ShouldRetry`]); the policy below it. A failure is retried
-//! when it is transient (a dropped connection, a timeout, HTTP 408, 429, 502, 503, 504,
-//! a body cut short, or a vendor code the spec declares "busy"), the call is idempotent
-//! (or the request never reached the server), attempts remain, and the wait fits the
-//! call's deadline. Waits grow exponentially with full jitter; a server's `Retry-After`
-//! is honoured when it is within the policy's cap.
+//! Every attempt ends in one [`Verdict`], decided in one place (the client's classify
+//! phase): a success, a stale identity (signed in again and replayed once, outside the
+//! retry budget), a transient failure, or a final one. A transient failure is retried
+//! when the call is idempotent (or the request never reached the server), attempts
+//! remain ([`RetryPolicy`]), and the wait fits the call's deadline. Waits grow
+//! exponentially with full jitter; a server's `Retry-After` is honoured when it is
+//! within the policy's cap.
+//!
+//! # What is transient
+//!
+//! | outcome | verdict |
+//! |---|---|
+//! | connection refused, reset or dropped; a body cut short | transient |
+//! | one attempt's timeout | transient |
+//! | the call's own deadline | final |
+//! | HTTP 408, 429, 500, 502, 503, 504 | transient, unless the spec says final |
+//! | a vendor code in `x-error-envelope` `transient` (any status, HTTP 200 included) | transient |
+//! | a vendor code in `final`, a status in `final-statuses` | final (first rule that matches) |
+//! | a status in `transient-statuses` | transient |
+//! | any other status or vendor code | final |
+//! | HTTP 401, a vendor's "expired" code, a redirect to a login page | stale identity |
+//! | a body that does not decode, one larger than the cap, a sign-in that failed | final |
+//! | a page that repeats the page before it ([`pagination`](crate::pagination)) | transient |
+//!
+//! The order for a failed response is: the vendor code's `final`, then its `transient`,
+//! then the status's `final-statuses`, then `transient-statuses` and the table above
+//! ([`ErrorEnvelope::is_transient`](crate::ErrorEnvelope::is_transient)). The same rule
+//! sets [`ApiError::transient`](crate::ApiError::transient).
 
 use std::time::{Duration, SystemTime};
 
 use reqwest::header::{HeaderMap, RETRY_AFTER};
+
+/// How an attempt ended, as the client judges it; see the [module docs](self).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Verdict {
+    /// A success: the response is returned.
+    Success,
+    /// The server refused the identity the attempt was signed with; the scheme forgot
+    /// it, and the call is signed again and replayed (once).
+    StaleIdentity,
+    /// Another attempt may succeed.
+    Transient,
+    /// Another attempt would fail the same way.
+    Final,
+}
 
 /// What to do after a failed attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,9 +172,10 @@ fn full_jitter(cap: Duration) -> Duration {
     Duration::from_nanos(fastrand::u64(0..=nanos))
 }
 
-/// Whether an HTTP status says "try again later": 408, 429, 502, 503, 504.
+/// Whether an HTTP status says "try again later" by default: 408, 429, 500, 502, 503,
+/// 504 (as AWS's standard retry mode has it). A spec narrows or widens this per API.
 pub fn is_transient_status(status: u16) -> bool {
-    matches!(status, 408 | 429 | 502 | 503 | 504)
+    matches!(status, 408 | 429 | 500 | 502 | 503 | 504)
 }
 
 /// The wait a `Retry-After` header asks for: delay-seconds (`120`) or an HTTP date
@@ -200,7 +238,7 @@ mod tests {
     #[test]
     fn transient_statuses() {
         let transient: Vec<u16> = (100..600).filter(|s| is_transient_status(*s)).collect();
-        assert_eq!(transient, [408, 429, 502, 503, 504]);
+        assert_eq!(transient, [408, 429, 500, 502, 503, 504]);
     }
 
     #[test]

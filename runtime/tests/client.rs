@@ -13,8 +13,8 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use meterage_runtime::interceptor::AttemptOutcome;
 use meterage_runtime::{
-    AuthContext, AuthFuture, Authorization, Authorize, Client, ClientBuilder, Error, ErrorEnvelope,
-    HeaderToken, Method, Operation, Request, RetryPolicy, Secret, SuccessRule, Validator,
+    AuthContext, AuthFuture, Authorize, Client, ClientBuilder, Error, ErrorEnvelope, HeaderToken,
+    IdentityGeneration, Method, Operation, Request, RetryPolicy, Secret, SuccessRule, Validator,
 };
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -28,6 +28,7 @@ static GSL: ErrorEnvelope = ErrorEnvelope {
     request_id_header: Some("X-Request-Id"),
     success: SuccessRule::Status,
     transient: &[],
+    ..ErrorEnvelope::NONE
 };
 
 static NCE: ErrorEnvelope = ErrorEnvelope {
@@ -37,6 +38,7 @@ static NCE: ErrorEnvelope = ErrorEnvelope {
     request_id_header: None,
     success: SuccessRule::Codes(&["0"]),
     transient: &[],
+    ..ErrorEnvelope::NONE
 };
 
 /// Alibaba-style RPC (Kaopuyun): `{RequestId, Code, Message}` whatever the status.
@@ -47,6 +49,7 @@ static KAOPUYUN: ErrorEnvelope = ErrorEnvelope {
     request_id_header: None,
     success: SuccessRule::NoCode,
     transient: &[],
+    ..ErrorEnvelope::NONE
 };
 
 static PLCLOUD: ErrorEnvelope = ErrorEnvelope {
@@ -56,6 +59,7 @@ static PLCLOUD: ErrorEnvelope = ErrorEnvelope {
     request_id_header: None,
     success: SuccessRule::Codes(&["200"]),
     transient: &[],
+    ..ErrorEnvelope::NONE
 };
 
 const fn op(id: &'static str, method: Method, path: &'static str) -> Operation {
@@ -631,11 +635,11 @@ impl Authorize for CountingAuth {
             let generation = self.0.generation.load(Ordering::SeqCst) + 1;
             let value = format!("token-{generation}").parse().unwrap();
             request.headers_mut().insert("x-access-token", value);
-            Ok(Authorization::generation(generation as u64))
+            Ok(IdentityGeneration::new(generation as u64))
         })
     }
 
-    fn rejected(&self, outcome: &AttemptOutcome<'_>, used: Authorization) -> bool {
+    fn rejected(&self, outcome: &AttemptOutcome<'_>, used: IdentityGeneration) -> bool {
         if outcome.status != Some(401) {
             return false;
         }
@@ -781,6 +785,7 @@ fn const_operations_are_promoted_to_static() {
         request_id_header: None,
         success: SuccessRule::NoCode,
         transient: &[],
+        ..ErrorEnvelope::NONE
     };
     const DESCRIBE: Operation = Operation {
         id: "DescribeFlowBills",

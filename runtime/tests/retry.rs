@@ -26,6 +26,7 @@ static BUSY_CODES: ErrorEnvelope = ErrorEnvelope {
     request_id_header: None,
     success: SuccessRule::Status,
     transient: &["GSL.00010003"],
+    ..ErrorEnvelope::NONE
 };
 
 const fn op(id: &'static str, method: Method, idempotent: bool) -> Operation {
@@ -403,7 +404,7 @@ struct Recording(Arc<Recorder>);
 impl Interceptor for Recording {
     fn modify_request<'a>(
         &'a self,
-        ctx: &'a mut AttemptContext<'_>,
+        ctx: &'a mut AttemptContext,
         request: &'a mut reqwest::Request,
     ) -> InterceptFuture<'a> {
         let attempt = ctx.attempt.to_string();
@@ -415,7 +416,7 @@ impl Interceptor for Recording {
         })
     }
 
-    fn read_response(&self, ctx: &AttemptContext<'_>, outcome: &AttemptOutcome<'_>) -> Replay {
+    fn read_response(&self, ctx: &AttemptContext, outcome: &AttemptOutcome<'_>) -> Replay {
         self.0.outcomes.lock().unwrap().push((
             ctx.attempt,
             outcome.status,

@@ -18,7 +18,7 @@ use hmac::{Hmac, Mac};
 use meterage_runtime::auth::AccessKey;
 use meterage_runtime::interceptor::AttemptOutcome;
 use meterage_runtime::{
-    AuthContext, AuthFuture, Authorization, Authorize, Client, Error, ErrorEnvelope, Method,
+    AuthContext, AuthFuture, Authorize, Client, Error, ErrorEnvelope, IdentityGeneration, Method,
     Operation, Request, RpcSignatureV1, SdkHmacSha256, Secret, SuccessRule,
 };
 use serde::Deserialize;
@@ -36,6 +36,7 @@ static ALIBABA: ErrorEnvelope = ErrorEnvelope {
     request_id_header: None,
     success: SuccessRule::Status,
     transient: &[],
+    ..ErrorEnvelope::NONE
 };
 
 const fn op(id: &'static str, method: Method, path: &'static str) -> Operation {
@@ -497,7 +498,7 @@ impl<A: Authorize> Authorize for RetryOn401<A> {
         self.0.authorize(ctx, request)
     }
 
-    fn rejected(&self, outcome: &AttemptOutcome<'_>, _used: Authorization) -> bool {
+    fn rejected(&self, outcome: &AttemptOutcome<'_>, _used: IdentityGeneration) -> bool {
         outcome.status == Some(401)
     }
 }

@@ -325,6 +325,14 @@ pub(super) fn emit_envelope(env: &Envelope) -> TokenStream {
         SuccessRule::NoCode => quote! { meterage_runtime::SuccessRule::NoCode },
     };
     let transient = str_list(&env.transient);
+    let final_codes = str_list(&env.final_codes);
+    let statuses = |list: &[u16]| -> Vec<proc_macro2::Literal> {
+        list.iter()
+            .map(|s| proc_macro2::Literal::u16_unsuffixed(*s))
+            .collect()
+    };
+    let transient_statuses = statuses(&env.transient_statuses);
+    let final_statuses = statuses(&env.final_statuses);
     quote! {
         meterage_runtime::ErrorEnvelope {
             code: #code,
@@ -333,6 +341,9 @@ pub(super) fn emit_envelope(env: &Envelope) -> TokenStream {
             request_id_header: #header,
             success: #success,
             transient: #transient,
+            final_codes: #final_codes,
+            transient_statuses: &[#(#transient_statuses),*],
+            final_statuses: &[#(#final_statuses),*],
         }
     }
 }

@@ -44,6 +44,12 @@ struct EnvelopeExt {
     success: Option<Value>,
     #[serde(default)]
     transient: Vec<String>,
+    #[serde(default, rename = "final")]
+    final_codes: Vec<String>,
+    #[serde(default)]
+    transient_statuses: Vec<u16>,
+    #[serde(default)]
+    final_statuses: Vec<u16>,
 }
 
 /// `x-env`.
@@ -151,6 +157,9 @@ impl Lowerer<'_, '_> {
             request_id_header: ext.request_id_header,
             success,
             transient: ext.transient,
+            final_codes: ext.final_codes,
+            transient_statuses: ext.transient_statuses,
+            final_statuses: ext.final_statuses,
         };
         for p in env.code.iter().chain(&env.message).chain(&env.request_id) {
             if !p.starts_with('/') {
@@ -170,6 +179,41 @@ impl Lowerer<'_, '_> {
             self.error(
                 &format!("{base}/x-error-envelope"),
                 "`transient` needs a `code` pointer to compare",
+            );
+        }
+        if !env.final_codes.is_empty() && env.code.is_empty() {
+            self.error(
+                &format!("{base}/x-error-envelope"),
+                "`final` needs a `code` pointer to compare",
+            );
+        }
+        for code in env.final_codes.iter().filter(|c| env.transient.contains(c)) {
+            self.error(
+                &format!("{base}/x-error-envelope/final"),
+                format!("`{code}` is listed both as `transient` and as `final`"),
+            );
+        }
+        for (key, list) in [
+            ("transient-statuses", &env.transient_statuses),
+            ("final-statuses", &env.final_statuses),
+        ] {
+            for (i, status) in list.iter().enumerate() {
+                if !(100..=599).contains(status) {
+                    self.error(
+                        &format!("{base}/x-error-envelope/{key}/{i}"),
+                        format!("`{status}` is not an HTTP status (100 to 599)"),
+                    );
+                }
+            }
+        }
+        for status in env
+            .final_statuses
+            .iter()
+            .filter(|s| env.transient_statuses.contains(s))
+        {
+            self.error(
+                &format!("{base}/x-error-envelope/final-statuses"),
+                format!("HTTP {status} is listed both as transient and as final"),
             );
         }
         Some(env)

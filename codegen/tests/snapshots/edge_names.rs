@@ -17,6 +17,9 @@ const ERROR_ENVELOPE: meterage_runtime::ErrorEnvelope = meterage_runtime::ErrorE
     request_id_header: None,
     success: meterage_runtime::SuccessRule::Status,
     transient: &[],
+    final_codes: &[],
+    transient_statuses: &[],
+    final_statuses: &[],
 };
 
 /// A client for Edge names.

@@ -6,14 +6,14 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use crate::auth::{AuthContext, Authorization, Expiring, ProvideIdentity};
+use crate::auth::{AuthContext, Expiring, IdentityGeneration, ResolveIdentity};
 use crate::error::{ApiError, AuthError, Error};
 
 /// How long before its expiry a credential is renewed, at most; a short-lived credential
 /// is renewed when a fifth of its lifetime remains.
 pub const DEFAULT_RENEWAL_MARGIN: Duration = Duration::from_secs(300);
 
-/// Caches the credential a [`ProvideIdentity`] yields.
+/// Caches the credential a [`ResolveIdentity`] yields.
 ///
 /// - **Single flight**: however many calls need a credential at once, one of them asks
 ///   the provider and the others wait for its answer; a sign-in that fails is reported
@@ -94,11 +94,11 @@ impl<T> IdentityCache<T> {
         &self,
         provider: &P,
         ctx: AuthContext<'_>,
-    ) -> Result<(Arc<T>, Authorization), Error>
+    ) -> Result<(Arc<T>, IdentityGeneration), Error>
     where
-        P: ProvideIdentity<T> + ?Sized,
+        P: ResolveIdentity<T> + ?Sized,
     {
-        self.get_with(ctx, || provider.provide(ctx)).await
+        self.get_with(ctx, || provider.resolve(ctx)).await
     }
 
     /// Like [`IdentityCache::get`], with the credential obtained by `fetch`.
@@ -110,7 +110,7 @@ impl<T> IdentityCache<T> {
         &self,
         ctx: AuthContext<'_>,
         fetch: F,
-    ) -> Result<(Arc<T>, Authorization), Error>
+    ) -> Result<(Arc<T>, IdentityGeneration), Error>
     where
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<Expiring<T>, Error>>,
@@ -159,9 +159,9 @@ impl<T> IdentityCache<T> {
 
     /// Forgets the credential of generation `used` (refused by the server), unless it has
     /// been renewed since. Returns whether a replay would use another credential: `false`
-    /// for [`Authorization::NONE`] (nothing cached was used).
-    pub fn invalidate(&self, used: Authorization) -> bool {
-        if used == Authorization::NONE {
+    /// for [`IdentityGeneration::NONE`] (nothing cached was used).
+    pub fn invalidate(&self, used: IdentityGeneration) -> bool {
+        if used == IdentityGeneration::NONE {
             return false;
         }
         let mut state = lock(&self.current);
@@ -191,7 +191,7 @@ impl<T> IdentityCache<T> {
         lock(&self.current).as_ref().map(|entry| f(&entry.value))
     }
 
-    fn fresh(&self, now: Instant) -> Option<(Arc<T>, Authorization)> {
+    fn fresh(&self, now: Instant) -> Option<(Arc<T>, IdentityGeneration)> {
         let state = lock(&self.current);
         let entry = state.as_ref()?;
         if entry.renew_at.is_some_and(|at| now >= at) {
@@ -199,11 +199,11 @@ impl<T> IdentityCache<T> {
         }
         Some((
             entry.value.clone(),
-            Authorization::generation(entry.generation),
+            IdentityGeneration::new(entry.generation),
         ))
     }
 
-    fn unexpired(&self, now: Instant) -> Option<(Arc<T>, Authorization)> {
+    fn unexpired(&self, now: Instant) -> Option<(Arc<T>, IdentityGeneration)> {
         let state = lock(&self.current);
         let entry = state.as_ref()?;
         if entry.expires_at.is_some_and(|at| now >= at) {
@@ -211,11 +211,11 @@ impl<T> IdentityCache<T> {
         }
         Some((
             entry.value.clone(),
-            Authorization::generation(entry.generation),
+            IdentityGeneration::new(entry.generation),
         ))
     }
 
-    fn store(&self, fresh: Expiring<T>, now: Instant) -> (Arc<T>, Authorization) {
+    fn store(&self, fresh: Expiring<T>, now: Instant) -> (Arc<T>, IdentityGeneration) {
         let generation = self.generations.fetch_add(1, Ordering::AcqRel) + 1;
         let (renew_at, expires_at) = match fresh.valid_for {
             None => (None, None),
@@ -235,7 +235,7 @@ impl<T> IdentityCache<T> {
             expires_at,
         });
         *lock(&self.last_failure) = None;
-        (value, Authorization::generation(generation))
+        (value, IdentityGeneration::new(generation))
     }
 }
 
@@ -281,8 +281,8 @@ mod tests {
         }
     }
 
-    impl ProvideIdentity<String> for Counting {
-        fn provide<'a>(&'a self, ctx: AuthContext<'a>) -> IdentityFuture<'a, String> {
+    impl ResolveIdentity<String> for Counting {
+        fn resolve<'a>(&'a self, ctx: AuthContext<'a>) -> IdentityFuture<'a, String> {
             Box::pin(async move {
                 let n = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
                 tokio::time::sleep(self.delay).await;
@@ -348,7 +348,7 @@ mod tests {
         assert!(cache.invalidate(used[0]));
         assert_eq!(cache.peek().as_deref().map(String::as_str), Some("token-2"));
         assert_eq!(provider.calls.load(Ordering::SeqCst), 2);
-        assert!(!cache.invalidate(Authorization::NONE));
+        assert!(!cache.invalidate(IdentityGeneration::NONE));
     }
 
     #[tokio::test]

@@ -6,9 +6,9 @@ use reqwest::cookie::{CookieStore, Jar};
 use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
 use reqwest::Url;
 
-use crate::auth::cache::IdentityCache;
-use crate::auth::token::UsernamePassword;
-use crate::auth::{AuthContext, AuthFuture, Authorization, Authorize, DoneFuture, Expiring};
+use crate::auth::{
+    AuthContext, Expiring, IdentityFuture, ResolveIdentity, Scheme, Sign, UsernamePassword,
+};
 use crate::error::Error;
 use crate::interceptor::AttemptOutcome;
 use crate::request::{Operation, Request};
@@ -36,8 +36,9 @@ pub struct DjangoSessionSpec {
     pub password_field: &'static str,
 }
 
-/// A signed-in console session.
-struct Session {
+/// A signed-in console session: its cookie jar and the console's origin. Opaque; it
+/// lives in the scheme's cache.
+pub struct ConsoleSession {
     jar: Jar,
     /// The console's URL, for the cookie jar.
     url: Url,
@@ -45,7 +46,15 @@ struct Session {
     referer: HeaderValue,
 }
 
-impl Session {
+impl fmt::Debug for ConsoleSession {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConsoleSession")
+            .field("url", &self.url.as_str())
+            .finish_non_exhaustive()
+    }
+}
+
+impl ConsoleSession {
     fn cookie(&self, name: &str) -> Option<String> {
         let header = self.jar.cookies(&self.url)?;
         let text = header.to_str().ok()?;
@@ -78,31 +87,41 @@ impl Session {
 /// Redirects must not be followed for this to work; the client built by
 /// [`ClientBuilder`](crate::ClientBuilder) never follows them, and reports a client
 /// given to it that does.
-pub struct DjangoSession {
-    spec: &'static DjangoSessionSpec,
-    credentials: UsernamePassword,
-    fields: Vec<(&'static str, String)>,
-    cache: IdentityCache<Session>,
-}
+pub type DjangoSession = Scheme<DjangoLogin, SessionSigner>;
 
 impl DjangoSession {
     /// Logs in with `credentials` as `spec` says.
     pub fn new(spec: &'static DjangoSessionSpec, credentials: UsernamePassword) -> Self {
-        Self {
-            spec,
-            credentials,
-            fields: Vec::new(),
-            cache: IdentityCache::default(),
-        }
+        Scheme::from_parts(
+            DjangoLogin {
+                spec,
+                credentials,
+                fields: Vec::new(),
+            },
+            SessionSigner { spec },
+        )
     }
 
     /// Sends another field with the login form (PLCloud: `region`).
-    pub fn login_field(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.fields.push((name, value.into()));
-        self
+    pub fn login_field(self, name: &'static str, value: impl Into<String>) -> Self {
+        let value = value.into();
+        self.map_provider(|mut login| {
+            login.fields.push((name, value));
+            login
+        })
     }
+}
 
-    async fn login(&self, ctx: AuthContext<'_>) -> Result<Session, Error> {
+/// The console login flow of a [`DjangoSession`]: open the console for the CSRF cookie,
+/// post the login form, check that a session started.
+pub struct DjangoLogin {
+    spec: &'static DjangoSessionSpec,
+    credentials: UsernamePassword,
+    fields: Vec<(&'static str, String)>,
+}
+
+impl DjangoLogin {
+    async fn login(&self, ctx: AuthContext<'_>) -> Result<ConsoleSession, Error> {
         let spec = self.spec;
         let login = spec.login.id;
         let base = ctx.client.server_for(spec.open, None);
@@ -113,7 +132,7 @@ impl DjangoSession {
             HeaderValue::from_str(text)
                 .map_err(|_| ctx.error("the console URL is not a valid header value"))
         };
-        let session = Session {
+        let session = ConsoleSession {
             jar: Jar::default(),
             origin: header(&origin)?,
             referer: header(&format!("{origin}/"))?,
@@ -122,7 +141,7 @@ impl DjangoSession {
 
         let mut open = Request::new(spec.open);
         open.without_auth();
-        let opened = ctx.client.send_raw(open).await.map_err(|error| {
+        let opened = ctx.client.send_sign_in(open).await.map_err(|error| {
             ctx.error_caused_by(
                 format!("opening the console with {} failed", spec.open.id),
                 error,
@@ -152,7 +171,7 @@ impl DjangoSession {
         }
         request.form(spec.username_field, &self.credentials.username);
         request.form(spec.password_field, &self.credentials.password);
-        let response = ctx.client.send_raw(request).await.map_err(|error| {
+        let response = ctx.client.send_sign_in(request).await.map_err(|error| {
             ctx.error_caused_by(format!("signing in with {login} failed"), error)
         })?;
         let rotated = response
@@ -182,8 +201,53 @@ impl DjangoSession {
         }
         Ok(session)
     }
+}
 
-    fn sign(&self, session: &Session, request: &mut reqwest::Request) -> Result<(), String> {
+impl fmt::Debug for DjangoLogin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DjangoLogin")
+            .field("login", &self.spec.login.id)
+            .field("credentials", &self.credentials)
+            .finish()
+    }
+}
+
+impl ResolveIdentity<ConsoleSession> for DjangoLogin {
+    fn resolve<'a>(&'a self, ctx: AuthContext<'a>) -> IdentityFuture<'a, ConsoleSession> {
+        Box::pin(async move { self.login(ctx).await.map(Expiring::forever) })
+    }
+
+    /// A 401, an HTML 403 (a CSRF failure) or a redirect to the login page.
+    fn is_stale(&self, outcome: &AttemptOutcome<'_>) -> bool {
+        let header = |name| {
+            outcome
+                .headers
+                .and_then(|headers| headers.get(name))
+                .and_then(|value| value.to_str().ok())
+                .unwrap_or_default()
+        };
+        match outcome.status {
+            Some(401) => true,
+            Some(403) => header(CONTENT_TYPE).to_ascii_lowercase().contains("html"),
+            Some(status) if (300..400).contains(&status) => {
+                header(LOCATION).contains(self.spec.login.path)
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Sends a [`ConsoleSession`] the way a browser does: the cookies, the CSRF header,
+/// `Origin` and `Referer`; keeps the cookies a response rotates.
+#[derive(Debug)]
+pub struct SessionSigner {
+    spec: &'static DjangoSessionSpec,
+}
+
+impl Sign for SessionSigner {
+    type Identity = ConsoleSession;
+
+    fn sign(&self, session: &ConsoleSession, request: &mut reqwest::Request) -> Result<(), String> {
         let headers = request.headers_mut();
         if let Some(mut cookies) = session.jar.cookies(&session.url) {
             cookies.set_sensitive(true);
@@ -199,64 +263,10 @@ impl DjangoSession {
         headers.insert(reqwest::header::REFERER, session.referer.clone());
         Ok(())
     }
-}
 
-impl fmt::Debug for DjangoSession {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("DjangoSession")
-            .field("login", &self.spec.login.id)
-            .field("credentials", &self.credentials)
-            .field("cache", &self.cache)
-            .finish()
-    }
-}
-
-impl Authorize for DjangoSession {
-    fn authorize<'a>(
-        &'a self,
-        ctx: AuthContext<'a>,
-        request: &'a mut reqwest::Request,
-    ) -> AuthFuture<'a> {
-        Box::pin(async move {
-            let (session, used) = self
-                .cache
-                .get_with(ctx, || async {
-                    self.login(ctx).await.map(Expiring::forever)
-                })
-                .await?;
-            self.sign(&session, request)
-                .map_err(|message| ctx.error(message))?;
-            Ok(used)
-        })
-    }
-
-    fn rejected(&self, outcome: &AttemptOutcome<'_>, used: Authorization) -> bool {
-        let header = |name| {
-            outcome
-                .headers
-                .and_then(|headers| headers.get(name))
-                .and_then(|value| value.to_str().ok())
-                .unwrap_or_default()
-        };
-        let stale = match outcome.status {
-            Some(401) => true,
-            Some(403) => header(CONTENT_TYPE).to_ascii_lowercase().contains("html"),
-            Some(status) if (300..400).contains(&status) => {
-                header(LOCATION).contains(self.spec.login.path)
-            }
-            _ => false,
-        };
-        stale && self.cache.invalidate(used)
-    }
-
-    fn observe_response(&self, headers: &HeaderMap) {
+    fn observe_response(&self, session: &ConsoleSession, headers: &HeaderMap) {
         if headers.contains_key(SET_COOKIE) {
-            self.cache.with_current(|session| session.absorb(headers));
+            session.absorb(headers);
         }
-    }
-
-    fn logout<'a>(&'a self, _ctx: AuthContext<'a>) -> DoneFuture<'a> {
-        let _ = self.cache.take();
-        Box::pin(std::future::ready(Ok(())))
     }
 }

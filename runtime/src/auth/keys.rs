@@ -1,8 +1,9 @@
-//! Access key pairs for request signing.
+//! Credentials: what a caller holds before signing in (a key pair, a user name and
+//! password).
 
 use std::fmt;
 
-use crate::auth::{env, AuthContext, Expiring, IdentityFuture, ProvideIdentity};
+use crate::auth::{env, AuthContext, Expiring, IdentityFuture, ResolveIdentity};
 use crate::error::Error;
 use crate::interceptor::AttemptOutcome;
 use crate::types::Secret;
@@ -11,7 +12,7 @@ use crate::types::Secret;
 /// optional security token for temporary keys. Build it with named fields, so the id
 /// and the secret cannot be swapped, or from the environment.
 ///
-/// A fixed key pair is its own [`ProvideIdentity`]; rotating keys come from a provider of
+/// A fixed key pair is its own [`ResolveIdentity`]; rotating keys come from a provider of
 /// your own ([`from_fn`](crate::auth::from_fn)).
 ///
 /// ```
@@ -69,12 +70,40 @@ impl fmt::Debug for AccessKey {
 }
 
 /// A fixed key pair: always the same, never stale.
-impl ProvideIdentity<AccessKey> for AccessKey {
-    fn provide<'a>(&'a self, _ctx: AuthContext<'a>) -> IdentityFuture<'a, AccessKey> {
+impl ResolveIdentity<AccessKey> for AccessKey {
+    fn resolve<'a>(&'a self, _ctx: AuthContext<'a>) -> IdentityFuture<'a, AccessKey> {
         Box::pin(std::future::ready(Ok(Expiring::forever(self.clone()))))
     }
 
     fn is_stale(&self, _outcome: &AttemptOutcome<'_>) -> bool {
         false
+    }
+}
+
+/// A user name and password. Build it with named fields, so the two cannot be swapped:
+///
+/// ```
+/// use meterage_runtime::auth::UsernamePassword;
+///
+/// let login = UsernamePassword {
+///     username: "northbound@tenant".into(),
+///     password: "p4ss".into(),
+/// };
+/// assert!(!format!("{login:?}").contains("p4ss"));
+/// ```
+#[derive(Clone)]
+pub struct UsernamePassword {
+    /// The user (account) name.
+    pub username: String,
+    /// The password.
+    pub password: Secret,
+}
+
+impl fmt::Debug for UsernamePassword {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UsernamePassword")
+            .field("username", &self.username)
+            .field("password", &self.password)
+            .finish()
     }
 }

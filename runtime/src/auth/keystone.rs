@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-use crate::auth::{AuthContext, Expiring, IdentityFuture, ProvideIdentity, TokenAuth};
+use crate::auth::{AuthContext, Expiring, IdentityFuture, ResolveIdentity, TokenAuth};
 use crate::interceptor::AttemptOutcome;
 use crate::request::{Operation, Request};
 use crate::types::Secret;
@@ -196,8 +196,8 @@ fn lifetime(body: &Value, now: SystemTime) -> Option<Duration> {
     (seconds > 0.0).then(|| Duration::from_secs_f64(seconds))
 }
 
-impl ProvideIdentity<Secret> for KeystonePassword {
-    fn provide<'a>(&'a self, ctx: AuthContext<'a>) -> IdentityFuture<'a, Secret> {
+impl ResolveIdentity<Secret> for KeystonePassword {
+    fn resolve<'a>(&'a self, ctx: AuthContext<'a>) -> IdentityFuture<'a, Secret> {
         Box::pin(async move {
             let spec = self.spec;
             let login = spec.login.id;
@@ -205,7 +205,7 @@ impl ProvideIdentity<Secret> for KeystonePassword {
             request.without_auth();
             request.server(self.endpoint());
             request.json("auth", &self.body());
-            let response = ctx.client.send_raw(request).await.map_err(|error| {
+            let response = ctx.client.send_sign_in(request).await.map_err(|error| {
                 ctx.error_caused_by(format!("signing in with {login} failed"), error)
             })?;
             let token = response

@@ -1,106 +1,96 @@
-//! Authentication: who the caller is ([identities](ProvideIdentity)), and how each
-//! request proves it ([`Authorize`]).
+//! Authentication in two parts: who the caller is ([`ResolveIdentity`]) and how each
+//! request proves it ([`Sign`]), joined by one [`Scheme`] that caches the identity.
 //!
 //! As in the AWS SDK for Rust, identity is kept apart from signing:
 //!
-//! - a **provider** yields a credential with an optional lifetime: a fixed token or key
+//! - a **resolver** yields an identity with an optional lifetime: a fixed token or key
 //!   pair, a token from a login call ([`LoginToken`], NCE-Campus), an IAM token
-//!   ([`KeystonePassword`], Huawei Cloud), a console session ([`DjangoSession`], PLCloud),
-//!   or your own async provider ([`from_fn`]);
-//! - the client **caches** it ([`IdentityCache`](cache::IdentityCache)): one sign-in
-//!   serves every call, however many run at once (single flight), and it is renewed a
-//!   margin before it expires;
-//! - a **signer** applies it to every attempt: a header ([`HeaderToken`]), an HMAC
-//!   signature with a fresh timestamp and nonce ([`SdkHmacSha256`], [`RpcSignatureV1`]),
-//!   session cookies and CSRF headers.
+//!   ([`KeystonePassword`], Huawei Cloud), a console session ([`DjangoLogin`], PLCloud),
+//!   or your own async function ([`from_fn`]);
+//! - a **signer** applies it to every attempt: a header ([`HeaderSigner`]), an HMAC
+//!   signature with a fresh timestamp and nonce ([`RpcV1Signer`], [`SdkSigner`]),
+//!   session cookies and CSRF headers ([`SessionSigner`]), a key in the query or a
+//!   cookie ([`KeySigner`]);
+//! - a [`Scheme`] joins the two and owns the one [`IdentityCache`](cache::IdentityCache)
+//!   every scheme shares: one sign-in serves every call however many run at once
+//!   (single flight), it is renewed a margin before it expires, a refused identity is
+//!   forgotten (once, by generation) and the call replayed, and logout ends it.
 //!
-//! When the server refuses a credential (HTTP 401, a vendor's "token expired" code, a
+//! The client runs the scheme as two phases of every attempt (see
+//! [`client`](crate::client)): *resolve identity* (which may sign in), then *sign*, both
+//! under the attempt's timeout and the call's deadline, after the request is complete,
+//! so a signature always covers a fresh nonce and timestamp.
+//!
+//! The named schemes are aliases of [`Scheme`]: [`TokenAuth`] (and [`HeaderToken`]),
+//! [`RpcSignatureV1`], [`SdkHmacSha256`], [`DjangoSession`], [`ApiKey`]. A new scheme is
+//! one file: its resolver or its signer (or both), and an alias.
+//!
+//! When the server refuses an identity (HTTP 401, a vendor's "token expired" code, a
 //! redirect to a login page), the scheme forgets it, signs in again once and the client
 //! replays the call; a sign-in that fails ends the call with [`Error::Auth`], carrying the
 //! vendor's answer, and is never retried in a loop.
 //!
-//! [`SdkHmacSha256`]: crate::SdkHmacSha256
-//! [`RpcSignatureV1`]: crate::RpcSignatureV1
+//! [`Error::Auth`]: crate::Error::Auth
 
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::time::Duration;
 
 use reqwest::header::HeaderMap;
 
-use crate::client::Client;
-use crate::error::{AuthError, Error};
+use crate::error::Error;
 use crate::interceptor::AttemptOutcome;
-use crate::request::Operation;
 
 mod api_key;
 pub mod cache;
+mod context;
 mod django;
 pub mod env;
+mod identity;
 mod keys;
 mod keystone;
+mod login_token;
+mod rpc_v1;
+mod scheme;
+mod sdk_hmac;
+pub(crate) mod signing;
 mod token;
 
-pub use api_key::{ApiKey, KeyPlace};
-pub use django::{DjangoSession, DjangoSessionSpec};
-pub use keys::AccessKey;
+pub use api_key::{ApiKey, KeyPlace, KeySigner};
+pub use context::{AuthContext, SignInClient, SignInFuture};
+pub use django::{ConsoleSession, DjangoLogin, DjangoSession, DjangoSessionSpec, SessionSigner};
+pub use identity::{from_fn, Expiring, FnProvider, IdentityFuture, ResolveIdentity};
+pub use keys::{AccessKey, UsernamePassword};
 pub use keystone::{KeystonePassword, KeystoneSpec, KeystoneUser};
-pub use token::{HeaderToken, LoginToken, LoginTokenSpec, LogoutSpec, TokenAuth, UsernamePassword};
+pub use login_token::{LoginToken, LoginTokenSpec, LogoutSpec};
+pub use rpc_v1::{rpc_v1_signature, RpcSignatureV1, RpcV1Signer};
+pub use scheme::{Scheme, Sign};
+pub use sdk_hmac::{
+    sdk_canonical_query, sdk_canonical_request, sdk_canonical_uri, sdk_hmac_sha256_signature,
+    sdk_signed_headers, SdkHmacSha256, SdkSigner,
+};
+pub use token::{HeaderSigner, HeaderToken, TokenAuth};
 
 /// The future an [`Authorize`] implementation returns.
-pub type AuthFuture<'a> = Pin<Box<dyn Future<Output = Result<Authorization, Error>> + Send + 'a>>;
-
-/// The future a [`ProvideIdentity`] implementation returns.
-pub type IdentityFuture<'a, T> =
-    Pin<Box<dyn Future<Output = Result<Expiring<T>, Error>> + Send + 'a>>;
+pub type AuthFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<IdentityGeneration, Error>> + Send + 'a>>;
 
 /// A future of nothing but success or an error (logging out).
 pub type DoneFuture<'a> = Pin<Box<dyn Future<Output = Result<(), Error>> + Send + 'a>>;
 
-/// Context an auth scheme gets: the operation being authorized, and the client, through
-/// which a scheme sends its own sign-in calls.
-#[derive(Debug, Clone, Copy)]
-pub struct AuthContext<'a> {
-    /// The operation being sent.
-    pub operation: &'static Operation,
-    /// The client, for sign-in calls (send them with
-    /// [`Request::without_auth`](crate::Request::without_auth)).
-    pub client: &'a Client,
-}
-
-impl<'a> AuthContext<'a> {
-    /// A context for `operation` on `client`.
-    pub fn new(operation: &'static Operation, client: &'a Client) -> Self {
-        Self { operation, client }
-    }
-
-    /// An [`Error::Auth`] for this context's operation.
-    pub fn error(&self, message: impl Into<String>) -> Error {
-        AuthError::new(self.operation.id, message).into()
-    }
-
-    /// An [`Error::Auth`] for this context's operation, caused by `source` (a sign-in
-    /// call's own failure).
-    pub fn error_caused_by(&self, message: impl Into<String>, source: Error) -> Error {
-        AuthError::new(self.operation.id, message)
-            .caused_by(source)
-            .into()
-    }
-}
-
-/// What signed an attempt: the generation of the cached credential, so that a
-/// credential refused by the server is forgotten only if nobody has renewed it since.
+/// Which cached identity signed an attempt: its generation in the scheme's cache, so
+/// that an identity refused by the server is forgotten only if nobody has renewed it
+/// since. [`IdentityGeneration::NONE`] when nothing cached was used.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Authorization(u64);
+pub struct IdentityGeneration(u64);
 
-impl Authorization {
-    /// Signed with nothing cached (a fixed credential, or no auth).
-    pub const NONE: Authorization = Authorization(0);
+impl IdentityGeneration {
+    /// Signed with nothing cached (no auth, or a scheme without a cache).
+    pub const NONE: IdentityGeneration = IdentityGeneration(0);
 
-    /// The credential of cache generation `generation`.
-    pub const fn generation(generation: u64) -> Self {
-        Authorization(generation)
+    /// The identity of cache generation `generation`.
+    pub const fn new(generation: u64) -> Self {
+        IdentityGeneration(generation)
     }
 
     /// The cache generation.
@@ -109,7 +99,9 @@ impl Authorization {
     }
 }
 
-/// Request authorization: the seam between a client and its auth scheme.
+/// Request authorization: the seam between a client and its auth scheme, object-safe so
+/// a client holds any scheme. [`Scheme`] implements it for every resolver and signer;
+/// implement it yourself only for something that fits neither.
 ///
 /// Runs on every attempt (retries included), after the request is complete (URL with
 /// query, headers, body bytes), so a signature can cover a fresh nonce and timestamp; it
@@ -117,10 +109,10 @@ impl Authorization {
 /// public (`security: []`, sign-in calls) are not authorized at all.
 ///
 /// `Debug` is part of the contract: it must not show credentials, because
-/// [`Client`]'s `Debug` prints it.
+/// [`Client`](crate::Client)'s `Debug` prints it.
 ///
 /// ```
-/// use meterage_runtime::auth::{AuthContext, AuthFuture, Authorization, Authorize};
+/// use meterage_runtime::auth::{AuthContext, AuthFuture, Authorize, IdentityGeneration};
 ///
 /// /// Adds a fixed query parameter to every request.
 /// #[derive(Debug)]
@@ -134,25 +126,25 @@ impl Authorization {
 ///     ) -> AuthFuture<'a> {
 ///         Box::pin(async move {
 ///             request.url_mut().query_pairs_mut().append_pair("tenant", self.0);
-///             Ok(Authorization::NONE)
+///             Ok(IdentityGeneration::NONE)
 ///         })
 ///     }
 /// }
 /// ```
 pub trait Authorize: fmt::Debug + Send + Sync + 'static {
-    /// Authorizes `request` (adds headers, query parameters, a signature), signing in
-    /// first if needed; returns what it signed with.
+    /// Resolves the identity (signing in if needed) and signs `request` with it; returns
+    /// which cached identity it used.
     fn authorize<'a>(
         &'a self,
         ctx: AuthContext<'a>,
         request: &'a mut reqwest::Request,
     ) -> AuthFuture<'a>;
 
-    /// Called when an attempt authorized with `used` failed (a failure status, a failure
-    /// vendor code, or no response): `true` means the credential went stale and has been
-    /// forgotten, and the client should authorize again and replay the call (once).
-    /// Default `false`.
-    fn rejected(&self, _outcome: &AttemptOutcome<'_>, _used: Authorization) -> bool {
+    /// Called when an attempt signed with `used` failed (a failure status, a failure
+    /// vendor code, or no response): `true` means the identity went stale and has been
+    /// forgotten (or the signature can be mended by signing again), and the client
+    /// should authorize again and replay the call (once). Default `false`.
+    fn rejected(&self, _outcome: &AttemptOutcome<'_>, _used: IdentityGeneration) -> bool {
         false
     }
 
@@ -161,7 +153,7 @@ pub trait Authorize: fmt::Debug + Send + Sync + 'static {
     fn observe_response(&self, _headers: &HeaderMap) {}
 
     /// Ends the session, if the scheme has one (NCE-Campus: the spec's logout call), and
-    /// forgets the credential. Default: nothing.
+    /// forgets the identity. Default: nothing.
     fn logout<'a>(&'a self, _ctx: AuthContext<'a>) -> DoneFuture<'a> {
         Box::pin(std::future::ready(Ok(())))
     }
@@ -177,109 +169,6 @@ impl Authorize for NoAuth {
         _ctx: AuthContext<'a>,
         _request: &'a mut reqwest::Request,
     ) -> AuthFuture<'a> {
-        Box::pin(std::future::ready(Ok(Authorization::NONE)))
-    }
-}
-
-/// A credential and how long it stays valid.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Expiring<T> {
-    /// The credential.
-    pub value: T,
-    /// How long it is valid from now; `None` when it does not expire on its own (it is
-    /// used until the server refuses it).
-    pub valid_for: Option<Duration>,
-}
-
-impl<T> Expiring<T> {
-    /// A credential valid until the server refuses it.
-    pub fn forever(value: T) -> Self {
-        Self {
-            value,
-            valid_for: None,
-        }
-    }
-
-    /// A credential valid for `duration` from now.
-    pub fn for_duration(value: T, duration: Duration) -> Self {
-        Self {
-            value,
-            valid_for: Some(duration),
-        }
-    }
-}
-
-impl<T> fmt::Debug for Expiring<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Expiring")
-            .field("value", &"***")
-            .field("valid_for", &self.valid_for)
-            .finish()
-    }
-}
-
-/// A source of credentials of type `T` (a token, a key pair, a session): fixed, from a
-/// sign-in call, or your own.
-///
-/// The client caches what it yields (see [`cache::IdentityCache`]); `provide` is called
-/// for the first call, again a margin before the credential expires, and again after
-/// the server refused it ([`ProvideIdentity::is_stale`]).
-pub trait ProvideIdentity<T>: fmt::Debug + Send + Sync + 'static {
-    /// Obtains a credential (signing in if that is what it takes).
-    fn provide<'a>(&'a self, ctx: AuthContext<'a>) -> IdentityFuture<'a, T>;
-
-    /// Whether a failed attempt means the credential went stale (HTTP 401, an "expired"
-    /// vendor code). Default: HTTP 401.
-    fn is_stale(&self, outcome: &AttemptOutcome<'_>) -> bool {
-        outcome.status == Some(401)
-    }
-
-    /// Ends the session `credential` belongs to. Default: nothing.
-    fn logout<'a>(&'a self, _ctx: AuthContext<'a>, _credential: &'a T) -> DoneFuture<'a> {
-        Box::pin(std::future::ready(Ok(())))
-    }
-}
-
-/// A provider from an async function, for credentials your own code obtains (a vault, a
-/// token service).
-///
-/// ```
-/// use std::time::Duration;
-/// use meterage_runtime::auth::{from_fn, Expiring, TokenAuth};
-/// use meterage_runtime::Secret;
-///
-/// let auth = TokenAuth::with_provider(
-///     "X-Auth-Token",
-///     from_fn(|| async {
-///         let token = Secret::new("from-my-vault");
-///         Ok(Expiring::for_duration(token, Duration::from_secs(3600)))
-///     }),
-/// );
-/// # let _ = auth;
-/// ```
-pub fn from_fn<T, F, Fut>(f: F) -> FnProvider<F>
-where
-    F: Fn() -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = Result<Expiring<T>, Error>> + Send + 'static,
-{
-    FnProvider(f)
-}
-
-/// The provider [`from_fn`] makes.
-pub struct FnProvider<F>(F);
-
-impl<F> fmt::Debug for FnProvider<F> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("FnProvider")
-    }
-}
-
-impl<T, F, Fut> ProvideIdentity<T> for FnProvider<F>
-where
-    F: Fn() -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = Result<Expiring<T>, Error>> + Send + 'static,
-{
-    fn provide<'a>(&'a self, _ctx: AuthContext<'a>) -> IdentityFuture<'a, T> {
-        Box::pin((self.0)())
+        Box::pin(std::future::ready(Ok(IdentityGeneration::NONE)))
     }
 }

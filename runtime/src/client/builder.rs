@@ -11,7 +11,7 @@ use reqwest::header::HeaderValue;
 use crate::auth::{Authorize, NoAuth};
 use crate::client::{Client, Inner};
 use crate::error::Error;
-use crate::interceptor::{AuthStep, Interceptor, TraceStep};
+use crate::interceptor::{Interceptor, TraceStep};
 use crate::retry::RetryPolicy;
 
 /// The default of [`ClientBuilder::max_body_bytes`].
@@ -306,7 +306,6 @@ impl<C: From<Client>> ClientBuilder<C> {
             None => build_http(&self.tls, self.connect_timeout)?,
         };
         let mut interceptors = self.interceptors;
-        interceptors.push(Arc::new(AuthStep(self.auth.clone())));
         interceptors.push(Arc::new(TraceStep));
         let client = Client {
             inner: Arc::new(Inner {

@@ -1,4 +1,11 @@
 //! The client generated API modules send their requests through.
+//!
+//! Every call runs one pipeline of named phases (`pipeline.rs`): modify (interceptors),
+//! resolve identity and sign (the auth scheme), send and read (`transmit.rs`), classify
+//! (`classify.rs`: the one place that decides success, stale identity, transient or
+//! final), observe (interceptors) and decide (return, replay once, retry, fail). The
+//! whole attempt, sign-in included, runs under the attempt timeout and the call's
+//! deadline.
 
 use std::fmt;
 use std::sync::Arc;
@@ -8,7 +15,7 @@ use bytes::Bytes;
 use reqwest::header::HeaderValue;
 use serde::de::DeserializeOwned;
 
-use crate::auth::{AuthContext, Authorize};
+use crate::auth::{AuthContext, Authorize, SignInClient, SignInFuture};
 use crate::error::Error;
 use crate::interceptor::Interceptor;
 use crate::request::{Operation, Request};
@@ -16,7 +23,10 @@ use crate::response::Response;
 use crate::retry::RetryPolicy;
 
 mod builder;
+mod classify;
+mod expect;
 mod pipeline;
+mod transmit;
 
 pub use builder::ClientBuilder;
 
@@ -64,7 +74,7 @@ struct Inner {
     user_agent_value: HeaderValue,
     http: reqwest::Client,
     auth: Arc<dyn Authorize>,
-    /// The caller's interceptors, then the auth step, then the tracing step.
+    /// The caller's interceptors, then the tracing step.
     interceptors: Vec<Arc<dyn Interceptor>>,
     validate: bool,
     attempt_timeout: Duration,
@@ -142,7 +152,7 @@ impl Client {
         &self,
         request: Request,
     ) -> Result<Response<T>, Error> {
-        self.run(request, pipeline::Json::<T>::new()).await
+        self.run(request, expect::Json::<T>::new()).await
     }
 
     /// Sends an operation whose success response has no body to decode (HTML, empty).
@@ -154,7 +164,7 @@ impl Client {
     ///
     /// As [`Client::send`], except that there is no [`Error::Decode`].
     pub async fn send_without_body(&self, request: Request) -> Result<Response<()>, Error> {
-        self.run(request, pipeline::Nothing).await
+        self.run(request, expect::Nothing).await
     }
 
     /// Sends `request` and returns the success body's bytes undecoded, exactly as the
@@ -166,7 +176,20 @@ impl Client {
     ///
     /// As [`Client::send`], except that there is no [`Error::Decode`].
     pub async fn send_raw(&self, request: Request) -> Result<Response<Bytes>, Error> {
-        self.run(request, pipeline::Raw).await
+        self.run(request, expect::Raw).await
+    }
+
+    /// Sends `request` and decodes the success body into `T`, then asks `check` about
+    /// it: `Some(error)` makes the answer a transient failure, fetched again by the
+    /// call's retry policy, and `error` ends the call when attempts run out (a page that
+    /// repeats the page before it).
+    pub(crate) async fn send_checked<T: DeserializeOwned + Send + 'static>(
+        &self,
+        request: Request,
+        check: impl Fn(&T, u32) -> Option<Error> + Send + Sync + 'static,
+    ) -> Result<Response<T>, Error> {
+        self.run(request, expect::Json::checked(Box::new(check)))
+            .await
     }
 
     /// Ends the auth scheme's session, if it has one (NCE-Campus: the spec's logout
@@ -180,6 +203,16 @@ impl Client {
             .auth
             .logout(AuthContext::new(operation, self))
             .await
+    }
+}
+
+impl SignInClient for Client {
+    fn send_sign_in(&self, request: Request) -> SignInFuture<'_> {
+        Box::pin(self.send_raw(request))
+    }
+
+    fn server_for<'s>(&'s self, operation: &'s Operation, server: Option<&'s str>) -> &'s str {
+        Client::server_for(self, operation, server)
     }
 }
 

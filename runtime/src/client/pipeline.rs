@@ -1,114 +1,50 @@
-//! One call, attempt by attempt:
+//! One call, phase by phase, in the spirit of the smithy-rs orchestrator:
 //!
 //! ```text
-//! build the request once, then for each attempt {
-//!     interceptors modify it; the auth step signs it (cached credential, fresh nonce)
-//!     send it, read the body             (per-attempt timeout, overall deadline)
-//!     classify: success -> decode once, from bytes, into the typed response
-//!               stale credential -> forget it, replay once
-//!               transient -> wait (backoff with jitter, or Retry-After), try again
-//!               otherwise -> the error
+//! build the request once, then for each attempt, under the attempt timeout and the
+//! call's deadline {
+//!     modify      interceptors change the request
+//!     identity    the auth scheme resolves its identity (cached; may sign in)
+//!     sign        the auth scheme signs (fresh nonce and timestamp)
+//!     send, read  the request goes out, the whole body comes back (within the cap)
+//!     classify    success | stale identity | transient | final   (client::classify)
+//!     observe     interceptors see the outcome and its verdict
+//!     decide      return | replay once with a new identity | wait and retry | fail
 //! }
 //! ```
+//!
+//! Sign-in runs inside the attempt, so a login endpoint that hangs ends the call at its
+//! deadline like any other slow answer.
 
-use std::marker::PhantomData;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
-use bytes::Bytes;
-use reqwest::header::HeaderMap;
-use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
-use crate::auth::Authorization;
-use crate::classify::api_error;
+use crate::auth::{AuthContext, IdentityGeneration};
+use crate::client::classify::classify;
+use crate::client::expect::Expect;
+use crate::client::transmit::{read, Failed};
 use crate::client::Client;
-use crate::decode::{decode, envelope_failure, excerpt, Decoded, Undecodable};
-use crate::error::{DecodeError, Error, TimeoutKind};
+use crate::error::{Error, TimeoutKind};
 use crate::interceptor::{AttemptContext, AttemptOutcome, Replay};
-use crate::request::{Operation, Request};
+use crate::request::Request;
 use crate::response::Response;
-use crate::retry::{retry_after, ShouldRetry};
+use crate::retry::{ShouldRetry, Verdict};
 
-/// What a call expects of a success body.
-pub(crate) trait Expect: Send + Sync {
-    /// The decoded body.
-    type Output: Send;
-
-    /// Reads a success body: the value, or the failure the envelope found in it.
-    fn read(
-        &self,
-        operation: &Operation,
-        body: &Bytes,
-    ) -> Result<Decoded<Self::Output>, Undecodable>;
+/// How far an attempt got before it ended (a timeout drops it wherever it was).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// Interceptors, identity and signing: nothing has been sent.
+    Preparing,
+    /// The request went out.
+    Sent,
 }
 
-/// A JSON body decoded into `T`.
-pub(crate) struct Json<T>(PhantomData<fn() -> T>);
-
-impl<T> Json<T> {
-    pub(crate) fn new() -> Self {
-        Json(PhantomData)
-    }
-}
-
-impl<T: DeserializeOwned + Send> Expect for Json<T> {
-    type Output = T;
-
-    fn read(&self, operation: &Operation, body: &Bytes) -> Result<Decoded<T>, Undecodable> {
-        decode(body, operation.envelope)
-    }
-}
-
-/// The body's bytes, undecoded.
-pub(crate) struct Raw;
-
-impl Expect for Raw {
-    type Output = Bytes;
-
-    fn read(&self, operation: &Operation, body: &Bytes) -> Result<Decoded<Bytes>, Undecodable> {
-        Ok(match envelope_failure(body, operation.envelope) {
-            Some(captured) => Decoded::Failure(captured),
-            None => Decoded::Ok(body.clone()),
-        })
-    }
-}
-
-/// No body to decode.
-pub(crate) struct Nothing;
-
-impl Expect for Nothing {
-    type Output = ();
-
-    fn read(&self, operation: &Operation, body: &Bytes) -> Result<Decoded<()>, Undecodable> {
-        Ok(match envelope_failure(body, operation.envelope) {
-            Some(captured) => Decoded::Failure(captured),
-            None => Decoded::Ok(()),
-        })
-    }
-}
-
-/// A failed attempt and what the retry decision needs to know of it.
-struct Failed {
-    error: Error,
-    /// Whether another attempt may succeed.
-    transient: bool,
-    /// Whether the request may have reached the server (false for a refused connection).
-    reached_server: bool,
-    retry_after: Option<Duration>,
-}
-
-impl Failed {
-    fn outcome(&self, elapsed: Duration) -> AttemptOutcome<'_> {
-        let api = self.error.api();
-        AttemptOutcome {
-            status: self.error.status(),
-            headers: api.map(|api| &api.headers),
-            vendor_code: api.and_then(|api| api.code.as_deref()),
-            request_id: api.and_then(|api| api.request_id.as_deref()),
-            error: Some(&self.error),
-            elapsed,
-        }
-    }
+/// What an attempt ended in.
+struct Ended<O> {
+    outcome: Result<Response<O>, Failed>,
+    /// The identity the attempt was signed with.
+    used: IdentityGeneration,
 }
 
 impl Client {
@@ -144,216 +80,179 @@ impl Client {
         let mut replayed = false;
         loop {
             attempts += 1;
-            let mut http = prepared.try_clone().ok_or_else(|| Error::Request {
+            let http = prepared.try_clone().ok_or_else(|| Error::Request {
                 operation: operation.id,
                 message: "the request body cannot be cloned for another attempt".to_owned(),
             })?;
             let mut ctx = AttemptContext {
                 operation,
                 attempt: attempts,
-                client: self,
                 public,
-                authorization: Authorization::NONE,
                 may_replay: !replayed,
             };
+            let started = Instant::now();
+            let remaining = deadline.map(|at| at.saturating_duration_since(started));
+            let (limit, kind) = match remaining {
+                Some(left) if left < attempt_timeout => (left, TimeoutKind::Total),
+                _ => (attempt_timeout, TimeoutKind::Attempt),
+            };
+            let mut phase = Phase::Preparing;
             let span = tracing::debug_span!("attempt", n = attempts);
-            let result = async {
-                for interceptor in &inner.interceptors {
-                    interceptor.modify_request(&mut ctx, &mut http).await?;
-                }
-                for interceptor in &inner.interceptors {
-                    interceptor.read_request(&ctx, &http);
-                }
-                let started = Instant::now();
-                let remaining = deadline.map(|at| at.saturating_duration_since(started));
-                let (limit, kind) = match remaining {
-                    Some(left) if left < attempt_timeout => (left, TimeoutKind::Total),
-                    _ => (attempt_timeout, TimeoutKind::Attempt),
-                };
-                let outcome =
-                    match tokio::time::timeout(limit, self.transmit(http, operation)).await {
-                        Err(_) => Err(Failed {
-                            error: Error::Timeout {
-                                operation: operation.id,
-                                kind,
-                                after: limit,
-                                attempts,
-                            },
-                            transient: kind == TimeoutKind::Attempt,
-                            reached_server: true,
-                            retry_after: None,
-                        }),
-                        Ok(Err(failed)) => Err(failed),
-                        Ok(Ok((status, headers, body))) => {
-                            classify(operation, &expect, status, headers, body)
-                        }
-                    };
-                let elapsed = started.elapsed();
-                let mut replay = Replay::No;
-                match &outcome {
-                    Ok(response) => {
-                        let view = AttemptOutcome {
-                            status: Some(response.status()),
-                            headers: Some(response.headers()),
-                            vendor_code: None,
-                            request_id: response.request_id(),
-                            error: None,
-                            elapsed,
-                        };
-                        for interceptor in &inner.interceptors {
-                            interceptor.read_response(&ctx, &view);
-                        }
-                    }
-                    Err(failed) => {
-                        let view = failed.outcome(elapsed);
-                        for interceptor in &inner.interceptors {
-                            if interceptor.read_response(&ctx, &view) == Replay::Once {
-                                replay = Replay::Once;
-                            }
-                        }
-                    }
-                }
-                Ok::<_, Error>((outcome, replay))
-            }
-            .instrument(span)
+            let timed = tokio::time::timeout(
+                limit,
+                self.attempt(&mut ctx, http, &expect, &mut phase)
+                    .instrument(span.clone()),
+            )
             .await;
-            let (outcome, replay) = result.map_err(|error| error.with_attempts(attempts))?;
-            let failed = match outcome {
+            let ended = timed.unwrap_or_else(|_| Ended {
+                outcome: Err(Failed {
+                    error: Error::Timeout {
+                        operation: operation.id,
+                        kind,
+                        after: limit,
+                        attempts,
+                    },
+                    reached_server: phase == Phase::Sent,
+                    retry_after: None,
+                }),
+                used: IdentityGeneration::NONE,
+            });
+
+            // Classify, then let the interceptors observe the outcome and its verdict.
+            let elapsed = started.elapsed();
+            let (verdict, replay) = span.in_scope(|| self.judge(&ctx, &ended, elapsed));
+            let failed = match ended.outcome {
                 Ok(response) => return Ok(response),
                 Err(failed) => failed,
             };
-            if replay == Replay::Once && !replayed {
+
+            // Decide.
+            if (verdict == Verdict::StaleIdentity || replay == Replay::Once) && !replayed {
                 replayed = true;
                 continue;
             }
             let counted = attempts - u32::from(replayed);
-            if failed.transient && (operation.idempotent || !failed.reached_server) {
-                if let ShouldRetry::After(wait) = policy.decide(counted, failed.retry_after) {
-                    let fits = deadline.is_none_or(|at| Instant::now() + wait < at);
-                    if fits {
-                        tracing::debug!(
-                            operation = operation.id,
-                            attempt = attempts,
-                            wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
-                            "retrying"
-                        );
-                        tokio::time::sleep(wait).await;
-                        continue;
-                    }
+            if verdict == Verdict::Transient && (operation.idempotent || !failed.reached_server) {
+                if let Some(wait) = self.wait_before_retry(policy, counted, &failed, deadline) {
+                    tracing::debug!(
+                        operation = operation.id,
+                        attempt = attempts,
+                        wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+                        "retrying"
+                    );
+                    tokio::time::sleep(wait).await;
+                    continue;
                 }
             }
             return Err(failed.error.with_attempts(attempts));
         }
     }
 
-    /// Sends one attempt and reads the whole body (up to the client's limit).
-    async fn transmit(
+    /// The phases of one attempt up to the read: modify, identity, sign, send, read.
+    async fn attempt<E: Expect>(
         &self,
-        request: reqwest::Request,
-        operation: &'static Operation,
-    ) -> Result<(u16, HeaderMap, Bytes), Failed> {
+        ctx: &mut AttemptContext,
+        mut http: reqwest::Request,
+        expect: &E,
+        phase: &mut Phase,
+    ) -> Ended<E::Output> {
         let inner = &*self.inner;
-        let url = request.url().clone();
-        let transport = |error: reqwest::Error| Failed {
-            reached_server: !error.is_connect(),
-            transient: true,
-            retry_after: None,
-            error: Error::transport_after(operation.id, error, 1, Some(inner.connect_timeout)),
+        let operation = ctx.operation;
+        let unsent = |error: Error| Ended {
+            outcome: Err(Failed::unsent(error)),
+            used: IdentityGeneration::NONE,
         };
-        let mut response = inner.http.execute(request).await.map_err(transport)?;
-        if *response.url() != url {
-            return Err(Failed {
-                error: Error::Config(format!(
-                    "{}: the HTTP client followed a redirect; build it with \
-                     reqwest::redirect::Policy::none()",
-                    operation.id
-                )),
-                transient: false,
-                reached_server: true,
-                retry_after: None,
-            });
-        }
-        let status = response.status().as_u16();
-        let headers = std::mem::take(response.headers_mut());
-        let limit = inner.max_body;
-        let too_large = || Failed {
-            error: Error::BodyTooLarge {
-                operation: operation.id,
-                status,
-                limit,
-            },
-            transient: false,
-            reached_server: true,
-            retry_after: None,
-        };
-        let announced = response.content_length().unwrap_or(0);
-        if usize::try_from(announced).map_or(true, |n| n > limit) {
-            return Err(too_large());
-        }
-        let mut body = Vec::with_capacity(usize::try_from(announced).unwrap_or(0));
-        while let Some(chunk) = response.chunk().await.map_err(transport)? {
-            if body.len() + chunk.len() > limit {
-                return Err(too_large());
+        for interceptor in &inner.interceptors {
+            if let Err(error) = interceptor.modify_request(ctx, &mut http).await {
+                return unsent(error);
             }
-            body.extend_from_slice(&chunk);
         }
-        Ok((status, headers, Bytes::from(body)))
+        let mut used = IdentityGeneration::NONE;
+        if !ctx.public {
+            match inner
+                .auth
+                .authorize(AuthContext::new(operation, self), &mut http)
+                .await
+            {
+                Ok(generation) => used = generation,
+                Err(error) => return unsent(error),
+            }
+        }
+        for interceptor in &inner.interceptors {
+            interceptor.read_request(ctx, &http);
+        }
+        *phase = Phase::Sent;
+        let outcome = match self.transmit(http, operation).await {
+            Ok((status, headers, body)) => {
+                if !ctx.public {
+                    inner.auth.observe_response(&headers);
+                }
+                read(operation, expect, ctx.attempt, status, headers, body)
+            }
+            Err(failed) => Err(failed),
+        };
+        Ended { outcome, used }
     }
-}
 
-/// The response of an attempt: the decoded success, or the failure with whether it is
-/// worth retrying.
-fn classify<E: Expect>(
-    operation: &'static Operation,
-    expect: &E,
-    status: u16,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response<E::Output>, Failed> {
-    let success = (200..300).contains(&status) || status == operation.success;
-    if !success {
-        let retry_after = retry_after(&headers, SystemTime::now());
-        let api = api_error(operation, status, headers, body.to_vec(), None);
-        return Err(Failed {
-            transient: api.transient,
-            reached_server: true,
-            retry_after,
-            error: Error::Api(Box::new(api)),
-        });
-    }
-    match expect.read(operation, &body) {
-        Ok(Decoded::Ok(value)) => Ok(Response::new(
-            status,
-            headers,
-            value,
-            operation.envelope.request_id_header,
-        )),
-        Ok(Decoded::Failure(captured)) => {
-            let api = api_error(operation, status, headers, body.to_vec(), Some(captured));
-            Err(Failed {
-                transient: api.transient,
-                reached_server: true,
-                retry_after: None,
-                error: Error::Api(Box::new(api)),
-            })
+    /// The classify and observe phases: the verdict on an attempt, and whether an
+    /// interceptor asked for a replay.
+    fn judge<O>(
+        &self,
+        ctx: &AttemptContext,
+        ended: &Ended<O>,
+        elapsed: Duration,
+    ) -> (Verdict, Replay) {
+        let inner = &*self.inner;
+        let view = match &ended.outcome {
+            Ok(response) => AttemptOutcome {
+                status: Some(response.status()),
+                headers: Some(response.headers()),
+                vendor_code: None,
+                request_id: response.request_id(),
+                error: None,
+                elapsed,
+                verdict: Verdict::Success,
+            },
+            Err(failed) => {
+                let api = failed.error.api();
+                let mut view = AttemptOutcome {
+                    status: failed.error.status(),
+                    headers: api.map(|api| &api.headers),
+                    vendor_code: api.and_then(|api| api.code.as_deref()),
+                    request_id: api.and_then(|api| api.request_id.as_deref()),
+                    error: Some(&failed.error),
+                    elapsed,
+                    verdict: Verdict::Final,
+                };
+                view.verdict = classify(&failed.error, || {
+                    !ctx.public && ctx.may_replay && inner.auth.rejected(&view, ended.used)
+                });
+                view
+            }
+        };
+        let mut replay = Replay::No;
+        for interceptor in &inner.interceptors {
+            if interceptor.read_response(ctx, &view) == Replay::Once && view.error.is_some() {
+                replay = Replay::Once;
+            }
         }
-        Err(Undecodable { path, source }) => {
-            let excerpt = (!operation.secret_response).then(|| excerpt(&body, &source));
-            let decode = DecodeError {
-                operation: operation.id,
-                status,
-                path,
-                source,
-                body: body.to_vec(),
-                excerpt,
-                attempts: 1,
-            };
-            Err(Failed {
-                transient: decode.truncated(),
-                reached_server: true,
-                retry_after: None,
-                error: Error::Decode(Box::new(decode)),
-            })
+        (view.verdict, replay)
+    }
+
+    /// The wait before retrying a transient failure after `counted` attempts, if the
+    /// policy allows another and it ends before the deadline.
+    fn wait_before_retry(
+        &self,
+        policy: crate::retry::RetryPolicy,
+        counted: u32,
+        failed: &Failed,
+        deadline: Option<Instant>,
+    ) -> Option<Duration> {
+        match policy.decide(counted, failed.retry_after) {
+            ShouldRetry::After(wait) => deadline
+                .is_none_or(|at| Instant::now() + wait < at)
+                .then_some(wait),
+            ShouldRetry::No => None,
         }
     }
 }

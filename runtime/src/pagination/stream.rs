@@ -12,13 +12,15 @@ use crate::client::Client;
 use crate::error::Error;
 use crate::pagination::{Page, PageIndex, PageOf, Paginate};
 use crate::response::Response;
-use crate::retry::ShouldRetry;
 
 type Fetched<P> = (
     <P as Paginate>::Index,
     Result<Response<<P as Paginate>::Page>, Error>,
 );
 type Fetch<P> = Pin<Box<dyn Future<Output = Fetched<P>> + Send>>;
+/// A page fetched again through the pipeline's retries.
+type Refetch<P> =
+    Pin<Box<dyn Future<Output = Result<Response<<P as Paginate>::Page>, Error>> + Send>>;
 /// What the page stream yields.
 type PageItem<P> = Result<PageOf<<P as Paginate>::Page, <P as Paginate>::Index>, Error>;
 type PageStream<P> = Pin<Box<dyn Stream<Item = PageItem<P>> + Send>>;
@@ -166,6 +168,28 @@ struct Previous<P: Paginate> {
     last: Option<P::Item>,
 }
 
+/// Whether `page` (asked for as `number`) repeats `previous`, the page yielded before
+/// it: the server echoes the previous page's number (a stale cache), or the page holds
+/// the previous page's items (a backend answering with the wrong window).
+fn repeats<P: Paginate>(previous: &Previous<P>, number: P::Index, page: &P::Page) -> bool {
+    if page
+        .page_number()
+        .is_some_and(|echoed| echoed != number && echoed == previous.number)
+    {
+        return true;
+    }
+    let items = page.items();
+    !items.is_empty()
+        && items.len() == previous.len
+        && items.first() == previous.first.as_ref()
+        && items.last() == previous.last.as_ref()
+}
+
+/// A page number as the `i64` of [`Error::Pagination`].
+fn page_i64<N: PageIndex>(number: N) -> i64 {
+    i64::try_from(number.to_u64()).unwrap_or(i64::MAX)
+}
+
 /// The state of one walk over the pages.
 struct Walker<P: Paginate> {
     request: P,
@@ -244,24 +268,11 @@ impl<P: Paginate> Walker<P> {
         }
     }
 
-    /// Whether `page` (asked for as `number`) repeats the page yielded before it: the
-    /// server echoes the previous page's number (a stale cache), or the page holds the
-    /// previous page's items (a backend answering with the wrong window).
+    /// Whether `page` (asked for as `number`) repeats the page yielded before it.
     fn repeats_previous(&self, number: P::Index, page: &P::Page) -> bool {
-        let Some(previous) = &self.previous else {
-            return false;
-        };
-        if page
-            .page_number()
-            .is_some_and(|echoed| echoed != number && echoed == previous.number)
-        {
-            return true;
-        }
-        let items = page.items();
-        !items.is_empty()
-            && items.len() == previous.len
-            && items.first() == previous.first.as_ref()
-            && items.last() == previous.last.as_ref()
+        self.previous
+            .as_ref()
+            .is_some_and(|previous| repeats(previous, number, page))
     }
 
     async fn next(&mut self) -> Option<PageItem<P>> {
@@ -275,32 +286,13 @@ impl<P: Paginate> Walker<P> {
             Err(error) => return self.fail(error),
         };
 
-        // A stale repeat of the page before: fetch this page again, after a backoff.
-        let policy = self.client.retry_policy();
-        let mut tries = 1;
-        while self.repeats_previous(number, response.body()) {
-            let wait = match policy.decide(tries, None) {
-                ShouldRetry::After(wait) => wait,
-                ShouldRetry::No => {
-                    return self.fail(Error::Pagination {
-                        operation: self.request.operation().id,
-                        page: i64::try_from(number.to_u64()).unwrap_or(i64::MAX),
-                        message: format!(
-                            "the server answered {tries} times with the page before (page {}) \
-                             instead of page {number}",
-                            self.previous
-                                .as_ref()
-                                .map_or(number, |previous| previous.number)
-                        ),
-                    });
-                }
-            };
-            tracing::debug!(page = %number, tries, "the server repeated the previous page; fetching it again");
-            tokio::time::sleep(wait).await;
-            tries += 1;
-            match self.fetch(number).await {
-                (_, Ok(again)) => response = again,
-                (_, Err(error)) => return self.fail(error),
+        // A stale repeat of the page before: fetch this page again, through the
+        // pipeline's retries (backoff, attempts, deadline), the first answer counted.
+        if self.repeats_previous(number, response.body()) {
+            tracing::debug!(page = %number, "the server repeated the previous page; fetching it again");
+            match self.refetch(number).await {
+                Ok(again) => response = again,
+                Err(error) => return self.fail(error),
             }
         }
 
@@ -339,7 +331,7 @@ impl<P: Paginate> Walker<P> {
         } else if P::PAGINATION.last_page.is_some_and(|max| number >= max) {
             return self.fail(Error::Pagination {
                 operation: self.request.operation().id,
-                page: i64::try_from(number.to_u64()).unwrap_or(i64::MAX),
+                page: page_i64(number),
                 message: format!(
                     "page {number} is the last page number the API accepts, and it was full"
                 ),
@@ -352,6 +344,76 @@ impl<P: Paginate> Walker<P> {
             last: page.items().last().cloned(),
         });
         Some(Ok(PageOf { number, response }))
+    }
+
+    /// Fetches page `number` again after it came back as the page before it, with the
+    /// call's retry policy less the attempt already made; each answer is checked, and
+    /// one that still repeats the page before is a transient failure of the pipeline.
+    fn refetch(&self, number: P::Index) -> Refetch<P> {
+        match self.prepare_refetch(number) {
+            Ok((request, check)) => {
+                let client = self.client.clone();
+                Box::pin(async move { client.send_checked(request, check).await })
+            }
+            Err(error) => Box::pin(std::future::ready(Err(error))),
+        }
+    }
+
+    /// The request and the check of [`Walker::refetch`].
+    #[allow(clippy::type_complexity)]
+    fn prepare_refetch(
+        &self,
+        number: P::Index,
+    ) -> Result<
+        (
+            crate::request::Request,
+            impl Fn(&P::Page, u32) -> Option<Error> + Send + Sync + 'static,
+        ),
+        Error,
+    > {
+        let operation = self.request.operation().id;
+        let Some(previous) = &self.previous else {
+            return Err(Error::Pagination {
+                operation,
+                page: page_i64(number),
+                message: "a page repeated a page that was never yielded".to_owned(),
+            });
+        };
+        let before = previous.number;
+        let mut request = self.request.page_request(number)?;
+        let policy = request
+            .options()
+            .retry_policy()
+            .unwrap_or_else(|| self.client.retry_policy());
+        let repeated = move |tries: u32| Error::Pagination {
+            operation,
+            page: page_i64(number),
+            message: format!(
+                "the server answered {tries} times with the page before (page {before}) \
+                 instead of page {number}"
+            ),
+        };
+        if policy.attempts() <= 1 {
+            return Err(repeated(1));
+        }
+        request.set_options(
+            request
+                .options()
+                .retry(policy.max_attempts(policy.attempts() - 1)),
+        );
+        let seen = std::sync::Mutex::new(Previous::<P> {
+            number: previous.number,
+            len: previous.len,
+            first: previous.first.clone(),
+            last: previous.last.clone(),
+        });
+        let check = move |page: &P::Page, attempt: u32| {
+            let previous = seen
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            repeats(&previous, number, page).then(|| repeated(attempt + 1))
+        };
+        Ok((request, check))
     }
 
     fn finish(&mut self) {

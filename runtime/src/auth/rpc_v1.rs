@@ -1,15 +1,12 @@
 //! Alibaba Cloud RPC signature v1 (`HMAC-SHA1`), as Kaopuyun uses it.
 
-use std::fmt;
-
 use base64::Engine as _;
 use reqwest::header::CONTENT_TYPE;
 
-use crate::auth::cache::IdentityCache;
-use crate::auth::{AccessKey, AuthContext, AuthFuture, Authorization, Authorize, ProvideIdentity};
+use crate::auth::signing::{hmac_sha1, join_encoded, new_nonce, parse_pairs, rpc_timestamp};
+use crate::auth::{AccessKey, ResolveIdentity, Scheme, Sign};
 use crate::interceptor::AttemptOutcome;
 use crate::request::percent_encode;
-use crate::sign::{hmac_sha1, join_encoded, new_nonce, parse_pairs, rpc_timestamp};
 
 /// The parameters [`RpcSignatureV1`] adds; parameters of the same names already on the
 /// request are replaced.
@@ -43,7 +40,7 @@ const RPC_COMMON: [&str; 6] = [
 /// body (JSON) fails with [`Error::Auth`](crate::Error::Auth).
 ///
 /// A failure whose vendor code is `SignatureNonceUsed` is replayed at once, with a new
-/// nonce ([`Authorize::rejected`]).
+/// nonce ([`Sign::sign_again`]).
 ///
 /// The key pair comes from a provider `P`: a fixed [`AccessKey`] or your own
 /// ([`RpcSignatureV1::with_provider`]), cached like every credential.
@@ -63,10 +60,7 @@ const RPC_COMMON: [&str; 6] = [
 /// assert!(debug.contains("LTAI-example"));
 /// assert!(!debug.contains("s3cr3t-value"));
 /// ```
-pub struct RpcSignatureV1<P = AccessKey> {
-    keys: P,
-    cache: IdentityCache<AccessKey>,
-}
+pub type RpcSignatureV1<P = AccessKey> = Scheme<P, RpcV1Signer>;
 
 impl RpcSignatureV1 {
     /// Signs with a fixed key pair.
@@ -75,26 +69,33 @@ impl RpcSignatureV1 {
     }
 }
 
-impl<P: ProvideIdentity<AccessKey>> RpcSignatureV1<P> {
+impl<P: ResolveIdentity<AccessKey>> Scheme<P, RpcV1Signer> {
     /// Signs with the key pairs `keys` yields (rotating keys).
     pub fn with_provider(keys: P) -> Self {
-        Self {
-            keys,
-            cache: IdentityCache::default(),
-        }
+        Scheme::from_parts(keys, RpcV1Signer)
     }
 }
 
-impl<P: fmt::Debug> fmt::Debug for RpcSignatureV1<P> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RpcSignatureV1")
-            .field("keys", &self.keys)
-            .finish()
+/// The signer of [`RpcSignatureV1`]: a fresh timestamp and nonce, then the signature.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RpcV1Signer;
+
+impl Sign for RpcV1Signer {
+    type Identity = AccessKey;
+
+    fn sign(&self, key: &AccessKey, request: &mut reqwest::Request) -> Result<(), String> {
+        let now = time::OffsetDateTime::now_utc();
+        sign_rpc_v1(key, request, &rpc_timestamp(now), &new_nonce())
+    }
+
+    /// `SignatureNonceUsed`: sign again, with a new nonce.
+    fn sign_again(&self, outcome: &AttemptOutcome<'_>) -> bool {
+        outcome.vendor_code == Some("SignatureNonceUsed")
     }
 }
 
 /// Signs `request` with `key`, the given timestamp and nonce (the testable core of
-/// [`Authorize::authorize`]). Errors never contain parameter values or the secret.
+/// [`Sign::sign`]). Errors never contain parameter values or the secret.
 pub(crate) fn sign_rpc_v1(
     key: &AccessKey,
     request: &mut reqwest::Request,
@@ -173,30 +174,6 @@ pub(crate) fn sign_rpc_v1(
     Ok(())
 }
 
-impl<P: ProvideIdentity<AccessKey>> Authorize for RpcSignatureV1<P> {
-    fn authorize<'a>(
-        &'a self,
-        ctx: AuthContext<'a>,
-        request: &'a mut reqwest::Request,
-    ) -> AuthFuture<'a> {
-        Box::pin(async move {
-            let (key, used) = self.cache.get(&self.keys, ctx).await?;
-            let now = time::OffsetDateTime::now_utc();
-            sign_rpc_v1(&key, request, &rpc_timestamp(now), &new_nonce())
-                .map_err(|message| ctx.error(message))?;
-            Ok(used)
-        })
-    }
-
-    /// `SignatureNonceUsed`: replay with a new nonce; a provider's stale key: renew it.
-    fn rejected(&self, outcome: &AttemptOutcome<'_>, used: Authorization) -> bool {
-        if outcome.vendor_code == Some("SignatureNonceUsed") {
-            return true;
-        }
-        self.keys.is_stale(outcome) && self.cache.invalidate(used)
-    }
-}
-
 /// The Alibaba Cloud RPC signature v1 of `params` for an HTTP `method`.
 ///
 /// Each name and value is percent-encoded with [`percent_encode`] (UTF-8, only
@@ -265,10 +242,13 @@ mod tests {
     use std::collections::HashSet;
 
     use super::*;
+    use crate::auth::signing::tests::{block_on, borrowed, client, get, key, pairs, with_body};
+    use crate::auth::{AuthContext, Authorize, IdentityGeneration};
     use crate::envelope::ErrorEnvelope;
     use crate::error::Error;
+    use crate::interceptor::AttemptOutcome;
     use crate::request::{Method, Operation};
-    use crate::sign::tests::{block_on, borrowed, client, get, key, pairs, with_body};
+    use crate::retry::Verdict;
 
     static OP: Operation = Operation {
         id: "DescribeFlowBills",
@@ -481,8 +461,9 @@ mod tests {
                 request_id: None,
                 error: Some(&error),
                 elapsed: std::time::Duration::ZERO,
+                verdict: Verdict::Final,
             };
-            auth.rejected(&outcome, Authorization::generation(1))
+            auth.rejected(&outcome, IdentityGeneration::new(1))
         };
         assert!(refused(400, Some("SignatureNonceUsed")));
         assert!(!refused(400, Some("SignatureDoesNotMatch")));

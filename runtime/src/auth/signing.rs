@@ -1,14 +1,9 @@
-//! Request-signing auth schemes: [`RpcSignatureV1`] (Alibaba Cloud RPC signature v1, used
-//! by Kaopuyun) and [`SdkHmacSha256`] (Huawei Cloud AK/SK signing, `SDK-HMAC-SHA256`).
-//!
-//! Both sign each attempt afresh, after the request is complete, so a retry carries a new
-//! timestamp (and, for RPC v1, a new nonce). The signing steps are also exposed as pure
-//! functions ([`rpc_v1_signature`], [`sdk_canonical_request`],
-//! [`sdk_hmac_sha256_signature`], ...) so that tools can compute a signature the same
-//! way. The primitives are well-kept crates: `hmac`, `sha1`, `sha2`, `hex`, `base64`,
+//! The primitives request signatures share: HMAC, timestamps, nonces, strict
+//! percent-decoding. The schemes themselves are [`RpcV1Signer`](super::RpcV1Signer) and
+//! [`SdkSigner`](super::SdkSigner); both sign each attempt afresh, after the request is
+//! complete, so a retry carries a new timestamp (and, for RPC v1, a new nonce). The
+//! primitives are well-kept crates: `hmac`, `sha1`, `sha2`, `hex`, `base64`,
 //! `percent-encoding`, `time` for timestamps and `uuid` for nonces.
-//!
-//! Secrets never appear in `Debug` output or error messages.
 
 use hmac::{Hmac, Mac};
 use sha1::Sha1;
@@ -17,17 +12,8 @@ use time::OffsetDateTime;
 
 use crate::request::percent_encode;
 
-mod rpc_v1;
-mod sdk;
-
-pub use rpc_v1::{rpc_v1_signature, RpcSignatureV1};
-pub use sdk::{
-    sdk_canonical_query, sdk_canonical_request, sdk_canonical_uri, sdk_hmac_sha256_signature,
-    sdk_signed_headers, SdkHmacSha256,
-};
-
 /// `name=value` pairs, each percent-encoded with [`percent_encode`], joined with `&`.
-fn join_encoded<'p>(pairs: impl Iterator<Item = (&'p str, &'p str)>) -> String {
+pub(crate) fn join_encoded<'p>(pairs: impl Iterator<Item = (&'p str, &'p str)>) -> String {
     let mut out = String::new();
     for (name, value) in pairs {
         if !out.is_empty() {

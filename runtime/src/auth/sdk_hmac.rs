@@ -1,15 +1,13 @@
 //! Huawei Cloud AK/SK request signing, `SDK-HMAC-SHA256`.
 
-use std::fmt;
-
 use reqwest::header::{HeaderName, HeaderValue, AUTHORIZATION, HOST};
 use sha2::{Digest, Sha256};
 
-use crate::auth::cache::IdentityCache;
-use crate::auth::{AccessKey, AuthContext, AuthFuture, Authorization, Authorize, ProvideIdentity};
-use crate::interceptor::AttemptOutcome;
+use crate::auth::signing::{
+    hmac_sha256, join_encoded, parse_pairs, percent_decode_strict, sdk_date,
+};
+use crate::auth::{AccessKey, ResolveIdentity, Scheme, Sign};
 use crate::request::percent_encode;
-use crate::sign::{hmac_sha256, join_encoded, parse_pairs, percent_decode_strict, sdk_date};
 
 /// The algorithm name that starts the string to sign and the `Authorization` header.
 const SDK_ALGORITHM: &str = "SDK-HMAC-SHA256";
@@ -61,11 +59,7 @@ const SDK_SIGNED: [&str; 5] = [
 /// assert!(debug.contains("AK-example") && debug.contains("0123456789abcdef"));
 /// assert!(!debug.contains("s3cr3t"));
 /// ```
-pub struct SdkHmacSha256<P = AccessKey> {
-    keys: P,
-    project_id: Option<String>,
-    cache: IdentityCache<AccessKey>,
-}
+pub type SdkHmacSha256<P = AccessKey> = Scheme<P, SdkSigner>;
 
 impl SdkHmacSha256 {
     /// Signs with a fixed key pair.
@@ -74,29 +68,33 @@ impl SdkHmacSha256 {
     }
 }
 
-impl<P: ProvideIdentity<AccessKey>> SdkHmacSha256<P> {
+impl<P: ResolveIdentity<AccessKey>> Scheme<P, SdkSigner> {
     /// Signs with the key pairs `keys` yields (rotating or temporary keys).
     pub fn with_provider(keys: P) -> Self {
-        Self {
-            keys,
-            project_id: None,
-            cache: IdentityCache::default(),
-        }
+        Scheme::from_parts(keys, SdkSigner::default())
     }
 
     /// Sends (and signs) the header `X-Project-Id: <id>`, for project-scoped calls.
-    pub fn project_id(mut self, id: impl Into<String>) -> Self {
-        self.project_id = Some(id.into());
-        self
+    pub fn project_id(self, id: impl Into<String>) -> Self {
+        let id = id.into();
+        self.map_signer(|_| SdkSigner {
+            project_id: Some(id),
+        })
     }
 }
 
-impl<P: fmt::Debug> fmt::Debug for SdkHmacSha256<P> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SdkHmacSha256")
-            .field("keys", &self.keys)
-            .field("project_id", &self.project_id)
-            .finish()
+/// The signer of [`SdkHmacSha256`]: `X-Sdk-Date` now, then the signature.
+#[derive(Debug, Clone, Default)]
+pub struct SdkSigner {
+    project_id: Option<String>,
+}
+
+impl Sign for SdkSigner {
+    type Identity = AccessKey;
+
+    fn sign(&self, key: &AccessKey, request: &mut reqwest::Request) -> Result<(), String> {
+        let date = sdk_date(time::OffsetDateTime::now_utc());
+        sign_sdk(key, self.project_id.as_ref(), request, &date)
     }
 }
 
@@ -176,26 +174,6 @@ pub(crate) fn sign_sdk(
     value.set_sensitive(true);
     request.headers_mut().insert(AUTHORIZATION, value);
     Ok(())
-}
-
-impl<P: ProvideIdentity<AccessKey>> Authorize for SdkHmacSha256<P> {
-    fn authorize<'a>(
-        &'a self,
-        ctx: AuthContext<'a>,
-        request: &'a mut reqwest::Request,
-    ) -> AuthFuture<'a> {
-        Box::pin(async move {
-            let (key, used) = self.cache.get(&self.keys, ctx).await?;
-            let date = sdk_date(time::OffsetDateTime::now_utc());
-            sign_sdk(&key, self.project_id.as_ref(), request, &date)
-                .map_err(|message| ctx.error(message))?;
-            Ok(used)
-        })
-    }
-
-    fn rejected(&self, outcome: &AttemptOutcome<'_>, used: Authorization) -> bool {
-        self.keys.is_stale(outcome) && self.cache.invalidate(used)
-    }
 }
 
 /// The `SDK-HMAC-SHA256` canonical URI of a decoded `path`: split at `/`, each segment
@@ -338,10 +316,13 @@ mod tests {
     use reqwest::header::HeaderValue;
 
     use super::*;
+    use crate::auth::signing::tests::{block_on, client, get, key, with_body};
+    use crate::auth::{AuthContext, Authorize, IdentityGeneration};
     use crate::envelope::ErrorEnvelope;
     use crate::error::Error;
+    use crate::interceptor::AttemptOutcome;
     use crate::request::{Method, Operation};
-    use crate::sign::tests::{block_on, client, get, key, with_body};
+    use crate::retry::Verdict;
 
     const SDK_SIGNATURE: &str = "cfb4171acec81de07d50e53d57eb77edd537414d66ddb1d7d780f128e12cd842";
 
@@ -560,8 +541,9 @@ mod tests {
             request_id: None,
             error: Some(&error),
             elapsed: std::time::Duration::ZERO,
+            verdict: Verdict::Final,
         };
         // A fixed key pair is never stale: a refused signature is not replayed.
-        assert!(!auth.rejected(&outcome, Authorization::generation(1)));
+        assert!(!auth.rejected(&outcome, IdentityGeneration::new(1)));
     }
 }

@@ -1,12 +1,11 @@
-//! Failed responses: the vendor's error read from the body, and whether it is worth
-//! another attempt.
+//! Failed responses: the vendor's error read from the body (code, message, request id,
+//! or the start of a text or HTML page).
 
 use reqwest::header::{HeaderMap, CONTENT_TYPE};
 use serde_json::Value;
 
 use crate::error::ApiError;
 use crate::request::Operation;
-use crate::retry::is_transient_status;
 
 /// Length of the text kept as the message of a non-JSON error body.
 const MESSAGE_CHARS: usize = 200;
@@ -46,10 +45,7 @@ pub(crate) fn api_error(
             .and_then(|value| value.to_str().ok())
             .map(str::to_owned);
     }
-    let transient = is_transient_status(status)
-        || code
-            .as_deref()
-            .is_some_and(|code| envelope.is_transient_code(code));
+    let transient = envelope.is_transient(status, code.as_deref());
     ApiError {
         operation: operation.id,
         status,
@@ -149,6 +145,9 @@ mod tests {
         request_id_header: Some("X-Request-Id"),
         success: SuccessRule::Codes(&["0"]),
         transient: &["busy"],
+        final_codes: &["bad-parameter"],
+        transient_statuses: &[409],
+        final_statuses: &[504],
     };
 
     static OP: Operation = Operation {
@@ -205,9 +204,18 @@ mod tests {
         let api = failure(502, None, "");
         assert_eq!(api.message, None);
         assert!(api.transient);
-        assert!(!failure(500, None, r#"{"errcode":"x"}"#).transient);
+        // HTTP 500 is transient by default, whatever the (unlisted) vendor code says.
+        assert!(failure(500, None, r#"{"errcode":"x"}"#).transient);
         assert!(failure(500, None, r#"{"errcode":"busy"}"#).transient);
         assert!(failure(429, None, "slow down").transient);
+        // The spec narrows and widens the table: a final code wins over a 500, a final
+        // status over the default table, a listed status joins it.
+        assert!(!failure(500, None, r#"{"errcode":"bad-parameter"}"#).transient);
+        assert!(!failure(504, None, "").transient);
+        assert!(failure(409, None, "").transient);
+        assert!(!failure(400, None, r#"{"errcode":"x"}"#).transient);
+        // A busy code is transient on any status, HTTP 200 included.
+        assert!(failure(200, None, r#"{"errcode":"busy"}"#).transient);
         let api = failure(
             404,
             Some("application/json"),
