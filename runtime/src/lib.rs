@@ -52,14 +52,14 @@ pub mod validate;
 pub use auth::{AuthContext, AuthFuture, Authorization, Authorize, HeaderToken, NoAuth};
 pub use client::{Client, ClientBuilder};
 pub use envelope::{ErrorEnvelope, SuccessRule};
-pub use error::{ApiError, AuthError, DecodeError, Error, TimeoutKind, UnlistedValue};
+pub use error::{ApiError, AuthError, DecodeError, Error, TimeoutKind};
 pub use options::CallOptions;
 pub use pagination::{Page, PageNumber};
 pub use request::{Method, Operation, Request, ToParam};
 pub use response::Response;
 pub use retry::RetryPolicy;
 pub use sign::{RpcSignatureV1, SdkHmacSha256};
-pub use types::{Decimal, Secret};
+pub use types::{Decimal, Secret, UnlistedValue};
 pub use validate::{Constraint, Validator, Violation};
 
 /// Support for generated code; not a stable API.
