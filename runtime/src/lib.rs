@@ -56,16 +56,14 @@ pub use auth::{
 };
 pub use client::{Client, ClientBuilder};
 pub use envelope::{ErrorEnvelope, SuccessRule};
-pub use error::{
-    ApiError, AuthError, Constraint, DecodeError, Error, TimeoutKind, UnlistedValue, Violation,
-};
+pub use error::{ApiError, AuthError, DecodeError, Error, TimeoutKind};
 pub use options::CallOptions;
 pub use pagination::{Page, PageNumber};
 pub use request::{Method, Operation, Request, ToParam};
 pub use response::Response;
 pub use retry::RetryPolicy;
-pub use types::{Decimal, Secret};
-pub use validate::Validator;
+pub use types::{Decimal, Secret, UnlistedValue};
+pub use validate::{Constraint, Validator, Violation};
 
 /// Support for generated code; not a stable API.
 #[doc(hidden)]

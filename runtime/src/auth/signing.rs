@@ -10,21 +10,7 @@ use sha1::Sha1;
 use sha2::Sha256;
 use time::OffsetDateTime;
 
-use crate::request::percent_encode;
-
-/// `name=value` pairs, each percent-encoded with [`percent_encode`], joined with `&`.
-pub(crate) fn join_encoded<'p>(pairs: impl Iterator<Item = (&'p str, &'p str)>) -> String {
-    let mut out = String::new();
-    for (name, value) in pairs {
-        if !out.is_empty() {
-            out.push('&');
-        }
-        out.push_str(&percent_encode(name));
-        out.push('=');
-        out.push_str(&percent_encode(value));
-    }
-    out
-}
+pub(crate) use crate::request::join_encoded;
 
 /// HMAC-SHA1 of `data` under `key`.
 pub(crate) fn hmac_sha1(key: &[u8], data: &[u8]) -> Vec<u8> {

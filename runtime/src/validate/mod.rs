@@ -2,9 +2,13 @@
 
 use std::sync::OnceLock;
 
-use crate::error::{Constraint, Error, Violation};
+use crate::error::Error;
 use crate::request::Operation;
 use crate::types::{format_f64, Secret};
+
+mod violation;
+
+pub use violation::{Constraint, Violation};
 
 /// Values longer than this many characters are shortened in violation messages.
 const MAX_SHOWN_CHARS: usize = 100;

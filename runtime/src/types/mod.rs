@@ -1,10 +1,15 @@
-//! Value types shared by generated clients: [`Secret`] and [`Decimal`].
+//! Value types shared by generated clients: [`Secret`] and [`Decimal`], and
+//! [`UnlistedValue`], the error of a generated closed enum's `parse`.
 
 use std::fmt;
 use std::str::FromStr;
 
 use serde::de::{self, Deserialize, Deserializer, Visitor};
 use serde::ser::{Serialize, Serializer};
+
+mod enums;
+
+pub use enums::UnlistedValue;
 
 /// A credential or other sensitive text (`format: password` in a spec).
 ///

@@ -1,0 +1,329 @@
+//! Decoding success bodies: once, straight from the bytes into the typed response.
+//!
+//! Two wrappers sit between `serde_json` and the generated types, and cost nothing when
+//! they have nothing to do:
+//!
+//! - [`Exact`] passes every call through, except that it answers [`Decimal`]'s request
+//!   with the exact JSON text of the number (`25.0` stays `25.0`, not `25`), at any depth;
+//! - [`Tap`], used only when the spec says a 2xx body can report a failure, copies the
+//!   top-level properties the error envelope points into (`errcode`, `Code`, ...) while
+//!   the body is decoded, so the envelope check needs no second parse.
+//!
+//! A body that does not decode is parsed again, slowly, only to name the JSON path of
+//! the mismatch or to find the vendor's error in it.
+//!
+//! [`Decimal`]: crate::Decimal
+
+use serde::de::{self, DeserializeOwned};
+use serde_json::{Map, Value};
+
+use crate::envelope::ErrorEnvelope;
+
+mod exact;
+mod tap;
+
+use exact::Exact;
+use tap::Tap;
+
+/// The outcome of decoding a success body.
+pub(crate) enum Decoded<T> {
+    /// The body decoded, and the envelope (if it looks into 2xx bodies) found no failure.
+    Ok(T),
+    /// The body reports a failure through the error envelope; the captured top-level
+    /// properties hold its code and message.
+    Failure(Value),
+}
+
+/// A body that did not decode.
+pub(crate) struct Undecodable {
+    /// Where decoding failed (`pools[1].price_plan_name`, `.` for the whole body).
+    pub(crate) path: String,
+    /// The decoder's error.
+    pub(crate) source: serde_json::Error,
+}
+
+/// Decodes `body` into `T`, reading the envelope's top-level properties on the way when
+/// `envelope` says a 2xx body can report a failure. A blank body decodes like `null`.
+pub(crate) fn decode<T: DeserializeOwned>(
+    body: &[u8],
+    envelope: &ErrorEnvelope,
+) -> Result<Decoded<T>, Undecodable> {
+    let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
+        b"null"
+    } else {
+        body
+    };
+    let keys = if envelope.inspects_success_bodies() {
+        envelope.top_level_keys()
+    } else {
+        Vec::new()
+    };
+    let mut captured = Map::new();
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let fast = if keys.is_empty() {
+        T::deserialize(Exact(&mut deserializer))
+    } else {
+        T::deserialize(Tap {
+            inner: Exact(&mut deserializer),
+            keys: &keys,
+            captured: &mut captured,
+        })
+    }
+    .and_then(|value| deserializer.end().map(|()| value));
+    match fast {
+        Ok(value) => {
+            if !captured.is_empty() {
+                let captured = Value::Object(captured);
+                if envelope.is_failure(&captured) {
+                    return Ok(Decoded::Failure(captured));
+                }
+            }
+            Ok(Decoded::Ok(value))
+        }
+        Err(_) => slow_path::<T>(body, envelope),
+    }
+}
+
+/// Checks a 2xx `body` against the envelope without decoding it into a type (for
+/// `send_raw` and bodiless calls): `Some` with the captured properties when the body
+/// reports a failure. Bodies that are not JSON report none.
+pub(crate) fn envelope_failure(body: &[u8], envelope: &ErrorEnvelope) -> Option<Value> {
+    if !envelope.inspects_success_bodies() || body.iter().all(u8::is_ascii_whitespace) {
+        return None;
+    }
+    match decode::<de::IgnoredAny>(body, envelope) {
+        Ok(Decoded::Failure(captured)) => Some(captured),
+        _ => None,
+    }
+}
+
+/// The second, slow look at a body that did not decode: a failure the envelope finds in
+/// it wins; otherwise the error with its JSON path.
+#[cold]
+fn slow_path<T: DeserializeOwned>(
+    body: &[u8],
+    envelope: &ErrorEnvelope,
+) -> Result<Decoded<T>, Undecodable> {
+    if envelope.inspects_success_bodies() {
+        if let Ok(value) = serde_json::from_slice::<Value>(body) {
+            if envelope.is_failure(&value) {
+                return Ok(Decoded::Failure(value));
+            }
+        }
+    }
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let value =
+        serde_path_to_error::deserialize::<_, T>(Exact(&mut deserializer)).map_err(|error| {
+            Undecodable {
+                path: error.path().to_string(),
+                source: error.into_inner(),
+            }
+        })?;
+    deserializer.end().map_err(|source| Undecodable {
+        path: ".".to_owned(),
+        source,
+    })?;
+    Ok(Decoded::Ok(value))
+}
+
+/// An excerpt of `body` around the position of `error` (about 40 characters each side,
+/// on one line), or the start of the body when the error has no position.
+pub(crate) fn excerpt(body: &[u8], error: &serde_json::Error) -> String {
+    const SIDE: usize = 40;
+    let text = String::from_utf8_lossy(body);
+    let offset = if error.line() == 0 {
+        0
+    } else {
+        let line_start: usize = text
+            .split_inclusive('\n')
+            .take(error.line().saturating_sub(1))
+            .map(str::len)
+            .sum();
+        line_start + error.column().saturating_sub(1)
+    };
+    let offset = floor_char_boundary(&text, offset.min(text.len()));
+    let start = floor_char_boundary(&text, offset.saturating_sub(SIDE));
+    let end = floor_char_boundary(&text, (offset + SIDE).min(text.len()));
+    text[start..end]
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+fn floor_char_boundary(text: &str, mut index: usize) -> usize {
+    while !text.is_char_boundary(index) {
+        index -= 1;
+    }
+    index
+}
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::envelope::SuccessRule;
+    use crate::Decimal;
+
+    static NCE: ErrorEnvelope = ErrorEnvelope {
+        code: &["/errcode", "/errCode"],
+        message: &["/errmsg", "/errMsg"],
+        request_id: &[],
+        request_id_header: None,
+        success: SuccessRule::Codes(&["0"]),
+        transient: &[],
+        ..ErrorEnvelope::NONE
+    };
+
+    static KAOPUYUN: ErrorEnvelope = ErrorEnvelope {
+        code: &["/Code"],
+        message: &["/Message"],
+        request_id: &["/RequestId"],
+        request_id_header: None,
+        success: SuccessRule::NoCode,
+        transient: &[],
+        ..ErrorEnvelope::NONE
+    };
+
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct Bill {
+        #[serde(rename = "PayPrice")]
+        pay_price: Decimal,
+        #[serde(rename = "Note", default)]
+        note: Option<Decimal>,
+    }
+
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct Bills {
+        #[serde(rename = "Items", default)]
+        items: Vec<Bill>,
+        #[serde(rename = "RequestId")]
+        request_id: Option<String>,
+    }
+
+    fn ok<T: DeserializeOwned>(body: &str, envelope: &ErrorEnvelope) -> T {
+        match decode::<T>(body.as_bytes(), envelope) {
+            Ok(Decoded::Ok(value)) => value,
+            Ok(Decoded::Failure(captured)) => panic!("unexpected failure {captured}"),
+            Err(error) => panic!("{}: {}", error.path, error.source),
+        }
+    }
+
+    #[test]
+    fn decimals_keep_their_digits_at_any_depth() {
+        let bills: Bills = ok(
+            r#"{"Items":[{"PayPrice":25.0},{"PayPrice":21.450,"Note":"3.6659520000"},{"PayPrice":1e-7,"Note":null}]}"#,
+            &ErrorEnvelope::NONE,
+        );
+        let texts: Vec<(&str, bool)> = bills
+            .items
+            .iter()
+            .map(|bill| (bill.pay_price.as_str(), bill.pay_price.is_number()))
+            .collect();
+        assert_eq!(texts, [("25.0", true), ("21.450", true), ("1e-7", true)]);
+        assert_eq!(
+            bills.items[1].note.as_ref().unwrap().as_str(),
+            "3.6659520000"
+        );
+        assert!(!bills.items[1].note.as_ref().unwrap().is_number());
+        assert_eq!(bills.items[2].note, None);
+        // Re-encoded, a number keeps its digits too.
+        let encoded = serde_json::to_string(&bills.items[0].pay_price).unwrap();
+        assert_eq!(encoded, "25.0");
+        // The same through the envelope tap.
+        let bills: Bills = ok(
+            r#"{"Items":[{"PayPrice":25.0}],"RequestId":"r-1"}"#,
+            &KAOPUYUN,
+        );
+        assert_eq!(bills.items[0].pay_price.as_str(), "25.0");
+        assert_eq!(bills.request_id.as_deref(), Some("r-1"));
+    }
+
+    #[test]
+    fn a_failure_on_2xx_is_found_while_decoding() {
+        // NCE: the typed response has errcode too; it still gets its value.
+        #[derive(Debug, serde::Deserialize)]
+        struct Page {
+            errcode: Option<String>,
+            data: Option<Vec<u32>>,
+        }
+        let page: Page = ok(r#"{"errcode":"0","data":[1,2]}"#, &NCE);
+        assert_eq!(page.errcode.as_deref(), Some("0"));
+        assert_eq!(page.data, Some(vec![1, 2]));
+        match decode::<Page>(
+            br#"{"errcode":"1","errmsg":"Operation failed.","data":null}"#,
+            &NCE,
+        ) {
+            Ok(Decoded::Failure(captured)) => {
+                assert_eq!(NCE.code_of(&captured).as_deref(), Some("1"));
+                assert_eq!(
+                    NCE.message_of(&captured).as_deref(),
+                    Some("Operation failed.")
+                );
+            }
+            _ => panic!("expected a failure"),
+        }
+        // Kaopuyun: an error body on 200 does not even fit the type; the envelope wins.
+        match decode::<Bills>(
+            br#"{"RequestId":"r-2","Code":"ProductTypeIsInvalid","Message":"bad","Items":7}"#,
+            &KAOPUYUN,
+        ) {
+            Ok(Decoded::Failure(captured)) => {
+                assert_eq!(
+                    KAOPUYUN.code_of(&captured).as_deref(),
+                    Some("ProductTypeIsInvalid")
+                );
+                assert_eq!(KAOPUYUN.request_id_of(&captured).as_deref(), Some("r-2"));
+            }
+            _ => panic!("expected a failure"),
+        }
+        assert!(envelope_failure(br#"{"errcode":"7"}"#, &NCE).is_some());
+        assert!(envelope_failure(br#"{"errcode":"0"}"#, &NCE).is_none());
+        assert!(envelope_failure(b"<html>ok</html>", &NCE).is_none());
+        assert!(envelope_failure(br#"{"Code":"X"}"#, &ErrorEnvelope::NONE).is_none());
+    }
+
+    #[test]
+    fn mismatches_name_their_path_and_truncation_is_told_apart() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Pool {
+            pool_name: String,
+        }
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Pools {
+            pools: Vec<Pool>,
+        }
+        let body = br#"{"pools":[{"pool_name":"a"},{"pool_name":null}]}"#;
+        let Err(error) = decode::<Pools>(body, &ErrorEnvelope::NONE) else {
+            panic!("expected an error");
+        };
+        assert_eq!(error.path, "pools[1].pool_name");
+        assert_eq!(error.source.classify(), serde_json::error::Category::Data);
+        let near = excerpt(body, &error.source);
+        assert!(near.contains(r#""pool_name":null"#), "{near}");
+
+        let Err(error) = decode::<Pools>(br#"{"pools":[{"pool_na"#, &ErrorEnvelope::NONE) else {
+            panic!("expected an error");
+        };
+        assert_eq!(error.source.classify(), serde_json::error::Category::Eof);
+        let Err(error) = decode::<Pools>(b"<html>502</html>", &ErrorEnvelope::NONE) else {
+            panic!("expected an error");
+        };
+        assert_eq!(error.source.classify(), serde_json::error::Category::Syntax);
+        let Err(error) = decode::<Pools>(br#"{"pools":[]} trailing"#, &ErrorEnvelope::NONE) else {
+            panic!("expected an error");
+        };
+        assert_eq!(error.source.classify(), serde_json::error::Category::Syntax);
+    }
+
+    #[test]
+    fn blank_bodies_decode_like_null_and_excerpts_stay_on_char_boundaries() {
+        let unit: Option<u32> = ok("  \n", &NCE);
+        assert_eq!(unit, None);
+        let body = "{\"名\":\n\"流量池名称\",x}".as_bytes();
+        let error = serde_json::from_slice::<Value>(body).unwrap_err();
+        let near = excerpt(body, &error);
+        assert!(near.contains("流量池名称"), "{near}");
+        assert!(!near.contains('\n'));
+    }
+}
