@@ -278,7 +278,7 @@ fn check_crate(dir: &Path, ops: usize) -> Result<String> {
     let lines = fs::read_to_string(&lib)?.lines().count();
     let target = dir.join("target");
     let cargo = || {
-        let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        let mut c = xtask::cargo();
         c.arg("check")
             .arg("--quiet")
             .arg("--manifest-path")

@@ -17,6 +17,8 @@ use std::process::Command;
 
 use anyhow::{bail, Context, Result};
 
+use crate::cargo;
+
 /// The crates the workspace publishes, in dependency order.
 pub const CRATES: &[&str] = &["meterage-runtime", "meterage-clients"];
 
@@ -78,10 +80,6 @@ impl WorkspacePackage {
     }
 }
 
-fn cargo() -> Command {
-    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-}
-
 fn run(mut command: Command, what: &str) -> Result<()> {
     let status = command
         .status()
@@ -92,7 +90,6 @@ fn run(mut command: Command, what: &str) -> Result<()> {
     Ok(())
 }
 
-/// A TOML basic string, for `--config` values.
 /// Packages and verifies the workspace's publishable crates, then a standalone client
 /// crate; returns the `.crate` files written.
 pub fn package(root: &Path) -> Result<Vec<PathBuf>> {
