@@ -22,6 +22,7 @@ use meterage_codegen::workspace::{self, Module};
 use meterage_codegen::{names, Diagnostics, Generated, ReadFile, Settings, SpecSource};
 
 pub mod corpus;
+pub mod metadata;
 pub mod msrv;
 pub mod publish;
 
