@@ -109,8 +109,7 @@ fn run(args: Vec<String>) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some("msrv") => {
-            let registry = xtask::msrv::Registry::from_env()?;
-            let outcome = xtask::msrv::check(&root, &registry)?;
+            let outcome = xtask::msrv::check(&root)?;
             print!("{}", xtask::msrv::render(&outcome));
             Ok(if outcome.ok() {
                 ExitCode::SUCCESS
