@@ -21,6 +21,7 @@ use anyhow::{bail, Context, Result};
 use meterage_codegen::workspace::{self, Module};
 use meterage_codegen::{names, Diagnostics, Generated, ReadFile, Settings, SpecSource};
 
+pub mod args;
 pub mod corpus;
 pub mod metadata;
 pub mod msrv;
