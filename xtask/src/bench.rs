@@ -11,7 +11,9 @@ use std::process::Command;
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
+use xtask::args::{Flag, Syntax};
 
+/// Usage of `cargo xtask bench-codegen`.
 pub const USAGE: &str = "usage:
   cargo xtask bench-codegen [--sizes 10,100,1000,10000] [--spec FILE]... [--progenitor BIN]
                             [--check-size N] [--runs 3] [--threads N] [--out DIR]
@@ -22,6 +24,30 @@ pub const USAGE: &str = "usage:
       one per core
   cargo xtask bench-codegen synthetic N FILE
       write the synthetic spec of N operations to FILE";
+
+/// The arguments of `cargo xtask bench-codegen`.
+const SYNTAX: Syntax = Syntax {
+    usage: USAGE,
+    flags: &[
+        Flag::value("--sizes", "numbers (10,100)"),
+        Flag::value("--spec", "a file").repeated(),
+        Flag::value("--progenitor", "a program"),
+        Flag::value("--check-size", "a number"),
+        Flag::value("--runs", "a number"),
+        Flag::value("--threads", "a number"),
+        Flag::value("--out", "a directory"),
+    ],
+    operands: &[],
+    optional: &[],
+};
+
+/// The arguments of `cargo xtask bench-codegen synthetic`.
+const SYNTHETIC: Syntax = Syntax {
+    usage: USAGE,
+    flags: &[],
+    operands: &["N", "FILE"],
+    optional: &[],
+};
 
 /// The synthetic spec of `ops` operations: each a GET with a path parameter and two
 /// query parameters (an integer with bounds and a string enum), answering with an object
@@ -123,10 +149,10 @@ struct Options {
 /// Runs the benchmark command with its arguments.
 pub fn run(root: &Path, args: Vec<String>) -> Result<()> {
     if args.first().map(String::as_str) == Some("synthetic") {
-        let (Some(n), Some(file)) = (args.get(1), args.get(2)) else {
+        let args = SYNTHETIC.parse(args.into_iter().skip(1))?;
+        let (Some(n), [_, file]) = (args.operand::<usize>(0)?, args.operands.as_slice()) else {
             bail!("{USAGE}");
         };
-        let n: usize = n.parse().context("N must be a number")?;
         fs::write(file, synthetic_spec(n)).with_context(|| format!("writing {file}"))?;
         return Ok(());
     }
@@ -278,7 +304,7 @@ fn check_crate(dir: &Path, ops: usize) -> Result<String> {
     let lines = fs::read_to_string(&lib)?.lines().count();
     let target = dir.join("target");
     let cargo = || {
-        let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        let mut c = xtask::cargo();
         c.arg("check")
             .arg("--quiet")
             .arg("--manifest-path")
@@ -431,35 +457,27 @@ pub fn generate_one(spec: &Path, out: &Path, threads: Option<usize>) -> Result<(
 }
 
 fn options(root: &Path, args: Vec<String>) -> Result<Options> {
-    let mut opts = Options {
-        sizes: vec![10, 100, 1000, 10000],
-        specs: Vec::new(),
-        progenitor: None,
-        check_size: None,
-        runs: 3,
-        threads: None,
-        out: root.join("target/bench-codegen"),
+    let args = SYNTAX.parse(args)?;
+    let sizes = match args.value("--sizes") {
+        Some(list) => list
+            .split(',')
+            .map(|s| s.trim().parse().context("--sizes takes numbers"))
+            .collect::<Result<_>>()?,
+        None => vec![10, 100, 1000, 10000],
     };
-    let mut it = args.into_iter();
-    while let Some(flag) = it.next() {
-        let Some(value) = it.next() else {
-            bail!("{flag} needs a value\n{USAGE}")
-        };
-        match flag.as_str() {
-            "--sizes" => {
-                opts.sizes = value
-                    .split(',')
-                    .map(|s| s.trim().parse().context("--sizes takes numbers"))
-                    .collect::<Result<_>>()?
-            }
-            "--spec" => opts.specs.push(PathBuf::from(value)),
-            "--progenitor" => opts.progenitor = Some(PathBuf::from(value)),
-            "--check-size" => opts.check_size = Some(value.parse().context("--check-size N")?),
-            "--runs" => opts.runs = value.parse::<usize>().context("--runs N")?.max(1),
-            "--threads" => opts.threads = Some(value.parse().context("--threads N")?),
-            "--out" => opts.out = PathBuf::from(value),
-            _ => bail!("unknown option {flag}\n{USAGE}"),
-        }
-    }
-    Ok(opts)
+    Ok(Options {
+        sizes,
+        specs: args
+            .values("--spec")
+            .into_iter()
+            .map(PathBuf::from)
+            .collect(),
+        progenitor: args.value("--progenitor").map(PathBuf::from),
+        check_size: args.parsed("--check-size")?,
+        runs: args.parsed::<usize>("--runs")?.unwrap_or(3).max(1),
+        threads: args.parsed("--threads")?,
+        out: args
+            .value("--out")
+            .map_or_else(|| root.join("target/bench-codegen"), PathBuf::from),
+    })
 }

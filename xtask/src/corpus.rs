@@ -21,16 +21,31 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 use meterage_codegen::Diagnostic;
 
+use crate::args::{Flag, Syntax};
 use manifest::{Manifest, SizeClass, Spec};
 use triage::Group;
 
 /// Usage of `cargo xtask corpus`.
 pub const USAGE: &str =
-    "cargo xtask corpus [--small | --all] [--only NAME]... [--fetch-only | --no-compile]
+    "usage: cargo xtask corpus [--small | --all] [--only NAME]... [--fetch-only | --no-compile]
   (default) the small and medium specs     --small   the small ones only
   --all      the large ones too            --only    just the named specs (any size)
   --fetch-only   fetch and check the specs, nothing else
   --no-compile   generate, but do not compile the crates";
+
+/// The arguments `cargo xtask corpus` takes.
+pub const SYNTAX: Syntax = Syntax {
+    usage: USAGE,
+    flags: &[
+        Flag::switch("--small"),
+        Flag::switch("--all"),
+        Flag::value("--only", "a spec name").repeated(),
+        Flag::switch("--fetch-only"),
+        Flag::switch("--no-compile"),
+    ],
+    operands: &[],
+    optional: &[],
+};
 
 /// Which specs a run takes, and how far it goes.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -46,30 +61,32 @@ pub struct Options {
 }
 
 impl Options {
-    /// Parses the arguments after `corpus`.
+    /// Parses the arguments after `corpus` (see [`SYNTAX`]).
     pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Options> {
-        let mut opts = Options::default();
-        let mut args = args.into_iter();
-        while let Some(arg) = args.next() {
-            match arg.as_str() {
-                "--small" | "--all" if opts.up_to.is_some() => {
-                    bail!("--small and --all go alone\nusage: {USAGE}")
-                }
-                "--small" => opts.up_to = Some(SizeClass::Small),
-                "--all" => opts.up_to = Some(SizeClass::Large),
-                "--only" => match args.next() {
-                    Some(name) => opts.only.push(name),
-                    None => bail!("--only needs a spec name\nusage: {USAGE}"),
-                },
-                "--fetch-only" => opts.fetch_only = true,
-                "--no-compile" => opts.no_compile = true,
-                _ => bail!("unknown option {arg}\nusage: {USAGE}"),
-            }
+        let args = SYNTAX.parse(args)?;
+        if args.has("--small") && args.has("--all") {
+            return Err(args.error("--small and --all go alone"));
         }
-        if opts.fetch_only && opts.no_compile {
-            bail!("--fetch-only and --no-compile go alone\nusage: {USAGE}");
+        if args.has("--fetch-only") && args.has("--no-compile") {
+            return Err(args.error("--fetch-only and --no-compile go alone"));
         }
-        Ok(opts)
+        let up_to = if args.has("--small") {
+            Some(SizeClass::Small)
+        } else if args.has("--all") {
+            Some(SizeClass::Large)
+        } else {
+            None
+        };
+        Ok(Options {
+            up_to,
+            only: args
+                .values("--only")
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+            fetch_only: args.has("--fetch-only"),
+            no_compile: args.has("--no-compile"),
+        })
     }
 
     /// The manifest's specs this run takes, in manifest order.
@@ -403,5 +420,19 @@ mod tests {
         assert!(Options::parse(args(&["--small", "--all"])).is_err());
         assert!(Options::parse(args(&["--only"])).is_err());
         assert!(Options::parse(args(&["--fast"])).is_err());
+        let error = |list: &[&str]| {
+            let error = Options::parse(args(list)).expect_err("an error");
+            let text = error.to_string();
+            assert!(text.ends_with(&format!("\n{USAGE}")), "{text}");
+            text.lines().next().unwrap_or_default().to_owned()
+        };
+        assert_eq!(error(&["--small", "--all"]), "--small and --all go alone");
+        assert_eq!(
+            error(&["--no-compile", "--fetch-only"]),
+            "--fetch-only and --no-compile go alone"
+        );
+        assert_eq!(error(&["--only"]), "--only needs a spec name");
+        assert_eq!(error(&["--fast"]), "unknown option --fast");
+        assert_eq!(error(&["stripe"]), "unexpected argument stripe");
     }
 }

@@ -15,14 +15,23 @@
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use anyhow::{bail, Context, Result};
 use meterage_codegen::workspace::{self, Module};
 use meterage_codegen::{names, Diagnostics, Generated, ReadFile, Settings, SpecSource};
 
+pub mod args;
 pub mod corpus;
+pub mod metadata;
 pub mod msrv;
 pub mod publish;
+
+/// A command running cargo: the cargo that runs xtask (`$CARGO`), else `cargo` on the
+/// `PATH`. Every cargo that xtask starts is made here.
+pub fn cargo() -> Command {
+    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+}
 
 /// The workspace root (the parent of this crate).
 pub fn workspace_root() -> PathBuf {

@@ -3,7 +3,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
+use xtask::args::{Flag, Help, Syntax};
 
 mod bench;
 
@@ -17,9 +18,33 @@ const USAGE: &str = "usage:
   cargo xtask package                                        cargo package the publishable crates and a standalone crate
   cargo xtask msrv                                           fail if a locked dependency needs a newer Rust than rust-version";
 
+/// `generate`, and `generate --spec FILE --out DIR [--name CRATE]`.
+const GENERATE: Syntax = Syntax {
+    usage: USAGE,
+    flags: &[
+        Flag::value("--spec", "a file"),
+        Flag::value("--out", "a directory"),
+        Flag::value("--name", "a crate name"),
+    ],
+    operands: &[],
+    optional: &[],
+};
+
+/// The child process `bench-codegen` measures.
+const BENCH_ONE: Syntax = Syntax {
+    usage: "usage: cargo xtask bench-codegen-one SPEC OUT [THREADS]",
+    flags: &[],
+    operands: &["SPEC", "OUT"],
+    optional: &["THREADS"],
+};
+
 fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
         Ok(code) => code,
+        Err(e) if e.is::<Help>() => {
+            println!("{e}");
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             for line in format!("{e:#}").lines() {
                 if line.contains(": warning: ") {
@@ -38,8 +63,8 @@ fn run(args: Vec<String>) -> Result<ExitCode> {
     let mut args = args.into_iter();
     match args.next().as_deref() {
         Some("generate") => {
-            let rest: Vec<String> = args.collect();
-            if rest.is_empty() {
+            let args = GENERATE.parse(args)?;
+            if args.is_empty() {
                 let changed = xtask::generate(&root)?;
                 if changed.is_empty() {
                     println!("generated/ is up to date");
@@ -49,12 +74,20 @@ fn run(args: Vec<String>) -> Result<ExitCode> {
                 }
                 return Ok(ExitCode::SUCCESS);
             }
-            let opts = standalone_options(rest)?;
+            let (Some(spec), Some(out)) = (args.value("--spec"), args.value("--out")) else {
+                return Err(args.error("--spec and --out go together"));
+            };
+            let opts = xtask::Standalone {
+                spec: PathBuf::from(spec),
+                out: PathBuf::from(out),
+                name: args.value("--name").map(str::to_owned),
+            };
             let dir = xtask::generate_standalone(&root, &opts)?;
             println!("wrote the crate {}", dir.display());
             Ok(ExitCode::SUCCESS)
         }
         Some("check") => {
+            Syntax::bare(USAGE).parse(args)?;
             let stale = xtask::check(&root)?;
             if stale.is_empty() {
                 println!("generated/ is fresh");
@@ -67,24 +100,14 @@ fn run(args: Vec<String>) -> Result<ExitCode> {
             Ok(ExitCode::FAILURE)
         }
         Some("bench-codegen") => {
-            let rest: Vec<String> = args.collect();
-            if rest.iter().any(|a| a == "--help" || a == "-h") {
-                println!("{}", bench::USAGE);
-                return Ok(ExitCode::SUCCESS);
-            }
-            bench::run(&root, rest)?;
+            bench::run(&root, args.collect())?;
             Ok(ExitCode::SUCCESS)
         }
         Some("bench-codegen-one") => {
-            let rest: Vec<String> = args.collect();
-            let (spec, out, threads) = match rest.as_slice() {
-                [spec, out] => (spec, out, None),
-                [spec, out, threads] => (
-                    spec,
-                    out,
-                    Some(threads.parse().context("THREADS is a number")?),
-                ),
-                _ => bail!("usage: cargo xtask bench-codegen-one SPEC OUT [THREADS]"),
+            let args = BENCH_ONE.parse(args)?;
+            let threads = args.operand(2)?;
+            let [spec, out, ..] = args.operands.as_slice() else {
+                bail!("{}", BENCH_ONE.usage)
             };
             bench::generate_one(spec.as_ref(), out.as_ref(), threads)?;
             Ok(ExitCode::SUCCESS)
@@ -103,14 +126,15 @@ fn run(args: Vec<String>) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some("package") => {
+            Syntax::bare(USAGE).parse(args)?;
             for file in xtask::publish::package(&root)? {
                 println!("packaged {}", file.display());
             }
             Ok(ExitCode::SUCCESS)
         }
         Some("msrv") => {
-            let registry = xtask::msrv::Registry::from_env()?;
-            let outcome = xtask::msrv::check(&root, &registry)?;
+            Syntax::bare(USAGE).parse(args)?;
+            let outcome = xtask::msrv::check(&root)?;
             print!("{}", xtask::msrv::render(&outcome));
             Ok(if outcome.ok() {
                 ExitCode::SUCCESS
@@ -123,25 +147,5 @@ fn run(args: Vec<String>) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         _ => bail!("{USAGE}"),
-    }
-}
-
-fn standalone_options(rest: Vec<String>) -> Result<xtask::Standalone> {
-    let (mut spec, mut out, mut name) = (None, None, None);
-    let mut it = rest.into_iter();
-    while let Some(flag) = it.next() {
-        let Some(value) = it.next() else {
-            bail!("{flag} needs a value\n{USAGE}")
-        };
-        match flag.as_str() {
-            "--spec" => spec = Some(PathBuf::from(value)),
-            "--out" => out = Some(PathBuf::from(value)),
-            "--name" => name = Some(value),
-            _ => bail!("unknown option {flag}\n{USAGE}"),
-        }
-    }
-    match (spec, out) {
-        (Some(spec), Some(out)) => Ok(xtask::Standalone { spec, out, name }),
-        _ => bail!("--spec and --out go together\n{USAGE}"),
     }
 }

@@ -1,20 +1,19 @@
 //! `cargo xtask msrv`: the workspace's `rust-version` is honest.
 //!
-//! Every registry package of `Cargo.lock` is looked up in cargo's local registry, offline:
-//! the `rust-version` (and `edition`) of its manifest in `$CARGO_HOME/registry/src`, or,
-//! for a package never downloaded here (one for another platform), the `rust_version` of
-//! its entry in the index cache `$CARGO_HOME/registry/index/*/.cache`. An edition implies
-//! a minimum too (2021 needs 1.56, 2024 needs 1.85). The check fails, naming each crate,
-//! when one needs a newer Rust than `[workspace.package] rust-version`, and when a locked
-//! package is not in the local registry at all (run `cargo fetch`, or any build, first).
+//! Cargo lists every package of `Cargo.lock` with its `rust-version` and edition
+//! (`cargo metadata --locked --all-features`, see [`Metadata::locked`]: offline when
+//! every locked package is downloaded, else cargo downloads the missing ones). An
+//! edition implies a minimum too (2021 needs 1.56, 2024 needs 1.85). The check fails,
+//! naming each crate, when a registry package needs a newer Rust than the
+//! `rust-version` the workspace's members take from `[workspace.package]`.
 
 use std::cmp::Ordering;
 use std::fmt;
-use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, Result};
 
+use crate::metadata::{Metadata, Package};
 use crate::publish::WorkspacePackage;
 
 /// A Rust release, `major.minor.patch`.
@@ -66,175 +65,23 @@ impl fmt::Display for Locked {
     }
 }
 
-/// The registry packages of a lockfile's text (path and git packages left out).
-pub fn locked_packages(lock: &str) -> Vec<Locked> {
-    let mut out = Vec::new();
-    let mut current: Option<(String, String, bool)> = None;
-    let mut flush = |current: &mut Option<(String, String, bool)>| {
-        if let Some((name, version, true)) = current.take() {
-            out.push(Locked { name, version });
-        }
-    };
-    for line in lock.lines() {
-        let line = line.trim();
-        if line == "[[package]]" {
-            flush(&mut current);
-            current = Some((String::new(), String::new(), false));
-            continue;
-        }
-        let Some(package) = current.as_mut() else {
-            continue;
-        };
-        let Some((key, value)) = line.split_once(" = ") else {
-            continue;
-        };
-        let value = value.trim_matches('"');
-        match key {
-            "name" => package.0 = value.to_owned(),
-            "version" => package.1 = value.to_owned(),
-            "source" => {
-                package.2 = value.starts_with("registry+") || value.starts_with("sparse+");
-            }
-            _ => {}
-        }
-    }
-    flush(&mut current);
-    out
-}
-
-/// What the local registry says a package needs.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Needs {
-    /// The newest of its `rust-version` and its edition's minimum; `None` when it
-    /// declares neither.
-    pub rust: Option<RustVersion>,
-    /// Where that was read.
-    pub from: &'static str,
-}
-
-/// Cargo's local registry (`$CARGO_HOME/registry`).
-#[derive(Debug, Clone)]
-pub struct Registry {
-    home: PathBuf,
-}
-
-impl Registry {
-    /// The registry of `$CARGO_HOME` (default `~/.cargo`).
-    pub fn from_env() -> Result<Self> {
-        let home = match std::env::var_os("CARGO_HOME") {
-            Some(home) => PathBuf::from(home),
-            None => PathBuf::from(
-                std::env::var_os("HOME").context("neither CARGO_HOME nor HOME is set")?,
-            )
-            .join(".cargo"),
-        };
-        Ok(Self::at(&home))
-    }
-
-    /// The registry under the cargo home `home`.
-    pub fn at(home: &Path) -> Self {
-        Self {
-            home: home.join("registry"),
-        }
-    }
-
-    /// The directories directly under `registry/<kind>`.
-    fn dirs(&self, kind: &str) -> Vec<PathBuf> {
-        let mut dirs: Vec<PathBuf> = fs::read_dir(self.home.join(kind))
-            .into_iter()
-            .flatten()
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.is_dir())
-            .collect();
-        dirs.sort();
-        dirs
-    }
-
-    /// What `package` needs, from its downloaded manifest or else its index entry;
-    /// `None` when the local registry knows neither.
-    pub fn needs(&self, package: &Locked) -> Option<Needs> {
-        let dir_name = format!("{}-{}", package.name, package.version);
-        for src in self.dirs("src") {
-            if let Ok(text) = fs::read_to_string(src.join(&dir_name).join("Cargo.toml")) {
-                return Some(Needs {
-                    rust: manifest_needs(&text),
-                    from: "its Cargo.toml",
-                });
-            }
-        }
-        let name = package.name.to_ascii_lowercase();
-        for index in self.dirs("index") {
-            let Ok(bytes) = fs::read(index.join(".cache").join(index_path(&name))) else {
-                continue;
-            };
-            if let Some(rust) = index_rust_version(&bytes, &package.version) {
-                return Some(Needs {
-                    rust,
-                    from: "its index entry",
-                });
-            }
-        }
-        None
+/// What a package needs: the newest of its `rust-version` and its edition's minimum,
+/// with what says so (`its rust-version`, `edition 2024`); `None` when it declares
+/// neither.
+pub fn needs(package: &Package) -> Option<(RustVersion, String)> {
+    let declared = package
+        .rust_version
+        .as_deref()
+        .and_then(|v| Some((RustVersion::parse(v)?, "its rust-version".to_owned())));
+    let edition = RustVersion::of_edition(&package.edition)
+        .map(|rust| (rust, format!("edition {}", package.edition)));
+    match (declared, edition) {
+        (Some(a), Some(b)) => Some(if b.0 > a.0 { b } else { a }),
+        (a, b) => a.or(b),
     }
 }
 
-/// The newest of a manifest's `[package] rust-version` and its edition's minimum.
-fn manifest_needs(manifest: &str) -> Option<RustVersion> {
-    let mut section = "";
-    let (mut rust, mut edition) = (None, None);
-    for line in manifest.lines() {
-        let line = line.trim();
-        if line.starts_with('[') {
-            section = line;
-            continue;
-        }
-        if section != "[package]" {
-            continue;
-        }
-        let Some((key, value)) = line.split_once('=') else {
-            continue;
-        };
-        let value = value.trim().trim_matches('"');
-        match key.trim() {
-            "rust-version" => rust = RustVersion::parse(value),
-            "edition" => edition = RustVersion::of_edition(value),
-            _ => {}
-        }
-    }
-    rust.max(edition)
-}
-
-/// The path of a crate's file in a registry index (`se/rd/serde`, `3/s/syn`).
-fn index_path(name: &str) -> PathBuf {
-    match name.len() {
-        1 => Path::new("1").join(name),
-        2 => Path::new("2").join(name),
-        3 => Path::new("3").join(&name[..1]).join(name),
-        _ => Path::new(&name[..2]).join(&name[2..4]).join(name),
-    }
-}
-
-/// The `rust_version` of `version` in a cached index file: a version byte, a 4-byte
-/// index format, the index's own version, then `version NUL json NUL` pairs.
-/// `Some(None)` when the entry declares none; `None` when there is no entry.
-fn index_rust_version(bytes: &[u8], version: &str) -> Option<Option<RustVersion>> {
-    let mut fields = bytes.get(5..)?.split(|b| *b == 0).skip(1);
-    while let (Some(v), Some(json)) = (fields.next(), fields.next()) {
-        if v != version.as_bytes() {
-            continue;
-        }
-        let entry: serde_json::Value = serde_json::from_slice(json).ok()?;
-        return Some(
-            entry
-                .get("rust_version")
-                .and_then(serde_json::Value::as_str)
-                .and_then(RustVersion::parse),
-        );
-    }
-    None
-}
-
-/// The result of checking a lockfile against a declared `rust-version`.
+/// The result of checking the locked packages against a declared `rust-version`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {
     /// The workspace's `rust-version`.
@@ -243,72 +90,70 @@ pub struct Outcome {
     pub packages: usize,
     /// The newest Rust any of them needs, with the packages that need it.
     pub newest: Option<(RustVersion, Vec<Locked>)>,
-    /// The packages that need a newer Rust than declared, with what they need and where
-    /// that was read.
-    pub too_new: Vec<(Locked, RustVersion, &'static str)>,
-    /// Packages the local registry does not know.
-    pub unknown: Vec<Locked>,
+    /// The packages that need a newer Rust than declared, with what they need and what
+    /// says so.
+    pub too_new: Vec<(Locked, RustVersion, String)>,
 }
 
 impl Outcome {
     /// Whether `rust-version` covers every locked package.
     pub fn ok(&self) -> bool {
-        self.too_new.is_empty() && self.unknown.is_empty()
+        self.too_new.is_empty()
     }
 }
 
-/// Checks every registry package of `lock` against `declared`.
-pub fn check_lock(lock: &str, declared: RustVersion, registry: &Registry) -> Outcome {
-    let packages = locked_packages(lock);
+/// Checks every registry package of `metadata` against the `rust-version` of its
+/// workspace members.
+pub fn check_metadata(metadata: &Metadata) -> Result<Outcome> {
+    let declared = WorkspacePackage::of(metadata)?.rust_version;
+    let declared = RustVersion::parse(&declared)
+        .with_context(|| format!("rust-version {declared:?} of Cargo.toml is not a version"))?;
+    let packages: Vec<&Package> = metadata
+        .packages
+        .iter()
+        .filter(|p| p.from_registry())
+        .collect();
     let mut outcome = Outcome {
         declared,
         packages: packages.len(),
         newest: None,
         too_new: Vec::new(),
-        unknown: Vec::new(),
     };
     for package in packages {
-        let Some(needs) = registry.needs(&package) else {
-            outcome.unknown.push(package);
+        let Some((rust, why)) = needs(package) else {
             continue;
         };
-        let Some(rust) = needs.rust else { continue };
+        let locked = Locked {
+            name: package.name.clone(),
+            version: package.version.clone(),
+        };
         if rust > declared {
-            outcome.too_new.push((package.clone(), rust, needs.from));
+            outcome.too_new.push((locked.clone(), rust, why));
         }
         match &mut outcome.newest {
             Some((newest, who)) => match rust.cmp(newest) {
-                Ordering::Greater => outcome.newest = Some((rust, vec![package])),
-                Ordering::Equal => who.push(package),
+                Ordering::Greater => outcome.newest = Some((rust, vec![locked])),
+                Ordering::Equal => who.push(locked),
                 Ordering::Less => {}
             },
-            None => outcome.newest = Some((rust, vec![package])),
+            None => outcome.newest = Some((rust, vec![locked])),
         }
     }
-    outcome
+    Ok(outcome)
 }
 
-/// Checks the workspace at `root` (its `Cargo.lock` and `rust-version`).
-pub fn check(root: &Path, registry: &Registry) -> Result<Outcome> {
-    let declared = WorkspacePackage::read(root)?.rust_version;
-    let declared = RustVersion::parse(&declared)
-        .with_context(|| format!("rust-version {declared:?} of Cargo.toml is not a version"))?;
-    let lock = fs::read_to_string(root.join("Cargo.lock")).context("reading Cargo.lock")?;
-    Ok(check_lock(&lock, declared, registry))
+/// Checks the workspace at `root`: its `Cargo.lock` as `cargo metadata` reads it.
+pub fn check(root: &Path) -> Result<Outcome> {
+    check_metadata(&Metadata::locked(root)?)
 }
 
 /// The report `cargo xtask msrv` prints: one line per problem, then a summary.
 pub fn render(outcome: &Outcome) -> String {
     let mut out = String::new();
-    for (package, rust, from) in &outcome.too_new {
+    for (package, rust, why) in &outcome.too_new {
         out.push_str(&format!(
-            "error: {package} needs Rust {rust} ({from}), newer than rust-version {} of Cargo.toml\n",
+            "error: {package} needs Rust {rust} ({why}), newer than rust-version {} of Cargo.toml\n",
             outcome.declared
-        ));
-    }
-    for package in &outcome.unknown {
-        out.push_str(&format!(
-            "error: {package} is not in the local registry: run `cargo fetch` (or any build) first\n"
         ));
     }
     let newest = match &outcome.newest {
@@ -338,134 +183,120 @@ mod tests {
         assert!(RustVersion(1, 89, 0) > RustVersion(1, 88, 9));
         assert_eq!(RustVersion(1, 89, 0).to_string(), "1.89");
         assert_eq!(RustVersion(1, 89, 2).to_string(), "1.89.2");
-        assert_eq!(
-            manifest_needs("[package]\nedition = \"2024\"\nname = \"x\"\n"),
-            Some(RustVersion(1, 85, 0))
-        );
-        assert_eq!(
-            manifest_needs("[package]\nedition = \"2021\"\nrust-version = \"1.63\"\n\n[dependencies.x]\nrust-version = \"9\"\n"),
-            Some(RustVersion(1, 63, 0))
-        );
-        assert_eq!(manifest_needs("[package]\nname = \"old\"\n"), None);
+    }
+
+    fn package(rust_version: Option<&str>, edition: &str) -> Package {
+        Package {
+            name: "p".into(),
+            version: "1.0.0".into(),
+            id: "registry+x#p@1.0.0".into(),
+            source: Some("registry+x".into()),
+            rust_version: rust_version.map(str::to_owned),
+            edition: edition.into(),
+        }
     }
 
     #[test]
-    fn index_paths() {
-        assert_eq!(index_path("a"), Path::new("1/a"));
-        assert_eq!(index_path("cc"), Path::new("2/cc"));
-        assert_eq!(index_path("syn"), Path::new("3/s/syn"));
-        assert_eq!(index_path("serde"), Path::new("se/rd/serde"));
+    fn a_package_needs_its_rust_version_or_its_edition() {
+        let needs = |rust, edition| needs(&package(rust, edition));
+        assert_eq!(
+            needs(None, "2024"),
+            Some((RustVersion(1, 85, 0), "edition 2024".into()))
+        );
+        assert_eq!(
+            needs(Some("1.63"), "2021"),
+            Some((RustVersion(1, 63, 0), "its rust-version".into()))
+        );
+        assert_eq!(
+            needs(Some("1.80.1"), "2024"),
+            Some((RustVersion(1, 85, 0), "edition 2024".into()))
+        );
+        assert_eq!(needs(None, "2015"), None);
+        assert_eq!(needs(Some("soon"), "2015"), None);
     }
 
-    const LOCK: &str = r#"version = 4
-
-[[package]]
-name = "fresh"
-version = "1.0.0"
-source = "registry+https://github.com/rust-lang/crates.io-index"
-
-[[package]]
-name = "meterage-runtime"
-version = "0.1.0"
-dependencies = [
- "fresh",
-]
-
-[[package]]
-name = "newer"
-version = "2.1.0"
-source = "registry+https://github.com/rust-lang/crates.io-index"
-
-[[package]]
-name = "windows-only"
-version = "0.5.0"
-source = "registry+https://github.com/rust-lang/crates.io-index"
-
-[[package]]
-name = "gone"
-version = "0.1.0"
-source = "registry+https://github.com/rust-lang/crates.io-index"
-"#;
-
-    /// A cargo home with `fresh` and `newer` downloaded and `windows-only` only in the
-    /// index cache.
-    fn home() -> PathBuf {
-        let home = std::env::temp_dir().join(format!("meterage-msrv-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&home);
-        let src = home.join("registry/src/index.crates.io-0000");
-        for (dir, manifest) in [
-            (
-                "fresh-1.0.0",
-                "[package]\nedition = \"2021\"\nname = \"fresh\"\nrust-version = \"1.70\"\n",
-            ),
-            (
-                "newer-2.1.0",
-                "[package]\nedition = \"2024\"\nname = \"newer\"\nrust-version = \"1.91.1\"\n",
-            ),
-        ] {
-            fs::create_dir_all(src.join(dir)).expect("mkdir");
-            fs::write(src.join(dir).join("Cargo.toml"), manifest).expect("write");
-        }
-        let cache = home.join("registry/index/index.crates.io-0000/.cache/wi/nd");
-        fs::create_dir_all(&cache).expect("mkdir");
-        let mut bytes = vec![3, 2, 0, 0, 0];
-        bytes.extend_from_slice(b"etag\0");
-        bytes.extend_from_slice(
-            b"0.4.0\0{\"name\":\"windows-only\",\"vers\":\"0.4.0\",\"rust_version\":\"1.99\"}\0",
-        );
-        bytes.extend_from_slice(
-            b"0.5.0\0{\"name\":\"windows-only\",\"vers\":\"0.5.0\",\"rust_version\":\"1.87\"}\0",
-        );
-        fs::write(cache.join("windows-only"), bytes).expect("write");
-        home
-    }
+    /// Cargo's view of a workspace declaring 1.85: two members, four registry packages
+    /// (one needing 1.91.1, one only an edition) and a git package that needs more, but is
+    /// not a registry package.
+    const METADATA: &str = r#"{
+  "packages": [
+    {"name": "app", "version": "0.3.0", "id": "path+file:///w/app#0.3.0",
+     "source": null, "rust_version": "1.85", "edition": "2021"},
+    {"name": "meterage-lib", "version": "0.3.0", "id": "path+file:///w/lib#meterage-lib@0.3.0",
+     "source": null, "rust_version": "1.85", "edition": "2024"},
+    {"name": "fresh", "version": "1.0.0", "id": "registry+https://github.com/rust-lang/crates.io-index#fresh@1.0.0",
+     "source": "registry+https://github.com/rust-lang/crates.io-index", "rust_version": "1.70", "edition": "2021"},
+    {"name": "newer", "version": "2.1.0", "id": "sparse+https://index.example/#newer@2.1.0",
+     "source": "sparse+https://index.example/", "rust_version": "1.91.1", "edition": "2024"},
+    {"name": "old", "version": "0.2.0", "id": "registry+https://github.com/rust-lang/crates.io-index#old@0.2.0",
+     "source": "registry+https://github.com/rust-lang/crates.io-index", "rust_version": null, "edition": "2015"},
+    {"name": "windows-only", "version": "0.5.0", "id": "registry+https://github.com/rust-lang/crates.io-index#windows-only@0.5.0",
+     "source": "registry+https://github.com/rust-lang/crates.io-index", "rust_version": null, "edition": "2024"},
+    {"name": "from-git", "version": "0.1.0", "id": "git+https://example.com/g#from-git@0.1.0",
+     "source": "git+https://example.com/g", "rust_version": "1.99", "edition": "2021"}
+  ],
+  "workspace_members": ["path+file:///w/app#0.3.0", "path+file:///w/lib#meterage-lib@0.3.0"]
+}"#;
 
     #[test]
     fn a_dependency_newer_than_rust_version_is_named() {
-        let home = home();
-        let registry = Registry::at(&home);
-        let outcome = check_lock(LOCK, RustVersion(1, 85, 0), &registry);
-        assert_eq!(outcome.packages, 4, "path packages are left out");
+        let metadata = Metadata::parse(METADATA).expect("metadata");
+        let outcome = check_metadata(&metadata).expect("checked");
+        assert_eq!(outcome.declared, RustVersion(1, 85, 0));
+        assert_eq!(outcome.packages, 4, "path and git packages are left out");
         let too_new: Vec<String> = outcome
             .too_new
             .iter()
-            .map(|(p, rust, from)| format!("{p} {rust} {from}"))
+            .map(|(p, rust, why)| format!("{p} {rust} {why}"))
             .collect();
+        assert_eq!(too_new, ["newer 2.1.0 1.91.1 its rust-version"]);
         assert_eq!(
-            too_new,
-            [
-                "newer 2.1.0 1.91.1 its Cargo.toml",
-                "windows-only 0.5.0 1.87 its index entry"
-            ]
-        );
-        assert_eq!(
-            outcome.unknown,
-            [Locked {
-                name: "gone".into(),
-                version: "0.1.0".into()
-            }]
+            outcome.newest,
+            Some((
+                RustVersion(1, 91, 1),
+                vec![Locked {
+                    name: "newer".into(),
+                    version: "2.1.0".into()
+                }]
+            ))
         );
         assert!(!outcome.ok());
         let report = render(&outcome);
-        assert!(
-            report.starts_with("error: newer 2.1.0 needs Rust 1.91.1 (its Cargo.toml), newer than rust-version 1.85 of Cargo.toml\n"),
-            "{report}"
-        );
-        assert!(
-            report.contains("error: gone 0.1.0 is not in the local registry: run `cargo fetch`"),
-            "{report}"
-        );
-        assert!(
-            report.ends_with("the 4 locked registry packages need Rust 1.91.1 (newer 2.1.0); Cargo.toml declares rust-version 1.85\n"),
-            "{report}"
+        assert_eq!(
+            report,
+            "error: newer 2.1.0 needs Rust 1.91.1 (its rust-version), newer than rust-version 1.85 of Cargo.toml\n\
+             the 4 locked registry packages need Rust 1.91.1 (newer 2.1.0); Cargo.toml declares rust-version 1.85\n"
         );
 
-        let known = LOCK
-            .split("[[package]]\nname = \"gone\"")
-            .next()
-            .expect("a lock");
-        let outcome = check_lock(known, RustVersion(1, 91, 1), &registry);
-        assert!(outcome.ok(), "{outcome:?}");
-        let _ = fs::remove_dir_all(&home);
+        // At 1.91.1 everything fits; at 1.84 the edition-only package is named too.
+        let at = |rust: &str| {
+            let json = METADATA.replace(
+                "\"rust_version\": \"1.85\"",
+                &format!("\"rust_version\": \"{rust}\""),
+            );
+            check_metadata(&Metadata::parse(&json).expect("metadata")).expect("checked")
+        };
+        assert!(at("1.91.1").ok(), "{:?}", at("1.91.1"));
+        let report = render(&at("1.84"));
+        assert!(
+            report.contains("error: windows-only 0.5.0 needs Rust 1.85 (edition 2024), newer than rust-version 1.84 of Cargo.toml\n"),
+            "{report}"
+        );
+        assert!(!report.contains("from-git"), "{report}");
+    }
+
+    #[test]
+    fn members_must_agree_on_rust_version() {
+        let json = METADATA.replacen(
+            "\"rust_version\": \"1.85\"",
+            "\"rust_version\": \"1.86\"",
+            1,
+        );
+        let error = check_metadata(&Metadata::parse(&json).expect("metadata"))
+            .expect_err("members disagree");
+        assert!(
+            error.to_string().contains("app is version 0.3.0 with rust-version 1.86, meterage-lib is version 0.3.0 with rust-version 1.85"),
+            "{error}"
+        );
     }
 }

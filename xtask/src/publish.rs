@@ -17,13 +17,17 @@ use std::process::Command;
 
 use anyhow::{bail, Context, Result};
 
+use crate::cargo;
+use crate::metadata::Metadata;
+
 /// The crates the workspace publishes, in dependency order.
 pub const CRATES: &[&str] = &["meterage-runtime", "meterage-clients"];
 
 /// The spec the packaged standalone crate is generated from, and its name.
 const STANDALONE: (&str, &str) = ("specs/plcloud.yaml", "plcloud-client");
 
-/// The `[workspace.package]` fields generated manifests repeat.
+/// The `[workspace.package]` fields generated manifests repeat, as the workspace's
+/// members (which all inherit them) have them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WorkspacePackage {
     /// `version`.
@@ -33,53 +37,47 @@ pub struct WorkspacePackage {
 }
 
 impl WorkspacePackage {
-    /// Reads `[workspace.package]` of `root/Cargo.toml`.
+    /// Asks cargo (`cargo metadata --no-deps`) for the workspace at `root`.
     pub fn read(root: &Path) -> Result<Self> {
-        let path = root.join("Cargo.toml");
-        let text =
-            fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-        Self::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+        Self::of(&Metadata::workspace(root)?)
+            .with_context(|| format!("{}", root.join("Cargo.toml").display()))
     }
 
-    /// The fields of `[workspace.package]` in a manifest's text.
+    /// The `version` and `rust-version` every member of `metadata` has.
     ///
     /// # Errors
     ///
-    /// The section or one of the fields is missing.
-    pub fn parse(manifest: &str) -> std::result::Result<Self, String> {
-        let mut section = "";
-        let (mut version, mut rust_version) = (None, None);
-        for line in manifest.lines() {
-            let line = line.trim();
-            if line.starts_with('[') {
-                section = line;
-                continue;
-            }
-            if section != "[workspace.package]" {
-                continue;
-            }
-            let Some((key, value)) = line.split_once('=') else {
-                continue;
+    /// A member declares no `rust-version`, or two members disagree.
+    pub fn of(metadata: &Metadata) -> Result<Self> {
+        let mut found: Option<(Self, &str)> = None;
+        for member in metadata.members() {
+            let Some(rust_version) = member.rust_version.clone() else {
+                bail!(
+                    "{} declares no rust-version: each member takes `[workspace.package]`'s (`rust-version.workspace = true`)",
+                    member.name
+                );
             };
-            let value = value.trim().trim_matches('"').to_owned();
-            match key.trim() {
-                "version" => version = Some(value),
-                "rust-version" => rust_version = Some(value),
-                _ => {}
+            let this = Self {
+                version: member.version.clone(),
+                rust_version,
+            };
+            match &found {
+                None => found = Some((this, &member.name)),
+                Some((first, name)) if *first != this => bail!(
+                    "the members disagree: {name} is version {} with rust-version {}, {} is version {} with rust-version {}; each takes `[workspace.package]`'s",
+                    first.version,
+                    first.rust_version,
+                    member.name,
+                    this.version,
+                    this.rust_version
+                ),
+                Some(_) => {}
             }
         }
-        match (version, rust_version) {
-            (Some(version), Some(rust_version)) => Ok(Self {
-                version,
-                rust_version,
-            }),
-            _ => Err("`[workspace.package]` needs `version` and `rust-version`".to_owned()),
-        }
+        found
+            .map(|(package, _)| package)
+            .context("cargo metadata lists no workspace member")
     }
-}
-
-fn cargo() -> Command {
-    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
 }
 
 fn run(mut command: Command, what: &str) -> Result<()> {
@@ -92,7 +90,6 @@ fn run(mut command: Command, what: &str) -> Result<()> {
     Ok(())
 }
 
-/// A TOML basic string, for `--config` values.
 /// Packages and verifies the workspace's publishable crates, then a standalone client
 /// crate; returns the `.crate` files written.
 pub fn package(root: &Path) -> Result<Vec<PathBuf>> {
@@ -153,21 +150,62 @@ pub fn package(root: &Path) -> Result<Vec<PathBuf>> {
 mod tests {
     use super::*;
 
+    fn metadata(members: &[(&str, &str, Option<&str>)]) -> Metadata {
+        let packages: Vec<serde_json::Value> = members
+            .iter()
+            .map(|(name, version, rust)| {
+                serde_json::json!({
+                    "name": name, "version": version, "id": format!("path+file:///w/{name}#{version}"),
+                    "source": null, "rust_version": rust, "edition": "2021",
+                })
+            })
+            .collect();
+        let ids: Vec<&serde_json::Value> = packages.iter().map(|p| &p["id"]).collect();
+        let json = serde_json::json!({ "packages": packages, "workspace_members": ids });
+        Metadata::parse(&json.to_string()).expect("metadata")
+    }
+
     #[test]
     fn workspace_package_fields() {
-        let manifest = "[workspace]\nmembers = [\"a\"]\n\n[workspace.package]\nedition = \"2021\"\nrust-version = \"1.89\"\nversion = \"0.1.0\"\n\n[workspace.dependencies]\nversion = \"9\"\n";
+        let both = metadata(&[("a", "0.1.0", Some("1.89")), ("b", "0.1.0", Some("1.89"))]);
         assert_eq!(
-            WorkspacePackage::parse(manifest),
-            Ok(WorkspacePackage {
+            WorkspacePackage::of(&both).expect("members agree"),
+            WorkspacePackage {
                 version: "0.1.0".into(),
                 rust_version: "1.89".into()
-            })
+            }
         );
-        let error = WorkspacePackage::parse("[package]\nversion = \"1\"\n")
-            .expect_err("no workspace.package");
+        let error =
+            WorkspacePackage::of(&metadata(&[("a", "0.1.0", None)])).expect_err("no rust-version");
         assert!(
-            error.contains("needs `version` and `rust-version`"),
+            error.to_string().starts_with("a declares no rust-version"),
             "{error}"
+        );
+        let error = WorkspacePackage::of(&metadata(&[
+            ("a", "0.1.0", Some("1.89")),
+            ("b", "0.1.0", Some("1.90")),
+        ]))
+        .expect_err("disagree");
+        assert!(
+            error.to_string().starts_with(
+                "the members disagree: a is version 0.1.0 with rust-version 1.89, b is version 0.1.0 with rust-version 1.90"
+            ),
+            "{error}"
+        );
+        let error = WorkspacePackage::of(&metadata(&[])).expect_err("no members");
+        assert!(error.to_string().contains("no workspace member"), "{error}");
+
+        let read = WorkspacePackage::read(&crate::workspace_root()).expect("the workspace");
+        let manifest = include_str!("../../Cargo.toml");
+        let section = manifest
+            .split_once("[workspace.package]\n")
+            .and_then(|(_, rest)| rest.split_once("\n\n"))
+            .map(|(section, _)| section)
+            .expect("a [workspace.package] section");
+        assert!(
+            section.contains(&format!("rust-version = \"{}\"", read.rust_version))
+                && section.contains(&format!("version = \"{}\"", read.version)),
+            "{read:?} against {section}"
         );
     }
 

@@ -10,7 +10,6 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
-use std::process::Command;
 
 use anyhow::{Context, Result};
 
@@ -31,8 +30,7 @@ pub struct Compiled {
 pub fn check(root: &Path, dir: &Path) -> Result<Compiled> {
     fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))
         .context("copying the workspace's Cargo.lock")?;
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut command = Command::new(cargo);
+    let mut command = crate::cargo();
     command
         .args(["rustc", "--quiet", "--lib", "--profile", "check"])
         .args(["--message-format", "short", "--manifest-path"])
