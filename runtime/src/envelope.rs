@@ -211,47 +211,8 @@ pub(crate) fn value_text(value: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::{GSL, KAOPUYUN, NCE, PLCLOUD};
     use serde_json::json;
-
-    static NCE: ErrorEnvelope = ErrorEnvelope {
-        code: &["/errcode", "/errCode"],
-        message: &["/errmsg", "/errMsg"],
-        request_id: &[],
-        request_id_header: None,
-        success: SuccessRule::Codes(&["0"]),
-        transient: &[],
-        ..ErrorEnvelope::NONE
-    };
-
-    static GSL: ErrorEnvelope = ErrorEnvelope {
-        code: &["/error_code"],
-        message: &["/error_msg"],
-        request_id: &["/request_id"],
-        request_id_header: Some("X-Request-Id"),
-        success: SuccessRule::Status,
-        transient: &["GSL.00010003"],
-        ..ErrorEnvelope::NONE
-    };
-
-    static KAOPUYUN: ErrorEnvelope = ErrorEnvelope {
-        code: &["/Code"],
-        message: &["/Message"],
-        request_id: &["/RequestId"],
-        request_id_header: None,
-        success: SuccessRule::NoCode,
-        transient: &["ServiceUnavailable", "Throttling"],
-        ..ErrorEnvelope::NONE
-    };
-
-    static PLCLOUD: ErrorEnvelope = ErrorEnvelope {
-        code: &["/code"],
-        message: &["/message"],
-        request_id: &[],
-        request_id_header: None,
-        success: SuccessRule::Codes(&["200"]),
-        transient: &[],
-        ..ErrorEnvelope::NONE
-    };
 
     #[test]
     fn extraction_table() {

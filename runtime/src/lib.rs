@@ -25,6 +25,10 @@
 //! Credentials are [`Secret`]s: they never appear in `Debug` output, logs or error
 //! messages.
 
+// Lets shared test fixtures name this crate as its users do (see `testing.rs`).
+#[cfg(test)]
+extern crate self as meterage_runtime;
+
 pub use bytes::Bytes;
 pub use futures_util::{Stream, StreamExt, TryStreamExt};
 pub use reqwest;
@@ -46,6 +50,8 @@ pub mod response;
 pub mod retry;
 mod roundtrip;
 pub mod sign;
+#[cfg(test)]
+mod testing;
 pub mod types;
 pub mod validate;
 mod vendor_error;

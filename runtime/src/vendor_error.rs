@@ -136,7 +136,6 @@ mod tests {
 
     use super::*;
     use crate::envelope::{ErrorEnvelope, SuccessRule};
-    use crate::request::Method;
 
     static NCE: ErrorEnvelope = ErrorEnvelope {
         code: &["/errcode", "/errCode"],
@@ -151,15 +150,8 @@ mod tests {
     };
 
     static OP: Operation = Operation {
-        id: "Op",
-        method: Method::Get,
-        success: 200,
-        public: false,
-        idempotent: true,
-        secret_response: false,
-        path: "/x",
-        server: None,
         envelope: &NCE,
+        ..Operation::get("Op", "/x")
     };
 
     fn failure(status: u16, content_type: Option<&str>, body: &str) -> Box<ApiError> {

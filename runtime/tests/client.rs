@@ -788,15 +788,8 @@ fn const_operations_are_promoted_to_static() {
         ..ErrorEnvelope::NONE
     };
     const DESCRIBE: Operation = Operation {
-        id: "DescribeFlowBills",
-        method: Method::Get,
-        success: 200,
-        public: false,
-        idempotent: true,
-        secret_response: false,
-        path: "/",
-        server: None,
         envelope: &ENVELOPE,
+        ..Operation::get("DescribeFlowBills", "/")
     };
     let mut request = Request::new(&DESCRIBE);
     request.query("Action", "DescribeFlowBills");

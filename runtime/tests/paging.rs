@@ -12,23 +12,11 @@ use axum::extract::{Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
 use meterage_runtime::pagination::{Page, PageNumber, Paginate};
-use meterage_runtime::{
-    Client, Error, ErrorEnvelope, Method, Operation, Request, RetryPolicy, StreamExt, TryStreamExt,
-};
+use meterage_runtime::{Client, Error, Operation, Request, RetryPolicy, StreamExt, TryStreamExt};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-static LIST: Operation = Operation {
-    id: "ListThings",
-    method: Method::Get,
-    success: 200,
-    public: false,
-    idempotent: true,
-    secret_response: false,
-    path: "/things",
-    server: None,
-    envelope: &ErrorEnvelope::NONE,
-};
+static LIST: Operation = Operation::get("ListThings", "/things");
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 struct Thing {

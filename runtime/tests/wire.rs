@@ -13,7 +13,7 @@ use axum::{Json, Router};
 use meterage_runtime::auth::{ApiKey, KeyPlace};
 use meterage_runtime::request::Style;
 use meterage_runtime::{
-    Client, ClientBuilder, ErrorEnvelope, HeaderToken, Method, Operation, Request, RetryPolicy,
+    Client, ClientBuilder, HeaderToken, Method, Operation, Request, RetryPolicy,
 };
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -49,15 +49,9 @@ async fn serve() -> String {
 }
 
 static POST: Operation = Operation {
-    id: "Post",
     method: Method::Post,
-    success: 200,
-    public: false,
     idempotent: false,
-    secret_response: false,
-    path: "/v1/items/{id}",
-    server: None,
-    envelope: &ErrorEnvelope::NONE,
+    ..Operation::get("Post", "/v1/items/{id}")
 };
 
 type Configure = Box<dyn FnOnce(ClientBuilder<Client>) -> ClientBuilder<Client>>;

@@ -244,21 +244,11 @@ impl<T> IdentityCache<T> {
 mod tests {
     use super::*;
     use crate::auth::IdentityFuture;
-    use crate::client::Client;
-    use crate::envelope::ErrorEnvelope;
-    use crate::request::{Method, Operation};
+    use crate::testing::client;
 
-    static OP: Operation = Operation {
-        id: "Op",
-        method: Method::Get,
-        success: 200,
-        public: false,
-        idempotent: true,
-        secret_response: false,
-        path: "/",
-        server: None,
-        envelope: &ErrorEnvelope::NONE,
-    };
+    use crate::request::Operation;
+
+    static OP: Operation = Operation::get("Op", "/");
 
     /// Counts sign-ins; each takes `delay` and yields `token-<n>` valid for `life`, or
     /// fails while `fail` is set.
@@ -296,10 +286,6 @@ mod tests {
                 })
             })
         }
-    }
-
-    fn client() -> Client {
-        Client::builder("http://127.0.0.1:9").build().unwrap()
     }
 
     #[tokio::test]

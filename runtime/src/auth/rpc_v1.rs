@@ -244,23 +244,13 @@ mod tests {
     use super::*;
     use crate::auth::signing::tests::{block_on, borrowed, client, get, key, pairs, with_body};
     use crate::auth::{AuthContext, Authorize, IdentityGeneration};
-    use crate::envelope::ErrorEnvelope;
+
     use crate::error::Error;
     use crate::interceptor::AttemptOutcome;
-    use crate::request::{Method, Operation};
+    use crate::request::Operation;
     use crate::retry::Verdict;
 
-    static OP: Operation = Operation {
-        id: "DescribeFlowBills",
-        method: Method::Get,
-        success: 200,
-        public: false,
-        idempotent: true,
-        secret_response: false,
-        path: "/",
-        server: None,
-        envelope: &ErrorEnvelope::NONE,
-    };
+    static OP: Operation = Operation::get("DescribeFlowBills", "/");
 
     const VECTOR_NONCE: &str = "3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf";
     const VECTOR_TIME: &str = "2016-02-23T12:46:24Z";

@@ -318,25 +318,15 @@ mod tests {
     use super::*;
     use crate::auth::signing::tests::{block_on, client, get, key, with_body};
     use crate::auth::{AuthContext, Authorize, IdentityGeneration};
-    use crate::envelope::ErrorEnvelope;
+
     use crate::error::Error;
     use crate::interceptor::AttemptOutcome;
-    use crate::request::{Method, Operation};
+    use crate::request::Operation;
     use crate::retry::Verdict;
 
     const SDK_SIGNATURE: &str = "cfb4171acec81de07d50e53d57eb77edd537414d66ddb1d7d780f128e12cd842";
 
-    static OP: Operation = Operation {
-        id: "ListSimPools",
-        method: Method::Get,
-        success: 200,
-        public: false,
-        idempotent: true,
-        secret_response: false,
-        path: "/",
-        server: None,
-        envelope: &ErrorEnvelope::NONE,
-    };
+    static OP: Operation = Operation::get("ListSimPools", "/");
 
     #[test]
     fn sdk_vendor_vector() {

@@ -95,13 +95,12 @@ pub(crate) fn new_nonce() -> String {
 #[allow(clippy::unwrap_used)]
 pub(crate) mod tests {
     use std::collections::HashSet;
-    use std::future::Future;
 
     use reqwest::header::{HeaderValue, CONTENT_TYPE};
 
     use super::*;
     use crate::auth::AccessKey;
-    use crate::client::Client;
+    pub(crate) use crate::testing::{block_on, client};
 
     pub(crate) fn key(id: &str, secret: &str) -> AccessKey {
         AccessKey {
@@ -109,18 +108,6 @@ pub(crate) mod tests {
             secret: secret.into(),
             security_token: None,
         }
-    }
-
-    pub(crate) fn client() -> Client {
-        Client::builder("http://h").build().unwrap()
-    }
-
-    pub(crate) fn block_on<F: Future>(future: F) -> F::Output {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap()
-            .block_on(future)
     }
 
     pub(crate) fn get(url: &str) -> reqwest::Request {

@@ -424,31 +424,18 @@ fn check_base_url(what: &str, url: &str) -> Result<String, Error> {
 mod tests {
     use super::*;
     use crate::auth::HeaderToken;
-    use crate::envelope::ErrorEnvelope;
+
     use crate::request::{Method, Operation};
 
-    static OP: Operation = Operation {
-        id: "Op",
-        method: Method::Get,
-        success: 200,
-        public: false,
-        idempotent: true,
-        secret_response: false,
-        path: "/x",
-        server: None,
-        envelope: &ErrorEnvelope::NONE,
-    };
+    static OP: Operation = Operation::get("Op", "/x");
 
     static IAM: Operation = Operation {
-        id: "Login",
         method: Method::Post,
-        success: 200,
         public: true,
         idempotent: false,
         secret_response: true,
-        path: "/v3/auth/tokens",
         server: Some("https://iam.cn-north-4.myhuaweicloud.com/"),
-        envelope: &ErrorEnvelope::NONE,
+        ..Operation::get("Login", "/v3/auth/tokens")
     };
 
     #[test]

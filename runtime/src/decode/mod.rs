@@ -160,28 +160,8 @@ fn floor_char_boundary(text: &str, mut index: usize) -> usize {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-    use crate::envelope::SuccessRule;
+    use crate::testing::{KAOPUYUN, NCE};
     use crate::Decimal;
-
-    static NCE: ErrorEnvelope = ErrorEnvelope {
-        code: &["/errcode", "/errCode"],
-        message: &["/errmsg", "/errMsg"],
-        request_id: &[],
-        request_id_header: None,
-        success: SuccessRule::Codes(&["0"]),
-        transient: &[],
-        ..ErrorEnvelope::NONE
-    };
-
-    static KAOPUYUN: ErrorEnvelope = ErrorEnvelope {
-        code: &["/Code"],
-        message: &["/Message"],
-        request_id: &["/RequestId"],
-        request_id_header: None,
-        success: SuccessRule::NoCode,
-        transient: &[],
-        ..ErrorEnvelope::NONE
-    };
 
     #[derive(Debug, PartialEq, serde::Deserialize)]
     struct Bill {

@@ -183,19 +183,13 @@ mod tests {
     use reqwest::header::HeaderValue;
 
     use super::*;
-    use crate::envelope::ErrorEnvelope;
+
     use crate::types::Secret;
 
     pub(super) static OP: Operation = Operation {
-        id: "GetItem",
         method: Method::Post,
-        success: 200,
-        public: false,
         idempotent: false,
-        secret_response: false,
-        path: "/v1/items/{id}",
-        server: None,
-        envelope: &ErrorEnvelope::NONE,
+        ..Operation::get("GetItem", "/v1/items/{id}")
     };
 
     pub(super) fn ua() -> HeaderValue {

@@ -112,3 +112,34 @@ pub struct Operation {
     /// Where the vendor puts its error code and message.
     pub envelope: &'static ErrorEnvelope,
 }
+
+impl Operation {
+    /// An idempotent `GET` of `path` whose success is HTTP 200, signed, with no error
+    /// envelope: a starting point for a hand-written operation, the rest set with struct
+    /// update syntax.
+    ///
+    /// ```
+    /// use meterage_runtime::{Method, Operation};
+    ///
+    /// static CREATE: Operation = Operation {
+    ///     method: Method::Post,
+    ///     idempotent: false,
+    ///     success: 201,
+    ///     ..Operation::get("CreateItem", "/v1/items")
+    /// };
+    /// assert_eq!((CREATE.id, CREATE.path, CREATE.success), ("CreateItem", "/v1/items", 201));
+    /// ```
+    pub const fn get(id: &'static str, path: &'static str) -> Operation {
+        Operation {
+            id,
+            method: Method::Get,
+            success: 200,
+            public: false,
+            idempotent: true,
+            secret_response: false,
+            path,
+            server: None,
+            envelope: &ErrorEnvelope::NONE,
+        }
+    }
+}

@@ -296,20 +296,8 @@ impl Validator {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-    use crate::envelope::ErrorEnvelope;
-    use crate::request::Method;
 
-    static OP: Operation = Operation {
-        id: "ListSimPools",
-        method: Method::Get,
-        success: 200,
-        public: false,
-        idempotent: true,
-        secret_response: false,
-        path: "/v1/sim-pools",
-        server: None,
-        envelope: &ErrorEnvelope::NONE,
-    };
+    static OP: Operation = Operation::get("ListSimPools", "/v1/sim-pools");
 
     fn message(checks: impl FnOnce(&mut Validator)) -> Option<String> {
         let mut validator = Validator::new(&OP);

@@ -1,0 +1,58 @@
+//! Shared test fixtures: the four vendors' error envelopes as their specs declare them,
+//! and a client and a runtime for unit tests. Written with `meterage_runtime::` paths so
+//! the integration tests include the same file (`#[path = "../src/testing.rs"]`).
+
+#![allow(dead_code, clippy::unwrap_used)]
+
+use meterage_runtime::{Client, ErrorEnvelope, SuccessRule};
+
+/// Huawei iMaster NCE-Campus: `errcode` `"0"` is success, HTTP 200 with another code a
+/// failure.
+pub static NCE: ErrorEnvelope = ErrorEnvelope {
+    code: &["/errcode", "/errCode"],
+    message: &["/errmsg", "/errMsg"],
+    success: SuccessRule::Codes(&["0"]),
+    ..ErrorEnvelope::NONE
+};
+
+/// Huawei Cloud GSL: the status decides; `GSL.00010003` is busy.
+pub static GSL: ErrorEnvelope = ErrorEnvelope {
+    code: &["/error_code"],
+    message: &["/error_msg"],
+    request_id: &["/request_id"],
+    request_id_header: Some("X-Request-Id"),
+    transient: &["GSL.00010003"],
+    ..ErrorEnvelope::NONE
+};
+
+/// Kaopuyun (Alibaba-style RPC): any `Code` in a 2xx body is a failure.
+pub static KAOPUYUN: ErrorEnvelope = ErrorEnvelope {
+    code: &["/Code"],
+    message: &["/Message"],
+    request_id: &["/RequestId"],
+    success: SuccessRule::NoCode,
+    transient: &["ServiceUnavailable", "Throttling"],
+    ..ErrorEnvelope::NONE
+};
+
+/// PLCloud: `code` `200` is success.
+pub static PLCLOUD: ErrorEnvelope = ErrorEnvelope {
+    code: &["/code"],
+    message: &["/message"],
+    success: SuccessRule::Codes(&["200"]),
+    ..ErrorEnvelope::NONE
+};
+
+/// A client of a base URL nothing listens on, for tests that send nothing.
+pub fn client() -> Client {
+    Client::builder("http://127.0.0.1:9").build().unwrap()
+}
+
+/// Runs `future` to completion on a fresh current-thread runtime.
+pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(future)
+}
