@@ -398,3 +398,46 @@ async fn streams_can_be_spawned() {
     let handle = tokio::spawn(request.items().try_collect::<Vec<Thing>>());
     assert_eq!(handle.await.unwrap().unwrap().len(), 33);
 }
+
+#[tokio::test]
+async fn a_server_with_pages_without_end_stops_at_the_callers_limit() {
+    // Full pages and no total: the server always seems to have more.
+    let (client, server) = serve(Server {
+        total_items: 10_000,
+        ..Server::default()
+    })
+    .await;
+    let mut items = list_things(&client).items().prefetch(2).max_pages(5);
+    let mut got = Vec::new();
+    let error = loop {
+        match items.try_next().await {
+            Ok(Some(thing)) => got.push(thing.id),
+            Ok(None) => panic!("the stream ended without an error"),
+            Err(error) => break error,
+        }
+    };
+    // Every item of the five pages arrives before the error; nothing past them is asked.
+    assert_eq!(got, (0..50).collect::<Vec<_>>());
+    assert_eq!(
+        error.to_string(),
+        "ListThings: paging stopped at page 5: the server still has pages after 5 pages, \
+         the most this stream was allowed to read (max_pages)"
+    );
+    assert!(items.next().await.is_none());
+    assert_eq!(server.requests.load(Ordering::SeqCst), 5);
+
+    // A walk that ends within the limit is not an error.
+    let (client, _) = serve(Server {
+        total_items: 45,
+        declare_total: true,
+        ..Server::default()
+    })
+    .await;
+    let things: Vec<Thing> = list_things(&client)
+        .items()
+        .max_pages(5)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(things.len(), 45);
+}

@@ -34,7 +34,7 @@ pub struct Pages<P: Paginate> {
 }
 
 enum State<P: Paginate> {
-    Idle { request: P, prefetch: usize },
+    Idle { request: P, limits: Limits },
     Running(PageStream<P>),
     Done,
 }
@@ -58,7 +58,7 @@ impl<P: Paginate> Pages<P> {
         Self {
             state: State::Idle {
                 request,
-                prefetch: 0,
+                limits: Limits::default(),
             },
         }
     }
@@ -67,8 +67,19 @@ impl<P: Paginate> Pages<P> {
     /// yielding them in order. Default 0: one page at a time. Set it before the first
     /// poll.
     pub fn prefetch(mut self, pages: usize) -> Self {
-        if let State::Idle { prefetch, .. } = &mut self.state {
-            *prefetch = pages;
+        if let State::Idle { limits, .. } = &mut self.state {
+            limits.prefetch = pages;
+        }
+        self
+    }
+
+    /// Reads at most `pages` pages (at least 1): if the server still has more after
+    /// them, the stream ends with [`Error::Pagination`] saying so, rather than paging on
+    /// (a server that keeps answering full pages, or a filter wider than meant). Default:
+    /// no limit besides the API's last page. Set it before the first poll.
+    pub fn max_pages(mut self, pages: usize) -> Self {
+        if let State::Idle { limits, .. } = &mut self.state {
+            limits.max_pages = Some(pages.max(1));
         }
         self
     }
@@ -88,11 +99,11 @@ impl<P: Paginate> Stream for Pages<P> {
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = &mut *self;
         if matches!(this.state, State::Idle { .. }) {
-            let State::Idle { request, prefetch } = std::mem::replace(&mut this.state, State::Done)
+            let State::Idle { request, limits } = std::mem::replace(&mut this.state, State::Done)
             else {
                 return Poll::Ready(None);
             };
-            let walker = Walker::new(request, prefetch);
+            let walker = Walker::new(request, limits);
             let stream = futures_util::stream::unfold(walker, |mut walker| async move {
                 walker.next().await.map(|page| (page, walker))
             });
@@ -128,6 +139,12 @@ impl<P: Paginate> Items<P> {
     /// Fetches up to `pages` pages ahead, concurrently (see [`Pages::prefetch`]).
     pub fn prefetch(mut self, pages: usize) -> Self {
         self.pages = self.pages.prefetch(pages);
+        self
+    }
+
+    /// Reads at most `pages` pages (see [`Pages::max_pages`]).
+    pub fn max_pages(mut self, pages: usize) -> Self {
+        self.pages = self.pages.max_pages(pages);
         self
     }
 }
@@ -190,6 +207,15 @@ fn page_i64<N: PageIndex>(number: N) -> i64 {
     i64::try_from(number.to_u64()).unwrap_or(i64::MAX)
 }
 
+/// The caller's limits of a walk.
+#[derive(Debug, Clone, Copy, Default)]
+struct Limits {
+    /// Pages fetched ahead of the one being read.
+    prefetch: usize,
+    /// The most pages to read.
+    max_pages: Option<usize>,
+}
+
 /// The state of one walk over the pages.
 struct Walker<P: Paginate> {
     request: P,
@@ -199,7 +225,11 @@ struct Walker<P: Paginate> {
     /// The next page number to ask for; `None` past the last page the API accepts.
     next_page: Option<P::Index>,
     in_flight: FuturesOrdered<Fetch<P>>,
-    prefetch: usize,
+    limits: Limits,
+    /// Pages yielded so far.
+    yielded: usize,
+    /// Set when the page limit was reached with pages left: the next poll's error.
+    over_limit: Option<Error>,
     /// The total the first page declared, while every page declares the same.
     total: Option<u64>,
     total_changed: bool,
@@ -208,7 +238,7 @@ struct Walker<P: Paginate> {
 }
 
 impl<P: Paginate> Walker<P> {
-    fn new(request: P, prefetch: usize) -> Self {
+    fn new(request: P, limits: Limits) -> Self {
         let client = request.client().clone();
         let size = request.page_size().or(P::PAGINATION.default_size);
         let next_page = Some(request.start_page().unwrap_or(P::PAGINATION.first_page));
@@ -218,7 +248,9 @@ impl<P: Paginate> Walker<P> {
             size,
             next_page,
             in_flight: FuturesOrdered::new(),
-            prefetch,
+            limits,
+            yielded: 0,
+            over_limit: None,
             total: None,
             total_changed: false,
             previous: None,
@@ -258,7 +290,10 @@ impl<P: Paginate> Walker<P> {
 
     /// Keeps `1 + prefetch` pages in flight, in order.
     fn fill(&mut self) {
-        while self.in_flight.len() <= self.prefetch {
+        let allowed = self.limits.max_pages.unwrap_or(usize::MAX);
+        while self.in_flight.len() <= self.limits.prefetch
+            && self.yielded + self.in_flight.len() < allowed
+        {
             let Some(page) = self.next_page else { break };
             if !self.may_exist(page) && !self.in_flight.is_empty() {
                 break;
@@ -276,6 +311,9 @@ impl<P: Paginate> Walker<P> {
     }
 
     async fn next(&mut self) -> Option<PageItem<P>> {
+        if let Some(error) = self.over_limit.take() {
+            return self.fail(error);
+        }
         if self.finished {
             return None;
         }
@@ -336,6 +374,19 @@ impl<P: Paginate> Walker<P> {
                     "page {number} is the last page number the API accepts, and it was full"
                 ),
             });
+        }
+        self.yielded += 1;
+        if !last && self.limits.max_pages == Some(self.yielded) {
+            self.over_limit = Some(Error::Pagination {
+                operation: self.request.operation().id,
+                page: page_i64(number),
+                message: format!(
+                    "the server still has pages after {} pages, the most this stream was \
+                     allowed to read (max_pages)",
+                    self.yielded
+                ),
+            });
+            self.in_flight = FuturesOrdered::new();
         }
         self.previous = Some(Previous {
             number,
