@@ -40,8 +40,11 @@ use crate::error::Error;
 use crate::request::{Operation, Request};
 use crate::response::Response;
 
+mod page_number;
 mod stream;
+mod walk;
 
+pub use page_number::PageNumber;
 pub use stream::{Items, Pages};
 
 /// An integer type page numbers and sizes have, as the spec declares it (`i32` for
@@ -73,60 +76,6 @@ macro_rules! page_index {
 }
 
 page_index!(i32, i64, u32, u64);
-
-/// Page-number pagination, emitted as a `const` by generated code from `x-pagination`.
-///
-/// ```
-/// use meterage_runtime::PageNumber;
-///
-/// // Huawei GSL: `offset` is a page number starting at 1, `limit` the page size.
-/// const PAGES: PageNumber<i64> = PageNumber {
-///     page_param: "offset",
-///     size_param: "limit",
-///     first_page: 1,
-///     default_size: Some(10),
-///     last_page: Some(1_000_000),
-/// };
-/// assert!(!PAGES.is_last(1, 10, 10, Some(25)));
-/// assert!(PAGES.is_last(3, 10, 5, Some(25)));
-/// assert!(PAGES.is_last(2, 10, 7, None));
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PageNumber<N> {
-    /// Wire name of the page-number parameter.
-    pub page_param: &'static str,
-    /// Wire name of the page-size parameter.
-    pub size_param: &'static str,
-    /// The number of the first page (usually 1).
-    pub first_page: N,
-    /// The server's page size when the caller sets none (the spec's `default`).
-    pub default_size: Option<N>,
-    /// The largest page number the API accepts (the spec's `maximum`).
-    pub last_page: Option<N>,
-}
-
-impl<N: PageIndex> PageNumber<N> {
-    /// Whether the page numbered `page` (requested with size `size`) is the last one,
-    /// given the number of items it returned and the total item count if known.
-    ///
-    /// An empty page is always the last. With a total, the page is the last when the
-    /// pages before it (each of `size` items) plus its own items reach the total. Without a
-    /// total, a page shorter than `size` is the last.
-    pub fn is_last(&self, page: N, size: N, items_on_page: usize, total: Option<u64>) -> bool {
-        let items = u64::try_from(items_on_page).unwrap_or(u64::MAX);
-        if items == 0 {
-            return true;
-        }
-        match total {
-            Some(total) => {
-                let pages_before = page.to_u64().saturating_sub(self.first_page.to_u64());
-                let before = pages_before.saturating_mul(size.to_u64());
-                before.saturating_add(items) >= total
-            }
-            None => items < size.to_u64(),
-        }
-    }
-}
 
 /// A response that carries one page of items (generated for operations with
 /// `x-pagination`).

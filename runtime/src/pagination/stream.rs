@@ -10,6 +10,8 @@ use futures_util::stream::{FuturesOrdered, StreamExt};
 
 use crate::client::Client;
 use crate::error::Error;
+use crate::pagination::page_number::PageNumberWalk;
+use crate::pagination::walk::{Step, Walk};
 use crate::pagination::{Page, PageIndex, PageOf, Paginate};
 use crate::response::Response;
 
@@ -220,19 +222,16 @@ struct Limits {
 struct Walker<P: Paginate> {
     request: P,
     client: Client,
-    /// The page size: the caller's, else the spec's default, else the first page's length.
-    size: Option<P::Index>,
-    /// The next page number to ask for; `None` past the last page the API accepts.
-    next_page: Option<P::Index>,
+    /// The style's decisions.
+    walk: PageNumberWalk<P::Index>,
+    /// A cursor the style gave that is not asked for yet.
+    pending: Option<P::Index>,
     in_flight: FuturesOrdered<Fetch<P>>,
     limits: Limits,
     /// Pages yielded so far.
     yielded: usize,
     /// Set when the page limit was reached with pages left: the next poll's error.
     over_limit: Option<Error>,
-    /// The total the first page declared, while every page declares the same.
-    total: Option<u64>,
-    total_changed: bool,
     previous: Option<Previous<P>>,
     finished: bool,
 }
@@ -240,19 +239,16 @@ struct Walker<P: Paginate> {
 impl<P: Paginate> Walker<P> {
     fn new(request: P, limits: Limits) -> Self {
         let client = request.client().clone();
-        let size = request.page_size().or(P::PAGINATION.default_size);
-        let next_page = Some(request.start_page().unwrap_or(P::PAGINATION.first_page));
+        let walk = PageNumberWalk::new(P::PAGINATION, request.start_page(), request.page_size());
         Self {
             request,
             client,
-            size,
-            next_page,
+            walk,
+            pending: None,
             in_flight: FuturesOrdered::new(),
             limits,
             yielded: 0,
             over_limit: None,
-            total: None,
-            total_changed: false,
             previous: None,
             finished: false,
         }
@@ -270,36 +266,20 @@ impl<P: Paginate> Walker<P> {
         })
     }
 
-    /// Whether page `page` may exist, by the declared total and the API's last page.
-    fn may_exist(&self, page: P::Index) -> bool {
-        let pagination = P::PAGINATION;
-        if pagination.last_page.is_some_and(|last| page > last) {
-            return false;
-        }
-        match (self.total, self.size, self.total_changed) {
-            (Some(total), Some(size), false) if size.to_u64() > 0 => {
-                let before = page
-                    .to_u64()
-                    .saturating_sub(pagination.first_page.to_u64())
-                    .saturating_mul(size.to_u64());
-                before < total.max(1)
-            }
-            _ => true,
-        }
-    }
-
     /// Keeps `1 + prefetch` pages in flight, in order.
     fn fill(&mut self) {
         let allowed = self.limits.max_pages.unwrap_or(usize::MAX);
         while self.in_flight.len() <= self.limits.prefetch
             && self.yielded + self.in_flight.len() < allowed
         {
-            let Some(page) = self.next_page else { break };
-            if !self.may_exist(page) && !self.in_flight.is_empty() {
+            let Some(page) = self.pending.take().or_else(|| self.walk.next_cursor()) else {
+                break;
+            };
+            if !self.walk.may_exist(page) && !self.in_flight.is_empty() {
+                self.pending = Some(page);
                 break;
             }
             self.in_flight.push_back(self.fetch(page));
-            self.next_page = page.next();
         }
     }
 
@@ -336,45 +316,26 @@ impl<P: Paginate> Walker<P> {
 
         let page = response.body();
         let len = page.items().len();
-        if let Some(total) = page.total() {
-            match self.total {
-                None if !self.total_changed => self.total = Some(total),
-                Some(first) if first != total => {
-                    tracing::debug!(
-                        first,
-                        now = total,
-                        "the declared total changed; paging until a short page"
-                    );
-                    self.total = None;
-                    self.total_changed = true;
-                }
-                _ => {}
-            }
-        }
-        if self.size.is_none() && len > 0 {
-            self.size = P::Index::from_u64(u64::try_from(len).unwrap_or(u64::MAX));
-        }
-        let total = if self.total_changed { None } else { self.total };
-        let last = match self.size {
-            Some(size) if len > 0 => P::PAGINATION.is_last(number, size, len, total),
-            _ => true,
-        };
+        let step = self.walk.after(number, len, page.total());
         if len == 0 && self.previous.is_some() {
             // Past the end: nothing to yield.
             self.finish();
             return None;
         }
-        if last {
-            self.finish();
-        } else if P::PAGINATION.last_page.is_some_and(|max| number >= max) {
-            return self.fail(Error::Pagination {
-                operation: self.request.operation().id,
-                page: page_i64(number),
-                message: format!(
-                    "page {number} is the last page number the API accepts, and it was full"
-                ),
-            });
-        }
+        let last = match step {
+            Step::Last => {
+                self.finish();
+                true
+            }
+            Step::More => false,
+            Step::Beyond(message) => {
+                return self.fail(Error::Pagination {
+                    operation: self.request.operation().id,
+                    page: page_i64(number),
+                    message,
+                })
+            }
+        };
         self.yielded += 1;
         if !last && self.limits.max_pages == Some(self.yielded) {
             self.over_limit = Some(Error::Pagination {
