@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use super::{clean, Lowerer};
 use crate::diagnostics::escape_token;
+use crate::extensions::X_AUTH_SCHEME;
 use crate::ir::{AuthKind, AuthScheme, HeaderToken, Location, Operation};
 use crate::names::{Ident, Scope};
 
@@ -39,8 +40,8 @@ impl Lowerer<'_, '_> {
                     extensions,
                     ..
                 } => {
-                    if extensions.contains_key("x-auth-scheme") {
-                        self.error(&format!("{pointer}/x-auth-scheme"), "`x-auth-scheme` goes on `apiKey` schemes; an `http` scheme is implemented as its `scheme` says");
+                    if extensions.contains_key(X_AUTH_SCHEME) {
+                        self.error(&format!("{pointer}/{X_AUTH_SCHEME}"), format!("`{X_AUTH_SCHEME}` goes on `apiKey` schemes; an `http` scheme is implemented as its `scheme` says"));
                     }
                     let kind = match http.to_ascii_lowercase().as_str() {
                         "bearer" => AuthKind::Bearer {
@@ -80,7 +81,7 @@ impl Lowerer<'_, '_> {
                 }
             };
             let in_header = *location == openapiv3::APIKeyLocation::Header;
-            let kind = match extensions.get("x-auth-scheme") {
+            let kind = match extensions.get(X_AUTH_SCHEME) {
                 None if in_header => AuthKind::HeaderToken(HeaderToken {
                     header: name.clone(),
                     env: None,
@@ -90,7 +91,7 @@ impl Lowerer<'_, '_> {
                     cookie: *location == openapiv3::APIKeyLocation::Cookie,
                 },
                 Some(value) => {
-                    let at = format!("{pointer}/x-auth-scheme");
+                    let at = format!("{pointer}/{X_AUTH_SCHEME}");
                     match self.auth_kind(value, name, in_header, &at) {
                         Some(kind) => kind,
                         None => continue,
@@ -117,7 +118,10 @@ impl Lowerer<'_, '_> {
         at: &str,
     ) -> Option<AuthKind> {
         if !value.is_object() {
-            self.error(at, "`x-auth-scheme` must be a mapping with a `kind`");
+            self.error(
+                at,
+                format!("`{X_AUTH_SCHEME}` must be a mapping with a `kind`"),
+            );
             return None;
         }
         let declared = AuthKind::declared();
@@ -140,7 +144,7 @@ impl Lowerer<'_, '_> {
             Err(e) => {
                 self.error(
                     at,
-                    format!("invalid `x-auth-scheme`: {e} (see docs/spec-extensions.md)"),
+                    format!("invalid `{X_AUTH_SCHEME}`: {e} (see docs/spec-extensions.md)"),
                 );
                 return None;
             }
@@ -196,7 +200,7 @@ impl Lowerer<'_, '_> {
     ) {
         for scheme in auth.iter_mut() {
             let at = format!(
-                "/components/securitySchemes/{}/x-auth-scheme",
+                "/components/securitySchemes/{}/{X_AUTH_SCHEME}",
                 escape_token(&scheme.key)
             );
             if let AuthKind::LoginToken(login) = &mut scheme.kind {
