@@ -1,8 +1,8 @@
 //! The intermediate representation: one API, as the emitter needs it.
 //!
 //! The IR is plain data. It holds no openapiv3 and no proc-macro2 types: lowering
-//! (`lower.rs`) makes every decision that needs the spec (names, types, constants,
-//! constraints, vendor extensions), and emitting (`emit.rs`) only writes Rust.
+//! ([`crate::lower`]) makes every decision that needs the spec (names, types, constants,
+//! constraints, vendor extensions), and emitting ([`crate::emit`]) only writes Rust.
 //! Every list is in spec order, so output is deterministic. Rust names are
 //! [`Ident`]s, made and kept unique by lowering.
 //!
