@@ -1,10 +1,18 @@
 //! The intermediate representation: one API, as the emitter needs it.
 //!
 //! The IR is plain data. It holds no openapiv3 and no proc-macro2 types: lowering
-//! (`lower.rs`) makes every decision that needs the spec (names, types, constants,
-//! constraints, vendor extensions), and emitting (`emit.rs`) only writes Rust.
+//! ([`crate::lower`]) makes every decision that needs the spec (names, types, constants,
+//! constraints, vendor extensions), and emitting ([`crate::emit`]) only writes Rust.
 //! Every list is in spec order, so output is deterministic. Rust names are
 //! [`Ident`]s, made and kept unique by lowering.
+//!
+//! One part of it is also the spec's shape: the settings of each `x-auth-scheme` kind
+//! are read by serde straight into its variant of [`AuthKind`], which is where a kind is
+//! declared (its name, its settings, and the list of kinds error messages give).
+
+use serde::de::value::MapDeserializer;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
 
 pub use crate::names::Ident;
 
@@ -178,25 +186,42 @@ pub struct AuthScheme {
     pub kind: AuthKind,
 }
 
-/// What an auth scheme does, as the runtime implements it (`x-auth-scheme` `kind`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What an auth scheme does, as the runtime implements it.
+///
+/// This enum declares the `kind`s of `x-auth-scheme` (docs/spec-extensions.md): each
+/// variant that is not `#[serde(skip)]` is one, named by its variant in kebab-case
+/// (`LoginToken` is `login-token`), with its settings the fields of its struct. Lowering
+/// reads an `x-auth-scheme` with this enum's `Deserialize`, and [`AuthKind::declared`]
+/// lists the kinds from the same derive, so a kind's name is written nowhere else. The
+/// skipped variants are what the other security schemes lower to.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum AuthKind {
     /// A fixed token in a header (`header-token`, the default of `apiKey` in a header).
-    HeaderToken {
-        /// The header name.
-        header: String,
-        /// The variable holding the token, for `from_env`.
-        env_token: Option<String>,
-    },
+    HeaderToken(HeaderToken),
+    /// A token from a login call, in a header (`login-token`).
+    LoginToken(LoginToken),
+    /// An IAM token obtained with a password, OpenStack Keystone v3 style
+    /// (`keystone-password`).
+    KeystonePassword(KeystonePassword),
+    /// Huawei Cloud AK/SK signing (`sdk-hmac-sha256`).
+    SdkHmacSha256(KeyPair),
+    /// Alibaba Cloud RPC signature v1 (`rpc-signature-v1`).
+    RpcSignatureV1(KeyPair),
+    /// A Django console session (`django-session`).
+    DjangoSession(DjangoSession),
     /// `Authorization: Bearer <token>`: HTTP `bearer`, or the access token of an
     /// `oauth2` or `openIdConnect` scheme, which the caller obtains.
+    #[serde(skip)]
     Bearer {
         /// The scheme's `type` (`http`, `oauth2`, `openIdConnect`), for the docs.
         source: String,
     },
     /// `Authorization: Basic <user:password>` (HTTP `basic`).
+    #[serde(skip)]
     Basic,
     /// An API key in the query string or a cookie.
+    #[serde(skip)]
     ApiKey {
         /// The parameter or cookie name.
         name: String,
@@ -205,96 +230,191 @@ pub enum AuthKind {
     },
     /// A scheme the generator cannot implement (an HTTP scheme other than bearer and
     /// basic, such as `digest`): the caller supplies an `Authorize`.
+    #[serde(skip)]
     Custom {
         /// What the spec declares, for the docs.
         what: String,
     },
-    /// A token from a login call, in a header (`login-token`).
-    LoginToken {
-        /// The header the token is sent in.
-        header: String,
-        /// The login operation.
-        login: OpRef,
-        /// The login body field taking the user name.
-        username_field: String,
-        /// The login body field taking the password.
-        password_field: String,
-        /// Whether the login body is JSON (else a form).
-        json_body: bool,
-        /// A JSON pointer to the token in the login response.
-        token: String,
-        /// The logout operation, and the JSON body field taking the token, if any.
-        logout: Option<(OpRef, Option<String>)>,
-        /// Vendor codes meaning "token expired".
-        stale_codes: Vec<String>,
-        /// The variables holding the user name and password.
-        env: Option<(String, String)>,
-    },
-    /// An IAM token obtained with a password, OpenStack Keystone v3 style
-    /// (`keystone-password`).
-    KeystonePassword {
-        /// The header the token is sent in.
-        header: String,
-        /// The token operation.
-        login: OpRef,
-        /// The IAM endpoint with `{region}` where the region goes.
-        endpoint: String,
-        /// The region (project name) used unless the caller sets one.
-        default_region: String,
-        /// The response header carrying the token.
-        token_header: String,
-        /// Vendor codes meaning "token expired".
-        stale_codes: Vec<String>,
-        /// The variables of `from_env`.
-        env: Option<KeystoneEnv>,
-    },
-    /// Huawei Cloud AK/SK signing (`sdk-hmac-sha256`).
-    SdkHmacSha256 {
-        /// The variables of `from_env`.
-        env: Option<KeyEnv>,
-    },
-    /// Alibaba Cloud RPC signature v1 (`rpc-signature-v1`).
-    RpcSignatureV1 {
-        /// The variables of `from_env`.
-        env: Option<KeyEnv>,
-    },
-    /// A Django console session (`django-session`).
-    DjangoSession {
-        /// The operation that opens the console (sets the CSRF cookie).
-        open: OpRef,
-        /// The login form operation.
-        login: OpRef,
-        /// The CSRF cookie.
-        csrf_cookie: String,
-        /// The session cookie.
-        session_cookie: String,
-        /// The CSRF header.
-        csrf_header: String,
-        /// The login form field carrying the CSRF token.
-        csrf_field: String,
-        /// The login form field taking the user name.
-        username_field: String,
-        /// The login form field taking the password.
-        password_field: String,
-        /// The variables holding the user name and password.
-        env: Option<(String, String)>,
-    },
+}
+
+/// `header-token`: a fixed token in the scheme's header.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HeaderToken {
+    /// The header the token is sent in: the scheme's `name`, set by lowering.
+    #[serde(skip)]
+    pub header: String,
+    /// The variable holding the token, for `from_env`.
+    #[serde(default)]
+    pub env: Option<TokenEnv>,
+}
+
+/// `login-token`: a token from a login call, in the scheme's header.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct LoginToken {
+    /// The header the token is sent in: the scheme's `name`, set by lowering.
+    #[serde(skip)]
+    pub header: String,
+    /// The login operation.
+    pub login: OpRef,
+    /// The login body fields taking the user name and the password.
+    pub credentials: Credentials,
+    /// Whether the login body is JSON (else a form), set by lowering from the login
+    /// operation.
+    #[serde(skip)]
+    pub json_body: bool,
+    /// A JSON pointer to the token in the login response.
+    pub token: String,
+    /// The logout operation.
+    #[serde(default)]
+    pub logout: Option<OpRef>,
+    /// The JSON body field of the logout call taking the token, if any.
+    #[serde(default)]
+    pub logout_token_field: Option<String>,
+    /// Vendor codes meaning "token expired".
+    #[serde(default)]
+    pub stale_codes: Vec<String>,
+    /// The variables holding the user name and password.
+    #[serde(default)]
+    pub env: Option<UserEnv>,
+}
+
+/// `keystone-password`: an IAM token obtained with a password, in the scheme's header.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct KeystonePassword {
+    /// The header the token is sent in: the scheme's `name`, set by lowering.
+    #[serde(skip)]
+    pub header: String,
+    /// The token operation.
+    pub login: OpRef,
+    /// The IAM endpoint with `{region}` where the region goes (without a trailing `/`
+    /// once lowered).
+    pub endpoint: String,
+    /// The region (project name) used unless the caller sets one.
+    pub default_region: String,
+    /// The response header carrying the token (`X-Subject-Token` unless the spec says).
+    #[serde(
+        default = "subject_token_header",
+        deserialize_with = "or_subject_token_header"
+    )]
+    pub token_header: String,
+    /// Vendor codes meaning "token expired".
+    #[serde(default)]
+    pub stale_codes: Vec<String>,
+    /// The variables of `from_env`.
+    #[serde(default)]
+    pub env: Option<KeystoneEnv>,
+}
+
+/// The response header Keystone sends a new token in.
+fn subject_token_header() -> String {
+    "X-Subject-Token".to_owned()
+}
+
+/// `token-header`, where `null` means the default.
+fn or_subject_token_header<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(Option::<String>::deserialize(d)?.unwrap_or_else(subject_token_header))
+}
+
+/// `sdk-hmac-sha256` and `rpc-signature-v1`: requests signed with an access key pair.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyPair {
+    /// The variables of `from_env`.
+    #[serde(default)]
+    pub env: Option<KeyEnv>,
+}
+
+/// `django-session`: a console session opened with a login form.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct DjangoSession {
+    /// The operation that opens the console (sets the CSRF cookie).
+    pub open: OpRef,
+    /// The login form operation.
+    pub login: OpRef,
+    /// The CSRF cookie.
+    pub csrf_cookie: String,
+    /// The session cookie.
+    pub session_cookie: String,
+    /// The CSRF header.
+    pub csrf_header: String,
+    /// The login form field carrying the CSRF token.
+    pub csrf_field: String,
+    /// The login form fields taking the user name and the password.
+    pub credentials: Credentials,
+    /// The variables holding the user name and password.
+    #[serde(default)]
+    pub env: Option<UserEnv>,
 }
 
 impl AuthKind {
-    /// The kind's name in `x-auth-scheme`.
-    pub fn name(&self) -> &'static str {
+    /// The `kind`s of `x-auth-scheme`, in declaration order: the variants this enum's
+    /// `Deserialize` accepts, as it spells them.
+    pub fn declared() -> &'static [&'static str] {
+        accepted_variants::<AuthKind>("kind")
+    }
+
+    /// The header the token is sent in, for the kinds that send one in the scheme's
+    /// `name` header.
+    pub(crate) fn header_mut(&mut self) -> Option<&mut String> {
         match self {
-            AuthKind::HeaderToken { .. } => "header-token",
-            AuthKind::Bearer { .. } => "bearer",
-            AuthKind::Basic => "basic",
-            AuthKind::ApiKey { .. } => "api-key",
-            AuthKind::Custom { .. } => "custom",
-            AuthKind::LoginToken { .. } => "login-token",
-            AuthKind::KeystonePassword { .. } => "keystone-password",
-            AuthKind::SdkHmacSha256 { .. } => "sdk-hmac-sha256",
-            AuthKind::RpcSignatureV1 { .. } => "rpc-signature-v1",
-            AuthKind::DjangoSession { .. } => "django-session",
+            AuthKind::HeaderToken(HeaderToken { header, .. })
+            | AuthKind::LoginToken(LoginToken { header, .. })
+            | AuthKind::KeystonePassword(KeystonePassword { header, .. }) => Some(header),
+            AuthKind::SdkHmacSha256(_)
+            | AuthKind::RpcSignatureV1(_)
+            | AuthKind::DjangoSession(_)
+            | AuthKind::Bearer { .. }
+            | AuthKind::Basic
+            | AuthKind::ApiKey { .. }
+            | AuthKind::Custom { .. } => None,
+        }
+    }
+
+    /// The operations the scheme names, each with the setting that names it (`login`,
+    /// `logout`, `open`).
+    pub(crate) fn operations_mut(&mut self) -> Vec<(&'static str, &mut OpRef)> {
+        match self {
+            AuthKind::LoginToken(LoginToken { login, logout, .. }) => {
+                let mut ops = vec![("login", login)];
+                ops.extend(logout.as_mut().map(|op| ("logout", op)));
+                ops
+            }
+            AuthKind::KeystonePassword(KeystonePassword { login, .. }) => vec![("login", login)],
+            AuthKind::DjangoSession(DjangoSession { open, login, .. }) => {
+                vec![("open", open), ("login", login)]
+            }
+            AuthKind::HeaderToken(_)
+            | AuthKind::SdkHmacSha256(_)
+            | AuthKind::RpcSignatureV1(_)
+            | AuthKind::Bearer { .. }
+            | AuthKind::Basic
+            | AuthKind::ApiKey { .. }
+            | AuthKind::Custom { .. } => Vec::new(),
+        }
+    }
+
+    /// The login operation and the fields of its body that take the user name and the
+    /// password, for the kinds that sign in with them.
+    pub fn credentials(&self) -> Option<(&OpRef, &Credentials)> {
+        match self {
+            AuthKind::LoginToken(LoginToken {
+                login, credentials, ..
+            })
+            | AuthKind::DjangoSession(DjangoSession {
+                login, credentials, ..
+            }) => Some((login, credentials)),
+            AuthKind::HeaderToken(_)
+            | AuthKind::KeystonePassword(_)
+            | AuthKind::SdkHmacSha256(_)
+            | AuthKind::RpcSignatureV1(_)
+            | AuthKind::Bearer { .. }
+            | AuthKind::Basic
+            | AuthKind::ApiKey { .. }
+            | AuthKind::Custom { .. } => None,
         }
     }
 
@@ -302,15 +422,14 @@ impl AuthKind {
     /// spec names none.
     pub fn required_env(&self) -> Option<Vec<&str>> {
         match self {
-            AuthKind::HeaderToken { env_token, .. } => env_token.as_deref().map(|t| vec![t]),
-            AuthKind::Bearer { .. }
-            | AuthKind::Basic
-            | AuthKind::ApiKey { .. }
-            | AuthKind::Custom { .. } => None,
-            AuthKind::LoginToken { env, .. } | AuthKind::DjangoSession { env, .. } => env
+            AuthKind::HeaderToken(HeaderToken { env, .. }) => {
+                env.as_ref().map(|env| vec![env.token.as_str()])
+            }
+            AuthKind::LoginToken(LoginToken { env, .. })
+            | AuthKind::DjangoSession(DjangoSession { env, .. }) => env
                 .as_ref()
-                .map(|(user, password)| vec![user.as_str(), password.as_str()]),
-            AuthKind::KeystonePassword { env, .. } => env.as_ref().map(|env| {
+                .map(|env| vec![env.username.as_str(), env.password.as_str()]),
+            AuthKind::KeystonePassword(KeystonePassword { env, .. }) => env.as_ref().map(|env| {
                 let mut vars = vec![
                     env.username.as_str(),
                     env.password.as_str(),
@@ -319,15 +438,54 @@ impl AuthKind {
                 vars.extend(env.endpoint.as_deref());
                 vars
             }),
-            AuthKind::SdkHmacSha256 { env } | AuthKind::RpcSignatureV1 { env } => env
+            AuthKind::SdkHmacSha256(KeyPair { env })
+            | AuthKind::RpcSignatureV1(KeyPair { env }) => env
                 .as_ref()
                 .map(|env| vec![env.access_key.as_str(), env.secret_key.as_str()]),
+            AuthKind::Bearer { .. }
+            | AuthKind::Basic
+            | AuthKind::ApiKey { .. }
+            | AuthKind::Custom { .. } => None,
         }
     }
 }
 
-/// An operation named by an auth scheme.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The variants of the internally tagged enum `T` (tagged by `tag`), as its
+/// `Deserialize` spells them: serde names the variants it accepts when it meets another,
+/// and this asks it with a variant no enum has.
+fn accepted_variants<T: DeserializeOwned>(tag: &str) -> &'static [&'static str] {
+    /// An error that keeps only the variants a deserializer would have accepted.
+    #[derive(Debug)]
+    struct Accepted(&'static [&'static str]);
+
+    impl std::fmt::Display for Accepted {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "expected one of {}", self.0.join(", "))
+        }
+    }
+
+    impl std::error::Error for Accepted {}
+
+    impl serde::de::Error for Accepted {
+        fn custom<M: std::fmt::Display>(_: M) -> Self {
+            Accepted(&[])
+        }
+
+        fn unknown_variant(_: &str, expected: &'static [&'static str]) -> Self {
+            Accepted(expected)
+        }
+    }
+
+    let probe = MapDeserializer::<_, Accepted>::new(std::iter::once((tag, "")));
+    match T::deserialize(probe) {
+        Err(Accepted(variants)) => variants,
+        Ok(_) => &[],
+    }
+}
+
+/// An operation named by an auth scheme (by its `operationId` in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(from = "String")]
 pub struct OpRef {
     /// The `operationId`.
     pub id: String,
@@ -335,23 +493,63 @@ pub struct OpRef {
     pub builder: Option<Ident>,
 }
 
+impl From<String> for OpRef {
+    fn from(id: String) -> Self {
+        OpRef { id, builder: None }
+    }
+}
+
+/// The body fields of a login call that take the user name and the password
+/// (`credentials`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Credentials {
+    /// The field taking the user name.
+    pub username: String,
+    /// The field taking the password.
+    pub password: String,
+}
+
+/// The environment variable of a fixed token (`env` of `header-token`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenEnv {
+    /// The token.
+    pub token: String,
+}
+
+/// The environment variables of the kinds that sign in with a user name and password.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserEnv {
+    /// The user name.
+    pub username: String,
+    /// The password.
+    pub password: String,
+}
+
 /// The environment variables of a key-pair scheme.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct KeyEnv {
     /// The access key id.
     pub access_key: String,
     /// The secret key.
     pub secret_key: String,
     /// The security token of temporary keys (optional).
+    #[serde(default)]
     pub security_token: Option<String>,
     /// The project id to send (optional).
+    #[serde(default)]
     pub project_id: Option<String>,
 }
 
 /// The environment variables of a Keystone password scheme.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct KeystoneEnv {
     /// The IAM endpoint (required when named).
+    #[serde(default)]
     pub endpoint: Option<String>,
     /// The user name.
     pub username: String,
@@ -360,8 +558,10 @@ pub struct KeystoneEnv {
     /// The account (domain) name.
     pub domain: String,
     /// The region (optional; the scheme's default region otherwise).
+    #[serde(default)]
     pub region: Option<String>,
     /// The project id (optional).
+    #[serde(default)]
     pub project_id: Option<String>,
 }
 

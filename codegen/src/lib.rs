@@ -22,6 +22,7 @@
 pub mod bundle;
 pub mod diagnostics;
 pub mod emit;
+pub mod extensions;
 pub mod format;
 pub mod ir;
 pub mod lint;

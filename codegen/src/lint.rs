@@ -9,7 +9,7 @@
 use serde_yaml::{Mapping, Value};
 
 use crate::diagnostics::{escape_token, Sink};
-use crate::provenance;
+use crate::{extensions, provenance};
 
 const ROOT: &[&str] = &[
     "openapi",
@@ -148,19 +148,6 @@ const SCHEMA: &[&str] = &[
     "deprecated",
 ];
 
-/// The extensions meterage reads (docs/spec-extensions.md).
-const OURS: &[&str] = &[
-    "x-error-envelope",
-    "x-pagination",
-    "x-rpc-action",
-    "x-auth-scheme",
-    "x-enum-varnames",
-    "x-extensible-enum",
-    "x-idempotent",
-    "x-env",
-    "x-source",
-];
-
 /// Reports every unknown key of the OpenAPI objects in `root`, and extension keys that
 /// look like a misspelling of one of ours.
 pub fn unknown_keys(root: &Value, sink: &mut Sink) {
@@ -260,7 +247,7 @@ impl Walker<'_> {
         for key in map.keys() {
             let key = text(key);
             if key.starts_with("x-") {
-                let near = OURS
+                let near = extensions::ALL
                     .iter()
                     .find(|ours| **ours != key && distance(&key, ours) <= 2);
                 if let Some(ours) = near {

@@ -23,6 +23,7 @@ use std::collections::HashSet;
 use serde_yaml::{Mapping, Value};
 
 use crate::diagnostics::{escape_token, Sink};
+use crate::extensions::X_SOURCE;
 
 /// The kinds of source an `x-source` statement names (`<kind>: <where or why>`), each
 /// with what it means.
@@ -53,37 +54,42 @@ const FORM: &str = "a string `<kind>: <where or why>`";
 /// string, or a mapping from keys of `owner` (or `/`-separated paths below them, such as
 /// `x-error-envelope/request-id-header`) to statement strings.
 pub fn check_source(owner: &Mapping, at: &str, sink: &mut Sink) {
-    let Some(value) = owner.get("x-source") else {
+    let Some(value) = owner.get(X_SOURCE) else {
         return;
     };
-    let here = format!("{at}/x-source");
+    let here = format!("{at}/{X_SOURCE}");
     match value {
         Value::String(statement) => check_statement(statement, &here, sink),
         Value::Mapping(labels) => {
             if labels.is_empty() {
-                sink.error(&here, "`x-source` is empty");
+                sink.error(&here, format!("`{X_SOURCE}` is empty"));
             }
             for (key, statement) in labels {
                 let Some(key) = key.as_str() else {
-                    sink.error(&here, "the keys of `x-source` name keys of this object");
+                    sink.error(
+                        &here,
+                        format!("the keys of `{X_SOURCE}` name keys of this object"),
+                    );
                     continue;
                 };
                 let at_key = format!("{here}/{}", escape_token(key));
-                if key == "x-source" || resolve(owner, key).is_none() {
+                if key == X_SOURCE || resolve(owner, key).is_none() {
                     sink.error(
                         &at_key,
-                        format!("`x-source` labels `{key}`, which this object does not have"),
+                        format!("`{X_SOURCE}` labels `{key}`, which this object does not have"),
                     );
                 }
                 match statement {
                     Value::String(s) => check_statement(s, &at_key, sink),
-                    _ => sink.error(&at_key, format!("an `x-source` statement is {FORM}")),
+                    _ => sink.error(&at_key, format!("an `{X_SOURCE}` statement is {FORM}")),
                 }
             }
         }
         _ => sink.error(
             &here,
-            format!("`x-source` is {FORM}, or a mapping from keys of this object to such strings"),
+            format!(
+                "`{X_SOURCE}` is {FORM}, or a mapping from keys of this object to such strings"
+            ),
         ),
     }
 }
@@ -117,7 +123,7 @@ fn check_statement(statement: &str, at: &str, sink: &mut Sink) {
         sink.error(
             at,
             format!(
-                "an `x-source` statement is {FORM}, where the kind is one of {}",
+                "an `{X_SOURCE}` statement is {FORM}, where the kind is one of {}",
                 kinds()
             ),
         );
@@ -127,7 +133,7 @@ fn check_statement(statement: &str, at: &str, sink: &mut Sink) {
     if !KINDS.iter().any(|(k, _)| *k == kind) {
         sink.error(
             at,
-            format!("unknown `x-source` kind `{kind}`: use one of {}", kinds()),
+            format!("unknown `{X_SOURCE}` kind `{kind}`: use one of {}", kinds()),
         );
     }
     if text.trim().is_empty() {
@@ -151,7 +157,7 @@ pub fn transcription_rules(root: &Value, sink: &mut Sink) {
     let transcribes = root
         .get("info")
         .and_then(Value::as_mapping)
-        .is_some_and(|info| info.contains_key("x-source"));
+        .is_some_and(|info| info.contains_key(X_SOURCE));
     if !transcribes {
         return;
     }
@@ -296,15 +302,18 @@ impl<'r> Rules<'r, '_> {
             .and_then(Value::as_sequence)
             .is_some_and(|r| !r.is_empty());
         let labelled = map
-            .get("x-source")
+            .get(X_SOURCE)
             .and_then(Value::as_mapping)
             .is_some_and(|labels| labels.contains_key("required"));
         if lists_required && !labelled {
             self.sink.error(
                 &format!("{at}/required"),
-                "a response schema lists `required` properties without saying why: a response \
-                 field is required only where the vendor guarantees it, so label `required` in \
-                 this schema's `x-source` or drop it (absent and `null` fields then decode)",
+                format!(
+                    "a response schema lists `required` properties without saying why: a \
+                     response field is required only where the vendor guarantees it, so label \
+                     `required` in this schema's `{X_SOURCE}` or drop it (absent and `null` \
+                     fields then decode)"
+                ),
             );
         }
         for (key, sub) in children(map) {

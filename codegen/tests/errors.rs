@@ -131,6 +131,36 @@ components:
     );
 }
 
+/// The kinds an unknown `kind` is told about are the kinds the settings are read as: the
+/// list and the parsing come from one declaration.
+#[test]
+fn an_unknown_auth_kind_names_every_known_one() {
+    let scheme = |settings: &str| {
+        format!("{HEAD}paths: {{}}\ncomponents:\n  securitySchemes:\n    s:\n      type: apiKey\n      in: header\n      name: X-Token\n      x-auth-scheme: {settings}\n")
+    };
+    let kinds = meterage_codegen::ir::AuthKind::declared();
+    assert!(kinds.contains(&"login-token"), "{kinds:?}");
+    for (settings, named) in [
+        ("{kind: quantum-signature}", "`quantum-signature`"),
+        ("{kind: Login-Token}", "`Login-Token`"),
+        ("{env: {token: T}}", "(none given)"),
+    ] {
+        let report = errors(&scheme(settings)).to_string();
+        let wanted = format!(
+            "specs/bad.yaml:12:7 (at /components/securitySchemes/s/x-auth-scheme): unknown auth scheme kind {named}; known kinds: {}",
+            kinds.join(", ")
+        );
+        assert_eq!(report, wanted);
+    }
+    for kind in kinds {
+        let report = errors(&scheme(&format!("{{kind: {kind}, bogus: 1}}"))).to_string();
+        assert!(
+            report.contains("invalid `x-auth-scheme`: unknown field `bogus`"),
+            "{kind}: {report}"
+        );
+    }
+}
+
 #[test]
 fn misspelt_keys_are_caught_not_ignored() {
     let text = format!(

@@ -5,7 +5,10 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{docs, ident, inner_docs, paragraphs};
-use crate::ir::{Api, AuthKind, AuthScheme, OpRef};
+use crate::ir::{
+    Api, AuthKind, AuthScheme, DjangoSession, HeaderToken, KeyPair, KeystonePassword, LoginToken,
+    OpRef,
+};
 
 /// The `auth` module of `api`.
 pub(super) fn emit_auth(api: &Api) -> TokenStream {
@@ -60,7 +63,7 @@ pub(super) fn describe_scheme(scheme: &AuthScheme, link_prefix: &str) -> String 
     let fixed = format!("[`{link_prefix}{}`]", scheme.fn_name.as_str());
     let login = format!("[`{link_prefix}{}`]", login_fn(scheme));
     match &scheme.kind {
-        AuthKind::HeaderToken { header, .. } => {
+        AuthKind::HeaderToken(HeaderToken { header, .. }) => {
             format!("a token in the `{header}` header, from {fixed}")
         }
         AuthKind::Bearer { source } => match source.as_str() {
@@ -77,20 +80,20 @@ pub(super) fn describe_scheme(scheme: &AuthScheme, link_prefix: &str) -> String 
         AuthKind::Custom { what } => format!(
             "{what}, which this client does not implement: give the client builder your own `meterage_runtime::Authorize`"
         ),
-        AuthKind::LoginToken { header, login: op, .. } => format!(
+        AuthKind::LoginToken(LoginToken { header, login: op, .. }) => format!(
             "a token in the `{header}` header, obtained by logging in with `{}` ({login}; renewed when refused), or a token of your own ({fixed})",
             op.id
         ),
-        AuthKind::KeystonePassword { header, .. } => format!(
+        AuthKind::KeystonePassword(KeystonePassword { header, .. }) => format!(
             "an IAM token in the `{header}` header, obtained with a password ({login}; renewed before it expires), or a token of your own ({fixed})"
         ),
-        AuthKind::SdkHmacSha256 { .. } => {
+        AuthKind::SdkHmacSha256(_) => {
             format!("requests signed with an access key pair, `SDK-HMAC-SHA256`, from {fixed}")
         }
-        AuthKind::RpcSignatureV1 { .. } => {
+        AuthKind::RpcSignatureV1(_) => {
             format!("requests signed with an access key pair, RPC signature v1 (HMAC-SHA1), from {fixed}")
         }
-        AuthKind::DjangoSession { login: op, .. } => format!(
+        AuthKind::DjangoSession(DjangoSession { login: op, .. }) => format!(
             "a console session (cookies and CSRF token) opened by logging in with `{}`, from {fixed}",
             op.id
         ),
@@ -114,7 +117,7 @@ fn emit_scheme(scheme: &AuthScheme) -> TokenStream {
         }
     };
     match &scheme.kind {
-        AuthKind::HeaderToken { header, .. } => fixed_token(header),
+        AuthKind::HeaderToken(HeaderToken { header, .. }) => fixed_token(header),
         AuthKind::Bearer { source } => {
             let obtain = match source.as_str() {
                 "http" => String::new(),
@@ -161,25 +164,26 @@ fn emit_scheme(scheme: &AuthScheme) -> TokenStream {
             }
         }
         AuthKind::Custom { .. } => TokenStream::new(),
-        AuthKind::LoginToken {
+        AuthKind::LoginToken(LoginToken {
             header,
             login,
-            username_field,
-            password_field,
+            credentials,
             json_body,
             token,
             logout,
+            logout_token_field,
             stale_codes,
             ..
-        } => {
+        }) => {
+            let (username_field, password_field) = (&credentials.username, &credentials.password);
             let fixed = fixed_token(header);
             let spec = spec_static(scheme);
             let login_fn = login_fn(scheme);
             let login_op = operation_ref(login);
             let logout = match logout {
-                Some((op, field)) => {
+                Some(op) => {
                     let op = operation_ref(op);
-                    let field = match field {
+                    let field = match logout_token_field {
                         Some(field) => quote! { Some(#field) },
                         None => quote! { None },
                     };
@@ -231,7 +235,7 @@ fn emit_scheme(scheme: &AuthScheme) -> TokenStream {
                 }
             }
         }
-        AuthKind::KeystonePassword {
+        AuthKind::KeystonePassword(KeystonePassword {
             header,
             login,
             endpoint,
@@ -239,7 +243,7 @@ fn emit_scheme(scheme: &AuthScheme) -> TokenStream {
             token_header,
             stale_codes,
             ..
-        } => {
+        }) => {
             let fixed = fixed_token(header);
             let spec = spec_static(scheme);
             let login_fn = login_fn(scheme);
@@ -275,7 +279,7 @@ fn emit_scheme(scheme: &AuthScheme) -> TokenStream {
                 }
             }
         }
-        AuthKind::SdkHmacSha256 { .. } => {
+        AuthKind::SdkHmacSha256(_) => {
             let doc = doc(&format!("Signs every request with the access key pair `key`, `SDK-HMAC-SHA256` (security scheme `{key}`). Add `.project_id(..)` for project-scoped calls; temporary keys carry their `security_token`."));
             quote! {
                 #doc
@@ -284,7 +288,7 @@ fn emit_scheme(scheme: &AuthScheme) -> TokenStream {
                 }
             }
         }
-        AuthKind::RpcSignatureV1 { .. } => {
+        AuthKind::RpcSignatureV1(_) => {
             let doc = doc(&format!("Adds the common RPC parameters and signs every request with the access key pair `key` (HMAC-SHA1), with a fresh nonce and timestamp each attempt (security scheme `{key}`)."));
             quote! {
                 #doc
@@ -293,17 +297,17 @@ fn emit_scheme(scheme: &AuthScheme) -> TokenStream {
                 }
             }
         }
-        AuthKind::DjangoSession {
+        AuthKind::DjangoSession(DjangoSession {
             open,
             login,
             csrf_cookie,
             session_cookie,
             csrf_header,
             csrf_field,
-            username_field,
-            password_field,
+            credentials,
             ..
-        } => {
+        }) => {
+            let (username_field, password_field) = (&credentials.username, &credentials.password);
             let spec = spec_static(scheme);
             let open_op = operation_ref(open);
             let login_op = operation_ref(login);
@@ -405,12 +409,12 @@ fn from_env_scheme(scheme: &AuthScheme) -> TokenStream {
         None => TokenStream::new(),
     };
     match &scheme.kind {
-        AuthKind::HeaderToken { env_token, .. } => {
-            let var = env_token.as_deref().unwrap_or_default();
+        AuthKind::HeaderToken(HeaderToken { env: Some(env), .. }) => {
+            let var = &env.token;
             quote! { return Ok(std::sync::Arc::new(#name(env::secret(#var)?))); }
         }
-        AuthKind::LoginToken { env, .. } => {
-            let (user, password) = env.clone().unwrap_or_default();
+        AuthKind::LoginToken(LoginToken { env: Some(env), .. }) => {
+            let (user, password) = (&env.username, &env.password);
             quote! {
                 return Ok(std::sync::Arc::new(#login(meterage_runtime::auth::UsernamePassword {
                     username: env::var(#user)?,
@@ -418,8 +422,8 @@ fn from_env_scheme(scheme: &AuthScheme) -> TokenStream {
                 })));
             }
         }
-        AuthKind::DjangoSession { env, .. } => {
-            let (user, password) = env.clone().unwrap_or_default();
+        AuthKind::DjangoSession(DjangoSession { env: Some(env), .. }) => {
+            let (user, password) = (&env.username, &env.password);
             quote! {
                 return Ok(std::sync::Arc::new(#name(meterage_runtime::auth::UsernamePassword {
                     username: env::var(#user)?,
@@ -427,7 +431,7 @@ fn from_env_scheme(scheme: &AuthScheme) -> TokenStream {
                 })));
             }
         }
-        AuthKind::KeystonePassword { env: Some(env), .. } => {
+        AuthKind::KeystonePassword(KeystonePassword { env: Some(env), .. }) => {
             let (user, password, domain) = (&env.username, &env.password, &env.domain);
             let region = optional(&env.region, quote! { region });
             let project = optional(&env.project_id, quote! { project_id });
@@ -444,15 +448,15 @@ fn from_env_scheme(scheme: &AuthScheme) -> TokenStream {
                 return Ok(std::sync::Arc::new(auth));
             }
         }
-        AuthKind::SdkHmacSha256 { env: Some(env) }
-        | AuthKind::RpcSignatureV1 { env: Some(env) } => {
+        AuthKind::SdkHmacSha256(KeyPair { env: Some(env) })
+        | AuthKind::RpcSignatureV1(KeyPair { env: Some(env) }) => {
             let (id, secret) = (&env.access_key, &env.secret_key);
             let token = match &env.security_token {
                 Some(var) => quote! { Some(#var) },
                 None => quote! { None },
             };
             let project = match (&scheme.kind, &env.project_id) {
-                (AuthKind::SdkHmacSha256 { .. }, Some(_)) => {
+                (AuthKind::SdkHmacSha256(_), Some(_)) => {
                     optional(&env.project_id, quote! { project_id })
                 }
                 _ => TokenStream::new(),
@@ -468,9 +472,12 @@ fn from_env_scheme(scheme: &AuthScheme) -> TokenStream {
                 return Ok(std::sync::Arc::new(auth));
             }
         }
-        AuthKind::KeystonePassword { env: None, .. }
-        | AuthKind::SdkHmacSha256 { env: None }
-        | AuthKind::RpcSignatureV1 { env: None }
+        AuthKind::HeaderToken(HeaderToken { env: None, .. })
+        | AuthKind::LoginToken(LoginToken { env: None, .. })
+        | AuthKind::DjangoSession(DjangoSession { env: None, .. })
+        | AuthKind::KeystonePassword(KeystonePassword { env: None, .. })
+        | AuthKind::SdkHmacSha256(KeyPair { env: None })
+        | AuthKind::RpcSignatureV1(KeyPair { env: None })
         | AuthKind::Bearer { .. }
         | AuthKind::Basic
         | AuthKind::ApiKey { .. }

@@ -8,7 +8,7 @@ use super::auth::describe_scheme;
 use super::operations::{setter_conversion, setter_type};
 use super::{docs, ident, method_text, paragraphs, settable};
 use crate::format::Piece;
-use crate::ir::{Api, AuthKind, Operation, Param, TypeKind, TypeRef};
+use crate::ir::{Api, AuthKind, LoginToken, Operation, Param, TypeKind, TypeRef};
 use crate::Settings;
 
 /// The path generated docs name the runtime by, when the settings do not say.
@@ -137,10 +137,9 @@ pub(super) fn has_from_env(api: &Api) -> bool {
 /// `Client::logout`, for an API whose login-token scheme names a logout call.
 fn emit_logout(api: &Api) -> Option<TokenStream> {
     let (op, scheme) = api.auth.iter().find_map(|scheme| match &scheme.kind {
-        AuthKind::LoginToken {
-            logout: Some((op, _)),
-            ..
-        } => Some((op, scheme)),
+        AuthKind::LoginToken(LoginToken {
+            logout: Some(op), ..
+        }) => Some((op, scheme)),
         _ => None,
     })?;
     let builder = ident(op.builder.as_ref()?);

@@ -15,6 +15,7 @@
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote};
 
+use crate::extensions::X_ERROR_ENVELOPE;
 use crate::format::Piece;
 use crate::ir::{Api, Envelope, Method, Operation, Param, SuccessRule, TypeId, TypeRef, Types};
 use crate::{names, Settings};
@@ -145,12 +146,15 @@ fn emit_head(api: &Api, settings: &Settings) -> Piece {
         }
     });
     let envelope = emit_envelope(&api.envelope);
+    let envelope_doc = docs(&format!(
+        "Where this API puts its error code, message and request id (`{X_ERROR_ENVELOPE}`)."
+    ));
     let client = client::emit_client_struct(api);
     Piece::Items(quote! {
         #module_doc
         #runtime
         #base_url
-        /// Where this API puts its error code, message and request id (`x-error-envelope`).
+        #envelope_doc
         const ERROR_ENVELOPE: meterage_runtime::ErrorEnvelope = #envelope;
         #client
     })

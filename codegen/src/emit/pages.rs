@@ -6,7 +6,8 @@ use std::collections::BTreeSet;
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::{ident, module_type};
+use super::{docs, ident, module_type};
+use crate::extensions::X_PAGINATION;
 use crate::ir::{Api, Operation, PageField, Pagination, TypeId, TypeRef};
 
 /// The Rust type of page numbers and sizes.
@@ -35,8 +36,9 @@ pub(super) fn emit_pagination_const(p: &Pagination) -> TokenStream {
     let first = Literal::u64_unsuffixed(p.first_page);
     let default_size = index_literal(p.default_size);
     let last_page = index_literal(p.last_page);
+    let doc = docs(&format!("How this operation pages (`{X_PAGINATION}`)."));
     quote! {
-        /// How this operation pages (`x-pagination`).
+        #doc
         pub const PAGINATION: meterage_runtime::PageNumber<#index> = meterage_runtime::PageNumber {
             page_param: #page,
             size_param: #size,

@@ -1,11 +1,15 @@
 //! The `x-` extensions other than `x-auth-scheme` (see `auth`): each parsed into a typed
-//! value at its pointer, then checked and lowered (`docs/spec-extensions.md`).
+//! value at its pointer, then checked and lowered (`docs/spec-extensions.md`). Their
+//! names are declared in [`crate::extensions`].
 
 use indexmap::IndexMap;
 use serde::Deserialize;
 use serde_json::Value;
 
 use super::{json_text, Lowerer};
+use crate::extensions::{
+    X_ENUM_VARNAMES, X_ENV, X_ERROR_ENVELOPE, X_IDEMPOTENT, X_PAGINATION, X_RPC_ACTION,
+};
 use crate::ir::{
     ClientEnv, Envelope, Field, Location, PageField, Pagination, Param, RpcAction, SuccessResponse,
     SuccessRule, TypeKind, TypeRef,
@@ -117,10 +121,10 @@ impl Lowerer<'_, '_> {
         count: usize,
         pointer: &str,
     ) -> Option<Vec<String>> {
-        let varnames: Vec<String> = self.extension(extensions, "x-enum-varnames", pointer)?;
+        let varnames: Vec<String> = self.extension(extensions, X_ENUM_VARNAMES, pointer)?;
         if varnames.len() != count {
             self.error(
-                &format!("{pointer}/x-enum-varnames"),
+                &format!("{pointer}/{X_ENUM_VARNAMES}"),
                 format!("{} names for {count} enum values", varnames.len()),
             );
         }
@@ -133,7 +137,7 @@ impl Lowerer<'_, '_> {
         extensions: &IndexMap<String, Value>,
         base: &str,
     ) -> Option<Envelope> {
-        let ext: EnvelopeExt = self.extension(extensions, "x-error-envelope", base)?;
+        let ext: EnvelopeExt = self.extension(extensions, X_ERROR_ENVELOPE, base)?;
         let pointers = |v: Option<OneOrMany>| v.map(OneOrMany::into_vec).unwrap_or_default();
         let success = match ext.success {
             None => SuccessRule::Status,
@@ -141,7 +145,7 @@ impl Lowerer<'_, '_> {
             Some(Value::String(rule)) if rule == "no-code" => SuccessRule::NoCode,
             Some(other) => {
                 self.error(
-                    &format!("{base}/x-error-envelope/success"),
+                    &format!("{base}/{X_ERROR_ENVELOPE}/success"),
                     format!(
                         "`success: {}`: give the list of success codes, or `no-code` when any code in a 2xx body means a failure",
                         json_text(&other)
@@ -164,20 +168,20 @@ impl Lowerer<'_, '_> {
         for p in env.code.iter().chain(&env.message).chain(&env.request_id) {
             if !p.starts_with('/') {
                 self.error(
-                    &format!("{base}/x-error-envelope"),
+                    &format!("{base}/{X_ERROR_ENVELOPE}"),
                     format!("`{p}` is not a JSON pointer: write `/{p}`"),
                 );
             }
         }
         if env.success != SuccessRule::Status && env.code.is_empty() {
             self.error(
-                &format!("{base}/x-error-envelope"),
+                &format!("{base}/{X_ERROR_ENVELOPE}"),
                 "`success` needs a `code` pointer to compare",
             );
         }
         if !env.transient.is_empty() && env.code.is_empty() {
             self.error(
-                &format!("{base}/x-error-envelope"),
+                &format!("{base}/{X_ERROR_ENVELOPE}"),
                 "`transient` needs a `code` pointer to compare",
             );
         }
@@ -221,14 +225,14 @@ impl Lowerer<'_, '_> {
 
     /// `x-env` of the document: the variables `Client::from_env` reads.
     pub(super) fn client_env(&mut self, extensions: &IndexMap<String, Value>) -> ClientEnv {
-        let Some(ext) = self.extension::<EnvExt>(extensions, "x-env", "") else {
+        let Some(ext) = self.extension::<EnvExt>(extensions, X_ENV, "") else {
             return ClientEnv::default();
         };
         let schemes = self.doc.components.as_ref().map(|c| &c.security_schemes);
         for (i, key) in ext.auth.iter().enumerate() {
             if !schemes.is_some_and(|s| s.contains_key(key)) {
                 self.error(
-                    &format!("/x-env/auth/{i}"),
+                    &format!("/{X_ENV}/auth/{i}"),
                     format!("`{key}` names no security scheme"),
                 );
             }
@@ -247,7 +251,7 @@ impl Lowerer<'_, '_> {
         pointer: &str,
         method_is_idempotent: bool,
     ) -> bool {
-        self.extension::<bool>(extensions, "x-idempotent", pointer)
+        self.extension::<bool>(extensions, X_IDEMPOTENT, pointer)
             .unwrap_or(method_is_idempotent)
     }
 
@@ -257,14 +261,14 @@ impl Lowerer<'_, '_> {
         extensions: &IndexMap<String, Value>,
         pointer: &str,
     ) -> Option<RpcAction> {
-        let ext: RpcActionExt = self.extension(extensions, "x-rpc-action", pointer)?;
+        let ext: RpcActionExt = self.extension(extensions, X_RPC_ACTION, pointer)?;
         let location = match ext.location.as_str() {
             "query" => Location::Query,
             "form" => Location::Form,
             "json" => Location::Json,
             other => {
                 self.error(
-                    &format!("{pointer}/x-rpc-action/in"),
+                    &format!("{pointer}/{X_RPC_ACTION}/in"),
                     format!("`in: {other}`: use `query`, `form` or `json`"),
                 );
                 return None;
@@ -286,8 +290,8 @@ impl Lowerer<'_, '_> {
         params: &[Param],
         response: &SuccessResponse,
     ) -> Option<Pagination> {
-        let ext: PaginationExt = self.extension(extensions, "x-pagination", pointer)?;
-        let at = format!("{pointer}/x-pagination");
+        let ext: PaginationExt = self.extension(extensions, X_PAGINATION, pointer)?;
+        let at = format!("{pointer}/{X_PAGINATION}");
         if ext.style != "page-number" {
             self.error(
                 &format!("{at}/style"),

@@ -8,13 +8,19 @@
 //! One `Lowerer` carries the state of a run (the document, the diagnostics sink, the
 //! type arena and the name scopes); each concern adds its methods in its own module:
 //!
+//! - `shape`: what a schema describes, however openapiv3 typed it;
 //! - `types`: schemas to [`TypeRef`]s and the arena ([`Types`]) of generated types;
+//! - `compose`: `allOf`, `oneOf` and `anyOf`;
+//! - `recursive`: fields and alternatives that contain their own type, boxed;
 //! - `operations`: paths and operations, and the RPC rule for shared URLs;
 //! - `params`: parameters and request-body properties;
-//! - `responses`: the success response and response examples;
-//! - `auth`: security schemes (`x-auth-scheme`) and security requirements;
+//! - `responses`: the success response, response examples and error bodies;
+//! - `auth`: security schemes (`x-auth-scheme`, read as a [`crate::ir::AuthKind`]) and
+//!   security requirements;
+//! - `usage`: which types a caller sends or reads, so that only those are written;
 //! - `extensions`: the other `x-` extensions (`x-error-envelope`, `x-rpc-action`,
-//!   `x-pagination`, `x-enum-varnames`), parsed into typed values.
+//!   `x-pagination`, `x-idempotent`, `x-env`, `x-enum-varnames`), parsed into typed
+//!   values.
 
 use std::collections::{HashMap, HashSet};
 

@@ -11,6 +11,7 @@ use super::{
     clean, is_absolute, Lowerer, PRELUDE, RESERVED_ITEMS, RESERVED_METHODS, RESERVED_SETTERS,
 };
 use crate::diagnostics::escape_token;
+use crate::extensions::X_RPC_ACTION;
 use crate::ir::{BodyKind, Location, Method, Operation, Param, RpcAction, TypeRef};
 use crate::names::{Ident, Scope};
 
@@ -117,7 +118,7 @@ impl<'a> Lowerer<'a, '_> {
                     _ => self.error(
                         pointer,
                         format!(
-                            "{} operations share {} {path}; each must declare `x-rpc-action` with the same `in` and `name` and its own `value`",
+                            "{} operations share {} {path}; each must declare `{X_RPC_ACTION}` with the same `in` and `name` and its own `value`",
                             ops.len(),
                             verb.to_uppercase()
                         ),
@@ -227,8 +228,8 @@ impl<'a> Lowerer<'a, '_> {
             match (wanted, body) {
                 (Some(w), None) => body = Some(w),
                 (Some(w), Some(b)) if w != b => self.error(
-                    &format!("{pointer}/x-rpc-action"),
-                    "`x-rpc-action` goes in a body of another media type than the request body",
+                    &format!("{pointer}/{X_RPC_ACTION}"),
+                    format!("`{X_RPC_ACTION}` goes in a body of another media type than the request body"),
                 ),
                 _ => {}
             }
@@ -237,7 +238,7 @@ impl<'a> Lowerer<'a, '_> {
                 .any(|p| p.wire_name == action.name && p.location == action.location)
             {
                 self.error(
-                    &format!("{pointer}/x-rpc-action"),
+                    &format!("{pointer}/{X_RPC_ACTION}"),
                     format!(
                         "`{}` is the RPC action parameter: do not declare it as a parameter too",
                         action.name

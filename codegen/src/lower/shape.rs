@@ -10,6 +10,7 @@ use openapiv3::{
 };
 use serde_json::Value;
 
+use crate::extensions::X_EXTENSIBLE_ENUM;
 use crate::ir::{DateFormat, TypeRef};
 
 /// The properties of an object schema, borrowed.
@@ -185,7 +186,7 @@ pub(super) fn extensible_enum(schema: &Schema) -> Option<Vec<&str>> {
     let list = schema
         .schema_data
         .extensions
-        .get("x-extensible-enum")?
+        .get(X_EXTENSIBLE_ENUM)?
         .as_array()?;
     list.iter().map(Value::as_str).collect()
 }

@@ -12,6 +12,7 @@ use super::compose::{AllOfPlan, OneOfPlan};
 use super::shape::{shape, ObjectView, Shape};
 use super::{clean, Lowerer};
 use crate::diagnostics::escape_token;
+use crate::extensions::X_EXTENSIBLE_ENUM;
 use crate::ir::{Constraints, Field, TypeId, TypeKind, TypeRef, Variant};
 use crate::load::Refs;
 use crate::names::{self, Ident, Scope};
@@ -206,11 +207,11 @@ impl<'a> Lowerer<'a, '_> {
                 if schema
                     .schema_data
                     .extensions
-                    .contains_key("x-extensible-enum")
+                    .contains_key(X_EXTENSIBLE_ENUM)
                 {
                     self.error(
-                        &format!("{pointer}/x-extensible-enum"),
-                        "`x-extensible-enum` lists the known values of a string: a list of strings",
+                        &format!("{pointer}/{X_EXTENSIBLE_ENUM}"),
+                        format!("`{X_EXTENSIBLE_ENUM}` lists the known values of a string: a list of strings"),
                     );
                 }
                 ty

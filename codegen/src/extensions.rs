@@ -1,0 +1,39 @@
+//! The `x-` extensions meterage reads (docs/spec-extensions.md), each name declared once
+//! here: the lint suggests them for a misspelt extension, [`crate::provenance`] reads
+//! `x-source`, lowering reads the others, and messages and generated docs name them by
+//! these constants.
+//!
+//! Adding an extension is one line here, its section in docs/spec-extensions.md (a test
+//! holds the two to each other) and its lowering (`lower/extensions.rs`).
+
+/// Declares a constant per extension and [`ALL`], the list of them.
+macro_rules! extensions {
+    ($($(#[doc = $doc:literal])* $name:ident = $text:literal,)*) => {
+        $($(#[doc = $doc])* pub const $name: &str = $text;)*
+
+        /// Every extension meterage reads, in the order declared.
+        pub const ALL: &[&str] = &[$($name),*];
+    };
+}
+
+extensions! {
+    /// Where a vendor puts its error code and message (root; an operation may override
+    /// it).
+    X_ERROR_ENVELOPE = "x-error-envelope",
+    /// How an operation pages.
+    X_PAGINATION = "x-pagination",
+    /// The action parameter of an RPC operation, for operations sharing a URL.
+    X_RPC_ACTION = "x-rpc-action",
+    /// What the runtime does for a security scheme: a kind of [`crate::ir::AuthKind`].
+    X_AUTH_SCHEME = "x-auth-scheme",
+    /// Rust variant names of a string enum's values.
+    X_ENUM_VARNAMES = "x-enum-varnames",
+    /// The known values of an open set of strings.
+    X_EXTENSIBLE_ENUM = "x-extensible-enum",
+    /// Whether an operation may be sent twice.
+    X_IDEMPOTENT = "x-idempotent",
+    /// The environment variables `Client::from_env` reads (root).
+    X_ENV = "x-env",
+    /// Where a statement of the spec comes from (any object).
+    X_SOURCE = "x-source",
+}
