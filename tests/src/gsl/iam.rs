@@ -60,6 +60,10 @@ impl Vendor for Iam {
         None
     }
 
+    fn signs_in(&self, request: &Recorded) -> bool {
+        request.method == "POST" && request.path == TOKENS_PATH
+    }
+
     fn error(&self, status: StatusCode, code: &str, message: &str) -> Response {
         reply(
             status,
