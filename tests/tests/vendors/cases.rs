@@ -60,6 +60,8 @@ pub trait VendorCase: Sized + Send + Sync + 'static {
     const PAGED: bool;
     /// The password or secret key of [`Credentials::Wrong`]: it must never be shown.
     const WRONG_SECRET: &'static str;
+    /// The status and code of the vendor's own "busy, try again later" answer.
+    const BUSY: (u16, &'static str);
     /// A failure the vendor reports on a page: status, code and message.
     const REFUSED_PAGE: (u16, &'static str, &'static str);
     /// The request id the vendor's errors carry, if its envelope has one.
@@ -108,6 +110,13 @@ pub trait VendorCase: Sized + Send + Sync + 'static {
 
     /// The records the fake serves when its dataset holds `len`, in order.
     fn expected(len: u64) -> Vec<Value>;
+
+    /// A record as the fake serves it, to leave fields out of.
+    fn seed() -> Value;
+
+    /// The vendor's answer to the listing carrying `records`, with its other fields
+    /// (the total, the paging envelope) `null`.
+    fn page_body(records: Vec<Value>) -> Value;
 
     /// Ends the identity the fake gave out (its tokens or sessions); nothing for a vendor
     /// that signs each request.
@@ -185,6 +194,7 @@ impl VendorCase for NceCampus {
 
     const PAGED: bool = true;
     const WRONG_SECRET: &'static str = "not-the-password";
+    const BUSY: (u16, &'static str) = (500, "500");
     const REFUSED_PAGE: (u16, &'static str, &'static str) = (200, "2", "Invalid parameter.");
     const ERROR_REQUEST_ID: Option<&'static str> = None;
 
@@ -243,6 +253,14 @@ impl VendorCase for NceCampus {
         expected(nce::records(len))
     }
 
+    fn seed() -> Value {
+        nce::record(0)
+    }
+
+    fn page_body(records: Vec<Value>) -> Value {
+        json!({"errcode": "0", "totalRecords": null, "data": records})
+    }
+
     fn expire(&self) {
         self.fake.vendor.expire_sessions();
     }
@@ -299,6 +317,10 @@ fn gsl_invalid_message() -> String {
     "ListSimPools: invalid request: parameter `limit` must be at most 500, got 501".into()
 }
 
+fn gsl_page_body(records: Vec<Value>) -> Value {
+    json!({"count": null, "pools": records})
+}
+
 /// GSL with an IAM token from the fake IAM.
 pub struct GslIam {
     fake: Fake<Gsl>,
@@ -310,6 +332,7 @@ impl VendorCase for GslIam {
 
     const PAGED: bool = true;
     const WRONG_SECRET: &'static str = "wrong-password";
+    const BUSY: (u16, &'static str) = (500, "GSL.00010003");
     const REFUSED_PAGE: (u16, &'static str, &'static str) = (400, "GSL.00010004", "参数异常");
     const ERROR_REQUEST_ID: Option<&'static str> = Some(gsl::REQUEST_ID);
 
@@ -355,6 +378,14 @@ impl VendorCase for GslIam {
         expected(gsl::pools(len))
     }
 
+    fn seed() -> Value {
+        gsl::pool(0)
+    }
+
+    fn page_body(records: Vec<Value>) -> Value {
+        gsl_page_body(records)
+    }
+
     fn expire(&self) {
         self.fake.vendor.expire_sessions();
     }
@@ -393,6 +424,7 @@ impl VendorCase for GslAksk {
 
     const PAGED: bool = true;
     const WRONG_SECRET: &'static str = "not-the-secret";
+    const BUSY: (u16, &'static str) = GslIam::BUSY;
     const REFUSED_PAGE: (u16, &'static str, &'static str) = GslIam::REFUSED_PAGE;
     const ERROR_REQUEST_ID: Option<&'static str> = GslIam::ERROR_REQUEST_ID;
 
@@ -438,6 +470,14 @@ impl VendorCase for GslAksk {
         GslIam::expected(len)
     }
 
+    fn seed() -> Value {
+        GslIam::seed()
+    }
+
+    fn page_body(records: Vec<Value>) -> Value {
+        gsl_page_body(records)
+    }
+
     fn check_refusal(&self, error: &Error) {
         assert_eq!(
             (error.status(), error.vendor_code()),
@@ -463,6 +503,7 @@ impl VendorCase for Kaopuyun {
 
     const PAGED: bool = true;
     const WRONG_SECRET: &'static str = "not-the-secret";
+    const BUSY: (u16, &'static str) = (503, "ServiceUnavailable");
     const REFUSED_PAGE: (u16, &'static str, &'static str) =
         (200, "DescribeFlowBillsFail", "查询流水账单列表失败:xxx");
     const ERROR_REQUEST_ID: Option<&'static str> = Some(kaopuyun::ERROR_REQUEST_ID);
@@ -518,6 +559,14 @@ impl VendorCase for Kaopuyun {
         expected(kaopuyun::bills(len))
     }
 
+    fn seed() -> Value {
+        kaopuyun::bill(0)
+    }
+
+    fn page_body(records: Vec<Value>) -> Value {
+        json!({"Total": null, "Items": records})
+    }
+
     fn check_refusal(&self, error: &Error) {
         assert_eq!(
             (error.status(), error.vendor_code()),
@@ -557,6 +606,7 @@ impl<const FORBIDDEN: bool> VendorCase for Plcloud<FORBIDDEN> {
 
     const PAGED: bool = false;
     const WRONG_SECRET: &'static str = "not-the-password";
+    const BUSY: (u16, &'static str) = (500, "500");
     const REFUSED_PAGE: (u16, &'static str, &'static str) = (200, "403", "无权限");
     const ERROR_REQUEST_ID: Option<&'static str> = None;
 
@@ -614,6 +664,15 @@ impl<const FORBIDDEN: bool> VendorCase for Plcloud<FORBIDDEN> {
 
     fn expected(len: u64) -> Vec<Value> {
         expected(plcloud::records(len))
+    }
+
+    fn seed() -> Value {
+        plcloud::record(0)
+    }
+
+    fn page_body(records: Vec<Value>) -> Value {
+        // `code` 200 is the success the envelope looks for.
+        json!({"code": 200, "data": records, "total_amount": null})
     }
 
     fn expire(&self) {
