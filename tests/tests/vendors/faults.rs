@@ -1,6 +1,7 @@
 //! Faults on the listing, for every case of the table: the vendor's busy answer, a cut
 //! body and a gateway page are retried; without retries the busy answer is reported,
-//! transient, with the vendor's status and code.
+//! transient, with the vendor's status and code; and (NCE-Campus) a page answered once
+//! with HTTP 500 and a code the spec does not list is retried like any server error.
 
 use meterage_clients::runtime::{CallOptions, TryStreamExt};
 use meterage_tests::{Fault, When};
@@ -10,7 +11,7 @@ use crate::cases::{table, Credentials, GslAksk, GslIam, Kaopuyun, NceCampus, Plc
 use crate::support::assert_same_records;
 
 table! {
-    nce_campus: NceCampus => [transient_faults_are_retried, busy_without_retries_is_reported],
+    nce_campus: NceCampus => [transient_faults_are_retried, busy_without_retries_is_reported, unlisted_500_is_retried],
     gsl_iam: GslIam => [transient_faults_are_retried, busy_without_retries_is_reported],
     gsl_aksk: GslAksk => [transient_faults_are_retried, busy_without_retries_is_reported],
     kaopuyun: Kaopuyun => [transient_faults_are_retried, busy_without_retries_is_reported],
@@ -53,4 +54,23 @@ async fn busy_without_retries_is_reported<C: VendorCase>() {
     );
     assert!(error.is_transient(), "{error:?}");
     assert_eq!(server.log.listing_requests(), 1);
+}
+
+/// A page answered once with HTTP 500 and an error code the spec does not list (NCE:
+/// `{"errcode":"9999","errmsg":"系统繁忙"}`) is retried, and the export completes: every
+/// record exactly once, the page asked for twice.
+async fn unlisted_500_is_retried<C: VendorCase>() {
+    let case = C::start().await;
+    let server = case.server();
+    server.dataset.set_len(45);
+    server
+        .faults
+        .on_page(3, Fault::vendor_error(500, "9999", "系统繁忙"));
+    let records: Vec<Value> = C::records(&case.client(Credentials::Right), 10, CallOptions::new())
+        .try_collect()
+        .await
+        .expect("the export completes");
+    assert_same_records(&records, &C::expected(45));
+    assert_eq!(server.log.listing_pages(), [1, 2, 3, 3, 4, 5]);
+    assert_eq!(server.faults.remaining(), 0);
 }

@@ -1,14 +1,15 @@
 //! Signing in as each vendor requires, through the runtime alone. The table runs, for
 //! every case: the first call signs in (or signs) and returns every record; wrong
 //! credentials end in the vendor's error and nothing else; and for the cases that sign
-//! in, an expiry is transparent with one sign-in for twenty concurrent calls. Then what
-//! only one vendor does: NCE over HTTPS with a private CA and its logout, IAM tokens
-//! renewed before they expire, clients from the environment.
+//! in, an expiry is transparent with one sign-in for twenty concurrent calls, and a
+//! sign-in that never answers ends the call at its deadline. Then what only one vendor
+//! does: NCE over HTTPS with a private CA and its logout, IAM tokens renewed before
+//! they expire, clients from the environment.
 
 use std::time::Duration;
 
 use axum::http::Method;
-use meterage_clients::runtime::{CallOptions, Error, TryStreamExt};
+use meterage_clients::runtime::{CallOptions, Error, TimeoutKind, TryStreamExt};
 use meterage_clients::{kaopuyun as kp, plcloud as pl};
 use meterage_tests::{gsl, nce, Fault, Options, When};
 use serde_json::Value;
@@ -19,11 +20,11 @@ use crate::support::{
 };
 
 table! {
-    nce_campus: NceCampus => [first_call_returns_every_record, wrong_credentials, expiry_is_transparent],
-    gsl_iam: GslIam => [first_call_returns_every_record, wrong_credentials, expiry_is_transparent],
+    nce_campus: NceCampus => [first_call_returns_every_record, wrong_credentials, expiry_is_transparent, hung_sign_in_times_out],
+    gsl_iam: GslIam => [first_call_returns_every_record, wrong_credentials, expiry_is_transparent, hung_sign_in_times_out],
     gsl_aksk: GslAksk => [first_call_returns_every_record, wrong_credentials],
     kaopuyun: Kaopuyun => [first_call_returns_every_record, wrong_credentials],
-    plcloud: Plcloud => [first_call_returns_every_record, wrong_credentials, expiry_is_transparent],
+    plcloud: Plcloud => [first_call_returns_every_record, wrong_credentials, expiry_is_transparent, hung_sign_in_times_out],
     plcloud_forbidden: Plcloud<true> => [expiry_is_transparent],
 }
 
@@ -99,6 +100,36 @@ async fn expiry_is_transparent<C: VendorCase>() {
     assert_same_records(&records, &C::expected(95));
     assert_eq!(case.sign_ins(), 3);
     assert_eq!(server.faults.remaining(), 0);
+}
+
+/// The deadline of the calls in [`hung_sign_in_times_out`].
+const DEADLINE: Duration = Duration::from_millis(300);
+/// How long such a call may take before the test calls it hung.
+const HUNG: Duration = Duration::from_secs(5);
+
+/// A sign-in endpoint that never answers ends the call at its deadline with
+/// `Error::Timeout`: the call's deadline bounds its sign-in too.
+async fn hung_sign_in_times_out<C: VendorCase>() {
+    let case = C::start().await;
+    let signer = case.sign_in_server().expect("a case that signs in");
+    signer.faults.add(When::SignIn, None, Fault::Hang);
+    let client = case
+        .builder(Credentials::Right)
+        .total_timeout(DEADLINE)
+        .build()
+        .expect("client");
+    let Ok(outcome) = tokio::time::timeout(HUNG, C::page(&client)).await else {
+        panic!("the call had not ended {HUNG:?} after it started, its deadline {DEADLINE:?}");
+    };
+    let error = outcome.expect_err("no sign-in, no call");
+    // The call's own timeout, not the sign-in's wrapped in `Error::Auth`.
+    assert!(
+        matches!(error, Error::Timeout { kind: TimeoutKind::Total, after, .. } if after <= DEADLINE),
+        "{error:?}"
+    );
+    assert_eq!(signer.log.sign_in_requests(), 1);
+    assert_eq!(signer.log.logins(), 0);
+    assert_eq!(case.server().log.listing_requests(), 0);
 }
 
 // ---- NCE-Campus: HTTPS and logout ---------------------------------------------------
