@@ -18,17 +18,9 @@ use meterage_runtime::{
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-static LIST: Operation = Operation {
-    id: "ListThings",
-    method: Method::Get,
-    success: 200,
-    public: false,
-    idempotent: true,
-    secret_response: false,
-    path: "/things",
-    server: None,
-    envelope: &ErrorEnvelope::NONE,
-};
+mod support;
+
+static LIST: Operation = support::op("ListThings", Method::Get, "/things", &ErrorEnvelope::NONE);
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 struct Thing {
@@ -169,10 +161,7 @@ async fn serve(server: Server) -> (Client, Arc<Server>) {
     let router = Router::new()
         .route("/things", get(list))
         .with_state(server.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    let client = Client::builder(format!("http://{addr}"))
+    let client = Client::builder(support::serve(router).await)
         .http_client(reqwest::Client::builder().no_proxy().build().unwrap())
         .retry(RetryPolicy::standard().initial_backoff(Duration::from_millis(1)))
         .build()

@@ -18,6 +18,8 @@ use meterage_runtime::{
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+mod support;
+
 /// What the server saw.
 #[derive(Debug, Deserialize)]
 struct Seen {
@@ -41,24 +43,10 @@ async fn echo(uri: Uri, RawQuery(query): RawQuery, headers: HeaderMap, body: Byt
 }
 
 async fn serve() -> String {
-    let router = Router::new().fallback(any(echo));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    format!("http://{addr}")
+    support::serve(Router::new().fallback(any(echo))).await
 }
 
-static POST: Operation = Operation {
-    id: "Post",
-    method: Method::Post,
-    success: 200,
-    public: false,
-    idempotent: false,
-    secret_response: false,
-    path: "/v1/items/{id}",
-    server: None,
-    envelope: &ErrorEnvelope::NONE,
-};
+static POST: Operation = support::op("Post", Method::Post, "/v1/items/{id}", &ErrorEnvelope::NONE);
 
 type Configure = Box<dyn FnOnce(ClientBuilder<Client>) -> ClientBuilder<Client>>;
 
