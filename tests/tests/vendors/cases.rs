@@ -19,6 +19,7 @@ use std::pin::Pin;
 
 use axum::http::Method;
 use futures_util::stream;
+use meterage_clients::runtime::auth::KeystoneUser;
 use meterage_clients::runtime::{
     CallOptions, Client, ClientBuilder, Error, Stream, StreamExt, TryStreamExt,
 };
@@ -31,8 +32,8 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::support::{
-    gsl_aksk_builder, gsl_iam_builder, iam_user, kaopuyun_builder, nce_builder, nce_user,
-    plcloud_builder, plcloud_user,
+    gsl_aksk_builder, gsl_iam_builder, iam_user, kaopuyun_builder, nce_builder, plcloud_builder,
+    user,
 };
 
 /// One call's outcome, on its way.
@@ -79,6 +80,15 @@ pub trait VendorCase: Sized + Send + Sync + 'static {
 
     /// A builder for a client of the fake, with the test defaults and `credentials`.
     fn builder(&self, credentials: Credentials) -> ClientBuilder<Self::Client>;
+
+    /// The password or secret key of `credentials`, `right` being the one the fake
+    /// accepts.
+    fn secret(credentials: Credentials, right: &'static str) -> &'static str {
+        match credentials {
+            Credentials::Right => right,
+            Credentials::Wrong => Self::WRONG_SECRET,
+        }
+    }
 
     /// A client of the fake with the test defaults and `credentials`.
     fn client(&self, credentials: Credentials) -> Self::Client {
@@ -213,11 +223,8 @@ impl VendorCase for NceCampus {
     }
 
     fn builder(&self, credentials: Credentials) -> ClientBuilder<Self::Client> {
-        let mut user = nce_user();
-        if credentials == Credentials::Wrong {
-            user.password = Self::WRONG_SECRET.into();
-        }
-        nce_builder(&self.fake, user)
+        let password = Self::secret(credentials, nce::USER.1);
+        nce_builder(&self.fake, user((nce::USER.0, password)))
     }
 
     fn records(client: &Self::Client, page_size: u32, options: CallOptions) -> Records {
@@ -351,10 +358,10 @@ impl VendorCase for GslIam {
     }
 
     fn builder(&self, credentials: Credentials) -> ClientBuilder<Self::Client> {
-        let mut user = iam_user();
-        if credentials == Credentials::Wrong {
-            user.password = Self::WRONG_SECRET.into();
-        }
+        let user = KeystoneUser {
+            password: Self::secret(credentials, gsl::USER.1).into(),
+            ..iam_user()
+        };
         gsl_iam_builder(&self.fake, &self.iam, user)
     }
 
@@ -443,10 +450,7 @@ impl VendorCase for GslAksk {
     }
 
     fn builder(&self, credentials: Credentials) -> ClientBuilder<Self::Client> {
-        let secret = match credentials {
-            Credentials::Right => gsl::AKSK.1,
-            Credentials::Wrong => Self::WRONG_SECRET,
-        };
+        let secret = Self::secret(credentials, gsl::AKSK.1);
         gsl_aksk_builder(&self.fake, (gsl::AKSK.0, secret))
     }
 
@@ -523,10 +527,7 @@ impl VendorCase for Kaopuyun {
     }
 
     fn builder(&self, credentials: Credentials) -> ClientBuilder<Self::Client> {
-        let secret = match credentials {
-            Credentials::Right => kaopuyun::KEY.1,
-            Credentials::Wrong => Self::WRONG_SECRET,
-        };
+        let secret = Self::secret(credentials, kaopuyun::KEY.1);
         kaopuyun_builder(&self.fake, (kaopuyun::KEY.0, secret))
     }
 
@@ -627,11 +628,8 @@ impl<const FORBIDDEN: bool> VendorCase for Plcloud<FORBIDDEN> {
     }
 
     fn builder(&self, credentials: Credentials) -> ClientBuilder<Self::Client> {
-        let mut user = plcloud_user();
-        if credentials == Credentials::Wrong {
-            user.password = Self::WRONG_SECRET.into();
-        }
-        plcloud_builder(&self.fake, user)
+        let password = Self::secret(credentials, plcloud::USER.1);
+        plcloud_builder(&self.fake, user((plcloud::USER.0, password)))
     }
 
     fn records(client: &Self::Client, _page_size: u32, options: CallOptions) -> Records {

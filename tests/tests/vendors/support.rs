@@ -31,12 +31,17 @@ pub fn configure<C: From<meterage_clients::runtime::Client>>(
         .timeout(Duration::from_secs(10))
 }
 
+/// A user name and password.
+pub fn user((username, password): (&str, &str)) -> UsernamePassword {
+    UsernamePassword {
+        username: username.into(),
+        password: password.into(),
+    }
+}
+
 /// The NCE account the fake accepts.
 pub fn nce_user() -> UsernamePassword {
-    UsernamePassword {
-        username: nce::USER.0.into(),
-        password: nce::USER.1.into(),
-    }
+    user(nce::USER)
 }
 
 /// A builder of NCE clients that log in with `credentials` (trusting the fake's CA over
@@ -134,10 +139,7 @@ pub fn kaopuyun_client(server: &Fake<Kaopuyun>, key: (&str, &str)) -> kaopuyun::
 
 /// The PLCloud console account the fake accepts.
 pub fn plcloud_user() -> UsernamePassword {
-    UsernamePassword {
-        username: pl::USER.0.into(),
-        password: pl::USER.1.into(),
-    }
+    user(pl::USER)
 }
 
 /// A builder of PLCloud clients with a console session for `credentials`.
