@@ -299,54 +299,40 @@ impl VendorCase for NceCampus {
 
 // ---- Huawei GSL ---------------------------------------------------------------------
 
-/// GSL's listing, whichever way a client is authorized.
-fn gsl_records(client: &huawei_gsl::Client, page_size: u32, options: CallOptions) -> Records {
-    items(
-        client
-            .list_sim_pools()
-            .limit(i64::from(page_size))
-            .options(options)
-            .items(),
-    )
-}
-
-fn gsl_page(client: &huawei_gsl::Client) -> Call<Value> {
-    let call = client.list_sim_pools();
-    Box::pin(async move { call.send().await.map(|page| json_of(&*page)) })
-}
-
-fn gsl_invalid(client: &huawei_gsl::Client) -> Call<()> {
-    let listing = client.list_sim_pools().limit(501).items();
-    Box::pin(async move { listing.try_collect::<Vec<_>>().await.map(drop) })
-}
-
-fn gsl_invalid_message() -> String {
-    "ListSimPools: invalid request: parameter `limit` must be at most 500, got 501".into()
-}
-
-fn gsl_page_body(records: Vec<Value>) -> Value {
-    json!({"count": null, "pools": records})
-}
-
 /// GSL with an IAM token from the fake IAM.
-pub struct GslIam {
+pub type GslIam = HuaweiGsl<true>;
+
+/// GSL with every request signed with an access key.
+pub type GslAksk = HuaweiGsl<false>;
+
+/// GSL, with an IAM token from the fake IAM when `IAM`, else every request signed with
+/// an access key.
+pub struct HuaweiGsl<const IAM: bool> {
     fake: Fake<Gsl>,
-    iam: Fake<Iam>,
+    iam: Option<Fake<Iam>>,
 }
 
-impl VendorCase for GslIam {
+impl<const IAM: bool> VendorCase for HuaweiGsl<IAM> {
     type Client = huawei_gsl::Client;
 
     const PAGED: bool = true;
-    const WRONG_SECRET: &'static str = "wrong-password";
+    const WRONG_SECRET: &'static str = if IAM {
+        "wrong-password"
+    } else {
+        "not-the-secret"
+    };
     const BUSY: (u16, &'static str) = (500, "GSL.00010003");
     const REFUSED_PAGE: (u16, &'static str, &'static str) = (400, "GSL.00010004", "参数异常");
     const ERROR_REQUEST_ID: Option<&'static str> = Some(gsl::REQUEST_ID);
 
     async fn start() -> Self {
         let fake = gsl::start().await;
-        let iam = gsl::start_iam(&fake).await;
-        GslIam { fake, iam }
+        let iam = if IAM {
+            Some(gsl::start_iam(&fake).await)
+        } else {
+            None
+        };
+        HuaweiGsl { fake, iam }
     }
 
     fn server(&self) -> &Server {
@@ -354,31 +340,47 @@ impl VendorCase for GslIam {
     }
 
     fn sign_in_server(&self) -> Option<&Server> {
-        Some(&self.iam)
+        self.iam.as_ref().map(|iam| &iam.server)
     }
 
     fn builder(&self, credentials: Credentials) -> ClientBuilder<Self::Client> {
-        let user = KeystoneUser {
-            password: Self::secret(credentials, gsl::USER.1).into(),
-            ..iam_user()
-        };
-        gsl_iam_builder(&self.fake, &self.iam, user)
+        match &self.iam {
+            Some(iam) => {
+                let user = KeystoneUser {
+                    password: Self::secret(credentials, gsl::USER.1).into(),
+                    ..iam_user()
+                };
+                gsl_iam_builder(&self.fake, iam, user)
+            }
+            None => {
+                let secret = Self::secret(credentials, gsl::AKSK.1);
+                gsl_aksk_builder(&self.fake, (gsl::AKSK.0, secret))
+            }
+        }
     }
 
     fn records(client: &Self::Client, page_size: u32, options: CallOptions) -> Records {
-        gsl_records(client, page_size, options)
+        items(
+            client
+                .list_sim_pools()
+                .limit(i64::from(page_size))
+                .options(options)
+                .items(),
+        )
     }
 
     fn page(client: &Self::Client) -> Call<Value> {
-        gsl_page(client)
+        let call = client.list_sim_pools();
+        Box::pin(async move { call.send().await.map(|page| json_of(&*page)) })
     }
 
     fn invalid(client: &Self::Client) -> Call<()> {
-        gsl_invalid(client)
+        let listing = client.list_sim_pools().limit(501).items();
+        Box::pin(async move { listing.try_collect::<Vec<_>>().await.map(drop) })
     }
 
     fn invalid_message() -> String {
-        gsl_invalid_message()
+        "ListSimPools: invalid request: parameter `limit` must be at most 500, got 501".into()
     }
 
     fn expected(len: u64) -> Vec<Value> {
@@ -390,7 +392,7 @@ impl VendorCase for GslIam {
     }
 
     fn page_body(records: Vec<Value>) -> Value {
-        gsl_page_body(records)
+        json!({"count": null, "pools": records})
     }
 
     fn expire(&self) {
@@ -398,7 +400,10 @@ impl VendorCase for GslIam {
     }
 
     fn check_first_call(&self) {
-        let login = &self.iam.log.requests()[0];
+        let Some(iam) = &self.iam else {
+            return;
+        };
+        let login = &iam.log.requests()[0];
         let body: Value = serde_json::from_slice(&login.body).expect("JSON");
         assert_eq!(body["auth"]["identity"]["methods"], json!(["password"]));
         assert_eq!(body["auth"]["scope"]["project"]["name"], gsl::USER.3);
@@ -410,88 +415,27 @@ impl VendorCase for GslIam {
     }
 
     fn check_refusal(&self, error: &Error) {
-        let api = error.api().expect("IAM's answer");
-        assert_eq!(api.status, 401);
-        assert_eq!(
-            (api.code.as_deref(), api.message.as_deref()),
-            (Some("401"), Some("The username or password is wrong."))
-        );
-        assert_eq!(self.iam.log.requests().len(), 1);
-        assert_eq!(self.fake.log.requests().len(), 0);
-    }
-}
-
-/// GSL with every request signed with an access key.
-pub struct GslAksk {
-    fake: Fake<Gsl>,
-}
-
-impl VendorCase for GslAksk {
-    type Client = huawei_gsl::Client;
-
-    const PAGED: bool = true;
-    const WRONG_SECRET: &'static str = "not-the-secret";
-    const BUSY: (u16, &'static str) = GslIam::BUSY;
-    const REFUSED_PAGE: (u16, &'static str, &'static str) = GslIam::REFUSED_PAGE;
-    const ERROR_REQUEST_ID: Option<&'static str> = GslIam::ERROR_REQUEST_ID;
-
-    async fn start() -> Self {
-        GslAksk {
-            fake: gsl::start().await,
+        if let Some(iam) = &self.iam {
+            let api = error.api().expect("IAM's answer");
+            assert_eq!(api.status, 401);
+            assert_eq!(
+                (api.code.as_deref(), api.message.as_deref()),
+                (Some("401"), Some("The username or password is wrong."))
+            );
+            assert_eq!(iam.log.requests().len(), 1);
+            assert_eq!(self.fake.log.requests().len(), 0);
+        } else {
+            // The gateway's refusal of the signature.
+            assert_eq!(
+                (error.status(), error.vendor_code()),
+                (Some(401), Some("APIGW.0301"))
+            );
+            assert!(
+                error.to_string().contains("verify aksk signature fail"),
+                "{error}"
+            );
+            assert!(error.api().and_then(|a| a.request_id.as_deref()).is_some());
         }
-    }
-
-    fn server(&self) -> &Server {
-        &self.fake
-    }
-
-    fn sign_in_server(&self) -> Option<&Server> {
-        None
-    }
-
-    fn builder(&self, credentials: Credentials) -> ClientBuilder<Self::Client> {
-        let secret = Self::secret(credentials, gsl::AKSK.1);
-        gsl_aksk_builder(&self.fake, (gsl::AKSK.0, secret))
-    }
-
-    fn records(client: &Self::Client, page_size: u32, options: CallOptions) -> Records {
-        gsl_records(client, page_size, options)
-    }
-
-    fn page(client: &Self::Client) -> Call<Value> {
-        gsl_page(client)
-    }
-
-    fn invalid(client: &Self::Client) -> Call<()> {
-        gsl_invalid(client)
-    }
-
-    fn invalid_message() -> String {
-        gsl_invalid_message()
-    }
-
-    fn expected(len: u64) -> Vec<Value> {
-        GslIam::expected(len)
-    }
-
-    fn seed() -> Value {
-        GslIam::seed()
-    }
-
-    fn page_body(records: Vec<Value>) -> Value {
-        gsl_page_body(records)
-    }
-
-    fn check_refusal(&self, error: &Error) {
-        assert_eq!(
-            (error.status(), error.vendor_code()),
-            (Some(401), Some("APIGW.0301"))
-        );
-        assert!(
-            error.to_string().contains("verify aksk signature fail"),
-            "{error}"
-        );
-        assert!(error.api().and_then(|a| a.request_id.as_deref()).is_some());
     }
 }
 
