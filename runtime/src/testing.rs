@@ -1,6 +1,7 @@
-//! Shared test fixtures: the four vendors' error envelopes as their specs declare them,
-//! and a client and a runtime for unit tests. Written with `meterage_runtime::` paths so
-//! the integration tests include the same file (`#[path = "../src/testing.rs"]`).
+//! Shared test fixtures: the four vendors' error envelopes as their specs (and so the
+//! generated clients) declare them, and a client and a runtime for unit tests. Written
+//! with `meterage_runtime::` paths so that the integration tests' support module
+//! includes the same file (`tests/support/mod.rs`).
 
 #![allow(dead_code, clippy::unwrap_used)]
 
@@ -12,6 +13,7 @@ pub static NCE: ErrorEnvelope = ErrorEnvelope {
     code: &["/errcode", "/errCode"],
     message: &["/errmsg", "/errMsg"],
     success: SuccessRule::Codes(&["0"]),
+    transient: &["500"],
     ..ErrorEnvelope::NONE
 };
 
@@ -31,7 +33,7 @@ pub static KAOPUYUN: ErrorEnvelope = ErrorEnvelope {
     message: &["/Message"],
     request_id: &["/RequestId"],
     success: SuccessRule::NoCode,
-    transient: &["ServiceUnavailable", "Throttling"],
+    transient: &["ServiceUnavailable", "Throttling", "Throttling.User"],
     ..ErrorEnvelope::NONE
 };
 
@@ -40,6 +42,7 @@ pub static PLCLOUD: ErrorEnvelope = ErrorEnvelope {
     code: &["/code"],
     message: &["/message"],
     success: SuccessRule::Codes(&["200"]),
+    transient: &["500"],
     ..ErrorEnvelope::NONE
 };
 

@@ -18,110 +18,45 @@ use meterage_runtime::{
 };
 use serde::Deserialize;
 use serde_json::{json, Value};
+use support::{op, GSL, KAOPUYUN, NCE, PLCLOUD};
+
+mod support;
 
 const TOKEN: &str = "tok-SUPER-s3cr3t-42";
 
-static GSL: ErrorEnvelope = ErrorEnvelope {
-    code: &["/error_code"],
-    message: &["/error_msg"],
-    request_id: &["/request_id"],
-    request_id_header: Some("X-Request-Id"),
-    success: SuccessRule::Status,
-    transient: &[],
-    ..ErrorEnvelope::NONE
-};
-
-static NCE: ErrorEnvelope = ErrorEnvelope {
-    code: &["/errcode", "/errCode"],
-    message: &["/errmsg", "/errMsg"],
-    request_id: &[],
-    request_id_header: None,
-    success: SuccessRule::Codes(&["0"]),
-    transient: &[],
-    ..ErrorEnvelope::NONE
-};
-
-/// Alibaba-style RPC (Kaopuyun): `{RequestId, Code, Message}` whatever the status.
-static KAOPUYUN: ErrorEnvelope = ErrorEnvelope {
-    code: &["/Code"],
-    message: &["/Message"],
-    request_id: &["/RequestId"],
-    request_id_header: None,
-    success: SuccessRule::NoCode,
-    transient: &[],
-    ..ErrorEnvelope::NONE
-};
-
-static PLCLOUD: ErrorEnvelope = ErrorEnvelope {
-    code: &["/code"],
-    message: &["/message"],
-    request_id: &[],
-    request_id_header: None,
-    success: SuccessRule::Codes(&["200"]),
-    transient: &[],
-    ..ErrorEnvelope::NONE
-};
-
-const fn op(id: &'static str, method: Method, path: &'static str) -> Operation {
-    Operation {
-        id,
-        method,
-        success: 200,
-        public: false,
-        idempotent: matches!(method, Method::Get),
-        secret_response: false,
-        path,
-        server: None,
-        envelope: &GSL,
-    }
-}
-
-static ECHO_GET: Operation = op("EchoGet", Method::Get, "/v1/items/{id}");
-static ECHO_FORM: Operation = Operation {
-    envelope: &PLCLOUD,
-    ..op("GetConsumptionsByQuery", Method::Post, "/api/")
-};
-static ECHO_JSON: Operation = op("Login", Method::Post, "/controller/v2/tokens");
-static GSL_403: Operation = op("ListSimPools", Method::Get, "/gsl/403");
-static HTML_403: Operation = Operation {
-    envelope: &PLCLOUD,
-    ..op("GetConsumptionsByQuery", Method::Post, "/html/403")
-};
-static HTML_200: Operation = op("Logout", Method::Get, "/html/200");
-static NCE_FAIL: Operation = Operation {
-    envelope: &NCE,
-    ..op("TimeFlowStInfos", Method::Get, "/nce/fail")
-};
-static NCE_OK: Operation = Operation {
-    envelope: &NCE,
-    ..op("TimeFlowStInfos", Method::Get, "/nce/ok")
-};
-static PL_FAIL: Operation = Operation {
-    envelope: &PLCLOUD,
-    ..op("GetConsumptionsByQuery", Method::Post, "/pl/fail")
-};
-static KAOPUYUN_FAIL: Operation = Operation {
-    envelope: &KAOPUYUN,
-    ..op("DescribeFlowBills", Method::Get, "/kaopuyun/fail")
-};
-static KAOPUYUN_400: Operation = Operation {
-    envelope: &KAOPUYUN,
-    ..op("DescribeFlowBills", Method::Get, "/kaopuyun/400")
-};
-static KAOPUYUN_OK: Operation = Operation {
-    envelope: &KAOPUYUN,
-    ..op("DescribeFlowBills", Method::Get, "/kaopuyun/ok")
-};
-static BAD_BODY: Operation = op("ListSimPools", Method::Get, "/bad");
-static NOT_JSON_200: Operation = op("ListSimPools", Method::Get, "/html/200");
-static STALE: Operation = op("ListSimPools", Method::Get, "/stale");
-static ALWAYS_401: Operation = op("ListSimPools", Method::Get, "/always401");
+static ECHO_GET: Operation = op("EchoGet", Method::Get, "/v1/items/{id}", &GSL);
+static ECHO_FORM: Operation = op("GetConsumptionsByQuery", Method::Post, "/api/", &PLCLOUD);
+static ECHO_JSON: Operation = op("Login", Method::Post, "/controller/v2/tokens", &GSL);
+static GSL_403: Operation = op("ListSimPools", Method::Get, "/gsl/403", &GSL);
+static HTML_403: Operation = op(
+    "GetConsumptionsByQuery",
+    Method::Post,
+    "/html/403",
+    &PLCLOUD,
+);
+static HTML_200: Operation = op("Logout", Method::Get, "/html/200", &GSL);
+static NCE_FAIL: Operation = op("TimeFlowStInfos", Method::Get, "/nce/fail", &NCE);
+static NCE_OK: Operation = op("TimeFlowStInfos", Method::Get, "/nce/ok", &NCE);
+static PL_FAIL: Operation = op("GetConsumptionsByQuery", Method::Post, "/pl/fail", &PLCLOUD);
+static KAOPUYUN_FAIL: Operation = op(
+    "DescribeFlowBills",
+    Method::Get,
+    "/kaopuyun/fail",
+    &KAOPUYUN,
+);
+static KAOPUYUN_400: Operation = op("DescribeFlowBills", Method::Get, "/kaopuyun/400", &KAOPUYUN);
+static KAOPUYUN_OK: Operation = op("DescribeFlowBills", Method::Get, "/kaopuyun/ok", &KAOPUYUN);
+static BAD_BODY: Operation = op("ListSimPools", Method::Get, "/bad", &GSL);
+static NOT_JSON_200: Operation = op("ListSimPools", Method::Get, "/html/200", &GSL);
+static STALE: Operation = op("ListSimPools", Method::Get, "/stale", &GSL);
+static ALWAYS_401: Operation = op("ListSimPools", Method::Get, "/always401", &GSL);
 static IAM: Operation = Operation {
     server: Some("https://iam.cn-north-4.myhuaweicloud.com"),
     ..op(
         "KeystoneCreateUserTokenByPassword",
         Method::Post,
         "/v3/auth/tokens",
+        &GSL,
     )
 };
 
@@ -309,10 +244,7 @@ async fn serve() -> (String, Arc<Hits>) {
         .route("/always401", get(always401))
         .fallback(echo)
         .with_state(hits.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    (format!("http://{addr}"), hits)
+    (support::serve(router).await, hits)
 }
 
 fn http() -> reqwest::Client {

@@ -16,6 +16,8 @@ use meterage_runtime::{Client, Error, Operation, Request, RetryPolicy, StreamExt
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+mod support;
+
 static LIST: Operation = Operation::get("ListThings", "/things");
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -157,10 +159,7 @@ async fn serve(server: Server) -> (Client, Arc<Server>) {
     let router = Router::new()
         .route("/things", get(list))
         .with_state(server.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    let client = Client::builder(format!("http://{addr}"))
+    let client = Client::builder(support::serve(router).await)
         .http_client(reqwest::Client::builder().no_proxy().build().unwrap())
         .retry(RetryPolicy::standard().initial_backoff(Duration::from_millis(1)))
         .build()

@@ -12,34 +12,19 @@ use meterage_runtime::interceptor::{
     AttemptContext, AttemptOutcome, InterceptFuture, Interceptor, Replay,
 };
 use meterage_runtime::{
-    CallOptions, Client, Error, ErrorEnvelope, Method, Operation, Request, RetryPolicy,
-    SuccessRule, TimeoutKind,
+    CallOptions, Client, Error, Method, Operation, Request, RetryPolicy, TimeoutKind,
 };
 use serde_json::Value;
+use support::GSL;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
-static BUSY_CODES: ErrorEnvelope = ErrorEnvelope {
-    code: &["/error_code"],
-    message: &["/error_msg"],
-    request_id: &[],
-    request_id_header: None,
-    success: SuccessRule::Status,
-    transient: &["GSL.00010003"],
-    ..ErrorEnvelope::NONE
-};
+mod support;
 
 const fn op(id: &'static str, method: Method, idempotent: bool) -> Operation {
     Operation {
-        id,
-        method,
-        success: 200,
-        public: false,
         idempotent,
-        secret_response: false,
-        path: "/x",
-        server: None,
-        envelope: &BUSY_CODES,
+        ..support::op(id, method, "/x", &GSL)
     }
 }
 

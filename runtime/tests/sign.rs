@@ -18,39 +18,23 @@ use hmac::{Hmac, Mac};
 use meterage_runtime::auth::AccessKey;
 use meterage_runtime::interceptor::AttemptOutcome;
 use meterage_runtime::{
-    AuthContext, AuthFuture, Authorize, Client, Error, ErrorEnvelope, IdentityGeneration, Method,
-    Operation, Request, RpcSignatureV1, SdkHmacSha256, Secret, SuccessRule,
+    AuthContext, AuthFuture, Authorize, Client, Error, IdentityGeneration, Method, Operation,
+    Request, RpcSignatureV1, SdkHmacSha256, Secret,
 };
 use serde::Deserialize;
 use serde_json::{json, Value};
 use sha2::Digest as _;
+use support::KAOPUYUN;
+
+mod support;
 
 const RPC_KEY: (&str, &str) = ("kp-access-id", "kp-s3cr3t-secret");
 const SDK_KEY: (&str, &str) = ("HW-ACCESS-KEY", "hw-s3cr3t-sk");
 const SDK_TOKEN: &str = "temporary-s3cr3t-token";
 
-static ALIBABA: ErrorEnvelope = ErrorEnvelope {
-    code: &["/Code"],
-    message: &["/Message"],
-    request_id: &["/RequestId"],
-    request_id_header: None,
-    success: SuccessRule::Status,
-    transient: &[],
-    ..ErrorEnvelope::NONE
-};
-
+/// An operation of the Alibaba-style envelope, as the RPC and SDK servers below answer.
 const fn op(id: &'static str, method: Method, path: &'static str) -> Operation {
-    Operation {
-        id,
-        method,
-        success: 200,
-        public: false,
-        idempotent: matches!(method, Method::Get),
-        secret_response: false,
-        path,
-        server: None,
-        envelope: &ALIBABA,
-    }
+    support::op(id, method, path, &KAOPUYUN)
 }
 
 static RPC_GET: Operation = op("DescribeFlowBills", Method::Get, "/");
@@ -424,10 +408,7 @@ fn sdk(
 async fn serve() -> (String, Arc<Seen>) {
     let seen = Arc::new(Seen::default());
     let router = Router::new().fallback(handle).with_state(seen.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    (format!("http://{addr}"), seen)
+    (support::serve(router).await, seen)
 }
 
 fn key(pair: (&str, &str)) -> AccessKey {

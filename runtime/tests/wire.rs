@@ -18,6 +18,8 @@ use meterage_runtime::{
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+mod support;
+
 /// What the server saw.
 #[derive(Debug, Deserialize)]
 struct Seen {
@@ -41,18 +43,15 @@ async fn echo(uri: Uri, RawQuery(query): RawQuery, headers: HeaderMap, body: Byt
 }
 
 async fn serve() -> String {
-    let router = Router::new().fallback(any(echo));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    format!("http://{addr}")
+    support::serve(Router::new().fallback(any(echo))).await
 }
 
-static POST: Operation = Operation {
-    method: Method::Post,
-    idempotent: false,
-    ..Operation::get("Post", "/v1/items/{id}")
-};
+static POST: Operation = support::op(
+    "Post",
+    Method::Post,
+    "/v1/items/{id}",
+    &meterage_runtime::ErrorEnvelope::NONE,
+);
 
 type Configure = Box<dyn FnOnce(ClientBuilder<Client>) -> ClientBuilder<Client>>;
 

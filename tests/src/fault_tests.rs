@@ -181,6 +181,35 @@ async fn a_slow_answer_outlasts_a_client_timeout() {
 }
 
 #[tokio::test]
+async fn a_hanging_sign_in_never_answers_and_other_routes_still_do() {
+    let server = crate::nce::start().await;
+    server.faults.add(When::SignIn, None, Fault::Hang);
+    let impatient = reqwest::Client::builder()
+        .no_proxy()
+        .timeout(Duration::from_millis(300))
+        .build()
+        .expect("client");
+    let (user, password) = crate::nce::USER;
+    for _ in 0..2 {
+        let err = impatient
+            .post(format!("{}{}", server.base_url(), crate::nce::TOKENS_PATH))
+            .json(&json!({"userName": user, "password": password}))
+            .send()
+            .await
+            .expect_err("no answer");
+        assert!(err.is_timeout(), "{err:?}");
+    }
+    assert_eq!(server.log.sign_in_requests(), 2);
+    assert_eq!(server.log.logins(), 0);
+    // The listing still answers (without a token: the vendor's 401).
+    let listing = format!("{}{}", server.base_url(), crate::nce::LIST_PATH);
+    let (status, _) = answer(impatient.get(listing).send().await.expect("answered")).await;
+    assert_eq!(status, 401);
+    assert_eq!(server.log.sign_in_requests(), 2);
+    assert_eq!(server.log.listing_pages(), [1]);
+}
+
+#[tokio::test]
 async fn truncated_and_malformed_json_keep_status_200() {
     let server = gsl::start().await;
     let (_, normal) = raw(&server, 2).await;
@@ -296,6 +325,11 @@ async fn the_log_counts_routes_even_when_not_recording() {
         .await
         .expect("sent");
     assert_eq!(server.log.requests().len(), 1);
+    assert_eq!(
+        server.log.listing_pages(),
+        [1],
+        "recorded with the requests"
+    );
     assert_eq!(server.log.count(Method::GET, LIST_PATH), 2);
     assert_eq!(server.log.count(Method::GET, "/elsewhere"), 1);
     assert_eq!(server.log.listing_requests(), 2);

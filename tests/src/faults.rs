@@ -8,7 +8,7 @@
 //!
 //! - before the vendor's code runs (the gateway or the network): [`Fault::DropConnection`],
 //!   [`Fault::TooManyRequests`], [`Fault::GatewayHtml`], [`Fault::Respond`],
-//!   [`Fault::ExpireSessions`] (which then lets the request through);
+//!   [`Fault::Hang`], [`Fault::ExpireSessions`] (which then lets the request through);
 //! - in the vendor's code, once the request has passed its authentication:
 //!   [`Fault::Busy`], [`Fault::VendorError`], [`Fault::RepeatPreviousPage`],
 //!   [`Fault::ShiftTotal`]. A request refused by authentication does not use the rule
@@ -29,6 +29,9 @@ use crate::lock;
 pub enum Fault {
     /// Close the connection after reading the request, without any response.
     DropConnection,
+    /// Read the request and never answer: the connection stays open, silent, until the
+    /// client gives up or the server stops (a sign-in endpoint that hangs).
+    Hang,
     /// HTTP 429 with `Retry-After: <retry_after>` (seconds) and the vendor's throttling
     /// body.
     TooManyRequests {
@@ -123,6 +126,7 @@ impl Fault {
     pub(crate) fn stage(&self) -> Stage {
         match self {
             Fault::DropConnection
+            | Fault::Hang
             | Fault::TooManyRequests { .. }
             | Fault::GatewayHtml(_)
             | Fault::Respond { .. }
@@ -161,6 +165,9 @@ pub enum When {
     Page(u64),
     /// Any request to the listing call.
     Listing,
+    /// A request to the vendor's sign-in call (NCE's token login, IAM's token call,
+    /// PLCloud's console login; none for a vendor that signs each request).
+    SignIn,
 }
 
 /// What the fault plan knows about a request.
@@ -171,6 +178,8 @@ pub(crate) struct Target {
     /// `(n, page)` for a listing request: its number and the page it asks for (0 when
     /// its page parameter cannot be read).
     pub listing: Option<(u64, u64)>,
+    /// Whether the request is to the vendor's sign-in call.
+    pub sign_in: bool,
 }
 
 impl When {
@@ -181,6 +190,7 @@ impl When {
             When::Request(n) => t.listing.is_some_and(|(m, _)| m == *n),
             When::Page(p) => t.listing.is_some_and(|(_, q)| q == *p),
             When::Listing => t.listing.is_some(),
+            When::SignIn => t.sign_in,
         }
     }
 }
@@ -322,6 +332,7 @@ mod tests {
             method: Method::GET,
             path: "/list".into(),
             listing: Some((n, page)),
+            sign_in: false,
         }
     }
 
@@ -356,6 +367,7 @@ mod tests {
             method: Method::POST,
             path: "/login".into(),
             listing: None,
+            sign_in: true,
         };
         assert!(faults.choose(&listing(1, 1)).is_none());
         assert_eq!(
@@ -364,5 +376,10 @@ mod tests {
         );
         assert_eq!(faults.choose(&login).map(|c| c.fault), Some(Fault::Busy));
         assert!(faults.choose(&login).is_none());
+        faults.add(When::SignIn, None, Fault::Hang);
+        assert!(faults.choose(&listing(3, 1)).is_none());
+        for _ in 0..2 {
+            assert_eq!(faults.choose(&login).map(|c| c.fault), Some(Fault::Hang));
+        }
     }
 }

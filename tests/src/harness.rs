@@ -26,6 +26,13 @@ pub trait Vendor: Send + Sync + 'static {
     /// its page parameter cannot be read); `None` for every other request.
     fn listing_page(&self, request: &Recorded) -> Option<u64>;
 
+    /// Whether `request` is to the vendor's sign-in call (a token login, a console
+    /// login). Vendors that sign each request have none.
+    fn signs_in(&self, request: &Recorded) -> bool {
+        let _ = request;
+        false
+    }
+
     /// An error in the vendor's envelope.
     fn error(&self, status: StatusCode, code: &str, message: &str) -> Response;
 
@@ -231,11 +238,13 @@ pub(crate) async fn layer(
         body: bytes.clone(),
     };
     let page = hooks.vendor.listing_page(&recorded);
-    let number = log.record(&recorded, page.is_some());
+    let sign_in = hooks.vendor.signs_in(&recorded);
+    let number = log.record(&recorded, page, sign_in);
     let target = Target {
         method: recorded.method,
         path: recorded.path,
         listing: number.zip(page),
+        sign_in,
     };
     if target.listing.is_some() {
         let latency = dataset.latency();
@@ -250,6 +259,7 @@ pub(crate) async fn layer(
         faults.note(&target, fault);
         match fault {
             Fault::DropConnection => return hangup(),
+            Fault::Hang => return std::future::pending().await,
             Fault::TooManyRequests { retry_after } => {
                 let mut response = hooks.vendor.throttled();
                 *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;

@@ -27,8 +27,9 @@
 //!   from their index: a million costs nothing until paged) and
 //!   [`Dataset::set_latency`] (a wait before each listing answer);
 //! - `faults`: the [`Faults`] plan, e.g. `on_page(3, Fault::Busy)`;
-//! - `log`: the raw requests, per-route counts, listing requests and successful
-//!   sign-ins ([`Log::logins`]).
+//! - `log`: the raw requests, per-route counts, listing requests and the page each
+//!   asked for ([`Log::listing_pages`]), sign-in requests ([`Log::sign_in_requests`])
+//!   and successful sign-ins ([`Log::logins`]).
 //!
 //! Every vendor's state implements [`Vendor`], so `fake.vendor.expire_sessions()`
 //! expires the sessions or tokens of any of them.
@@ -48,6 +49,7 @@
 //! server.faults.on_page(3, Fault::Busy); // the first request for page 3
 //! server.faults.add(When::Page(5), None, Fault::DropConnection); // every time
 //! server.faults.on_page(7, Fault::ExpireSessions); // an expiry mid-run
+//! server.faults.add(When::SignIn, None, Fault::Hang); // a login that never answers
 //! server.vendor.expire_tokens(); // the next call gets the vendor's 401
 //! assert_eq!(server.log.logins(), 0);
 //! let _expected: Vec<_> = nce::records(100_000).collect();

@@ -1,5 +1,6 @@
 //! What a fake saw: every request as it arrived on the wire, counters per route, the
-//! number of listing requests and of successful sign-ins.
+//! listing requests (and the page each asked for), the sign-in requests and the
+//! successful sign-ins.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -51,7 +52,9 @@ fn route_key(method: &Method, path: &str) -> String {
 pub struct Log {
     requests: Mutex<Vec<Recorded>>,
     routes: Mutex<BTreeMap<String, u64>>,
+    pages: Mutex<Vec<u64>>,
     listing: AtomicU64,
+    sign_ins: AtomicU64,
     logins: AtomicU64,
     keep: AtomicBool,
 }
@@ -61,7 +64,9 @@ impl Default for Log {
         Log {
             requests: Mutex::default(),
             routes: Mutex::default(),
+            pages: Mutex::default(),
             listing: AtomicU64::new(0),
+            sign_ins: AtomicU64::new(0),
             logins: AtomicU64::new(0),
             keep: AtomicBool::new(true),
         }
@@ -98,6 +103,18 @@ impl Log {
         self.listing.load(Ordering::SeqCst)
     }
 
+    /// The page each listing request asked for (from 1; 0 when its page parameter could
+    /// not be read), in arrival order (unless [`Log::keep_requests`] turned recording
+    /// off).
+    pub fn listing_pages(&self) -> Vec<u64> {
+        lock(&self.pages).clone()
+    }
+
+    /// How many requests came to the vendor's sign-in call (whatever their answer).
+    pub fn sign_in_requests(&self) -> u64 {
+        self.sign_ins.load(Ordering::SeqCst)
+    }
+
     /// How many sign-ins succeeded (an NCE token, an IAM token or a PLCloud session
     /// issued); refused sign-ins are not counted.
     pub fn logins(&self) -> u64 {
@@ -110,14 +127,24 @@ impl Log {
         self.keep.store(keep, Ordering::SeqCst);
     }
 
-    /// Records a request; returns its number among listing requests (from 1) when
-    /// `listing` says it is one.
-    pub(crate) fn record(&self, request: &Recorded, listing: bool) -> Option<u64> {
+    /// Records a request, the page it asks for if it is a listing request (`page`), and
+    /// whether it is a sign-in; returns its number among listing requests (from 1) for
+    /// a listing request.
+    pub(crate) fn record(
+        &self,
+        request: &Recorded,
+        page: Option<u64>,
+        sign_in: bool,
+    ) -> Option<u64> {
         *lock(&self.routes).entry(request.route()).or_insert(0) += 1;
+        if sign_in {
+            self.sign_ins.fetch_add(1, Ordering::SeqCst);
+        }
         if self.keep.load(Ordering::SeqCst) {
             lock(&self.requests).push(request.clone());
+            lock(&self.pages).extend(page);
         }
-        listing.then(|| self.listing.fetch_add(1, Ordering::SeqCst) + 1)
+        page.map(|_| self.listing.fetch_add(1, Ordering::SeqCst) + 1)
     }
 
     /// Counts one successful sign-in.

@@ -104,19 +104,28 @@ impl Client {
                     .instrument(span.clone()),
             )
             .await;
-            let ended = timed.unwrap_or_else(|_| Ended {
+            let timeout = |kind| Error::Timeout {
+                operation: operation.id,
+                kind,
+                after: limit,
+                attempts,
+            };
+            let mut ended = timed.unwrap_or_else(|_| Ended {
                 outcome: Err(Failed {
-                    error: Error::Timeout {
-                        operation: operation.id,
-                        kind,
-                        after: limit,
-                        attempts,
-                    },
+                    error: timeout(kind),
                     reached_server: phase == Phase::Sent,
                     retry_after: None,
                 }),
                 used: IdentityGeneration::NONE,
             });
+            // A sign-in that timed out is this attempt timing out: its own timer may
+            // fire on the same tick as the attempt's, and win.
+            if let Err(failed) = &mut ended.outcome {
+                if sign_in_timed_out(&failed.error) {
+                    let passed = deadline.is_some_and(|at| Instant::now() >= at);
+                    failed.error = timeout(if passed { TimeoutKind::Total } else { kind });
+                }
+            }
 
             // Classify, then let the interceptors observe the outcome and its verdict.
             let elapsed = started.elapsed();
@@ -255,4 +264,9 @@ impl Client {
             ShouldRetry::No => None,
         }
     }
+}
+
+/// Whether `error` is a sign-in that failed because its own call timed out.
+fn sign_in_timed_out(error: &Error) -> bool {
+    matches!(error, Error::Auth(auth) if matches!(auth.source.as_deref(), Some(Error::Timeout { .. })))
 }

@@ -60,11 +60,13 @@ impl Vendor for Iam {
         None
     }
 
+    fn signs_in(&self, request: &Recorded) -> bool {
+        request.method == "POST" && request.path == TOKENS_PATH
+    }
+
+    /// IAM is behind the same API gateway as GSL: its errors are the gateway's.
     fn error(&self, status: StatusCode, code: &str, message: &str) -> Response {
-        reply(
-            status,
-            json!({"error_code": code, "error_msg": message, "request_id": REQUEST_ID}),
-        )
+        self.gsl.error(status, code, message)
     }
 
     fn busy(&self) -> Response {
@@ -75,11 +77,7 @@ impl Vendor for Iam {
     }
 
     fn throttled(&self) -> Response {
-        self.error(
-            StatusCode::TOO_MANY_REQUESTS,
-            "APIGW.0308",
-            "The throttling threshold has been reached: policy user over ratelimit,limit:20,time:1 second",
-        )
+        self.gsl.throttled()
     }
 
     fn expire_sessions(&self) {

@@ -156,6 +156,10 @@ impl Vendor for Nce {
         })
     }
 
+    fn signs_in(&self, request: &Recorded) -> bool {
+        request.method == "POST" && request.path == TOKENS_PATH
+    }
+
     fn error(&self, status: StatusCode, code: &str, message: &str) -> Response {
         reply(status, json!({"errcode": code, "errmsg": message}))
     }

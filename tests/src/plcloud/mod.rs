@@ -115,6 +115,10 @@ impl Vendor for Plcloud {
         (param(&form, "action") == Some("GetConsumptionsByQuery")).then_some(1)
     }
 
+    fn signs_in(&self, request: &Recorded) -> bool {
+        request.method == "POST" && request.path == LOGIN_PATH
+    }
+
     fn error(&self, status: StatusCode, code: &str, message: &str) -> Response {
         let code = code
             .parse::<i64>()

@@ -30,13 +30,19 @@ fn router() -> Router {
     )
 }
 
-#[tokio::test]
-async fn odd_names_reach_the_wire_intact() {
+/// The fixture's server, and a client of it.
+async fn serve() -> (Server, Client) {
     let server = Server::start(router()).await;
-    let client: Client = Client::builder()
+    let client = Client::builder()
         .base_url(format!("{}/api", server.base_url()))
         .build()
         .expect("client");
+    (server, client)
+}
+
+#[tokio::test]
+async fn odd_names_reach_the_wire_intact() {
+    let (server, client) = serve().await;
     let response = client
         .new2("a b/c")
         .r#type("t")
@@ -95,11 +101,7 @@ async fn odd_names_reach_the_wire_intact() {
 
 #[tokio::test]
 async fn constraints_of_odd_names_are_checked() {
-    let server = Server::start(router()).await;
-    let client: Client = Client::builder()
-        .base_url(format!("{}/api", server.base_url()))
-        .build()
-        .expect("client");
+    let (server, client) = serve().await;
     let err = client
         .new2("x")
         .user_name("")
@@ -121,11 +123,7 @@ async fn constraints_of_odd_names_are_checked() {
 
 #[tokio::test]
 async fn a_json_body_with_a_secret_and_no_response_body() {
-    let server = Server::start(router()).await;
-    let client: Client = Client::builder()
-        .base_url(format!("{}/api", server.base_url()))
-        .build()
-        .expect("client");
+    let (server, client) = serve().await;
     let request = client
         .client()
         .item_id("id-1")

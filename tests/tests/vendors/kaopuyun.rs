@@ -151,6 +151,14 @@ async fn every_attempt_is_signed_afresh() {
             .await
             .expect("a nonce is never reused");
     }
+    // Twenty at once: twenty fresh nonces, all accepted.
+    let calls: Vec<_> = (0..20)
+        .map(|_| tokio::spawn(client.describe_flow_bills().send()))
+        .collect();
+    for call in calls {
+        call.await.expect("task").expect("call");
+    }
+    assert_eq!(server.vendor.nonces_seen(), 23);
     let nonces: std::collections::BTreeSet<String> = server
         .log
         .requests()
@@ -163,7 +171,7 @@ async fn every_attempt_is_signed_afresh() {
             .map(str::to_owned)
         })
         .collect();
-    assert_eq!(nonces.len(), 3);
+    assert_eq!(nonces.len(), 23);
 }
 
 #[tokio::test]
@@ -202,6 +210,17 @@ async fn vendor_errors_keep_their_codes() {
     assert!(
         !format!("{err}{err:?}{wrong:?}").contains("not-the-secret"),
         "the secret leaked"
+    );
+
+    let stranger = kaopuyun_client(&server, ("no-such-key", kaopuyun::KEY.1));
+    let err = stranger
+        .describe_flow_bills()
+        .send()
+        .await
+        .expect_err("unknown key");
+    assert_eq!(
+        (err.status(), err.vendor_code()),
+        (Some(404), Some("InvalidAccessKeyId.NotFound"))
     );
 }
 

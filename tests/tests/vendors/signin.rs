@@ -1,75 +1,151 @@
-//! Signing in as each vendor requires, through the runtime alone: the first call signs
-//! in, wrong credentials end in the vendor's error and nothing else, an expiry in the
-//! middle of a run is transparent with one sign-in for twenty concurrent calls, IAM
-//! tokens are renewed before they expire, and NCE runs over HTTPS with a private CA.
+//! Signing in as each vendor requires, through the runtime alone. The table runs, for
+//! every case: the first call signs in (or signs) and returns every record; wrong
+//! credentials end in the vendor's error and nothing else; and for the cases that sign
+//! in, an expiry is transparent with one sign-in for twenty concurrent calls, and a
+//! sign-in that never answers ends the call at its deadline. Then what only one vendor
+//! does: NCE over HTTPS with a private CA and its logout, IAM tokens renewed before
+//! they expire, clients from the environment.
 
 use std::time::Duration;
 
 use axum::http::Method;
-use meterage_clients::runtime::auth::{KeystoneUser, UsernamePassword};
-use meterage_clients::runtime::{Error, TryStreamExt};
-use meterage_clients::{huawei_gsl, kaopuyun as kp, plcloud as pl};
-use meterage_tests::plcloud::Expired;
-use meterage_tests::{gsl, kaopuyun, nce, plcloud, Fault, Options};
+use meterage_clients::runtime::{CallOptions, Error, TimeoutKind, TryStreamExt};
+use meterage_clients::{kaopuyun as kp, plcloud as pl};
+use meterage_tests::{gsl, nce, Fault, Options, When};
+use serde_json::Value;
 
+use crate::cases::{table, Credentials, GslAksk, GslIam, Kaopuyun, NceCampus, Plcloud, VendorCase};
 use crate::support::{
-    as_json, assert_same_records, configure, expected, gsl_aksk_client, gsl_iam_client, iam_user,
-    kaopuyun_client, nce_client, nce_user, plcloud_client, plcloud_user,
+    assert_same_records, configure, gsl_iam_client, iam_user, nce_client, nce_user,
 };
 
-/// Runs `call` twenty times at once and checks every call succeeded.
-async fn twenty_at_once<F, Fut, T>(call: F)
-where
-    F: Fn() -> Fut,
-    Fut: std::future::Future<Output = Result<T, Error>> + Send + 'static,
-    T: Send + 'static,
-{
-    let tasks: Vec<_> = (0..20).map(|_| tokio::spawn(call())).collect();
-    for task in tasks {
-        task.await.expect("task").expect("call");
-    }
+table! {
+    nce_campus: NceCampus => [first_call_returns_every_record, wrong_credentials, expiry_is_transparent, hung_sign_in_times_out],
+    gsl_iam: GslIam => [first_call_returns_every_record, wrong_credentials, expiry_is_transparent, hung_sign_in_times_out],
+    gsl_aksk: GslAksk => [first_call_returns_every_record, wrong_credentials],
+    kaopuyun: Kaopuyun => [first_call_returns_every_record, wrong_credentials],
+    plcloud: Plcloud => [first_call_returns_every_record, wrong_credentials, expiry_is_transparent, hung_sign_in_times_out],
+    plcloud_forbidden: Plcloud<true> => [expiry_is_transparent],
 }
 
-// ---- NCE-Campus: a login token ------------------------------------------------------
-
-#[tokio::test]
-async fn nce_first_call_logs_in_over_https_and_returns_every_record() {
-    let server = nce::start_with(Options::https()).await;
-    assert!(server.base_url().starts_with("https://"));
-    let client = nce_client(&server, nce_user());
-    let users: Vec<_> = client
-        .get_time_flow_st_info_list()
-        .page_size(10)
-        .items()
+/// The first call signs in once (or signs its requests) and paging returns every
+/// record, in order; the vendor's sign-in is on the wire as the vendor expects.
+async fn first_call_returns_every_record<C: VendorCase>() {
+    let case = C::start().await;
+    let client = case.client(Credentials::Right);
+    let records: Vec<Value> = C::records(&client, 10, CallOptions::new())
         .try_collect()
         .await
         .expect("every record");
-    assert_same_records(
-        &as_json(&users),
-        &expected(nce::records(nce::DEFAULT_RECORDS)),
-    );
-    assert_eq!(server.log.logins(), 1);
-    assert_eq!(server.log.listing_requests(), 5);
-    let login = &server.log.requests()[0];
-    assert_eq!(login.path, nce::TOKENS_PATH);
-    assert_eq!(
-        serde_json::from_slice::<serde_json::Value>(&login.body).expect("JSON login"),
-        serde_json::json!({"userName": nce::USER.0, "password": nce::USER.1})
-    );
-    for request in server.log.requests().iter().skip(1) {
-        assert!(request.header("X-ACCESS-TOKEN").is_some(), "{request:?}");
-    }
+    let len = case.server().dataset.len();
+    assert_same_records(&records, &C::expected(len));
+    let signs_in = case.sign_in_server().is_some();
+    assert_eq!(case.sign_ins(), u64::from(signs_in));
+    assert_eq!(case.server().log.listing_requests(), C::pages(len, 10));
+    case.check_first_call();
 }
+
+/// Wrong credentials are the vendor's refusal, which never shows the secret: one
+/// refused sign-in and no call (or one refused call), nothing retried.
+async fn wrong_credentials<C: VendorCase>() {
+    let case = C::start().await;
+    let error = C::page(&case.client(Credentials::Wrong))
+        .await
+        .expect_err("refused");
+    assert!(!format!("{error} {error:?}").contains(C::WRONG_SECRET));
+    if let Some(signer) = case.sign_in_server() {
+        assert!(matches!(&error, Error::Auth(_)), "{error:?}");
+        assert_eq!(signer.log.sign_in_requests(), 1);
+        assert_eq!(signer.log.logins(), 0);
+        assert_eq!(case.server().log.listing_requests(), 0);
+    } else {
+        assert_eq!(case.server().log.requests().len(), 1);
+        assert_eq!(case.server().log.listing_requests(), 1);
+    }
+    case.check_refusal(&error);
+}
+
+/// Once the vendor ends the identity, twenty concurrent calls succeed with one new
+/// sign-in; an expiry in the middle of a listing loses no record.
+async fn expiry_is_transparent<C: VendorCase>() {
+    let case = C::start().await;
+    let client = case.client(Credentials::Right);
+    C::page(&client).await.expect("first");
+    assert_eq!(case.sign_ins(), 1);
+
+    case.expire();
+    let calls: Vec<_> = (0..20).map(|_| tokio::spawn(C::page(&client))).collect();
+    for call in calls {
+        call.await.expect("task").expect("call");
+    }
+    assert_eq!(
+        case.sign_ins(),
+        2,
+        "one new sign-in for twenty refused calls"
+    );
+
+    // In the middle of a listing too.
+    let server = case.server();
+    server.dataset.set_len(95);
+    let when = if C::PAGED {
+        When::Page(4)
+    } else {
+        When::Listing
+    };
+    server.faults.add(when, Some(1), Fault::ExpireSessions);
+    let records: Vec<Value> = C::records(&client, 10, CallOptions::new())
+        .try_collect()
+        .await
+        .expect("every record");
+    assert_same_records(&records, &C::expected(95));
+    assert_eq!(case.sign_ins(), 3);
+    assert_eq!(server.faults.remaining(), 0);
+}
+
+/// The deadline of the calls in [`hung_sign_in_times_out`].
+const DEADLINE: Duration = Duration::from_millis(300);
+/// How long such a call may take before the test calls it hung.
+const HUNG: Duration = Duration::from_secs(5);
+
+/// A sign-in endpoint that never answers ends the call at its deadline with
+/// `Error::Timeout`: the call's deadline bounds its sign-in too.
+async fn hung_sign_in_times_out<C: VendorCase>() {
+    let case = C::start().await;
+    let signer = case.sign_in_server().expect("a case that signs in");
+    signer.faults.add(When::SignIn, None, Fault::Hang);
+    let client = case
+        .builder(Credentials::Right)
+        .total_timeout(DEADLINE)
+        .build()
+        .expect("client");
+    let Ok(outcome) = tokio::time::timeout(HUNG, C::page(&client)).await else {
+        panic!("the call had not ended {HUNG:?} after it started, its deadline {DEADLINE:?}");
+    };
+    let error = outcome.expect_err("no sign-in, no call");
+    // The call's own timeout, not the sign-in's wrapped in `Error::Auth`.
+    assert!(
+        matches!(error, Error::Timeout { kind: TimeoutKind::Total, after, .. } if after <= DEADLINE),
+        "{error:?}"
+    );
+    assert_eq!(signer.log.sign_in_requests(), 1);
+    assert_eq!(signer.log.logins(), 0);
+    assert_eq!(case.server().log.listing_requests(), 0);
+}
+
+// ---- NCE-Campus: HTTPS and logout ---------------------------------------------------
 
 #[tokio::test]
 async fn nce_without_the_ca_fails_with_a_clear_tls_error() {
     let server = nce::start_with(Options::https()).await;
-    let client = configure(nce_campus_builder(), server.base_url())
-        .auth(meterage_clients::nce_campus::auth::access_token_login(
-            nce_user(),
-        ))
-        .build()
-        .expect("client");
+    let client = configure(
+        meterage_clients::nce_campus::Client::builder(),
+        server.base_url(),
+    )
+    .auth(meterage_clients::nce_campus::auth::access_token_login(
+        nce_user(),
+    ))
+    .build()
+    .expect("client");
     let error = client
         .get_time_flow_st_info_list()
         .send()
@@ -83,80 +159,6 @@ async fn nce_without_the_ca_fails_with_a_clear_tls_error() {
         "{text}"
     );
     assert_eq!(server.log.requests().len(), 0, "no request got through TLS");
-}
-
-fn nce_campus_builder(
-) -> meterage_clients::runtime::ClientBuilder<meterage_clients::nce_campus::Client> {
-    meterage_clients::nce_campus::Client::builder()
-}
-
-#[tokio::test]
-async fn nce_wrong_credentials_are_the_vendors_error_and_nothing_else_happens() {
-    let server = nce::start().await;
-    let client = nce_client(
-        &server,
-        UsernamePassword {
-            username: nce::USER.0.into(),
-            password: "not-the-password".into(),
-        },
-    );
-    let error = client
-        .get_time_flow_st_info_list()
-        .send()
-        .await
-        .expect_err("refused");
-    assert!(matches!(&error, Error::Auth(_)), "{error:?}");
-    assert_eq!(error.vendor_code(), Some("1"));
-    let api = error.api().expect("the vendor's answer");
-    assert_eq!((api.operation, api.status), ("createToken", 200));
-    assert!(
-        error.to_string().contains("Username or password error"),
-        "{error}"
-    );
-    assert!(!format!("{error} {error:?}").contains("not-the-password"));
-    // One login attempt, no listing request, no retry.
-    assert_eq!(server.log.count(Method::POST, nce::TOKENS_PATH), 1);
-    assert_eq!(server.log.listing_requests(), 0);
-    assert_eq!(server.log.logins(), 0);
-}
-
-#[tokio::test]
-async fn nce_an_expiry_is_transparent_with_one_login_for_twenty_calls() {
-    let server = nce::start().await;
-    let client = nce_client(&server, nce_user());
-    client
-        .get_time_flow_st_info_list()
-        .send()
-        .await
-        .expect("first");
-    assert_eq!(server.log.logins(), 1);
-
-    server.vendor.expire_tokens();
-    let c = client.clone();
-    twenty_at_once(move || {
-        let c = c.clone();
-        async move { c.get_time_flow_st_info_list().send().await }
-    })
-    .await;
-    assert_eq!(
-        server.log.logins(),
-        2,
-        "one new login for twenty refused calls"
-    );
-
-    // In the middle of a stream too.
-    server.dataset.set_len(95);
-    server.faults.on_page(4, Fault::ExpireSessions);
-    let users: Vec<_> = client
-        .get_time_flow_st_info_list()
-        .page_size(10)
-        .items()
-        .try_collect()
-        .await
-        .expect("every record");
-    assert_same_records(&as_json(&users), &expected(nce::records(95)));
-    assert_eq!(server.log.logins(), 3);
-    assert_eq!(server.faults.remaining(), 0);
 }
 
 #[tokio::test]
@@ -195,120 +197,7 @@ async fn nce_logout_ends_the_token_and_the_next_call_logs_in_again() {
     assert_eq!(server.log.logins(), 2);
 }
 
-// ---- Huawei GSL: an IAM token, or AK/SK signing --------------------------------------
-
-#[tokio::test]
-async fn gsl_first_call_obtains_an_iam_token_and_returns_every_pool() {
-    let server = gsl::start().await;
-    let iam = gsl::start_iam(&server).await;
-    let client = gsl_iam_client(&server, &iam, iam_user());
-    let pools: Vec<_> = client
-        .list_sim_pools()
-        .items()
-        .try_collect()
-        .await
-        .expect("every pool");
-    assert_same_records(&as_json(&pools), &expected(gsl::pools(gsl::DEFAULT_POOLS)));
-    assert_eq!(iam.log.logins(), 1);
-    let login = &iam.log.requests()[0];
-    let body: serde_json::Value = serde_json::from_slice(&login.body).expect("JSON");
-    assert_eq!(
-        body["auth"]["identity"]["methods"],
-        serde_json::json!(["password"])
-    );
-    assert_eq!(body["auth"]["scope"]["project"]["name"], gsl::USER.3);
-    let token = server.log.requests()[0]
-        .header("X-Auth-Token")
-        .expect("token")
-        .to_owned();
-    assert!(server
-        .log
-        .requests()
-        .iter()
-        .all(|r| r.header("X-Auth-Token") == Some(token.as_str())));
-
-    // AK/SK signing reaches the same pools; a fixed token does too.
-    let signed = gsl_aksk_client(&server);
-    let pools: Vec<_> = signed
-        .list_sim_pools()
-        .items()
-        .try_collect()
-        .await
-        .expect("pools");
-    assert_eq!(pools.len(), 37);
-    let fixed = configure(huawei_gsl::Client::builder(), server.base_url())
-        .auth(huawei_gsl::auth::iam_token(gsl::TOKEN))
-        .build()
-        .expect("client");
-    assert_eq!(
-        fixed.list_sim_pools().send().await.expect("page").count,
-        Some(37)
-    );
-}
-
-#[tokio::test]
-async fn gsl_wrong_credentials_are_the_vendors_error_and_nothing_else_happens() {
-    let server = gsl::start().await;
-    let iam = gsl::start_iam(&server).await;
-    let client = gsl_iam_client(
-        &server,
-        &iam,
-        KeystoneUser {
-            password: "wrong-password".into(),
-            ..iam_user()
-        },
-    );
-    let error = client.list_sim_pools().send().await.expect_err("refused");
-    assert!(matches!(&error, Error::Auth(_)), "{error:?}");
-    let api = error.api().expect("IAM's answer");
-    assert_eq!(api.status, 401);
-    assert_eq!(
-        (api.code.as_deref(), api.message.as_deref()),
-        (Some("401"), Some("The username or password is wrong."))
-    );
-    assert!(!format!("{error} {error:?}").contains("wrong-password"));
-    assert_eq!(iam.log.requests().len(), 1);
-    assert_eq!(server.log.requests().len(), 0);
-
-    // A wrong secret key: the gateway's refusal, once.
-    let wrong = configure(huawei_gsl::Client::builder(), server.base_url())
-        .auth(huawei_gsl::auth::aksk_signature(
-            meterage_clients::runtime::auth::AccessKey {
-                id: gsl::AKSK.0.into(),
-                secret: "not-the-secret".into(),
-                security_token: None,
-            },
-        ))
-        .build()
-        .expect("client");
-    let error = wrong.list_sim_pools().send().await.expect_err("refused");
-    assert_eq!(
-        (error.status(), error.vendor_code()),
-        (Some(401), Some("APIGW.0301"))
-    );
-    assert!(
-        error.to_string().contains("verify aksk signature fail"),
-        "{error}"
-    );
-    assert!(error.api().and_then(|a| a.request_id.as_deref()).is_some());
-    assert_eq!(server.log.requests().len(), 1);
-}
-
-#[tokio::test]
-async fn gsl_an_expiry_is_transparent_with_one_sign_in_for_twenty_calls() {
-    let server = gsl::start().await;
-    let iam = gsl::start_iam(&server).await;
-    let client = gsl_iam_client(&server, &iam, iam_user());
-    client.list_sim_pools().send().await.expect("first");
-    server.vendor.expire_tokens();
-    let c = client.clone();
-    twenty_at_once(move || {
-        let c = c.clone();
-        async move { c.list_sim_pools().send().await }
-    })
-    .await;
-    assert_eq!(iam.log.logins(), 2);
-}
+// ---- Huawei GSL: IAM tokens are renewed ahead -----------------------------------------
 
 #[tokio::test]
 async fn gsl_iam_tokens_are_renewed_before_they_expire() {
@@ -326,148 +215,6 @@ async fn gsl_iam_tokens_are_renewed_before_they_expire() {
     assert_eq!(iam.log.logins(), 2);
     // A refused request would have been replayed: three calls, three requests.
     assert_eq!(server.log.requests().len(), 3, "no request was refused");
-}
-
-// ---- Kaopuyun: every request signed --------------------------------------------------
-
-#[tokio::test]
-async fn kaopuyun_every_request_is_signed_afresh_and_returns_every_bill() {
-    let server = kaopuyun::start().await;
-    let client = kaopuyun_client(&server, kaopuyun::KEY);
-    let bills: Vec<_> = client
-        .describe_flow_bills()
-        .items()
-        .try_collect()
-        .await
-        .expect("every bill");
-    assert_same_records(
-        &as_json(&bills),
-        &expected(kaopuyun::bills(kaopuyun::DEFAULT_BILLS)),
-    );
-    // Twenty at once: twenty fresh nonces, all accepted.
-    let before = server.vendor.nonces_seen();
-    let c = client.clone();
-    twenty_at_once(move || {
-        let c = c.clone();
-        async move { c.describe_flow_bills().send().await }
-    })
-    .await;
-    assert_eq!(server.vendor.nonces_seen(), before + 20);
-}
-
-#[tokio::test]
-async fn kaopuyun_wrong_credentials_are_the_vendors_error_and_nothing_else_happens() {
-    let server = kaopuyun::start().await;
-    let client = kaopuyun_client(&server, (kaopuyun::KEY.0, "not-the-secret"));
-    let error = client
-        .describe_flow_bills()
-        .send()
-        .await
-        .expect_err("refused");
-    assert_eq!(
-        (error.status(), error.vendor_code()),
-        (Some(400), Some("SignatureDoesNotMatch"))
-    );
-    let api = error.api().expect("API error");
-    assert!(api.message.is_some() && api.request_id.is_some(), "{api:?}");
-    assert!(!format!("{error} {error:?}").contains("not-the-secret"));
-    assert_eq!(server.log.requests().len(), 1);
-
-    let client = kaopuyun_client(&server, ("no-such-key", kaopuyun::KEY.1));
-    let error = client
-        .describe_flow_bills()
-        .send()
-        .await
-        .expect_err("refused");
-    assert_eq!(
-        (error.status(), error.vendor_code()),
-        (Some(404), Some("InvalidAccessKeyId.NotFound"))
-    );
-}
-
-// ---- PLCloud: a Django console session ------------------------------------------------
-
-#[tokio::test]
-async fn plcloud_first_call_opens_a_session_and_returns_every_record() {
-    let server = plcloud::start().await;
-    let client = plcloud_client(&server, plcloud_user());
-    let records = client
-        .get_consumptions_by_query()
-        .send()
-        .await
-        .expect("records");
-    assert_same_records(
-        &as_json(&records.data),
-        &expected(plcloud::records(plcloud::DEFAULT_RECORDS)),
-    );
-    assert_eq!(server.log.logins(), 1);
-    let requests = server.log.requests();
-    let routes: Vec<String> = requests.iter().map(|r| r.route()).collect();
-    assert_eq!(
-        routes,
-        ["GET /api/", "POST /auth/login/", "POST /api/"],
-        "open the console, log in, call"
-    );
-    let call = &requests[2];
-    let cookies = call.header("cookie").expect("cookies");
-    assert!(
-        cookies.contains("csrftoken=") && cookies.contains("sessionid="),
-        "{cookies}"
-    );
-    let csrf = cookies
-        .split("; ")
-        .find_map(|c| c.strip_prefix("csrftoken="))
-        .expect("csrf cookie");
-    assert_eq!(call.header("x-csrftoken"), Some(csrf), "the rotated token");
-    let origin = server.base_url();
-    assert_eq!(call.header("origin"), Some(origin.as_str()));
-    assert_eq!(call.header("referer"), Some(format!("{origin}/").as_str()));
-}
-
-#[tokio::test]
-async fn plcloud_a_rejected_password_says_so_and_nothing_else_happens() {
-    let server = plcloud::start().await;
-    let client = plcloud_client(
-        &server,
-        UsernamePassword {
-            username: plcloud::USER.0.into(),
-            password: "not-the-password".into(),
-        },
-    );
-    let error = client
-        .get_consumptions_by_query()
-        .send()
-        .await
-        .expect_err("refused");
-    assert!(matches!(&error, Error::Auth(_)), "{error:?}");
-    let text = error.to_string();
-    assert!(text.contains("refused the user name or password"), "{text}");
-    assert!(!text.contains("not-the-password"));
-    assert_eq!(server.log.logins(), 0);
-    assert_eq!(server.log.count(Method::POST, plcloud::LOGIN_PATH), 1);
-    assert_eq!(server.log.count(Method::POST, plcloud::API_PATH), 0);
-}
-
-#[tokio::test]
-async fn plcloud_an_ended_session_is_transparent_with_one_login_for_twenty_calls() {
-    for answer in [Expired::Redirect, Expired::Forbidden] {
-        let server = plcloud::start().await;
-        server.vendor.set_expired_answer(answer);
-        let client = plcloud_client(&server, plcloud_user());
-        client
-            .get_consumptions_by_query()
-            .send()
-            .await
-            .expect("first");
-        server.vendor.expire_sessions();
-        let c = client.clone();
-        twenty_at_once(move || {
-            let c = c.clone();
-            async move { c.get_consumptions_by_query().send().await }
-        })
-        .await;
-        assert_eq!(server.log.logins(), 2, "{answer:?}");
-    }
 }
 
 /// `from_env` without its variables names the ones it needs (none is set for these APIs

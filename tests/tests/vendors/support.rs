@@ -31,22 +31,38 @@ pub fn configure<C: From<meterage_clients::runtime::Client>>(
         .timeout(Duration::from_secs(10))
 }
 
+/// A user name and password.
+pub fn user((username, password): (&str, &str)) -> UsernamePassword {
+    UsernamePassword {
+        username: username.into(),
+        password: password.into(),
+    }
+}
+
 /// The NCE account the fake accepts.
 pub fn nce_user() -> UsernamePassword {
-    UsernamePassword {
-        username: nce::USER.0.into(),
-        password: nce::USER.1.into(),
+    user(nce::USER)
+}
+
+/// A builder of NCE clients that log in with `credentials` (trusting the fake's CA over
+/// HTTPS).
+pub fn nce_builder(
+    server: &Fake<Nce>,
+    credentials: UsernamePassword,
+) -> ClientBuilder<nce_campus::Client> {
+    let builder = configure(nce_campus::Client::builder(), server.base_url())
+        .auth(nce_campus::auth::access_token_login(credentials));
+    match server.ca_pem() {
+        Some(ca) => builder.add_root_certificate_pem("the test CA", ca),
+        None => builder,
     }
 }
 
 /// An NCE client that logs in with `credentials` (trusting the fake's CA over HTTPS).
 pub fn nce_client(server: &Fake<Nce>, credentials: UsernamePassword) -> nce_campus::Client {
-    let mut builder = configure(nce_campus::Client::builder(), server.base_url())
-        .auth(nce_campus::auth::access_token_login(credentials));
-    if let Some(ca) = server.ca_pem() {
-        builder = builder.add_root_certificate_pem("the test CA", ca);
-    }
-    builder.build().expect("NCE client")
+    nce_builder(server, credentials)
+        .build()
+        .expect("NCE client")
 }
 
 /// The IAM user the fake accepts.
@@ -59,54 +75,85 @@ pub fn iam_user() -> KeystoneUser {
     }
 }
 
+/// A builder of GSL clients with an IAM token obtained from the fake IAM for `user`.
+pub fn gsl_iam_builder(
+    server: &Fake<Gsl>,
+    iam: &Fake<Iam>,
+    user: KeystoneUser,
+) -> ClientBuilder<huawei_gsl::Client> {
+    configure(huawei_gsl::Client::builder(), server.base_url())
+        .auth(huawei_gsl::auth::iam_token_login(user).iam_endpoint(iam.base_url()))
+}
+
 /// A GSL client with an IAM token obtained from the fake IAM.
 pub fn gsl_iam_client(
     server: &Fake<Gsl>,
     iam: &Fake<Iam>,
     user: KeystoneUser,
 ) -> huawei_gsl::Client {
-    configure(huawei_gsl::Client::builder(), server.base_url())
-        .auth(huawei_gsl::auth::iam_token_login(user).iam_endpoint(iam.base_url()))
+    gsl_iam_builder(server, iam, user)
         .build()
         .expect("GSL client")
+}
+
+/// An access key without a security token.
+pub fn access_key((id, secret): (&str, &str)) -> AccessKey {
+    AccessKey {
+        id: id.into(),
+        secret: secret.into(),
+        security_token: None,
+    }
+}
+
+/// A builder of GSL clients signing with `key`.
+pub fn gsl_aksk_builder(
+    server: &Fake<Gsl>,
+    key: (&str, &str),
+) -> ClientBuilder<huawei_gsl::Client> {
+    configure(huawei_gsl::Client::builder(), server.base_url())
+        .auth(huawei_gsl::auth::aksk_signature(access_key(key)))
 }
 
 /// A GSL client signing with the fake's AK/SK.
 pub fn gsl_aksk_client(server: &Fake<Gsl>) -> huawei_gsl::Client {
-    configure(huawei_gsl::Client::builder(), server.base_url())
-        .auth(huawei_gsl::auth::aksk_signature(AccessKey {
-            id: gsl::AKSK.0.into(),
-            secret: gsl::AKSK.1.into(),
-            security_token: None,
-        }))
+    gsl_aksk_builder(server, gsl::AKSK)
         .build()
         .expect("GSL client")
 }
 
+/// A builder of Kaopuyun clients signing with `key`.
+pub fn kaopuyun_builder(
+    server: &Fake<Kaopuyun>,
+    key: (&str, &str),
+) -> ClientBuilder<kaopuyun::Client> {
+    configure(kaopuyun::Client::builder(), server.base_url())
+        .auth(kaopuyun::auth::rpc_signature(access_key(key)))
+}
+
 /// A Kaopuyun client signing with `key`.
 pub fn kaopuyun_client(server: &Fake<Kaopuyun>, key: (&str, &str)) -> kaopuyun::Client {
-    configure(kaopuyun::Client::builder(), server.base_url())
-        .auth(kaopuyun::auth::rpc_signature(AccessKey {
-            id: key.0.into(),
-            secret: key.1.into(),
-            security_token: None,
-        }))
+    kaopuyun_builder(server, key)
         .build()
         .expect("Kaopuyun client")
 }
 
 /// The PLCloud console account the fake accepts.
 pub fn plcloud_user() -> UsernamePassword {
-    UsernamePassword {
-        username: pl::USER.0.into(),
-        password: pl::USER.1.into(),
-    }
+    user(pl::USER)
+}
+
+/// A builder of PLCloud clients with a console session for `credentials`.
+pub fn plcloud_builder(
+    server: &Fake<Plcloud>,
+    credentials: UsernamePassword,
+) -> ClientBuilder<plcloud::Client> {
+    configure(plcloud::Client::builder(), server.base_url())
+        .auth(plcloud::auth::console_session(credentials))
 }
 
 /// A PLCloud client with a console session for `credentials`.
 pub fn plcloud_client(server: &Fake<Plcloud>, credentials: UsernamePassword) -> plcloud::Client {
-    configure(plcloud::Client::builder(), server.base_url())
-        .auth(plcloud::auth::console_session(credentials))
+    plcloud_builder(server, credentials)
         .build()
         .expect("PLCloud client")
 }
