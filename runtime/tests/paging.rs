@@ -11,7 +11,7 @@ use std::time::Duration;
 use axum::extract::{Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
-use meterage_runtime::pagination::{Page, PageNumber, Paginate};
+use meterage_runtime::pagination::{Items, Page, PageNumber, Paginate};
 use meterage_runtime::{Client, Error, Operation, Request, RetryPolicy, StreamExt, TryStreamExt};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -167,8 +167,31 @@ async fn serve(server: Server) -> (Client, Arc<Server>) {
     (client, server)
 }
 
+/// Walks every item of the listing: ids `0..items` in order, in `requests` requests.
+async fn assert_walk(client: &Client, server: &Server, items: u32, requests: usize, context: &str) {
+    let things: Vec<Thing> = list_things(client).items().try_collect().await.unwrap();
+    assert_eq!(ids(&things), (0..items).collect::<Vec<_>>(), "{context}");
+    assert_eq!(
+        server.requests.load(Ordering::SeqCst),
+        requests,
+        "{context}"
+    );
+}
+
 fn ids(things: &[Thing]) -> Vec<u32> {
     things.iter().map(|thing| thing.id).collect()
+}
+
+/// The ids `items` yields before its error, and the error; panics if it ends without one.
+async fn until_error(items: &mut Items<ListThings>) -> (Vec<u32>, Error) {
+    let mut got = Vec::new();
+    loop {
+        match items.try_next().await {
+            Ok(Some(thing)) => got.push(thing.id),
+            Ok(None) => panic!("the stream ended without an error"),
+            Err(error) => return (got, error),
+        }
+    }
 }
 
 fn list_things(client: &Client) -> ListThings {
@@ -189,14 +212,9 @@ async fn every_item_once_by_total_and_by_short_page() {
             ..Server::default()
         })
         .await;
-        let things: Vec<Thing> = list_things(&client).items().try_collect().await.unwrap();
-        assert_eq!(
-            ids(&things),
-            (0..95).collect::<Vec<_>>(),
-            "echo {echo} total {declare_total}"
-        );
         // Ten pages, the last one short: no request past it.
-        assert_eq!(server.requests.load(Ordering::SeqCst), 10);
+        let context = format!("echo {echo} total {declare_total}");
+        assert_walk(&client, &server, 95, 10, &context).await;
     }
 }
 
@@ -259,14 +277,7 @@ async fn a_page_repeated_for_good_is_an_error_not_a_loop() {
     .await;
     server.repeat.lock().unwrap().insert(2, usize::MAX);
     let mut items = list_things(&client).items();
-    let mut got = Vec::new();
-    let error = loop {
-        match items.try_next().await {
-            Ok(Some(thing)) => got.push(thing.id),
-            Ok(None) => panic!("the stream ended without an error"),
-            Err(error) => break error,
-        }
-    };
+    let (got, error) = until_error(&mut items).await;
     assert_eq!(got, (0..10).collect::<Vec<_>>());
     assert!(
         matches!(error, Error::Pagination { page: 2, .. }),
@@ -293,14 +304,8 @@ async fn a_total_that_changes_mid_run_loses_nothing() {
         })
         .await;
         server.total_on.lock().unwrap().insert(3, changed);
-        let things: Vec<Thing> = list_things(&client).items().try_collect().await.unwrap();
-        assert_eq!(
-            ids(&things),
-            (0..100).collect::<Vec<_>>(),
-            "total {changed}"
-        );
         // Paging went on to the empty page after the last full one.
-        assert_eq!(server.requests.load(Ordering::SeqCst), 11);
+        assert_walk(&client, &server, 100, 11, &format!("total {changed}")).await;
     }
 }
 
@@ -407,14 +412,7 @@ async fn a_server_with_pages_without_end_stops_at_the_callers_limit() {
     })
     .await;
     let mut items = list_things(&client).items().prefetch(2).max_pages(5);
-    let mut got = Vec::new();
-    let error = loop {
-        match items.try_next().await {
-            Ok(Some(thing)) => got.push(thing.id),
-            Ok(None) => panic!("the stream ended without an error"),
-            Err(error) => break error,
-        }
-    };
+    let (got, error) = until_error(&mut items).await;
     // Every item of the five pages arrives before the error; nothing past them is asked.
     assert_eq!(got, (0..50).collect::<Vec<_>>());
     assert_eq!(

@@ -15,11 +15,10 @@ use axum::response::{IntoResponse, Response as AxumResponse};
 use axum::{Json, Router};
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
-use meterage_runtime::auth::AccessKey;
-use meterage_runtime::interceptor::AttemptOutcome;
+use meterage_runtime::auth::{from_fn, AccessKey, Expiring};
 use meterage_runtime::{
-    AuthContext, AuthFuture, Authorize, Client, Error, IdentityGeneration, Method, Operation,
-    Request, RpcSignatureV1, SdkHmacSha256, Secret,
+    AuthContext, AuthFuture, Authorize, Client, Error, Method, Operation, Request, RpcSignatureV1,
+    SdkHmacSha256, Secret,
 };
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -466,24 +465,6 @@ impl<A: Authorize> Authorize for TamperAfterSigning<A> {
     }
 }
 
-/// A wrapper that treats a 401 as a stale credential, so the client signs again.
-#[derive(Debug)]
-struct RetryOn401<A>(A);
-
-impl<A: Authorize> Authorize for RetryOn401<A> {
-    fn authorize<'a>(
-        &'a self,
-        ctx: AuthContext<'a>,
-        request: &'a mut reqwest::Request,
-    ) -> AuthFuture<'a> {
-        self.0.authorize(ctx, request)
-    }
-
-    fn rejected(&self, outcome: &AttemptOutcome<'_>, _used: IdentityGeneration) -> bool {
-        outcome.status == Some(401)
-    }
-}
-
 // ----- RPC signature v1 ----------------------------------------------------------------
 
 fn rpc_request(operation: &'static Operation) -> Request {
@@ -665,7 +646,10 @@ async fn sdk_hmac_sha256_mismatches_are_refused_and_retries_sign_again() {
     assert_eq!(error.vendor_code(), Some("APIGW.0301"));
     assert!(!format!("{error} {error:?}").contains(SDK_KEY.1));
 
-    let retrying = client(&base, RetryOn401(SdkHmacSha256::new(key(SDK_KEY))));
+    // Keys from a resolver of the caller's own are stale on a 401 (the default), so the
+    // client signs again and replays once.
+    let keys = from_fn(|| async { Ok(Expiring::forever(key(SDK_KEY))) });
+    let retrying = client(&base, SdkHmacSha256::with_provider(keys));
     retrying
         .send::<SdkEcho>(Request::new(&SDK_ONCE))
         .await

@@ -191,22 +191,25 @@ impl<T> IdentityCache<T> {
         lock(&self.current).as_ref().map(|entry| f(&entry.value))
     }
 
+    /// The cached credential while it is before its renewal time.
     fn fresh(&self, now: Instant) -> Option<(Arc<T>, IdentityGeneration)> {
-        let state = lock(&self.current);
-        let entry = state.as_ref()?;
-        if entry.renew_at.is_some_and(|at| now >= at) {
-            return None;
-        }
-        Some((
-            entry.value.clone(),
-            IdentityGeneration::new(entry.generation),
-        ))
+        self.cached_before(now, |entry| entry.renew_at)
     }
 
+    /// The cached credential while it has not expired (past its renewal time or not).
     fn unexpired(&self, now: Instant) -> Option<(Arc<T>, IdentityGeneration)> {
+        self.cached_before(now, |entry| entry.expires_at)
+    }
+
+    /// The cached credential, unless `now` is at or past the instant `until` gives.
+    fn cached_before(
+        &self,
+        now: Instant,
+        until: impl Fn(&Entry<T>) -> Option<Instant>,
+    ) -> Option<(Arc<T>, IdentityGeneration)> {
         let state = lock(&self.current);
         let entry = state.as_ref()?;
-        if entry.expires_at.is_some_and(|at| now >= at) {
+        if until(entry).is_some_and(|at| now >= at) {
             return None;
         }
         Some((
@@ -244,6 +247,7 @@ impl<T> IdentityCache<T> {
 mod tests {
     use super::*;
     use crate::auth::IdentityFuture;
+    use crate::client::Client;
     use crate::testing::client;
 
     use crate::request::Operation;
@@ -288,25 +292,35 @@ mod tests {
         }
     }
 
+    /// What a call of [`IdentityCache::get`] returns in these tests.
+    type Got = Result<(Arc<String>, IdentityGeneration), Error>;
+
+    /// `n` tasks asking `cache` for a credential at once.
+    fn at_once(
+        n: usize,
+        cache: &Arc<IdentityCache<String>>,
+        provider: &Arc<Counting>,
+        client: &Client,
+    ) -> Vec<tokio::task::JoinHandle<Got>> {
+        (0..n)
+            .map(|_| {
+                let (cache, provider, client) = (cache.clone(), provider.clone(), client.clone());
+                tokio::spawn(
+                    async move { cache.get(&*provider, AuthContext::new(&OP, &client)).await },
+                )
+            })
+            .collect()
+    }
+
     #[tokio::test]
     async fn twenty_concurrent_callers_share_one_sign_in_and_one_renewal() {
         let client = client();
         let provider = Arc::new(Counting::new(Duration::from_millis(30), None));
         let cache = Arc::new(IdentityCache::<String>::default());
-        let tasks: Vec<_> = (0..20)
-            .map(|_| {
-                let (cache, provider, client) = (cache.clone(), provider.clone(), client.clone());
-                tokio::spawn(async move {
-                    cache
-                        .get(&*provider, AuthContext::new(&OP, &client))
-                        .await
-                        .unwrap()
-                })
-            })
-            .collect();
+        let tasks = at_once(20, &cache, &provider, &client);
         let mut used = Vec::new();
         for task in tasks {
-            let (token, generation) = task.await.unwrap();
+            let (token, generation) = task.await.unwrap().unwrap();
             assert_eq!(*token, "token-1");
             used.push(generation);
         }
@@ -316,19 +330,9 @@ mod tests {
         for generation in &used {
             assert!(cache.invalidate(*generation));
         }
-        let tasks: Vec<_> = (0..20)
-            .map(|_| {
-                let (cache, provider, client) = (cache.clone(), provider.clone(), client.clone());
-                tokio::spawn(async move {
-                    cache
-                        .get(&*provider, AuthContext::new(&OP, &client))
-                        .await
-                        .unwrap()
-                })
-            })
-            .collect();
+        let tasks = at_once(20, &cache, &provider, &client);
         for task in tasks {
-            assert_eq!(*task.await.unwrap().0, "token-2");
+            assert_eq!(*task.await.unwrap().unwrap().0, "token-2");
         }
         // A late refusal of the old generation does not forget the new credential.
         assert!(cache.invalidate(used[0]));
@@ -365,17 +369,7 @@ mod tests {
         let provider = Arc::new(Counting::new(Duration::from_millis(50), None));
         provider.fail.store(true, Ordering::SeqCst);
         let cache = Arc::new(IdentityCache::<String>::default());
-        let tasks: Vec<_> = (0..10)
-            .map(|_| {
-                let (cache, provider, client) = (cache.clone(), provider.clone(), client.clone());
-                tokio::spawn(async move {
-                    cache
-                        .get(&*provider, AuthContext::new(&OP, &client))
-                        .await
-                        .map(|_| ())
-                })
-            })
-            .collect();
+        let tasks = at_once(10, &cache, &provider, &client);
         for task in tasks {
             let error = task.await.unwrap().unwrap_err();
             assert!(matches!(error, Error::Auth(_)), "{error:?}");

@@ -18,7 +18,7 @@ pub type SignInFuture<'a> =
 /// request): [`Client`](crate::Client) implements it. A trait, so the auth schemes do
 /// not depend on the client that depends on them.
 pub trait SignInClient: Send + Sync {
-    /// Sends `request` (built with [`Request::without_auth`]) and returns the success
+    /// Sends `request` (built with [`Request::sign_in`]) and returns the success
     /// body's bytes, as [`Client::send_raw`](crate::Client::send_raw) does: with the
     /// client's timeouts, retries and error mapping.
     fn send_sign_in(&self, request: Request) -> SignInFuture<'_>;
@@ -56,6 +56,20 @@ impl<'a> AuthContext<'a> {
     /// An [`Error::Auth`] for this context's operation.
     pub fn error(&self, message: impl Into<String>) -> Error {
         AuthError::new(self.operation.id, message).into()
+    }
+
+    /// Sends a sign-in call (built with [`Request::sign_in`]) through the client;
+    /// its failure becomes an [`Error::Auth`] of this context's operation, with `what`
+    /// (`"signing in with createToken"`) and the call's own error as the source.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Auth`] caused by the sign-in call's error.
+    pub async fn sign_in(&self, request: Request, what: &str) -> Result<Response<Bytes>, Error> {
+        self.client
+            .send_sign_in(request)
+            .await
+            .map_err(|error| self.error_caused_by(format!("{what} failed"), error))
     }
 
     /// An [`Error::Auth`] for this context's operation, caused by `source` (a sign-in

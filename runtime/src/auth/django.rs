@@ -139,14 +139,10 @@ impl DjangoLogin {
             url,
         };
 
-        let mut open = Request::new(spec.open);
-        open.without_auth();
-        let opened = ctx.client.send_sign_in(open).await.map_err(|error| {
-            ctx.error_caused_by(
-                format!("opening the console with {} failed", spec.open.id),
-                error,
-            )
-        })?;
+        let open = Request::sign_in(spec.open);
+        let opened = ctx
+            .sign_in(open, &format!("opening the console with {}", spec.open.id))
+            .await?;
         session.absorb(opened.headers());
         let csrf = session.cookie(spec.csrf_cookie).ok_or_else(|| {
             ctx.error(format!(
@@ -156,8 +152,7 @@ impl DjangoLogin {
         })?;
         let session_before = session.cookie(spec.session_cookie);
 
-        let mut request = Request::new(spec.login);
-        request.without_auth();
+        let mut request = Request::sign_in(spec.login);
         if let Some(cookies) = session.jar.cookies(&session.url) {
             let cookies = cookies.to_str().unwrap_or_default();
             request.header("Cookie", &Secret::new(cookies));
@@ -171,9 +166,9 @@ impl DjangoLogin {
         }
         request.form(spec.username_field, &self.credentials.username);
         request.form(spec.password_field, &self.credentials.password);
-        let response = ctx.client.send_sign_in(request).await.map_err(|error| {
-            ctx.error_caused_by(format!("signing in with {login} failed"), error)
-        })?;
+        let response = ctx
+            .sign_in(request, &format!("signing in with {login}"))
+            .await?;
         let rotated = response
             .headers()
             .get_all(SET_COOKIE)

@@ -201,13 +201,12 @@ impl ResolveIdentity<Secret> for KeystonePassword {
         Box::pin(async move {
             let spec = self.spec;
             let login = spec.login.id;
-            let mut request = Request::new(spec.login);
-            request.without_auth();
+            let mut request = Request::sign_in(spec.login);
             request.server(self.endpoint());
             request.json("auth", &self.body());
-            let response = ctx.client.send_sign_in(request).await.map_err(|error| {
-                ctx.error_caused_by(format!("signing in with {login} failed"), error)
-            })?;
+            let response = ctx
+                .sign_in(request, &format!("signing in with {login}"))
+                .await?;
             let token = response
                 .header(spec.token_header)
                 .filter(|token| !token.is_empty())

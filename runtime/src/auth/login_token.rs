@@ -75,8 +75,7 @@ impl ResolveIdentity<Secret> for LoginToken {
         Box::pin(async move {
             let spec = self.spec;
             let login = spec.login.id;
-            let mut request = Request::new(spec.login);
-            request.without_auth();
+            let mut request = Request::sign_in(spec.login);
             if spec.json_body {
                 request.json(spec.username_field, &self.credentials.username);
                 request.json(spec.password_field, &self.credentials.password);
@@ -84,9 +83,9 @@ impl ResolveIdentity<Secret> for LoginToken {
                 request.form(spec.username_field, &self.credentials.username);
                 request.form(spec.password_field, &self.credentials.password);
             }
-            let response = ctx.client.send_sign_in(request).await.map_err(|error| {
-                ctx.error_caused_by(format!("signing in with {login} failed"), error)
-            })?;
+            let response = ctx
+                .sign_in(request, &format!("signing in with {login}"))
+                .await?;
             let body: Value = serde_json::from_slice(response.body()).map_err(|error| {
                 ctx.error(format!("the {login} response is not JSON ({error})"))
             })?;
@@ -112,8 +111,7 @@ impl ResolveIdentity<Secret> for LoginToken {
             let Some(logout) = &self.spec.logout else {
                 return Ok(());
             };
-            let mut request = Request::new(logout.operation);
-            request.without_auth();
+            let mut request = Request::sign_in(logout.operation);
             request.header(logout.header, token);
             if let Some(field) = logout.token_field {
                 request.json(field, token);

@@ -418,44 +418,28 @@ mod tests {
         assert_eq!(headers["authorization"], expected.as_str());
 
         // Default ports are left out of the host; an explicit Host header wins.
-        let plain = key("AK", "SK");
-        let mut request = get("https://h.example:443/x");
-        sign_sdk(&plain, None, &mut request, "20240101T000000Z").unwrap();
-        let canonical = sdk_canonical_request(
-            "GET",
-            "/x",
-            &[],
-            &[("host", "h.example"), ("x-sdk-date", "20240101T000000Z")],
-            b"",
-        );
-        assert!(request.headers()["authorization"]
-            .to_str()
-            .unwrap()
-            .ends_with(&sdk_hmac_sha256_signature(
-                "SK",
-                "20240101T000000Z",
-                &canonical
-            )));
+        // The signature covers `host`, as signed from `request`.
+        let signs_host = |mut request: reqwest::Request, host: &str| {
+            sign_sdk(&key("AK", "SK"), None, &mut request, "20240101T000000Z").unwrap();
+            let canonical = sdk_canonical_request(
+                "GET",
+                "/x",
+                &[],
+                &[("host", host), ("x-sdk-date", "20240101T000000Z")],
+                b"",
+            );
+            let signature = sdk_hmac_sha256_signature("SK", "20240101T000000Z", &canonical);
+            request.headers()["authorization"]
+                .to_str()
+                .unwrap()
+                .ends_with(&signature)
+        };
+        assert!(signs_host(get("https://h.example:443/x"), "h.example"));
         let mut request = get("http://10.0.0.1/x");
         request
             .headers_mut()
             .insert(HOST, HeaderValue::from_static("api.example"));
-        sign_sdk(&plain, None, &mut request, "20240101T000000Z").unwrap();
-        let canonical = sdk_canonical_request(
-            "GET",
-            "/x",
-            &[],
-            &[("host", "api.example"), ("x-sdk-date", "20240101T000000Z")],
-            b"",
-        );
-        assert!(request.headers()["authorization"]
-            .to_str()
-            .unwrap()
-            .ends_with(&sdk_hmac_sha256_signature(
-                "SK",
-                "20240101T000000Z",
-                &canonical
-            )));
+        assert!(signs_host(request, "api.example"));
     }
 
     #[test]

@@ -60,23 +60,20 @@ pub(crate) fn parse_pairs(text: &str) -> Option<Vec<(String, String)>> {
 
 /// `yyyy-MM-ddTHH:mm:ssZ` (RPC v1 `Timestamp`), in UTC.
 pub(crate) fn rpc_timestamp(at: OffsetDateTime) -> String {
-    let at = at.to_offset(time::UtcOffset::UTC);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        at.year(),
-        u8::from(at.month()),
-        at.day(),
-        at.hour(),
-        at.minute(),
-        at.second()
-    )
+    utc_stamp(at, "-", ":")
 }
 
 /// `YYYYMMDDTHHMMSSZ` (`X-Sdk-Date`), in UTC.
 pub(crate) fn sdk_date(at: OffsetDateTime) -> String {
+    utc_stamp(at, "", "")
+}
+
+/// `at` in UTC as date `T` time `Z`, the date's parts joined by `date_sep`, the time's
+/// by `time_sep`.
+fn utc_stamp(at: OffsetDateTime, date_sep: &str, time_sep: &str) -> String {
     let at = at.to_offset(time::UtcOffset::UTC);
     format!(
-        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
+        "{:04}{date_sep}{:02}{date_sep}{:02}T{:02}{time_sep}{:02}{time_sep}{:02}Z",
         at.year(),
         u8::from(at.month()),
         at.day(),

@@ -19,6 +19,35 @@ use serde_json::{Map, Value};
 
 use crate::envelope::ErrorEnvelope;
 
+/// The `Visitor` methods a wrapping visitor passes on unchanged to the visitor it
+/// wraps, reached as `self.$field`: every scalar, `none` and `unit`. Invoked inside an
+/// `impl<'de, V: Visitor<'de>> Visitor<'de>` whose `Value` is `V::Value`.
+macro_rules! forward_scalar_visits {
+    ($field:tt) => {
+        forward_scalar_visits! {
+            @each $field;
+            visit_bool(bool) visit_i8(i8) visit_i16(i16) visit_i32(i32) visit_i64(i64)
+            visit_i128(i128) visit_u8(u8) visit_u16(u16) visit_u32(u32) visit_u64(u64)
+            visit_u128(u128) visit_f32(f32) visit_f64(f64) visit_char(char) visit_str(&str)
+            visit_borrowed_str(&'de str) visit_string(String) visit_bytes(&[u8])
+            visit_borrowed_bytes(&'de [u8]) visit_byte_buf(Vec<u8>)
+        }
+
+        fn visit_none<E: serde::de::Error>(self) -> Result<V::Value, E> {
+            self.$field.visit_none()
+        }
+
+        fn visit_unit<E: serde::de::Error>(self) -> Result<V::Value, E> {
+            self.$field.visit_unit()
+        }
+    };
+    (@each $field:tt; $($method:ident($ty:ty))*) => {$(
+        fn $method<E: serde::de::Error>(self, value: $ty) -> Result<V::Value, E> {
+            self.$field.$method(value)
+        }
+    )*};
+}
+
 mod exact;
 mod tap;
 

@@ -127,14 +127,6 @@ struct TapVisitor<'k, 'c, V> {
     captured: &'c mut Map<String, Value>,
 }
 
-macro_rules! forward_tap_visit {
-    ($($method:ident($ty:ty))*) => {$(
-        fn $method<E: de::Error>(self, value: $ty) -> Result<V::Value, E> {
-            self.inner.$method(value)
-        }
-    )*};
-}
-
 impl<'de, V: Visitor<'de>> Visitor<'de> for TapVisitor<'_, '_, V> {
     type Value = V::Value;
 
@@ -142,21 +134,7 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for TapVisitor<'_, '_, V> {
         self.inner.expecting(f)
     }
 
-    forward_tap_visit! {
-        visit_bool(bool) visit_i8(i8) visit_i16(i16) visit_i32(i32) visit_i64(i64)
-        visit_i128(i128) visit_u8(u8) visit_u16(u16) visit_u32(u32) visit_u64(u64)
-        visit_u128(u128) visit_f32(f32) visit_f64(f64) visit_char(char) visit_str(&str)
-        visit_borrowed_str(&'de str) visit_string(String) visit_bytes(&[u8])
-        visit_borrowed_bytes(&'de [u8]) visit_byte_buf(Vec<u8>)
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<V::Value, E> {
-        self.inner.visit_none()
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<V::Value, E> {
-        self.inner.visit_unit()
-    }
+    forward_scalar_visits!(inner);
 
     fn visit_some<D: Deserializer<'de>>(self, inner: D) -> Result<V::Value, D::Error> {
         self.inner.visit_some(inner)

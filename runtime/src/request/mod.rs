@@ -104,6 +104,14 @@ impl Request {
         self.server.as_deref()
     }
 
+    /// A request for `operation` sent without the client's auth scheme: a sign-in call
+    /// an auth scheme makes itself (see [`Request::without_auth`]).
+    pub fn sign_in(operation: &'static Operation) -> Self {
+        let mut request = Self::new(operation);
+        request.without_auth();
+        request
+    }
+
     /// Sends this request without running the client's auth scheme: for the sign-in
     /// calls an auth scheme makes itself, which set their own headers.
     pub fn without_auth(&mut self) {
