@@ -9,9 +9,9 @@ use reqwest::header::HeaderMap;
 use crate::response::HeadersDebug;
 use crate::types::format_f64;
 
-// Defined next to the `Validator` that raises them; `error::Violation` and
-// `error::Constraint` stay valid paths.
-pub use crate::validate::{Constraint, Violation};
+// A leaf module, so that neither this module nor `validate` depends on the other's
+// dependents; `error::Violation` and `error::Constraint` stay valid paths.
+pub use crate::violation::{Constraint, Violation};
 // Defined next to the value types of generated code; `error::UnlistedValue` stays a
 // valid path.
 pub use crate::types::UnlistedValue;

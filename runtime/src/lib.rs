@@ -55,6 +55,7 @@ mod testing;
 pub mod types;
 pub mod validate;
 mod vendor_error;
+mod violation;
 
 pub use auth::{
     AuthContext, AuthFuture, Authorize, HeaderToken, IdentityGeneration, NoAuth, RpcSignatureV1,

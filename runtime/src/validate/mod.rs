@@ -6,9 +6,7 @@ use crate::error::Error;
 use crate::request::Operation;
 use crate::types::{format_f64, Secret};
 
-mod violation;
-
-pub use violation::{Constraint, Violation};
+pub use crate::violation::{Constraint, Violation};
 
 /// Values longer than this many characters are shortened in violation messages.
 const MAX_SHOWN_CHARS: usize = 100;

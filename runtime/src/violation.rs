@@ -1,5 +1,6 @@
-//! The violations a [`Validator`](super::Validator) reports: which parameter broke which
-//! constraint of the spec.
+//! The violations a [`Validator`](crate::Validator) reports: which parameter broke which
+//! constraint of the spec. A leaf module: [`Error::Validation`](crate::Error::Validation)
+//! holds them and the validator makes them, without either importing the other.
 
 use std::fmt;
 
