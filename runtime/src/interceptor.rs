@@ -78,7 +78,8 @@ pub enum Replay {
 
 /// A hook around every attempt of every call; see the [module docs](self).
 ///
-/// `Debug` is part of the contract, as for [`Authorize`]: it must not show credentials.
+/// `Debug` is part of the contract, as for [`Authorize`](crate::auth::Authorize): it must
+/// not show credentials.
 ///
 /// ```
 /// use meterage_runtime::interceptor::{AttemptContext, InterceptFuture, Interceptor};

@@ -1,12 +1,8 @@
 //! The error type of every generated call, and its parts.
 
-use std::borrow::Cow;
 use std::fmt;
 use std::time::Duration;
 
-use reqwest::header::HeaderMap;
-
-use crate::response::HeadersDebug;
 use crate::types::format_f64;
 
 // A leaf module, so that neither this module nor `validate` depends on the other's
@@ -15,6 +11,10 @@ pub use crate::violation::{Constraint, Violation};
 // Defined next to the value types of generated code; `error::UnlistedValue` stays a
 // valid path.
 pub use crate::types::UnlistedValue;
+
+mod parts;
+
+pub use parts::{ApiError, AuthError, DecodeError};
 
 /// Everything that can go wrong with a call. Every message starts with the operation id
 /// and says what failed and why.
@@ -343,7 +343,7 @@ impl fmt::Display for Chain<'_> {
 }
 
 /// ` (after N attempts)` when more than one attempt was made.
-struct Attempts(u32);
+pub(super) struct Attempts(u32);
 
 impl fmt::Display for Attempts {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -368,249 +368,6 @@ impl fmt::Display for Seconds {
     }
 }
 
-/// A failure reported by the server.
-///
-/// `Display` gives `ListSimPools: HTTP 403, vendor error GSL.00011004: 账期不合法,请检查!
-/// (request id 3f2a)`, leaving out the parts the response did not have.
-#[derive(Clone)]
-pub struct ApiError {
-    /// The operation id.
-    pub operation: &'static str,
-    /// The HTTP status (a 2xx status when the vendor code reported the failure).
-    pub status: u16,
-    /// The vendor error code, numbers rendered as text.
-    pub code: Option<String>,
-    /// The vendor error message. When the envelope finds neither code nor message (a body
-    /// that is not JSON, or JSON of another shape), the first 200 characters of the body
-    /// text with whitespace collapsed; for HTML (an error page) the text without tags,
-    /// scripts and styles.
-    pub message: Option<String>,
-    /// The request id, from the body or the envelope's request id header.
-    pub request_id: Option<String>,
-    /// The response headers.
-    pub headers: HeaderMap,
-    /// The raw response body, whole.
-    pub body: Vec<u8>,
-    /// Whether the failure is one the vendor means as "try again later" (408, 429, 502,
-    /// 503, 504, or a transient vendor code).
-    pub transient: bool,
-    /// How many attempts the call made.
-    pub attempts: u32,
-}
-
-impl ApiError {
-    /// The body as text, invalid UTF-8 replaced.
-    pub fn body_text(&self) -> Cow<'_, str> {
-        String::from_utf8_lossy(&self.body)
-    }
-
-    /// The value of response header `name`, if present and valid text.
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).and_then(|value| value.to_str().ok())
-    }
-
-    /// The body decoded as JSON into `T`: a spec's error type, when the error envelope
-    /// does not already read the vendor's code and message.
-    ///
-    /// # Errors
-    ///
-    /// When the body is not JSON of that shape.
-    pub fn body_json<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
-        serde_json::from_slice(&self.body)
-    }
-}
-
-impl fmt::Debug for ApiError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ApiError")
-            .field("operation", &self.operation)
-            .field("status", &self.status)
-            .field("code", &self.code)
-            .field("message", &self.message)
-            .field("request_id", &self.request_id)
-            .field("headers", &HeadersDebug(&self.headers))
-            .field("body", &BodyLen(self.body.len()))
-            .field("transient", &self.transient)
-            .field("attempts", &self.attempts)
-            .finish()
-    }
-}
-
-impl std::error::Error for ApiError {}
-
-impl fmt::Display for ApiError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let api = self;
-        write!(f, "{}: HTTP {}", api.operation, api.status)?;
-        if let Some(code) = &api.code {
-            write!(f, ", vendor error {code}")?;
-        }
-        if let Some(message) = api.message.as_deref().filter(|m| !m.is_empty()) {
-            write!(f, ": {message}")?;
-        }
-        if let Some(request_id) = &api.request_id {
-            write!(f, " (request id {request_id})")?;
-        }
-        write!(f, "{}", Attempts(api.attempts))
-    }
-}
-
-/// A successful response whose body does not match the expected type.
-///
-/// `Display` gives the JSON path, the decoder's reason and an excerpt of the body around
-/// the place decoding stopped:
-///
-/// ```text
-/// ListSimPools: cannot decode the HTTP 200 body at `pools[1].price_plan_name`: invalid
-/// type: null, expected a string at line 1 column 80 (near `"price_plan_name":null,...`)
-/// ```
-pub struct DecodeError {
-    /// The operation id.
-    pub operation: &'static str,
-    /// The HTTP status of the response.
-    pub status: u16,
-    /// Where in the body decoding failed, for example `pools[0].flow_left` (`.` is the
-    /// whole body).
-    pub path: String,
-    /// The decoder's error.
-    pub source: serde_json::Error,
-    /// The raw body, kept for diagnosis (not printed).
-    pub body: Vec<u8>,
-    /// A short excerpt of the body around the failure; `None` when the body may carry a
-    /// credential.
-    pub excerpt: Option<String>,
-    /// How many attempts the call made.
-    pub attempts: u32,
-}
-
-impl DecodeError {
-    /// Whether the body is not even complete JSON (cut short, or not JSON at all, such as
-    /// an HTML page sent with a success status): a retry may get a good one.
-    pub fn truncated(&self) -> bool {
-        matches!(
-            self.source.classify(),
-            serde_json::error::Category::Eof | serde_json::error::Category::Syntax
-        )
-    }
-
-    /// The body as text, invalid UTF-8 replaced.
-    pub fn body_text(&self) -> Cow<'_, str> {
-        String::from_utf8_lossy(&self.body)
-    }
-}
-
-impl fmt::Debug for DecodeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("DecodeError")
-            .field("operation", &self.operation)
-            .field("status", &self.status)
-            .field("path", &self.path)
-            .field("source", &self.source)
-            .field("body", &BodyLen(self.body.len()))
-            .field("excerpt", &self.excerpt)
-            .field("attempts", &self.attempts)
-            .finish()
-    }
-}
-
-impl fmt::Display for DecodeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}: cannot decode the HTTP {} body at `{}`: {}",
-            self.operation, self.status, self.path, self.source
-        )?;
-        if let Some(excerpt) = &self.excerpt {
-            write!(f, " (near `{excerpt}`)")?;
-        }
-        write!(f, "{}", Attempts(self.attempts))
-    }
-}
-
-impl std::error::Error for DecodeError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.source)
-    }
-}
-
-/// Signing in failed, or a request could not be authorized.
-///
-/// `Display` gives `getTimeFlowStInfoList: authorization failed: signing in with
-/// createToken failed: createToken: HTTP 200, vendor error 1: Username or password error.`;
-/// the vendor's answer is the [`source`](AuthError::source), so
-/// [`Error::vendor_code`] and [`Error::api`] reach it.
-pub struct AuthError {
-    /// The operation being authorized.
-    pub operation: &'static str,
-    /// What went wrong; never contains a credential.
-    pub message: String,
-    /// The failure that caused it (the sign-in call's own error), if any.
-    pub source: Option<Box<Error>>,
-}
-
-impl AuthError {
-    /// An auth error for `operation`.
-    pub fn new(operation: &'static str, message: impl Into<String>) -> Self {
-        Self {
-            operation,
-            message: message.into(),
-            source: None,
-        }
-    }
-
-    /// The same error with `source` as its cause.
-    pub fn caused_by(mut self, source: Error) -> Self {
-        self.source = Some(Box::new(source));
-        self
-    }
-}
-
-impl From<AuthError> for Error {
-    fn from(error: AuthError) -> Self {
-        Error::Auth(Box::new(error))
-    }
-}
-
-impl fmt::Debug for AuthError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AuthError")
-            .field("operation", &self.operation)
-            .field("message", &self.message)
-            .field("source", &self.source)
-            .finish()
-    }
-}
-
-impl fmt::Display for AuthError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}: authorization failed: {}",
-            self.operation, self.message
-        )?;
-        if let Some(source) = &self.source {
-            write!(f, ": {source}")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for AuthError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source
-            .as_deref()
-            .map(|error| error as &(dyn std::error::Error + 'static))
-    }
-}
-
-struct BodyLen(usize);
-
-impl fmt::Debug for BodyLen {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "<{} bytes>", self.0)
-    }
-}
-
 struct JoinViolations<'a>(&'a [Violation]);
 
 impl fmt::Display for JoinViolations<'_> {
@@ -628,6 +385,8 @@ impl fmt::Display for JoinViolations<'_> {
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
+    use reqwest::header::HeaderMap;
+
     use super::*;
 
     fn api(code: Option<&str>, message: Option<&str>, request_id: Option<&str>) -> ApiError {
