@@ -166,8 +166,8 @@ impl<C: From<Client>> ClientBuilder<C> {
         self
     }
 
-    /// Adds an interceptor; interceptors run in the order they were added, before the
-    /// auth step (see [`crate::interceptor`]).
+    /// Adds an interceptor; interceptors run in the order they were added, their
+    /// `modify_request` before the identity and sign phases (see [`crate::interceptor`]).
     pub fn interceptor(mut self, interceptor: impl Interceptor) -> Self {
         self.interceptors.push(Arc::new(interceptor));
         self

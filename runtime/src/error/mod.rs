@@ -220,7 +220,7 @@ impl Error {
     }
 
     /// Whether the same call might succeed later: a dropped connection, a timeout, a
-    /// "busy" answer (408, 429, 502, 503, 504 or a vendor code the spec declares
+    /// "busy" answer (408, 429, 500, 502, 503, 504 or a vendor code the spec declares
     /// transient), a body cut short. The client already retried such failures of
     /// idempotent calls as often as its [`RetryPolicy`](crate::RetryPolicy) allows.
     pub fn is_transient(&self) -> bool {

@@ -32,8 +32,9 @@ pub struct ApiError {
     pub headers: HeaderMap,
     /// The raw response body, whole.
     pub body: Vec<u8>,
-    /// Whether the failure is one the vendor means as "try again later" (408, 429, 502,
-    /// 503, 504, or a transient vendor code).
+    /// Whether another attempt may succeed, by the table in [`crate::retry`]: HTTP 408,
+    /// 429, 500, 502, 503, 504 or a vendor code the spec declares transient, less what
+    /// the spec declares final.
     pub transient: bool,
     /// How many attempts the call made.
     pub attempts: u32,
