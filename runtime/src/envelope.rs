@@ -1,8 +1,71 @@
-//! Where a vendor puts its error code, message and request id (`x-error-envelope`).
+//! Where a vendor puts its error code, message and request id (`x-error-envelope`), and
+//! how a code a spec lists is compared with the code a response carries
+//! ([`code_matches`]).
 
 use serde_json::Value;
 
 use crate::types::format_f64;
+
+/// Whether the vendor code `actual` (as a response carries it) is the code `listed` (as a
+/// spec lists it in `transient`, `final` or an auth scheme's `stale-codes`).
+///
+/// AWS-style APIs qualify their codes: a Smithy shape id with a namespace before `#`
+/// (`aws.protocols#ThrottlingException`, `com.amazon.coral.service#ExpiredTokenException`
+/// in `__type` or `code`), or a URL after `:` (`ThrottlingException:http://internal.amazon.com/coral/...`
+/// in the header `x-amzn-ErrorType`, and sometimes in the body). AWS's SDKs keep the
+/// part before the first `:`, then the part after the first `#`, as the code; so does
+/// this function, on `actual` only:
+///
+/// - a bare listed code (no `#`, no `:`) matches `actual` when `actual` is that code,
+///   or is that code once its qualifiers are taken off: `ThrottlingException` matches
+///   `ThrottlingException`, `aws.protocols#ThrottlingException`,
+///   `ThrottlingException:http://...` and `aws.protocols#ThrottlingException:http://...`;
+/// - a qualified listed code (with `#` or `:`) matches only itself, exactly, so a spec
+///   can single out one namespace's code;
+/// - the comparison is otherwise exact: case matters, and `Throttling` does not match
+///   `Throttling.User` (Alibaba's dotted codes are distinct codes, not namespaces), nor
+///   `ThrottlingException`. An empty listed code matches only an empty code.
+///
+/// [`ApiError::code`](crate::ApiError::code) and
+/// [`AttemptOutcome::vendor_code`](crate::interceptor::AttemptOutcome::vendor_code) keep
+/// the vendor's exact text; only the comparison is tolerant. Success codes
+/// ([`SuccessRule::Codes`]) are compared exactly, not with this function (see there).
+///
+/// ```
+/// use meterage_runtime::envelope::code_matches;
+///
+/// assert!(code_matches("ThrottlingException", "aws.protocols#ThrottlingException"));
+/// assert!(code_matches(
+///     "ThrottlingException",
+///     "ThrottlingException:http://internal.amazon.com/coral/com.amazon.coral.availability/"
+/// ));
+/// assert!(code_matches("ExpiredTokenException", "com.amazon.coral.service#ExpiredTokenException"));
+/// assert!(!code_matches("aws.protocols#ThrottlingException", "ThrottlingException"));
+/// assert!(!code_matches("aws.protocols#ThrottlingException", "other#ThrottlingException"));
+/// assert!(!code_matches("Throttling", "Throttling.User"));
+/// ```
+pub fn code_matches(listed: &str, actual: &str) -> bool {
+    if listed == actual {
+        return true;
+    }
+    if listed.is_empty() || listed.contains(['#', ':']) {
+        return false;
+    }
+    unqualified(actual) == listed
+}
+
+/// A vendor code without its qualifiers: the text before the first `:` (a URL AWS
+/// appends), then the text after the first `#` (a Smithy namespace), as AWS's SDKs read
+/// `x-amzn-ErrorType`, `__type` and `code`.
+fn unqualified(code: &str) -> &str {
+    let code = code.split_once(':').map_or(code, |(before, _)| before);
+    code.split_once('#').map_or(code, |(_, after)| after)
+}
+
+/// Whether any code of `listed` matches `actual` ([`code_matches`]).
+pub(crate) fn any_code_matches(listed: &[&str], actual: &str) -> bool {
+    listed.iter().any(|listed| code_matches(listed, actual))
+}
 
 /// How a response with a 2xx status is told apart from a failure the vendor reports
 /// inside the body.
@@ -13,6 +76,13 @@ pub enum SuccessRule {
     /// A 2xx JSON body whose code is present and not one of these is a failure (NCE
     /// answers HTTP 200 with `errcode` `"1"`; PLCloud with `code` `403`). Values compare
     /// by JSON text: `"0"` matches the string `"0"`, `"200"` matches the number `200`.
+    ///
+    /// Success codes compare exactly, not with the namespace tolerance of
+    /// [`code_matches`]: a code matching here turns a body into a success, so a loose
+    /// match could read a failure (`svc#0`, `0:http://...`) as data and lose the error,
+    /// while an exact match can at worst report a success as an [`Error::Api`](crate::Error::Api),
+    /// which is seen. Qualified codes are AWS's way of naming errors; no API reports
+    /// success with one.
     Codes(&'static [&'static str]),
     /// A 2xx JSON body that carries a code at all is a failure (Alibaba-style RPC APIs
     /// answer `{RequestId, Code, Message}` whatever the status).
@@ -54,10 +124,12 @@ pub struct ErrorEnvelope {
     /// How a 2xx body reports a failure.
     pub success: SuccessRule,
     /// Vendor codes that mean "busy, try again later" (Huawei GSL's `GSL.00010003` on a
-    /// 500): an idempotent call that fails with one of them is retried.
+    /// 500): an idempotent call that fails with one of them is retried. Compared with
+    /// [`code_matches`]: `ThrottlingException` also stands for
+    /// `aws.protocols#ThrottlingException`.
     pub transient: &'static [&'static str],
     /// Vendor codes that are final even on a status retried by default (a 500 whose
-    /// code says the parameters are wrong).
+    /// code says the parameters are wrong). Compared with [`code_matches`].
     pub final_codes: &'static [&'static str],
     /// Statuses retried besides the default table (see [`crate::retry`]).
     pub transient_statuses: &'static [u16],
@@ -116,16 +188,24 @@ impl ErrorEnvelope {
         self.success != SuccessRule::Status && !self.code.is_empty()
     }
 
-    /// Whether `code` is one of the vendor's "busy, try again" codes.
+    /// Whether `code` is one of the vendor's "busy, try again" codes ([`code_matches`]
+    /// one of [`ErrorEnvelope::transient`]).
     pub fn is_transient_code(&self, code: &str) -> bool {
-        self.transient.contains(&code)
+        any_code_matches(self.transient, code)
+    }
+
+    /// Whether `code` is one of the codes never retried ([`code_matches`] one of
+    /// [`ErrorEnvelope::final_codes`]).
+    pub fn is_final_code(&self, code: &str) -> bool {
+        any_code_matches(self.final_codes, code)
     }
 
     /// Whether a failed response with `status` and vendor `code` is worth another
     /// attempt: the code's `final_codes`, then its `transient`, then the status's
     /// `final_statuses`, then `transient_statuses` and the default table
     /// ([`is_transient_status`](crate::retry::is_transient_status)); the first that
-    /// matches decides.
+    /// matches decides. Codes are compared with [`code_matches`], so a listed
+    /// `ThrottlingException` decides for `aws.protocols#ThrottlingException` too.
     ///
     /// ```
     /// use meterage_runtime::ErrorEnvelope;
@@ -146,7 +226,7 @@ impl ErrorEnvelope {
     /// ```
     pub fn is_transient(&self, status: u16, code: Option<&str>) -> bool {
         if let Some(code) = code {
-            if self.final_codes.contains(&code) {
+            if self.is_final_code(code) {
                 return false;
             }
             if self.is_transient_code(code) {
@@ -389,6 +469,135 @@ mod tests {
             ..ErrorEnvelope::NONE
         };
         assert_eq!(NESTED.top_level_keys(), ["error", "error_code", "a/b"]);
+    }
+
+    #[test]
+    fn code_matching_tolerates_namespaces_of_the_actual_code_only() {
+        let url =
+            "ThrottlingException:http://internal.amazon.com/coral/com.amazon.coral.availability/";
+        let cases: [(&str, &str, bool); 22] = [
+            // A bare listed code: the code itself, and with a namespace, a URL or both.
+            ("ThrottlingException", "ThrottlingException", true),
+            (
+                "ThrottlingException",
+                "aws.protocols#ThrottlingException",
+                true,
+            ),
+            ("ThrottlingException", url, true),
+            (
+                "ThrottlingException",
+                "aws.protocols#ThrottlingException:http://x/y",
+                true,
+            ),
+            (
+                "ExpiredTokenException",
+                "com.amazon.coral.service#ExpiredTokenException",
+                true,
+            ),
+            // A URL may hold `#` and `:`: only the part before the first `:` counts.
+            (
+                "ThrottlingException",
+                "ThrottlingException:http://h/a#b",
+                true,
+            ),
+            ("b", "ThrottlingException:http://h/a#b", false),
+            // Never another code: case, a longer or shorter name, a dotted sub-code.
+            ("ThrottlingException", "throttlingexception", false),
+            ("ThrottlingException", "aws.protocols#Throttling", false),
+            ("Throttling", "aws.protocols#ThrottlingException", false),
+            ("Throttling", "Throttling.User", false),
+            ("Throttling.User", "Throttling.User", true),
+            ("ThrottlingException", "aws.protocols#", false),
+            ("aws.protocols", "aws.protocols#ThrottlingException", false),
+            // A qualified listed code matches only itself.
+            (
+                "aws.protocols#ThrottlingException",
+                "aws.protocols#ThrottlingException",
+                true,
+            ),
+            (
+                "aws.protocols#ThrottlingException",
+                "ThrottlingException",
+                false,
+            ),
+            (
+                "aws.protocols#ThrottlingException",
+                "other#ThrottlingException",
+                false,
+            ),
+            (
+                "aws.protocols#ThrottlingException",
+                "aws.protocols#ThrottlingException:http://x",
+                false,
+            ),
+            (url, url, true),
+            (url, "ThrottlingException", false),
+            // The empty code is a code like any other, matched exactly.
+            ("", "", true),
+            ("", "svc#", false),
+        ];
+        for (listed, actual, expected) in cases {
+            assert_eq!(
+                code_matches(listed, actual),
+                expected,
+                "{listed:?} against {actual:?}"
+            );
+        }
+        assert!(any_code_matches(&["A", "ThrottlingException"], url));
+        assert!(!any_code_matches(&[], url));
+    }
+
+    #[test]
+    fn an_aws_envelope_lists_each_code_once() {
+        // An AWS JSON API: the code in `__type` (awsJson) or `code` (restJson).
+        static AWS: ErrorEnvelope = ErrorEnvelope {
+            code: &["/__type", "/code"],
+            message: &["/message", "/Message"],
+            transient: &["ThrottlingException", "aws.protocols#ServiceBusy"],
+            final_codes: &["ValidationException"],
+            ..ErrorEnvelope::NONE
+        };
+        let throttled = json!({
+            "__type": "aws.protocols#ThrottlingException",
+            "message": "Rate exceeded"
+        });
+        // The code is the vendor's exact text; only the comparison is tolerant.
+        assert_eq!(
+            AWS.code_of(&throttled).as_deref(),
+            Some("aws.protocols#ThrottlingException")
+        );
+        let code = AWS.code_of(&throttled);
+        assert!(code.as_deref().is_some_and(|c| AWS.is_transient_code(c)));
+        assert!(AWS.is_transient(400, code.as_deref()));
+        assert!(AWS.is_transient(400, Some("ThrottlingException")));
+        assert!(AWS.is_transient(
+            400,
+            Some("ThrottlingException:http://internal.amazon.com/coral/com.amazon.coral.availability/")
+        ));
+        // `final` wins over the default table whatever the namespace.
+        assert!(!AWS.is_transient(500, Some("com.amazon.coral.validate#ValidationException")));
+        assert!(AWS.is_final_code("com.amazon.coral.validate#ValidationException"));
+        assert!(!AWS.is_final_code("ValidationExceptions"));
+        // A qualified listed code is that namespace's only.
+        assert!(AWS.is_transient(400, Some("aws.protocols#ServiceBusy")));
+        assert!(!AWS.is_transient(400, Some("ServiceBusy")));
+        assert!(!AWS.is_transient(400, Some("other#ServiceBusy")));
+        // Unlisted codes fall through to the status.
+        assert!(!AWS.is_transient(400, Some("aws.protocols#AccessDeniedException")));
+        assert!(AWS.is_transient(503, Some("aws.protocols#AccessDeniedException")));
+    }
+
+    #[test]
+    fn success_codes_stay_exact() {
+        static OK: ErrorEnvelope = ErrorEnvelope {
+            code: &["/code"],
+            success: SuccessRule::Codes(&["0"]),
+            ..ErrorEnvelope::NONE
+        };
+        assert!(!OK.is_failure(&json!({"code": "0"})));
+        // Qualified forms of a success code are failures: an error is never read as data.
+        assert!(OK.is_failure(&json!({"code": "svc#0"})));
+        assert!(OK.is_failure(&json!({"code": "0:http://x"})));
     }
 
     #[test]

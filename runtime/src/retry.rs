@@ -27,7 +27,10 @@
 //! The order for a failed response is: the vendor code's `final`, then its `transient`,
 //! then the status's `final-statuses`, then `transient-statuses` and the table above
 //! ([`ErrorEnvelope::is_transient`](crate::ErrorEnvelope::is_transient)). The same rule
-//! sets [`ApiError::transient`](crate::ApiError::transient).
+//! sets [`ApiError::transient`](crate::ApiError::transient). Listed codes are compared
+//! with [`code_matches`](crate::envelope::code_matches): a bare `ThrottlingException`
+//! also matches the namespaced `aws.protocols#ThrottlingException` and
+//! `ThrottlingException:http://...`.
 
 use std::time::{Duration, SystemTime};
 

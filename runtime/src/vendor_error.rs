@@ -220,6 +220,54 @@ mod tests {
     }
 
     #[test]
+    fn namespaced_codes_are_kept_exactly_and_matched_tolerantly() {
+        static AWS: ErrorEnvelope = ErrorEnvelope {
+            code: &["/__type", "/code"],
+            message: &["/message"],
+            transient: &["ThrottlingException"],
+            final_codes: &["ValidationException"],
+            ..ErrorEnvelope::NONE
+        };
+        static AWS_OP: Operation = Operation {
+            envelope: &AWS,
+            ..Operation::get("Op", "/x")
+        };
+        let api = |status: u16, body: &str| {
+            api_error(
+                &AWS_OP,
+                status,
+                HeaderMap::new(),
+                body.as_bytes().to_vec(),
+                None,
+            )
+        };
+        let throttled = api(
+            400,
+            r#"{"__type":"aws.protocols#ThrottlingException","message":"Rate exceeded"}"#,
+        );
+        assert_eq!(
+            throttled.code.as_deref(),
+            Some("aws.protocols#ThrottlingException")
+        );
+        assert!(throttled.transient);
+        let url = api(
+            400,
+            r#"{"code":"ThrottlingException:http://internal.amazon.com/coral/x/"}"#,
+        );
+        assert_eq!(
+            url.code.as_deref(),
+            Some("ThrottlingException:http://internal.amazon.com/coral/x/")
+        );
+        assert!(url.transient);
+        let invalid = api(
+            500,
+            r#"{"__type":"com.amazon.coral.validate#ValidationException"}"#,
+        );
+        assert!(!invalid.transient);
+        assert!(!api(400, r#"{"__type":"aws.protocols#AccessDeniedException"}"#).transient);
+    }
+
+    #[test]
     fn html_messages() {
         let page = r#"<!DOCTYPE html>
 <html lang="en"><head>

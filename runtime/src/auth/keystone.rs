@@ -8,6 +8,7 @@ use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 use crate::auth::{AuthContext, Expiring, IdentityFuture, ResolveIdentity, TokenAuth};
+use crate::envelope::any_code_matches;
 use crate::interceptor::AttemptOutcome;
 use crate::request::{Operation, Request};
 use crate::types::Secret;
@@ -25,7 +26,10 @@ pub struct KeystoneSpec {
     pub default_region: &'static str,
     /// The response header carrying the token (`X-Subject-Token`).
     pub token_header: &'static str,
-    /// Vendor codes that mean the token is no longer valid (besides HTTP 401).
+    /// Vendor codes that mean the token is no longer valid (besides HTTP 401), compared
+    /// with [`code_matches`](crate::envelope::code_matches): a bare code also stands for
+    /// its namespaced forms (`ExpiredTokenException` for
+    /// `com.amazon.coral.service#ExpiredTokenException`).
     pub stale_codes: &'static [&'static str],
 }
 
@@ -230,7 +234,7 @@ impl ResolveIdentity<Secret> for KeystonePassword {
         outcome.status == Some(401)
             || outcome
                 .vendor_code
-                .is_some_and(|code| self.spec.stale_codes.contains(&code))
+                .is_some_and(|code| any_code_matches(self.spec.stale_codes, code))
     }
 }
 
@@ -238,6 +242,45 @@ impl ResolveIdentity<Secret> for KeystonePassword {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stale_codes_match_with_or_without_a_namespace() {
+        static LOGIN: Operation = Operation::get("KeystoneCreateUserTokenByPassword", "/");
+        static SPEC: KeystoneSpec = KeystoneSpec {
+            login: &LOGIN,
+            endpoint: "https://iam.{region}.example.com",
+            default_region: "cn-north-4",
+            token_header: "X-Subject-Token",
+            stale_codes: &["APIGW.0307", "ExpiredTokenException"],
+        };
+        let iam = KeystonePassword::new(
+            &SPEC,
+            KeystoneUser {
+                domain: "d".into(),
+                name: "n".into(),
+                password: "p".into(),
+            },
+        );
+        let stale = |status: u16, code: Option<&str>| {
+            iam.is_stale(&AttemptOutcome {
+                status: Some(status),
+                headers: None,
+                vendor_code: code,
+                request_id: None,
+                error: None,
+                elapsed: Duration::ZERO,
+                verdict: crate::retry::Verdict::Final,
+            })
+        };
+        assert!(stale(401, None));
+        assert!(stale(403, Some("APIGW.0307")));
+        assert!(stale(
+            400,
+            Some("com.amazon.coral.service#ExpiredTokenException")
+        ));
+        assert!(!stale(403, Some("APIGW.0301")));
+        assert!(!stale(403, Some("APIGW.0307.1")));
+    }
 
     #[test]
     fn lifetime_from_the_servers_clock() {

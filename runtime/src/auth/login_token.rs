@@ -8,6 +8,7 @@ use serde_json::Value;
 use crate::auth::{
     AuthContext, DoneFuture, Expiring, IdentityFuture, ResolveIdentity, UsernamePassword,
 };
+use crate::envelope::any_code_matches;
 use crate::interceptor::AttemptOutcome;
 use crate::request::{Operation, Request};
 use crate::types::Secret;
@@ -26,7 +27,10 @@ pub struct LoginTokenSpec {
     pub password_field: &'static str,
     /// A JSON pointer to the token in the login response (`/data/token_id`).
     pub token: &'static str,
-    /// Vendor codes that mean the token is no longer valid (besides HTTP 401).
+    /// Vendor codes that mean the token is no longer valid (besides HTTP 401), compared
+    /// with [`code_matches`](crate::envelope::code_matches): a bare code also stands for
+    /// its namespaced forms (`ExpiredTokenException` for
+    /// `com.amazon.coral.service#ExpiredTokenException`).
     pub stale_codes: &'static [&'static str],
     /// How to log out, if the API has a call for it.
     pub logout: Option<LogoutSpec>,
@@ -103,7 +107,7 @@ impl ResolveIdentity<Secret> for LoginToken {
         outcome.status == Some(401)
             || outcome
                 .vendor_code
-                .is_some_and(|code| self.spec.stale_codes.contains(&code))
+                .is_some_and(|code| any_code_matches(self.spec.stale_codes, code))
     }
 
     fn logout<'a>(&'a self, ctx: AuthContext<'a>, token: &'a Secret) -> DoneFuture<'a> {
@@ -118,5 +122,60 @@ impl ResolveIdentity<Secret> for LoginToken {
             }
             ctx.client.send_sign_in(request).await.map(|_| ())
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::retry::Verdict;
+
+    static LOGIN: Operation = Operation::get("createToken", "/tokens");
+    static SPEC: LoginTokenSpec = LoginTokenSpec {
+        login: &LOGIN,
+        json_body: true,
+        username_field: "userName",
+        password_field: "password",
+        token: "/data/token_id",
+        stale_codes: &["ExpiredTokenException", "svc#TokenRevoked"],
+        logout: None,
+    };
+
+    fn stale(status: u16, code: Option<&str>) -> bool {
+        let login = LoginToken::new(
+            &SPEC,
+            UsernamePassword {
+                username: "u".into(),
+                password: "p".into(),
+            },
+        );
+        login.is_stale(&AttemptOutcome {
+            status: Some(status),
+            headers: None,
+            vendor_code: code,
+            request_id: None,
+            error: None,
+            elapsed: Duration::ZERO,
+            verdict: Verdict::Final,
+        })
+    }
+
+    #[test]
+    fn stale_codes_match_with_or_without_a_namespace() {
+        assert!(stale(401, None));
+        assert!(stale(400, Some("ExpiredTokenException")));
+        assert!(stale(
+            400,
+            Some("com.amazon.coral.service#ExpiredTokenException")
+        ));
+        assert!(stale(400, Some("ExpiredTokenException:http://internal/x")));
+        // A qualified listed code is that namespace's only.
+        assert!(stale(400, Some("svc#TokenRevoked")));
+        assert!(!stale(400, Some("TokenRevoked")));
+        assert!(!stale(400, Some("other#TokenRevoked")));
+        assert!(!stale(400, Some("ExpiredToken")));
+        assert!(!stale(400, None));
     }
 }

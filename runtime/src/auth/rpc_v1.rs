@@ -5,6 +5,7 @@ use reqwest::header::CONTENT_TYPE;
 
 use crate::auth::signing::{hmac_sha1, join_encoded, new_nonce, parse_pairs, rpc_timestamp};
 use crate::auth::{AccessKey, ResolveIdentity, Scheme, Sign};
+use crate::envelope::code_matches;
 use crate::interceptor::AttemptOutcome;
 use crate::request::percent_encode;
 
@@ -88,9 +89,11 @@ impl Sign for RpcV1Signer {
         sign_rpc_v1(key, request, &rpc_timestamp(now), &new_nonce())
     }
 
-    /// `SignatureNonceUsed`: sign again, with a new nonce.
+    /// `SignatureNonceUsed` (matched by [`code_matches`]): sign again, with a new nonce.
     fn sign_again(&self, outcome: &AttemptOutcome<'_>) -> bool {
-        outcome.vendor_code == Some("SignatureNonceUsed")
+        outcome
+            .vendor_code
+            .is_some_and(|code| code_matches("SignatureNonceUsed", code))
     }
 }
 
@@ -456,6 +459,7 @@ mod tests {
             auth.rejected(&outcome, IdentityGeneration::new(1))
         };
         assert!(refused(400, Some("SignatureNonceUsed")));
+        assert!(refused(400, Some("acs#SignatureNonceUsed")));
         assert!(!refused(400, Some("SignatureDoesNotMatch")));
         assert!(!refused(401, None));
     }
