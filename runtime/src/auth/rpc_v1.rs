@@ -10,9 +10,11 @@ use crate::interceptor::AttemptOutcome;
 use crate::request::percent_encode;
 
 /// The parameters [`RpcSignatureV1`] adds; parameters of the same names already on the
-/// request are replaced.
-const RPC_COMMON: [&str; 6] = [
+/// request are replaced (`SecurityToken` by the key's token, or by nothing when the key
+/// has none).
+const RPC_COMMON: [&str; 7] = [
     "AccessKeyId",
+    "SecurityToken",
     "SignatureMethod",
     "SignatureNonce",
     "SignatureVersion",
@@ -24,18 +26,31 @@ const RPC_COMMON: [&str; 6] = [
 ///
 /// On every attempt it takes the request's query parameters (and the fields of an
 /// `application/x-www-form-urlencoded` body), drops empty-valued ones, adds
-/// `AccessKeyId`, `SignatureMethod=HMAC-SHA1`, a fresh `SignatureNonce` (UUID v4 format),
-/// `SignatureVersion=1.0` and `Timestamp` (UTC now, `yyyy-MM-ddTHH:mm:ssZ`), signs them
-/// all with [`rpc_v1_signature`], and rewrites the URL query as
+/// `AccessKeyId`, `SecurityToken` (only for a temporary key: one whose
+/// [`AccessKey::security_token`] is set and not empty), `SignatureMethod=HMAC-SHA1`, a
+/// fresh `SignatureNonce` (UUID v4 format), `SignatureVersion=1.0` and `Timestamp` (UTC
+/// now, `yyyy-MM-ddTHH:mm:ssZ`), signs them all with [`rpc_v1_signature`], and rewrites
+/// the URL query as
 ///
 /// 1. the request's own query parameters, in their original order (empty ones dropped),
-/// 2. `AccessKeyId`, `SignatureMethod`, `SignatureNonce`, `SignatureVersion`, `Timestamp`,
+/// 2. `AccessKeyId`, `SecurityToken` (temporary keys), `SignatureMethod`,
+///    `SignatureNonce`, `SignatureVersion`, `Timestamp`,
 /// 3. `Signature`,
 ///
 /// each name and value percent-encoded with [`percent_encode`]. Form fields are signed
 /// and stay in the body (empty-valued ones are removed from it too, since they are not
-/// signed). Parameters named like the six above that the request already carries are
-/// replaced by the scheme's own.
+/// signed). Parameters named like the seven above that the request already carries are
+/// replaced by the scheme's own (a `SecurityToken` of the request's is dropped when the
+/// key has none: the credential decides).
+///
+/// `SecurityToken` is how Alibaba Cloud's RPC style takes the token of STS (temporary)
+/// credentials: a common parameter in the query, covered by the signature like every
+/// other one, and the request is signed with the temporary key's own secret (as the
+/// vendor's SDKs do, e.g. `aliyunsdkcore`'s `StsTokenSigner`, which adds it to the
+/// query before signing); a temporary key sent without its token is refused. The token
+/// travels in the URL, like the signature: the runtime never logs query strings and
+/// drops the URL from transport errors, and neither `Debug` nor an error message shows
+/// it.
 ///
 /// The scheme signs query and form parameters only: a request with another kind of
 /// body (JSON) fails with [`Error::Auth`](crate::Error::Auth).
@@ -44,9 +59,10 @@ const RPC_COMMON: [&str; 6] = [
 /// nonce ([`Sign::sign_again`]).
 ///
 /// The key pair comes from a provider `P`: a fixed [`AccessKey`] or your own
-/// ([`RpcSignatureV1::with_provider`]), cached like every credential.
+/// ([`RpcSignatureV1::with_provider`], for instance temporary keys with their tokens from
+/// your own STS call, given their lifetime), cached like every credential.
 ///
-/// `Debug` shows the access key id, never the secret.
+/// `Debug` shows the access key id, never the secret or the security token.
 ///
 /// ```
 /// use meterage_runtime::auth::AccessKey;
@@ -60,6 +76,14 @@ const RPC_COMMON: [&str; 6] = [
 /// let debug = format!("{auth:?}");
 /// assert!(debug.contains("LTAI-example"));
 /// assert!(!debug.contains("s3cr3t-value"));
+///
+/// // Temporary (STS) credentials: the token is sent as `SecurityToken`.
+/// let sts = RpcSignatureV1::new(AccessKey {
+///     id: "STS.example".into(),
+///     secret: "temporary-s3cr3t".into(),
+///     security_token: Some("token-s3cr3t".into()),
+/// });
+/// assert!(!format!("{sts:?}").contains("s3cr3t"));
 /// ```
 pub type RpcSignatureV1<P = AccessKey> = Scheme<P, RpcV1Signer>;
 
@@ -147,18 +171,29 @@ pub(crate) fn sign_rpc_v1(
         }
     }
 
-    let common = [
-        ("AccessKeyId", key.id.as_str()),
-        ("SignatureMethod", "HMAC-SHA1"),
-        ("SignatureNonce", nonce),
-        ("SignatureVersion", "1.0"),
-        ("Timestamp", timestamp),
-    ];
+    // In the documented order; `SecurityToken` only for a temporary key (an empty value
+    // is not a parameter, as everywhere in this scheme).
+    let token = key
+        .security_token
+        .as_ref()
+        .map(|token| token.expose())
+        .filter(|token| !token.is_empty());
+    let common: Vec<(&str, &str)> = [
+        Some(("AccessKeyId", key.id.as_str())),
+        token.map(|token| ("SecurityToken", token)),
+        Some(("SignatureMethod", "HMAC-SHA1")),
+        Some(("SignatureNonce", nonce)),
+        Some(("SignatureVersion", "1.0")),
+        Some(("Timestamp", timestamp)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     let signed: Vec<(&str, &str)> = query
         .iter()
         .chain(&form)
         .map(|(n, v)| (n.as_str(), v.as_str()))
-        .chain(common)
+        .chain(common.iter().copied())
         .collect();
     let signature = rpc_v1_signature(request.method().as_str(), &signed, key.secret.expose());
 
@@ -166,7 +201,7 @@ pub(crate) fn sign_rpc_v1(
         query
             .iter()
             .map(|(n, v)| (n.as_str(), v.as_str()))
-            .chain(common),
+            .chain(common.iter().copied()),
     );
     wire.push_str("&Signature=");
     wire.push_str(&percent_encode(&signature));
@@ -301,6 +336,125 @@ mod tests {
              &Signature=OLeaidS1JvxuMvnyHOwuJ%2BuX5qY%3D"
         );
         assert_eq!(request.url().path(), "/");
+    }
+
+    /// A temporary (STS) key of the vector's shape; its token needs percent-encoding.
+    fn temporary(token: Option<&str>) -> AccessKey {
+        AccessKey {
+            id: "STS.testid".to_owned(),
+            secret: "testsecret".into(),
+            security_token: token.map(Into::into),
+        }
+    }
+
+    /// Alibaba Cloud's RPC v1 algorithm, written out step by step from the vendor's
+    /// documentation and independent of [`rpc_v1_signature`] and `percent_encode`.
+    fn vendor_signature(string_to_sign: &str, secret: &str) -> String {
+        use hmac::{Hmac, Mac};
+        let mut mac = Hmac::<sha1::Sha1>::new_from_slice(format!("{secret}&").as_bytes()).unwrap();
+        mac.update(string_to_sign.as_bytes());
+        base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+    }
+
+    #[test]
+    fn rpc_v1_signs_the_security_token_of_a_temporary_key() {
+        // A `SecurityToken` of the request's own is replaced by the key's.
+        let mut request = get(
+            "https://ecs.aliyuncs.com/?Action=DescribeRegions&SecurityToken=old\
+             &Format=XML&Version=2014-05-26",
+        );
+        let sts = temporary(Some("CAIS+token/with=chars"));
+        sign_rpc_v1(&sts, &mut request, VECTOR_TIME, VECTOR_NONCE).unwrap();
+
+        // The canonical query by hand: every parameter but `Signature`, sorted by name,
+        // `SecurityToken` among them; the string to sign encodes it once more (`+` is
+        // `%2B` in the canonical query, `%252B` in the string to sign).
+        let string_to_sign = "GET&%2F&AccessKeyId%3DSTS.testid%26Action%3DDescribeRegions\
+             %26Format%3DXML%26SecurityToken%3DCAIS%252Btoken%252Fwith%253Dchars\
+             %26SignatureMethod%3DHMAC-SHA1\
+             %26SignatureNonce%3D3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf\
+             %26SignatureVersion%3D1.0%26Timestamp%3D2016-02-23T12%253A46%253A24Z\
+             %26Version%3D2014-05-26";
+        let expected = vendor_signature(string_to_sign, "testsecret");
+        // The same value computed outside Rust (Python's hmac, hashlib and base64).
+        assert_eq!(expected, "IJgxYJwTRbRo3KkBXg2GeA/jo4w=");
+
+        // The documented order: the request's own parameters, then the common ones with
+        // `SecurityToken` after `AccessKeyId`, then `Signature`.
+        assert_eq!(
+            request.url().query().unwrap(),
+            "Action=DescribeRegions&Format=XML&Version=2014-05-26&AccessKeyId=STS.testid\
+             &SecurityToken=CAIS%2Btoken%2Fwith%3Dchars&SignatureMethod=HMAC-SHA1\
+             &SignatureNonce=3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf&SignatureVersion=1.0\
+             &Timestamp=2016-02-23T12%3A46%3A24Z&Signature=IJgxYJwTRbRo3KkBXg2GeA%2Fjo4w%3D"
+        );
+        let params = pairs(request.url().query().unwrap());
+        assert_eq!(params.last().unwrap().1, expected);
+        assert_eq!(
+            params.iter().filter(|(n, _)| n == "SecurityToken").count(),
+            1
+        );
+        // The token is covered: without it the signature would differ.
+        let without: Vec<(&str, &str)> = borrowed(&params)
+            .into_iter()
+            .filter(|(name, _)| *name != "SecurityToken")
+            .collect();
+        assert_ne!(rpc_v1_signature("GET", &without, "testsecret"), expected);
+
+        // A permanent key (no token, or an empty one) sends none, and drops the
+        // request's own: the published vector again.
+        let mut empty = key("testid", "testsecret");
+        empty.security_token = Some("".into());
+        for permanent in [key("testid", "testsecret"), empty] {
+            let mut request = get(
+                "https://ecs.aliyuncs.com/?Action=DescribeRegions&Format=XML\
+                 &SecurityToken=stray&Version=2014-05-26",
+            );
+            sign_rpc_v1(&permanent, &mut request, VECTOR_TIME, VECTOR_NONCE).unwrap();
+            let query = request.url().query().unwrap();
+            assert!(!query.contains("SecurityToken"), "{query}");
+            assert!(
+                query.ends_with("&Signature=OLeaidS1JvxuMvnyHOwuJ%2BuX5qY%3D"),
+                "{query}"
+            );
+        }
+
+        // In a form body, a `SecurityToken` field is the scheme's too: it leaves the body
+        // and the key's goes in the query.
+        let request = get("http://h/api/?Action=X");
+        let mut request = with_body(
+            request,
+            "application/x-www-form-urlencoded",
+            "A=1&SecurityToken=field",
+        );
+        sign_rpc_v1(&sts, &mut request, VECTOR_TIME, VECTOR_NONCE).unwrap();
+        assert_eq!(request.body().unwrap().as_bytes().unwrap(), b"A=1");
+        let query = pairs(request.url().query().unwrap());
+        assert!(query.contains(&("SecurityToken".into(), "CAIS+token/with=chars".into())));
+    }
+
+    #[test]
+    fn rpc_v1_never_shows_the_security_token() {
+        let client = client();
+        let auth = RpcSignatureV1::new(temporary(Some("token-s3cr3t")));
+        assert!(!format!("{auth:?}").contains("s3cr3t"));
+        assert!(format!("{auth:?}").contains("STS.testid"));
+        let mut request = with_body(get("http://h/"), "application/json", r#"{"a":1}"#);
+        let error =
+            block_on(auth.authorize(AuthContext::new(&OP, &client), &mut request)).unwrap_err();
+        assert!(
+            !format!("{error} {error:?}").contains("s3cr3t"),
+            "{error:?}"
+        );
+        // Signed through the scheme, the token is in the query and the signature covers it.
+        let mut request = get("http://h/?Action=X");
+        block_on(auth.authorize(AuthContext::new(&OP, &client), &mut request)).unwrap();
+        let params = pairs(request.url().query().unwrap());
+        assert!(params.contains(&("SecurityToken".into(), "token-s3cr3t".into())));
+        assert_eq!(
+            params.last().unwrap().1,
+            rpc_v1_signature("GET", &borrowed(&params), "testsecret")
+        );
     }
 
     #[test]
