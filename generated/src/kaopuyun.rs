@@ -154,8 +154,10 @@ pub mod auth {
     /// join `k=v` with `&`; StringToSign = `<METHOD>&%2F&` + percentEncode(canonical
     /// string); Signature = Base64(HMAC-SHA1(AccessKeySecret + "&", StringToSign)),
     /// percent-encoded again on the wire. Empty-valued parameters are not sent.
+    /// Temporary (STS) credentials add the common parameter `SecurityToken` (the
+    /// token), signed like every other parameter with the temporary key's secret.
     ///
-    /// Adds the common RPC parameters and signs every request with the access key pair `key` (HMAC-SHA1), with a fresh nonce and timestamp each attempt (security scheme `rpcSignature`).
+    /// Adds the common RPC parameters and signs every request with the access key pair `key` (HMAC-SHA1), with a fresh nonce and timestamp each attempt (security scheme `rpcSignature`); temporary keys carry their `security_token`, sent and signed as `SecurityToken`.
     pub fn rpc_signature(
         key: meterage_runtime::auth::AccessKey,
     ) -> meterage_runtime::RpcSignatureV1 {
@@ -178,7 +180,7 @@ pub mod auth {
                 meterage_runtime::auth::AccessKey::from_env(
                     "KAOPUYUN_ACCESS_KEY_ID",
                     "KAOPUYUN_ACCESS_KEY_SECRET",
-                    None,
+                    Some("KAOPUYUN_SECURITY_TOKEN"),
                 )?,
             );
             return Ok(std::sync::Arc::new(auth));

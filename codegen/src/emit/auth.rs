@@ -289,7 +289,7 @@ fn emit_scheme(scheme: &AuthScheme) -> TokenStream {
             }
         }
         AuthKind::RpcSignatureV1(_) => {
-            let doc = doc(&format!("Adds the common RPC parameters and signs every request with the access key pair `key` (HMAC-SHA1), with a fresh nonce and timestamp each attempt (security scheme `{key}`)."));
+            let doc = doc(&format!("Adds the common RPC parameters and signs every request with the access key pair `key` (HMAC-SHA1), with a fresh nonce and timestamp each attempt (security scheme `{key}`); temporary keys carry their `security_token`, sent and signed as `SecurityToken`."));
             quote! {
                 #doc
                 pub fn #name(key: meterage_runtime::auth::AccessKey) -> meterage_runtime::RpcSignatureV1 {
