@@ -4,12 +4,25 @@
 //! The fake verifies the signature with its own code ([`signature()`]), refuses a
 //! `Timestamp` more than 15 minutes from its clock and a `SignatureNonce` seen before,
 //! validates parameters and pages the bills (`PageNumber` from 1, `PageSize` up to 50,
-//! `Total`). Errors are Alibaba-style `{RequestId, Code, Message}`:
+//! `Total`).
+//!
+//! It knows a permanent key ([`KEY`]) and a temporary (STS) one ([`TEMPORARY_KEY`]),
+//! issued with its token ([`SECURITY_TOKEN`]) when the fake starts and valid for
+//! [`TOKEN_LIFETIME_MS`] of its clock. As on Alibaba Cloud, a temporary key's request
+//! carries the common parameter `SecurityToken`, covered by the signature, and is
+//! signed with the temporary key's own secret; the token must be the one issued with
+//! that key.
+//!
+//! Errors are Alibaba-style `{RequestId, Code, Message}`:
 //!
 //! | check | status | `Code` |
 //! |---|---|---|
 //! | a common parameter missing | 400 | `Missing<Name>` |
 //! | unknown `AccessKeyId` | 404 | `InvalidAccessKeyId.NotFound` |
+//! | a temporary key without `SecurityToken` | 400 | `MissingSecurityToken` |
+//! | a token the fake did not issue | 400 | `InvalidSecurityToken.Malformed` |
+//! | the token of a temporary key past its lifetime | 400 | `InvalidSecurityToken.Expired` |
+//! | a token with the permanent key | 400 | `InvalidSecurityToken.MismatchWithAccessKey` |
 //! | not HMAC-SHA1 / 1.0 | 400 | `InvalidSignatureMethod` |
 //! | wrong signature | 400 | `SignatureDoesNotMatch` |
 //! | `Timestamp` malformed | 400 | `InvalidTimeStamp.Format` |
@@ -47,6 +60,15 @@ pub use signature::{percent_encode, signature};
 
 /// The access key the fake knows: (AccessKeyId, secret).
 pub const KEY: (&str, &str) = ("sz0000ei53aw", "kaopuyun-test-secret");
+/// The temporary (STS) access key the fake issued: (AccessKeyId, secret). Its requests
+/// carry [`SECURITY_TOKEN`]. Alibaba Cloud's temporary key ids start with `STS.`.
+pub const TEMPORARY_KEY: (&str, &str) = ("STS.NTkaopuyun4Temp0rary", "kaopuyun-temporary-secret");
+/// The security token the fake issued with [`TEMPORARY_KEY`]: base64-like, so that its
+/// `+`, `/` and `=` must be percent-encoded on the wire and in the signature.
+pub const SECURITY_TOKEN: &str = "CAIS8wF1q6Ft5B2yfSjIr5b+kaopuyun/temporary+token==";
+/// How long the issued token is valid on the fake's clock: STS's default lifetime of an
+/// hour (AssumeRole's `DurationSeconds` defaults to 3600).
+pub const TOKEN_LIFETIME_MS: i64 = 3600 * 1000;
 /// The `RequestId` of every error.
 pub const ERROR_REQUEST_ID: &str = "0f4e1b7e-3c1d-4a8e-9a55-5c2f7e1b2a10";
 /// The `RequestId` of every page.
@@ -100,13 +122,16 @@ pub fn bills(len: u64) -> impl Iterator<Item = Value> {
     (0..len).map(bill)
 }
 
-/// Kaopuyun's state: the nonces seen and the clock timestamps are checked against.
+/// Kaopuyun's state: the nonces seen, the clock timestamps are checked against, and
+/// when the issued security token expires.
 #[derive(Debug)]
 pub struct Kaopuyun {
-    /// The server's clock; advance it to make signed requests look stale.
+    /// The server's clock; advance it to make signed requests look stale (and, past
+    /// [`TOKEN_LIFETIME_MS`], the security token expired).
     pub clock: Clock,
     dataset: Arc<Dataset>,
     nonces: Mutex<HashSet<String>>,
+    token_expires_ms: i64,
 }
 
 impl Kaopuyun {
@@ -161,10 +186,13 @@ pub async fn start() -> Fake<Kaopuyun> {
 /// Starts the endpoint with `options`.
 pub async fn start_with(options: Options) -> Fake<Kaopuyun> {
     let harness = Harness::new(DEFAULT_BILLS);
+    let clock = Clock::default();
+    let token_expires_ms = clock.now_ms() + TOKEN_LIFETIME_MS;
     let state = Arc::new(Kaopuyun {
-        clock: Clock::default(),
+        clock,
         dataset: harness.dataset.clone(),
         nonces: Mutex::default(),
+        token_expires_ms,
     });
     let router = Router::new().route("/", get(rpc)).with_state(state.clone());
     Fake::serve(router, harness, state, options).await
@@ -194,13 +222,10 @@ fn authenticate(k: &Kaopuyun, pairs: &[(String, String)]) -> Result<(), Response
             );
         }
     }
-    if param(pairs, "AccessKeyId") != Some(KEY.0) {
-        return fail(
-            StatusCode::NOT_FOUND,
-            "InvalidAccessKeyId.NotFound",
-            "Specified access key is not found.",
-        );
-    }
+    let secret = match secret_of(k, pairs) {
+        Ok(secret) => secret,
+        Err((status, code, message)) => return fail(status, code, message),
+    };
     if param(pairs, "SignatureMethod") != Some("HMAC-SHA1")
         || param(pairs, "SignatureVersion") != Some("1.0")
     {
@@ -210,7 +235,7 @@ fn authenticate(k: &Kaopuyun, pairs: &[(String, String)]) -> Result<(), Response
             "Specified signature method is not supported.",
         );
     }
-    if param(pairs, "Signature") != Some(signature("GET", pairs, KEY.1).as_str()) {
+    if param(pairs, "Signature") != Some(signature("GET", pairs, secret).as_str()) {
         return fail(
             StatusCode::BAD_REQUEST,
             "SignatureDoesNotMatch",
@@ -243,6 +268,56 @@ fn authenticate(k: &Kaopuyun, pairs: &[(String, String)]) -> Result<(), Response
         );
     }
     Ok(())
+}
+
+/// A refusal of the gateway: status, `Code`, `Message`.
+type Refusal = (StatusCode, &'static str, &'static str);
+
+/// The secret the request must be signed with: the permanent key's, or the temporary
+/// key's when the request carries the token issued with it.
+///
+/// The codes are Alibaba Cloud's (inferred: Kaopuyun imitates its RPC style and
+/// documents none of this): public clients of Alibaba's OpenAPI list
+/// `MissingSecurityToken`, `InvalidSecurityToken.Malformed`,
+/// `InvalidSecurityToken.Expired` and `InvalidSecurityToken.MismatchWithAccessKey` among
+/// the 4xx codes of refused credentials. The exact status (400), the messages, which
+/// case answers `.Malformed` rather than `.MismatchWithAccessKey`, and refusing a token
+/// sent with a permanent key are assumptions.
+fn secret_of(k: &Kaopuyun, pairs: &[(String, String)]) -> Result<&'static str, Refusal> {
+    let token = param(pairs, "SecurityToken").filter(|token| !token.is_empty());
+    match param(pairs, "AccessKeyId") {
+        Some(id) if id == KEY.0 => match token {
+            None => Ok(KEY.1),
+            Some(_) => Err((
+                StatusCode::BAD_REQUEST,
+                "InvalidSecurityToken.MismatchWithAccessKey",
+                "Specified SecurityToken mismatch with the AccessKey.",
+            )),
+        },
+        Some(id) if id == TEMPORARY_KEY.0 => match token {
+            None => Err((
+                StatusCode::BAD_REQUEST,
+                "MissingSecurityToken",
+                "SecurityToken is mandatory for this action.",
+            )),
+            Some(token) if token != SECURITY_TOKEN => Err((
+                StatusCode::BAD_REQUEST,
+                "InvalidSecurityToken.Malformed",
+                "Specified SecurityToken is malformed.",
+            )),
+            Some(_) if k.clock.now_ms() > k.token_expires_ms => Err((
+                StatusCode::BAD_REQUEST,
+                "InvalidSecurityToken.Expired",
+                "Specified SecurityToken is expired.",
+            )),
+            Some(_) => Ok(TEMPORARY_KEY.1),
+        },
+        _ => Err((
+            StatusCode::NOT_FOUND,
+            "InvalidAccessKeyId.NotFound",
+            "Specified access key is not found.",
+        )),
+    }
 }
 
 /// The action's own checks; the filters on success.

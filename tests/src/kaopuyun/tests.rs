@@ -22,19 +22,35 @@ fn enc(s: &str) -> String {
         .collect()
 }
 
-/// The query string of a signed `DescribeFlowBills` call with `extra` parameters.
+/// The query string of a `DescribeFlowBills` call with `extra` parameters, signed by the
+/// permanent key's id with `secret`.
 fn signed(extra: &[(&str, &str)], nonce: &str, timestamp: &str, secret: &str) -> String {
+    signed_as(KEY.0, None, extra, nonce, timestamp, secret)
+}
+
+/// The query string of a `DescribeFlowBills` call with `extra` parameters, signed by key
+/// `id` with `secret`, carrying `SecurityToken` when `token` is given.
+fn signed_as(
+    id: &str,
+    token: Option<&str>,
+    extra: &[(&str, &str)],
+    nonce: &str,
+    timestamp: &str,
+    secret: &str,
+) -> String {
+    let token = token.map(|token| ("SecurityToken", token));
     let mut params: Vec<(String, String)> = [
         ("Action", "DescribeFlowBills"),
         ("Version", "2014-05-26"),
         ("Format", "JSON"),
-        ("AccessKeyId", KEY.0),
+        ("AccessKeyId", id),
         ("SignatureMethod", "HMAC-SHA1"),
         ("SignatureNonce", nonce),
         ("SignatureVersion", "1.0"),
         ("Timestamp", timestamp),
     ]
     .iter()
+    .chain(token.iter())
     .chain(extra)
     .map(|(k, v)| (enc(k), enc(v)))
     .collect();
@@ -325,4 +341,110 @@ async fn busy_after_the_signature_check_and_throttling_before_it() {
     // The backend saw the busy call's nonce; the gateway turned the other away first.
     assert_eq!(call(&server, &busy).await.1["Code"], "SignatureNonceUsed");
     assert_eq!(call(&server, &throttled).await.0, 200);
+}
+
+#[tokio::test]
+async fn a_temporary_key_signs_with_its_own_secret_and_the_issued_token() {
+    let server = start().await;
+    let (id, secret) = TEMPORARY_KEY;
+    let query = signed_as(
+        id,
+        Some(SECURITY_TOKEN),
+        &[("PageSize", "3")],
+        "t-1",
+        &now(0),
+        secret,
+    );
+    // The token's `+`, `/` and `=` are percent-encoded.
+    assert!(query.contains(&format!("SecurityToken={}", enc(SECURITY_TOKEN))));
+    let (status, body) = call(&server, &query).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["Items"], json!(bills(3).collect::<Vec<_>>()));
+
+    let mismatch = error(
+        400,
+        "SignatureDoesNotMatch",
+        "Specified signature is not matched with our calculation.",
+    );
+    // The token is covered by the signature: one added after signing breaks it.
+    let unsigned = format!(
+        "{}&SecurityToken={}",
+        signed_as(id, None, &[], "t-2", &now(0), secret),
+        enc(SECURITY_TOKEN)
+    );
+    assert_eq!(call(&server, &unsigned).await, mismatch);
+    // The permanent key's secret does not sign for the temporary key.
+    let foreign = signed_as(id, Some(SECURITY_TOKEN), &[], "t-3", &now(0), KEY.1);
+    assert_eq!(call(&server, &foreign).await, mismatch);
+    assert_eq!(server.vendor.nonces_seen(), 1);
+}
+
+#[tokio::test]
+async fn a_missing_unknown_or_expired_token_is_refused_with_alibabas_codes() {
+    let server = start().await;
+    let (id, secret) = TEMPORARY_KEY;
+    let missing = error(
+        400,
+        "MissingSecurityToken",
+        "SecurityToken is mandatory for this action.",
+    );
+    assert_eq!(
+        call(&server, &signed_as(id, None, &[], "n", &now(0), secret)).await,
+        missing
+    );
+    assert_eq!(
+        call(&server, &signed_as(id, Some(""), &[], "n", &now(0), secret)).await,
+        missing
+    );
+    let malformed = error(
+        400,
+        "InvalidSecurityToken.Malformed",
+        "Specified SecurityToken is malformed.",
+    );
+    for token in ["CAIS-not-issued", &SECURITY_TOKEN[1..]] {
+        let query = signed_as(id, Some(token), &[], "n", &now(0), secret);
+        assert_eq!(call(&server, &query).await, malformed, "{token}");
+    }
+    // A token with the permanent key; a temporary key the fake never issued.
+    let query = signed_as(KEY.0, Some(SECURITY_TOKEN), &[], "n", &now(0), KEY.1);
+    assert_eq!(
+        call(&server, &query).await,
+        error(
+            400,
+            "InvalidSecurityToken.MismatchWithAccessKey",
+            "Specified SecurityToken mismatch with the AccessKey."
+        )
+    );
+    let query = signed_as("STS.other", Some(SECURITY_TOKEN), &[], "n", &now(0), secret);
+    assert_eq!(
+        call(&server, &query).await,
+        error(
+            404,
+            "InvalidAccessKeyId.NotFound",
+            "Specified access key is not found."
+        )
+    );
+    assert_eq!(
+        server.vendor.nonces_seen(),
+        0,
+        "no refused request used a nonce"
+    );
+
+    // An hour later the token has expired, even in a request stamped with that time.
+    server
+        .vendor
+        .clock
+        .advance(Duration::from_millis(TOKEN_LIFETIME_MS as u64 + 1000));
+    let later = Utc::from_unix_ms(server.vendor.clock.now_ms()).iso_seconds();
+    let query = signed_as(id, Some(SECURITY_TOKEN), &[], "n", &later, secret);
+    assert_eq!(
+        call(&server, &query).await,
+        error(
+            400,
+            "InvalidSecurityToken.Expired",
+            "Specified SecurityToken is expired."
+        )
+    );
+    // The permanent key still works then.
+    assert_eq!(call(&server, &signed(&[], "n", &later, KEY.1)).await.0, 200);
 }
