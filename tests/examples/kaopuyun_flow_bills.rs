@@ -5,7 +5,8 @@
 //!     KAOPUYUN_ACCESS_KEY_SECRET=... cargo run --release --example kaopuyun_flow_bills
 //! ```
 //!
-//! `METERAGE_CA_FILE` names a PEM file of CA certificates to trust besides the system's.
+//! A temporary (STS) key also sets `KAOPUYUN_SECURITY_TOKEN`. `METERAGE_CA_FILE` names a
+//! PEM file of CA certificates to trust besides the system's.
 
 use std::io::Write;
 use std::process::ExitCode;

@@ -151,6 +151,46 @@ async fn kaopuyun_flow_bills_prints_every_bill() {
 }
 
 #[tokio::test]
+async fn kaopuyun_flow_bills_with_a_temporary_key_reads_its_token_from_the_environment() {
+    let server = kaopuyun::start().await;
+    server.dataset.set_len(23);
+    let env = |token: Option<&str>| {
+        let mut env = vec![
+            ("KAOPUYUN_URL", server.base_url()),
+            (
+                "KAOPUYUN_ACCESS_KEY_ID",
+                kaopuyun::TEMPORARY_KEY.0.to_owned(),
+            ),
+            (
+                "KAOPUYUN_ACCESS_KEY_SECRET",
+                kaopuyun::TEMPORARY_KEY.1.to_owned(),
+            ),
+        ];
+        env.extend(token.map(|token| ("KAOPUYUN_SECURITY_TOKEN", token.to_owned())));
+        env
+    };
+    let output = run("kaopuyun_flow_bills", env(Some(kaopuyun::SECURITY_TOKEN))).await;
+    assert_same_records(&records(&output), &expected(kaopuyun::bills(23)));
+
+    // Without the token, the vendor's refusal, and no secret on stderr.
+    let output = run("kaopuyun_flow_bills", env(None)).await;
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("MissingSecurityToken"), "{stderr}");
+    let output = run("kaopuyun_flow_bills", env(Some("CAIS-not-issued"))).await;
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("InvalidSecurityToken.Malformed"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("CAIS-not-issued") && !stderr.contains(kaopuyun::TEMPORARY_KEY.1),
+        "{stderr}"
+    );
+}
+
+#[tokio::test]
 async fn plcloud_consumptions_prints_every_record() {
     let server = plcloud::start().await;
     server.dataset.set_len(31);

@@ -8,7 +8,7 @@
 //! | [`NceCampus`] | NCE-Campus over HTTPS | a login token | `items()`, paged |
 //! | [`GslIam`] | GSL and IAM | an IAM token | `items()`, paged |
 //! | [`GslAksk`] | GSL | an AK/SK signature per request | `items()`, paged |
-//! | [`Kaopuyun`] | Kaopuyun | an RPC signature per request | `items()`, paged |
+//! | [`Kaopuyun`] | Kaopuyun | an RPC signature per request (`Kaopuyun<true>`: by a temporary key with its security token) | `items()`, paged |
 //! | [`Plcloud`] | PLCloud | a console session (an ended one is a redirect; `Plcloud<true>`: Django's 403) | `send()`, one list |
 //!
 //! [`table!`] turns rows of a case and its scenarios (`async fn scenario<C: VendorCase>()`)
@@ -32,8 +32,8 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::support::{
-    gsl_aksk_builder, gsl_iam_builder, iam_user, kaopuyun_builder, nce_builder, plcloud_builder,
-    user,
+    gsl_aksk_builder, gsl_iam_builder, iam_user, kaopuyun_builder, kaopuyun_key_builder,
+    kaopuyun_temporary_key, nce_builder, plcloud_builder, user,
 };
 
 /// One call's outcome, on its way.
@@ -441,12 +441,32 @@ impl<const IAM: bool> VendorCase for HuaweiGsl<IAM> {
 
 // ---- Kaopuyun -----------------------------------------------------------------------
 
-/// Kaopuyun, every request signed (Alibaba RPC v1).
-pub struct Kaopuyun {
+/// Kaopuyun, every request signed (Alibaba RPC v1); `STS`: by the fake's temporary key,
+/// each request carrying its security token.
+pub struct Kaopuyun<const STS: bool = false> {
     fake: Fake<kaopuyun::Kaopuyun>,
 }
 
-impl VendorCase for Kaopuyun {
+impl<const STS: bool> Kaopuyun<STS> {
+    /// Every request the fake received was signed by the case's key, carrying the
+    /// security token for a temporary key and none otherwise.
+    fn check_keys(&self) {
+        let (id, token) = if STS {
+            (kaopuyun::TEMPORARY_KEY.0, Some(kaopuyun::SECURITY_TOKEN))
+        } else {
+            (kaopuyun::KEY.0, None)
+        };
+        let requests = self.fake.log.requests();
+        assert!(!requests.is_empty());
+        for request in requests {
+            let pairs = meterage_tests::parse_pairs(request.query.as_deref().unwrap_or(""));
+            assert_eq!(meterage_tests::get(&pairs, "AccessKeyId"), Some(id));
+            assert_eq!(meterage_tests::get(&pairs, "SecurityToken"), token);
+        }
+    }
+}
+
+impl<const STS: bool> VendorCase for Kaopuyun<STS> {
     type Client = kp::Client;
 
     const PAGED: bool = true;
@@ -457,7 +477,7 @@ impl VendorCase for Kaopuyun {
     const ERROR_REQUEST_ID: Option<&'static str> = Some(kaopuyun::ERROR_REQUEST_ID);
 
     async fn start() -> Self {
-        Kaopuyun {
+        Self {
             fake: kaopuyun::start().await,
         }
     }
@@ -471,8 +491,13 @@ impl VendorCase for Kaopuyun {
     }
 
     fn builder(&self, credentials: Credentials) -> ClientBuilder<Self::Client> {
-        let secret = Self::secret(credentials, kaopuyun::KEY.1);
-        kaopuyun_builder(&self.fake, (kaopuyun::KEY.0, secret))
+        if STS {
+            let secret = Self::secret(credentials, kaopuyun::TEMPORARY_KEY.1);
+            kaopuyun_key_builder(&self.fake, kaopuyun_temporary_key(secret))
+        } else {
+            let secret = Self::secret(credentials, kaopuyun::KEY.1);
+            kaopuyun_builder(&self.fake, (kaopuyun::KEY.0, secret))
+        }
     }
 
     fn records(client: &Self::Client, page_size: u32, options: CallOptions) -> Records {
@@ -512,6 +537,10 @@ impl VendorCase for Kaopuyun {
         json!({"Total": null, "Items": records})
     }
 
+    fn check_first_call(&self) {
+        self.check_keys();
+    }
+
     fn check_refusal(&self, error: &Error) {
         assert_eq!(
             (error.status(), error.vendor_code()),
@@ -519,9 +548,12 @@ impl VendorCase for Kaopuyun {
         );
         let api = error.api().expect("API error");
         assert!(api.message.is_some() && api.request_id.is_some(), "{api:?}");
+        assert!(!format!("{error} {error:?}").contains(kaopuyun::SECURITY_TOKEN));
+        self.check_keys();
     }
 
     fn check_after_faults(&self) {
+        self.check_keys();
         // Every attempt was signed afresh: as many distinct nonces as requests.
         let requests = self.fake.log.requests();
         let nonces: std::collections::BTreeSet<String> = requests

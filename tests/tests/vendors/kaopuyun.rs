@@ -2,11 +2,14 @@
 
 use meterage_clients::kaopuyun::{auth, types::ProductType, Client};
 use meterage_clients::runtime::auth::AccessKey;
-use meterage_clients::runtime::{Error, Page};
+use meterage_clients::runtime::{Error, Page, TryStreamExt};
 use meterage_tests::kaopuyun::Kaopuyun;
 use meterage_tests::{kaopuyun, parse_pairs, Fake};
 
-use crate::support::kaopuyun_client;
+use crate::support::{
+    as_json, assert_same_records, expected, kaopuyun_client, kaopuyun_key_builder,
+    kaopuyun_temporary_key,
+};
 
 fn client(server: &Fake<Kaopuyun>) -> Client {
     kaopuyun_client(server, kaopuyun::KEY)
@@ -85,6 +88,106 @@ async fn describe_flow_bills_is_the_vendor_wire_request() {
         page.request_id.as_deref(),
         Some("742fbe80-0ea9-11eb-9b36-0208cb7f7896")
     );
+}
+
+#[tokio::test]
+async fn a_temporary_key_sends_its_security_token_and_gets_every_bill() {
+    let server = kaopuyun::start().await;
+    server.dataset.set_len(73);
+    let client = kaopuyun_key_builder(&server, kaopuyun_temporary_key(kaopuyun::TEMPORARY_KEY.1))
+        .build()
+        .expect("client");
+    let bills: Vec<_> = client
+        .describe_flow_bills()
+        .page_size(30)
+        .items()
+        .try_collect()
+        .await
+        .expect("every bill");
+    assert_same_records(&as_json(&bills), &expected(kaopuyun::bills(73)));
+    assert_eq!(server.log.listing_requests(), 3);
+
+    for sent in server.log.requests() {
+        let query = sent.query.clone().expect("a query");
+        // `SecurityToken` among the common parameters, after `AccessKeyId`; its `+`, `/`
+        // and `=` percent-encoded.
+        assert!(
+            query.contains(
+                "&AccessKeyId=STS.NTkaopuyun4Temp0rary\
+                 &SecurityToken=CAIS8wF1q6Ft5B2yfSjIr5b%2Bkaopuyun%2Ftemporary%2Btoken%3D%3D\
+                 &SignatureMethod=HMAC-SHA1&SignatureNonce="
+            ),
+            "{query}"
+        );
+        let pairs = parse_pairs(&query);
+        let names: Vec<&str> = pairs.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(
+            names[names.len() - 8..],
+            [
+                "PageSize",
+                "AccessKeyId",
+                "SecurityToken",
+                "SignatureMethod",
+                "SignatureNonce",
+                "SignatureVersion",
+                "Timestamp",
+                "Signature"
+            ]
+        );
+        assert_eq!(
+            meterage_tests::get(&pairs, "SecurityToken"),
+            Some(kaopuyun::SECURITY_TOKEN)
+        );
+        // Signed with the temporary key's own secret, the token covered.
+        assert_eq!(
+            meterage_tests::get(&pairs, "Signature"),
+            Some(kaopuyun::signature("GET", &pairs, kaopuyun::TEMPORARY_KEY.1).as_str())
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_temporary_key_refused_for_its_token_gets_the_vendors_code_once() {
+    let server = kaopuyun::start().await;
+    let (id, secret) = kaopuyun::TEMPORARY_KEY;
+    let refused = |key: AccessKey| {
+        let client = kaopuyun_key_builder(&server, key).build().expect("client");
+        async move {
+            let error = client
+                .describe_flow_bills()
+                .send()
+                .await
+                .expect_err("refused");
+            let shown = format!("{error} {error:?} {client:?}");
+            assert!(
+                !shown.contains(kaopuyun::SECURITY_TOKEN) && !shown.contains(secret),
+                "a secret leaked: {shown}"
+            );
+            (error.status(), error.vendor_code().map(str::to_owned))
+        }
+    };
+    // Without its token (a permanent key's credentials, as if the variable were unset).
+    assert_eq!(
+        refused(key(id, secret)).await,
+        (Some(400), Some("MissingSecurityToken".to_owned()))
+    );
+    let mut stranger = kaopuyun_temporary_key(secret);
+    stranger.security_token = Some("CAIS-a-token-of-another-account".into());
+    assert_eq!(
+        refused(stranger).await,
+        (Some(400), Some("InvalidSecurityToken.Malformed".to_owned()))
+    );
+    // An hour on, the token has expired.
+    server
+        .vendor
+        .clock
+        .advance(std::time::Duration::from_secs(3601));
+    assert_eq!(
+        refused(kaopuyun_temporary_key(secret)).await,
+        (Some(400), Some("InvalidSecurityToken.Expired".to_owned()))
+    );
+    // Each refusal is final: one request each, never retried or replayed.
+    assert_eq!(server.log.requests().len(), 3);
 }
 
 #[tokio::test]

@@ -24,6 +24,7 @@ table! {
     gsl_iam: GslIam => [first_call_returns_every_record, wrong_credentials, expiry_is_transparent, hung_sign_in_times_out],
     gsl_aksk: GslAksk => [first_call_returns_every_record, wrong_credentials],
     kaopuyun: Kaopuyun => [first_call_returns_every_record, wrong_credentials],
+    kaopuyun_sts: Kaopuyun<true> => [first_call_returns_every_record, wrong_credentials],
     plcloud: Plcloud => [first_call_returns_every_record, wrong_credentials, expiry_is_transparent, hung_sign_in_times_out],
     plcloud_forbidden: Plcloud<true> => [expiry_is_transparent],
 }

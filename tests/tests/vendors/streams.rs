@@ -52,6 +52,7 @@ table! {
     gsl_iam: GslIam => [every_record_once_through_every_fault, refused_page_ends_the_stream, invalid_parameter_is_refused_before_sending],
     gsl_aksk: GslAksk => [every_record_once_through_every_fault, refused_page_ends_the_stream, invalid_parameter_is_refused_before_sending],
     kaopuyun: Kaopuyun => [every_record_once_through_every_fault, refused_page_ends_the_stream, invalid_parameter_is_refused_before_sending],
+    kaopuyun_sts: Kaopuyun<true> => [every_record_once_through_every_fault],
     plcloud: Plcloud => [every_record_once_through_every_fault, refused_page_ends_the_stream, invalid_parameter_is_refused_before_sending],
 }
 

@@ -126,8 +126,26 @@ pub fn kaopuyun_builder(
     server: &Fake<Kaopuyun>,
     key: (&str, &str),
 ) -> ClientBuilder<kaopuyun::Client> {
+    kaopuyun_key_builder(server, access_key(key))
+}
+
+/// A builder of Kaopuyun clients signing with `key`, temporary or not.
+pub fn kaopuyun_key_builder(
+    server: &Fake<Kaopuyun>,
+    key: AccessKey,
+) -> ClientBuilder<kaopuyun::Client> {
     configure(kaopuyun::Client::builder(), server.base_url())
-        .auth(kaopuyun::auth::rpc_signature(access_key(key)))
+        .auth(kaopuyun::auth::rpc_signature(key))
+}
+
+/// The Kaopuyun fake's temporary (STS) key with `secret`, carrying the token the fake
+/// issued with it.
+pub fn kaopuyun_temporary_key(secret: &str) -> AccessKey {
+    AccessKey {
+        id: meterage_tests::kaopuyun::TEMPORARY_KEY.0.into(),
+        secret: secret.into(),
+        security_token: Some(meterage_tests::kaopuyun::SECURITY_TOKEN.into()),
+    }
 }
 
 /// A Kaopuyun client signing with `key`.
