@@ -19,6 +19,7 @@ use crate::dataset::Dataset;
 use crate::faults::{Chosen, Fault, Faults, Stage, Target};
 use crate::lock;
 use crate::log::{Log, Recorded};
+use crate::{get, parse_pairs};
 
 /// What the shared layer needs to know about a vendor.
 pub trait Vendor: Send + Sync + 'static {
@@ -46,6 +47,10 @@ pub trait Vendor: Send + Sync + 'static {
     /// Expires every session or token the vendor issued.
     fn expire_sessions(&self);
 }
+
+/// What a vendor's handler answers: `Ok` its answer, or `Err` an answer that ends it
+/// early (a refusal, an injected fault's answer), so that `?` returns it.
+pub(crate) type Outcome = Result<Response, Response>;
 
 /// A server without a vendor: no listing call, generic JSON errors.
 pub(crate) struct Plain;
@@ -165,6 +170,13 @@ impl Paging {
             .unwrap_or(i64::MAX)
             .saturating_add(self.shift)
     }
+}
+
+/// The page a listing request asks for in its query parameter `name`: 1 when it is
+/// absent, 0 when it is not a number.
+pub(crate) fn page_asked(request: &Recorded, name: &str) -> u64 {
+    let pairs = parse_pairs(request.query.as_deref().unwrap_or(""));
+    get(&pairs, name).map_or(1, |p| p.parse().unwrap_or(0))
 }
 
 impl Injected {

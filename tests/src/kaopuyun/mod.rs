@@ -34,7 +34,7 @@ use serde_json::{json, Value};
 
 use crate::clock::{Clock, Utc};
 use crate::dataset::{window, Dataset, Order};
-use crate::harness::{Harness, Injected, Vendor};
+use crate::harness::{page_asked, Harness, Injected, Outcome, Vendor};
 use crate::log::Recorded;
 use crate::server::{Fake, Options};
 use crate::{get as param, json as reply, lock, parse_pairs};
@@ -123,7 +123,7 @@ impl Vendor for Kaopuyun {
         }
         let pairs = parse_pairs(request.query.as_deref().unwrap_or(""));
         (param(&pairs, "Action") == Some("DescribeFlowBills"))
-            .then(|| param(&pairs, "PageNumber").map_or(1, |p| p.parse().unwrap_or(0)))
+            .then(|| page_asked(request, "PageNumber"))
     }
 
     fn error(&self, status: StatusCode, code: &str, message: &str) -> Response {
@@ -160,14 +160,18 @@ pub async fn start() -> Fake<Kaopuyun> {
 
 /// Starts the endpoint with `options`.
 pub async fn start_with(options: Options) -> Fake<Kaopuyun> {
-    let harness = Harness::new(DEFAULT_BILLS);
-    let state = Arc::new(Kaopuyun {
+    let kaopuyun = |harness: &Harness| Kaopuyun {
         clock: Clock::default(),
         dataset: harness.dataset.clone(),
         nonces: Mutex::default(),
-    });
-    let router = Router::new().route("/", get(rpc)).with_state(state.clone());
-    Fake::serve(router, harness, state, options).await
+    };
+    Fake::start(
+        DEFAULT_BILLS,
+        options,
+        kaopuyun,
+        Router::new().route("/", get(rpc)),
+    )
+    .await
 }
 
 const COMMON: [&str; 9] = [
@@ -291,19 +295,11 @@ async fn rpc(
     State(k): State<Arc<Kaopuyun>>,
     injected: Injected,
     RawQuery(query): RawQuery,
-) -> Response {
+) -> Outcome {
     let pairs = parse_pairs(query.as_deref().unwrap_or(""));
-    if let Err(refused) = authenticate(&k, &pairs) {
-        return refused;
-    }
-    let paging = match injected.backend(&*k) {
-        Ok(paging) => paging,
-        Err(answer) => return answer,
-    };
-    let (page, size) = match business(&k, &pairs) {
-        Ok(paging) => paging,
-        Err(refused) => return refused,
-    };
+    authenticate(&k, &pairs)?;
+    let paging = injected.backend(&*k)?;
+    let (page, size) = business(&k, &pairs)?;
     let product = param(&pairs, "ProductType");
     let status = param(&pairs, "BillStatus");
     let keep = |i: u64| {
@@ -319,9 +315,8 @@ async fn rpc(
         Order::Index,
         filter,
     );
-    let items: Vec<Value> = w.indices.iter().map(|&i| bill(i)).collect();
-    reply(
+    Ok(reply(
         StatusCode::OK,
-        json!({"Total": paging.total(w.total), "Items": items, "RequestId": REQUEST_ID}),
-    )
+        json!({"Total": paging.total(w.total), "Items": w.records(bill), "RequestId": REQUEST_ID}),
+    ))
 }
