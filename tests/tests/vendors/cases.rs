@@ -31,10 +31,7 @@ use meterage_tests::{gsl, kaopuyun, nce, plcloud, Fake, Options, Server, Vendor 
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use crate::support::{
-    gsl_aksk_builder, gsl_iam_builder, iam_user, kaopuyun_builder, nce_builder, plcloud_builder,
-    user,
-};
+use crate::support::{builder, gsl_aksk, iam_login, iam_user, kaopuyun_key, user};
 
 /// One call's outcome, on its way.
 pub type Call<T> = Pin<Box<dyn Future<Output = Result<T, Error>> + Send>>;
@@ -224,7 +221,8 @@ impl VendorCase for NceCampus {
 
     fn builder(&self, credentials: Credentials) -> ClientBuilder<Self::Client> {
         let password = Self::secret(credentials, nce::USER.1);
-        nce_builder(&self.fake, user((nce::USER.0, password)))
+        let login = nce_campus::auth::access_token_login(user((nce::USER.0, password)));
+        builder(&self.fake, login)
     }
 
     fn records(client: &Self::Client, page_size: u32, options: CallOptions) -> Records {
@@ -350,11 +348,11 @@ impl<const IAM: bool> VendorCase for HuaweiGsl<IAM> {
                     password: Self::secret(credentials, gsl::USER.1).into(),
                     ..iam_user()
                 };
-                gsl_iam_builder(&self.fake, iam, user)
+                builder(&self.fake, iam_login(iam, user))
             }
             None => {
                 let secret = Self::secret(credentials, gsl::AKSK.1);
-                gsl_aksk_builder(&self.fake, (gsl::AKSK.0, secret))
+                builder(&self.fake, gsl_aksk((gsl::AKSK.0, secret)))
             }
         }
     }
@@ -472,7 +470,7 @@ impl VendorCase for Kaopuyun {
 
     fn builder(&self, credentials: Credentials) -> ClientBuilder<Self::Client> {
         let secret = Self::secret(credentials, kaopuyun::KEY.1);
-        kaopuyun_builder(&self.fake, (kaopuyun::KEY.0, secret))
+        builder(&self.fake, kaopuyun_key((kaopuyun::KEY.0, secret)))
     }
 
     fn records(client: &Self::Client, page_size: u32, options: CallOptions) -> Records {
@@ -573,7 +571,8 @@ impl<const FORBIDDEN: bool> VendorCase for Plcloud<FORBIDDEN> {
 
     fn builder(&self, credentials: Credentials) -> ClientBuilder<Self::Client> {
         let password = Self::secret(credentials, plcloud::USER.1);
-        plcloud_builder(&self.fake, user((plcloud::USER.0, password)))
+        let login = pl::auth::console_session(user((plcloud::USER.0, password)));
+        builder(&self.fake, login)
     }
 
     fn records(client: &Self::Client, _page_size: u32, options: CallOptions) -> Records {

@@ -1,23 +1,14 @@
 //! Kaopuyun: the RPC action `GET /?Action=DescribeFlowBills`, signed per attempt.
 
-use meterage_clients::kaopuyun::{auth, types::ProductType, Client};
-use meterage_clients::runtime::auth::AccessKey;
+use meterage_clients::kaopuyun::{types::ProductType, Client};
 use meterage_clients::runtime::{Error, Page};
-use meterage_tests::kaopuyun::Kaopuyun;
-use meterage_tests::{kaopuyun, parse_pairs, Fake};
+use meterage_tests::{kaopuyun, parse_pairs, Server};
 
-use crate::support::kaopuyun_client;
+use crate::support::{self, kaopuyun_key, unchecked, vendor_answer};
 
-fn client(server: &Fake<Kaopuyun>) -> Client {
-    kaopuyun_client(server, kaopuyun::KEY)
-}
-
-fn key(id: &str, secret: &str) -> AccessKey {
-    AccessKey {
-        id: id.into(),
-        secret: secret.into(),
-        security_token: None,
-    }
+/// A client of `server` signing with the key the fake knows.
+fn client(server: &Server) -> Client {
+    support::client(server, kaopuyun_key(kaopuyun::KEY))
 }
 
 #[tokio::test]
@@ -185,43 +176,31 @@ async fn vendor_errors_keep_their_codes() {
         .send()
         .await
         .expect_err("invalid");
-    let api = err.api().expect("an API error");
-    assert_eq!(
-        (api.status, api.code.as_deref()),
-        (400, Some("ProductTypeIsInvalid"))
-    );
+    let api = vendor_answer(&err, 400, Some("ProductTypeIsInvalid"));
     assert_eq!(api.message.as_deref(), Some("ProductType无效的产品类型"));
     assert_eq!(
         api.request_id.as_deref(),
         Some("0f4e1b7e-3c1d-4a8e-9a55-5c2f7e1b2a10")
     );
 
-    let wrong: Client = Client::builder()
-        .base_url(server.base_url())
-        .auth(auth::rpc_signature(key(kaopuyun::KEY.0, "not-the-secret")))
-        .build()
-        .expect("client");
-    let err = wrong
-        .describe_flow_bills()
-        .send()
-        .await
-        .expect_err("bad signature");
-    assert_eq!(err.vendor_code(), Some("SignatureDoesNotMatch"));
-    assert!(
-        !format!("{err}{err:?}{wrong:?}").contains("not-the-secret"),
-        "the secret leaked"
-    );
-
-    let stranger = kaopuyun_client(&server, ("no-such-key", kaopuyun::KEY.1));
-    let err = stranger
-        .describe_flow_bills()
-        .send()
-        .await
-        .expect_err("unknown key");
-    assert_eq!(
-        (err.status(), err.vendor_code()),
-        (Some(404), Some("InvalidAccessKeyId.NotFound"))
-    );
+    // A wrong secret, an unknown key: the gateway's codes, and no secret shown.
+    let (id, secret) = kaopuyun::KEY;
+    let wrong: Client = support::client(&server, kaopuyun_key((id, "not-the-secret")));
+    let stranger: Client = support::client(&server, kaopuyun_key(("no-such-key", secret)));
+    for (caller, status, code) in [
+        (&wrong, 400, "SignatureDoesNotMatch"),
+        (&stranger, 404, "InvalidAccessKeyId.NotFound"),
+    ] {
+        let err = caller.describe_flow_bills().send().await.expect_err(code);
+        assert_eq!(
+            (err.status(), err.vendor_code()),
+            (Some(status), Some(code))
+        );
+        assert!(
+            !format!("{err}{err:?}{caller:?}").contains("not-the-secret"),
+            "the secret leaked"
+        );
+    }
 }
 
 #[tokio::test]
@@ -248,13 +227,7 @@ async fn page_size_is_checked_before_sending() {
     );
     assert!(server.log.requests().is_empty());
 
-    let (id, secret) = kaopuyun::KEY;
-    let unchecked: Client = Client::builder()
-        .base_url(server.base_url())
-        .auth(auth::rpc_signature(key(id, secret)))
-        .validate_requests(false)
-        .build()
-        .expect("client");
+    let unchecked: Client = unchecked(&server, kaopuyun_key(kaopuyun::KEY));
     let err = unchecked
         .describe_flow_bills()
         .page_size(51)

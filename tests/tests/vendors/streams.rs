@@ -8,13 +8,13 @@
 use std::time::Duration;
 
 use meterage_clients::runtime::{CallOptions, Error, TryStreamExt};
+use meterage_clients::{huawei_gsl, kaopuyun as kp, nce_campus as nc};
 use meterage_tests::{gsl, nce, Fault, When};
 use serde_json::Value;
 
 use crate::cases::{table, Credentials, GslAksk, GslIam, Kaopuyun, NceCampus, Plcloud, VendorCase};
 use crate::support::{
-    as_json, assert_same_records, expected, fast_retries, gsl_aksk_client, kaopuyun_client,
-    nce_client, nce_user,
+    as_json, assert_same_records, client, expected, fast_retries, gsl_aksk, kaopuyun_key, nce_login,
 };
 
 /// A page slower than the per-attempt timeout the tests use.
@@ -149,8 +149,8 @@ async fn dates_are_checked_against_their_format_and_typed_dates_sent_exactly() {
     use meterage_clients::runtime::time::{Date, Month, PrimitiveDateTime, Time};
 
     let server = gsl::start().await;
-    let client = gsl_aksk_client(&server);
-    let error = client
+    let pools: huawei_gsl::Client = client(&server, gsl_aksk(gsl::AKSK));
+    let error = pools
         .list_sim_pools()
         .billing_cycle("2022-13")
         .send()
@@ -164,7 +164,7 @@ async fn dates_are_checked_against_their_format_and_typed_dates_sent_exactly() {
     );
     assert_eq!(server.log.requests().len(), 0);
     let september = Date::from_calendar_date(2022, Month::September, 30).expect("a date");
-    client
+    pools
         .list_sim_pools()
         .billing_cycle(september)
         .send()
@@ -175,7 +175,8 @@ async fn dates_are_checked_against_their_format_and_typed_dates_sent_exactly() {
 
     let server = meterage_tests::kaopuyun::start().await;
     let at = PrimitiveDateTime::new(september, Time::from_hms(7, 5, 0).expect("a time"));
-    kaopuyun_client(&server, meterage_tests::kaopuyun::KEY)
+    let kaopuyun: kp::Client = client(&server, kaopuyun_key(meterage_tests::kaopuyun::KEY));
+    kaopuyun
         .describe_flow_bills()
         .bill_begin_date(at)
         .send()
@@ -191,7 +192,8 @@ async fn dates_are_checked_against_their_format_and_typed_dates_sent_exactly() {
 #[tokio::test]
 async fn a_required_parameter_left_unset_is_named_before_sending() {
     let server = nce::start().await;
-    let error = nce_client(&server, nce_user())
+    let nce: nc::Client = client(&server, nce_login());
+    let error = nce
         .create_token()
         .user_name(nce::USER.0)
         .send()
@@ -209,7 +211,7 @@ async fn streams_can_be_spawned_and_fetch_ahead_in_order() {
     let server = gsl::start().await;
     server.dataset.set_len(230);
     server.dataset.set_latency(Duration::from_millis(5));
-    let client = gsl_aksk_client(&server);
+    let client: huawei_gsl::Client = client(&server, gsl_aksk(gsl::AKSK));
     let task = tokio::spawn(
         client
             .list_sim_pools()

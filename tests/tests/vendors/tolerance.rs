@@ -12,7 +12,7 @@ use meterage_tests::{Fake, Fault, When};
 use serde_json::{json, Map, Value};
 
 use crate::cases::{table, Credentials, GslAksk, GslIam, Kaopuyun, NceCampus, Plcloud, VendorCase};
-use crate::support::gsl_aksk_client;
+use crate::support::{client, gsl_aksk};
 
 table! {
     nce_campus: NceCampus => [missing_and_null_fields_decode],
@@ -97,7 +97,7 @@ async fn gsl_answering(body: &Value) -> (Fake<Gsl>, huawei_gsl::Client) {
     server
         .faults
         .add(When::Listing, Some(1), Fault::json(200, body.clone()));
-    let client = gsl_aksk_client(&server);
+    let client = client(&server, gsl_aksk(gsl::AKSK));
     (server, client)
 }
 
