@@ -6,18 +6,16 @@ use meterage_tests::gsl::{self, Gsl};
 use meterage_tests::{Fake, Fault, When};
 use serde_json::json;
 
-use crate::support::{builder, client, gsl_aksk, unchecked, vendor_answer};
+use crate::support::{builder, client, gsl_aksk, last_query, serve, unchecked, vendor_answer};
 
 /// A GSL fake, and a client of it with the token it always accepts.
-async fn serve() -> (Fake<Gsl>, Client) {
-    let server = gsl::start().await;
-    let client = client(&server, auth::iam_token(gsl::TOKEN));
-    (server, client)
+async fn with_token() -> (Fake<Gsl>, Client) {
+    serve(gsl::start(), auth::iam_token(gsl::TOKEN)).await
 }
 
 #[tokio::test]
 async fn list_sim_pools_is_the_vendor_wire_request() {
-    let (server, client) = serve().await;
+    let (server, client) = with_token().await;
     let page = client
         .list_sim_pools()
         .pool_name("pool")
@@ -65,7 +63,7 @@ async fn list_sim_pools_is_the_vendor_wire_request() {
 
 #[tokio::test]
 async fn the_issue_example_reads_like_hand_written_rust() {
-    let (server, client) = serve().await;
+    let (server, client) = with_token().await;
     let response = client
         .list_sim_pools()
         .billing_cycle("2022-09")
@@ -78,15 +76,12 @@ async fn the_issue_example_reads_like_hand_written_rust() {
     assert_eq!(response.count, Some(37));
     assert_eq!(response.pools.len(), 37);
     // Parameters go out in spec order, whatever order the setters were called in.
-    assert_eq!(
-        server.log.last().and_then(|r| r.query),
-        Some("limit=100&billing_cycle=2022-09".to_owned())
-    );
+    assert_eq!(last_query(&server), "limit=100&billing_cycle=2022-09");
 }
 
 #[tokio::test]
 async fn constraints_are_checked_before_sending() {
-    let (server, client) = serve().await;
+    let (server, client) = with_token().await;
     let err = client
         .list_sim_pools()
         .limit(600)
@@ -142,10 +137,7 @@ async fn validation_can_be_turned_off_and_the_vendor_answers() {
         api.request_id.as_deref(),
         Some("5e9b8fa2c9b84c45b37c3c1e5f2c3d11")
     );
-    assert_eq!(
-        server.log.last().and_then(|r| r.query),
-        Some("limit=600".to_owned())
-    );
+    assert_eq!(last_query(&server), "limit=600");
 }
 
 #[tokio::test]
@@ -183,7 +175,7 @@ async fn vendor_errors_reach_the_caller_with_status_and_code() {
 /// and the retries of all three, are in the `faults` table).
 #[tokio::test]
 async fn faults_are_reported_without_losing_the_body() {
-    let (server, client) = serve().await;
+    let (server, client) = with_token().await;
 
     // With retries off, each is reported with what the server sent.
     let once = || {

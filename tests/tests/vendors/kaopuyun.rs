@@ -2,19 +2,20 @@
 
 use meterage_clients::kaopuyun::{types::ProductType, Client};
 use meterage_clients::runtime::{Error, Page};
-use meterage_tests::{kaopuyun, parse_pairs, Server};
+use meterage_tests::kaopuyun::Kaopuyun;
+use meterage_tests::{kaopuyun, parse_pairs, Fake};
 
-use crate::support::{self, kaopuyun_key, unchecked, vendor_answer};
+use crate::support::{self, kaopuyun_key, serve, unchecked, vendor_answer};
 
-/// A client of `server` signing with the key the fake knows.
-fn client(server: &Server) -> Client {
-    support::client(server, kaopuyun_key(kaopuyun::KEY))
+/// A Kaopuyun fake, and a client of it signing with the key it knows.
+async fn served() -> (Fake<Kaopuyun>, Client) {
+    serve(kaopuyun::start(), kaopuyun_key(kaopuyun::KEY)).await
 }
 
 #[tokio::test]
 async fn describe_flow_bills_is_the_vendor_wire_request() {
-    let server = kaopuyun::start().await;
-    let page = client(&server)
+    let (server, client) = served().await;
+    let page = client
         .describe_flow_bills()
         .product_type(ProductType::OwnEcs)
         .bill_begin_date("2023-02-01 00:00:00")
@@ -80,8 +81,8 @@ async fn describe_flow_bills_is_the_vendor_wire_request() {
 
 #[tokio::test]
 async fn money_keeps_its_digits() {
-    let server = kaopuyun::start().await;
-    let page = client(&server)
+    let (_server, client) = served().await;
+    let page = client
         .describe_flow_bills()
         .page_size(3)
         .send()
@@ -106,8 +107,8 @@ async fn money_keeps_its_digits() {
 
 #[tokio::test]
 async fn the_raw_answer_is_kept_byte_for_byte() {
-    let server = kaopuyun::start().await;
-    let raw = client(&server)
+    let (_server, client) = served().await;
+    let raw = client
         .describe_flow_bills()
         .page_size(3)
         .send_raw()
@@ -122,7 +123,7 @@ async fn the_raw_answer_is_kept_byte_for_byte() {
     );
 
     // Errors are still errors.
-    let err = client(&server)
+    let err = client
         .describe_flow_bills()
         .bill_status("LOST".into())
         .send_raw()
@@ -133,8 +134,7 @@ async fn the_raw_answer_is_kept_byte_for_byte() {
 
 #[tokio::test]
 async fn every_attempt_is_signed_afresh() {
-    let server = kaopuyun::start().await;
-    let client = client(&server);
+    let (server, client) = served().await;
     for _ in 0..3 {
         client
             .describe_flow_bills()
@@ -167,8 +167,7 @@ async fn every_attempt_is_signed_afresh() {
 
 #[tokio::test]
 async fn vendor_errors_keep_their_codes() {
-    let server = kaopuyun::start().await;
-    let client = client(&server);
+    let (server, client) = served().await;
 
     let err = client
         .describe_flow_bills()
@@ -205,8 +204,8 @@ async fn vendor_errors_keep_their_codes() {
 
 #[tokio::test]
 async fn page_size_is_checked_before_sending() {
-    let server = kaopuyun::start().await;
-    let err = client(&server)
+    let (server, client) = served().await;
+    let err = client
         .describe_flow_bills()
         .page_size(51)
         .page_number(0)

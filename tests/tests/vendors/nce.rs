@@ -5,13 +5,13 @@ use meterage_clients::nce_campus::{auth, types, Client};
 use meterage_clients::runtime::{Error, NoAuth};
 use meterage_tests::nce;
 
-use crate::support::{assert_vendor_error, client, nce_login, unchecked};
+use crate::support::{assert_refused, assert_vendor_error, nce_login, serve, unchecked};
 
 #[tokio::test]
 async fn login_is_the_vendor_wire_request_and_never_carries_a_token() {
-    let server = nce::start().await;
     // The generated login call is `security: []`: a client holding a token sends none.
-    let client: Client = client(&server, auth::access_token("stale-token"));
+    let (server, client): (_, Client) =
+        serve(nce::start(), auth::access_token("stale-token")).await;
     let (user, password) = nce::USER;
     let request = client.create_token().user_name(user).password(password);
     assert!(
@@ -51,8 +51,7 @@ async fn login_is_the_vendor_wire_request_and_never_carries_a_token() {
 
 #[tokio::test]
 async fn user_traffic_query_is_the_vendor_wire_request() {
-    let server = nce::start().await;
-    let client: Client = client(&server, nce_login());
+    let (server, client): (_, Client) = serve(nce::start(), nce_login()).await;
     let page = client
         .get_time_flow_st_info_list()
         .site_id(nce::SITE_ID)
@@ -96,8 +95,7 @@ async fn user_traffic_query_is_the_vendor_wire_request() {
 
 #[tokio::test]
 async fn errcode_on_http_200_is_an_error() {
-    let server = nce::start().await;
-    let client: Client = client(&server, NoAuth);
+    let (_server, client): (_, Client) = serve(nce::start(), NoAuth).await;
     let err = client
         .create_token()
         .user_name(nce::USER.0)
@@ -111,8 +109,7 @@ async fn errcode_on_http_200_is_an_error() {
 
 #[tokio::test]
 async fn bad_parameters_fail_before_sending_or_at_the_vendor() {
-    let server = nce::start().await;
-    let client: Client = client(&server, nce_login());
+    let (server, client): (_, Client) = serve(nce::start(), nce_login()).await;
     let err = client
         .get_time_flow_st_info_list()
         .user_name("u".repeat(65))
@@ -144,12 +141,8 @@ async fn bad_parameters_fail_before_sending_or_at_the_vendor() {
         .send()
         .await
         .expect_err("refused");
-    assert!(
-        err.to_string()
-            .contains("`beginTime` must be formatted `yyyy-MM-dd HH:mm:ss`, got \"2017/11/24\""),
-        "{err}"
-    );
-    assert_eq!(server.log.requests().len(), 0);
+    let wanted = "`beginTime` must be formatted `yyyy-MM-dd HH:mm:ss`, got \"2017/11/24\"";
+    assert_refused(&err, &server, wanted);
     let unchecked: Client = unchecked(&server, nce_login());
     let listing = unchecked.get_time_flow_st_info_list();
     let err = listing

@@ -5,12 +5,11 @@
 use meterage_clients::plcloud::{self as pl, types::ResourceType};
 use meterage_tests::{plcloud, Fault, When};
 
-use crate::support::{assert_vendor_error, client, plcloud_login, unchecked, vendor_answer};
+use crate::support::{assert_vendor_error, plcloud_login, serve, unchecked, vendor_answer};
 
 #[tokio::test]
 async fn login_and_query_are_the_vendor_wire_requests() {
-    let server = plcloud::start().await;
-    let client: pl::Client = client(&server, plcloud_login());
+    let (server, client): (_, pl::Client) = serve(plcloud::start(), plcloud_login()).await;
     let page = client
         .get_consumptions_by_query()
         .region("")
@@ -79,8 +78,7 @@ async fn login_and_query_are_the_vendor_wire_requests() {
 
 #[tokio::test]
 async fn all_records_sum_exactly_and_a_resource_type_filters() {
-    let server = plcloud::start().await;
-    let client: pl::Client = client(&server, plcloud_login());
+    let (server, client): (_, pl::Client) = serve(plcloud::start(), plcloud_login()).await;
     let page = client
         .get_consumptions_by_query()
         .send()
@@ -133,8 +131,7 @@ async fn code_on_http_200_is_an_error() {
 
 #[tokio::test]
 async fn a_csrf_failure_page_is_kept_whole_without_leaking_the_session() {
-    let server = plcloud::start().await;
-    let client: pl::Client = client(&server, plcloud_login());
+    let (server, client): (_, pl::Client) = serve(plcloud::start(), plcloud_login()).await;
     client
         .get_consumptions_by_query()
         .send()

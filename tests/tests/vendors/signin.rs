@@ -15,7 +15,9 @@ use meterage_tests::{gsl, nce, Fault, Options, When};
 use serde_json::Value;
 
 use crate::cases::{table, Credentials, GslAksk, GslIam, Kaopuyun, NceCampus, Plcloud, VendorCase};
-use crate::support::{assert_same_records, client, fast_retries, iam_login, iam_user, nce_login};
+use crate::support::{
+    assert_same_records, client, fast_retries, iam_login, iam_user, nce_login, serve,
+};
 
 table! {
     nce_campus: NceCampus => [first_call_returns_every_record, wrong_credentials, expiry_is_transparent, hung_sign_in_times_out],
@@ -160,13 +162,9 @@ async fn nce_without_the_ca_fails_with_a_clear_tls_error() {
 
 #[tokio::test]
 async fn nce_logout_ends_the_token_and_the_next_call_logs_in_again() {
-    let server = nce::start().await;
-    let client: nc::Client = client(&server, nce_login());
-    client
-        .get_time_flow_st_info_list()
-        .send()
-        .await
-        .expect("first");
+    let (server, client): (_, nc::Client) = serve(nce::start(), nce_login()).await;
+    let call = || client.get_time_flow_st_info_list().send();
+    call().await.expect("first");
     assert_eq!(server.vendor.live_tokens(), 1);
     client.logout().await.expect("logout");
     assert_eq!(server.vendor.live_tokens(), 0);
@@ -186,11 +184,7 @@ async fn nce_logout_ends_the_token_and_the_next_call_logs_in_again() {
     // Logging out twice does nothing more.
     client.logout().await.expect("second logout");
     assert_eq!(server.log.count(Method::DELETE, nce::TOKENS_PATH), 1);
-    client
-        .get_time_flow_st_info_list()
-        .send()
-        .await
-        .expect("again");
+    call().await.expect("again");
     assert_eq!(server.log.logins(), 2);
 }
 

@@ -1,13 +1,14 @@
 //! Clients of the four generated APIs pointed at their fakes, signed in the vendor's way,
 //! and the checks of a vendor's error answer the tests share.
 
+use std::future::Future;
 use std::time::Duration;
 
 use meterage_clients::runtime::auth::{AccessKey, KeystoneUser, UsernamePassword};
 use meterage_clients::runtime::{ApiError, Authorize, Client, ClientBuilder, Error, RetryPolicy};
 use meterage_clients::{huawei_gsl, kaopuyun, nce_campus, plcloud};
 pub use meterage_tests::records::{as_json, assert_same_records, expected};
-use meterage_tests::{gsl, nce, plcloud as pl, Server};
+use meterage_tests::{gsl, nce, plcloud as pl, Fake, Server};
 
 /// Retries that do not make tests wait: the policy's shape, with millisecond backoffs.
 pub fn fast_retries() -> RetryPolicy {
@@ -34,6 +35,16 @@ pub fn builder<C: From<Client>>(server: &Server, auth: impl Authorize) -> Client
 /// A client of `server` that signs in or signs with `auth`, with the test defaults.
 pub fn client<C: From<Client>>(server: &Server, auth: impl Authorize) -> C {
     builder(server, auth).build().expect("a client of the fake")
+}
+
+/// The fake `start` starts, and a client of it that signs in or signs with `auth`.
+pub async fn serve<V, C: From<Client>>(
+    start: impl Future<Output = Fake<V>>,
+    auth: impl Authorize,
+) -> (Fake<V>, C) {
+    let fake = start.await;
+    let client = client(&fake, auth);
+    (fake, client)
 }
 
 /// A client of `server` that signs in or signs with `auth` and sends what it is given,
@@ -95,6 +106,28 @@ pub fn kaopuyun_key(key: (&str, &str)) -> impl Authorize {
 /// PLCloud's console session for the account the fake accepts.
 pub fn plcloud_login() -> impl Authorize {
     plcloud::auth::console_session(user(pl::USER))
+}
+
+/// The query string of the last request `server` received (empty without one).
+pub fn last_query(server: &Server) -> String {
+    server.log.last().and_then(|r| r.query).unwrap_or_default()
+}
+
+/// Checks that the last request `server` received had `wanted` in its query string.
+pub fn assert_last_query_has(server: &Server, wanted: &str) {
+    let query = last_query(server);
+    assert!(query.contains(wanted), "{wanted:?} not in {query}");
+}
+
+/// Checks that `error` is the client's refusal of a parameter, before anything reached
+/// `server`, and that its message says `wanted`.
+pub fn assert_refused(error: &Error, server: &Server, wanted: &str) {
+    assert!(matches!(error, Error::Validation { .. }), "{error:?}");
+    assert!(
+        error.to_string().contains(wanted),
+        "{wanted:?} not in {error}"
+    );
+    assert_eq!(server.log.requests().len(), 0, "nothing was sent");
 }
 
 /// The vendor's answer `error` carries, checked: its HTTP status and its code.
