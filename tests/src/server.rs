@@ -77,17 +77,17 @@ impl Server {
     }
 
     /// Serves `router` (whose handlers share `harness`) for `vendor`.
-    pub(crate) async fn serve(
+    pub(crate) async fn serve<V: Vendor>(
         router: Router,
         harness: Harness,
-        vendor: Arc<dyn Vendor>,
+        vendor: Arc<V>,
         options: Options,
     ) -> Server {
         let hooks = Arc::new(Hooks {
             harness: harness.clone(),
             vendor,
         });
-        let app = router.layer(middleware::from_fn_with_state(hooks, layer));
+        let app = router.layer(middleware::from_fn_with_state(hooks, layer::<V>));
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind a loopback port");

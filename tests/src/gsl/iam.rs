@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 
 use super::{Gsl, DOMAIN_ID, PROJECT_ID, REQUEST_ID, TOKEN, USER, USER_ID};
 use crate::clock::{Clock, Utc};
-use crate::harness::{Harness, Injected, Outcome, Vendor};
+use crate::harness::{Canned, Harness, Injected, Outcome, Vendor};
 use crate::log::{Log, Recorded};
 use crate::server::{Fake, Options};
 use crate::{json as reply, lock};
@@ -56,6 +56,14 @@ fn keystone(status: StatusCode, message: &str) -> Response {
 }
 
 impl Vendor for Iam {
+    /// Keystone's own error body.
+    const BUSY: Canned = Canned::Json(
+        503,
+        r#"{"error":{"code":503,"message":"The service is currently unavailable.","title":"Service Unavailable"}}"#,
+    );
+    /// The gateway's, as for GSL.
+    const THROTTLED: Canned = Gsl::THROTTLED;
+
     fn listing_page(&self, _: &Recorded) -> Option<u64> {
         None
     }
@@ -67,17 +75,6 @@ impl Vendor for Iam {
     /// IAM is behind the same API gateway as GSL: its errors are the gateway's.
     fn error(&self, status: StatusCode, code: &str, message: &str) -> Response {
         self.gsl.error(status, code, message)
-    }
-
-    fn busy(&self) -> Response {
-        keystone(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "The service is currently unavailable.",
-        )
-    }
-
-    fn throttled(&self) -> Response {
-        self.gsl.throttled()
     }
 
     fn expire_sessions(&self) {

@@ -25,7 +25,7 @@ use serde_json::{json, Value};
 
 use crate::clock::{Clock, Span, Utc};
 use crate::dataset::{window, Dataset, Order};
-use crate::harness::{page_asked, Harness, Injected, Outcome, Vendor};
+use crate::harness::{page_asked, Canned, Harness, Injected, Outcome, Vendor};
 use crate::log::Recorded;
 use crate::server::{Fake, Options};
 use crate::{get as param, json as reply, lock, parse_pairs};
@@ -164,6 +164,13 @@ impl Gsl {
 }
 
 impl Vendor for Gsl {
+    const BUSY: Canned = Canned::Error(500, "GSL.00010003", "系统繁忙,请稍后重试。");
+    const THROTTLED: Canned = Canned::Error(
+        429,
+        "APIGW.0308",
+        "The throttling threshold has been reached: policy user over ratelimit,limit:20,time:1 second",
+    );
+
     fn listing_page(&self, request: &Recorded) -> Option<u64> {
         (request.method == "GET" && request.path == LIST_PATH)
             .then(|| page_asked(request, "offset"))
@@ -178,22 +185,6 @@ impl Vendor for Gsl {
             .headers_mut()
             .insert("X-Request-Id", HeaderValue::from_static(REQUEST_ID));
         response
-    }
-
-    fn busy(&self) -> Response {
-        self.error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "GSL.00010003",
-            "系统繁忙,请稍后重试。",
-        )
-    }
-
-    fn throttled(&self) -> Response {
-        self.error(
-            StatusCode::TOO_MANY_REQUESTS,
-            "APIGW.0308",
-            "The throttling threshold has been reached: policy user over ratelimit,limit:20,time:1 second",
-        )
     }
 
     fn expire_sessions(&self) {

@@ -34,7 +34,7 @@ use serde_json::{json, Value};
 
 use crate::clock::{Clock, Utc};
 use crate::dataset::{window, Dataset, Order};
-use crate::harness::{page_asked, Harness, Injected, Outcome, Vendor};
+use crate::harness::{page_asked, Canned, Harness, Injected, Outcome, Vendor};
 use crate::log::Recorded;
 use crate::server::{Fake, Options};
 use crate::{get as param, json as reply, lock, parse_pairs};
@@ -117,6 +117,17 @@ impl Kaopuyun {
 }
 
 impl Vendor for Kaopuyun {
+    const BUSY: Canned = Canned::Error(
+        503,
+        "ServiceUnavailable",
+        "The request has failed due to a temporary failure of the server.",
+    );
+    const THROTTLED: Canned = Canned::Error(
+        429,
+        "Throttling.User",
+        "Request was denied due to user flow control.",
+    );
+
     fn listing_page(&self, request: &Recorded) -> Option<u64> {
         if request.method != "GET" || request.path != "/" {
             return None;
@@ -130,22 +141,6 @@ impl Vendor for Kaopuyun {
         reply(
             status,
             json!({"RequestId": ERROR_REQUEST_ID, "Code": code, "Message": message}),
-        )
-    }
-
-    fn busy(&self) -> Response {
-        self.error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "ServiceUnavailable",
-            "The request has failed due to a temporary failure of the server.",
-        )
-    }
-
-    fn throttled(&self) -> Response {
-        self.error(
-            StatusCode::TOO_MANY_REQUESTS,
-            "Throttling.User",
-            "Request was denied due to user flow control.",
         )
     }
 

@@ -27,7 +27,7 @@ use serde_json::{json, Value};
 
 use crate::clock::{Clock, Span, Utc};
 use crate::dataset::{window, Dataset, Order};
-use crate::harness::{page_asked, Harness, Injected, Outcome, Vendor};
+use crate::harness::{page_asked, Canned, Harness, Injected, Outcome, Vendor};
 use crate::log::{Log, Recorded};
 use crate::server::{Fake, Options};
 use crate::{get as param, json as reply, lock, parse_pairs};
@@ -144,6 +144,9 @@ impl Nce {
 }
 
 impl Vendor for Nce {
+    const BUSY: Canned = Canned::Error(500, "500", "The system is busy. Try again later.");
+    const THROTTLED: Canned = Canned::Error(429, "429", "Too many requests.");
+
     fn listing_page(&self, request: &Recorded) -> Option<u64> {
         (request.method == "GET" && request.path == LIST_PATH)
             .then(|| page_asked(request, "pageIndex"))
@@ -155,18 +158,6 @@ impl Vendor for Nce {
 
     fn error(&self, status: StatusCode, code: &str, message: &str) -> Response {
         reply(status, json!({"errcode": code, "errmsg": message}))
-    }
-
-    fn busy(&self) -> Response {
-        self.error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "500",
-            "The system is busy. Try again later.",
-        )
-    }
-
-    fn throttled(&self) -> Response {
-        self.error(StatusCode::TOO_MANY_REQUESTS, "429", "Too many requests.")
     }
 
     fn expire_sessions(&self) {

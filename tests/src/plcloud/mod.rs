@@ -23,7 +23,7 @@ use axum::Router;
 use serde_json::{json, Value};
 
 use crate::dataset::Dataset;
-use crate::harness::{Harness, Injected, Outcome, Vendor};
+use crate::harness::{Canned, Harness, Injected, Outcome, Vendor};
 use crate::log::{Log, Recorded};
 use crate::server::{Fake, Options};
 use crate::wire::cookies;
@@ -117,6 +117,10 @@ impl Plcloud {
 }
 
 impl Vendor for Plcloud {
+    const BUSY: Canned = Canned::Error(500, "500", "服务器繁忙,请稍后重试");
+    /// Its nginx's page.
+    const THROTTLED: Canned = Canned::GatewayPage(429);
+
     fn listing_page(&self, request: &Recorded) -> Option<u64> {
         if request.method != "POST" || request.path != API_PATH {
             return None;
@@ -137,21 +141,6 @@ impl Vendor for Plcloud {
             .parse::<i64>()
             .map_or_else(|_| Value::from(code), Value::from);
         reply(status, json!({"code": code, "message": message}))
-    }
-
-    fn busy(&self) -> Response {
-        self.error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "500",
-            "服务器繁忙,请稍后重试",
-        )
-    }
-
-    fn throttled(&self) -> Response {
-        csrf::html(
-            StatusCode::TOO_MANY_REQUESTS,
-            "<html>\r\n<head><title>429 Too Many Requests</title></head>\r\n<body>\r\n<center><h1>429 Too Many Requests</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n".to_owned(),
-        )
     }
 
     fn expire_sessions(&self) {
