@@ -20,10 +20,11 @@ use axum::Router;
 use meterage_clients::huawei_gsl::{self, types::ListSimPoolsResponse};
 use meterage_clients::runtime::auth::{AccessKey, UsernamePassword};
 use meterage_clients::runtime::{
-    AuthContext, Authorize, Client, HeaderToken, RpcSignatureV1, SdkHmacSha256, TryStreamExt,
+    AuthContext, Authorize, Client, ClientBuilder, HeaderToken, RpcSignatureV1, SdkHmacSha256,
+    TryStreamExt,
 };
 use meterage_clients::{nce_campus, plcloud as pl};
-use meterage_tests::{gsl, nce, plcloud};
+use meterage_tests::{gsl, nce, plcloud, Server};
 
 fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -430,57 +431,12 @@ async fn cached_identity() {
     println!("\n## A call with a cached identity vs one that signs in first (loopback fakes)");
     println!("| vendor | cached µs | signing in first µs | ratio |");
     println!("|---|---:|---:|---:|");
-    let server = nce::start().await;
-    server.log.keep_requests(false);
-    let client: nce_campus::Client = nce_campus::Client::builder()
-        .base_url(server.base_url())
-        .auth(nce_campus::auth::access_token_login(user(nce::USER)))
-        .build()
-        .expect("client");
-    // The logout (a call to the server) is not timed: only the new sign-in and the call.
-    cached_vs_signing_in(
-        "NCE login token",
-        || async {
-            black_box(
-                client
-                    .get_time_flow_st_info_list()
-                    .send()
-                    .await
-                    .expect("call"),
-            );
-        },
-        || async { client.logout().await.expect("logout") },
-    )
-    .await;
-
-    let server = plcloud::start().await;
-    server.log.keep_requests(false);
-    let client: pl::Client = pl::Client::builder()
-        .base_url(server.base_url())
-        .auth(pl::auth::console_session(user(plcloud::USER)))
-        .build()
-        .expect("client");
-    cached_vs_signing_in(
-        "PLCloud console session",
-        || async {
-            black_box(
-                client
-                    .get_consumptions_by_query()
-                    .send()
-                    .await
-                    .expect("call"),
-            );
-        },
-        || async {
-            let listing = &pl::GetConsumptionsByQuery::OPERATION;
-            client
-                .runtime()
-                .logout(listing)
-                .await
-                .expect("forget the session");
-        },
-    )
-    .await;
+    let nce = nce::start().await;
+    let login = nce_campus::auth::access_token_login(user(nce::USER));
+    cached_vs_signing_in::<nce_campus::Client>("NCE login token", &nce, login).await;
+    let console = plcloud::start().await;
+    let session = pl::auth::console_session(user(plcloud::USER));
+    cached_vs_signing_in::<pl::Client>("PLCloud console session", &console, session).await;
 }
 
 /// A user name and password.
@@ -491,19 +447,56 @@ fn user((username, password): (&str, &str)) -> UsernamePassword {
     }
 }
 
-/// Prints the row `vendor`: the median `call` with a cached identity (after a first call
-/// that signs in), and the median `call` that must sign in first, its identity dropped
-/// by `forget` (not timed) before each.
-async fn cached_vs_signing_in<C, CFut, F, FFut>(vendor: &str, mut call: C, forget: F)
-where
-    C: FnMut() -> CFut,
-    CFut: std::future::Future<Output = ()>,
-    F: FnMut() -> FFut,
-    FFut: std::future::Future<Output = ()>,
-{
-    call().await;
-    let cached = median(20, 400, &mut call).await;
-    let fresh = median_after(5, 200, forget, call).await;
+/// A client that signs in, whose identity the bench can drop so that its next call
+/// signs in first.
+trait SignsIn: From<Client> {
+    /// One call of the listing.
+    async fn call(&self);
+
+    /// Drops the identity (a call to the server or not; it is not timed).
+    async fn forget(&self);
+}
+
+impl SignsIn for nce_campus::Client {
+    async fn call(&self) {
+        black_box(
+            self.get_time_flow_st_info_list()
+                .send()
+                .await
+                .expect("call"),
+        );
+    }
+
+    async fn forget(&self) {
+        self.logout().await.expect("logout");
+    }
+}
+
+impl SignsIn for pl::Client {
+    async fn call(&self) {
+        black_box(self.get_consumptions_by_query().send().await.expect("call"));
+    }
+
+    async fn forget(&self) {
+        let listing = &pl::GetConsumptionsByQuery::OPERATION;
+        let forgotten = self.runtime().logout(listing).await;
+        forgotten.expect("forget the session");
+    }
+}
+
+/// Prints the row `vendor`: the median call of a `C` client of `server` signing in
+/// with `auth`, with a cached identity (after a first call that signs in), and the
+/// median call that must sign in first, its identity dropped (not timed) before each.
+/// The server counts the requests but keeps none.
+async fn cached_vs_signing_in<C: SignsIn>(vendor: &str, server: &Server, auth: impl Authorize) {
+    server.log.keep_requests(false);
+    let client: C = ClientBuilder::new(server.base_url())
+        .auth(auth)
+        .build()
+        .expect("client");
+    client.call().await;
+    let cached = median(20, 400, || client.call()).await;
+    let fresh = median_after(5, 200, || client.forget(), || client.call()).await;
     println!(
         "| {vendor} | {:.0} | {:.0} | {:.2} |",
         micros(cached),
