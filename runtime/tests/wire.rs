@@ -214,3 +214,62 @@ async fn bearer_basic_and_api_keys_reach_the_server() {
     .await;
     assert_eq!(seen.headers["cookie"], "theme=dark; key=k2");
 }
+
+/// An answer without content (`204 No Content`) decodes as `None` where the spec
+/// documents one beside a body, and a body as `Some`.
+#[tokio::test]
+async fn an_answer_without_content_is_none_and_a_body_is_some() {
+    async fn usage(uri: Uri) -> axum::response::Response {
+        use axum::response::IntoResponse;
+        if uri.path().ends_with("/empty") {
+            axum::http::StatusCode::NO_CONTENT.into_response()
+        } else {
+            Json(json!({"value": [{"id": "u1"}]})).into_response()
+        }
+    }
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Usage {
+        value: Vec<Value>,
+    }
+    static USAGE: Operation = Operation::get("UsageDetails_List", "/usage/{period}");
+    let base = support::serve(Router::new().fallback(any(usage))).await;
+    let client = Client::builder(&base)
+        .http_client(reqwest::Client::builder().no_proxy().build().unwrap())
+        .build()
+        .unwrap();
+    let request = |period: &str| {
+        let mut request = Request::new(&USAGE);
+        request.path_param("period", period);
+        request
+    };
+
+    let none = client
+        .send::<Option<Usage>>(request("empty"))
+        .await
+        .unwrap();
+    assert_eq!(none.status(), 204);
+    assert_eq!(*none, None);
+
+    let some = client
+        .send::<Option<Usage>>(request("2024-05"))
+        .await
+        .unwrap();
+    assert_eq!(some.status(), 200);
+    assert_eq!(
+        some.as_ref().map(|u| u.value.len()),
+        Some(1),
+        "{:?}",
+        some.body()
+    );
+
+    // Without the `Option`, what a spec that documents no 204 gets from one.
+    let error = client
+        .send::<Usage>(request("empty"))
+        .await
+        .expect_err("an empty body is not a `Usage`");
+    assert!(
+        matches!(&error, meterage_runtime::Error::Decode(_)),
+        "{error}"
+    );
+    assert!(error.to_string().contains("invalid type: null"), "{error}");
+}
