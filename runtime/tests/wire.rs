@@ -273,3 +273,118 @@ async fn an_answer_without_content_is_none_and_a_body_is_some() {
     );
     assert!(error.to_string().contains("invalid type: null"), "{error}");
 }
+
+/// A path parameter that keeps reserved characters spans segments on the wire; one
+/// whose value would leave the path is refused before anything is sent.
+#[tokio::test]
+async fn reserved_path_and_query_values_on_the_wire() {
+    use meterage_runtime::request::Encoding;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    static SCOPED: Operation = Operation::get(
+        "UsageDetails_List",
+        "/{scope}/providers/Microsoft.Consumption/usageDetails",
+    );
+    let hits = Arc::new(AtomicUsize::new(0));
+    let counted = hits.clone();
+    let router = Router::new().fallback(any(
+        move |uri: Uri, query: RawQuery, headers: HeaderMap, body: Bytes| {
+            counted.fetch_add(1, Ordering::SeqCst);
+            echo(uri, query, headers, body)
+        },
+    ));
+    let base = support::serve(router).await;
+    let client = Client::builder(&base)
+        .http_client(reqwest::Client::builder().no_proxy().build().unwrap())
+        .build()
+        .unwrap();
+    let request = |scope: &str, encoding: Encoding| {
+        let mut request = Request::new(&SCOPED);
+        request.path_param_as("scope", scope, encoding);
+        request.query_as(
+            "$filter",
+            "properties/usageStart ge '2024-05-01'",
+            Encoding::AllowReserved,
+        );
+        request.query("api-version", "2023-05-01");
+        request
+    };
+
+    let seen = client
+        .send::<Seen>(request(
+            "subscriptions/0000-1111/resourceGroups/my rg",
+            Encoding::AllowReserved,
+        ))
+        .await
+        .unwrap();
+    assert_eq!(
+        seen.path,
+        "/subscriptions/0000-1111/resourceGroups/my%20rg/providers/Microsoft.Consumption/usageDetails"
+    );
+    assert_eq!(
+        seen.query,
+        "%24filter=properties/usageStart%20ge%20%272024-05-01%27&api-version=2023-05-01"
+    );
+
+    // Every reserved character a path allows reaches the server as it was written.
+    let seen = client
+        .send::<Seen>(request("a:b@c/!$&'()*+,;=/%2F", Encoding::AllowReserved))
+        .await
+        .unwrap();
+    assert_eq!(
+        seen.path,
+        "/a:b@c/!$&'()*+,;=/%2F/providers/Microsoft.Consumption/usageDetails"
+    );
+
+    // Azure documents scopes with slashes around them.
+    let seen = client
+        .send::<Seen>(request(
+            "/subscriptions/0000-1111/",
+            Encoding::AllowReserved,
+        ))
+        .await
+        .unwrap();
+    assert_eq!(
+        seen.path,
+        "/subscriptions/0000-1111/providers/Microsoft.Consumption/usageDetails"
+    );
+
+    // Strict, the same value is one segment.
+    let seen = client
+        .send::<Seen>(request("subscriptions/0000-1111", Encoding::Strict))
+        .await
+        .unwrap();
+    assert_eq!(
+        seen.path,
+        "/subscriptions%2F0000-1111/providers/Microsoft.Consumption/usageDetails"
+    );
+    assert_eq!(hits.load(Ordering::SeqCst), 4);
+
+    for (scope, encoding, problem) in [
+        (
+            "subscriptions/0000-1111/../../admin",
+            Encoding::AllowReserved,
+            "has a `..` segment",
+        ),
+        (
+            "subscriptions//x",
+            Encoding::AllowReserved,
+            "has an empty segment (`//`)",
+        ),
+        ("..", Encoding::Strict, "has a `..` segment"),
+        ("", Encoding::Strict, "is empty"),
+    ] {
+        match client.send::<Seen>(request(scope, encoding)).await {
+            Err(meterage_runtime::Error::Request { operation, message }) => {
+                assert_eq!(operation, "UsageDetails_List");
+                assert_eq!(
+                    message,
+                    format!("the path parameter `scope` {problem}: the path would name another resource")
+                );
+            }
+            other => panic!("{scope:?} {encoding:?}: {other:?}"),
+        }
+    }
+    assert_eq!(hits.load(Ordering::SeqCst), 4, "nothing refused was sent");
+}
