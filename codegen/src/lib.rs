@@ -29,6 +29,7 @@ pub mod lint;
 pub mod load;
 pub mod locate;
 pub mod lower;
+pub mod media;
 pub mod names;
 pub mod provenance;
 pub mod workspace;

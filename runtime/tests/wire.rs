@@ -215,6 +215,79 @@ async fn bearer_basic_and_api_keys_reach_the_server() {
     assert_eq!(seen.headers["cookie"], "theme=dark; key=k2");
 }
 
+/// An AWS JSON 1.1 call: the body is JSON sent with the spec's media type, and the
+/// answer, of that media type too, decodes as JSON.
+#[tokio::test]
+async fn a_vendor_json_body_goes_out_with_its_media_type() {
+    async fn aws(headers: HeaderMap, body: Bytes) -> impl axum::response::IntoResponse {
+        let seen = json!({
+            "ContentType": headers.get("content-type").map(|v| v.to_str().unwrap_or("?")),
+            "Target": headers.get("x-amz-target").map(|v| v.to_str().unwrap_or("?")),
+            "Body": String::from_utf8_lossy(&body),
+        });
+        (
+            [("content-type", "application/x-amz-json-1.1")],
+            seen.to_string(),
+        )
+    }
+    #[derive(Debug, Deserialize)]
+    #[serde(rename_all = "PascalCase")]
+    struct Answer {
+        content_type: Option<String>,
+        target: Option<String>,
+        body: String,
+    }
+    static COST: Operation = Operation {
+        idempotent: true,
+        ..support::op(
+            "GetCostAndUsage",
+            Method::Post,
+            "/",
+            &meterage_runtime::ErrorEnvelope::NONE,
+        )
+    };
+    let base = support::serve(Router::new().route("/", axum::routing::post(aws))).await;
+    let client = Client::builder(&base)
+        .http_client(reqwest::Client::builder().no_proxy().build().unwrap())
+        .build()
+        .unwrap();
+    // As the generated builder of an `application/x-amz-json-1.1` body writes it.
+    let mut request = Request::new(&COST);
+    request.json_body();
+    request.content_type("application/x-amz-json-1.1");
+    request.header("X-Amz-Target", "AWSInsightsIndexService.GetCostAndUsage");
+    request.json("Granularity", "MONTHLY");
+    request.json("Metrics", &["UnblendedCost"]);
+    let answer = client.send::<Answer>(request).await.unwrap();
+    assert_eq!(
+        answer.content_type.as_deref(),
+        Some("application/x-amz-json-1.1")
+    );
+    assert_eq!(
+        answer.target.as_deref(),
+        Some("AWSInsightsIndexService.GetCostAndUsage")
+    );
+    assert_eq!(
+        answer.body,
+        r#"{"Granularity":"MONTHLY","Metrics":["UnblendedCost"]}"#
+    );
+    assert_eq!(
+        answer.header("content-type"),
+        Some("application/x-amz-json-1.1")
+    );
+
+    // A whole JSON value (`body` parameter) carries it too.
+    let mut request = Request::new(&COST);
+    request.content_type("application/vnd.api+json; charset=utf-8");
+    request.json_value(&json!([{"id": "1"}]));
+    let answer = client.send::<Answer>(request).await.unwrap();
+    assert_eq!(
+        answer.content_type.as_deref(),
+        Some("application/vnd.api+json; charset=utf-8")
+    );
+    assert_eq!(answer.body, r#"[{"id":"1"}]"#);
+}
+
 /// An answer without content (`204 No Content`) decodes as `None` where the spec
 /// documents one beside a body, and a body as `Some`.
 #[tokio::test]

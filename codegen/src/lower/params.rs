@@ -10,6 +10,7 @@ use super::types::{constraints, own_props, schema_format, Prop, SchemaRef};
 use super::{clean, Lowerer};
 use crate::diagnostics::escape_token;
 use crate::ir::{BodyKind, Constraints, Location, Param, ParamStyle, TypeRef};
+use crate::media::is_json;
 use crate::names::{self, Ident, Scope};
 
 /// What a parameter or body property is made from.
@@ -75,7 +76,7 @@ impl<'a> Lowerer<'a, '_> {
                     );
                     return None;
                 };
-                if !media.contains("json") {
+                if !is_json(media) {
                     self.warn(
                         &format!("{pointer}/content"),
                         format!(
@@ -387,13 +388,6 @@ fn pick_media(rb: &openapiv3::RequestBody) -> Option<(&str, &openapiv3::MediaTyp
         .iter()
         .next()
         .map(|(media, m)| (media.as_str(), m, BodyKind::Bytes))
-}
-
-/// Whether a media type carries JSON (`application/json; charset=utf-8`,
-/// `application/merge-patch+json`, `application/vnd.github+json`).
-pub(super) fn is_json(media: &str) -> bool {
-    let essence = media.split(';').next().unwrap_or_default().trim();
-    essence == "application/json" || essence.ends_with("+json") || essence == "text/json"
 }
 
 /// A media type to send for a range (`*/*`, `image/*`): the bytes say nothing more.

@@ -4,11 +4,12 @@
 use openapiv3::StatusCode;
 use serde_json::Value;
 
-use super::params::is_json;
+use super::shape::{shape, Shape};
 use super::types::SchemaRef;
 use super::Lowerer;
 use crate::diagnostics::escape_token;
 use crate::ir::{Example, SuccessResponse, TypeRef};
+use crate::media::is_json;
 use crate::names;
 
 impl<'a> Lowerer<'a, '_> {
@@ -52,16 +53,7 @@ impl<'a> Lowerer<'a, '_> {
             let is_success = success.is_none()
                 && (code.is_some_and(|c| (200..400).contains(&c))
                     || (code.is_none() && !has_success));
-            let json = response
-                .content
-                .iter()
-                .find(|(media, _)| is_json(media))
-                .or_else(|| {
-                    response
-                        .content
-                        .iter()
-                        .find(|(media, _)| media.contains("json"))
-                });
+            let json = response.content.iter().find(|(media, _)| is_json(media));
             let hint = if is_success {
                 format!("{builder}Response")
             } else {
@@ -73,6 +65,9 @@ impl<'a> Lowerer<'a, '_> {
                     .as_ref()
                     .map(|s| self.lower_ref(SchemaRef::of(s), &hint, &schema_pointer))
             });
+            if is_success && json.is_none() {
+                self.untyped_success(response, &r_pointer);
+            }
             if let (Some((media, m)), Some(ty)) = (json, &ty) {
                 let media_pointer = format!("{r_pointer}/content/{}", escape_token(media));
                 let mut values: Vec<&Value> = m.example.iter().collect();
@@ -113,6 +108,31 @@ impl<'a> Lowerer<'a, '_> {
             }
         });
         (success, examples, error_bodies)
+    }
+
+    /// Warns when the success response has content the call cannot decode: a schema
+    /// saying more than text, under media types none of which is JSON (`application/xml`,
+    /// `application/x-ndjson`). The call returns no body; `send_raw` returns its bytes.
+    fn untyped_success(&mut self, response: &'a openapiv3::Response, pointer: &str) {
+        for (media, m) in &response.content {
+            let Some(schema) = &m.schema else { continue };
+            let schema_pointer = format!("{pointer}/content/{}/schema", escape_token(media));
+            let structured = self
+                .resolve(SchemaRef::of(schema), &schema_pointer)
+                .is_some_and(|(s, _)| {
+                    !matches!(
+                        shape(s),
+                        Shape::Scalar(TypeRef::String, _) | Shape::Any(None)
+                    )
+                });
+            if structured {
+                self.warn(
+                    &schema_pointer,
+                    format!("`{media}` is not JSON: the success body is not decoded (`send` returns no body, `send_raw` its bytes)"),
+                );
+                return;
+            }
+        }
     }
 }
 

@@ -1,0 +1,154 @@
+//! Protocol details found writing specs for AWS Cost Explorer (JSON 1.1): vendor JSON
+//! media types are JSON. The fixture `fixtures/media.yaml` holds them; the small specs
+//! here hold one case each.
+
+use meterage_codegen::ir::{Api, BodyKind, Location, Operation, TypeRef};
+use meterage_codegen::{generate_full, lower_spec, Generated, NoFiles, Settings, SpecSource};
+
+const HEAD: &str = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\n";
+
+fn fixture() -> (String, Api) {
+    let path = "tests/fixtures/media.yaml";
+    let text = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path))
+        .expect("fixture exists");
+    let api = lower_spec(&SpecSource { path, text: &text }).unwrap_or_else(|d| panic!("{d}"));
+    let source = meterage_codegen::generate(&SpecSource { path, text: &text })
+        .unwrap_or_else(|d| panic!("{d}"));
+    (source, api)
+}
+
+fn op<'a>(api: &'a Api, id: &str) -> &'a Operation {
+    api.operations
+        .iter()
+        .find(|o| o.id == id)
+        .unwrap_or_else(|| panic!("no operation {id}"))
+}
+
+/// The module and warnings of `paths` (and `rest`) after [`HEAD`].
+fn generated(paths: &str, rest: &str) -> Generated {
+    let text = format!("{HEAD}paths:\n{paths}{rest}");
+    generate_full(
+        &SpecSource {
+            path: "specs/t.yaml",
+            text: &text,
+        },
+        &Settings::default(),
+        &NoFiles,
+    )
+    .unwrap_or_else(|d| panic!("{d}\n{text}"))
+}
+
+fn lowered(paths: &str) -> Api {
+    let text = format!("{HEAD}paths:\n{paths}");
+    lower_spec(&SpecSource {
+        path: "specs/t.yaml",
+        text: &text,
+    })
+    .unwrap_or_else(|d| panic!("{d}\n{text}"))
+}
+
+/// The source without whitespace, nor the trailing comma the formatter adds when it
+/// breaks a long call over lines.
+fn flat(source: &str) -> String {
+    source
+        .split_whitespace()
+        .collect::<String>()
+        .replace(",)", ")")
+}
+
+#[test]
+fn vendor_json_bodies_and_responses_are_typed() {
+    let (source, api) = fixture();
+    let aws = op(&api, "GetCostAndUsage");
+    assert_eq!(aws.body, Some(BodyKind::Json));
+    assert_eq!(
+        aws.content_type.as_deref(),
+        Some("application/x-amz-json-1.1")
+    );
+    let body: Vec<(&str, Location)> = aws
+        .params
+        .iter()
+        .filter(|p| p.location != Location::Header)
+        .map(|p| (p.wire_name.as_str(), p.location))
+        .collect();
+    assert_eq!(
+        body,
+        [
+            ("Granularity", Location::Json),
+            ("Metrics", Location::Json),
+            ("NextPageToken", Location::Json)
+        ]
+    );
+    assert!(
+        matches!(&aws.response.ty, Some(TypeRef::Named(id)) if api.types[*id].name.as_str() == "CostAndUsage"),
+        "{:?}",
+        aws.response
+    );
+    assert_eq!(aws.error_bodies.len(), 1, "the 400 body is typed too");
+
+    let tags = op(&api, "BatchTag");
+    assert_eq!(tags.body, Some(BodyKind::Json));
+    assert_eq!(
+        tags.content_type.as_deref(),
+        Some("application/vnd.api+json; charset=utf-8")
+    );
+    assert!(
+        matches!(&tags.params[..], [p] if p.location == Location::Body && matches!(p.ty, TypeRef::Array(_))),
+        "{:?}",
+        tags.params
+    );
+    assert!(tags.response.ty.is_some());
+
+    let source = flat(&source);
+    for wanted in [
+        "request.json_body();request.content_type(\"application/x-amz-json-1.1\");",
+        "request.json(\"Granularity\",&self.granularity);",
+        "meterage_runtime::Response<types::CostAndUsage>",
+        "request.content_type(\"application/vnd.api+json;charset=utf-8\");if let Some(value) = &self.body { request.json_value(value);}",
+        "body:Option<Vec<types::BatchTagBodyItem>>",
+    ] {
+        assert!(source.contains(&flat(wanted)), "{wanted}");
+    }
+    assert!(!source.contains("bytes_body"), "no body is bytes");
+}
+
+#[test]
+fn every_json_media_type_is_sent_and_read_as_json() {
+    for media in [
+        "application/x-amz-json-1.0",
+        "application/x-amz-json-1.1",
+        "application/problem+json",
+        "application/vnd.api+json",
+        "application/json; charset=utf-8",
+        "Application/JSON",
+    ] {
+        let api = lowered(&format!(
+            "  /a:\n    post:\n      operationId: a\n      requestBody:\n        content:\n          '{media}': {{schema: {{type: object, properties: {{n: {{type: integer}}}}}}}}\n      responses:\n        '200':\n          description: ok\n          content:\n            '{media}': {{schema: {{type: object, properties: {{m: {{type: integer}}}}}}}}\n"
+        ));
+        let a = &api.operations[0];
+        assert_eq!(a.body, Some(BodyKind::Json), "{media}");
+        let wanted = (media != "application/json").then_some(media);
+        assert_eq!(a.content_type.as_deref(), wanted, "{media}");
+        assert_eq!(a.params[0].location, Location::Json, "{media}");
+        assert!(a.response.ty.is_some(), "{media}");
+    }
+}
+
+#[test]
+fn a_success_that_is_not_json_is_not_decoded_and_says_so_when_it_has_a_structure() {
+    let g = generated(
+        "  /a:\n    get:\n      operationId: a\n      responses:\n        '200':\n          description: ok\n          content:\n            application/x-ndjson: {schema: {type: object, properties: {n: {type: integer}}}}\n  /b:\n    get:\n      operationId: b\n      responses:\n        '200':\n          description: ok\n          content:\n            text/html: {schema: {type: string}}\n",
+        "",
+    );
+    let report = g.warnings.to_string();
+    assert_eq!(g.warnings.warnings().count(), 1, "{report}");
+    assert!(
+        report.contains("(at /paths/~1a/get/responses/200/content/application~1x-ndjson/schema): warning: `application/x-ndjson` is not JSON: the success body is not decoded (`send` returns no body, `send_raw` its bytes)"),
+        "{report}"
+    );
+    assert!(
+        flat(&g.source).contains("meterage_runtime::Response<()>"),
+        "{}",
+        g.source
+    );
+}
