@@ -1,5 +1,6 @@
-//! Protocol details found writing specs for AWS Cost Explorer (JSON 1.1): vendor JSON
-//! media types are JSON. The fixture `fixtures/media.yaml` holds them; the small specs
+//! Protocol details found writing specs for AWS Cost Explorer (JSON 1.1) and Azure
+//! Consumption: vendor JSON media types are JSON, and a success that may come without
+//! content is an `Option`. The fixture `fixtures/media.yaml` holds them; the small specs
 //! here hold one case each.
 
 use meterage_codegen::ir::{Api, BodyKind, Location, Operation, TypeRef};
@@ -84,6 +85,7 @@ fn vendor_json_bodies_and_responses_are_typed() {
         "{:?}",
         aws.response
     );
+    assert_eq!(aws.response.empty, None);
     assert_eq!(aws.error_bodies.len(), 1, "the 400 body is typed too");
 
     let tags = op(&api, "BatchTag");
@@ -151,4 +153,70 @@ fn a_success_that_is_not_json_is_not_decoded_and_says_so_when_it_has_a_structure
         "{}",
         g.source
     );
+}
+
+#[test]
+fn an_answer_without_content_makes_the_success_optional() {
+    let (source, api) = fixture();
+    // 200 with a body, then 204.
+    let usage = op(&api, "UsageDetails_List");
+    assert_eq!(usage.response.status, 200);
+    assert_eq!(usage.response.empty.as_deref(), Some("204"));
+    // 204 first: the body of the 200 after it is what the call returns.
+    let delete = op(&api, "Budgets_Delete");
+    assert_eq!(delete.response.status, 200);
+    assert_eq!(delete.response.empty.as_deref(), Some("204"));
+    assert!(delete.response.ty.is_some());
+    // A paged operation: `None` is an empty page, the last.
+    let paged = op(&api, "Budgets_ListPaged");
+    assert_eq!(paged.response.empty.as_deref(), Some("204"));
+    assert!(paged.pagination.is_some());
+
+    let source = flat(&source);
+    for wanted in [
+        "meterage_runtime::Response<Option<types::UsageDetailsList>>",
+        "meterage_runtime::Response<Option<types::Budget>>",
+        "meterage_runtime::Response<Option<types::BudgetsListPagedResponse>>",
+        "typePage=Option<types::BudgetsListPagedResponse>;",
+        "impl meterage_runtime::Page for types::BudgetsListPagedResponse {",
+        "or `None` when the server answers 204 without content",
+        "An answer without content (204) is an empty page, `None`, and the last.",
+    ] {
+        assert!(source.contains(&flat(wanted)), "{wanted}");
+    }
+}
+
+#[test]
+fn which_answers_make_the_success_optional() {
+    let body = "          content:\n            application/json: {schema: {type: object, properties: {n: {type: integer}}}}\n";
+    // (responses, the success status, whether it has a body, the empty answer)
+    let cases: Vec<(String, u16, bool, Option<&str>)> = vec![
+        (format!("        '200':\n          description: ok\n{body}"), 200, true, None),
+        ("        '204': {description: none}\n".to_owned(), 204, false, None),
+        (format!("        '200':\n          description: ok\n{body}        '202': {{description: accepted}}\n"), 200, true, Some("202")),
+        (format!("        '200':\n          description: ok\n{body}        2XX: {{description: any}}\n"), 200, true, Some("2XX")),
+        // A 204 never has content, whatever the spec says of it.
+        (format!("        '200':\n          description: ok\n{body}        '204':\n          description: none\n{body}"), 200, true, Some("204")),
+        (format!("        '204':\n          description: none\n{body}"), 204, true, Some("204")),
+        // Two answers with a body, and an error without one: not optional.
+        (format!("        '201':\n          description: made\n{body}        '200':\n          description: there\n{body}        '404': {{description: gone}}\n"), 201, true, None),
+        // Without content first, a body later: that body, optional.
+        (format!("        '200': {{description: nothing yet}}\n        '201':\n          description: made\n{body}"), 201, true, Some("200")),
+        // A redirect documented as the success stays the success.
+        (format!("        '302': {{description: moved}}\n        '200':\n          description: ok\n{body}"), 302, false, None),
+        // `default` is the success only without 2xx or 3xx; it is never an empty answer.
+        (format!("        default:\n          description: any\n{body}"), 200, true, None),
+        (format!("        '204': {{description: none}}\n        default:\n          description: error\n{body}"), 204, false, None),
+    ];
+    for (responses, status, typed, empty) in cases {
+        let api = lowered(&format!(
+            "  /a:\n    get:\n      operationId: a\n      responses:\n{responses}"
+        ));
+        let r = &api.operations[0].response;
+        assert_eq!(
+            (r.status, r.ty.is_some(), r.empty.as_deref()),
+            (status, typed, empty),
+            "{responses}"
+        );
+    }
 }

@@ -69,6 +69,44 @@ impl Client {
             body: None,
         }
     }
+
+    /// An Azure call answered 200 or 204
+    ///
+    /// `GET /{scope}/providers/Microsoft.Consumption/usageDetails`
+    pub fn usage_details_list(&self, scope: impl Into<String>) -> UsageDetailsList {
+        UsageDetailsList {
+            client: self.clone(),
+            options: meterage_runtime::CallOptions::new(),
+            scope: scope.into(),
+            filter: None,
+            skiptoken: None,
+        }
+    }
+
+    /// A delete answered 204 before 200
+    ///
+    /// `DELETE /{scope}/providers/Microsoft.Consumption/budgets/{name}`
+    pub fn budgets_delete(&self) -> BudgetsDelete {
+        BudgetsDelete {
+            client: self.clone(),
+            options: meterage_runtime::CallOptions::new(),
+            scope: None,
+            name: None,
+            tags: None,
+        }
+    }
+
+    /// A paged list that may answer 204 for a page without items
+    ///
+    /// `GET /budgets`
+    pub fn budgets_list_paged(&self) -> BudgetsListPaged {
+        BudgetsListPaged {
+            client: self.clone(),
+            options: meterage_runtime::CallOptions::new(),
+            page: None,
+            size: None,
+        }
+    }
 }
 
 impl From<meterage_runtime::Client> for Client {
@@ -123,6 +161,76 @@ pub mod types {
         /// `message`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
+    }
+
+    /// The `UsageDetailsListValueItem` object.
+    ///
+    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct UsageDetailsListValueItem {
+        /// `id`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub id: Option<String>,
+        /// `name`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub name: Option<String>,
+    }
+
+    /// The `UsageDetailsList` object.
+    ///
+    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct UsageDetailsList {
+        /// `value`: see [`UsageDetailsListValueItem`].
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub value: Option<Vec<UsageDetailsListValueItem>>,
+        /// `nextLink`.
+        #[serde(rename = "nextLink")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub next_link: Option<String>,
+    }
+
+    /// The `AzureErrorError` object.
+    ///
+    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct AzureErrorError {
+        /// `code`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub code: Option<String>,
+        /// `message`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub message: Option<String>,
+    }
+
+    /// The `AzureError` object.
+    ///
+    /// The error body of [`UsageDetailsList`](super::UsageDetailsList): read it from the error with `error.api().and_then(|e| e.body_json::<AzureError>().ok())`.
+    ///
+    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct AzureError {
+        /// `error`: see [`AzureErrorError`].
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub error: Option<AzureErrorError>,
+    }
+
+    /// The `Budget` object.
+    ///
+    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Budget {
+        /// `id`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub id: Option<String>,
+        /// `amount`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub amount: Option<f64>,
     }
 
     /// The `GetCostAndUsageGranularity` values.
@@ -240,6 +348,19 @@ pub mod types {
         /// `title`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub title: Option<String>,
+    }
+
+    /// The `BudgetsListPagedResponse` object.
+    ///
+    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct BudgetsListPagedResponse {
+        /// `value`: see [`Budget`].
+        pub value: Vec<Budget>,
+        /// `count`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub count: Option<i32>,
     }
 }
 
@@ -440,6 +561,403 @@ impl BatchTag {
             request.json_value(value);
         }
         request
+    }
+}
+
+/// A request to [`Client::usage_details_list`]: set optional parameters, then `.send().await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct UsageDetailsList {
+    client: Client,
+    options: meterage_runtime::CallOptions,
+    scope: String,
+    filter: Option<String>,
+    skiptoken: Option<String>,
+}
+
+impl UsageDetailsList {
+    /// What this operation is: its id, method, path, server and error envelope.
+    pub const OPERATION: meterage_runtime::Operation = meterage_runtime::Operation {
+        id: "UsageDetails_List",
+        method: meterage_runtime::Method::Get,
+        success: 200,
+        public: false,
+        idempotent: true,
+        secret_response: false,
+        path: "/{scope}/providers/Microsoft.Consumption/usageDetails",
+        server: None,
+        envelope: &ERROR_ENVELOPE,
+    };
+
+    /// Sent as `$filter` in the query.
+    pub fn filter(mut self, value: impl Into<String>) -> Self {
+        self.filter = Some(value.into());
+        self
+    }
+
+    /// Sent as `$skiptoken` in the query.
+    pub fn skiptoken(mut self, value: impl Into<String>) -> Self {
+        self.skiptoken = Some(value.into());
+        self
+    }
+
+    /// Timeouts and retries for this call, overriding the client's defaults.
+    pub fn options(mut self, options: meterage_runtime::CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// The spec documents no constraint on this operation's parameters, so there is nothing to check: always `Ok`. (Kept so that every request builder answers `validate()`.)
+    ///
+    /// # Errors
+    ///
+    /// None.
+    pub fn validate(&self) -> Result<(), meterage_runtime::Error> {
+        Ok(())
+    }
+
+    /// Checks the parameters (unless the client's request validation is off), sends the request and decodes the HTTP 200 response: `Some(body)`, or `None` when the server answers 204 without content (the response then dereferences to `None`; its status and headers are still there).
+    ///
+    /// # Errors
+    ///
+    /// `Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.
+    pub async fn send(
+        self,
+    ) -> Result<
+        meterage_runtime::Response<Option<types::UsageDetailsList>>,
+        meterage_runtime::Error,
+    > {
+        let client = &self.client.inner;
+        if client.validates_requests() {
+            self.validate()?;
+        }
+        client.send(self.request()).await
+    }
+
+    /// Like `send`, but returns the response body's bytes exactly as the server sent them, undecoded (to archive a vendor's answer, or to decode it yourself). Status and error-envelope checks still apply.
+    ///
+    /// # Errors
+    ///
+    /// As `send`, without `Decode`.
+    pub async fn send_raw(
+        self,
+    ) -> Result<
+        meterage_runtime::Response<meterage_runtime::Bytes>,
+        meterage_runtime::Error,
+    > {
+        let client = &self.client.inner;
+        if client.validates_requests() {
+            self.validate()?;
+        }
+        client.send_raw(self.request()).await
+    }
+
+    /// The request as it will be sent: parameters in spec order, constants filled in.
+    fn request(&self) -> meterage_runtime::Request {
+        let mut request = meterage_runtime::Request::new(&Self::OPERATION);
+        request.set_options(self.options);
+        request.path_param("scope", &self.scope);
+        request.query_opt("$filter", &self.filter);
+        request.query_opt("$skiptoken", &self.skiptoken);
+        request.query("api-version", "2023-05-01");
+        request
+    }
+}
+
+/// A request to [`Client::budgets_delete`]: set optional parameters, then `.send().await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct BudgetsDelete {
+    client: Client,
+    options: meterage_runtime::CallOptions,
+    scope: Option<String>,
+    name: Option<String>,
+    tags: Option<Vec<String>>,
+}
+
+impl BudgetsDelete {
+    /// What this operation is: its id, method, path, server and error envelope.
+    pub const OPERATION: meterage_runtime::Operation = meterage_runtime::Operation {
+        id: "Budgets_Delete",
+        method: meterage_runtime::Method::Delete,
+        success: 200,
+        public: false,
+        idempotent: true,
+        secret_response: false,
+        path: "/{scope}/providers/Microsoft.Consumption/budgets/{name}",
+        server: None,
+        envelope: &ERROR_ENVELOPE,
+    };
+
+    /// Sent as `scope` in the path.
+    pub fn scope(mut self, value: impl Into<String>) -> Self {
+        self.scope = Some(value.into());
+        self
+    }
+
+    /// Sent as `name` in the path.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sent as `tags` in the query.
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Timeouts and retries for this call, overriding the client's defaults.
+    pub fn options(mut self, options: meterage_runtime::CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// Checks every documented constraint on the parameters set so far (`scope`, `name`), reporting all violations together; `send` calls it first.
+    ///
+    /// # Errors
+    ///
+    /// `meterage_runtime::Error::Validation` naming each parameter, its limit and its value.
+    pub fn validate(&self) -> Result<(), meterage_runtime::Error> {
+        let mut v = meterage_runtime::Validator::new(&Self::OPERATION);
+        v.required("scope", self.scope.is_some());
+        v.required("name", self.name.is_some());
+        v.finish()
+    }
+
+    /// Checks the parameters (unless the client's request validation is off), sends the request and decodes the HTTP 200 response: `Some(body)`, or `None` when the server answers 204 without content (the response then dereferences to `None`; its status and headers are still there).
+    ///
+    /// # Errors
+    ///
+    /// `Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.
+    pub async fn send(
+        self,
+    ) -> Result<
+        meterage_runtime::Response<Option<types::Budget>>,
+        meterage_runtime::Error,
+    > {
+        let client = &self.client.inner;
+        if client.validates_requests() {
+            self.validate()?;
+        }
+        client.send(self.request()).await
+    }
+
+    /// Like `send`, but returns the response body's bytes exactly as the server sent them, undecoded (to archive a vendor's answer, or to decode it yourself). Status and error-envelope checks still apply.
+    ///
+    /// # Errors
+    ///
+    /// As `send`, without `Decode`.
+    pub async fn send_raw(
+        self,
+    ) -> Result<
+        meterage_runtime::Response<meterage_runtime::Bytes>,
+        meterage_runtime::Error,
+    > {
+        let client = &self.client.inner;
+        if client.validates_requests() {
+            self.validate()?;
+        }
+        client.send_raw(self.request()).await
+    }
+
+    /// The request as it will be sent: parameters in spec order, constants filled in.
+    fn request(&self) -> meterage_runtime::Request {
+        let mut request = meterage_runtime::Request::new(&Self::OPERATION);
+        request.set_options(self.options);
+        if let Some(value) = &self.scope {
+            request.path_param("scope", value);
+        }
+        if let Some(value) = &self.name {
+            request.path_param("name", value);
+        }
+        if let Some(values) = &self.tags {
+            request.query_csv("tags", values);
+        }
+        request
+    }
+}
+
+/// A request to [`Client::budgets_list_paged`]: set optional parameters, then `.send().await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct BudgetsListPaged {
+    client: Client,
+    options: meterage_runtime::CallOptions,
+    page: Option<i32>,
+    size: Option<i32>,
+}
+
+impl BudgetsListPaged {
+    /// What this operation is: its id, method, path, server and error envelope.
+    pub const OPERATION: meterage_runtime::Operation = meterage_runtime::Operation {
+        id: "Budgets_ListPaged",
+        method: meterage_runtime::Method::Get,
+        success: 200,
+        public: false,
+        idempotent: true,
+        secret_response: false,
+        path: "/budgets",
+        server: None,
+        envelope: &ERROR_ENVELOPE,
+    };
+
+    /// How this operation pages (`x-pagination`).
+    pub const PAGINATION: meterage_runtime::PageNumber<i32> = meterage_runtime::PageNumber {
+        page_param: "page",
+        size_param: "size",
+        first_page: 1,
+        default_size: Some(2),
+        last_page: None,
+    };
+
+    /// Sent as `page` in the query.
+    ///
+    /// Must be at least 1.
+    pub fn page(mut self, value: i32) -> Self {
+        self.page = Some(value);
+        self
+    }
+
+    /// Sent as `size` in the query; the server's default is `2`.
+    pub fn size(mut self, value: i32) -> Self {
+        self.size = Some(value);
+        self
+    }
+
+    /// Timeouts and retries for this call, overriding the client's defaults.
+    pub fn options(mut self, options: meterage_runtime::CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// Checks every documented constraint on the parameters set so far (`page`), reporting all violations together; `send` calls it first.
+    ///
+    /// # Errors
+    ///
+    /// `meterage_runtime::Error::Validation` naming each parameter, its limit and its value.
+    pub fn validate(&self) -> Result<(), meterage_runtime::Error> {
+        let mut v = meterage_runtime::Validator::new(&Self::OPERATION);
+        if let Some(value) = &self.page {
+            v.minimum("page", *value as f64, 1.0);
+        }
+        v.finish()
+    }
+
+    /// Checks the parameters (unless the client's request validation is off), sends the request and decodes the HTTP 200 response: `Some(body)`, or `None` when the server answers 204 without content (the response then dereferences to `None`; its status and headers are still there).
+    ///
+    /// # Errors
+    ///
+    /// `Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.
+    pub async fn send(
+        self,
+    ) -> Result<
+        meterage_runtime::Response<Option<types::BudgetsListPagedResponse>>,
+        meterage_runtime::Error,
+    > {
+        let client = &self.client.inner;
+        if client.validates_requests() {
+            self.validate()?;
+        }
+        client.send(self.request()).await
+    }
+
+    /// Like `send`, but returns the response body's bytes exactly as the server sent them, undecoded (to archive a vendor's answer, or to decode it yourself). Status and error-envelope checks still apply.
+    ///
+    /// # Errors
+    ///
+    /// As `send`, without `Decode`.
+    pub async fn send_raw(
+        self,
+    ) -> Result<
+        meterage_runtime::Response<meterage_runtime::Bytes>,
+        meterage_runtime::Error,
+    > {
+        let client = &self.client.inner;
+        if client.validates_requests() {
+            self.validate()?;
+        }
+        client.send_raw(self.request()).await
+    }
+
+    /// Every page, from the page set here (else the first), as a stream: pages are fetched as the stream is read, one at a time (`.prefetch(n)` fetches ahead), until the declared total, a short or an empty page. An answer without content (204) is an empty page, `None`, and the last. A page the server repeats is fetched again, never yielded twice. Each page keeps its number, status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// The stream yields the error of a page that failed for good (after the client's retries) and ends; see `send` for the kinds, and `Error::Pagination` for a server that keeps repeating a page.
+    pub fn pages(self) -> meterage_runtime::pagination::Pages<Self> {
+        meterage_runtime::pagination::Paginate::pages(self)
+    }
+
+    /// Every item of every page, in server order, as a stream (see [`BudgetsListPaged::pages`]): memory holds one page at a time.
+    ///
+    /// # Errors
+    ///
+    /// As `pages`.
+    pub fn items(self) -> meterage_runtime::pagination::Items<Self> {
+        meterage_runtime::pagination::Paginate::items(self)
+    }
+
+    /// The request as it will be sent: parameters in spec order, constants filled in.
+    fn request(&self) -> meterage_runtime::Request {
+        let mut request = meterage_runtime::Request::new(&Self::OPERATION);
+        request.set_options(self.options);
+        request.query_opt("page", &self.page);
+        request.query_opt("size", &self.size);
+        request
+    }
+}
+
+impl meterage_runtime::Page for types::BudgetsListPagedResponse {
+    type Item = types::Budget;
+    type Index = i32;
+
+    fn items(&self) -> &[Self::Item] {
+        &self.value
+    }
+
+    fn into_items(self) -> Vec<Self::Item> {
+        self.value
+    }
+
+    fn total(&self) -> Option<u64> {
+        self.count.and_then(|value| u64::try_from(value).ok())
+    }
+}
+
+impl meterage_runtime::pagination::Paginate for BudgetsListPaged {
+    type Page = Option<types::BudgetsListPagedResponse>;
+    type Item = types::Budget;
+    type Index = i32;
+
+    const PAGINATION: meterage_runtime::PageNumber<i32> = <BudgetsListPaged>::PAGINATION;
+
+    fn operation(&self) -> &'static meterage_runtime::Operation {
+        &Self::OPERATION
+    }
+
+    fn client(&self) -> &meterage_runtime::Client {
+        &self.client.inner
+    }
+
+    fn start_page(&self) -> Option<i32> {
+        self.page
+    }
+
+    fn page_size(&self) -> Option<i32> {
+        self.size
+    }
+
+    fn page_request(
+        &self,
+        page: i32,
+    ) -> Result<meterage_runtime::Request, meterage_runtime::Error> {
+        let mut next = self.clone();
+        next.page = Some(page);
+        if self.client.inner.validates_requests() {
+            next.validate()?;
+        }
+        Ok(next.request())
     }
 }
 
