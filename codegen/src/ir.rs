@@ -746,6 +746,10 @@ pub struct Param {
     pub explode: bool,
     /// How a value that is not a single scalar is written.
     pub style: ParamStyle,
+    /// Whether the value keeps RFC 3986's reserved characters where it goes
+    /// (`allowReserved: true` or `x-ms-skip-url-encoding: true`; path and query
+    /// parameters only): a path value may then span segments.
+    pub allow_reserved: bool,
     /// The spec's example value, as JSON.
     pub example: Option<String>,
 }

@@ -1,7 +1,8 @@
 //! Protocol details found writing specs for AWS Cost Explorer (JSON 1.1) and Azure
-//! Consumption: vendor JSON media types are JSON, and a success that may come without
-//! content is an `Option`. The fixture `fixtures/media.yaml` holds them; the small specs
-//! here hold one case each.
+//! Consumption: vendor JSON media types are JSON, a success that may come without
+//! content is an `Option`, and a parameter may keep its reserved characters. The
+//! fixture `fixtures/media.yaml` holds them all (its snapshot runs against a loopback
+//! server in the meterage-tests crate); the small specs here hold one case each.
 
 use meterage_codegen::ir::{Api, BodyKind, Location, Operation, TypeRef};
 use meterage_codegen::{generate_full, lower_spec, Generated, NoFiles, Settings, SpecSource};
@@ -219,4 +220,102 @@ fn which_answers_make_the_success_optional() {
             "{responses}"
         );
     }
+}
+
+#[test]
+fn reserved_path_and_query_parameters_pass_the_flag() {
+    let (source, api) = fixture();
+    let flags = |id: &str| -> Vec<(String, bool)> {
+        op(&api, id)
+            .params
+            .iter()
+            .map(|p| (p.wire_name.clone(), p.allow_reserved))
+            .collect()
+    };
+    let owned = |list: &[(&str, bool)]| -> Vec<(String, bool)> {
+        list.iter().map(|(n, f)| ((*n).to_owned(), *f)).collect()
+    };
+    assert_eq!(
+        flags("UsageDetails_List"),
+        owned(&[
+            ("scope", true),
+            ("$filter", true),
+            ("$skiptoken", false),
+            ("api-version", false)
+        ])
+    );
+    assert_eq!(
+        flags("Budgets_Delete"),
+        owned(&[("scope", true), ("name", false), ("tags", true)])
+    );
+    let source = flat(&source);
+    for wanted in [
+        // x-ms-skip-url-encoding on a path parameter that is a method argument.
+        "request.path_param_as(\"scope\",&self.scope,meterage_runtime::request::Encoding::AllowReserved);",
+        // allowReserved on a query parameter.
+        "request.query_as(\"$filter\",value,meterage_runtime::request::Encoding::AllowReserved);",
+        // allowReserved on a path parameter with a setter.
+        "if let Some(value) = &self.scope { request.path_param_as(\"scope\", value, meterage_runtime::request::Encoding::AllowReserved); }",
+        // An array, in its style.
+        "request.query_value_as(\"tags\",value,meterage_runtime::request::Style::Form,meterage_runtime::request::Encoding::AllowReserved);",
+        // Their neighbours are encoded strictly, as before.
+        "request.path_param(\"name\",value);",
+        "request.query_opt(\"$skiptoken\",&self.skiptoken);",
+        "Reserved characters are sent as they are, so the value may span segments",
+    ] {
+        assert!(source.contains(&flat(wanted)), "{wanted}");
+    }
+}
+
+#[test]
+fn reserved_characters_from_a_component_a_path_item_and_a_constant() {
+    let g = generated(
+        "  /{scope}/x:\n    parameters:\n      - {name: scope, in: path, required: true, allowReserved: true, schema: {type: string}}\n    get:\n      operationId: a\n      parameters:\n        - $ref: '#/components/parameters/Expand'\n        - {name: v, in: query, required: true, x-ms-skip-url-encoding: true, schema: {type: string, enum: ['a/b']}}\n      responses:\n        '200': {description: ok}\n",
+        "components:\n  parameters:\n    Expand: {name: expand, in: query, allowReserved: true, schema: {type: string}}\n",
+    );
+    assert_eq!(g.warnings.warnings().count(), 0, "{}", g.warnings);
+    let source = flat(&g.source);
+    for wanted in [
+        "request.path_param_as(\"scope\",&self.scope,meterage_runtime::request::Encoding::AllowReserved);",
+        "request.query_as(\"expand\",value,meterage_runtime::request::Encoding::AllowReserved);",
+        "request.query_as(\"v\",\"a/b\",meterage_runtime::request::Encoding::AllowReserved);",
+    ] {
+        assert!(source.contains(&flat(wanted)), "{wanted}\n{}", g.source);
+    }
+}
+
+#[test]
+fn reserved_characters_where_nothing_is_percent_encoded_are_warned_about() {
+    let g = generated(
+        "  /a:\n    post:\n      operationId: a\n      parameters:\n        - {name: X-Scope, in: header, allowReserved: true, schema: {type: string}}\n        - {name: session, in: cookie, x-ms-skip-url-encoding: true, schema: {type: string}}\n      requestBody:\n        content:\n          application/x-www-form-urlencoded:\n            schema: {type: object, properties: {url: {type: string}}}\n            encoding:\n              url: {allowReserved: true}\n      responses:\n        '200': {description: ok}\n",
+        "",
+    );
+    let report = g.warnings.to_string();
+    assert_eq!(g.warnings.warnings().count(), 3, "{report}");
+    for wanted in [
+        "specs/t.yaml:8:39 (at /paths/~1a/post/parameters/0/allowReserved): warning: header parameter `X-Scope`: `allowReserved` has no effect: header values are sent as they are, never percent-encoded",
+        "(at /paths/~1a/post/parameters/1/x-ms-skip-url-encoding): warning: cookie parameter `session`: `x-ms-skip-url-encoding` has no effect: cookie values are sent as they are, never percent-encoded",
+        "(at /paths/~1a/post/requestBody/content/application~1x-www-form-urlencoded/encoding/url/allowReserved): warning: form field `url`: `allowReserved` is not supported: the field is percent-encoded like every other",
+    ] {
+        assert!(report.contains(wanted), "{wanted:?} not in:\n{report}");
+    }
+    let source = flat(&g.source);
+    assert!(!source.contains("Encoding::AllowReserved"), "{}", g.source);
+}
+
+#[test]
+fn a_skip_url_encoding_that_is_not_a_boolean_is_an_error() {
+    let text = format!(
+        "{HEAD}paths:\n  /{{scope}}:\n    get:\n      operationId: a\n      parameters:\n        - {{name: scope, in: path, required: true, x-ms-skip-url-encoding: 'yes', schema: {{type: string}}}}\n      responses:\n        '200': {{description: ok}}\n"
+    );
+    let report = meterage_codegen::generate(&SpecSource {
+        path: "specs/t.yaml",
+        text: &text,
+    })
+    .expect_err("an invalid extension")
+    .to_string();
+    assert!(
+        report.contains("(at /paths/~1{scope}/get/parameters/0/x-ms-skip-url-encoding): invalid `x-ms-skip-url-encoding`: invalid type: string \"yes\", expected a boolean"),
+        "{report}"
+    );
 }

@@ -65,6 +65,11 @@ pub(super) fn param_doc(types: &Types, p: &Param) -> String {
         wire.push_str(&format!("; the server's default is `{d}`"));
     }
     wire.push('.');
+    match (p.allow_reserved, p.location) {
+        (true, Location::Path) => wire.push_str(" Reserved characters are sent as they are, so the value may span segments (`a/b/c`); a `/` at either end next to one of the path's own is dropped, and an empty, `.` or `..` segment is refused before sending."),
+        (true, _) => wire.push_str(" Reserved characters are sent as they are, except `&`, `=`, `+`, `'`, `#`, `[` and `]`."),
+        _ => {}
+    }
     let notes = constraint_notes(&p.constraints);
     let notes = (!notes.is_empty()).then(|| format!("Must be {}.", notes.join(", ")));
     let date = date_format(&p.ty).map(|f| {
@@ -472,9 +477,56 @@ fn with_value(p: &Param, call: impl Fn(TokenStream) -> TokenStream) -> TokenStre
     }
 }
 
+/// `meterage_runtime::request::Encoding::AllowReserved`.
+fn allow_reserved() -> TokenStream {
+    quote! { meterage_runtime::request::Encoding::AllowReserved }
+}
+
+/// The call that puts a path or query parameter that keeps reserved characters
+/// (`allowReserved`, `x-ms-skip-url-encoding`) into the request: a scalar with
+/// `path_param_as` or `query_as`, anything else (arrays in every style, objects) with
+/// `path_value_as` or `query_value_as`.
+fn emit_reserved(types: &Types, p: &Param) -> TokenStream {
+    let wire = &p.wire_name;
+    let encoding = allow_reserved();
+    let path = p.location == Location::Path;
+    if let Some(value) = &p.constant {
+        return if path {
+            quote! { request.path_param_as(#wire, #value, #encoding); }
+        } else {
+            quote! { request.query_as(#wire, #value, #encoding); }
+        };
+    }
+    if is_scalar(types, &p.ty) {
+        return if path {
+            with_value(
+                p,
+                |v| quote! { request.path_param_as(#wire, #v, #encoding); },
+            )
+        } else {
+            with_value(p, |v| quote! { request.query_as(#wire, #v, #encoding); })
+        };
+    }
+    let style = style_tokens(p);
+    if path {
+        with_value(
+            p,
+            |v| quote! { request.path_value_as(#wire, #v, #style, #encoding); },
+        )
+    } else {
+        with_value(
+            p,
+            |v| quote! { request.query_value_as(#wire, #v, #style, #encoding); },
+        )
+    }
+}
+
 /// The call that puts one parameter into the request.
 fn emit_param(types: &Types, p: &Param) -> TokenStream {
     let wire = &p.wire_name;
+    if p.allow_reserved && matches!(p.location, Location::Path | Location::Query) {
+        return emit_reserved(types, p);
+    }
     if let Some(value) = &p.constant {
         return match p.location {
             Location::Query => quote! { request.query(#wire, #value); },

@@ -9,6 +9,7 @@ use super::shape::{shape, Shape};
 use super::types::{constraints, own_props, schema_format, Prop, SchemaRef};
 use super::{clean, Lowerer};
 use crate::diagnostics::escape_token;
+use crate::extensions::X_MS_SKIP_URL_ENCODING;
 use crate::ir::{BodyKind, Constraints, Location, Param, ParamStyle, TypeRef};
 use crate::media::is_json;
 use crate::names::{self, Ident, Scope};
@@ -100,7 +101,8 @@ impl<'a> Lowerer<'a, '_> {
             );
         }
         let explode = data.explode.unwrap_or(style == ParamStyle::Form);
-        Some(self.param_from_schema(ParamInput {
+        let allow_reserved = self.allow_reserved(param, location, pointer);
+        let mut lowered = self.param_from_schema(ParamInput {
             wire_name: &data.name,
             example: data.example.as_ref(),
             location,
@@ -112,7 +114,46 @@ impl<'a> Lowerer<'a, '_> {
             builder,
             pointer: &schema_pointer,
             setters,
-        }))
+        });
+        lowered.allow_reserved = allow_reserved;
+        Some(lowered)
+    }
+
+    /// Whether parameter `param` (at `pointer`) keeps reserved characters:
+    /// `allowReserved: true` or `x-ms-skip-url-encoding: true`. Both are honoured in the
+    /// path and the query; a header or cookie value is never percent-encoded, so there
+    /// either says nothing (a warning).
+    fn allow_reserved(&mut self, param: &Parameter, location: Location, pointer: &str) -> bool {
+        let data = param.parameter_data_ref();
+        let skip: Option<bool> = self.extension(&data.extensions, X_MS_SKIP_URL_ENCODING, pointer);
+        let said = [
+            (
+                self.untyped.allow_reserved.contains(pointer),
+                "allowReserved",
+            ),
+            (skip == Some(true), X_MS_SKIP_URL_ENCODING),
+        ];
+        let Some((_, key)) = said.into_iter().find(|(on, _)| *on) else {
+            return false;
+        };
+        match location {
+            Location::Path | Location::Query => true,
+            _ => {
+                let place = if location == Location::Header {
+                    "header"
+                } else {
+                    "cookie"
+                };
+                self.warn(
+                    &format!("{pointer}/{key}"),
+                    format!(
+                        "{place} parameter `{}`: `{key}` has no effect: {place} values are sent as they are, never percent-encoded",
+                        data.name
+                    ),
+                );
+                false
+            }
+        }
     }
 
     /// A parameter from its schema: its type, constant, default, constraints and name.
@@ -176,6 +217,7 @@ impl<'a> Lowerer<'a, '_> {
             doc: clean(doc),
             explode,
             style,
+            allow_reserved: false,
             example: example
                 .or_else(|| resolved.and_then(|s| s.schema_data.example.as_ref()))
                 .map(Value::to_string),
@@ -294,6 +336,16 @@ impl<'a> Lowerer<'a, '_> {
                 continue;
             }
             let encoding = media_type.encoding.get(prop.name);
+            if kind == BodyKind::Form && encoding.is_some_and(|e| e.allow_reserved) {
+                self.warn(
+                    &format!(
+                        "{pointer}/content/{}/encoding/{}/allowReserved",
+                        escape_token(media),
+                        escape_token(prop.name)
+                    ),
+                    format!("form field `{}`: `allowReserved` is not supported: the field is percent-encoded like every other", prop.name),
+                );
+            }
             let style = match encoding.and_then(|e| e.style.as_ref()) {
                 Some(openapiv3::QueryStyle::DeepObject) => ParamStyle::DeepObject,
                 Some(openapiv3::QueryStyle::SpaceDelimited) => ParamStyle::SpaceDelimited,
@@ -344,6 +396,7 @@ impl<'a> Lowerer<'a, '_> {
             doc: clean(rb.description.as_deref()),
             explode: false,
             style: ParamStyle::Form,
+            allow_reserved: false,
             example: None,
         }
     }

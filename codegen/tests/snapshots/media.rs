@@ -70,7 +70,7 @@ impl Client {
         }
     }
 
-    /// An Azure call answered 200 or 204
+    /// An Azure call whose scope spans segments, answered 200 or 204
     ///
     /// `GET /{scope}/providers/Microsoft.Consumption/usageDetails`
     pub fn usage_details_list(&self, scope: impl Into<String>) -> UsageDetailsList {
@@ -83,7 +83,7 @@ impl Client {
         }
     }
 
-    /// A delete answered 204 before 200
+    /// Reserved characters in a path parameter by `allowReserved`, answered 204 before 200
     ///
     /// `DELETE /{scope}/providers/Microsoft.Consumption/budgets/{name}`
     pub fn budgets_delete(&self) -> BudgetsDelete {
@@ -589,7 +589,7 @@ impl UsageDetailsList {
         envelope: &ERROR_ENVELOPE,
     };
 
-    /// Sent as `$filter` in the query.
+    /// Sent as `$filter` in the query. Reserved characters are sent as they are, except `&`, `=`, `+`, `'`, `#`, `[` and `]`.
     pub fn filter(mut self, value: impl Into<String>) -> Self {
         self.filter = Some(value.into());
         self
@@ -656,8 +656,20 @@ impl UsageDetailsList {
     fn request(&self) -> meterage_runtime::Request {
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
         request.set_options(self.options);
-        request.path_param("scope", &self.scope);
-        request.query_opt("$filter", &self.filter);
+        request
+            .path_param_as(
+                "scope",
+                &self.scope,
+                meterage_runtime::request::Encoding::AllowReserved,
+            );
+        if let Some(value) = &self.filter {
+            request
+                .query_as(
+                    "$filter",
+                    value,
+                    meterage_runtime::request::Encoding::AllowReserved,
+                );
+        }
         request.query_opt("$skiptoken", &self.skiptoken);
         request.query("api-version", "2023-05-01");
         request
@@ -689,7 +701,7 @@ impl BudgetsDelete {
         envelope: &ERROR_ENVELOPE,
     };
 
-    /// Sent as `scope` in the path.
+    /// Sent as `scope` in the path. Reserved characters are sent as they are, so the value may span segments (`a/b/c`); a `/` at either end next to one of the path's own is dropped, and an empty, `.` or `..` segment is refused before sending.
     pub fn scope(mut self, value: impl Into<String>) -> Self {
         self.scope = Some(value.into());
         self
@@ -701,7 +713,7 @@ impl BudgetsDelete {
         self
     }
 
-    /// Sent as `tags` in the query.
+    /// Sent as `tags` in the query. Reserved characters are sent as they are, except `&`, `=`, `+`, `'`, `#`, `[` and `]`.
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.tags = Some(value.into_iter().map(Into::into).collect());
         self
@@ -766,13 +778,24 @@ impl BudgetsDelete {
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
         request.set_options(self.options);
         if let Some(value) = &self.scope {
-            request.path_param("scope", value);
+            request
+                .path_param_as(
+                    "scope",
+                    value,
+                    meterage_runtime::request::Encoding::AllowReserved,
+                );
         }
         if let Some(value) = &self.name {
             request.path_param("name", value);
         }
-        if let Some(values) = &self.tags {
-            request.query_csv("tags", values);
+        if let Some(value) = &self.tags {
+            request
+                .query_value_as(
+                    "tags",
+                    value,
+                    meterage_runtime::request::Style::Form,
+                    meterage_runtime::request::Encoding::AllowReserved,
+                );
         }
         request
     }
