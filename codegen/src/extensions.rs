@@ -36,4 +36,8 @@ extensions! {
     X_ENV = "x-env",
     /// Where a statement of the spec comes from (any object).
     X_SOURCE = "x-source",
+    /// A path or query parameter whose value keeps RFC 3986's reserved characters (`/`
+    /// in an Azure scope), as `allowReserved: true` says (AutoRest's name, which
+    /// OpenAPI 3.0 allows on a path parameter too).
+    X_MS_SKIP_URL_ENCODING = "x-ms-skip-url-encoding",
 }

@@ -746,6 +746,10 @@ pub struct Param {
     pub explode: bool,
     /// How a value that is not a single scalar is written.
     pub style: ParamStyle,
+    /// Whether the value keeps RFC 3986's reserved characters where it goes
+    /// (`allowReserved: true` or `x-ms-skip-url-encoding: true`; path and query
+    /// parameters only): a path value may then span segments.
+    pub allow_reserved: bool,
     /// The spec's example value, as JSON.
     pub example: Option<String>,
 }
@@ -855,10 +859,15 @@ impl DateFormat {
 /// The success response of an operation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SuccessResponse {
-    /// The documented success status (200, 201, ...).
+    /// The documented success status (200, 201, ...): the first 2xx or 3xx in spec
+    /// order, or the later 2xx whose body is read when that one has no content.
     pub status: u16,
     /// The body type; `None` when there is no JSON body to decode.
     pub ty: Option<TypeRef>,
+    /// The status of a documented 2xx answer without content (`204`, `2XX`), when the
+    /// body type is `Some`: the call then returns `Option` of it, `None` for that
+    /// answer.
+    pub empty: Option<String>,
 }
 
 /// A response example from the spec.

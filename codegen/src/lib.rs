@@ -29,6 +29,7 @@ pub mod lint;
 pub mod load;
 pub mod locate;
 pub mod lower;
+pub mod media;
 pub mod names;
 pub mod provenance;
 pub mod workspace;
@@ -160,6 +161,7 @@ pub fn lower_full(
     lint::unknown_keys(&tree, &mut sink);
     provenance::transcription_rules(&tree, &mut sink);
     let bundled = bundle::bundle(&mut tree, source.path, files, &mut sink);
+    let untyped = load::untyped(&tree);
     let doc = match load::typed(source, tree) {
         Ok(doc) => doc,
         Err(refused) => {
@@ -169,7 +171,7 @@ pub fn lower_full(
             return Err(finish(source, sink, &bundled));
         }
     };
-    let api = lower::lower(&doc, source.path, &mut sink);
+    let api = lower::lower(&doc, &untyped, source.path, &mut sink);
     drop(doc);
     let clean = sink.is_clean();
     let diagnostics = finish(source, sink, &bundled);

@@ -151,6 +151,65 @@ pub fn parse(source: &SpecSource<'_>) -> Result<Value, Diagnostics> {
     Ok(value)
 }
 
+/// What the typed document drops that lowering reads, taken from the (bundled) tree
+/// before [`typed`] consumes it.
+#[derive(Debug, Default)]
+pub struct Untyped {
+    /// The JSON pointers of the parameter objects that say `allowReserved: true`.
+    /// `openapiv3` keeps the key on query parameters only, but a path parameter may say
+    /// it too (as Azure's `x-ms-skip-url-encoding` does); one list serves every place.
+    pub allow_reserved: std::collections::HashSet<String>,
+}
+
+/// The methods a path item holds operations under.
+const OPERATION_KEYS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// Reads [`Untyped`] from a bundled tree: its parameters are then all in
+/// `components.parameters`, a path item's or an operation's `parameters` (anything else
+/// there is a `$ref` to one of those).
+pub fn untyped(tree: &Value) -> Untyped {
+    use crate::diagnostics::escape_token;
+
+    let mut found = Untyped::default();
+    let mut scan = |parameters: Option<&Value>, base: &str| {
+        let allow = |p: &Value| p.get("allowReserved").and_then(Value::as_bool) == Some(true);
+        match parameters {
+            Some(Value::Sequence(list)) => {
+                for (i, _) in list.iter().enumerate().filter(|(_, p)| allow(p)) {
+                    found.allow_reserved.insert(format!("{base}/{i}"));
+                }
+            }
+            Some(Value::Mapping(map)) => {
+                for (name, _) in map.iter().filter(|(_, p)| allow(p)) {
+                    if let Some(name) = name.as_str() {
+                        found
+                            .allow_reserved
+                            .insert(format!("{base}/{}", escape_token(name)));
+                    }
+                }
+            }
+            _ => {}
+        }
+    };
+    if let Some(Value::Mapping(paths)) = tree.get("paths") {
+        for (key, item) in paths {
+            let Some(key) = key.as_str() else { continue };
+            let at = format!("/paths/{}", escape_token(key));
+            scan(item.get("parameters"), &format!("{at}/parameters"));
+            for verb in OPERATION_KEYS {
+                if let Some(op) = item.get(*verb) {
+                    scan(op.get("parameters"), &format!("{at}/{verb}/parameters"));
+                }
+            }
+        }
+    }
+    let components = tree.get("components").and_then(|c| c.get("parameters"));
+    scan(components, "/components/parameters");
+    found
+}
+
 /// Reads the typed document from a tree [`parse`] made (and bundling rewrote).
 ///
 /// The tree is taken by value: its strings move into the document, and each part is

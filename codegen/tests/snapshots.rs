@@ -1,7 +1,7 @@
 //! Snapshot tests: the generated source of fixture specs, byte for byte.
 //!
 //! The four product specs are checked against `generated/` by `xtask`'s tests; the
-//! fixtures here cover names and shapes the product specs do not. After an intended
+//! fixtures here cover names, shapes and protocol details the product specs do not. After an intended
 //! change, rewrite the snapshots with `METERAGE_BLESS=1 cargo test -p meterage-codegen`.
 
 use std::path::Path;
@@ -35,6 +35,11 @@ fn edge_names() {
 }
 
 #[test]
+fn media() {
+    verify("media");
+}
+
+#[test]
 fn output_is_deterministic() {
     let text = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/edge-names.yaml"),
@@ -59,6 +64,7 @@ fn every_thread_count_writes_the_same_module() {
         "../specs/nce-campus.yaml",
         "../specs/plcloud.yaml",
         "tests/fixtures/edge-names.yaml",
+        "tests/fixtures/media.yaml",
     ];
     let settings = meterage_codegen::Settings {
         module_path: Some("meterage_clients::api".into()),

@@ -438,3 +438,95 @@ async fn a_server_with_pages_without_end_stops_at_the_callers_limit() {
         .unwrap();
     assert_eq!(things.len(), 45);
 }
+
+/// A listing whose server answers `204 No Content` for a page without items (the spec
+/// documents the 204 beside the page's body): the generated builder's page type is
+/// `Option<_>`, and `None` is an empty page, the last.
+#[derive(Debug, Clone)]
+struct MaybeThings {
+    client: Client,
+}
+
+static MAYBE: Operation = Operation::get("ListMaybeThings", "/maybe-things");
+
+impl Paginate for MaybeThings {
+    type Page = Option<ThingPage>;
+    type Item = Thing;
+    type Index = i32;
+
+    const PAGINATION: PageNumber<i32> = PageNumber {
+        page_param: "page",
+        size_param: "size",
+        first_page: 1,
+        default_size: Some(10),
+        last_page: None,
+    };
+
+    fn operation(&self) -> &'static Operation {
+        &MAYBE
+    }
+
+    fn client(&self) -> &Client {
+        &self.client
+    }
+
+    fn start_page(&self) -> Option<i32> {
+        None
+    }
+
+    fn page_size(&self) -> Option<i32> {
+        None
+    }
+
+    fn page_request(&self, page: i32) -> Result<Request, Error> {
+        let mut request = Request::new(&MAYBE);
+        request.query("page", &page);
+        Ok(request)
+    }
+}
+
+#[tokio::test]
+async fn an_answer_without_content_is_an_empty_last_page() {
+    async fn maybe(
+        State((items, requests)): State<(u32, Arc<AtomicUsize>)>,
+        Query(query): Query<PageQuery>,
+    ) -> axum::response::Response {
+        use axum::response::IntoResponse;
+        requests.fetch_add(1, Ordering::SeqCst);
+        let start = u32::try_from((query.page - 1) * 10).unwrap();
+        if start >= items {
+            return axum::http::StatusCode::NO_CONTENT.into_response();
+        }
+        let things: Vec<Value> = (start..(start + 10).min(items))
+            .map(|id| json!({"id": id}))
+            .collect();
+        Json(json!({"things": things})).into_response()
+    }
+    // (items, pages yielded, requests): a 204 ends the walk like an empty page (which
+    // is yielded only when it is the first); a short page ends it by itself.
+    for (items, pages, sent) in [(20, 2, 3), (0, 1, 1), (15, 2, 2)] {
+        let requests = Arc::new(AtomicUsize::new(0));
+        let router = Router::new()
+            .route("/maybe-things", get(maybe))
+            .with_state((items, requests.clone()));
+        let client = Client::builder(support::serve(router).await)
+            .http_client(reqwest::Client::builder().no_proxy().build().unwrap())
+            .build()
+            .unwrap();
+        let listing = MaybeThings { client };
+        let got: Vec<_> = listing.clone().pages().try_collect().await.unwrap();
+        assert_eq!(got.len(), pages, "{items} items");
+        assert_eq!(requests.load(Ordering::SeqCst), sent, "{items} items");
+        assert!(got
+            .iter()
+            .all(|page| page.is_some() == (page.status() == 200)));
+        if items == 0 {
+            assert_eq!(got[0].status(), 204);
+            assert!(got[0].is_none() && got[0].items().is_empty());
+            assert_eq!(got[0].total(), None);
+        }
+
+        let things: Vec<Thing> = listing.items().try_collect().await.unwrap();
+        assert_eq!(ids(&things), (0..items).collect::<Vec<_>>());
+    }
+}

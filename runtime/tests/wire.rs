@@ -214,3 +214,250 @@ async fn bearer_basic_and_api_keys_reach_the_server() {
     .await;
     assert_eq!(seen.headers["cookie"], "theme=dark; key=k2");
 }
+
+/// An AWS JSON 1.1 call: the body is JSON sent with the spec's media type, and the
+/// answer, of that media type too, decodes as JSON.
+#[tokio::test]
+async fn a_vendor_json_body_goes_out_with_its_media_type() {
+    async fn aws(headers: HeaderMap, body: Bytes) -> impl axum::response::IntoResponse {
+        let seen = json!({
+            "ContentType": headers.get("content-type").map(|v| v.to_str().unwrap_or("?")),
+            "Target": headers.get("x-amz-target").map(|v| v.to_str().unwrap_or("?")),
+            "Body": String::from_utf8_lossy(&body),
+        });
+        (
+            [("content-type", "application/x-amz-json-1.1")],
+            seen.to_string(),
+        )
+    }
+    #[derive(Debug, Deserialize)]
+    #[serde(rename_all = "PascalCase")]
+    struct Answer {
+        content_type: Option<String>,
+        target: Option<String>,
+        body: String,
+    }
+    static COST: Operation = Operation {
+        idempotent: true,
+        ..support::op(
+            "GetCostAndUsage",
+            Method::Post,
+            "/",
+            &meterage_runtime::ErrorEnvelope::NONE,
+        )
+    };
+    let base = support::serve(Router::new().route("/", axum::routing::post(aws))).await;
+    let client = Client::builder(&base)
+        .http_client(reqwest::Client::builder().no_proxy().build().unwrap())
+        .build()
+        .unwrap();
+    // As the generated builder of an `application/x-amz-json-1.1` body writes it.
+    let mut request = Request::new(&COST);
+    request.json_body();
+    request.content_type("application/x-amz-json-1.1");
+    request.header("X-Amz-Target", "AWSInsightsIndexService.GetCostAndUsage");
+    request.json("Granularity", "MONTHLY");
+    request.json("Metrics", &["UnblendedCost"]);
+    let answer = client.send::<Answer>(request).await.unwrap();
+    assert_eq!(
+        answer.content_type.as_deref(),
+        Some("application/x-amz-json-1.1")
+    );
+    assert_eq!(
+        answer.target.as_deref(),
+        Some("AWSInsightsIndexService.GetCostAndUsage")
+    );
+    assert_eq!(
+        answer.body,
+        r#"{"Granularity":"MONTHLY","Metrics":["UnblendedCost"]}"#
+    );
+    assert_eq!(
+        answer.header("content-type"),
+        Some("application/x-amz-json-1.1")
+    );
+
+    // A whole JSON value (`body` parameter) carries it too.
+    let mut request = Request::new(&COST);
+    request.content_type("application/vnd.api+json; charset=utf-8");
+    request.json_value(&json!([{"id": "1"}]));
+    let answer = client.send::<Answer>(request).await.unwrap();
+    assert_eq!(
+        answer.content_type.as_deref(),
+        Some("application/vnd.api+json; charset=utf-8")
+    );
+    assert_eq!(answer.body, r#"[{"id":"1"}]"#);
+}
+
+/// An answer without content (`204 No Content`) decodes as `None` where the spec
+/// documents one beside a body, and a body as `Some`.
+#[tokio::test]
+async fn an_answer_without_content_is_none_and_a_body_is_some() {
+    async fn usage(uri: Uri) -> axum::response::Response {
+        use axum::response::IntoResponse;
+        if uri.path().ends_with("/empty") {
+            axum::http::StatusCode::NO_CONTENT.into_response()
+        } else {
+            Json(json!({"value": [{"id": "u1"}]})).into_response()
+        }
+    }
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Usage {
+        value: Vec<Value>,
+    }
+    static USAGE: Operation = Operation::get("UsageDetails_List", "/usage/{period}");
+    let base = support::serve(Router::new().fallback(any(usage))).await;
+    let client = Client::builder(&base)
+        .http_client(reqwest::Client::builder().no_proxy().build().unwrap())
+        .build()
+        .unwrap();
+    let request = |period: &str| {
+        let mut request = Request::new(&USAGE);
+        request.path_param("period", period);
+        request
+    };
+
+    let none = client
+        .send::<Option<Usage>>(request("empty"))
+        .await
+        .unwrap();
+    assert_eq!(none.status(), 204);
+    assert_eq!(*none, None);
+
+    let some = client
+        .send::<Option<Usage>>(request("2024-05"))
+        .await
+        .unwrap();
+    assert_eq!(some.status(), 200);
+    assert_eq!(
+        some.as_ref().map(|u| u.value.len()),
+        Some(1),
+        "{:?}",
+        some.body()
+    );
+
+    // Without the `Option`, what a spec that documents no 204 gets from one.
+    let error = client
+        .send::<Usage>(request("empty"))
+        .await
+        .expect_err("an empty body is not a `Usage`");
+    assert!(
+        matches!(&error, meterage_runtime::Error::Decode(_)),
+        "{error}"
+    );
+    assert!(error.to_string().contains("invalid type: null"), "{error}");
+}
+
+/// A path parameter that keeps reserved characters spans segments on the wire; one
+/// whose value would leave the path is refused before anything is sent.
+#[tokio::test]
+async fn reserved_path_and_query_values_on_the_wire() {
+    use meterage_runtime::request::Encoding;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    static SCOPED: Operation = Operation::get(
+        "UsageDetails_List",
+        "/{scope}/providers/Microsoft.Consumption/usageDetails",
+    );
+    let hits = Arc::new(AtomicUsize::new(0));
+    let counted = hits.clone();
+    let router = Router::new().fallback(any(
+        move |uri: Uri, query: RawQuery, headers: HeaderMap, body: Bytes| {
+            counted.fetch_add(1, Ordering::SeqCst);
+            echo(uri, query, headers, body)
+        },
+    ));
+    let base = support::serve(router).await;
+    let client = Client::builder(&base)
+        .http_client(reqwest::Client::builder().no_proxy().build().unwrap())
+        .build()
+        .unwrap();
+    let request = |scope: &str, encoding: Encoding| {
+        let mut request = Request::new(&SCOPED);
+        request.path_param_as("scope", scope, encoding);
+        request.query_as(
+            "$filter",
+            "properties/usageStart ge '2024-05-01'",
+            Encoding::AllowReserved,
+        );
+        request.query("api-version", "2023-05-01");
+        request
+    };
+
+    let seen = client
+        .send::<Seen>(request(
+            "subscriptions/0000-1111/resourceGroups/my rg",
+            Encoding::AllowReserved,
+        ))
+        .await
+        .unwrap();
+    assert_eq!(
+        seen.path,
+        "/subscriptions/0000-1111/resourceGroups/my%20rg/providers/Microsoft.Consumption/usageDetails"
+    );
+    assert_eq!(
+        seen.query,
+        "%24filter=properties/usageStart%20ge%20%272024-05-01%27&api-version=2023-05-01"
+    );
+
+    // Every reserved character a path allows reaches the server as it was written.
+    let seen = client
+        .send::<Seen>(request("a:b@c/!$&'()*+,;=/%2F", Encoding::AllowReserved))
+        .await
+        .unwrap();
+    assert_eq!(
+        seen.path,
+        "/a:b@c/!$&'()*+,;=/%2F/providers/Microsoft.Consumption/usageDetails"
+    );
+
+    // Azure documents scopes with slashes around them.
+    let seen = client
+        .send::<Seen>(request(
+            "/subscriptions/0000-1111/",
+            Encoding::AllowReserved,
+        ))
+        .await
+        .unwrap();
+    assert_eq!(
+        seen.path,
+        "/subscriptions/0000-1111/providers/Microsoft.Consumption/usageDetails"
+    );
+
+    // Strict, the same value is one segment.
+    let seen = client
+        .send::<Seen>(request("subscriptions/0000-1111", Encoding::Strict))
+        .await
+        .unwrap();
+    assert_eq!(
+        seen.path,
+        "/subscriptions%2F0000-1111/providers/Microsoft.Consumption/usageDetails"
+    );
+    assert_eq!(hits.load(Ordering::SeqCst), 4);
+
+    for (scope, encoding, problem) in [
+        (
+            "subscriptions/0000-1111/../../admin",
+            Encoding::AllowReserved,
+            "has a `..` segment",
+        ),
+        (
+            "subscriptions//x",
+            Encoding::AllowReserved,
+            "has an empty segment (`//`)",
+        ),
+        ("..", Encoding::Strict, "has a `..` segment"),
+        ("", Encoding::Strict, "is empty"),
+    ] {
+        match client.send::<Seen>(request(scope, encoding)).await {
+            Err(meterage_runtime::Error::Request { operation, message }) => {
+                assert_eq!(operation, "UsageDetails_List");
+                assert_eq!(
+                    message,
+                    format!("the path parameter `scope` {problem}: the path would name another resource")
+                );
+            }
+            other => panic!("{scope:?} {encoding:?}: {other:?}"),
+        }
+    }
+    assert_eq!(hits.load(Ordering::SeqCst), 4, "nothing refused was sent");
+}

@@ -20,10 +20,11 @@ use axum::Router;
 use meterage_clients::huawei_gsl::{self, types::ListSimPoolsResponse};
 use meterage_clients::runtime::auth::{AccessKey, UsernamePassword};
 use meterage_clients::runtime::{
-    AuthContext, Authorize, Client, HeaderToken, RpcSignatureV1, SdkHmacSha256, TryStreamExt,
+    AuthContext, Authorize, Client, ClientBuilder, HeaderToken, RpcSignatureV1, SdkHmacSha256,
+    TryStreamExt,
 };
 use meterage_clients::{nce_campus, plcloud as pl};
-use meterage_tests::{gsl, nce, plcloud};
+use meterage_tests::{gsl, nce, plcloud, Server};
 
 fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -118,6 +119,69 @@ async fn fixed_pages(pools: u64) -> String {
     format!("http://{addr}")
 }
 
+/// One GSL listing call of a page of `pools` pools against [`fixed_pages`], three ways.
+struct OneCall {
+    pools: u64,
+    url: String,
+    http: reqwest::Client,
+    client: huawei_gsl::Client,
+}
+
+impl OneCall {
+    async fn new(pools: u64) -> OneCall {
+        let base = fixed_pages(pools).await;
+        OneCall {
+            pools,
+            url: format!("{base}/v1/sim-pools?limit={pools}&offset=1"),
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("reqwest"),
+            client: gsl_client(&base),
+        }
+    }
+
+    /// Hand-written: `reqwest`, then `serde_json::from_slice`.
+    async fn hand(&self) {
+        let bytes = self
+            .http
+            .get(&self.url)
+            .header("X-Auth-Token", gsl::TOKEN)
+            .header("Accept", "application/json")
+            .send()
+            .await
+            .expect("sent")
+            .bytes()
+            .await
+            .expect("body");
+        let page: ListSimPoolsResponse = serde_json::from_slice(&bytes).expect("decoded");
+        black_box(page);
+    }
+
+    /// The generated client's call, its page decoded (`raw`: `send_raw`, the bytes).
+    async fn generated(&self, raw: bool) {
+        let call = self
+            .client
+            .list_sim_pools()
+            .limit(self.pools as i64)
+            .offset(1);
+        if raw {
+            black_box(call.send_raw().await.expect("page"));
+        } else {
+            black_box(call.send().await.expect("page"));
+        }
+    }
+}
+
+/// A GSL client of `base` with the token the fakes always accept.
+fn gsl_client(base: &str) -> huawei_gsl::Client {
+    huawei_gsl::Client::builder()
+        .base_url(base)
+        .auth(huawei_gsl::auth::iam_token(gsl::TOKEN))
+        .build()
+        .expect("client")
+}
+
 async fn call_overhead() {
     println!("\n## One call: generated client vs hand-written reqwest + serde_json::from_slice");
     println!(
@@ -125,61 +189,14 @@ async fn call_overhead() {
     );
     println!("|---:|---:|---:|---:|---:|");
     for pools in [10, 500] {
-        let base = fixed_pages(pools).await;
-        let client: huawei_gsl::Client = huawei_gsl::Client::builder()
-            .base_url(&base)
-            .auth(huawei_gsl::auth::iam_token(gsl::TOKEN))
-            .build()
-            .expect("client");
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("reqwest");
-        let url = format!("{base}/v1/sim-pools?limit={pools}&offset=1");
+        let call = OneCall::new(pools).await;
         let runs = if pools == 10 { 4000 } else { 600 };
         // Interleave the three, several rounds, and keep each one's best median.
         let (mut hand, mut generated, mut raw) = (Duration::MAX, Duration::MAX, Duration::MAX);
         for _ in 0..5 {
-            let h = median(50, runs / 5, || async {
-                let bytes = http
-                    .get(&url)
-                    .header("X-Auth-Token", gsl::TOKEN)
-                    .header("Accept", "application/json")
-                    .send()
-                    .await
-                    .expect("sent")
-                    .bytes()
-                    .await
-                    .expect("body");
-                let page: ListSimPoolsResponse = serde_json::from_slice(&bytes).expect("decoded");
-                black_box(page);
-            })
-            .await;
-            let g = median(50, runs / 5, || async {
-                let page = client
-                    .list_sim_pools()
-                    .limit(pools as i64)
-                    .offset(1)
-                    .send()
-                    .await
-                    .expect("page");
-                black_box(page);
-            })
-            .await;
-            let r = median(50, runs / 5, || async {
-                let page = client
-                    .list_sim_pools()
-                    .limit(pools as i64)
-                    .offset(1)
-                    .send_raw()
-                    .await
-                    .expect("page");
-                black_box(page);
-            })
-            .await;
-            hand = hand.min(h);
-            generated = generated.min(g);
-            raw = raw.min(r);
+            hand = hand.min(median(50, runs / 5, || call.hand()).await);
+            generated = generated.min(median(50, runs / 5, || call.generated(false)).await);
+            raw = raw.min(median(50, runs / 5, || call.generated(true)).await);
         }
         println!(
             "| {pools} | {:.1} | {:.1} | {:.1} | {:.3} |",
@@ -195,55 +212,12 @@ async fn call_overhead() {
 /// under `valgrind --tool=callgrind`, the instruction counts of the variants compare the
 /// clients' own costs, the in-process server's being the same for all three.
 async fn one_call_variant(variant: &str) {
-    let base = fixed_pages(10).await;
-    let client: huawei_gsl::Client = huawei_gsl::Client::builder()
-        .base_url(&base)
-        .auth(huawei_gsl::auth::iam_token(gsl::TOKEN))
-        .build()
-        .expect("client");
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("reqwest");
-    let url = format!("{base}/v1/sim-pools?limit=10&offset=1");
+    let call = OneCall::new(10).await;
     for _ in 0..2000 {
         match variant {
-            "hand" => {
-                let bytes = http
-                    .get(&url)
-                    .header("X-Auth-Token", gsl::TOKEN)
-                    .header("Accept", "application/json")
-                    .send()
-                    .await
-                    .expect("sent")
-                    .bytes()
-                    .await
-                    .expect("body");
-                let page: ListSimPoolsResponse = serde_json::from_slice(&bytes).expect("decoded");
-                black_box(page);
-            }
-            "raw" => {
-                black_box(
-                    client
-                        .list_sim_pools()
-                        .limit(10)
-                        .offset(1)
-                        .send_raw()
-                        .await
-                        .expect("page"),
-                );
-            }
-            _ => {
-                black_box(
-                    client
-                        .list_sim_pools()
-                        .limit(10)
-                        .offset(1)
-                        .send()
-                        .await
-                        .expect("page"),
-                );
-            }
+            "hand" => call.hand().await,
+            "raw" => call.generated(true).await,
+            _ => call.generated(false).await,
         }
     }
     println!("ran 2000 calls of {variant}");
@@ -313,11 +287,7 @@ async fn prefetch() {
     println!("|---|---:|---:|---:|");
     let latency = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
     let (base, server) = rendered_pages(latency.clone()).await;
-    let client: huawei_gsl::Client = huawei_gsl::Client::builder()
-        .base_url(&base)
-        .auth(huawei_gsl::auth::iam_token(gsl::TOKEN))
-        .build()
-        .expect("client");
+    let client = gsl_client(&base);
     // Without latency the two differ only by the overlap of decoding and fetching: the
     // floor below which hiding latency cannot go.
     for latency_ms in [0, 10] {
@@ -378,11 +348,7 @@ async fn memory() {
     println!("|---:|---:|---:|");
     let server = gsl::start().await;
     server.log.keep_requests(false);
-    let client: huawei_gsl::Client = huawei_gsl::Client::builder()
-        .base_url(server.base_url())
-        .auth(huawei_gsl::auth::iam_token(gsl::TOKEN))
-        .build()
-        .expect("client");
+    let client = gsl_client(&server.base_url());
     let mut first = None;
     for records in [10_000u64, 100_000, 1_000_000] {
         server.dataset.set_len(records);
@@ -465,103 +431,74 @@ async fn cached_identity() {
     println!("\n## A call with a cached identity vs one that signs in first (loopback fakes)");
     println!("| vendor | cached µs | signing in first µs | ratio |");
     println!("|---|---:|---:|---:|");
-    let server = nce::start().await;
-    server.log.keep_requests(false);
-    let credentials = || UsernamePassword {
-        username: nce::USER.0.into(),
-        password: nce::USER.1.into(),
-    };
-    let client: nce_campus::Client = nce_campus::Client::builder()
-        .base_url(server.base_url())
-        .auth(nce_campus::auth::access_token_login(credentials()))
-        .build()
-        .expect("client");
-    client
-        .get_time_flow_st_info_list()
-        .send()
-        .await
-        .expect("first");
-    let cached = median(20, 400, || async {
-        black_box(
-            client
-                .get_time_flow_st_info_list()
-                .send()
-                .await
-                .expect("call"),
-        );
-    })
-    .await;
-    // The logout (a call to the server) is not timed: only the new sign-in and the call.
-    let fresh = median_after(
-        5,
-        200,
-        || async { client.logout().await.expect("logout") },
-        || async {
-            black_box(
-                client
-                    .get_time_flow_st_info_list()
-                    .send()
-                    .await
-                    .expect("call"),
-            );
-        },
-    )
-    .await;
-    println!(
-        "| NCE login token | {:.0} | {:.0} | {:.2} |",
-        micros(cached),
-        micros(fresh),
-        fresh.as_secs_f64() / cached.as_secs_f64()
-    );
+    let nce = nce::start().await;
+    let login = nce_campus::auth::access_token_login(user(nce::USER));
+    cached_vs_signing_in::<nce_campus::Client>("NCE login token", &nce, login).await;
+    let console = plcloud::start().await;
+    let session = pl::auth::console_session(user(plcloud::USER));
+    cached_vs_signing_in::<pl::Client>("PLCloud console session", &console, session).await;
+}
 
-    let server = plcloud::start().await;
-    server.log.keep_requests(false);
-    let client: pl::Client = pl::Client::builder()
-        .base_url(server.base_url())
-        .auth(pl::auth::console_session(UsernamePassword {
-            username: plcloud::USER.0.into(),
-            password: plcloud::USER.1.into(),
-        }))
-        .build()
-        .expect("client");
-    client
-        .get_consumptions_by_query()
-        .send()
-        .await
-        .expect("first");
-    let cached = median(20, 400, || async {
+/// A user name and password.
+fn user((username, password): (&str, &str)) -> UsernamePassword {
+    UsernamePassword {
+        username: username.into(),
+        password: password.into(),
+    }
+}
+
+/// A client that signs in, whose identity the bench can drop so that its next call
+/// signs in first.
+trait SignsIn: From<Client> {
+    /// One call of the listing.
+    async fn call(&self);
+
+    /// Drops the identity (a call to the server or not; it is not timed).
+    async fn forget(&self);
+}
+
+impl SignsIn for nce_campus::Client {
+    async fn call(&self) {
         black_box(
-            client
-                .get_consumptions_by_query()
+            self.get_time_flow_st_info_list()
                 .send()
                 .await
                 .expect("call"),
         );
-    })
-    .await;
-    let fresh = median_after(
-        5,
-        200,
-        || async {
-            client
-                .runtime()
-                .logout(&pl::GetConsumptionsByQuery::OPERATION)
-                .await
-                .expect("forget the session");
-        },
-        || async {
-            black_box(
-                client
-                    .get_consumptions_by_query()
-                    .send()
-                    .await
-                    .expect("call"),
-            );
-        },
-    )
-    .await;
+    }
+
+    async fn forget(&self) {
+        self.logout().await.expect("logout");
+    }
+}
+
+impl SignsIn for pl::Client {
+    async fn call(&self) {
+        black_box(self.get_consumptions_by_query().send().await.expect("call"));
+    }
+
+    async fn forget(&self) {
+        let listing = &pl::GetConsumptionsByQuery::OPERATION;
+        let forgotten = self.runtime().logout(listing).await;
+        forgotten.expect("forget the session");
+    }
+}
+
+/// Prints the row `vendor`: the median call of a `C` client of `server` signing in
+/// with `auth`, with a cached identity (after a first call that signs in), and the
+/// median call that must sign in first, its identity dropped (not timed) before each.
+/// The server counts the requests but keeps none.
+async fn cached_vs_signing_in<C: SignsIn>(vendor: &str, server: &Server, auth: impl Authorize) {
+    server.log.keep_requests(false);
+    let client: C = ClientBuilder::new(server.base_url())
+        .auth(auth)
+        .build()
+        .expect("client");
+    client.call().await;
+    let cached = median(20, 400, || client.call()).await;
+    let fresh = median_after(5, 200, || client.forget(), || client.call()).await;
     println!(
-        "| PLCloud console session | {:.0} | {:.0} | {:.2} |",
+        "| {vendor} | {:.0} | {:.0} | {:.2} |",
         micros(cached),
         micros(fresh),
         fresh.as_secs_f64() / cached.as_secs_f64()

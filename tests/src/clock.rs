@@ -26,14 +26,44 @@ impl Clock {
 
     /// Moves the server's clock forward by `by`.
     pub fn advance(&self, by: Duration) {
-        let ms = i64::try_from(by.as_millis()).unwrap_or(i64::MAX);
-        self.offset_ms.fetch_add(ms, Ordering::SeqCst);
+        self.offset_ms.fetch_add(span_ms(by), Ordering::SeqCst);
     }
 
     /// Puts the server's clock back on the system time.
     pub fn reset(&self) {
         self.offset_ms.store(0, Ordering::SeqCst);
     }
+}
+
+/// A length of time a fake goes by (a token's lifetime, an idle timeout), which tests
+/// may change while it runs.
+#[derive(Debug)]
+pub(crate) struct Span {
+    ms: AtomicI64,
+}
+
+impl Span {
+    /// A span of `span`.
+    pub(crate) fn new(span: Duration) -> Span {
+        Span {
+            ms: AtomicI64::new(span_ms(span)),
+        }
+    }
+
+    /// The span is `span` from now on.
+    pub(crate) fn set(&self, span: Duration) {
+        self.ms.store(span_ms(span), Ordering::SeqCst);
+    }
+
+    /// The span in milliseconds, as the clock counts them.
+    pub(crate) fn ms(&self) -> i64 {
+        self.ms.load(Ordering::SeqCst)
+    }
+}
+
+/// `span` in milliseconds, saturating.
+fn span_ms(span: Duration) -> i64 {
+    i64::try_from(span.as_millis()).unwrap_or(i64::MAX)
 }
 
 /// A UTC calendar time, to the millisecond.

@@ -62,6 +62,13 @@ pub struct Window {
     pub indices: Vec<u64>,
 }
 
+impl Window {
+    /// The records on the page, made by the vendor's generator `record`.
+    pub fn records(&self, record: fn(u64) -> serde_json::Value) -> Vec<serde_json::Value> {
+        self.indices.iter().map(|&i| record(i)).collect()
+    }
+}
+
 /// How a listing orders the records of a dataset of `len` records.
 pub enum Order<'a> {
     /// Index order.

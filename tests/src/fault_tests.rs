@@ -7,35 +7,46 @@ use axum::http::Method;
 use serde_json::{json, Value};
 
 use crate::gsl::{self, LIST_PATH, REQUEST_ID, TOKEN};
-use crate::testing::{answer, chain, http};
+use crate::testing::{answer, chain, get, get_json, http, impatient};
 use crate::{Fault, Server, When};
 
+/// The path and query of page `offset`, ten pools a page.
+fn page_path(offset: u64) -> String {
+    format!("{LIST_PATH}?limit=10&offset={offset}")
+}
+
+/// The header that opens GSL.
+const AUTH: [(&str, &str); 1] = [("X-Auth-Token", TOKEN)];
+
+/// The request for page `offset` through `client`, to send and see it fail.
 fn page_request(client: &reqwest::Client, server: &Server, offset: u64) -> reqwest::RequestBuilder {
-    client
-        .get(format!(
-            "{}{LIST_PATH}?limit=10&offset={offset}",
-            server.base_url()
-        ))
-        .header("X-Auth-Token", TOKEN)
+    let url = format!("{}{}", server.base_url(), page_path(offset));
+    client.get(url).header(AUTH[0].0, AUTH[0].1)
+}
+
+/// The answer to page `offset`.
+async fn page_response(server: &Server, offset: u64) -> reqwest::Response {
+    get(server, &page_path(offset), &AUTH).await
 }
 
 async fn page(server: &Server, offset: u64) -> (u16, Value) {
-    answer(
-        page_request(&http(), server, offset)
-            .send()
-            .await
-            .expect("sent"),
-    )
-    .await
+    get_json(server, &page_path(offset), &AUTH).await
 }
 
 async fn raw(server: &Server, offset: u64) -> (u16, Vec<u8>) {
-    let response = page_request(&http(), server, offset)
-        .send()
-        .await
-        .expect("sent");
+    let response = page_response(server, offset).await;
     let status = response.status().as_u16();
     (status, response.bytes().await.expect("a body").to_vec())
+}
+
+/// The body of page `offset` as served without a fault, then the answer to it with
+/// `fault` (a fault on the body: the status is still 200).
+async fn normal_then(server: &Server, offset: u64, fault: Fault) -> (Vec<u8>, reqwest::Response) {
+    let (_, normal) = raw(server, offset).await;
+    server.faults.on_page(offset, fault);
+    let response = page_response(server, offset).await;
+    assert_eq!(response.status(), 200);
+    (normal, response)
 }
 
 fn ids(body: &Value) -> Vec<u64> {
@@ -81,19 +92,13 @@ async fn throttling_and_gateway_pages() {
         .faults
         .on_request(1, Fault::TooManyRequests { retry_after: 7 });
     server.faults.on_request(2, Fault::GatewayHtml(502));
-    let response = page_request(&http(), &server, 1)
-        .send()
-        .await
-        .expect("sent");
+    let response = page_response(&server, 1).await;
     assert_eq!(response.headers()["retry-after"], "7");
     let (status, body) = answer(response).await;
     assert_eq!((status, &body["error_code"]), (429, &json!("APIGW.0308")));
     assert_eq!(body["request_id"], REQUEST_ID);
 
-    let response = page_request(&http(), &server, 1)
-        .send()
-        .await
-        .expect("sent");
+    let response = page_response(&server, 1).await;
     assert_eq!(response.status(), 502);
     assert_eq!(response.headers()["content-type"], "text/html");
     let page = response.text().await.expect("a page");
@@ -108,12 +113,7 @@ async fn throttling_and_gateway_pages() {
 async fn the_busy_error_strikes_after_authentication() {
     let server = gsl::start().await;
     server.faults.inject(Fault::Busy);
-    let refused = http()
-        .get(format!("{}{LIST_PATH}", server.base_url()))
-        .header("X-Auth-Token", "not-a-token")
-        .send()
-        .await
-        .expect("sent");
+    let refused = get(&server, LIST_PATH, &[("X-Auth-Token", "not-a-token")]).await;
     assert_eq!(refused.status(), 401);
     assert_eq!(server.faults.remaining(), 1, "the strike went back");
     assert!(server.faults.served().is_empty());
@@ -158,11 +158,7 @@ async fn a_slow_answer_outlasts_a_client_timeout() {
     server
         .faults
         .on_page(1, Fault::Delay(Duration::from_secs(5)));
-    let impatient = reqwest::Client::builder()
-        .no_proxy()
-        .timeout(Duration::from_millis(300))
-        .build()
-        .expect("client");
+    let impatient = impatient(Duration::from_millis(300));
     let err = page_request(&impatient, &server, 1)
         .send()
         .await
@@ -184,11 +180,7 @@ async fn a_slow_answer_outlasts_a_client_timeout() {
 async fn a_hanging_sign_in_never_answers_and_other_routes_still_do() {
     let server = crate::nce::start().await;
     server.faults.add(When::SignIn, None, Fault::Hang);
-    let impatient = reqwest::Client::builder()
-        .no_proxy()
-        .timeout(Duration::from_millis(300))
-        .build()
-        .expect("client");
+    let impatient = impatient(Duration::from_millis(300));
     let (user, password) = crate::nce::USER;
     for _ in 0..2 {
         let err = impatient
@@ -212,14 +204,7 @@ async fn a_hanging_sign_in_never_answers_and_other_routes_still_do() {
 #[tokio::test]
 async fn truncated_and_malformed_json_keep_status_200() {
     let server = gsl::start().await;
-    let (_, normal) = raw(&server, 2).await;
-
-    server.faults.on_page(2, Fault::TruncatedJson);
-    let response = page_request(&http(), &server, 2)
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(response.status(), 200);
+    let (normal, response) = normal_then(&server, 2, Fault::TruncatedJson).await;
     assert_eq!(response.headers()["content-type"], "application/json");
     let length: usize = response.headers()["content-length"]
         .to_str()
@@ -245,13 +230,7 @@ async fn truncated_and_malformed_json_keep_status_200() {
 #[tokio::test]
 async fn a_cut_body_fails_while_reading() {
     let server = gsl::start().await;
-    let (_, normal) = raw(&server, 1).await;
-    server.faults.on_page(1, Fault::CutBody);
-    let response = page_request(&http(), &server, 1)
-        .send()
-        .await
-        .expect("headers arrive");
-    assert_eq!(response.status(), 200);
+    let (normal, response) = normal_then(&server, 1, Fault::CutBody).await;
     assert_eq!(
         response.headers()["content-length"],
         normal.len().to_string().as_str()

@@ -19,9 +19,47 @@ use crate::dataset::Dataset;
 use crate::faults::{Chosen, Fault, Faults, Stage, Target};
 use crate::lock;
 use crate::log::{Log, Recorded};
+use crate::{get, parse_pairs};
+
+/// An answer the shared layer gives for a vendor, in the vendor's own way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Canned {
+    /// The vendor's error envelope ([`Vendor::error`]) with this status, code and
+    /// message.
+    Error(u16, &'static str, &'static str),
+    /// The HTML error page of the vendor's gateway (nginx) for this status.
+    GatewayPage(u16),
+    /// This status and JSON body, as they are.
+    Json(u16, &'static str),
+}
+
+impl Canned {
+    /// The answer, as `vendor` sends it.
+    fn response<V: Vendor + ?Sized>(self, vendor: &V) -> Response {
+        match self {
+            Canned::Error(status, code, message) => {
+                vendor.error(status_code(status), code, message)
+            }
+            Canned::GatewayPage(status) => gateway_page(status),
+            Canned::Json(status, body) => (
+                status_code(status),
+                [(header::CONTENT_TYPE, "application/json")],
+                body,
+            )
+                .into_response(),
+        }
+    }
+}
 
 /// What the shared layer needs to know about a vendor.
 pub trait Vendor: Send + Sync + 'static {
+    /// The vendor's "busy, try again later" answer.
+    const BUSY: Canned;
+
+    /// The vendor's throttling answer; the layer sends it with status 429 and
+    /// `Retry-After`.
+    const THROTTLED: Canned;
+
     /// For a request to the vendor's listing call, the page it asks for (from 1; 0 when
     /// its page parameter cannot be read); `None` for every other request.
     fn listing_page(&self, request: &Recorded) -> Option<u64>;
@@ -36,21 +74,21 @@ pub trait Vendor: Send + Sync + 'static {
     /// An error in the vendor's envelope.
     fn error(&self, status: StatusCode, code: &str, message: &str) -> Response;
 
-    /// The vendor's "busy, try again later" answer.
-    fn busy(&self) -> Response;
-
-    /// The vendor's throttling body; the layer sends it with status 429 and
-    /// `Retry-After`.
-    fn throttled(&self) -> Response;
-
     /// Expires every session or token the vendor issued.
     fn expire_sessions(&self);
 }
+
+/// What a vendor's handler answers: `Ok` its answer, or `Err` an answer that ends it
+/// early (a refusal, an injected fault's answer), so that `?` returns it.
+pub(crate) type Outcome = Result<Response, Response>;
 
 /// A server without a vendor: no listing call, generic JSON errors.
 pub(crate) struct Plain;
 
 impl Vendor for Plain {
+    const BUSY: Canned = Canned::Error(503, "Busy", "Try again later.");
+    const THROTTLED: Canned = Canned::Error(429, "Throttled", "Slow down.");
+
     fn listing_page(&self, _: &Recorded) -> Option<u64> {
         None
     }
@@ -60,14 +98,6 @@ impl Vendor for Plain {
             status,
             serde_json::json!({"code": code, "message": message}),
         )
-    }
-
-    fn busy(&self) -> Response {
-        self.error(StatusCode::SERVICE_UNAVAILABLE, "Busy", "Try again later.")
-    }
-
-    fn throttled(&self) -> Response {
-        self.error(StatusCode::TOO_MANY_REQUESTS, "Throttled", "Slow down.")
     }
 
     fn expire_sessions(&self) {}
@@ -96,9 +126,9 @@ impl Harness {
 }
 
 /// The layer's state.
-pub(crate) struct Hooks {
+pub(crate) struct Hooks<V> {
     pub harness: Harness,
-    pub vendor: Arc<dyn Vendor>,
+    pub vendor: Arc<V>,
 }
 
 /// Marks a response whose connection must be closed instead of answered.
@@ -167,10 +197,17 @@ impl Paging {
     }
 }
 
+/// The page a listing request asks for in its query parameter `name`: 1 when it is
+/// absent, 0 when it is not a number.
+pub(crate) fn page_asked(request: &Recorded, name: &str) -> u64 {
+    let pairs = parse_pairs(request.query.as_deref().unwrap_or(""));
+    get(&pairs, name).map_or(1, |p| p.parse().unwrap_or(0))
+}
+
 impl Injected {
     /// The vendor's code calls this once the request is authenticated: an injected
     /// error comes back as `Err` (answer it), a paging fault as the `Paging` to apply.
-    pub fn backend(&self, vendor: &dyn Vendor) -> Result<Paging, Response> {
+    pub fn backend<V: Vendor>(&self, vendor: &V) -> Result<Paging, Response> {
         let Some(ticket) = &self.0 else {
             return Ok(Paging::default());
         };
@@ -179,7 +216,7 @@ impl Injected {
         };
         ticket.faults.note(&ticket.target, &chosen.fault);
         match chosen.fault {
-            Fault::Busy => Err(vendor.busy()),
+            Fault::Busy => Err(V::BUSY.response(vendor)),
             Fault::VendorError {
                 status,
                 code,
@@ -216,8 +253,8 @@ fn gateway_page(status: u16) -> Response {
 }
 
 /// The shared layer: record, wait, and serve the fault plan around the vendor's code.
-pub(crate) async fn layer(
-    State(hooks): State<Arc<Hooks>>,
+pub(crate) async fn layer<V: Vendor>(
+    State(hooks): State<Arc<Hooks<V>>>,
     request: Request,
     next: Next,
 ) -> Response {
@@ -261,7 +298,7 @@ pub(crate) async fn layer(
             Fault::DropConnection => return hangup(),
             Fault::Hang => return std::future::pending().await,
             Fault::TooManyRequests { retry_after } => {
-                let mut response = hooks.vendor.throttled();
+                let mut response = V::THROTTLED.response(&*hooks.vendor);
                 *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
                 response
                     .headers_mut()

@@ -88,7 +88,7 @@ pub mod plcloud;
 pub use clock::Clock;
 pub use dataset::Dataset;
 pub use faults::{Fault, Faults, Served, When};
-pub use harness::Vendor;
+pub use harness::{Canned, Vendor};
 pub use log::{Log, Recorded};
 pub use server::{Fake, Options, Server};
 pub use wire::{get, json, parse_pairs, percent_encode};

@@ -77,17 +77,17 @@ impl Server {
     }
 
     /// Serves `router` (whose handlers share `harness`) for `vendor`.
-    pub(crate) async fn serve(
+    pub(crate) async fn serve<V: Vendor>(
         router: Router,
         harness: Harness,
-        vendor: Arc<dyn Vendor>,
+        vendor: Arc<V>,
         options: Options,
     ) -> Server {
         let hooks = Arc::new(Hooks {
             harness: harness.clone(),
             vendor,
         });
-        let app = router.layer(middleware::from_fn_with_state(hooks, layer));
+        let app = router.layer(middleware::from_fn_with_state(hooks, layer::<V>));
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind a loopback port");
@@ -198,13 +198,18 @@ impl<V> std::fmt::Debug for Fake<V> {
 }
 
 impl<V: Vendor> Fake<V> {
-    /// Serves `router`, whose handlers share `harness` and `vendor`.
-    pub(crate) async fn serve(
-        router: Router,
-        harness: Harness,
-        vendor: Arc<V>,
+    /// Starts a fake of `len` records: `vendor` makes the vendor's state from the
+    /// server's harness (its log and dataset), and `routes` are the vendor's routes,
+    /// whose handlers share that state.
+    pub(crate) async fn start(
+        len: u64,
         options: Options,
+        vendor: impl FnOnce(&Harness) -> V,
+        routes: Router<Arc<V>>,
     ) -> Fake<V> {
+        let harness = Harness::new(len);
+        let vendor = Arc::new(vendor(&harness));
+        let router = routes.with_state(vendor.clone());
         let server = Server::serve(router, harness, vendor.clone(), options).await;
         Fake { server, vendor }
     }

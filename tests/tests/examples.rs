@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::process::{Command, Output};
 
 use meterage_tests::records::{assert_same_records, expected, numbers_as_floats};
-use meterage_tests::{gsl, kaopuyun, nce, plcloud, Options};
+use meterage_tests::{gsl, kaopuyun, nce, plcloud, Options, Server};
 use serde_json::Value;
 
 /// The binary of example `name`, next to this test's own binary.
@@ -58,6 +58,87 @@ fn records(output: &Output) -> Vec<Value> {
         .collect()
 }
 
+/// An example that reads its base URL and two credentials from the environment.
+struct Example {
+    /// Its name.
+    name: &'static str,
+    /// The variable of the base URL.
+    url: &'static str,
+    /// The variable of the user name or key id.
+    user: &'static str,
+    /// The variable of the password or secret key.
+    secret: &'static str,
+    /// The credentials the fake accepts.
+    credentials: (&'static str, &'static str),
+}
+
+const NCE: Example = Example {
+    name: "nce_campus_traffic",
+    url: "NCE_CAMPUS_URL",
+    user: "NCE_CAMPUS_USERNAME",
+    secret: "NCE_CAMPUS_PASSWORD",
+    credentials: nce::USER,
+};
+
+const GSL_AKSK: Example = Example {
+    name: "huawei_gsl_sim_pools",
+    url: "HUAWEI_GSL_URL",
+    user: "HUAWEICLOUD_SDK_AK",
+    secret: "HUAWEICLOUD_SDK_SK",
+    credentials: gsl::AKSK,
+};
+
+const KAOPUYUN: Example = Example {
+    name: "kaopuyun_flow_bills",
+    url: "KAOPUYUN_URL",
+    user: "KAOPUYUN_ACCESS_KEY_ID",
+    secret: "KAOPUYUN_ACCESS_KEY_SECRET",
+    credentials: kaopuyun::KEY,
+};
+
+/// The Kaopuyun example with the fake's temporary (STS) key; its token is a fourth
+/// variable, `KAOPUYUN_SECURITY_TOKEN`.
+const KAOPUYUN_STS: Example = Example {
+    credentials: kaopuyun::TEMPORARY_KEY,
+    ..KAOPUYUN
+};
+
+const PLCLOUD: Example = Example {
+    name: "plcloud_consumptions",
+    url: "PLCLOUD_URL",
+    user: "PLCLOUD_USERNAME",
+    secret: "PLCLOUD_PASSWORD",
+    credentials: plcloud::USER,
+};
+
+impl Example {
+    /// The environment pointing the example at `server` with the credentials the fake
+    /// accepts, or with `secret` instead of its password or secret key.
+    fn env(&self, server: &Server, secret: Option<&str>) -> Vec<(&'static str, String)> {
+        let (user, right) = self.credentials;
+        vec![
+            (self.url, server.base_url()),
+            (self.user, user.to_owned()),
+            (self.secret, secret.unwrap_or(right).to_owned()),
+        ]
+    }
+}
+
+/// Runs example `name` with exactly the environment `env` and checks that it printed
+/// exactly the records `want`; its output.
+async fn prints(name: &str, env: Vec<(&'static str, String)>, want: Vec<Value>) -> Output {
+    let output = run(name, env).await;
+    assert_same_records(&records(&output), &want);
+    output
+}
+
+/// Checks that `output` is a failure that says `why` on stderr and prints no record.
+fn fails_saying(output: &Output, why: &str) {
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains(why), "{stderr}");
+}
+
 #[tokio::test]
 async fn nce_campus_traffic_prints_every_record_over_https() {
     let server = nce::start_with(Options::https()).await;
@@ -66,30 +147,20 @@ async fn nce_campus_traffic_prints_every_record_over_https() {
     std::fs::create_dir_all(&dir).expect("temp dir");
     let ca = dir.join("nce-ca.pem");
     std::fs::write(&ca, server.ca_pem().expect("a CA")).expect("CA file");
-    let env = |password: &str| {
-        vec![
-            ("NCE_CAMPUS_URL", server.base_url()),
-            ("NCE_CAMPUS_USERNAME", nce::USER.0.to_owned()),
-            ("NCE_CAMPUS_PASSWORD", password.to_owned()),
-            ("METERAGE_CA_FILE", ca.display().to_string()),
-        ]
+    let trusting = |secret| {
+        let mut env = NCE.env(&server, secret);
+        env.push(("METERAGE_CA_FILE", ca.display().to_string()));
+        env
     };
-    let output = run("nce_campus_traffic", env(nce::USER.1)).await;
-    assert_same_records(&records(&output), &expected(nce::records(73)));
+    prints(NCE.name, trusting(None), expected(nce::records(73))).await;
 
-    let output = run("nce_campus_traffic", env("wrong")).await;
-    assert!(!output.status.success());
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("Username or password error"), "{stderr}");
+    let output = run(NCE.name, trusting(Some("wrong"))).await;
+    fails_saying(&output, "Username or password error");
     assert!(output.stdout.is_empty());
 
     // Without the CA, the controller's certificate is refused.
-    let mut env = env(nce::USER.1);
-    env.pop();
-    let output = run("nce_campus_traffic", env).await;
-    assert!(!output.status.success());
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("certificate"), "{stderr}");
+    let output = run(NCE.name, NCE.env(&server, None)).await;
+    fails_saying(&output, "certificate");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -97,54 +168,31 @@ async fn nce_campus_traffic_prints_every_record_over_https() {
 async fn huawei_gsl_sim_pools_prints_every_pool_with_aksk_or_an_iam_token() {
     let server = gsl::start().await;
     server.dataset.set_len(64);
-    let output = run(
-        "huawei_gsl_sim_pools",
-        vec![
-            ("HUAWEI_GSL_URL", server.base_url()),
-            ("HUAWEICLOUD_SDK_AK", gsl::AKSK.0.to_owned()),
-            ("HUAWEICLOUD_SDK_SK", gsl::AKSK.1.to_owned()),
-        ],
-    )
-    .await;
-    assert_same_records(&records(&output), &expected(gsl::pools(64)));
+    let every_pool = || expected(gsl::pools(64));
+    prints(GSL_AKSK.name, GSL_AKSK.env(&server, None), every_pool()).await;
 
     let iam = gsl::start_iam(&server).await;
     let (user, password, domain, region) = gsl::USER;
-    let output = run(
-        "huawei_gsl_sim_pools",
-        vec![
-            ("HUAWEI_GSL_URL", server.base_url()),
-            ("HUAWEICLOUD_SDK_IAM_ENDPOINT", iam.base_url()),
-            ("HUAWEICLOUD_USERNAME", user.to_owned()),
-            ("HUAWEICLOUD_PASSWORD", password.to_owned()),
-            ("HUAWEICLOUD_DOMAIN_NAME", domain.to_owned()),
-            ("HUAWEICLOUD_REGION", region.to_owned()),
-        ],
-    )
-    .await;
-    assert_same_records(&records(&output), &expected(gsl::pools(64)));
+    let env = vec![
+        ("HUAWEI_GSL_URL", server.base_url()),
+        ("HUAWEICLOUD_SDK_IAM_ENDPOINT", iam.base_url()),
+        ("HUAWEICLOUD_USERNAME", user.to_owned()),
+        ("HUAWEICLOUD_PASSWORD", password.to_owned()),
+        ("HUAWEICLOUD_DOMAIN_NAME", domain.to_owned()),
+        ("HUAWEICLOUD_REGION", region.to_owned()),
+    ];
+    prints(GSL_AKSK.name, env, every_pool()).await;
     assert_eq!(iam.log.logins(), 1);
 
-    let output = run("huawei_gsl_sim_pools", vec![]).await;
-    assert!(!output.status.success());
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("HUAWEICLOUD_SDK_AK"), "{stderr}");
+    fails_saying(&run(GSL_AKSK.name, vec![]).await, "HUAWEICLOUD_SDK_AK");
 }
 
 #[tokio::test]
 async fn kaopuyun_flow_bills_prints_every_bill() {
     let server = kaopuyun::start().await;
     server.dataset.set_len(47);
-    let output = run(
-        "kaopuyun_flow_bills",
-        vec![
-            ("KAOPUYUN_URL", server.base_url()),
-            ("KAOPUYUN_ACCESS_KEY_ID", kaopuyun::KEY.0.to_owned()),
-            ("KAOPUYUN_ACCESS_KEY_SECRET", kaopuyun::KEY.1.to_owned()),
-        ],
-    )
-    .await;
-    assert_same_records(&records(&output), &expected(kaopuyun::bills(47)));
+    let env = KAOPUYUN.env(&server, None);
+    let output = prints(KAOPUYUN.name, env, expected(kaopuyun::bills(47))).await;
     // The money is printed with the vendor's own digits.
     let text = String::from_utf8_lossy(&output.stdout);
     assert!(text.contains(r#""PayPrice":25.0"#), "{text}");
@@ -155,35 +203,20 @@ async fn kaopuyun_flow_bills_with_a_temporary_key_reads_its_token_from_the_envir
     let server = kaopuyun::start().await;
     server.dataset.set_len(23);
     let env = |token: Option<&str>| {
-        let mut env = vec![
-            ("KAOPUYUN_URL", server.base_url()),
-            (
-                "KAOPUYUN_ACCESS_KEY_ID",
-                kaopuyun::TEMPORARY_KEY.0.to_owned(),
-            ),
-            (
-                "KAOPUYUN_ACCESS_KEY_SECRET",
-                kaopuyun::TEMPORARY_KEY.1.to_owned(),
-            ),
-        ];
+        let mut env = KAOPUYUN_STS.env(&server, None);
         env.extend(token.map(|token| ("KAOPUYUN_SECURITY_TOKEN", token.to_owned())));
         env
     };
-    let output = run("kaopuyun_flow_bills", env(Some(kaopuyun::SECURITY_TOKEN))).await;
-    assert_same_records(&records(&output), &expected(kaopuyun::bills(23)));
+    let name = KAOPUYUN_STS.name;
+    let every_bill = expected(kaopuyun::bills(23));
+    prints(name, env(Some(kaopuyun::SECURITY_TOKEN)), every_bill).await;
 
-    // Without the token, the vendor's refusal, and no secret on stderr.
-    let output = run("kaopuyun_flow_bills", env(None)).await;
-    assert!(!output.status.success());
+    // Without the token, or with one the fake did not issue, the vendor's refusal, and
+    // no secret on stderr.
+    fails_saying(&run(name, env(None)).await, "MissingSecurityToken");
+    let output = run(name, env(Some("CAIS-not-issued"))).await;
+    fails_saying(&output, "InvalidSecurityToken.Malformed");
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("MissingSecurityToken"), "{stderr}");
-    let output = run("kaopuyun_flow_bills", env(Some("CAIS-not-issued"))).await;
-    assert!(!output.status.success());
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        stderr.contains("InvalidSecurityToken.Malformed"),
-        "{stderr}"
-    );
     assert!(
         !stderr.contains("CAIS-not-issued") && !stderr.contains(kaopuyun::TEMPORARY_KEY.1),
         "{stderr}"
@@ -194,16 +227,12 @@ async fn kaopuyun_flow_bills_with_a_temporary_key_reads_its_token_from_the_envir
 async fn plcloud_consumptions_prints_every_record() {
     let server = plcloud::start().await;
     server.dataset.set_len(31);
-    let output = run(
-        "plcloud_consumptions",
-        vec![
-            ("PLCLOUD_URL", server.base_url()),
-            ("PLCLOUD_USERNAME", plcloud::USER.0.to_owned()),
-            ("PLCLOUD_PASSWORD", plcloud::USER.1.to_owned()),
-        ],
+    prints(
+        PLCLOUD.name,
+        PLCLOUD.env(&server, None),
+        expected(plcloud::records(31)),
     )
     .await;
-    assert_same_records(&records(&output), &expected(plcloud::records(31)));
 }
 
 /// The README's quickstarts are the examples: each example's imports and `run` function
@@ -213,12 +242,7 @@ async fn plcloud_consumptions_prints_every_record() {
 fn the_readme_shows_the_examples_code() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let readme = std::fs::read_to_string(root.join("../README.md")).expect("README");
-    for name in [
-        "nce_campus_traffic",
-        "huawei_gsl_sim_pools",
-        "kaopuyun_flow_bills",
-        "plcloud_consumptions",
-    ] {
+    for Example { name, .. } in [NCE, GSL_AKSK, KAOPUYUN, PLCLOUD] {
         let source =
             std::fs::read_to_string(root.join(format!("examples/{name}.rs"))).expect("the example");
         let run = &source[source.find("async fn run()").expect("a run function")..];

@@ -1,10 +1,11 @@
 //! `codegen/tests/fixtures/breadth.yaml` uses every construct the generator supports
 //! (references within and across files, `allOf`, `oneOf` with and without a
 //! discriminator, `anyOf` nullables, maps, enums, formats, every parameter place and
-//! style, every body media type, status ranges and `default`, server variables, the
-//! standard security schemes, names that are keywords, collide or are not ASCII,
-//! operations without `operationId`). Its crate compiles with warnings denied, and the
-//! generator warns about exactly what it approximates.
+//! style, every body media type (vendor JSON ones too), status ranges and `default`, a
+//! success that may come without content, server variables, the standard security
+//! schemes, names that are keywords, collide or are not ASCII, operations without
+//! `operationId`, parameters that keep reserved characters). Its crate compiles with
+//! warnings denied, and the generator warns about exactly what it approximates.
 
 use std::fs;
 
@@ -25,8 +26,8 @@ fn the_breadth_fixture_generates_and_compiles_with_warnings_denied() {
     assert_eq!(
         warnings,
         [
-            "codegen/tests/fixtures/breadth.yaml:196:30 (at /components/schemas/NewPet/properties/kind/enum): warning: the enum value `cat` is listed twice: it is one variant",
-            "codegen/tests/fixtures/breadth.yaml:270:26 (at /components/securitySchemes/digest/scheme): warning: security scheme `digest`: HTTP `digest` authentication is not implemented: the caller supplies an `Authorize` for it",
+            "codegen/tests/fixtures/breadth.yaml:212:30 (at /components/schemas/NewPet/properties/kind/enum): warning: the enum value `cat` is listed twice: it is one variant",
+            "codegen/tests/fixtures/breadth.yaml:286:26 (at /components/securitySchemes/digest/scheme): warning: security scheme `digest`: HTTP `digest` authentication is not implemented: the caller supplies an `Authorize` for it",
             "codegen/tests/fixtures/breadth.yaml:61:5 (at /paths/~1pets~1{petId}/get): warning: the operation has no `operationId`: it is named `get_pets_petId` after its method and path",
         ]
     );
@@ -58,6 +59,12 @@ fn the_breadth_fixture_generates_and_compiles_with_warnings_denied() {
         "request.part_file(\"file\", &self.file);",
         "request.form_value(\"metadata\", value, meterage_runtime::request::Style::DeepObject",
         "request.json_value(value);",
+        // Vendor JSON, a success that may have no content, a scope spanning segments.
+        "request.content_type(\"application/x-amz-json-1.1\");",
+        "request.json_opt(\"granularity\", &self.granularity);",
+        "meterage_runtime::Response<Option<types::UsageResponse>>",
+        "request.path_param_as(\"scope\", &self.scope, meterage_runtime::request::Encoding::AllowReserved,);",
+        "request.query_as(\"$filter\", value, meterage_runtime::request::Encoding::AllowReserved,);",
         // Security schemes.
         "meterage_runtime::HeaderToken::bearer(token)",
         "meterage_runtime::HeaderToken::basic(username, password)",

@@ -65,6 +65,11 @@ pub(super) fn param_doc(types: &Types, p: &Param) -> String {
         wire.push_str(&format!("; the server's default is `{d}`"));
     }
     wire.push('.');
+    match (p.allow_reserved, p.location) {
+        (true, Location::Path) => wire.push_str(" Reserved characters are sent as they are, so the value may span segments (`a/b/c`); a `/` at either end next to one of the path's own is dropped, and an empty, `.` or `..` segment is refused before sending."),
+        (true, _) => wire.push_str(" Reserved characters are sent as they are, except `&`, `=`, `+`, `'`, `#`, `[` and `]`."),
+        _ => {}
+    }
     let notes = constraint_notes(&p.constraints);
     let notes = (!notes.is_empty()).then(|| format!("Must be {}.", notes.join(", ")));
     let date = date_format(&p.ty).map(|f| {
@@ -119,19 +124,20 @@ pub(super) fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
     let paging = op.pagination.as_ref().map(|_| emit_paging_methods(op));
     let validate = emit_validate(op);
     let build = emit_request(api, op);
-    let (response_ty, send_call) = match &op.response.ty {
-        Some(t) => {
-            let t = module_type(&api.types, t);
-            (t, quote! { client.send(self.request()).await })
-        }
-        None => (
-            quote! { () },
-            quote! { client.send_without_body(self.request()).await },
+    let response_ty = success_type(api, op);
+    let send_call = match &op.response.ty {
+        Some(_) => quote! { client.send(self.request()).await },
+        None => quote! { client.send_without_body(self.request()).await },
+    };
+    let decoded = match (&op.response.ty, &op.response.empty) {
+        (Some(_), Some(empty)) => format!(
+            "decodes the HTTP {} response: `Some(body)`, or `None` when the server answers {empty} without content (the response then dereferences to `None`; its status and headers are still there)",
+            op.response.status
         ),
+        _ => format!("decodes the HTTP {} response", op.response.status),
     };
     let send_doc = docs(&format!(
-        "Checks the parameters (unless the client's request validation is off), sends the request and decodes the HTTP {} response.\n\n# Errors\n\n`Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.",
-        op.response.status
+        "Checks the parameters (unless the client's request validation is off), sends the request and {decoded}.\n\n# Errors\n\n`Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise."
     ));
     let send_raw_doc = docs("Like `send`, but returns the response body's bytes exactly as the server sent them, undecoded (to archive a vendor's answer, or to decode it yourself). Status and error-envelope checks still apply.\n\n# Errors\n\nAs `send`, without `Decode`.");
     quote! {
@@ -186,11 +192,30 @@ pub(super) fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
     }
 }
 
+/// What `send` returns in its `Response`: the success body's type, `Option` of it when
+/// a documented 2xx answer has no content, `()` when there is no body to decode.
+pub(super) fn success_type(api: &Api, op: &Operation) -> TokenStream {
+    match (&op.response.ty, &op.response.empty) {
+        (Some(t), Some(_)) => {
+            let t = module_type(&api.types, t);
+            quote! { Option<#t> }
+        }
+        (Some(t), None) => module_type(&api.types, t),
+        (None, _) => quote! { () },
+    }
+}
+
 /// `pages()` and `items()` of a paged operation's builder.
 fn emit_paging_methods(op: &Operation) -> TokenStream {
-    let pages_doc = docs(
-        "Every page, from the page set here (else the first), as a stream: pages are fetched as the stream is read, one at a time (`.prefetch(n)` fetches ahead), until the declared total, a short or an empty page. A page the server repeats is fetched again, never yielded twice. Each page keeps its number, status, headers and request id.\n\n# Errors\n\nThe stream yields the error of a page that failed for good (after the client's retries) and ends; see `send` for the kinds, and `Error::Pagination` for a server that keeps repeating a page.",
-    );
+    let empty = match (&op.response.ty, &op.response.empty) {
+        (Some(_), Some(status)) => {
+            format!(" An answer without content ({status}) is an empty page, `None`, and the last.")
+        }
+        _ => String::new(),
+    };
+    let pages_doc = docs(&format!(
+        "Every page, from the page set here (else the first), as a stream: pages are fetched as the stream is read, one at a time (`.prefetch(n)` fetches ahead), until the declared total, a short or an empty page.{empty} A page the server repeats is fetched again, never yielded twice. Each page keeps its number, status, headers and request id.\n\n# Errors\n\nThe stream yields the error of a page that failed for good (after the client's retries) and ends; see `send` for the kinds, and `Error::Pagination` for a server that keeps repeating a page.",
+    ));
     let items_doc = docs(&format!(
         "Every item of every page, in server order, as a stream (see [`{}::pages`]): memory holds one page at a time.\n\n# Errors\n\nAs `pages`.",
         op.builder_name.as_str()
@@ -452,9 +477,56 @@ fn with_value(p: &Param, call: impl Fn(TokenStream) -> TokenStream) -> TokenStre
     }
 }
 
+/// `meterage_runtime::request::Encoding::AllowReserved`.
+fn allow_reserved() -> TokenStream {
+    quote! { meterage_runtime::request::Encoding::AllowReserved }
+}
+
+/// The call that puts a path or query parameter that keeps reserved characters
+/// (`allowReserved`, `x-ms-skip-url-encoding`) into the request: a scalar with
+/// `path_param_as` or `query_as`, anything else (arrays in every style, objects) with
+/// `path_value_as` or `query_value_as`.
+fn emit_reserved(types: &Types, p: &Param) -> TokenStream {
+    let wire = &p.wire_name;
+    let encoding = allow_reserved();
+    let path = p.location == Location::Path;
+    if let Some(value) = &p.constant {
+        return if path {
+            quote! { request.path_param_as(#wire, #value, #encoding); }
+        } else {
+            quote! { request.query_as(#wire, #value, #encoding); }
+        };
+    }
+    if is_scalar(types, &p.ty) {
+        return if path {
+            with_value(
+                p,
+                |v| quote! { request.path_param_as(#wire, #v, #encoding); },
+            )
+        } else {
+            with_value(p, |v| quote! { request.query_as(#wire, #v, #encoding); })
+        };
+    }
+    let style = style_tokens(p);
+    if path {
+        with_value(
+            p,
+            |v| quote! { request.path_value_as(#wire, #v, #style, #encoding); },
+        )
+    } else {
+        with_value(
+            p,
+            |v| quote! { request.query_value_as(#wire, #v, #style, #encoding); },
+        )
+    }
+}
+
 /// The call that puts one parameter into the request.
 fn emit_param(types: &Types, p: &Param) -> TokenStream {
     let wire = &p.wire_name;
+    if p.allow_reserved && matches!(p.location, Location::Path | Location::Query) {
+        return emit_reserved(types, p);
+    }
     if let Some(value) = &p.constant {
         return match p.location {
             Location::Query => quote! { request.query(#wire, #value); },

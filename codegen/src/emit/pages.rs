@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
+use super::operations::success_type;
 use super::{docs, ident, module_type};
 use crate::extensions::X_PAGINATION;
 use crate::ir::{Api, Operation, PageField, Pagination, TypeId, TypeRef};
@@ -133,14 +134,15 @@ fn emit_page_impl(api: &Api, p: &Pagination) -> TokenStream {
 /// `Paginate` for the builder of a paged operation.
 fn emit_paginate_impl(api: &Api, op: &Operation, p: &Pagination) -> TokenStream {
     let builder = ident(&op.builder_name);
-    let response = ident(&api.types[p.response_type].name);
+    // `Option<_>` when the server may answer without content: an empty page, the last.
+    let response = success_type(api, op);
     let item = module_type(&api.types, &p.item_type);
     let index = index_type(p);
     let page = ident(&p.page_field);
     let size = ident(&p.size_field);
     quote! {
         impl meterage_runtime::pagination::Paginate for #builder {
-            type Page = types::#response;
+            type Page = #response;
             type Item = #item;
             type Index = #index;
 

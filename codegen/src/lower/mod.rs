@@ -29,7 +29,7 @@ use serde_json::Value;
 
 use crate::diagnostics::Sink;
 use crate::ir::{Api, TypeId, TypeRef, Types};
-use crate::load::Refs;
+use crate::load::{Refs, Untyped};
 use crate::names::Scope;
 
 mod auth;
@@ -73,11 +73,12 @@ const PRELUDE: &[&str] = &[
     "Box", "Err", "From", "Into", "None", "Ok", "Option", "Result", "Self", "Some", "String", "Vec",
 ];
 
-/// Lowers `doc`; `sink` collects problems.
-pub fn lower(doc: &OpenAPI, spec_path: &str, sink: &mut Sink) -> Api {
+/// Lowers `doc` (with what typing it dropped, `untyped`); `sink` collects problems.
+pub fn lower(doc: &OpenAPI, untyped: &Untyped, spec_path: &str, sink: &mut Sink) -> Api {
     let mut l = Lowerer {
         refs: Refs::new(doc),
         doc,
+        untyped,
         sink,
         types: Types::default(),
         type_scope: Scope::with_reserved(PRELUDE),
@@ -117,6 +118,8 @@ pub fn lower(doc: &OpenAPI, spec_path: &str, sink: &mut Sink) -> Api {
 /// The state of one lowering run.
 struct Lowerer<'a, 's> {
     doc: &'a OpenAPI,
+    /// What typing `doc` dropped (`allowReserved` outside the query).
+    untyped: &'a Untyped,
     refs: Refs<'a>,
     sink: &'s mut Sink,
     /// The generated types so far.

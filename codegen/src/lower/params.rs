@@ -9,7 +9,9 @@ use super::shape::{shape, Shape};
 use super::types::{constraints, own_props, schema_format, Prop, SchemaRef};
 use super::{clean, Lowerer};
 use crate::diagnostics::escape_token;
+use crate::extensions::X_MS_SKIP_URL_ENCODING;
 use crate::ir::{BodyKind, Constraints, Location, Param, ParamStyle, TypeRef};
+use crate::media::is_json;
 use crate::names::{self, Ident, Scope};
 
 /// What a parameter or body property is made from.
@@ -75,7 +77,7 @@ impl<'a> Lowerer<'a, '_> {
                     );
                     return None;
                 };
-                if !media.contains("json") {
+                if !is_json(media) {
                     self.warn(
                         &format!("{pointer}/content"),
                         format!(
@@ -99,7 +101,8 @@ impl<'a> Lowerer<'a, '_> {
             );
         }
         let explode = data.explode.unwrap_or(style == ParamStyle::Form);
-        Some(self.param_from_schema(ParamInput {
+        let allow_reserved = self.allow_reserved(param, location, pointer);
+        let mut lowered = self.param_from_schema(ParamInput {
             wire_name: &data.name,
             example: data.example.as_ref(),
             location,
@@ -111,7 +114,46 @@ impl<'a> Lowerer<'a, '_> {
             builder,
             pointer: &schema_pointer,
             setters,
-        }))
+        });
+        lowered.allow_reserved = allow_reserved;
+        Some(lowered)
+    }
+
+    /// Whether parameter `param` (at `pointer`) keeps reserved characters:
+    /// `allowReserved: true` or `x-ms-skip-url-encoding: true`. Both are honoured in the
+    /// path and the query; a header or cookie value is never percent-encoded, so there
+    /// either says nothing (a warning).
+    fn allow_reserved(&mut self, param: &Parameter, location: Location, pointer: &str) -> bool {
+        let data = param.parameter_data_ref();
+        let skip: Option<bool> = self.extension(&data.extensions, X_MS_SKIP_URL_ENCODING, pointer);
+        let said = [
+            (
+                self.untyped.allow_reserved.contains(pointer),
+                "allowReserved",
+            ),
+            (skip == Some(true), X_MS_SKIP_URL_ENCODING),
+        ];
+        let Some((_, key)) = said.into_iter().find(|(on, _)| *on) else {
+            return false;
+        };
+        match location {
+            Location::Path | Location::Query => true,
+            _ => {
+                let place = if location == Location::Header {
+                    "header"
+                } else {
+                    "cookie"
+                };
+                self.warn(
+                    &format!("{pointer}/{key}"),
+                    format!(
+                        "{place} parameter `{}`: `{key}` has no effect: {place} values are sent as they are, never percent-encoded",
+                        data.name
+                    ),
+                );
+                false
+            }
+        }
     }
 
     /// A parameter from its schema: its type, constant, default, constraints and name.
@@ -175,6 +217,7 @@ impl<'a> Lowerer<'a, '_> {
             doc: clean(doc),
             explode,
             style,
+            allow_reserved: false,
             example: example
                 .or_else(|| resolved.and_then(|s| s.schema_data.example.as_ref()))
                 .map(Value::to_string),
@@ -293,6 +336,16 @@ impl<'a> Lowerer<'a, '_> {
                 continue;
             }
             let encoding = media_type.encoding.get(prop.name);
+            if kind == BodyKind::Form && encoding.is_some_and(|e| e.allow_reserved) {
+                self.warn(
+                    &format!(
+                        "{pointer}/content/{}/encoding/{}/allowReserved",
+                        escape_token(media),
+                        escape_token(prop.name)
+                    ),
+                    format!("form field `{}`: `allowReserved` is not supported: the field is percent-encoded like every other", prop.name),
+                );
+            }
             let style = match encoding.and_then(|e| e.style.as_ref()) {
                 Some(openapiv3::QueryStyle::DeepObject) => ParamStyle::DeepObject,
                 Some(openapiv3::QueryStyle::SpaceDelimited) => ParamStyle::SpaceDelimited,
@@ -343,6 +396,7 @@ impl<'a> Lowerer<'a, '_> {
             doc: clean(rb.description.as_deref()),
             explode: false,
             style: ParamStyle::Form,
+            allow_reserved: false,
             example: None,
         }
     }
@@ -387,13 +441,6 @@ fn pick_media(rb: &openapiv3::RequestBody) -> Option<(&str, &openapiv3::MediaTyp
         .iter()
         .next()
         .map(|(media, m)| (media.as_str(), m, BodyKind::Bytes))
-}
-
-/// Whether a media type carries JSON (`application/json; charset=utf-8`,
-/// `application/merge-patch+json`, `application/vnd.github+json`).
-pub(super) fn is_json(media: &str) -> bool {
-    let essence = media.split(';').next().unwrap_or_default().trim();
-    essence == "application/json" || essence.ends_with("+json") || essence == "text/json"
 }
 
 /// A media type to send for a range (`*/*`, `image/*`): the bytes say nothing more.

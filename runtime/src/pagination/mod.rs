@@ -101,6 +101,30 @@ pub trait Page {
     }
 }
 
+/// A page the server may answer without content (`204 No Content`, where the spec
+/// documents one beside the page's body): `None` is an empty page, so the stream ends
+/// there, as at any empty page.
+impl<P: Page> Page for Option<P> {
+    type Item = P::Item;
+    type Index = P::Index;
+
+    fn items(&self) -> &[Self::Item] {
+        self.as_ref().map_or(&[], Page::items)
+    }
+
+    fn into_items(self) -> Vec<Self::Item> {
+        self.map(Page::into_items).unwrap_or_default()
+    }
+
+    fn total(&self) -> Option<u64> {
+        self.as_ref().and_then(Page::total)
+    }
+
+    fn page_number(&self) -> Option<Self::Index> {
+        self.as_ref().and_then(Page::page_number)
+    }
+}
+
 /// A request builder of a paged operation: what [`Pages`] needs to ask for each page.
 /// Generated code implements it; [`Paginate::pages`] and [`Paginate::items`] are the
 /// streams.

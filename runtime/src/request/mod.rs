@@ -17,7 +17,7 @@ pub mod style;
 
 pub use operation::{Method, Operation};
 pub(crate) use params::join_encoded;
-pub use params::{percent_encode, ToParam};
+pub use params::{percent_encode, Encoding, ToParam};
 pub use style::Style;
 
 use body::Body;

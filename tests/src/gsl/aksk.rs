@@ -165,6 +165,18 @@ mod tests {
     use super::*;
     use axum::http::HeaderValue;
 
+    /// The SDK vector's request, `GET /resources?size=1` without a body, with `headers`.
+    fn vector(headers: &HeaderMap) -> Signed<'_> {
+        static GET: Method = Method::GET;
+        Signed {
+            method: &GET,
+            path: "/resources",
+            query: "size=1",
+            headers,
+            body: b"",
+        }
+    }
+
     #[test]
     fn the_vendor_sdk_vector() {
         let mut headers = HeaderMap::new();
@@ -173,13 +185,7 @@ mod tests {
             HeaderValue::from_static("service.endpoint.myhuaweicloud.com"),
         );
         headers.insert("x-sdk-date", HeaderValue::from_static("20200608T023900Z"));
-        let request = Signed {
-            method: &Method::GET,
-            path: "/resources",
-            query: "size=1",
-            headers: &headers,
-            body: b"",
-        };
+        let request = vector(&headers);
         let canonical =
             canonical_request(&request, &["host", "x-sdk-date"]).expect("headers present");
         assert_eq!(
@@ -200,13 +206,7 @@ mod tests {
             ))
             .expect("header"),
         );
-        let request = Signed {
-            method: &Method::GET,
-            path: "/resources",
-            query: "size=1",
-            headers: &headers,
-            body: b"",
-        };
+        let request = vector(&headers);
         let at = Utc::parse_basic("20200608T023900Z")
             .expect("date")
             .unix_ms();

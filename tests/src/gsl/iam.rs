@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 
 use super::{Gsl, DOMAIN_ID, PROJECT_ID, REQUEST_ID, TOKEN, USER, USER_ID};
 use crate::clock::{Clock, Utc};
-use crate::harness::{Harness, Injected, Vendor};
+use crate::harness::{Canned, Harness, Injected, Outcome, Vendor};
 use crate::log::{Log, Recorded};
 use crate::server::{Fake, Options};
 use crate::{json as reply, lock};
@@ -56,6 +56,14 @@ fn keystone(status: StatusCode, message: &str) -> Response {
 }
 
 impl Vendor for Iam {
+    /// Keystone's own error body.
+    const BUSY: Canned = Canned::Json(
+        503,
+        r#"{"error":{"code":503,"message":"The service is currently unavailable.","title":"Service Unavailable"}}"#,
+    );
+    /// The gateway's, as for GSL.
+    const THROTTLED: Canned = Gsl::THROTTLED;
+
     fn listing_page(&self, _: &Recorded) -> Option<u64> {
         None
     }
@@ -67,17 +75,6 @@ impl Vendor for Iam {
     /// IAM is behind the same API gateway as GSL: its errors are the gateway's.
     fn error(&self, status: StatusCode, code: &str, message: &str) -> Response {
         self.gsl.error(status, code, message)
-    }
-
-    fn busy(&self) -> Response {
-        keystone(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "The service is currently unavailable.",
-        )
-    }
-
-    fn throttled(&self) -> Response {
-        self.gsl.throttled()
     }
 
     fn expire_sessions(&self) {
@@ -93,15 +90,17 @@ pub async fn start_iam(gsl: &Fake<Gsl>) -> Fake<Iam> {
 
 /// Starts IAM with `options`, issuing tokens the GSL fake `gsl` accepts.
 pub async fn start_iam_with(gsl: &Fake<Gsl>, options: Options) -> Fake<Iam> {
-    let harness = Harness::new(0);
-    let iam = Arc::new(Iam {
+    let iam = |harness: &Harness| Iam {
         gsl: gsl.vendor.clone(),
         log: harness.log.clone(),
-    });
-    let router = Router::new()
-        .route(TOKENS_PATH, post(issue))
-        .with_state(iam.clone());
-    Fake::serve(router, harness, iam, options).await
+    };
+    Fake::start(
+        0,
+        options,
+        iam,
+        Router::new().route(TOKENS_PATH, post(issue)),
+    )
+    .await
 }
 
 /// Whether the scope names the project the fake knows, by name or by id.
@@ -115,36 +114,40 @@ async fn issue(
     injected: Injected,
     axum::extract::RawQuery(query): axum::extract::RawQuery,
     body: axum::body::Bytes,
-) -> Response {
-    if let Err(answer) = injected.backend(&*iam) {
-        return answer;
-    }
+) -> Outcome {
+    injected.backend(&*iam)?;
     let Ok(v) = serde_json::from_slice::<Value>(&body) else {
-        return keystone(StatusCode::BAD_REQUEST, "The request body is invalid.");
+        return Err(keystone(
+            StatusCode::BAD_REQUEST,
+            "The request body is invalid.",
+        ));
     };
     let identity = &v["auth"]["identity"];
     if identity["methods"] != json!(["password"]) {
-        return keystone(
+        return Err(keystone(
             StatusCode::BAD_REQUEST,
             "The identity method is not supported.",
-        );
+        ));
     }
     let user = &identity["password"]["user"];
     let (name, password, domain, project) = USER;
     if user["name"] != name || user["password"] != password || user["domain"]["name"] != domain {
-        return keystone(
+        return Err(keystone(
             StatusCode::UNAUTHORIZED,
             "The username or password is wrong.",
-        );
+        ));
     }
     if !project_known(&v["auth"]["scope"]) {
-        return keystone(StatusCode::BAD_REQUEST, "The project does not exist.");
+        return Err(keystone(
+            StatusCode::BAD_REQUEST,
+            "The project does not exist.",
+        ));
     }
     let gsl = &iam.gsl;
     let n = gsl.issued.fetch_add(1, Ordering::SeqCst) + 1;
     let token = format!("{TOKEN}-{n:06}");
     let issued = gsl.clock.now_ms();
-    let expires = issued.saturating_add(gsl.lifetime_ms());
+    let expires = issued.saturating_add(gsl.lifetime.ms());
     lock(&gsl.tokens).insert(token.clone(), expires);
     iam.log.count_login();
     let mut body = json!({"token": {
@@ -163,7 +166,7 @@ async fn issue(
             token.remove("catalog");
         }
     }
-    (
+    Ok((
         StatusCode::CREATED,
         [
             ("X-Subject-Token", token.as_str()),
@@ -172,5 +175,5 @@ async fn issue(
         ],
         body.to_string(),
     )
-        .into_response()
+        .into_response())
 }

@@ -12,7 +12,7 @@
 //!   `GSL.00010004`, an invalid `billing_cycle` 403 `GSL.00011004`.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -23,9 +23,9 @@ use axum::routing::get;
 use axum::Router;
 use serde_json::{json, Value};
 
-use crate::clock::{Clock, Utc};
+use crate::clock::{Clock, Span, Utc};
 use crate::dataset::{window, Dataset, Order};
-use crate::harness::{Harness, Injected, Vendor};
+use crate::harness::{page_asked, Canned, Harness, Injected, Outcome, Vendor};
 use crate::log::Recorded;
 use crate::server::{Fake, Options};
 use crate::{get as param, json as reply, lock, parse_pairs};
@@ -109,7 +109,7 @@ pub struct Gsl {
     dataset: Arc<Dataset>,
     /// Token -> expiry, in the clock's milliseconds.
     tokens: Mutex<HashMap<String, i64>>,
-    lifetime_ms: AtomicU64,
+    lifetime: Span,
     issued: AtomicU64,
 }
 
@@ -124,12 +124,7 @@ impl Gsl {
 
     /// Tokens IAM issues from now on live `lifetime` (24 hours on a fresh fake).
     pub fn set_token_lifetime(&self, lifetime: Duration) {
-        let ms = u64::try_from(lifetime.as_millis()).unwrap_or(u64::MAX);
-        self.lifetime_ms.store(ms, Ordering::SeqCst);
-    }
-
-    fn lifetime_ms(&self) -> i64 {
-        i64::try_from(self.lifetime_ms.load(Ordering::SeqCst)).unwrap_or(i64::MAX)
+        self.lifetime.set(lifetime);
     }
 
     fn gateway(&self, message: &str) -> Response {
@@ -169,11 +164,16 @@ impl Gsl {
 }
 
 impl Vendor for Gsl {
+    const BUSY: Canned = Canned::Error(500, "GSL.00010003", "系统繁忙,请稍后重试。");
+    const THROTTLED: Canned = Canned::Error(
+        429,
+        "APIGW.0308",
+        "The throttling threshold has been reached: policy user over ratelimit,limit:20,time:1 second",
+    );
+
     fn listing_page(&self, request: &Recorded) -> Option<u64> {
-        (request.method == "GET" && request.path == LIST_PATH).then(|| {
-            let pairs = parse_pairs(request.query.as_deref().unwrap_or(""));
-            param(&pairs, "offset").map_or(1, |p| p.parse().unwrap_or(0))
-        })
+        (request.method == "GET" && request.path == LIST_PATH)
+            .then(|| page_asked(request, "offset"))
     }
 
     fn error(&self, status: StatusCode, code: &str, message: &str) -> Response {
@@ -185,22 +185,6 @@ impl Vendor for Gsl {
             .headers_mut()
             .insert("X-Request-Id", HeaderValue::from_static(REQUEST_ID));
         response
-    }
-
-    fn busy(&self) -> Response {
-        self.error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "GSL.00010003",
-            "系统繁忙,请稍后重试。",
-        )
-    }
-
-    fn throttled(&self) -> Response {
-        self.error(
-            StatusCode::TOO_MANY_REQUESTS,
-            "APIGW.0308",
-            "The throttling threshold has been reached: policy user over ratelimit,limit:20,time:1 second",
-        )
     }
 
     fn expire_sessions(&self) {
@@ -215,19 +199,20 @@ pub async fn start() -> Fake<Gsl> {
 
 /// Starts GSL with `options`.
 pub async fn start_with(options: Options) -> Fake<Gsl> {
-    let harness = Harness::new(DEFAULT_POOLS);
-    let gsl = Arc::new(Gsl {
+    let gsl = |harness: &Harness| Gsl {
         clock: Clock::default(),
         dataset: harness.dataset.clone(),
         tokens: Mutex::new(HashMap::from([(TOKEN.to_owned(), i64::MAX)])),
-        lifetime_ms: AtomicU64::new(0),
+        lifetime: Span::new(TOKEN_LIFETIME),
         issued: AtomicU64::new(0),
-    });
-    gsl.set_token_lifetime(TOKEN_LIFETIME);
-    let router = Router::new()
-        .route(LIST_PATH, get(list))
-        .with_state(gsl.clone());
-    Fake::serve(router, harness, gsl, options).await
+    };
+    Fake::start(
+        DEFAULT_POOLS,
+        options,
+        gsl,
+        Router::new().route(LIST_PATH, get(list)),
+    )
+    .await
 }
 
 fn bad_request(gsl: &Gsl) -> Response {
@@ -299,7 +284,7 @@ async fn list(
     uri: Uri,
     headers: HeaderMap,
     body: axum::body::Bytes,
-) -> Response {
+) -> Outcome {
     let signed = aksk::Signed {
         method: &method,
         path: uri.path(),
@@ -307,17 +292,9 @@ async fn list(
         headers: &headers,
         body: &body,
     };
-    if let Err(refused) = gsl.authenticate(&signed) {
-        return refused;
-    }
-    let paging = match injected.backend(&*gsl) {
-        Ok(paging) => paging,
-        Err(answer) => return answer,
-    };
-    let q = match query(&gsl, &parse_pairs(uri.query().unwrap_or(""))) {
-        Ok(q) => q,
-        Err(refused) => return refused,
-    };
+    gsl.authenticate(&signed)?;
+    let paging = injected.backend(&*gsl)?;
+    let q = query(&gsl, &parse_pairs(uri.query().unwrap_or("")))?;
     let keep = |i: u64| {
         let p = pool(i);
         q.name
@@ -337,9 +314,8 @@ async fn list(
         Order::Index,
         filter,
     );
-    let page: Vec<Value> = w.indices.iter().map(|&i| pool(i)).collect();
-    reply(
+    Ok(reply(
         StatusCode::OK,
-        json!({"limit": q.limit, "offset": paging.echo(q.offset), "count": paging.total(w.total), "pools": page}),
-    )
+        json!({"limit": q.limit, "offset": paging.echo(q.offset), "count": paging.total(w.total), "pools": w.records(pool)}),
+    ))
 }

@@ -47,7 +47,7 @@ use serde_json::{json, Value};
 
 use crate::clock::{Clock, Utc};
 use crate::dataset::{window, Dataset, Order};
-use crate::harness::{Harness, Injected, Vendor};
+use crate::harness::{page_asked, Canned, Harness, Injected, Outcome, Vendor};
 use crate::log::Recorded;
 use crate::server::{Fake, Options};
 use crate::{get as param, json as reply, lock, parse_pairs};
@@ -142,35 +142,30 @@ impl Kaopuyun {
 }
 
 impl Vendor for Kaopuyun {
+    const BUSY: Canned = Canned::Error(
+        503,
+        "ServiceUnavailable",
+        "The request has failed due to a temporary failure of the server.",
+    );
+    const THROTTLED: Canned = Canned::Error(
+        429,
+        "Throttling.User",
+        "Request was denied due to user flow control.",
+    );
+
     fn listing_page(&self, request: &Recorded) -> Option<u64> {
         if request.method != "GET" || request.path != "/" {
             return None;
         }
         let pairs = parse_pairs(request.query.as_deref().unwrap_or(""));
         (param(&pairs, "Action") == Some("DescribeFlowBills"))
-            .then(|| param(&pairs, "PageNumber").map_or(1, |p| p.parse().unwrap_or(0)))
+            .then(|| page_asked(request, "PageNumber"))
     }
 
     fn error(&self, status: StatusCode, code: &str, message: &str) -> Response {
         reply(
             status,
             json!({"RequestId": ERROR_REQUEST_ID, "Code": code, "Message": message}),
-        )
-    }
-
-    fn busy(&self) -> Response {
-        self.error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "ServiceUnavailable",
-            "The request has failed due to a temporary failure of the server.",
-        )
-    }
-
-    fn throttled(&self) -> Response {
-        self.error(
-            StatusCode::TOO_MANY_REQUESTS,
-            "Throttling.User",
-            "Request was denied due to user flow control.",
         )
     }
 
@@ -185,17 +180,23 @@ pub async fn start() -> Fake<Kaopuyun> {
 
 /// Starts the endpoint with `options`.
 pub async fn start_with(options: Options) -> Fake<Kaopuyun> {
-    let harness = Harness::new(DEFAULT_BILLS);
-    let clock = Clock::default();
-    let token_expires_ms = clock.now_ms() + TOKEN_LIFETIME_MS;
-    let state = Arc::new(Kaopuyun {
-        clock,
-        dataset: harness.dataset.clone(),
-        nonces: Mutex::default(),
-        token_expires_ms,
-    });
-    let router = Router::new().route("/", get(rpc)).with_state(state.clone());
-    Fake::serve(router, harness, state, options).await
+    let kaopuyun = |harness: &Harness| {
+        let clock = Clock::default();
+        let token_expires_ms = clock.now_ms() + TOKEN_LIFETIME_MS;
+        Kaopuyun {
+            clock,
+            dataset: harness.dataset.clone(),
+            nonces: Mutex::default(),
+            token_expires_ms,
+        }
+    };
+    Fake::start(
+        DEFAULT_BILLS,
+        options,
+        kaopuyun,
+        Router::new().route("/", get(rpc)),
+    )
+    .await
 }
 
 const COMMON: [&str; 9] = [
@@ -366,19 +367,11 @@ async fn rpc(
     State(k): State<Arc<Kaopuyun>>,
     injected: Injected,
     RawQuery(query): RawQuery,
-) -> Response {
+) -> Outcome {
     let pairs = parse_pairs(query.as_deref().unwrap_or(""));
-    if let Err(refused) = authenticate(&k, &pairs) {
-        return refused;
-    }
-    let paging = match injected.backend(&*k) {
-        Ok(paging) => paging,
-        Err(answer) => return answer,
-    };
-    let (page, size) = match business(&k, &pairs) {
-        Ok(paging) => paging,
-        Err(refused) => return refused,
-    };
+    authenticate(&k, &pairs)?;
+    let paging = injected.backend(&*k)?;
+    let (page, size) = business(&k, &pairs)?;
     let product = param(&pairs, "ProductType");
     let status = param(&pairs, "BillStatus");
     let keep = |i: u64| {
@@ -394,9 +387,8 @@ async fn rpc(
         Order::Index,
         filter,
     );
-    let items: Vec<Value> = w.indices.iter().map(|&i| bill(i)).collect();
-    reply(
+    Ok(reply(
         StatusCode::OK,
-        json!({"Total": paging.total(w.total), "Items": items, "RequestId": REQUEST_ID}),
-    )
+        json!({"Total": paging.total(w.total), "Items": w.records(bill), "RequestId": REQUEST_ID}),
+    ))
 }

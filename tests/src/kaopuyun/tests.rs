@@ -8,7 +8,7 @@ use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
 
 use super::*;
-use crate::testing::{answer, http};
+use crate::testing::{answer, assert_each_once, get, get_json, http};
 use crate::{Fault, Server};
 
 fn enc(s: &str) -> String {
@@ -74,15 +74,80 @@ fn now(offset_secs: i64) -> String {
 }
 
 async fn call(server: &Server, query: &str) -> (u16, Value) {
-    let response = http()
-        .get(format!("{}/?{query}", server.base_url()))
-        .send()
-        .await
-        .expect("sent");
-    answer(response).await
+    get_json(server, &format!("/?{query}"), &[]).await
 }
 
-fn error(status: u16, code: &str, message: &str) -> (u16, Value) {
+/// An answer of the gateway or the action: status, `Code` and `Message`.
+type Refusal = (u16, &'static str, &'static str);
+
+const NONCE_USED: Refusal = (
+    400,
+    "SignatureNonceUsed",
+    "Specified signature nonce was used already.",
+);
+const EXPIRED: Refusal = (
+    400,
+    "InvalidTimeStamp.Expired",
+    "Specified time stamp or date value is expired.",
+);
+const MALFORMED_TIMESTAMP: Refusal = (
+    400,
+    "InvalidTimeStamp.Format",
+    "Specified time stamp is not valid.",
+);
+const MISMATCH: Refusal = (
+    400,
+    "SignatureDoesNotMatch",
+    "Specified signature is not matched with our calculation.",
+);
+const UNKNOWN_KEY: Refusal = (
+    404,
+    "InvalidAccessKeyId.NotFound",
+    "Specified access key is not found.",
+);
+const NO_SIGNATURE: Refusal = (
+    400,
+    "MissingSignature",
+    "Signature is mandatory for this action.",
+);
+const OTHER_METHOD: Refusal = (
+    400,
+    "InvalidSignatureMethod",
+    "Specified signature method is not supported.",
+);
+const NO_TOKEN: Refusal = (
+    400,
+    "MissingSecurityToken",
+    "SecurityToken is mandatory for this action.",
+);
+const TOKEN_NOT_ISSUED: Refusal = (
+    400,
+    "InvalidSecurityToken.Malformed",
+    "Specified SecurityToken is malformed.",
+);
+const TOKEN_EXPIRED: Refusal = (
+    400,
+    "InvalidSecurityToken.Expired",
+    "Specified SecurityToken is expired.",
+);
+const TOKEN_OF_ANOTHER_KEY: Refusal = (
+    400,
+    "InvalidSecurityToken.MismatchWithAccessKey",
+    "Specified SecurityToken mismatch with the AccessKey.",
+);
+const BUSY: Refusal = (
+    503,
+    "ServiceUnavailable",
+    "The request has failed due to a temporary failure of the server.",
+);
+const THROTTLED: Refusal = (
+    429,
+    "Throttling.User",
+    "Request was denied due to user flow control.",
+);
+
+/// `refusal` as the fake answers it, in the Alibaba-style envelope.
+fn error((status, code, message): Refusal) -> (u16, Value) {
     (
         status,
         json!({"RequestId": ERROR_REQUEST_ID, "Code": code, "Message": message}),
@@ -98,38 +163,20 @@ async fn a_signed_call_pages_the_bills_and_a_replay_is_refused() {
     assert_eq!(body["Total"], 60);
     assert_eq!(body["RequestId"], REQUEST_ID);
     assert_eq!(body["Items"], json!(bills(3).collect::<Vec<_>>()));
-    assert_eq!(
-        call(&server, &query).await,
-        error(
-            400,
-            "SignatureNonceUsed",
-            "Specified signature nonce was used already."
-        )
-    );
+    assert_eq!(call(&server, &query).await, error(NONCE_USED));
     assert_eq!(server.vendor.nonces_seen(), 1);
 }
 
 #[tokio::test]
 async fn stale_and_malformed_timestamps_are_refused_without_using_the_nonce() {
     let server = start().await;
-    let expired = error(
-        400,
-        "InvalidTimeStamp.Expired",
-        "Specified time stamp or date value is expired.",
-    );
+    let expired = error(EXPIRED);
     for offset in [-16 * 60, 16 * 60] {
         let query = signed(&[], "nonce-1", &now(offset), KEY.1);
         assert_eq!(call(&server, &query).await, expired, "{offset}");
     }
     let query = signed(&[], "nonce-1", "2016-02-23 12:46:24", KEY.1);
-    assert_eq!(
-        call(&server, &query).await,
-        error(
-            400,
-            "InvalidTimeStamp.Format",
-            "Specified time stamp is not valid."
-        )
-    );
+    assert_eq!(call(&server, &query).await, error(MALFORMED_TIMESTAMP));
     // The refused requests did not use the nonce up.
     assert_eq!(
         call(&server, &signed(&[], "nonce-1", &now(0), KEY.1))
@@ -146,11 +193,7 @@ async fn stale_and_malformed_timestamps_are_refused_without_using_the_nonce() {
 #[tokio::test]
 async fn tampered_or_foreign_signatures_are_refused() {
     let server = start().await;
-    let mismatch = error(
-        400,
-        "SignatureDoesNotMatch",
-        "Specified signature is not matched with our calculation.",
-    );
+    let mismatch = error(MISMATCH);
     let query = signed(&[("PageSize", "5")], "nonce-1", &now(0), KEY.1);
     let (head, signature) = query.rsplit_once("Signature=").expect("signed");
     let flipped = if signature.starts_with('A') { "B" } else { "A" };
@@ -175,31 +218,13 @@ async fn tampered_or_foreign_signatures_are_refused() {
     assert_eq!(call(&server, &wrong).await, mismatch);
     // Another key, a missing signature, another method.
     let stranger = signed(&[], "nonce-4", &now(0), KEY.1).replace(KEY.0, "unknown");
-    assert_eq!(
-        call(&server, &stranger).await,
-        error(
-            404,
-            "InvalidAccessKeyId.NotFound",
-            "Specified access key is not found."
-        )
-    );
+    assert_eq!(call(&server, &stranger).await, error(UNKNOWN_KEY));
     assert_eq!(
         call(&server, head.trim_end_matches('&')).await,
-        error(
-            400,
-            "MissingSignature",
-            "Signature is mandatory for this action."
-        )
+        error(NO_SIGNATURE)
     );
     let sha256 = signed(&[], "nonce-5", &now(0), KEY.1).replace("HMAC-SHA1", "HMAC-SHA256");
-    assert_eq!(
-        call(&server, &sha256).await,
-        error(
-            400,
-            "InvalidSignatureMethod",
-            "Specified signature method is not supported."
-        )
-    );
+    assert_eq!(call(&server, &sha256).await, error(OTHER_METHOD));
 }
 
 #[tokio::test]
@@ -236,7 +261,7 @@ async fn business_errors_use_the_seed_codes() {
         let query = signed(&[param], &format!("nonce-{i}"), &now(0), KEY.1);
         assert_eq!(
             call(&server, &query).await,
-            error(400, code, message),
+            error((400, code, message)),
             "{param:?}"
         );
     }
@@ -249,7 +274,7 @@ async fn business_errors_use_the_seed_codes() {
     let query = signed(&[], "nonce-x", &now(0), KEY.1);
     assert_eq!(
         call(&server, &query).await,
-        error(200, "DescribeFlowBillsFail", "查询流水账单列表失败:timeout")
+        error((200, "DescribeFlowBillsFail", "查询流水账单列表失败:timeout"))
     );
 }
 
@@ -280,10 +305,7 @@ async fn filters_and_pages_cover_the_dataset() {
         assert_eq!((status, &body["Total"]), (200, &json!(500)));
         seen.extend(body["Items"].as_array().expect("items").iter().cloned());
     }
-    assert_eq!(seen, bills(500).collect::<Vec<_>>());
-    let ids: std::collections::BTreeSet<&str> =
-        seen.iter().filter_map(|b| b["BillUUID"].as_str()).collect();
-    assert_eq!(ids.len(), 500, "every bill is distinct");
+    assert_each_once(&seen, bills(500), "BillUUID");
 }
 
 #[tokio::test]
@@ -297,14 +319,7 @@ async fn a_dropped_answer_still_used_the_nonce() {
         .await
         .expect_err("no answer");
     assert!(err.is_request(), "{err:?}");
-    assert_eq!(
-        call(&server, &query).await,
-        error(
-            400,
-            "SignatureNonceUsed",
-            "Specified signature nonce was used already."
-        )
-    );
+    assert_eq!(call(&server, &query).await, error(NONCE_USED));
 }
 
 #[tokio::test]
@@ -315,29 +330,11 @@ async fn busy_after_the_signature_check_and_throttling_before_it() {
         .faults
         .on_request(2, Fault::TooManyRequests { retry_after: 3 });
     let busy = signed(&[], "b-1", &now(0), KEY.1);
-    assert_eq!(
-        call(&server, &busy).await,
-        error(
-            503,
-            "ServiceUnavailable",
-            "The request has failed due to a temporary failure of the server."
-        )
-    );
+    assert_eq!(call(&server, &busy).await, error(BUSY));
     let throttled = signed(&[], "b-2", &now(0), KEY.1);
-    let response = http()
-        .get(format!("{}/?{throttled}", server.base_url()))
-        .send()
-        .await
-        .expect("sent");
+    let response = get(&server, &format!("/?{throttled}"), &[]).await;
     assert_eq!(response.headers()["retry-after"], "3");
-    assert_eq!(
-        answer(response).await,
-        error(
-            429,
-            "Throttling.User",
-            "Request was denied due to user flow control."
-        )
-    );
+    assert_eq!(answer(response).await, error(THROTTLED));
     // The backend saw the busy call's nonce; the gateway turned the other away first.
     assert_eq!(call(&server, &busy).await.1["Code"], "SignatureNonceUsed");
     assert_eq!(call(&server, &throttled).await.0, 200);
@@ -361,11 +358,7 @@ async fn a_temporary_key_signs_with_its_own_secret_and_the_issued_token() {
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["Items"], json!(bills(3).collect::<Vec<_>>()));
 
-    let mismatch = error(
-        400,
-        "SignatureDoesNotMatch",
-        "Specified signature is not matched with our calculation.",
-    );
+    let mismatch = error(MISMATCH);
     // The token is covered by the signature: one added after signing breaks it.
     let unsigned = format!(
         "{}&SecurityToken={}",
@@ -383,11 +376,7 @@ async fn a_temporary_key_signs_with_its_own_secret_and_the_issued_token() {
 async fn a_missing_unknown_or_expired_token_is_refused_with_alibabas_codes() {
     let server = start().await;
     let (id, secret) = TEMPORARY_KEY;
-    let missing = error(
-        400,
-        "MissingSecurityToken",
-        "SecurityToken is mandatory for this action.",
-    );
+    let missing = error(NO_TOKEN);
     assert_eq!(
         call(&server, &signed_as(id, None, &[], "n", &now(0), secret)).await,
         missing
@@ -396,34 +385,16 @@ async fn a_missing_unknown_or_expired_token_is_refused_with_alibabas_codes() {
         call(&server, &signed_as(id, Some(""), &[], "n", &now(0), secret)).await,
         missing
     );
-    let malformed = error(
-        400,
-        "InvalidSecurityToken.Malformed",
-        "Specified SecurityToken is malformed.",
-    );
+    let malformed = error(TOKEN_NOT_ISSUED);
     for token in ["CAIS-not-issued", &SECURITY_TOKEN[1..]] {
         let query = signed_as(id, Some(token), &[], "n", &now(0), secret);
         assert_eq!(call(&server, &query).await, malformed, "{token}");
     }
     // A token with the permanent key; a temporary key the fake never issued.
     let query = signed_as(KEY.0, Some(SECURITY_TOKEN), &[], "n", &now(0), KEY.1);
-    assert_eq!(
-        call(&server, &query).await,
-        error(
-            400,
-            "InvalidSecurityToken.MismatchWithAccessKey",
-            "Specified SecurityToken mismatch with the AccessKey."
-        )
-    );
+    assert_eq!(call(&server, &query).await, error(TOKEN_OF_ANOTHER_KEY));
     let query = signed_as("STS.other", Some(SECURITY_TOKEN), &[], "n", &now(0), secret);
-    assert_eq!(
-        call(&server, &query).await,
-        error(
-            404,
-            "InvalidAccessKeyId.NotFound",
-            "Specified access key is not found."
-        )
-    );
+    assert_eq!(call(&server, &query).await, error(UNKNOWN_KEY));
     assert_eq!(
         server.vendor.nonces_seen(),
         0,
@@ -437,14 +408,7 @@ async fn a_missing_unknown_or_expired_token_is_refused_with_alibabas_codes() {
         .advance(Duration::from_millis(TOKEN_LIFETIME_MS as u64 + 1000));
     let later = Utc::from_unix_ms(server.vendor.clock.now_ms()).iso_seconds();
     let query = signed_as(id, Some(SECURITY_TOKEN), &[], "n", &later, secret);
-    assert_eq!(
-        call(&server, &query).await,
-        error(
-            400,
-            "InvalidSecurityToken.Expired",
-            "Specified SecurityToken is expired."
-        )
-    );
+    assert_eq!(call(&server, &query).await, error(TOKEN_EXPIRED));
     // The permanent key still works then.
     assert_eq!(call(&server, &signed(&[], "n", &later, KEY.1)).await.0, 200);
 }

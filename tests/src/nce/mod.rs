@@ -25,9 +25,9 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde_json::{json, Value};
 
-use crate::clock::{Clock, Utc};
+use crate::clock::{Clock, Span, Utc};
 use crate::dataset::{window, Dataset, Order};
-use crate::harness::{Harness, Injected, Vendor};
+use crate::harness::{page_asked, Canned, Harness, Injected, Outcome, Vendor};
 use crate::log::{Log, Recorded};
 use crate::server::{Fake, Options};
 use crate::{get as param, json as reply, lock, parse_pairs};
@@ -87,7 +87,7 @@ pub struct Nce {
     dataset: Arc<Dataset>,
     /// Token -> last use, in the clock's milliseconds.
     tokens: Mutex<HashMap<String, i64>>,
-    idle_ms: AtomicU64,
+    idle: Span,
     issued: AtomicU64,
 }
 
@@ -99,22 +99,17 @@ impl Nce {
 
     /// Tokens expire after `idle` without use from now on.
     pub fn set_idle_timeout(&self, idle: Duration) {
-        let ms = u64::try_from(idle.as_millis()).unwrap_or(u64::MAX);
-        self.idle_ms.store(ms, Ordering::SeqCst);
+        self.idle.set(idle);
     }
 
     /// How many tokens are live (issued, not logged out, not expired).
     pub fn live_tokens(&self) -> usize {
         let now = self.clock.now_ms();
-        let idle = self.idle();
+        let idle = self.idle.ms();
         lock(&self.tokens)
             .values()
             .filter(|&&last| now - last <= idle)
             .count()
-    }
-
-    fn idle(&self) -> i64 {
-        i64::try_from(self.idle_ms.load(Ordering::SeqCst)).unwrap_or(i64::MAX)
     }
 
     fn authenticate(&self, headers: &HeaderMap) -> Result<(), Response> {
@@ -123,7 +118,7 @@ impl Nce {
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default();
         let now = self.clock.now_ms();
-        let idle = self.idle();
+        let idle = self.idle.ms();
         let mut tokens = lock(&self.tokens);
         match tokens.get_mut(token) {
             Some(last) if now - *last <= idle => {
@@ -149,11 +144,12 @@ impl Nce {
 }
 
 impl Vendor for Nce {
+    const BUSY: Canned = Canned::Error(500, "500", "The system is busy. Try again later.");
+    const THROTTLED: Canned = Canned::Error(429, "429", "Too many requests.");
+
     fn listing_page(&self, request: &Recorded) -> Option<u64> {
-        (request.method == "GET" && request.path == LIST_PATH).then(|| {
-            let pairs = parse_pairs(request.query.as_deref().unwrap_or(""));
-            param(&pairs, "pageIndex").map_or(1, |p| p.parse().unwrap_or(0))
-        })
+        (request.method == "GET" && request.path == LIST_PATH)
+            .then(|| page_asked(request, "pageIndex"))
     }
 
     fn signs_in(&self, request: &Recorded) -> bool {
@@ -162,18 +158,6 @@ impl Vendor for Nce {
 
     fn error(&self, status: StatusCode, code: &str, message: &str) -> Response {
         reply(status, json!({"errcode": code, "errmsg": message}))
-    }
-
-    fn busy(&self) -> Response {
-        self.error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "500",
-            "The system is busy. Try again later.",
-        )
-    }
-
-    fn throttled(&self) -> Response {
-        self.error(StatusCode::TOO_MANY_REQUESTS, "429", "Too many requests.")
     }
 
     fn expire_sessions(&self) {
@@ -188,48 +172,43 @@ pub async fn start() -> Fake<Nce> {
 
 /// Starts the controller with `options` (HTTPS: `Options::https()`).
 pub async fn start_with(options: Options) -> Fake<Nce> {
-    let harness = Harness::new(DEFAULT_RECORDS);
-    let nce = Arc::new(Nce {
+    let routes = Router::new()
+        .route(TOKENS_PATH, post(login).delete(logout))
+        .route(LIST_PATH, get(list));
+    let nce = |harness: &Harness| Nce {
         clock: Clock::default(),
         log: harness.log.clone(),
         dataset: harness.dataset.clone(),
         tokens: Mutex::default(),
-        idle_ms: AtomicU64::new(0),
+        idle: Span::new(IDLE_TIMEOUT),
         issued: AtomicU64::new(0),
-    });
-    nce.set_idle_timeout(IDLE_TIMEOUT);
-    let router = Router::new()
-        .route(TOKENS_PATH, post(login).delete(logout))
-        .route(LIST_PATH, get(list))
-        .with_state(nce.clone());
-    Fake::serve(router, harness, nce, options).await
+    };
+    Fake::start(DEFAULT_RECORDS, options, nce, routes).await
 }
 
 async fn login(
     State(nce): State<Arc<Nce>>,
     injected: Injected,
     body: axum::body::Bytes,
-) -> Response {
-    if let Err(answer) = injected.backend(&*nce) {
-        return answer;
-    }
+) -> Outcome {
+    injected.backend(&*nce)?;
     let Ok(v) = serde_json::from_slice::<Value>(&body) else {
-        return nce.error(StatusCode::BAD_REQUEST, "2", "Invalid request body.");
+        return Err(nce.error(StatusCode::BAD_REQUEST, "2", "Invalid request body."));
     };
     if v["userName"] != USER.0 || v["password"] != USER.1 {
         // A business failure: HTTP 200 with a non-zero errcode.
-        return nce.error(StatusCode::OK, "1", "Username or password error.");
+        return Err(nce.error(StatusCode::OK, "1", "Username or password error."));
     }
     let n = nce.issued.fetch_add(1, Ordering::SeqCst) + 1;
     let token = format!("x-nce-token-{n:04}-3f9a");
     let now = nce.clock.now_ms();
     lock(&nce.tokens).insert(token.clone(), now);
     nce.log.count_login();
-    let expired = Utc::from_unix_ms(now.saturating_add(nce.idle())).spaced();
-    reply(
+    let expired = Utc::from_unix_ms(now.saturating_add(nce.idle.ms())).spaced();
+    Ok(reply(
         StatusCode::OK,
         json!({"errcode": "0", "errmsg": "Get token successfully.", "data": {"token_id": token, "expiredDate": expired}}),
-    )
+    ))
 }
 
 async fn logout(State(nce): State<Arc<Nce>>, body: axum::body::Bytes) -> Response {
@@ -316,19 +295,11 @@ async fn list(
     injected: Injected,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
-) -> Response {
-    if let Err(refused) = nce.authenticate(&headers) {
-        return refused;
-    }
-    let paging = match injected.backend(&*nce) {
-        Ok(paging) => paging,
-        Err(answer) => return answer,
-    };
+) -> Outcome {
+    nce.authenticate(&headers)?;
+    let paging = injected.backend(&*nce)?;
     let pairs = parse_pairs(raw.as_deref().unwrap_or(""));
-    let q = match query(&pairs) {
-        Ok(q) => q,
-        Err(message) => return nce.error(StatusCode::BAD_REQUEST, "2", &message),
-    };
+    let q = query(&pairs).map_err(|message| nce.error(StatusCode::BAD_REQUEST, "2", &message))?;
     let len = nce.dataset.len();
     // Names are `user01`..`user99`, then longer: beyond 99 records, name order is not
     // index order, so a sorted listing sorts the names.
@@ -351,12 +322,11 @@ async fn list(
     let keep = |i: u64| keeps(&q.filters, &record(i));
     let filter: Option<&dyn Fn(u64) -> bool> = (!q.filters.is_empty()).then_some(&keep);
     let w = window(len, paging.page(q.page), q.size, order, filter);
-    let data: Vec<Value> = w.indices.iter().map(|&i| record(i)).collect();
-    reply(
+    Ok(reply(
         StatusCode::OK,
         json!({
             "errcode": "0", "errmsg": "", "pageIndex": paging.echo(q.page), "pageSize": q.size,
-            "totalRecords": paging.total(w.total), "data": data
+            "totalRecords": paging.total(w.total), "data": w.records(record)
         }),
-    )
+    ))
 }

@@ -5,7 +5,7 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 use super::*;
-use crate::testing::{answer, chain, http, trusting};
+use crate::testing::{answer, assert_each_once, chain, get_json, http, trusting};
 use crate::{Fault, Server};
 
 async fn login_with(client: &reqwest::Client, server: &Server, password: &str) -> (u16, Value) {
@@ -27,14 +27,26 @@ async fn sign_in(server: &Server) -> String {
         .to_owned()
 }
 
+/// A fresh fake and a token it issued.
+async fn signed_in() -> (Fake<Nce>, String) {
+    let server = start().await;
+    let token = sign_in(&server).await;
+    (server, token)
+}
+
 async fn list(server: &Server, token: &str, query: &str) -> (u16, Value) {
-    let response = http()
-        .get(format!("{}{LIST_PATH}?{query}", server.base_url()))
-        .header("X-ACCESS-TOKEN", token)
-        .send()
-        .await
-        .expect("sent");
-    answer(response).await
+    let path = format!("{LIST_PATH}?{query}");
+    get_json(server, &path, &[("X-ACCESS-TOKEN", token)]).await
+}
+
+/// The answers to `query` for pages `1..=last`, in order.
+async fn pages(server: &Server, token: &str, query: &str, last: u64) -> Vec<(u16, Value)> {
+    let mut answers = Vec::new();
+    for page in 1..=last {
+        let query = format!("{query}&pageIndex={page}");
+        answers.push(list(server, token, &query).await);
+    }
+    answers
 }
 
 fn expired() -> Value {
@@ -70,12 +82,7 @@ async fn a_wrong_password_is_an_errcode_on_http_200_and_nothing_else() {
 #[tokio::test]
 async fn calls_need_a_live_token() {
     let server = start().await;
-    let response = http()
-        .get(format!("{}{LIST_PATH}", server.base_url()))
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(answer(response).await, (401, expired()));
+    assert_eq!(get_json(&server, LIST_PATH, &[]).await, (401, expired()));
     assert_eq!(
         list(&server, "x-nce-token-0001-3f9a", "").await,
         (401, expired())
@@ -88,8 +95,7 @@ async fn calls_need_a_live_token() {
 
 #[tokio::test]
 async fn tokens_slide_and_expire_when_idle() {
-    let server = start().await;
-    let token = sign_in(&server).await;
+    let (server, token) = signed_in().await;
     let clock = &server.vendor.clock;
     clock.advance(Duration::from_secs(9 * 60));
     assert_eq!(list(&server, &token, "").await.0, 200);
@@ -111,8 +117,7 @@ async fn tokens_slide_and_expire_when_idle() {
 
 #[tokio::test]
 async fn tokens_expire_on_demand_and_mid_run() {
-    let server = start().await;
-    let token = sign_in(&server).await;
+    let (server, token) = signed_in().await;
     server.vendor.expire_tokens();
     assert_eq!(list(&server, &token, "").await, (401, expired()));
 
@@ -125,8 +130,7 @@ async fn tokens_expire_on_demand_and_mid_run() {
 
 #[tokio::test]
 async fn logout_ends_the_token() {
-    let server = start().await;
-    let token = sign_in(&server).await;
+    let (server, token) = signed_in().await;
     let base = server.base_url();
     let logout = |t: String| {
         let request = http()
@@ -153,12 +157,10 @@ async fn logout_ends_the_token() {
 
 #[tokio::test]
 async fn paging_serves_every_record_once_in_order() {
-    let server = start().await;
+    let (server, token) = signed_in().await;
     server.dataset.set_len(1000);
-    let token = sign_in(&server).await;
     let mut seen = Vec::new();
-    for page in 1..=11 {
-        let (status, body) = list(&server, &token, &format!("pageIndex={page}&pageSize=100")).await;
+    for (page, (status, body)) in (1..).zip(pages(&server, &token, "pageSize=100", 11).await) {
         assert_eq!(status, 200);
         assert_eq!(
             (body["pageIndex"].as_u64(), body["pageSize"].as_u64()),
@@ -167,33 +169,19 @@ async fn paging_serves_every_record_once_in_order() {
         assert_eq!(body["totalRecords"], 1000);
         seen.extend(body["data"].as_array().expect("data").iter().cloned());
     }
-    assert_eq!(seen, records(1000).collect::<Vec<_>>());
-    let names: std::collections::BTreeSet<&str> =
-        seen.iter().filter_map(|r| r["userName"].as_str()).collect();
-    assert_eq!(names.len(), 1000, "every record is distinct");
+    assert_each_once(&seen, records(1000), "userName");
 }
 
 #[tokio::test]
 async fn sorting_orders_by_name_beyond_99_users() {
-    let server = start().await;
+    let (server, token) = signed_in().await;
     server.dataset.set_len(120);
-    let token = sign_in(&server).await;
-    let mut names = Vec::new();
-    for page in 1..=3 {
-        let (_, body) = list(
-            &server,
-            &token,
-            &format!("sort=-userName&pageIndex={page}&pageSize=50"),
-        )
-        .await;
-        names.extend(
-            body["data"]
-                .as_array()
-                .expect("data")
-                .iter()
-                .map(|r| r["userName"].as_str().expect("name").to_owned()),
-        );
-    }
+    let answers = pages(&server, &token, "sort=-userName&pageSize=50", 3).await;
+    let names: Vec<String> = answers
+        .iter()
+        .flat_map(|(_, body)| body["data"].as_array().expect("data"))
+        .map(|r| r["userName"].as_str().expect("name").to_owned())
+        .collect();
     let mut expected: Vec<String> = (1..=120).map(|n| format!("user{n:02}")).collect();
     expected.sort();
     expected.reverse();
@@ -203,8 +191,7 @@ async fn sorting_orders_by_name_beyond_99_users() {
 
 #[tokio::test]
 async fn filters_select_records() {
-    let server = start().await;
-    let token = sign_in(&server).await;
+    let (server, token) = signed_in().await;
     let (_, body) = list(
         &server,
         &token,
@@ -218,8 +205,7 @@ async fn filters_select_records() {
 
 #[tokio::test]
 async fn bad_parameters_get_http_400() {
-    let server = start().await;
-    let token = sign_in(&server).await;
+    let (server, token) = signed_in().await;
     let long = "u".repeat(65);
     for (query, message) in [
         (
@@ -283,8 +269,7 @@ async fn https_needs_the_test_ca() {
 
 #[tokio::test]
 async fn injected_vendor_errors_use_the_nce_envelope() {
-    let server = start().await;
-    let token = sign_in(&server).await;
+    let (server, token) = signed_in().await;
     server.faults.inject(Fault::Busy);
     assert_eq!(
         list(&server, &token, "").await,

@@ -11,7 +11,7 @@
 //!   answers `{code: 200, message, data, total_amount}` (no pagination); bad dates get
 //!   `code` 400 on HTTP 200.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -23,7 +23,7 @@ use axum::Router;
 use serde_json::{json, Value};
 
 use crate::dataset::Dataset;
-use crate::harness::{Harness, Injected, Vendor};
+use crate::harness::{Canned, Harness, Injected, Outcome, Vendor};
 use crate::log::{Log, Recorded};
 use crate::server::{Fake, Options};
 use crate::wire::cookies;
@@ -101,9 +101,26 @@ impl Plcloud {
     fn live_csrf(&self, token: &str) -> bool {
         lock(&self.csrf).contains(token)
     }
+
+    /// Django's CSRF check of a POST whose form carries `form_token`: the request's
+    /// cookies when it passes, Django's 403 page when it does not.
+    fn csrf_protect(
+        &self,
+        headers: &HeaderMap,
+        form_token: Option<&str>,
+    ) -> Result<BTreeMap<String, String>, Response> {
+        let jar = cookies(headers);
+        let cookie = jar.get("csrftoken").map(String::as_str);
+        csrf::check(headers, cookie, form_token, |t| self.live_csrf(t))?;
+        Ok(jar)
+    }
 }
 
 impl Vendor for Plcloud {
+    const BUSY: Canned = Canned::Error(500, "500", "服务器繁忙,请稍后重试");
+    /// Its nginx's page.
+    const THROTTLED: Canned = Canned::GatewayPage(429);
+
     fn listing_page(&self, request: &Recorded) -> Option<u64> {
         if request.method != "POST" || request.path != API_PATH {
             return None;
@@ -126,21 +143,6 @@ impl Vendor for Plcloud {
         reply(status, json!({"code": code, "message": message}))
     }
 
-    fn busy(&self) -> Response {
-        self.error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "500",
-            "服务器繁忙,请稍后重试",
-        )
-    }
-
-    fn throttled(&self) -> Response {
-        csrf::html(
-            StatusCode::TOO_MANY_REQUESTS,
-            "<html>\r\n<head><title>429 Too Many Requests</title></head>\r\n<body>\r\n<center><h1>429 Too Many Requests</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n".to_owned(),
-        )
-    }
-
     fn expire_sessions(&self) {
         Plcloud::expire_sessions(self);
     }
@@ -153,20 +155,18 @@ pub async fn start() -> Fake<Plcloud> {
 
 /// Starts the console with `options`.
 pub async fn start_with(options: Options) -> Fake<Plcloud> {
-    let harness = Harness::new(DEFAULT_RECORDS);
-    let console = Arc::new(Plcloud {
+    let routes = Router::new()
+        .route(API_PATH, get(open).post(api))
+        .route(LOGIN_PATH, post(login));
+    let console = |harness: &Harness| Plcloud {
         log: harness.log.clone(),
         dataset: harness.dataset.clone(),
         sessions: Mutex::default(),
         csrf: Mutex::default(),
         counter: AtomicU64::new(0),
         expired: Mutex::default(),
-    });
-    let router = Router::new()
-        .route(API_PATH, get(open).post(api))
-        .route(LOGIN_PATH, post(login))
-        .with_state(console.clone());
-    Fake::serve(router, harness, console, options).await
+    };
+    Fake::start(DEFAULT_RECORDS, options, console, routes).await
 }
 
 /// The request's form: form-encoded, or a JSON object (values as text).
@@ -228,30 +228,22 @@ async fn login(
     injected: Injected,
     headers: HeaderMap,
     body: axum::body::Bytes,
-) -> Response {
+) -> Outcome {
     let form = parse_pairs(&String::from_utf8_lossy(&body));
-    let jar = cookies(&headers);
-    let cookie = jar.get("csrftoken").map(String::as_str);
-    if let Err(refused) = csrf::check(&headers, cookie, param(&form, "csrfmiddlewaretoken"), |t| {
-        c.live_csrf(t)
-    }) {
-        return refused;
-    }
-    if let Err(answer) = injected.backend(&*c) {
-        return answer;
-    }
+    let jar = c.csrf_protect(&headers, param(&form, "csrfmiddlewaretoken"))?;
+    injected.backend(&*c)?;
     if param(&form, "username") != Some(USER.0) || param(&form, "password") != Some(USER.1) {
         // Django shows the form again: 200, HTML, no new session.
-        return csrf::html(
+        return Err(csrf::html(
             StatusCode::OK,
             "<form method=\"post\"><p class=\"errornote\">Please enter a correct username and password.</p></form>".to_owned(),
-        );
+        ));
     }
     // Login rotates both cookies: the old ones are dead.
     let (csrf, session) = (c.fresh("csrf"), c.fresh("sess"));
     {
         let mut tokens = lock(&c.csrf);
-        if let Some(old) = cookie {
+        if let Some(old) = jar.get("csrftoken") {
             tokens.remove(old);
         }
         tokens.insert(csrf.clone());
@@ -264,12 +256,12 @@ async fn login(
         sessions.insert(session.clone(), Some(USER.0.to_owned()));
     }
     c.log.count_login();
-    (
+    Ok((
         StatusCode::FOUND,
         AppendHeaders([csrf_cookie(&csrf), session_cookie(&session)]),
         [(header::LOCATION, CONSOLE_PATH)],
     )
-        .into_response()
+        .into_response())
 }
 
 fn valid_date(s: &str) -> bool {
@@ -281,53 +273,38 @@ async fn api(
     injected: Injected,
     headers: HeaderMap,
     body: axum::body::Bytes,
-) -> Response {
+) -> Outcome {
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     let form = form(content_type, &body);
-    let jar = cookies(&headers);
     let form_token = form
         .as_deref()
         .and_then(|f| param(f, "csrfmiddlewaretoken"));
-    let cookie = jar.get("csrftoken").map(String::as_str);
-    if let Err(refused) = csrf::check(&headers, cookie, form_token, |t| c.live_csrf(t)) {
-        return refused;
-    }
+    let jar = c.csrf_protect(&headers, form_token)?;
     let logged_in = jar
         .get("sessionid")
         .is_some_and(|s| lock(&c.sessions).get(s).is_some_and(Option::is_some));
     if !logged_in {
-        return match *lock(&c.expired) {
+        return Err(match *lock(&c.expired) {
             Expired::Redirect => {
                 (StatusCode::FOUND, [(header::LOCATION, LOGIN_REDIRECT)]).into_response()
             }
             Expired::Forbidden => csrf::permission_denied(),
-        };
+        });
     }
-    if let Err(answer) = injected.backend(&*c) {
-        return answer;
-    }
+    injected.backend(&*c)?;
+    // Failures on HTTP 200: only `code` tells.
     let Some(form) = form else {
-        return reply(
-            StatusCode::OK,
-            json!({"code": 400, "message": "请求格式错误"}),
-        );
+        return Err(c.error(StatusCode::OK, "400", "请求格式错误"));
     };
     if param(&form, "action") != Some("GetConsumptionsByQuery") {
-        return reply(
-            StatusCode::OK,
-            json!({"code": 404, "message": "未知的 action"}),
-        );
+        return Err(c.error(StatusCode::OK, "404", "未知的 action"));
     }
     for name in ["start_at", "end_at"] {
         if param(&form, name).is_some_and(|d| !d.is_empty() && !valid_date(d)) {
-            // A failure on HTTP 200: only `code` tells.
-            return reply(
-                StatusCode::OK,
-                json!({"code": 400, "message": format!("{name} 参数格式错误")}),
-            );
+            return Err(c.error(StatusCode::OK, "400", &format!("{name} 参数格式错误")));
         }
     }
     let ty = param(&form, "type").filter(|t| !t.is_empty());
@@ -338,10 +315,10 @@ async fn api(
         .filter(|r| ty.is_none_or(|t| r["res_type"] == t))
         .filter(|r| start.is_none_or(|s| day(r, "start_at").is_some_and(|v| v.as_str() >= s)))
         .filter(|r| end.is_none_or(|e| day(r, "end_at").is_some_and(|v| v.as_str() <= e)));
-    (
+    Ok((
         StatusCode::OK,
         [(header::CONTENT_TYPE, "application/json")],
         records::body(data),
     )
-        .into_response()
+        .into_response())
 }

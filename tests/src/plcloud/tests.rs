@@ -91,32 +91,39 @@ fn login_form(jar: &Jar, password: &str) -> String {
     )
 }
 
+/// The password of [`USER`], form-encoded.
+const PASSWORD: &str = "Pl-Pa55word%21";
+
+/// The form of the one action.
+const ACTION: &str = "action=GetConsumptionsByQuery";
+
+/// Posts the login form for `password` from a trusted origin, as the console page does.
+async fn log_in(server: &Server, jar: &Jar, password: &str) -> reqwest::Response {
+    let form = login_form(jar, password);
+    post(server, LOGIN_PATH, jar, None, TRUSTED, &form).await
+}
+
 async fn logged_in(server: &Server) -> Jar {
     let mut jar = open(server).await;
-    let response = post(
-        server,
-        LOGIN_PATH,
-        &jar,
-        None,
-        TRUSTED,
-        &login_form(&jar, "Pl-Pa55word%21"),
-    )
-    .await;
+    let response = log_in(server, &jar, PASSWORD).await;
     assert_eq!(response.status(), 302);
     assert_eq!(jar.absorb(&response), 2, "both cookies rotate");
     jar
 }
 
+/// Calls the action with `csrf_header`, `origin` and `referer`.
+async fn call(
+    server: &Server,
+    jar: &Jar,
+    csrf_header: Option<&str>,
+    sent: (Option<&str>, Option<&str>),
+) -> reqwest::Response {
+    post(server, API_PATH, jar, csrf_header, sent, ACTION).await
+}
+
+/// Calls the action as the console does.
 async fn query(server: &Server, jar: &Jar) -> reqwest::Response {
-    post(
-        server,
-        API_PATH,
-        jar,
-        Some(&jar.csrf()),
-        TRUSTED,
-        "action=GetConsumptionsByQuery",
-    )
-    .await
+    call(server, jar, Some(&jar.csrf()), TRUSTED).await
 }
 
 async fn refused_because(response: reqwest::Response, reason: &str) {
@@ -139,15 +146,7 @@ async fn login_rotates_both_cookies_and_counts_the_sign_in() {
     let server = start().await;
     let before = open(&server).await;
     let mut jar = before.clone();
-    let response = post(
-        &server,
-        LOGIN_PATH,
-        &jar,
-        None,
-        TRUSTED,
-        &login_form(&jar, "Pl-Pa55word%21"),
-    )
-    .await;
+    let response = log_in(&server, &jar, PASSWORD).await;
     assert_eq!(response.status(), 302);
     assert_eq!(response.headers()["location"], CONSOLE_PATH);
     jar.absorb(&response);
@@ -170,15 +169,7 @@ async fn login_rotates_both_cookies_and_counts_the_sign_in() {
     .into());
     refused_because(query(&server, &stale).await, "CSRF token incorrect.").await;
     // The new cookie with the old header: the header no longer matches.
-    let response = post(
-        &server,
-        API_PATH,
-        &jar,
-        Some(&before.csrf()),
-        TRUSTED,
-        "action=GetConsumptionsByQuery",
-    )
-    .await;
+    let response = call(&server, &jar, Some(&before.csrf()), TRUSTED).await;
     refused_because(response, "CSRF token incorrect.").await;
 }
 
@@ -186,15 +177,7 @@ async fn login_rotates_both_cookies_and_counts_the_sign_in() {
 async fn a_wrong_password_shows_the_form_again_and_nothing_else_happens() {
     let server = start().await;
     let jar = open(&server).await;
-    let response = post(
-        &server,
-        LOGIN_PATH,
-        &jar,
-        None,
-        TRUSTED,
-        &login_form(&jar, "wrong"),
-    )
-    .await;
+    let response = log_in(&server, &jar, "wrong").await;
     assert!(
         response.headers().get("set-cookie").is_none(),
         "no new session"
@@ -214,68 +197,46 @@ async fn a_wrong_password_shows_the_form_again_and_nothing_else_happens() {
 async fn login_checks_csrf_the_django_way() {
     let server = start().await;
     let jar = open(&server).await;
-    let form = login_form(&jar, "Pl-Pa55word%21");
-    let no_origin = post(&server, LOGIN_PATH, &jar, None, (None, None), &form).await;
-    refused_because(no_origin, "Referer checking failed - no Referer.").await;
-    let foreign = post(
-        &server,
-        LOGIN_PATH,
-        &jar,
-        None,
-        (Some("https://evil.example"), None),
-        &form,
-    )
-    .await;
-    refused_because(
-        foreign,
-        "Origin checking failed - https://evil.example does not match any trusted origins.",
-    )
-    .await;
-    let bad_referer = post(
-        &server,
-        LOGIN_PATH,
-        &jar,
-        None,
-        (None, Some("https://evil.example/")),
-        &form,
-    )
-    .await;
-    refused_because(
-        bad_referer,
-        "Referer checking failed - https://evil.example/ does not match any trusted origins.",
-    )
-    .await;
+    let form = login_form(&jar, PASSWORD);
     let no_token = format!("region=&username={}&password=x", USER.0);
-    refused_because(
-        post(&server, LOGIN_PATH, &jar, None, TRUSTED, &no_token).await,
-        "CSRF token missing.",
-    )
-    .await;
     let wrong_token = form.replace(&jar.csrf(), "csrf0000000000000000000000009999");
-    refused_because(
-        post(&server, LOGIN_PATH, &jar, None, TRUSTED, &wrong_token).await,
-        "CSRF token incorrect.",
-    )
-    .await;
-    refused_because(
-        post(&server, LOGIN_PATH, &Jar::default(), None, TRUSTED, &form).await,
-        "CSRF cookie not set.",
-    )
-    .await;
+    let no_cookie = Jar::default();
+    let evil = Some("https://evil.example");
+    // What is sent (cookies, origin and referer, form) and why Django refuses it.
+    let refusals = [
+        (
+            &jar,
+            (None, None),
+            &form,
+            "Referer checking failed - no Referer.",
+        ),
+        (
+            &jar,
+            (evil, None),
+            &form,
+            "Origin checking failed - https://evil.example does not match any trusted origins.",
+        ),
+        (
+            &jar,
+            (None, Some("https://evil.example/")),
+            &form,
+            "Referer checking failed - https://evil.example/ does not match any trusted origins.",
+        ),
+        (&jar, TRUSTED, &no_token, "CSRF token missing."),
+        (&jar, TRUSTED, &wrong_token, "CSRF token incorrect."),
+        (&no_cookie, TRUSTED, &form, "CSRF cookie not set."),
+    ];
+    for (cookies, sent, form, reason) in refusals {
+        let response = post(&server, LOGIN_PATH, cookies, None, sent, form).await;
+        refused_because(response, reason).await;
+    }
     assert_eq!(server.log.logins(), 0);
 
     // A Referer alone is enough (older Django), and so is the header instead of the field.
     let referer_only = (None, Some("https://console.plcloud.com/auth/login/"));
-    let form = format!("username={}&password=Pl-Pa55word%21", USER.0);
-    let response = post(
-        &server,
-        LOGIN_PATH,
-        &jar,
-        Some(&jar.csrf()),
-        referer_only,
-        &form,
-    )
-    .await;
+    let form = format!("username={}&password={PASSWORD}", USER.0);
+    let csrf = jar.csrf();
+    let response = post(&server, LOGIN_PATH, &jar, Some(&csrf), referer_only, &form).await;
     assert_eq!(response.status(), 302);
 }
 
@@ -283,36 +244,23 @@ async fn login_checks_csrf_the_django_way() {
 async fn calls_need_the_csrf_header_and_a_trusted_origin() {
     let server = start().await;
     let jar = logged_in(&server).await;
-    let action = "action=GetConsumptionsByQuery";
-    let no_header = post(&server, API_PATH, &jar, None, TRUSTED, action).await;
-    refused_because(no_header, "CSRF token missing.").await;
-    let no_origin = post(
-        &server,
-        API_PATH,
-        &jar,
-        Some(&jar.csrf()),
-        (None, None),
-        action,
-    )
-    .await;
-    refused_because(no_origin, "Referer checking failed - no Referer.").await;
-    let foreign = post(
-        &server,
-        API_PATH,
-        &jar,
-        Some(&jar.csrf()),
-        (Some("http://console.plcloud.com"), None),
-        action,
-    )
-    .await;
-    refused_because(
-        foreign,
-        "Origin checking failed - http://console.plcloud.com does not match any trusted origins.",
-    )
-    .await;
+    let csrf = Some(jar.csrf());
+    let csrf = csrf.as_deref();
+    // What is sent (the header, origin and referer) and why Django refuses it.
+    let refusals = [
+        (None, TRUSTED, "CSRF token missing."),
+        (csrf, (None, None), "Referer checking failed - no Referer."),
+        (
+            csrf,
+            (Some("http://console.plcloud.com"), None),
+            "Origin checking failed - http://console.plcloud.com does not match any trusted origins.",
+        ),
+    ];
+    for (header, sent, reason) in refusals {
+        refused_because(call(&server, &jar, header, sent).await, reason).await;
+    }
     assert_eq!(query(&server, &jar).await.status(), 200);
 }
-
 #[tokio::test]
 async fn an_expired_session_is_redirected_or_forbidden() {
     let server = start().await;
@@ -352,13 +300,13 @@ async fn codes_other_than_200_and_filters() {
         )
     );
     let form = "action=GetConsumptionsByQuery&type=instance&start_at=2014-12-01&end_at=2014-12-02";
-    let (_, body) =
-        answer(post(&server, API_PATH, &jar, Some(&jar.csrf()), TRUSTED, form).await).await;
+    let csrf = jar.csrf();
+    let (_, body) = answer(post(&server, API_PATH, &jar, Some(&csrf), TRUSTED, form).await).await;
     assert_eq!(body["data"].as_array().map(Vec::len), Some(1));
     assert_eq!(body["total_amount"], "3.6659520000");
     let bad = "action=GetConsumptionsByQuery&start_at=2014%2F12%2F01";
     assert_eq!(
-        answer(post(&server, API_PATH, &jar, Some(&jar.csrf()), TRUSTED, bad).await).await,
+        answer(post(&server, API_PATH, &jar, Some(&csrf), TRUSTED, bad).await).await,
         (
             200,
             json!({"code": 400, "message": "start_at 参数格式错误"})

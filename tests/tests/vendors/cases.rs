@@ -18,7 +18,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use axum::http::Method;
-use futures_util::stream;
+use futures_util::{stream, TryFutureExt};
 use meterage_clients::runtime::auth::KeystoneUser;
 use meterage_clients::runtime::{
     CallOptions, Client, ClientBuilder, Error, Stream, StreamExt, TryStreamExt,
@@ -27,13 +27,13 @@ use meterage_clients::{huawei_gsl, kaopuyun as kp, nce_campus, plcloud as pl};
 use meterage_tests::gsl::{Gsl, Iam};
 use meterage_tests::plcloud::Expired;
 use meterage_tests::records::{expected, numbers_as_floats};
-use meterage_tests::{gsl, kaopuyun, nce, plcloud, Fake, Options, Server, Vendor as _};
+use meterage_tests::{gsl, kaopuyun, nce, plcloud, Fake, Options, Server, Vendor};
 use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::support::{
-    gsl_aksk_builder, gsl_iam_builder, iam_user, kaopuyun_builder, kaopuyun_key_builder,
-    kaopuyun_temporary_key, nce_builder, plcloud_builder, user,
+    builder, gsl_aksk, iam_login, iam_user, kaopuyun_key, kaopuyun_signature,
+    kaopuyun_temporary_key, user,
 };
 
 /// One call's outcome, on its way.
@@ -67,12 +67,22 @@ pub trait VendorCase: Sized + Send + Sync + 'static {
     const REFUSED_PAGE: (u16, &'static str, &'static str);
     /// The request id the vendor's errors carry, if its envelope has one.
     const ERROR_REQUEST_ID: Option<&'static str>;
+    /// The fake's record generator: record `i` as the fake serves it.
+    const RECORD: fn(u64) -> Value;
+
+    /// The vendor state of the fake serving the API.
+    type Vendor: Vendor;
 
     /// Starts the case's fakes (plain HTTP but for NCE-Campus, HTTPS like the vendor).
     fn start() -> impl Future<Output = Self> + Send;
 
     /// The fake serving the API.
-    fn server(&self) -> &Server;
+    fn fake(&self) -> &Fake<Self::Vendor>;
+
+    /// The server of the fake serving the API.
+    fn server(&self) -> &Server {
+        &self.fake().server
+    }
 
     /// The fake that signs callers in (the API's own, or IAM's); `None` for a vendor
     /// that signs each request.
@@ -119,10 +129,14 @@ pub trait VendorCase: Sized + Send + Sync + 'static {
     fn invalid_message() -> String;
 
     /// The records the fake serves when its dataset holds `len`, in order.
-    fn expected(len: u64) -> Vec<Value>;
+    fn expected(len: u64) -> Vec<Value> {
+        expected((0..len).map(Self::RECORD))
+    }
 
     /// A record as the fake serves it, to leave fields out of.
-    fn seed() -> Value;
+    fn seed() -> Value {
+        Self::RECORD(0)
+    }
 
     /// The vendor's answer to the listing carrying `records`, with its other fields
     /// (the total, the paging envelope) `null`.
@@ -130,7 +144,9 @@ pub trait VendorCase: Sized + Send + Sync + 'static {
 
     /// Ends the identity the fake gave out (its tokens or sessions); nothing for a vendor
     /// that signs each request.
-    fn expire(&self) {}
+    fn expire(&self) {
+        self.fake().vendor.expire_sessions();
+    }
 
     /// Successful sign-ins so far (0 for a vendor that signs each request).
     fn sign_ins(&self) -> u64 {
@@ -175,6 +191,18 @@ fn json_of<T: Serialize>(value: &T) -> Value {
     numbers_as_floats(serde_json::to_value(value).expect("records serialize"))
 }
 
+/// A call's answer, as JSON.
+fn json_call<T: Serialize>(
+    sent: impl Future<Output = Result<meterage_clients::runtime::Response<T>, Error>> + Send + 'static,
+) -> Call<Value> {
+    Box::pin(async move { sent.await.map(|answer| json_of(&*answer)) })
+}
+
+/// A listing read to its end, its records dropped.
+fn drained<T: Send>(items: impl Stream<Item = Result<T, Error>> + Send + 'static) -> Call<()> {
+    Box::pin(async move { items.try_collect::<Vec<_>>().await.map(drop) })
+}
+
 /// An `items()` stream as [`Records`].
 fn items<S, T>(stream: S) -> Records
 where
@@ -207,6 +235,9 @@ impl VendorCase for NceCampus {
     const BUSY: (u16, &'static str) = (500, "500");
     const REFUSED_PAGE: (u16, &'static str, &'static str) = (200, "2", "Invalid parameter.");
     const ERROR_REQUEST_ID: Option<&'static str> = None;
+    const RECORD: fn(u64) -> Value = nce::record;
+
+    type Vendor = nce::Nce;
 
     async fn start() -> Self {
         NceCampus {
@@ -214,7 +245,7 @@ impl VendorCase for NceCampus {
         }
     }
 
-    fn server(&self) -> &Server {
+    fn fake(&self) -> &Fake<nce::Nce> {
         &self.fake
     }
 
@@ -224,7 +255,8 @@ impl VendorCase for NceCampus {
 
     fn builder(&self, credentials: Credentials) -> ClientBuilder<Self::Client> {
         let password = Self::secret(credentials, nce::USER.1);
-        nce_builder(&self.fake, user((nce::USER.0, password)))
+        let login = nce_campus::auth::access_token_login(user((nce::USER.0, password)));
+        builder(&self.fake, login)
     }
 
     fn records(client: &Self::Client, page_size: u32, options: CallOptions) -> Records {
@@ -239,16 +271,12 @@ impl VendorCase for NceCampus {
     }
 
     fn page(client: &Self::Client) -> Call<Value> {
-        let call = client.get_time_flow_st_info_list();
-        Box::pin(async move { call.send().await.map(|page| json_of(&*page)) })
+        json_call(client.get_time_flow_st_info_list().send())
     }
 
     fn invalid(client: &Self::Client) -> Call<()> {
-        let listing = client
-            .get_time_flow_st_info_list()
-            .user_name("u".repeat(65))
-            .items();
-        Box::pin(async move { listing.try_collect::<Vec<_>>().await.map(drop) })
+        let name = "u".repeat(65);
+        drained(client.get_time_flow_st_info_list().user_name(name).items())
     }
 
     fn invalid_message() -> String {
@@ -256,20 +284,8 @@ impl VendorCase for NceCampus {
         format!("getTimeFlowStInfoList: invalid request: parameter `userName` must be at most 64 characters long, got \"{name}\"")
     }
 
-    fn expected(len: u64) -> Vec<Value> {
-        expected(nce::records(len))
-    }
-
-    fn seed() -> Value {
-        nce::record(0)
-    }
-
     fn page_body(records: Vec<Value>) -> Value {
         json!({"errcode": "0", "totalRecords": null, "data": records})
-    }
-
-    fn expire(&self) {
-        self.fake.vendor.expire_sessions();
     }
 
     fn check_first_call(&self) {
@@ -324,6 +340,9 @@ impl<const IAM: bool> VendorCase for HuaweiGsl<IAM> {
     const BUSY: (u16, &'static str) = (500, "GSL.00010003");
     const REFUSED_PAGE: (u16, &'static str, &'static str) = (400, "GSL.00010004", "参数异常");
     const ERROR_REQUEST_ID: Option<&'static str> = Some(gsl::REQUEST_ID);
+    const RECORD: fn(u64) -> Value = gsl::pool;
+
+    type Vendor = Gsl;
 
     async fn start() -> Self {
         let fake = gsl::start().await;
@@ -335,7 +354,7 @@ impl<const IAM: bool> VendorCase for HuaweiGsl<IAM> {
         HuaweiGsl { fake, iam }
     }
 
-    fn server(&self) -> &Server {
+    fn fake(&self) -> &Fake<Gsl> {
         &self.fake
     }
 
@@ -350,11 +369,11 @@ impl<const IAM: bool> VendorCase for HuaweiGsl<IAM> {
                     password: Self::secret(credentials, gsl::USER.1).into(),
                     ..iam_user()
                 };
-                gsl_iam_builder(&self.fake, iam, user)
+                builder(&self.fake, iam_login(iam, user))
             }
             None => {
                 let secret = Self::secret(credentials, gsl::AKSK.1);
-                gsl_aksk_builder(&self.fake, (gsl::AKSK.0, secret))
+                builder(&self.fake, gsl_aksk((gsl::AKSK.0, secret)))
             }
         }
     }
@@ -370,33 +389,19 @@ impl<const IAM: bool> VendorCase for HuaweiGsl<IAM> {
     }
 
     fn page(client: &Self::Client) -> Call<Value> {
-        let call = client.list_sim_pools();
-        Box::pin(async move { call.send().await.map(|page| json_of(&*page)) })
+        json_call(client.list_sim_pools().send())
     }
 
     fn invalid(client: &Self::Client) -> Call<()> {
-        let listing = client.list_sim_pools().limit(501).items();
-        Box::pin(async move { listing.try_collect::<Vec<_>>().await.map(drop) })
+        drained(client.list_sim_pools().limit(501).items())
     }
 
     fn invalid_message() -> String {
         "ListSimPools: invalid request: parameter `limit` must be at most 500, got 501".into()
     }
 
-    fn expected(len: u64) -> Vec<Value> {
-        expected(gsl::pools(len))
-    }
-
-    fn seed() -> Value {
-        gsl::pool(0)
-    }
-
     fn page_body(records: Vec<Value>) -> Value {
         json!({"count": null, "pools": records})
-    }
-
-    fn expire(&self) {
-        self.fake.vendor.expire_sessions();
     }
 
     fn check_first_call(&self) {
@@ -475,6 +480,9 @@ impl<const STS: bool> VendorCase for Kaopuyun<STS> {
     const REFUSED_PAGE: (u16, &'static str, &'static str) =
         (200, "DescribeFlowBillsFail", "查询流水账单列表失败:xxx");
     const ERROR_REQUEST_ID: Option<&'static str> = Some(kaopuyun::ERROR_REQUEST_ID);
+    const RECORD: fn(u64) -> Value = kaopuyun::bill;
+
+    type Vendor = kaopuyun::Kaopuyun;
 
     async fn start() -> Self {
         Self {
@@ -482,7 +490,7 @@ impl<const STS: bool> VendorCase for Kaopuyun<STS> {
         }
     }
 
-    fn server(&self) -> &Server {
+    fn fake(&self) -> &Fake<kaopuyun::Kaopuyun> {
         &self.fake
     }
 
@@ -493,10 +501,13 @@ impl<const STS: bool> VendorCase for Kaopuyun<STS> {
     fn builder(&self, credentials: Credentials) -> ClientBuilder<Self::Client> {
         if STS {
             let secret = Self::secret(credentials, kaopuyun::TEMPORARY_KEY.1);
-            kaopuyun_key_builder(&self.fake, kaopuyun_temporary_key(secret))
+            builder(
+                &self.fake,
+                kaopuyun_signature(kaopuyun_temporary_key(secret)),
+            )
         } else {
             let secret = Self::secret(credentials, kaopuyun::KEY.1);
-            kaopuyun_builder(&self.fake, (kaopuyun::KEY.0, secret))
+            builder(&self.fake, kaopuyun_key((kaopuyun::KEY.0, secret)))
         }
     }
 
@@ -512,25 +523,15 @@ impl<const STS: bool> VendorCase for Kaopuyun<STS> {
     }
 
     fn page(client: &Self::Client) -> Call<Value> {
-        let call = client.describe_flow_bills();
-        Box::pin(async move { call.send().await.map(|page| json_of(&*page)) })
+        json_call(client.describe_flow_bills().send())
     }
 
     fn invalid(client: &Self::Client) -> Call<()> {
-        let listing = client.describe_flow_bills().page_size(51).items();
-        Box::pin(async move { listing.try_collect::<Vec<_>>().await.map(drop) })
+        drained(client.describe_flow_bills().page_size(51).items())
     }
 
     fn invalid_message() -> String {
         "DescribeFlowBills: invalid request: parameter `PageSize` must be at most 50, got 51".into()
-    }
-
-    fn expected(len: u64) -> Vec<Value> {
-        expected(kaopuyun::bills(len))
-    }
-
-    fn seed() -> Value {
-        kaopuyun::bill(0)
     }
 
     fn page_body(records: Vec<Value>) -> Value {
@@ -586,6 +587,9 @@ impl<const FORBIDDEN: bool> VendorCase for Plcloud<FORBIDDEN> {
     const BUSY: (u16, &'static str) = (500, "500");
     const REFUSED_PAGE: (u16, &'static str, &'static str) = (200, "403", "无权限");
     const ERROR_REQUEST_ID: Option<&'static str> = None;
+    const RECORD: fn(u64) -> Value = plcloud::record;
+
+    type Vendor = plcloud::Plcloud;
 
     async fn start() -> Self {
         let fake = plcloud::start().await;
@@ -595,7 +599,7 @@ impl<const FORBIDDEN: bool> VendorCase for Plcloud<FORBIDDEN> {
         Plcloud { fake }
     }
 
-    fn server(&self) -> &Server {
+    fn fake(&self) -> &Fake<plcloud::Plcloud> {
         &self.fake
     }
 
@@ -605,7 +609,8 @@ impl<const FORBIDDEN: bool> VendorCase for Plcloud<FORBIDDEN> {
 
     fn builder(&self, credentials: Credentials) -> ClientBuilder<Self::Client> {
         let password = Self::secret(credentials, plcloud::USER.1);
-        plcloud_builder(&self.fake, user((plcloud::USER.0, password)))
+        let login = pl::auth::console_session(user((plcloud::USER.0, password)));
+        builder(&self.fake, login)
     }
 
     fn records(client: &Self::Client, _page_size: u32, options: CallOptions) -> Records {
@@ -620,37 +625,21 @@ impl<const FORBIDDEN: bool> VendorCase for Plcloud<FORBIDDEN> {
     }
 
     fn page(client: &Self::Client) -> Call<Value> {
-        let call = client.get_consumptions_by_query();
-        Box::pin(async move { call.send().await.map(|list| json_of(&*list)) })
+        json_call(client.get_consumptions_by_query().send())
     }
 
     fn invalid(client: &Self::Client) -> Call<()> {
-        let call = client
-            .get_consumptions_by_query()
-            .start_at("2014/12/01")
-            .end_at("2014-12-02");
-        Box::pin(async move { call.send().await.map(drop) })
+        let call = client.get_consumptions_by_query().start_at("2014/12/01");
+        Box::pin(call.end_at("2014-12-02").send().map_ok(drop))
     }
 
     fn invalid_message() -> String {
         "GetConsumptionsByQuery: invalid request: parameter `start_at` must be formatted `YYYY-MM-DD`, got \"2014/12/01\"".into()
     }
 
-    fn expected(len: u64) -> Vec<Value> {
-        expected(plcloud::records(len))
-    }
-
-    fn seed() -> Value {
-        plcloud::record(0)
-    }
-
     fn page_body(records: Vec<Value>) -> Value {
         // `code` 200 is the success the envelope looks for.
         json!({"code": 200, "data": records, "total_amount": null})
-    }
-
-    fn expire(&self) {
-        self.fake.vendor.expire_sessions();
     }
 
     fn check_first_call(&self) {

@@ -3,6 +3,17 @@
 //! tests pin the values a consumer reads.)
 
 use meterage_clients::{huawei_gsl, kaopuyun, plcloud};
+use serde::de::DeserializeOwned;
+
+/// `body`, decoded.
+fn decode<T: DeserializeOwned>(body: &str) -> T {
+    serde_json::from_str(body).expect("decodes")
+}
+
+/// Checks that the text fields `got` hold `want`, field for field.
+fn assert_texts<const N: usize>(got: [&Option<String>; N], want: [&str; N]) {
+    assert_eq!(got.map(Option::as_deref), want.map(Some));
+}
 
 const GSL_200: &str = r#"{
   "limit" : 10,
@@ -31,8 +42,7 @@ const GSL_200: &str = r#"{
 
 #[test]
 fn gsl_sim_pools_example() {
-    let page: huawei_gsl::types::ListSimPoolsResponse =
-        serde_json::from_str(GSL_200).expect("decodes");
+    let page: huawei_gsl::types::ListSimPoolsResponse = decode(GSL_200);
     assert_eq!(
         (page.limit, page.offset, page.count),
         (Some(10), Some(1), Some(1))
@@ -46,13 +56,14 @@ fn gsl_sim_pools_example() {
         Some("中国联通消费级每月30M联接服务(1年)")
     );
     assert_eq!(p.price_plan_id.as_deref(), Some("10000"));
-    assert_eq!(
-        p.effective_time.as_deref(),
-        Some("2022-08-26T16:00:00.000+00:00")
-    );
-    assert_eq!(
-        p.expired_time.as_deref(),
-        Some("2022-09-26T15:59:59.000+00:00")
+    // The times as the vendor writes them.
+    assert_texts(
+        [&p.effective_time, &p.expired_time, &p.modify_time],
+        [
+            "2022-08-26T16:00:00.000+00:00",
+            "2022-09-26T15:59:59.000+00:00",
+            "2022-09-22T18:57:15.000+00:00",
+        ],
     );
     assert_eq!(p.billing_cycle.as_deref(), Some("2022-09"));
     assert_eq!(p.flow_total, Some(60.0));
@@ -60,10 +71,6 @@ fn gsl_sim_pools_example() {
     // Documented minimum 0, sent negative: responses are never validated.
     assert_eq!(p.flow_left, Some(-42.59));
     assert_eq!(p.quantity, Some(100));
-    assert_eq!(
-        p.modify_time.as_deref(),
-        Some("2022-09-22T18:57:15.000+00:00")
-    );
     assert_eq!(p.order_id, Some(100_000_000));
     assert_eq!(p.activated_sim_quantity, Some(2));
     assert_eq!(p.inactive_sim_quantity, Some(0));
@@ -113,8 +120,7 @@ const KAOPUYUN_200: &str = r#"{
 #[test]
 fn kaopuyun_flow_bills_example() {
     use kaopuyun::types::{BillType, PaymentType, ProductType};
-    let page: kaopuyun::types::DescribeFlowBillsResponse =
-        serde_json::from_str(KAOPUYUN_200).expect("decodes");
+    let page: kaopuyun::types::DescribeFlowBillsResponse = decode(KAOPUYUN_200);
     assert_eq!(page.total, Some(1227));
     assert_eq!(
         page.request_id.as_deref(),
@@ -176,8 +182,7 @@ fn unknown_enum_values_decode_and_round_trip() {
     let body = KAOPUYUN_200
         .replacen("\"BWP\"", "\"GPU_CLOUD\"", 1)
         .replacen("\"RENEW_PRODUCT\"", "\"TRIAL\"", 1);
-    let page: kaopuyun::types::DescribeFlowBillsResponse =
-        serde_json::from_str(&body).expect("decodes");
+    let page: kaopuyun::types::DescribeFlowBillsResponse = decode(&body);
     let product = page.items[0].product_type.clone().expect("a product type");
     assert!(
         matches!(&product, kaopuyun::types::ProductType::Unknown(v) if v.as_str() == "GPU_CLOUD"),
@@ -220,8 +225,7 @@ const PLCLOUD_200: &str = r#"{
 
 #[test]
 fn plcloud_consumptions_example() {
-    let page: plcloud::types::ConsumptionsResponse =
-        serde_json::from_str(PLCLOUD_200).expect("decodes");
+    let page: plcloud::types::ConsumptionsResponse = decode(PLCLOUD_200);
     assert_eq!(page.message.as_deref(), Some("成功"));
     assert_eq!(page.code, Some(200));
     assert_eq!(
@@ -244,18 +248,15 @@ fn plcloud_consumptions_example() {
     // Decimal strings keep every digit, trailing zeros included.
     assert_eq!(r.amount.as_ref().map(|d| d.as_str()), Some("3.6659520000"));
     assert_eq!(r.remarks.as_deref(), Some("资源更新"));
-    assert_eq!(
-        r.billing_id.as_deref(),
-        Some("c9ee5686-4066-4a65-a632-ad9b12a71881")
-    );
     assert_eq!(r.cost_time.as_ref().map(|d| d.as_str()), Some("24.0000"));
-    assert_eq!(
-        r.res_id.as_deref(),
-        Some("ced51e4a-e659-4641-a859-64f5d38e576d")
-    );
-    assert_eq!(
-        r.id.as_deref(),
-        Some("f5b4d92d-3486-46b6-bf4b-1888d1eca706")
+    // The ids: of the billing, of the resource, of the record.
+    assert_texts(
+        [&r.billing_id, &r.res_id, &r.id],
+        [
+            "c9ee5686-4066-4a65-a632-ad9b12a71881",
+            "ced51e4a-e659-4641-a859-64f5d38e576d",
+            "f5b4d92d-3486-46b6-bf4b-1888d1eca706",
+        ],
     );
     assert_eq!(r.is_billing, Some(false));
     assert_eq!(r.region_name.as_deref(), Some(""));

@@ -1,24 +1,21 @@
 //! Huawei Cloud GSL: `GET /v1/sim-pools` with an IAM token, and the IAM token call.
 
 use meterage_clients::huawei_gsl::{auth, types, Client};
-use meterage_clients::runtime::auth::AccessKey;
 use meterage_clients::runtime::{CallOptions, Error, Page};
-use meterage_tests::{gsl, Fault, Server, When};
+use meterage_tests::gsl::{self, Gsl};
+use meterage_tests::{Fake, Fault, When};
 use serde_json::json;
 
-use crate::support::configure;
+use crate::support::{builder, client, gsl_aksk, last_query, serve, unchecked, vendor_answer};
 
-async fn client(server: &Server) -> Client {
-    configure(Client::builder(), server.base_url())
-        .auth(auth::iam_token(gsl::TOKEN))
-        .build()
-        .expect("client builds")
+/// A GSL fake, and a client of it with the token it always accepts.
+async fn with_token() -> (Fake<Gsl>, Client) {
+    serve(gsl::start(), auth::iam_token(gsl::TOKEN)).await
 }
 
 #[tokio::test]
 async fn list_sim_pools_is_the_vendor_wire_request() {
-    let server = gsl::start().await;
-    let client = client(&server).await;
+    let (server, client) = with_token().await;
     let page = client
         .list_sim_pools()
         .pool_name("pool")
@@ -66,8 +63,7 @@ async fn list_sim_pools_is_the_vendor_wire_request() {
 
 #[tokio::test]
 async fn the_issue_example_reads_like_hand_written_rust() {
-    let server = gsl::start().await;
-    let client = client(&server).await;
+    let (server, client) = with_token().await;
     let response = client
         .list_sim_pools()
         .billing_cycle("2022-09")
@@ -80,16 +76,12 @@ async fn the_issue_example_reads_like_hand_written_rust() {
     assert_eq!(response.count, Some(37));
     assert_eq!(response.pools.len(), 37);
     // Parameters go out in spec order, whatever order the setters were called in.
-    assert_eq!(
-        server.log.last().and_then(|r| r.query),
-        Some("limit=100&billing_cycle=2022-09".to_owned())
-    );
+    assert_eq!(last_query(&server), "limit=100&billing_cycle=2022-09");
 }
 
 #[tokio::test]
 async fn constraints_are_checked_before_sending() {
-    let server = gsl::start().await;
-    let client = client(&server).await;
+    let (server, client) = with_token().await;
     let err = client
         .list_sim_pools()
         .limit(600)
@@ -136,30 +128,16 @@ async fn constraints_are_checked_before_sending() {
 #[tokio::test]
 async fn validation_can_be_turned_off_and_the_vendor_answers() {
     let server = gsl::start().await;
-    let client: Client = Client::builder()
-        .base_url(server.base_url())
-        .auth(auth::iam_token(gsl::TOKEN))
-        .validate_requests(false)
-        .build()
-        .expect("client");
-    let err = client
-        .list_sim_pools()
-        .limit(600)
-        .send()
-        .await
-        .expect_err("vendor rejects");
-    let api = err.api().expect("an API error");
-    assert_eq!(api.status, 400);
-    assert_eq!(api.code.as_deref(), Some("GSL.00010004"));
+    let client: Client = unchecked(&server, auth::iam_token(gsl::TOKEN));
+    let refused = client.list_sim_pools().limit(600).send().await;
+    let err = refused.expect_err("vendor rejects");
+    let api = vendor_answer(&err, 400, Some("GSL.00010004"));
     assert_eq!(api.message.as_deref(), Some("参数异常"));
     assert_eq!(
         api.request_id.as_deref(),
         Some("5e9b8fa2c9b84c45b37c3c1e5f2c3d11")
     );
-    assert_eq!(
-        server.log.last().and_then(|r| r.query),
-        Some("limit=600".to_owned())
-    );
+    assert_eq!(last_query(&server), "limit=600");
 }
 
 #[tokio::test]
@@ -167,12 +145,8 @@ async fn vendor_errors_reach_the_caller_with_status_and_code() {
     let server = gsl::start().await;
     // The client refuses month 13 (the spec's pattern); with validation off the vendor
     // sees it, and answers 403.
-    let client: Client = configure(Client::builder(), server.base_url())
-        .auth(auth::iam_token(gsl::TOKEN))
-        .validate_requests(false)
-        .build()
-        .expect("client builds");
-    let err = client
+    let lax: Client = unchecked(&server, auth::iam_token(gsl::TOKEN));
+    let err = lax
         .list_sim_pools()
         .billing_cycle("2022-13")
         .send()
@@ -187,11 +161,7 @@ async fn vendor_errors_reach_the_caller_with_status_and_code() {
     );
 
     // A wrong token: the API gateway's code.
-    let stranger: Client = Client::builder()
-        .base_url(server.base_url())
-        .auth(auth::iam_token("not-a-token"))
-        .build()
-        .expect("client");
+    let stranger: Client = client(&server, auth::iam_token("not-a-token"));
     let err = stranger.list_sim_pools().send().await.expect_err("401");
     assert_eq!(err.status(), Some(401));
     assert_eq!(err.vendor_code(), Some("APIGW.0301"));
@@ -205,8 +175,7 @@ async fn vendor_errors_reach_the_caller_with_status_and_code() {
 /// and the retries of all three, are in the `faults` table).
 #[tokio::test]
 async fn faults_are_reported_without_losing_the_body() {
-    let server = gsl::start().await;
-    let client = client(&server).await;
+    let (server, client) = with_token().await;
 
     // With retries off, each is reported with what the server sent.
     let once = || {
@@ -253,8 +222,7 @@ async fn faults_are_reported_without_losing_the_body() {
         .faults
         .add(When::Listing, Some(1), Fault::GatewayHtml(502));
     let err = once().await.expect_err("gateway");
-    let api = err.api().expect("an API error");
-    assert_eq!((api.status, api.code.as_deref()), (502, None));
+    let api = vendor_answer(&err, 502, None);
     assert!(
         api.message
             .as_deref()
@@ -266,9 +234,7 @@ async fn faults_are_reported_without_losing_the_body() {
 #[tokio::test]
 async fn a_hostile_body_size_is_refused_without_buffering_it() {
     let server = gsl::start().await;
-    let client: Client = Client::builder()
-        .base_url(server.base_url())
-        .auth(auth::iam_token(gsl::TOKEN))
+    let client: Client = builder(&server, auth::iam_token(gsl::TOKEN))
         .max_body_bytes(64 * 1024)
         .build()
         .expect("client");
@@ -298,17 +264,9 @@ async fn iam_token_call_goes_to_the_iam_host() {
     let gsl_server = gsl::start().await;
     let iam_server = gsl::start_iam(&gsl_server).await;
     // The client signs with AK/SK; the IAM call is `security: []`, so it goes unsigned.
-    let client: Client = Client::builder()
-        .base_url(gsl_server.base_url())
-        .server_override(
-            "https://iam.cn-north-4.myhuaweicloud.com",
-            iam_server.base_url(),
-        )
-        .auth(auth::aksk_signature(AccessKey {
-            id: "AK-example".into(),
-            secret: "SK-example".into(),
-            security_token: None,
-        }))
+    let iam_host = "https://iam.cn-north-4.myhuaweicloud.com";
+    let signing: Client = builder(&gsl_server, gsl_aksk(("AK-example", "SK-example")))
+        .server_override(iam_host, iam_server.base_url())
         .build()
         .expect("client");
     let (name, password, domain, project) = gsl::USER;
@@ -332,7 +290,7 @@ async fn iam_token_call_goes_to_the_iam_host() {
             },
         },
     };
-    let response = client
+    let response = signing
         .keystone_create_user_token_by_password(auth.clone())
         .send()
         .await
@@ -367,11 +325,7 @@ async fn iam_token_call_goes_to_the_iam_host() {
         .header("X-Subject-Token")
         .expect("token header")
         .to_owned();
-    let gsl_client: Client = Client::builder()
-        .base_url(gsl_server.base_url())
-        .auth(auth::iam_token(token))
-        .build()
-        .expect("client");
+    let gsl_client: Client = client(&gsl_server, auth::iam_token(token));
     assert_eq!(
         gsl_client
             .list_sim_pools()

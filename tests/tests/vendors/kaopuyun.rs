@@ -1,32 +1,25 @@
 //! Kaopuyun: the RPC action `GET /?Action=DescribeFlowBills`, signed per attempt.
 
-use meterage_clients::kaopuyun::{auth, types::ProductType, Client};
+use meterage_clients::kaopuyun::{types::ProductType, Client};
 use meterage_clients::runtime::auth::AccessKey;
 use meterage_clients::runtime::{Error, Page, TryStreamExt};
 use meterage_tests::kaopuyun::Kaopuyun;
 use meterage_tests::{kaopuyun, parse_pairs, Fake};
 
 use crate::support::{
-    as_json, assert_same_records, expected, kaopuyun_client, kaopuyun_key_builder,
-    kaopuyun_temporary_key,
+    self, access_key, as_json, assert_same_records, expected, kaopuyun_key, kaopuyun_signature,
+    kaopuyun_temporary_key, serve, unchecked, vendor_answer,
 };
 
-fn client(server: &Fake<Kaopuyun>) -> Client {
-    kaopuyun_client(server, kaopuyun::KEY)
-}
-
-fn key(id: &str, secret: &str) -> AccessKey {
-    AccessKey {
-        id: id.into(),
-        secret: secret.into(),
-        security_token: None,
-    }
+/// A Kaopuyun fake, and a client of it signing with the key it knows.
+async fn served() -> (Fake<Kaopuyun>, Client) {
+    serve(kaopuyun::start(), kaopuyun_key(kaopuyun::KEY)).await
 }
 
 #[tokio::test]
 async fn describe_flow_bills_is_the_vendor_wire_request() {
-    let server = kaopuyun::start().await;
-    let page = client(&server)
+    let (server, client) = served().await;
+    let page = client
         .describe_flow_bills()
         .product_type(ProductType::OwnEcs)
         .bill_begin_date("2023-02-01 00:00:00")
@@ -92,18 +85,12 @@ async fn describe_flow_bills_is_the_vendor_wire_request() {
 
 #[tokio::test]
 async fn a_temporary_key_sends_its_security_token_and_gets_every_bill() {
-    let server = kaopuyun::start().await;
+    let temporary = kaopuyun_temporary_key(kaopuyun::TEMPORARY_KEY.1);
+    let (server, client): (_, Client) =
+        serve(kaopuyun::start(), kaopuyun_signature(temporary)).await;
     server.dataset.set_len(73);
-    let client = kaopuyun_key_builder(&server, kaopuyun_temporary_key(kaopuyun::TEMPORARY_KEY.1))
-        .build()
-        .expect("client");
-    let bills: Vec<_> = client
-        .describe_flow_bills()
-        .page_size(30)
-        .items()
-        .try_collect()
-        .await
-        .expect("every bill");
+    let listing = client.describe_flow_bills().page_size(30).items();
+    let bills: Vec<_> = listing.try_collect().await.expect("every bill");
     assert_same_records(&as_json(&bills), &expected(kaopuyun::bills(73)));
     assert_eq!(server.log.listing_requests(), 3);
 
@@ -151,7 +138,7 @@ async fn a_temporary_key_refused_for_its_token_gets_the_vendors_code_once() {
     let server = kaopuyun::start().await;
     let (id, secret) = kaopuyun::TEMPORARY_KEY;
     let refused = |key: AccessKey| {
-        let client = kaopuyun_key_builder(&server, key).build().expect("client");
+        let client: Client = support::client(&server, kaopuyun_signature(key));
         async move {
             let error = client
                 .describe_flow_bills()
@@ -168,7 +155,7 @@ async fn a_temporary_key_refused_for_its_token_gets_the_vendors_code_once() {
     };
     // Without its token (a permanent key's credentials, as if the variable were unset).
     assert_eq!(
-        refused(key(id, secret)).await,
+        refused(access_key((id, secret))).await,
         (Some(400), Some("MissingSecurityToken".to_owned()))
     );
     let mut stranger = kaopuyun_temporary_key(secret);
@@ -192,8 +179,8 @@ async fn a_temporary_key_refused_for_its_token_gets_the_vendors_code_once() {
 
 #[tokio::test]
 async fn money_keeps_its_digits() {
-    let server = kaopuyun::start().await;
-    let page = client(&server)
+    let (_server, client) = served().await;
+    let page = client
         .describe_flow_bills()
         .page_size(3)
         .send()
@@ -218,8 +205,8 @@ async fn money_keeps_its_digits() {
 
 #[tokio::test]
 async fn the_raw_answer_is_kept_byte_for_byte() {
-    let server = kaopuyun::start().await;
-    let raw = client(&server)
+    let (_server, client) = served().await;
+    let raw = client
         .describe_flow_bills()
         .page_size(3)
         .send_raw()
@@ -234,7 +221,7 @@ async fn the_raw_answer_is_kept_byte_for_byte() {
     );
 
     // Errors are still errors.
-    let err = client(&server)
+    let err = client
         .describe_flow_bills()
         .bill_status("LOST".into())
         .send_raw()
@@ -245,8 +232,7 @@ async fn the_raw_answer_is_kept_byte_for_byte() {
 
 #[tokio::test]
 async fn every_attempt_is_signed_afresh() {
-    let server = kaopuyun::start().await;
-    let client = client(&server);
+    let (server, client) = served().await;
     for _ in 0..3 {
         client
             .describe_flow_bills()
@@ -279,8 +265,7 @@ async fn every_attempt_is_signed_afresh() {
 
 #[tokio::test]
 async fn vendor_errors_keep_their_codes() {
-    let server = kaopuyun::start().await;
-    let client = client(&server);
+    let (server, client) = served().await;
 
     let err = client
         .describe_flow_bills()
@@ -288,49 +273,37 @@ async fn vendor_errors_keep_their_codes() {
         .send()
         .await
         .expect_err("invalid");
-    let api = err.api().expect("an API error");
-    assert_eq!(
-        (api.status, api.code.as_deref()),
-        (400, Some("ProductTypeIsInvalid"))
-    );
+    let api = vendor_answer(&err, 400, Some("ProductTypeIsInvalid"));
     assert_eq!(api.message.as_deref(), Some("ProductType无效的产品类型"));
     assert_eq!(
         api.request_id.as_deref(),
         Some("0f4e1b7e-3c1d-4a8e-9a55-5c2f7e1b2a10")
     );
 
-    let wrong: Client = Client::builder()
-        .base_url(server.base_url())
-        .auth(auth::rpc_signature(key(kaopuyun::KEY.0, "not-the-secret")))
-        .build()
-        .expect("client");
-    let err = wrong
-        .describe_flow_bills()
-        .send()
-        .await
-        .expect_err("bad signature");
-    assert_eq!(err.vendor_code(), Some("SignatureDoesNotMatch"));
-    assert!(
-        !format!("{err}{err:?}{wrong:?}").contains("not-the-secret"),
-        "the secret leaked"
-    );
-
-    let stranger = kaopuyun_client(&server, ("no-such-key", kaopuyun::KEY.1));
-    let err = stranger
-        .describe_flow_bills()
-        .send()
-        .await
-        .expect_err("unknown key");
-    assert_eq!(
-        (err.status(), err.vendor_code()),
-        (Some(404), Some("InvalidAccessKeyId.NotFound"))
-    );
+    // A wrong secret, an unknown key: the gateway's codes, and no secret shown.
+    let (id, secret) = kaopuyun::KEY;
+    let wrong: Client = support::client(&server, kaopuyun_key((id, "not-the-secret")));
+    let stranger: Client = support::client(&server, kaopuyun_key(("no-such-key", secret)));
+    for (caller, status, code) in [
+        (&wrong, 400, "SignatureDoesNotMatch"),
+        (&stranger, 404, "InvalidAccessKeyId.NotFound"),
+    ] {
+        let err = caller.describe_flow_bills().send().await.expect_err(code);
+        assert_eq!(
+            (err.status(), err.vendor_code()),
+            (Some(status), Some(code))
+        );
+        assert!(
+            !format!("{err}{err:?}{caller:?}").contains("not-the-secret"),
+            "the secret leaked"
+        );
+    }
 }
 
 #[tokio::test]
 async fn page_size_is_checked_before_sending() {
-    let server = kaopuyun::start().await;
-    let err = client(&server)
+    let (server, client) = served().await;
+    let err = client
         .describe_flow_bills()
         .page_size(51)
         .page_number(0)
@@ -351,13 +324,7 @@ async fn page_size_is_checked_before_sending() {
     );
     assert!(server.log.requests().is_empty());
 
-    let (id, secret) = kaopuyun::KEY;
-    let unchecked: Client = Client::builder()
-        .base_url(server.base_url())
-        .auth(auth::rpc_signature(key(id, secret)))
-        .validate_requests(false)
-        .build()
-        .expect("client");
+    let unchecked: Client = unchecked(&server, kaopuyun_key(kaopuyun::KEY));
     let err = unchecked
         .describe_flow_bills()
         .page_size(51)

@@ -1,22 +1,17 @@
 //! Huawei NCE-Campus on the wire: the login call, `X-ACCESS-TOKEN`, the query string,
 //! errcodes on HTTP 200 and the vendor's 400s.
 
-use meterage_clients::nce_campus::{types, Client};
-use meterage_clients::runtime::Error;
+use meterage_clients::nce_campus::{auth, types, Client};
+use meterage_clients::runtime::{Error, NoAuth};
 use meterage_tests::nce;
 
-use crate::support::{configure, nce_client, nce_user};
+use crate::support::{assert_refused, assert_vendor_error, nce_login, serve, unchecked};
 
 #[tokio::test]
 async fn login_is_the_vendor_wire_request_and_never_carries_a_token() {
-    let server = nce::start().await;
     // The generated login call is `security: []`: a client holding a token sends none.
-    let client: Client = configure(Client::builder(), server.base_url())
-        .auth(meterage_clients::nce_campus::auth::access_token(
-            "stale-token",
-        ))
-        .build()
-        .expect("client");
+    let (server, client): (_, Client) =
+        serve(nce::start(), auth::access_token("stale-token")).await;
     let (user, password) = nce::USER;
     let request = client.create_token().user_name(user).password(password);
     assert!(
@@ -56,8 +51,7 @@ async fn login_is_the_vendor_wire_request_and_never_carries_a_token() {
 
 #[tokio::test]
 async fn user_traffic_query_is_the_vendor_wire_request() {
-    let server = nce::start().await;
-    let client = nce_client(&server, nce_user());
+    let (server, client): (_, Client) = serve(nce::start(), nce_login()).await;
     let page = client
         .get_time_flow_st_info_list()
         .site_id(nce::SITE_ID)
@@ -101,10 +95,7 @@ async fn user_traffic_query_is_the_vendor_wire_request() {
 
 #[tokio::test]
 async fn errcode_on_http_200_is_an_error() {
-    let server = nce::start().await;
-    let client: Client = configure(Client::builder(), server.base_url())
-        .build()
-        .expect("client");
+    let (_server, client): (_, Client) = serve(nce::start(), NoAuth).await;
     let err = client
         .create_token()
         .user_name(nce::USER.0)
@@ -112,16 +103,13 @@ async fn errcode_on_http_200_is_an_error() {
         .send()
         .await
         .expect_err("rejected");
-    let api = err.api().expect("an API error");
-    assert_eq!((api.status, api.code.as_deref()), (200, Some("1")));
-    assert_eq!(api.message.as_deref(), Some("Username or password error."));
+    assert_vendor_error(&err, 200, "1", "Username or password error.");
     assert!(!err.to_string().contains("wrong-password"));
 }
 
 #[tokio::test]
 async fn bad_parameters_fail_before_sending_or_at_the_vendor() {
-    let server = nce::start().await;
-    let client = nce_client(&server, nce_user());
+    let (server, client): (_, Client) = serve(nce::start(), nce_login()).await;
     let err = client
         .get_time_flow_st_info_list()
         .user_name("u".repeat(65))
@@ -153,32 +141,15 @@ async fn bad_parameters_fail_before_sending_or_at_the_vendor() {
         .send()
         .await
         .expect_err("refused");
-    assert!(
-        err.to_string()
-            .contains("`beginTime` must be formatted `yyyy-MM-dd HH:mm:ss`, got \"2017/11/24\""),
-        "{err}"
-    );
-    assert_eq!(server.log.requests().len(), 0);
-    let mut unchecked = configure(Client::builder(), server.base_url())
-        .auth(meterage_clients::nce_campus::auth::access_token_login(
-            nce_user(),
-        ))
-        .validate_requests(false);
-    if let Some(ca) = server.ca_pem() {
-        unchecked = unchecked.add_root_certificate_pem("the test CA", ca);
-    }
-    let unchecked = unchecked.build().expect("client");
-    let err = unchecked
-        .get_time_flow_st_info_list()
+    let wanted = "`beginTime` must be formatted `yyyy-MM-dd HH:mm:ss`, got \"2017/11/24\"";
+    assert_refused(&err, &server, wanted);
+    let unchecked: Client = unchecked(&server, nce_login());
+    let listing = unchecked.get_time_flow_st_info_list();
+    let err = listing
         .begin_time("2017/11/24")
         .send()
         .await
         .expect_err("400");
-    let api = err.api().expect("an API error");
-    assert_eq!((api.status, api.code.as_deref()), (400, Some("2")));
-    assert_eq!(
-        api.message.as_deref(),
-        Some("beginTime must be yyyy-MM-dd HH:mm:ss.")
-    );
+    assert_vendor_error(&err, 400, "2", "beginTime must be yyyy-MM-dd HH:mm:ss.");
     assert_eq!(server.log.listing_requests(), 1, "a 400 is not retried");
 }

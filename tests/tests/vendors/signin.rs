@@ -10,13 +10,13 @@ use std::time::Duration;
 
 use axum::http::Method;
 use meterage_clients::runtime::{CallOptions, Error, TimeoutKind, TryStreamExt};
-use meterage_clients::{kaopuyun as kp, plcloud as pl};
+use meterage_clients::{huawei_gsl, kaopuyun as kp, nce_campus as nc, plcloud as pl};
 use meterage_tests::{gsl, nce, Fault, Options, When};
 use serde_json::Value;
 
 use crate::cases::{table, Credentials, GslAksk, GslIam, Kaopuyun, NceCampus, Plcloud, VendorCase};
 use crate::support::{
-    assert_same_records, configure, gsl_iam_client, iam_user, nce_client, nce_user,
+    assert_same_records, client, fast_retries, iam_login, iam_user, nce_login, serve,
 };
 
 table! {
@@ -138,15 +138,14 @@ async fn hung_sign_in_times_out<C: VendorCase>() {
 #[tokio::test]
 async fn nce_without_the_ca_fails_with_a_clear_tls_error() {
     let server = nce::start_with(Options::https()).await;
-    let client = configure(
-        meterage_clients::nce_campus::Client::builder(),
-        server.base_url(),
-    )
-    .auth(meterage_clients::nce_campus::auth::access_token_login(
-        nce_user(),
-    ))
-    .build()
-    .expect("client");
+    // The test defaults, but not the fake's CA.
+    let client = nc::Client::builder()
+        .base_url(server.base_url())
+        .retry(fast_retries())
+        .timeout(Duration::from_secs(10))
+        .auth(nce_login())
+        .build()
+        .expect("client");
     let error = client
         .get_time_flow_st_info_list()
         .send()
@@ -164,13 +163,9 @@ async fn nce_without_the_ca_fails_with_a_clear_tls_error() {
 
 #[tokio::test]
 async fn nce_logout_ends_the_token_and_the_next_call_logs_in_again() {
-    let server = nce::start().await;
-    let client = nce_client(&server, nce_user());
-    client
-        .get_time_flow_st_info_list()
-        .send()
-        .await
-        .expect("first");
+    let (server, client): (_, nc::Client) = serve(nce::start(), nce_login()).await;
+    let call = || client.get_time_flow_st_info_list().send();
+    call().await.expect("first");
     assert_eq!(server.vendor.live_tokens(), 1);
     client.logout().await.expect("logout");
     assert_eq!(server.vendor.live_tokens(), 0);
@@ -190,11 +185,7 @@ async fn nce_logout_ends_the_token_and_the_next_call_logs_in_again() {
     // Logging out twice does nothing more.
     client.logout().await.expect("second logout");
     assert_eq!(server.log.count(Method::DELETE, nce::TOKENS_PATH), 1);
-    client
-        .get_time_flow_st_info_list()
-        .send()
-        .await
-        .expect("again");
+    call().await.expect("again");
     assert_eq!(server.log.logins(), 2);
 }
 
@@ -205,7 +196,7 @@ async fn gsl_iam_tokens_are_renewed_before_they_expire() {
     let server = gsl::start().await;
     let iam = gsl::start_iam(&server).await;
     iam.vendor.set_token_lifetime(Duration::from_secs(2));
-    let client = gsl_iam_client(&server, &iam, iam_user());
+    let client: huawei_gsl::Client = client(&server, iam_login(&iam, iam_user()));
     client.list_sim_pools().send().await.expect("first");
     tokio::time::sleep(Duration::from_millis(500)).await;
     client.list_sim_pools().send().await.expect("still fresh");

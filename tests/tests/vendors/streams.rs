@@ -8,13 +8,14 @@
 use std::time::Duration;
 
 use meterage_clients::runtime::{CallOptions, Error, TryStreamExt};
-use meterage_tests::{gsl, nce, Fault, When};
+use meterage_clients::{huawei_gsl, kaopuyun as kp, nce_campus as nc};
+use meterage_tests::{gsl, kaopuyun as kp_fake, nce, Fault, When};
 use serde_json::Value;
 
 use crate::cases::{table, Credentials, GslAksk, GslIam, Kaopuyun, NceCampus, Plcloud, VendorCase};
 use crate::support::{
-    as_json, assert_same_records, expected, fast_retries, gsl_aksk_client, kaopuyun_client,
-    nce_client, nce_user,
+    as_json, assert_last_query_has, assert_refused, assert_same_records, expected, fast_retries,
+    gsl_aksk, kaopuyun_key, nce_login, serve,
 };
 
 /// A page slower than the per-attempt timeout the tests use.
@@ -149,50 +150,32 @@ async fn invalid_parameter_is_refused_before_sending<C: VendorCase>() {
 async fn dates_are_checked_against_their_format_and_typed_dates_sent_exactly() {
     use meterage_clients::runtime::time::{Date, Month, PrimitiveDateTime, Time};
 
-    let server = gsl::start().await;
-    let client = gsl_aksk_client(&server);
-    let error = client
+    let (server, pools): (_, huawei_gsl::Client) = serve(gsl::start(), gsl_aksk(gsl::AKSK)).await;
+    let error = pools
         .list_sim_pools()
         .billing_cycle("2022-13")
         .send()
         .await
         .expect_err("no month 13");
-    assert!(
-        error
-            .to_string()
-            .contains("parameter `billing_cycle` must be formatted `yyyy-MM`, got \"2022-13\""),
-        "{error}"
-    );
-    assert_eq!(server.log.requests().len(), 0);
+    let wanted = "parameter `billing_cycle` must be formatted `yyyy-MM`, got \"2022-13\"";
+    assert_refused(&error, &server, wanted);
     let september = Date::from_calendar_date(2022, Month::September, 30).expect("a date");
-    client
-        .list_sim_pools()
-        .billing_cycle(september)
-        .send()
-        .await
-        .expect("a typed month is well formed");
-    let query = server.log.last().and_then(|r| r.query).unwrap_or_default();
-    assert!(query.contains("billing_cycle=2022-09"), "{query}");
+    let typed = pools.list_sim_pools().billing_cycle(september);
+    typed.send().await.expect("a typed month is well formed");
+    assert_last_query_has(&server, "billing_cycle=2022-09");
 
-    let server = meterage_tests::kaopuyun::start().await;
+    let (server, kaopuyun): (_, kp::Client) =
+        serve(kp_fake::start(), kaopuyun_key(kp_fake::KEY)).await;
     let at = PrimitiveDateTime::new(september, Time::from_hms(7, 5, 0).expect("a time"));
-    kaopuyun_client(&server, meterage_tests::kaopuyun::KEY)
-        .describe_flow_bills()
-        .bill_begin_date(at)
-        .send()
-        .await
-        .expect("a typed time is well formed");
-    let query = server.log.last().and_then(|r| r.query).unwrap_or_default();
-    assert!(
-        query.contains("BillBeginDate=2022-09-30%2007%3A05%3A00"),
-        "{query}"
-    );
+    let typed = kaopuyun.describe_flow_bills().bill_begin_date(at);
+    typed.send().await.expect("a typed time is well formed");
+    assert_last_query_has(&server, "BillBeginDate=2022-09-30%2007%3A05%3A00");
 }
 
 #[tokio::test]
 async fn a_required_parameter_left_unset_is_named_before_sending() {
-    let server = nce::start().await;
-    let error = nce_client(&server, nce_user())
+    let (server, nce): (_, nc::Client) = serve(nce::start(), nce_login()).await;
+    let error = nce
         .create_token()
         .user_name(nce::USER.0)
         .send()
@@ -207,10 +190,9 @@ async fn a_required_parameter_left_unset_is_named_before_sending() {
 
 #[tokio::test]
 async fn streams_can_be_spawned_and_fetch_ahead_in_order() {
-    let server = gsl::start().await;
+    let (server, client): (_, huawei_gsl::Client) = serve(gsl::start(), gsl_aksk(gsl::AKSK)).await;
     server.dataset.set_len(230);
     server.dataset.set_latency(Duration::from_millis(5));
-    let client = gsl_aksk_client(&server);
     let task = tokio::spawn(
         client
             .list_sim_pools()

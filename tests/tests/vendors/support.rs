@@ -1,16 +1,14 @@
-//! Clients of the four generated APIs pointed at their fakes, signed in the vendor's way.
+//! Clients of the four generated APIs pointed at their fakes, signed in the vendor's way,
+//! and the checks of a vendor's error answer the tests share.
 
+use std::future::Future;
 use std::time::Duration;
 
 use meterage_clients::runtime::auth::{AccessKey, KeystoneUser, UsernamePassword};
-use meterage_clients::runtime::{ClientBuilder, RetryPolicy};
+use meterage_clients::runtime::{ApiError, Authorize, Client, ClientBuilder, Error, RetryPolicy};
 use meterage_clients::{huawei_gsl, kaopuyun, nce_campus, plcloud};
-use meterage_tests::gsl::{Gsl, Iam};
-use meterage_tests::kaopuyun::Kaopuyun;
-use meterage_tests::nce::Nce;
-use meterage_tests::plcloud::Plcloud;
 pub use meterage_tests::records::{as_json, assert_same_records, expected};
-use meterage_tests::{gsl, nce, plcloud as pl, Fake};
+use meterage_tests::{gsl, nce, plcloud as pl, Fake, Server};
 
 /// Retries that do not make tests wait: the policy's shape, with millisecond backoffs.
 pub fn fast_retries() -> RetryPolicy {
@@ -19,16 +17,43 @@ pub fn fast_retries() -> RetryPolicy {
         .max_backoff(Duration::from_millis(5))
 }
 
-/// The defaults every test client shares: fast retries and a 10 s timeout (the system's
-/// proxy settings apply, as for any client; CI sets none).
-pub fn configure<C: From<meterage_clients::runtime::Client>>(
-    builder: ClientBuilder<C>,
-    base_url: String,
-) -> ClientBuilder<C> {
-    builder
-        .base_url(base_url)
+/// A builder of clients of `server` that sign in or sign with `auth`, with the defaults
+/// every test client shares: fast retries, a 10 s timeout and, when the fake serves
+/// HTTPS, its CA trusted (the system's proxy settings apply, as for any client; CI sets
+/// none).
+pub fn builder<C: From<Client>>(server: &Server, auth: impl Authorize) -> ClientBuilder<C> {
+    let builder = ClientBuilder::new(server.base_url())
         .retry(fast_retries())
         .timeout(Duration::from_secs(10))
+        .auth(auth);
+    match server.ca_pem() {
+        Some(ca) => builder.add_root_certificate_pem("the test CA", ca),
+        None => builder,
+    }
+}
+
+/// A client of `server` that signs in or signs with `auth`, with the test defaults.
+pub fn client<C: From<Client>>(server: &Server, auth: impl Authorize) -> C {
+    builder(server, auth).build().expect("a client of the fake")
+}
+
+/// The fake `start` starts, and a client of it that signs in or signs with `auth`.
+pub async fn serve<V, C: From<Client>>(
+    start: impl Future<Output = Fake<V>>,
+    auth: impl Authorize,
+) -> (Fake<V>, C) {
+    let fake = start.await;
+    let client = client(&fake, auth);
+    (fake, client)
+}
+
+/// A client of `server` that signs in or signs with `auth` and sends what it is given,
+/// unchecked (request validation off), so that the vendor answers.
+pub fn unchecked<C: From<Client>>(server: &Server, auth: impl Authorize) -> C {
+    builder(server, auth)
+        .validate_requests(false)
+        .build()
+        .expect("a client of the fake")
 }
 
 /// A user name and password.
@@ -39,30 +64,9 @@ pub fn user((username, password): (&str, &str)) -> UsernamePassword {
     }
 }
 
-/// The NCE account the fake accepts.
-pub fn nce_user() -> UsernamePassword {
-    user(nce::USER)
-}
-
-/// A builder of NCE clients that log in with `credentials` (trusting the fake's CA over
-/// HTTPS).
-pub fn nce_builder(
-    server: &Fake<Nce>,
-    credentials: UsernamePassword,
-) -> ClientBuilder<nce_campus::Client> {
-    let builder = configure(nce_campus::Client::builder(), server.base_url())
-        .auth(nce_campus::auth::access_token_login(credentials));
-    match server.ca_pem() {
-        Some(ca) => builder.add_root_certificate_pem("the test CA", ca),
-        None => builder,
-    }
-}
-
-/// An NCE client that logs in with `credentials` (trusting the fake's CA over HTTPS).
-pub fn nce_client(server: &Fake<Nce>, credentials: UsernamePassword) -> nce_campus::Client {
-    nce_builder(server, credentials)
-        .build()
-        .expect("NCE client")
+/// NCE's token login with the northbound account the fake accepts.
+pub fn nce_login() -> impl Authorize {
+    nce_campus::auth::access_token_login(user(nce::USER))
 }
 
 /// The IAM user the fake accepts.
@@ -75,25 +79,9 @@ pub fn iam_user() -> KeystoneUser {
     }
 }
 
-/// A builder of GSL clients with an IAM token obtained from the fake IAM for `user`.
-pub fn gsl_iam_builder(
-    server: &Fake<Gsl>,
-    iam: &Fake<Iam>,
-    user: KeystoneUser,
-) -> ClientBuilder<huawei_gsl::Client> {
-    configure(huawei_gsl::Client::builder(), server.base_url())
-        .auth(huawei_gsl::auth::iam_token_login(user).iam_endpoint(iam.base_url()))
-}
-
-/// A GSL client with an IAM token obtained from the fake IAM.
-pub fn gsl_iam_client(
-    server: &Fake<Gsl>,
-    iam: &Fake<Iam>,
-    user: KeystoneUser,
-) -> huawei_gsl::Client {
-    gsl_iam_builder(server, iam, user)
-        .build()
-        .expect("GSL client")
+/// GSL's IAM token, obtained from the fake `iam` for `user`.
+pub fn iam_login(iam: &Server, user: KeystoneUser) -> impl Authorize {
+    huawei_gsl::auth::iam_token_login(user).iam_endpoint(iam.base_url())
 }
 
 /// An access key without a security token.
@@ -105,73 +93,69 @@ pub fn access_key((id, secret): (&str, &str)) -> AccessKey {
     }
 }
 
-/// A builder of GSL clients signing with `key`.
-pub fn gsl_aksk_builder(
-    server: &Fake<Gsl>,
-    key: (&str, &str),
-) -> ClientBuilder<huawei_gsl::Client> {
-    configure(huawei_gsl::Client::builder(), server.base_url())
-        .auth(huawei_gsl::auth::aksk_signature(access_key(key)))
+/// GSL's AK/SK signature with `key`.
+pub fn gsl_aksk(key: (&str, &str)) -> impl Authorize {
+    huawei_gsl::auth::aksk_signature(access_key(key))
 }
 
-/// A GSL client signing with the fake's AK/SK.
-pub fn gsl_aksk_client(server: &Fake<Gsl>) -> huawei_gsl::Client {
-    gsl_aksk_builder(server, gsl::AKSK)
-        .build()
-        .expect("GSL client")
+/// Kaopuyun's RPC signature with `key`.
+pub fn kaopuyun_key(key: (&str, &str)) -> impl Authorize {
+    kaopuyun_signature(access_key(key))
 }
 
-/// A builder of Kaopuyun clients signing with `key`.
-pub fn kaopuyun_builder(
-    server: &Fake<Kaopuyun>,
-    key: (&str, &str),
-) -> ClientBuilder<kaopuyun::Client> {
-    kaopuyun_key_builder(server, access_key(key))
-}
-
-/// A builder of Kaopuyun clients signing with `key`, temporary or not.
-pub fn kaopuyun_key_builder(
-    server: &Fake<Kaopuyun>,
-    key: AccessKey,
-) -> ClientBuilder<kaopuyun::Client> {
-    configure(kaopuyun::Client::builder(), server.base_url())
-        .auth(kaopuyun::auth::rpc_signature(key))
+/// Kaopuyun's RPC signature with `key`, temporary (carrying its security token) or not.
+pub fn kaopuyun_signature(key: AccessKey) -> impl Authorize {
+    kaopuyun::auth::rpc_signature(key)
 }
 
 /// The Kaopuyun fake's temporary (STS) key with `secret`, carrying the token the fake
 /// issued with it.
 pub fn kaopuyun_temporary_key(secret: &str) -> AccessKey {
+    let (id, _) = meterage_tests::kaopuyun::TEMPORARY_KEY;
     AccessKey {
-        id: meterage_tests::kaopuyun::TEMPORARY_KEY.0.into(),
-        secret: secret.into(),
         security_token: Some(meterage_tests::kaopuyun::SECURITY_TOKEN.into()),
+        ..access_key((id, secret))
     }
 }
 
-/// A Kaopuyun client signing with `key`.
-pub fn kaopuyun_client(server: &Fake<Kaopuyun>, key: (&str, &str)) -> kaopuyun::Client {
-    kaopuyun_builder(server, key)
-        .build()
-        .expect("Kaopuyun client")
+/// PLCloud's console session for the account the fake accepts.
+pub fn plcloud_login() -> impl Authorize {
+    plcloud::auth::console_session(user(pl::USER))
 }
 
-/// The PLCloud console account the fake accepts.
-pub fn plcloud_user() -> UsernamePassword {
-    user(pl::USER)
+/// The query string of the last request `server` received (empty without one).
+pub fn last_query(server: &Server) -> String {
+    server.log.last().and_then(|r| r.query).unwrap_or_default()
 }
 
-/// A builder of PLCloud clients with a console session for `credentials`.
-pub fn plcloud_builder(
-    server: &Fake<Plcloud>,
-    credentials: UsernamePassword,
-) -> ClientBuilder<plcloud::Client> {
-    configure(plcloud::Client::builder(), server.base_url())
-        .auth(plcloud::auth::console_session(credentials))
+/// Checks that the last request `server` received had `wanted` in its query string.
+pub fn assert_last_query_has(server: &Server, wanted: &str) {
+    let query = last_query(server);
+    assert!(query.contains(wanted), "{wanted:?} not in {query}");
 }
 
-/// A PLCloud client with a console session for `credentials`.
-pub fn plcloud_client(server: &Fake<Plcloud>, credentials: UsernamePassword) -> plcloud::Client {
-    plcloud_builder(server, credentials)
-        .build()
-        .expect("PLCloud client")
+/// Checks that `error` is the client's refusal of a parameter, before anything reached
+/// `server`, and that its message says `wanted`.
+pub fn assert_refused(error: &Error, server: &Server, wanted: &str) {
+    assert!(matches!(error, Error::Validation { .. }), "{error:?}");
+    assert!(
+        error.to_string().contains(wanted),
+        "{wanted:?} not in {error}"
+    );
+    assert_eq!(server.log.requests().len(), 0, "nothing was sent");
+}
+
+/// The vendor's answer `error` carries, checked: its HTTP status and its code.
+pub fn vendor_answer<'e>(error: &'e Error, status: u16, code: Option<&str>) -> &'e ApiError {
+    let api = error
+        .api()
+        .unwrap_or_else(|| panic!("not an API error: {error:?}"));
+    assert_eq!((api.status, api.code.as_deref()), (status, code), "{error}");
+    api
+}
+
+/// Checks that `error` is the vendor's answer with `status`, `code` and `message`.
+pub fn assert_vendor_error(error: &Error, status: u16, code: &str, message: &str) {
+    let api = vendor_answer(error, status, Some(code));
+    assert_eq!(api.message.as_deref(), Some(message), "{error}");
 }

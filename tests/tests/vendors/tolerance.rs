@@ -12,7 +12,7 @@ use meterage_tests::{Fake, Fault, When};
 use serde_json::{json, Map, Value};
 
 use crate::cases::{table, Credentials, GslAksk, GslIam, Kaopuyun, NceCampus, Plcloud, VendorCase};
-use crate::support::gsl_aksk_client;
+use crate::support::{gsl_aksk, serve};
 
 table! {
     nce_campus: NceCampus => [missing_and_null_fields_decode],
@@ -93,11 +93,10 @@ async fn missing_and_null_fields_decode<C: VendorCase>() {
 
 /// A GSL fake whose next listing answer is `body`, and a client of it.
 async fn gsl_answering(body: &Value) -> (Fake<Gsl>, huawei_gsl::Client) {
-    let server = gsl::start().await;
+    let (server, client) = serve(gsl::start(), gsl_aksk(gsl::AKSK)).await;
     server
         .faults
         .add(When::Listing, Some(1), Fault::json(200, body.clone()));
-    let client = gsl_aksk_client(&server);
     (server, client)
 }
 
