@@ -66,6 +66,18 @@ pub struct AttemptOutcome<'a> {
     pub verdict: Verdict,
 }
 
+impl AttemptOutcome<'_> {
+    /// Whether the server refused the attempt's identity: HTTP 401, or a vendor code that
+    /// is one of `stale_codes` (compared by [`code_matches`](crate::envelope::code_matches),
+    /// so a namespaced code matches its bare name).
+    pub fn is_refusal(&self, stale_codes: &[&str]) -> bool {
+        self.status == Some(401)
+            || self
+                .vendor_code
+                .is_some_and(|code| crate::envelope::any_code_matches(stale_codes, code))
+    }
+}
+
 /// What an interceptor asks of the client after an attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Replay {

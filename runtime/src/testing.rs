@@ -5,7 +5,9 @@
 
 #![allow(dead_code, clippy::unwrap_used)]
 
-use meterage_runtime::{Client, ErrorEnvelope, SuccessRule};
+use meterage_runtime::interceptor::AttemptOutcome;
+use meterage_runtime::retry::Verdict;
+use meterage_runtime::{Client, Error, ErrorEnvelope, SuccessRule};
 
 /// Huawei iMaster NCE-Campus: `errcode` `"0"` is success, HTTP 200 with another code a
 /// failure.
@@ -58,4 +60,20 @@ pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
         .build()
         .unwrap()
         .block_on(future)
+}
+
+/// The error of a failed attempt in [`refused`]'s outcomes.
+pub static FAILED: Error = Error::Config(String::new());
+
+/// The outcome of an attempt the server answered with `status` and vendor `code`.
+pub fn refused(status: u16, code: Option<&str>) -> AttemptOutcome<'_> {
+    AttemptOutcome {
+        status: Some(status),
+        headers: None,
+        vendor_code: code,
+        request_id: None,
+        error: Some(&FAILED),
+        elapsed: std::time::Duration::ZERO,
+        verdict: Verdict::Final,
+    }
 }

@@ -199,6 +199,20 @@ fn fail(status: StatusCode, code: &str, message: &str) -> AxumResponse {
     (status, Json(json!({"Code": code, "Message": message}))).into_response()
 }
 
+/// One request as the fake gateway received it.
+struct Received {
+    method: HttpMethod,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl Received {
+    fn parts(&self) -> (&HttpMethod, &Uri, &HeaderMap, &[u8]) {
+        (&self.method, &self.uri, &self.headers, &self.body)
+    }
+}
+
 async fn handle(
     State(seen): State<Arc<Seen>>,
     method: HttpMethod,
@@ -206,20 +220,21 @@ async fn handle(
     headers: HeaderMap,
     body: Bytes,
 ) -> AxumResponse {
-    if uri.path().starts_with("/sdk") {
-        sdk(&seen, &method, &uri, &headers, &body)
+    let received = Received {
+        method,
+        uri,
+        headers,
+        body,
+    };
+    if received.uri.path().starts_with("/sdk") {
+        sdk(&seen, &received)
     } else {
-        rpc(&seen, &method, &uri, &headers, &body)
+        rpc(&seen, &received)
     }
 }
 
-fn rpc(
-    seen: &Seen,
-    method: &HttpMethod,
-    uri: &Uri,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> AxumResponse {
+fn rpc(seen: &Seen, received: &Received) -> AxumResponse {
+    let (method, uri, headers, body) = received.parts();
     let query = pairs(uri.query().unwrap_or(""));
     let mut params = query.clone();
     let form = headers.get("content-type").is_some_and(|v| {
@@ -319,13 +334,8 @@ fn rpc(
     .into_response()
 }
 
-fn sdk(
-    seen: &Seen,
-    method: &HttpMethod,
-    uri: &Uri,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> AxumResponse {
+fn sdk(seen: &Seen, received: &Received) -> AxumResponse {
+    let (method, uri, headers, body) = received.parts();
     let unauthorized = |code: &str, message: &str| fail(StatusCode::UNAUTHORIZED, code, message);
     if headers.get_all("host").iter().count() != 1 {
         return fail(

@@ -58,18 +58,20 @@ impl<'a> AuthContext<'a> {
         AuthError::new(self.operation.id, message).into()
     }
 
-    /// Sends a sign-in call (built with [`Request::sign_in`]) through the client;
-    /// its failure becomes an [`Error::Auth`] of this context's operation, with `what`
-    /// (`"signing in with createToken"`) and the call's own error as the source.
+    /// Sends a sign-in call (built with [`Request::sign_in`]) through the client; its
+    /// failure becomes an [`Error::Auth`] of this context's operation that says
+    /// `"<doing> with <the call's operation> failed"` (`doing` is `"signing in"`,
+    /// `"opening the console"`), with the call's own error as the source.
     ///
     /// # Errors
     ///
     /// [`Error::Auth`] caused by the sign-in call's error.
-    pub async fn sign_in(&self, request: Request, what: &str) -> Result<Response<Bytes>, Error> {
+    pub async fn sign_in(&self, request: Request, doing: &str) -> Result<Response<Bytes>, Error> {
+        let call = request.operation().id;
         self.client
             .send_sign_in(request)
             .await
-            .map_err(|error| self.error_caused_by(format!("{what} failed"), error))
+            .map_err(|error| self.error_caused_by(format!("{doing} with {call} failed"), error))
     }
 
     /// An [`Error::Auth`] for this context's operation, caused by `source` (a sign-in

@@ -140,9 +140,7 @@ impl DjangoLogin {
         };
 
         let open = Request::sign_in(spec.open);
-        let opened = ctx
-            .sign_in(open, &format!("opening the console with {}", spec.open.id))
-            .await?;
+        let opened = ctx.sign_in(open, "opening the console").await?;
         session.absorb(opened.headers());
         let csrf = session.cookie(spec.csrf_cookie).ok_or_else(|| {
             ctx.error(format!(
@@ -166,9 +164,7 @@ impl DjangoLogin {
         }
         request.form(spec.username_field, &self.credentials.username);
         request.form(spec.password_field, &self.credentials.password);
-        let response = ctx
-            .sign_in(request, &format!("signing in with {login}"))
-            .await?;
+        let response = ctx.sign_in(request, "signing in").await?;
         let rotated = response
             .headers()
             .get_all(SET_COOKIE)

@@ -8,7 +8,6 @@ use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 use crate::auth::{AuthContext, Expiring, IdentityFuture, ResolveIdentity, TokenAuth};
-use crate::envelope::any_code_matches;
 use crate::interceptor::AttemptOutcome;
 use crate::request::{Operation, Request};
 use crate::types::Secret;
@@ -135,6 +134,14 @@ impl KeystonePassword {
         }
     }
 
+    /// The token request: the password method, scoped to the project, to the endpoint.
+    fn token_request(&self) -> Request {
+        let mut request = Request::sign_in(self.spec.login);
+        request.server(self.endpoint());
+        request.json("auth", &self.body());
+        request
+    }
+
     fn body(&self) -> Value {
         let scope = match &self.project_id {
             Some(id) => json!({ "project": { "id": id } }),
@@ -203,21 +210,15 @@ fn lifetime(body: &Value, now: SystemTime) -> Option<Duration> {
 impl ResolveIdentity<Secret> for KeystonePassword {
     fn resolve<'a>(&'a self, ctx: AuthContext<'a>) -> IdentityFuture<'a, Secret> {
         Box::pin(async move {
+            let response = ctx.sign_in(self.token_request(), "signing in").await?;
             let spec = self.spec;
-            let login = spec.login.id;
-            let mut request = Request::sign_in(spec.login);
-            request.server(self.endpoint());
-            request.json("auth", &self.body());
-            let response = ctx
-                .sign_in(request, &format!("signing in with {login}"))
-                .await?;
             let token = response
                 .header(spec.token_header)
                 .filter(|token| !token.is_empty())
                 .ok_or_else(|| {
                     ctx.error(format!(
-                        "the {login} response has no `{}` header",
-                        spec.token_header
+                        "the {} response has no `{}` header",
+                        spec.login.id, spec.token_header
                     ))
                 })?;
             let token = Secret::new(token);
@@ -231,10 +232,7 @@ impl ResolveIdentity<Secret> for KeystonePassword {
     }
 
     fn is_stale(&self, outcome: &AttemptOutcome<'_>) -> bool {
-        outcome.status == Some(401)
-            || outcome
-                .vendor_code
-                .is_some_and(|code| any_code_matches(self.spec.stale_codes, code))
+        outcome.is_refusal(self.spec.stale_codes)
     }
 }
 
@@ -242,6 +240,7 @@ impl ResolveIdentity<Secret> for KeystonePassword {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use crate::testing::refused;
 
     #[test]
     fn stale_codes_match_with_or_without_a_namespace() {
@@ -261,17 +260,7 @@ mod tests {
                 password: "p".into(),
             },
         );
-        let stale = |status: u16, code: Option<&str>| {
-            iam.is_stale(&AttemptOutcome {
-                status: Some(status),
-                headers: None,
-                vendor_code: code,
-                request_id: None,
-                error: None,
-                elapsed: Duration::ZERO,
-                verdict: crate::retry::Verdict::Final,
-            })
-        };
+        let stale = |status: u16, code: Option<&str>| iam.is_stale(&refused(status, code));
         assert!(stale(401, None));
         assert!(stale(403, Some("APIGW.0307")));
         assert!(stale(

@@ -8,7 +8,6 @@ use serde_json::Value;
 use crate::auth::{
     AuthContext, DoneFuture, Expiring, IdentityFuture, ResolveIdentity, UsernamePassword,
 };
-use crate::envelope::any_code_matches;
 use crate::interceptor::AttemptOutcome;
 use crate::request::{Operation, Request};
 use crate::types::Secret;
@@ -87,9 +86,7 @@ impl ResolveIdentity<Secret> for LoginToken {
                 request.form(spec.username_field, &self.credentials.username);
                 request.form(spec.password_field, &self.credentials.password);
             }
-            let response = ctx
-                .sign_in(request, &format!("signing in with {login}"))
-                .await?;
+            let response = ctx.sign_in(request, "signing in").await?;
             let body: Value = serde_json::from_slice(response.body()).map_err(|error| {
                 ctx.error(format!("the {login} response is not JSON ({error})"))
             })?;
@@ -104,10 +101,7 @@ impl ResolveIdentity<Secret> for LoginToken {
     }
 
     fn is_stale(&self, outcome: &AttemptOutcome<'_>) -> bool {
-        outcome.status == Some(401)
-            || outcome
-                .vendor_code
-                .is_some_and(|code| any_code_matches(self.spec.stale_codes, code))
+        outcome.is_refusal(self.spec.stale_codes)
     }
 
     fn logout<'a>(&'a self, ctx: AuthContext<'a>, token: &'a Secret) -> DoneFuture<'a> {
@@ -127,10 +121,9 @@ impl ResolveIdentity<Secret> for LoginToken {
 
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
 
     use super::*;
-    use crate::retry::Verdict;
+    use crate::testing::refused;
 
     static LOGIN: Operation = Operation::get("createToken", "/tokens");
     static SPEC: LoginTokenSpec = LoginTokenSpec {
@@ -151,15 +144,7 @@ mod tests {
                 password: "p".into(),
             },
         );
-        login.is_stale(&AttemptOutcome {
-            status: Some(status),
-            headers: None,
-            vendor_code: code,
-            request_id: None,
-            error: None,
-            elapsed: Duration::ZERO,
-            verdict: Verdict::Final,
-        })
+        login.is_stale(&refused(status, code))
     }
 
     #[test]

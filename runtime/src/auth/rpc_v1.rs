@@ -282,11 +282,11 @@ mod tests {
     use super::*;
     use crate::auth::signing::tests::{block_on, borrowed, client, get, key, pairs, with_body};
     use crate::auth::{AuthContext, Authorize, IdentityGeneration};
+    use crate::testing::refused;
 
     use crate::error::Error;
-    use crate::interceptor::AttemptOutcome;
+
     use crate::request::Operation;
-    use crate::retry::Verdict;
 
     static OP: Operation = Operation::get("DescribeFlowBills", "/");
 
@@ -600,17 +600,7 @@ mod tests {
             );
         }
         let refused = |status: u16, code: Option<&'static str>| {
-            let error = Error::Config(String::new());
-            let outcome = AttemptOutcome {
-                status: Some(status),
-                headers: None,
-                vendor_code: code,
-                request_id: None,
-                error: Some(&error),
-                elapsed: std::time::Duration::ZERO,
-                verdict: Verdict::Final,
-            };
-            auth.rejected(&outcome, IdentityGeneration::new(1))
+            auth.rejected(&refused(status, code), IdentityGeneration::new(1))
         };
         assert!(refused(400, Some("SignatureNonceUsed")));
         assert!(refused(400, Some("acs#SignatureNonceUsed")));

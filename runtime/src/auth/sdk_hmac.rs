@@ -318,11 +318,11 @@ mod tests {
     use super::*;
     use crate::auth::signing::tests::{block_on, client, get, key, with_body};
     use crate::auth::{AuthContext, Authorize, IdentityGeneration};
+    use crate::testing::refused;
 
     use crate::error::Error;
-    use crate::interceptor::AttemptOutcome;
+
     use crate::request::Operation;
-    use crate::retry::Verdict;
 
     const SDK_SIGNATURE: &str = "cfb4171acec81de07d50e53d57eb77edd537414d66ddb1d7d780f128e12cd842";
 
@@ -507,17 +507,7 @@ mod tests {
             )
             .as_str()
         );
-        let error = Error::Config(String::new());
-        let outcome = AttemptOutcome {
-            status: Some(401),
-            headers: None,
-            vendor_code: None,
-            request_id: None,
-            error: Some(&error),
-            elapsed: std::time::Duration::ZERO,
-            verdict: Verdict::Final,
-        };
         // A fixed key pair is never stale: a refused signature is not replayed.
-        assert!(!auth.rejected(&outcome, IdentityGeneration::new(1)));
+        assert!(!auth.rejected(&refused(401, None), IdentityGeneration::new(1)));
     }
 }

@@ -52,15 +52,28 @@ pub struct ClientBuilder<C = Client> {
     user_agent: String,
     auth: Arc<dyn Authorize>,
     interceptors: Vec<Arc<dyn Interceptor>>,
-    validate: bool,
-    attempt_timeout: Duration,
-    total_timeout: Option<Duration>,
-    connect_timeout: Duration,
-    retry: RetryPolicy,
-    max_body: usize,
+    settings: Settings,
     overrides: Vec<(String, String)>,
     tls: Tls,
     _client: PhantomData<fn() -> C>,
+}
+
+/// What a builder collects and its client keeps of how calls are made: request checks,
+/// timeouts, retries, the body cap.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Settings {
+    /// Whether generated code checks request constraints before sending.
+    pub(super) validate: bool,
+    /// One attempt's timeout.
+    pub(super) attempt_timeout: Duration,
+    /// The whole call's deadline, if any.
+    pub(super) total_timeout: Option<Duration>,
+    /// Connecting's timeout.
+    pub(super) connect_timeout: Duration,
+    /// The retry policy.
+    pub(super) retry: RetryPolicy,
+    /// The largest response body read, in bytes.
+    pub(super) max_body: usize,
 }
 
 /// Transport settings applied when the client builds its own `reqwest::Client`.
@@ -88,12 +101,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
             .field("user_agent", &self.user_agent)
-            .field("validate_requests", &self.validate)
-            .field("timeout", &self.attempt_timeout)
-            .field("total_timeout", &self.total_timeout)
-            .field("connect_timeout", &self.connect_timeout)
-            .field("retry", &self.retry)
-            .field("max_body_bytes", &self.max_body)
+            .field("settings", &self.settings)
             .field("server_overrides", &self.overrides)
             .field(
                 "extra_roots",
@@ -119,12 +127,14 @@ impl<C: From<Client>> ClientBuilder<C> {
             user_agent: concat!("meterage/", env!("CARGO_PKG_VERSION")).to_owned(),
             auth: Arc::new(NoAuth),
             interceptors: Vec::new(),
-            validate: true,
-            attempt_timeout: DEFAULT_ATTEMPT_TIMEOUT,
-            total_timeout: None,
-            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            retry: RetryPolicy::standard(),
-            max_body: DEFAULT_MAX_BODY,
+            settings: Settings {
+                validate: true,
+                attempt_timeout: DEFAULT_ATTEMPT_TIMEOUT,
+                total_timeout: None,
+                connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+                retry: RetryPolicy::standard(),
+                max_body: DEFAULT_MAX_BODY,
+            },
             overrides: Vec::new(),
             tls: Tls::default(),
             _client: PhantomData,
@@ -175,40 +185,40 @@ impl<C: From<Client>> ClientBuilder<C> {
 
     /// Whether generated code checks request constraints before sending. Default `true`.
     pub fn validate_requests(mut self, on: bool) -> Self {
-        self.validate = on;
+        self.settings.validate = on;
         self
     }
 
     /// The timeout of each attempt, from sending the request until its body is read.
     /// Default 30 s.
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.attempt_timeout = timeout;
+        self.settings.attempt_timeout = timeout;
         self
     }
 
     /// A deadline for each whole call: all attempts and the waits between them. Default:
     /// none (the retry policy bounds a call).
     pub fn total_timeout(mut self, timeout: Duration) -> Self {
-        self.total_timeout = Some(timeout);
+        self.settings.total_timeout = Some(timeout);
         self
     }
 
     /// The timeout for establishing a connection (TCP and TLS). Default 10 s.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
+        self.settings.connect_timeout = timeout;
         self
     }
 
     /// The retry policy for transient failures. Default [`RetryPolicy::standard`].
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
-        self.retry = policy;
+        self.settings.retry = policy;
         self
     }
 
     /// The largest response body read, in bytes; a larger one fails with
     /// [`Error::BodyTooLarge`] without being buffered whole. Default 32 MiB.
     pub fn max_body_bytes(mut self, limit: usize) -> Self {
-        self.max_body = limit;
+        self.settings.max_body = limit;
         self
     }
 
@@ -303,7 +313,7 @@ impl<C: From<Client>> ClientBuilder<C> {
                 ))
             }
             Some(http) => http,
-            None => build_http(&self.tls, self.connect_timeout)?,
+            None => build_http(&self.tls, self.settings.connect_timeout)?,
         };
         let mut interceptors = self.interceptors;
         interceptors.push(Arc::new(TraceStep));
@@ -315,12 +325,7 @@ impl<C: From<Client>> ClientBuilder<C> {
                 http,
                 auth: self.auth,
                 interceptors,
-                validate: self.validate,
-                attempt_timeout: self.attempt_timeout,
-                total_timeout: self.total_timeout,
-                connect_timeout: self.connect_timeout,
-                retry: self.retry,
-                max_body: self.max_body,
+                settings: self.settings,
                 overrides,
             }),
         };

@@ -9,7 +9,6 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
 
 use bytes::Bytes;
 use reqwest::header::HeaderValue;
@@ -76,12 +75,7 @@ struct Inner {
     auth: Arc<dyn Authorize>,
     /// The caller's interceptors, then the tracing step.
     interceptors: Vec<Arc<dyn Interceptor>>,
-    validate: bool,
-    attempt_timeout: Duration,
-    total_timeout: Option<Duration>,
-    connect_timeout: Duration,
-    retry: RetryPolicy,
-    max_body: usize,
+    settings: builder::Settings,
     overrides: Vec<(String, String)>,
 }
 
@@ -98,7 +92,7 @@ impl Client {
 
     /// Whether generated code checks request constraints before sending.
     pub fn validates_requests(&self) -> bool {
-        self.inner.validate
+        self.inner.settings.validate
     }
 
     /// The underlying HTTP client.
@@ -113,7 +107,7 @@ impl Client {
 
     /// The default retry policy of this client's calls.
     pub fn retry_policy(&self) -> RetryPolicy {
-        self.inner.retry
+        self.inner.settings.retry
     }
 
     /// The base URL a call of `operation` goes to: `server` if given (a request's own),
@@ -222,11 +216,7 @@ impl fmt::Debug for Client {
         f.debug_struct("Client")
             .field("base_url", &inner.base_url)
             .field("user_agent", &inner.user_agent)
-            .field("validate_requests", &inner.validate)
-            .field("timeout", &inner.attempt_timeout)
-            .field("total_timeout", &inner.total_timeout)
-            .field("connect_timeout", &inner.connect_timeout)
-            .field("retry", &inner.retry)
+            .field("settings", &inner.settings)
             .field("server_overrides", &inner.overrides)
             .field("interceptors", &inner.interceptors)
             .field("auth", &inner.auth)

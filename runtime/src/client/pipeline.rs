@@ -66,11 +66,13 @@ impl Client {
         let inner = &*self.inner;
         let operation = request.operation();
         let options = *request.options();
-        let policy = options.retry_policy().unwrap_or(inner.retry);
-        let attempt_timeout = options.attempt_timeout().unwrap_or(inner.attempt_timeout);
+        let policy = options.retry_policy().unwrap_or(inner.settings.retry);
+        let attempt_timeout = options
+            .attempt_timeout()
+            .unwrap_or(inner.settings.attempt_timeout);
         let deadline = options
             .total_timeout_value()
-            .or(inner.total_timeout)
+            .or(inner.settings.total_timeout)
             .and_then(|total| Instant::now().checked_add(total));
         let public = request.skips_auth();
         let server = self.server_for(operation, request.server_url()).to_owned();

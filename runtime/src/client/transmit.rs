@@ -56,7 +56,12 @@ impl Client {
         let transport = |error: reqwest::Error| Failed {
             reached_server: !error.is_connect(),
             retry_after: None,
-            error: Error::transport_after(operation.id, error, 1, Some(inner.connect_timeout)),
+            error: Error::transport_after(
+                operation.id,
+                error,
+                1,
+                Some(inner.settings.connect_timeout),
+            ),
         };
         let mut response = inner.http.execute(request).await.map_err(transport)?;
         if *response.url() != url {
@@ -68,7 +73,7 @@ impl Client {
         }
         let status = response.status().as_u16();
         let headers = std::mem::take(response.headers_mut());
-        let limit = inner.max_body;
+        let limit = inner.settings.max_body;
         let too_large = || {
             Failed::reached(Error::BodyTooLarge {
                 operation: operation.id,
