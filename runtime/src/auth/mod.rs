@@ -50,6 +50,7 @@ mod identity;
 mod keys;
 mod keystone;
 mod login_token;
+mod oauth2;
 mod rpc_v1;
 mod scheme;
 mod sdk_hmac;
@@ -63,6 +64,7 @@ pub use identity::{from_fn, Expiring, FnProvider, IdentityFuture, ResolveIdentit
 pub use keys::{AccessKey, UsernamePassword};
 pub use keystone::{KeystonePassword, KeystoneSpec, KeystoneUser};
 pub use login_token::{LoginToken, LoginTokenSpec, LogoutSpec};
+pub use oauth2::{ClientCredentials, OAuth2Auth, OAuth2ClientCredentials, OAuth2Spec};
 pub use rpc_v1::{rpc_v1_signature, RpcSignatureV1, RpcV1Signer};
 pub use scheme::{Scheme, Sign};
 pub use sdk_hmac::{
