@@ -210,6 +210,11 @@ pub enum AuthKind {
     RpcSignatureV1(KeyPair),
     /// A Django console session (`django-session`).
     DjangoSession(DjangoSession),
+    /// An OAuth 2.0 access token by the client credentials grant, as a bearer token
+    /// (`oauth2-client-credentials`; also what an `oauth2` scheme with a
+    /// `clientCredentials` flow lowers to). Spelt `Oauth2`, so that serde's kebab case
+    /// of the variant is the kind's name.
+    Oauth2ClientCredentials(Oauth2ClientCredentials),
     /// `Authorization: Bearer <token>`: HTTP `bearer`, or the access token of an
     /// `oauth2` or `openIdConnect` scheme, which the caller obtains.
     #[serde(skip)]
@@ -308,6 +313,28 @@ pub struct KeystonePassword {
     pub env: Option<KeystoneEnv>,
 }
 
+/// `oauth2-client-credentials`: an OAuth 2.0 access token by the client credentials
+/// grant (RFC 6749 §4.4), sent as `Authorization: Bearer <token>`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Oauth2ClientCredentials {
+    /// The token endpoint, an absolute URL with `{name}` where a variable goes
+    /// (`https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token`).
+    pub token_url: String,
+    /// The `scope` asked for unless the caller sets one; none is sent without it.
+    #[serde(default)]
+    pub scope: Option<String>,
+    /// Constant form fields sent after the standard ones, in spec order.
+    #[serde(default)]
+    pub form: indexmap::IndexMap<String, String>,
+    /// Vendor codes meaning "token expired" (besides HTTP 401).
+    #[serde(default)]
+    pub stale_codes: Vec<String>,
+    /// The variables of `from_env`.
+    #[serde(default)]
+    pub env: Option<OauthClientEnv>,
+}
+
 /// The response header Keystone sends a new token in.
 fn subject_token_header() -> String {
     "X-Subject-Token".to_owned()
@@ -367,6 +394,7 @@ impl AuthKind {
             AuthKind::SdkHmacSha256(_)
             | AuthKind::RpcSignatureV1(_)
             | AuthKind::DjangoSession(_)
+            | AuthKind::Oauth2ClientCredentials(_)
             | AuthKind::Bearer { .. }
             | AuthKind::Basic
             | AuthKind::ApiKey { .. }
@@ -390,6 +418,7 @@ impl AuthKind {
             AuthKind::HeaderToken(_)
             | AuthKind::SdkHmacSha256(_)
             | AuthKind::RpcSignatureV1(_)
+            | AuthKind::Oauth2ClientCredentials(_)
             | AuthKind::Bearer { .. }
             | AuthKind::Basic
             | AuthKind::ApiKey { .. }
@@ -411,6 +440,7 @@ impl AuthKind {
             | AuthKind::KeystonePassword(_)
             | AuthKind::SdkHmacSha256(_)
             | AuthKind::RpcSignatureV1(_)
+            | AuthKind::Oauth2ClientCredentials(_)
             | AuthKind::Bearer { .. }
             | AuthKind::Basic
             | AuthKind::ApiKey { .. }
@@ -442,6 +472,13 @@ impl AuthKind {
             | AuthKind::RpcSignatureV1(KeyPair { env }) => env
                 .as_ref()
                 .map(|env| vec![env.access_key.as_str(), env.secret_key.as_str()]),
+            AuthKind::Oauth2ClientCredentials(Oauth2ClientCredentials { env, .. }) => {
+                env.as_ref().map(|env| {
+                    let mut vars = vec![env.client_id.as_str(), env.client_secret.as_str()];
+                    vars.extend(env.tenant.as_deref());
+                    vars
+                })
+            }
             AuthKind::Bearer { .. }
             | AuthKind::Basic
             | AuthKind::ApiKey { .. }
@@ -563,6 +600,25 @@ pub struct KeystoneEnv {
     /// The project id (optional).
     #[serde(default)]
     pub project_id: Option<String>,
+}
+
+/// The environment variables of an OAuth 2.0 client (`oauth2-client-credentials`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct OauthClientEnv {
+    /// The tenant, for the token URL's `{tenant}` (required when named).
+    #[serde(default)]
+    pub tenant: Option<String>,
+    /// The client id.
+    pub client_id: String,
+    /// The client secret.
+    pub client_secret: String,
+    /// The scope (optional; the scheme's otherwise).
+    #[serde(default)]
+    pub scope: Option<String>,
+    /// The token URL (optional; the scheme's otherwise).
+    #[serde(default)]
+    pub token_url: Option<String>,
 }
 
 /// HTTP methods.

@@ -162,6 +162,32 @@ fn an_unknown_auth_kind_names_every_known_one() {
 }
 
 #[test]
+fn oauth2_client_credentials_settings_are_checked_where_they_are() {
+    let scheme = |name: &str, settings: &str| {
+        format!("{HEAD}paths: {{}}\ncomponents:\n  securitySchemes:\n    s:\n      type: apiKey\n      in: header\n      name: {name}\n      x-auth-scheme: {settings}\n")
+    };
+    let report = errors(&scheme(
+        "Authorization",
+        "{kind: oauth2-client-credentials, scope: a}",
+    ))
+    .to_string();
+    assert_eq!(
+        report,
+        "specs/bad.yaml:12:7 (at /components/securitySchemes/s/x-auth-scheme): invalid `x-auth-scheme`: missing field `token-url` (see docs/spec-extensions.md)"
+    );
+    let report = errors(&scheme(
+        "X-Token",
+        "{kind: oauth2-client-credentials, token-url: /oauth2/token}",
+    ))
+    .to_string();
+    assert_eq!(
+        report,
+        "specs/bad.yaml:12:7 (at /components/securitySchemes/s/x-auth-scheme): `oauth2-client-credentials` sends `Authorization: Bearer <token>`: declare the scheme `in: header` with `name: Authorization`\n\
+         specs/bad.yaml:12:56 (at /components/securitySchemes/s/x-auth-scheme/token-url): `token-url: /oauth2/token` must be an absolute http(s) URL"
+    );
+}
+
+#[test]
 fn misspelt_keys_are_caught_not_ignored() {
     let text = format!(
         "{HEAD}paths:

@@ -40,6 +40,11 @@ fn media() {
 }
 
 #[test]
+fn oauth2() {
+    verify("oauth2");
+}
+
+#[test]
 fn output_is_deterministic() {
     let text = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/edge-names.yaml"),
@@ -65,6 +70,7 @@ fn every_thread_count_writes_the_same_module() {
         "../specs/plcloud.yaml",
         "tests/fixtures/edge-names.yaml",
         "tests/fixtures/media.yaml",
+        "tests/fixtures/oauth2.yaml",
     ];
     let settings = meterage_codegen::Settings {
         module_path: Some("meterage_clients::api".into()),

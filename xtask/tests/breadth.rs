@@ -3,7 +3,7 @@
 //! discriminator, `anyOf` nullables, maps, enums, formats, every parameter place and
 //! style, every body media type (vendor JSON ones too), status ranges and `default`, a
 //! success that may come without content, server variables, the standard security
-//! schemes, names that are keywords, collide or are not ASCII, operations without
+//! schemes (the OAuth 2.0 client credentials grant, standard and `x-auth-scheme`), names that are keywords, collide or are not ASCII, operations without
 //! `operationId`, parameters that keep reserved characters). Its crate compiles with
 //! warnings denied, and the generator warns about exactly what it approximates.
 
@@ -69,6 +69,11 @@ fn the_breadth_fixture_generates_and_compiles_with_warnings_denied() {
         "meterage_runtime::HeaderToken::bearer(token)",
         "meterage_runtime::HeaderToken::basic(username, password)",
         "meterage_runtime::auth::KeyPlace::Cookie",
+        // The client credentials grant: a standard `oauth2` flow, and `x-auth-scheme`
+        // with the variables of `from_env`.
+        "meterage_runtime::auth::OAuth2ClientCredentials::bearer(&OAUTH_LOGIN, client)",
+        "meterage_runtime::auth::OAuth2ClientCredentials::bearer(&AAD_LOGIN, client)",
+        "auth = auth.token_endpoint(value);",
         // Server variables take their defaults.
         "\"https://eu.api.example.com/v2\"",
     ] {

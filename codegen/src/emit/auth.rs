@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 use super::{docs, ident, inner_docs, paragraphs};
 use crate::ir::{
     Api, AuthKind, AuthScheme, DjangoSession, HeaderToken, KeyPair, KeystonePassword, LoginToken,
-    OpRef,
+    Oauth2ClientCredentials, OpRef,
 };
 
 /// The `auth` module of `api`.
@@ -97,6 +97,9 @@ pub(super) fn describe_scheme(scheme: &AuthScheme, link_prefix: &str) -> String 
             "a console session (cookies and CSRF token) opened by logging in with `{}`, from {fixed}",
             op.id
         ),
+        AuthKind::Oauth2ClientCredentials(Oauth2ClientCredentials { token_url, .. }) => format!(
+            "an OAuth 2.0 access token as a bearer token in the `Authorization` header, obtained with a client id and secret from `{token_url}` ({login}; renewed before it expires), or a token of your own ({fixed})"
+        ),
     }
 }
 
@@ -118,6 +121,55 @@ fn emit_scheme(scheme: &AuthScheme) -> TokenStream {
     };
     match &scheme.kind {
         AuthKind::HeaderToken(HeaderToken { header, .. }) => fixed_token(header),
+        AuthKind::Oauth2ClientCredentials(Oauth2ClientCredentials {
+            token_url,
+            scope,
+            form,
+            stale_codes,
+            ..
+        }) => {
+            let spec = spec_static(scheme);
+            let login_fn = login_fn(scheme);
+            let fixed_doc = doc(&format!(
+                "Sends `Authorization: Bearer <token>` on every request, with an access token you obtained (security scheme `{key}`)."
+            ));
+            let scope_doc = match scope {
+                Some(scope) => format!(", scope `{scope}`"),
+                None => String::new(),
+            };
+            let spec_doc = docs(&format!(
+                "How security scheme `{key}` obtains its token: the OAuth 2.0 client credentials grant at `{token_url}`{scope_doc}."
+            ));
+            let login_doc = doc(&format!(
+                "Obtains an access token for `client` by the OAuth 2.0 client credentials grant at `{token_url}` before the first call, sends it as `Authorization: Bearer <token>` on every request, renews it before it expires and again (once) when the API refuses it; concurrent calls share one sign-in (security scheme `{key}`). Set `.tenant(..)` (or `.variable(name, value)`) for the token URL's variables, `.scope(..)` or `.token_endpoint(..)` on the result to change them."
+            ));
+            let scope = match scope {
+                Some(scope) => quote! { Some(#scope) },
+                None => quote! { None },
+            };
+            let (names, values): (Vec<_>, Vec<_>) = form.iter().unzip();
+            quote! {
+                #fixed_doc
+                pub fn #name(token: impl Into<meterage_runtime::Secret>) -> meterage_runtime::HeaderToken {
+                    meterage_runtime::HeaderToken::bearer(token)
+                }
+
+                #spec_doc
+                pub static #spec: meterage_runtime::auth::OAuth2Spec = meterage_runtime::auth::OAuth2Spec {
+                    token_url: #token_url,
+                    scope: #scope,
+                    form: &[#((#names, #values)),*],
+                    stale_codes: &[#(#stale_codes),*],
+                };
+
+                #login_doc
+                pub fn #login_fn(
+                    client: meterage_runtime::auth::ClientCredentials,
+                ) -> meterage_runtime::auth::OAuth2Auth {
+                    meterage_runtime::auth::OAuth2ClientCredentials::bearer(&#spec, client)
+                }
+            }
+        }
         AuthKind::Bearer { source } => {
             let obtain = match source.as_str() {
                 "http" => String::new(),
@@ -448,6 +500,30 @@ fn from_env_scheme(scheme: &AuthScheme) -> TokenStream {
                 return Ok(std::sync::Arc::new(auth));
             }
         }
+        AuthKind::Oauth2ClientCredentials(Oauth2ClientCredentials { env: Some(env), .. }) => {
+            let (id, secret) = (&env.client_id, &env.client_secret);
+            let tenant = match &env.tenant {
+                Some(var) => quote! { Some(env::var(#var)?) },
+                None => quote! { None },
+            };
+            let scope = optional(&env.scope, quote! { scope });
+            let token_url = optional(&env.token_url, quote! { token_endpoint });
+            let binding = if scope.is_empty() && token_url.is_empty() {
+                quote! { let auth }
+            } else {
+                quote! { let mut auth }
+            };
+            quote! {
+                #binding = #login(meterage_runtime::auth::ClientCredentials {
+                    tenant: #tenant,
+                    client_id: env::var(#id)?,
+                    client_secret: env::secret(#secret)?,
+                });
+                #scope
+                #token_url
+                return Ok(std::sync::Arc::new(auth));
+            }
+        }
         AuthKind::SdkHmacSha256(KeyPair { env: Some(env) })
         | AuthKind::RpcSignatureV1(KeyPair { env: Some(env) }) => {
             let (id, secret) = (&env.access_key, &env.secret_key);
@@ -478,6 +554,7 @@ fn from_env_scheme(scheme: &AuthScheme) -> TokenStream {
         | AuthKind::KeystonePassword(KeystonePassword { env: None, .. })
         | AuthKind::SdkHmacSha256(KeyPair { env: None })
         | AuthKind::RpcSignatureV1(KeyPair { env: None })
+        | AuthKind::Oauth2ClientCredentials(Oauth2ClientCredentials { env: None, .. })
         | AuthKind::Bearer { .. }
         | AuthKind::Basic
         | AuthKind::ApiKey { .. }

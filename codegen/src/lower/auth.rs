@@ -1,5 +1,6 @@
 //! Security schemes (with `x-auth-scheme`) and the security requirements of operations.
 
+use indexmap::IndexMap;
 use openapiv3::SecurityScheme;
 use serde::Deserialize;
 use serde_json::Value;
@@ -7,7 +8,7 @@ use serde_json::Value;
 use super::{clean, Lowerer};
 use crate::diagnostics::escape_token;
 use crate::extensions::X_AUTH_SCHEME;
-use crate::ir::{AuthKind, AuthScheme, HeaderToken, Location, Operation};
+use crate::ir::{AuthKind, AuthScheme, HeaderToken, Location, Oauth2ClientCredentials, Operation};
 use crate::names::{Ident, Scope};
 
 impl Lowerer<'_, '_> {
@@ -60,6 +61,34 @@ impl Lowerer<'_, '_> {
                         fn_name: scope.claim(Ident::snake(key)),
                         description: clean(description.as_deref()),
                         kind,
+                    });
+                    continue;
+                }
+                SecurityScheme::OAuth2 {
+                    flows:
+                        openapiv3::OAuth2Flows {
+                            client_credentials: Some(flow),
+                            ..
+                        },
+                    description,
+                    ..
+                } if flow.token_url.starts_with("https://")
+                    || flow.token_url.starts_with("http://") =>
+                {
+                    // The client credentials grant is one the client can run itself;
+                    // the declared scopes are asked for, space-separated.
+                    let scopes: Vec<&str> = flow.scopes.keys().map(String::as_str).collect();
+                    out.push(AuthScheme {
+                        key: key.clone(),
+                        fn_name: scope.claim(Ident::snake(key)),
+                        description: clean(description.as_deref()),
+                        kind: AuthKind::Oauth2ClientCredentials(Oauth2ClientCredentials {
+                            token_url: flow.token_url.clone(),
+                            scope: (!scopes.is_empty()).then(|| scopes.join(" ")),
+                            form: IndexMap::new(),
+                            stale_codes: Vec::new(),
+                            env: None,
+                        }),
                     });
                     continue;
                 }
@@ -185,6 +214,21 @@ impl Lowerer<'_, '_> {
                     );
                 }
                 keystone.endpoint = endpoint.trim_end_matches('/').to_owned();
+            }
+            AuthKind::Oauth2ClientCredentials(oauth) => {
+                if !in_header || !header.eq_ignore_ascii_case("Authorization") {
+                    self.error(
+                        at,
+                        format!("`{name}` sends `Authorization: Bearer <token>`: declare the scheme `in: header` with `name: Authorization`"),
+                    );
+                }
+                let url = &oauth.token_url;
+                if !url.starts_with("https://") && !url.starts_with("http://") {
+                    self.error(
+                        &format!("{at}/token-url"),
+                        format!("`token-url: {url}` must be an absolute http(s) URL"),
+                    );
+                }
             }
             _ => {}
         }
