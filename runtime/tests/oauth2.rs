@@ -1,6 +1,6 @@
 //! The OAuth 2.0 client credentials grant against a fake token endpoint and a resource
 //! on loopback: the form on the wire, one token for concurrent calls, renewal before
-//! expiry, and the endpoint's refusal.
+//! expiry and when the API refuses the token, and the token endpoint's refusal.
 
 #![allow(clippy::unwrap_used)]
 
@@ -80,8 +80,8 @@ async fn token(
     let n = fake.issued.fetch_add(1, Ordering::SeqCst) + 1;
     Json(json!({
         "token_type": "Bearer",
-        "expires_in": "2",
-        "ext_expires_in": 2,
+        "expires_in": "3",
+        "ext_expires_in": 3,
         "access_token": format!("eyJ0eXAi.token-{n}")
     }))
     .into_response()
@@ -143,11 +143,27 @@ async fn one_token_for_concurrent_calls_then_renewed_before_expiry() {
     assert_eq!(fake.issued.load(Ordering::SeqCst), 1);
     assert_eq!(fake.served.load(Ordering::SeqCst), 20);
 
-    // Two seconds of life: renewed once less than a fifth of it remains.
-    tokio::time::sleep(Duration::from_millis(1700)).await;
+    // Three seconds of life: renewed once less than a fifth of it remains.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
     client.send::<Value>(Request::new(&USAGE)).await.unwrap();
     assert_eq!(fake.issued.load(Ordering::SeqCst), 2);
     assert_eq!(fake.served.load(Ordering::SeqCst), 21);
+}
+
+#[tokio::test]
+async fn a_refused_token_is_renewed_once_and_the_call_replayed() {
+    let (base, fake) = start().await;
+    let first = client(&base, SECRET);
+    first.send::<Value>(Request::new(&USAGE)).await.unwrap();
+    // Another client's sign-in makes the first one's token refused (HTTP 401).
+    client(&base, SECRET)
+        .send::<Value>(Request::new(&USAGE))
+        .await
+        .unwrap();
+    assert_eq!(fake.issued.load(Ordering::SeqCst), 2);
+    first.send::<Value>(Request::new(&USAGE)).await.unwrap();
+    assert_eq!(fake.issued.load(Ordering::SeqCst), 3);
+    assert_eq!(fake.served.load(Ordering::SeqCst), 3);
 }
 
 #[tokio::test]
