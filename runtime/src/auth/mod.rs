@@ -5,8 +5,10 @@
 //!
 //! - a **resolver** yields an identity with an optional lifetime: a fixed token or key
 //!   pair, a token from a login call ([`LoginToken`], NCE-Campus), an IAM token
-//!   ([`KeystonePassword`], Huawei Cloud), a console session ([`DjangoLogin`], PLCloud),
-//!   or your own async function ([`from_fn`]);
+//!   ([`KeystonePassword`], Huawei Cloud), an OAuth 2.0 access token by the client
+//!   credentials grant ([`OAuth2ClientCredentials`], Azure's Microsoft identity platform),
+//!   a console session ([`DjangoLogin`], PLCloud), or your own async function
+//!   ([`from_fn`]);
 //! - a **signer** applies it to every attempt: a header ([`HeaderSigner`]), an HMAC
 //!   signature with a fresh timestamp and nonce ([`RpcV1Signer`], [`SdkSigner`]),
 //!   session cookies and CSRF headers ([`SessionSigner`]), a key in the query or a
@@ -21,8 +23,8 @@
 //! under the attempt's timeout and the call's deadline, after the request is complete,
 //! so a signature always covers a fresh nonce and timestamp.
 //!
-//! The named schemes are aliases of [`Scheme`]: [`TokenAuth`] (and [`HeaderToken`]),
-//! [`RpcSignatureV1`], [`SdkHmacSha256`], [`DjangoSession`], [`ApiKey`]. A new scheme is
+//! The named schemes are aliases of [`Scheme`]: [`TokenAuth`] (and [`HeaderToken`],
+//! [`OAuth2Auth`]), [`RpcSignatureV1`], [`SdkHmacSha256`], [`DjangoSession`], [`ApiKey`]. A new scheme is
 //! one file: its resolver or its signer (or both), and an alias.
 //!
 //! When the server refuses an identity (HTTP 401, a vendor's "token expired" code, a
