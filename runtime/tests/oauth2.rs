@@ -1,6 +1,7 @@
 //! The OAuth 2.0 client credentials grant against a fake token endpoint and a resource
 //! on loopback: the form on the wire, one token for concurrent calls, renewal before
-//! expiry and when the API refuses the token, and the token endpoint's refusal.
+//! expiry and when the API refuses the token, the token endpoint's refusal, and a
+//! token endpoint that hangs.
 
 #![allow(clippy::unwrap_used)]
 
@@ -14,7 +15,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use meterage_runtime::auth::{ClientCredentials, OAuth2ClientCredentials, OAuth2Spec};
-use meterage_runtime::{Client, Error, ErrorEnvelope, Method, Operation, Request};
+use meterage_runtime::{
+    Client, ClientBuilder, Error, ErrorEnvelope, Method, Operation, Request, TimeoutKind,
+};
 use serde_json::{json, Value};
 use support::{op, serve};
 
@@ -49,6 +52,9 @@ async fn token(
     headers: HeaderMap,
     body: String,
 ) -> Response {
+    if tenant == "hung" {
+        tokio::time::sleep(Duration::from_secs(3600)).await;
+    }
     assert_eq!(tenant, "contoso.onmicrosoft.com");
     assert_eq!(
         headers["content-type"].to_str().unwrap(),
@@ -114,17 +120,26 @@ async fn start() -> (String, Arc<Fake>) {
 }
 
 fn client(base: &str, secret: &str) -> Client {
+    client_with(
+        base,
+        "contoso.onmicrosoft.com",
+        secret,
+        Client::builder(base),
+    )
+}
+
+fn client_with(base: &str, tenant: &str, secret: &str, builder: ClientBuilder<Client>) -> Client {
     let port = base.rsplit(':').next().unwrap();
     let auth = OAuth2ClientCredentials::bearer(
         &ARM,
         ClientCredentials {
-            tenant: Some("contoso.onmicrosoft.com".into()),
+            tenant: Some(tenant.into()),
             client_id: "6731de76-14a6-49ae-97bc-6eba6914391e".into(),
             client_secret: secret.into(),
         },
     )
     .variable("port", port);
-    Client::builder(base).auth(auth).build().unwrap()
+    builder.auth(auth).build().unwrap()
 }
 
 #[tokio::test]
@@ -194,5 +209,31 @@ async fn a_wrong_secret_is_an_auth_error_with_the_vendors_code() {
         assert!(!shown.contains(wrong) && !shown.contains(SECRET), "{shown}");
     }
     assert_eq!(fake.issued.load(Ordering::SeqCst), 0);
+    assert_eq!(fake.served.load(Ordering::SeqCst), 0);
+}
+
+#[tokio::test]
+async fn a_hung_token_endpoint_ends_the_call_at_its_deadline() {
+    let (base, fake) = start().await;
+    let builder = Client::builder(&base).total_timeout(Duration::from_millis(300));
+    let client = client_with(&base, "hung", SECRET, builder);
+    let started = std::time::Instant::now();
+    let error = client
+        .send::<Value>(Request::new(&USAGE))
+        .await
+        .unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(2), "{error:?}");
+    match &error {
+        Error::Timeout {
+            operation,
+            kind,
+            attempts,
+            ..
+        } => assert_eq!(
+            (*operation, *kind, *attempts),
+            ("UsageDetailsList", TimeoutKind::Total, 1)
+        ),
+        other => panic!("expected the call's deadline, got {other:?}"),
+    }
     assert_eq!(fake.served.load(Ordering::SeqCst), 0);
 }
