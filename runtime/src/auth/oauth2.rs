@@ -335,6 +335,7 @@ impl ResolveIdentity<Secret> for OAuth2ClientCredentials {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use crate::testing::refused;
     use reqwest::header::HeaderValue;
     use serde_json::json;
 
@@ -387,6 +388,17 @@ mod tests {
         );
         assert_eq!(TOKEN_CALL.method, Method::Post);
         assert!(TOKEN_CALL.public && TOKEN_CALL.secret_response);
+    }
+
+    #[test]
+    fn stale_on_401_or_a_listed_code() {
+        let provider = client();
+        let stale = |status: u16, code: Option<&str>| provider.is_stale(&refused(status, code));
+        assert!(stale(401, None));
+        assert!(stale(401, Some("InvalidAuthenticationToken")));
+        assert!(stale(403, Some("InvalidAuthenticationTokenTenant")));
+        assert!(!stale(403, Some("AuthorizationFailed")));
+        assert!(!stale(429, None));
     }
 
     #[test]
