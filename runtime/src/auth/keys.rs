@@ -1,8 +1,6 @@
 //! Credentials: what a caller holds before signing in (a key pair, a user name and
 //! password).
 
-use std::fmt;
-
 use crate::auth::{env, AuthContext, Expiring, IdentityFuture, ResolveIdentity};
 use crate::error::Error;
 use crate::interceptor::AttemptOutcome;
@@ -26,7 +24,7 @@ use crate::types::Secret;
 /// let debug = format!("{key:?}");
 /// assert!(debug.contains("AK-EXAMPLE") && !debug.contains("s3cr3t"));
 /// ```
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub struct AccessKey {
     /// The access key id (AK).
     pub id: String,
@@ -59,16 +57,6 @@ impl AccessKey {
     }
 }
 
-impl fmt::Debug for AccessKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AccessKey")
-            .field("id", &self.id)
-            .field("secret", &self.secret)
-            .field("security_token", &self.security_token)
-            .finish()
-    }
-}
-
 /// A fixed key pair: always the same, never stale.
 impl ResolveIdentity<AccessKey> for AccessKey {
     fn resolve<'a>(&'a self, _ctx: AuthContext<'a>) -> IdentityFuture<'a, AccessKey> {
@@ -91,19 +79,10 @@ impl ResolveIdentity<AccessKey> for AccessKey {
 /// };
 /// assert!(!format!("{login:?}").contains("p4ss"));
 /// ```
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub struct UsernamePassword {
     /// The user (account) name.
     pub username: String,
     /// The password.
     pub password: Secret,
-}
-
-impl fmt::Debug for UsernamePassword {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("UsernamePassword")
-            .field("username", &self.username)
-            .field("password", &self.password)
-            .finish()
-    }
 }

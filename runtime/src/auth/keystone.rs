@@ -45,7 +45,7 @@ pub struct KeystoneSpec {
 /// };
 /// assert!(!format!("{user:?}").contains("p4ss"));
 /// ```
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub struct KeystoneUser {
     /// The account (domain) the user belongs to.
     pub domain: String,
@@ -53,16 +53,6 @@ pub struct KeystoneUser {
     pub name: String,
     /// The IAM user's password.
     pub password: Secret,
-}
-
-impl fmt::Debug for KeystoneUser {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("KeystoneUser")
-            .field("domain", &self.domain)
-            .field("name", &self.name)
-            .field("password", &self.password)
-            .finish()
-    }
 }
 
 /// An IAM user token obtained with a password, scoped to a project (Huawei Cloud: the

@@ -71,7 +71,7 @@ static TOKEN_CALL: Operation = Operation {
 /// };
 /// assert!(!format!("{client:?}").contains("sampleCredentia1s"));
 /// ```
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub struct ClientCredentials {
     /// The tenant (Azure: the directory id or domain), for the token URL's `{tenant}`.
     pub tenant: Option<String>,
@@ -79,16 +79,6 @@ pub struct ClientCredentials {
     pub client_id: String,
     /// The client secret.
     pub client_secret: Secret,
-}
-
-impl fmt::Debug for ClientCredentials {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientCredentials")
-            .field("tenant", &self.tenant)
-            .field("client_id", &self.client_id)
-            .field("client_secret", &self.client_secret)
-            .finish()
-    }
 }
 
 /// An OAuth 2.0 access token obtained by the client credentials grant (RFC 6749 §4.4):
