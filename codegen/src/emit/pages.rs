@@ -145,6 +145,7 @@ fn emit_paginate_impl(api: &Api, op: &Operation, p: &Pagination) -> TokenStream 
             type Page = #response;
             type Item = #item;
             type Index = #index;
+            type Style = meterage_runtime::PageNumber<#index>;
 
             const PAGINATION: meterage_runtime::PageNumber<#index> = <#builder>::PAGINATION;
 

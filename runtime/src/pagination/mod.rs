@@ -46,6 +46,7 @@ mod walk;
 
 pub use page_number::PageNumber;
 pub use stream::{Items, Pages};
+use walk::Walk;
 
 /// An integer type page numbers and sizes have, as the spec declares it (`i32` for
 /// `format: int32`, `i64` otherwise): the same type from the builder's setters to
@@ -125,6 +126,31 @@ impl<P: Page> Page for Option<P> {
     }
 }
 
+/// A paging style, as `x-pagination` declares it: the `const` a generated builder
+/// carries ([`PageNumber`], ...) names the style, its cursor (where a page is) and the
+/// walk the streams follow. Implemented by the runtime's styles only.
+pub trait Style<N: PageIndex>: Copy + fmt::Debug + Send + Sync + 'static {
+    /// Where a page is, as the request for it says: the page number in the
+    /// page-number style.
+    type Cursor: Clone + PartialEq + fmt::Debug + fmt::Display + Send + Sync + 'static;
+
+    /// The walk of one stream over the pages (the runtime's own).
+    #[doc(hidden)]
+    type Walk: Walk<Self::Cursor>;
+
+    /// Starts a walk for `request` (its start and page size as the caller set them).
+    #[doc(hidden)]
+    fn walk<P: Paginate<Index = N, Style = Self>>(self, request: &P) -> Self::Walk;
+
+    /// The number a page at `cursor` would echo (`page-echo`), if the style echoes
+    /// numbers: a page echoing the number of the page before is a stale repeat.
+    #[doc(hidden)]
+    fn echo_of(cursor: &Self::Cursor) -> Option<N>;
+}
+
+/// The cursor of a request builder's style.
+pub type CursorOf<P> = <<P as Paginate>::Style as Style<<P as Paginate>::Index>>::Cursor;
+
 /// A request builder of a paged operation: what [`Pages`] needs to ask for each page.
 /// Generated code implements it; [`Paginate::pages`] and [`Paginate::items`] are the
 /// streams.
@@ -135,9 +161,11 @@ pub trait Paginate: Clone + Send + Sync + 'static {
     type Item: Clone + PartialEq + Send + 'static;
     /// The integer type of page numbers and sizes.
     type Index: PageIndex;
+    /// The paging style (`PageNumber<Self::Index>`, ...).
+    type Style: Style<Self::Index>;
 
     /// How the operation pages.
-    const PAGINATION: PageNumber<Self::Index>;
+    const PAGINATION: Self::Style;
 
     /// The operation.
     fn operation(&self) -> &'static Operation;
@@ -151,13 +179,14 @@ pub trait Paginate: Clone + Send + Sync + 'static {
     /// The page size the caller set, if any.
     fn page_size(&self) -> Option<Self::Index>;
 
-    /// The request for page `page`, checked against the spec's constraints (unless the
-    /// client's request validation is off).
+    /// The request for the page at `page` (the style's cursor: a page number in the
+    /// page-number style), checked against the spec's constraints (unless the client's
+    /// request validation is off).
     ///
     /// # Errors
     ///
     /// [`Error::Validation`] when a parameter breaks a documented constraint.
-    fn page_request(&self, page: Self::Index) -> Result<Request, Error>;
+    fn page_request(&self, page: CursorOf<Self>) -> Result<Request, Error>;
 
     /// Every page, in order, as a stream.
     fn pages(self) -> Pages<Self> {
@@ -170,17 +199,26 @@ pub trait Paginate: Clone + Send + Sync + 'static {
     }
 }
 
-/// One page as [`Pages`] yields it: the decoded response with its number and the
-/// response's metadata (status, headers, request id). It dereferences to the body.
-pub struct PageOf<T, N> {
-    number: N,
+/// One page as [`Pages`] yields it: the decoded response with its cursor (where the
+/// style says it is: its page number in the page-number style) and the response's
+/// metadata (status, headers, request id). It dereferences to the body.
+pub struct PageOf<T, C> {
+    cursor: C,
     response: Response<T>,
 }
 
 impl<T: Page<Index = N>, N: PageIndex> PageOf<T, N> {
-    /// The page number it was requested as.
+    /// The page number it was requested as (the item offset in the offset style).
     pub fn number(&self) -> N {
-        self.number
+        self.cursor
+    }
+}
+
+impl<T: Page, C> PageOf<T, C> {
+    /// Where the page was requested: the style's cursor (a page number, an item offset,
+    /// a token; `None` for the first page of a token style that starts without one).
+    pub fn cursor(&self) -> &C {
+        &self.cursor
     }
 
     /// The HTTP status.
@@ -224,7 +262,7 @@ impl<T: Page<Index = N>, N: PageIndex> PageOf<T, N> {
     }
 }
 
-impl<T, N> Deref for PageOf<T, N> {
+impl<T, C> Deref for PageOf<T, C> {
     type Target = T;
 
     fn deref(&self) -> &T {
@@ -232,10 +270,10 @@ impl<T, N> Deref for PageOf<T, N> {
     }
 }
 
-impl<T: fmt::Debug, N: fmt::Debug> fmt::Debug for PageOf<T, N> {
+impl<T: fmt::Debug, C: fmt::Debug> fmt::Debug for PageOf<T, C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PageOf")
-            .field("number", &self.number)
+            .field("cursor", &self.cursor)
             .field("response", &self.response)
             .finish()
     }
