@@ -8,8 +8,8 @@ use super::pages::emit_pagination_const;
 use super::types::{constraint_notes, ref_doc};
 use super::{docs, emit_envelope, float, ident, module_type, paragraphs, raw_string, settable};
 use crate::ir::{
-    Api, BodyKind, DateFormat, Location, Method, Operation, Param, ParamStyle, TypeKind, TypeRef,
-    Types,
+    Api, BodyKind, DateFormat, Location, Method, Operation, PagingStyle, Param, ParamStyle,
+    TypeKind, TypeRef, Types,
 };
 
 /// The stored type of a parameter in its builder.
@@ -213,8 +213,20 @@ fn emit_paging_methods(op: &Operation) -> TokenStream {
         }
         _ => String::new(),
     };
+    let (from, ahead, position) = match op.pagination.as_ref().map(|p| &p.style) {
+        Some(PagingStyle::Offset { .. }) => (
+            "from the offset set here (else 0)",
+            "one at a time, each from the offset where the items of the page before end (`.prefetch(n)` fetches nothing ahead: the next offset is known only from the page before)",
+            "offset",
+        ),
+        _ => (
+            "from the page set here (else the first)",
+            "one at a time (`.prefetch(n)` fetches ahead)",
+            "number",
+        ),
+    };
     let pages_doc = docs(&format!(
-        "Every page, from the page set here (else the first), as a stream: pages are fetched as the stream is read, one at a time (`.prefetch(n)` fetches ahead), until the declared total, a short or an empty page.{empty} A page the server repeats is fetched again, never yielded twice. Each page keeps its number, status, headers and request id.\n\n# Errors\n\nThe stream yields the error of a page that failed for good (after the client's retries) and ends; see `send` for the kinds, and `Error::Pagination` for a server that keeps repeating a page.",
+        "Every page, {from}, as a stream: pages are fetched as the stream is read, {ahead}, until the declared total, a short or an empty page.{empty} A page the server repeats is fetched again, never yielded twice. Each page keeps its {position}, status, headers and request id.\n\n# Errors\n\nThe stream yields the error of a page that failed for good (after the client's retries) and ends; see `send` for the kinds, and `Error::Pagination` for a server that keeps repeating a page.",
     ));
     let items_doc = docs(&format!(
         "Every item of every page, in server order, as a stream (see [`{}::pages`]): memory holds one page at a time.\n\n# Errors\n\nAs `pages`.",

@@ -40,10 +40,12 @@ use crate::error::Error;
 use crate::request::{Operation, Request};
 use crate::response::Response;
 
+mod offset;
 mod page_number;
 mod stream;
 mod walk;
 
+pub use offset::Offset;
 pub use page_number::PageNumber;
 pub use stream::{Items, Pages};
 use walk::Walk;

@@ -1,0 +1,99 @@
+//! The paging fixture's generated module (`codegen/tests/snapshots/paging.rs`) compiles
+//! warning-free and pages as its spec says: by item offset and limit, the items and the
+//! total nested under `Data`, every record once.
+
+// Public items of a module inside a test binary are unreachable, hence `dead_code`;
+// every other warning fails the build.
+#[deny(warnings)]
+#[allow(dead_code)]
+#[rustfmt::skip]
+#[path = "../../../codegen/tests/snapshots/paging.rs"]
+mod paging_api;
+
+use axum::http::{StatusCode, Uri};
+use axum::response::Response;
+use axum::Router;
+use meterage_runtime::TryStreamExt;
+use meterage_tests::Server;
+use paging_api::Client;
+use serde_json::json;
+
+/// Ten records; a page holds at most 4 whatever the limit asked, and declares the total
+/// only when the caller set a limit.
+async fn answer(uri: Uri) -> Response {
+    let pairs = meterage_tests::parse_pairs(uri.query().unwrap_or_default());
+    let number = |name: &str| {
+        pairs
+            .iter()
+            .find(|(key, _)| key == name)
+            .and_then(|(_, value)| value.parse::<u32>().ok())
+    };
+    let offset = number("offset").unwrap_or(0);
+    let limit = number("limit");
+    let end = (offset + limit.unwrap_or(3).min(4)).min(10);
+    let items: Vec<_> = (offset..end).map(|id| json!({"id": id})).collect();
+    let data = match limit {
+        Some(_) => json!({"Items": items, "Total": 10}),
+        None => json!({"Items": items}),
+    };
+    meterage_tests::json(StatusCode::OK, json!({"Data": data}))
+}
+
+async fn serve() -> (Server, Client) {
+    let server = Server::start(Router::new().fallback(answer)).await;
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .build()
+        .expect("client");
+    (server, client)
+}
+
+/// The queries the server received, in order.
+fn queries(server: &Server) -> Vec<String> {
+    server
+        .log
+        .requests()
+        .into_iter()
+        .map(|r| r.query.unwrap_or_default())
+        .collect()
+}
+
+#[tokio::test]
+async fn offsets_follow_the_items_of_each_page_to_the_total() {
+    let (server, client) = serve().await;
+    // The server caps the limit at 4: the next offset is where the items ended.
+    let records: Vec<i32> = client
+        .list_records()
+        .limit(5)
+        .items()
+        .map_ok(|record| record.id)
+        .try_collect()
+        .await
+        .expect("records");
+    assert_eq!(records, (0..10).collect::<Vec<_>>());
+    assert_eq!(
+        queries(&server),
+        ["offset=0&limit=5", "offset=4&limit=5", "offset=8&limit=5"]
+    );
+}
+
+#[tokio::test]
+async fn without_a_total_a_short_page_is_the_last() {
+    let (server, client) = serve().await;
+    let pages: Vec<_> = client
+        .list_records()
+        .offset(2)
+        .pages()
+        .try_collect()
+        .await
+        .expect("pages");
+    let offsets: Vec<i64> = pages.iter().map(|page| page.number()).collect();
+    assert_eq!(offsets, [2, 5, 8]);
+    let records: Vec<i32> = pages
+        .into_iter()
+        .flat_map(|page| page.into_items())
+        .map(|record| record.id)
+        .collect();
+    assert_eq!(records, (2..10).collect::<Vec<_>>());
+    assert_eq!(queries(&server).len(), 3);
+}
