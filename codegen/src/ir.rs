@@ -936,6 +936,19 @@ pub enum PagingStyle {
         /// The largest offset (the offset parameter's `maximum`).
         max_offset: Option<u64>,
     },
+    /// Pages asked for with the token the page before gave (`style: cursor`).
+    Cursor {
+        /// The wire name of the query parameter carrying the token.
+        token_param: String,
+        /// The builder field of that parameter.
+        token_field: Ident,
+        /// The response header carrying the next token (`next-header`), if the body
+        /// does not.
+        next_header: Option<String>,
+        /// The path to the string property of the body carrying the next token
+        /// (`next`), if a header does not.
+        next_body: Option<Vec<PathStep>>,
+    },
 }
 
 /// One step of a JSON pointer into a response: a field of the struct reached so far.

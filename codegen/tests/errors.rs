@@ -115,7 +115,7 @@ components:
         "(at /paths/~1a/get): warning: the operation has no `operationId`: it is named `get_a`",
         "the path has `{id}` but no path parameter `id`",
         "unknown `$ref: #/components/schemas/Nope`",
-        "`style: keyset`: not a paging style; one of `page-number`, `offset`",
+        "`style: keyset`: not a paging style; one of `page-number`, `offset`, `cursor`",
         "2 operations share GET /c; each must declare `x-rpc-action`",
         "unknown auth scheme kind `quantum-signature`",
         "warning: the enum value `a` is listed twice: it is one variant",
@@ -539,4 +539,69 @@ fn offset_paging_names_missing_parameters_and_wrong_pointers() {
     ))
     .to_string();
     assert!(report.contains("unknown field `page`"), "{report}");
+}
+
+/// A cursor-paged operation: a token parameter that is missing or not an optional
+/// string in the query, a `next` pointer that names no string, and `next` and
+/// `next-header` both or neither, each at its line.
+#[test]
+fn cursor_paging_names_a_wrong_token_parameter_and_a_wrong_pointer() {
+    let spec = |pagination: &str| {
+        format!(
+            "{HEAD}paths:
+  /events:
+    get:
+      operationId: listEvents
+      x-pagination:
+{pagination}
+      parameters:
+        - {{name: NextToken, in: query, schema: {{type: string}}}}
+        - {{name: Limit, in: query, schema: {{type: integer}}}}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  Data:
+                    type: object
+                    properties:
+                      Items: {{type: array, items: {{type: string}}}}
+                      NextToken: {{type: string}}
+                      Count: {{type: integer}}
+"
+        )
+    };
+    let cases: &[(&str, &str)] = &[
+        (
+            "        style: cursor\n        token: Token\n        next: /Data/NextToken\n        items: /Data/Items",
+            "specs/bad.yaml:11:9 (at /paths/~1events/get/x-pagination/token): `token: Token` names no parameter of this operation",
+        ),
+        (
+            "        style: cursor\n        token: Limit\n        next: /Data/NextToken\n        items: /Data/Items",
+            "specs/bad.yaml:11:9 (at /paths/~1events/get/x-pagination/token): `token: Limit` must name a string parameter in the query",
+        ),
+        (
+            "        style: cursor\n        token: NextToken\n        next: /Data/Count\n        items: /Data/Items",
+            "specs/bad.yaml:12:9 (at /paths/~1events/get/x-pagination/next): `next: /Data/Count` must point at a string property of the response",
+        ),
+        (
+            "        style: cursor\n        token: NextToken\n        next: /Data/Nope/NextToken\n        items: /Data/Items",
+            "specs/bad.yaml:12:9 (at /paths/~1events/get/x-pagination/next): `next: /Data/Nope/NextToken` must point at a string property of the response",
+        ),
+        (
+            "        style: cursor\n        token: NextToken\n        next: /Data/NextToken\n        next-header: X-Next\n        items: /Data/Items",
+            "specs/bad.yaml:9:7 (at /paths/~1events/get/x-pagination): a cursor style needs exactly one of `next`",
+        ),
+        (
+            "        style: cursor\n        token: NextToken\n        items: /Data/Items",
+            "specs/bad.yaml:9:7 (at /paths/~1events/get/x-pagination): a cursor style needs exactly one of `next`",
+        ),
+    ];
+    for (pagination, wanted) in cases {
+        let report = errors(&spec(pagination)).to_string();
+        assert!(report.contains(wanted), "{wanted:?} not in:\n{report}");
+    }
 }

@@ -213,20 +213,28 @@ fn emit_paging_methods(op: &Operation) -> TokenStream {
         }
         _ => String::new(),
     };
-    let (from, ahead, position) = match op.pagination.as_ref().map(|p| &p.style) {
+    let (from, ahead, position, until) = match op.pagination.as_ref().map(|p| &p.style) {
         Some(PagingStyle::Offset { .. }) => (
             "from the offset set here (else 0)",
             "one at a time, each from the offset where the items of the page before end (`.prefetch(n)` fetches nothing ahead: the next offset is known only from the page before)",
             "offset",
+            "the declared total, a short or an empty page",
+        ),
+        Some(PagingStyle::Cursor { .. }) => (
+            "from the token set here (else the first page)",
+            "one at a time, each asked with the token the page before gave (`.prefetch(n)` fetches nothing ahead: the next token comes with the page before)",
+            "token",
+            "a page without a next token (none, or an empty one); a token that repeats the one sent, or one an earlier page was asked with, ends it with `Error::Pagination` rather than a loop",
         ),
         _ => (
             "from the page set here (else the first)",
             "one at a time (`.prefetch(n)` fetches ahead)",
             "number",
+            "the declared total, a short or an empty page",
         ),
     };
     let pages_doc = docs(&format!(
-        "Every page, {from}, as a stream: pages are fetched as the stream is read, {ahead}, until the declared total, a short or an empty page.{empty} A page the server repeats is fetched again, never yielded twice. Each page keeps its {position}, status, headers and request id.\n\n# Errors\n\nThe stream yields the error of a page that failed for good (after the client's retries) and ends; see `send` for the kinds, and `Error::Pagination` for a server that keeps repeating a page.",
+        "Every page, {from}, as a stream: pages are fetched as the stream is read, {ahead}, until {until}.{empty} A page the server repeats is fetched again, never yielded twice. Each page keeps its {position}, status, headers and request id.\n\n# Errors\n\nThe stream yields the error of a page that failed for good (after the client's retries) and ends; see `send` for the kinds, and `Error::Pagination` for a server that keeps repeating a page.",
     ));
     let items_doc = docs(&format!(
         "Every item of every page, in server order, as a stream (see [`{}::pages`]): memory holds one page at a time.\n\n# Errors\n\nAs `pages`.",

@@ -75,6 +75,23 @@ pub(super) fn emit_pagination_const(p: &Pagination) -> TokenStream {
                 };
             }
         }
+        PagingStyle::Cursor {
+            token_param,
+            next_header,
+            ..
+        } => {
+            let next_header = match next_header {
+                Some(name) => quote! { Some(#name) },
+                None => quote! { None },
+            };
+            quote! {
+                #doc
+                pub const PAGINATION: meterage_runtime::pagination::CursorToken = meterage_runtime::pagination::CursorToken {
+                    token_param: #token_param,
+                    next_header: #next_header,
+                };
+            }
+        }
     }
 }
 
@@ -84,6 +101,7 @@ fn style_type(p: &Pagination) -> TokenStream {
     match p.style {
         PagingStyle::PageNumber { .. } => quote! { meterage_runtime::PageNumber<#index> },
         PagingStyle::Offset { .. } => quote! { meterage_runtime::pagination::Offset<#index> },
+        PagingStyle::Cursor { .. } => quote! { meterage_runtime::pagination::CursorToken },
     }
 }
 
@@ -106,6 +124,31 @@ fn borrow_path(path: &[PathStep]) -> (TokenStream, bool) {
         (expr, true)
     } else {
         (quote! { &#expr }, false)
+    }
+}
+
+/// The string at the end of `path` as an `Option<&str>`.
+fn str_path(path: &[PathStep]) -> TokenStream {
+    let mut expr = quote! { self };
+    let mut optional = false;
+    for (i, step) in path.iter().enumerate() {
+        let n = ident(&step.name);
+        let last = i + 1 == path.len();
+        expr = match (optional, step.optional, last) {
+            (false, false, _) => quote! { #expr.#n },
+            (false, true, true) => quote! { #expr.#n.as_deref() },
+            (false, true, false) => quote! { #expr.#n.as_ref() },
+            (true, false, true) => quote! { #expr.map(|value| value.#n.as_str()) },
+            (true, false, false) => quote! { #expr.map(|value| &value.#n) },
+            (true, true, true) => quote! { #expr.and_then(|value| value.#n.as_deref()) },
+            (true, true, false) => quote! { #expr.and_then(|value| value.#n.as_ref()) },
+        };
+        optional |= step.optional;
+    }
+    if optional {
+        expr
+    } else {
+        quote! { Some(#expr.as_str()) }
     }
 }
 
@@ -213,6 +256,20 @@ fn emit_page_impl(api: &Api, p: &Pagination) -> TokenStream {
             }
         }
     });
+    let next_token = match &p.style {
+        PagingStyle::Cursor {
+            next_body: Some(path),
+            ..
+        } => {
+            let value = str_path(path);
+            Some(quote! {
+                fn next_token(&self) -> Option<&str> {
+                    #value
+                }
+            })
+        }
+        _ => None,
+    };
     quote! {
         impl meterage_runtime::Page for types::#response {
             type Item = #item;
@@ -231,6 +288,8 @@ fn emit_page_impl(api: &Api, p: &Pagination) -> TokenStream {
             }
 
             #echo
+
+            #next_token
         }
     }
 }
@@ -243,17 +302,62 @@ fn emit_paginate_impl(api: &Api, op: &Operation, p: &Pagination) -> TokenStream 
     let item = module_type(&api.types, &p.item_type);
     let index = index_type(p);
     let style = style_type(p);
-    let (page, size) = match &p.style {
+    let methods = match &p.style {
         PagingStyle::PageNumber {
-            page_field,
-            size_field,
+            page_field: page,
+            size_field: size,
             ..
-        } => (ident(page_field), ident(size_field)),
-        PagingStyle::Offset {
-            offset_field,
-            limit_field,
+        }
+        | PagingStyle::Offset {
+            offset_field: page,
+            limit_field: size,
             ..
-        } => (ident(offset_field), ident(limit_field)),
+        } => {
+            let (page, size) = (ident(page), ident(size));
+            quote! {
+                fn start_page(&self) -> Option<#index> {
+                    self.#page
+                }
+
+                fn page_size(&self) -> Option<#index> {
+                    self.#size
+                }
+
+                fn page_request(&self, page: #index) -> Result<meterage_runtime::Request, meterage_runtime::Error> {
+                    let mut next = self.clone();
+                    next.#page = Some(page);
+                    if self.client.inner.validates_requests() {
+                        next.validate()?;
+                    }
+                    Ok(next.request())
+                }
+            }
+        }
+        PagingStyle::Cursor { token_field, .. } => {
+            let token = ident(token_field);
+            quote! {
+                fn start_page(&self) -> Option<#index> {
+                    None
+                }
+
+                fn page_size(&self) -> Option<#index> {
+                    None
+                }
+
+                fn start_token(&self) -> Option<String> {
+                    self.#token.clone()
+                }
+
+                fn page_request(&self, page: meterage_runtime::pagination::PageToken) -> Result<meterage_runtime::Request, meterage_runtime::Error> {
+                    let mut next = self.clone();
+                    next.#token = page.0;
+                    if self.client.inner.validates_requests() {
+                        next.validate()?;
+                    }
+                    Ok(next.request())
+                }
+            }
+        }
     };
     quote! {
         impl meterage_runtime::pagination::Paginate for #builder {
@@ -272,22 +376,7 @@ fn emit_paginate_impl(api: &Api, op: &Operation, p: &Pagination) -> TokenStream 
                 &self.client.inner
             }
 
-            fn start_page(&self) -> Option<#index> {
-                self.#page
-            }
-
-            fn page_size(&self) -> Option<#index> {
-                self.#size
-            }
-
-            fn page_request(&self, page: #index) -> Result<meterage_runtime::Request, meterage_runtime::Error> {
-                let mut next = self.clone();
-                next.#page = Some(page);
-                if self.client.inner.validates_requests() {
-                    next.validate()?;
-                }
-                Ok(next.request())
-            }
+            #methods
         }
     }
 }

@@ -107,6 +107,22 @@ struct OffsetExt {
     total: Option<String>,
 }
 
+/// `x-pagination` with `style: cursor`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct CursorExt {
+    #[allow(dead_code)]
+    style: String,
+    token: String,
+    #[serde(default)]
+    next: Option<String>,
+    #[serde(default)]
+    next_header: Option<String>,
+    items: String,
+    #[serde(default)]
+    total: Option<String>,
+}
+
 impl Lowerer<'_, '_> {
     /// Parses the extension `name` of the object at `base`, reporting a mismatch at its
     /// pointer.
@@ -362,6 +378,10 @@ impl Lowerer<'_, '_> {
                     None,
                 )
             }
+            "cursor" => {
+                let ext: CursorExt = self.extension(extensions, X_PAGINATION, pointer)?;
+                self.cursor_pagination(&at, params, response, ext)
+            }
             _ => {
                 self.error(
                     &format!("{at}/style"),
@@ -377,6 +397,85 @@ impl Lowerer<'_, '_> {
                 None
             }
         }
+    }
+
+    /// `style: cursor`: the token parameter (an optional string in the query), where the
+    /// next token comes from (`next`, a body pointer to a string, or `next-header`;
+    /// exactly one), and the response side every style shares.
+    fn cursor_pagination(
+        &mut self,
+        at: &str,
+        params: &[Param],
+        response: &SuccessResponse,
+        ext: CursorExt,
+    ) -> Option<Pagination> {
+        let name = &ext.token;
+        let token = match params.iter().find(|p| &p.wire_name == name) {
+            Some(p) if p.ty == TypeRef::String && !p.required && p.location == Location::Query => {
+                Some(p.clone())
+            }
+            Some(p) if p.required => {
+                self.error(
+                    &format!("{at}/token"),
+                    format!("`token: {name}` must name an optional parameter: the stream sets it"),
+                );
+                None
+            }
+            Some(_) => {
+                self.error(
+                    &format!("{at}/token"),
+                    format!("`token: {name}` must name a string parameter in the query"),
+                );
+                None
+            }
+            None => {
+                self.error(
+                    &format!("{at}/token"),
+                    format!("`token: {name}` names no parameter of this operation"),
+                );
+                None
+            }
+        };
+        if ext.next.is_some() == ext.next_header.is_some() {
+            self.error(
+                at,
+                "a cursor style needs exactly one of `next` (a JSON pointer to the next token in the body) and `next-header` (a response header carrying it)",
+            );
+            return None;
+        }
+        let token = token?;
+        let style = PagingStyle::Cursor {
+            token_param: ext.token.clone(),
+            token_field: token.rust_name.clone(),
+            next_header: ext.next_header.clone(),
+            next_body: None,
+        };
+        let mut pagination = self.paged_response(
+            at,
+            response,
+            style,
+            TypeRef::I64,
+            &ext.items,
+            ext.total.as_deref(),
+            None,
+        )?;
+        if let Some(next) = &ext.next {
+            match self.response_path(pagination.response_type, next) {
+                Some((path, TypeRef::String)) => {
+                    if let PagingStyle::Cursor { next_body, .. } = &mut pagination.style {
+                        *next_body = Some(path);
+                    }
+                }
+                _ => {
+                    self.error(
+                        &format!("{at}/next"),
+                        format!("`next: {next}` must point at a string property of the response (`/<property>`, or `/<object>/<property>` at any depth)"),
+                    );
+                    return None;
+                }
+            }
+        }
+        Some(pagination)
     }
 
     /// The two integer parameters a style sets (`(role, wire name)`), optional and of

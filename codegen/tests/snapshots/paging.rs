@@ -2,7 +2,7 @@
 
 //! # Paging styles (version 1)
 //!
-//! The paging styles of `x-pagination` other than page-number, with items and totals at any depth.
+//! The paging styles of `x-pagination` other than page-number, with items, totals and tokens at any depth.
 //!
 //! Start with [`Client::builder`] (credentials from [`auth`]); every operation is a method of [`Client`] returning a request builder that ends in `.send()`.
 //!
@@ -56,6 +56,29 @@ impl Client {
             limit: None,
         }
     }
+
+    /// Events by token, the next token at `/Data/NextToken`
+    ///
+    /// `GET /events`
+    pub fn list_events(&self) -> ListEvents {
+        ListEvents {
+            client: self.clone(),
+            options: meterage_runtime::CallOptions::new(),
+            next_token: None,
+            max_results: None,
+        }
+    }
+
+    /// Log lines by cursor, the next cursor in the `X-Next-Cursor` header
+    ///
+    /// `GET /logs`
+    pub fn list_logs(&self) -> ListLogs {
+        ListLogs {
+            client: self.clone(),
+            options: meterage_runtime::CallOptions::new(),
+            cursor: None,
+        }
+    }
 }
 
 impl From<meterage_runtime::Client> for Client {
@@ -102,6 +125,43 @@ pub mod types {
         #[serde(rename = "Data")]
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<ListRecordsResponseData>,
+    }
+
+    /// The `ListEventsResponseData` object.
+    ///
+    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct ListEventsResponseData {
+        /// `Events`: see [`Record`].
+        #[serde(rename = "Events")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub events: Option<Vec<Record>>,
+        /// `NextToken`.
+        #[serde(rename = "NextToken")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub next_token: Option<String>,
+    }
+
+    /// The `ListEventsResponse` object.
+    ///
+    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct ListEventsResponse {
+        /// `Data`: see [`ListEventsResponseData`].
+        #[serde(rename = "Data")]
+        pub data: ListEventsResponseData,
+    }
+
+    /// The `ListLogsResponse` object.
+    ///
+    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct ListLogsResponse {
+        /// `lines`.
+        pub lines: Vec<String>,
     }
 }
 
@@ -240,6 +300,246 @@ impl ListRecords {
     }
 }
 
+/// A request to [`Client::list_events`]: set optional parameters, then `.send().await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct ListEvents {
+    client: Client,
+    options: meterage_runtime::CallOptions,
+    next_token: Option<String>,
+    max_results: Option<i32>,
+}
+
+impl ListEvents {
+    /// What this operation is: its id, method, path, server and error envelope.
+    pub const OPERATION: meterage_runtime::Operation = meterage_runtime::Operation {
+        id: "ListEvents",
+        method: meterage_runtime::Method::Get,
+        success: 200,
+        public: false,
+        idempotent: true,
+        secret_response: false,
+        path: "/events",
+        server: None,
+        envelope: &ERROR_ENVELOPE,
+    };
+
+    /// How this operation pages (`x-pagination`).
+    pub const PAGINATION: meterage_runtime::pagination::CursorToken = meterage_runtime::pagination::CursorToken {
+        token_param: "NextToken",
+        next_header: None,
+    };
+
+    /// Sent as `NextToken` in the query.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
+        self
+    }
+
+    /// Sent as `MaxResults` in the query.
+    ///
+    /// Must be at most 50.
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.max_results = Some(value);
+        self
+    }
+
+    /// Timeouts and retries for this call, overriding the client's defaults.
+    pub fn options(mut self, options: meterage_runtime::CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// Checks every documented constraint on the parameters set so far (`MaxResults`), reporting all violations together; `send` calls it first.
+    ///
+    /// # Errors
+    ///
+    /// `meterage_runtime::Error::Validation` naming each parameter, its limit and its value.
+    pub fn validate(&self) -> Result<(), meterage_runtime::Error> {
+        let mut v = meterage_runtime::Validator::new(&Self::OPERATION);
+        if let Some(value) = &self.max_results {
+            v.maximum("MaxResults", *value as f64, 50.0);
+        }
+        v.finish()
+    }
+
+    /// Checks the parameters (unless the client's request validation is off), sends the request and decodes the HTTP 200 response.
+    ///
+    /// # Errors
+    ///
+    /// `Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.
+    pub async fn send(
+        self,
+    ) -> Result<
+        meterage_runtime::Response<types::ListEventsResponse>,
+        meterage_runtime::Error,
+    > {
+        let client = &self.client.inner;
+        if client.validates_requests() {
+            self.validate()?;
+        }
+        client.send(self.request()).await
+    }
+
+    /// Like `send`, but returns the response body's bytes exactly as the server sent them, undecoded (to archive a vendor's answer, or to decode it yourself). Status and error-envelope checks still apply.
+    ///
+    /// # Errors
+    ///
+    /// As `send`, without `Decode`.
+    pub async fn send_raw(
+        self,
+    ) -> Result<
+        meterage_runtime::Response<meterage_runtime::Bytes>,
+        meterage_runtime::Error,
+    > {
+        let client = &self.client.inner;
+        if client.validates_requests() {
+            self.validate()?;
+        }
+        client.send_raw(self.request()).await
+    }
+
+    /// Every page, from the token set here (else the first page), as a stream: pages are fetched as the stream is read, one at a time, each asked with the token the page before gave (`.prefetch(n)` fetches nothing ahead: the next token comes with the page before), until a page without a next token (none, or an empty one); a token that repeats the one sent, or one an earlier page was asked with, ends it with `Error::Pagination` rather than a loop. A page the server repeats is fetched again, never yielded twice. Each page keeps its token, status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// The stream yields the error of a page that failed for good (after the client's retries) and ends; see `send` for the kinds, and `Error::Pagination` for a server that keeps repeating a page.
+    pub fn pages(self) -> meterage_runtime::pagination::Pages<Self> {
+        meterage_runtime::pagination::Paginate::pages(self)
+    }
+
+    /// Every item of every page, in server order, as a stream (see [`ListEvents::pages`]): memory holds one page at a time.
+    ///
+    /// # Errors
+    ///
+    /// As `pages`.
+    pub fn items(self) -> meterage_runtime::pagination::Items<Self> {
+        meterage_runtime::pagination::Paginate::items(self)
+    }
+
+    /// The request as it will be sent: parameters in spec order, constants filled in.
+    fn request(&self) -> meterage_runtime::Request {
+        let mut request = meterage_runtime::Request::new(&Self::OPERATION);
+        request.set_options(self.options);
+        request.query_opt("NextToken", &self.next_token);
+        request.query_opt("MaxResults", &self.max_results);
+        request
+    }
+}
+
+/// A request to [`Client::list_logs`]: set optional parameters, then `.send().await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct ListLogs {
+    client: Client,
+    options: meterage_runtime::CallOptions,
+    cursor: Option<String>,
+}
+
+impl ListLogs {
+    /// What this operation is: its id, method, path, server and error envelope.
+    pub const OPERATION: meterage_runtime::Operation = meterage_runtime::Operation {
+        id: "ListLogs",
+        method: meterage_runtime::Method::Get,
+        success: 200,
+        public: false,
+        idempotent: true,
+        secret_response: false,
+        path: "/logs",
+        server: None,
+        envelope: &ERROR_ENVELOPE,
+    };
+
+    /// How this operation pages (`x-pagination`).
+    pub const PAGINATION: meterage_runtime::pagination::CursorToken = meterage_runtime::pagination::CursorToken {
+        token_param: "cursor",
+        next_header: Some("X-Next-Cursor"),
+    };
+
+    /// Sent as `cursor` in the query.
+    pub fn cursor(mut self, value: impl Into<String>) -> Self {
+        self.cursor = Some(value.into());
+        self
+    }
+
+    /// Timeouts and retries for this call, overriding the client's defaults.
+    pub fn options(mut self, options: meterage_runtime::CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// The spec documents no constraint on this operation's parameters, so there is nothing to check: always `Ok`. (Kept so that every request builder answers `validate()`.)
+    ///
+    /// # Errors
+    ///
+    /// None.
+    pub fn validate(&self) -> Result<(), meterage_runtime::Error> {
+        Ok(())
+    }
+
+    /// Checks the parameters (unless the client's request validation is off), sends the request and decodes the HTTP 200 response.
+    ///
+    /// # Errors
+    ///
+    /// `Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.
+    pub async fn send(
+        self,
+    ) -> Result<
+        meterage_runtime::Response<types::ListLogsResponse>,
+        meterage_runtime::Error,
+    > {
+        let client = &self.client.inner;
+        if client.validates_requests() {
+            self.validate()?;
+        }
+        client.send(self.request()).await
+    }
+
+    /// Like `send`, but returns the response body's bytes exactly as the server sent them, undecoded (to archive a vendor's answer, or to decode it yourself). Status and error-envelope checks still apply.
+    ///
+    /// # Errors
+    ///
+    /// As `send`, without `Decode`.
+    pub async fn send_raw(
+        self,
+    ) -> Result<
+        meterage_runtime::Response<meterage_runtime::Bytes>,
+        meterage_runtime::Error,
+    > {
+        let client = &self.client.inner;
+        if client.validates_requests() {
+            self.validate()?;
+        }
+        client.send_raw(self.request()).await
+    }
+
+    /// Every page, from the token set here (else the first page), as a stream: pages are fetched as the stream is read, one at a time, each asked with the token the page before gave (`.prefetch(n)` fetches nothing ahead: the next token comes with the page before), until a page without a next token (none, or an empty one); a token that repeats the one sent, or one an earlier page was asked with, ends it with `Error::Pagination` rather than a loop. A page the server repeats is fetched again, never yielded twice. Each page keeps its token, status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// The stream yields the error of a page that failed for good (after the client's retries) and ends; see `send` for the kinds, and `Error::Pagination` for a server that keeps repeating a page.
+    pub fn pages(self) -> meterage_runtime::pagination::Pages<Self> {
+        meterage_runtime::pagination::Paginate::pages(self)
+    }
+
+    /// Every item of every page, in server order, as a stream (see [`ListLogs::pages`]): memory holds one page at a time.
+    ///
+    /// # Errors
+    ///
+    /// As `pages`.
+    pub fn items(self) -> meterage_runtime::pagination::Items<Self> {
+        meterage_runtime::pagination::Paginate::items(self)
+    }
+
+    /// The request as it will be sent: parameters in spec order, constants filled in.
+    fn request(&self) -> meterage_runtime::Request {
+        let mut request = meterage_runtime::Request::new(&Self::OPERATION);
+        request.set_options(self.options);
+        request.query_opt("cursor", &self.cursor);
+        request
+    }
+}
+
 impl meterage_runtime::Page for types::ListRecordsResponse {
     type Item = types::Record;
     type Index = i64;
@@ -294,6 +594,126 @@ impl meterage_runtime::pagination::Paginate for ListRecords {
     ) -> Result<meterage_runtime::Request, meterage_runtime::Error> {
         let mut next = self.clone();
         next.offset = Some(page);
+        if self.client.inner.validates_requests() {
+            next.validate()?;
+        }
+        Ok(next.request())
+    }
+}
+
+impl meterage_runtime::Page for types::ListEventsResponse {
+    type Item = types::Record;
+    type Index = i64;
+
+    fn items(&self) -> &[Self::Item] {
+        self.data.events.as_ref().map_or(&[], |items| items.as_slice())
+    }
+
+    fn into_items(self) -> Vec<Self::Item> {
+        self.data.events.unwrap_or_default()
+    }
+
+    fn total(&self) -> Option<u64> {
+        None
+    }
+
+    fn next_token(&self) -> Option<&str> {
+        self.data.next_token.as_deref()
+    }
+}
+
+impl meterage_runtime::pagination::Paginate for ListEvents {
+    type Page = types::ListEventsResponse;
+    type Item = types::Record;
+    type Index = i64;
+    type Style = meterage_runtime::pagination::CursorToken;
+
+    const PAGINATION: meterage_runtime::pagination::CursorToken = <ListEvents>::PAGINATION;
+
+    fn operation(&self) -> &'static meterage_runtime::Operation {
+        &Self::OPERATION
+    }
+
+    fn client(&self) -> &meterage_runtime::Client {
+        &self.client.inner
+    }
+
+    fn start_page(&self) -> Option<i64> {
+        None
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        None
+    }
+
+    fn start_token(&self) -> Option<String> {
+        self.next_token.clone()
+    }
+
+    fn page_request(
+        &self,
+        page: meterage_runtime::pagination::PageToken,
+    ) -> Result<meterage_runtime::Request, meterage_runtime::Error> {
+        let mut next = self.clone();
+        next.next_token = page.0;
+        if self.client.inner.validates_requests() {
+            next.validate()?;
+        }
+        Ok(next.request())
+    }
+}
+
+impl meterage_runtime::Page for types::ListLogsResponse {
+    type Item = String;
+    type Index = i64;
+
+    fn items(&self) -> &[Self::Item] {
+        &self.lines
+    }
+
+    fn into_items(self) -> Vec<Self::Item> {
+        self.lines
+    }
+
+    fn total(&self) -> Option<u64> {
+        None
+    }
+}
+
+impl meterage_runtime::pagination::Paginate for ListLogs {
+    type Page = types::ListLogsResponse;
+    type Item = String;
+    type Index = i64;
+    type Style = meterage_runtime::pagination::CursorToken;
+
+    const PAGINATION: meterage_runtime::pagination::CursorToken = <ListLogs>::PAGINATION;
+
+    fn operation(&self) -> &'static meterage_runtime::Operation {
+        &Self::OPERATION
+    }
+
+    fn client(&self) -> &meterage_runtime::Client {
+        &self.client.inner
+    }
+
+    fn start_page(&self) -> Option<i64> {
+        None
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        None
+    }
+
+    fn start_token(&self) -> Option<String> {
+        self.cursor.clone()
+    }
+
+    fn page_request(
+        &self,
+        page: meterage_runtime::pagination::PageToken,
+    ) -> Result<meterage_runtime::Request, meterage_runtime::Error> {
+        let mut next = self.clone();
+        next.cursor = page.0;
         if self.client.inner.validates_requests() {
             next.validate()?;
         }

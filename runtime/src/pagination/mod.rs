@@ -40,11 +40,13 @@ use crate::error::Error;
 use crate::request::{Operation, Request};
 use crate::response::Response;
 
+mod cursor;
 mod offset;
 mod page_number;
 mod stream;
 mod walk;
 
+pub use cursor::{CursorToken, PageToken};
 pub use offset::Offset;
 pub use page_number::PageNumber;
 pub use stream::{Items, Pages};
@@ -102,6 +104,12 @@ pub trait Page {
     fn page_number(&self) -> Option<Self::Index> {
         None
     }
+
+    /// The token of the next page, if the body carries it (the cursor style, its `next`
+    /// pointer); `None` or an empty token: this page is the last.
+    fn next_token(&self) -> Option<&str> {
+        None
+    }
 }
 
 /// A page the server may answer without content (`204 No Content`, where the spec
@@ -126,6 +134,10 @@ impl<P: Page> Page for Option<P> {
     fn page_number(&self) -> Option<Self::Index> {
         self.as_ref().and_then(Page::page_number)
     }
+
+    fn next_token(&self) -> Option<&str> {
+        self.as_ref().and_then(Page::next_token)
+    }
 }
 
 /// A paging style, as `x-pagination` declares it: the `const` a generated builder
@@ -133,7 +145,8 @@ impl<P: Page> Page for Option<P> {
 /// walk the streams follow. Implemented by the runtime's styles only.
 pub trait Style<N: PageIndex>: Copy + fmt::Debug + Send + Sync + 'static {
     /// Where a page is, as the request for it says: the page number in the
-    /// page-number style.
+    /// page-number style, the item offset in the offset style, the [`PageToken`] in the
+    /// cursor style.
     type Cursor: Clone + PartialEq + fmt::Debug + fmt::Display + Send + Sync + 'static;
 
     /// The walk of one stream over the pages (the runtime's own).
@@ -181,6 +194,12 @@ pub trait Paginate: Clone + Send + Sync + 'static {
     /// The page size the caller set, if any.
     fn page_size(&self) -> Option<Self::Index>;
 
+    /// The token the caller set, if any (the cursor style starts there; the others
+    /// ignore it).
+    fn start_token(&self) -> Option<String> {
+        None
+    }
+
     /// The request for the page at `page` (the style's cursor: a page number in the
     /// page-number style), checked against the spec's constraints (unless the client's
     /// request validation is off).
@@ -218,7 +237,7 @@ impl<T: Page<Index = N>, N: PageIndex> PageOf<T, N> {
 
 impl<T: Page, C> PageOf<T, C> {
     /// Where the page was requested: the style's cursor (a page number, an item offset,
-    /// a token; `None` for the first page of a token style that starts without one).
+    /// or a [`PageToken`], whose token is `None` for a first page asked without one).
     pub fn cursor(&self) -> &C {
         &self.cursor
     }

@@ -208,7 +208,7 @@ fn arrived<T: Page>(response: &Response<T>) -> Arrived<'_> {
     Arrived {
         items: page.items().len(),
         total: page.total(),
-        token: None,
+        token: page.next_token(),
         headers: response.headers(),
     }
 }
@@ -338,7 +338,7 @@ impl<P: Paginate> Walker<P> {
         let step = self.walk.after(&number, arrived(&response));
         let page = response.body();
         let len = page.items().len();
-        if len == 0 && self.previous.is_some() {
+        if len == 0 && self.previous.is_some() && step == Step::Last {
             // Past the end: nothing to yield.
             self.finish();
             return None;

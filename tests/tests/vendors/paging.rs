@@ -1,6 +1,7 @@
 //! The paging fixture's generated module (`codegen/tests/snapshots/paging.rs`) compiles
 //! warning-free and pages as its spec says: by item offset and limit, the items and the
-//! total nested under `Data`, every record once.
+//! total nested under `Data`; by a token read from `/Data/NextToken` or from the
+//! `X-Next-Cursor` header; every record once.
 
 // Public items of a module inside a test binary are unreachable, hence `dead_code`;
 // every other warning fails the build.
@@ -21,6 +22,11 @@ use serde_json::json;
 /// Ten records; a page holds at most 4 whatever the limit asked, and declares the total
 /// only when the caller set a limit.
 async fn answer(uri: Uri) -> Response {
+    match uri.path() {
+        "/events" => return events(&uri),
+        "/logs" => return logs(&uri),
+        _ => {}
+    }
     let pairs = meterage_tests::parse_pairs(uri.query().unwrap_or_default());
     let number = |name: &str| {
         pairs
@@ -37,6 +43,49 @@ async fn answer(uri: Uri) -> Response {
         None => json!({"Items": items}),
     };
     meterage_tests::json(StatusCode::OK, json!({"Data": data}))
+}
+
+/// The value of the query parameter `name`, if sent.
+fn param(uri: &Uri, name: &str) -> Option<String> {
+    meterage_tests::parse_pairs(uri.query().unwrap_or_default())
+        .into_iter()
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value)
+}
+
+/// Seven events, three a page; the token of the page from event `n` is `e<n>`, in the
+/// body; the last page's token is empty.
+fn events(uri: &Uri) -> Response {
+    let start: u32 = param(uri, "NextToken")
+        .and_then(|token| token.strip_prefix('e').and_then(|n| n.parse().ok()))
+        .unwrap_or(0);
+    let end = (start + 3).min(7);
+    let events: Vec<_> = (start..end).map(|id| json!({"id": id})).collect();
+    let next = if end < 7 {
+        format!("e{end}")
+    } else {
+        String::new()
+    };
+    meterage_tests::json(
+        StatusCode::OK,
+        json!({"Data": {"Events": events, "NextToken": next}}),
+    )
+}
+
+/// Five log lines, two a page; the next cursor in `X-Next-Cursor`, none on the last.
+fn logs(uri: &Uri) -> Response {
+    let start: usize = param(uri, "cursor")
+        .and_then(|cursor| cursor.parse().ok())
+        .unwrap_or(0);
+    let end = (start + 2).min(5);
+    let lines: Vec<String> = (start..end).map(|n| format!("line {n}")).collect();
+    let mut response = meterage_tests::json(StatusCode::OK, json!({ "lines": lines }));
+    if end < 5 {
+        response
+            .headers_mut()
+            .insert("x-next-cursor", axum::http::HeaderValue::from(end));
+    }
+    response
 }
 
 async fn serve() -> (Server, Client) {
@@ -96,4 +145,46 @@ async fn without_a_total_a_short_page_is_the_last() {
         .collect();
     assert_eq!(records, (2..10).collect::<Vec<_>>());
     assert_eq!(queries(&server).len(), 3);
+}
+
+#[tokio::test]
+async fn tokens_from_the_body_to_an_empty_one() {
+    let (server, client) = serve().await;
+    let pages: Vec<_> = client
+        .list_events()
+        .max_results(3)
+        .pages()
+        .try_collect()
+        .await
+        .expect("pages");
+    let tokens: Vec<Option<&str>> = pages.iter().map(|page| page.cursor().token()).collect();
+    assert_eq!(tokens, [None, Some("e3"), Some("e6")]);
+    let events: Vec<i32> = pages
+        .into_iter()
+        .flat_map(|page| page.into_items())
+        .map(|event| event.id)
+        .collect();
+    assert_eq!(events, (0..7).collect::<Vec<_>>());
+    assert_eq!(
+        queries(&server),
+        [
+            "MaxResults=3",
+            "NextToken=e3&MaxResults=3",
+            "NextToken=e6&MaxResults=3"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn cursors_from_a_header_from_the_callers_cursor() {
+    let (server, client) = serve().await;
+    let lines: Vec<String> = client
+        .list_logs()
+        .cursor("1")
+        .items()
+        .try_collect()
+        .await
+        .expect("lines");
+    assert_eq!(lines, ["line 1", "line 2", "line 3", "line 4"]);
+    assert_eq!(queries(&server), ["cursor=1", "cursor=3"]);
 }
