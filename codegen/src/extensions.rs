@@ -44,4 +44,4 @@ extensions! {
 
 /// The paging styles `x-pagination` declares (`style: ...`), each with its `### style:`
 /// section under `x-pagination` in docs/spec-extensions.md.
-pub const PAGING_STYLES: &[&str] = &["page-number", "offset", "cursor"];
+pub const PAGING_STYLES: &[&str] = &["page-number", "offset", "cursor", "next-link"];

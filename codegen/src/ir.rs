@@ -949,6 +949,15 @@ pub enum PagingStyle {
         /// (`next`), if a header does not.
         next_body: Option<Vec<PathStep>>,
     },
+    /// Pages asked for at the link the page before gave (`style: next-link`).
+    NextLink {
+        /// The response header of RFC 8288 links carrying the next one (`next-header`),
+        /// if the body does not.
+        next_header: Option<String>,
+        /// The path to the string property of the body carrying the next link
+        /// (`next`), if a header does not.
+        next_body: Option<Vec<PathStep>>,
+    },
 }
 
 /// One step of a JSON pointer into a response: a field of the struct reached so far.

@@ -115,7 +115,7 @@ components:
         "(at /paths/~1a/get): warning: the operation has no `operationId`: it is named `get_a`",
         "the path has `{id}` but no path parameter `id`",
         "unknown `$ref: #/components/schemas/Nope`",
-        "`style: keyset`: not a paging style; one of `page-number`, `offset`, `cursor`",
+        "`style: keyset`: not a paging style; one of `page-number`, `offset`, `cursor`, `next-link`",
         "2 operations share GET /c; each must declare `x-rpc-action`",
         "unknown auth scheme kind `quantum-signature`",
         "warning: the enum value `a` is listed twice: it is one variant",
@@ -598,6 +598,64 @@ fn cursor_paging_names_a_wrong_token_parameter_and_a_wrong_pointer() {
         (
             "        style: cursor\n        token: NextToken\n        items: /Data/Items",
             "specs/bad.yaml:9:7 (at /paths/~1events/get/x-pagination): a cursor style needs exactly one of `next`",
+        ),
+    ];
+    for (pagination, wanted) in cases {
+        let report = errors(&spec(pagination)).to_string();
+        assert!(report.contains(wanted), "{wanted:?} not in:\n{report}");
+    }
+}
+
+/// A next-link-paged operation: a `next` pointer that names no string, `next` and
+/// `next-header` both or neither, and a key of another style, each at its line.
+#[test]
+fn next_link_paging_names_a_wrong_pointer() {
+    let spec = |pagination: &str| {
+        format!(
+            "{HEAD}paths:
+  /invoices:
+    get:
+      operationId: listInvoices
+      x-pagination:
+{pagination}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  value: {{type: array, items: {{type: string}}}}
+                  nextLink: {{type: string}}
+                  count: {{type: integer}}
+"
+        )
+    };
+    let cases: &[(&str, &str)] = &[
+        (
+            "        style: next-link\n        next: /count\n        items: /value",
+            "specs/bad.yaml:11:9 (at /paths/~1invoices/get/x-pagination/next): `next: /count` must point at a string property of the response",
+        ),
+        (
+            "        style: next-link\n        next: /links/next\n        items: /value",
+            "specs/bad.yaml:11:9 (at /paths/~1invoices/get/x-pagination/next): `next: /links/next` must point at a string property of the response",
+        ),
+        (
+            "        style: next-link\n        next: /nextLink\n        items: /nextLink",
+            "specs/bad.yaml:12:9 (at /paths/~1invoices/get/x-pagination/items): `items: /nextLink` must point at an array property of the response",
+        ),
+        (
+            "        style: next-link\n        next: /nextLink\n        next-header: Link\n        items: /value",
+            "specs/bad.yaml:9:7 (at /paths/~1invoices/get/x-pagination): a next-link style needs exactly one of `next`",
+        ),
+        (
+            "        style: next-link\n        items: /value",
+            "specs/bad.yaml:9:7 (at /paths/~1invoices/get/x-pagination): a next-link style needs exactly one of `next`",
+        ),
+        (
+            "        style: next-link\n        token: t\n        next: /nextLink\n        items: /value",
+            "unknown field `token`",
         ),
     ];
     for (pagination, wanted) in cases {

@@ -220,6 +220,12 @@ fn emit_paging_methods(op: &Operation) -> TokenStream {
             "offset",
             "the declared total, a short or an empty page",
         ),
+        Some(PagingStyle::NextLink { .. }) => (
+            "from the first page",
+            "one at a time, each at the link the page before gave, relative to the request or absolute, on the same server and with the same credentials (`.prefetch(n)` fetches nothing ahead: the next link comes with the page before)",
+            "link",
+            "a page without a next link; a link to another server, to the page itself (after one more try) or to a page already fetched ends it with `Error::Pagination`",
+        ),
         Some(PagingStyle::Cursor { .. }) => (
             "from the token set here (else the first page)",
             "one at a time, each asked with the token the page before gave (`.prefetch(n)` fetches nothing ahead: the next token comes with the page before)",

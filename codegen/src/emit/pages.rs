@@ -75,6 +75,18 @@ pub(super) fn emit_pagination_const(p: &Pagination) -> TokenStream {
                 };
             }
         }
+        PagingStyle::NextLink { next_header, .. } => {
+            let link_header = match next_header {
+                Some(name) => quote! { Some(#name) },
+                None => quote! { None },
+            };
+            quote! {
+                #doc
+                pub const PAGINATION: meterage_runtime::pagination::NextLink = meterage_runtime::pagination::NextLink {
+                    link_header: #link_header,
+                };
+            }
+        }
         PagingStyle::Cursor {
             token_param,
             next_header,
@@ -102,6 +114,7 @@ fn style_type(p: &Pagination) -> TokenStream {
         PagingStyle::PageNumber { .. } => quote! { meterage_runtime::PageNumber<#index> },
         PagingStyle::Offset { .. } => quote! { meterage_runtime::pagination::Offset<#index> },
         PagingStyle::Cursor { .. } => quote! { meterage_runtime::pagination::CursorToken },
+        PagingStyle::NextLink { .. } => quote! { meterage_runtime::pagination::NextLink },
     }
 }
 
@@ -260,6 +273,10 @@ fn emit_page_impl(api: &Api, p: &Pagination) -> TokenStream {
         PagingStyle::Cursor {
             next_body: Some(path),
             ..
+        }
+        | PagingStyle::NextLink {
+            next_body: Some(path),
+            ..
         } => {
             let value = str_path(path);
             Some(quote! {
@@ -333,6 +350,24 @@ fn emit_paginate_impl(api: &Api, op: &Operation, p: &Pagination) -> TokenStream 
                 }
             }
         }
+        PagingStyle::NextLink { .. } => quote! {
+            fn start_page(&self) -> Option<#index> {
+                None
+            }
+
+            fn page_size(&self) -> Option<#index> {
+                None
+            }
+
+            fn page_request(&self, page: meterage_runtime::pagination::PageLink) -> Result<meterage_runtime::Request, meterage_runtime::Error> {
+                if self.client.inner.validates_requests() {
+                    self.validate()?;
+                }
+                let mut request = self.request();
+                request.follow_link(page.url());
+                Ok(request)
+            }
+        },
         PagingStyle::Cursor { token_field, .. } => {
             let token = ident(token_field);
             quote! {

@@ -123,6 +123,21 @@ struct CursorExt {
     total: Option<String>,
 }
 
+/// `x-pagination` with `style: next-link`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct NextLinkExt {
+    #[allow(dead_code)]
+    style: String,
+    #[serde(default)]
+    next: Option<String>,
+    #[serde(default)]
+    next_header: Option<String>,
+    items: String,
+    #[serde(default)]
+    total: Option<String>,
+}
+
 impl Lowerer<'_, '_> {
     /// Parses the extension `name` of the object at `base`, reporting a mismatch at its
     /// pointer.
@@ -382,6 +397,30 @@ impl Lowerer<'_, '_> {
                 let ext: CursorExt = self.extension(extensions, X_PAGINATION, pointer)?;
                 self.cursor_pagination(&at, params, response, ext)
             }
+            "next-link" => {
+                let ext: NextLinkExt = self.extension(extensions, X_PAGINATION, pointer)?;
+                if ext.next.is_some() == ext.next_header.is_some() {
+                    self.error(
+                        &at,
+                        "a next-link style needs exactly one of `next` (a JSON pointer to the next link in the body) and `next-header` (a response header of RFC 8288 links, such as `Link`)",
+                    );
+                    return None;
+                }
+                let style = PagingStyle::NextLink {
+                    next_header: ext.next_header.clone(),
+                    next_body: None,
+                };
+                let pagination = self.paged_response(
+                    &at,
+                    response,
+                    style,
+                    TypeRef::I64,
+                    &ext.items,
+                    ext.total.as_deref(),
+                    None,
+                )?;
+                self.next_in_body(&at, pagination, ext.next.as_deref())
+            }
             _ => {
                 self.error(
                     &format!("{at}/style"),
@@ -450,7 +489,7 @@ impl Lowerer<'_, '_> {
             next_header: ext.next_header.clone(),
             next_body: None,
         };
-        let mut pagination = self.paged_response(
+        let pagination = self.paged_response(
             at,
             response,
             style,
@@ -459,23 +498,37 @@ impl Lowerer<'_, '_> {
             ext.total.as_deref(),
             None,
         )?;
-        if let Some(next) = &ext.next {
-            match self.response_path(pagination.response_type, next) {
-                Some((path, TypeRef::String)) => {
-                    if let PagingStyle::Cursor { next_body, .. } = &mut pagination.style {
-                        *next_body = Some(path);
-                    }
+        self.next_in_body(at, pagination, ext.next.as_deref())
+    }
+
+    /// The `next` pointer of a cursor or next-link style, if the body carries the next
+    /// token or link: a string property of the response, at any depth.
+    fn next_in_body(
+        &mut self,
+        at: &str,
+        mut pagination: Pagination,
+        next: Option<&str>,
+    ) -> Option<Pagination> {
+        let Some(next) = next else {
+            return Some(pagination);
+        };
+        match self.response_path(pagination.response_type, next) {
+            Some((path, TypeRef::String)) => {
+                if let PagingStyle::Cursor { next_body, .. }
+                | PagingStyle::NextLink { next_body, .. } = &mut pagination.style
+                {
+                    *next_body = Some(path);
                 }
-                _ => {
-                    self.error(
-                        &format!("{at}/next"),
-                        format!("`next: {next}` must point at a string property of the response (`/<property>`, or `/<object>/<property>` at any depth)"),
-                    );
-                    return None;
-                }
+                Some(pagination)
+            }
+            _ => {
+                self.error(
+                    &format!("{at}/next"),
+                    format!("`next: {next}` must point at a string property of the response (`/<property>`, or `/<object>/<property>` at any depth)"),
+                );
+                None
             }
         }
-        Some(pagination)
     }
 
     /// The two integer parameters a style sets (`(role, wire name)`), optional and of

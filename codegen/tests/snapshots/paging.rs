@@ -2,7 +2,7 @@
 
 //! # Paging styles (version 1)
 //!
-//! The paging styles of `x-pagination` other than page-number, with items, totals and tokens at any depth.
+//! The paging styles of `x-pagination` other than page-number, with items, totals, tokens and links at any depth.
 //!
 //! Start with [`Client::builder`] (credentials from [`auth`]); every operation is a method of [`Client`] returning a request builder that ends in `.send()`.
 //!
@@ -77,6 +77,27 @@ impl Client {
             client: self.clone(),
             options: meterage_runtime::CallOptions::new(),
             cursor: None,
+        }
+    }
+
+    /// Invoices by next link, in the body at `/odata.nextLink` (relative or absolute)
+    ///
+    /// `GET /v2/invoices`
+    pub fn list_invoices(&self) -> ListInvoices {
+        ListInvoices {
+            client: self.clone(),
+            options: meterage_runtime::CallOptions::new(),
+            status: None,
+        }
+    }
+
+    /// Repositories by next link, in an RFC 8288 `Link` header with `rel="next"`
+    ///
+    /// `GET /v2/repos`
+    pub fn list_repos(&self) -> ListRepos {
+        ListRepos {
+            client: self.clone(),
+            options: meterage_runtime::CallOptions::new(),
         }
     }
 }
@@ -162,6 +183,30 @@ pub mod types {
     pub struct ListLogsResponse {
         /// `lines`.
         pub lines: Vec<String>,
+    }
+
+    /// The `ListInvoicesResponse` object.
+    ///
+    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct ListInvoicesResponse {
+        /// `value`: see [`Record`].
+        pub value: Vec<Record>,
+        /// `odata.nextLink`.
+        #[serde(rename = "odata.nextLink")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub odata_next_link: Option<String>,
+    }
+
+    /// The `ListReposResponse` object.
+    ///
+    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct ListReposResponse {
+        /// `repos`.
+        pub repos: Vec<String>,
     }
 }
 
@@ -540,6 +585,222 @@ impl ListLogs {
     }
 }
 
+/// A request to [`Client::list_invoices`]: set optional parameters, then `.send().await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct ListInvoices {
+    client: Client,
+    options: meterage_runtime::CallOptions,
+    status: Option<String>,
+}
+
+impl ListInvoices {
+    /// What this operation is: its id, method, path, server and error envelope.
+    pub const OPERATION: meterage_runtime::Operation = meterage_runtime::Operation {
+        id: "ListInvoices",
+        method: meterage_runtime::Method::Get,
+        success: 200,
+        public: false,
+        idempotent: true,
+        secret_response: false,
+        path: "/v2/invoices",
+        server: None,
+        envelope: &ERROR_ENVELOPE,
+    };
+
+    /// How this operation pages (`x-pagination`).
+    pub const PAGINATION: meterage_runtime::pagination::NextLink = meterage_runtime::pagination::NextLink {
+        link_header: None,
+    };
+
+    /// Sent as `status` in the query.
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// Timeouts and retries for this call, overriding the client's defaults.
+    pub fn options(mut self, options: meterage_runtime::CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// The spec documents no constraint on this operation's parameters, so there is nothing to check: always `Ok`. (Kept so that every request builder answers `validate()`.)
+    ///
+    /// # Errors
+    ///
+    /// None.
+    pub fn validate(&self) -> Result<(), meterage_runtime::Error> {
+        Ok(())
+    }
+
+    /// Checks the parameters (unless the client's request validation is off), sends the request and decodes the HTTP 200 response.
+    ///
+    /// # Errors
+    ///
+    /// `Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.
+    pub async fn send(
+        self,
+    ) -> Result<
+        meterage_runtime::Response<types::ListInvoicesResponse>,
+        meterage_runtime::Error,
+    > {
+        let client = &self.client.inner;
+        if client.validates_requests() {
+            self.validate()?;
+        }
+        client.send(self.request()).await
+    }
+
+    /// Like `send`, but returns the response body's bytes exactly as the server sent them, undecoded (to archive a vendor's answer, or to decode it yourself). Status and error-envelope checks still apply.
+    ///
+    /// # Errors
+    ///
+    /// As `send`, without `Decode`.
+    pub async fn send_raw(
+        self,
+    ) -> Result<
+        meterage_runtime::Response<meterage_runtime::Bytes>,
+        meterage_runtime::Error,
+    > {
+        let client = &self.client.inner;
+        if client.validates_requests() {
+            self.validate()?;
+        }
+        client.send_raw(self.request()).await
+    }
+
+    /// Every page, from the first page, as a stream: pages are fetched as the stream is read, one at a time, each at the link the page before gave, relative to the request or absolute, on the same server and with the same credentials (`.prefetch(n)` fetches nothing ahead: the next link comes with the page before), until a page without a next link; a link to another server, to the page itself (after one more try) or to a page already fetched ends it with `Error::Pagination`. A page the server repeats is fetched again, never yielded twice. Each page keeps its link, status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// The stream yields the error of a page that failed for good (after the client's retries) and ends; see `send` for the kinds, and `Error::Pagination` for a server that keeps repeating a page.
+    pub fn pages(self) -> meterage_runtime::pagination::Pages<Self> {
+        meterage_runtime::pagination::Paginate::pages(self)
+    }
+
+    /// Every item of every page, in server order, as a stream (see [`ListInvoices::pages`]): memory holds one page at a time.
+    ///
+    /// # Errors
+    ///
+    /// As `pages`.
+    pub fn items(self) -> meterage_runtime::pagination::Items<Self> {
+        meterage_runtime::pagination::Paginate::items(self)
+    }
+
+    /// The request as it will be sent: parameters in spec order, constants filled in.
+    fn request(&self) -> meterage_runtime::Request {
+        let mut request = meterage_runtime::Request::new(&Self::OPERATION);
+        request.set_options(self.options);
+        request.query_opt("status", &self.status);
+        request
+    }
+}
+
+/// A request to [`Client::list_repos`]: set optional parameters, then `.send().await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct ListRepos {
+    client: Client,
+    options: meterage_runtime::CallOptions,
+}
+
+impl ListRepos {
+    /// What this operation is: its id, method, path, server and error envelope.
+    pub const OPERATION: meterage_runtime::Operation = meterage_runtime::Operation {
+        id: "ListRepos",
+        method: meterage_runtime::Method::Get,
+        success: 200,
+        public: false,
+        idempotent: true,
+        secret_response: false,
+        path: "/v2/repos",
+        server: None,
+        envelope: &ERROR_ENVELOPE,
+    };
+
+    /// How this operation pages (`x-pagination`).
+    pub const PAGINATION: meterage_runtime::pagination::NextLink = meterage_runtime::pagination::NextLink {
+        link_header: Some("Link"),
+    };
+
+    /// Timeouts and retries for this call, overriding the client's defaults.
+    pub fn options(mut self, options: meterage_runtime::CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// The spec documents no constraint on this operation's parameters, so there is nothing to check: always `Ok`. (Kept so that every request builder answers `validate()`.)
+    ///
+    /// # Errors
+    ///
+    /// None.
+    pub fn validate(&self) -> Result<(), meterage_runtime::Error> {
+        Ok(())
+    }
+
+    /// Checks the parameters (unless the client's request validation is off), sends the request and decodes the HTTP 200 response.
+    ///
+    /// # Errors
+    ///
+    /// `Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.
+    pub async fn send(
+        self,
+    ) -> Result<
+        meterage_runtime::Response<types::ListReposResponse>,
+        meterage_runtime::Error,
+    > {
+        let client = &self.client.inner;
+        if client.validates_requests() {
+            self.validate()?;
+        }
+        client.send(self.request()).await
+    }
+
+    /// Like `send`, but returns the response body's bytes exactly as the server sent them, undecoded (to archive a vendor's answer, or to decode it yourself). Status and error-envelope checks still apply.
+    ///
+    /// # Errors
+    ///
+    /// As `send`, without `Decode`.
+    pub async fn send_raw(
+        self,
+    ) -> Result<
+        meterage_runtime::Response<meterage_runtime::Bytes>,
+        meterage_runtime::Error,
+    > {
+        let client = &self.client.inner;
+        if client.validates_requests() {
+            self.validate()?;
+        }
+        client.send_raw(self.request()).await
+    }
+
+    /// Every page, from the first page, as a stream: pages are fetched as the stream is read, one at a time, each at the link the page before gave, relative to the request or absolute, on the same server and with the same credentials (`.prefetch(n)` fetches nothing ahead: the next link comes with the page before), until a page without a next link; a link to another server, to the page itself (after one more try) or to a page already fetched ends it with `Error::Pagination`. A page the server repeats is fetched again, never yielded twice. Each page keeps its link, status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// The stream yields the error of a page that failed for good (after the client's retries) and ends; see `send` for the kinds, and `Error::Pagination` for a server that keeps repeating a page.
+    pub fn pages(self) -> meterage_runtime::pagination::Pages<Self> {
+        meterage_runtime::pagination::Paginate::pages(self)
+    }
+
+    /// Every item of every page, in server order, as a stream (see [`ListRepos::pages`]): memory holds one page at a time.
+    ///
+    /// # Errors
+    ///
+    /// As `pages`.
+    pub fn items(self) -> meterage_runtime::pagination::Items<Self> {
+        meterage_runtime::pagination::Paginate::items(self)
+    }
+
+    /// The request as it will be sent: parameters in spec order, constants filled in.
+    fn request(&self) -> meterage_runtime::Request {
+        let mut request = meterage_runtime::Request::new(&Self::OPERATION);
+        request.set_options(self.options);
+        request
+    }
+}
+
 impl meterage_runtime::Page for types::ListRecordsResponse {
     type Item = types::Record;
     type Index = i64;
@@ -718,5 +979,117 @@ impl meterage_runtime::pagination::Paginate for ListLogs {
             next.validate()?;
         }
         Ok(next.request())
+    }
+}
+
+impl meterage_runtime::Page for types::ListInvoicesResponse {
+    type Item = types::Record;
+    type Index = i64;
+
+    fn items(&self) -> &[Self::Item] {
+        &self.value
+    }
+
+    fn into_items(self) -> Vec<Self::Item> {
+        self.value
+    }
+
+    fn total(&self) -> Option<u64> {
+        None
+    }
+
+    fn next_token(&self) -> Option<&str> {
+        self.odata_next_link.as_deref()
+    }
+}
+
+impl meterage_runtime::pagination::Paginate for ListInvoices {
+    type Page = types::ListInvoicesResponse;
+    type Item = types::Record;
+    type Index = i64;
+    type Style = meterage_runtime::pagination::NextLink;
+
+    const PAGINATION: meterage_runtime::pagination::NextLink = <ListInvoices>::PAGINATION;
+
+    fn operation(&self) -> &'static meterage_runtime::Operation {
+        &Self::OPERATION
+    }
+
+    fn client(&self) -> &meterage_runtime::Client {
+        &self.client.inner
+    }
+
+    fn start_page(&self) -> Option<i64> {
+        None
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        None
+    }
+
+    fn page_request(
+        &self,
+        page: meterage_runtime::pagination::PageLink,
+    ) -> Result<meterage_runtime::Request, meterage_runtime::Error> {
+        if self.client.inner.validates_requests() {
+            self.validate()?;
+        }
+        let mut request = self.request();
+        request.follow_link(page.url());
+        Ok(request)
+    }
+}
+
+impl meterage_runtime::Page for types::ListReposResponse {
+    type Item = String;
+    type Index = i64;
+
+    fn items(&self) -> &[Self::Item] {
+        &self.repos
+    }
+
+    fn into_items(self) -> Vec<Self::Item> {
+        self.repos
+    }
+
+    fn total(&self) -> Option<u64> {
+        None
+    }
+}
+
+impl meterage_runtime::pagination::Paginate for ListRepos {
+    type Page = types::ListReposResponse;
+    type Item = String;
+    type Index = i64;
+    type Style = meterage_runtime::pagination::NextLink;
+
+    const PAGINATION: meterage_runtime::pagination::NextLink = <ListRepos>::PAGINATION;
+
+    fn operation(&self) -> &'static meterage_runtime::Operation {
+        &Self::OPERATION
+    }
+
+    fn client(&self) -> &meterage_runtime::Client {
+        &self.client.inner
+    }
+
+    fn start_page(&self) -> Option<i64> {
+        None
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        None
+    }
+
+    fn page_request(
+        &self,
+        page: meterage_runtime::pagination::PageLink,
+    ) -> Result<meterage_runtime::Request, meterage_runtime::Error> {
+        if self.client.inner.validates_requests() {
+            self.validate()?;
+        }
+        let mut request = self.request();
+        request.follow_link(page.url());
+        Ok(request)
     }
 }

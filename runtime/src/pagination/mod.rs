@@ -41,12 +41,14 @@ use crate::request::{Operation, Request};
 use crate::response::Response;
 
 mod cursor;
+mod next_link;
 mod offset;
 mod page_number;
 mod stream;
 mod walk;
 
 pub use cursor::{CursorToken, PageToken};
+pub use next_link::{NextLink, PageLink};
 pub use offset::Offset;
 pub use page_number::PageNumber;
 pub use stream::{Items, Pages};
@@ -105,8 +107,9 @@ pub trait Page {
         None
     }
 
-    /// The token of the next page, if the body carries it (the cursor style, its `next`
-    /// pointer); `None` or an empty token: this page is the last.
+    /// The token (cursor style) or the link (next-link style) of the next page, if the
+    /// body carries it (the style's `next` pointer); `None` or an empty one: this page
+    /// is the last.
     fn next_token(&self) -> Option<&str> {
         None
     }
@@ -146,7 +149,7 @@ impl<P: Page> Page for Option<P> {
 pub trait Style<N: PageIndex>: Copy + fmt::Debug + Send + Sync + 'static {
     /// Where a page is, as the request for it says: the page number in the
     /// page-number style, the item offset in the offset style, the [`PageToken`] in the
-    /// cursor style.
+    /// cursor style, the [`PageLink`] in the next-link style.
     type Cursor: Clone + PartialEq + fmt::Debug + fmt::Display + Send + Sync + 'static;
 
     /// The walk of one stream over the pages (the runtime's own).

@@ -210,6 +210,7 @@ fn arrived<T: Page>(response: &Response<T>) -> Arrived<'_> {
         total: page.total(),
         token: page.next_token(),
         headers: response.headers(),
+        url: response.url(),
     }
 }
 

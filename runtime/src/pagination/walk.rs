@@ -32,6 +32,8 @@ pub struct Arrived<'a> {
     pub token: Option<&'a str>,
     /// The response headers.
     pub headers: &'a HeaderMap,
+    /// The URL the page was asked at, if the pipeline recorded it.
+    pub url: Option<&'a reqwest::Url>,
 }
 
 /// One walk of a paging style over the pages of one request: which page to ask for

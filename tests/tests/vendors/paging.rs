@@ -1,7 +1,8 @@
 //! The paging fixture's generated module (`codegen/tests/snapshots/paging.rs`) compiles
 //! warning-free and pages as its spec says: by item offset and limit, the items and the
 //! total nested under `Data`; by a token read from `/Data/NextToken` or from the
-//! `X-Next-Cursor` header; every record once.
+//! `X-Next-Cursor` header; by a next link in the body or in a `Link` header; every
+//! record once.
 
 // Public items of a module inside a test binary are unreachable, hence `dead_code`;
 // every other warning fails the build.
@@ -21,10 +22,15 @@ use serde_json::json;
 
 /// Ten records; a page holds at most 4 whatever the limit asked, and declares the total
 /// only when the caller set a limit.
-async fn answer(uri: Uri) -> Response {
+async fn answer(headers: axum::http::HeaderMap, uri: Uri) -> Response {
     match uri.path() {
         "/events" => return events(&uri),
         "/logs" => return logs(&uri),
+        "/v2/invoices" => {
+            let host = headers.get("host").and_then(|host| host.to_str().ok());
+            return invoices(&uri, host.unwrap_or_default());
+        }
+        "/v2/repos" => return repos(&uri),
         _ => {}
     }
     let pairs = meterage_tests::parse_pairs(uri.query().unwrap_or_default());
@@ -84,6 +90,41 @@ fn logs(uri: &Uri) -> Response {
         response
             .headers_mut()
             .insert("x-next-cursor", axum::http::HeaderValue::from(end));
+    }
+    response
+}
+
+/// Five invoices, two a page; page 2 linked relatively, page 3 absolutely (at `host`,
+/// the server's own).
+fn invoices(uri: &Uri, host: &str) -> Response {
+    let page: u32 = param(uri, "page").and_then(|p| p.parse().ok()).unwrap_or(1);
+    let start = (page - 1) * 2;
+    let end = (start + 2).min(5);
+    let value: Vec<_> = (start..end).map(|id| json!({"id": id})).collect();
+    let mut body = json!({ "value": value });
+    match page {
+        1 => body["odata.nextLink"] = json!("invoices?status=open&page=2"),
+        2 => {
+            body["odata.nextLink"] = json!(format!("http://{host}/v2/invoices?status=open&page=3"))
+        }
+        _ => {}
+    }
+    meterage_tests::json(StatusCode::OK, body)
+}
+
+/// Three repositories, two a page, the next in a `Link` header.
+fn repos(uri: &Uri) -> Response {
+    let page: usize = param(uri, "page").and_then(|p| p.parse().ok()).unwrap_or(1);
+    let names = ["alpha", "beta", "gamma"];
+    let repos = &names[(page - 1) * 2..(page * 2).min(3)];
+    let mut response = meterage_tests::json(StatusCode::OK, json!({ "repos": repos }));
+    if page == 1 {
+        response.headers_mut().insert(
+            "link",
+            axum::http::HeaderValue::from_static(
+                r#"</v2/repos?page=2>; rel="next", </v2/repos?page=2>; rel="last""#,
+            ),
+        );
     }
     response
 }
@@ -187,4 +228,36 @@ async fn cursors_from_a_header_from_the_callers_cursor() {
         .expect("lines");
     assert_eq!(lines, ["line 1", "line 2", "line 3", "line 4"]);
     assert_eq!(queries(&server), ["cursor=1", "cursor=3"]);
+}
+
+#[tokio::test]
+async fn next_links_from_the_body_relative_then_absolute() {
+    let (server, client) = serve().await;
+    // The first page's link is relative; the second's absolute, to this server.
+    let invoices: Vec<i32> = client
+        .list_invoices()
+        .status("open")
+        .items()
+        .map_ok(|invoice| invoice.id)
+        .try_collect()
+        .await
+        .expect("invoices");
+    assert_eq!(invoices, [0, 1, 2, 3, 4]);
+    assert_eq!(
+        queries(&server),
+        ["status=open", "status=open&page=2", "status=open&page=3"]
+    );
+}
+
+#[tokio::test]
+async fn next_links_from_a_link_header() {
+    let (server, client) = serve().await;
+    let repos: Vec<String> = client
+        .list_repos()
+        .items()
+        .try_collect()
+        .await
+        .expect("repos");
+    assert_eq!(repos, ["alpha", "beta", "gamma"]);
+    assert_eq!(queries(&server), ["", "page=2"]);
 }
