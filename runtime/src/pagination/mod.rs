@@ -5,14 +5,18 @@
 //!
 //! - are lazy, and hold one page at a time (plus the pages fetched ahead with
 //!   [`Pages::prefetch`]), whatever the total;
-//! - start from the caller's page and page size, and stop at the declared total, or a
-//!   short or empty page;
+//! - walk the pages as the operation's style says ([`Paginate::Style`]): by page number
+//!   ([`PageNumber`]) or item offset ([`Offset`]) from the caller's start and size,
+//!   stopping at the declared total or a short or empty page; or by the token
+//!   ([`CursorToken`]) or link ([`NextLink`]) each page gives for the next, stopping at
+//!   a page without one;
 //! - notice a page that repeats the one before (a stale cache in front of the vendor) —
-//!   by the page number the vendor echoes, and by comparing the page's first and last
-//!   items with the one before — and fetch it again rather than yield it twice or lose
-//!   the page it stands in for;
+//!   by the page number the vendor echoes, by comparing the page's first and last
+//!   items with the one before, or by a token or link pointing back at the page itself
+//!   — and fetch it again rather than yield it twice or lose the page it stands in for;
 //! - stop with [`crate::Error::Pagination`] rather than loop forever
-//!   when the server keeps repeating a page or runs past the last page the API allows;
+//!   when the server keeps repeating a page, gives a token or link back to an earlier
+//!   page, or runs past the last page the API allows;
 //! - are `Send + 'static`, so they can be spawned onto another task.
 //!
 //! ```no_run
@@ -191,10 +195,12 @@ pub trait Paginate: Clone + Send + Sync + 'static {
     /// The client the request goes through.
     fn client(&self) -> &Client;
 
-    /// The page number the caller set, if any (the stream starts there).
+    /// The page number the caller set, if any (the stream starts there): the item
+    /// offset in the offset style; the token and link styles ignore it (`None`).
     fn start_page(&self) -> Option<Self::Index>;
 
-    /// The page size the caller set, if any.
+    /// The page size the caller set, if any: the limit in the offset style; the token
+    /// and link styles ignore it (`None`).
     fn page_size(&self) -> Option<Self::Index>;
 
     /// The token the caller set, if any (the cursor style starts there; the others
