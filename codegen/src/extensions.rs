@@ -41,3 +41,7 @@ extensions! {
     /// OpenAPI 3.0 allows on a path parameter too).
     X_MS_SKIP_URL_ENCODING = "x-ms-skip-url-encoding",
 }
+
+/// The paging styles `x-pagination` declares (`style: ...`), each with its `### style:`
+/// section under `x-pagination` in docs/spec-extensions.md.
+pub const PAGING_STYLES: &[&str] = &["page-number", "offset", "cursor", "next-link"];

@@ -937,46 +937,100 @@ pub struct Example {
     pub json: String,
 }
 
-/// Page-number pagination.
+/// How a paged operation pages (`x-pagination`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pagination {
-    /// The wire name of the page-number parameter.
-    pub page_param: String,
-    /// The wire name of the page-size parameter.
-    pub size_param: String,
-    /// The builder field of the page-number parameter.
-    pub page_field: Ident,
-    /// The builder field of the page-size parameter.
-    pub size_field: Ident,
-    /// The integer type of page numbers and sizes ([`TypeRef::I32`] or [`TypeRef::I64`]).
+    /// The style and its parameters.
+    pub style: PagingStyle,
+    /// The integer type of page numbers, offsets and sizes ([`TypeRef::I32`] or
+    /// [`TypeRef::I64`]).
     pub index: TypeRef,
-    /// The number of the first page.
-    pub first_page: u64,
-    /// The page size when the caller sets none (the size parameter's `default`).
-    pub default_size: Option<u64>,
-    /// The largest page number (the page parameter's `maximum`).
-    pub last_page: Option<u64>,
     /// The response field echoing the page number, if any (`page-echo`).
     pub echo_field: Option<PageField>,
     /// The response type that carries the page.
     pub response_type: TypeId,
-    /// The response field holding the items.
-    pub items_field: Ident,
-    /// Whether that field is optional.
-    pub items_optional: bool,
+    /// The path to the response field holding the items (`items`).
+    pub items: Vec<PathStep>,
     /// The item type.
     pub item_type: TypeRef,
     /// The response field holding the total item count, if any.
     pub total_field: Option<PageField>,
 }
 
-/// An integer field of a paged response (the total, the echoed page number).
+/// A paging style with its parameters.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PageField {
+pub enum PagingStyle {
+    /// Pages asked for by number and size (`style: page-number`).
+    PageNumber {
+        /// The wire name of the page-number parameter.
+        page_param: String,
+        /// The wire name of the page-size parameter.
+        size_param: String,
+        /// The builder field of the page-number parameter.
+        page_field: Ident,
+        /// The builder field of the page-size parameter.
+        size_field: Ident,
+        /// The number of the first page.
+        first_page: u64,
+        /// The page size when the caller sets none (the size parameter's `default`).
+        default_size: Option<u64>,
+        /// The largest page number (the page parameter's `maximum`).
+        last_page: Option<u64>,
+    },
+    /// Items asked for by offset and limit (`style: offset`).
+    Offset {
+        /// The wire name of the offset parameter.
+        offset_param: String,
+        /// The wire name of the limit parameter.
+        limit_param: String,
+        /// The builder field of the offset parameter.
+        offset_field: Ident,
+        /// The builder field of the limit parameter.
+        limit_field: Ident,
+        /// The limit when the caller sets none (the limit parameter's `default`).
+        default_limit: Option<u64>,
+        /// The largest offset (the offset parameter's `maximum`).
+        max_offset: Option<u64>,
+    },
+    /// Pages asked for with the token the page before gave (`style: cursor`).
+    Cursor {
+        /// The wire name of the query parameter carrying the token.
+        token_param: String,
+        /// The builder field of that parameter.
+        token_field: Ident,
+        /// The response header carrying the next token (`next-header`), if the body
+        /// does not.
+        next_header: Option<String>,
+        /// The path to the string property of the body carrying the next token
+        /// (`next`), if a header does not.
+        next_body: Option<Vec<PathStep>>,
+    },
+    /// Pages asked for at the link the page before gave (`style: next-link`).
+    NextLink {
+        /// The response header of RFC 8288 links carrying the next one (`next-header`),
+        /// if the body does not.
+        next_header: Option<String>,
+        /// The path to the string property of the body carrying the next link
+        /// (`next`), if a header does not.
+        next_body: Option<Vec<PathStep>>,
+    },
+}
+
+/// One step of a JSON pointer into a response: a field of the struct reached so far.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathStep {
     /// The Rust field name.
     pub name: Ident,
     /// Whether it is optional.
     pub optional: bool,
+}
+
+/// An integer field of a paged response (the total, the echoed page number), at the end
+/// of a path from the response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageField {
+    /// The fields from the response to it.
+    pub path: Vec<PathStep>,
     /// Its type ([`TypeRef::I32`] or [`TypeRef::I64`]).
     pub ty: TypeRef,
 }

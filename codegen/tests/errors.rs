@@ -83,7 +83,7 @@ fn every_problem_of_a_spec_is_reported_together() {
       parameters:
         - {{name: p, in: query, schema: {{$ref: '#/components/schemas/Nope'}}}}
         - {{name: sid, in: cookie, schema: {{type: string}}}}
-      x-pagination: {{style: cursor, page: p, size: q, items: /x}}
+      x-pagination: {{style: keyset, page: p, size: q, items: /x}}
       responses:
         '200': {{description: ok}}
   /c#one:
@@ -115,7 +115,7 @@ components:
         "(at /paths/~1a/get): warning: the operation has no `operationId`: it is named `get_a`",
         "the path has `{id}` but no path parameter `id`",
         "unknown `$ref: #/components/schemas/Nope`",
-        "`style: cursor`: only `page-number` is supported",
+        "`style: keyset`: not a paging style; one of `page-number`, `offset`, `cursor`, `next-link`",
         "2 operations share GET /c; each must declare `x-rpc-action`",
         "unknown auth scheme kind `quantum-signature`",
         "warning: the enum value `a` is listed twice: it is one variant",
@@ -501,4 +501,191 @@ fn retry_rules_that_contradict_themselves_are_refused_where_they_are() {
         report.contains("`final` needs a `code` pointer to compare"),
         "{report}"
     );
+}
+
+/// An offset-paged operation: a parameter the style needs that the operation lacks, and
+/// pointers (of any depth) that name no property or a property of the wrong type, each
+/// at its line.
+#[test]
+fn offset_paging_names_missing_parameters_and_wrong_pointers() {
+    let spec = |pagination: &str| {
+        format!(
+            "{HEAD}paths:
+  /records:
+    get:
+      operationId: listRecords
+      x-pagination:
+{pagination}
+      parameters:
+        - {{name: offset, in: query, schema: {{type: integer}}}}
+        - {{name: limit, in: query, schema: {{type: integer}}}}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  Data:
+                    type: object
+                    properties:
+                      Items: {{type: array, items: {{type: string}}}}
+                      Total: {{type: integer}}
+"
+        )
+    };
+    let report = errors(&spec(
+        "        style: offset\n        offset: skip\n        limit: limit\n        items: /Data/Items",
+    ))
+    .to_string();
+    assert!(
+        report.contains("specs/bad.yaml:11:9 (at /paths/~1records/get/x-pagination/offset): `offset: skip` names no parameter of this operation"),
+        "{report}"
+    );
+    let report = errors(&spec(
+        "        style: offset\n        offset: offset\n        limit: limit\n        items: /Data/Nope\n        total: /Data/Items",
+    ))
+    .to_string();
+    assert!(
+        report.contains("specs/bad.yaml:13:9 (at /paths/~1records/get/x-pagination/items): `items: /Data/Nope` must point at an array property of the response"),
+        "{report}"
+    );
+    let report = errors(&spec(
+        "        style: offset\n        offset: offset\n        limit: limit\n        items: /Data/Items\n        total: /Data/Items",
+    ))
+    .to_string();
+    assert!(
+        report.contains("specs/bad.yaml:14:9 (at /paths/~1records/get/x-pagination/total): `total: /Data/Items` must point at an integer property of the response"),
+        "{report}"
+    );
+    // The page-number style's keys are not the offset style's.
+    let report = errors(&spec(
+        "        style: offset\n        page: offset\n        limit: limit\n        items: /Data/Items",
+    ))
+    .to_string();
+    assert!(report.contains("unknown field `page`"), "{report}");
+}
+
+/// A cursor-paged operation: a token parameter that is missing or not an optional
+/// string in the query, a `next` pointer that names no string, and `next` and
+/// `next-header` both or neither, each at its line.
+#[test]
+fn cursor_paging_names_a_wrong_token_parameter_and_a_wrong_pointer() {
+    let spec = |pagination: &str| {
+        format!(
+            "{HEAD}paths:
+  /events:
+    get:
+      operationId: listEvents
+      x-pagination:
+{pagination}
+      parameters:
+        - {{name: NextToken, in: query, schema: {{type: string}}}}
+        - {{name: Limit, in: query, schema: {{type: integer}}}}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  Data:
+                    type: object
+                    properties:
+                      Items: {{type: array, items: {{type: string}}}}
+                      NextToken: {{type: string}}
+                      Count: {{type: integer}}
+"
+        )
+    };
+    let cases: &[(&str, &str)] = &[
+        (
+            "        style: cursor\n        token: Token\n        next: /Data/NextToken\n        items: /Data/Items",
+            "specs/bad.yaml:11:9 (at /paths/~1events/get/x-pagination/token): `token: Token` names no parameter of this operation",
+        ),
+        (
+            "        style: cursor\n        token: Limit\n        next: /Data/NextToken\n        items: /Data/Items",
+            "specs/bad.yaml:11:9 (at /paths/~1events/get/x-pagination/token): `token: Limit` must name a string parameter in the query",
+        ),
+        (
+            "        style: cursor\n        token: NextToken\n        next: /Data/Count\n        items: /Data/Items",
+            "specs/bad.yaml:12:9 (at /paths/~1events/get/x-pagination/next): `next: /Data/Count` must point at a string property of the response",
+        ),
+        (
+            "        style: cursor\n        token: NextToken\n        next: /Data/Nope/NextToken\n        items: /Data/Items",
+            "specs/bad.yaml:12:9 (at /paths/~1events/get/x-pagination/next): `next: /Data/Nope/NextToken` must point at a string property of the response",
+        ),
+        (
+            "        style: cursor\n        token: NextToken\n        next: /Data/NextToken\n        next-header: X-Next\n        items: /Data/Items",
+            "specs/bad.yaml:9:7 (at /paths/~1events/get/x-pagination): a cursor style needs exactly one of `next`",
+        ),
+        (
+            "        style: cursor\n        token: NextToken\n        items: /Data/Items",
+            "specs/bad.yaml:9:7 (at /paths/~1events/get/x-pagination): a cursor style needs exactly one of `next`",
+        ),
+    ];
+    for (pagination, wanted) in cases {
+        let report = errors(&spec(pagination)).to_string();
+        assert!(report.contains(wanted), "{wanted:?} not in:\n{report}");
+    }
+}
+
+/// A next-link-paged operation: a `next` pointer that names no string, `next` and
+/// `next-header` both or neither, and a key of another style, each at its line.
+#[test]
+fn next_link_paging_names_a_wrong_pointer() {
+    let spec = |pagination: &str| {
+        format!(
+            "{HEAD}paths:
+  /invoices:
+    get:
+      operationId: listInvoices
+      x-pagination:
+{pagination}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  value: {{type: array, items: {{type: string}}}}
+                  nextLink: {{type: string}}
+                  count: {{type: integer}}
+"
+        )
+    };
+    let cases: &[(&str, &str)] = &[
+        (
+            "        style: next-link\n        next: /count\n        items: /value",
+            "specs/bad.yaml:11:9 (at /paths/~1invoices/get/x-pagination/next): `next: /count` must point at a string property of the response",
+        ),
+        (
+            "        style: next-link\n        next: /links/next\n        items: /value",
+            "specs/bad.yaml:11:9 (at /paths/~1invoices/get/x-pagination/next): `next: /links/next` must point at a string property of the response",
+        ),
+        (
+            "        style: next-link\n        next: /nextLink\n        items: /nextLink",
+            "specs/bad.yaml:12:9 (at /paths/~1invoices/get/x-pagination/items): `items: /nextLink` must point at an array property of the response",
+        ),
+        (
+            "        style: next-link\n        next: /nextLink\n        next-header: Link\n        items: /value",
+            "specs/bad.yaml:9:7 (at /paths/~1invoices/get/x-pagination): a next-link style needs exactly one of `next`",
+        ),
+        (
+            "        style: next-link\n        items: /value",
+            "specs/bad.yaml:9:7 (at /paths/~1invoices/get/x-pagination): a next-link style needs exactly one of `next`",
+        ),
+        (
+            "        style: next-link\n        token: t\n        next: /nextLink\n        items: /value",
+            "unknown field `token`",
+        ),
+    ];
+    for (pagination, wanted) in cases {
+        let report = errors(&spec(pagination)).to_string();
+        assert!(report.contains(wanted), "{wanted:?} not in:\n{report}");
+    }
 }

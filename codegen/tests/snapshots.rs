@@ -45,6 +45,11 @@ fn oauth2() {
 }
 
 #[test]
+fn paging() {
+    verify("paging");
+}
+
+#[test]
 fn output_is_deterministic() {
     let text = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/edge-names.yaml"),

@@ -1,7 +1,8 @@
 //! The spec's vocabulary is declared once in codegen (`extensions::ALL`,
 //! `ir::AuthKind`) and documented in docs/spec-extensions.md: every extension meterage
 //! reads has its section there, every `x-auth-scheme` kind its row in that section's
-//! table, and the page documents no other.
+//! table, every `x-pagination` style its `### style:` section, and the page documents
+//! no other.
 
 use meterage_codegen::extensions;
 use meterage_codegen::ir::AuthKind;
@@ -52,5 +53,24 @@ fn every_auth_kind_has_a_row_and_every_row_a_kind() {
         sorted(documented),
         sorted(AuthKind::declared().iter().copied()),
         "the kinds of the `x-auth-scheme` table of docs/spec-extensions.md against codegen's AuthKind"
+    );
+}
+
+#[test]
+fn every_paging_style_has_a_section_and_every_section_a_style() {
+    let guide = guide();
+    let heading = format!("## `{}`", extensions::X_PAGINATION);
+    let documented = guide
+        .lines()
+        .skip_while(|line| !line.starts_with(&heading))
+        .skip(1)
+        .take_while(|line| !line.starts_with("## "))
+        .filter(|line| line.starts_with("### `style:"))
+        .filter_map(first_code)
+        .filter_map(|code| code.strip_prefix("style: "));
+    assert_eq!(
+        sorted(documented),
+        sorted(extensions::PAGING_STYLES.iter().copied()),
+        "the `### `style: ...`` sections of `x-pagination` in docs/spec-extensions.md against codegen's PAGING_STYLES"
     );
 }

@@ -867,6 +867,7 @@ impl meterage_runtime::pagination::Paginate for ListSimPools {
     type Page = types::ListSimPoolsResponse;
     type Item = types::SimPoolVo;
     type Index = i64;
+    type Style = meterage_runtime::PageNumber<i64>;
 
     const PAGINATION: meterage_runtime::PageNumber<i64> = <ListSimPools>::PAGINATION;
 

@@ -895,6 +895,7 @@ impl meterage_runtime::pagination::Paginate for DescribeFlowBills {
     type Page = types::DescribeFlowBillsResponse;
     type Item = types::FlowBillInfo;
     type Index = i32;
+    type Style = meterage_runtime::PageNumber<i32>;
 
     const PAGINATION: meterage_runtime::PageNumber<i32> = <DescribeFlowBills>::PAGINATION;
 

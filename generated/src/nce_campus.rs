@@ -983,6 +983,7 @@ impl meterage_runtime::pagination::Paginate for GetTimeFlowStInfoList {
     type Page = types::TimeFlowStInfosOutputDto;
     type Item = types::TimeFlowStDetailInfosOutputDto;
     type Index = i32;
+    type Style = meterage_runtime::PageNumber<i32>;
 
     const PAGINATION: meterage_runtime::PageNumber<i32> = <GetTimeFlowStInfoList>::PAGINATION;
 

@@ -14,6 +14,8 @@ pub struct Response<T> {
     headers: HeaderMap,
     body: T,
     request_id_header: Option<&'static str>,
+    /// The URL the request went to (not in `Debug`: its query may carry a credential).
+    url: Option<reqwest::Url>,
 }
 
 impl<T> Response<T> {
@@ -30,7 +32,19 @@ impl<T> Response<T> {
             headers,
             body,
             request_id_header,
+            url: None,
         }
+    }
+
+    /// Keeps the URL the request went to (a next link is relative to it).
+    pub(crate) fn with_url(mut self, url: reqwest::Url) -> Self {
+        self.url = Some(url);
+        self
+    }
+
+    /// The URL the request went to, if the pipeline recorded it.
+    pub(crate) fn url(&self) -> Option<&reqwest::Url> {
+        self.url.as_ref()
     }
 
     /// The HTTP status.
@@ -76,6 +90,7 @@ impl<T> Response<T> {
             headers: self.headers,
             body: f(self.body),
             request_id_header: self.request_id_header,
+            url: self.url,
         }
     }
 }

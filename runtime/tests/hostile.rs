@@ -403,6 +403,8 @@ async fn random_answers_never_panic_the_decoder_the_envelope_or_the_pages() {
         type Page = Items;
         type Item = Value;
         type Index = i64;
+        type Style = PageNumber<i64>;
+
         const PAGINATION: PageNumber<i64> = PageNumber {
             page_param: "page",
             size_param: "size",

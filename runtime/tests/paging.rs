@@ -66,6 +66,8 @@ impl Paginate for ListThings {
     type Item = Thing;
     type Index = i32;
 
+    type Style = PageNumber<i32>;
+
     const PAGINATION: PageNumber<i32> = PageNumber {
         page_param: "page",
         size_param: "size",
@@ -447,6 +449,8 @@ impl Paginate for MaybeThings {
     type Page = Option<ThingPage>;
     type Item = Thing;
     type Index = i32;
+
+    type Style = PageNumber<i32>;
 
     const PAGINATION: PageNumber<i32> = PageNumber {
         page_param: "page",

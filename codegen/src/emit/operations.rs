@@ -8,8 +8,8 @@ use super::pages::emit_pagination_const;
 use super::types::{constraint_notes, ref_doc};
 use super::{docs, emit_envelope, float, ident, module_type, paragraphs, raw_string, settable};
 use crate::ir::{
-    Api, BodyKind, DateFormat, Location, Method, Operation, Param, ParamStyle, TypeKind, TypeRef,
-    Types,
+    Api, BodyKind, DateFormat, Location, Method, Operation, PagingStyle, Param, ParamStyle,
+    TypeKind, TypeRef, Types,
 };
 
 /// The stored type of a parameter in its builder.
@@ -213,8 +213,34 @@ fn emit_paging_methods(op: &Operation) -> TokenStream {
         }
         _ => String::new(),
     };
+    let (from, ahead, position, until) = match op.pagination.as_ref().map(|p| &p.style) {
+        Some(PagingStyle::Offset { .. }) => (
+            "from the offset set here (else 0)",
+            "one at a time, each from the offset where the items of the page before end (`.prefetch(n)` fetches nothing ahead: the next offset is known only from the page before)",
+            "offset",
+            "the declared total, a short or an empty page",
+        ),
+        Some(PagingStyle::NextLink { .. }) => (
+            "from the first page",
+            "one at a time, each at the link the page before gave, relative to the request or absolute, on the same server and with the same credentials (`.prefetch(n)` fetches nothing ahead: the next link comes with the page before)",
+            "link",
+            "a page without a next link; a link to another server, to the page itself (after one more try) or to a page already fetched ends it with `Error::Pagination`",
+        ),
+        Some(PagingStyle::Cursor { .. }) => (
+            "from the token set here (else the first page)",
+            "one at a time, each asked with the token the page before gave (`.prefetch(n)` fetches nothing ahead: the next token comes with the page before)",
+            "token",
+            "a page without a next token (none, or an empty one); a token that repeats the one sent, or one an earlier page was asked with, ends it with `Error::Pagination` rather than a loop",
+        ),
+        _ => (
+            "from the page set here (else the first)",
+            "one at a time (`.prefetch(n)` fetches ahead)",
+            "number",
+            "the declared total, a short or an empty page",
+        ),
+    };
     let pages_doc = docs(&format!(
-        "Every page, from the page set here (else the first), as a stream: pages are fetched as the stream is read, one at a time (`.prefetch(n)` fetches ahead), until the declared total, a short or an empty page.{empty} A page the server repeats is fetched again, never yielded twice. Each page keeps its number, status, headers and request id.\n\n# Errors\n\nThe stream yields the error of a page that failed for good (after the client's retries) and ends; see `send` for the kinds, and `Error::Pagination` for a server that keeps repeating a page.",
+        "Every page, {from}, as a stream: pages are fetched as the stream is read, {ahead}, until {until}.{empty} A page the server repeats is fetched again, never yielded twice. Each page keeps its {position}, status, headers and request id.\n\n# Errors\n\nThe stream yields the error of a page that failed for good (after the client's retries) and ends; see `send` for the kinds, and `Error::Pagination` for a server that keeps repeating a page.",
     ));
     let items_doc = docs(&format!(
         "Every item of every page, in server order, as a stream (see [`{}::pages`]): memory holds one page at a time.\n\n# Errors\n\nAs `pages`.",

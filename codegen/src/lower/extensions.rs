@@ -8,11 +8,12 @@ use serde_json::Value;
 
 use super::{json_text, Lowerer};
 use crate::extensions::{
-    X_ENUM_VARNAMES, X_ENV, X_ERROR_ENVELOPE, X_IDEMPOTENT, X_PAGINATION, X_RPC_ACTION,
+    PAGING_STYLES, X_ENUM_VARNAMES, X_ENV, X_ERROR_ENVELOPE, X_IDEMPOTENT, X_PAGINATION,
+    X_RPC_ACTION,
 };
 use crate::ir::{
-    ClientEnv, Envelope, Field, Location, PageField, Pagination, Param, RpcAction, SuccessResponse,
-    SuccessRule, TypeKind, TypeRef,
+    ClientEnv, Envelope, Field, Location, PageField, Pagination, PagingStyle, Param, PathStep,
+    RpcAction, SuccessResponse, SuccessRule, TypeKind, TypeRef,
 };
 
 /// A JSON pointer or a list of them.
@@ -76,10 +77,11 @@ struct RpcActionExt {
     value: String,
 }
 
-/// `x-pagination`.
+/// `x-pagination` with `style: page-number`.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-struct PaginationExt {
+struct PageNumberExt {
+    #[allow(dead_code)]
     style: String,
     page: String,
     size: String,
@@ -90,6 +92,50 @@ struct PaginationExt {
     page_echo: Option<String>,
     #[serde(default)]
     first: Option<u64>,
+}
+
+/// `x-pagination` with `style: offset`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct OffsetExt {
+    #[allow(dead_code)]
+    style: String,
+    offset: String,
+    limit: String,
+    items: String,
+    #[serde(default)]
+    total: Option<String>,
+}
+
+/// `x-pagination` with `style: cursor`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct CursorExt {
+    #[allow(dead_code)]
+    style: String,
+    token: String,
+    #[serde(default)]
+    next: Option<String>,
+    #[serde(default)]
+    next_header: Option<String>,
+    items: String,
+    #[serde(default)]
+    total: Option<String>,
+}
+
+/// `x-pagination` with `style: next-link`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct NextLinkExt {
+    #[allow(dead_code)]
+    style: String,
+    #[serde(default)]
+    next: Option<String>,
+    #[serde(default)]
+    next_header: Option<String>,
+    items: String,
+    #[serde(default)]
+    total: Option<String>,
 }
 
 impl Lowerer<'_, '_> {
@@ -290,17 +336,212 @@ impl Lowerer<'_, '_> {
         params: &[Param],
         response: &SuccessResponse,
     ) -> Option<Pagination> {
-        let ext: PaginationExt = self.extension(extensions, X_PAGINATION, pointer)?;
+        let value = extensions.get(X_PAGINATION)?;
         let at = format!("{pointer}/{X_PAGINATION}");
-        if ext.style != "page-number" {
+        let style = value.get("style").and_then(Value::as_str).unwrap_or("");
+        match style {
+            "page-number" => {
+                let ext: PageNumberExt = self.extension(extensions, X_PAGINATION, pointer)?;
+                let [page_param, size_param] = self.paging_params(
+                    &at,
+                    params,
+                    [("page", &ext.page), ("size", &ext.size)],
+                    "page numbers and sizes",
+                )?;
+                let style = PagingStyle::PageNumber {
+                    page_param: ext.page,
+                    size_param: ext.size,
+                    page_field: page_param.rust_name.clone(),
+                    size_field: size_param.rust_name.clone(),
+                    first_page: ext.first.unwrap_or(1),
+                    default_size: as_u64(size_param.default.as_ref()),
+                    last_page: maximum(&page_param),
+                };
+                self.paged_response(
+                    &at,
+                    response,
+                    style,
+                    page_param.ty,
+                    &ext.items,
+                    ext.total.as_deref(),
+                    ext.page_echo.as_deref(),
+                )
+            }
+            "offset" => {
+                let ext: OffsetExt = self.extension(extensions, X_PAGINATION, pointer)?;
+                let [offset_param, limit_param] = self.paging_params(
+                    &at,
+                    params,
+                    [("offset", &ext.offset), ("limit", &ext.limit)],
+                    "offsets and limits",
+                )?;
+                let style = PagingStyle::Offset {
+                    offset_param: ext.offset,
+                    limit_param: ext.limit,
+                    offset_field: offset_param.rust_name.clone(),
+                    limit_field: limit_param.rust_name.clone(),
+                    default_limit: as_u64(limit_param.default.as_ref()),
+                    max_offset: maximum(&offset_param),
+                };
+                self.paged_response(
+                    &at,
+                    response,
+                    style,
+                    offset_param.ty,
+                    &ext.items,
+                    ext.total.as_deref(),
+                    None,
+                )
+            }
+            "cursor" => {
+                let ext: CursorExt = self.extension(extensions, X_PAGINATION, pointer)?;
+                self.cursor_pagination(&at, params, response, ext)
+            }
+            "next-link" => {
+                let ext: NextLinkExt = self.extension(extensions, X_PAGINATION, pointer)?;
+                if ext.next.is_some() == ext.next_header.is_some() {
+                    self.error(
+                        &at,
+                        "a next-link style needs exactly one of `next` (a JSON pointer to the next link in the body) and `next-header` (a response header of RFC 8288 links, such as `Link`)",
+                    );
+                    return None;
+                }
+                let style = PagingStyle::NextLink {
+                    next_header: ext.next_header.clone(),
+                    next_body: None,
+                };
+                let pagination = self.paged_response(
+                    &at,
+                    response,
+                    style,
+                    TypeRef::I64,
+                    &ext.items,
+                    ext.total.as_deref(),
+                    None,
+                )?;
+                self.next_in_body(&at, pagination, ext.next.as_deref())
+            }
+            _ => {
+                self.error(
+                    &format!("{at}/style"),
+                    format!(
+                        "`style: {style}`: not a paging style; one of {}",
+                        PAGING_STYLES
+                            .iter()
+                            .map(|s| format!("`{s}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// `style: cursor`: the token parameter (an optional string in the query), where the
+    /// next token comes from (`next`, a body pointer to a string, or `next-header`;
+    /// exactly one), and the response side every style shares.
+    fn cursor_pagination(
+        &mut self,
+        at: &str,
+        params: &[Param],
+        response: &SuccessResponse,
+        ext: CursorExt,
+    ) -> Option<Pagination> {
+        let name = &ext.token;
+        let token = match params.iter().find(|p| &p.wire_name == name) {
+            Some(p) if p.ty == TypeRef::String && !p.required && p.location == Location::Query => {
+                Some(p.clone())
+            }
+            Some(p) if p.required => {
+                self.error(
+                    &format!("{at}/token"),
+                    format!("`token: {name}` must name an optional parameter: the stream sets it"),
+                );
+                None
+            }
+            Some(_) => {
+                self.error(
+                    &format!("{at}/token"),
+                    format!("`token: {name}` must name a string parameter in the query"),
+                );
+                None
+            }
+            None => {
+                self.error(
+                    &format!("{at}/token"),
+                    format!("`token: {name}` names no parameter of this operation"),
+                );
+                None
+            }
+        };
+        if ext.next.is_some() == ext.next_header.is_some() {
             self.error(
-                &format!("{at}/style"),
-                format!("`style: {}`: only `page-number` is supported", ext.style),
+                at,
+                "a cursor style needs exactly one of `next` (a JSON pointer to the next token in the body) and `next-header` (a response header carrying it)",
             );
             return None;
         }
+        let token = token?;
+        let style = PagingStyle::Cursor {
+            token_param: ext.token.clone(),
+            token_field: token.rust_name.clone(),
+            next_header: ext.next_header.clone(),
+            next_body: None,
+        };
+        let pagination = self.paged_response(
+            at,
+            response,
+            style,
+            TypeRef::I64,
+            &ext.items,
+            ext.total.as_deref(),
+            None,
+        )?;
+        self.next_in_body(at, pagination, ext.next.as_deref())
+    }
+
+    /// The `next` pointer of a cursor or next-link style, if the body carries the next
+    /// token or link: a string property of the response, at any depth.
+    fn next_in_body(
+        &mut self,
+        at: &str,
+        mut pagination: Pagination,
+        next: Option<&str>,
+    ) -> Option<Pagination> {
+        let Some(next) = next else {
+            return Some(pagination);
+        };
+        match self.response_path(pagination.response_type, next) {
+            Some((path, TypeRef::String)) => {
+                if let PagingStyle::Cursor { next_body, .. }
+                | PagingStyle::NextLink { next_body, .. } = &mut pagination.style
+                {
+                    *next_body = Some(path);
+                }
+                Some(pagination)
+            }
+            _ => {
+                self.error(
+                    &format!("{at}/next"),
+                    format!("`next: {next}` must point at a string property of the response (`/<property>`, or `/<object>/<property>` at any depth)"),
+                );
+                None
+            }
+        }
+    }
+
+    /// The two integer parameters a style sets (`(role, wire name)`), optional and of
+    /// one integer type (`shared` says what they count).
+    fn paging_params(
+        &mut self,
+        at: &str,
+        params: &[Param],
+        roles: [(&str, &String); 2],
+        shared: &str,
+    ) -> Option<[Param; 2]> {
         let mut found = Vec::new();
-        for (role, name) in [("page", &ext.page), ("size", &ext.size)] {
+        for (role, name) in roles {
             match params.iter().find(|p| &p.wire_name == name) {
                 Some(p) if matches!(p.ty, TypeRef::I32 | TypeRef::I64) && !p.required => {
                     found.push(p.clone());
@@ -319,88 +560,119 @@ impl Lowerer<'_, '_> {
                 ),
             }
         }
-        let [page_param, size_param] = <[Param; 2]>::try_from(found).ok()?;
-        if page_param.ty != size_param.ty {
+        let [first, second] = <[Param; 2]>::try_from(found).ok()?;
+        if first.ty != second.ty {
             self.error(
-                &at,
+                at,
                 format!(
-                    "`{}` and `{}` must have one integer type (both `format: int32` or neither): page numbers and sizes share it",
-                    page_param.wire_name, size_param.wire_name
+                    "`{}` and `{}` must have one integer type (both `format: int32` or neither): {shared} share it",
+                    first.wire_name, second.wire_name
                 ),
             );
         }
-        let as_u64 = |text: Option<&String>| text.and_then(|t| t.parse::<u64>().ok());
+        Some([first, second])
+    }
+
+    /// The response side of `x-pagination`: the items, the total and the echo, each a
+    /// JSON pointer of any depth into the success response's schema.
+    #[allow(clippy::too_many_arguments)]
+    fn paged_response(
+        &mut self,
+        at: &str,
+        response: &SuccessResponse,
+        style: PagingStyle,
+        index: TypeRef,
+        items: &str,
+        total: Option<&str>,
+        echo: Option<&str>,
+    ) -> Option<Pagination> {
         let Some(TypeRef::Named(response_type)) = response.ty else {
             self.error(
-                &at,
+                at,
                 "a paged operation needs an object schema for its success response",
             );
             return None;
         };
-        let fields = match &self.types[response_type].kind {
-            TypeKind::Struct { fields } => fields.clone(),
-            TypeKind::Enum { .. } | TypeKind::OneOf { .. } => {
-                self.error(
-                    &at,
-                    "a paged operation needs an object schema for its success response",
-                );
-                return None;
-            }
-        };
-        let field_at = |p: &str| -> Option<&Field> {
-            let name = p.strip_prefix('/')?;
-            fields.iter().find(|f| f.wire_name == name)
-        };
-        let (items_field, items_optional, item_type) = match field_at(&ext.items) {
-            Some(Field {
-                rust_name,
-                optional,
-                ty: TypeRef::Array(item),
-                ..
-            }) => (rust_name.clone(), *optional, (**item).clone()),
+        if !matches!(self.types[response_type].kind, TypeKind::Struct { .. }) {
+            self.error(
+                at,
+                "a paged operation needs an object schema for its success response",
+            );
+            return None;
+        }
+        let (items, item_type) = match self.response_path(response_type, items) {
+            Some((path, TypeRef::Array(item))) => (path, *item),
             _ => {
-                self.error(&format!("{at}/items"), format!("`items: {}` must point at an array property of the response (`/<property>`)", ext.items));
+                self.error(&format!("{at}/items"), format!("`items: {items}` must point at an array property of the response (`/<property>`, or `/<object>/<property>` at any depth)"));
                 return None;
             }
         };
-        let mut integer_field = |role: &str, pointer: &Option<String>| match pointer {
-            None => None,
-            Some(t) => match field_at(t) {
-                Some(f) if matches!(f.ty, TypeRef::I32 | TypeRef::I64) => Some(PageField {
-                    name: f.rust_name.clone(),
-                    optional: f.optional,
-                    ty: f.ty.clone(),
-                }),
+        let integer_field = |this: &mut Self, role: &str, pointer: Option<&str>| {
+            let t = pointer?;
+            match this.response_path(response_type, t) {
+                Some((path, ty @ (TypeRef::I32 | TypeRef::I64))) => Some(PageField { path, ty }),
                 _ => {
-                    self.error(
+                    this.error(
                         &format!("{at}/{role}"),
                         format!("`{role}: {t}` must point at an integer property of the response"),
                     );
                     None
                 }
-            },
+            }
         };
-        let total_field = integer_field("total", &ext.total);
-        let echo_field = integer_field("page-echo", &ext.page_echo);
+        let total_field = integer_field(self, "total", total);
+        let echo_field = integer_field(self, "page-echo", echo);
         Some(Pagination {
-            page_param: ext.page,
-            size_param: ext.size,
-            page_field: page_param.rust_name.clone(),
-            size_field: size_param.rust_name.clone(),
-            index: page_param.ty.clone(),
-            default_size: as_u64(size_param.default.as_ref()),
-            last_page: page_param
-                .constraints
-                .maximum
-                .filter(|max| *max >= 1.0 && max.fract() == 0.0)
-                .map(|max| max as u64),
+            style,
+            index,
             echo_field,
-            first_page: ext.first.unwrap_or(1),
             response_type,
-            items_field,
-            items_optional,
+            items,
             item_type,
             total_field,
         })
     }
+
+    /// The fields a JSON pointer (`/Data/Items`) names from the response type through
+    /// nested objects, and the type it ends at; `None` when a step names no property of
+    /// an object schema.
+    fn response_path(
+        &self,
+        response_type: crate::ir::TypeId,
+        pointer: &str,
+    ) -> Option<(Vec<PathStep>, TypeRef)> {
+        let rest = pointer.strip_prefix('/')?;
+        let mut current = TypeRef::Named(response_type);
+        let mut path = Vec::new();
+        for token in rest.split('/') {
+            let name = token.replace("~1", "/").replace("~0", "~");
+            let TypeRef::Named(id) = current else {
+                return None;
+            };
+            let TypeKind::Struct { fields } = &self.types[id].kind else {
+                return None;
+            };
+            let field: &Field = fields.iter().find(|f| f.wire_name == name)?;
+            path.push(PathStep {
+                name: field.rust_name.clone(),
+                optional: field.optional,
+            });
+            current = field.ty.clone();
+        }
+        Some((path, current))
+    }
+}
+
+/// A parameter's `default` as a `u64`.
+fn as_u64(text: Option<&String>) -> Option<u64> {
+    text.and_then(|t| t.parse::<u64>().ok())
+}
+
+/// A parameter's `maximum`, if it is a whole number of at least 1.
+fn maximum(param: &Param) -> Option<u64> {
+    param
+        .constraints
+        .maximum
+        .filter(|max| *max >= 1.0 && max.fract() == 0.0)
+        .map(|max| max as u64)
 }

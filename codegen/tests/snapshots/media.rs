@@ -952,6 +952,7 @@ impl meterage_runtime::pagination::Paginate for BudgetsListPaged {
     type Page = Option<types::BudgetsListPagedResponse>;
     type Item = types::Budget;
     type Index = i32;
+    type Style = meterage_runtime::PageNumber<i32>;
 
     const PAGINATION: meterage_runtime::PageNumber<i32> = <BudgetsListPaged>::PAGINATION;
 

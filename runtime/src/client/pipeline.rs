@@ -77,6 +77,7 @@ impl Client {
         let public = request.skips_auth();
         let server = self.server_for(operation, request.server_url()).to_owned();
         let prepared = request.into_http(&server, &inner.user_agent_value)?;
+        let url = prepared.url().clone();
 
         let mut attempts = 0u32;
         let mut replayed = false;
@@ -133,7 +134,7 @@ impl Client {
             let elapsed = started.elapsed();
             let (verdict, replay) = span.in_scope(|| self.judge(&ctx, &ended, elapsed));
             let failed = match ended.outcome {
-                Ok(response) => return Ok(response),
+                Ok(response) => return Ok(response.with_url(url)),
                 Err(failed) => failed,
             };
 

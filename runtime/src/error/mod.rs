@@ -106,12 +106,15 @@ pub enum Error {
     },
 
     /// Paging went wrong in a way a retry cannot mend: the server kept answering with
-    /// the page before the one asked for, or sent more items than its declared total.
+    /// the page before the one asked for, or sent more items than its declared total,
+    /// or (cursor style) kept answering a token with itself, or gave a token an earlier
+    /// page was asked with.
     #[error("{operation}: paging stopped at page {page}: {message}")]
     Pagination {
         /// The operation id.
         operation: &'static str,
-        /// The page number that was asked for.
+        /// The page that was asked for: its page number, its item offset (offset
+        /// style), or its place in the walk counted from 1 (cursor style).
         page: i64,
         /// What the server did.
         message: String,

@@ -5,14 +5,18 @@
 //!
 //! - are lazy, and hold one page at a time (plus the pages fetched ahead with
 //!   [`Pages::prefetch`]), whatever the total;
-//! - start from the caller's page and page size, and stop at the declared total, or a
-//!   short or empty page;
+//! - walk the pages as the operation's style says ([`Paginate::Style`]): by page number
+//!   ([`PageNumber`]) or item offset ([`Offset`]) from the caller's start and size,
+//!   stopping at the declared total or a short or empty page; or by the token
+//!   ([`CursorToken`]) or link ([`NextLink`]) each page gives for the next, stopping at
+//!   a page without one;
 //! - notice a page that repeats the one before (a stale cache in front of the vendor) —
-//!   by the page number the vendor echoes, and by comparing the page's first and last
-//!   items with the one before — and fetch it again rather than yield it twice or lose
-//!   the page it stands in for;
+//!   by the page number the vendor echoes, by comparing the page's first and last
+//!   items with the one before, or by a token or link pointing back at the page itself
+//!   — and fetch it again rather than yield it twice or lose the page it stands in for;
 //! - stop with [`crate::Error::Pagination`] rather than loop forever
-//!   when the server keeps repeating a page or runs past the last page the API allows;
+//!   when the server keeps repeating a page, gives a token or link back to an earlier
+//!   page, or runs past the last page the API allows;
 //! - are `Send + 'static`, so they can be spawned onto another task.
 //!
 //! ```no_run
@@ -40,12 +44,19 @@ use crate::error::Error;
 use crate::request::{Operation, Request};
 use crate::response::Response;
 
+mod cursor;
+mod next_link;
+mod offset;
 mod page_number;
 mod stream;
 mod walk;
 
+pub use cursor::{CursorToken, PageToken};
+pub use next_link::{NextLink, PageLink};
+pub use offset::Offset;
 pub use page_number::PageNumber;
 pub use stream::{Items, Pages};
+use walk::Walk;
 
 /// An integer type page numbers and sizes have, as the spec declares it (`i32` for
 /// `format: int32`, `i64` otherwise): the same type from the builder's setters to
@@ -99,6 +110,13 @@ pub trait Page {
     fn page_number(&self) -> Option<Self::Index> {
         None
     }
+
+    /// The token (cursor style) or the link (next-link style) of the next page, if the
+    /// body carries it (the style's `next` pointer); `None` or an empty one: this page
+    /// is the last.
+    fn next_token(&self) -> Option<&str> {
+        None
+    }
 }
 
 /// A page the server may answer without content (`204 No Content`, where the spec
@@ -123,7 +141,37 @@ impl<P: Page> Page for Option<P> {
     fn page_number(&self) -> Option<Self::Index> {
         self.as_ref().and_then(Page::page_number)
     }
+
+    fn next_token(&self) -> Option<&str> {
+        self.as_ref().and_then(Page::next_token)
+    }
 }
+
+/// A paging style, as `x-pagination` declares it: the `const` a generated builder
+/// carries ([`PageNumber`], ...) names the style, its cursor (where a page is) and the
+/// walk the streams follow. Implemented by the runtime's styles only.
+pub trait Style<N: PageIndex>: Copy + fmt::Debug + Send + Sync + 'static {
+    /// Where a page is, as the request for it says: the page number in the
+    /// page-number style, the item offset in the offset style, the [`PageToken`] in the
+    /// cursor style, the [`PageLink`] in the next-link style.
+    type Cursor: Clone + PartialEq + fmt::Debug + fmt::Display + Send + Sync + 'static;
+
+    /// The walk of one stream over the pages (the runtime's own).
+    #[doc(hidden)]
+    type Walk: Walk<Self::Cursor>;
+
+    /// Starts a walk for `request` (its start and page size as the caller set them).
+    #[doc(hidden)]
+    fn walk<P: Paginate<Index = N, Style = Self>>(self, request: &P) -> Self::Walk;
+
+    /// The number a page at `cursor` would echo (`page-echo`), if the style echoes
+    /// numbers: a page echoing the number of the page before is a stale repeat.
+    #[doc(hidden)]
+    fn echo_of(cursor: &Self::Cursor) -> Option<N>;
+}
+
+/// The cursor of a request builder's style.
+pub type CursorOf<P> = <<P as Paginate>::Style as Style<<P as Paginate>::Index>>::Cursor;
 
 /// A request builder of a paged operation: what [`Pages`] needs to ask for each page.
 /// Generated code implements it; [`Paginate::pages`] and [`Paginate::items`] are the
@@ -135,9 +183,11 @@ pub trait Paginate: Clone + Send + Sync + 'static {
     type Item: Clone + PartialEq + Send + 'static;
     /// The integer type of page numbers and sizes.
     type Index: PageIndex;
+    /// The paging style (`PageNumber<Self::Index>`, ...).
+    type Style: Style<Self::Index>;
 
     /// How the operation pages.
-    const PAGINATION: PageNumber<Self::Index>;
+    const PAGINATION: Self::Style;
 
     /// The operation.
     fn operation(&self) -> &'static Operation;
@@ -145,19 +195,28 @@ pub trait Paginate: Clone + Send + Sync + 'static {
     /// The client the request goes through.
     fn client(&self) -> &Client;
 
-    /// The page number the caller set, if any (the stream starts there).
+    /// The page number the caller set, if any (the stream starts there): the item
+    /// offset in the offset style; the token and link styles ignore it (`None`).
     fn start_page(&self) -> Option<Self::Index>;
 
-    /// The page size the caller set, if any.
+    /// The page size the caller set, if any: the limit in the offset style; the token
+    /// and link styles ignore it (`None`).
     fn page_size(&self) -> Option<Self::Index>;
 
-    /// The request for page `page`, checked against the spec's constraints (unless the
-    /// client's request validation is off).
+    /// The token the caller set, if any (the cursor style starts there; the others
+    /// ignore it).
+    fn start_token(&self) -> Option<String> {
+        None
+    }
+
+    /// The request for the page at `page` (the style's cursor: a page number in the
+    /// page-number style), checked against the spec's constraints (unless the client's
+    /// request validation is off).
     ///
     /// # Errors
     ///
     /// [`Error::Validation`] when a parameter breaks a documented constraint.
-    fn page_request(&self, page: Self::Index) -> Result<Request, Error>;
+    fn page_request(&self, page: CursorOf<Self>) -> Result<Request, Error>;
 
     /// Every page, in order, as a stream.
     fn pages(self) -> Pages<Self> {
@@ -170,17 +229,26 @@ pub trait Paginate: Clone + Send + Sync + 'static {
     }
 }
 
-/// One page as [`Pages`] yields it: the decoded response with its number and the
-/// response's metadata (status, headers, request id). It dereferences to the body.
-pub struct PageOf<T, N> {
-    number: N,
+/// One page as [`Pages`] yields it: the decoded response with its cursor (where the
+/// style says it is: its page number in the page-number style) and the response's
+/// metadata (status, headers, request id). It dereferences to the body.
+pub struct PageOf<T, C> {
+    cursor: C,
     response: Response<T>,
 }
 
 impl<T: Page<Index = N>, N: PageIndex> PageOf<T, N> {
-    /// The page number it was requested as.
+    /// The page number it was requested as (the item offset in the offset style).
     pub fn number(&self) -> N {
-        self.number
+        self.cursor
+    }
+}
+
+impl<T: Page, C> PageOf<T, C> {
+    /// Where the page was requested: the style's cursor (a page number, an item offset,
+    /// or a [`PageToken`], whose token is `None` for a first page asked without one).
+    pub fn cursor(&self) -> &C {
+        &self.cursor
     }
 
     /// The HTTP status.
@@ -224,7 +292,7 @@ impl<T: Page<Index = N>, N: PageIndex> PageOf<T, N> {
     }
 }
 
-impl<T, N> Deref for PageOf<T, N> {
+impl<T, C> Deref for PageOf<T, C> {
     type Target = T;
 
     fn deref(&self) -> &T {
@@ -232,10 +300,10 @@ impl<T, N> Deref for PageOf<T, N> {
     }
 }
 
-impl<T: fmt::Debug, N: fmt::Debug> fmt::Debug for PageOf<T, N> {
+impl<T: fmt::Debug, C: fmt::Debug> fmt::Debug for PageOf<T, C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PageOf")
-            .field("number", &self.number)
+            .field("cursor", &self.cursor)
             .field("response", &self.response)
             .finish()
     }

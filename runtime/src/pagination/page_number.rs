@@ -1,8 +1,8 @@
 //! The page-number style (`x-pagination: {style: page-number}`): pages asked for by
 //! number and size, the last one known by the declared total or a short page.
 
-use crate::pagination::walk::{Step, Walk};
-use crate::pagination::PageIndex;
+use crate::pagination::walk::{Arrived, Step, Walk};
+use crate::pagination::{PageIndex, Paginate, Style};
 
 /// Page-number pagination, emitted as a `const` by generated code from `x-pagination`.
 ///
@@ -58,10 +58,23 @@ impl<N: PageIndex> PageNumber<N> {
     }
 }
 
+impl<N: PageIndex> Style<N> for PageNumber<N> {
+    type Cursor = N;
+    type Walk = PageNumberWalk<N>;
+
+    fn walk<P: Paginate<Index = N, Style = Self>>(self, request: &P) -> Self::Walk {
+        PageNumberWalk::new(self, request.start_page(), request.page_size())
+    }
+
+    fn echo_of(cursor: &N) -> Option<N> {
+        Some(*cursor)
+    }
+}
+
 /// One walk in the page-number style: the next number to ask for, the page size, and
 /// the total the pages declare while they agree on it.
 #[derive(Debug)]
-pub(crate) struct PageNumberWalk<N> {
+pub struct PageNumberWalk<N> {
     style: PageNumber<N>,
     /// The page size: the caller's, else the spec's default, else the first page's length.
     size: Option<N>,
@@ -93,7 +106,8 @@ impl<N: PageIndex> Walk<N> for PageNumberWalk<N> {
         Some(page)
     }
 
-    fn may_exist(&self, page: N) -> bool {
+    fn may_exist(&self, page: &N) -> bool {
+        let page = *page;
         if self.style.last_page.is_some_and(|last| page > last) {
             return false;
         }
@@ -109,7 +123,8 @@ impl<N: PageIndex> Walk<N> for PageNumberWalk<N> {
         }
     }
 
-    fn after(&mut self, page: N, items: usize, total: Option<u64>) -> Step {
+    fn after(&mut self, page: &N, arrived: Arrived<'_>) -> Step {
+        let (page, items, total) = (*page, arrived.items, arrived.total);
         if let Some(total) = total {
             match self.total {
                 None if !self.total_changed => self.total = Some(total),
@@ -142,5 +157,9 @@ impl<N: PageIndex> Walk<N> for PageNumberWalk<N> {
         } else {
             Step::More
         }
+    }
+
+    fn position(&self, page: &N) -> i64 {
+        i64::try_from(page.to_u64()).unwrap_or(i64::MAX)
     }
 }

@@ -10,21 +10,19 @@ use futures_util::stream::{FuturesOrdered, StreamExt};
 
 use crate::client::Client;
 use crate::error::Error;
-use crate::pagination::page_number::PageNumberWalk;
-use crate::pagination::walk::{Step, Walk};
-use crate::pagination::{Page, PageIndex, PageOf, Paginate};
+use crate::pagination::walk::{Arrived, Step, Walk};
+use crate::pagination::{CursorOf, Page, PageOf, Paginate, Style};
 use crate::response::Response;
 
-type Fetched<P> = (
-    <P as Paginate>::Index,
-    Result<Response<<P as Paginate>::Page>, Error>,
-);
+/// The walk of a request builder's style.
+type WalkOf<P> = <<P as Paginate>::Style as Style<<P as Paginate>::Index>>::Walk;
+type Fetched<P> = (CursorOf<P>, Result<Response<<P as Paginate>::Page>, Error>);
 type Fetch<P> = Pin<Box<dyn Future<Output = Fetched<P>> + Send>>;
 /// A page fetched again through the pipeline's retries.
 type Refetch<P> =
     Pin<Box<dyn Future<Output = Result<Response<<P as Paginate>::Page>, Error>> + Send>>;
 /// What the page stream yields.
-type PageItem<P> = Result<PageOf<<P as Paginate>::Page, <P as Paginate>::Index>, Error>;
+type PageItem<P> = Result<PageOf<<P as Paginate>::Page, CursorOf<P>>, Error>;
 type PageStream<P> = Pin<Box<dyn Stream<Item = PageItem<P>> + Send>>;
 
 /// Every page of a paged operation, in order; see the [module docs](super).
@@ -181,7 +179,7 @@ impl<P: Paginate> Stream for Items<P> {
 
 /// What the walker remembers of the last page it yielded, to notice it coming again.
 struct Previous<P: Paginate> {
-    number: P::Index,
+    number: CursorOf<P>,
     len: usize,
     first: Option<P::Item>,
     last: Option<P::Item>,
@@ -190,11 +188,11 @@ struct Previous<P: Paginate> {
 /// Whether `page` (asked for as `number`) repeats `previous`, the page yielded before
 /// it: the server echoes the previous page's number (a stale cache), or the page holds
 /// the previous page's items (a backend answering with the wrong window).
-fn repeats<P: Paginate>(previous: &Previous<P>, number: P::Index, page: &P::Page) -> bool {
-    if page
-        .page_number()
-        .is_some_and(|echoed| echoed != number && echoed == previous.number)
-    {
+fn repeats<P: Paginate>(previous: &Previous<P>, number: &CursorOf<P>, page: &P::Page) -> bool {
+    let echo = <P::Style as Style<P::Index>>::echo_of;
+    if page.page_number().is_some_and(|echoed| {
+        Some(echoed) != echo(number) && Some(echoed) == echo(&previous.number)
+    }) {
         return true;
     }
     let items = page.items();
@@ -204,9 +202,16 @@ fn repeats<P: Paginate>(previous: &Previous<P>, number: P::Index, page: &P::Page
         && items.last() == previous.last.as_ref()
 }
 
-/// A page number as the `i64` of [`Error::Pagination`].
-fn page_i64<N: PageIndex>(number: N) -> i64 {
-    i64::try_from(number.to_u64()).unwrap_or(i64::MAX)
+/// What a walk reads of a page that arrived.
+fn arrived<T: Page>(response: &Response<T>) -> Arrived<'_> {
+    let page = response.body();
+    Arrived {
+        items: page.items().len(),
+        total: page.total(),
+        token: page.next_token(),
+        headers: response.headers(),
+        url: response.url(),
+    }
 }
 
 /// The caller's limits of a walk.
@@ -223,9 +228,9 @@ struct Walker<P: Paginate> {
     request: P,
     client: Client,
     /// The style's decisions.
-    walk: PageNumberWalk<P::Index>,
+    walk: WalkOf<P>,
     /// A cursor the style gave that is not asked for yet.
-    pending: Option<P::Index>,
+    pending: Option<CursorOf<P>>,
     in_flight: FuturesOrdered<Fetch<P>>,
     limits: Limits,
     /// Pages yielded so far.
@@ -239,7 +244,7 @@ struct Walker<P: Paginate> {
 impl<P: Paginate> Walker<P> {
     fn new(request: P, limits: Limits) -> Self {
         let client = request.client().clone();
-        let walk = PageNumberWalk::new(P::PAGINATION, request.start_page(), request.page_size());
+        let walk = P::PAGINATION.walk(&request);
         Self {
             request,
             client,
@@ -254,8 +259,8 @@ impl<P: Paginate> Walker<P> {
         }
     }
 
-    fn fetch(&self, page: P::Index) -> Fetch<P> {
-        let request = self.request.page_request(page);
+    fn fetch(&self, page: CursorOf<P>) -> Fetch<P> {
+        let request = self.request.page_request(page.clone());
         let client = self.client.clone();
         Box::pin(async move {
             let response = match request {
@@ -275,7 +280,7 @@ impl<P: Paginate> Walker<P> {
             let Some(page) = self.pending.take().or_else(|| self.walk.next_cursor()) else {
                 break;
             };
-            if !self.walk.may_exist(page) && !self.in_flight.is_empty() {
+            if !self.walk.may_exist(&page) && !self.in_flight.is_empty() {
                 self.pending = Some(page);
                 break;
             }
@@ -284,7 +289,7 @@ impl<P: Paginate> Walker<P> {
     }
 
     /// Whether `page` (asked for as `number`) repeats the page yielded before it.
-    fn repeats_previous(&self, number: P::Index, page: &P::Page) -> bool {
+    fn repeats_previous(&self, number: &CursorOf<P>, page: &P::Page) -> bool {
         self.previous
             .as_ref()
             .is_some_and(|previous| repeats(previous, number, page))
@@ -306,18 +311,35 @@ impl<P: Paginate> Walker<P> {
 
         // A stale repeat of the page before: fetch this page again, through the
         // pipeline's retries (backoff, attempts, deadline), the first answer counted.
-        if self.repeats_previous(number, response.body()) {
+        if self.repeats_previous(&number, response.body()) {
             tracing::debug!(page = %number, "the server repeated the previous page; fetching it again");
-            match self.refetch(number).await {
+            match self.refetch(number.clone()).await {
                 Ok(again) => response = again,
                 Err(error) => return self.fail(error),
             }
         }
 
+        // A page that points back at itself (a token repeating the one just sent): fetch
+        // it again once, through the pipeline's retries; if it still does, stop.
+        if self.walk.stalls(&number, arrived(&response)).is_some() {
+            tracing::debug!(page = %number, "the page points back at itself; fetching it again");
+            match self.fetch(number.clone()).await {
+                (_, Ok(again)) => response = again,
+                (_, Err(error)) => return self.fail(error),
+            }
+            if let Some(message) = self.walk.stalls(&number, arrived(&response)) {
+                return self.fail(Error::Pagination {
+                    operation: self.request.operation().id,
+                    page: self.walk.position(&number),
+                    message,
+                });
+            }
+        }
+
+        let step = self.walk.after(&number, arrived(&response));
         let page = response.body();
         let len = page.items().len();
-        let step = self.walk.after(number, len, page.total());
-        if len == 0 && self.previous.is_some() {
+        if len == 0 && self.previous.is_some() && step == Step::Last {
             // Past the end: nothing to yield.
             self.finish();
             return None;
@@ -331,7 +353,7 @@ impl<P: Paginate> Walker<P> {
             Step::Beyond(message) => {
                 return self.fail(Error::Pagination {
                     operation: self.request.operation().id,
-                    page: page_i64(number),
+                    page: self.walk.position(&number),
                     message,
                 })
             }
@@ -340,7 +362,7 @@ impl<P: Paginate> Walker<P> {
         if !last && self.limits.max_pages == Some(self.yielded) {
             self.over_limit = Some(Error::Pagination {
                 operation: self.request.operation().id,
-                page: page_i64(number),
+                page: self.walk.position(&number),
                 message: format!(
                     "the server still has pages after {} pages, the most this stream was \
                      allowed to read (max_pages)",
@@ -350,18 +372,21 @@ impl<P: Paginate> Walker<P> {
             self.in_flight = FuturesOrdered::new();
         }
         self.previous = Some(Previous {
-            number,
+            number: number.clone(),
             len,
             first: page.items().first().cloned(),
             last: page.items().last().cloned(),
         });
-        Some(Ok(PageOf { number, response }))
+        Some(Ok(PageOf {
+            cursor: number,
+            response,
+        }))
     }
 
     /// Fetches page `number` again after it came back as the page before it, with the
     /// call's retry policy less the attempt already made; each answer is checked, and
     /// one that still repeats the page before is a transient failure of the pipeline.
-    fn refetch(&self, number: P::Index) -> Refetch<P> {
+    fn refetch(&self, number: CursorOf<P>) -> Refetch<P> {
         match self.prepare_refetch(number) {
             Ok((request, check)) => {
                 let client = self.client.clone();
@@ -375,7 +400,7 @@ impl<P: Paginate> Walker<P> {
     #[allow(clippy::type_complexity)]
     fn prepare_refetch(
         &self,
-        number: P::Index,
+        number: CursorOf<P>,
     ) -> Result<
         (
             crate::request::Request,
@@ -384,25 +409,27 @@ impl<P: Paginate> Walker<P> {
         Error,
     > {
         let operation = self.request.operation().id;
+        let page = self.walk.position(&number);
         let Some(previous) = &self.previous else {
             return Err(Error::Pagination {
                 operation,
-                page: page_i64(number),
+                page,
                 message: "a page repeated a page that was never yielded".to_owned(),
             });
         };
-        let before = previous.number;
-        let mut request = self.request.page_request(number)?;
+        let before = previous.number.clone();
+        let mut request = self.request.page_request(number.clone())?;
         let policy = request
             .options()
             .retry_policy()
             .unwrap_or_else(|| self.client.retry_policy());
+        let asked = number.clone();
         let repeated = move |tries: u32| Error::Pagination {
             operation,
-            page: page_i64(number),
+            page,
             message: format!(
                 "the server answered {tries} times with the page before (page {before}) \
-                 instead of page {number}"
+                 instead of page {asked}"
             ),
         };
         if policy.attempts() <= 1 {
@@ -414,7 +441,7 @@ impl<P: Paginate> Walker<P> {
                 .retry(policy.max_attempts(policy.attempts() - 1)),
         );
         let seen = std::sync::Mutex::new(Previous::<P> {
-            number: previous.number,
+            number: previous.number.clone(),
             len: previous.len,
             first: previous.first.clone(),
             last: previous.last.clone(),
@@ -423,7 +450,7 @@ impl<P: Paginate> Walker<P> {
             let previous = seen
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
-            repeats(&previous, number, page).then(|| repeated(attempt + 1))
+            repeats(&previous, &number, page).then(|| repeated(attempt + 1))
         };
         Ok((request, check))
     }

@@ -1,12 +1,18 @@
 //! What a paging style decides, apart from the streams that every style shares
 //! (`stream.rs`: fetching ahead in order, the page limit, repeated pages fetched again
-//! through the pipeline). A new style is one file implementing [`Walk`].
+//! through the pipeline). A new style is one file: its `const` implementing
+//! [`Style`](super::Style), and a [`Walk`].
+//!
+//! The module is private: [`Walk`], [`Step`] and [`Arrived`] are public only so that
+//! [`Style`](super::Style) can name them; nothing outside the crate implements them.
 
 use std::fmt;
 
+use reqwest::header::HeaderMap;
+
 /// What a page tells the walk.
 #[derive(Debug, PartialEq, Eq)]
-pub(crate) enum Step {
+pub enum Step {
     /// It was the last page.
     Last,
     /// More pages follow.
@@ -15,18 +21,46 @@ pub(crate) enum Step {
     Beyond(String),
 }
 
+/// What the stream hands a walk of a page that arrived.
+#[derive(Debug, Clone, Copy)]
+pub struct Arrived<'a> {
+    /// The number of items on the page.
+    pub items: usize,
+    /// The total item count the page declares.
+    pub total: Option<u64>,
+    /// The next-page token the body carries, if the style reads one from the body.
+    pub token: Option<&'a str>,
+    /// The response headers.
+    pub headers: &'a HeaderMap,
+    /// The URL the page was asked at, if the pipeline recorded it.
+    pub url: Option<&'a reqwest::Url>,
+}
+
 /// One walk of a paging style over the pages of one request: which page to ask for
 /// next, and what each page that arrives says about the rest.
-pub(crate) trait Walk<C: Copy + fmt::Display>: Send + 'static {
+pub trait Walk<C: Clone + fmt::Display>: Send + 'static {
     /// The cursor of the next page to ask for, ahead of the pages in flight; `None` when
-    /// there is none. The page-number style knows it before the page before arrives,
-    /// which is what lets the stream fetch ahead.
+    /// there is none yet. The page-number and offset styles know it before the page
+    /// before arrives, which is what lets the stream fetch ahead; a token style knows it
+    /// only once the page before arrived (`after`).
     fn next_cursor(&mut self) -> Option<C>;
 
     /// Whether the page at `cursor` may exist, by what the pages so far declared; a page
     /// that may not is fetched only when nothing else is in flight.
-    fn may_exist(&self, cursor: C) -> bool;
+    fn may_exist(&self, cursor: &C) -> bool;
 
-    /// Takes in the page at `cursor`, holding `items` items and declaring `total`.
-    fn after(&mut self, cursor: C, items: usize, total: Option<u64>) -> Step;
+    /// Takes in the page at `cursor`.
+    fn after(&mut self, cursor: &C, page: Arrived<'_>) -> Step;
+
+    /// Whether the page asked for at `cursor` is a stale repeat of the page before: it
+    /// points back at `cursor` itself, as a token that repeats the one just sent. Such
+    /// a page is fetched again once; if it still does, the stream ends with the error
+    /// this returns. `None` when the style has no such check, or the page is fine.
+    fn stalls(&self, _cursor: &C, _page: Arrived<'_>) -> Option<String> {
+        None
+    }
+
+    /// The page as the `i64` of [`crate::Error::Pagination`]: its number or offset, or
+    /// for a token style the page's place in the walk (1 for the first page).
+    fn position(&self, cursor: &C) -> i64;
 }

@@ -39,6 +39,17 @@ impl Request {
         }
         let url = reqwest::Url::parse(&url)
             .map_err(|error| request_error(format!("invalid URL for `{}`: {error}", base)))?;
+        let url = match &self.link {
+            None => url,
+            Some(link) if link.origin() == url.origin() => link.clone(),
+            Some(link) => {
+                return Err(request_error(format!(
+                    "the next link goes to {}, not to the server of the request ({}): not followed",
+                    link.origin().ascii_serialization(),
+                    url.origin().ascii_serialization()
+                )))
+            }
+        };
 
         let mut headers = HeaderMap::new();
         for param in &self.headers {
@@ -96,6 +107,37 @@ mod tests {
     use super::*;
     use crate::request::tests::{ua, OP};
     use crate::types::Secret;
+
+    #[test]
+    fn a_next_link_replaces_path_and_query_on_the_same_origin_only() {
+        let link = |url: &str| {
+            let mut request = Request::new(&OP);
+            request.path_param("id", "7");
+            request.query("q", &"first");
+            request.follow_link(Some(&reqwest::Url::parse(url).unwrap()));
+            request.into_http("http://h:8080/base", &ua())
+        };
+        let sent = link("http://h:8080/base/items?page=2").unwrap();
+        assert_eq!(sent.url().as_str(), "http://h:8080/base/items?page=2");
+        for other in ["http://h:8081/x", "https://h:8080/x", "http://evil:8080/x"] {
+            match link(other) {
+                Err(Error::Request { message, .. }) => {
+                    assert!(message.contains("not followed"), "{other}: {message}");
+                }
+                built => panic!("{other}: {built:?}"),
+            }
+        }
+        // The first page, without a link, keeps its path and query.
+        let mut first = Request::new(&OP);
+        first.path_param("id", "7");
+        first.follow_link(None);
+        assert!(!first
+            .into_http("http://h", &ua())
+            .unwrap()
+            .url()
+            .as_str()
+            .contains("page"));
+    }
 
     #[test]
     fn build_errors_do_not_panic() {

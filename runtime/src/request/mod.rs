@@ -62,6 +62,8 @@ pub struct Request {
     options: CallOptions,
     server: Option<String>,
     without_auth: bool,
+    /// A next link to follow instead of the path and query (the next-link style).
+    link: Option<reqwest::Url>,
 }
 
 impl Request {
@@ -79,6 +81,18 @@ impl Request {
             options: CallOptions::new(),
             server: None,
             without_auth: false,
+            link: None,
+        }
+    }
+
+    /// Sends this request to a page's next link (the next-link style: the URL of its
+    /// `PageLink`), in place of its path and query; the first page, without a link,
+    /// keeps them. The link must be
+    /// on the server the request goes to (scheme, host and port), or building the request
+    /// fails: credentials are never sent to another origin.
+    pub fn follow_link(&mut self, link: Option<&reqwest::Url>) {
+        if let Some(url) = link {
+            self.link = Some(url.clone());
         }
     }
 

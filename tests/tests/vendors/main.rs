@@ -18,6 +18,7 @@ mod gsl;
 mod kaopuyun;
 mod media;
 mod nce;
+mod paging;
 mod plcloud;
 mod signin;
 mod streams;

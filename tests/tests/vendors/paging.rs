@@ -1,0 +1,263 @@
+//! The paging fixture's generated module (`codegen/tests/snapshots/paging.rs`) compiles
+//! warning-free and pages as its spec says: by item offset and limit, the items and the
+//! total nested under `Data`; by a token read from `/Data/NextToken` or from the
+//! `X-Next-Cursor` header; by a next link in the body or in a `Link` header; every
+//! record once.
+
+// Public items of a module inside a test binary are unreachable, hence `dead_code`;
+// every other warning fails the build.
+#[deny(warnings)]
+#[allow(dead_code)]
+#[rustfmt::skip]
+#[path = "../../../codegen/tests/snapshots/paging.rs"]
+mod paging_api;
+
+use axum::http::{StatusCode, Uri};
+use axum::response::Response;
+use axum::Router;
+use meterage_runtime::TryStreamExt;
+use meterage_tests::Server;
+use paging_api::Client;
+use serde_json::json;
+
+/// Ten records; a page holds at most 4 whatever the limit asked, and declares the total
+/// only when the caller set a limit.
+async fn answer(headers: axum::http::HeaderMap, uri: Uri) -> Response {
+    match uri.path() {
+        "/events" => return events(&uri),
+        "/logs" => return logs(&uri),
+        "/v2/invoices" => {
+            let host = headers.get("host").and_then(|host| host.to_str().ok());
+            return invoices(&uri, host.unwrap_or_default());
+        }
+        "/v2/repos" => return repos(&uri),
+        _ => {}
+    }
+    let pairs = meterage_tests::parse_pairs(uri.query().unwrap_or_default());
+    let number = |name: &str| {
+        pairs
+            .iter()
+            .find(|(key, _)| key == name)
+            .and_then(|(_, value)| value.parse::<u32>().ok())
+    };
+    let offset = number("offset").unwrap_or(0);
+    let limit = number("limit");
+    let end = (offset + limit.unwrap_or(3).min(4)).min(10);
+    let items: Vec<_> = (offset..end).map(|id| json!({"id": id})).collect();
+    let data = match limit {
+        Some(_) => json!({"Items": items, "Total": 10}),
+        None => json!({"Items": items}),
+    };
+    meterage_tests::json(StatusCode::OK, json!({"Data": data}))
+}
+
+/// The value of the query parameter `name`, if sent.
+fn param(uri: &Uri, name: &str) -> Option<String> {
+    meterage_tests::parse_pairs(uri.query().unwrap_or_default())
+        .into_iter()
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value)
+}
+
+/// Seven events, three a page; the token of the page from event `n` is `e<n>`, in the
+/// body; the last page's token is empty.
+fn events(uri: &Uri) -> Response {
+    let start: u32 = param(uri, "NextToken")
+        .and_then(|token| token.strip_prefix('e').and_then(|n| n.parse().ok()))
+        .unwrap_or(0);
+    let end = (start + 3).min(7);
+    let events: Vec<_> = (start..end).map(|id| json!({"id": id})).collect();
+    let next = if end < 7 {
+        format!("e{end}")
+    } else {
+        String::new()
+    };
+    meterage_tests::json(
+        StatusCode::OK,
+        json!({"Data": {"Events": events, "NextToken": next}}),
+    )
+}
+
+/// Five log lines, two a page; the next cursor in `X-Next-Cursor`, none on the last.
+fn logs(uri: &Uri) -> Response {
+    let start: usize = param(uri, "cursor")
+        .and_then(|cursor| cursor.parse().ok())
+        .unwrap_or(0);
+    let end = (start + 2).min(5);
+    let lines: Vec<String> = (start..end).map(|n| format!("line {n}")).collect();
+    let mut response = meterage_tests::json(StatusCode::OK, json!({ "lines": lines }));
+    if end < 5 {
+        response
+            .headers_mut()
+            .insert("x-next-cursor", axum::http::HeaderValue::from(end));
+    }
+    response
+}
+
+/// Five invoices, two a page; page 2 linked relatively, page 3 absolutely (at `host`,
+/// the server's own).
+fn invoices(uri: &Uri, host: &str) -> Response {
+    let page: u32 = param(uri, "page").and_then(|p| p.parse().ok()).unwrap_or(1);
+    let start = (page - 1) * 2;
+    let end = (start + 2).min(5);
+    let value: Vec<_> = (start..end).map(|id| json!({"id": id})).collect();
+    let mut body = json!({ "value": value });
+    match page {
+        1 => body["odata.nextLink"] = json!("invoices?status=open&page=2"),
+        2 => {
+            body["odata.nextLink"] = json!(format!("http://{host}/v2/invoices?status=open&page=3"))
+        }
+        _ => {}
+    }
+    meterage_tests::json(StatusCode::OK, body)
+}
+
+/// Three repositories, two a page, the next in a `Link` header.
+fn repos(uri: &Uri) -> Response {
+    let page: usize = param(uri, "page").and_then(|p| p.parse().ok()).unwrap_or(1);
+    let names = ["alpha", "beta", "gamma"];
+    let repos = &names[(page - 1) * 2..(page * 2).min(3)];
+    let mut response = meterage_tests::json(StatusCode::OK, json!({ "repos": repos }));
+    if page == 1 {
+        response.headers_mut().insert(
+            "link",
+            axum::http::HeaderValue::from_static(
+                r#"</v2/repos?page=2>; rel="next", </v2/repos?page=2>; rel="last""#,
+            ),
+        );
+    }
+    response
+}
+
+async fn serve() -> (Server, Client) {
+    let server = Server::start(Router::new().fallback(answer)).await;
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .build()
+        .expect("client");
+    (server, client)
+}
+
+/// The queries the server received, in order.
+fn queries(server: &Server) -> Vec<String> {
+    server
+        .log
+        .requests()
+        .into_iter()
+        .map(|r| r.query.unwrap_or_default())
+        .collect()
+}
+
+#[tokio::test]
+async fn offsets_follow_the_items_of_each_page_to_the_total() {
+    let (server, client) = serve().await;
+    // The server caps the limit at 4: the next offset is where the items ended.
+    let records: Vec<i32> = client
+        .list_records()
+        .limit(5)
+        .items()
+        .map_ok(|record| record.id)
+        .try_collect()
+        .await
+        .expect("records");
+    assert_eq!(records, (0..10).collect::<Vec<_>>());
+    assert_eq!(
+        queries(&server),
+        ["offset=0&limit=5", "offset=4&limit=5", "offset=8&limit=5"]
+    );
+}
+
+#[tokio::test]
+async fn without_a_total_a_short_page_is_the_last() {
+    let (server, client) = serve().await;
+    let pages: Vec<_> = client
+        .list_records()
+        .offset(2)
+        .pages()
+        .try_collect()
+        .await
+        .expect("pages");
+    let offsets: Vec<i64> = pages.iter().map(|page| page.number()).collect();
+    assert_eq!(offsets, [2, 5, 8]);
+    let records: Vec<i32> = pages
+        .into_iter()
+        .flat_map(|page| page.into_items())
+        .map(|record| record.id)
+        .collect();
+    assert_eq!(records, (2..10).collect::<Vec<_>>());
+    assert_eq!(queries(&server).len(), 3);
+}
+
+#[tokio::test]
+async fn tokens_from_the_body_to_an_empty_one() {
+    let (server, client) = serve().await;
+    let pages: Vec<_> = client
+        .list_events()
+        .max_results(3)
+        .pages()
+        .try_collect()
+        .await
+        .expect("pages");
+    let tokens: Vec<Option<&str>> = pages.iter().map(|page| page.cursor().token()).collect();
+    assert_eq!(tokens, [None, Some("e3"), Some("e6")]);
+    let events: Vec<i32> = pages
+        .into_iter()
+        .flat_map(|page| page.into_items())
+        .map(|event| event.id)
+        .collect();
+    assert_eq!(events, (0..7).collect::<Vec<_>>());
+    assert_eq!(
+        queries(&server),
+        [
+            "MaxResults=3",
+            "NextToken=e3&MaxResults=3",
+            "NextToken=e6&MaxResults=3"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn cursors_from_a_header_from_the_callers_cursor() {
+    let (server, client) = serve().await;
+    let lines: Vec<String> = client
+        .list_logs()
+        .cursor("1")
+        .items()
+        .try_collect()
+        .await
+        .expect("lines");
+    assert_eq!(lines, ["line 1", "line 2", "line 3", "line 4"]);
+    assert_eq!(queries(&server), ["cursor=1", "cursor=3"]);
+}
+
+#[tokio::test]
+async fn next_links_from_the_body_relative_then_absolute() {
+    let (server, client) = serve().await;
+    // The first page's link is relative; the second's absolute, to this server.
+    let invoices: Vec<i32> = client
+        .list_invoices()
+        .status("open")
+        .items()
+        .map_ok(|invoice| invoice.id)
+        .try_collect()
+        .await
+        .expect("invoices");
+    assert_eq!(invoices, [0, 1, 2, 3, 4]);
+    assert_eq!(
+        queries(&server),
+        ["status=open", "status=open&page=2", "status=open&page=3"]
+    );
+}
+
+#[tokio::test]
+async fn next_links_from_a_link_header() {
+    let (server, client) = serve().await;
+    let repos: Vec<String> = client
+        .list_repos()
+        .items()
+        .try_collect()
+        .await
+        .expect("repos");
+    assert_eq!(repos, ["alpha", "beta", "gamma"]);
+    assert_eq!(queries(&server), ["", "page=2"]);
+}
