@@ -5,7 +5,8 @@ use std::borrow::Cow;
 
 use bytes::Bytes;
 
-use super::params::{join_pairs, percent_encode, ToParam};
+use super::encoding::{join_pairs, percent_encode};
+use super::params::ToParam;
 use super::style::{self, Style};
 use super::{multipart, wire_json, Request};
 

@@ -9,15 +9,17 @@ use std::fmt;
 use crate::options::CallOptions;
 
 mod body;
+mod encoding;
 mod http;
 mod multipart;
 mod operation;
 mod params;
 pub mod style;
 
+pub(crate) use encoding::join_encoded;
+pub use encoding::{percent_encode, Encoding};
 pub use operation::{Method, Operation};
-pub(crate) use params::join_encoded;
-pub use params::{percent_encode, Encoding, ToParam};
+pub use params::ToParam;
 pub use style::Style;
 
 use body::Body;
@@ -150,7 +152,7 @@ impl Request {
 
     /// The encoded query string (without `?`) as it will be sent.
     pub fn query_string(&self) -> String {
-        params::join_pairs(&self.query)
+        encoding::join_pairs(&self.query)
     }
 
     fn fail(&mut self, message: String) {
