@@ -6,25 +6,21 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::routing::get;
 use axum::{Json, Router};
 use meterage_runtime::pagination::{CursorToken, Page, PageToken, Paginate};
-use meterage_runtime::{Client, Error, Operation, Request, RetryPolicy, TryStreamExt};
+use meterage_runtime::{Client, Error, Operation, Request, TryStreamExt};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 mod support;
 
-static LIST: Operation = Operation::get("ListRecords", "/records");
+use support::paging::{ids, until_error, Thing as Record};
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct Record {
-    id: u32,
-}
+static LIST: Operation = Operation::get("ListRecords", "/records");
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -40,16 +36,7 @@ struct RecordPage {
 }
 
 impl Page for RecordPage {
-    type Item = Record;
-    type Index = i64;
-
-    fn items(&self) -> &[Record] {
-        &self.data.items
-    }
-
-    fn into_items(self) -> Vec<Record> {
-        self.data.items
-    }
+    support::paging::page_items!(i64, data.items);
 
     fn total(&self) -> Option<u64> {
         None
@@ -79,21 +66,7 @@ impl<const HEADER: bool> Paginate for ListRecords<HEADER> {
         next_header: if HEADER { Some("x-next-token") } else { None },
     };
 
-    fn operation(&self) -> &'static Operation {
-        &LIST
-    }
-
-    fn client(&self) -> &Client {
-        &self.client
-    }
-
-    fn start_page(&self) -> Option<i64> {
-        None
-    }
-
-    fn page_size(&self) -> Option<i64> {
-        None
-    }
+    support::paging::paginate_basics!(LIST);
 
     fn start_token(&self) -> Option<String> {
         self.token.clone()
@@ -174,20 +147,9 @@ async fn list(
 }
 
 async fn serve(server: Server) -> (Client, Arc<Server>) {
-    let server = Arc::new(server);
-    let router = Router::new()
-        .route("/records", get(list))
-        .with_state(server.clone());
-    let client = Client::builder(support::serve(router).await)
-        .http_client(reqwest::Client::builder().no_proxy().build().unwrap())
-        .retry(RetryPolicy::standard().initial_backoff(Duration::from_millis(1)))
-        .build()
-        .unwrap();
+    let (client, server, _) =
+        support::paging::serve(server, Router::new().route("/records", get(list))).await;
     (client, server)
-}
-
-fn ids(records: &[Record]) -> Vec<u32> {
-    records.iter().map(|record| record.id).collect()
 }
 
 async fn all<const HEADER: bool>(client: &Client) -> Result<Vec<Record>, Error> {
@@ -307,14 +269,7 @@ async fn a_repeated_token_is_fetched_again_once_then_an_error() {
         token: None,
     }
     .items();
-    let mut got = Vec::new();
-    let error = loop {
-        match items.try_next().await {
-            Ok(Some(record)) => got.push(record.id),
-            Ok(None) => panic!("the stream ended without an error"),
-            Err(error) => break error,
-        }
-    };
+    let (got, error) = until_error(&mut items).await;
     assert_eq!(got, [0, 1, 2]);
     assert!(
         matches!(error, Error::Pagination { page: 2, .. }),

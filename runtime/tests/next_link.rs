@@ -6,25 +6,21 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::routing::get;
 use axum::{Json, Router};
 use meterage_runtime::pagination::{NextLink, Page, PageLink, Paginate};
-use meterage_runtime::{Client, Error, Operation, Request, RetryPolicy, TryStreamExt};
+use meterage_runtime::{Client, Error, Operation, Request, TryStreamExt};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 mod support;
 
-static LIST: Operation = Operation::get("ListItems", "/v1/items");
+use support::paging::{ids, Thing as Item};
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct Item {
-    id: u32,
-}
+static LIST: Operation = Operation::get("ListItems", "/v1/items");
 
 #[derive(Debug, Deserialize)]
 struct ItemPage {
@@ -33,16 +29,7 @@ struct ItemPage {
 }
 
 impl Page for ItemPage {
-    type Item = Item;
-    type Index = i64;
-
-    fn items(&self) -> &[Item] {
-        &self.items
-    }
-
-    fn into_items(self) -> Vec<Item> {
-        self.items
-    }
+    support::paging::page_items!(i64, items);
 
     fn total(&self) -> Option<u64> {
         None
@@ -70,21 +57,7 @@ impl<const HEADER: bool> Paginate for ListItems<HEADER> {
         link_header: if HEADER { Some("Link") } else { None },
     };
 
-    fn operation(&self) -> &'static Operation {
-        &LIST
-    }
-
-    fn client(&self) -> &Client {
-        &self.client
-    }
-
-    fn start_page(&self) -> Option<i64> {
-        None
-    }
-
-    fn page_size(&self) -> Option<i64> {
-        None
-    }
+    support::paging::paginate_basics!(LIST);
 
     fn page_request(&self, page: PageLink) -> Result<Request, Error> {
         let mut request = Request::new(&LIST);
@@ -152,21 +125,7 @@ async fn list(
 }
 
 async fn serve(server: Server) -> (Client, Arc<Server>, String) {
-    let server = Arc::new(server);
-    let router = Router::new()
-        .route("/v1/items", get(list))
-        .with_state(server.clone());
-    let base = support::serve(router).await;
-    let client = Client::builder(base.clone())
-        .http_client(reqwest::Client::builder().no_proxy().build().unwrap())
-        .retry(RetryPolicy::standard().initial_backoff(Duration::from_millis(1)))
-        .build()
-        .unwrap();
-    (client, server, base)
-}
-
-fn ids(items: &[Item]) -> Vec<u32> {
-    items.iter().map(|item| item.id).collect()
+    support::paging::serve(server, Router::new().route("/v1/items", get(list))).await
 }
 
 async fn all<const HEADER: bool>(client: &Client) -> Result<Vec<Item>, Error> {

@@ -5,24 +5,20 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use axum::extract::{Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
 use meterage_runtime::pagination::{Offset, Page, Paginate};
-use meterage_runtime::{Client, Error, Operation, Request, RetryPolicy, TryStreamExt};
+use meterage_runtime::{Client, Error, Operation, Request, TryStreamExt};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 mod support;
 
-static LIST: Operation = Operation::get("ListRecords", "/records");
+use support::paging::{ids, until_error, Thing as Record};
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct Record {
-    id: u32,
-}
+static LIST: Operation = Operation::get("ListRecords", "/records");
 
 #[derive(Debug, Deserialize)]
 struct RecordPage {
@@ -31,16 +27,7 @@ struct RecordPage {
 }
 
 impl Page for RecordPage {
-    type Item = Record;
-    type Index = i64;
-
-    fn items(&self) -> &[Record] {
-        &self.records
-    }
-
-    fn into_items(self) -> Vec<Record> {
-        self.records
-    }
+    support::paging::page_items!(i64, records);
 
     fn total(&self) -> Option<u64> {
         self.total
@@ -68,21 +55,7 @@ impl Paginate for ListRecords {
         max_offset: None,
     };
 
-    fn operation(&self) -> &'static Operation {
-        &LIST
-    }
-
-    fn client(&self) -> &Client {
-        &self.client
-    }
-
-    fn start_page(&self) -> Option<i64> {
-        self.offset
-    }
-
-    fn page_size(&self) -> Option<i64> {
-        self.limit
-    }
+    support::paging::paginate_basics!(LIST, offset, limit);
 
     fn page_request(&self, offset: i64) -> Result<Request, Error> {
         let mut request = Request::new(&LIST);
@@ -130,15 +103,8 @@ async fn list(State(server): State<Arc<Server>>, Query(query): Query<OffsetQuery
 }
 
 async fn serve(server: Server) -> (Client, Arc<Server>) {
-    let server = Arc::new(server);
-    let router = Router::new()
-        .route("/records", get(list))
-        .with_state(server.clone());
-    let client = Client::builder(support::serve(router).await)
-        .http_client(reqwest::Client::builder().no_proxy().build().unwrap())
-        .retry(RetryPolicy::standard().initial_backoff(Duration::from_millis(1)))
-        .build()
-        .unwrap();
+    let (client, server, _) =
+        support::paging::serve(server, Router::new().route("/records", get(list))).await;
     (client, server)
 }
 
@@ -148,10 +114,6 @@ fn list_records(client: &Client, limit: Option<i64>) -> ListRecords {
         offset: None,
         limit,
     }
-}
-
-fn ids(records: &[Record]) -> Vec<u32> {
-    records.iter().map(|record| record.id).collect()
 }
 
 #[tokio::test]
@@ -280,14 +242,7 @@ async fn max_pages_stops_with_an_error_when_more_remain() {
     })
     .await;
     let mut items = list_records(&client, None).items().max_pages(2);
-    let mut got = Vec::new();
-    let error = loop {
-        match items.try_next().await {
-            Ok(Some(record)) => got.push(record.id),
-            Ok(None) => panic!("the stream ended without an error"),
-            Err(error) => break error,
-        }
-    };
+    let (got, error) = until_error(&mut items).await;
     assert_eq!(got, (0..20).collect::<Vec<_>>());
     assert!(
         matches!(error, Error::Pagination { page: 10, .. }),

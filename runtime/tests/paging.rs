@@ -11,19 +11,16 @@ use std::time::Duration;
 use axum::extract::{Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
-use meterage_runtime::pagination::{Items, Page, PageNumber, Paginate};
-use meterage_runtime::{Client, Error, Operation, Request, RetryPolicy, StreamExt, TryStreamExt};
+use meterage_runtime::pagination::{Page, PageNumber, Paginate};
+use meterage_runtime::{Client, Error, Operation, Request, StreamExt, TryStreamExt};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 mod support;
 
-static LIST: Operation = Operation::get("ListThings", "/things");
+use support::paging::{ids, until_error, Thing};
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct Thing {
-    id: u32,
-}
+static LIST: Operation = Operation::get("ListThings", "/things");
 
 #[derive(Debug, Deserialize)]
 struct ThingPage {
@@ -33,16 +30,7 @@ struct ThingPage {
 }
 
 impl Page for ThingPage {
-    type Item = Thing;
-    type Index = i32;
-
-    fn items(&self) -> &[Thing] {
-        &self.things
-    }
-
-    fn into_items(self) -> Vec<Thing> {
-        self.things
-    }
+    support::paging::page_items!(i32, things);
 
     fn total(&self) -> Option<u64> {
         self.total
@@ -76,21 +64,7 @@ impl Paginate for ListThings {
         last_page: Some(50),
     };
 
-    fn operation(&self) -> &'static Operation {
-        &LIST
-    }
-
-    fn client(&self) -> &Client {
-        &self.client
-    }
-
-    fn start_page(&self) -> Option<i32> {
-        self.page
-    }
-
-    fn page_size(&self) -> Option<i32> {
-        self.size
-    }
+    support::paging::paginate_basics!(LIST, page, size);
 
     fn page_request(&self, page: i32) -> Result<Request, Error> {
         let mut request = Request::new(&LIST);
@@ -157,15 +131,8 @@ async fn list(State(server): State<Arc<Server>>, Query(query): Query<PageQuery>)
 }
 
 async fn serve(server: Server) -> (Client, Arc<Server>) {
-    let server = Arc::new(server);
-    let router = Router::new()
-        .route("/things", get(list))
-        .with_state(server.clone());
-    let client = Client::builder(support::serve(router).await)
-        .http_client(reqwest::Client::builder().no_proxy().build().unwrap())
-        .retry(RetryPolicy::standard().initial_backoff(Duration::from_millis(1)))
-        .build()
-        .unwrap();
+    let (client, server, _) =
+        support::paging::serve(server, Router::new().route("/things", get(list))).await;
     (client, server)
 }
 
@@ -184,22 +151,6 @@ async fn assert_walk(client: &Client, server: &Server, items: u32, requests: usi
 async fn prefetched_ids(client: &Client) -> Vec<u32> {
     let items = list_things(client).items().prefetch(4);
     ids(&items.try_collect::<Vec<Thing>>().await.unwrap())
-}
-
-fn ids(things: &[Thing]) -> Vec<u32> {
-    things.iter().map(|thing| thing.id).collect()
-}
-
-/// The ids `items` yields before its error, and the error; panics if it ends without one.
-async fn until_error(items: &mut Items<ListThings>) -> (Vec<u32>, Error) {
-    let mut got = Vec::new();
-    loop {
-        match items.try_next().await {
-            Ok(Some(thing)) => got.push(thing.id),
-            Ok(None) => panic!("the stream ended without an error"),
-            Err(error) => return (got, error),
-        }
-    }
 }
 
 fn list_things(client: &Client) -> ListThings {
@@ -453,28 +404,11 @@ impl Paginate for MaybeThings {
     type Style = PageNumber<i32>;
 
     const PAGINATION: PageNumber<i32> = PageNumber {
-        page_param: "page",
-        size_param: "size",
-        first_page: 1,
-        default_size: Some(10),
         last_page: None,
+        ..ListThings::PAGINATION
     };
 
-    fn operation(&self) -> &'static Operation {
-        &MAYBE
-    }
-
-    fn client(&self) -> &Client {
-        &self.client
-    }
-
-    fn start_page(&self) -> Option<i32> {
-        None
-    }
-
-    fn page_size(&self) -> Option<i32> {
-        None
-    }
+    support::paging::paginate_basics!(MAYBE);
 
     fn page_request(&self, page: i32) -> Result<Request, Error> {
         let mut request = Request::new(&MAYBE);
