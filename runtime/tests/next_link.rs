@@ -128,6 +128,21 @@ async fn serve(server: Server) -> (Client, Arc<Server>, String) {
     support::paging::serve(server, Router::new().route("/v1/items", get(list))).await
 }
 
+/// A server of `items` items whose pages link to the next as `link` says.
+async fn serve_linking(items: u32, link: &'static str) -> (Client, Arc<Server>, String) {
+    serve(Server {
+        items,
+        link,
+        ..Server::default()
+    })
+    .await
+}
+
+/// Makes the page numbered `page` link to `link` instead.
+fn link_instead(server: &Server, page: u32, link: &str) {
+    server.instead.lock().unwrap().insert(page, link.to_owned());
+}
+
 async fn all<const HEADER: bool>(client: &Client) -> Result<Vec<Item>, Error> {
     ListItems::<HEADER> {
         client: client.clone(),
@@ -173,17 +188,8 @@ async fn every_item_once_by_relative_absolute_and_header_links() {
     }
 
     // An absolute link to the same server; each page keeps the URL it was asked at.
-    let (client, server, base) = serve(Server {
-        items: 8,
-        link: "/v1/items?page={n}",
-        ..Server::default()
-    })
-    .await;
-    server
-        .instead
-        .lock()
-        .unwrap()
-        .insert(1, format!("{base}/v1/items?page=2&filter=all"));
+    let (client, server, base) = serve_linking(8, "/v1/items?page={n}").await;
+    link_instead(&server, 1, &format!("{base}/v1/items?page=2&filter=all"));
     let pages: Vec<_> = ListItems::<false> { client }
         .pages()
         .try_collect()
@@ -210,17 +216,8 @@ async fn every_item_once_by_relative_absolute_and_header_links() {
 
 #[tokio::test]
 async fn a_link_to_another_server_is_not_followed() {
-    let (client, server, _) = serve(Server {
-        items: 8,
-        link: "/v1/items?page={n}",
-        ..Server::default()
-    })
-    .await;
-    server
-        .instead
-        .lock()
-        .unwrap()
-        .insert(1, "http://elsewhere.example/v1/items?page=2".to_owned());
+    let (client, server, _) = serve_linking(8, "/v1/items?page={n}").await;
+    link_instead(&server, 1, "http://elsewhere.example/v1/items?page=2");
     let error = all::<false>(&client).await.unwrap_err();
     assert!(
         matches!(error, Error::Pagination { page: 1, .. }),
@@ -248,12 +245,7 @@ fn port(error: &Error) -> String {
 
 #[tokio::test]
 async fn a_page_linking_to_itself_is_fetched_again_once_then_an_error() {
-    let (client, server, _) = serve(Server {
-        items: 8,
-        link: "/v1/items?page={n}&filter=all",
-        ..Server::default()
-    })
-    .await;
+    let (client, server, _) = serve_linking(8, "/v1/items?page={n}&filter=all").await;
     server.selfish.lock().unwrap().insert(2, 1);
     assert_eq!(
         ids(&all::<false>(&client).await.unwrap()),
@@ -269,12 +261,7 @@ async fn a_page_linking_to_itself_is_fetched_again_once_then_an_error() {
         ]
     );
 
-    let (client, server, _) = serve(Server {
-        items: 8,
-        link: "/v1/items?page={n}&filter=all",
-        ..Server::default()
-    })
-    .await;
+    let (client, server, _) = serve_linking(8, "/v1/items?page={n}&filter=all").await;
     server.selfish.lock().unwrap().insert(2, usize::MAX);
     let error = all::<false>(&client).await.unwrap_err();
     assert!(
@@ -291,17 +278,8 @@ async fn a_page_linking_to_itself_is_fetched_again_once_then_an_error() {
 
 #[tokio::test]
 async fn a_link_back_to_an_earlier_page_is_a_loop() {
-    let (client, server, _) = serve(Server {
-        items: 30,
-        link: "/v1/items?page={n}&filter=all",
-        ..Server::default()
-    })
-    .await;
-    server
-        .instead
-        .lock()
-        .unwrap()
-        .insert(3, "/v1/items?page=2&filter=all".to_owned());
+    let (client, server, _) = serve_linking(30, "/v1/items?page={n}&filter=all").await;
+    link_instead(&server, 3, "/v1/items?page=2&filter=all");
     let error = all::<false>(&client).await.unwrap_err();
     assert!(
         matches!(error, Error::Pagination { page: 3, .. }),
@@ -318,12 +296,7 @@ async fn a_link_back_to_an_earlier_page_is_a_loop() {
 
 #[tokio::test]
 async fn max_pages_stops_with_an_error_when_more_remain() {
-    let (client, server, _) = serve(Server {
-        items: 30,
-        link: "/v1/items?page={n}",
-        ..Server::default()
-    })
-    .await;
+    let (client, server, _) = serve_linking(30, "/v1/items?page={n}").await;
     let result: Result<Vec<Item>, Error> = ListItems::<false> { client }
         .items()
         .max_pages(2)

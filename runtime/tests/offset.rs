@@ -108,6 +108,17 @@ async fn serve(server: Server) -> (Client, Arc<Server>) {
     (client, server)
 }
 
+/// A server of `records` records, at most `cap` a page, that declares the total.
+async fn serve_total(records: u32, cap: u32) -> (Client, Arc<Server>) {
+    serve(Server {
+        records,
+        cap,
+        declare_total: true,
+        ..Server::default()
+    })
+    .await
+}
+
 fn list_records(client: &Client, limit: Option<i64>) -> ListRecords {
     ListRecords {
         client: client.clone(),
@@ -155,13 +166,7 @@ async fn every_record_once_by_total_short_page_or_empty_page() {
 
 #[tokio::test]
 async fn pages_carry_their_offset_and_start_where_the_caller_says() {
-    let (client, _) = serve(Server {
-        records: 25,
-        cap: 10,
-        declare_total: true,
-        ..Server::default()
-    })
-    .await;
+    let (client, _) = serve_total(25, 10).await;
     let mut request = list_records(&client, Some(10));
     request.offset = Some(5);
     let pages: Vec<_> = request.pages().try_collect().await.unwrap();
@@ -173,13 +178,7 @@ async fn pages_carry_their_offset_and_start_where_the_caller_says() {
 
 #[tokio::test]
 async fn prefetch_fetches_nothing_ahead_and_loses_nothing() {
-    let (client, server) = serve(Server {
-        records: 30,
-        cap: 7,
-        declare_total: true,
-        ..Server::default()
-    })
-    .await;
+    let (client, server) = serve_total(30, 7).await;
     let got: Vec<Record> = list_records(&client, Some(10))
         .items()
         .prefetch(4)
@@ -192,13 +191,7 @@ async fn prefetch_fetches_nothing_ahead_and_loses_nothing() {
 
 #[tokio::test]
 async fn a_repeated_page_is_fetched_again_never_yielded_twice() {
-    let (client, server) = serve(Server {
-        records: 30,
-        cap: 10,
-        declare_total: true,
-        ..Server::default()
-    })
-    .await;
+    let (client, server) = serve_total(30, 10).await;
     server.repeat.lock().unwrap().insert(10, 2);
     let got: Vec<Record> = list_records(&client, None)
         .items()
@@ -209,13 +202,7 @@ async fn a_repeated_page_is_fetched_again_never_yielded_twice() {
     assert_eq!(*server.asked.lock().unwrap(), [0, 10, 10, 10, 20]);
 
     // Repeated for good: an error, not a loop.
-    let (client, server) = serve(Server {
-        records: 30,
-        cap: 10,
-        declare_total: true,
-        ..Server::default()
-    })
-    .await;
+    let (client, server) = serve_total(30, 10).await;
     server.repeat.lock().unwrap().insert(10, usize::MAX);
     let result: Result<Vec<Record>, Error> =
         list_records(&client, None).items().try_collect().await;
@@ -234,13 +221,7 @@ async fn a_repeated_page_is_fetched_again_never_yielded_twice() {
 
 #[tokio::test]
 async fn max_pages_stops_with_an_error_when_more_remain() {
-    let (client, server) = serve(Server {
-        records: 50,
-        cap: 10,
-        declare_total: true,
-        ..Server::default()
-    })
-    .await;
+    let (client, server) = serve_total(50, 10).await;
     let mut items = list_records(&client, None).items().max_pages(2);
     let (got, error) = until_error(&mut items).await;
     assert_eq!(got, (0..20).collect::<Vec<_>>());
