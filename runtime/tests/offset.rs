@@ -43,9 +43,9 @@ struct ListRecords {
 }
 
 impl Paginate for ListRecords {
+    support::paging::paginate_basics!(LIST, i64, offset, limit);
+
     type Page = RecordPage;
-    type Item = Record;
-    type Index = i64;
     type Style = Offset<i64>;
 
     const PAGINATION: Offset<i64> = Offset {
@@ -54,8 +54,6 @@ impl Paginate for ListRecords {
         default_limit: Some(10),
         max_offset: None,
     };
-
-    support::paging::paginate_basics!(LIST, offset, limit);
 
     fn page_request(&self, offset: i64) -> Result<Request, Error> {
         let mut request = Request::new(&LIST);
@@ -207,10 +205,7 @@ async fn a_repeated_page_is_fetched_again_never_yielded_twice() {
     let result: Result<Vec<Record>, Error> =
         list_records(&client, None).items().try_collect().await;
     let error = result.unwrap_err();
-    assert!(
-        matches!(error, Error::Pagination { page: 10, .. }),
-        "{error:?}"
-    );
+    support::paging::assert_stopped_at(&error, 10);
     assert_eq!(
         error.to_string(),
         "ListRecords: paging stopped at page 10: the server answered 4 times with the page \
@@ -225,10 +220,7 @@ async fn max_pages_stops_with_an_error_when_more_remain() {
     let mut items = list_records(&client, None).items().max_pages(2);
     let (got, error) = until_error(&mut items).await;
     assert_eq!(got, (0..20).collect::<Vec<_>>());
-    assert!(
-        matches!(error, Error::Pagination { page: 10, .. }),
-        "{error:?}"
-    );
+    support::paging::assert_stopped_at(&error, 10);
     assert_eq!(*server.asked.lock().unwrap(), [0, 10]);
 
     // Exactly as many pages as allowed: no error.

@@ -50,10 +50,9 @@ struct ListThings {
 }
 
 impl Paginate for ListThings {
-    type Page = ThingPage;
-    type Item = Thing;
-    type Index = i32;
+    support::paging::paginate_basics!(LIST, i32, page, size);
 
+    type Page = ThingPage;
     type Style = PageNumber<i32>;
 
     const PAGINATION: PageNumber<i32> = PageNumber {
@@ -63,8 +62,6 @@ impl Paginate for ListThings {
         default_size: Some(10),
         last_page: Some(50),
     };
-
-    support::paging::paginate_basics!(LIST, page, size);
 
     fn page_request(&self, page: i32) -> Result<Request, Error> {
         let mut request = Request::new(&LIST);
@@ -238,10 +235,7 @@ async fn a_page_repeated_for_good_is_an_error_not_a_loop() {
     let mut items = list_things(&client).items();
     let (got, error) = until_error(&mut items).await;
     assert_eq!(got, (0..10).collect::<Vec<_>>());
-    assert!(
-        matches!(error, Error::Pagination { page: 2, .. }),
-        "{error:?}"
-    );
+    support::paging::assert_stopped_at(&error, 2);
     assert_eq!(
         error.to_string(),
         "ListThings: paging stopped at page 2: the server answered 4 times with the page \
@@ -397,18 +391,15 @@ struct MaybeThings {
 static MAYBE: Operation = Operation::get("ListMaybeThings", "/maybe-things");
 
 impl Paginate for MaybeThings {
-    type Page = Option<ThingPage>;
-    type Item = Thing;
-    type Index = i32;
+    support::paging::paginate_basics!(MAYBE, i32);
 
+    type Page = Option<ThingPage>;
     type Style = PageNumber<i32>;
 
     const PAGINATION: PageNumber<i32> = PageNumber {
         last_page: None,
         ..ListThings::PAGINATION
     };
-
-    support::paging::paginate_basics!(MAYBE);
 
     fn page_request(&self, page: i32) -> Result<Request, Error> {
         let mut request = Request::new(&MAYBE);

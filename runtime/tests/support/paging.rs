@@ -53,21 +53,24 @@ where
     (client, server, base)
 }
 
-/// The `Paginate` methods a request builder with a `client` field writes alike:
-/// `operation` is `$op`; `start_page` and `page_size` read the fields named, or are
-/// `None` where the style ignores them.
+/// The `Paginate` items a request builder of `Thing`s with a `client` field writes
+/// alike: the `Item` and `$index` types, `operation` is `$op`; `start_page` and
+/// `page_size` read the fields named, or are `None` where the style ignores them.
 macro_rules! paginate_basics {
-    ($op:expr) => {
-        $crate::support::paging::paginate_basics!(@operation $op);
+    ($op:expr, $index:ty) => {
+        $crate::support::paging::paginate_basics!(@operation $op, $index);
         fn start_page(&self) -> Option<Self::Index> { None }
         fn page_size(&self) -> Option<Self::Index> { None }
     };
-    ($op:expr, $start:ident, $size:ident) => {
-        $crate::support::paging::paginate_basics!(@operation $op);
+    ($op:expr, $index:ty, $start:ident, $size:ident) => {
+        $crate::support::paging::paginate_basics!(@operation $op, $index);
         fn start_page(&self) -> Option<Self::Index> { self.$start }
         fn page_size(&self) -> Option<Self::Index> { self.$size }
     };
-    (@operation $op:expr) => {
+    (@operation $op:expr, $index:ty) => {
+        type Item = $crate::support::paging::Thing;
+        type Index = $index;
+
         fn operation(&self) -> &'static meterage_runtime::Operation {
             &$op
         }
@@ -98,3 +101,17 @@ macro_rules! page_items {
 }
 
 pub(crate) use page_items;
+
+/// Asserts that `error` is paging stopped at page `page` (its number, offset or place).
+pub fn assert_stopped_at(error: &Error, page: i64) {
+    assert!(
+        matches!(error, Error::Pagination { page: at, .. } if *at == page),
+        "{error:?}"
+    );
+}
+
+/// Asserts that `error` is paging stopped at page `page` by the caller's `max_pages`.
+pub fn assert_max_pages(error: &Error, page: i64) {
+    assert_stopped_at(error, page);
+    assert!(error.to_string().contains("(max_pages)"), "{error}");
+}
