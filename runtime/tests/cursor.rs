@@ -150,6 +150,15 @@ async fn serve(server: Server) -> (Client, Arc<Server>) {
     (client, server)
 }
 
+/// A server of `records` records that answers every token as asked.
+async fn serve_records(records: u32) -> (Client, Arc<Server>) {
+    serve(Server {
+        records,
+        ..Server::default()
+    })
+    .await
+}
+
 async fn all<const HEADER: bool>(client: &Client) -> Result<Vec<Record>, Error> {
     ListRecords::<HEADER> {
         client: client.clone(),
@@ -209,11 +218,7 @@ async fn pages_carry_their_token_and_start_at_the_callers() {
     assert!(pages[1].items().is_empty());
     assert_eq!(*server.asked.lock().unwrap(), ["-", "t3", "t6"]);
 
-    let (client, server) = serve(Server {
-        records: 10,
-        ..Server::default()
-    })
-    .await;
+    let (client, server) = serve_records(10).await;
     let got: Vec<Record> = ListRecords::<false> {
         client,
         token: Some("t6".to_owned()),
@@ -252,11 +257,7 @@ async fn a_repeated_token_is_fetched_again_once_then_an_error() {
     }
 
     // For good: one more request, then the error.
-    let (client, server) = serve(Server {
-        records: 10,
-        ..Server::default()
-    })
-    .await;
+    let (client, server) = serve_records(10).await;
     server
         .repeat
         .lock()
@@ -281,59 +282,37 @@ async fn a_repeated_token_is_fetched_again_once_then_an_error() {
 
 #[tokio::test]
 async fn a_token_that_comes_back_is_a_loop_not_a_walk_forever() {
-    let (client, server) = serve(Server {
-        records: 30,
-        ..Server::default()
-    })
-    .await;
+    let (client, server) = serve_records(30).await;
     server
         .next_instead
         .lock()
         .unwrap()
         .insert("t9".to_owned(), "t3".to_owned());
     let error = all::<false>(&client).await.unwrap_err();
-    support::paging::assert_stopped_at(&error, 4);
-    assert!(
-        error
-            .to_string()
-            .contains("the next token \"t3\", which an earlier page was asked with"),
-        "{error}"
+    support::paging::assert_stopped_saying(
+        &error,
+        4,
+        "the next token \"t3\", which an earlier page was asked with",
     );
     assert_eq!(*server.asked.lock().unwrap(), ["-", "t3", "t6", "t9"]);
 }
 
 #[tokio::test]
 async fn max_pages_stops_with_an_error_when_more_remain() {
-    let (client, server) = serve(Server {
-        records: 30,
-        ..Server::default()
-    })
-    .await;
-    let result: Result<Vec<Record>, Error> = ListRecords::<false> {
+    let (client, server) = serve_records(30).await;
+    let request = ListRecords::<false> {
         client: client.clone(),
         token: None,
-    }
-    .items()
-    .max_pages(2)
-    .try_collect()
-    .await;
-    let error = result.unwrap_err();
-    support::paging::assert_max_pages(&error, 2);
+    };
+    let error = support::paging::within(request, 2).await.unwrap_err();
+    support::paging::assert_stopped_saying(&error, 2, "(max_pages)");
     assert_eq!(*server.asked.lock().unwrap(), ["-", "t3"]);
 
-    let (client, _) = serve(Server {
-        records: 6,
-        ..Server::default()
-    })
-    .await;
-    let got: Vec<Record> = ListRecords::<false> {
+    let (client, _) = serve_records(6).await;
+    let request = ListRecords::<false> {
         client,
         token: None,
-    }
-    .items()
-    .max_pages(2)
-    .try_collect()
-    .await
-    .unwrap();
+    };
+    let got = support::paging::within(request, 2).await.unwrap();
     assert_eq!(got.len(), 6);
 }

@@ -273,25 +273,16 @@ async fn a_link_back_to_an_earlier_page_is_a_loop() {
     let (client, server, _) = serve_linking(30, "/v1/items?page={n}&filter=all").await;
     link_instead(&server, 3, "/v1/items?page=2&filter=all");
     let error = all::<false>(&client).await.unwrap_err();
-    support::paging::assert_stopped_at(&error, 3);
-    assert!(
-        error
-            .to_string()
-            .contains("goes back to a page already fetched"),
-        "{error}"
-    );
+    support::paging::assert_stopped_saying(&error, 3, "goes back to a page already fetched");
     assert_eq!(server.asked.lock().unwrap().len(), 3);
 }
 
 #[tokio::test]
 async fn max_pages_stops_with_an_error_when_more_remain() {
     let (client, server, _) = serve_linking(30, "/v1/items?page={n}").await;
-    let result: Result<Vec<Item>, Error> = ListItems::<false> { client }
-        .items()
-        .max_pages(2)
-        .try_collect()
-        .await;
-    let error = result.unwrap_err();
-    support::paging::assert_max_pages(&error, 2);
+    let error = support::paging::within(ListItems::<false> { client }, 2)
+        .await
+        .unwrap_err();
+    support::paging::assert_stopped_saying(&error, 2, "(max_pages)");
     assert_eq!(server.asked.lock().unwrap().len(), 2);
 }

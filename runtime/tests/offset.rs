@@ -224,10 +224,7 @@ async fn max_pages_stops_with_an_error_when_more_remain() {
     assert_eq!(*server.asked.lock().unwrap(), [0, 10]);
 
     // Exactly as many pages as allowed: no error.
-    let got: Vec<Record> = list_records(&client, None)
-        .items()
-        .max_pages(5)
-        .try_collect()
+    let got = support::paging::within(list_records(&client, None), 5)
         .await
         .unwrap();
     assert_eq!(got.len(), 50);

@@ -133,6 +133,27 @@ async fn serve(server: Server) -> (Client, Arc<Server>) {
     (client, server)
 }
 
+/// A server of `total_items` items that declares the total.
+async fn serve_total(total_items: u32) -> (Client, Arc<Server>) {
+    serve(Server {
+        total_items,
+        declare_total: true,
+        ..Server::default()
+    })
+    .await
+}
+
+/// A server of `total_items` items that declares the total and echoes page numbers.
+async fn serve_echoing(total_items: u32) -> (Client, Arc<Server>) {
+    serve(Server {
+        total_items,
+        echo: true,
+        declare_total: true,
+        ..Server::default()
+    })
+    .await
+}
+
 /// Walks every item of the listing: ids `0..items` in order, in `requests` requests.
 async fn assert_walk(client: &Client, server: &Server, items: u32, requests: usize, context: &str) {
     let things: Vec<Thing> = list_things(client).items().try_collect().await.unwrap();
@@ -176,12 +197,7 @@ async fn every_item_once_by_total_and_by_short_page() {
 
 #[tokio::test]
 async fn an_exact_multiple_stops_at_the_total_or_at_an_empty_page() {
-    let (client, server) = serve(Server {
-        total_items: 40,
-        declare_total: true,
-        ..Server::default()
-    })
-    .await;
+    let (client, server) = serve_total(40).await;
     let things: Vec<Thing> = list_things(&client).items().try_collect().await.unwrap();
     assert_eq!(things.len(), 40);
     assert_eq!(server.requests.load(Ordering::SeqCst), 4);
@@ -225,12 +241,7 @@ async fn a_repeated_page_is_fetched_again_never_yielded_twice() {
 
 #[tokio::test]
 async fn a_page_repeated_for_good_is_an_error_not_a_loop() {
-    let (client, server) = serve(Server {
-        total_items: 60,
-        declare_total: true,
-        ..Server::default()
-    })
-    .await;
+    let (client, server) = serve_total(60).await;
     server.repeat.lock().unwrap().insert(2, usize::MAX);
     let mut items = list_things(&client).items();
     let (got, error) = until_error(&mut items).await;
@@ -249,13 +260,7 @@ async fn a_page_repeated_for_good_is_an_error_not_a_loop() {
 #[tokio::test]
 async fn a_total_that_changes_mid_run_loses_nothing() {
     for changed in [25, 180] {
-        let (client, server) = serve(Server {
-            total_items: 100,
-            echo: true,
-            declare_total: true,
-            ..Server::default()
-        })
-        .await;
+        let (client, server) = serve_echoing(100).await;
         server.total_on.lock().unwrap().insert(3, changed);
         // Paging went on to the empty page after the last full one.
         assert_walk(&client, &server, 100, 11, &format!("total {changed}")).await;
@@ -264,13 +269,7 @@ async fn a_total_that_changes_mid_run_loses_nothing() {
 
 #[tokio::test]
 async fn starting_page_size_and_the_last_page_the_api_accepts() {
-    let (client, server) = serve(Server {
-        total_items: 95,
-        echo: true,
-        declare_total: true,
-        ..Server::default()
-    })
-    .await;
+    let (client, server) = serve_echoing(95).await;
     let request = ListThings {
         client: client.clone(),
         page: Some(3),
@@ -333,12 +332,7 @@ async fn prefetch_keeps_order_and_stops_at_the_end() {
 
 #[tokio::test]
 async fn streams_can_be_spawned() {
-    let (client, _) = serve(Server {
-        total_items: 33,
-        declare_total: true,
-        ..Server::default()
-    })
-    .await;
+    let (client, _) = serve_total(33).await;
     let request = list_things(&client);
     let handle = tokio::spawn(request.items().try_collect::<Vec<Thing>>());
     assert_eq!(handle.await.unwrap().unwrap().len(), 33);
@@ -365,16 +359,8 @@ async fn a_server_with_pages_without_end_stops_at_the_callers_limit() {
     assert_eq!(server.requests.load(Ordering::SeqCst), 5);
 
     // A walk that ends within the limit is not an error.
-    let (client, _) = serve(Server {
-        total_items: 45,
-        declare_total: true,
-        ..Server::default()
-    })
-    .await;
-    let things: Vec<Thing> = list_things(&client)
-        .items()
-        .max_pages(5)
-        .try_collect()
+    let (client, _) = serve_total(45).await;
+    let things = support::paging::within(list_things(&client), 5)
         .await
         .unwrap();
     assert_eq!(things.len(), 45);

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use meterage_runtime::pagination::Paginate;
 use meterage_runtime::{Client, Error, RetryPolicy, Stream, TryStreamExt};
 use serde::Deserialize;
 
@@ -110,8 +111,16 @@ pub fn assert_stopped_at(error: &Error, page: i64) {
     );
 }
 
-/// Asserts that `error` is paging stopped at page `page` by the caller's `max_pages`.
-pub fn assert_max_pages(error: &Error, page: i64) {
+/// Asserts that `error` is paging stopped at page `page`, its message saying `text`.
+pub fn assert_stopped_saying(error: &Error, page: i64, text: &str) {
     assert_stopped_at(error, page);
-    assert!(error.to_string().contains("(max_pages)"), "{error}");
+    assert!(error.to_string().contains(text), "{error}");
+}
+
+/// Every item `request` lists, reading at most `pages` pages.
+pub async fn within<P: Paginate<Item = Thing>>(
+    request: P,
+    pages: usize,
+) -> Result<Vec<Thing>, Error> {
+    request.items().max_pages(pages).try_collect().await
 }
