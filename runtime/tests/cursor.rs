@@ -38,10 +38,6 @@ struct RecordPage {
 impl Page for RecordPage {
     support::paging::page_items!(i64, data.items);
 
-    fn total(&self) -> Option<u64> {
-        None
-    }
-
     fn next_token(&self) -> Option<&str> {
         self.data.next_token.as_deref()
     }

@@ -31,10 +31,6 @@ struct ItemPage {
 impl Page for ItemPage {
     support::paging::page_items!(i64, items);
 
-    fn total(&self) -> Option<u64> {
-        None
-    }
-
     fn next_token(&self) -> Option<&str> {
         self.next.as_deref()
     }

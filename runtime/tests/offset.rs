@@ -27,11 +27,7 @@ struct RecordPage {
 }
 
 impl Page for RecordPage {
-    support::paging::page_items!(i64, records);
-
-    fn total(&self) -> Option<u64> {
-        self.total
-    }
+    support::paging::page_items!(i64, records; total = total);
 }
 
 /// A hand-written request builder, as generated code writes them.

@@ -30,11 +30,7 @@ struct ThingPage {
 }
 
 impl Page for ThingPage {
-    support::paging::page_items!(i32, things);
-
-    fn total(&self) -> Option<u64> {
-        self.total
-    }
+    support::paging::page_items!(i32, things; total = total);
 
     fn page_number(&self) -> Option<i32> {
         self.page

@@ -85,9 +85,19 @@ macro_rules! paginate_basics {
 pub(crate) use paginate_basics;
 
 /// The `Page` items of a page whose `Thing`s are at `$field` (a field path), indexed
-/// by `$index`.
+/// by `$index`: `total` is the field named after `total =`, or `None` without one.
 macro_rules! page_items {
     ($index:ty, $($field:ident).+) => {
+        $crate::support::paging::page_items!(@items $index, $($field).+);
+
+        fn total(&self) -> Option<u64> { None }
+    };
+    ($index:ty, $($field:ident).+; total = $total:ident) => {
+        $crate::support::paging::page_items!(@items $index, $($field).+);
+
+        fn total(&self) -> Option<u64> { self.$total }
+    };
+    (@items $index:ty, $($field:ident).+) => {
         type Item = $crate::support::paging::Thing;
         type Index = $index;
 
