@@ -6,25 +6,21 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::routing::get;
 use axum::{Json, Router};
 use meterage_runtime::pagination::{CursorToken, Page, PageToken, Paginate};
-use meterage_runtime::{Client, Error, Operation, Request, RetryPolicy, TryStreamExt};
+use meterage_runtime::{Client, Error, Operation, Request, TryStreamExt};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 mod support;
 
-static LIST: Operation = Operation::get("ListRecords", "/records");
+use support::paging::{ids, until_error, Thing as Record};
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct Record {
-    id: u32,
-}
+static LIST: Operation = Operation::get("ListRecords", "/records");
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -40,20 +36,7 @@ struct RecordPage {
 }
 
 impl Page for RecordPage {
-    type Item = Record;
-    type Index = i64;
-
-    fn items(&self) -> &[Record] {
-        &self.data.items
-    }
-
-    fn into_items(self) -> Vec<Record> {
-        self.data.items
-    }
-
-    fn total(&self) -> Option<u64> {
-        None
-    }
+    support::paging::page_items!(i64, data.items);
 
     fn next_token(&self) -> Option<&str> {
         self.data.next_token.as_deref()
@@ -69,31 +52,15 @@ struct ListRecords<const HEADER: bool> {
 }
 
 impl<const HEADER: bool> Paginate for ListRecords<HEADER> {
+    support::paging::paginate_basics!(LIST, i64);
+
     type Page = RecordPage;
-    type Item = Record;
-    type Index = i64;
     type Style = CursorToken;
 
     const PAGINATION: CursorToken = CursorToken {
         token_param: "NextToken",
         next_header: if HEADER { Some("x-next-token") } else { None },
     };
-
-    fn operation(&self) -> &'static Operation {
-        &LIST
-    }
-
-    fn client(&self) -> &Client {
-        &self.client
-    }
-
-    fn start_page(&self) -> Option<i64> {
-        None
-    }
-
-    fn page_size(&self) -> Option<i64> {
-        None
-    }
 
     fn start_token(&self) -> Option<String> {
         self.token.clone()
@@ -174,20 +141,18 @@ async fn list(
 }
 
 async fn serve(server: Server) -> (Client, Arc<Server>) {
-    let server = Arc::new(server);
-    let router = Router::new()
-        .route("/records", get(list))
-        .with_state(server.clone());
-    let client = Client::builder(support::serve(router).await)
-        .http_client(reqwest::Client::builder().no_proxy().build().unwrap())
-        .retry(RetryPolicy::standard().initial_backoff(Duration::from_millis(1)))
-        .build()
-        .unwrap();
+    let (client, server, _) =
+        support::paging::serve(server, Router::new().route("/records", get(list))).await;
     (client, server)
 }
 
-fn ids(records: &[Record]) -> Vec<u32> {
-    records.iter().map(|record| record.id).collect()
+/// A server of `records` records that answers every token as asked.
+async fn serve_records(records: u32) -> (Client, Arc<Server>) {
+    serve(Server {
+        records,
+        ..Server::default()
+    })
+    .await
 }
 
 async fn all<const HEADER: bool>(client: &Client) -> Result<Vec<Record>, Error> {
@@ -249,11 +214,7 @@ async fn pages_carry_their_token_and_start_at_the_callers() {
     assert!(pages[1].items().is_empty());
     assert_eq!(*server.asked.lock().unwrap(), ["-", "t3", "t6"]);
 
-    let (client, server) = serve(Server {
-        records: 10,
-        ..Server::default()
-    })
-    .await;
+    let (client, server) = serve_records(10).await;
     let got: Vec<Record> = ListRecords::<false> {
         client,
         token: Some("t6".to_owned()),
@@ -292,11 +253,7 @@ async fn a_repeated_token_is_fetched_again_once_then_an_error() {
     }
 
     // For good: one more request, then the error.
-    let (client, server) = serve(Server {
-        records: 10,
-        ..Server::default()
-    })
-    .await;
+    let (client, server) = serve_records(10).await;
     server
         .repeat
         .lock()
@@ -307,19 +264,9 @@ async fn a_repeated_token_is_fetched_again_once_then_an_error() {
         token: None,
     }
     .items();
-    let mut got = Vec::new();
-    let error = loop {
-        match items.try_next().await {
-            Ok(Some(record)) => got.push(record.id),
-            Ok(None) => panic!("the stream ended without an error"),
-            Err(error) => break error,
-        }
-    };
+    let (got, error) = until_error(&mut items).await;
     assert_eq!(got, [0, 1, 2]);
-    assert!(
-        matches!(error, Error::Pagination { page: 2, .. }),
-        "{error:?}"
-    );
+    support::paging::assert_stopped_at(&error, 2);
     assert_eq!(
         error.to_string(),
         "ListRecords: paging stopped at page 2: the server answered token \"t3\" twice with \
@@ -331,66 +278,37 @@ async fn a_repeated_token_is_fetched_again_once_then_an_error() {
 
 #[tokio::test]
 async fn a_token_that_comes_back_is_a_loop_not_a_walk_forever() {
-    let (client, server) = serve(Server {
-        records: 30,
-        ..Server::default()
-    })
-    .await;
+    let (client, server) = serve_records(30).await;
     server
         .next_instead
         .lock()
         .unwrap()
         .insert("t9".to_owned(), "t3".to_owned());
     let error = all::<false>(&client).await.unwrap_err();
-    assert!(
-        matches!(error, Error::Pagination { page: 4, .. }),
-        "{error:?}"
-    );
-    assert!(
-        error
-            .to_string()
-            .contains("the next token \"t3\", which an earlier page was asked with"),
-        "{error}"
+    support::paging::assert_stopped_saying(
+        &error,
+        4,
+        "the next token \"t3\", which an earlier page was asked with",
     );
     assert_eq!(*server.asked.lock().unwrap(), ["-", "t3", "t6", "t9"]);
 }
 
 #[tokio::test]
 async fn max_pages_stops_with_an_error_when_more_remain() {
-    let (client, server) = serve(Server {
-        records: 30,
-        ..Server::default()
-    })
-    .await;
-    let result: Result<Vec<Record>, Error> = ListRecords::<false> {
+    let (client, server) = serve_records(30).await;
+    let request = ListRecords::<false> {
         client: client.clone(),
         token: None,
-    }
-    .items()
-    .max_pages(2)
-    .try_collect()
-    .await;
-    let error = result.unwrap_err();
-    assert!(
-        matches!(error, Error::Pagination { page: 2, .. }),
-        "{error:?}"
-    );
-    assert!(error.to_string().contains("(max_pages)"), "{error}");
+    };
+    let error = support::paging::within(request, 2).await.unwrap_err();
+    support::paging::assert_stopped_saying(&error, 2, "(max_pages)");
     assert_eq!(*server.asked.lock().unwrap(), ["-", "t3"]);
 
-    let (client, _) = serve(Server {
-        records: 6,
-        ..Server::default()
-    })
-    .await;
-    let got: Vec<Record> = ListRecords::<false> {
+    let (client, _) = serve_records(6).await;
+    let request = ListRecords::<false> {
         client,
         token: None,
-    }
-    .items()
-    .max_pages(2)
-    .try_collect()
-    .await
-    .unwrap();
+    };
+    let got = support::paging::within(request, 2).await.unwrap();
     assert_eq!(got.len(), 6);
 }

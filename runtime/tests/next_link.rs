@@ -6,25 +6,21 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::routing::get;
 use axum::{Json, Router};
 use meterage_runtime::pagination::{NextLink, Page, PageLink, Paginate};
-use meterage_runtime::{Client, Error, Operation, Request, RetryPolicy, TryStreamExt};
+use meterage_runtime::{Client, Error, Operation, Request, TryStreamExt};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 mod support;
 
-static LIST: Operation = Operation::get("ListItems", "/v1/items");
+use support::paging::{ids, Thing as Item};
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct Item {
-    id: u32,
-}
+static LIST: Operation = Operation::get("ListItems", "/v1/items");
 
 #[derive(Debug, Deserialize)]
 struct ItemPage {
@@ -33,20 +29,7 @@ struct ItemPage {
 }
 
 impl Page for ItemPage {
-    type Item = Item;
-    type Index = i64;
-
-    fn items(&self) -> &[Item] {
-        &self.items
-    }
-
-    fn into_items(self) -> Vec<Item> {
-        self.items
-    }
-
-    fn total(&self) -> Option<u64> {
-        None
-    }
+    support::paging::page_items!(i64, items);
 
     fn next_token(&self) -> Option<&str> {
         self.next.as_deref()
@@ -61,30 +44,14 @@ struct ListItems<const HEADER: bool> {
 }
 
 impl<const HEADER: bool> Paginate for ListItems<HEADER> {
+    support::paging::paginate_basics!(LIST, i64);
+
     type Page = ItemPage;
-    type Item = Item;
-    type Index = i64;
     type Style = NextLink;
 
     const PAGINATION: NextLink = NextLink {
         link_header: if HEADER { Some("Link") } else { None },
     };
-
-    fn operation(&self) -> &'static Operation {
-        &LIST
-    }
-
-    fn client(&self) -> &Client {
-        &self.client
-    }
-
-    fn start_page(&self) -> Option<i64> {
-        None
-    }
-
-    fn page_size(&self) -> Option<i64> {
-        None
-    }
 
     fn page_request(&self, page: PageLink) -> Result<Request, Error> {
         let mut request = Request::new(&LIST);
@@ -152,21 +119,22 @@ async fn list(
 }
 
 async fn serve(server: Server) -> (Client, Arc<Server>, String) {
-    let server = Arc::new(server);
-    let router = Router::new()
-        .route("/v1/items", get(list))
-        .with_state(server.clone());
-    let base = support::serve(router).await;
-    let client = Client::builder(base.clone())
-        .http_client(reqwest::Client::builder().no_proxy().build().unwrap())
-        .retry(RetryPolicy::standard().initial_backoff(Duration::from_millis(1)))
-        .build()
-        .unwrap();
-    (client, server, base)
+    support::paging::serve(server, Router::new().route("/v1/items", get(list))).await
 }
 
-fn ids(items: &[Item]) -> Vec<u32> {
-    items.iter().map(|item| item.id).collect()
+/// A server of `items` items whose pages link to the next as `link` says.
+async fn serve_linking(items: u32, link: &'static str) -> (Client, Arc<Server>, String) {
+    serve(Server {
+        items,
+        link,
+        ..Server::default()
+    })
+    .await
+}
+
+/// Makes the page numbered `page` link to `link` instead.
+fn link_instead(server: &Server, page: u32, link: &str) {
+    server.instead.lock().unwrap().insert(page, link.to_owned());
 }
 
 async fn all<const HEADER: bool>(client: &Client) -> Result<Vec<Item>, Error> {
@@ -214,17 +182,8 @@ async fn every_item_once_by_relative_absolute_and_header_links() {
     }
 
     // An absolute link to the same server; each page keeps the URL it was asked at.
-    let (client, server, base) = serve(Server {
-        items: 8,
-        link: "/v1/items?page={n}",
-        ..Server::default()
-    })
-    .await;
-    server
-        .instead
-        .lock()
-        .unwrap()
-        .insert(1, format!("{base}/v1/items?page=2&filter=all"));
+    let (client, server, base) = serve_linking(8, "/v1/items?page={n}").await;
+    link_instead(&server, 1, &format!("{base}/v1/items?page=2&filter=all"));
     let pages: Vec<_> = ListItems::<false> { client }
         .pages()
         .try_collect()
@@ -251,22 +210,10 @@ async fn every_item_once_by_relative_absolute_and_header_links() {
 
 #[tokio::test]
 async fn a_link_to_another_server_is_not_followed() {
-    let (client, server, _) = serve(Server {
-        items: 8,
-        link: "/v1/items?page={n}",
-        ..Server::default()
-    })
-    .await;
-    server
-        .instead
-        .lock()
-        .unwrap()
-        .insert(1, "http://elsewhere.example/v1/items?page=2".to_owned());
+    let (client, server, _) = serve_linking(8, "/v1/items?page={n}").await;
+    link_instead(&server, 1, "http://elsewhere.example/v1/items?page=2");
     let error = all::<false>(&client).await.unwrap_err();
-    assert!(
-        matches!(error, Error::Pagination { page: 1, .. }),
-        "{error:?}"
-    );
+    support::paging::assert_stopped_at(&error, 1);
     assert_eq!(
         error.to_string(),
         "ListItems: paging stopped at page 1: the next link goes to http://elsewhere.example, \
@@ -289,12 +236,7 @@ fn port(error: &Error) -> String {
 
 #[tokio::test]
 async fn a_page_linking_to_itself_is_fetched_again_once_then_an_error() {
-    let (client, server, _) = serve(Server {
-        items: 8,
-        link: "/v1/items?page={n}&filter=all",
-        ..Server::default()
-    })
-    .await;
+    let (client, server, _) = serve_linking(8, "/v1/items?page={n}&filter=all").await;
     server.selfish.lock().unwrap().insert(2, 1);
     assert_eq!(
         ids(&all::<false>(&client).await.unwrap()),
@@ -310,18 +252,10 @@ async fn a_page_linking_to_itself_is_fetched_again_once_then_an_error() {
         ]
     );
 
-    let (client, server, _) = serve(Server {
-        items: 8,
-        link: "/v1/items?page={n}&filter=all",
-        ..Server::default()
-    })
-    .await;
+    let (client, server, _) = serve_linking(8, "/v1/items?page={n}&filter=all").await;
     server.selfish.lock().unwrap().insert(2, usize::MAX);
     let error = all::<false>(&client).await.unwrap_err();
-    assert!(
-        matches!(error, Error::Pagination { page: 2, .. }),
-        "{error:?}"
-    );
+    support::paging::assert_stopped_at(&error, 2);
     assert_eq!(
         error.to_string(),
         "ListItems: paging stopped at page 2: the page at link /v1/items linked to itself \
@@ -332,49 +266,19 @@ async fn a_page_linking_to_itself_is_fetched_again_once_then_an_error() {
 
 #[tokio::test]
 async fn a_link_back_to_an_earlier_page_is_a_loop() {
-    let (client, server, _) = serve(Server {
-        items: 30,
-        link: "/v1/items?page={n}&filter=all",
-        ..Server::default()
-    })
-    .await;
-    server
-        .instead
-        .lock()
-        .unwrap()
-        .insert(3, "/v1/items?page=2&filter=all".to_owned());
+    let (client, server, _) = serve_linking(30, "/v1/items?page={n}&filter=all").await;
+    link_instead(&server, 3, "/v1/items?page=2&filter=all");
     let error = all::<false>(&client).await.unwrap_err();
-    assert!(
-        matches!(error, Error::Pagination { page: 3, .. }),
-        "{error:?}"
-    );
-    assert!(
-        error
-            .to_string()
-            .contains("goes back to a page already fetched"),
-        "{error}"
-    );
+    support::paging::assert_stopped_saying(&error, 3, "goes back to a page already fetched");
     assert_eq!(server.asked.lock().unwrap().len(), 3);
 }
 
 #[tokio::test]
 async fn max_pages_stops_with_an_error_when_more_remain() {
-    let (client, server, _) = serve(Server {
-        items: 30,
-        link: "/v1/items?page={n}",
-        ..Server::default()
-    })
-    .await;
-    let result: Result<Vec<Item>, Error> = ListItems::<false> { client }
-        .items()
-        .max_pages(2)
-        .try_collect()
-        .await;
-    let error = result.unwrap_err();
-    assert!(
-        matches!(error, Error::Pagination { page: 2, .. }),
-        "{error:?}"
-    );
-    assert!(error.to_string().contains("(max_pages)"), "{error}");
+    let (client, server, _) = serve_linking(30, "/v1/items?page={n}").await;
+    let error = support::paging::within(ListItems::<false> { client }, 2)
+        .await
+        .unwrap_err();
+    support::paging::assert_stopped_saying(&error, 2, "(max_pages)");
     assert_eq!(server.asked.lock().unwrap().len(), 2);
 }

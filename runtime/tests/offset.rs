@@ -5,24 +5,20 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use axum::extract::{Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
 use meterage_runtime::pagination::{Offset, Page, Paginate};
-use meterage_runtime::{Client, Error, Operation, Request, RetryPolicy, TryStreamExt};
+use meterage_runtime::{Client, Error, Operation, Request, TryStreamExt};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 mod support;
 
-static LIST: Operation = Operation::get("ListRecords", "/records");
+use support::paging::{ids, until_error, Thing as Record};
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct Record {
-    id: u32,
-}
+static LIST: Operation = Operation::get("ListRecords", "/records");
 
 #[derive(Debug, Deserialize)]
 struct RecordPage {
@@ -31,20 +27,7 @@ struct RecordPage {
 }
 
 impl Page for RecordPage {
-    type Item = Record;
-    type Index = i64;
-
-    fn items(&self) -> &[Record] {
-        &self.records
-    }
-
-    fn into_items(self) -> Vec<Record> {
-        self.records
-    }
-
-    fn total(&self) -> Option<u64> {
-        self.total
-    }
+    support::paging::page_items!(i64, records; total = total);
 }
 
 /// A hand-written request builder, as generated code writes them.
@@ -56,9 +39,9 @@ struct ListRecords {
 }
 
 impl Paginate for ListRecords {
+    support::paging::paginate_basics!(LIST, i64, offset, limit);
+
     type Page = RecordPage;
-    type Item = Record;
-    type Index = i64;
     type Style = Offset<i64>;
 
     const PAGINATION: Offset<i64> = Offset {
@@ -67,22 +50,6 @@ impl Paginate for ListRecords {
         default_limit: Some(10),
         max_offset: None,
     };
-
-    fn operation(&self) -> &'static Operation {
-        &LIST
-    }
-
-    fn client(&self) -> &Client {
-        &self.client
-    }
-
-    fn start_page(&self) -> Option<i64> {
-        self.offset
-    }
-
-    fn page_size(&self) -> Option<i64> {
-        self.limit
-    }
 
     fn page_request(&self, offset: i64) -> Result<Request, Error> {
         let mut request = Request::new(&LIST);
@@ -130,16 +97,20 @@ async fn list(State(server): State<Arc<Server>>, Query(query): Query<OffsetQuery
 }
 
 async fn serve(server: Server) -> (Client, Arc<Server>) {
-    let server = Arc::new(server);
-    let router = Router::new()
-        .route("/records", get(list))
-        .with_state(server.clone());
-    let client = Client::builder(support::serve(router).await)
-        .http_client(reqwest::Client::builder().no_proxy().build().unwrap())
-        .retry(RetryPolicy::standard().initial_backoff(Duration::from_millis(1)))
-        .build()
-        .unwrap();
+    let (client, server, _) =
+        support::paging::serve(server, Router::new().route("/records", get(list))).await;
     (client, server)
+}
+
+/// A server of `records` records, at most `cap` a page, that declares the total.
+async fn serve_total(records: u32, cap: u32) -> (Client, Arc<Server>) {
+    serve(Server {
+        records,
+        cap,
+        declare_total: true,
+        ..Server::default()
+    })
+    .await
 }
 
 fn list_records(client: &Client, limit: Option<i64>) -> ListRecords {
@@ -148,10 +119,6 @@ fn list_records(client: &Client, limit: Option<i64>) -> ListRecords {
         offset: None,
         limit,
     }
-}
-
-fn ids(records: &[Record]) -> Vec<u32> {
-    records.iter().map(|record| record.id).collect()
 }
 
 #[tokio::test]
@@ -193,13 +160,7 @@ async fn every_record_once_by_total_short_page_or_empty_page() {
 
 #[tokio::test]
 async fn pages_carry_their_offset_and_start_where_the_caller_says() {
-    let (client, _) = serve(Server {
-        records: 25,
-        cap: 10,
-        declare_total: true,
-        ..Server::default()
-    })
-    .await;
+    let (client, _) = serve_total(25, 10).await;
     let mut request = list_records(&client, Some(10));
     request.offset = Some(5);
     let pages: Vec<_> = request.pages().try_collect().await.unwrap();
@@ -211,13 +172,7 @@ async fn pages_carry_their_offset_and_start_where_the_caller_says() {
 
 #[tokio::test]
 async fn prefetch_fetches_nothing_ahead_and_loses_nothing() {
-    let (client, server) = serve(Server {
-        records: 30,
-        cap: 7,
-        declare_total: true,
-        ..Server::default()
-    })
-    .await;
+    let (client, server) = serve_total(30, 7).await;
     let got: Vec<Record> = list_records(&client, Some(10))
         .items()
         .prefetch(4)
@@ -230,13 +185,7 @@ async fn prefetch_fetches_nothing_ahead_and_loses_nothing() {
 
 #[tokio::test]
 async fn a_repeated_page_is_fetched_again_never_yielded_twice() {
-    let (client, server) = serve(Server {
-        records: 30,
-        cap: 10,
-        declare_total: true,
-        ..Server::default()
-    })
-    .await;
+    let (client, server) = serve_total(30, 10).await;
     server.repeat.lock().unwrap().insert(10, 2);
     let got: Vec<Record> = list_records(&client, None)
         .items()
@@ -247,21 +196,12 @@ async fn a_repeated_page_is_fetched_again_never_yielded_twice() {
     assert_eq!(*server.asked.lock().unwrap(), [0, 10, 10, 10, 20]);
 
     // Repeated for good: an error, not a loop.
-    let (client, server) = serve(Server {
-        records: 30,
-        cap: 10,
-        declare_total: true,
-        ..Server::default()
-    })
-    .await;
+    let (client, server) = serve_total(30, 10).await;
     server.repeat.lock().unwrap().insert(10, usize::MAX);
     let result: Result<Vec<Record>, Error> =
         list_records(&client, None).items().try_collect().await;
     let error = result.unwrap_err();
-    assert!(
-        matches!(error, Error::Pagination { page: 10, .. }),
-        "{error:?}"
-    );
+    support::paging::assert_stopped_at(&error, 10);
     assert_eq!(
         error.to_string(),
         "ListRecords: paging stopped at page 10: the server answered 4 times with the page \
@@ -272,34 +212,15 @@ async fn a_repeated_page_is_fetched_again_never_yielded_twice() {
 
 #[tokio::test]
 async fn max_pages_stops_with_an_error_when_more_remain() {
-    let (client, server) = serve(Server {
-        records: 50,
-        cap: 10,
-        declare_total: true,
-        ..Server::default()
-    })
-    .await;
+    let (client, server) = serve_total(50, 10).await;
     let mut items = list_records(&client, None).items().max_pages(2);
-    let mut got = Vec::new();
-    let error = loop {
-        match items.try_next().await {
-            Ok(Some(record)) => got.push(record.id),
-            Ok(None) => panic!("the stream ended without an error"),
-            Err(error) => break error,
-        }
-    };
+    let (got, error) = until_error(&mut items).await;
     assert_eq!(got, (0..20).collect::<Vec<_>>());
-    assert!(
-        matches!(error, Error::Pagination { page: 10, .. }),
-        "{error:?}"
-    );
+    support::paging::assert_stopped_at(&error, 10);
     assert_eq!(*server.asked.lock().unwrap(), [0, 10]);
 
     // Exactly as many pages as allowed: no error.
-    let got: Vec<Record> = list_records(&client, None)
-        .items()
-        .max_pages(5)
-        .try_collect()
+    let got = support::paging::within(list_records(&client, None), 5)
         .await
         .unwrap();
     assert_eq!(got.len(), 50);

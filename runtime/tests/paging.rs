@@ -11,19 +11,16 @@ use std::time::Duration;
 use axum::extract::{Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
-use meterage_runtime::pagination::{Items, Page, PageNumber, Paginate};
-use meterage_runtime::{Client, Error, Operation, Request, RetryPolicy, StreamExt, TryStreamExt};
+use meterage_runtime::pagination::{Page, PageNumber, Paginate};
+use meterage_runtime::{Client, Error, Operation, Request, StreamExt, TryStreamExt};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 mod support;
 
-static LIST: Operation = Operation::get("ListThings", "/things");
+use support::paging::{ids, until_error, Thing};
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct Thing {
-    id: u32,
-}
+static LIST: Operation = Operation::get("ListThings", "/things");
 
 #[derive(Debug, Deserialize)]
 struct ThingPage {
@@ -33,20 +30,7 @@ struct ThingPage {
 }
 
 impl Page for ThingPage {
-    type Item = Thing;
-    type Index = i32;
-
-    fn items(&self) -> &[Thing] {
-        &self.things
-    }
-
-    fn into_items(self) -> Vec<Thing> {
-        self.things
-    }
-
-    fn total(&self) -> Option<u64> {
-        self.total
-    }
+    support::paging::page_items!(i32, things; total = total);
 
     fn page_number(&self) -> Option<i32> {
         self.page
@@ -62,10 +46,9 @@ struct ListThings {
 }
 
 impl Paginate for ListThings {
-    type Page = ThingPage;
-    type Item = Thing;
-    type Index = i32;
+    support::paging::paginate_basics!(LIST, i32, page, size);
 
+    type Page = ThingPage;
     type Style = PageNumber<i32>;
 
     const PAGINATION: PageNumber<i32> = PageNumber {
@@ -75,22 +58,6 @@ impl Paginate for ListThings {
         default_size: Some(10),
         last_page: Some(50),
     };
-
-    fn operation(&self) -> &'static Operation {
-        &LIST
-    }
-
-    fn client(&self) -> &Client {
-        &self.client
-    }
-
-    fn start_page(&self) -> Option<i32> {
-        self.page
-    }
-
-    fn page_size(&self) -> Option<i32> {
-        self.size
-    }
 
     fn page_request(&self, page: i32) -> Result<Request, Error> {
         let mut request = Request::new(&LIST);
@@ -157,16 +124,30 @@ async fn list(State(server): State<Arc<Server>>, Query(query): Query<PageQuery>)
 }
 
 async fn serve(server: Server) -> (Client, Arc<Server>) {
-    let server = Arc::new(server);
-    let router = Router::new()
-        .route("/things", get(list))
-        .with_state(server.clone());
-    let client = Client::builder(support::serve(router).await)
-        .http_client(reqwest::Client::builder().no_proxy().build().unwrap())
-        .retry(RetryPolicy::standard().initial_backoff(Duration::from_millis(1)))
-        .build()
-        .unwrap();
+    let (client, server, _) =
+        support::paging::serve(server, Router::new().route("/things", get(list))).await;
     (client, server)
+}
+
+/// A server of `total_items` items that declares the total.
+async fn serve_total(total_items: u32) -> (Client, Arc<Server>) {
+    serve(Server {
+        total_items,
+        declare_total: true,
+        ..Server::default()
+    })
+    .await
+}
+
+/// A server of `total_items` items that declares the total and echoes page numbers.
+async fn serve_echoing(total_items: u32) -> (Client, Arc<Server>) {
+    serve(Server {
+        total_items,
+        echo: true,
+        declare_total: true,
+        ..Server::default()
+    })
+    .await
 }
 
 /// Walks every item of the listing: ids `0..items` in order, in `requests` requests.
@@ -184,22 +165,6 @@ async fn assert_walk(client: &Client, server: &Server, items: u32, requests: usi
 async fn prefetched_ids(client: &Client) -> Vec<u32> {
     let items = list_things(client).items().prefetch(4);
     ids(&items.try_collect::<Vec<Thing>>().await.unwrap())
-}
-
-fn ids(things: &[Thing]) -> Vec<u32> {
-    things.iter().map(|thing| thing.id).collect()
-}
-
-/// The ids `items` yields before its error, and the error; panics if it ends without one.
-async fn until_error(items: &mut Items<ListThings>) -> (Vec<u32>, Error) {
-    let mut got = Vec::new();
-    loop {
-        match items.try_next().await {
-            Ok(Some(thing)) => got.push(thing.id),
-            Ok(None) => panic!("the stream ended without an error"),
-            Err(error) => return (got, error),
-        }
-    }
 }
 
 fn list_things(client: &Client) -> ListThings {
@@ -228,12 +193,7 @@ async fn every_item_once_by_total_and_by_short_page() {
 
 #[tokio::test]
 async fn an_exact_multiple_stops_at_the_total_or_at_an_empty_page() {
-    let (client, server) = serve(Server {
-        total_items: 40,
-        declare_total: true,
-        ..Server::default()
-    })
-    .await;
+    let (client, server) = serve_total(40).await;
     let things: Vec<Thing> = list_things(&client).items().try_collect().await.unwrap();
     assert_eq!(things.len(), 40);
     assert_eq!(server.requests.load(Ordering::SeqCst), 4);
@@ -277,20 +237,12 @@ async fn a_repeated_page_is_fetched_again_never_yielded_twice() {
 
 #[tokio::test]
 async fn a_page_repeated_for_good_is_an_error_not_a_loop() {
-    let (client, server) = serve(Server {
-        total_items: 60,
-        declare_total: true,
-        ..Server::default()
-    })
-    .await;
+    let (client, server) = serve_total(60).await;
     server.repeat.lock().unwrap().insert(2, usize::MAX);
     let mut items = list_things(&client).items();
     let (got, error) = until_error(&mut items).await;
     assert_eq!(got, (0..10).collect::<Vec<_>>());
-    assert!(
-        matches!(error, Error::Pagination { page: 2, .. }),
-        "{error:?}"
-    );
+    support::paging::assert_stopped_at(&error, 2);
     assert_eq!(
         error.to_string(),
         "ListThings: paging stopped at page 2: the server answered 4 times with the page \
@@ -304,13 +256,7 @@ async fn a_page_repeated_for_good_is_an_error_not_a_loop() {
 #[tokio::test]
 async fn a_total_that_changes_mid_run_loses_nothing() {
     for changed in [25, 180] {
-        let (client, server) = serve(Server {
-            total_items: 100,
-            echo: true,
-            declare_total: true,
-            ..Server::default()
-        })
-        .await;
+        let (client, server) = serve_echoing(100).await;
         server.total_on.lock().unwrap().insert(3, changed);
         // Paging went on to the empty page after the last full one.
         assert_walk(&client, &server, 100, 11, &format!("total {changed}")).await;
@@ -319,13 +265,7 @@ async fn a_total_that_changes_mid_run_loses_nothing() {
 
 #[tokio::test]
 async fn starting_page_size_and_the_last_page_the_api_accepts() {
-    let (client, server) = serve(Server {
-        total_items: 95,
-        echo: true,
-        declare_total: true,
-        ..Server::default()
-    })
-    .await;
+    let (client, server) = serve_echoing(95).await;
     let request = ListThings {
         client: client.clone(),
         page: Some(3),
@@ -388,12 +328,7 @@ async fn prefetch_keeps_order_and_stops_at_the_end() {
 
 #[tokio::test]
 async fn streams_can_be_spawned() {
-    let (client, _) = serve(Server {
-        total_items: 33,
-        declare_total: true,
-        ..Server::default()
-    })
-    .await;
+    let (client, _) = serve_total(33).await;
     let request = list_things(&client);
     let handle = tokio::spawn(request.items().try_collect::<Vec<Thing>>());
     assert_eq!(handle.await.unwrap().unwrap().len(), 33);
@@ -420,16 +355,8 @@ async fn a_server_with_pages_without_end_stops_at_the_callers_limit() {
     assert_eq!(server.requests.load(Ordering::SeqCst), 5);
 
     // A walk that ends within the limit is not an error.
-    let (client, _) = serve(Server {
-        total_items: 45,
-        declare_total: true,
-        ..Server::default()
-    })
-    .await;
-    let things: Vec<Thing> = list_things(&client)
-        .items()
-        .max_pages(5)
-        .try_collect()
+    let (client, _) = serve_total(45).await;
+    let things = support::paging::within(list_things(&client), 5)
         .await
         .unwrap();
     assert_eq!(things.len(), 45);
@@ -446,35 +373,15 @@ struct MaybeThings {
 static MAYBE: Operation = Operation::get("ListMaybeThings", "/maybe-things");
 
 impl Paginate for MaybeThings {
-    type Page = Option<ThingPage>;
-    type Item = Thing;
-    type Index = i32;
+    support::paging::paginate_basics!(MAYBE, i32);
 
+    type Page = Option<ThingPage>;
     type Style = PageNumber<i32>;
 
     const PAGINATION: PageNumber<i32> = PageNumber {
-        page_param: "page",
-        size_param: "size",
-        first_page: 1,
-        default_size: Some(10),
         last_page: None,
+        ..ListThings::PAGINATION
     };
-
-    fn operation(&self) -> &'static Operation {
-        &MAYBE
-    }
-
-    fn client(&self) -> &Client {
-        &self.client
-    }
-
-    fn start_page(&self) -> Option<i32> {
-        None
-    }
-
-    fn page_size(&self) -> Option<i32> {
-        None
-    }
 
     fn page_request(&self, page: i32) -> Result<Request, Error> {
         let mut request = Request::new(&MAYBE);

@@ -2,7 +2,7 @@
 //! limit, the next offset the offset of the page before plus the items it held; the
 //! last page known by the declared total, a short or an empty page.
 
-use crate::pagination::walk::{Arrived, Step, Walk};
+use crate::pagination::walk::{counted_last, Arrived, DeclaredTotal, Step, Walk};
 use crate::pagination::{PageIndex, Paginate, Style};
 
 /// Offset pagination, emitted as a `const` by generated code from `x-pagination`.
@@ -45,14 +45,7 @@ impl<N: PageIndex> Offset<N> {
     /// offset plus its items reach the total; without one, a page shorter than `limit`
     /// is the last.
     pub fn is_last(&self, offset: N, limit: N, items_on_page: usize, total: Option<u64>) -> bool {
-        let items = u64::try_from(items_on_page).unwrap_or(u64::MAX);
-        if items == 0 {
-            return true;
-        }
-        match total {
-            Some(total) => offset.to_u64().saturating_add(items) >= total,
-            None => items < limit.to_u64(),
-        }
+        counted_last(offset.to_u64(), limit.to_u64(), items_on_page, total)
     }
 }
 
@@ -65,8 +58,7 @@ impl<N: PageIndex> Style<N> for Offset<N> {
             style: self,
             limit: request.page_size().or(self.default_limit),
             next: request.start_page().or_else(|| N::from_u64(0)),
-            total: None,
-            total_changed: false,
+            total: DeclaredTotal::default(),
         }
     }
 
@@ -83,9 +75,8 @@ pub struct OffsetWalk<N> {
     limit: Option<N>,
     /// The offset to ask for next, once known.
     next: Option<N>,
-    /// The total the first page declared, while every page declares the same.
-    total: Option<u64>,
-    total_changed: bool,
+    /// The total the pages declare.
+    total: DeclaredTotal,
 }
 
 impl<N: PageIndex> Walk<N> for OffsetWalk<N> {
@@ -99,26 +90,11 @@ impl<N: PageIndex> Walk<N> for OffsetWalk<N> {
 
     fn after(&mut self, offset: &N, arrived: Arrived<'_>) -> Step {
         let (offset, items, total) = (*offset, arrived.items, arrived.total);
-        if let Some(total) = total {
-            match self.total {
-                None if !self.total_changed => self.total = Some(total),
-                Some(first) if first != total => {
-                    tracing::debug!(
-                        first,
-                        now = total,
-                        "the declared total changed; paging until a short page"
-                    );
-                    self.total = None;
-                    self.total_changed = true;
-                }
-                _ => {}
-            }
-        }
         let count = u64::try_from(items).unwrap_or(u64::MAX);
         if self.limit.is_none() && items > 0 {
             self.limit = N::from_u64(count);
         }
-        let total = if self.total_changed { None } else { self.total };
+        let total = self.total.note(total);
         let last = match self.limit {
             Some(limit) if items > 0 => self.style.is_last(offset, limit, items, total),
             _ => true,

@@ -1,7 +1,7 @@
 //! The page-number style (`x-pagination: {style: page-number}`): pages asked for by
 //! number and size, the last one known by the declared total or a short page.
 
-use crate::pagination::walk::{Arrived, Step, Walk};
+use crate::pagination::walk::{counted_last, Arrived, DeclaredTotal, Step, Walk};
 use crate::pagination::{PageIndex, Paginate, Style};
 
 /// Page-number pagination, emitted as a `const` by generated code from `x-pagination`.
@@ -43,18 +43,9 @@ impl<N: PageIndex> PageNumber<N> {
     /// pages before it (each of `size` items) plus its own items reach the total. Without a
     /// total, a page shorter than `size` is the last.
     pub fn is_last(&self, page: N, size: N, items_on_page: usize, total: Option<u64>) -> bool {
-        let items = u64::try_from(items_on_page).unwrap_or(u64::MAX);
-        if items == 0 {
-            return true;
-        }
-        match total {
-            Some(total) => {
-                let pages_before = page.to_u64().saturating_sub(self.first_page.to_u64());
-                let before = pages_before.saturating_mul(size.to_u64());
-                before.saturating_add(items) >= total
-            }
-            None => items < size.to_u64(),
-        }
+        let pages_before = page.to_u64().saturating_sub(self.first_page.to_u64());
+        let before = pages_before.saturating_mul(size.to_u64());
+        counted_last(before, size.to_u64(), items_on_page, total)
     }
 }
 
@@ -80,9 +71,8 @@ pub struct PageNumberWalk<N> {
     size: Option<N>,
     /// The next page number to ask for; `None` past the largest the type holds.
     next: Option<N>,
-    /// The total the first page declared, while every page declares the same.
-    total: Option<u64>,
-    total_changed: bool,
+    /// The total the pages declare.
+    total: DeclaredTotal,
 }
 
 impl<N: PageIndex> PageNumberWalk<N> {
@@ -93,8 +83,7 @@ impl<N: PageIndex> PageNumberWalk<N> {
             style,
             size: size.or(style.default_size),
             next: Some(start.unwrap_or(style.first_page)),
-            total: None,
-            total_changed: false,
+            total: DeclaredTotal::default(),
         }
     }
 }
@@ -111,8 +100,8 @@ impl<N: PageIndex> Walk<N> for PageNumberWalk<N> {
         if self.style.last_page.is_some_and(|last| page > last) {
             return false;
         }
-        match (self.total, self.size, self.total_changed) {
-            (Some(total), Some(size), false) if size.to_u64() > 0 => {
+        match (self.total.get(), self.size) {
+            (Some(total), Some(size)) if size.to_u64() > 0 => {
                 let before = page
                     .to_u64()
                     .saturating_sub(self.style.first_page.to_u64())
@@ -125,25 +114,10 @@ impl<N: PageIndex> Walk<N> for PageNumberWalk<N> {
 
     fn after(&mut self, page: &N, arrived: Arrived<'_>) -> Step {
         let (page, items, total) = (*page, arrived.items, arrived.total);
-        if let Some(total) = total {
-            match self.total {
-                None if !self.total_changed => self.total = Some(total),
-                Some(first) if first != total => {
-                    tracing::debug!(
-                        first,
-                        now = total,
-                        "the declared total changed; paging until a short page"
-                    );
-                    self.total = None;
-                    self.total_changed = true;
-                }
-                _ => {}
-            }
-        }
         if self.size.is_none() && items > 0 {
             self.size = N::from_u64(u64::try_from(items).unwrap_or(u64::MAX));
         }
-        let total = if self.total_changed { None } else { self.total };
+        let total = self.total.note(total);
         let last = match self.size {
             Some(size) if items > 0 => self.style.is_last(page, size, items, total),
             _ => true,

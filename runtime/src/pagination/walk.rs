@@ -64,3 +64,62 @@ pub trait Walk<C: Clone + fmt::Display>: Send + 'static {
     /// for a token style the page's place in the walk (1 for the first page).
     fn position(&self, cursor: &C) -> i64;
 }
+
+/// The total the pages of a counted walk (page-number, offset) declare: the first
+/// page's, while every page declares the same; none once it changed, so that the walk
+/// pages until a short page.
+#[derive(Debug, Default)]
+pub(crate) struct DeclaredTotal {
+    first: Option<u64>,
+    changed: bool,
+}
+
+impl DeclaredTotal {
+    /// Takes in the total a page declared, if any; returns the total the walk goes by.
+    pub(crate) fn note(&mut self, declared: Option<u64>) -> Option<u64> {
+        if let Some(total) = declared {
+            match self.first {
+                None if !self.changed => self.first = Some(total),
+                Some(first) if first != total => {
+                    tracing::debug!(
+                        first,
+                        now = total,
+                        "the declared total changed; paging until a short page"
+                    );
+                    self.first = None;
+                    self.changed = true;
+                }
+                _ => {}
+            }
+        }
+        self.get()
+    }
+
+    /// The total the walk goes by: the one every page so far declared, if any.
+    pub(crate) fn get(&self) -> Option<u64> {
+        if self.changed {
+            None
+        } else {
+            self.first
+        }
+    }
+}
+
+/// Whether a page of a counted walk is the last: an empty page always is; with a
+/// total, when the `before` items ahead of the page plus its own reach the total;
+/// without one, when it holds fewer items than the `size` asked for.
+pub(crate) fn counted_last(
+    before: u64,
+    size: u64,
+    items_on_page: usize,
+    total: Option<u64>,
+) -> bool {
+    let items = u64::try_from(items_on_page).unwrap_or(u64::MAX);
+    if items == 0 {
+        return true;
+    }
+    match total {
+        Some(total) => before.saturating_add(items) >= total,
+        None => items < size,
+    }
+}

@@ -45,3 +45,5 @@ mod fixtures;
 
 #[allow(unused_imports)]
 pub use fixtures::{GSL, KAOPUYUN, NCE, PLCLOUD};
+
+pub mod paging;

@@ -62,12 +62,7 @@ async fn answer(method: Method, uri: Uri) -> Response {
 }
 
 async fn serve() -> (Server, Client) {
-    let server = Server::start(Router::new().fallback(answer)).await;
-    let client = Client::builder()
-        .base_url(server.base_url())
-        .build()
-        .expect("client");
-    (server, client)
+    crate::support::serve_router(Router::new().fallback(answer)).await
 }
 
 /// The last request went out with `content_type` and `body`.

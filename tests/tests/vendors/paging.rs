@@ -15,7 +15,8 @@ mod paging_api;
 use axum::http::{StatusCode, Uri};
 use axum::response::Response;
 use axum::Router;
-use meterage_runtime::TryStreamExt;
+use meterage_runtime::pagination::{Page, PageOf};
+use meterage_runtime::{Error, Stream, TryStreamExt};
 use meterage_tests::Server;
 use paging_api::Client;
 use serde_json::json;
@@ -130,12 +131,26 @@ fn repos(uri: &Uri) -> Response {
 }
 
 async fn serve() -> (Server, Client) {
-    let server = Server::start(Router::new().fallback(answer)).await;
-    let client = Client::builder()
-        .base_url(server.base_url())
-        .build()
-        .expect("client");
-    (server, client)
+    crate::support::serve_router(Router::new().fallback(answer)).await
+}
+
+/// Every page `pages` yields.
+async fn all_pages<P>(pages: impl Stream<Item = Result<P, Error>>) -> Vec<P> {
+    pages.try_collect().await.expect("pages")
+}
+
+/// The ids of the items `items` yields, as `id` reads them.
+async fn item_ids<T>(items: impl Stream<Item = Result<T, Error>>, id: fn(T) -> i32) -> Vec<i32> {
+    items.map_ok(id).try_collect().await.expect("items")
+}
+
+/// The ids of the items on `pages`, in order, as `id` reads them.
+fn ids_on<T: Page, C>(pages: Vec<PageOf<T, C>>, id: fn(T::Item) -> i32) -> Vec<i32> {
+    pages
+        .into_iter()
+        .flat_map(PageOf::into_items)
+        .map(id)
+        .collect()
 }
 
 /// The queries the server received, in order.
@@ -152,14 +167,7 @@ fn queries(server: &Server) -> Vec<String> {
 async fn offsets_follow_the_items_of_each_page_to_the_total() {
     let (server, client) = serve().await;
     // The server caps the limit at 4: the next offset is where the items ended.
-    let records: Vec<i32> = client
-        .list_records()
-        .limit(5)
-        .items()
-        .map_ok(|record| record.id)
-        .try_collect()
-        .await
-        .expect("records");
+    let records = item_ids(client.list_records().limit(5).items(), |record| record.id).await;
     assert_eq!(records, (0..10).collect::<Vec<_>>());
     assert_eq!(
         queries(&server),
@@ -170,20 +178,10 @@ async fn offsets_follow_the_items_of_each_page_to_the_total() {
 #[tokio::test]
 async fn without_a_total_a_short_page_is_the_last() {
     let (server, client) = serve().await;
-    let pages: Vec<_> = client
-        .list_records()
-        .offset(2)
-        .pages()
-        .try_collect()
-        .await
-        .expect("pages");
+    let pages = all_pages(client.list_records().offset(2).pages()).await;
     let offsets: Vec<i64> = pages.iter().map(|page| page.number()).collect();
     assert_eq!(offsets, [2, 5, 8]);
-    let records: Vec<i32> = pages
-        .into_iter()
-        .flat_map(|page| page.into_items())
-        .map(|record| record.id)
-        .collect();
+    let records = ids_on(pages, |record| record.id);
     assert_eq!(records, (2..10).collect::<Vec<_>>());
     assert_eq!(queries(&server).len(), 3);
 }
@@ -191,20 +189,10 @@ async fn without_a_total_a_short_page_is_the_last() {
 #[tokio::test]
 async fn tokens_from_the_body_to_an_empty_one() {
     let (server, client) = serve().await;
-    let pages: Vec<_> = client
-        .list_events()
-        .max_results(3)
-        .pages()
-        .try_collect()
-        .await
-        .expect("pages");
+    let pages = all_pages(client.list_events().max_results(3).pages()).await;
     let tokens: Vec<Option<&str>> = pages.iter().map(|page| page.cursor().token()).collect();
     assert_eq!(tokens, [None, Some("e3"), Some("e6")]);
-    let events: Vec<i32> = pages
-        .into_iter()
-        .flat_map(|page| page.into_items())
-        .map(|event| event.id)
-        .collect();
+    let events = ids_on(pages, |event| event.id);
     assert_eq!(events, (0..7).collect::<Vec<_>>());
     assert_eq!(
         queries(&server),
@@ -234,14 +222,10 @@ async fn cursors_from_a_header_from_the_callers_cursor() {
 async fn next_links_from_the_body_relative_then_absolute() {
     let (server, client) = serve().await;
     // The first page's link is relative; the second's absolute, to this server.
-    let invoices: Vec<i32> = client
-        .list_invoices()
-        .status("open")
-        .items()
-        .map_ok(|invoice| invoice.id)
-        .try_collect()
-        .await
-        .expect("invoices");
+    let invoices = item_ids(client.list_invoices().status("open").items(), |invoice| {
+        invoice.id
+    })
+    .await;
     assert_eq!(invoices, [0, 1, 2, 3, 4]);
     assert_eq!(
         queries(&server),

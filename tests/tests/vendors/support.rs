@@ -32,6 +32,15 @@ pub fn builder<C: From<Client>>(server: &Server, auth: impl Authorize) -> Client
     }
 }
 
+/// A server of `router`, and a client of it with no credentials and the client's defaults.
+pub async fn serve_router<C: From<Client>>(router: axum::Router) -> (Server, C) {
+    let server = Server::start(router).await;
+    let client = ClientBuilder::new(server.base_url())
+        .build()
+        .expect("client");
+    (server, client)
+}
+
 /// A client of `server` that signs in or signs with `auth`, with the test defaults.
 pub fn client<C: From<Client>>(server: &Server, auth: impl Authorize) -> C {
     builder(server, auth).build().expect("a client of the fake")
