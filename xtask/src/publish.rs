@@ -90,10 +90,47 @@ fn run(mut command: Command, what: &str) -> Result<()> {
     Ok(())
 }
 
+/// The directory cargo keeps its registries in: `$CARGO_HOME`, else `~/.cargo`.
+fn cargo_home() -> Result<PathBuf> {
+    if let Some(home) = std::env::var_os("CARGO_HOME") {
+        return Ok(PathBuf::from(home));
+    }
+    let home = std::env::var_os("HOME").context("neither CARGO_HOME nor HOME is set")?;
+    Ok(PathBuf::from(home).join(".cargo"))
+}
+
+/// Removes the copies of the workspace's own crates that an earlier `cargo package`
+/// unpacked from its local overlay registry (`registry/src/-<hash>/<crate>-<version>`).
+/// Cargo reuses an unpacked copy it finds there, by name and version alone, so without
+/// this `meterage-clients` would be verified against the runtime packaged by an earlier
+/// run (of another commit, in the same folder) instead of the one packaged beside it.
+/// Registries of crates.io (named after their host) are left alone.
+fn forget_unpacked_copies(cargo_home: &Path, version: &str) -> Result<()> {
+    let sources = cargo_home.join("registry").join("src");
+    let Ok(registries) = fs::read_dir(&sources) else {
+        return Ok(());
+    };
+    for registry in registries.flatten() {
+        if !registry.file_name().to_string_lossy().starts_with('-') {
+            continue;
+        }
+        for name in CRATES {
+            let copy = registry.path().join(format!("{name}-{version}"));
+            if copy.exists() {
+                fs::remove_dir_all(&copy)
+                    .with_context(|| format!("removing the stale copy {}", copy.display()))?;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Packages and verifies the workspace's publishable crates, then a standalone client
 /// crate; returns the `.crate` files written.
 pub fn package(root: &Path) -> Result<Vec<PathBuf>> {
     let target = root.join("target");
+    let version = WorkspacePackage::read(root)?.version;
+    forget_unpacked_copies(&cargo_home()?, &version)?;
     let mut command = cargo();
     command.current_dir(root).args(["package", "--locked"]);
     for name in CRATES {
@@ -132,10 +169,9 @@ pub fn package(root: &Path) -> Result<Vec<PathBuf>> {
         ));
     run(command, &format!("the standalone crate {name} ({spec})"))?;
 
-    let package = WorkspacePackage::read(root)?;
     let mut written: Vec<PathBuf> = CRATES
         .iter()
-        .map(|c| target.join(format!("package/{c}-{}.crate", package.version)))
+        .map(|c| target.join(format!("package/{c}-{version}.crate")))
         .collect();
     written.push(target.join(format!("package/{name}-0.1.0.crate")));
     for file in &written {
@@ -149,6 +185,32 @@ pub fn package(root: &Path) -> Result<Vec<PathBuf>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    #[allow(clippy::unwrap_used)]
+    fn stale_unpacked_copies_of_our_crates_are_forgotten_and_nothing_else() {
+        let home = std::env::temp_dir().join(format!("meterage-cargo-home-{}", std::process::id()));
+        let overlay = home.join("registry/src/-2f185e7924843a1b");
+        let crates_io = home.join("registry/src/index.crates.io-1949cf8c6b5b557f");
+        let made = [
+            overlay.join("meterage-runtime-0.1.0/src"),
+            overlay.join("meterage-clients-0.1.0/src"),
+            overlay.join("meterage-runtime-0.0.9/src"),
+            crates_io.join("meterage-runtime-0.1.0/src"),
+            crates_io.join("serde-1.0.0/src"),
+        ];
+        for dir in &made {
+            fs::create_dir_all(dir).unwrap();
+        }
+        forget_unpacked_copies(&home, "0.1.0").unwrap();
+        let exists: Vec<bool> = made.iter().map(|d| d.exists()).collect();
+        // This version's copies in the overlay go; another version's, and every
+        // crates.io copy, stay.
+        assert_eq!(exists, [false, false, true, true, true]);
+        // A CARGO_HOME without registries is not an error.
+        forget_unpacked_copies(&home.join("nothing"), "0.1.0").unwrap();
+        fs::remove_dir_all(&home).unwrap();
+    }
 
     fn metadata(members: &[(&str, &str, Option<&str>)]) -> Metadata {
         let packages: Vec<serde_json::Value> = members
