@@ -3,13 +3,20 @@
 use crate::error::{Error, TimeoutKind};
 use crate::retry::Verdict;
 
-/// The verdict on a failed attempt: `stale` asks the auth scheme whether the server
-/// refused the identity (it is asked only when a replay is still possible, since a
-/// scheme forgets the identity it says is stale); otherwise the error's kind decides,
-/// by the table in [`crate::retry`].
-pub(crate) fn classify(error: &Error, stale: impl FnOnce() -> bool) -> Verdict {
-    // Errors raised before the request went out, or by the caller's check, say nothing
-    // about the identity.
+/// The verdict on a failed attempt. A success the caller's check refused
+/// (`refused_by_check`: a page repeating the page before it) is fetched again. Otherwise
+/// `stale` asks the auth scheme whether the server refused the identity (it is asked
+/// only when a replay is still possible, since a scheme forgets the identity it says is
+/// stale), and then the error's kind decides, by the table in [`crate::retry`].
+pub(crate) fn classify(
+    error: &Error,
+    refused_by_check: bool,
+    stale: impl FnOnce() -> bool,
+) -> Verdict {
+    if refused_by_check {
+        return Verdict::Transient;
+    }
+    // Errors raised before the request went out say nothing about the identity.
     let answered = !matches!(
         error,
         Error::Auth(_)
@@ -26,10 +33,8 @@ pub(crate) fn classify(error: &Error, stale: impl FnOnce() -> bool) -> Verdict {
         // The spec's table, applied when the error was read (`ApiError::transient`).
         Error::Api(api) => api.transient,
         Error::Decode(decode) => decode.truncated(),
-        // Within a call, only a success the caller's check refused: a page repeating
-        // the page before it, fetched again.
-        Error::Pagination { .. } => true,
-        Error::Validation { .. }
+        Error::Pagination { .. }
+        | Error::Validation { .. }
         | Error::Auth(_)
         | Error::Request { .. }
         | Error::BodyTooLarge { .. }
@@ -60,15 +65,15 @@ mod tests {
     #[test]
     fn timeouts_of_an_attempt_are_transient_the_deadline_is_final() {
         assert_eq!(
-            classify(&timeout(TimeoutKind::Attempt), || false),
+            classify(&timeout(TimeoutKind::Attempt), false, || false),
             Verdict::Transient
         );
         assert_eq!(
-            classify(&timeout(TimeoutKind::Connect), || false),
+            classify(&timeout(TimeoutKind::Connect), false, || false),
             Verdict::Transient
         );
         assert_eq!(
-            classify(&timeout(TimeoutKind::Total), || false),
+            classify(&timeout(TimeoutKind::Total), false, || false),
             Verdict::Final
         );
     }
@@ -81,7 +86,7 @@ mod tests {
             message: "bad header".to_owned(),
         };
         assert_eq!(
-            classify(&request, || {
+            classify(&request, false, || {
                 asked = true;
                 true
             }),
@@ -92,7 +97,7 @@ mod tests {
             "the scheme is not asked about errors raised before sending"
         );
         assert_eq!(
-            classify(&timeout(TimeoutKind::Attempt), || true),
+            classify(&timeout(TimeoutKind::Attempt), false, || true),
             Verdict::StaleIdentity
         );
         let paging = Error::Pagination {
@@ -100,6 +105,14 @@ mod tests {
             page: 2,
             message: "repeated".to_owned(),
         };
-        assert_eq!(classify(&paging, || true), Verdict::Transient);
+        // Refused by the caller's check, it is fetched again without asking the scheme;
+        // the same error raised any other way is final.
+        let mut asked = false;
+        let verdict = classify(&paging, true, || {
+            asked = true;
+            true
+        });
+        assert_eq!((verdict, asked), (Verdict::Transient, false));
+        assert_eq!(classify(&paging, false, || true), Verdict::Final);
     }
 }

@@ -118,6 +118,7 @@ impl Client {
                     error: timeout(kind),
                     reached_server: phase == Phase::Sent,
                     retry_after: None,
+                    refused_by_check: false,
                 }),
                 used: IdentityGeneration::NONE,
             });
@@ -236,7 +237,7 @@ impl Client {
                     elapsed,
                     verdict: Verdict::Final,
                 };
-                view.verdict = classify(&failed.error, || {
+                view.verdict = classify(&failed.error, failed.refused_by_check, || {
                     !ctx.public && ctx.may_replay && inner.auth.rejected(&view, ended.used)
                 });
                 view

@@ -23,6 +23,9 @@ pub(crate) struct Failed {
     pub(crate) reached_server: bool,
     /// The server's `Retry-After`.
     pub(crate) retry_after: Option<Duration>,
+    /// Whether the caller's check refused a success (a page repeating the page before
+    /// it): worth fetching again, whatever the error says.
+    pub(crate) refused_by_check: bool,
 }
 
 impl Failed {
@@ -31,6 +34,7 @@ impl Failed {
             error,
             reached_server: true,
             retry_after: None,
+            refused_by_check: false,
         }
     }
 
@@ -40,6 +44,7 @@ impl Failed {
             error,
             reached_server: false,
             retry_after: None,
+            refused_by_check: false,
         }
     }
 }
@@ -56,6 +61,7 @@ impl Client {
         let transport = |error: reqwest::Error| Failed {
             reached_server: !error.is_connect(),
             retry_after: None,
+            refused_by_check: false,
             error: Error::transport_after(
                 operation.id,
                 error,
@@ -112,14 +118,16 @@ pub(crate) fn read<E: Expect>(
         let retry_after = retry_after(&headers, SystemTime::now());
         let api = api_error(operation, status, headers, body.to_vec(), None);
         return Err(Failed {
-            reached_server: true,
             retry_after,
-            error: Error::Api(Box::new(api)),
+            ..Failed::reached(Error::Api(Box::new(api)))
         });
     }
     match expect.read(operation, &body) {
         Ok(Decoded::Ok(value)) => match expect.recheck(&value, attempt) {
-            Some(error) => Err(Failed::reached(error)),
+            Some(error) => Err(Failed {
+                refused_by_check: true,
+                ..Failed::reached(error)
+            }),
             None => Ok(Response::new(
                 status,
                 headers,
