@@ -31,6 +31,7 @@ pub mod locate;
 pub mod lower;
 pub mod media;
 pub mod names;
+mod probe;
 pub mod provenance;
 pub mod workspace;
 

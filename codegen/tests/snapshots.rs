@@ -35,6 +35,11 @@ fn edge_names() {
 }
 
 #[test]
+fn login() {
+    verify("login");
+}
+
+#[test]
 fn media() {
     verify("media");
 }
@@ -74,6 +79,7 @@ fn every_thread_count_writes_the_same_module() {
         "../specs/nce-campus.yaml",
         "../specs/plcloud.yaml",
         "tests/fixtures/edge-names.yaml",
+        "tests/fixtures/login.yaml",
         "tests/fixtures/media.yaml",
         "tests/fixtures/oauth2.yaml",
     ];

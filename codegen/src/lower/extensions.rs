@@ -77,6 +77,18 @@ struct RpcActionExt {
     value: String,
 }
 
+/// The keys of `x-pagination` with `style: style` (one of [`PAGING_STYLES`]) besides
+/// `style`, as the style's type declares them.
+pub(crate) fn paging_keys(style: &'static str) -> Vec<String> {
+    match style {
+        "page-number" => crate::probe::keys::<PageNumberExt>("style", style),
+        "offset" => crate::probe::keys::<OffsetExt>("style", style),
+        "cursor" => crate::probe::keys::<CursorExt>("style", style),
+        "next-link" => crate::probe::keys::<NextLinkExt>("style", style),
+        _ => Vec::new(),
+    }
+}
+
 /// `x-pagination` with `style: page-number`.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]

@@ -17,6 +17,7 @@
 //! - `responses`: the success response, response examples and error bodies;
 //! - `auth`: security schemes (`x-auth-scheme`, read as a [`crate::ir::AuthKind`]) and
 //!   security requirements;
+//! - `login`: the settings of a `login-token` scheme and the values its login sends;
 //! - `usage`: which types a caller sends or reads, so that only those are written;
 //! - `extensions`: the other `x-` extensions (`x-error-envelope`, `x-rpc-action`,
 //!   `x-pagination`, `x-idempotent`, `x-env`, `x-enum-varnames`), parsed into typed
@@ -35,6 +36,7 @@ use crate::names::Scope;
 mod auth;
 mod compose;
 mod extensions;
+mod login;
 mod operations;
 mod params;
 mod recursive;
@@ -42,6 +44,8 @@ mod responses;
 mod shape;
 mod types;
 mod usage;
+
+pub(crate) use extensions::paging_keys;
 
 /// Client methods the generated `Client` already has.
 const RESERVED_METHODS: &[&str] = &["builder", "new", "runtime", "from_env", "logout"];

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+use crate::auth::identity::seconds;
 use crate::auth::{AuthContext, Expiring, IdentityFuture, ResolveIdentity, TokenAuth};
 use crate::envelope::ErrorEnvelope;
 use crate::interceptor::AttemptOutcome;
@@ -266,22 +267,12 @@ impl fmt::Debug for OAuth2ClientCredentials {
     }
 }
 
-/// The lifetime an `expires_in` gives (RFC 6749 §5.1: seconds; a number, or a numeric
-/// string as Azure's v1 endpoint sends it): `Ok(None)` when absent (the token is used
-/// until the API refuses it), an error when it is not a number of seconds.
+/// The lifetime an `expires_in` gives (seconds, a number or a numeric string):
+/// `Ok(None)` when absent (the token is used until the API refuses it), an error when it
+/// is not a number of seconds.
 fn expires_in(value: Option<&Value>) -> Result<Option<Duration>, String> {
-    let seconds = match value {
-        None | Some(Value::Null) => return Ok(None),
-        Some(Value::Number(n)) => n.as_f64(),
-        Some(Value::String(text)) => text.trim().parse::<f64>().ok(),
-        Some(_) => None,
-    };
-    match seconds {
-        Some(seconds) if seconds.is_finite() && seconds >= 0.0 => {
-            Ok(Some(Duration::from_secs_f64(seconds.min(u32::MAX.into()))))
-        }
-        _ => Err("the token response's `expires_in` is not a number of seconds".to_owned()),
-    }
+    seconds(value)
+        .map_err(|()| "the token response's `expires_in` is not a number of seconds".to_owned())
 }
 
 /// The access token and its lifetime from a token response body.

@@ -16,6 +16,7 @@ mod edge;
 mod faults;
 mod gsl;
 mod kaopuyun;
+mod login;
 mod media;
 mod nce;
 mod paging;
