@@ -24,6 +24,7 @@ pub mod diagnostics;
 pub mod emit;
 pub mod extensions;
 pub mod format;
+mod honour;
 pub mod ir;
 pub mod lint;
 pub mod load;

@@ -309,7 +309,17 @@ impl Lowerer<'_, '_> {
         pointer: &str,
     ) -> Vec<String> {
         let mut keys: Vec<String> = Vec::new();
-        for requirement in requirements.into_iter().flatten() {
+        for (i, requirement) in requirements.into_iter().flatten().enumerate() {
+            if requirement.len() > 1 {
+                let names: Vec<String> = requirement.keys().map(|k| format!("`{k}`")).collect();
+                self.warn(
+                    &format!("{pointer}/security/{i}"),
+                    format!(
+                        "this requirement asks for {} together: a client sends one scheme at a time, so each is offered as an alternative (give the builder your own `Authorize` that applies them all)",
+                        names.join(" and ")
+                    ),
+                );
+            }
             for key in requirement.keys() {
                 let known = self
                     .doc

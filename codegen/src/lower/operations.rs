@@ -263,7 +263,8 @@ impl<'a> Lowerer<'a, '_> {
             .is_some_and(|ty| self.contains_secret(ty));
         let requirements = op.security.as_ref().or(self.doc.security.as_ref());
         let public = requirements.is_some_and(Vec::is_empty);
-        let security = self.security(requirements, pointer);
+        let declared_at = if op.security.is_some() { pointer } else { "" };
+        let security = self.security(requirements, declared_at);
         let server = op
             .servers
             .first()

@@ -93,6 +93,15 @@ impl<'a> Lowerer<'a, '_> {
                 )
             }
         };
+        let reserved = ["Accept", "Content-Type", "Authorization"]
+            .into_iter()
+            .find(|h| location == Location::Header && data.name.eq_ignore_ascii_case(h));
+        if let Some(header) = reserved {
+            self.warn(
+                &format!("{pointer}/name"),
+                format!("header parameter `{}`: OpenAPI 3.0 says a parameter named `{header}` is ignored (media types and security schemes say it); meterage keeps it, a header the caller may set", data.name),
+            );
+        }
         let required = data.required || location == Location::Path;
         if location == Location::Path && !data.required {
             self.error(
@@ -101,6 +110,16 @@ impl<'a> Lowerer<'a, '_> {
             );
         }
         let explode = data.explode.unwrap_or(style == ParamStyle::Form);
+        if explode
+            && matches!(
+                style,
+                ParamStyle::SpaceDelimited | ParamStyle::PipeDelimited
+            )
+        {
+            // OpenAPI 3.0's style table: exploded, these styles are `form` exploded
+            // (`id=1&id=2`, an object's members as parameters of their own).
+            style = ParamStyle::Form;
+        }
         let allow_reserved = self.allow_reserved(param, location, pointer);
         let mut lowered = self.param_from_schema(ParamInput {
             wire_name: &data.name,
