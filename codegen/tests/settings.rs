@@ -58,8 +58,8 @@ use Expect::{Changes, Refused};
 
 /// One row: the kind (or style), the setting (`env.username` for a nested one), its new
 /// value as YAML (`None`: the setting removed), settings set in the spec it is compared
-/// with (`key=yaml`), settings removed along with the change (`key`: `next-header`
-/// replacing `next`), and what must follow.
+/// with as well (`key=yaml`), other settings changed along with it (`key=yaml` set,
+/// `key` removed: `next-header` replacing `next`), and what must follow.
 type Row = (
     &'static str,
     &'static str,
@@ -96,6 +96,7 @@ const AUTH: &[Row] = &[
     ("login-token", "logout", Some("deleteToken"), &[], &[], Changes),
     ("login-token", "logout-token-field", Some("token"), &["logout=deleteToken"], &[], Changes),
     ("login-token", "logout-token-field", Some("token"), &[], &[], Refused("needs `logout`")),
+    ("login-token", "logout-token-field", Some("nope"), &["logout=deleteToken"], &[], Refused("is not a JSON body property of `deleteToken`")),
     ("login-token", "stale-codes", Some("[TokenExpired]"), &[], &[], Changes),
     ("login-token", "env", None, &[], &[], Changes),
     ("login-token", "env.username", Some("U2"), &[], &[], Changes),
@@ -175,6 +176,7 @@ const PAGING: &[Row] = &[
 
     ("cursor", "token", Some("token2"), &[], &[], Changes),
     ("cursor", "token", Some("page"), &[], &[], Refused("string")),
+    ("cursor", "token", Some("X-Token"), &[], &[], Refused("query")),
     ("cursor", "next", Some("/Data/NextToken2"), &[], &[], Changes),
     ("cursor", "next-header", Some("X-Next-Token"), &[], &["next"], Changes),
     ("cursor", "next-header", Some("X-Next-Token"), &[], &[], Refused("exactly one of `next`")),
@@ -279,7 +281,7 @@ fn clean(spec: &Value, what: &str) -> Result<String, String> {
 
 /// Checks one row; a message saying what went wrong.
 fn check(row: &Row, paging: bool) -> Result<(), String> {
-    let &(kind, setting, value, with, without, expect) = row;
+    let &(kind, setting, value, with, along, expect) = row;
     let mut before = if paging {
         base("header-token", Some(kind))
     } else {
@@ -290,8 +292,12 @@ fn check(row: &Row, paging: bool) -> Result<(), String> {
         set(extension(&mut before, paging), key, Some(yaml(value)));
     }
     let mut after = before.clone();
-    for key in without {
-        set(extension(&mut after, paging), key, None);
+    for entry in along {
+        let (key, value) = match entry.split_once('=') {
+            Some((key, value)) => (key, Some(yaml(value))),
+            None => (*entry, None),
+        };
+        set(extension(&mut after, paging), key, value);
     }
     set(extension(&mut after, paging), setting, value.map(yaml));
     let what = format!("{kind} `{setting}: {}`", value.unwrap_or("(removed)"));

@@ -278,6 +278,10 @@ impl Lowerer<'_, '_> {
                 if let Some(op) = operations.iter().find(|o| o.id == login.login.id) {
                     self.login_values(login, op, &at);
                 }
+                let logout = login.logout.as_ref().map(|op| op.id.as_str());
+                if let Some(op) = operations.iter().find(|o| Some(o.id.as_str()) == logout) {
+                    self.logout_token_field(login, op, &at);
+                }
             }
             let Some((login, credentials)) = scheme.kind.credentials() else {
                 continue;

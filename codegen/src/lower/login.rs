@@ -137,6 +137,24 @@ impl Lowerer<'_, '_> {
         }
         login.values = values;
     }
+
+    /// Checks that `logout-token-field` names a JSON body property of the logout call
+    /// `op`, where the token is sent.
+    pub(super) fn logout_token_field(&mut self, login: &LoginToken, op: &Operation, at: &str) {
+        let Some(field) = &login.logout_token_field else {
+            return;
+        };
+        let in_body = op
+            .params
+            .iter()
+            .any(|p| &p.wire_name == field && p.location == Location::Json);
+        if !in_body {
+            self.error(
+                &format!("{at}/logout-token-field"),
+                format!("`{field}` is not a JSON body property of `{}`: the token would go where the spec does not say", op.id),
+            );
+        }
+    }
 }
 
 /// The seconds of a `lifetime` (`30m`, `1h30m`, `3600s`, `3600`, `1d`): a number of
