@@ -4,7 +4,8 @@
 //! these constants.
 //!
 //! Adding an extension is one line here, its section in docs/spec-extensions.md (a test
-//! holds the two to each other) and its lowering (`lower/extensions.rs`).
+//! holds the two to each other), the objects it is read on (`honour.rs`'s `PLACES`: the
+//! lint warns about it anywhere else) and its lowering (`lower/extensions.rs`).
 
 /// Declares a constant per extension and [`ALL`], the list of them.
 macro_rules! extensions {

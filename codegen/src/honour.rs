@@ -1,3 +1,7 @@
+//! Keys meterage knows but would not honour where they are. Our `x-` extensions are
+//! each read on some objects only ([`PLACES`]): one elsewhere (`x-pagination` on a path
+//! item, `x-enum-varnames` on a schema without an enum) is a warning at its line.
+//!
 //! Standard keywords meterage knows but does not honour: each one present (with a value
 //! that asks for something: `uniqueItems: true`, not `false`) is a warning at its line
 //! saying what the generated code does instead, so that nothing a spec declares is
@@ -7,6 +11,49 @@
 //! not listed here; docs/spec-extensions.md ("Errors and warnings") lists them all.
 
 use serde_yaml::{Mapping, Value};
+
+use crate::extensions;
+
+/// Each extension meterage reads and the objects (as the lint names them) it is read
+/// on; `x-source` is read on any.
+pub(crate) const PLACES: &[(&str, &[&str])] = &[
+    (
+        extensions::X_ERROR_ENVELOPE,
+        &["the document root", "an operation"],
+    ),
+    (extensions::X_PAGINATION, &["an operation"]),
+    (extensions::X_RPC_ACTION, &["an operation"]),
+    (extensions::X_AUTH_SCHEME, &["a security scheme"]),
+    (extensions::X_ENUM_VARNAMES, &["a schema"]),
+    (extensions::X_EXTENSIBLE_ENUM, &["a schema"]),
+    (extensions::X_IDEMPOTENT, &["an operation"]),
+    (extensions::X_ENV, &["the document root"]),
+    (extensions::X_MS_SKIP_URL_ENCODING, &["a parameter"]),
+];
+
+/// Why our extension `key` on the object `map` of kind `what` has no effect there, if
+/// it has none.
+pub(crate) fn misplaced_extension(what: &str, key: &str, map: &Mapping) -> Option<String> {
+    if key == extensions::X_SOURCE {
+        return None;
+    }
+    let (_, places) = PLACES.iter().find(|(name, _)| *name == key)?;
+    if !places.contains(&what) {
+        return Some(format!(
+            "`{key}` is read on {} only: here it has no effect",
+            places.join(" and ")
+        ));
+    }
+    let enumerated = ["enum", extensions::X_EXTENSIBLE_ENUM]
+        .iter()
+        .any(|k| map.contains_key(*k));
+    (key == extensions::X_ENUM_VARNAMES && !enumerated).then(|| {
+        format!(
+            "`{key}` names the values of an `enum` or `{}`: this schema has neither, so it has no effect",
+            extensions::X_EXTENSIBLE_ENUM
+        )
+    })
+}
 
 /// The object kind (as the lint names it), the keyword, and what the generated code
 /// does instead.
@@ -105,4 +152,21 @@ pub(crate) fn not_honoured(what: &str, key: &str, value: &Value, map: &Mapping) 
         .iter()
         .find(|(w, k, _)| *w == what && *k == key)
         .map(|(_, key, why)| format!("`{key}` is not honoured: {why}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PLACES;
+    use crate::extensions;
+
+    #[test]
+    fn every_extension_has_its_places() {
+        for name in extensions::ALL {
+            let listed = PLACES.iter().any(|(n, _)| n == name);
+            assert!(
+                listed || *name == extensions::X_SOURCE,
+                "`{name}` has no row in honour::PLACES: say where it is read"
+            );
+        }
+    }
 }

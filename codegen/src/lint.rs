@@ -248,6 +248,10 @@ impl Walker<'_> {
         for key in map.keys() {
             let key = text(key);
             if key.starts_with("x-") {
+                if let Some(why) = honour::misplaced_extension(what, &key, map) {
+                    self.sink.warn(&format!("{at}/{}", escape_token(&key)), why);
+                    continue;
+                }
                 let near = extensions::ALL
                     .iter()
                     .find(|ours| **ours != key && distance(&key, ours) <= 2);

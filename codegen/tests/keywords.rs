@@ -9,8 +9,8 @@ use meterage_codegen::{generate_full, Diagnostics, NoFiles, Settings, SpecSource
 const FILE: &str = "specs/kw.yaml";
 
 /// A spec of one operation `GET /things` taking `params` (YAML flow sequence items) and
-/// answering the schema `Thing`, with `extra` added at the end of the operation and
-/// `components` after the schema.
+/// answering the schema `Thing`, with `op_extra` after the responses (indented 6, keys
+/// of the operation; 4, of the path item) and `components` after the schemas.
 fn spec(params: &str, op_extra: &str, thing: &str, components: &str) -> String {
     format!(
         "openapi: 3.0.3
@@ -75,6 +75,9 @@ fn cases() -> Vec<(&'static str, String, &'static str, &'static str)> {
         ("label style", spec("{name: id, in: path, required: true, style: label, schema: {type: string}}", "", THING, "").replace("/things:", "/things/{id}:"), "/paths/~1things~1{id}/get/parameters/0/style", "are not supported"),
         ("allowReserved on a header", spec("{name: X-Q, in: header, allowReserved: true, schema: {type: string}}", "", THING, ""), "/paths/~1things/get/parameters/0/allowReserved", "has no effect"),
         ("a header parameter OpenAPI ignores", spec("{name: Accept, in: header, schema: {type: string}}", "", THING, ""), "/paths/~1things/get/parameters/0/name", "is ignored"),
+        ("x-pagination on a path item", spec("", "    x-pagination: {style: cursor, token: t, next: /n, items: /i}", THING, ""), "/paths/~1things/x-pagination", "is read on an operation only"),
+        ("x-enum-varnames without an enum", schema("{type: object, properties: {a: {type: string, x-enum-varnames: [A]}}}"), "/components/schemas/Thing/properties/a/x-enum-varnames", "has neither"),
+        ("x-env on an operation", spec("", "      x-env: {base-url: URL}", THING, ""), "/paths/~1things/get/x-env", "is read on the document root only"),
         ("schemes required together", spec("", "      security: [{a: [], b: []}]", THING, "  securitySchemes:\n    a: {type: apiKey, in: header, name: X-A}\n    b: {type: apiKey, in: query, name: b}"), "/paths/~1things/get/security/0", "together"),
     ]
 }
