@@ -32,7 +32,7 @@ use meterage_tests::{gsl, kaopuyun, nce, plcloud, Fake, Options, Server, Vendor}
 use serde::Serialize;
 use serde_json::{json, Value};
 
-mod aliyun;
+pub mod aliyun;
 pub use aliyun::AliyunBss;
 
 use crate::support::{
