@@ -28,7 +28,6 @@ const ERROR_ENVELOPE: meterage_runtime::ErrorEnvelope = meterage_runtime::ErrorE
         "Throttling",
         "Throttling.User",
         "Throttling.Api",
-        "InternalError",
     ],
     final_codes: &[],
     transient_statuses: &[],
