@@ -654,6 +654,7 @@ impl DescribeInstanceBill {
     /// How this operation pages (`x-pagination`).
     pub const PAGINATION: meterage_runtime::pagination::CursorToken = meterage_runtime::pagination::CursorToken {
         token_param: "NextToken",
+        token_in: meterage_runtime::pagination::TokenIn::Query,
         next_header: None,
     };
 
