@@ -158,6 +158,14 @@ pub async fn start_with(options: Options) -> Fake<Aliyun> {
     Fake::start(DEFAULT_BILLS, options, Aliyun::new, router).await
 }
 
+/// The parameters that keep the bills whose field of the same name has their value.
+const FILTERS: [&str; 4] = [
+    "ProductCode",
+    "ProductType",
+    "SubscriptionType",
+    "InstanceID",
+];
+
 /// What a valid request asks for.
 struct Query<'a> {
     cycle: &'a str,
@@ -187,6 +195,15 @@ fn is_month(text: &str) -> bool {
             .enumerate()
             .all(|(i, b)| i == 4 || b.is_ascii_digit())
         && matches!(text[5..].parse::<u8>(), Ok(1..=12))
+}
+
+/// Whether `text` is a day `yyyy-MM-dd` of the month `cycle` (a valid `yyyy-MM`).
+fn is_day_of(text: &str, cycle: &str) -> bool {
+    text.len() == 10
+        && text.starts_with(cycle)
+        && text.as_bytes()[7] == b'-'
+        && text[8..].bytes().all(|b| b.is_ascii_digit())
+        && matches!(text[8..].parse::<u8>(), Ok(1..=31))
 }
 
 /// The action's own checks; what the request asks for on success.
@@ -243,9 +260,7 @@ fn business<'p>(a: &Aliyun, pairs: &'p [(String, String)]) -> Result<Query<'p>, 
     let billing_date = match param(pairs, "Granularity") {
         None | Some("MONTHLY") => None,
         Some("DAILY") => match param(pairs, "BillingDate") {
-            Some(date) if date.len() == 10 && date.starts_with(cycle) && is_month(&date[..7]) => {
-                Some(date)
-            }
+            Some(date) if is_day_of(date, cycle) => Some(date),
             _ => return invalid("BillingDate"),
         },
         Some(_) => return invalid("Granularity"),
@@ -295,25 +310,9 @@ async fn rpc(
     let matches =
         |name: &str, i: u64| param(&pairs, name).is_none_or(|wanted| bill(i)[name] == wanted);
     let keep = |i: u64| {
-        [
-            "ProductCode",
-            "ProductType",
-            "SubscriptionType",
-            "InstanceID",
-        ]
-        .iter()
-        .all(|name| matches(name, i))
-            && !(q.hide_zero && records::zero_charge(i))
+        FILTERS.iter().all(|name| matches(name, i)) && !(q.hide_zero && records::zero_charge(i))
     };
-    let filtered = [
-        "ProductCode",
-        "ProductType",
-        "SubscriptionType",
-        "InstanceID",
-    ]
-    .iter()
-    .any(|name| param(&pairs, name).is_some())
-        || q.hide_zero;
+    let filtered = q.hide_zero || FILTERS.iter().any(|name| param(&pairs, name).is_some());
     let filter: Option<&dyn Fn(u64) -> bool> = filtered.then_some(&keep);
     // A repeated page (an injected fault) serves the page before this one, and with
     // `echo_previous` the token that page gave, the one this request was asked with.
