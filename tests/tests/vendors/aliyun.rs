@@ -10,7 +10,9 @@ use meterage_tests::{parse_pairs, Fake, Fault};
 use serde_json::{json, Value};
 
 use crate::cases::aliyun::{aliyun_signature, CYCLE};
-use crate::support::{access_key, as_json, assert_same_records, expected, serve, vendor_answer};
+use crate::support::{
+    access_key, as_json, assert_same_records, client, expected, serve, vendor_answer,
+};
 
 /// A BSS fake, and a client of it signing with the permanent key.
 async fn served() -> (Fake<Aliyun>, Client) {
@@ -143,4 +145,24 @@ fn from_env_names_alibabas_variables() {
     ] {
         assert!(text.contains(name), "{text}");
     }
+}
+
+#[tokio::test]
+async fn refused_keys_give_alibabas_codes_and_no_record() {
+    let server = aliyun::start().await;
+    let (temporary, secret) = aliyun::KEYS.temporary;
+    for (key, status, code) in [
+        (
+            ("LTAI-not-known", secret),
+            404,
+            "InvalidAccessKeyId.NotFound",
+        ),
+        ((temporary, secret), 400, "MissingSecurityToken"),
+    ] {
+        let bss: Client = client(&server, aliyun_signature(access_key(key)));
+        let mut bills = bss.describe_instance_bill(CYCLE).items();
+        let error = bills.try_next().await.expect_err("refused");
+        vendor_answer(&error, status, Some(code));
+    }
+    assert_eq!(server.log.requests().len(), 2, "neither was retried");
 }
