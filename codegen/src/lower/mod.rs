@@ -19,9 +19,10 @@
 //!   security requirements;
 //! - `login`: the settings of a `login-token` scheme and the values its login sends;
 //! - `usage`: which types a caller sends or reads, so that only those are written;
+//! - `pagination`: `x-pagination`, checked against the operation's parameters, body
+//!   and success response;
 //! - `extensions`: the other `x-` extensions (`x-error-envelope`, `x-rpc-action`,
-//!   `x-pagination`, `x-idempotent`, `x-env`, `x-enum-varnames`), parsed into typed
-//!   values.
+//!   `x-idempotent`, `x-env`, `x-enum-varnames`), parsed into typed values.
 
 use std::collections::{HashMap, HashSet};
 
@@ -38,6 +39,7 @@ mod compose;
 mod extensions;
 mod login;
 mod operations;
+mod pagination;
 mod params;
 mod recursive;
 mod responses;
@@ -45,7 +47,7 @@ mod shape;
 mod types;
 mod usage;
 
-pub(crate) use extensions::paging_keys;
+pub(crate) use pagination::paging_keys;
 
 /// Client methods the generated `Client` already has.
 const RESERVED_METHODS: &[&str] = &["builder", "new", "runtime", "from_env", "logout"];

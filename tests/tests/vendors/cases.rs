@@ -9,6 +9,7 @@
 //! | [`GslIam`] | GSL and IAM | an IAM token | `items()`, paged |
 //! | [`GslAksk`] | GSL | an AK/SK signature per request | `items()`, paged |
 //! | [`Kaopuyun`] | Kaopuyun | an RPC signature per request (`Kaopuyun<true>`: by a temporary key with its security token) | `items()`, paged |
+//! | [`AliyunBss`] | Alibaba Cloud BSS | an RPC signature per request (`AliyunBss<true>`: by a temporary key with its security token) | `items()`, by `NextToken` |
 //! | [`Plcloud`] | PLCloud | a console session (an ended one is a redirect; `Plcloud<true>`: Django's 403) | `send()`, one list |
 //!
 //! [`table!`] turns rows of a case and its scenarios (`async fn scenario<C: VendorCase>()`)
@@ -30,6 +31,9 @@ use meterage_tests::records::{expected, numbers_as_floats};
 use meterage_tests::{gsl, kaopuyun, nce, plcloud, Fake, Options, Server, Vendor};
 use serde::Serialize;
 use serde_json::{json, Value};
+
+pub mod aliyun;
+pub use aliyun::AliyunBss;
 
 use crate::support::{
     builder, gsl_aksk, iam_login, iam_user, kaopuyun_key, kaopuyun_signature,

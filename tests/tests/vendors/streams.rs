@@ -12,7 +12,9 @@ use meterage_clients::{huawei_gsl, kaopuyun as kp, nce_campus as nc};
 use meterage_tests::{gsl, kaopuyun as kp_fake, nce, Fault, When};
 use serde_json::Value;
 
-use crate::cases::{table, Credentials, GslAksk, GslIam, Kaopuyun, NceCampus, Plcloud, VendorCase};
+use crate::cases::{
+    table, AliyunBss, Credentials, GslAksk, GslIam, Kaopuyun, NceCampus, Plcloud, VendorCase,
+};
 use crate::support::{
     as_json, assert_last_query_has, assert_refused, assert_same_records, expected, fast_retries,
     gsl_aksk, kaopuyun_key, nce_login, serve,
@@ -49,6 +51,8 @@ fn transient_faults() -> Vec<Fault> {
 }
 
 table! {
+    aliyun_bss: AliyunBss => [every_record_once_through_every_fault, refused_page_ends_the_stream, invalid_parameter_is_refused_before_sending],
+    aliyun_bss_sts: AliyunBss<true> => [every_record_once_through_every_fault],
     nce_campus: NceCampus => [every_record_once_through_every_fault, refused_page_ends_the_stream, invalid_parameter_is_refused_before_sending],
     gsl_iam: GslIam => [every_record_once_through_every_fault, refused_page_ends_the_stream, invalid_parameter_is_refused_before_sending],
     gsl_aksk: GslAksk => [every_record_once_through_every_fault, refused_page_ends_the_stream, invalid_parameter_is_refused_before_sending],

@@ -11,10 +11,13 @@ use meterage_tests::gsl::{self, Gsl};
 use meterage_tests::{Fake, Fault, When};
 use serde_json::{json, Map, Value};
 
-use crate::cases::{table, Credentials, GslAksk, GslIam, Kaopuyun, NceCampus, Plcloud, VendorCase};
+use crate::cases::{
+    table, AliyunBss, Credentials, GslAksk, GslIam, Kaopuyun, NceCampus, Plcloud, VendorCase,
+};
 use crate::support::{gsl_aksk, serve};
 
 table! {
+    aliyun_bss: AliyunBss => [missing_and_null_fields_decode],
     nce_campus: NceCampus => [missing_and_null_fields_decode],
     gsl_iam: GslIam => [missing_and_null_fields_decode],
     gsl_aksk: GslAksk => [missing_and_null_fields_decode],
