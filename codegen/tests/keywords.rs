@@ -78,6 +78,9 @@ fn cases() -> Vec<(&'static str, String, &'static str, &'static str)> {
         ("x-pagination on a path item", spec("", "    x-pagination: {style: cursor, token: t, next: /n, items: /i}", THING, ""), "/paths/~1things/x-pagination", "is read on an operation only"),
         ("x-enum-varnames without an enum", schema("{type: object, properties: {a: {type: string, x-enum-varnames: [A]}}}"), "/components/schemas/Thing/properties/a/x-enum-varnames", "has neither"),
         ("x-env on an operation", spec("", "      x-env: {base-url: URL}", THING, ""), "/paths/~1things/get/x-env", "is read on the document root only"),
+        ("a part's contentType", spec("", "      requestBody: {content: {multipart/form-data: {schema: {type: object, properties: {file: {type: string, format: binary}}}, encoding: {file: {contentType: image/png}}}}}", THING, ""), "/paths/~1things/get/requestBody/content/multipart~1form-data/encoding/file/contentType", "is not honoured"),
+        ("a part's headers", spec("", "      requestBody: {content: {multipart/form-data: {schema: {type: object, properties: {file: {type: string, format: binary}}}, encoding: {file: {headers: {X-Part: {schema: {type: string}}}}}}}}", THING, ""), "/paths/~1things/get/requestBody/content/multipart~1form-data/encoding/file/headers", "are not sent"),
+        ("encoding of a JSON body", spec("", "      requestBody: {content: {application/json: {schema: {type: object, properties: {a: {type: string}}}, encoding: {a: {contentType: text/plain}}}}}", THING, ""), "/paths/~1things/get/requestBody/content/application~1json/encoding/a", "no effect"),
         ("schemes required together", spec("", "      security: [{a: [], b: []}]", THING, "  securitySchemes:\n    a: {type: apiKey, in: header, name: X-A}\n    b: {type: apiKey, in: query, name: b}"), "/paths/~1things/get/security/0", "together"),
     ]
 }
