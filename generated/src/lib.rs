@@ -8,6 +8,10 @@
 /// The runtime the clients send through: `Error`, `Secret`, `Decimal`, auth schemes.
 pub use meterage_runtime as runtime;
 
+#[cfg(feature = "azure_consumption")]
+#[rustfmt::skip]
+pub mod azure_consumption;
+
 #[cfg(feature = "huawei_gsl")]
 #[rustfmt::skip]
 pub mod huawei_gsl;
