@@ -110,23 +110,25 @@ impl Vendor for Entra {
     }
 }
 
-/// Starts the token endpoint over plain HTTP, issuing tokens the Resource Manager fake
-/// `arm` accepts (and sharing its clock). Its log counts the sign-ins.
+/// Starts the token endpoint on its own host, issuing tokens the Resource Manager fake
+/// `arm` accepts (and sharing its clock), over HTTPS (from a CA of its own) when `arm`
+/// serves HTTPS. Its log counts the sign-ins.
 pub async fn start_entra(arm: &Fake<Arm>) -> Fake<Entra> {
-    start_entra_with(arm, Options::default()).await
-}
-
-/// Starts the token endpoint with `options`.
-pub async fn start_entra_with(arm: &Fake<Arm>, options: Options) -> Fake<Entra> {
-    let entra = |harness: &Harness| Entra {
-        arm: arm.vendor.clone(),
-        log: harness.log.clone(),
+    let options = if arm.vendor.tls {
+        Options::https()
+    } else {
+        Options::default()
     };
+    let vendor = arm.vendor.clone();
+    let routes = Router::new().route("/{tenant}/oauth2/v2.0/token", post(issue));
     Fake::start(
         0,
         options,
-        entra,
-        Router::new().route("/{tenant}/oauth2/v2.0/token", post(issue)),
+        |harness: &Harness| Entra {
+            arm: vendor,
+            log: harness.log.clone(),
+        },
+        routes,
     )
     .await
 }

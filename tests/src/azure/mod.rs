@@ -54,26 +54,35 @@ mod records;
 mod tests;
 pub mod token;
 
-pub use entra::{start_entra, start_entra_with, Entra, CORRELATION_ID, SCOPE};
+pub use entra::{start_entra, Entra, CORRELATION_ID, SCOPE};
 pub use records::{usage_detail, usage_details, without_nulls};
 
-/// The tenant (directory) id the token endpoint knows.
+/// The tenant (directory) the token endpoint knows, by id and by domain: it accepts
+/// either in its path.
 pub const TENANT_ID: &str = "72f9a8bf-86f1-41af-91ab-2d7cd011db47";
-/// The tenant's domain, which the token endpoint accepts in place of its id.
+/// The tenant's domain, `<name>.onmicrosoft.com` as every Entra tenant has one (see
+/// [`TENANT_ID`]).
 pub const TENANT_DOMAIN: &str = "contoso.onmicrosoft.com";
-/// The application's (client) id and secret the token endpoint accepts.
+/// The subscription the fake serves; another one is answered with
+/// `SubscriptionNotFound`.
+pub const SUBSCRIPTION_ID: &str = "9b1f7e2a-6c3d-4e5f-8a9b-0c1d2e3f4a5b";
+/// The listing path of `subscription`.
+pub fn list_path(subscription: &str) -> String {
+    format!("/subscriptions/{subscription}/providers/Microsoft.Consumption/usageDetails")
+}
+
+/// The application's (client) id and secret the token endpoint accepts; the secret
+/// has the `~` and `.` of the secrets Entra generates.
 pub const CLIENT: (&str, &str) = (
     "5b7c9d1e-2f3a-4b5c-8d6e-7f8091a2b3c4",
     "Qx8Q~azure.fake-client-secret_0123456789",
 );
-/// The subscription the fake serves.
-pub const SUBSCRIPTION_ID: &str = "9b1f7e2a-6c3d-4e5f-8a9b-0c1d2e3f4a5b";
 /// The API version the fake serves `UsageDetails_List` in.
 pub const API_VERSION: &str = "2024-08-01";
-/// The API versions the provider serves, as its refusal lists them.
+/// The API versions the provider serves, as its refusal of any other lists them.
 pub const API_VERSIONS: &str =
     "2017-11-30,2018-01-31,2019-10-01,2021-10-01,2023-03-01,2023-05-01,2023-11-01,2024-08-01";
-/// The `x-ms-request-id` of every error.
+/// The request id (`x-ms-request-id`) of every error of Resource Manager.
 pub const REQUEST_ID: &str = "0c5a8f3e-94d2-4b17-a6e0-3f1b2c4d5e6f";
 /// The `trace_id` of every refusal of the token endpoint.
 pub const TRACE_ID: &str = "f3a1c0de-5b2e-4d4f-9a77-1c2b3d4e5f60";
@@ -83,11 +92,6 @@ pub const DEFAULT_DETAILS: u64 = 57;
 pub const MAX_TOP: u64 = 1000;
 /// The lifetime of a token on a fresh fake: Entra's usual `expires_in`.
 pub const TOKEN_LIFETIME: Duration = Duration::from_secs(3599);
-
-/// The listing path of `subscription`.
-pub fn list_path(subscription: &str) -> String {
-    format!("/subscriptions/{subscription}/providers/Microsoft.Consumption/usageDetails")
-}
 
 /// Resource Manager's state: its clock, the tokens' lifetime, and which tokens have
 /// ended (shared with the token endpoint).
@@ -206,17 +210,15 @@ fn us_time(ms: i64) -> String {
     format!("{month}/{day}/{year} {h12}:{minute:02}:{second:02} {half}")
 }
 
+/// The message of the busy answer (503 `ServiceUnavailable`).
+const UNAVAILABLE: &str = "The service is temporarily unavailable. Please retry after some time.";
+/// The message of the throttling answer (429 `TooManyRequests`).
+const THROTTLED: &str =
+    "Too many requests. Please retry after the time given in the Retry-After header.";
+
 impl Vendor for Arm {
-    const BUSY: Canned = Canned::Error(
-        503,
-        "ServiceUnavailable",
-        "The service is temporarily unavailable. Please retry after some time.",
-    );
-    const THROTTLED: Canned = Canned::Error(
-        429,
-        "TooManyRequests",
-        "Too many requests. Please retry after the time given in the Retry-After header.",
-    );
+    const BUSY: Canned = Canned::Error(503, "ServiceUnavailable", UNAVAILABLE);
+    const THROTTLED: Canned = Canned::Error(429, "TooManyRequests", THROTTLED);
 
     fn listing_page(&self, request: &Recorded) -> Option<u64> {
         let listing = request.method == "GET"
@@ -267,13 +269,8 @@ pub async fn start_with(options: Options) -> Fake<Arm> {
         answered: AtomicU64::new(0),
     };
     let route = "/subscriptions/{subscription}/providers/Microsoft.Consumption/usageDetails";
-    Fake::start(
-        DEFAULT_DETAILS,
-        options,
-        arm,
-        Router::new().route(route, get(list)),
-    )
-    .await
+    let routes = Router::new().route(route, get(list));
+    Fake::start(DEFAULT_DETAILS, options, arm, routes).await
 }
 
 impl Arm {
