@@ -15,14 +15,17 @@
 //!   404 `SubscriptionNotFound`.
 //! - Paging: at most `$top` details a page (1 to 1000, default 1000; the document says
 //!   `$top` limits the results, the service pages by it: an assumption), and while more
-//!   follow an absolute `nextLink` to the same path with `api-version`, `$top`, `$filter`
-//!   and a `$skiptoken` (base64 of where the next page starts, its `==` percent-encoded). No
+//!   follow an absolute `nextLink` to the same path with `api-version`, the request's
+//!   own parameters, `$top` and a `$skiptoken` (base64 of where the next page starts, its `==` percent-encoded). No
 //!   detail at all is 204 without a body, as the document allows.
 //! - `$filter`: clauses joined by `and` on `properties/{resourceGroup, resourceName,
 //!   resourceId, chargeType, reservationId, publisherType}` (`eq`, `lt`, `gt`, `le`,
 //!   `ge`) and `tags eq 'key:value'`; anything else (`ne`, `or`, `not`, another property)
 //!   is 400 `BadRequest`, as is a bad `$top`, `$skiptoken` or `metric` (the code of
-//!   these refusals is an assumption). `$expand` and `metric` select no other records.
+//!   these refusals is an assumption). `metric` selects no other records.
+//! - `$expand=properties/meterDetails` adds each detail's `meterDetails`,
+//!   `properties/additionalInfo` its `additionalInfo` (both, comma-separated); the
+//!   links carry `$expand`, `$filter` and `metric` on.
 //! - Every answer of the fake carries `x-ms-request-id` (the constant [`REQUEST_ID`] on
 //!   errors) and `x-ms-correlation-request-id` (the client's, if it sent one).
 //!   Throttling is 429 `TooManyRequests` with `Retry-After`; the busy answer 503
@@ -55,7 +58,7 @@ mod tests;
 pub mod token;
 
 pub use entra::{start_entra, Entra, CORRELATION_ID, SCOPE};
-pub use records::{usage_detail, usage_details, without_nulls};
+pub use records::{expanded, usage_detail, usage_details, without_nulls};
 
 /// The tenant (directory) the token endpoint knows, by id and by domain: it accepts
 /// either in its path.
@@ -333,7 +336,8 @@ async fn list(
         None => Vec::new(),
         Some(filter) => records::parse_filter(filter).map_err(bad)?,
     };
-    if let Some(metric) = param(&pairs, "metric") {
+    let (expand, metric) = (param(&pairs, "$expand"), param(&pairs, "metric"));
+    if let Some(metric) = metric {
         if !["actualcost", "amortizedcost", "usage"].contains(&metric) {
             return Err(bad(format!("The metric '{metric}' is invalid. Valid values are 'actualcost', 'amortizedcost' and 'usage'.")));
         }
@@ -348,10 +352,13 @@ async fn list(
         return Ok((StatusCode::NO_CONTENT, success).into_response());
     }
     let next = page * top;
-    let mut body = json!({"value": w.records(usage_detail)});
+    let details = w.records(usage_detail).into_iter();
+    let details: Vec<_> = details.map(|d| expanded(d, expand.unwrap_or(""))).collect();
+    let mut body = json!({"value": details});
     if next < w.total {
         let path = list_path(&subscription);
-        body["nextLink"] = json!(next_link(arm.tls, &headers, &path, top, filter, next));
+        let kept = [("$expand", expand), ("$filter", filter), ("metric", metric)];
+        body["nextLink"] = json!(next_link(arm.tls, &headers, &path, top, &kept, next));
     }
     let json = [(header::CONTENT_TYPE, "application/json; charset=utf-8")];
     Ok((StatusCode::OK, success, json, body.to_string()).into_response())

@@ -44,13 +44,14 @@ pub(super) fn skip(pairs: &[(String, String)]) -> Result<u64, String> {
 }
 
 /// The absolute link to the page starting at `start` of the listing at `path`, on the
-/// host the request named.
+/// host the request named, carrying the request's `kept` parameters (`$expand`,
+/// `$filter`, `metric`: the ones it sent, in this order).
 pub(super) fn next_link(
     tls: bool,
     headers: &HeaderMap,
     path: &str,
     top: u64,
-    filter: Option<&str>,
+    kept: &[(&str, Option<&str>)],
     start: u64,
 ) -> String {
     let scheme = if tls { "https" } else { "http" };
@@ -58,9 +59,12 @@ pub(super) fn next_link(
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("127.0.0.1");
-    let filter = filter.map_or_else(String::new, |f| format!("&$filter={}", percent_encode(f)));
+    let kept: String = kept
+        .iter()
+        .filter_map(|(name, value)| Some(format!("&{name}={}", percent_encode((*value)?))))
+        .collect();
     format!(
-        "{scheme}://{host}{path}?api-version={API_VERSION}{filter}&$top={top}&$skiptoken={}",
+        "{scheme}://{host}{path}?api-version={API_VERSION}{kept}&$top={top}&$skiptoken={}",
         percent_encode(&skiptoken(start))
     )
 }

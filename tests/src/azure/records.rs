@@ -128,6 +128,41 @@ pub fn usage_detail(index: u64) -> Value {
     })
 }
 
+/// `detail` with what `$expand` asks for (a comma-separated list): with
+/// `properties/meterDetails` the details of its meter, with `properties/additionalInfo`
+/// its additional information (a JSON object in a string, as Azure sends it). A listing
+/// has neither unless asked.
+pub fn expanded(mut detail: Value, expand: &str) -> Value {
+    let asked = |what: &str| {
+        expand
+            .split(',')
+            .any(|e| e.trim().eq_ignore_ascii_case(what))
+    };
+    let properties = &mut detail["properties"];
+    let service = properties["consumedService"].as_str().unwrap_or_default();
+    let (category, unit, family) = match service {
+        "Microsoft.Compute" => ("Virtual Machines", "1 Hour", "Compute"),
+        "Microsoft.Storage" => ("Storage", "10K", "Storage"),
+        "Microsoft.Network" => ("Bandwidth", "1 GB", "Networking"),
+        _ => ("SQL Database", "1/Day", "Databases"),
+    };
+    if asked("properties/meterDetails") {
+        properties["meterDetails"] = json!({
+            "meterName": properties["product"],
+            "meterCategory": category,
+            "meterSubCategory": properties["partNumber"],
+            "unitOfMeasure": unit,
+            "serviceFamily": family,
+        });
+    }
+    if asked("properties/additionalInfo") {
+        let info =
+            json!({"UsageType": "ComputeHR", "ImageType": null, "ServiceType": "Standard_D2_v3"});
+        properties["additionalInfo"] = json!(info.to_string());
+    }
+    detail
+}
+
 /// The first `len` usage details in server order (no filter).
 pub fn usage_details(len: u64) -> impl Iterator<Item = Value> {
     (0..len).map(usage_detail)

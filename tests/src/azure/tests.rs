@@ -332,6 +332,35 @@ async fn pages_follow_absolute_next_links_with_a_skiptoken() {
     assert_eq!((status, body), (204, Value::Null));
 }
 
+#[tokio::test]
+async fn expand_adds_meter_details_on_every_page() {
+    let arm = start().await;
+    let entra = start_entra(&arm).await;
+    let token = token(&entra).await;
+    let query = "api-version=2024-08-01&%24expand=properties%2FmeterDetails&%24top=20&metric=usage";
+    let (details, links) = walk(&arm, &listing(query), &token).await;
+    assert_eq!((details.len(), links.len()), (57, 2));
+    assert!(links
+        .iter()
+        .all(|l| l.contains("&$expand=properties%2FmeterDetails&metric=usage&$top=20&")));
+    let meters = details
+        .iter()
+        .filter(|d| d["properties"]["meterDetails"]["serviceFamily"].is_string());
+    assert_eq!(meters.count(), 57);
+    assert!(details
+        .iter()
+        .all(|d| d["properties"].get("additionalInfo").is_none()));
+    let both = expanded(
+        usage_detail(0),
+        "properties/meterDetails, properties/additionalInfo",
+    );
+    assert!(both["properties"]["additionalInfo"]
+        .as_str()
+        .is_some_and(|i| i.starts_with('{')));
+    // Not asked, not there.
+    assert_eq!(expanded(usage_detail(0), ""), usage_detail(0));
+}
+
 #[test]
 fn details_carry_exact_decimals_and_nulls() {
     let detail = usage_detail(2);

@@ -122,6 +122,19 @@ async fn a_filter_is_kept_in_every_next_link() {
 }
 
 #[tokio::test]
+async fn expanded_meter_details_decode_on_every_page() {
+    let (arm, _entra, client) = served().await;
+    let call = client.usage_details_list(subscription()).top(25);
+    let details = listed(call.expand("properties/meterDetails")).await;
+    // The typed client kept each `meterDetails` (a field it did not know would be lost).
+    let want = azure::usage_details(57)
+        .map(|detail| azure::without_nulls(azure::expanded(detail, "properties/meterDetails")));
+    assert_same_records(&details, &expected(want));
+    assert!(details[56]["properties"]["meterDetails"]["meterCategory"].is_string());
+    assert_eq!(arm.log.listing_requests(), 3);
+}
+
+#[tokio::test]
 async fn an_empty_subscription_is_no_content_and_no_detail() {
     let (arm, _entra, client) = served().await;
     arm.dataset.set_len(0);
