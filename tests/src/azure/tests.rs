@@ -217,6 +217,39 @@ async fn resource_manager_checks_the_bearer_token() {
 }
 
 #[tokio::test]
+async fn tokens_of_another_tenant_or_resource_are_refused() {
+    let arm = start().await;
+    let page = listing("api-version=2024-08-01");
+    let now = arm.vendor.clock.now_ms() / 1000;
+    let claims = token::Claims {
+        audience: token::AUDIENCE.to_owned(),
+        tenant: TENANT_ID.to_owned(),
+        app: CLIENT.0.to_owned(),
+        issued: now,
+        expires: now + 3599,
+        serial: 1,
+    };
+    assert_eq!(call(&arm, &page, &token::mint(&claims)).await.0, 200);
+    let other_tenant = token::Claims {
+        tenant: "11111111-2222-3333-4444-555555555555".to_owned(),
+        ..claims.clone()
+    };
+    let graph = token::Claims {
+        audience: "https://graph.microsoft.com/".to_owned(),
+        ..claims
+    };
+    for (token, code) in [
+        (other_tenant, "InvalidAuthenticationTokenTenant"),
+        (graph, "InvalidAuthenticationToken"),
+    ] {
+        let (status, body, headers) = call(&arm, &page, &token::mint(&token)).await;
+        assert_eq!(status, 401);
+        assert!(arm_error(code)(&body), "{body}");
+        assert!(headers.contains_key("www-authenticate"));
+    }
+}
+
+#[tokio::test]
 async fn resource_manager_checks_the_api_version_and_the_subscription() {
     let arm = start().await;
     let entra = start_entra(&arm).await;
