@@ -104,11 +104,6 @@ const NOT_HONOURED: &[(&str, &str, &str)] = &[
         "callbacks are requests the server makes: no code is generated for them",
     ),
     (
-        "an operation",
-        "externalDocs",
-        "`externalDocs` does not reach the generated docs",
-    ),
-    (
         "a response",
         "links",
         "links are not followed: no code is generated for them",
@@ -122,11 +117,6 @@ const NOT_HONOURED: &[(&str, &str, &str)] = &[
         "components",
         "links",
         "links are not followed: no code is generated for them",
-    ),
-    (
-        "the document root",
-        "externalDocs",
-        "`externalDocs` does not reach the generated docs",
     ),
 ];
 

@@ -648,6 +648,10 @@ pub struct OauthClientEnv {
     /// The token URL (optional; the scheme's otherwise).
     #[serde(default)]
     pub token_url: Option<String>,
+    /// The authority host (optional): replaces the scheme, host and port of the token
+    /// URL, as Azure's SDKs read `AZURE_AUTHORITY_HOST`.
+    #[serde(default)]
+    pub authority_host: Option<String>,
 }
 
 /// HTTP methods.

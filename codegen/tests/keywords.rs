@@ -64,7 +64,6 @@ fn cases() -> Vec<(&'static str, String, &'static str, &'static str)> {
         ("schema externalDocs", schema("{type: object, externalDocs: {url: 'https://docs.example.com'}, properties: {a: {type: string}}}"), "/components/schemas/Thing/externalDocs", "does not reach the generated docs"),
         ("deprecated parameter", spec("{name: q, in: query, deprecated: true, schema: {type: string}}", "", THING, ""), "/paths/~1things/get/parameters/0/deprecated", "not marked in the generated code"),
         ("callbacks", spec("", "      callbacks: {done: {'{$request.body#/url}': {post: {responses: {'200': {description: ok}}}}}}", THING, ""), "/paths/~1things/get/callbacks", "callbacks are requests the server makes"),
-        ("operation externalDocs", spec("", "      externalDocs: {url: 'https://docs.example.com'}", THING, ""), "/paths/~1things/get/externalDocs", "does not reach the generated docs"),
         ("links", spec("", "", THING, "  responses:\n    Done: {description: done, links: {next: {operationId: listThings}}}"), "/components/responses/Done/links", "links are not followed"),
         ("component links", spec("", "", THING, "  links: {next: {operationId: listThings}}"), "/components/links", "links are not followed"),
         ("component callbacks", spec("", "", THING, "  callbacks: {done: {'{$url}': {post: {responses: {'200': {description: ok}}}}}}"), "/components/callbacks", "callbacks are requests the server makes"),
@@ -115,6 +114,31 @@ fn a_keyword_that_asks_for_nothing_is_not_warned_about() {
         let (source, warnings) = run(&spec("", "", thing, ""));
         assert!(source.is_some() && warnings.0.is_empty(), "{thing}:\n{warnings}");
     }
+}
+
+#[test]
+fn external_docs_of_the_document_and_operations_are_linked_from_the_generated_docs() {
+    let text = spec(
+        "",
+        "      externalDocs: {url: 'https://docs.example.com/things', description: The things API}",
+        THING,
+        "",
+    )
+    .replace(
+        "servers:",
+        "externalDocs: {url: 'https://docs.example.com'}\nservers:",
+    );
+    let (source, warnings) = run(&text);
+    let source = source.unwrap_or_else(|| panic!("{warnings}"));
+    assert!(warnings.0.is_empty(), "{warnings}");
+    assert!(
+        source.contains("See also: [The things API](https://docs.example.com/things)."),
+        "no link to the operation's docs"
+    );
+    assert!(
+        source.contains("See also: <https://docs.example.com>."),
+        "no link to the document's docs"
+    );
 }
 
 #[test]

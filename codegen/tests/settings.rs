@@ -155,6 +155,7 @@ const AUTH: &[Row] = &[
     ("oauth2-client-credentials", "env.client-secret", Some("S2"), &[], &[], Changes),
     ("oauth2-client-credentials", "env.scope", Some("SCOPE"), &[], &[], Changes),
     ("oauth2-client-credentials", "env.token-url", Some("URL"), &[], &[], Changes),
+    ("oauth2-client-credentials", "env.authority-host", Some("AUTHORITY"), &[], &[], Changes),
 ];
 
 #[rustfmt::skip]

@@ -12,6 +12,10 @@ pub use meterage_runtime as runtime;
 #[rustfmt::skip]
 pub mod aliyun_bss;
 
+#[cfg(feature = "azure_consumption")]
+#[rustfmt::skip]
+pub mod azure_consumption;
+
 #[cfg(feature = "huawei_gsl")]
 #[rustfmt::skip]
 pub mod huawei_gsl;

@@ -152,7 +152,7 @@ fn emit_scheme(scheme: &AuthScheme) -> TokenStream {
                 "How security scheme `{key}` obtains its token: the OAuth 2.0 client credentials grant at `{token_url}`{scope_doc}."
             ));
             let login_doc = doc(&format!(
-                "Obtains an access token for `client` by the OAuth 2.0 client credentials grant at `{token_url}` before the first call, sends it as `Authorization: Bearer <token>` on every request, renews it before it expires and again (once) when the API refuses it; concurrent calls share one sign-in (security scheme `{key}`). Set `.tenant(..)` (or `.variable(name, value)`) for the token URL's variables, `.scope(..)` or `.token_endpoint(..)` on the result to change them."
+                "Obtains an access token for `client` by the OAuth 2.0 client credentials grant at `{token_url}` before the first call, sends it as `Authorization: Bearer <token>` on every request, renews it before it expires and again (once) when the API refuses it; concurrent calls share one sign-in (security scheme `{key}`). Set `.tenant(..)` (or `.variable(name, value)`) for the token URL's variables, `.scope(..)`, `.authority_host(..)` (another cloud's sign-in host) or `.token_endpoint(..)` on the result to change them."
             ));
             let scope = match scope {
                 Some(scope) => quote! { Some(#scope) },
@@ -596,7 +596,8 @@ fn from_env_scheme(scheme: &AuthScheme) -> TokenStream {
             };
             let scope = optional(&env.scope, quote! { scope });
             let token_url = optional(&env.token_url, quote! { token_endpoint });
-            let binding = if scope.is_empty() && token_url.is_empty() {
+            let authority = optional(&env.authority_host, quote! { authority_host });
+            let binding = if scope.is_empty() && token_url.is_empty() && authority.is_empty() {
                 quote! { let auth }
             } else {
                 quote! { let mut auth }
@@ -608,6 +609,7 @@ fn from_env_scheme(scheme: &AuthScheme) -> TokenStream {
                     client_secret: env::secret(#secret)?,
                 });
                 #scope
+                #authority
                 #token_url
                 return Ok(std::sync::Arc::new(auth));
             }

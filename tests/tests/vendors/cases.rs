@@ -11,6 +11,7 @@
 //! | [`Kaopuyun`] | Kaopuyun | an RPC signature per request (`Kaopuyun<true>`: by a temporary key with its security token) | `items()`, paged |
 //! | [`AliyunBss`] | Alibaba Cloud BSS | an RPC signature per request (`AliyunBss<true>`: by a temporary key with its security token) | `items()`, by `NextToken` |
 //! | [`Plcloud`] | PLCloud | a console session (an ended one is a redirect; `Plcloud<true>`: Django's 403) | `send()`, one list |
+//! | [`Azure`] (`cases/azure.rs`) | Azure Resource Manager and Entra ID | an OAuth 2.0 client credentials token | `items()`, by `nextLink` |
 //!
 //! [`table!`] turns rows of a case and its scenarios (`async fn scenario<C: VendorCase>()`)
 //! into one `#[tokio::test]` per case and scenario, named `<table>::<case>::<scenario>`.
@@ -39,6 +40,9 @@ use crate::support::{
     builder, gsl_aksk, iam_login, iam_user, kaopuyun_key, kaopuyun_signature,
     kaopuyun_temporary_key, user,
 };
+
+mod azure;
+pub use azure::Azure;
 
 /// One call's outcome, on its way.
 pub type Call<T> = Pin<Box<dyn Future<Output = Result<T, Error>> + Send>>;

@@ -7,6 +7,7 @@ use meterage_clients::runtime::{CallOptions, TryStreamExt};
 use meterage_tests::{Fault, When};
 use serde_json::Value;
 
+use crate::cases::Azure;
 use crate::cases::{
     table, AliyunBss, Credentials, GslAksk, GslIam, Kaopuyun, NceCampus, Plcloud, VendorCase,
 };
@@ -19,6 +20,7 @@ table! {
     gsl_aksk: GslAksk => [transient_faults_are_retried, busy_without_retries_is_reported],
     kaopuyun: Kaopuyun => [transient_faults_are_retried, busy_without_retries_is_reported],
     plcloud: Plcloud => [transient_faults_are_retried, busy_without_retries_is_reported],
+    azure_consumption: Azure => [transient_faults_are_retried, busy_without_retries_is_reported],
 }
 
 /// The vendor's busy answer, a body cut short and a gateway page, once each on the

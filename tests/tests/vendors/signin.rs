@@ -14,6 +14,7 @@ use meterage_clients::{huawei_gsl, kaopuyun as kp, nce_campus as nc, plcloud as 
 use meterage_tests::{gsl, nce, Fault, Options, When};
 use serde_json::Value;
 
+use crate::cases::Azure;
 use crate::cases::{
     table, AliyunBss, Credentials, GslAksk, GslIam, Kaopuyun, NceCampus, Plcloud, VendorCase,
 };
@@ -31,6 +32,7 @@ table! {
     kaopuyun_sts: Kaopuyun<true> => [first_call_returns_every_record, wrong_credentials],
     plcloud: Plcloud => [first_call_returns_every_record, wrong_credentials, expiry_is_transparent, hung_sign_in_times_out],
     plcloud_forbidden: Plcloud<true> => [expiry_is_transparent],
+    azure_consumption: Azure => [first_call_returns_every_record, wrong_credentials, expiry_is_transparent, hung_sign_in_times_out],
 }
 
 /// The first call signs in once (or signs its requests) and paging returns every

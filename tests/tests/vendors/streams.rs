@@ -12,6 +12,7 @@ use meterage_clients::{huawei_gsl, kaopuyun as kp, nce_campus as nc};
 use meterage_tests::{gsl, kaopuyun as kp_fake, nce, Fault, When};
 use serde_json::Value;
 
+use crate::cases::Azure;
 use crate::cases::{
     table, AliyunBss, Credentials, GslAksk, GslIam, Kaopuyun, NceCampus, Plcloud, VendorCase,
 };
@@ -59,6 +60,7 @@ table! {
     kaopuyun: Kaopuyun => [every_record_once_through_every_fault, refused_page_ends_the_stream, invalid_parameter_is_refused_before_sending],
     kaopuyun_sts: Kaopuyun<true> => [every_record_once_through_every_fault],
     plcloud: Plcloud => [every_record_once_through_every_fault, refused_page_ends_the_stream, invalid_parameter_is_refused_before_sending],
+    azure_consumption: Azure => [every_record_once_through_every_fault, refused_page_ends_the_stream, invalid_parameter_is_refused_before_sending],
 }
 
 /// Every record exactly once, in order, through every transient fault: one per page
