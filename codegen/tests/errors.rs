@@ -188,6 +188,47 @@ fn oauth2_client_credentials_settings_are_checked_where_they_are() {
 }
 
 #[test]
+fn aws_sigv4_settings_are_checked_where_they_are() {
+    let scheme = |name: &str, settings: &str| {
+        format!("{HEAD}paths: {{}}\ncomponents:\n  securitySchemes:\n    s:\n      type: apiKey\n      in: header\n      name: {name}\n      x-auth-scheme: {settings}\n")
+    };
+    let report = errors(&scheme(
+        "Authorization",
+        "{kind: aws-sigv4, region: us-east-1}",
+    ))
+    .to_string();
+    assert_eq!(
+        report,
+        "specs/bad.yaml:12:7 (at /components/securitySchemes/s/x-auth-scheme): invalid `x-auth-scheme`: missing field `service` (see docs/spec-extensions.md)"
+    );
+    let report = errors(&scheme(
+        "Authorization",
+        "{kind: aws-sigv4, service: ce, region: us-east-1, signing-name: ce}",
+    ))
+    .to_string();
+    assert!(
+        report.starts_with("specs/bad.yaml:12:7 (at /components/securitySchemes/s/x-auth-scheme): invalid `x-auth-scheme`: unknown field `signing-name`, expected one of `service`, `region`, `env`"),
+        "{report}"
+    );
+    let report = errors(&scheme(
+        "Authorization",
+        "{kind: aws-sigv4, service: ce, region: us-east-1, env: {access-key: A, secret-key: S, token: T}}",
+    ))
+    .to_string();
+    assert!(report.contains("unknown field `token`, expected one of `access-key`, `secret-key`, `session-token`, `region`"), "{report}");
+    let report = errors(&scheme(
+        "X-Amz-Signature",
+        "{kind: aws-sigv4, service: Cost Explorer, region: us-east-1}",
+    ))
+    .to_string();
+    assert_eq!(
+        report,
+        "specs/bad.yaml:12:7 (at /components/securitySchemes/s/x-auth-scheme): `aws-sigv4` signs in the `Authorization` header: declare the scheme `in: header` with `name: Authorization`\n\
+         specs/bad.yaml:12:40 (at /components/securitySchemes/s/x-auth-scheme/service): `service: Cost Explorer` must be an AWS service name such as `ce` (lower-case letters, digits and `-`)"
+    );
+}
+
+#[test]
 fn misspelt_keys_are_caught_not_ignored() {
     let text = format!(
         "{HEAD}paths:

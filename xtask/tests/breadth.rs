@@ -3,8 +3,9 @@
 //! discriminator, `anyOf` nullables, maps, enums, formats, every parameter place and
 //! style, every body media type (vendor JSON ones too), status ranges and `default`, a
 //! success that may come without content, server variables, the standard security
-//! schemes (the OAuth 2.0 client credentials grant, standard and `x-auth-scheme`), names that are keywords, collide or are not ASCII, operations without
-//! `operationId`, parameters that keep reserved characters). Its crate compiles with
+//! schemes (the OAuth 2.0 client credentials grant, standard and `x-auth-scheme`; AWS
+//! Signature Version 4), names that are keywords, collide or are not ASCII, operations
+//! without `operationId`, parameters that keep reserved characters). Its crate compiles with
 //! warnings denied, and the generator warns about exactly what it approximates.
 
 use std::fs;
@@ -74,6 +75,9 @@ fn the_breadth_fixture_generates_and_compiles_with_warnings_denied() {
         "meterage_runtime::auth::OAuth2ClientCredentials::bearer(&OAUTH_LOGIN, client)",
         "meterage_runtime::auth::OAuth2ClientCredentials::bearer(&AAD_LOGIN, client)",
         "auth = auth.token_endpoint(value);",
+        // AWS Signature Version 4, its region from the environment.
+        "meterage_runtime::AwsSigv4::new(key, \"ce\", \"us-east-1\")",
+        "auth = auth.region(value);",
         // Server variables take their defaults.
         "\"https://eu.api.example.com/v2\"",
     ] {
