@@ -743,6 +743,17 @@ pub struct RpcAction {
     pub value: String,
 }
 
+impl RpcAction {
+    /// Whether `other` names the same parameter: header names compare without case.
+    pub fn same_name(&self, other: &RpcAction) -> bool {
+        if self.location == Location::Header {
+            self.name.eq_ignore_ascii_case(&other.name)
+        } else {
+            self.name == other.name
+        }
+    }
+}
+
 /// A request body's media type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BodyKind {

@@ -334,6 +334,82 @@ fn rpc_actions_may_share_a_url_but_not_a_value() {
 }
 
 #[test]
+fn header_rpc_actions_share_a_url_and_are_checked() {
+    let op = |id: &str, action: &str| {
+        format!("  /#{id}:\n    post:\n      operationId: {id}\n      x-rpc-action: {action}\n      responses:\n        '200': {{description: ok}}\n")
+    };
+    let target = |value: &str| format!("{{in: header, name: X-Amz-Target, value: {value}}}");
+    let fine = format!(
+        "{HEAD}paths:\n{}{}",
+        op("A", &target("Svc.A")),
+        op("B", "{in: header, name: x-amz-target, value: Svc.B}")
+    );
+    let module = generate(&SpecSource {
+        path: "specs/rpc.yaml",
+        text: &fine,
+    })
+    .unwrap_or_else(|d| panic!("{d}"));
+    assert!(
+        module.contains("request.header(\"X-Amz-Target\", \"Svc.A\");"),
+        "{module}"
+    );
+    assert!(
+        module.contains("`POST /` with `X-Amz-Target: Svc.A`"),
+        "{module}"
+    );
+
+    let clash = format!(
+        "{HEAD}paths:\n{}{}",
+        op("A", &target("Same")),
+        op("B", &target("Same"))
+    );
+    let report = errors(&clash).to_string();
+    assert!(
+        report.contains("`B` and `A` both send X-Amz-Target `Same` to POST /"),
+        "{report}"
+    );
+    let mixed = format!(
+        "{HEAD}paths:\n{}{}",
+        op("A", &target("Svc.A")),
+        op("B", "{in: query, name: X-Amz-Target, value: Svc.B}")
+    );
+    let report = errors(&mixed).to_string();
+    assert!(
+        report.contains("2 operations share POST /; each must declare `x-rpc-action` with the same `in` and `name`"),
+        "{report}"
+    );
+    let report = errors(&format!(
+        "{HEAD}paths:\n{}",
+        op("A", "{in: header, name: X Target, value: Svc.A}")
+    ))
+    .to_string();
+    assert_eq!(
+        report,
+        "specs/bad.yaml:9:34 (at /paths/~1#A/post/x-rpc-action/name): `name: X Target` is not an HTTP header name"
+    );
+    let declared = format!(
+        "{HEAD}paths:\n  /:\n    post:\n      operationId: A\n      x-rpc-action: {}\n      parameters:\n        - {{name: x-amz-target, in: header, schema: {{type: string}}}}\n      responses:\n        '200': {{description: ok}}\n",
+        target("Svc.A")
+    );
+    let report = errors(&declared).to_string();
+    assert!(
+        report.contains(
+            "`X-Amz-Target` is the RPC action parameter: do not declare it as a parameter too"
+        ),
+        "{report}"
+    );
+    let report = errors(&format!(
+        "{HEAD}paths:\n{}",
+        op("A", "{in: path, name: a, value: b}")
+    ))
+    .to_string();
+    assert!(
+        report.contains("`in: path`: use `query`, `form`, `json` or `header`"),
+        "{report}"
+    );
+}
+
+#[test]
 fn hostile_input_never_panics() {
     let texts = [
         String::new(),

@@ -8,7 +8,7 @@ use super::auth::describe_scheme;
 use super::operations::{setter_conversion, setter_type};
 use super::{docs, ident, method_text, paragraphs, settable};
 use crate::format::Piece;
-use crate::ir::{Api, AuthKind, LoginToken, Operation, Param, TypeKind, TypeRef};
+use crate::ir::{Api, AuthKind, Location, LoginToken, Operation, Param, TypeKind, TypeRef};
 use crate::Settings;
 
 /// The path generated docs name the runtime by, when the settings do not say.
@@ -162,7 +162,10 @@ pub(super) fn operation_doc(op: &Operation) -> String {
         op.path,
         op.rpc_action
             .as_ref()
-            .map(|a| format!(" with `{}={}`", a.name, a.value))
+            .map(|a| match a.location {
+                Location::Header => format!(" with `{}: {}`", a.name, a.value),
+                _ => format!(" with `{}={}`", a.name, a.value),
+            })
             .unwrap_or_default()
     );
     paragraphs([

@@ -312,14 +312,35 @@ impl Lowerer<'_, '_> {
             "query" => Location::Query,
             "form" => Location::Form,
             "json" => Location::Json,
+            "header" => Location::Header,
             other => {
                 self.error(
                     &format!("{pointer}/{X_RPC_ACTION}/in"),
-                    format!("`in: {other}`: use `query`, `form` or `json`"),
+                    format!("`in: {other}`: use `query`, `form`, `json` or `header`"),
                 );
                 return None;
             }
         };
+        if location == Location::Header {
+            let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+            if ext.name.is_empty() || !ext.name.bytes().all(token) {
+                self.error(
+                    &format!("{pointer}/{X_RPC_ACTION}/name"),
+                    format!("`name: {}` is not an HTTP header name", ext.name),
+                );
+                return None;
+            }
+            if !ext.value.bytes().all(|b| b == b' ' || b.is_ascii_graphic()) {
+                self.error(
+                    &format!("{pointer}/{X_RPC_ACTION}/value"),
+                    format!(
+                        "`value: {}` is not a header value (visible ASCII)",
+                        ext.value
+                    ),
+                );
+                return None;
+            }
+        }
         Some(RpcAction {
             location,
             name: ext.name,

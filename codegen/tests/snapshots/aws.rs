@@ -61,13 +61,27 @@ impl Client {
 
     /// Cost and usage
     ///
-    /// `POST /`
+    /// `POST /` with `X-Amz-Target: AWSInsightsIndexService.GetCostAndUsage`
     pub fn get_cost_and_usage(&self, granularity: impl Into<String>) -> GetCostAndUsage {
         GetCostAndUsage {
             client: self.clone(),
             options: meterage_runtime::CallOptions::new(),
             granularity: granularity.into(),
             next_page_token: None,
+        }
+    }
+
+    /// Dimension values
+    ///
+    /// `POST /` with `X-Amz-Target: AWSInsightsIndexService.GetDimensionValues`
+    pub fn get_dimension_values(
+        &self,
+        dimension: impl Into<String>,
+    ) -> GetDimensionValues {
+        GetDimensionValues {
+            client: self.clone(),
+            options: meterage_runtime::CallOptions::new(),
+            dimension: dimension.into(),
         }
     }
 }
@@ -146,6 +160,25 @@ pub mod types {
         #[serde(rename = "NextPageToken")]
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub next_page_token: Option<String>,
+    }
+
+    /// The `GetDimensionValuesResponse` object.
+    ///
+    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct GetDimensionValuesResponse {
+        /// `DimensionValues`.
+        #[serde(rename = "DimensionValues")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub dimension_values: Option<
+            Vec<
+                meterage_runtime::serde_json::Map<
+                    String,
+                    meterage_runtime::serde_json::Value,
+                >,
+            >,
+        >,
     }
 }
 
@@ -236,8 +269,95 @@ impl GetCostAndUsage {
         request.set_options(self.options);
         request.json_body();
         request.content_type("application/x-amz-json-1.1");
+        request.header("X-Amz-Target", "AWSInsightsIndexService.GetCostAndUsage");
         request.json("Granularity", &self.granularity);
         request.json_opt("NextPageToken", &self.next_page_token);
+        request
+    }
+}
+
+/// A request to [`Client::get_dimension_values`]: set optional parameters, then `.send().await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct GetDimensionValues {
+    client: Client,
+    options: meterage_runtime::CallOptions,
+    dimension: String,
+}
+
+impl GetDimensionValues {
+    /// What this operation is: its id, method, path, server and error envelope.
+    pub const OPERATION: meterage_runtime::Operation = meterage_runtime::Operation {
+        id: "GetDimensionValues",
+        method: meterage_runtime::Method::Post,
+        success: 200,
+        public: false,
+        idempotent: false,
+        secret_response: false,
+        path: "/",
+        server: None,
+        envelope: &ERROR_ENVELOPE,
+    };
+
+    /// Timeouts and retries for this call, overriding the client's defaults.
+    pub fn options(mut self, options: meterage_runtime::CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// The spec documents no constraint on this operation's parameters, so there is nothing to check: always `Ok`. (Kept so that every request builder answers `validate()`.)
+    ///
+    /// # Errors
+    ///
+    /// None.
+    pub fn validate(&self) -> Result<(), meterage_runtime::Error> {
+        Ok(())
+    }
+
+    /// Checks the parameters (unless the client's request validation is off), sends the request and decodes the HTTP 200 response.
+    ///
+    /// # Errors
+    ///
+    /// `Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.
+    pub async fn send(
+        self,
+    ) -> Result<
+        meterage_runtime::Response<types::GetDimensionValuesResponse>,
+        meterage_runtime::Error,
+    > {
+        let client = &self.client.inner;
+        if client.validates_requests() {
+            self.validate()?;
+        }
+        client.send(self.request()).await
+    }
+
+    /// Like `send`, but returns the response body's bytes exactly as the server sent them, undecoded (to archive a vendor's answer, or to decode it yourself). Status and error-envelope checks still apply.
+    ///
+    /// # Errors
+    ///
+    /// As `send`, without `Decode`.
+    pub async fn send_raw(
+        self,
+    ) -> Result<
+        meterage_runtime::Response<meterage_runtime::Bytes>,
+        meterage_runtime::Error,
+    > {
+        let client = &self.client.inner;
+        if client.validates_requests() {
+            self.validate()?;
+        }
+        client.send_raw(self.request()).await
+    }
+
+    /// The request as it will be sent: parameters in spec order, constants filled in.
+    fn request(&self) -> meterage_runtime::Request {
+        let mut request = meterage_runtime::Request::new(&Self::OPERATION);
+        request.set_options(self.options);
+        request.json_body();
+        request.content_type("application/x-amz-json-1.1");
+        request.header("X-Amz-Target", "AWSInsightsIndexService.GetDimensionValues");
+        request.json("Dimension", &self.dimension);
         request
     }
 }
