@@ -167,8 +167,9 @@ pub enum SuccessRule {
 /// The environment variables of `Client::from_env` (`x-env`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ClientEnv {
-    /// The variable holding the base URL (optional when the spec has a server).
-    pub base_url: Option<String>,
+    /// The variables that may hold the base URL, the first set winning (none: the spec's
+    /// server, which is then required).
+    pub base_url: Vec<String>,
     /// The security scheme keys to try, in order (default: spec order).
     pub auth_order: Vec<String>,
 }

@@ -278,6 +278,44 @@ fn misspelt_keys_are_caught_not_ignored() {
 }
 
 #[test]
+fn a_base_url_from_the_first_of_several_variables() {
+    let spec = |servers: &str, env: &str| {
+        format!("{HEAD}{servers}x-env: {{base-url: {env}}}\npaths:\n  /x:\n    get:\n      operationId: getX\n      responses:\n        '200': {{description: ok}}\n")
+    };
+    let module = generate(&SpecSource {
+        path: "specs/env.yaml",
+        text: &spec("", "[A_URL, B_URL]"),
+    })
+    .unwrap_or_else(|d| panic!("{d}"));
+    let flat: String = module.split_whitespace().collect();
+    assert!(
+        flat.contains("letbuilder=Self::builder(meterage_runtime::auth::env::first_var(&[\"A_URL\",\"B_URL\"])?"),
+        "{module}"
+    );
+    assert!(
+        module.contains("the base URL from the first of `A_URL`, `B_URL` that is set;"),
+        "{module}"
+    );
+    // One variable in a list is the one variable.
+    let module = generate(&SpecSource {
+        path: "specs/env.yaml",
+        text: &spec("servers:\n  - url: https://a.example\n", "[A_URL]"),
+    })
+    .unwrap_or_else(|d| panic!("{d}"));
+    assert!(
+        module.contains("meterage_runtime::auth::env::var_opt(\"A_URL\")?"),
+        "{module}"
+    );
+    for bad in ["[]", "[A_URL, 7]", "{a: b}", "''"] {
+        let report = errors(&spec("", bad)).to_string();
+        assert!(
+            report.starts_with("specs/bad.yaml:5:9 (at /x-env/base-url): `base-url` names an environment variable, or a list of them of which the first set wins"),
+            "{bad}: {report}"
+        );
+    }
+}
+
+#[test]
 fn a_relative_server_leaves_the_base_url_to_the_caller() {
     let text = format!(
         "{HEAD}servers:\n  - url: /api/v1\npaths:\n  /x:\n    get:\n      operationId: getX\n      responses:\n        '200': {{description: ok}}\n"

@@ -28,9 +28,9 @@ fn the_breadth_fixture_generates_and_compiles_with_warnings_denied() {
     assert_eq!(
         warnings,
         [
-            "codegen/tests/fixtures/breadth.yaml:224:30 (at /components/schemas/NewPet/properties/kind/enum): warning: the enum value `cat` is listed twice: it is one variant",
-            "codegen/tests/fixtures/breadth.yaml:298:26 (at /components/securitySchemes/digest/scheme): warning: security scheme `digest`: HTTP `digest` authentication is not implemented: the caller supplies an `Authorize` for it",
-            "codegen/tests/fixtures/breadth.yaml:73:5 (at /paths/~1pets~1{petId}/get): warning: the operation has no `operationId`: it is named `get_pets_petId` after its method and path",
+            "codegen/tests/fixtures/breadth.yaml:226:30 (at /components/schemas/NewPet/properties/kind/enum): warning: the enum value `cat` is listed twice: it is one variant",
+            "codegen/tests/fixtures/breadth.yaml:300:26 (at /components/securitySchemes/digest/scheme): warning: security scheme `digest`: HTTP `digest` authentication is not implemented: the caller supplies an `Authorize` for it",
+            "codegen/tests/fixtures/breadth.yaml:75:5 (at /paths/~1pets~1{petId}/get): warning: the operation has no `operationId`: it is named `get_pets_petId` after its method and path",
         ]
     );
 
@@ -81,6 +81,8 @@ fn the_breadth_fixture_generates_and_compiles_with_warnings_denied() {
         // AWS Signature Version 4, its region from the environment.
         "meterage_runtime::AwsSigv4::new(key, \"ce\", \"us-east-1\")",
         "auth = auth.region(value);",
+        // The base URL from the first of two variables, else the server.
+        "meterage_runtime::auth::env::first_var_opt(&[\"BREADTH_URL\", \"API_URL\"]",
         // Server variables take their defaults.
         "\"https://eu.api.example.com/v2\"",
     ] {

@@ -62,7 +62,7 @@ struct EnvelopeExt {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct EnvExt {
     #[serde(default)]
-    base_url: Option<String>,
+    base_url: Option<Value>,
     #[serde(default)]
     auth: Vec<String>,
 }
@@ -283,8 +283,27 @@ impl Lowerer<'_, '_> {
                 );
             }
         }
+        let names = match &ext.base_url {
+            None => Some(Vec::new()),
+            Some(Value::String(name)) => Some(vec![name.clone()]),
+            Some(Value::Array(items)) if !items.is_empty() => items
+                .iter()
+                .map(|item| item.as_str().map(str::to_owned))
+                .collect(),
+            Some(_) => None,
+        };
+        let base_url = match names {
+            Some(names) if !names.iter().any(String::is_empty) => names,
+            _ => {
+                self.error(
+                    &format!("/{X_ENV}/base-url"),
+                    "`base-url` names an environment variable, or a list of them of which the first set wins",
+                );
+                Vec::new()
+            }
+        };
         ClientEnv {
-            base_url: ext.base_url,
+            base_url,
             auth_order: ext.auth,
         }
     }

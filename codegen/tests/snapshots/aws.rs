@@ -42,6 +42,7 @@ impl Client {
     }
 
     /// A client configured from the environment:
+    /// - the base URL from the first of `AWS_ENDPOINT_URL_COST_EXPLORER`, `AWS_ENDPOINT_URL` that is set, else [`DEFAULT_BASE_URL`];
     /// - the credentials from the variables [`auth::from_env`] lists;
     /// - when `METERAGE_CA_FILE` names a PEM file, its CA certificates are trusted besides the built-in and the platform's roots.
     ///
@@ -49,7 +50,12 @@ impl Client {
     ///
     /// `Error::Config` naming a missing or invalid variable, or an unreadable CA file.
     pub fn from_env() -> Result<Self, meterage_runtime::Error> {
-        let builder = Self::builder();
+        let mut builder = Self::builder();
+        if let Some(url) = meterage_runtime::auth::env::first_var_opt(
+            &["AWS_ENDPOINT_URL_COST_EXPLORER", "AWS_ENDPOINT_URL"],
+        )? {
+            builder = builder.base_url(url);
+        }
         let builder = builder.auth_shared(auth::from_env()?);
         builder.transport_from_env()?.build()
     }
