@@ -24,6 +24,7 @@ const KINDS: &[(&str, &str)] = &[
     ("rpc-signature-v1", "{type: apiKey, in: query, name: Signature, x-auth-scheme: {kind: rpc-signature-v1, env: {access-key: A, secret-key: S}}}"),
     ("django-session", "{type: apiKey, in: cookie, name: sessionid, x-auth-scheme: {kind: django-session, open: openConsole, login: loginForm, csrf-cookie: csrftoken, session-cookie: sessionid, csrf-header: X-CSRFToken, csrf-field: csrfmiddlewaretoken, credentials: {username: username, password: password}, env: {username: U, password: P}}}"),
     ("oauth2-client-credentials", "{type: apiKey, in: header, name: Authorization, x-auth-scheme: {kind: oauth2-client-credentials, token-url: 'https://login.example.com/token', env: {client-id: C, client-secret: S}}}"),
+    ("aws-sigv4", "{type: apiKey, in: header, name: Authorization, x-auth-scheme: {kind: aws-sigv4, service: ce, region: us-east-1, env: {access-key: A, secret-key: S}}}"),
 ];
 
 /// The base `x-pagination` of `listUsage` for each style.
@@ -156,6 +157,14 @@ const AUTH: &[Row] = &[
     ("oauth2-client-credentials", "env.scope", Some("SCOPE"), &[], &[], Changes),
     ("oauth2-client-credentials", "env.token-url", Some("URL"), &[], &[], Changes),
     ("oauth2-client-credentials", "env.authority-host", Some("AUTHORITY"), &[], &[], Changes),
+
+    ("aws-sigv4", "service", Some("pricing"), &[], &[], Changes),
+    ("aws-sigv4", "region", Some("eu-west-1"), &[], &[], Changes),
+    ("aws-sigv4", "env", None, &[], &[], Changes),
+    ("aws-sigv4", "env.access-key", Some("A2"), &[], &[], Changes),
+    ("aws-sigv4", "env.secret-key", Some("S2"), &[], &[], Changes),
+    ("aws-sigv4", "env.session-token", Some("T"), &[], &[], Changes),
+    ("aws-sigv4", "env.region", Some("R"), &[], &[], Changes),
 ];
 
 #[rustfmt::skip]
