@@ -7,7 +7,10 @@
 //! 3. peak memory (the process's peak RSS, `VmHWM`, reset between runs) while streaming
 //!    10,000, 100,000 and 1,000,000 records;
 //! 4. the auth step of each scheme, per request, and a call with a cached identity
-//!    against one that must sign in first.
+//!    against one that must sign in first;
+//! 5. decoding a page of 500 Kaopuyun bills (two decimals each): plain
+//!    `serde_json::from_slice` into the generated type and into a `serde_json::Value`,
+//!    and a whole call against a hand-written one ([`decode`]).
 //!
 //! `cargo bench -p meterage-tests --bench runtime` (release build). Figures go to
 //! BENCHMARKS.md. Nothing here asserts a time: the numbers are printed.
@@ -25,6 +28,9 @@ use meterage_clients::runtime::{
 };
 use meterage_clients::{nce_campus, plcloud as pl};
 use meterage_tests::{gsl, nce, plcloud, Server};
+
+#[path = "runtime/decode.rs"]
+mod decode;
 
 fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -51,6 +57,12 @@ fn main() {
         if wanted("auth") {
             auth_schemes().await;
             cached_identity().await;
+        }
+        if wanted("decode") {
+            decode::bills().await;
+        }
+        if let Some(variant) = std::env::var_os("METERAGE_BENCH_DECODE") {
+            decode::variant(&variant.to_string_lossy()).await;
         }
     });
 }
