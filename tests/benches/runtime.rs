@@ -116,8 +116,24 @@ async fn fixed_pages(pools: u64) -> String {
         "pools": gsl::pools(pools).collect::<Vec<_>>(),
     })
     .to_string();
+    serve_fixed("/v1/sim-pools", body).await
+}
+
+/// The body of the answer to `request`, sent with plain `reqwest`.
+async fn body_of(request: reqwest::RequestBuilder) -> meterage_clients::runtime::Bytes {
+    request
+        .send()
+        .await
+        .expect("sent")
+        .bytes()
+        .await
+        .expect("body")
+}
+
+/// A loopback server answering every `GET path` with the JSON `body`; its base URL.
+async fn serve_fixed(path: &str, body: String) -> String {
     let router = Router::new().route(
-        "/v1/sim-pools",
+        path,
         get(move || {
             let body = body.clone();
             async move { ([("content-type", "application/json")], body) }
@@ -155,17 +171,12 @@ impl OneCall {
 
     /// Hand-written: `reqwest`, then `serde_json::from_slice`.
     async fn hand(&self) {
-        let bytes = self
+        let request = self
             .http
             .get(&self.url)
             .header("X-Auth-Token", gsl::TOKEN)
-            .header("Accept", "application/json")
-            .send()
-            .await
-            .expect("sent")
-            .bytes()
-            .await
-            .expect("body");
+            .header("Accept", "application/json");
+        let bytes = body_of(request).await;
         let page: ListSimPoolsResponse = serde_json::from_slice(&bytes).expect("decoded");
         black_box(page);
     }

@@ -451,11 +451,10 @@ impl Parts {
     }
 
     fn sub(self, other: Parts) -> Option<Parts> {
-        let (a, b, scale) = self.aligned(other)?;
-        Some(Parts {
-            coefficient: a.checked_sub(b).filter(|&d| d != i128::MIN)?,
-            scale,
-            number: self.number && other.number,
+        // A coefficient is never `i128::MIN`: it negates.
+        self.add(Parts {
+            coefficient: -other.coefficient,
+            ..other
         })
     }
 

@@ -10,13 +10,11 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use axum::routing::get;
-use axum::Router;
 use meterage_clients::kaopuyun::{self, types::DescribeFlowBillsResponse};
 use meterage_clients::runtime::auth::AccessKey;
 use meterage_tests::kaopuyun as fake;
 
-use super::{median, micros};
+use super::{body_of, median, micros, serve_fixed};
 
 /// Bills in the page.
 const BILLS: u64 = 500;
@@ -28,23 +26,6 @@ fn page() -> String {
         "Items": fake::bills(BILLS).collect::<Vec<_>>(),
     })
     .to_string()
-}
-
-/// A loopback server answering every `GET /` with [`page`].
-async fn fixed_page(body: String) -> String {
-    let router = Router::new().route(
-        "/",
-        get(move || {
-            let body = body.clone();
-            async move { ([("content-type", "application/json")], body) }
-        }),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move { axum::serve(listener, router).await });
-    format!("http://{addr}")
 }
 
 /// A Kaopuyun client of `base` (the fixed server checks no signature).
@@ -93,20 +74,12 @@ pub(super) async fn bills() {
         micros(plain)
     );
 
-    let base = fixed_page(body.clone()).await;
+    let base = serve_fixed("/", body.clone()).await;
     let http = reqwest::Client::new();
     let client = client(&base);
     let url = format!("{base}/?Action=DescribeFlowBills");
     let hand = || async {
-        let bytes = http
-            .get(&url)
-            .send()
-            .await
-            .expect("sent")
-            .bytes()
-            .await
-            .expect("body");
-        typed(&bytes);
+        typed(&body_of(http.get(&url)).await);
     };
     let generated = || async {
         black_box(client.describe_flow_bills().send().await.expect("page"));
@@ -134,7 +107,7 @@ pub(super) async fn variant(variant: &str) {
     match variant {
         "value" => (0..2000).for_each(|_| value(body.as_bytes())),
         "client" => {
-            let client = client(&fixed_page(body).await);
+            let client = client(&serve_fixed("/", body).await);
             for _ in 0..200 {
                 black_box(client.describe_flow_bills().send().await.expect("page"));
             }

@@ -17,6 +17,7 @@ mod faults;
 mod gsl;
 mod kaopuyun;
 mod media;
+mod money;
 mod nce;
 mod paging;
 mod plcloud;
