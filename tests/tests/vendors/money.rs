@@ -96,6 +96,10 @@ async fn a_periods_bills_sum_exactly_per_product_type() {
         grand,
         Decimal::from_parts(i128::from(all), 2).expect("a decimal")
     );
+    // A program keeping its money in `rust_decimal` converts, exactly, both ways.
+    let theirs = rust_decimal::Decimal::try_from(&grand).expect("fits rust_decimal");
+    assert_eq!(theirs, rust_decimal::Decimal::new(all, 2));
+    assert_eq!(Decimal::from(theirs), grand);
     // Ordered by product type, listed ones in the spec's order before unlisted ones.
     let order: Vec<&str> = totals.keys().map(ProductType::as_str).collect();
     assert_eq!(order, ["OWN_ECS", "BWP", "OWN_EIP"]);
