@@ -100,7 +100,38 @@ fn pow10(exp: u32) -> Option<u128> {
 
 /// The coefficient and scale of a decimal text, checking its grammar.
 fn parse(text: &str) -> Result<(i128, i32), DecimalError> {
-    let bytes = text.as_bytes();
+    match parse_short(text.as_bytes()) {
+        Some(parts) => Ok(parts),
+        None => parse_any(text.as_bytes()),
+    }
+}
+
+/// [`parse`] of the common case, `-?digits(.digits)?` in at most 19 characters after
+/// the sign (so the digits fit a `u64`); `None` for anything else, valid or not.
+fn parse_short(bytes: &[u8]) -> Option<(i128, i32)> {
+    let (negative, digits) = match bytes.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, bytes),
+    };
+    if digits.is_empty() || digits.len() > 19 {
+        return None;
+    }
+    let mut value: u64 = 0;
+    let mut point = None;
+    for (i, &byte) in digits.iter().enumerate() {
+        match byte {
+            b'0'..=b'9' => value = value * 10 + u64::from(byte - b'0'),
+            b'.' if point.is_none() && i > 0 && i + 1 < digits.len() => point = Some(i),
+            _ => return None,
+        }
+    }
+    let scale = point.map_or(0, |p| digits.len() - p - 1) as i32;
+    let value = i128::from(value);
+    Some((if negative { -value } else { value }, scale))
+}
+
+/// [`parse`] of any text: exponents, and up to 38 significant digits.
+fn parse_any(bytes: &[u8]) -> Result<(i128, i32), DecimalError> {
     if bytes.is_empty() {
         return Err(DecimalError::new("the text is empty"));
     }
@@ -118,7 +149,12 @@ fn parse(text: &str) -> Result<(i128, i32), DecimalError> {
             magnitude = u128::from(d);
             zeros = 0;
         } else {
-            match pow10(zeros + 1)
+            let factor = if zeros == 0 {
+                Some(10)
+            } else {
+                pow10(zeros + 1)
+            };
+            match factor
                 .and_then(|p| magnitude.checked_mul(p))
                 .and_then(|m| m.checked_add(u128::from(d)))
             {

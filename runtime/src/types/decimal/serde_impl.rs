@@ -103,13 +103,11 @@ impl<'de> Visitor<'de> for DecimalVisitor {
     }
 
     fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Decimal, A::Error> {
-        match map.next_key::<Cow<'de, str>>()? {
-            Some(key) if key == RAW_VALUE_TOKEN || key == NUMBER_TOKEN => {
-                let raw = map.next_value::<Cow<'de, str>>()?;
-                DecimalVisitor::from_raw(&raw)
-            }
-            _ => Err(de::Error::invalid_type(de::Unexpected::Map, &self)),
+        if map.next_key_seed(RawKey)? == Some(true) {
+            let raw = map.next_value::<Cow<'de, str>>()?;
+            return DecimalVisitor::from_raw(&raw);
         }
+        Err(de::Error::invalid_type(de::Unexpected::Map, &self))
     }
 
     fn visit_str<E: de::Error>(self, value: &str) -> Result<Decimal, E> {
@@ -134,6 +132,30 @@ impl<'de> Visitor<'de> for DecimalVisitor {
 
     fn visit_f64<E: de::Error>(self, value: f64) -> Result<Decimal, E> {
         Decimal::from_f64(value).ok_or_else(|| E::custom("decimal number is not finite"))
+    }
+}
+
+/// Reads a map's key: whether it is one under which `serde_json` hands over raw text,
+/// compared where it lies (serde_json hands its token over as a `&str` to copy).
+struct RawKey;
+
+impl<'de> de::DeserializeSeed<'de> for RawKey {
+    type Value = bool;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RawKey {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a map key")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<bool, E> {
+        Ok(key == RAW_VALUE_TOKEN || key == NUMBER_TOKEN)
     }
 }
 
