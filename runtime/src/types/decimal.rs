@@ -3,16 +3,23 @@
 //! The value is a coefficient and a scale (`coefficient × 10^-scale`), read once from
 //! the text; the text is kept beside it for display and for writing the value back.
 //! Arithmetic, equality, hashing and ordering use the value; `Display`, `as_str` and
-//! serialization use the text. Serde support is in `decimal/serde_impl.rs`.
+//! serialization use the text. Reading the text is in `decimal/parse.rs`, arithmetic in `decimal/arith.rs`, serde in
+//! `decimal/serde_impl.rs`, the `rust_decimal` conversions in
+//! `decimal/rust_decimal_impl.rs`.
 
 use std::cmp::Ordering;
 use std::fmt;
 use std::hash::{Hash, Hasher};
-use std::iter::Sum;
-use std::ops::{Add, AddAssign, Mul, MulAssign, Neg, Sub, SubAssign};
 use std::str::FromStr;
 
+mod arith;
+mod parse;
+#[cfg(feature = "rust_decimal")]
+mod rust_decimal_impl;
 mod serde_impl;
+
+use arith::Parts;
+use parse::{normalized, parse, pow10, rescale};
 
 /// The largest scale (digits after the point) a decimal may have, and the negation of
 /// the smallest (`1e10000` has scale -10,000).
@@ -69,15 +76,6 @@ pub struct Decimal {
     text: String,
 }
 
-/// A value without its text: what arithmetic works on, so that a sum formats its text
-/// once, at the end.
-#[derive(Clone, Copy)]
-struct Parts {
-    coefficient: i128,
-    scale: i32,
-    number: bool,
-}
-
 /// The error returned when text is not a decimal number this type can hold.
 ///
 /// Its message names the rule the text broke, without repeating the text.
@@ -91,178 +89,6 @@ impl DecimalError {
     pub(super) fn new(reason: &'static str) -> Self {
         Self { reason }
     }
-}
-
-/// `10^exp` as a `u128`, or `None` past `10^38`.
-fn pow10(exp: u32) -> Option<u128> {
-    10u128.checked_pow(exp)
-}
-
-/// The coefficient and scale of a decimal text, checking its grammar.
-fn parse(text: &str) -> Result<(i128, i32), DecimalError> {
-    match parse_short(text.as_bytes()) {
-        Some(parts) => Ok(parts),
-        None => parse_any(text.as_bytes()),
-    }
-}
-
-/// [`parse`] of the common case, `-?digits(.digits)?` in at most 19 characters after
-/// the sign (so the digits fit a `u64`); `None` for anything else, valid or not.
-fn parse_short(bytes: &[u8]) -> Option<(i128, i32)> {
-    let (negative, digits) = match bytes.split_first() {
-        Some((b'-', rest)) => (true, rest),
-        _ => (false, bytes),
-    };
-    if digits.is_empty() || digits.len() > 19 {
-        return None;
-    }
-    let mut value: u64 = 0;
-    let mut point = None;
-    for (i, &byte) in digits.iter().enumerate() {
-        match byte {
-            b'0'..=b'9' => value = value * 10 + u64::from(byte - b'0'),
-            b'.' if point.is_none() && i > 0 && i + 1 < digits.len() => point = Some(i),
-            _ => return None,
-        }
-    }
-    let scale = point.map_or(0, |p| digits.len() - p - 1) as i32;
-    let value = i128::from(value);
-    Some((if negative { -value } else { value }, scale))
-}
-
-/// [`parse`] of any text: exponents, and up to 38 significant digits.
-fn parse_any(bytes: &[u8]) -> Result<(i128, i32), DecimalError> {
-    if bytes.is_empty() {
-        return Err(DecimalError::new("the text is empty"));
-    }
-    let negative = bytes[0] == b'-';
-    let mut i = usize::from(negative);
-    // The magnitude, with a run of zeros not multiplied in yet (so that trailing zeros
-    // that would not fit can be dropped instead).
-    let mut magnitude: u128 = 0;
-    let mut zeros: u32 = 0;
-    let mut too_long = false;
-    let mut digit = |d: u8| {
-        if d == 0 {
-            zeros = zeros.saturating_add(1);
-        } else if magnitude == 0 {
-            magnitude = u128::from(d);
-            zeros = 0;
-        } else {
-            let factor = if zeros == 0 {
-                Some(10)
-            } else {
-                pow10(zeros + 1)
-            };
-            match factor
-                .and_then(|p| magnitude.checked_mul(p))
-                .and_then(|m| m.checked_add(u128::from(d)))
-            {
-                Some(m) => magnitude = m,
-                None => too_long = true,
-            }
-            zeros = 0;
-        }
-    };
-    let start = i;
-    while i < bytes.len() && bytes[i].is_ascii_digit() {
-        digit(bytes[i] - b'0');
-        i += 1;
-    }
-    if i == start {
-        return Err(DecimalError::new("expected a digit at the start"));
-    }
-    let mut fraction: i64 = 0;
-    if i < bytes.len() && bytes[i] == b'.' {
-        i += 1;
-        let start = i;
-        while i < bytes.len() && bytes[i].is_ascii_digit() {
-            digit(bytes[i] - b'0');
-            i += 1;
-        }
-        if i == start {
-            return Err(DecimalError::new(
-                "expected a digit after the decimal point",
-            ));
-        }
-        fraction = (i - start) as i64;
-    }
-    let mut exponent: i64 = 0;
-    if i < bytes.len() && (bytes[i] == b'e' || bytes[i] == b'E') {
-        i += 1;
-        let negative = i < bytes.len() && bytes[i] == b'-';
-        if i < bytes.len() && (bytes[i] == b'+' || bytes[i] == b'-') {
-            i += 1;
-        }
-        let start = i;
-        while i < bytes.len() && bytes[i].is_ascii_digit() {
-            exponent = (exponent * 10 + i64::from(bytes[i] - b'0')).min(i64::from(i32::MAX));
-            i += 1;
-        }
-        if i == start {
-            return Err(DecimalError::new("expected a digit in the exponent"));
-        }
-        if negative {
-            exponent = -exponent;
-        }
-    }
-    if i != bytes.len() {
-        return Err(DecimalError::new("unexpected character"));
-    }
-    if too_long {
-        return Err(DecimalError::new(
-            "more significant digits than an i128 holds (38 always fit)",
-        ));
-    }
-    let mut scale = fraction - exponent;
-    if magnitude == 0 {
-        return Ok((
-            0,
-            scale.clamp(-i64::from(MAX_SCALE), i64::from(MAX_SCALE)) as i32,
-        ));
-    }
-    // The trailing zeros: multiplied in where they fit, else dropped from the scale.
-    match pow10(zeros).and_then(|p| magnitude.checked_mul(p)) {
-        Some(m) if m <= i128::MAX as u128 => magnitude = m,
-        _ => scale -= i64::from(zeros),
-    }
-    if magnitude > i128::MAX as u128 {
-        return Err(DecimalError::new(
-            "more significant digits than an i128 holds (38 always fit)",
-        ));
-    }
-    if scale.abs() > i64::from(MAX_SCALE) {
-        return Err(DecimalError::new(
-            "the exponent is out of range (at most 10000 digits from the point)",
-        ));
-    }
-    let coefficient = magnitude as i128;
-    Ok((
-        if negative { -coefficient } else { coefficient },
-        scale as i32,
-    ))
-}
-
-/// `coefficient` without its trailing zeros, and `scale` lowered to match.
-fn normalized(mut coefficient: i128, mut scale: i32) -> (i128, i32) {
-    if coefficient == 0 {
-        return (0, 0);
-    }
-    while coefficient % 10 == 0 {
-        coefficient /= 10;
-        scale -= 1;
-    }
-    (coefficient, scale)
-}
-
-/// `coefficient` rescaled from scale `from` up to scale `to` (`to >= from`).
-fn rescale(coefficient: i128, from: i32, to: i32) -> Option<i128> {
-    let by = u32::try_from(i64::from(to) - i64::from(from)).ok()?;
-    if coefficient == 0 {
-        return Some(0);
-    }
-    let factor = i128::try_from(pow10(by)?).ok()?;
-    coefficient.checked_mul(factor)
 }
 
 impl Decimal {
@@ -412,121 +238,6 @@ impl Decimal {
     }
 }
 
-impl Parts {
-    /// Zero, a JSON number.
-    const ZERO: Parts = Parts {
-        coefficient: 0,
-        scale: 0,
-        number: true,
-    };
-
-    /// The decimal, with its canonical text: the digits and a point (`26.50`,
-    /// `-0.005`, `500` for scale -2).
-    fn into_decimal(self) -> Decimal {
-        let digits = self.coefficient.unsigned_abs().to_string();
-        let sign = if self.coefficient < 0 { "-" } else { "" };
-        let text = match usize::try_from(self.scale) {
-            Ok(0) => format!("{sign}{digits}"),
-            Ok(scale) if digits.len() > scale => {
-                let (whole, fraction) = digits.split_at(digits.len() - scale);
-                format!("{sign}{whole}.{fraction}")
-            }
-            Ok(scale) => format!("{sign}0.{}{digits}", "0".repeat(scale - digits.len())),
-            Err(_) if self.coefficient == 0 => "0".to_owned(),
-            Err(_) => format!(
-                "{sign}{digits}{}",
-                "0".repeat(self.scale.unsigned_abs() as usize)
-            ),
-        };
-        Decimal {
-            coefficient: self.coefficient,
-            scale: self.scale,
-            number: self.number,
-            text,
-        }
-    }
-
-    /// The two coefficients at one scale, the larger of the two; `None` when one does
-    /// not fit even after dropping trailing zeros.
-    fn aligned(self, other: Parts) -> Option<(i128, i128, i32)> {
-        let align = |(a, sa): (i128, i32), (b, sb): (i128, i32)| {
-            let scale = sa.max(sb);
-            Some((rescale(a, sa, scale)?, rescale(b, sb, scale)?, scale))
-        };
-        align(
-            (self.coefficient, self.scale),
-            (other.coefficient, other.scale),
-        )
-        .or_else(|| {
-            align(
-                normalized(self.coefficient, self.scale),
-                normalized(other.coefficient, other.scale),
-            )
-        })
-    }
-
-    /// [`Parts::add`], panicking like `+` when the sum does not fit.
-    fn plus(self, other: Parts) -> Parts {
-        match self.add(other) {
-            Some(sum) => sum,
-            None => panic!(
-                "decimal addition overflowed: {} and {}",
-                self.into_decimal(),
-                other.into_decimal()
-            ),
-        }
-    }
-
-    fn add(self, other: Parts) -> Option<Parts> {
-        let (a, b, scale) = self.aligned(other)?;
-        Some(Parts {
-            coefficient: a.checked_add(b).filter(|&sum| sum != i128::MIN)?,
-            scale,
-            number: self.number && other.number,
-        })
-    }
-
-    fn sub(self, other: Parts) -> Option<Parts> {
-        // A coefficient is never `i128::MIN`: it negates.
-        self.add(Parts {
-            coefficient: -other.coefficient,
-            ..other
-        })
-    }
-
-    fn mul(self, other: Parts) -> Option<Parts> {
-        let number = self.number && other.number;
-        if self.coefficient == 0 || other.coefficient == 0 {
-            let scale = (self.scale + other.scale).clamp(-MAX_SCALE, MAX_SCALE);
-            return Some(Parts {
-                coefficient: 0,
-                scale,
-                number,
-            });
-        }
-        let multiply = |(a, sa): (i128, i32), (b, sb): (i128, i32)| {
-            let product = a.checked_mul(b).filter(|&p| p != i128::MIN)?;
-            let scale = sa.checked_add(sb).filter(|s| s.abs() <= MAX_SCALE)?;
-            Some((product, scale))
-        };
-        let (coefficient, scale) = multiply(
-            (self.coefficient, self.scale),
-            (other.coefficient, other.scale),
-        )
-        .or_else(|| {
-            multiply(
-                normalized(self.coefficient, self.scale),
-                normalized(other.coefficient, other.scale),
-            )
-        })?;
-        Some(Parts {
-            coefficient,
-            scale,
-            number,
-        })
-    }
-}
-
 impl Default for Decimal {
     /// Zero, written as a JSON number.
     fn default() -> Self {
@@ -623,170 +334,6 @@ impl Ord for Decimal {
             magnitude.reverse()
         } else {
             magnitude
-        }
-    }
-}
-
-impl Neg for Decimal {
-    type Output = Decimal;
-
-    /// The negated value, its text with the sign changed (zero keeps its text).
-    fn neg(self) -> Decimal {
-        -&self
-    }
-}
-
-impl Neg for &Decimal {
-    type Output = Decimal;
-
-    fn neg(self) -> Decimal {
-        let text = match self.text.strip_prefix('-') {
-            _ if self.coefficient == 0 => self.text.clone(),
-            Some(positive) => positive.to_owned(),
-            None => format!("-{}", self.text),
-        };
-        Decimal {
-            coefficient: -self.coefficient,
-            scale: self.scale,
-            number: self.number,
-            text,
-        }
-    }
-}
-
-/// Implements a binary operator for every mix of owned and borrowed operands through
-/// the `checked_*` method, panicking when the result does not fit.
-macro_rules! operator {
-    ($trait:ident $method:ident $checked:ident $assign:ident $assign_method:ident $what:literal) => {
-        impl $trait<&Decimal> for &Decimal {
-            type Output = Decimal;
-
-            /// Exact.
-            ///
-            /// # Panics
-            ///
-            #[doc = concat!("When the result does not fit (see [`Decimal`]'s limits); [`Decimal::", stringify!($checked), "`] returns `None` instead.")]
-            fn $method(self, other: &Decimal) -> Decimal {
-                match self.$checked(other) {
-                    Some(result) => result,
-                    None => panic!(concat!("decimal ", $what, " overflowed: {} and {}"), self, other),
-                }
-            }
-        }
-
-        impl $trait<Decimal> for Decimal {
-            type Output = Decimal;
-
-            fn $method(self, other: Decimal) -> Decimal {
-                (&self).$method(&other)
-            }
-        }
-
-        impl $trait<&Decimal> for Decimal {
-            type Output = Decimal;
-
-            fn $method(self, other: &Decimal) -> Decimal {
-                (&self).$method(other)
-            }
-        }
-
-        impl $trait<Decimal> for &Decimal {
-            type Output = Decimal;
-
-            fn $method(self, other: Decimal) -> Decimal {
-                self.$method(&other)
-            }
-        }
-
-        impl $assign<&Decimal> for Decimal {
-            fn $assign_method(&mut self, other: &Decimal) {
-                *self = (&*self).$method(other);
-            }
-        }
-
-        impl $assign<Decimal> for Decimal {
-            fn $assign_method(&mut self, other: Decimal) {
-                *self = (&*self).$method(&other);
-            }
-        }
-    };
-}
-
-operator!(Add add checked_add AddAssign add_assign "addition");
-operator!(Sub sub checked_sub SubAssign sub_assign "subtraction");
-operator!(Mul mul checked_mul MulAssign mul_assign "multiplication");
-
-impl Sum for Decimal {
-    /// The exact sum, zero for none.
-    ///
-    /// # Panics
-    ///
-    /// When a partial sum does not fit; [`Decimal::checked_sum`] returns `None` instead.
-    fn sum<I: Iterator<Item = Decimal>>(iter: I) -> Decimal {
-        iter.fold(Parts::ZERO, |sum, value| sum.plus(value.parts()))
-            .into_decimal()
-    }
-}
-
-impl<'a> Sum<&'a Decimal> for Decimal {
-    /// The exact sum, zero for none.
-    ///
-    /// # Panics
-    ///
-    /// When a partial sum does not fit; [`Decimal::checked_sum`] returns `None` instead.
-    fn sum<I: Iterator<Item = &'a Decimal>>(iter: I) -> Decimal {
-        iter.fold(Parts::ZERO, |sum, value| sum.plus(value.parts()))
-            .into_decimal()
-    }
-}
-
-#[cfg(feature = "rust_decimal")]
-mod rust_decimal_impl {
-    use super::{Decimal, DecimalError};
-
-    impl From<rust_decimal::Decimal> for Decimal {
-        /// The same value, written as a JSON string like [`Decimal::new`]'s, displayed
-        /// with `rust_decimal`'s scale (`25.50` stays `25.50`).
-        fn from(value: rust_decimal::Decimal) -> Self {
-            // rust_decimal: a 96-bit mantissa and a scale of 0 to 28; always fits.
-            Decimal::computed(value.mantissa(), value.scale() as i32, false)
-        }
-    }
-
-    impl TryFrom<&Decimal> for rust_decimal::Decimal {
-        type Error = DecimalError;
-
-        /// The same value, exactly; an error when it needs more than `rust_decimal`'s 96
-        /// bits or 28 decimals (trailing zeros are dropped first to make it fit).
-        fn try_from(value: &Decimal) -> Result<Self, DecimalError> {
-            let convert = |coefficient: i128, scale: i32| {
-                let (coefficient, scale) = if scale < 0 {
-                    (super::rescale(coefficient, scale, 0)?, 0)
-                } else {
-                    (coefficient, scale)
-                };
-                rust_decimal::Decimal::try_from_i128_with_scale(
-                    coefficient,
-                    u32::try_from(scale).ok()?,
-                )
-                .ok()
-            };
-            convert(value.coefficient, value.scale)
-                .or_else(|| {
-                    let (coefficient, scale) = super::normalized(value.coefficient, value.scale);
-                    convert(coefficient, scale)
-                })
-                .ok_or_else(|| {
-                    DecimalError::new("out of rust_decimal's range (96 bits, 28 decimals)")
-                })
-        }
-    }
-
-    impl TryFrom<Decimal> for rust_decimal::Decimal {
-        type Error = DecimalError;
-
-        fn try_from(value: Decimal) -> Result<Self, DecimalError> {
-            rust_decimal::Decimal::try_from(&value)
         }
     }
 }
