@@ -20,6 +20,7 @@ mod gsl;
 mod kaopuyun;
 mod login;
 mod media;
+mod money;
 mod nce;
 mod paging;
 mod plcloud;
