@@ -18,6 +18,7 @@
 //! | IAM (for GSL) | [`gsl::start_iam`] | [`gsl::USER`] | [`gsl::Iam`]: `set_token_lifetime`, `expire_tokens`, `clock()` | |
 //! | Kaopuyun | [`kaopuyun::start`], [`kaopuyun::start_with`] | [`kaopuyun::KEY`] | [`kaopuyun::Kaopuyun`]: `clock`, `nonces_seen` | [`kaopuyun::bill`] |
 //! | PLCloud | [`plcloud::start`], [`plcloud::start_with`] | [`plcloud::USER`] | [`plcloud::Plcloud`]: `expire_sessions`, `set_expired_answer` | [`plcloud::record`] |
+//! | AWS Cost Explorer | [`aws::start`], [`aws::start_with`] | [`aws::KEY`], [`aws::TEMPORARY_KEY`] | [`aws::Aws`]: `clock`, `set_page_size` | [`aws::result`] |
 //!
 //! Each returns a [`Fake`], which dereferences to its [`Server`]:
 //!
@@ -80,6 +81,7 @@ mod testing;
 pub mod tls;
 mod wire;
 
+pub mod aws;
 pub mod gsl;
 pub mod kaopuyun;
 pub mod nce;
