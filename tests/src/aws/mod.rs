@@ -11,7 +11,9 @@
 //! `GetCostAndUsage` is checked as the service does ([`query`]) and answers one
 //! `ResultsByTime` entry per period of `TimePeriod` (at most the dataset's length of
 //! them), [`Aws::page_size`] a page, with an opaque `NextPageToken` bound to the query.
-//! `Filter` is accepted and not applied.
+//! `Filter` is accepted and not applied. `GetDimensionValues` (`X-Amz-Target:
+//! AWSInsightsIndexService.GetDimensionValues`) lists the values of a dimension
+//! ([`dimensions`]).
 //!
 //! Errors are AWS JSON 1.1's: a JSON body `{"__type": "<namespace>#<Code>", "message":
 //! "..."}` (`Message` for the codes the service's model declares), the `x-amzn-ErrorType`
@@ -52,6 +54,7 @@ use crate::harness::{Canned, Harness, Injected, Outcome, Vendor};
 use crate::log::Recorded;
 use crate::server::{Fake, Options};
 
+pub mod dimensions;
 pub mod query;
 pub mod sigv4;
 #[cfg(test)]
@@ -84,6 +87,8 @@ pub const SCOPE: Scope<'static> = Scope {
 };
 /// The `X-Amz-Target` of `GetCostAndUsage`.
 pub const TARGET: &str = "AWSInsightsIndexService.GetCostAndUsage";
+/// The `X-Amz-Target` of `GetDimensionValues`.
+pub const DIMENSIONS_TARGET: &str = "AWSInsightsIndexService.GetDimensionValues";
 /// The JSON 1.1 media type of requests and answers.
 pub const MEDIA_TYPE: &str = "application/x-amz-json-1.1";
 /// The `x-amzn-RequestId` of every error.
@@ -340,7 +345,7 @@ async fn endpoint(
     };
     authenticate(&aws, &signed)?;
     let target = headers.get("x-amz-target").and_then(|v| v.to_str().ok());
-    if target != Some(TARGET) {
+    if target != Some(TARGET) && target != Some(DIMENSIONS_TARGET) {
         return Err(aws.error(
             StatusCode::BAD_REQUEST,
             "UnknownOperationException",
@@ -356,6 +361,10 @@ async fn endpoint(
         Ok(value) if content_type == Some(MEDIA_TYPE) => value,
         _ => Value::Null,
     };
+    if target == Some(DIMENSIONS_TARGET) {
+        let answer = dimensions::answer(&request, aws.page_size()).map_err(fail)?;
+        return Ok(aws.answer(&answer));
+    }
     let query = Query::parse(&request).map_err(fail)?;
     let offset = match request.get("NextPageToken").and_then(Value::as_str) {
         None => 0,

@@ -71,7 +71,7 @@ pub struct Query {
     pub metrics: Vec<String>,
     /// `GroupBy`: `(Type, Key)`.
     pub group_by: Vec<(String, String)>,
-    /// What a token of this query is bound to.
+    /// What a token of this query is bound to ([`fingerprint`]).
     fingerprint: String,
 }
 
@@ -279,25 +279,36 @@ impl Query {
 
     /// The token of the page starting at result `offset`.
     pub fn token(&self, offset: u64) -> String {
-        base64::engine::general_purpose::STANDARD
-            .encode(format!("ce1:{offset}:{}", self.fingerprint))
+        token(&self.fingerprint, offset)
     }
 
     /// The offset a token of this query points at; `Err` the refusal of a token that is
     /// not one, or is another query's.
     pub fn offset(&self, token: &str) -> Result<u64, Invalid> {
-        let (offset, fingerprint) = decode(token).ok_or((
-            "InvalidNextTokenException",
-            "The pagination token is invalid. Try again without a pagination token.".into(),
-        ))?;
-        if fingerprint != self.fingerprint {
-            return Err((
-                "RequestChangedException",
-                "Your request parameters changed between pages. Try again with the old parameters or without a pagination token.".into(),
-            ));
-        }
-        Ok(offset)
+        offset(&self.fingerprint, token)
     }
+}
+
+/// The token of the page starting at `offset` of the query whose fingerprint is
+/// `fingerprint`.
+pub fn token(fingerprint: &str, offset: u64) -> String {
+    base64::engine::general_purpose::STANDARD.encode(format!("ce1:{offset}:{fingerprint}"))
+}
+
+/// The offset `token` points at in the query whose fingerprint is `fingerprint`; `Err`
+/// the refusal of a token that is not one, or is another query's.
+pub fn offset(fingerprint: &str, token: &str) -> Result<u64, Invalid> {
+    let (offset, bound_to) = decode(token).ok_or((
+        "InvalidNextTokenException",
+        "The pagination token is invalid. Try again without a pagination token.".into(),
+    ))?;
+    if bound_to != fingerprint {
+        return Err((
+            "RequestChangedException",
+            "Your request parameters changed between pages. Try again with the old parameters or without a pagination token.".into(),
+        ));
+    }
+    Ok(offset)
 }
 
 /// The offset and query fingerprint of a token, if it is one.
@@ -316,7 +327,7 @@ pub fn decode(token: &str) -> Option<(u64, String)> {
 }
 
 /// What a page token is bound to: the request without its token.
-fn fingerprint(request: &Map<String, Value>) -> String {
+pub fn fingerprint(request: &Map<String, Value>) -> String {
     let mut request = request.clone();
     request.remove("NextPageToken");
     let digest = Sha256::digest(Value::Object(request).to_string().as_bytes());

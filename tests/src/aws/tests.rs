@@ -281,3 +281,32 @@ async fn a_stale_page_is_the_page_before_with_its_token() {
     assert_error(&throttled, 400, "LimitExceededException");
     assert_eq!(throttled.2["Message"], "Rate exceeded");
 }
+
+#[tokio::test]
+async fn dimension_values_share_the_endpoint() {
+    let server = start().await;
+    server.vendor.set_page_size(2);
+    let now = server.vendor.clock.now_ms();
+    let mut body = json!({
+        "TimePeriod": {"Start": "2025-01-01", "End": "2025-02-01"},
+        "Dimension": "SERVICE",
+        "SearchString": "amazon",
+    });
+    let mut values = Vec::new();
+    loop {
+        let (status, _, page) = call_at(&server, &body, DIMENSIONS_TARGET, PERMANENT, now).await;
+        assert_eq!(status, 200, "{page}");
+        assert_eq!(page["TotalSize"], 4);
+        values.extend(page["DimensionValues"].as_array().expect("values").clone());
+        match page.get("NextPageToken") {
+            Some(token) => body["NextPageToken"] = token.clone(),
+            None => break,
+        }
+    }
+    let names: Vec<&Value> = values.iter().map(|v| &v["Value"]).collect();
+    assert_eq!(names, &query::SERVICES[1..]);
+    body["Dimension"] = json!("COLOUR");
+    let refused = call_at(&server, &body, DIMENSIONS_TARGET, PERMANENT, now).await;
+    assert_error(&refused, 400, "ValidationException");
+    assert_eq!(server.log.listing_requests(), 0, "not the cost listing");
+}
