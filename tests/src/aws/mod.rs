@@ -6,7 +6,7 @@
 //! [`SCOPE`] (`us-east-1`, `ce`), `X-Amz-Date` within 5 minutes of its clock, `host`
 //! and `x-amz-date` signed. It knows a permanent key ([`KEY`]) and a temporary one
 //! ([`TEMPORARY_KEY`]) whose requests carry `X-Amz-Security-Token` [`SESSION_TOKEN`],
-//! valid for [`TOKEN_LIFETIME_MS`] of the fake's clock.
+//! valid for [`TOKEN_LIFETIME_MS`] of the fake's clock or until `expire_sessions`.
 //!
 //! `GetCostAndUsage` is checked as the service does ([`query`]) and answers one
 //! `ResultsByTime` entry per period of `TimePeriod` (at most the dataset's length of
@@ -37,7 +37,7 @@
 //! plan (`Fault::vendor_error`); the harness's throttling fault answers
 //! `LimitExceededException`.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::Arc;
 
 use axum::body::Bytes;
@@ -153,7 +153,7 @@ pub struct Aws {
     page_size: AtomicU64,
     request_ids: AtomicU64,
     dataset: Arc<Dataset>,
-    token_expires_ms: i64,
+    token_expires_ms: AtomicI64,
     /// The endpoint's clock; advance it to make signatures stale and, past
     /// [`TOKEN_LIFETIME_MS`], the session token expired.
     pub clock: Clock,
@@ -167,7 +167,7 @@ impl Aws {
             page_size: AtomicU64::new(DEFAULT_PAGE_SIZE),
             request_ids: AtomicU64::new(1),
             dataset: harness.dataset.clone(),
-            token_expires_ms: clock.now_ms() + TOKEN_LIFETIME_MS,
+            token_expires_ms: AtomicI64::new(clock.now_ms() + TOKEN_LIFETIME_MS),
             clock,
         }
     }
@@ -250,9 +250,11 @@ impl Vendor for Aws {
         response
     }
 
-    /// Requests are signed one by one: a session token is not renewed by the client, so
-    /// nothing expires but by the clock.
-    fn expire_sessions(&self) {}
+    /// Expires the session token of [`TEMPORARY_KEY`]: its requests are refused with
+    /// `ExpiredTokenException` from now on (the permanent key signs on).
+    fn expire_sessions(&self) {
+        self.token_expires_ms.store(i64::MIN, Ordering::SeqCst);
+    }
 }
 
 /// Starts the endpoint over plain HTTP with [`DEFAULT_RESULTS`] results.
@@ -289,7 +291,7 @@ fn secret_of(aws: &Aws, key_id: &str, headers: &HeaderMap) -> Result<&'static st
     if key_id != TEMPORARY_KEY.0 || token != Some(SESSION_TOKEN) {
         return Err(unrecognized());
     }
-    if aws.clock.now_ms() > aws.token_expires_ms {
+    if aws.clock.now_ms() > aws.token_expires_ms.load(Ordering::SeqCst) {
         return Err(aws.error(
             StatusCode::BAD_REQUEST,
             "ExpiredTokenException",

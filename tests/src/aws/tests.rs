@@ -238,6 +238,15 @@ async fn signatures_keys_and_session_tokens_are_checked() {
     );
     assert_eq!(call(&server, &body, PERMANENT).await.0, 200);
 
+    // Expired by the fault plan's expiry, as a session's end.
+    server.vendor.clock.reset();
+    server.vendor.expire_sessions();
+    assert_error(
+        &call(&server, &body, TEMPORARY).await,
+        400,
+        "ExpiredTokenException",
+    );
+
     // No signature at all.
     let response = http()
         .post(format!("{}/", server.base_url()))
