@@ -994,8 +994,11 @@ pub enum PagingStyle {
     },
     /// Pages asked for with the token the page before gave (`style: cursor`).
     Cursor {
-        /// The wire name of the query parameter carrying the token.
+        /// The wire name of the parameter (or JSON body property) carrying the token.
         token_param: String,
+        /// Where it goes (`token-in`): [`Location::Query`], [`Location::Header`] or
+        /// [`Location::Json`].
+        token_in: Location,
         /// The builder field of that parameter.
         token_field: Ident,
         /// The response header carrying the next token (`next-header`), if the body

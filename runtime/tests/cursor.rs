@@ -1,18 +1,20 @@
-//! The cursor style's streams against a loopback server that pages by token, the next
-//! token in the body (`/Data/NextToken`) or in a header, and can repeat a token, loop,
-//! end on an empty token or send an empty page with a token.
+//! The cursor style's streams against a loopback server that pages by token, the token
+//! sent as a query parameter, a header or a field of a JSON body, the next token in the
+//! body (`/Data/NextToken`) or in a header, and can repeat a token, loop, end on an
+//! empty token or send an empty page with a token.
 
 #![allow(clippy::unwrap_used)]
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::routing::get;
 use axum::{Json, Router};
-use meterage_runtime::pagination::{CursorToken, Page, PageToken, Paginate};
-use meterage_runtime::{Client, Error, Operation, Request, TryStreamExt};
+use meterage_runtime::pagination::{CursorToken, Page, PageToken, Paginate, TokenIn};
+use meterage_runtime::{Client, Error, Method, Operation, Request, TryStreamExt};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -21,6 +23,24 @@ mod support;
 use support::paging::{ids, until_error, Thing as Record};
 
 static LIST: Operation = Operation::get("ListRecords", "/records");
+/// The same listing as a `POST` of a JSON body (as AWS JSON APIs page).
+static SEARCH: Operation = Operation {
+    method: Method::Post,
+    ..Operation::get("ListRecords", "/records")
+};
+
+/// Where a builder sends the token (`TokenIn` as a const parameter).
+const QUERY: u8 = 0;
+const HEADER: u8 = 1;
+const BODY: u8 = 2;
+
+/// The header the token goes out in when `token-in` is `header`.
+const TOKEN_HEADER: &str = "x-token";
+
+/// The filter every request of a JSON body carries besides the token.
+fn filter() -> Value {
+    json!({"Dimensions": {"Key": "SERVICE", "Values": ["EC2"]}})
+}
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -43,23 +63,46 @@ impl Page for RecordPage {
     }
 }
 
-/// A hand-written request builder, as generated code writes them; `header` reads the
-/// next token from `X-Next-Token` instead of the body.
+/// A hand-written request builder, as generated code writes them: the token goes out
+/// where `IN` says (`QUERY`, `HEADER` or `BODY`); `NEXT_IN_HEADER` reads the next token
+/// from `X-Next-Token` instead of the body.
 #[derive(Debug, Clone)]
-struct ListRecords<const HEADER: bool> {
+struct ListRecords<const NEXT_IN_HEADER: bool, const IN: u8> {
     client: Client,
     token: Option<String>,
 }
 
-impl<const HEADER: bool> Paginate for ListRecords<HEADER> {
+impl<const NEXT_IN_HEADER: bool, const IN: u8> ListRecords<NEXT_IN_HEADER, IN> {
+    fn new(client: &Client) -> Self {
+        Self {
+            client: client.clone(),
+            token: None,
+        }
+    }
+}
+
+impl<const NEXT_IN_HEADER: bool, const IN: u8> Paginate for ListRecords<NEXT_IN_HEADER, IN> {
     support::paging::paginate_basics!(LIST, i64);
 
     type Page = RecordPage;
     type Style = CursorToken;
 
     const PAGINATION: CursorToken = CursorToken {
-        token_param: "NextToken",
-        next_header: if HEADER { Some("x-next-token") } else { None },
+        token_param: if IN == HEADER {
+            TOKEN_HEADER
+        } else {
+            "NextToken"
+        },
+        token_in: match IN {
+            QUERY => TokenIn::Query,
+            HEADER => TokenIn::Header,
+            _ => TokenIn::Body,
+        },
+        next_header: if NEXT_IN_HEADER {
+            Some("x-next-token")
+        } else {
+            None
+        },
     };
 
     fn start_token(&self) -> Option<String> {
@@ -67,17 +110,37 @@ impl<const HEADER: bool> Paginate for ListRecords<HEADER> {
     }
 
     fn page_request(&self, page: PageToken) -> Result<Request, Error> {
-        let mut request = Request::new(&LIST);
-        request.query_opt("NextToken", &page.0);
+        let token = page.0;
+        let request = match IN {
+            QUERY => {
+                let mut request = Request::new(&LIST);
+                request.query_opt("NextToken", &token);
+                request
+            }
+            HEADER => {
+                let mut request = Request::new(&LIST);
+                request.header_opt(TOKEN_HEADER, &token);
+                request
+            }
+            _ => {
+                let mut request = Request::new(&SEARCH);
+                request.json("Filter", &filter());
+                request.json_opt("NextToken", &token);
+                request.json("Granularity", "DAILY");
+                request
+            }
+        };
         Ok(request)
     }
 }
 
 /// How the server pages: records `0..records`, three a page; the token of the page
-/// starting at record `n` is `t<n>`.
+/// starting at record `n` is `t<n>`, read only where `token_in` says.
 #[derive(Debug, Default)]
 struct Server {
     records: u32,
+    /// Where the token comes (`QUERY`, `HEADER` or `BODY`).
+    token_in: u8,
     /// Whether the next token goes in `X-Next-Token` rather than the body.
     header: bool,
     /// Whether the last page carries an empty token rather than none.
@@ -90,6 +153,8 @@ struct Server {
     empty: Vec<String>,
     /// The tokens asked with, in order (`-` for none).
     asked: Mutex<Vec<String>>,
+    /// The JSON bodies received, without their token.
+    bodies: Mutex<Vec<Value>>,
 }
 
 #[derive(Deserialize)]
@@ -98,11 +163,34 @@ struct TokenQuery {
     token: Option<String>,
 }
 
+/// The token of a request, where the server reads it.
+fn token_of(server: &Server, query: TokenQuery, headers: &HeaderMap, body: &Bytes) -> String {
+    let token = match server.token_in {
+        QUERY => query.token,
+        HEADER => headers
+            .get(TOKEN_HEADER)
+            .map(|value| value.to_str().unwrap().to_owned()),
+        _ => {
+            let mut body: Value = serde_json::from_slice(body).unwrap();
+            let token = body
+                .as_object_mut()
+                .unwrap()
+                .remove("NextToken")
+                .map(|token| token.as_str().unwrap().to_owned());
+            server.bodies.lock().unwrap().push(body);
+            token
+        }
+    };
+    token.unwrap_or_default()
+}
+
 async fn list(
     State(server): State<Arc<Server>>,
     Query(query): Query<TokenQuery>,
+    request_headers: HeaderMap,
+    body: Bytes,
 ) -> (HeaderMap, Json<Value>) {
-    let token = query.token.unwrap_or_default();
+    let token = token_of(&server, query, &request_headers, &body);
     server.asked.lock().unwrap().push(if token.is_empty() {
         "-".to_owned()
     } else {
@@ -141,8 +229,8 @@ async fn list(
 }
 
 async fn serve(server: Server) -> (Client, Arc<Server>) {
-    let (client, server, _) =
-        support::paging::serve(server, Router::new().route("/records", get(list))).await;
+    let routes = Router::new().route("/records", get(list).post(list));
+    let (client, server, _) = support::paging::serve(server, routes).await;
     (client, server)
 }
 
@@ -155,41 +243,86 @@ async fn serve_records(records: u32) -> (Client, Arc<Server>) {
     .await
 }
 
-async fn all<const HEADER: bool>(client: &Client) -> Result<Vec<Record>, Error> {
-    ListRecords::<HEADER> {
-        client: client.clone(),
-        token: None,
-    }
-    .items()
-    .prefetch(3)
-    .try_collect()
+/// A server of `records` records that reads the token where `token_in` says.
+async fn serve_in(records: u32, token_in: u8) -> (Client, Arc<Server>) {
+    serve_way(records, (token_in, false)).await
+}
+
+/// A server of `records` records that reads the token where `token_in` says, and gives
+/// the next one in `X-Next-Token` if `header`, else in the body.
+async fn serve_way(records: u32, (token_in, header): (u8, bool)) -> (Client, Arc<Server>) {
+    serve(Server {
+        records,
+        token_in,
+        header,
+        ..Server::default()
+    })
     .await
 }
 
+/// Every record, the token sent where `token_in` says, the next token read from the
+/// `X-Next-Token` header if `next_in_header`, else from the body.
+async fn all(client: &Client, next_in_header: bool, token_in: u8) -> Result<Vec<Record>, Error> {
+    async fn collect<P: Paginate<Item = Record>>(request: P) -> Result<Vec<Record>, Error> {
+        request.items().prefetch(3).try_collect().await
+    }
+    match (next_in_header, token_in) {
+        (false, QUERY) => collect(ListRecords::<false, QUERY>::new(client)).await,
+        (false, HEADER) => collect(ListRecords::<false, HEADER>::new(client)).await,
+        (false, _) => collect(ListRecords::<false, BODY>::new(client)).await,
+        (true, QUERY) => collect(ListRecords::<true, QUERY>::new(client)).await,
+        (true, HEADER) => collect(ListRecords::<true, HEADER>::new(client)).await,
+        (true, _) => collect(ListRecords::<true, BODY>::new(client)).await,
+    }
+}
+
+/// Every way to send the token and read the next one: `(token_in, next_in_header)`.
+const WAYS: [(u8, bool); 6] = [
+    (QUERY, false),
+    (QUERY, true),
+    (HEADER, false),
+    (HEADER, true),
+    (BODY, false),
+    (BODY, true),
+];
+
 #[tokio::test]
 async fn every_record_once_from_the_body_or_a_header_to_the_last_token() {
-    for (header, empty_at_end) in [(false, false), (true, false), (false, true), (true, true)] {
-        let (client, server) = serve(Server {
-            records: 10,
-            header,
-            empty_at_end,
-            ..Server::default()
-        })
-        .await;
-        let context = format!("header {header}, empty token at the end {empty_at_end}");
-        let got = if header {
-            all::<true>(&client).await
-        } else {
-            all::<false>(&client).await
-        };
-        assert_eq!(ids(&got.unwrap()), (0..10).collect::<Vec<_>>(), "{context}");
-        // One page at a time, whatever prefetch says: the token comes with the page.
-        assert_eq!(
-            *server.asked.lock().unwrap(),
-            ["-", "t3", "t6", "t9"],
-            "{context}"
-        );
+    for (token_in, header) in WAYS {
+        for empty_at_end in [false, true] {
+            let (client, server) = serve(Server {
+                records: 10,
+                token_in,
+                header,
+                empty_at_end,
+                ..Server::default()
+            })
+            .await;
+            let context = format!(
+                "token in {token_in}, next token in a header {header}, empty token at the end \
+                 {empty_at_end}"
+            );
+            let got = all(&client, header, token_in).await;
+            assert_eq!(ids(&got.unwrap()), (0..10).collect::<Vec<_>>(), "{context}");
+            // One page at a time, whatever prefetch says: the token comes with the page.
+            assert_eq!(
+                *server.asked.lock().unwrap(),
+                ["-", "t3", "t6", "t9"],
+                "{context}"
+            );
+        }
     }
+}
+
+#[tokio::test]
+async fn a_body_token_is_the_one_field_that_changes() {
+    let (client, server) = serve_in(10, BODY).await;
+    let got = all(&client, false, BODY).await.unwrap();
+    assert_eq!(ids(&got), (0..10).collect::<Vec<_>>());
+    assert_eq!(*server.asked.lock().unwrap(), ["-", "t3", "t6", "t9"]);
+    // Every page's body is the first one's, the token aside.
+    let rest = json!({"Filter": filter(), "Granularity": "DAILY"});
+    assert_eq!(*server.bodies.lock().unwrap(), vec![rest; 4]);
 }
 
 #[tokio::test]
@@ -200,115 +333,131 @@ async fn pages_carry_their_token_and_start_at_the_callers() {
         ..Server::default()
     })
     .await;
-    let pages: Vec<_> = ListRecords::<false> {
-        client: client.clone(),
-        token: None,
-    }
-    .pages()
-    .try_collect()
-    .await
-    .unwrap();
+    let pages: Vec<_> = ListRecords::<false, QUERY>::new(&client)
+        .pages()
+        .try_collect()
+        .await
+        .unwrap();
     // An empty page with a next token is not the end.
     let tokens: Vec<Option<&str>> = pages.iter().map(|page| page.cursor().token()).collect();
     assert_eq!(tokens, [None, Some("t3"), Some("t6")]);
     assert!(pages[1].items().is_empty());
     assert_eq!(*server.asked.lock().unwrap(), ["-", "t3", "t6"]);
 
-    let (client, server) = serve_records(10).await;
-    let got: Vec<Record> = ListRecords::<false> {
-        client,
-        token: Some("t6".to_owned()),
+    for token_in in [QUERY, HEADER, BODY] {
+        let (client, server) = serve_in(10, token_in).await;
+        let token = Some("t6".to_owned());
+        let got: Result<Vec<Record>, Error> = match token_in {
+            QUERY => {
+                let request = ListRecords::<false, QUERY> { client, token };
+                request.items().try_collect().await
+            }
+            HEADER => {
+                let request = ListRecords::<false, HEADER> { client, token };
+                request.items().try_collect().await
+            }
+            _ => {
+                let request = ListRecords::<false, BODY> { client, token };
+                request.items().try_collect().await
+            }
+        };
+        assert_eq!(ids(&got.unwrap()), [6, 7, 8, 9], "token in {token_in}");
+        assert_eq!(
+            *server.asked.lock().unwrap(),
+            ["t6", "t9"],
+            "token in {token_in}"
+        );
     }
-    .items()
-    .try_collect()
-    .await
-    .unwrap();
-    assert_eq!(ids(&got), [6, 7, 8, 9]);
-    assert_eq!(*server.asked.lock().unwrap(), ["t6", "t9"]);
 }
 
 #[tokio::test]
 async fn a_repeated_token_is_fetched_again_once_then_an_error() {
     // Once: the page is fetched again, nothing lost or yielded twice.
-    for header in [false, true] {
-        let (client, server) = serve(Server {
-            records: 10,
-            header,
-            ..Server::default()
-        })
-        .await;
+    for (token_in, header) in WAYS {
+        let (client, server) = serve_way(10, (token_in, header)).await;
         server.repeat.lock().unwrap().insert("t3".to_owned(), 1);
-        let got = if header {
-            all::<true>(&client).await
-        } else {
-            all::<false>(&client).await
-        };
-        assert_eq!(
-            ids(&got.unwrap()),
-            (0..10).collect::<Vec<_>>(),
-            "header {header}"
-        );
+        let context = format!("token in {token_in}, next token in a header {header}");
+        let got = all(&client, header, token_in).await;
+        assert_eq!(ids(&got.unwrap()), (0..10).collect::<Vec<_>>(), "{context}");
         let asked = server.asked.lock().unwrap().clone();
-        assert_eq!(asked, ["-", "t3", "t3", "t6", "t9"], "header {header}");
+        assert_eq!(asked, ["-", "t3", "t3", "t6", "t9"], "{context}");
     }
 
-    // For good: one more request, then the error.
-    let (client, server) = serve_records(10).await;
-    server
-        .repeat
-        .lock()
-        .unwrap()
-        .insert("t3".to_owned(), usize::MAX);
-    let mut items = ListRecords::<false> {
-        client: client.clone(),
-        token: None,
+    // For good: one more request, then the error naming where the token went.
+    let cases = [
+        (QUERY, "the query parameter `NextToken`"),
+        (HEADER, "the header `x-token`"),
+        (BODY, "the body field `NextToken`"),
+    ];
+    for (token_in, place) in cases {
+        let (client, server) = serve_in(10, token_in).await;
+        server
+            .repeat
+            .lock()
+            .unwrap()
+            .insert("t3".to_owned(), usize::MAX);
+        let (got, error, more) = match token_in {
+            QUERY => stopped(ListRecords::<false, QUERY>::new(&client)).await,
+            HEADER => stopped(ListRecords::<false, HEADER>::new(&client)).await,
+            _ => stopped(ListRecords::<false, BODY>::new(&client)).await,
+        };
+        assert_eq!(got, [0, 1, 2], "{place}");
+        support::paging::assert_stopped_at(&error, 2);
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "ListRecords: paging stopped at page 2: the server answered token \"t3\" \
+                 (sent in {place}) twice with the same token as the next one: paging would loop"
+            )
+        );
+        assert_eq!(*server.asked.lock().unwrap(), ["-", "t3", "t3"], "{place}");
+        assert!(!more, "{place}: the stream went on after its error");
     }
-    .items();
+}
+
+/// The ids `request`'s items yield before their error, the error, and whether the
+/// stream yields anything after it.
+async fn stopped<P: Paginate<Item = Record>>(request: P) -> (Vec<u32>, Error, bool) {
+    let mut items = request.items();
     let (got, error) = until_error(&mut items).await;
-    assert_eq!(got, [0, 1, 2]);
-    support::paging::assert_stopped_at(&error, 2);
-    assert_eq!(
-        error.to_string(),
-        "ListRecords: paging stopped at page 2: the server answered token \"t3\" twice with \
-         the same token as the next one: paging would loop"
-    );
-    assert_eq!(*server.asked.lock().unwrap(), ["-", "t3", "t3"]);
-    assert!(items.try_next().await.unwrap().is_none());
+    let more = items.try_next().await.unwrap().is_some();
+    (got, error, more)
 }
 
 #[tokio::test]
 async fn a_token_that_comes_back_is_a_loop_not_a_walk_forever() {
-    let (client, server) = serve_records(30).await;
-    server
-        .next_instead
-        .lock()
-        .unwrap()
-        .insert("t9".to_owned(), "t3".to_owned());
-    let error = all::<false>(&client).await.unwrap_err();
-    support::paging::assert_stopped_saying(
-        &error,
-        4,
-        "the next token \"t3\", which an earlier page was asked with",
-    );
-    assert_eq!(*server.asked.lock().unwrap(), ["-", "t3", "t6", "t9"]);
+    for (token_in, header) in WAYS {
+        let (client, server) = serve_way(30, (token_in, header)).await;
+        server
+            .next_instead
+            .lock()
+            .unwrap()
+            .insert("t9".to_owned(), "t3".to_owned());
+        let error = all(&client, header, token_in).await.unwrap_err();
+        support::paging::assert_stopped_saying(
+            &error,
+            4,
+            "the next token \"t3\", which an earlier page was asked with (in the ",
+        );
+        let context = format!("token in {token_in}, next token in a header {header}");
+        assert_eq!(
+            *server.asked.lock().unwrap(),
+            ["-", "t3", "t6", "t9"],
+            "{context}"
+        );
+    }
 }
 
 #[tokio::test]
 async fn max_pages_stops_with_an_error_when_more_remain() {
     let (client, server) = serve_records(30).await;
-    let request = ListRecords::<false> {
-        client: client.clone(),
-        token: None,
-    };
+    let request = ListRecords::<false, QUERY>::new(&client);
     let error = support::paging::within(request, 2).await.unwrap_err();
     support::paging::assert_stopped_saying(&error, 2, "(max_pages)");
     assert_eq!(*server.asked.lock().unwrap(), ["-", "t3"]);
 
     let (client, _) = serve_records(6).await;
-    let request = ListRecords::<false> {
-        client,
-        token: None,
-    };
+    let request = ListRecords::<false, QUERY>::new(&client);
     let got = support::paging::within(request, 2).await.unwrap();
     assert_eq!(got.len(), 6);
 }

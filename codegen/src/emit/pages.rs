@@ -9,7 +9,9 @@ use quote::quote;
 use super::operations::success_type;
 use super::{docs, ident, module_type};
 use crate::extensions::X_PAGINATION;
-use crate::ir::{Api, Operation, PageField, Pagination, PagingStyle, PathStep, TypeId, TypeRef};
+use crate::ir::{
+    Api, Location, Operation, PageField, Pagination, PagingStyle, PathStep, TypeId, TypeRef,
+};
 
 /// The Rust type of page numbers and sizes.
 fn index_type(p: &Pagination) -> TokenStream {
@@ -89,6 +91,7 @@ pub(super) fn emit_pagination_const(p: &Pagination) -> TokenStream {
         }
         PagingStyle::Cursor {
             token_param,
+            token_in,
             next_header,
             ..
         } => {
@@ -96,10 +99,16 @@ pub(super) fn emit_pagination_const(p: &Pagination) -> TokenStream {
                 Some(name) => quote! { Some(#name) },
                 None => quote! { None },
             };
+            let token_in = match token_in {
+                Location::Header => quote! { Header },
+                Location::Json => quote! { Body },
+                _ => quote! { Query },
+            };
             quote! {
                 #doc
                 pub const PAGINATION: meterage_runtime::pagination::CursorToken = meterage_runtime::pagination::CursorToken {
                     token_param: #token_param,
+                    token_in: meterage_runtime::pagination::TokenIn::#token_in,
                     next_header: #next_header,
                 };
             }

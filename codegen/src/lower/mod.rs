@@ -18,9 +18,10 @@
 //! - `auth`: security schemes (`x-auth-scheme`, read as a [`crate::ir::AuthKind`]) and
 //!   security requirements;
 //! - `usage`: which types a caller sends or reads, so that only those are written;
+//! - `pagination`: `x-pagination`, checked against the operation's parameters, body
+//!   and success response;
 //! - `extensions`: the other `x-` extensions (`x-error-envelope`, `x-rpc-action`,
-//!   `x-pagination`, `x-idempotent`, `x-env`, `x-enum-varnames`), parsed into typed
-//!   values.
+//!   `x-idempotent`, `x-env`, `x-enum-varnames`), parsed into typed values.
 
 use std::collections::{HashMap, HashSet};
 
@@ -36,6 +37,7 @@ mod auth;
 mod compose;
 mod extensions;
 mod operations;
+mod pagination;
 mod params;
 mod recursive;
 mod responses;

@@ -2,7 +2,7 @@
 
 //! # Paging styles (version 1)
 //!
-//! The paging styles of `x-pagination` other than page-number, with items, totals, tokens and links at any depth.
+//! The paging styles of `x-pagination` other than page-number, with items, totals, tokens and links at any depth, and tokens sent in the query, a header or a JSON body.
 //!
 //! Start with [`Client::builder`] (credentials from [`auth`]); every operation is a method of [`Client`] returning a request builder that ends in `.send()`.
 //!
@@ -98,6 +98,47 @@ impl Client {
         ListRepos {
             client: self.clone(),
             options: meterage_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Costs by a token sent in the JSON body (`NextPageToken`), the next token at `/NextPageToken`, as AWS JSON APIs page
+    ///
+    /// `POST /costs`
+    pub fn get_costs(
+        &self,
+        time_period: types::GetCostsTimePeriod,
+        granularity: types::GetCostsGranularity,
+    ) -> GetCosts {
+        GetCosts {
+            client: self.clone(),
+            options: meterage_runtime::CallOptions::new(),
+            time_period,
+            granularity,
+            next_page_token: None,
+        }
+    }
+
+    /// Usage by a token sent in the JSON body (`cursor`), the next token in the `X-Next-Cursor` header
+    ///
+    /// `POST /usage`
+    pub fn query_usage(&self) -> QueryUsage {
+        QueryUsage {
+            client: self.clone(),
+            options: meterage_runtime::CallOptions::new(),
+            meter: None,
+            cursor: None,
+        }
+    }
+
+    /// Audit entries by a token sent in the `X-Page-Token` header, the next token three levels deep at `/meta/paging/next`
+    ///
+    /// `GET /audit`
+    pub fn list_audit(&self) -> ListAudit {
+        ListAudit {
+            client: self.clone(),
+            options: meterage_runtime::CallOptions::new(),
+            x_page_token: None,
+            actor: None,
         }
     }
 }
@@ -207,6 +248,162 @@ pub mod types {
     pub struct ListReposResponse {
         /// `repos`.
         pub repos: Vec<String>,
+    }
+
+    /// The `GetCostsTimePeriod` object.
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    pub struct GetCostsTimePeriod {
+        /// `Start`.
+        #[serde(rename = "Start")]
+        pub start: String,
+        /// `End`.
+        #[serde(rename = "End")]
+        pub end: String,
+    }
+
+    /// The `GetCostsGranularity` values.
+    ///
+    /// One of `DAILY`, `MONTHLY`; any other value is refused, by `parse` and when decoding.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum GetCostsGranularity {
+        /// `DAILY`
+        Daily,
+        /// `MONTHLY`
+        Monthly,
+    }
+
+    impl GetCostsGranularity {
+        /// Every value, in the spec's order.
+        pub const ALL: &'static [GetCostsGranularity] = &[
+            GetCostsGranularity::Daily,
+            GetCostsGranularity::Monthly,
+        ];
+
+        /// The wire values, in the spec's order.
+        pub const VALUES: &'static [&'static str] = &["DAILY", "MONTHLY"];
+
+        /// The wire value.
+        pub fn as_str(&self) -> &'static str {
+            match self {
+                GetCostsGranularity::Daily => "DAILY",
+                GetCostsGranularity::Monthly => "MONTHLY",
+            }
+        }
+    }
+
+    impl std::str::FromStr for GetCostsGranularity {
+        type Err = meterage_runtime::UnlistedValue;
+
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
+            match value {
+                "DAILY" => Ok(GetCostsGranularity::Daily),
+                "MONTHLY" => Ok(GetCostsGranularity::Monthly),
+                _ => {
+                    Err(
+                        meterage_runtime::UnlistedValue::new(
+                            "GetCostsGranularity",
+                            value,
+                            Self::VALUES,
+                        ),
+                    )
+                }
+            }
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for GetCostsGranularity {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let value = <std::borrow::Cow<
+                'de,
+                str,
+            > as serde::Deserialize>::deserialize(deserializer)?;
+            value
+                .parse()
+                .map_err(|_| serde::de::Error::unknown_variant(&value, Self::VALUES))
+        }
+    }
+
+    impl std::fmt::Display for GetCostsGranularity {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+
+    impl serde::Serialize for GetCostsGranularity {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl meterage_runtime::ToParam for GetCostsGranularity {
+        fn to_param(&self) -> String {
+            self.as_str().to_owned()
+        }
+    }
+
+    /// The `GetCostsResponse` object.
+    ///
+    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct GetCostsResponse {
+        /// `ResultsByTime`: see [`Record`].
+        #[serde(rename = "ResultsByTime")]
+        pub results_by_time: Vec<Record>,
+        /// `NextPageToken`.
+        #[serde(rename = "NextPageToken")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub next_page_token: Option<String>,
+    }
+
+    /// The `QueryUsageResponse` object.
+    ///
+    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct QueryUsageResponse {
+        /// `usage`: see [`Record`].
+        pub usage: Vec<Record>,
+    }
+
+    /// The `ListAuditResponseMetaPaging` object.
+    ///
+    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct ListAuditResponseMetaPaging {
+        /// `next`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub next: Option<String>,
+    }
+
+    /// The `ListAuditResponseMeta` object.
+    ///
+    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct ListAuditResponseMeta {
+        /// `paging`: see [`ListAuditResponseMetaPaging`].
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub paging: Option<ListAuditResponseMetaPaging>,
+    }
+
+    /// The `ListAuditResponse` object.
+    ///
+    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct ListAuditResponse {
+        /// `entries`: see [`Record`].
+        pub entries: Vec<Record>,
+        /// `meta`: see [`ListAuditResponseMeta`].
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub meta: Option<ListAuditResponseMeta>,
     }
 }
 
@@ -372,6 +569,7 @@ impl ListEvents {
     /// How this operation pages (`x-pagination`).
     pub const PAGINATION: meterage_runtime::pagination::CursorToken = meterage_runtime::pagination::CursorToken {
         token_param: "NextToken",
+        token_in: meterage_runtime::pagination::TokenIn::Query,
         next_header: None,
     };
 
@@ -498,6 +696,7 @@ impl ListLogs {
     /// How this operation pages (`x-pagination`).
     pub const PAGINATION: meterage_runtime::pagination::CursorToken = meterage_runtime::pagination::CursorToken {
         token_param: "cursor",
+        token_in: meterage_runtime::pagination::TokenIn::Query,
         next_header: Some("X-Next-Cursor"),
     };
 
@@ -801,6 +1000,370 @@ impl ListRepos {
     }
 }
 
+/// A request to [`Client::get_costs`]: set optional parameters, then `.send().await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct GetCosts {
+    client: Client,
+    options: meterage_runtime::CallOptions,
+    time_period: types::GetCostsTimePeriod,
+    granularity: types::GetCostsGranularity,
+    next_page_token: Option<String>,
+}
+
+impl GetCosts {
+    /// What this operation is: its id, method, path, server and error envelope.
+    pub const OPERATION: meterage_runtime::Operation = meterage_runtime::Operation {
+        id: "GetCosts",
+        method: meterage_runtime::Method::Post,
+        success: 200,
+        public: false,
+        idempotent: true,
+        secret_response: false,
+        path: "/costs",
+        server: None,
+        envelope: &ERROR_ENVELOPE,
+    };
+
+    /// How this operation pages (`x-pagination`).
+    pub const PAGINATION: meterage_runtime::pagination::CursorToken = meterage_runtime::pagination::CursorToken {
+        token_param: "NextPageToken",
+        token_in: meterage_runtime::pagination::TokenIn::Body,
+        next_header: None,
+    };
+
+    /// Sent as `NextPageToken` in the JSON body.
+    pub fn next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = Some(value.into());
+        self
+    }
+
+    /// Timeouts and retries for this call, overriding the client's defaults.
+    pub fn options(mut self, options: meterage_runtime::CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// The spec documents no constraint on this operation's parameters, so there is nothing to check: always `Ok`. (Kept so that every request builder answers `validate()`.)
+    ///
+    /// # Errors
+    ///
+    /// None.
+    pub fn validate(&self) -> Result<(), meterage_runtime::Error> {
+        Ok(())
+    }
+
+    /// Checks the parameters (unless the client's request validation is off), sends the request and decodes the HTTP 200 response.
+    ///
+    /// # Errors
+    ///
+    /// `Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.
+    pub async fn send(
+        self,
+    ) -> Result<
+        meterage_runtime::Response<types::GetCostsResponse>,
+        meterage_runtime::Error,
+    > {
+        let client = &self.client.inner;
+        if client.validates_requests() {
+            self.validate()?;
+        }
+        client.send(self.request()).await
+    }
+
+    /// Like `send`, but returns the response body's bytes exactly as the server sent them, undecoded (to archive a vendor's answer, or to decode it yourself). Status and error-envelope checks still apply.
+    ///
+    /// # Errors
+    ///
+    /// As `send`, without `Decode`.
+    pub async fn send_raw(
+        self,
+    ) -> Result<
+        meterage_runtime::Response<meterage_runtime::Bytes>,
+        meterage_runtime::Error,
+    > {
+        let client = &self.client.inner;
+        if client.validates_requests() {
+            self.validate()?;
+        }
+        client.send_raw(self.request()).await
+    }
+
+    /// Every page, from the token set here (else the first page), as a stream: pages are fetched as the stream is read, one at a time, each asked with the token the page before gave (`.prefetch(n)` fetches nothing ahead: the next token comes with the page before), until a page without a next token (none, or an empty one); a token that repeats the one sent, or one an earlier page was asked with, ends it with `Error::Pagination` rather than a loop. A page the server repeats is fetched again, never yielded twice. Each page keeps its token, status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// The stream yields the error of a page that failed for good (after the client's retries) and ends; see `send` for the kinds, and `Error::Pagination` for a server that keeps repeating a page.
+    pub fn pages(self) -> meterage_runtime::pagination::Pages<Self> {
+        meterage_runtime::pagination::Paginate::pages(self)
+    }
+
+    /// Every item of every page, in server order, as a stream (see [`GetCosts::pages`]): memory holds one page at a time.
+    ///
+    /// # Errors
+    ///
+    /// As `pages`.
+    pub fn items(self) -> meterage_runtime::pagination::Items<Self> {
+        meterage_runtime::pagination::Paginate::items(self)
+    }
+
+    /// The request as it will be sent: parameters in spec order, constants filled in.
+    fn request(&self) -> meterage_runtime::Request {
+        let mut request = meterage_runtime::Request::new(&Self::OPERATION);
+        request.set_options(self.options);
+        request.json_body();
+        request.json("TimePeriod", &self.time_period);
+        request.json("Granularity", &self.granularity);
+        request.json_opt("NextPageToken", &self.next_page_token);
+        request
+    }
+}
+
+/// A request to [`Client::query_usage`]: set optional parameters, then `.send().await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct QueryUsage {
+    client: Client,
+    options: meterage_runtime::CallOptions,
+    meter: Option<String>,
+    cursor: Option<String>,
+}
+
+impl QueryUsage {
+    /// What this operation is: its id, method, path, server and error envelope.
+    pub const OPERATION: meterage_runtime::Operation = meterage_runtime::Operation {
+        id: "QueryUsage",
+        method: meterage_runtime::Method::Post,
+        success: 200,
+        public: false,
+        idempotent: false,
+        secret_response: false,
+        path: "/usage",
+        server: None,
+        envelope: &ERROR_ENVELOPE,
+    };
+
+    /// How this operation pages (`x-pagination`).
+    pub const PAGINATION: meterage_runtime::pagination::CursorToken = meterage_runtime::pagination::CursorToken {
+        token_param: "cursor",
+        token_in: meterage_runtime::pagination::TokenIn::Body,
+        next_header: Some("X-Next-Cursor"),
+    };
+
+    /// Sent as `meter` in the JSON body.
+    pub fn meter(mut self, value: impl Into<String>) -> Self {
+        self.meter = Some(value.into());
+        self
+    }
+
+    /// Sent as `cursor` in the JSON body.
+    pub fn cursor(mut self, value: impl Into<String>) -> Self {
+        self.cursor = Some(value.into());
+        self
+    }
+
+    /// Timeouts and retries for this call, overriding the client's defaults.
+    pub fn options(mut self, options: meterage_runtime::CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// The spec documents no constraint on this operation's parameters, so there is nothing to check: always `Ok`. (Kept so that every request builder answers `validate()`.)
+    ///
+    /// # Errors
+    ///
+    /// None.
+    pub fn validate(&self) -> Result<(), meterage_runtime::Error> {
+        Ok(())
+    }
+
+    /// Checks the parameters (unless the client's request validation is off), sends the request and decodes the HTTP 200 response.
+    ///
+    /// # Errors
+    ///
+    /// `Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.
+    pub async fn send(
+        self,
+    ) -> Result<
+        meterage_runtime::Response<types::QueryUsageResponse>,
+        meterage_runtime::Error,
+    > {
+        let client = &self.client.inner;
+        if client.validates_requests() {
+            self.validate()?;
+        }
+        client.send(self.request()).await
+    }
+
+    /// Like `send`, but returns the response body's bytes exactly as the server sent them, undecoded (to archive a vendor's answer, or to decode it yourself). Status and error-envelope checks still apply.
+    ///
+    /// # Errors
+    ///
+    /// As `send`, without `Decode`.
+    pub async fn send_raw(
+        self,
+    ) -> Result<
+        meterage_runtime::Response<meterage_runtime::Bytes>,
+        meterage_runtime::Error,
+    > {
+        let client = &self.client.inner;
+        if client.validates_requests() {
+            self.validate()?;
+        }
+        client.send_raw(self.request()).await
+    }
+
+    /// Every page, from the token set here (else the first page), as a stream: pages are fetched as the stream is read, one at a time, each asked with the token the page before gave (`.prefetch(n)` fetches nothing ahead: the next token comes with the page before), until a page without a next token (none, or an empty one); a token that repeats the one sent, or one an earlier page was asked with, ends it with `Error::Pagination` rather than a loop. A page the server repeats is fetched again, never yielded twice. Each page keeps its token, status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// The stream yields the error of a page that failed for good (after the client's retries) and ends; see `send` for the kinds, and `Error::Pagination` for a server that keeps repeating a page.
+    pub fn pages(self) -> meterage_runtime::pagination::Pages<Self> {
+        meterage_runtime::pagination::Paginate::pages(self)
+    }
+
+    /// Every item of every page, in server order, as a stream (see [`QueryUsage::pages`]): memory holds one page at a time.
+    ///
+    /// # Errors
+    ///
+    /// As `pages`.
+    pub fn items(self) -> meterage_runtime::pagination::Items<Self> {
+        meterage_runtime::pagination::Paginate::items(self)
+    }
+
+    /// The request as it will be sent: parameters in spec order, constants filled in.
+    fn request(&self) -> meterage_runtime::Request {
+        let mut request = meterage_runtime::Request::new(&Self::OPERATION);
+        request.set_options(self.options);
+        request.json_body();
+        request.json_opt("meter", &self.meter);
+        request.json_opt("cursor", &self.cursor);
+        request
+    }
+}
+
+/// A request to [`Client::list_audit`]: set optional parameters, then `.send().await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct ListAudit {
+    client: Client,
+    options: meterage_runtime::CallOptions,
+    x_page_token: Option<String>,
+    actor: Option<String>,
+}
+
+impl ListAudit {
+    /// What this operation is: its id, method, path, server and error envelope.
+    pub const OPERATION: meterage_runtime::Operation = meterage_runtime::Operation {
+        id: "ListAudit",
+        method: meterage_runtime::Method::Get,
+        success: 200,
+        public: false,
+        idempotent: true,
+        secret_response: false,
+        path: "/audit",
+        server: None,
+        envelope: &ERROR_ENVELOPE,
+    };
+
+    /// How this operation pages (`x-pagination`).
+    pub const PAGINATION: meterage_runtime::pagination::CursorToken = meterage_runtime::pagination::CursorToken {
+        token_param: "X-Page-Token",
+        token_in: meterage_runtime::pagination::TokenIn::Header,
+        next_header: None,
+    };
+
+    /// Sent as `X-Page-Token` in the header.
+    pub fn x_page_token(mut self, value: impl Into<String>) -> Self {
+        self.x_page_token = Some(value.into());
+        self
+    }
+
+    /// Sent as `actor` in the query.
+    pub fn actor(mut self, value: impl Into<String>) -> Self {
+        self.actor = Some(value.into());
+        self
+    }
+
+    /// Timeouts and retries for this call, overriding the client's defaults.
+    pub fn options(mut self, options: meterage_runtime::CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// The spec documents no constraint on this operation's parameters, so there is nothing to check: always `Ok`. (Kept so that every request builder answers `validate()`.)
+    ///
+    /// # Errors
+    ///
+    /// None.
+    pub fn validate(&self) -> Result<(), meterage_runtime::Error> {
+        Ok(())
+    }
+
+    /// Checks the parameters (unless the client's request validation is off), sends the request and decodes the HTTP 200 response.
+    ///
+    /// # Errors
+    ///
+    /// `Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.
+    pub async fn send(
+        self,
+    ) -> Result<
+        meterage_runtime::Response<types::ListAuditResponse>,
+        meterage_runtime::Error,
+    > {
+        let client = &self.client.inner;
+        if client.validates_requests() {
+            self.validate()?;
+        }
+        client.send(self.request()).await
+    }
+
+    /// Like `send`, but returns the response body's bytes exactly as the server sent them, undecoded (to archive a vendor's answer, or to decode it yourself). Status and error-envelope checks still apply.
+    ///
+    /// # Errors
+    ///
+    /// As `send`, without `Decode`.
+    pub async fn send_raw(
+        self,
+    ) -> Result<
+        meterage_runtime::Response<meterage_runtime::Bytes>,
+        meterage_runtime::Error,
+    > {
+        let client = &self.client.inner;
+        if client.validates_requests() {
+            self.validate()?;
+        }
+        client.send_raw(self.request()).await
+    }
+
+    /// Every page, from the token set here (else the first page), as a stream: pages are fetched as the stream is read, one at a time, each asked with the token the page before gave (`.prefetch(n)` fetches nothing ahead: the next token comes with the page before), until a page without a next token (none, or an empty one); a token that repeats the one sent, or one an earlier page was asked with, ends it with `Error::Pagination` rather than a loop. A page the server repeats is fetched again, never yielded twice. Each page keeps its token, status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// The stream yields the error of a page that failed for good (after the client's retries) and ends; see `send` for the kinds, and `Error::Pagination` for a server that keeps repeating a page.
+    pub fn pages(self) -> meterage_runtime::pagination::Pages<Self> {
+        meterage_runtime::pagination::Paginate::pages(self)
+    }
+
+    /// Every item of every page, in server order, as a stream (see [`ListAudit::pages`]): memory holds one page at a time.
+    ///
+    /// # Errors
+    ///
+    /// As `pages`.
+    pub fn items(self) -> meterage_runtime::pagination::Items<Self> {
+        meterage_runtime::pagination::Paginate::items(self)
+    }
+
+    /// The request as it will be sent: parameters in spec order, constants filled in.
+    fn request(&self) -> meterage_runtime::Request {
+        let mut request = meterage_runtime::Request::new(&Self::OPERATION);
+        request.set_options(self.options);
+        request.header_opt("X-Page-Token", &self.x_page_token);
+        request.query_opt("actor", &self.actor);
+        request
+    }
+}
+
 impl meterage_runtime::Page for types::ListRecordsResponse {
     type Item = types::Record;
     type Index = i64;
@@ -1091,5 +1654,190 @@ impl meterage_runtime::pagination::Paginate for ListRepos {
         let mut request = self.request();
         request.follow_link(page.url());
         Ok(request)
+    }
+}
+
+impl meterage_runtime::Page for types::GetCostsResponse {
+    type Item = types::Record;
+    type Index = i64;
+
+    fn items(&self) -> &[Self::Item] {
+        &self.results_by_time
+    }
+
+    fn into_items(self) -> Vec<Self::Item> {
+        self.results_by_time
+    }
+
+    fn total(&self) -> Option<u64> {
+        None
+    }
+
+    fn next_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+}
+
+impl meterage_runtime::pagination::Paginate for GetCosts {
+    type Page = types::GetCostsResponse;
+    type Item = types::Record;
+    type Index = i64;
+    type Style = meterage_runtime::pagination::CursorToken;
+
+    const PAGINATION: meterage_runtime::pagination::CursorToken = <GetCosts>::PAGINATION;
+
+    fn operation(&self) -> &'static meterage_runtime::Operation {
+        &Self::OPERATION
+    }
+
+    fn client(&self) -> &meterage_runtime::Client {
+        &self.client.inner
+    }
+
+    fn start_page(&self) -> Option<i64> {
+        None
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        None
+    }
+
+    fn start_token(&self) -> Option<String> {
+        self.next_page_token.clone()
+    }
+
+    fn page_request(
+        &self,
+        page: meterage_runtime::pagination::PageToken,
+    ) -> Result<meterage_runtime::Request, meterage_runtime::Error> {
+        let mut next = self.clone();
+        next.next_page_token = page.0;
+        if self.client.inner.validates_requests() {
+            next.validate()?;
+        }
+        Ok(next.request())
+    }
+}
+
+impl meterage_runtime::Page for types::QueryUsageResponse {
+    type Item = types::Record;
+    type Index = i64;
+
+    fn items(&self) -> &[Self::Item] {
+        &self.usage
+    }
+
+    fn into_items(self) -> Vec<Self::Item> {
+        self.usage
+    }
+
+    fn total(&self) -> Option<u64> {
+        None
+    }
+}
+
+impl meterage_runtime::pagination::Paginate for QueryUsage {
+    type Page = types::QueryUsageResponse;
+    type Item = types::Record;
+    type Index = i64;
+    type Style = meterage_runtime::pagination::CursorToken;
+
+    const PAGINATION: meterage_runtime::pagination::CursorToken = <QueryUsage>::PAGINATION;
+
+    fn operation(&self) -> &'static meterage_runtime::Operation {
+        &Self::OPERATION
+    }
+
+    fn client(&self) -> &meterage_runtime::Client {
+        &self.client.inner
+    }
+
+    fn start_page(&self) -> Option<i64> {
+        None
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        None
+    }
+
+    fn start_token(&self) -> Option<String> {
+        self.cursor.clone()
+    }
+
+    fn page_request(
+        &self,
+        page: meterage_runtime::pagination::PageToken,
+    ) -> Result<meterage_runtime::Request, meterage_runtime::Error> {
+        let mut next = self.clone();
+        next.cursor = page.0;
+        if self.client.inner.validates_requests() {
+            next.validate()?;
+        }
+        Ok(next.request())
+    }
+}
+
+impl meterage_runtime::Page for types::ListAuditResponse {
+    type Item = types::Record;
+    type Index = i64;
+
+    fn items(&self) -> &[Self::Item] {
+        &self.entries
+    }
+
+    fn into_items(self) -> Vec<Self::Item> {
+        self.entries
+    }
+
+    fn total(&self) -> Option<u64> {
+        None
+    }
+
+    fn next_token(&self) -> Option<&str> {
+        self.meta
+            .as_ref()
+            .and_then(|value| value.paging.as_ref())
+            .and_then(|value| value.next.as_deref())
+    }
+}
+
+impl meterage_runtime::pagination::Paginate for ListAudit {
+    type Page = types::ListAuditResponse;
+    type Item = types::Record;
+    type Index = i64;
+    type Style = meterage_runtime::pagination::CursorToken;
+
+    const PAGINATION: meterage_runtime::pagination::CursorToken = <ListAudit>::PAGINATION;
+
+    fn operation(&self) -> &'static meterage_runtime::Operation {
+        &Self::OPERATION
+    }
+
+    fn client(&self) -> &meterage_runtime::Client {
+        &self.client.inner
+    }
+
+    fn start_page(&self) -> Option<i64> {
+        None
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        None
+    }
+
+    fn start_token(&self) -> Option<String> {
+        self.x_page_token.clone()
+    }
+
+    fn page_request(
+        &self,
+        page: meterage_runtime::pagination::PageToken,
+    ) -> Result<meterage_runtime::Request, meterage_runtime::Error> {
+        let mut next = self.clone();
+        next.x_page_token = page.0;
+        if self.client.inner.validates_requests() {
+            next.validate()?;
+        }
+        Ok(next.request())
     }
 }

@@ -1,6 +1,7 @@
 //! The cursor style (`x-pagination: {style: cursor}`): each page asked for with the
-//! token the page before gave, read from the body or a response header; the last page
-//! is the one without a next token (absent or empty).
+//! token the page before gave (sent as a query parameter, a header or a field of the
+//! JSON body), read from the body or a response header; the last page is the one
+//! without a next token (absent or empty).
 
 use std::collections::HashSet;
 use std::fmt;
@@ -17,25 +18,66 @@ use crate::pagination::{PageIndex, Paginate, Style};
 /// is, the stream ends with [`crate::Error::Pagination`], as it does when a token comes
 /// back that an earlier page was asked with (a loop).
 ///
+/// The generated `page_request` sets the token where `token_in` says (the builder's
+/// own parameter or body field), everything else as the caller set it.
+///
 /// ```
-/// use meterage_runtime::pagination::CursorToken;
+/// use meterage_runtime::pagination::{CursorToken, TokenIn};
 ///
 /// // The token goes out as `?NextToken=...`; the next one is in the body (the
-/// // generated `Page::next_token` reads it), or in a header.
-/// const IN_BODY: CursorToken = CursorToken { token_param: "NextToken", next_header: None };
-/// const IN_HEADER: CursorToken = CursorToken {
-///     token_param: "cursor",
+/// // generated `Page::next_token` reads it).
+/// const IN_QUERY: CursorToken = CursorToken {
+///     token_param: "NextToken",
+///     token_in: TokenIn::Query,
+///     next_header: None,
+/// };
+/// // The token goes out as the JSON body's `NextPageToken` field (AWS JSON APIs).
+/// const IN_BODY: CursorToken = CursorToken {
+///     token_param: "NextPageToken",
+///     token_in: TokenIn::Body,
+///     next_header: None,
+/// };
+/// // The token goes out in a header; the next one comes in a response header.
+/// const IN_HEADERS: CursorToken = CursorToken {
+///     token_param: "X-Cursor",
+///     token_in: TokenIn::Header,
 ///     next_header: Some("X-Next-Cursor"),
 /// };
-/// assert_ne!(IN_BODY, IN_HEADER);
+/// assert_ne!(IN_QUERY, IN_BODY);
+/// assert_eq!(IN_HEADERS.to_string(), "the header `X-Cursor`");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CursorToken {
-    /// Wire name of the query parameter that carries the token.
+    /// Wire name of the parameter (or JSON body field) that carries the token.
     pub token_param: &'static str,
+    /// Where the token goes (`token-in`).
+    pub token_in: TokenIn,
     /// The response header carrying the next token; `None`: the body does, as the
     /// page's [`Page::next_token`](crate::pagination::Page::next_token) reads it.
     pub next_header: Option<&'static str>,
+}
+
+/// Where the cursor style sends the token (`token-in` of `x-pagination`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TokenIn {
+    /// A query parameter (the default).
+    Query,
+    /// A request header.
+    Header,
+    /// A top-level field of the JSON request body.
+    Body,
+}
+
+impl fmt::Display for CursorToken {
+    /// Where the token goes, as messages name it: ``the query parameter `NextToken` ``.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let place = match self.token_in {
+            TokenIn::Query => "query parameter",
+            TokenIn::Header => "header",
+            TokenIn::Body => "body field",
+        };
+        write!(f, "the {place} `{}`", self.token_param)
+    }
 }
 
 /// Where a page of the cursor style is: the token it was asked with, `None` for a first
@@ -119,7 +161,8 @@ impl Walk<PageToken> for CursorWalk {
         if !self.sent.insert(token.to_owned()) {
             return Step::Beyond(format!(
                 "the server gave the next token {token:?}, which an earlier page was asked \
-                 with: paging would loop"
+                 with (in {}): paging would loop",
+                self.style
             ));
         }
         self.next = Some(PageToken(Some(token.to_owned())));
@@ -130,8 +173,9 @@ impl Walk<PageToken> for CursorWalk {
         let sent = cursor.token()?;
         (self.next_token(&page) == Some(sent)).then(|| {
             format!(
-                "the server answered token {sent:?} twice with the same token as the next \
-                 one: paging would loop"
+                "the server answered token {sent:?} (sent in {}) twice with the same token \
+                 as the next one: paging would loop",
+                self.style
             )
         })
     }

@@ -51,7 +51,7 @@ mod page_number;
 mod stream;
 mod walk;
 
-pub use cursor::{CursorToken, PageToken};
+pub use cursor::{CursorToken, PageToken, TokenIn};
 pub use next_link::{NextLink, PageLink};
 pub use offset::Offset;
 pub use page_number::PageNumber;

@@ -1,8 +1,9 @@
 //! The paging fixture's generated module (`codegen/tests/snapshots/paging.rs`) compiles
 //! warning-free and pages as its spec says: by item offset and limit, the items and the
 //! total nested under `Data`; by a token read from `/Data/NextToken` or from the
-//! `X-Next-Cursor` header; by a next link in the body or in a `Link` header; every
-//! record once.
+//! `X-Next-Cursor` header, the token sent in the query, a header or the JSON body (as
+//! AWS JSON APIs page), with the next token at any depth; by a next link in the body or
+//! in a `Link` header; every record once.
 
 // Public items of a module inside a test binary are unreachable, hence `dead_code`;
 // every other warning fails the build.
@@ -23,10 +24,13 @@ use serde_json::json;
 
 /// Ten records; a page holds at most 4 whatever the limit asked, and declares the total
 /// only when the caller set a limit.
-async fn answer(headers: axum::http::HeaderMap, uri: Uri) -> Response {
+async fn answer(headers: axum::http::HeaderMap, uri: Uri, body: axum::body::Bytes) -> Response {
     match uri.path() {
         "/events" => return events(&uri),
         "/logs" => return logs(&uri),
+        "/costs" => return costs(&body),
+        "/usage" => return usage(&body),
+        "/audit" => return audit(&headers),
         "/v2/invoices" => {
             let host = headers.get("host").and_then(|host| host.to_str().ok());
             return invoices(&uri, host.unwrap_or_default());
@@ -86,13 +90,76 @@ fn logs(uri: &Uri) -> Response {
         .unwrap_or(0);
     let end = (start + 2).min(5);
     let lines: Vec<String> = (start..end).map(|n| format!("line {n}")).collect();
-    let mut response = meterage_tests::json(StatusCode::OK, json!({ "lines": lines }));
-    if end < 5 {
+    with_next_cursor(json!({ "lines": lines }), (end < 5).then_some(end))
+}
+
+/// `body` as the answer, the next cursor (if any) in `X-Next-Cursor`.
+fn with_next_cursor(body: serde_json::Value, next: Option<usize>) -> Response {
+    let mut response = meterage_tests::json(StatusCode::OK, body);
+    if let Some(next) = next {
         response
             .headers_mut()
-            .insert("x-next-cursor", axum::http::HeaderValue::from(end));
+            .insert("x-next-cursor", axum::http::HeaderValue::from(next));
     }
     response
+}
+
+/// The JSON body of a request, and its string property `name`, if sent.
+fn body_token(body: &[u8], name: &str) -> (serde_json::Value, Option<String>) {
+    let body: serde_json::Value = serde_json::from_slice(body).expect("a JSON body");
+    let token = body
+        .get(name)
+        .and_then(|token| token.as_str())
+        .map(str::to_owned);
+    (body, token)
+}
+
+/// Five costs, two a page; the token of the page from cost `n` is `c<n>`, sent as the
+/// body's `NextPageToken`, and the next one at `/NextPageToken`, absent on the last
+/// page. A body without `TimePeriod` or `Granularity` is refused.
+fn costs(body: &[u8]) -> Response {
+    let (body, token) = body_token(body, "NextPageToken");
+    if body.get("TimePeriod").is_none() || body.get("Granularity").is_none() {
+        return meterage_tests::json(StatusCode::BAD_REQUEST, json!({"message": "incomplete"}));
+    }
+    let start: u32 = token
+        .and_then(|token| token.strip_prefix('c').and_then(|n| n.parse().ok()))
+        .unwrap_or(0);
+    let end = (start + 2).min(5);
+    let results: Vec<_> = (start..end).map(|id| json!({"id": id})).collect();
+    let mut page = json!({ "ResultsByTime": results });
+    if end < 5 {
+        page["NextPageToken"] = json!(format!("c{end}"));
+    }
+    meterage_tests::json(StatusCode::OK, page)
+}
+
+/// Six usage records, three a page; the token sent as the body's `cursor`, the next
+/// one in the `X-Next-Cursor` header.
+fn usage(body: &[u8]) -> Response {
+    let (_, token) = body_token(body, "cursor");
+    let start: usize = token.and_then(|token| token.parse().ok()).unwrap_or(0);
+    let end = (start + 3).min(6);
+    let usage: Vec<_> = (start..end).map(|id| json!({"id": id})).collect();
+    with_next_cursor(json!({ "usage": usage }), (end < 6).then_some(end))
+}
+
+/// Five audit entries, two a page; the token sent in `X-Page-Token`, the next one at
+/// `/meta/paging/next`.
+fn audit(headers: &axum::http::HeaderMap) -> Response {
+    let start: u32 = headers
+        .get("x-page-token")
+        .and_then(|token| token.to_str().ok())
+        .and_then(|token| token.strip_prefix('a').and_then(|n| n.parse().ok()))
+        .unwrap_or(0);
+    let end = (start + 2).min(5);
+    let entries: Vec<_> = (start..end).map(|id| json!({"id": id})).collect();
+    let next = if end < 5 {
+        json!({"paging": {"next": format!("a{end}")}})
+    } else {
+        json!({"paging": {}})
+    };
+    meterage_tests::json(StatusCode::OK, json!({"entries": entries, "meta": next}))
 }
 
 /// Five invoices, two a page; page 2 linked relatively, page 3 absolutely (at `host`,
@@ -244,4 +311,76 @@ async fn next_links_from_a_link_header() {
         .expect("repos");
     assert_eq!(repos, ["alpha", "beta", "gamma"]);
     assert_eq!(queries(&server), ["", "page=2"]);
+}
+
+/// The JSON bodies the server received, in order.
+fn bodies(server: &Server) -> Vec<serde_json::Value> {
+    server
+        .log
+        .requests()
+        .into_iter()
+        .map(|r| serde_json::from_slice(&r.body).expect("a JSON body"))
+        .collect()
+}
+
+#[tokio::test]
+async fn tokens_in_the_json_body_the_rest_of_the_body_unchanged() {
+    let (server, client) = serve().await;
+    let period = paging_api::types::GetCostsTimePeriod {
+        start: "2026-11-01".to_owned(),
+        end: "2026-12-01".to_owned(),
+    };
+    let costs = item_ids(
+        client
+            .get_costs(period, paging_api::types::GetCostsGranularity::Daily)
+            .items(),
+        |cost| cost.id,
+    )
+    .await;
+    assert_eq!(costs, [0, 1, 2, 3, 4]);
+    let first =
+        json!({"TimePeriod": {"Start": "2026-11-01", "End": "2026-12-01"}, "Granularity": "DAILY"});
+    let with = |token: &str| {
+        let mut body = first.clone();
+        body["NextPageToken"] = json!(token);
+        body
+    };
+    assert_eq!(bodies(&server), [first.clone(), with("c2"), with("c4")]);
+    assert_eq!(queries(&server), ["", "", ""]);
+}
+
+#[tokio::test]
+async fn a_body_token_from_the_callers_token_the_next_from_a_header() {
+    let (server, client) = serve().await;
+    let usage = item_ids(
+        client.query_usage().meter("cpu").cursor("1").items(),
+        |record| record.id,
+    )
+    .await;
+    assert_eq!(usage, [1, 2, 3, 4, 5]);
+    assert_eq!(
+        bodies(&server),
+        [
+            json!({"meter": "cpu", "cursor": "1"}),
+            json!({"meter": "cpu", "cursor": "4"})
+        ]
+    );
+}
+
+#[tokio::test]
+async fn tokens_in_a_header_the_next_three_levels_deep() {
+    let (server, client) = serve().await;
+    let entries = item_ids(client.list_audit().actor("ops").items(), |entry| entry.id).await;
+    assert_eq!(entries, [0, 1, 2, 3, 4]);
+    let sent: Vec<Option<String>> = server
+        .log
+        .requests()
+        .into_iter()
+        .map(|r| {
+            let token = r.headers.get("x-page-token");
+            token.map(|token| token.to_str().expect("ASCII").to_owned())
+        })
+        .collect();
+    assert_eq!(sent, [None, Some("a2".to_owned()), Some("a4".to_owned())]);
+    assert_eq!(queries(&server), ["actor=ops", "actor=ops", "actor=ops"]);
 }
