@@ -13,12 +13,21 @@ use crate::ir::{
     SuccessResponse, TypeKind, TypeRef,
 };
 
+/// `x-pagination`: the keys of the style `style` names (one of
+/// [`PAGING_STYLES`], which `pagination` checks first, to say so at `style`'s line).
+#[derive(Deserialize)]
+#[serde(tag = "style", rename_all = "kebab-case")]
+enum PaginationExt {
+    PageNumber(PageNumberExt),
+    Offset(OffsetExt),
+    Cursor(CursorExt),
+    NextLink(NextLinkExt),
+}
+
 /// `x-pagination` with `style: page-number`.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct PageNumberExt {
-    #[allow(dead_code)]
-    style: String,
     page: String,
     size: String,
     items: String,
@@ -34,8 +43,6 @@ struct PageNumberExt {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct OffsetExt {
-    #[allow(dead_code)]
-    style: String,
     offset: String,
     limit: String,
     items: String,
@@ -47,8 +54,6 @@ struct OffsetExt {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct CursorExt {
-    #[allow(dead_code)]
-    style: String,
     token: String,
     #[serde(default)]
     token_in: Option<String>,
@@ -65,8 +70,6 @@ struct CursorExt {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct NextLinkExt {
-    #[allow(dead_code)]
-    style: String,
     #[serde(default)]
     next: Option<String>,
     #[serde(default)]
@@ -90,9 +93,22 @@ impl Lowerer<'_, '_> {
         let value = extensions.get(X_PAGINATION)?;
         let at = format!("{pointer}/{X_PAGINATION}");
         let style = value.get("style").and_then(Value::as_str).unwrap_or("");
-        match style {
-            "page-number" => {
-                let ext: PageNumberExt = self.extension(extensions, X_PAGINATION, pointer)?;
+        if !PAGING_STYLES.contains(&style) {
+            self.error(
+                &format!("{at}/style"),
+                format!(
+                    "`style: {style}`: not a paging style; one of {}",
+                    PAGING_STYLES
+                        .iter()
+                        .map(|s| format!("`{s}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            );
+            return None;
+        }
+        match self.extension(extensions, X_PAGINATION, pointer)? {
+            PaginationExt::PageNumber(ext) => {
                 let [page_param, size_param] = self.paging_params(
                     &at,
                     params,
@@ -118,8 +134,7 @@ impl Lowerer<'_, '_> {
                     ext.page_echo.as_deref(),
                 )
             }
-            "offset" => {
-                let ext: OffsetExt = self.extension(extensions, X_PAGINATION, pointer)?;
+            PaginationExt::Offset(ext) => {
                 let [offset_param, limit_param] = self.paging_params(
                     &at,
                     params,
@@ -144,12 +159,8 @@ impl Lowerer<'_, '_> {
                     None,
                 )
             }
-            "cursor" => {
-                let ext: CursorExt = self.extension(extensions, X_PAGINATION, pointer)?;
-                self.cursor_pagination(&at, params, body, response, ext)
-            }
-            "next-link" => {
-                let ext: NextLinkExt = self.extension(extensions, X_PAGINATION, pointer)?;
+            PaginationExt::Cursor(ext) => self.cursor_pagination(&at, params, body, response, ext),
+            PaginationExt::NextLink(ext) => {
                 if ext.next.is_some() == ext.next_header.is_some() {
                     self.error(
                         &at,
@@ -171,20 +182,6 @@ impl Lowerer<'_, '_> {
                     None,
                 )?;
                 self.next_in_body(&at, pagination, ext.next.as_deref())
-            }
-            _ => {
-                self.error(
-                    &format!("{at}/style"),
-                    format!(
-                        "`style: {style}`: not a paging style; one of {}",
-                        PAGING_STYLES
-                            .iter()
-                            .map(|s| format!("`{s}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                );
-                None
             }
         }
     }
@@ -501,4 +498,22 @@ fn maximum(param: &Param) -> Option<u64> {
         .maximum
         .filter(|max| *max >= 1.0 && max.fract() == 0.0)
         .map(|max| max as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every style `pagination` accepts by name is a variant the keys are read as.
+    #[test]
+    fn every_paging_style_is_a_variant() {
+        for style in PAGING_STYLES {
+            let value = serde_json::json!({ "style": style });
+            let error = match PaginationExt::deserialize(&value) {
+                Ok(_) => continue,
+                Err(error) => error.to_string(),
+            };
+            assert!(error.starts_with("missing field"), "`{style}`: {error}");
+        }
+    }
 }
