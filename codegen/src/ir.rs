@@ -167,8 +167,9 @@ pub enum SuccessRule {
 /// The environment variables of `Client::from_env` (`x-env`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ClientEnv {
-    /// The variable holding the base URL (optional when the spec has a server).
-    pub base_url: Option<String>,
+    /// The variables that may hold the base URL, the first set winning (none: the spec's
+    /// server, which is then required).
+    pub base_url: Vec<String>,
     /// The security scheme keys to try, in order (default: spec order).
     pub auth_order: Vec<String>,
 }
@@ -208,6 +209,8 @@ pub enum AuthKind {
     SdkHmacSha256(KeyPair),
     /// Alibaba Cloud RPC signature v1 (`rpc-signature-v1`).
     RpcSignatureV1(KeyPair),
+    /// AWS Signature Version 4 (`aws-sigv4`).
+    AwsSigv4(AwsSigv4),
     /// A Django console session (`django-session`).
     DjangoSession(DjangoSession),
     /// An OAuth 2.0 access token by the client credentials grant, as a bearer token
@@ -354,6 +357,19 @@ pub struct KeyPair {
     pub env: Option<KeyEnv>,
 }
 
+/// `aws-sigv4`: requests signed with an access key pair, AWS Signature Version 4.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AwsSigv4 {
+    /// The signing name of the service (`ce` for Cost Explorer).
+    pub service: String,
+    /// The region signed for unless the caller (or the environment) sets one.
+    pub region: String,
+    /// The variables of `from_env`.
+    #[serde(default)]
+    pub env: Option<AwsEnv>,
+}
+
 /// `django-session`: a console session opened with a login form.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -393,6 +409,7 @@ impl AuthKind {
             | AuthKind::KeystonePassword(KeystonePassword { header, .. }) => Some(header),
             AuthKind::SdkHmacSha256(_)
             | AuthKind::RpcSignatureV1(_)
+            | AuthKind::AwsSigv4(_)
             | AuthKind::DjangoSession(_)
             | AuthKind::Oauth2ClientCredentials(_)
             | AuthKind::Bearer { .. }
@@ -418,6 +435,7 @@ impl AuthKind {
             AuthKind::HeaderToken(_)
             | AuthKind::SdkHmacSha256(_)
             | AuthKind::RpcSignatureV1(_)
+            | AuthKind::AwsSigv4(_)
             | AuthKind::Oauth2ClientCredentials(_)
             | AuthKind::Bearer { .. }
             | AuthKind::Basic
@@ -440,6 +458,7 @@ impl AuthKind {
             | AuthKind::KeystonePassword(_)
             | AuthKind::SdkHmacSha256(_)
             | AuthKind::RpcSignatureV1(_)
+            | AuthKind::AwsSigv4(_)
             | AuthKind::Oauth2ClientCredentials(_)
             | AuthKind::Bearer { .. }
             | AuthKind::Basic
@@ -470,6 +489,9 @@ impl AuthKind {
             }),
             AuthKind::SdkHmacSha256(KeyPair { env })
             | AuthKind::RpcSignatureV1(KeyPair { env }) => env
+                .as_ref()
+                .map(|env| vec![env.access_key.as_str(), env.secret_key.as_str()]),
+            AuthKind::AwsSigv4(AwsSigv4 { env, .. }) => env
                 .as_ref()
                 .map(|env| vec![env.access_key.as_str(), env.secret_key.as_str()]),
             AuthKind::Oauth2ClientCredentials(Oauth2ClientCredentials { env, .. }) => {
@@ -579,6 +601,22 @@ pub struct KeyEnv {
     /// The project id to send (optional).
     #[serde(default)]
     pub project_id: Option<String>,
+}
+
+/// The environment variables of an `aws-sigv4` scheme.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct AwsEnv {
+    /// The access key id (`AWS_ACCESS_KEY_ID`).
+    pub access_key: String,
+    /// The secret access key (`AWS_SECRET_ACCESS_KEY`).
+    pub secret_key: String,
+    /// The session token of temporary credentials (optional; `AWS_SESSION_TOKEN`).
+    #[serde(default)]
+    pub session_token: Option<String>,
+    /// The region, instead of the spec's (optional; `AWS_REGION`).
+    #[serde(default)]
+    pub region: Option<String>,
 }
 
 /// The environment variables of a Keystone password scheme.
@@ -704,6 +742,17 @@ pub struct RpcAction {
     pub name: String,
     /// Its value (`DescribeFlowBills`).
     pub value: String,
+}
+
+impl RpcAction {
+    /// Whether `other` names the same parameter: header names compare without case.
+    pub fn same_name(&self, other: &RpcAction) -> bool {
+        if self.location == Location::Header {
+            self.name.eq_ignore_ascii_case(&other.name)
+        } else {
+            self.name == other.name
+        }
+    }
 }
 
 /// A request body's media type.

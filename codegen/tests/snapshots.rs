@@ -30,6 +30,11 @@ fn verify(fixture: &str) {
 }
 
 #[test]
+fn aws() {
+    verify("aws");
+}
+
+#[test]
 fn edge_names() {
     verify("edge-names");
 }
@@ -76,6 +81,7 @@ fn every_thread_count_writes_the_same_module() {
         "tests/fixtures/edge-names.yaml",
         "tests/fixtures/media.yaml",
         "tests/fixtures/oauth2.yaml",
+        "tests/fixtures/aws.yaml",
     ];
     let settings = meterage_codegen::Settings {
         module_path: Some("meterage_clients::api".into()),

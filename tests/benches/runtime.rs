@@ -6,8 +6,9 @@
 //!    time against `prefetch(4)`;
 //! 3. peak memory (the process's peak RSS, `VmHWM`, reset between runs) while streaming
 //!    10,000, 100,000 and 1,000,000 records;
-//! 4. the auth step of each scheme, per request, and a call with a cached identity
-//!    against one that must sign in first.
+//! 4. the auth step of each scheme, per request (AWS SigV4 against `SDK-HMAC-SHA256`
+//!    as a ratio), and a call with a cached identity against one that must sign in
+//!    first.
 //!
 //! `cargo bench -p meterage-tests --bench runtime` (release build). Figures go to
 //! BENCHMARKS.md. Nothing here asserts a time: the numbers are printed.
@@ -20,8 +21,8 @@ use axum::Router;
 use meterage_clients::huawei_gsl::{self, types::ListSimPoolsResponse};
 use meterage_clients::runtime::auth::{AccessKey, UsernamePassword};
 use meterage_clients::runtime::{
-    AuthContext, Authorize, Client, ClientBuilder, HeaderToken, RpcSignatureV1, SdkHmacSha256,
-    TryStreamExt,
+    AuthContext, Authorize, AwsSigv4, Client, ClientBuilder, HeaderToken, RpcSignatureV1,
+    SdkHmacSha256, TryStreamExt,
 };
 use meterage_clients::{nce_campus, plcloud as pl};
 use meterage_tests::{gsl, nce, plcloud, Server};
@@ -403,7 +404,12 @@ async fn auth_schemes() {
             "RPC signature v1 (HMAC-SHA1)",
             Box::new(RpcSignatureV1::new(key())),
         ),
+        (
+            "AWS SigV4 (aws-sigv4 crate)",
+            Box::new(AwsSigv4::new(key(), "ce", "us-east-1")),
+        ),
     ];
+    let mut took_by_name = Vec::new();
     let url = reqwest::Url::parse(
         "https://gsl.cn-north-4.myhuaweicloud.com/v1/sim-pools?limit=10&offset=1",
     )
@@ -418,6 +424,7 @@ async fn auth_schemes() {
         })
         .await;
         println!("| {name} | {:.2} |", micros(took));
+        took_by_name.push((name, took));
     }
     // The same work as each scheme's, less the signing.
     let baseline = median(200, 20_000, || async {
@@ -425,6 +432,17 @@ async fn auth_schemes() {
     })
     .await;
     println!("| (building the request alone) | {:.2} |", micros(baseline));
+    let took = |prefix: &str| {
+        took_by_name
+            .iter()
+            .find(|(name, _)| name.starts_with(prefix))
+            .map(|(_, took)| took.as_secs_f64())
+            .expect("measured")
+    };
+    println!(
+        "\nAWS SigV4 / SDK-HMAC-SHA256 per request: {:.2}x",
+        took("AWS SigV4") / took("SDK-HMAC-SHA256")
+    );
 }
 
 async fn cached_identity() {

@@ -6,8 +6,8 @@ use quote::{format_ident, quote};
 
 use super::{docs, ident, inner_docs, paragraphs};
 use crate::ir::{
-    Api, AuthKind, AuthScheme, DjangoSession, HeaderToken, KeyPair, KeystonePassword, LoginToken,
-    Oauth2ClientCredentials, OpRef,
+    Api, AuthKind, AuthScheme, AwsSigv4, DjangoSession, HeaderToken, KeyPair, KeystonePassword,
+    LoginToken, Oauth2ClientCredentials, OpRef,
 };
 
 /// The `auth` module of `api`.
@@ -93,6 +93,9 @@ pub(super) fn describe_scheme(scheme: &AuthScheme, link_prefix: &str) -> String 
         AuthKind::RpcSignatureV1(_) => {
             format!("requests signed with an access key pair, RPC signature v1 (HMAC-SHA1), from {fixed}")
         }
+        AuthKind::AwsSigv4(AwsSigv4 { service, .. }) => format!(
+            "requests signed with an access key pair, AWS Signature Version 4 for service `{service}`, from {fixed}"
+        ),
         AuthKind::DjangoSession(DjangoSession { login: op, .. }) => format!(
             "a console session (cookies and CSRF token) opened by logging in with `{}`, from {fixed}",
             op.id
@@ -349,6 +352,17 @@ fn emit_scheme(scheme: &AuthScheme) -> TokenStream {
                 }
             }
         }
+        AuthKind::AwsSigv4(AwsSigv4 {
+            service, region, ..
+        }) => {
+            let doc = doc(&format!("Signs every request with the access key pair `key`, AWS Signature Version 4 for service `{service}` in region `{region}` unless `.region(..)` sets another; a fresh `X-Amz-Date` and signature each attempt, and a temporary key's `security_token` sent and signed as `X-Amz-Security-Token` (security scheme `{key}`)."));
+            quote! {
+                #doc
+                pub fn #name(key: meterage_runtime::auth::AccessKey) -> meterage_runtime::AwsSigv4 {
+                    meterage_runtime::AwsSigv4::new(key, #service, #region)
+                }
+            }
+        }
         AuthKind::DjangoSession(DjangoSession {
             open,
             login,
@@ -548,7 +562,26 @@ fn from_env_scheme(scheme: &AuthScheme) -> TokenStream {
                 return Ok(std::sync::Arc::new(auth));
             }
         }
+        AuthKind::AwsSigv4(AwsSigv4 { env: Some(env), .. }) => {
+            let (id, secret) = (&env.access_key, &env.secret_key);
+            let token = match &env.session_token {
+                Some(var) => quote! { Some(#var) },
+                None => quote! { None },
+            };
+            let region = optional(&env.region, quote! { region });
+            let binding = if region.is_empty() {
+                quote! { let auth }
+            } else {
+                quote! { let mut auth }
+            };
+            quote! {
+                #binding = #name(meterage_runtime::auth::AccessKey::from_env(#id, #secret, #token)?);
+                #region
+                return Ok(std::sync::Arc::new(auth));
+            }
+        }
         AuthKind::HeaderToken(HeaderToken { env: None, .. })
+        | AuthKind::AwsSigv4(AwsSigv4 { env: None, .. })
         | AuthKind::LoginToken(LoginToken { env: None, .. })
         | AuthKind::DjangoSession(DjangoSession { env: None, .. })
         | AuthKind::KeystonePassword(KeystonePassword { env: None, .. })

@@ -670,6 +670,7 @@ pub(super) fn emit_request(api: &Api, op: &Operation) -> TokenStream {
         calls.push(match action.location {
             Location::Form => quote! { request.form(#name, #value); },
             Location::Json => quote! { request.json(#name, #value); },
+            Location::Header => quote! { request.header(#name, #value); },
             _ => quote! { request.query(#name, #value); },
         });
     }

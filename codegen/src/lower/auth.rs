@@ -215,6 +215,26 @@ impl Lowerer<'_, '_> {
                 }
                 keystone.endpoint = endpoint.trim_end_matches('/').to_owned();
             }
+            AuthKind::AwsSigv4(sigv4) => {
+                if !in_header || !header.eq_ignore_ascii_case("Authorization") {
+                    self.error(
+                        at,
+                        format!("`{name}` signs in the `Authorization` header: declare the scheme `in: header` with `name: Authorization`"),
+                    );
+                }
+                for (setting, value) in [("service", &sigv4.service), ("region", &sigv4.region)] {
+                    let valid = !value.is_empty()
+                        && value
+                            .bytes()
+                            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+                    if !valid {
+                        self.error(
+                            &format!("{at}/{setting}"),
+                            format!("`{setting}: {value}` must be an AWS {setting} name such as `{}` (lower-case letters, digits and `-`)", if setting == "service" { "ce" } else { "us-east-1" }),
+                        );
+                    }
+                }
+            }
             AuthKind::Oauth2ClientCredentials(oauth) => {
                 if !in_header || !header.eq_ignore_ascii_case("Authorization") {
                     self.error(

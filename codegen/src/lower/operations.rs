@@ -110,7 +110,7 @@ impl<'a> Lowerer<'a, '_> {
             let mut seen = BTreeMap::new();
             for (id, action, pointer) in &ops {
                 match (action, &first) {
-                    (Some(a), Some(f)) if a.name == f.name && a.location == f.location => {
+                    (Some(a), Some(f)) if a.location == f.location && a.same_name(f) => {
                         if let Some(other) = seen.insert(a.value.clone(), id.clone()) {
                             self.error(pointer, format!("`{id}` and `{other}` both send {} `{}` to {} {path}", a.name, a.value, verb.to_uppercase()));
                         }
@@ -233,10 +233,14 @@ impl<'a> Lowerer<'a, '_> {
                 ),
                 _ => {}
             }
-            if params
-                .iter()
-                .any(|p| p.wire_name == action.name && p.location == action.location)
-            {
+            if params.iter().any(|p| {
+                p.location == action.location
+                    && if p.location == Location::Header {
+                        p.wire_name.eq_ignore_ascii_case(&action.name)
+                    } else {
+                        p.wire_name == action.name
+                    }
+            }) {
                 self.error(
                     &format!("{pointer}/{X_RPC_ACTION}"),
                     format!(
