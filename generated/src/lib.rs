@@ -8,6 +8,10 @@
 /// The runtime the clients send through: `Error`, `Secret`, `Decimal`, auth schemes.
 pub use meterage_runtime as runtime;
 
+#[cfg(feature = "aws_cost_explorer")]
+#[rustfmt::skip]
+pub mod aws_cost_explorer;
+
 #[cfg(feature = "huawei_gsl")]
 #[rustfmt::skip]
 pub mod huawei_gsl;

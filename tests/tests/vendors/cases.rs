@@ -10,6 +10,7 @@
 //! | [`GslAksk`] | GSL | an AK/SK signature per request | `items()`, paged |
 //! | [`Kaopuyun`] | Kaopuyun | an RPC signature per request (`Kaopuyun<true>`: by a temporary key with its security token) | `items()`, paged |
 //! | [`Plcloud`] | PLCloud | a console session (an ended one is a redirect; `Plcloud<true>`: Django's 403) | `send()`, one list |
+//! | [`AwsCostExplorer`] | AWS Cost Explorer | a SigV4 signature per request (`AwsCostExplorer<true>`: by a temporary key with its session token) | `items()`, cursor-paged |
 //!
 //! Each vendor's case is in its own file under `cases/`.
 //!
@@ -27,11 +28,13 @@ use meterage_tests::{Fake, Server, Vendor};
 use serde::Serialize;
 use serde_json::Value;
 
+mod aws;
 mod gsl;
 mod kaopuyun;
 mod nce;
 mod plcloud;
 
+pub use aws::{default_query, AwsCostExplorer};
 pub use gsl::{GslAksk, GslIam};
 pub use kaopuyun::Kaopuyun;
 pub use nce::NceCampus;

@@ -7,7 +7,9 @@ use meterage_clients::runtime::{CallOptions, TryStreamExt};
 use meterage_tests::{Fault, When};
 use serde_json::Value;
 
-use crate::cases::{table, Credentials, GslAksk, GslIam, Kaopuyun, NceCampus, Plcloud, VendorCase};
+use crate::cases::{
+    table, AwsCostExplorer, Credentials, GslAksk, GslIam, Kaopuyun, NceCampus, Plcloud, VendorCase,
+};
 use crate::support::assert_same_records;
 
 table! {
@@ -16,6 +18,7 @@ table! {
     gsl_aksk: GslAksk => [transient_faults_are_retried, busy_without_retries_is_reported],
     kaopuyun: Kaopuyun => [transient_faults_are_retried, busy_without_retries_is_reported],
     plcloud: Plcloud => [transient_faults_are_retried, busy_without_retries_is_reported],
+    aws: AwsCostExplorer => [transient_faults_are_retried, busy_without_retries_is_reported],
 }
 
 /// The vendor's busy answer, a body cut short and a gateway page, once each on the

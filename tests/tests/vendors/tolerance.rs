@@ -11,7 +11,9 @@ use meterage_tests::gsl::{self, Gsl};
 use meterage_tests::{Fake, Fault, When};
 use serde_json::{json, Map, Value};
 
-use crate::cases::{table, Credentials, GslAksk, GslIam, Kaopuyun, NceCampus, Plcloud, VendorCase};
+use crate::cases::{
+    table, AwsCostExplorer, Credentials, GslAksk, GslIam, Kaopuyun, NceCampus, Plcloud, VendorCase,
+};
 use crate::support::{gsl_aksk, serve};
 
 table! {
@@ -20,6 +22,7 @@ table! {
     gsl_aksk: GslAksk => [missing_and_null_fields_decode],
     kaopuyun: Kaopuyun => [missing_and_null_fields_decode],
     plcloud: Plcloud => [missing_and_null_fields_decode],
+    aws: AwsCostExplorer => [missing_and_null_fields_decode],
 }
 
 /// The seed's record, then one copy per field with that field left out and the next
