@@ -8,6 +8,10 @@
 /// The runtime the clients send through: `Error`, `Secret`, `Decimal`, auth schemes.
 pub use meterage_runtime as runtime;
 
+#[cfg(feature = "aliyun_bss")]
+#[rustfmt::skip]
+pub mod aliyun_bss;
+
 #[cfg(feature = "aws_cost_explorer")]
 #[rustfmt::skip]
 pub mod aws_cost_explorer;

@@ -16,7 +16,8 @@
 //! | NCE-Campus | [`nce::start`], [`nce::start_with`] | [`nce::USER`] | [`nce::Nce`]: `expire_tokens`, `set_idle_timeout`, `clock` | [`nce::record`] |
 //! | GSL | [`gsl::start`], [`gsl::start_with`] | [`gsl::TOKEN`], [`gsl::AKSK`] | [`gsl::Gsl`]: `expire_tokens`, `set_token_lifetime`, `clock` | [`gsl::pool`] |
 //! | IAM (for GSL) | [`gsl::start_iam`] | [`gsl::USER`] | [`gsl::Iam`]: `set_token_lifetime`, `expire_tokens`, `clock()` | |
-//! | Kaopuyun | [`kaopuyun::start`], [`kaopuyun::start_with`] | [`kaopuyun::KEY`] | [`kaopuyun::Kaopuyun`]: `clock`, `nonces_seen` | [`kaopuyun::bill`] |
+//! | Kaopuyun | [`kaopuyun::start`], [`kaopuyun::start_with`] | [`kaopuyun::KEY`] | [`kaopuyun::Kaopuyun`]: `clock()`, `nonces_seen` | [`kaopuyun::bill`] |
+//! | Alibaba Cloud BSS | [`aliyun::start`], [`aliyun::start_with`] | [`aliyun::KEYS`] | [`aliyun::Aliyun`]: `clock()`, `nonces_seen` | [`aliyun::bill`] |
 //! | PLCloud | [`plcloud::start`], [`plcloud::start_with`] | [`plcloud::USER`] | [`plcloud::Plcloud`]: `expire_sessions`, `set_expired_answer` | [`plcloud::record`] |
 //! | AWS Cost Explorer | [`aws::start`], [`aws::start_with`] | [`aws::KEY`], [`aws::TEMPORARY_KEY`] | [`aws::Aws`]: `clock`, `set_page_size` | [`aws::result`] |
 //!
@@ -75,12 +76,14 @@ pub mod faults;
 mod harness;
 pub mod log;
 pub mod records;
+pub mod rpc;
 mod server;
 #[cfg(test)]
 mod testing;
 pub mod tls;
 mod wire;
 
+pub mod aliyun;
 pub mod aws;
 pub mod gsl;
 pub mod kaopuyun;

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::process::{Command, Output};
 
 use meterage_tests::records::{assert_same_records, expected, numbers_as_floats};
-use meterage_tests::{aws, gsl, kaopuyun, nce, plcloud, Options, Server};
+use meterage_tests::{aliyun, aws, gsl, kaopuyun, nce, plcloud, Options, Server};
 use serde_json::Value;
 
 /// The binary of example `name`, next to this test's own binary.
@@ -101,6 +101,14 @@ const KAOPUYUN: Example = Example {
 const KAOPUYUN_STS: Example = Example {
     credentials: kaopuyun::TEMPORARY_KEY,
     ..KAOPUYUN
+};
+
+const ALIYUN: Example = Example {
+    name: "aliyun_instance_bills",
+    url: "ALIBABA_CLOUD_BSS_URL",
+    user: "ALIBABA_CLOUD_ACCESS_KEY_ID",
+    secret: "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+    credentials: aliyun::KEYS.key,
 };
 
 const PLCLOUD: Example = Example {
@@ -231,6 +239,90 @@ async fn kaopuyun_flow_bills_with_a_temporary_key_reads_its_token_from_the_envir
 }
 
 #[tokio::test]
+async fn aliyun_instance_bills_prints_every_bill_of_the_month() {
+    let server = aliyun::start().await;
+    server.dataset.set_len(647);
+    let with_month = |mut env: Vec<(&'static str, String)>, month: &str| {
+        env.push(("METERAGE_BILLING_MONTH", month.to_owned()));
+        env
+    };
+    let env = with_month(ALIYUN.env(&server, None), "2026-11");
+    let output = prints(ALIYUN.name, env, expected(aliyun::bills(647))).await;
+    // The money is printed with the vendor's own digits.
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains(r#""PretaxGrossAmount":10.0,"#), "{text}");
+    // Three pages of 300 bills of the month, the next two asked with their tokens.
+    let wire: Vec<String> = server
+        .log
+        .requests()
+        .iter()
+        .map(|r| r.query.clone().unwrap_or_default())
+        .collect();
+    assert_eq!(wire.len(), 3);
+    for query in &wire {
+        assert!(
+            query.contains("BillingCycle=2026-11&MaxResults=300"),
+            "{query}"
+        );
+    }
+    assert_eq!(server.log.listing_pages(), [1, 2, 3]);
+
+    // The vendor's refusal, and nothing printed; a month that is not one is refused
+    // before anything is sent.
+    let output = run(
+        ALIYUN.name,
+        with_month(ALIYUN.env(&server, Some("wrong")), "2026-11"),
+    )
+    .await;
+    fails_saying(&output, "SignatureDoesNotMatch");
+    assert!(output.stdout.is_empty());
+    let output = run(
+        ALIYUN.name,
+        with_month(ALIYUN.env(&server, None), "2026-13"),
+    )
+    .await;
+    fails_saying(
+        &output,
+        "parameter `BillingCycle` must be formatted `yyyy-MM`",
+    );
+    fails_saying(
+        &run(ALIYUN.name, ALIYUN.env(&server, None)).await,
+        "METERAGE_BILLING_MONTH",
+    );
+    assert_eq!(server.log.requests().len(), 4);
+}
+
+#[tokio::test]
+async fn aliyun_instance_bills_with_a_temporary_key_over_https_trusting_the_ca_file() {
+    let server = aliyun::start_with(Options::https()).await;
+    server.dataset.set_len(12);
+    let ca = std::env::temp_dir().join(format!("meterage-aliyun-ca-{}.pem", std::process::id()));
+    std::fs::write(&ca, server.ca_pem().expect("a CA")).expect("CA file");
+    let (id, secret) = aliyun::KEYS.temporary;
+    let env = |token: Option<&str>| {
+        let mut env = vec![
+            ("ALIBABA_CLOUD_BSS_URL", server.base_url()),
+            ("ALIBABA_CLOUD_ACCESS_KEY_ID", id.to_owned()),
+            ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", secret.to_owned()),
+            ("METERAGE_BILLING_MONTH", "2026-10".to_owned()),
+            ("METERAGE_CA_FILE", ca.display().to_string()),
+        ];
+        env.extend(token.map(|token| ("ALIBABA_CLOUD_SECURITY_TOKEN", token.to_owned())));
+        env
+    };
+    prints(
+        ALIYUN.name,
+        env(Some(aliyun::KEYS.token)),
+        expected(aliyun::bills(12)),
+    )
+    .await;
+    let output = run(ALIYUN.name, env(None)).await;
+    fails_saying(&output, "MissingSecurityToken");
+    assert!(!String::from_utf8_lossy(&output.stderr).contains(secret));
+    let _ = std::fs::remove_file(&ca);
+}
+
+#[tokio::test]
 async fn plcloud_consumptions_prints_every_record() {
     let server = plcloud::start().await;
     server.dataset.set_len(31);
@@ -335,7 +427,7 @@ async fn aws_cost_and_usage_trusts_the_ca_file() {
 fn the_readme_shows_the_examples_code() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let readme = std::fs::read_to_string(root.join("../README.md")).expect("README");
-    let examples = [NCE, GSL_AKSK, KAOPUYUN, PLCLOUD].map(|e| e.name);
+    let examples = [NCE, GSL_AKSK, KAOPUYUN, PLCLOUD, ALIYUN].map(|e| e.name);
     for name in examples.into_iter().chain(["aws_cost_and_usage"]) {
         let source =
             std::fs::read_to_string(root.join(format!("examples/{name}.rs"))).expect("the example");

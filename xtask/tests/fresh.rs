@@ -41,6 +41,11 @@ fn plcloud() {
 }
 
 #[test]
+fn aliyun_bss() {
+    verify("aliyun-bss");
+}
+
+#[test]
 fn whole_generated_tree() {
     let stale = xtask::check(&xtask::workspace_root()).unwrap_or_else(|e| panic!("{e:#}"));
     assert!(

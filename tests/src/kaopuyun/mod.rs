@@ -13,21 +13,12 @@
 //! signed with the temporary key's own secret; the token must be the one issued with
 //! that key.
 //!
-//! Errors are Alibaba-style `{RequestId, Code, Message}`:
+//! Errors are Alibaba-style `{RequestId, Code, Message}`: the gateway's refusals (the
+//! shared [`crate::rpc::Gate`]: keys, tokens, signature, timestamp, nonce), then the
+//! action's own:
 //!
 //! | check | status | `Code` |
 //! |---|---|---|
-//! | a common parameter missing | 400 | `Missing<Name>` |
-//! | unknown `AccessKeyId` | 404 | `InvalidAccessKeyId.NotFound` |
-//! | a temporary key without `SecurityToken` | 400 | `MissingSecurityToken` |
-//! | a token the fake did not issue | 400 | `InvalidSecurityToken.Malformed` |
-//! | the token of a temporary key past its lifetime | 400 | `InvalidSecurityToken.Expired` |
-//! | a token with the permanent key | 400 | `InvalidSecurityToken.MismatchWithAccessKey` |
-//! | not HMAC-SHA1 / 1.0 | 400 | `InvalidSignatureMethod` |
-//! | wrong signature | 400 | `SignatureDoesNotMatch` |
-//! | `Timestamp` malformed | 400 | `InvalidTimeStamp.Format` |
-//! | `Timestamp` off by more than 15 minutes | 400 | `InvalidTimeStamp.Expired` |
-//! | nonce reused | 400 | `SignatureNonceUsed` |
 //! | unknown `ProductType` | 400 | `ProductTypeIsInvalid` |
 //! | unknown `BillStatus` | 400 | `ValueNotSupported` |
 //! | bad paging or date parameter | 400 | `InvalidParameter` |
@@ -35,8 +26,7 @@
 //! `RegionCode`, `ResourceUUID` and the bill dates are accepted (dates are checked for
 //! their format) but do not filter: their semantics are unknown.
 
-use std::collections::HashSet;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
@@ -49,34 +39,35 @@ use crate::clock::{Clock, Utc};
 use crate::dataset::{window, Dataset, Order};
 use crate::harness::{page_asked, Canned, Harness, Injected, Outcome, Vendor};
 use crate::log::Recorded;
+use crate::rpc::{self, Gate, Keys};
 use crate::server::{Fake, Options};
-use crate::{get as param, json as reply, lock, parse_pairs};
+use crate::{get as param, json as reply, parse_pairs};
 
-mod signature;
 #[cfg(test)]
 mod tests;
 
-pub use signature::{percent_encode, signature};
+pub use crate::rpc::{percent_encode, signature, TIMESTAMP_WINDOW_MS, TOKEN_LIFETIME_MS};
 
 /// The access key the fake knows: (AccessKeyId, secret).
 pub const KEY: (&str, &str) = ("sz0000ei53aw", "kaopuyun-test-secret");
 /// The temporary (STS) access key the fake issued: (AccessKeyId, secret). Its requests
 /// carry [`SECURITY_TOKEN`]. Alibaba Cloud's temporary key ids start with `STS.`.
 pub const TEMPORARY_KEY: (&str, &str) = ("STS.NTkaopuyun4Temp0rary", "kaopuyun-temporary-secret");
+/// The keys the gateway knows.
+const KEYS: Keys = Keys {
+    key: KEY,
+    temporary: TEMPORARY_KEY,
+    token: SECURITY_TOKEN,
+};
 /// The security token the fake issued with [`TEMPORARY_KEY`]: base64-like, so that its
 /// `+`, `/` and `=` must be percent-encoded on the wire and in the signature.
 pub const SECURITY_TOKEN: &str = "CAIS8wF1q6Ft5B2yfSjIr5b+kaopuyun/temporary+token==";
-/// How long the issued token is valid on the fake's clock: STS's default lifetime of an
-/// hour (AssumeRole's `DurationSeconds` defaults to 3600).
-pub const TOKEN_LIFETIME_MS: i64 = 3600 * 1000;
 /// The `RequestId` of every error.
 pub const ERROR_REQUEST_ID: &str = "0f4e1b7e-3c1d-4a8e-9a55-5c2f7e1b2a10";
 /// The `RequestId` of every page.
 pub const REQUEST_ID: &str = "742fbe80-0ea9-11eb-9b36-0208cb7f7896";
 /// How many bills a fresh fake serves.
 pub const DEFAULT_BILLS: u64 = 60;
-/// How far `Timestamp` may be from the server's clock, either way.
-pub const TIMESTAMP_WINDOW_MS: i64 = 15 * 60 * 1000;
 /// The product types the fake knows.
 pub const PRODUCT_TYPES: [&str; 5] = ["OWN_ECS", "BWP", "OWN_EIP", "CDN", "OSS"];
 
@@ -126,32 +117,26 @@ pub fn bills(len: u64) -> impl Iterator<Item = Value> {
 /// when the issued security token expires.
 #[derive(Debug)]
 pub struct Kaopuyun {
-    /// The server's clock; advance it to make signed requests look stale (and, past
-    /// [`TOKEN_LIFETIME_MS`], the security token expired).
-    pub clock: Clock,
     dataset: Arc<Dataset>,
-    nonces: Mutex<HashSet<String>>,
-    token_expires_ms: i64,
+    gate: Gate,
 }
 
 impl Kaopuyun {
     /// How many distinct nonces the server has accepted.
     pub fn nonces_seen(&self) -> usize {
-        lock(&self.nonces).len()
+        self.gate.nonces_seen()
+    }
+
+    /// The server's clock; advance it to make signed requests look stale (and, past
+    /// the token's lifetime, the security token expired).
+    pub fn clock(&self) -> &Clock {
+        self.gate.clock()
     }
 }
 
 impl Vendor for Kaopuyun {
-    const BUSY: Canned = Canned::Error(
-        503,
-        "ServiceUnavailable",
-        "The request has failed due to a temporary failure of the server.",
-    );
-    const THROTTLED: Canned = Canned::Error(
-        429,
-        "Throttling.User",
-        "Request was denied due to user flow control.",
-    );
+    const BUSY: Canned = rpc::BUSY;
+    const THROTTLED: Canned = rpc::THROTTLED;
 
     fn listing_page(&self, request: &Recorded) -> Option<u64> {
         if request.method != "GET" || request.path != "/" {
@@ -180,15 +165,9 @@ pub async fn start() -> Fake<Kaopuyun> {
 
 /// Starts the endpoint with `options`.
 pub async fn start_with(options: Options) -> Fake<Kaopuyun> {
-    let kaopuyun = |harness: &Harness| {
-        let clock = Clock::default();
-        let token_expires_ms = clock.now_ms() + TOKEN_LIFETIME_MS;
-        Kaopuyun {
-            clock,
-            dataset: harness.dataset.clone(),
-            nonces: Mutex::default(),
-            token_expires_ms,
-        }
+    let kaopuyun = |harness: &Harness| Kaopuyun {
+        gate: Gate::new(KEYS),
+        dataset: harness.dataset.clone(),
     };
     Fake::start(
         DEFAULT_BILLS,
@@ -199,126 +178,11 @@ pub async fn start_with(options: Options) -> Fake<Kaopuyun> {
     .await
 }
 
-const COMMON: [&str; 9] = [
-    "AccessKeyId",
-    "Action",
-    "Format",
-    "SignatureMethod",
-    "SignatureNonce",
-    "SignatureVersion",
-    "Timestamp",
-    "Version",
-    "Signature",
-];
-
 /// The gateway's checks: parameters, key, signature, timestamp, nonce.
 fn authenticate(k: &Kaopuyun, pairs: &[(String, String)]) -> Result<(), Response> {
-    let fail = |status, code: &str, message: &str| Err(k.error(status, code, message));
-    for name in COMMON {
-        if param(pairs, name).is_none_or(str::is_empty) {
-            return fail(
-                StatusCode::BAD_REQUEST,
-                &format!("Missing{name}"),
-                &format!("{name} is mandatory for this action."),
-            );
-        }
-    }
-    let secret = match secret_of(k, pairs) {
-        Ok(secret) => secret,
-        Err((status, code, message)) => return fail(status, code, message),
-    };
-    if param(pairs, "SignatureMethod") != Some("HMAC-SHA1")
-        || param(pairs, "SignatureVersion") != Some("1.0")
-    {
-        return fail(
-            StatusCode::BAD_REQUEST,
-            "InvalidSignatureMethod",
-            "Specified signature method is not supported.",
-        );
-    }
-    if param(pairs, "Signature") != Some(signature("GET", pairs, secret).as_str()) {
-        return fail(
-            StatusCode::BAD_REQUEST,
-            "SignatureDoesNotMatch",
-            "Specified signature is not matched with our calculation.",
-        );
-    }
-    match param(pairs, "Timestamp").and_then(Utc::parse_iso_seconds) {
-        Some(t) if (t.unix_ms() - k.clock.now_ms()).abs() <= TIMESTAMP_WINDOW_MS => {}
-        Some(_) => {
-            return fail(
-                StatusCode::BAD_REQUEST,
-                "InvalidTimeStamp.Expired",
-                "Specified time stamp or date value is expired.",
-            )
-        }
-        None => {
-            return fail(
-                StatusCode::BAD_REQUEST,
-                "InvalidTimeStamp.Format",
-                "Specified time stamp is not valid.",
-            )
-        }
-    }
-    let nonce = param(pairs, "SignatureNonce").unwrap_or_default();
-    if !lock(&k.nonces).insert(nonce.to_owned()) {
-        return fail(
-            StatusCode::BAD_REQUEST,
-            "SignatureNonceUsed",
-            "Specified signature nonce was used already.",
-        );
-    }
-    Ok(())
-}
-
-/// A refusal of the gateway: status, `Code`, `Message`.
-type Refusal = (StatusCode, &'static str, &'static str);
-
-/// The secret the request must be signed with: the permanent key's, or the temporary
-/// key's when the request carries the token issued with it.
-///
-/// The codes are Alibaba Cloud's (inferred: Kaopuyun imitates its RPC style and
-/// documents none of this): public clients of Alibaba's OpenAPI list
-/// `MissingSecurityToken`, `InvalidSecurityToken.Malformed`,
-/// `InvalidSecurityToken.Expired` and `InvalidSecurityToken.MismatchWithAccessKey` among
-/// the 4xx codes of refused credentials. The exact status (400), the messages, which
-/// case answers `.Malformed` rather than `.MismatchWithAccessKey`, and refusing a token
-/// sent with a permanent key are assumptions.
-fn secret_of(k: &Kaopuyun, pairs: &[(String, String)]) -> Result<&'static str, Refusal> {
-    let token = param(pairs, "SecurityToken").filter(|token| !token.is_empty());
-    match param(pairs, "AccessKeyId") {
-        Some(id) if id == KEY.0 => match token {
-            None => Ok(KEY.1),
-            Some(_) => Err((
-                StatusCode::BAD_REQUEST,
-                "InvalidSecurityToken.MismatchWithAccessKey",
-                "Specified SecurityToken mismatch with the AccessKey.",
-            )),
-        },
-        Some(id) if id == TEMPORARY_KEY.0 => match token {
-            None => Err((
-                StatusCode::BAD_REQUEST,
-                "MissingSecurityToken",
-                "SecurityToken is mandatory for this action.",
-            )),
-            Some(token) if token != SECURITY_TOKEN => Err((
-                StatusCode::BAD_REQUEST,
-                "InvalidSecurityToken.Malformed",
-                "Specified SecurityToken is malformed.",
-            )),
-            Some(_) if k.clock.now_ms() > k.token_expires_ms => Err((
-                StatusCode::BAD_REQUEST,
-                "InvalidSecurityToken.Expired",
-                "Specified SecurityToken is expired.",
-            )),
-            Some(_) => Ok(TEMPORARY_KEY.1),
-        },
-        _ => Err((
-            StatusCode::NOT_FOUND,
-            "InvalidAccessKeyId.NotFound",
-            "Specified access key is not found.",
-        )),
-    }
+    k.gate
+        .check("GET", pairs)
+        .map_err(|r| k.error(r.status, &r.code, &r.message))
 }
 
 /// The action's own checks; the filters on success.

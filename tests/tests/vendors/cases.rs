@@ -9,6 +9,7 @@
 //! | [`GslIam`] | GSL and IAM | an IAM token | `items()`, paged |
 //! | [`GslAksk`] | GSL | an AK/SK signature per request | `items()`, paged |
 //! | [`Kaopuyun`] | Kaopuyun | an RPC signature per request (`Kaopuyun<true>`: by a temporary key with its security token) | `items()`, paged |
+//! | [`AliyunBss`] | Alibaba Cloud BSS | an RPC signature per request (`AliyunBss<true>`: by a temporary key with its security token) | `items()`, by `NextToken` |
 //! | [`Plcloud`] | PLCloud | a console session (an ended one is a redirect; `Plcloud<true>`: Django's 403) | `send()`, one list |
 //! | [`AwsCostExplorer`] | AWS Cost Explorer | a SigV4 signature per request (`AwsCostExplorer<true>`: by a temporary key with its session token) | `items()`, cursor-paged |
 //!
@@ -28,12 +29,14 @@ use meterage_tests::{Fake, Server, Vendor};
 use serde::Serialize;
 use serde_json::Value;
 
+pub mod aliyun;
 mod aws;
 mod gsl;
 mod kaopuyun;
 mod nce;
 mod plcloud;
 
+pub use aliyun::AliyunBss;
 pub use aws::{default_query, AwsCostExplorer};
 pub use gsl::{GslAksk, GslIam};
 pub use kaopuyun::Kaopuyun;

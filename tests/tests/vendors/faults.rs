@@ -8,11 +8,13 @@ use meterage_tests::{Fault, When};
 use serde_json::Value;
 
 use crate::cases::{
-    table, AwsCostExplorer, Credentials, GslAksk, GslIam, Kaopuyun, NceCampus, Plcloud, VendorCase,
+    table, AliyunBss, AwsCostExplorer, Credentials, GslAksk, GslIam, Kaopuyun, NceCampus, Plcloud,
+    VendorCase,
 };
 use crate::support::assert_same_records;
 
 table! {
+    aliyun_bss: AliyunBss => [transient_faults_are_retried, busy_without_retries_is_reported],
     nce_campus: NceCampus => [transient_faults_are_retried, busy_without_retries_is_reported, unlisted_500_is_retried],
     gsl_iam: GslIam => [transient_faults_are_retried, busy_without_retries_is_reported],
     gsl_aksk: GslAksk => [transient_faults_are_retried, busy_without_retries_is_reported],

@@ -167,7 +167,7 @@ async fn a_temporary_key_refused_for_its_token_gets_the_vendors_code_once() {
     // An hour on, the token has expired.
     server
         .vendor
-        .clock
+        .clock()
         .advance(std::time::Duration::from_secs(3601));
     assert_eq!(
         refused(kaopuyun_temporary_key(secret)).await,

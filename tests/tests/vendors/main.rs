@@ -10,6 +10,7 @@
 //! the NCE-Campus case. What only one vendor does has tests of its own, in its module
 //! or next to the table.
 
+mod aliyun;
 mod aws;
 mod cases;
 mod decode;

@@ -15,13 +15,16 @@ use meterage_tests::{gsl, nce, Fault, Options, When};
 use serde_json::Value;
 
 use crate::cases::{
-    table, AwsCostExplorer, Credentials, GslAksk, GslIam, Kaopuyun, NceCampus, Plcloud, VendorCase,
+    table, AliyunBss, AwsCostExplorer, Credentials, GslAksk, GslIam, Kaopuyun, NceCampus, Plcloud,
+    VendorCase,
 };
 use crate::support::{
     assert_same_records, client, fast_retries, iam_login, iam_user, nce_login, serve,
 };
 
 table! {
+    aliyun_bss: AliyunBss => [first_call_returns_every_record, wrong_credentials],
+    aliyun_bss_sts: AliyunBss<true> => [first_call_returns_every_record, wrong_credentials],
     nce_campus: NceCampus => [first_call_returns_every_record, wrong_credentials, expiry_is_transparent, hung_sign_in_times_out],
     gsl_iam: GslIam => [first_call_returns_every_record, wrong_credentials, expiry_is_transparent, hung_sign_in_times_out],
     gsl_aksk: GslAksk => [first_call_returns_every_record, wrong_credentials],

@@ -13,7 +13,8 @@ use meterage_tests::{gsl, kaopuyun as kp_fake, nce, Fault, When};
 use serde_json::Value;
 
 use crate::cases::{
-    table, AwsCostExplorer, Credentials, GslAksk, GslIam, Kaopuyun, NceCampus, Plcloud, VendorCase,
+    table, AliyunBss, AwsCostExplorer, Credentials, GslAksk, GslIam, Kaopuyun, NceCampus, Plcloud,
+    VendorCase,
 };
 use crate::support::{
     as_json, assert_last_query_has, assert_refused, assert_same_records, expected, fast_retries,
@@ -51,6 +52,8 @@ fn transient_faults() -> Vec<Fault> {
 }
 
 table! {
+    aliyun_bss: AliyunBss => [every_record_once_through_every_fault, refused_page_ends_the_stream, invalid_parameter_is_refused_before_sending],
+    aliyun_bss_sts: AliyunBss<true> => [every_record_once_through_every_fault],
     nce_campus: NceCampus => [every_record_once_through_every_fault, refused_page_ends_the_stream, invalid_parameter_is_refused_before_sending],
     gsl_iam: GslIam => [every_record_once_through_every_fault, refused_page_ends_the_stream, invalid_parameter_is_refused_before_sending],
     gsl_aksk: GslAksk => [every_record_once_through_every_fault, refused_page_ends_the_stream, invalid_parameter_is_refused_before_sending],

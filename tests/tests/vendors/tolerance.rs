@@ -12,11 +12,13 @@ use meterage_tests::{Fake, Fault, When};
 use serde_json::{json, Map, Value};
 
 use crate::cases::{
-    table, AwsCostExplorer, Credentials, GslAksk, GslIam, Kaopuyun, NceCampus, Plcloud, VendorCase,
+    table, AliyunBss, AwsCostExplorer, Credentials, GslAksk, GslIam, Kaopuyun, NceCampus, Plcloud,
+    VendorCase,
 };
 use crate::support::{gsl_aksk, serve};
 
 table! {
+    aliyun_bss: AliyunBss => [missing_and_null_fields_decode],
     nce_campus: NceCampus => [missing_and_null_fields_decode],
     gsl_iam: GslIam => [missing_and_null_fields_decode],
     gsl_aksk: GslAksk => [missing_and_null_fields_decode],

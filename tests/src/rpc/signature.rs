@@ -1,5 +1,5 @@
-//! Alibaba Cloud's RPC signature v1 (HMAC-SHA1), computed by the fake itself to verify
-//! what clients send; pinned to Alibaba's published example.
+//! Alibaba Cloud's RPC signature v1 (HMAC-SHA1), computed by the fakes themselves to
+//! verify what clients send; pinned to Alibaba's published example.
 
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
