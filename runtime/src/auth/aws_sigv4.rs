@@ -37,8 +37,9 @@ const SIGNATURE_HEADERS: [&str; 4] = [
 /// twice, no `X-Amz-Content-Sha256` unless asked for
 /// ([`AwsSigv4Signer::content_sha256_header`]).
 ///
-/// Signed headers: every header of the request when it is signed (`Content-Type`, a
-/// `X-Amz-Target` action selector, ...) except `User-Agent`, plus `host` (the URL's host,
+/// Signed headers: every header of the request when it is signed (`Accept`,
+/// `Content-Type`, an `X-Amz-Target` action selector, ...) except the few the SDKs leave
+/// out (`User-Agent`, `Transfer-Encoding`, `X-Amzn-Trace-Id`), plus `host` (the URL's host,
 /// with `:port` when it is not the scheme's default, or the request's own `Host` header)
 /// and `x-amz-date`. Headers reqwest adds while sending (`Host`, `Content-Length`) are
 /// not in the list, as the server reads it from `SignedHeaders`.
@@ -277,7 +278,8 @@ impl AwsSigv4Signer {
         let (instructions, _signature) = output.into_parts();
         let (headers, _params) = instructions.into_parts();
         for header in headers {
-            let name = HeaderName::from_static(header.name());
+            let name = HeaderName::from_bytes(header.name().as_bytes())
+                .map_err(|_| format!("`{}` is not a header name", header.name()))?;
             let mut value = HeaderValue::from_str(header.value())
                 .map_err(|_| format!("the value of header `{name}` is not valid"))?;
             value.set_sensitive(header.sensitive() || name == AUTHORIZATION);
