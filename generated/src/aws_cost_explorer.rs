@@ -818,8 +818,6 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct TagValues {
         /// The key for the tag.
-        ///
-        /// Documented as at most 1024 characters; not checked on responses.
         #[serde(rename = "Key")]
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub key: Option<String>,
@@ -837,8 +835,6 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct CostCategoryValues {
         /// The unique name of the Cost Category.
-        ///
-        /// Documented as at most 50 characters; not checked on responses.
         #[serde(rename = "Key")]
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub key: Option<String>,
@@ -1423,8 +1419,6 @@ impl GetDimensionValues {
     /// The value that you want to search the filter values for.
     ///
     /// Sent as `SearchString` in the JSON body.
-    ///
-    /// Must be at most 1024 characters.
     pub fn search_string(mut self, value: impl Into<String>) -> Self {
         self.search_string = Some(value.into());
         self
@@ -1464,17 +1458,13 @@ impl GetDimensionValues {
         self
     }
 
-    /// Checks every documented constraint on the parameters set so far (`SearchString`), reporting all violations together; `send` calls it first.
+    /// The spec documents no constraint on this operation's parameters, so there is nothing to check: always `Ok`. (Kept so that every request builder answers `validate()`.)
     ///
     /// # Errors
     ///
-    /// `meterage_runtime::Error::Validation` naming each parameter, its limit and its value.
+    /// None.
     pub fn validate(&self) -> Result<(), meterage_runtime::Error> {
-        let mut v = meterage_runtime::Validator::new(&Self::OPERATION);
-        if let Some(value) = &self.search_string {
-            v.max_length("SearchString", value, 1024);
-        }
-        v.finish()
+        Ok(())
     }
 
     /// Checks the parameters (unless the client's request validation is off), sends the request and decodes the HTTP 200 response.

@@ -43,11 +43,9 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         .items();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     while let Some(result) = results.try_next().await? {
-        serde_json::to_writer(&mut out, &result)?;
-        out.write_all(b"\n")?;
+        writeln!(out, "{}", serde_json::to_string(&result)?)?;
     }
-    out.flush()?;
-    Ok(())
+    Ok(out.flush()?)
 }
 
 /// `METERAGE_BILLING_MONTH` (`yyyy-MM`) as its first day and the next month's.
