@@ -10,8 +10,6 @@
 //! are read by serde straight into its variant of [`AuthKind`], which is where a kind is
 //! declared (its name, its settings, and the list of kinds error messages give).
 
-use serde::de::value::MapDeserializer;
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
 
 pub use crate::names::Ident;
@@ -195,6 +193,9 @@ pub struct AuthScheme {
 /// reads an `x-auth-scheme` with this enum's `Deserialize`, and [`AuthKind::declared`]
 /// lists the kinds from the same derive, so a kind's name is written nowhere else. The
 /// skipped variants are what the other security schemes lower to.
+// An API has a handful of schemes, each read once: the size of the largest kind's
+// settings costs nothing, and boxing it would cost every `match` its patterns.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum AuthKind {
@@ -274,6 +275,30 @@ pub struct LoginToken {
     pub json_body: bool,
     /// A JSON pointer to the token in the login response.
     pub token: String,
+    /// Constant values of the login call, by the wire name of a parameter or body
+    /// property of the login operation (`grant_type: password`), in spec order.
+    #[serde(default)]
+    pub fields: indexmap::IndexMap<String, String>,
+    /// Parameters or body properties of the login operation the caller fills
+    /// (`tenantId`), in spec order.
+    #[serde(default)]
+    pub parameters: Vec<String>,
+    /// Written before the token in the header (`"Bearer "`).
+    #[serde(default)]
+    pub prefix: Option<String>,
+    /// How long a token is valid (`30m`, `1h`, `3600s`, `3600`), as written.
+    #[serde(default)]
+    pub lifetime: Option<String>,
+    /// A JSON pointer to the token's lifetime in seconds in the login response.
+    #[serde(default)]
+    pub expires_in: Option<String>,
+    /// `lifetime` in seconds, set by lowering.
+    #[serde(skip)]
+    pub lifetime_seconds: Option<u64>,
+    /// Every value of the login call besides the credentials, set by lowering: the
+    /// constants of the operation and of `fields`, then `parameters`.
+    #[serde(skip)]
+    pub values: Vec<LoginValue>,
     /// The logout operation.
     #[serde(default)]
     pub logout: Option<OpRef>,
@@ -283,9 +308,21 @@ pub struct LoginToken {
     /// Vendor codes meaning "token expired".
     #[serde(default)]
     pub stale_codes: Vec<String>,
-    /// The variables holding the user name and password.
+    /// The variables holding the user name, the password and the parameters.
     #[serde(default)]
-    pub env: Option<UserEnv>,
+    pub env: Option<LoginEnv>,
+}
+
+/// A value of a login call besides the credentials: a constant, or a parameter the
+/// caller fills (`login-token`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoginValue {
+    /// Where it goes (a path, query or header parameter, or a body field).
+    pub location: Location,
+    /// Its wire name.
+    pub name: String,
+    /// The constant sent, or `None` for a parameter the caller fills.
+    pub constant: Option<String>,
 }
 
 /// `keystone-password`: an IAM token obtained with a password, in the scheme's header.
@@ -397,7 +434,14 @@ impl AuthKind {
     /// The `kind`s of `x-auth-scheme`, in declaration order: the variants this enum's
     /// `Deserialize` accepts, as it spells them.
     pub fn declared() -> &'static [&'static str] {
-        accepted_variants::<AuthKind>("kind")
+        crate::probe::variants::<AuthKind>("kind")
+    }
+
+    /// The settings of the kind `kind` (one of [`AuthKind::declared`]): the keys its
+    /// `x-auth-scheme` mapping takes besides `kind`, a nested mapping's keys as
+    /// `env.username`, as the kind's type declares them.
+    pub fn settings(kind: &'static str) -> Vec<String> {
+        crate::probe::keys::<AuthKind>("kind", kind)
     }
 
     /// The header the token is sent in, for the kinds that send one in the scheme's
@@ -474,8 +518,12 @@ impl AuthKind {
             AuthKind::HeaderToken(HeaderToken { env, .. }) => {
                 env.as_ref().map(|env| vec![env.token.as_str()])
             }
-            AuthKind::LoginToken(LoginToken { env, .. })
-            | AuthKind::DjangoSession(DjangoSession { env, .. }) => env
+            AuthKind::LoginToken(LoginToken { env, .. }) => env.as_ref().map(|env| {
+                let mut vars = vec![env.username.as_str(), env.password.as_str()];
+                vars.extend(env.parameters.values().map(String::as_str));
+                vars
+            }),
+            AuthKind::DjangoSession(DjangoSession { env, .. }) => env
                 .as_ref()
                 .map(|env| vec![env.username.as_str(), env.password.as_str()]),
             AuthKind::KeystonePassword(KeystonePassword { env, .. }) => env.as_ref().map(|env| {
@@ -506,39 +554,6 @@ impl AuthKind {
             | AuthKind::ApiKey { .. }
             | AuthKind::Custom { .. } => None,
         }
-    }
-}
-
-/// The variants of the internally tagged enum `T` (tagged by `tag`), as its
-/// `Deserialize` spells them: serde names the variants it accepts when it meets another,
-/// and this asks it with a variant no enum has.
-fn accepted_variants<T: DeserializeOwned>(tag: &str) -> &'static [&'static str] {
-    /// An error that keeps only the variants a deserializer would have accepted.
-    #[derive(Debug)]
-    struct Accepted(&'static [&'static str]);
-
-    impl std::fmt::Display for Accepted {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            write!(f, "expected one of {}", self.0.join(", "))
-        }
-    }
-
-    impl std::error::Error for Accepted {}
-
-    impl serde::de::Error for Accepted {
-        fn custom<M: std::fmt::Display>(_: M) -> Self {
-            Accepted(&[])
-        }
-
-        fn unknown_variant(_: &str, expected: &'static [&'static str]) -> Self {
-            Accepted(expected)
-        }
-    }
-
-    let probe = MapDeserializer::<_, Accepted>::new(std::iter::once((tag, "")));
-    match T::deserialize(probe) {
-        Err(Accepted(variants)) => variants,
-        Ok(_) => &[],
     }
 }
 
@@ -585,6 +600,20 @@ pub struct UserEnv {
     pub username: String,
     /// The password.
     pub password: String,
+}
+
+/// The environment variables of `login-token`: the credentials, and a variable per
+/// login parameter.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginEnv {
+    /// The user name.
+    pub username: String,
+    /// The password.
+    pub password: String,
+    /// The variable of each login parameter, by the parameter's name.
+    #[serde(default)]
+    pub parameters: indexmap::IndexMap<String, String>,
 }
 
 /// The environment variables of a key-pair scheme.
@@ -657,6 +686,10 @@ pub struct OauthClientEnv {
     /// The token URL (optional; the scheme's otherwise).
     #[serde(default)]
     pub token_url: Option<String>,
+    /// The authority host (optional): replaces the scheme, host and port of the token
+    /// URL, as Azure's SDKs read `AZURE_AUTHORITY_HOST`.
+    #[serde(default)]
+    pub authority_host: Option<String>,
 }
 
 /// HTTP methods.

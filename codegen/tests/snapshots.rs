@@ -40,6 +40,11 @@ fn edge_names() {
 }
 
 #[test]
+fn login() {
+    verify("login");
+}
+
+#[test]
 fn media() {
     verify("media");
 }
@@ -79,6 +84,7 @@ fn every_thread_count_writes_the_same_module() {
         "../specs/nce-campus.yaml",
         "../specs/plcloud.yaml",
         "tests/fixtures/edge-names.yaml",
+        "tests/fixtures/login.yaml",
         "tests/fixtures/media.yaml",
         "tests/fixtures/oauth2.yaml",
         "tests/fixtures/aws.yaml",

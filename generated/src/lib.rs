@@ -16,6 +16,10 @@ pub mod aliyun_bss;
 #[rustfmt::skip]
 pub mod aws_cost_explorer;
 
+#[cfg(feature = "azure_consumption")]
+#[rustfmt::skip]
+pub mod azure_consumption;
+
 #[cfg(feature = "huawei_gsl")]
 #[rustfmt::skip]
 pub mod huawei_gsl;

@@ -242,7 +242,12 @@ pub mod auth {
         json_body: true,
         username_field: "userName",
         password_field: "password",
+        constants: &[],
+        parameters: &[],
         token: "/data/token_id",
+        prefix: "",
+        lifetime: None,
+        expires_in: None,
         stale_codes: &[],
         logout: Some(meterage_runtime::auth::LogoutSpec {
             operation: &super::DeleteToken::OPERATION,
@@ -261,9 +266,10 @@ pub mod auth {
     pub fn access_token_login(
         credentials: meterage_runtime::auth::UsernamePassword,
     ) -> meterage_runtime::auth::TokenAuth<meterage_runtime::auth::LoginToken> {
-        meterage_runtime::auth::TokenAuth::with_provider(
+        meterage_runtime::auth::LoginToken::in_header(
             "X-ACCESS-TOKEN",
-            meterage_runtime::auth::LoginToken::new(&ACCESS_TOKEN_LOGIN, credentials),
+            &ACCESS_TOKEN_LOGIN,
+            credentials,
         )
     }
 

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::process::{Command, Output};
 
 use meterage_tests::records::{assert_same_records, expected, numbers_as_floats};
-use meterage_tests::{aliyun, aws, gsl, kaopuyun, nce, plcloud, Options, Server};
+use meterage_tests::{aliyun, aws, azure, gsl, kaopuyun, nce, plcloud, Options, Server};
 use serde_json::Value;
 
 /// The binary of example `name`, next to this test's own binary.
@@ -417,6 +417,74 @@ async fn aws_cost_and_usage_trusts_the_ca_file() {
     )
     .await;
     fails_saying(&output, "certificate");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The Azure example's environment: Resource Manager at `arm`, the token endpoint at
+/// `entra`, the application with `secret`, the fake's tenant and subscription.
+fn azure_env(arm: &Server, entra: &Server, secret: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("AZURE_MANAGEMENT_URL", arm.base_url()),
+        ("AZURE_AUTHORITY_HOST", entra.base_url()),
+        ("AZURE_TENANT_ID", azure::TENANT_ID.to_owned()),
+        ("AZURE_CLIENT_ID", azure::CLIENT.0.to_owned()),
+        ("AZURE_CLIENT_SECRET", secret.to_owned()),
+        ("AZURE_SUBSCRIPTION_ID", azure::SUBSCRIPTION_ID.to_owned()),
+    ]
+}
+
+#[tokio::test]
+async fn azure_usage_details_prints_every_detail_following_every_next_link_over_https() {
+    let arm = azure::start_with(Options::https()).await;
+    let entra = azure::start_entra(&arm).await;
+    // Three pages of the service's 1000.
+    arm.dataset.set_len(2345);
+    let dir = std::env::temp_dir().join(format!("meterage-azure-ca-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let ca = dir.join("azure-ca.pem");
+    let both = [arm.ca_pem(), entra.ca_pem()]
+        .map(|pem| pem.expect("a CA"))
+        .concat();
+    std::fs::write(&ca, both).expect("CA file");
+    let env = |secret: &str| {
+        let mut env = azure_env(&arm, &entra, secret);
+        env.push(("METERAGE_CA_FILE", ca.display().to_string()));
+        env
+    };
+    let name = "azure_usage_details";
+    let every_detail = expected(azure::usage_details(2345).map(azure::without_nulls));
+    let output = prints(name, env(azure::CLIENT.1), every_detail).await;
+    assert_eq!(arm.log.listing_requests(), 3);
+    assert_eq!(entra.log.logins(), 1);
+    // The money is printed with the vendor's own digits.
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains(r#""cost":0.0002727756,"#),
+        "{}",
+        &text[..2000]
+    );
+
+    // A wrong secret: Entra's refusal on stderr, nothing on stdout, no secret shown.
+    let output = run(name, env("Qx8Q~wrong-secret")).await;
+    fails_saying(&output, "invalid_client");
+    fails_saying(&output, "AADSTS7000215");
+    assert!(output.stdout.is_empty());
+    assert!(!String::from_utf8_lossy(&output.stderr).contains("Qx8Q~wrong-secret"));
+
+    // What is missing is named.
+    let without = |name: &str| {
+        let mut env = env(azure::CLIENT.1);
+        env.retain(|(n, _)| *n != name);
+        env
+    };
+    fails_saying(
+        &run(name, without("AZURE_SUBSCRIPTION_ID")).await,
+        "AZURE_SUBSCRIPTION_ID",
+    );
+    fails_saying(
+        &run(name, without("AZURE_CLIENT_SECRET")).await,
+        "AZURE_CLIENT_SECRET",
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -51,6 +51,11 @@ fn aws_cost_explorer() {
 }
 
 #[test]
+fn azure_consumption() {
+    verify("azure-consumption");
+}
+
+#[test]
 fn whole_generated_tree() {
     let stale = xtask::check(&xtask::workspace_root()).unwrap_or_else(|e| panic!("{e:#}"));
     assert!(

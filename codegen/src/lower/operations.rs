@@ -8,7 +8,8 @@ use openapiv3::{Parameter, ReferenceOr};
 
 use super::params::param_key;
 use super::{
-    clean, is_absolute, Lowerer, PRELUDE, RESERVED_ITEMS, RESERVED_METHODS, RESERVED_SETTERS,
+    clean, is_absolute, with_external_docs, Lowerer, PRELUDE, RESERVED_ITEMS, RESERVED_METHODS,
+    RESERVED_SETTERS,
 };
 use crate::diagnostics::escape_token;
 use crate::extensions::X_RPC_ACTION;
@@ -267,7 +268,8 @@ impl<'a> Lowerer<'a, '_> {
             .is_some_and(|ty| self.contains_secret(ty));
         let requirements = op.security.as_ref().or(self.doc.security.as_ref());
         let public = requirements.is_some_and(Vec::is_empty);
-        let security = self.security(requirements, pointer);
+        let declared_at = if op.security.is_some() { pointer } else { "" };
+        let security = self.security(requirements, declared_at);
         let server = op
             .servers
             .first()
@@ -285,7 +287,7 @@ impl<'a> Lowerer<'a, '_> {
             method_name,
             builder_name,
             summary: clean(op.summary.as_deref()),
-            description: clean(op.description.as_deref()),
+            description: with_external_docs(op.description.as_deref(), op.external_docs.as_ref()),
             deprecated: op.deprecated,
             http_method: method,
             path: path.to_owned(),

@@ -69,7 +69,7 @@ pub use django::{ConsoleSession, DjangoLogin, DjangoSession, DjangoSessionSpec, 
 pub use identity::{from_fn, Expiring, FnProvider, IdentityFuture, ResolveIdentity};
 pub use keys::{AccessKey, UsernamePassword};
 pub use keystone::{KeystonePassword, KeystoneSpec, KeystoneUser};
-pub use login_token::{LoginToken, LoginTokenSpec, LogoutSpec};
+pub use login_token::{LoginField, LoginPlace, LoginToken, LoginTokenSpec, LogoutSpec};
 pub use oauth2::{ClientCredentials, OAuth2Auth, OAuth2ClientCredentials, OAuth2Spec};
 pub use rpc_v1::{rpc_v1_signature, RpcSignatureV1, RpcV1Signer};
 pub use scheme::{Scheme, Sign};

@@ -11,6 +11,7 @@
 //! | [`Kaopuyun`] | Kaopuyun | an RPC signature per request (`Kaopuyun<true>`: by a temporary key with its security token) | `items()`, paged |
 //! | [`AliyunBss`] | Alibaba Cloud BSS | an RPC signature per request (`AliyunBss<true>`: by a temporary key with its security token) | `items()`, by `NextToken` |
 //! | [`Plcloud`] | PLCloud | a console session (an ended one is a redirect; `Plcloud<true>`: Django's 403) | `send()`, one list |
+//! | [`Azure`] (`cases/azure.rs`) | Azure Resource Manager and Entra ID | an OAuth 2.0 client credentials token | `items()`, by `nextLink` |
 //! | [`AwsCostExplorer`] | AWS Cost Explorer | a SigV4 signature per request (`AwsCostExplorer<true>`: by a temporary key with its session token) | `items()`, cursor-paged |
 //!
 //! Each vendor's case is in its own file under `cases/`.
@@ -31,6 +32,7 @@ use serde_json::Value;
 
 pub mod aliyun;
 mod aws;
+mod azure;
 mod gsl;
 mod kaopuyun;
 mod nce;
@@ -38,6 +40,7 @@ mod plcloud;
 
 pub use aliyun::AliyunBss;
 pub use aws::{default_query, AwsCostExplorer};
+pub use azure::Azure;
 pub use gsl::{GslAksk, GslIam};
 pub use kaopuyun::Kaopuyun;
 pub use nce::NceCampus;

@@ -12,12 +12,14 @@
 
 mod aliyun;
 mod aws;
+mod azure;
 mod cases;
 mod decode;
 mod edge;
 mod faults;
 mod gsl;
 mod kaopuyun;
+mod login;
 mod media;
 mod nce;
 mod paging;
