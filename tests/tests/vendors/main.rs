@@ -11,6 +11,7 @@
 //! or next to the table.
 
 mod aliyun;
+mod aws;
 mod azure;
 mod cases;
 mod decode;
