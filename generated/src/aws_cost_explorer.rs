@@ -194,7 +194,7 @@ pub mod types {
     ///
     /// Only the enums' conversions make one (`from`, `parse`, decoding), and never
     /// for a listed value: a listed value always has its own variant.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
     pub struct UnknownValue(String);
 
     impl UnknownValue {
@@ -229,7 +229,7 @@ pub mod types {
     /// How long each result covers.
     ///
     /// One of `DAILY`, `MONTHLY`, `HOURLY`; any other value is refused, by `parse` and when decoding.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
     pub enum Granularity {
         /// `DAILY`
         Daily,
@@ -321,7 +321,7 @@ pub mod types {
     /// `UsageQuantity`.
     ///
     /// An open set: the vendor adds values. Any value converts into this type (`from`, `parse`, decoding), so a value this client does not list yet can be sent and received; it is kept in `Unknown`. Listed: `AmortizedCost`, `BlendedCost`, `NetAmortizedCost`, `NetUnblendedCost`, `NormalizedUsageAmount`, `UnblendedCost`, `UsageQuantity`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
     #[non_exhaustive]
     pub enum MetricName {
         /// `AmortizedCost`
@@ -432,7 +432,7 @@ pub mod types {
     /// A dimension to filter or group by.
     ///
     /// An open set: the vendor adds values. Any value converts into this type (`from`, `parse`, decoding), so a value this client does not list yet can be sent and received; it is kept in `Unknown`. Listed: `AZ`, `INSTANCE_TYPE`, `LINKED_ACCOUNT`, `LINKED_ACCOUNT_NAME`, `OPERATION`, `PURCHASE_TYPE`, `REGION`, `SERVICE`, `SERVICE_CODE`, `USAGE_TYPE`, `USAGE_TYPE_GROUP`, `RECORD_TYPE`, `OPERATING_SYSTEM`, `TENANCY`, `SCOPE`, `PLATFORM`, `SUBSCRIPTION_ID`, `LEGAL_ENTITY_NAME`, `DEPLOYMENT_OPTION`, `DATABASE_ENGINE`, `CACHE_ENGINE`, `INSTANCE_TYPE_FAMILY`, `BILLING_ENTITY`, `RESERVATION_ID`, `RESOURCE_ID`, `RIGHTSIZING_TYPE`, `SAVINGS_PLANS_TYPE`, `SAVINGS_PLAN_ARN`, `PAYMENT_OPTION`, `AGREEMENT_END_DATE_TIME_AFTER`, `AGREEMENT_END_DATE_TIME_BEFORE`, `INVOICING_ENTITY`, `ANOMALY_TOTAL_IMPACT_ABSOLUTE`, `ANOMALY_TOTAL_IMPACT_PERCENTAGE`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
     #[non_exhaustive]
     pub enum Dimension {
         /// `AZ`
@@ -682,7 +682,7 @@ pub mod types {
     /// How a filter's values match.
     ///
     /// An open set: the vendor adds values. Any value converts into this type (`from`, `parse`, decoding), so a value this client does not list yet can be sent and received; it is kept in `Unknown`. Listed: `EQUALS`, `ABSENT`, `STARTS_WITH`, `ENDS_WITH`, `CONTAINS`, `CASE_SENSITIVE`, `CASE_INSENSITIVE`, `GREATER_THAN_OR_EQUAL`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
     #[non_exhaustive]
     pub enum MatchOption {
         /// `EQUALS`
@@ -892,7 +892,7 @@ pub mod types {
     /// The type of a group.
     ///
     /// One of `DIMENSION`, `TAG`, `COST_CATEGORY`; any other value is refused, by `parse` and when decoding.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
     pub enum GroupDefinitionType {
         /// `DIMENSION`
         Dimension,
@@ -1099,7 +1099,7 @@ pub mod types {
     /// The context of a `GetDimensionValues` call.
     ///
     /// One of `COST_AND_USAGE`, `RESERVATIONS`, `SAVINGS_PLANS`; any other value is refused, by `parse` and when decoding.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
     pub enum Context {
         /// `COST_AND_USAGE`
         CostAndUsage,
@@ -1297,7 +1297,7 @@ impl GetCostAndUsage {
     ///
     /// # Errors
     ///
-    /// `meterage_runtime::Error::Validation` naming each parameter, its limit and its value.
+    /// `meterage_clients::runtime::Error::Validation` naming each parameter, its limit and its value.
     pub fn validate(&self) -> Result<(), meterage_runtime::Error> {
         let mut v = meterage_runtime::Validator::new(&Self::OPERATION);
         {

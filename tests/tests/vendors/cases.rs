@@ -95,8 +95,10 @@ pub trait VendorCase: Sized + Send + Sync + 'static {
     }
 
     /// The fake that signs callers in (the API's own, or IAM's); `None` for a vendor
-    /// that signs each request.
-    fn sign_in_server(&self) -> Option<&Server>;
+    /// that signs each request (the default).
+    fn sign_in_server(&self) -> Option<&Server> {
+        None
+    }
 
     /// A builder for a client of the fake, with the test defaults and `credentials`.
     fn builder(&self, credentials: Credentials) -> ClientBuilder<Self::Client>;

@@ -4,7 +4,7 @@
 use meterage_clients::aws_cost_explorer as ce;
 use meterage_clients::runtime::auth::AccessKey;
 use meterage_clients::runtime::{CallOptions, ClientBuilder, Error};
-use meterage_tests::{aws, Fake, Server};
+use meterage_tests::{aws, Fake};
 use serde_json::{json, Value};
 
 use super::{drained, items, json_call, Call, Credentials, Records, VendorCase};
@@ -92,10 +92,6 @@ impl<const STS: bool> VendorCase for AwsCostExplorer<STS> {
 
     fn fake(&self) -> &Fake<aws::Aws> {
         &self.fake
-    }
-
-    fn sign_in_server(&self) -> Option<&Server> {
-        None
     }
 
     fn builder(&self, credentials: Credentials) -> ClientBuilder<Self::Client> {

@@ -2,7 +2,7 @@
 
 use meterage_clients::kaopuyun as kp;
 use meterage_clients::runtime::{CallOptions, ClientBuilder, Error};
-use meterage_tests::{kaopuyun, Fake, Server};
+use meterage_tests::{kaopuyun, Fake};
 use serde_json::{json, Value};
 
 use super::{drained, items, json_call, Call, Credentials, Records, VendorCase};
@@ -54,10 +54,6 @@ impl<const STS: bool> VendorCase for Kaopuyun<STS> {
 
     fn fake(&self) -> &Fake<kaopuyun::Kaopuyun> {
         &self.fake
-    }
-
-    fn sign_in_server(&self) -> Option<&Server> {
-        None
     }
 
     fn builder(&self, credentials: Credentials) -> ClientBuilder<Self::Client> {
