@@ -496,7 +496,10 @@ fn the_readme_shows_the_examples_code() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let readme = std::fs::read_to_string(root.join("../README.md")).expect("README");
     let examples = [NCE, GSL_AKSK, KAOPUYUN, PLCLOUD, ALIYUN].map(|e| e.name);
-    for name in examples.into_iter().chain(["aws_cost_and_usage"]) {
+    for name in examples
+        .into_iter()
+        .chain(["aws_cost_and_usage", "azure_usage_details"])
+    {
         let source =
             std::fs::read_to_string(root.join(format!("examples/{name}.rs"))).expect("the example");
         let run = &source[source.find("async fn run()").expect("a run function")..];
