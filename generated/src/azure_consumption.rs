@@ -198,7 +198,7 @@ pub mod types {
     ///
     /// Only the enums' conversions make one (`from`, `parse`, decoding), and never
     /// for a listed value: a listed value always has its own variant.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
     pub struct UnknownValue(String);
 
     impl UnknownValue {
@@ -218,7 +218,7 @@ pub mod types {
     /// `amortizedcost` (amortized cost data) or `usage` (usage data).
     ///
     /// One of `actualcost`, `amortizedcost`, `usage`; any other value is refused, by `parse` and when decoding.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
     pub enum Metrictype {
         /// `actualcost`
         Actualcost,
@@ -391,7 +391,7 @@ pub mod types {
     /// Specifies the kind of usage details.
     ///
     /// An open set: the vendor adds values. Any value converts into this type (`from`, `parse`, decoding), so a value this client does not list yet can be sent and received; it is kept in `Unknown`. Listed: `legacy`, `modern`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
     #[non_exhaustive]
     pub enum UsageDetailsKind {
         /// `legacy`
@@ -733,7 +733,7 @@ pub mod types {
     /// Identifier that indicates how the meter is priced.
     ///
     /// An open set: the vendor adds values. Any value converts into this type (`from`, `parse`, decoding), so a value this client does not list yet can be sent and received; it is kept in `Unknown`. Listed: `On Demand`, `Reservation`, `Spot`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
     #[non_exhaustive]
     pub enum PricingModelType {
         /// `On Demand`
@@ -962,7 +962,7 @@ impl UsageDetailsList {
     ///
     /// # Errors
     ///
-    /// `meterage_runtime::Error::Validation` naming each parameter, its limit and its value.
+    /// `meterage_clients::runtime::Error::Validation` naming each parameter, its limit and its value.
     pub fn validate(&self) -> Result<(), meterage_runtime::Error> {
         let mut v = meterage_runtime::Validator::new(&Self::OPERATION);
         if let Some(value) = &self.top {

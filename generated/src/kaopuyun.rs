@@ -201,7 +201,7 @@ pub mod types {
     ///
     /// Only the enums' conversions make one (`from`, `parse`, decoding), and never
     /// for a listed value: a listed value always has its own variant.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
     pub struct UnknownValue(String);
 
     impl UnknownValue {
@@ -222,7 +222,7 @@ pub mod types {
     /// 产品类型
     ///
     /// An open set: the vendor adds values. Any value converts into this type (`from`, `parse`, decoding), so a value this client does not list yet can be sent and received; it is kept in `Unknown`. Listed: `OWN_ECS`, `BWP`, `OWN_EIP`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
     #[non_exhaustive]
     pub enum ProductType {
         /// `OWN_ECS`
@@ -311,7 +311,7 @@ pub mod types {
     /// 账单状态
     ///
     /// An open set: the vendor adds values. Any value converts into this type (`from`, `parse`, decoding), so a value this client does not list yet can be sent and received; it is kept in `Unknown`. Listed: `CLEARED`, `UNCLEAR`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
     #[non_exhaustive]
     pub enum BillStatus {
         /// `CLEARED`
@@ -394,7 +394,7 @@ pub mod types {
     /// Bill type. Value seen in the vendor example; more may exist.
     ///
     /// An open set: the vendor adds values. Any value converts into this type (`from`, `parse`, decoding), so a value this client does not list yet can be sent and received; it is kept in `Unknown`. Listed: `RENEW_PRODUCT`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
     #[non_exhaustive]
     pub enum BillType {
         /// `RENEW_PRODUCT`
@@ -472,7 +472,7 @@ pub mod types {
     /// Payment type. Value seen in the vendor example; more may exist.
     ///
     /// An open set: the vendor adds values. Any value converts into this type (`from`, `parse`, decoding), so a value this client does not list yet can be sent and received; it is kept in `Unknown`. Listed: `PRE_PAID`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
     #[non_exhaustive]
     pub enum PaymentType {
         /// `PRE_PAID`
@@ -745,7 +745,7 @@ impl DescribeFlowBills {
     ///
     /// Must be matching `^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$`.
     ///
-    /// Text formatted `yyyy-MM-dd HH:mm:ss`, or a value of the `time` crate (`meterage_runtime::time`), which is formatted exactly.
+    /// Text formatted `yyyy-MM-dd HH:mm:ss`, or a value of the `time` crate (`meterage_clients::runtime::time`), which is formatted exactly.
     pub fn bill_begin_date(
         mut self,
         value: impl Into<meterage_runtime::dates::LocalDateTime>,
@@ -762,7 +762,7 @@ impl DescribeFlowBills {
     ///
     /// Must be matching `^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$`.
     ///
-    /// Text formatted `yyyy-MM-dd HH:mm:ss`, or a value of the `time` crate (`meterage_runtime::time`), which is formatted exactly.
+    /// Text formatted `yyyy-MM-dd HH:mm:ss`, or a value of the `time` crate (`meterage_clients::runtime::time`), which is formatted exactly.
     pub fn bill_end_date(
         mut self,
         value: impl Into<meterage_runtime::dates::LocalDateTime>,
@@ -805,7 +805,7 @@ impl DescribeFlowBills {
     ///
     /// # Errors
     ///
-    /// `meterage_runtime::Error::Validation` naming each parameter, its limit and its value.
+    /// `meterage_clients::runtime::Error::Validation` naming each parameter, its limit and its value.
     pub fn validate(&self) -> Result<(), meterage_runtime::Error> {
         static BILL_BEGIN_DATE_PATTERN: meterage_runtime::validate::Pattern = meterage_runtime::validate::Pattern::new(
             r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$",

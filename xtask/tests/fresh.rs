@@ -46,6 +46,11 @@ fn aliyun_bss() {
 }
 
 #[test]
+fn aws_cost_explorer() {
+    verify("aws-cost-explorer");
+}
+
+#[test]
 fn azure_consumption() {
     verify("azure-consumption");
 }

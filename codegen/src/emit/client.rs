@@ -223,6 +223,7 @@ pub(super) fn emit_client_method(api: &Api, op: &Operation, settings: &Settings)
                 TypeRef::String
                 | TypeRef::Secret
                 | TypeRef::Bytes
+                | TypeRef::Decimal
                 | TypeRef::Date(_)
                 | TypeRef::Array(_) => {
                     let v = setter_conversion(&p.ty, quote! { #n });
@@ -326,6 +327,9 @@ pub(super) fn example_literal(
             Some(format!("{:?}", n.to_string()))
         }
         (TypeRef::I32 | TypeRef::I64, Value::Number(n)) if n.is_i64() => Some(n.to_string()),
+        // A decimal setter takes `impl Into<Decimal>`: integers convert.
+        (TypeRef::Decimal, Value::Number(n)) if n.is_i64() => Some(n.to_string()),
+        (TypeRef::Decimal, Value::String(s)) if s.parse::<i64>().is_ok() => Some(s.clone()),
         (TypeRef::F64, Value::Number(n)) => n.as_f64().map(|f| format!("{f:?}")),
         (TypeRef::Bool, Value::Bool(b)) => Some(b.to_string()),
         (TypeRef::Array(inner), Value::Array(items)) => {
@@ -355,7 +359,7 @@ pub(super) fn example_literal(
 pub(super) fn placeholder(ty: &TypeRef, wire_name: &str) -> Option<String> {
     match ty {
         TypeRef::String | TypeRef::Secret => Some(format!("{:?}", format!("<{wire_name}>"))),
-        TypeRef::I32 | TypeRef::I64 => Some("1".to_owned()),
+        TypeRef::I32 | TypeRef::I64 | TypeRef::Decimal => Some("1".to_owned()),
         TypeRef::Bool => Some("true".to_owned()),
         _ => None,
     }

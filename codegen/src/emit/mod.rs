@@ -122,7 +122,13 @@ impl<'a> Module<'a> {
             Part::Auth => Piece::Items(auth::emit_auth(api)),
             Part::UnknownValue { opens } => types::inside(types::emit_unknown_value(), opens),
             Part::Type { id, opens } => types::inside(types::emit_type(&api.types, id), opens),
-            Part::Builder(i) => Piece::Items(operations::emit_operation(api, &api.operations[i])),
+            Part::Builder(i) => {
+                let runtime = settings
+                    .runtime_path
+                    .as_deref()
+                    .unwrap_or(client::RUNTIME_PATH);
+                Piece::Items(operations::emit_operation(api, &api.operations[i], runtime))
+            }
             Part::Tail => {
                 let pages = pages::emit_pages(api);
                 let examples = examples::emit_examples(api);

@@ -11,6 +11,7 @@
 //! or next to the table.
 
 mod aliyun;
+mod aws;
 mod azure;
 mod cases;
 mod decode;
@@ -20,6 +21,7 @@ mod gsl;
 mod kaopuyun;
 mod login;
 mod media;
+mod money;
 mod nce;
 mod paging;
 mod plcloud;

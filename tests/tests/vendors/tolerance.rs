@@ -11,9 +11,9 @@ use meterage_tests::gsl::{self, Gsl};
 use meterage_tests::{Fake, Fault, When};
 use serde_json::{json, Map, Value};
 
-use crate::cases::Azure;
 use crate::cases::{
-    table, AliyunBss, Credentials, GslAksk, GslIam, Kaopuyun, NceCampus, Plcloud, VendorCase,
+    table, AliyunBss, AwsCostExplorer, Azure, Credentials, GslAksk, GslIam, Kaopuyun, NceCampus,
+    Plcloud, VendorCase,
 };
 use crate::support::{gsl_aksk, serve};
 
@@ -24,6 +24,7 @@ table! {
     gsl_aksk: GslAksk => [missing_and_null_fields_decode],
     kaopuyun: Kaopuyun => [missing_and_null_fields_decode],
     plcloud: Plcloud => [missing_and_null_fields_decode],
+    aws: AwsCostExplorer => [missing_and_null_fields_decode],
     azure_consumption: Azure => [missing_and_null_fields_decode],
 }
 
