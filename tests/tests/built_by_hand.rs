@@ -13,20 +13,25 @@ use meterage_clients::runtime::{Decimal, Error, Response, Stream, TryStreamExt};
 
 // The consumer's code.
 
-/// Per product: how many bills, and the ids of those not paid yet.
+/// The bills of one product: how many, the money paid, the ids of those not paid yet.
+#[derive(Debug, Default, PartialEq)]
+struct ProductBills {
+    count: usize,
+    paid: Decimal,
+    unpaid: Vec<String>,
+}
+
+/// The bills of a response per product (`None`: bills that name none).
 fn bills_per_product(
     response: &Response<DescribeFlowBillsResponse>,
-) -> BTreeMap<String, (usize, Vec<String>)> {
-    let mut report = BTreeMap::<String, (usize, Vec<String>)>::new();
+) -> BTreeMap<Option<ProductType>, ProductBills> {
+    let mut report = BTreeMap::<_, ProductBills>::new();
     for bill in &response.items {
-        let product = bill
-            .product_type
-            .as_ref()
-            .map_or("(none)", ProductType::as_str);
-        let entry = report.entry(product.to_owned()).or_default();
-        entry.0 += 1;
-        if bill.pay_time.is_none() {
-            entry.1.extend(bill.bill_uuid.clone());
+        let entry = report.entry(bill.product_type.clone()).or_default();
+        entry.count += 1;
+        match (&bill.pay_time, &bill.pay_price) {
+            (Some(_), Some(price)) => entry.paid += price,
+            _ => entry.unpaid.extend(bill.bill_uuid.clone()),
         }
     }
     report
@@ -54,48 +59,51 @@ async fn find_pool(
 
 // The consumer's tests.
 
-fn bill(id: &str, product: &str, paid: bool) -> FlowBillInfo {
+fn bill(id: &str, product: &str, paid: Option<&str>) -> FlowBillInfo {
     let mut bill = FlowBillInfo::new();
     bill.bill_uuid = Some(id.to_owned());
     bill.product_type = Some(ProductType::from(product));
-    bill.pay_price = Some(Decimal::new("25.0").expect("a decimal"));
-    bill.pay_time = paid.then(|| "2024-09-01 10:00".to_owned());
+    bill.total_price = Some(decimal("25.0"));
+    bill.pay_price = paid.map(decimal);
+    bill.pay_time = paid.map(|_| "2024-09-01 10:00".to_owned());
     bill
+}
+
+fn decimal(text: &str) -> Decimal {
+    Decimal::new(text).expect("a decimal")
 }
 
 #[test]
 fn a_kaopuyun_bill_response_built_by_hand() {
     let mut body = DescribeFlowBillsResponse::new(vec![
-        bill("b-1", "OWN_ECS", true),
-        bill("b-2", "BWP", false),
-        bill("b-3", "OWN_ECS", false),
+        bill("b-1", "OWN_ECS", Some("25.0")),
+        bill("b-2", "BWP", None),
+        bill("b-3", "OWN_ECS", None),
+        bill("b-4", "OWN_ECS", Some("0.35")),
         // A product the spec does not list yet.
-        bill("b-4", "GPU", false),
+        bill("b-5", "GPU", Some("3")),
         FlowBillInfo::new(),
     ]);
-    body.total = Some(5);
+    body.total = Some(6);
     let response = Response::for_test(body);
     assert_eq!(response.status(), 200);
-    assert_eq!(response.total, Some(5));
-    assert_eq!(
-        response.items[0].pay_price.as_ref().map(Decimal::as_str),
-        Some("25.0")
-    );
+    assert_eq!(response.total, Some(6));
 
     let report = bills_per_product(&response);
-    let expected: BTreeMap<String, (usize, Vec<String>)> = [
-        ("(none)", (1, vec![])),
-        ("BWP", (1, vec!["b-2"])),
-        ("GPU", (1, vec!["b-4"])),
-        ("OWN_ECS", (2, vec!["b-3"])),
-    ]
-    .into_iter()
-    .map(|(product, (count, ids))| {
-        let ids = ids.into_iter().map(str::to_owned).collect();
-        (product.to_owned(), (count, ids))
-    })
-    .collect();
-    assert_eq!(report, expected);
+    let expected = |count, paid: &str, unpaid: &[&str]| ProductBills {
+        count,
+        paid: decimal(paid),
+        unpaid: unpaid.iter().map(|id| (*id).to_owned()).collect(),
+    };
+    assert_eq!(
+        report,
+        BTreeMap::from([
+            (None, expected(1, "0", &[])),
+            (Some(ProductType::OwnEcs), expected(3, "25.35", &["b-3"])),
+            (Some(ProductType::Bwp), expected(1, "0", &["b-2"])),
+            (Some(ProductType::from("GPU")), expected(1, "3.00", &[])),
+        ])
+    );
 }
 
 fn pool_page(number: i64, names: &[&str]) -> Result<PageOf<ListSimPoolsResponse, i64>, Error> {
