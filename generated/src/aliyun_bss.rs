@@ -364,7 +364,7 @@ pub mod types {
 
     /// One page of instance bills. A success body without `Data` is not a page.
     ///
-    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct DescribeInstanceBillResponse {
@@ -391,9 +391,23 @@ pub mod types {
         pub data: InstanceBillPage,
     }
 
+    #[cfg(feature = "test-util")]
+    impl DescribeInstanceBillResponse {
+        /// A value with `data` as given, every other field `None`, for tests (cargo feature `test-util`); set the fields a test needs afterwards (`value.request_id = Some(..)`).
+        pub fn new(data: InstanceBillPage) -> Self {
+            Self {
+                request_id: None,
+                success: None,
+                code: None,
+                message: None,
+                data,
+            }
+        }
+    }
+
     /// The bills of one page and where the next one starts.
     ///
-    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct InstanceBillPage {
@@ -426,11 +440,27 @@ pub mod types {
         pub items: Vec<InstanceBillItem>,
     }
 
+    #[cfg(feature = "test-util")]
+    impl InstanceBillPage {
+        /// A value with `items` as given, every other field `None`, for tests (cargo feature `test-util`); set the fields a test needs afterwards (`value.billing_cycle = Some(..)`).
+        pub fn new(items: Vec<InstanceBillItem>) -> Self {
+            Self {
+                billing_cycle: None,
+                account_id: None,
+                account_name: None,
+                total_count: None,
+                next_token: None,
+                max_results: None,
+                items,
+            }
+        }
+    }
+
     /// The bill of one instance (or, with `IsBillingItem`, of one billable item) in the
     /// cycle. Amounts are JSON numbers, kept with the server's digits. Every field may be
     /// absent or `null`.
     ///
-    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct InstanceBillItem {
@@ -614,6 +644,61 @@ pub mod types {
         #[serde(rename = "ResourceGroup")]
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub resource_group: Option<String>,
+    }
+
+    #[cfg(feature = "test-util")]
+    impl InstanceBillItem {
+        /// A value with every field `None`, for tests (cargo feature `test-util`); set the fields a test needs afterwards (`value.billing_date = Some(..)`).
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self {
+                billing_date: None,
+                instance_id: None,
+                instance_config: None,
+                instance_spec: None,
+                nick_name: None,
+                internet_ip: None,
+                intranet_ip: None,
+                product_code: None,
+                product_name: None,
+                product_type: None,
+                product_detail: None,
+                pip_code: None,
+                commodity_code: None,
+                subscription_type: None,
+                item: None,
+                billing_type: None,
+                biz_type: None,
+                cost_unit: None,
+                owner_id: None,
+                bill_account_id: None,
+                bill_account_name: None,
+                pretax_gross_amount: None,
+                pretax_amount: None,
+                payment_amount: None,
+                cash_amount: None,
+                outstanding_amount: None,
+                deducted_by_coupons: None,
+                deducted_by_cash_coupons: None,
+                deducted_by_prepaid_card: None,
+                deducted_by_resource_package: None,
+                invoice_discount: None,
+                adjust_amount: None,
+                currency: None,
+                region: None,
+                zone: None,
+                usage: None,
+                usage_unit: None,
+                list_price: None,
+                list_price_unit: None,
+                billing_item: None,
+                billing_item_code: None,
+                service_period: None,
+                service_period_unit: None,
+                tag: None,
+                resource_group: None,
+            }
+        }
     }
 }
 

@@ -1002,7 +1002,7 @@ pub mod types {
 
     /// The aggregated value for a metric.
     ///
-    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct MetricValue {
@@ -1016,9 +1016,18 @@ pub mod types {
         pub unit: Option<String>,
     }
 
+    #[cfg(feature = "test-util")]
+    impl MetricValue {
+        /// A value with every field `None`, for tests (cargo feature `test-util`); set the fields a test needs afterwards (`value.amount = Some(..)`).
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self { amount: None, unit: None }
+        }
+    }
+
     /// One level of grouped data in the results.
     ///
-    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct Group {
@@ -1032,9 +1041,18 @@ pub mod types {
         pub metrics: Option<std::collections::BTreeMap<String, MetricValue>>,
     }
 
+    #[cfg(feature = "test-util")]
+    impl Group {
+        /// A value with every field `None`, for tests (cargo feature `test-util`); set the fields a test needs afterwards (`value.keys = Some(..)`).
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self { keys: None, metrics: None }
+        }
+    }
+
     /// The result that's associated with a time period.
     ///
-    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct ResultByTime {
@@ -1056,9 +1074,23 @@ pub mod types {
         pub estimated: Option<bool>,
     }
 
+    #[cfg(feature = "test-util")]
+    impl ResultByTime {
+        /// A value with every field `None`, for tests (cargo feature `test-util`); set the fields a test needs afterwards (`value.time_period = Some(..)`).
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self {
+                time_period: None,
+                total: None,
+                groups: None,
+                estimated: None,
+            }
+        }
+    }
+
     /// A dimension value and its attributes.
     ///
-    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct DimensionValuesWithAttributes {
@@ -1072,9 +1104,21 @@ pub mod types {
         pub attributes: Option<std::collections::BTreeMap<String, String>>,
     }
 
+    #[cfg(feature = "test-util")]
+    impl DimensionValuesWithAttributes {
+        /// A value with every field `None`, for tests (cargo feature `test-util`); set the fields a test needs afterwards (`value.value = Some(..)`).
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self {
+                value: None,
+                attributes: None,
+            }
+        }
+    }
+
     /// One page of cost and usage results.
     ///
-    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct GetCostAndUsageResponse {
@@ -1094,6 +1138,20 @@ pub mod types {
         #[serde(rename = "DimensionValueAttributes")]
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub dimension_value_attributes: Option<Vec<DimensionValuesWithAttributes>>,
+    }
+
+    #[cfg(feature = "test-util")]
+    impl GetCostAndUsageResponse {
+        /// A value with every field `None`, for tests (cargo feature `test-util`); set the fields a test needs afterwards (`value.next_page_token = Some(..)`).
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self {
+                next_page_token: None,
+                group_definitions: None,
+                results_by_time: None,
+                dimension_value_attributes: None,
+            }
+        }
     }
 
     /// The context of a `GetDimensionValues` call.
@@ -1192,7 +1250,7 @@ pub mod types {
 
     /// One page of dimension values.
     ///
-    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct GetDimensionValuesResponse {
@@ -1212,6 +1270,20 @@ pub mod types {
         #[serde(rename = "NextPageToken")]
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub next_page_token: Option<String>,
+    }
+
+    #[cfg(feature = "test-util")]
+    impl GetDimensionValuesResponse {
+        /// A value with every field `None`, for tests (cargo feature `test-util`); set the fields a test needs afterwards (`value.dimension_values = Some(..)`).
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self {
+                dimension_values: None,
+                return_size: None,
+                total_size: None,
+                next_page_token: None,
+            }
+        }
     }
 }
 

@@ -312,7 +312,7 @@ pub mod types {
     /// Result of listing usage details. It contains a list of available usage details
     /// in reverse chronological order by billing period.
     ///
-    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct UsageDetailsListResult {
@@ -325,10 +325,22 @@ pub mod types {
         pub next_link: Option<String>,
     }
 
+    #[cfg(feature = "test-util")]
+    impl UsageDetailsListResult {
+        /// A value with every field `None`, for tests (cargo feature `test-util`); set the fields a test needs afterwards (`value.value = Some(..)`).
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self {
+                value: None,
+                next_link: None,
+            }
+        }
+    }
+
     /// An usage detail resource: a legacy usage detail (`kind` `legacy`, the details
     /// of Enterprise Agreement and pay-as-you-go subscriptions).
     ///
-    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct UsageDetail {
@@ -357,6 +369,23 @@ pub mod types {
         /// See [`LegacyUsageDetailProperties`].
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub properties: Option<LegacyUsageDetailProperties>,
+    }
+
+    #[cfg(feature = "test-util")]
+    impl UsageDetail {
+        /// A value with every field `None`, for tests (cargo feature `test-util`); set the fields a test needs afterwards (`value.id = Some(..)`).
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self {
+                id: None,
+                name: None,
+                r#type: None,
+                etag: None,
+                tags: None,
+                kind: None,
+                properties: None,
+            }
+        }
     }
 
     /// Specifies the kind of usage details.
@@ -444,7 +473,7 @@ pub mod types {
 
     /// The properties of the legacy usage detail.
     ///
-    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct LegacyUsageDetailProperties {
@@ -645,6 +674,62 @@ pub mod types {
         pub pricing_model: Option<PricingModelType>,
     }
 
+    #[cfg(feature = "test-util")]
+    impl LegacyUsageDetailProperties {
+        /// A value with every field `None`, for tests (cargo feature `test-util`); set the fields a test needs afterwards (`value.billing_account_id = Some(..)`).
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self {
+                billing_account_id: None,
+                billing_account_name: None,
+                billing_period_start_date: None,
+                billing_period_end_date: None,
+                billing_profile_id: None,
+                billing_profile_name: None,
+                account_owner_id: None,
+                account_name: None,
+                subscription_id: None,
+                subscription_name: None,
+                date: None,
+                product: None,
+                part_number: None,
+                meter_id: None,
+                meter_details: None,
+                quantity: None,
+                effective_price: None,
+                cost: None,
+                unit_price: None,
+                billing_currency: None,
+                resource_location: None,
+                consumed_service: None,
+                resource_id: None,
+                resource_name: None,
+                service_info1: None,
+                service_info2: None,
+                additional_info: None,
+                invoice_section: None,
+                cost_center: None,
+                resource_group: None,
+                reservation_id: None,
+                reservation_name: None,
+                product_order_id: None,
+                product_order_name: None,
+                offer_id: None,
+                is_azure_credit_eligible: None,
+                term: None,
+                publisher_name: None,
+                publisher_type: None,
+                plan_name: None,
+                charge_type: None,
+                frequency: None,
+                pay_g_price: None,
+                benefit_id: None,
+                benefit_name: None,
+                pricing_model: None,
+            }
+        }
+    }
+
     /// Identifier that indicates how the meter is priced.
     ///
     /// An open set: the vendor adds values. Any value converts into this type (`from`, `parse`, decoding), so a value this client does not list yet can be sent and received; it is kept in `Unknown`. Listed: `On Demand`, `Reservation`, `Spot`.
@@ -739,7 +824,7 @@ pub mod types {
     /// The details about the meter. By default this is not populated, unless it's
     /// specified in $expand.
     ///
-    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct MeterDetailsResponse {
@@ -763,6 +848,21 @@ pub mod types {
         #[serde(rename = "serviceFamily")]
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub service_family: Option<String>,
+    }
+
+    #[cfg(feature = "test-util")]
+    impl MeterDetailsResponse {
+        /// A value with every field `None`, for tests (cargo feature `test-util`); set the fields a test needs afterwards (`value.meter_name = Some(..)`).
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self {
+                meter_name: None,
+                meter_category: None,
+                meter_sub_category: None,
+                unit_of_measure: None,
+                service_family: None,
+            }
+        }
     }
 }
 

@@ -283,7 +283,7 @@ pub mod types {
     /// One page of flow pools. The vendor's SDKs make every field optional; the records
     /// are required here, since a success body without them is not a page.
     ///
-    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct ListSimPoolsResponse {
@@ -308,13 +308,26 @@ pub mod types {
         pub pools: Vec<SimPoolVo>,
     }
 
+    #[cfg(feature = "test-util")]
+    impl ListSimPoolsResponse {
+        /// A value with `pools` as given, every other field `None`, for tests (cargo feature `test-util`); set the fields a test needs afterwards (`value.limit = Some(..)`).
+        pub fn new(pools: Vec<SimPoolVo>) -> Self {
+            Self {
+                limit: None,
+                offset: None,
+                count: None,
+                pools,
+            }
+        }
+    }
+
     /// A SIM flow pool. Every field may be absent or `null`: the page marks no response
     /// field required, and the vendor's SDKs make them all optional
     /// (huaweicloud-sdk-python-v3 `huaweicloudsdkgsl/v3/model/sim_pool_vo.py`: `None` by
     /// default; huaweicloud-sdk-go-v3 `services/gsl/v3/model/model_sim_pool_vo.go`:
     /// pointers with `omitempty`).
     ///
-    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct SimPoolVo {
@@ -422,6 +435,34 @@ pub mod types {
         pub status: Option<i32>,
     }
 
+    #[cfg(feature = "test-util")]
+    impl SimPoolVo {
+        /// A value with every field `None`, for tests (cargo feature `test-util`); set the fields a test needs afterwards (`value.id = Some(..)`).
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self {
+                id: None,
+                pool_name: None,
+                price_plan_name: None,
+                price_plan_id: None,
+                effective_time: None,
+                expired_time: None,
+                billing_cycle: None,
+                flow_total: None,
+                flow_used: None,
+                flow_left: None,
+                quantity: None,
+                modify_time: None,
+                order_id: None,
+                activated_sim_quantity: None,
+                inactive_sim_quantity: None,
+                disassembled_sim_quantity: None,
+                order_ids: None,
+                status: None,
+            }
+        }
+    }
+
     /// Authentication information.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct IamAuth {
@@ -496,7 +537,7 @@ pub mod types {
 
     /// Token details (the token itself is in the `X-Subject-Token` header). Only the fields used here are modelled.
     ///
-    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct IamTokenResponse {
@@ -507,9 +548,18 @@ pub mod types {
         pub token: Option<IamToken>,
     }
 
+    #[cfg(feature = "test-util")]
+    impl IamTokenResponse {
+        /// A value with every field `None`, for tests (cargo feature `test-util`); set the fields a test needs afterwards (`value.token = Some(..)`).
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self { token: None }
+        }
+    }
+
     /// Token details.
     ///
-    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct IamToken {
@@ -521,6 +571,18 @@ pub mod types {
         /// Authentication methods used.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub methods: Option<Vec<String>>,
+    }
+
+    #[cfg(feature = "test-util")]
+    impl IamToken {
+        /// A value with `expires_at` as given, every other field `None`, for tests (cargo feature `test-util`); set the fields a test needs afterwards (`value.issued_at = Some(..)`).
+        pub fn new(expires_at: String) -> Self {
+            Self {
+                expires_at,
+                issued_at: None,
+                methods: None,
+            }
+        }
     }
 }
 

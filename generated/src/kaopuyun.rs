@@ -550,7 +550,7 @@ pub mod types {
 
     /// One page of flow bills. A success body without `Items` is not a page.
     ///
-    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct DescribeFlowBillsResponse {
@@ -573,10 +573,22 @@ pub mod types {
         pub request_id: Option<String>,
     }
 
+    #[cfg(feature = "test-util")]
+    impl DescribeFlowBillsResponse {
+        /// A value with `items` as given, every other field `None`, for tests (cargo feature `test-util`); set the fields a test needs afterwards (`value.total = Some(..)`).
+        pub fn new(items: Vec<FlowBillInfo>) -> Self {
+            Self {
+                total: None,
+                items,
+                request_id: None,
+            }
+        }
+    }
+
     /// A flow bill (billing record). Times have minute precision (`yyyy-MM-dd HH:mm`).
     /// Every field may be absent or `null`: the page documents no field of it.
     ///
-    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct FlowBillInfo {
@@ -624,6 +636,25 @@ pub mod types {
         #[serde(rename = "BillEndTime")]
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub bill_end_time: Option<String>,
+    }
+
+    #[cfg(feature = "test-util")]
+    impl FlowBillInfo {
+        /// A value with every field `None`, for tests (cargo feature `test-util`); set the fields a test needs afterwards (`value.pay_price = Some(..)`).
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self {
+                pay_price: None,
+                bill_type: None,
+                bill_uuid: None,
+                bill_begin_time: None,
+                total_price: None,
+                product_type: None,
+                payment_type: None,
+                pay_time: None,
+                bill_end_time: None,
+            }
+        }
     }
 }
 

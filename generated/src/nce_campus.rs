@@ -395,7 +395,7 @@ pub mod types {
 
     /// One page of user traffic information.
     ///
-    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct TimeFlowStInfosOutputDto {
@@ -422,9 +422,25 @@ pub mod types {
         pub data: Option<Vec<TimeFlowStDetailInfosOutputDto>>,
     }
 
+    #[cfg(feature = "test-util")]
+    impl TimeFlowStInfosOutputDto {
+        /// A value with every field `None`, for tests (cargo feature `test-util`); set the fields a test needs afterwards (`value.errcode = Some(..)`).
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self {
+                errcode: None,
+                errmsg: None,
+                page_index: None,
+                page_size: None,
+                total_records: None,
+                data: None,
+            }
+        }
+    }
+
     /// Traffic and online-time statistics of one user. All values are strings, numbers included.
     ///
-    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct TimeFlowStDetailInfosOutputDto {
@@ -469,9 +485,29 @@ pub mod types {
         pub remain_time: Option<meterage_runtime::Decimal>,
     }
 
+    #[cfg(feature = "test-util")]
+    impl TimeFlowStDetailInfosOutputDto {
+        /// A value with every field `None`, for tests (cargo feature `test-util`); set the fields a test needs afterwards (`value.id = Some(..)`).
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self {
+                id: None,
+                site_id: None,
+                user_name: None,
+                last_charge_time: None,
+                used_flow: None,
+                used_time: None,
+                policy_flow: None,
+                policy_time: None,
+                remain_flow: None,
+                remain_time: None,
+            }
+        }
+    }
+
     /// Result body without data.
     ///
-    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct NceResult {
@@ -483,9 +519,21 @@ pub mod types {
         pub errmsg: Option<String>,
     }
 
+    #[cfg(feature = "test-util")]
+    impl NceResult {
+        /// A value with every field `None`, for tests (cargo feature `test-util`); set the fields a test needs afterwards (`value.errcode = Some(..)`).
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self {
+                errcode: None,
+                errmsg: None,
+            }
+        }
+    }
+
     /// Login result.
     ///
-    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct TokenResponse {
@@ -502,9 +550,22 @@ pub mod types {
         pub data: Option<TokenInfo>,
     }
 
+    #[cfg(feature = "test-util")]
+    impl TokenResponse {
+        /// A value with every field `None`, for tests (cargo feature `test-util`); set the fields a test needs afterwards (`value.errcode = Some(..)`).
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self {
+                errcode: None,
+                errmsg: None,
+                data: None,
+            }
+        }
+    }
+
     /// The issued token.
     ///
-    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct TokenInfo {
@@ -515,6 +576,18 @@ pub mod types {
         #[serde(rename = "expiredDate")]
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub expired_date: Option<String>,
+    }
+
+    #[cfg(feature = "test-util")]
+    impl TokenInfo {
+        /// A value with every field `None`, for tests (cargo feature `test-util`); set the fields a test needs afterwards (`value.token_id = Some(..)`).
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self {
+                token_id: None,
+                expired_date: None,
+            }
+        }
     }
 }
 

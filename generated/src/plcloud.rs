@@ -389,7 +389,7 @@ pub mod types {
 
     /// Consumption records. A success body without `data` is not an answer.
     ///
-    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct ConsumptionsResponse {
@@ -412,10 +412,23 @@ pub mod types {
         pub total_amount: Option<meterage_runtime::Decimal>,
     }
 
+    #[cfg(feature = "test-util")]
+    impl ConsumptionsResponse {
+        /// A value with `data` as given, every other field `None`, for tests (cargo feature `test-util`); set the fields a test needs afterwards (`value.message = Some(..)`).
+        pub fn new(data: Vec<ConsumptionRecord>) -> Self {
+            Self {
+                message: None,
+                code: None,
+                data,
+                total_amount: None,
+            }
+        }
+    }
+
     /// A consumption record (Data Item). Every field may be absent or `null`: the page
     /// marks none of them required.
     ///
-    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct ConsumptionRecord {
@@ -502,6 +515,32 @@ pub mod types {
         /// Region display name (not in the doc's table; present in its example).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub region_name: Option<String>,
+    }
+
+    #[cfg(feature = "test-util")]
+    impl ConsumptionRecord {
+        /// A value with every field `None`, for tests (cargo feature `test-util`); set the fields a test needs afterwards (`value.res_type = Some(..)`).
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self {
+                res_type: None,
+                res_meta: None,
+                start_at: None,
+                end_at: None,
+                name: None,
+                region: None,
+                unit_price: None,
+                billing_type: None,
+                amount: None,
+                remarks: None,
+                billing_id: None,
+                cost_time: None,
+                res_id: None,
+                id: None,
+                is_billing: None,
+                region_name: None,
+            }
+        }
     }
 }
 

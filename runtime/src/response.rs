@@ -36,6 +36,20 @@ impl<T> Response<T> {
         }
     }
 
+    /// A `200` response with no headers (so no request id) and `body`, for a test of
+    /// code that takes a [`Response`] (cargo feature `test-util`).
+    ///
+    /// ```
+    /// use meterage_runtime::Response;
+    ///
+    /// let response = Response::for_test(vec!["a record"]);
+    /// assert_eq!((response.status(), response.len()), (200, 1));
+    /// ```
+    #[cfg(feature = "test-util")]
+    pub fn for_test(body: T) -> Self {
+        Self::new(200, HeaderMap::new(), body, None)
+    }
+
     /// Keeps the URL the request went to (a next link is relative to it).
     pub(crate) fn with_url(mut self, url: reqwest::Url) -> Self {
         self.url = Some(url);

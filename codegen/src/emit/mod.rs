@@ -5,6 +5,7 @@
 //!   compiled doc example of each method;
 //! - `auth`: the `auth` module of credential constructors, per scheme kind;
 //! - `types`: the `types` module (structs and enums);
+//! - `test_util`: the constructors tests build received types with (feature `test-util`);
 //! - `operations`: the request builders (setters, options, validation, the request);
 //! - `pages`: the `Page` impls of paged responses and the `Paginate` impls of builders;
 //! - `examples`: the tests decoding every response example of the spec.
@@ -25,6 +26,7 @@ mod client;
 mod examples;
 mod operations;
 mod pages;
+mod test_util;
 mod types;
 
 /// One part of a module, named before it is made.

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{docs, ident, type_tokens, Part};
+use super::{docs, ident, test_util, type_tokens, Part};
 use crate::format::Piece;
 use crate::ir::{
     Constraints, Field, OneOfVariant, TypeDef, TypeId, TypeKind, TypeRef, Types, Variant,
@@ -31,7 +31,11 @@ pub(super) fn parts(types: &Types, parts: &mut Vec<Part>) {
 pub(super) fn emit_type(types: &Types, id: TypeId) -> TokenStream {
     let def = types.get(id);
     match &def.kind {
-        TypeKind::Struct { fields } => emit_struct(types, def, fields),
+        TypeKind::Struct { fields } => {
+            let mut tokens = emit_struct(types, def, fields);
+            tokens.extend(test_util::emit_constructor(types, def, fields));
+            tokens
+        }
         TypeKind::Enum { variants, open } => emit_enum(def, variants, *open),
         TypeKind::OneOf {
             variants,
@@ -123,23 +127,13 @@ pub(super) fn emit_struct(types: &Types, def: &TypeDef, fields: &[Field]) -> Tok
     // A type only read (never built by a caller) may gain fields as the spec grows.
     let non_exhaustive = (!def.usage.sent).then(|| quote! { #[non_exhaustive] });
     if !def.usage.sent {
-        text.push_str("\n\nOnly received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.");
+        text.push_str("\n\nOnly received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).");
     }
     let doc = docs(&text);
     let name = ident(&def.name);
     let fields = fields.iter().map(|f| {
         let n = ident(&f.rust_name);
-        let t = type_tokens(types, &f.ty, &TokenStream::new());
-        let t = if f.boxed {
-            quote! { Box<#t> }
-        } else {
-            t
-        };
-        let t = if f.optional {
-            quote! { Option<#t> }
-        } else {
-            t
-        };
+        let t = field_type(types, f);
         let mut text = field_doc(types, f.doc.as_deref(), &f.ty, &f.wire_name);
         let notes = constraint_notes(&f.constraints);
         if !notes.is_empty() {
@@ -170,6 +164,22 @@ pub(super) fn emit_struct(types: &Types, def: &TypeDef, fields: &[Field]) -> Tok
         pub struct #name {
             #(#fields)*
         }
+    }
+}
+
+/// The Rust type of field `f` inside `mod types`: boxed when recursive, in an `Option`
+/// when optional.
+pub(super) fn field_type(types: &Types, f: &Field) -> TokenStream {
+    let t = type_tokens(types, &f.ty, &TokenStream::new());
+    let t = if f.boxed {
+        quote! { Box<#t> }
+    } else {
+        t
+    };
+    if f.optional {
+        quote! { Option<#t> }
+    } else {
+        t
     }
 }
 

@@ -147,7 +147,7 @@ pub mod types {
 
     /// The `GetCostAndUsageResponse` object.
     ///
-    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct GetCostAndUsageResponse {
@@ -168,9 +168,21 @@ pub mod types {
         pub next_page_token: Option<String>,
     }
 
+    #[cfg(feature = "test-util")]
+    impl GetCostAndUsageResponse {
+        /// A value with every field `None`, for tests (cargo feature `test-util`); set the fields a test needs afterwards (`value.results_by_time = Some(..)`).
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self {
+                results_by_time: None,
+                next_page_token: None,
+            }
+        }
+    }
+
     /// The `GetDimensionValuesResponse` object.
     ///
-    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct GetDimensionValuesResponse {
@@ -185,6 +197,15 @@ pub mod types {
                 >,
             >,
         >,
+    }
+
+    #[cfg(feature = "test-util")]
+    impl GetDimensionValuesResponse {
+        /// A value with every field `None`, for tests (cargo feature `test-util`); set the fields a test needs afterwards (`value.dimension_values = Some(..)`).
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self { dimension_values: None }
+        }
     }
 }
 

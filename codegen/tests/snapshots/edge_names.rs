@@ -212,7 +212,7 @@ pub mod types {
 
     /// A schema named like a prelude type.
     ///
-    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct Result2 {
@@ -221,9 +221,18 @@ pub mod types {
         pub ok: Option<bool>,
     }
 
+    #[cfg(feature = "test-util")]
+    impl Result2 {
+        /// A value with every field `None`, for tests (cargo feature `test-util`); set the fields a test needs afterwards (`value.ok = Some(..)`).
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self { ok: None }
+        }
+    }
+
     /// A tree, recursive through itself and through a pair of types.
     ///
-    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct Node {
@@ -242,9 +251,22 @@ pub mod types {
         pub pair: Option<Box<Pair>>,
     }
 
+    #[cfg(feature = "test-util")]
+    impl Node {
+        /// A value with every field `None`, for tests (cargo feature `test-util`); set the fields a test needs afterwards (`value.child = Some(..)`).
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self {
+                child: None,
+                children: None,
+                pair: None,
+            }
+        }
+    }
+
     /// The `Pair` object.
     ///
-    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct Pair {
@@ -254,9 +276,17 @@ pub mod types {
         pub node: Box<Node>,
     }
 
+    #[cfg(feature = "test-util")]
+    impl Pair {
+        /// A value with `node` as given, for tests (cargo feature `test-util`).
+        pub fn new(node: Box<Node>) -> Self {
+            Self { node }
+        }
+    }
+
     /// The `Client` object.
     ///
-    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct Client {
@@ -270,9 +300,18 @@ pub mod types {
         pub amount: Option<meterage_runtime::Decimal>,
     }
 
+    #[cfg(feature = "test-util")]
+    impl Client {
+        /// A value with every field `None`, for tests (cargo feature `test-util`); set the fields a test needs afterwards (`value.order = Some(..)`).
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self { order: None, amount: None }
+        }
+    }
+
     /// The `NewResponse` object.
     ///
-    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct NewResponse {
@@ -318,15 +357,43 @@ pub mod types {
         pub outcome: Option<Result2>,
     }
 
+    #[cfg(feature = "test-util")]
+    impl NewResponse {
+        /// A value with `self_`, `items` as given, every other field `None`, for tests (cargo feature `test-util`); set the fields a test needs afterwards (`value.r#type = Some(..)`).
+        pub fn new(self_: String, items: Vec<Client>) -> Self {
+            Self {
+                self_,
+                r#type: None,
+                n2fa: None,
+                u7528_u6237_u540d: None,
+                items,
+                extra: None,
+                meta: None,
+                anything: None,
+                tree: None,
+                outcome: None,
+            }
+        }
+    }
+
     /// The `Option2ResponseItem` object.
     ///
-    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct Option2ResponseItem {
         /// `v`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub v: Option<String>,
+    }
+
+    #[cfg(feature = "test-util")]
+    impl Option2ResponseItem {
+        /// A value with every field `None`, for tests (cargo feature `test-util`); set the fields a test needs afterwards (`value.v = Some(..)`).
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self { v: None }
+        }
     }
 
     /// The `Client2Nested` object.

@@ -188,7 +188,7 @@ pub mod types {
 
     /// The `CreateTokenResponse` object.
     ///
-    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct CreateTokenResponse {
@@ -200,15 +200,36 @@ pub mod types {
         pub expires_in: Option<i64>,
     }
 
+    #[cfg(feature = "test-util")]
+    impl CreateTokenResponse {
+        /// A value with every field `None`, for tests (cargo feature `test-util`); set the fields a test needs afterwards (`value.access_token = Some(..)`).
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self {
+                access_token: None,
+                expires_in: None,
+            }
+        }
+    }
+
     /// The `ListUsageResponse` object.
     ///
-    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct ListUsageResponse {
         /// `value`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub value: Option<Vec<String>>,
+    }
+
+    #[cfg(feature = "test-util")]
+    impl ListUsageResponse {
+        /// A value with every field `None`, for tests (cargo feature `test-util`); set the fields a test needs afterwards (`value.value = Some(..)`).
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self { value: None }
+        }
     }
 }
 

@@ -120,7 +120,7 @@ pub mod types {
 
     /// The `CostAndUsageResultsByTimeItem` object.
     ///
-    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct CostAndUsageResultsByTimeItem {
@@ -130,9 +130,18 @@ pub mod types {
         pub estimated: Option<bool>,
     }
 
+    #[cfg(feature = "test-util")]
+    impl CostAndUsageResultsByTimeItem {
+        /// A value with every field `None`, for tests (cargo feature `test-util`); set the fields a test needs afterwards (`value.estimated = Some(..)`).
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self { estimated: None }
+        }
+    }
+
     /// The `CostAndUsage` object.
     ///
-    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct CostAndUsage {
@@ -146,11 +155,23 @@ pub mod types {
         pub next_page_token: Option<String>,
     }
 
+    #[cfg(feature = "test-util")]
+    impl CostAndUsage {
+        /// A value with every field `None`, for tests (cargo feature `test-util`); set the fields a test needs afterwards (`value.results_by_time = Some(..)`).
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self {
+                results_by_time: None,
+                next_page_token: None,
+            }
+        }
+    }
+
     /// The `AwsError` object.
     ///
     /// The error body of [`GetCostAndUsage`](super::GetCostAndUsage): read it from the error with `error.api().and_then(|e| e.body_json::<AwsError>().ok())`.
     ///
-    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct AwsError {
@@ -163,9 +184,21 @@ pub mod types {
         pub message: Option<String>,
     }
 
+    #[cfg(feature = "test-util")]
+    impl AwsError {
+        /// A value with every field `None`, for tests (cargo feature `test-util`); set the fields a test needs afterwards (`value.r#type = Some(..)`).
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self {
+                r#type: None,
+                message: None,
+            }
+        }
+    }
+
     /// The `UsageDetailsListValueItem` object.
     ///
-    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct UsageDetailsListValueItem {
@@ -177,9 +210,18 @@ pub mod types {
         pub name: Option<String>,
     }
 
+    #[cfg(feature = "test-util")]
+    impl UsageDetailsListValueItem {
+        /// A value with every field `None`, for tests (cargo feature `test-util`); set the fields a test needs afterwards (`value.id = Some(..)`).
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self { id: None, name: None }
+        }
+    }
+
     /// The `UsageDetailsList` object.
     ///
-    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct UsageDetailsList {
@@ -192,9 +234,21 @@ pub mod types {
         pub next_link: Option<String>,
     }
 
+    #[cfg(feature = "test-util")]
+    impl UsageDetailsList {
+        /// A value with every field `None`, for tests (cargo feature `test-util`); set the fields a test needs afterwards (`value.value = Some(..)`).
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self {
+                value: None,
+                next_link: None,
+            }
+        }
+    }
+
     /// The `AzureErrorError` object.
     ///
-    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct AzureErrorError {
@@ -206,11 +260,20 @@ pub mod types {
         pub message: Option<String>,
     }
 
+    #[cfg(feature = "test-util")]
+    impl AzureErrorError {
+        /// A value with every field `None`, for tests (cargo feature `test-util`); set the fields a test needs afterwards (`value.code = Some(..)`).
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self { code: None, message: None }
+        }
+    }
+
     /// The `AzureError` object.
     ///
     /// The error body of [`UsageDetailsList`](super::UsageDetailsList): read it from the error with `error.api().and_then(|e| e.body_json::<AzureError>().ok())`.
     ///
-    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct AzureError {
@@ -219,9 +282,18 @@ pub mod types {
         pub error: Option<AzureErrorError>,
     }
 
+    #[cfg(feature = "test-util")]
+    impl AzureError {
+        /// A value with every field `None`, for tests (cargo feature `test-util`); set the fields a test needs afterwards (`value.error = Some(..)`).
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self { error: None }
+        }
+    }
+
     /// The `Budget` object.
     ///
-    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct Budget {
@@ -231,6 +303,15 @@ pub mod types {
         /// `amount`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub amount: Option<f64>,
+    }
+
+    #[cfg(feature = "test-util")]
+    impl Budget {
+        /// A value with every field `None`, for tests (cargo feature `test-util`); set the fields a test needs afterwards (`value.id = Some(..)`).
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self { id: None, amount: None }
+        }
     }
 
     /// The `GetCostAndUsageGranularity` values.
@@ -328,7 +409,7 @@ pub mod types {
 
     /// The `BatchTagResponse` object.
     ///
-    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct BatchTagResponse {
@@ -337,11 +418,20 @@ pub mod types {
         pub count: Option<i64>,
     }
 
+    #[cfg(feature = "test-util")]
+    impl BatchTagResponse {
+        /// A value with every field `None`, for tests (cargo feature `test-util`); set the fields a test needs afterwards (`value.count = Some(..)`).
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self { count: None }
+        }
+    }
+
     /// The `BatchTagDefaultResponse` object.
     ///
     /// The error body of [`BatchTag`](super::BatchTag): read it from the error with `error.api().and_then(|e| e.body_json::<BatchTagDefaultResponse>().ok())`.
     ///
-    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct BatchTagDefaultResponse {
@@ -350,9 +440,18 @@ pub mod types {
         pub title: Option<String>,
     }
 
+    #[cfg(feature = "test-util")]
+    impl BatchTagDefaultResponse {
+        /// A value with every field `None`, for tests (cargo feature `test-util`); set the fields a test needs afterwards (`value.title = Some(..)`).
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self { title: None }
+        }
+    }
+
     /// The `BudgetsListPagedResponse` object.
     ///
-    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct BudgetsListPagedResponse {
@@ -361,6 +460,14 @@ pub mod types {
         /// `count`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub count: Option<i32>,
+    }
+
+    #[cfg(feature = "test-util")]
+    impl BudgetsListPagedResponse {
+        /// A value with `value` as given, every other field `None`, for tests (cargo feature `test-util`); set the fields a test needs afterwards (`value.count = Some(..)`).
+        pub fn new(value: Vec<Budget>) -> Self {
+            Self { value, count: None }
+        }
     }
 }
 

@@ -169,13 +169,22 @@ pub mod types {
 
     /// The `UsageDetailsListResponse` object.
     ///
-    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct UsageDetailsListResponse {
         /// `value`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub value: Option<Vec<String>>,
+    }
+
+    #[cfg(feature = "test-util")]
+    impl UsageDetailsListResponse {
+        /// A value with every field `None`, for tests (cargo feature `test-util`); set the fields a test needs afterwards (`value.value = Some(..)`).
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self { value: None }
+        }
     }
 }
 

@@ -154,7 +154,7 @@ pub mod types {
 
     /// The `Record` object.
     ///
-    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct Record {
@@ -162,9 +162,17 @@ pub mod types {
         pub id: i32,
     }
 
+    #[cfg(feature = "test-util")]
+    impl Record {
+        /// A value with `id` as given, for tests (cargo feature `test-util`).
+        pub fn new(id: i32) -> Self {
+            Self { id }
+        }
+    }
+
     /// The `ListRecordsResponseData` object.
     ///
-    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct ListRecordsResponseData {
@@ -177,9 +185,17 @@ pub mod types {
         pub total: Option<i64>,
     }
 
+    #[cfg(feature = "test-util")]
+    impl ListRecordsResponseData {
+        /// A value with `items` as given, every other field `None`, for tests (cargo feature `test-util`); set the fields a test needs afterwards (`value.total = Some(..)`).
+        pub fn new(items: Vec<Record>) -> Self {
+            Self { items, total: None }
+        }
+    }
+
     /// The `ListRecordsResponse` object.
     ///
-    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct ListRecordsResponse {
@@ -189,9 +205,18 @@ pub mod types {
         pub data: Option<ListRecordsResponseData>,
     }
 
+    #[cfg(feature = "test-util")]
+    impl ListRecordsResponse {
+        /// A value with every field `None`, for tests (cargo feature `test-util`); set the fields a test needs afterwards (`value.data = Some(..)`).
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self { data: None }
+        }
+    }
+
     /// The `ListEventsResponseData` object.
     ///
-    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct ListEventsResponseData {
@@ -205,9 +230,21 @@ pub mod types {
         pub next_token: Option<String>,
     }
 
+    #[cfg(feature = "test-util")]
+    impl ListEventsResponseData {
+        /// A value with every field `None`, for tests (cargo feature `test-util`); set the fields a test needs afterwards (`value.events = Some(..)`).
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self {
+                events: None,
+                next_token: None,
+            }
+        }
+    }
+
     /// The `ListEventsResponse` object.
     ///
-    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct ListEventsResponse {
@@ -216,9 +253,17 @@ pub mod types {
         pub data: ListEventsResponseData,
     }
 
+    #[cfg(feature = "test-util")]
+    impl ListEventsResponse {
+        /// A value with `data` as given, for tests (cargo feature `test-util`).
+        pub fn new(data: ListEventsResponseData) -> Self {
+            Self { data }
+        }
+    }
+
     /// The `ListLogsResponse` object.
     ///
-    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct ListLogsResponse {
@@ -226,9 +271,17 @@ pub mod types {
         pub lines: Vec<String>,
     }
 
+    #[cfg(feature = "test-util")]
+    impl ListLogsResponse {
+        /// A value with `lines` as given, for tests (cargo feature `test-util`).
+        pub fn new(lines: Vec<String>) -> Self {
+            Self { lines }
+        }
+    }
+
     /// The `ListInvoicesResponse` object.
     ///
-    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct ListInvoicesResponse {
@@ -240,14 +293,33 @@ pub mod types {
         pub odata_next_link: Option<String>,
     }
 
+    #[cfg(feature = "test-util")]
+    impl ListInvoicesResponse {
+        /// A value with `value` as given, every other field `None`, for tests (cargo feature `test-util`); set the fields a test needs afterwards (`value.odata_next_link = Some(..)`).
+        pub fn new(value: Vec<Record>) -> Self {
+            Self {
+                value,
+                odata_next_link: None,
+            }
+        }
+    }
+
     /// The `ListReposResponse` object.
     ///
-    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct ListReposResponse {
         /// `repos`.
         pub repos: Vec<String>,
+    }
+
+    #[cfg(feature = "test-util")]
+    impl ListReposResponse {
+        /// A value with `repos` as given, for tests (cargo feature `test-util`).
+        pub fn new(repos: Vec<String>) -> Self {
+            Self { repos }
+        }
     }
 
     /// The `GetCostsTimePeriod` object.
@@ -348,7 +420,7 @@ pub mod types {
 
     /// The `GetCostsResponse` object.
     ///
-    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct GetCostsResponse {
@@ -361,9 +433,20 @@ pub mod types {
         pub next_page_token: Option<String>,
     }
 
+    #[cfg(feature = "test-util")]
+    impl GetCostsResponse {
+        /// A value with `results_by_time` as given, every other field `None`, for tests (cargo feature `test-util`); set the fields a test needs afterwards (`value.next_page_token = Some(..)`).
+        pub fn new(results_by_time: Vec<Record>) -> Self {
+            Self {
+                results_by_time,
+                next_page_token: None,
+            }
+        }
+    }
+
     /// The `QueryUsageResponse` object.
     ///
-    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct QueryUsageResponse {
@@ -371,9 +454,17 @@ pub mod types {
         pub usage: Vec<Record>,
     }
 
+    #[cfg(feature = "test-util")]
+    impl QueryUsageResponse {
+        /// A value with `usage` as given, for tests (cargo feature `test-util`).
+        pub fn new(usage: Vec<Record>) -> Self {
+            Self { usage }
+        }
+    }
+
     /// The `ListAuditResponseMetaPaging` object.
     ///
-    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct ListAuditResponseMetaPaging {
@@ -382,9 +473,18 @@ pub mod types {
         pub next: Option<String>,
     }
 
+    #[cfg(feature = "test-util")]
+    impl ListAuditResponseMetaPaging {
+        /// A value with every field `None`, for tests (cargo feature `test-util`); set the fields a test needs afterwards (`value.next = Some(..)`).
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self { next: None }
+        }
+    }
+
     /// The `ListAuditResponseMeta` object.
     ///
-    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct ListAuditResponseMeta {
@@ -393,9 +493,18 @@ pub mod types {
         pub paging: Option<ListAuditResponseMetaPaging>,
     }
 
+    #[cfg(feature = "test-util")]
+    impl ListAuditResponseMeta {
+        /// A value with every field `None`, for tests (cargo feature `test-util`); set the fields a test needs afterwards (`value.paging = Some(..)`).
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self { paging: None }
+        }
+    }
+
     /// The `ListAuditResponse` object.
     ///
-    /// Only received, never built by a caller: `#[non_exhaustive]`, so fields the spec gains later break no code.
+    /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct ListAuditResponse {
@@ -404,6 +513,14 @@ pub mod types {
         /// `meta`: see [`ListAuditResponseMeta`].
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub meta: Option<ListAuditResponseMeta>,
+    }
+
+    #[cfg(feature = "test-util")]
+    impl ListAuditResponse {
+        /// A value with `entries` as given, every other field `None`, for tests (cargo feature `test-util`); set the fields a test needs afterwards (`value.meta = Some(..)`).
+        pub fn new(entries: Vec<Record>) -> Self {
+            Self { entries, meta: None }
+        }
     }
 }
 

@@ -244,6 +244,31 @@ impl<T: Page<Index = N>, N: PageIndex> PageOf<T, N> {
     }
 }
 
+impl<T, C> PageOf<T, C> {
+    /// The page at `cursor` (its page number in the page-number style) made of
+    /// `response`, for a test of code that reads pages (cargo feature `test-util`).
+    ///
+    /// ```
+    /// # struct Records(Vec<&'static str>);
+    /// # impl meterage_runtime::Page for Records {
+    /// #     type Item = &'static str;
+    /// #     type Index = i64;
+    /// #     fn items(&self) -> &[&'static str] { &self.0 }
+    /// #     fn into_items(self) -> Vec<&'static str> { self.0 }
+    /// #     fn total(&self) -> Option<u64> { None }
+    /// # }
+    /// use meterage_runtime::pagination::PageOf;
+    /// use meterage_runtime::Response;
+    ///
+    /// let page = PageOf::for_test(2_i64, Response::for_test(Records(vec!["a", "b"])));
+    /// assert_eq!((page.number(), page.items().len()), (2, 2));
+    /// ```
+    #[cfg(feature = "test-util")]
+    pub fn for_test(cursor: C, response: Response<T>) -> Self {
+        Self { cursor, response }
+    }
+}
+
 impl<T: Page, C> PageOf<T, C> {
     /// Where the page was requested: the style's cursor (a page number, an item offset,
     /// or a [`PageToken`], whose token is `None` for a first page asked without one).
