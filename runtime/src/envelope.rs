@@ -239,25 +239,50 @@ impl ErrorEnvelope {
         self.transient_statuses.contains(&status) || crate::retry::is_transient_status(status)
     }
 
+    /// The top-level properties a 2xx body is read for while it is decoded: those of the
+    /// code, message and request id pointers when the envelope looks into 2xx bodies,
+    /// else those of the request id pointers alone (none when the spec names no request
+    /// id in the body).
+    pub(crate) fn success_keys(&self) -> Vec<String> {
+        if self.inspects_success_bodies() {
+            self.top_level_keys()
+        } else {
+            top_level_keys(self.request_id)
+        }
+    }
+
     /// The top-level property names the code, message and request id pointers start
     /// with (`/error/code` starts with `error`), without duplicates.
     pub(crate) fn top_level_keys(&self) -> Vec<String> {
-        let mut keys: Vec<String> = Vec::new();
-        for pointer in self.code.iter().chain(self.message).chain(self.request_id) {
-            let first = pointer
-                .strip_prefix('/')
-                .unwrap_or(pointer)
-                .split('/')
-                .next()
-                .unwrap_or_default()
-                .replace("~1", "/")
-                .replace("~0", "~");
-            if !keys.contains(&first) {
-                keys.push(first);
-            }
-        }
-        keys
+        let pointers: Vec<&str> = self
+            .code
+            .iter()
+            .chain(self.message)
+            .chain(self.request_id)
+            .copied()
+            .collect();
+        top_level_keys(&pointers)
     }
+}
+
+/// The top-level property names `pointers` start with (`/error/code` starts with
+/// `error`), without duplicates.
+fn top_level_keys(pointers: &[&str]) -> Vec<String> {
+    let mut keys: Vec<String> = Vec::new();
+    for pointer in pointers {
+        let first = pointer
+            .strip_prefix('/')
+            .unwrap_or(pointer)
+            .split('/')
+            .next()
+            .unwrap_or_default()
+            .replace("~1", "/")
+            .replace("~0", "~");
+        if !keys.contains(&first) {
+            keys.push(first);
+        }
+    }
+    keys
 }
 
 /// The text of the first pointer in `pointers` that resolves to a non-null value.

@@ -12,7 +12,7 @@ const MESSAGE_CHARS: usize = 200;
 
 /// The [`ApiError`] of a failed response: the envelope's code, message and request id
 /// from the JSON body (`parsed`, or parsed here), else the start of the body's text; the
-/// request id header as a fallback. Transient when the status or the vendor code says
+/// request id from the envelope's header, else from the body. Transient when the status or the vendor code says
 /// "try again later".
 pub(crate) fn api_error(
     operation: &'static Operation,
@@ -38,12 +38,9 @@ pub(crate) fn api_error(
             .is_some_and(|value| value.to_ascii_lowercase().contains("html"));
         message = text_message(&String::from_utf8_lossy(&body), html && parsed.is_none());
     }
-    if request_id.is_none() {
-        request_id = envelope
-            .request_id_header
-            .and_then(|name| headers.get(name))
-            .and_then(|value| value.to_str().ok())
-            .map(str::to_owned);
+    // The header first, as for a success ([`Response::request_id`](crate::Response::request_id)).
+    if let Some(header) = header_request_id(operation, &headers) {
+        request_id = Some(header);
     }
     let transient = envelope.is_transient(status, code.as_deref());
     ApiError {
@@ -57,6 +54,16 @@ pub(crate) fn api_error(
         transient,
         attempts: 1,
     }
+}
+
+/// The request id in the header the operation's error envelope names, if any.
+pub(crate) fn header_request_id(operation: &Operation, headers: &HeaderMap) -> Option<String> {
+    operation
+        .envelope
+        .request_id_header
+        .and_then(|name| headers.get(name))
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned)
 }
 
 /// The start of a text body as a one-line message: whitespace collapsed, at most

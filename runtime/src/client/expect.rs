@@ -5,7 +5,7 @@ use std::marker::PhantomData;
 use bytes::Bytes;
 use serde::de::DeserializeOwned;
 
-use crate::decode::{decode, envelope_failure, Decoded, Undecodable};
+use crate::decode::{decode, envelope_only, Decoded, Undecodable};
 use crate::error::Error;
 use crate::request::Operation;
 
@@ -73,9 +73,9 @@ impl Expect for Raw {
     type Output = Bytes;
 
     fn read(&self, operation: &Operation, body: &Bytes) -> Result<Decoded<Bytes>, Undecodable> {
-        Ok(match envelope_failure(body, operation.envelope) {
-            Some(captured) => Decoded::Failure(captured),
-            None => Decoded::Ok(body.clone()),
+        Ok(match envelope_only(body, operation.envelope) {
+            Decoded::Failure(captured) => Decoded::Failure(captured),
+            Decoded::Ok((), request_id) => Decoded::Ok(body.clone(), request_id),
         })
     }
 }
@@ -87,9 +87,6 @@ impl Expect for Nothing {
     type Output = ();
 
     fn read(&self, operation: &Operation, body: &Bytes) -> Result<Decoded<()>, Undecodable> {
-        Ok(match envelope_failure(body, operation.envelope) {
-            Some(captured) => Decoded::Failure(captured),
-            None => Decoded::Ok(()),
-        })
+        Ok(envelope_only(body, operation.envelope))
     }
 }

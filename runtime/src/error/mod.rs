@@ -200,6 +200,19 @@ impl Error {
         }
     }
 
+    /// The request id of the response that failed, by the rule of
+    /// [`Response::request_id`](crate::Response::request_id) (the envelope's header, else
+    /// its body pointer): of an API failure, of a body that did not decode, and of a
+    /// failed sign-in's own answer.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api(api) => api.request_id.as_deref(),
+            Error::Decode(decode) => decode.request_id.as_deref(),
+            Error::Auth(auth) => auth.source.as_deref().and_then(Error::request_id),
+            _ => None,
+        }
+    }
+
     /// The vendor error code of an API failure (or of a failed sign-in), if the body
     /// carried one.
     pub fn vendor_code(&self) -> Option<&str> {

@@ -121,6 +121,8 @@ pub struct DecodeError {
     /// A short excerpt of the body around the failure; `None` when the body may carry a
     /// credential.
     pub excerpt: Option<String>,
+    /// The request id: the error envelope's request id header, else its body pointer.
+    pub request_id: Option<String>,
     /// How many attempts the call made.
     pub attempts: u32,
 }
@@ -150,6 +152,7 @@ impl fmt::Debug for DecodeError {
             .field("source", &self.source)
             .field("body", &BodyLen(self.body.len()))
             .field("excerpt", &self.excerpt)
+            .field("request_id", &self.request_id)
             .field("attempts", &self.attempts)
             .finish()
     }
