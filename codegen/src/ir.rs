@@ -146,6 +146,8 @@ pub struct Envelope {
     pub transient: Vec<String>,
     /// Vendor codes that are final even on a status retried by default (`final`).
     pub final_codes: Vec<String>,
+    /// Vendor codes saying the credentials were refused (`credentials`).
+    pub credentials: Vec<String>,
     /// Statuses retried besides the runtime's default table (`transient-statuses`).
     pub transient_statuses: Vec<u16>,
     /// Statuses of the default table this API means as final (`final-statuses`).

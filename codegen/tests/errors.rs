@@ -501,6 +501,27 @@ fn retry_rules_that_contradict_themselves_are_refused_where_they_are() {
         report.contains("`final` needs a `code` pointer to compare"),
         "{report}"
     );
+    let text = format!("{HEAD}x-error-envelope:\n  credentials: [BadKey]\npaths: {{}}\n");
+    let report = errors(&text).to_string();
+    assert!(
+        report.contains("`credentials` needs a `code` pointer to compare"),
+        "{report}"
+    );
+}
+
+/// A code that says the credentials were refused cannot also be "busy, try again".
+#[test]
+fn a_credential_code_listed_as_transient_is_refused_where_it_is() {
+    let text = format!(
+        "{HEAD}x-error-envelope:\n  code: /code\n  transient: [Busy, SignatureDoesNotMatch]\n  credentials: [SignatureDoesNotMatch]\npaths: {{}}\n"
+    );
+    let report = errors(&text).to_string();
+    for wanted in [
+        "specs/bad.yaml:8:3 (at /x-error-envelope/credentials)",
+        "`SignatureDoesNotMatch` is listed both as `transient` and as `credentials`",
+    ] {
+        assert!(report.contains(wanted), "{wanted:?} not in:\n{report}");
+    }
 }
 
 /// An offset-paged operation: a parameter the style needs that the operation lacks, and

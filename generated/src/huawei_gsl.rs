@@ -41,6 +41,7 @@ const ERROR_ENVELOPE: meterage_runtime::ErrorEnvelope = meterage_runtime::ErrorE
     success: meterage_runtime::SuccessRule::Status,
     transient: &["GSL.00010003"],
     final_codes: &[],
+    credential_codes: &["APIGW.0301", "APIG.0301"],
     transient_statuses: &[],
     final_statuses: &[],
 };
@@ -767,6 +768,7 @@ impl KeystoneCreateUserTokenByPassword {
             success: meterage_runtime::SuccessRule::Status,
             transient: &[],
             final_codes: &[],
+            credential_codes: &[],
             transient_statuses: &[],
             final_statuses: &[],
         },

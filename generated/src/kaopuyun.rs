@@ -41,6 +41,16 @@ const ERROR_ENVELOPE: meterage_runtime::ErrorEnvelope = meterage_runtime::ErrorE
     success: meterage_runtime::SuccessRule::NoCode,
     transient: &["ServiceUnavailable", "Throttling", "Throttling.User"],
     final_codes: &[],
+    credential_codes: &[
+        "SignatureDoesNotMatch",
+        "IncompleteSignature",
+        "InvalidAccessKeyId.NotFound",
+        "InvalidAccessKeyId.Inactive",
+        "MissingSecurityToken",
+        "InvalidSecurityToken.Malformed",
+        "InvalidSecurityToken.Expired",
+        "InvalidSecurityToken.MismatchWithAccessKey",
+    ],
     transient_statuses: &[],
     final_statuses: &[],
 };

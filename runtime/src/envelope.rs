@@ -131,6 +131,11 @@ pub struct ErrorEnvelope {
     /// Vendor codes that are final even on a status retried by default (a 500 whose
     /// code says the parameters are wrong). Compared with [`code_matches`].
     pub final_codes: &'static [&'static str],
+    /// Vendor codes that say the credentials were refused (a bad signature, an unknown
+    /// access key, a wrong password): an answer with one of them is an
+    /// [`ErrorKind::Auth`](crate::ErrorKind::Auth) failure whatever its status. Compared
+    /// with [`code_matches`].
+    pub credential_codes: &'static [&'static str],
     /// Statuses retried besides the default table (see [`crate::retry`]).
     pub transient_statuses: &'static [u16],
     /// Statuses of the default table this API means as final.
@@ -148,6 +153,7 @@ impl ErrorEnvelope {
         success: SuccessRule::Status,
         transient: &[],
         final_codes: &[],
+        credential_codes: &[],
         transient_statuses: &[],
         final_statuses: &[],
     };
@@ -198,6 +204,12 @@ impl ErrorEnvelope {
     /// [`ErrorEnvelope::final_codes`]).
     pub fn is_final_code(&self, code: &str) -> bool {
         any_code_matches(self.final_codes, code)
+    }
+
+    /// Whether `code` says the credentials were refused ([`code_matches`] one of
+    /// [`ErrorEnvelope::credential_codes`]).
+    pub fn is_credential_code(&self, code: &str) -> bool {
+        any_code_matches(self.credential_codes, code)
     }
 
     /// Whether a failed response with `status` and vendor `code` is worth another

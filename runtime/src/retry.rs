@@ -3,7 +3,8 @@
 //! Every attempt ends in one [`Verdict`], decided in one place (the client's classify
 //! phase): a success, a stale identity (signed in again and replayed once, outside the
 //! retry budget), a transient failure, or a final one. A transient failure is retried
-//! when the call is idempotent (or the request never reached the server), attempts
+//! when the call is idempotent or a sign-in call ([`Request::sign_in`](crate::Request::sign_in)),
+//! or the request never reached the server, attempts
 //! remain ([`RetryPolicy`]), and the wait fits the call's deadline. Waits grow
 //! exponentially with full jitter; a server's `Retry-After` is honoured when it is
 //! within the policy's cap.

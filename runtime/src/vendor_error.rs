@@ -4,7 +4,8 @@
 use reqwest::header::{HeaderMap, CONTENT_TYPE};
 use serde_json::Value;
 
-use crate::error::ApiError;
+use crate::envelope::ErrorEnvelope;
+use crate::error::{ApiError, ErrorKind};
 use crate::request::Operation;
 
 /// Length of the text kept as the message of a non-JSON error body.
@@ -43,6 +44,7 @@ pub(crate) fn api_error(
         request_id = Some(header);
     }
     let transient = envelope.is_transient(status, code.as_deref());
+    let kind = api_kind(envelope, status, code.as_deref());
     ApiError {
         operation: operation.id,
         status,
@@ -52,7 +54,25 @@ pub(crate) fn api_error(
         headers,
         body,
         transient,
+        kind,
         attempts: 1,
+    }
+}
+
+/// The [`ErrorKind`] of a failed answer: [`ErrorKind::Auth`] for a credential code the
+/// envelope declares or HTTP 401, [`ErrorKind::Throttled`] for HTTP 429 or a vendor
+/// code the envelope declares transient, [`ErrorKind::Service`] otherwise.
+pub(crate) fn api_kind(envelope: &ErrorEnvelope, status: u16, code: Option<&str>) -> ErrorKind {
+    match code {
+        Some(code) if envelope.is_credential_code(code) => return ErrorKind::Auth,
+        Some(code) if envelope.is_final_code(code) => return ErrorKind::Service,
+        Some(code) if envelope.is_transient_code(code) => return ErrorKind::Throttled,
+        _ => {}
+    }
+    match status {
+        401 => ErrorKind::Auth,
+        429 => ErrorKind::Throttled,
+        _ => ErrorKind::Service,
     }
 }
 
@@ -142,7 +162,7 @@ mod tests {
     use reqwest::header::HeaderValue;
 
     use super::*;
-    use crate::envelope::{ErrorEnvelope, SuccessRule};
+    use crate::envelope::SuccessRule;
 
     static NCE: ErrorEnvelope = ErrorEnvelope {
         code: &["/errcode", "/errCode"],
@@ -152,6 +172,7 @@ mod tests {
         success: SuccessRule::Codes(&["0"]),
         transient: &["busy"],
         final_codes: &["bad-parameter"],
+        credential_codes: &[],
         transient_statuses: &[409],
         final_statuses: &[504],
     };

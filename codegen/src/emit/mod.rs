@@ -330,6 +330,7 @@ pub(super) fn emit_envelope(env: &Envelope) -> TokenStream {
     };
     let transient = str_list(&env.transient);
     let final_codes = str_list(&env.final_codes);
+    let credentials = str_list(&env.credentials);
     let statuses = |list: &[u16]| -> Vec<proc_macro2::Literal> {
         list.iter()
             .map(|s| proc_macro2::Literal::u16_unsuffixed(*s))
@@ -346,6 +347,7 @@ pub(super) fn emit_envelope(env: &Envelope) -> TokenStream {
             success: #success,
             transient: #transient,
             final_codes: #final_codes,
+            credential_codes: #credentials,
             transient_statuses: &[#(#transient_statuses),*],
             final_statuses: &[#(#final_statuses),*],
         }

@@ -47,6 +47,8 @@ struct EnvelopeExt {
     #[serde(default, rename = "final")]
     final_codes: Vec<String>,
     #[serde(default)]
+    credentials: Vec<String>,
+    #[serde(default)]
     transient_statuses: Vec<u16>,
     #[serde(default)]
     final_statuses: Vec<u16>,
@@ -142,6 +144,7 @@ impl Lowerer<'_, '_> {
             success,
             transient: ext.transient,
             final_codes: ext.final_codes,
+            credentials: ext.credentials,
             transient_statuses: ext.transient_statuses,
             final_statuses: ext.final_statuses,
         };
@@ -165,10 +168,23 @@ impl Lowerer<'_, '_> {
                 "`transient` needs a `code` pointer to compare",
             );
         }
-        if !env.final_codes.is_empty() && env.code.is_empty() {
+        for (key, list) in [
+            ("final", &env.final_codes),
+            ("credentials", &env.credentials),
+        ] {
+            if !list.is_empty() && env.code.is_empty() {
+                self.error(
+                    &format!("{base}/{X_ERROR_ENVELOPE}"),
+                    format!("`{key}` needs a `code` pointer to compare"),
+                );
+            }
+        }
+        for code in env.credentials.iter().filter(|c| env.transient.contains(c)) {
             self.error(
-                &format!("{base}/x-error-envelope"),
-                "`final` needs a `code` pointer to compare",
+                &format!("{base}/{X_ERROR_ENVELOPE}/credentials"),
+                format!(
+                    "`{code}` is listed both as `transient` and as `credentials`: refused credentials are not worth another attempt"
+                ),
             );
         }
         for code in env.final_codes.iter().filter(|c| env.transient.contains(c)) {
