@@ -1,0 +1,194 @@
+//! "Handle vendor errors", written as a consumer writes it: through `meterage_clients`
+//! only, matching on `err.kind()` and printing the request id, status and vendor code,
+//! against the vendor fakes.
+
+use std::time::Duration;
+
+use meterage_clients::runtime::auth::{AccessKey, UsernamePassword};
+use meterage_clients::runtime::{Error, ErrorKind, RetryPolicy, TryStreamExt};
+use meterage_clients::{huawei_gsl, kaopuyun, nce_campus};
+use meterage_tests::{gsl, nce, Fault, When};
+
+/// What the program prints for a failed call: one line, by kind.
+fn report(error: &Error) -> String {
+    let what = match error.kind() {
+        ErrorKind::Auth => "check the credentials",
+        ErrorKind::Throttled => "busy, try later",
+        ErrorKind::Timeout | ErrorKind::Transport => "network trouble",
+        ErrorKind::Service => "the vendor refused the call",
+        _ => "failed",
+    };
+    format!(
+        "{what}: status {}, code {}, request id {}, {} attempt(s)",
+        error.status().map_or("-".to_owned(), |s| s.to_string()),
+        error.vendor_code().unwrap_or("-"),
+        error.request_id().unwrap_or("-"),
+        error.attempts(),
+    )
+}
+
+fn key((id, secret): (&str, &str)) -> AccessKey {
+    AccessKey {
+        id: id.into(),
+        secret: secret.into(),
+        security_token: None,
+    }
+}
+
+fn quick_retries() -> RetryPolicy {
+    RetryPolicy::standard()
+        .max_attempts(3)
+        .initial_backoff(Duration::from_millis(1))
+        .max_backoff(Duration::from_millis(5))
+}
+
+#[tokio::test]
+async fn refused_credentials_are_of_kind_auth_whatever_the_vendor() {
+    // Kaopuyun: a wrong secret, refused with Alibaba's code on HTTP 400.
+    let server = meterage_tests::kaopuyun::start().await;
+    let client = kaopuyun::Client::builder()
+        .base_url(server.base_url())
+        .auth(kaopuyun::auth::rpc_signature(key((
+            meterage_tests::kaopuyun::KEY.0,
+            "not-the-secret",
+        ))))
+        .build()
+        .expect("a client of the fake");
+    let error = client
+        .describe_flow_bills()
+        .send()
+        .await
+        .expect_err("the call fails");
+    assert_eq!(
+        report(&error),
+        format!(
+            "check the credentials: status 400, code SignatureDoesNotMatch, request id {}, 1 attempt(s)",
+            meterage_tests::kaopuyun::ERROR_REQUEST_ID
+        )
+    );
+
+    // GSL: a wrong AK/SK signature, refused by the gateway with HTTP 401.
+    let server = gsl::start().await;
+    let client = huawei_gsl::Client::builder()
+        .base_url(server.base_url())
+        .auth(huawei_gsl::auth::aksk_signature(key((
+            gsl::AKSK.0,
+            "wrong",
+        ))))
+        .build()
+        .expect("a client of the fake");
+    let error = client
+        .list_sim_pools()
+        .send()
+        .await
+        .expect_err("the call fails");
+    assert_eq!(error.kind(), ErrorKind::Auth, "{error}");
+    assert_eq!(
+        (error.status(), error.vendor_code()),
+        (Some(401), Some("APIGW.0301"))
+    );
+    assert!(error.request_id().is_some(), "{error:?}");
+
+    // NCE: a wrong password at sign-in.
+    let server = nce::start().await;
+    let client = nce_campus::Client::builder()
+        .base_url(server.base_url())
+        .auth(nce_campus::auth::access_token_login(UsernamePassword {
+            username: nce::USER.0.into(),
+            password: "wrong".into(),
+        }))
+        .build()
+        .expect("a client of the fake");
+    let error = client
+        .get_time_flow_st_info_list()
+        .send()
+        .await
+        .expect_err("the call fails");
+    assert_eq!(error.kind(), ErrorKind::Auth, "{error}");
+    assert_eq!(error.vendor_code(), Some("1"));
+}
+
+#[tokio::test]
+async fn a_busy_vendor_is_throttled_after_the_retries_and_a_busy_sign_in_is_retried() {
+    let server = gsl::start().await;
+    server.faults.add(When::Listing, None, Fault::Busy);
+    let client = huawei_gsl::Client::builder()
+        .base_url(server.base_url())
+        .auth(huawei_gsl::auth::aksk_signature(key(gsl::AKSK)))
+        .retry(quick_retries())
+        .build()
+        .expect("a client of the fake");
+    let error = client
+        .list_sim_pools()
+        .send()
+        .await
+        .expect_err("the call fails");
+    assert!(
+        report(&error).starts_with("busy, try later: status 500, code GSL.00010003,"),
+        "{}",
+        report(&error)
+    );
+    assert!(
+        report(&error).ends_with("3 attempt(s)"),
+        "{}",
+        report(&error)
+    );
+    assert!(error.is_transient());
+
+    // NCE answers the login once with its busy code: the login is sent again, the call
+    // succeeds.
+    let server = nce::start().await;
+    server.faults.add(When::SignIn, Some(1), Fault::Busy);
+    let client = nce_campus::Client::builder()
+        .base_url(server.base_url())
+        .auth(nce_campus::auth::access_token_login(UsernamePassword {
+            username: nce::USER.0.into(),
+            password: nce::USER.1.into(),
+        }))
+        .retry(quick_retries())
+        .build()
+        .expect("a client of the fake");
+    let page = client
+        .get_time_flow_st_info_list()
+        .send()
+        .await
+        .expect("a success");
+    assert!(page
+        .data
+        .as_ref()
+        .is_some_and(|records| !records.is_empty()));
+    assert_eq!(server.log.sign_in_requests(), 2);
+    assert_eq!(server.log.logins(), 1);
+}
+
+/// Kaopuyun sends its request id only in the body: every success and every page has it.
+#[tokio::test]
+async fn every_page_has_its_request_id() {
+    let server = meterage_tests::kaopuyun::start().await;
+    let client = kaopuyun::Client::builder()
+        .base_url(server.base_url())
+        .auth(kaopuyun::auth::rpc_signature(key(
+            meterage_tests::kaopuyun::KEY,
+        )))
+        .build()
+        .expect("a client of the fake");
+    let first = client
+        .describe_flow_bills()
+        .send()
+        .await
+        .expect("a success");
+    assert_eq!(
+        first.request_id(),
+        Some(meterage_tests::kaopuyun::REQUEST_ID)
+    );
+    let mut pages = client.describe_flow_bills().page_size(10).pages();
+    let mut seen = 0;
+    while let Some(page) = pages.try_next().await.expect("a page") {
+        assert_eq!(
+            page.request_id(),
+            Some(meterage_tests::kaopuyun::REQUEST_ID)
+        );
+        seen += 1;
+    }
+    assert!(seen > 1, "{seen} pages");
+}
