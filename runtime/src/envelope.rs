@@ -213,7 +213,8 @@ impl ErrorEnvelope {
     }
 
     /// Whether a failed response with `status` and vendor `code` is worth another
-    /// attempt: the code's `final_codes`, then its `transient`, then the status's
+    /// attempt: the code's `final_codes` and `credential_codes` (refused credentials
+    /// stay refused), then its `transient`, then the status's
     /// `final_statuses`, then `transient_statuses` and the default table
     /// ([`is_transient_status`](crate::retry::is_transient_status)); the first that
     /// matches decides. Codes are compared with [`code_matches`], so a listed
@@ -238,7 +239,7 @@ impl ErrorEnvelope {
     /// ```
     pub fn is_transient(&self, status: u16, code: Option<&str>) -> bool {
         if let Some(code) = code {
-            if self.is_final_code(code) {
+            if self.is_final_code(code) || self.is_credential_code(code) {
                 return false;
             }
             if self.is_transient_code(code) {

@@ -18,7 +18,7 @@
 //! | the call's own deadline | final |
 //! | HTTP 408, 429, 500, 502, 503, 504 | transient, unless the spec says final |
 //! | a vendor code in `x-error-envelope` `transient` (any status, HTTP 200 included) | transient |
-//! | a vendor code in `final`, a status in `final-statuses` | final (first rule that matches) |
+//! | a vendor code in `final` or `credentials`, a status in `final-statuses` | final (first rule that matches) |
 //! | a status in `transient-statuses` | transient |
 //! | any other status or vendor code | final |
 //! | HTTP 401, a vendor's "expired" code, a redirect to a login page | stale identity |

@@ -181,6 +181,11 @@ async fn kinds_server() -> String {
         ),
         ("/gsl/400", StatusCode::BAD_REQUEST, "GSL.00010004"),
         ("/gsl/429", StatusCode::TOO_MANY_REQUESTS, "APIGW.0308"),
+        (
+            "/gsl/500-auth",
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "APIGW.0301",
+        ),
     ] {
         router = router.route(path, get(move || async move { gsl_error(status, code) }));
     }
@@ -240,6 +245,10 @@ async fn each_kind_from_the_answers_that_map_to_it() {
     let (kind, error) = kind_of(gsl("/gsl/401")).await;
     assert_eq!(kind, ErrorKind::Auth, "{error:?}");
     assert_eq!(error.vendor_code(), Some("APIGW.0301"));
+    // A credential code decides over a status retried by default: refused, not busy.
+    let (kind, error) = kind_of(gsl("/gsl/500-auth")).await;
+    assert_eq!(kind, ErrorKind::Auth, "{error:?}");
+    assert!(!error.is_transient());
     let (kind, error) = kind_of(kaopuyun("/kaopuyun/signature")).await;
     assert_eq!(kind, ErrorKind::Auth, "{error:?}");
     let api = error.api().unwrap();
