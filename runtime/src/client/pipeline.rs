@@ -233,7 +233,7 @@ impl Client {
                     status: failed.error.status(),
                     headers: api.map(|api| &api.headers),
                     vendor_code: api.and_then(|api| api.code.as_deref()),
-                    request_id: api.and_then(|api| api.request_id.as_deref()),
+                    request_id: failed.error.request_id(),
                     error: Some(&failed.error),
                     elapsed,
                     verdict: Verdict::Final,
