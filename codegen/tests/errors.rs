@@ -509,6 +509,24 @@ fn retry_rules_that_contradict_themselves_are_refused_where_they_are() {
     );
 }
 
+/// Two codes of `x-error-codes` that make one variant, or a code that makes the
+/// variant holding the unlisted ones, are refused where they are.
+#[test]
+fn error_codes_that_make_one_variant_are_refused_where_they_are() {
+    let text = format!(
+        "{HEAD}paths:\n  /x:\n    get:\n      operationId: getX\n      x-error-codes: [Bad.Thing, BadThing, Unknown]\n      responses:\n        '200': {{description: ok}}\n"
+    );
+    let report = errors(&text).to_string();
+    for wanted in [
+        "(at /paths/~1x/get/x-error-codes/1)",
+        "`BadThing` and `Bad.Thing` both make the variant `BadThing`",
+        "(at /paths/~1x/get/x-error-codes/2)",
+        "`Unknown` would be the variant `Unknown`",
+    ] {
+        assert!(report.contains(wanted), "{wanted:?} not in:\n{report}");
+    }
+}
+
 /// A code that says the credentials were refused cannot also be "busy, try again".
 #[test]
 fn a_credential_code_listed_as_transient_is_refused_where_it_is() {

@@ -192,3 +192,41 @@ async fn every_page_has_its_request_id() {
     }
     assert!(seen > 1, "{seen} pages");
 }
+
+/// An operation's documented codes, matched as an enum; an unlisted code is kept.
+#[tokio::test]
+async fn an_operations_documented_codes_are_an_enum() {
+    use huawei_gsl::ListSimPoolsErrorCode;
+
+    let server = gsl::start().await;
+    server.faults.add(
+        When::Listing,
+        Some(1),
+        Fault::vendor_error(403, "GSL.00011004", "账期不合法,请检查!"),
+    );
+    let client = huawei_gsl::Client::builder()
+        .base_url(server.base_url())
+        .auth(huawei_gsl::auth::aksk_signature(key(gsl::AKSK)))
+        .build()
+        .expect("a client of the fake");
+    let error = client
+        .list_sim_pools()
+        .send()
+        .await
+        .expect_err("the call fails");
+    let advice = match ListSimPoolsErrorCode::of(&error) {
+        Some(ListSimPoolsErrorCode::Gsl00011004) => "pick another billing cycle".to_owned(),
+        Some(code) => format!("vendor error {code}"),
+        None => error.to_string(),
+    };
+    assert_eq!(advice, "pick another billing cycle");
+    assert_eq!(error.kind(), ErrorKind::Service);
+    assert_eq!(
+        ListSimPoolsErrorCode::from_code("GSL.99999999"),
+        ListSimPoolsErrorCode::Unknown("GSL.99999999".to_owned())
+    );
+    assert_eq!(
+        ListSimPoolsErrorCode::Gsl00010003.to_string(),
+        "GSL.00010003"
+    );
+}

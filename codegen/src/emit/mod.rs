@@ -22,6 +22,7 @@ use crate::{names, Settings};
 
 mod auth;
 mod client;
+mod error_codes;
 mod examples;
 mod operations;
 mod pages;
@@ -120,7 +121,12 @@ impl<'a> Module<'a> {
             Part::Auth => Piece::Items(auth::emit_auth(api)),
             Part::UnknownValue { opens } => types::inside(types::emit_unknown_value(), opens),
             Part::Type { id, opens } => types::inside(types::emit_type(&api.types, id), opens),
-            Part::Builder(i) => Piece::Items(operations::emit_operation(api, &api.operations[i])),
+            Part::Builder(i) => {
+                let op = &api.operations[i];
+                let builder = operations::emit_operation(api, op);
+                let codes = error_codes::emit_error_codes(op);
+                Piece::Items(quote! { #builder #codes })
+            }
             Part::Tail => {
                 let pages = pages::emit_pages(api);
                 let examples = examples::emit_examples(api);
