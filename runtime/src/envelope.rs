@@ -254,13 +254,15 @@ impl ErrorEnvelope {
 
     /// The top-level properties a 2xx body is read for while it is decoded: those of the
     /// code, message and request id pointers when the envelope looks into 2xx bodies,
-    /// else those of the request id pointers alone (none when the spec names no request
-    /// id in the body).
-    pub(crate) fn success_keys(&self) -> Vec<String> {
+    /// else those of the request id pointers alone when `request_id` (the response's
+    /// header did not carry one), else none.
+    pub(crate) fn success_keys(&self, request_id: bool) -> Vec<String> {
         if self.inspects_success_bodies() {
             self.top_level_keys()
-        } else {
+        } else if request_id {
             top_level_keys(self.request_id)
+        } else {
+            Vec::new()
         }
     }
 

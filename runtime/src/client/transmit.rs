@@ -122,7 +122,12 @@ pub(crate) fn read<E: Expect>(
             ..Failed::reached(Error::Api(Box::new(api)))
         });
     }
-    match expect.read(operation, &body) {
+    // The body's request id is read only when no header carries one.
+    let body_request_id = operation
+        .envelope
+        .request_id_header
+        .is_none_or(|name| !headers.contains_key(name));
+    match expect.read(operation, &body, body_request_id) {
         Ok(Decoded::Ok(value, body_request_id)) => match expect.recheck(&value, attempt) {
             Some(error) => Err(Failed {
                 refused_by_check: true,

@@ -73,18 +73,20 @@ pub(crate) struct Undecodable {
 }
 
 /// Decodes `body` into `T`, reading the envelope's top-level properties on the way when
-/// `envelope` says a 2xx body can report a failure, or names a request id in the body.
-/// A blank body decodes like `null`.
+/// `envelope` says a 2xx body can report a failure, or names a request id in the body
+/// and `request_id` asks for it (the response's header did not carry one). A blank body
+/// decodes like `null`.
 pub(crate) fn decode<T: DeserializeOwned>(
     body: &[u8],
     envelope: &ErrorEnvelope,
+    request_id: bool,
 ) -> Result<Decoded<T>, Undecodable> {
     let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
         b"null"
     } else {
         body
     };
-    let keys = envelope.success_keys();
+    let keys = envelope.success_keys(request_id);
     let mut captured = Map::new();
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let fast = if keys.is_empty() {
@@ -108,7 +110,7 @@ pub(crate) fn decode<T: DeserializeOwned>(
             }
             Ok(Decoded::Ok(value, envelope.request_id_of(&captured)))
         }
-        Err(_) => slow_path::<T>(body, envelope),
+        Err(_) => slow_path::<T>(body, envelope, request_id),
     }
 }
 
@@ -116,11 +118,15 @@ pub(crate) fn decode<T: DeserializeOwned>(
 /// `send_raw` and bodiless calls): the failure the body reports, with the captured
 /// properties, or a success with the request id the body carries. Bodies that are not
 /// JSON report neither.
-pub(crate) fn envelope_only(body: &[u8], envelope: &ErrorEnvelope) -> Decoded<()> {
-    if envelope.success_keys().is_empty() || body.iter().all(u8::is_ascii_whitespace) {
+pub(crate) fn envelope_only(
+    body: &[u8],
+    envelope: &ErrorEnvelope,
+    request_id: bool,
+) -> Decoded<()> {
+    if envelope.success_keys(request_id).is_empty() || body.iter().all(u8::is_ascii_whitespace) {
         return Decoded::Ok((), None);
     }
-    match decode::<de::IgnoredAny>(body, envelope) {
+    match decode::<de::IgnoredAny>(body, envelope, request_id) {
         Ok(Decoded::Failure(captured)) => Decoded::Failure(captured),
         Ok(Decoded::Ok(_, request_id)) => Decoded::Ok((), request_id),
         Err(_) => Decoded::Ok((), None),
@@ -133,6 +139,7 @@ pub(crate) fn envelope_only(body: &[u8], envelope: &ErrorEnvelope) -> Decoded<()
 fn slow_path<T: DeserializeOwned>(
     body: &[u8],
     envelope: &ErrorEnvelope,
+    request_id: bool,
 ) -> Result<Decoded<T>, Undecodable> {
     if envelope.inspects_success_bodies() {
         if let Ok(value) = serde_json::from_slice::<Value>(body) {
@@ -141,7 +148,7 @@ fn slow_path<T: DeserializeOwned>(
             }
         }
     }
-    let request_id = if envelope.request_id.is_empty() {
+    let request_id = if !request_id || envelope.request_id.is_empty() {
         None
     } else {
         serde_json::from_slice::<Value>(body)
@@ -217,7 +224,7 @@ mod tests {
     }
 
     fn ok<T: DeserializeOwned>(body: &str, envelope: &ErrorEnvelope) -> T {
-        match decode::<T>(body.as_bytes(), envelope) {
+        match decode::<T>(body.as_bytes(), envelope, true) {
             Ok(Decoded::Ok(value, _)) => value,
             Ok(Decoded::Failure(captured)) => panic!("unexpected failure {captured}"),
             Err(error) => panic!("{}: {}", error.path, error.source),
@@ -268,6 +275,7 @@ mod tests {
         match decode::<Page>(
             br#"{"errcode":"1","errmsg":"Operation failed.","data":null}"#,
             &NCE,
+            true,
         ) {
             Ok(Decoded::Failure(captured)) => {
                 assert_eq!(NCE.code_of(&captured).as_deref(), Some("1"));
@@ -282,6 +290,7 @@ mod tests {
         match decode::<Bills>(
             br#"{"RequestId":"r-2","Code":"ProductTypeIsInvalid","Message":"bad","Items":7}"#,
             &KAOPUYUN,
+            true,
         ) {
             Ok(Decoded::Failure(captured)) => {
                 assert_eq!(
@@ -292,14 +301,15 @@ mod tests {
             }
             _ => panic!("expected a failure"),
         }
-        let failed =
-            |body: &[u8], envelope| matches!(envelope_only(body, envelope), Decoded::Failure(_));
+        let failed = |body: &[u8], envelope| {
+            matches!(envelope_only(body, envelope, true), Decoded::Failure(_))
+        };
         assert!(failed(br#"{"errcode":"7"}"#, &NCE));
         assert!(!failed(br#"{"errcode":"0"}"#, &NCE));
         assert!(!failed(b"<html>ok</html>", &NCE));
         assert!(!failed(br#"{"Code":"X"}"#, &ErrorEnvelope::NONE));
         // A success's request id is read on the way, also when nothing else is.
-        match envelope_only(br#"{"RequestId":"r-3","Items":[]}"#, &KAOPUYUN) {
+        match envelope_only(br#"{"RequestId":"r-3","Items":[]}"#, &KAOPUYUN, true) {
             Decoded::Ok((), request_id) => assert_eq!(request_id.as_deref(), Some("r-3")),
             Decoded::Failure(captured) => panic!("unexpected failure {captured}"),
         }
@@ -318,7 +328,7 @@ mod tests {
             pools: Vec<Pool>,
         }
         let body = br#"{"pools":[{"pool_name":"a"},{"pool_name":null}]}"#;
-        let Err(error) = decode::<Pools>(body, &ErrorEnvelope::NONE) else {
+        let Err(error) = decode::<Pools>(body, &ErrorEnvelope::NONE, true) else {
             panic!("expected an error");
         };
         assert_eq!(error.path, "pools[1].pool_name");
@@ -326,15 +336,17 @@ mod tests {
         let near = excerpt(body, &error.source);
         assert!(near.contains(r#""pool_name":null"#), "{near}");
 
-        let Err(error) = decode::<Pools>(br#"{"pools":[{"pool_na"#, &ErrorEnvelope::NONE) else {
+        let Err(error) = decode::<Pools>(br#"{"pools":[{"pool_na"#, &ErrorEnvelope::NONE, true)
+        else {
             panic!("expected an error");
         };
         assert_eq!(error.source.classify(), serde_json::error::Category::Eof);
-        let Err(error) = decode::<Pools>(b"<html>502</html>", &ErrorEnvelope::NONE) else {
+        let Err(error) = decode::<Pools>(b"<html>502</html>", &ErrorEnvelope::NONE, true) else {
             panic!("expected an error");
         };
         assert_eq!(error.source.classify(), serde_json::error::Category::Syntax);
-        let Err(error) = decode::<Pools>(br#"{"pools":[]} trailing"#, &ErrorEnvelope::NONE) else {
+        let Err(error) = decode::<Pools>(br#"{"pools":[]} trailing"#, &ErrorEnvelope::NONE, true)
+        else {
             panic!("expected an error");
         };
         assert_eq!(error.source.classify(), serde_json::error::Category::Syntax);
