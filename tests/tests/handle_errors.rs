@@ -7,7 +7,7 @@ use std::time::Duration;
 use meterage_clients::runtime::auth::{AccessKey, UsernamePassword};
 use meterage_clients::runtime::{Error, ErrorKind, RetryPolicy, TryStreamExt};
 use meterage_clients::{huawei_gsl, kaopuyun, nce_campus};
-use meterage_tests::{gsl, nce, Fault, When};
+use meterage_tests::{gsl, nce, Fault, Server, When};
 
 /// What the program prints for a failed call: one line, by kind.
 fn report(error: &Error) -> String {
@@ -35,6 +35,40 @@ fn key((id, secret): (&str, &str)) -> AccessKey {
     }
 }
 
+/// A Kaopuyun client of `server` signing with the fake's key id and `secret`.
+fn kaopuyun_client(server: &Server, secret: &str) -> kaopuyun::Client {
+    let id = meterage_tests::kaopuyun::KEY.0;
+    kaopuyun::Client::builder()
+        .base_url(server.base_url())
+        .auth(kaopuyun::auth::rpc_signature(key((id, secret))))
+        .retry(quick_retries())
+        .build()
+        .expect("a client of the fake")
+}
+
+/// A GSL client of `server` signing with the fake's AK and `secret`.
+fn gsl_client(server: &Server, secret: &str) -> huawei_gsl::Client {
+    huawei_gsl::Client::builder()
+        .base_url(server.base_url())
+        .auth(huawei_gsl::auth::aksk_signature(key((gsl::AKSK.0, secret))))
+        .retry(quick_retries())
+        .build()
+        .expect("a client of the fake")
+}
+
+/// An NCE client of `server` logging in as the fake's user with `password`.
+fn nce_client(server: &Server, password: &str) -> nce_campus::Client {
+    nce_campus::Client::builder()
+        .base_url(server.base_url())
+        .auth(nce_campus::auth::access_token_login(UsernamePassword {
+            username: nce::USER.0.into(),
+            password: password.into(),
+        }))
+        .retry(quick_retries())
+        .build()
+        .expect("a client of the fake")
+}
+
 fn quick_retries() -> RetryPolicy {
     RetryPolicy::standard()
         .max_attempts(3)
@@ -46,14 +80,7 @@ fn quick_retries() -> RetryPolicy {
 async fn refused_credentials_are_of_kind_auth_whatever_the_vendor() {
     // Kaopuyun: a wrong secret, refused with Alibaba's code on HTTP 400.
     let server = meterage_tests::kaopuyun::start().await;
-    let client = kaopuyun::Client::builder()
-        .base_url(server.base_url())
-        .auth(kaopuyun::auth::rpc_signature(key((
-            meterage_tests::kaopuyun::KEY.0,
-            "not-the-secret",
-        ))))
-        .build()
-        .expect("a client of the fake");
+    let client = kaopuyun_client(&server, "not-the-secret");
     let error = client
         .describe_flow_bills()
         .send()
@@ -69,14 +96,7 @@ async fn refused_credentials_are_of_kind_auth_whatever_the_vendor() {
 
     // GSL: a wrong AK/SK signature, refused by the gateway with HTTP 401.
     let server = gsl::start().await;
-    let client = huawei_gsl::Client::builder()
-        .base_url(server.base_url())
-        .auth(huawei_gsl::auth::aksk_signature(key((
-            gsl::AKSK.0,
-            "wrong",
-        ))))
-        .build()
-        .expect("a client of the fake");
+    let client = gsl_client(&server, "wrong");
     let error = client
         .list_sim_pools()
         .send()
@@ -91,14 +111,7 @@ async fn refused_credentials_are_of_kind_auth_whatever_the_vendor() {
 
     // NCE: a wrong password at sign-in.
     let server = nce::start().await;
-    let client = nce_campus::Client::builder()
-        .base_url(server.base_url())
-        .auth(nce_campus::auth::access_token_login(UsernamePassword {
-            username: nce::USER.0.into(),
-            password: "wrong".into(),
-        }))
-        .build()
-        .expect("a client of the fake");
+    let client = nce_client(&server, "wrong");
     let error = client
         .get_time_flow_st_info_list()
         .send()
@@ -112,12 +125,7 @@ async fn refused_credentials_are_of_kind_auth_whatever_the_vendor() {
 async fn a_busy_vendor_is_throttled_after_the_retries_and_a_busy_sign_in_is_retried() {
     let server = gsl::start().await;
     server.faults.add(When::Listing, None, Fault::Busy);
-    let client = huawei_gsl::Client::builder()
-        .base_url(server.base_url())
-        .auth(huawei_gsl::auth::aksk_signature(key(gsl::AKSK)))
-        .retry(quick_retries())
-        .build()
-        .expect("a client of the fake");
+    let client = gsl_client(&server, gsl::AKSK.1);
     let error = client
         .list_sim_pools()
         .send()
@@ -139,15 +147,7 @@ async fn a_busy_vendor_is_throttled_after_the_retries_and_a_busy_sign_in_is_retr
     // succeeds.
     let server = nce::start().await;
     server.faults.add(When::SignIn, Some(1), Fault::Busy);
-    let client = nce_campus::Client::builder()
-        .base_url(server.base_url())
-        .auth(nce_campus::auth::access_token_login(UsernamePassword {
-            username: nce::USER.0.into(),
-            password: nce::USER.1.into(),
-        }))
-        .retry(quick_retries())
-        .build()
-        .expect("a client of the fake");
+    let client = nce_client(&server, nce::USER.1);
     let page = client
         .get_time_flow_st_info_list()
         .send()
@@ -165,13 +165,7 @@ async fn a_busy_vendor_is_throttled_after_the_retries_and_a_busy_sign_in_is_retr
 #[tokio::test]
 async fn every_page_has_its_request_id() {
     let server = meterage_tests::kaopuyun::start().await;
-    let client = kaopuyun::Client::builder()
-        .base_url(server.base_url())
-        .auth(kaopuyun::auth::rpc_signature(key(
-            meterage_tests::kaopuyun::KEY,
-        )))
-        .build()
-        .expect("a client of the fake");
+    let client = kaopuyun_client(&server, meterage_tests::kaopuyun::KEY.1);
     let first = client
         .describe_flow_bills()
         .send()
@@ -204,11 +198,7 @@ async fn an_operations_documented_codes_are_an_enum() {
         Some(1),
         Fault::vendor_error(403, "GSL.00011004", "账期不合法,请检查!"),
     );
-    let client = huawei_gsl::Client::builder()
-        .base_url(server.base_url())
-        .auth(huawei_gsl::auth::aksk_signature(key(gsl::AKSK)))
-        .build()
-        .expect("a client of the fake");
+    let client = gsl_client(&server, gsl::AKSK.1);
     let error = client
         .list_sim_pools()
         .send()
