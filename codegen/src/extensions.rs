@@ -4,7 +4,8 @@
 //! these constants.
 //!
 //! Adding an extension is one line here, its section in docs/spec-extensions.md (a test
-//! holds the two to each other) and its lowering (`lower/extensions.rs`).
+//! holds the two to each other), the objects it is read on (`honour.rs`'s `PLACES`: the
+//! lint warns about it anywhere else) and its lowering (`lower/extensions.rs`).
 
 /// Declares a constant per extension and [`ALL`], the list of them.
 macro_rules! extensions {
@@ -47,3 +48,22 @@ extensions! {
 /// The paging styles `x-pagination` declares (`style: ...`), each with its `### style:`
 /// section under `x-pagination` in docs/spec-extensions.md.
 pub const PAGING_STYLES: &[&str] = &["page-number", "offset", "cursor", "next-link"];
+
+/// Every `x-auth-scheme` kind with its settings: the keys its mapping takes besides
+/// `kind`, a nested mapping's keys as `env.username` (read from the kinds' types in
+/// [`crate::ir`], so a kind or setting added there is listed here).
+pub fn auth_settings() -> Vec<(&'static str, Vec<String>)> {
+    crate::ir::AuthKind::declared()
+        .iter()
+        .map(|&kind| (kind, crate::ir::AuthKind::settings(kind)))
+        .collect()
+}
+
+/// Every paging style of [`PAGING_STYLES`] with its keys besides `style` (read from
+/// the types lowering reads `x-pagination` into).
+pub fn paging_keys() -> Vec<(&'static str, Vec<String>)> {
+    PAGING_STYLES
+        .iter()
+        .map(|&style| (style, crate::lower::paging_keys(style)))
+        .collect()
+}

@@ -10,8 +10,6 @@
 //! are read by serde straight into its variant of [`AuthKind`], which is where a kind is
 //! declared (its name, its settings, and the list of kinds error messages give).
 
-use serde::de::value::MapDeserializer;
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
 
 pub use crate::names::Ident;
@@ -169,8 +167,9 @@ pub enum SuccessRule {
 /// The environment variables of `Client::from_env` (`x-env`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ClientEnv {
-    /// The variable holding the base URL (optional when the spec has a server).
-    pub base_url: Option<String>,
+    /// The variables that may hold the base URL, the first set winning (none: the spec's
+    /// server, which is then required).
+    pub base_url: Vec<String>,
     /// The security scheme keys to try, in order (default: spec order).
     pub auth_order: Vec<String>,
 }
@@ -196,6 +195,9 @@ pub struct AuthScheme {
 /// reads an `x-auth-scheme` with this enum's `Deserialize`, and [`AuthKind::declared`]
 /// lists the kinds from the same derive, so a kind's name is written nowhere else. The
 /// skipped variants are what the other security schemes lower to.
+// An API has a handful of schemes, each read once: the size of the largest kind's
+// settings costs nothing, and boxing it would cost every `match` its patterns.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum AuthKind {
@@ -210,6 +212,8 @@ pub enum AuthKind {
     SdkHmacSha256(KeyPair),
     /// Alibaba Cloud RPC signature v1 (`rpc-signature-v1`).
     RpcSignatureV1(KeyPair),
+    /// AWS Signature Version 4 (`aws-sigv4`).
+    AwsSigv4(AwsSigv4),
     /// A Django console session (`django-session`).
     DjangoSession(DjangoSession),
     /// An OAuth 2.0 access token by the client credentials grant, as a bearer token
@@ -273,6 +277,30 @@ pub struct LoginToken {
     pub json_body: bool,
     /// A JSON pointer to the token in the login response.
     pub token: String,
+    /// Constant values of the login call, by the wire name of a parameter or body
+    /// property of the login operation (`grant_type: password`), in spec order.
+    #[serde(default)]
+    pub fields: indexmap::IndexMap<String, String>,
+    /// Parameters or body properties of the login operation the caller fills
+    /// (`tenantId`), in spec order.
+    #[serde(default)]
+    pub parameters: Vec<String>,
+    /// Written before the token in the header (`"Bearer "`).
+    #[serde(default)]
+    pub prefix: Option<String>,
+    /// How long a token is valid (`30m`, `1h`, `3600s`, `3600`), as written.
+    #[serde(default)]
+    pub lifetime: Option<String>,
+    /// A JSON pointer to the token's lifetime in seconds in the login response.
+    #[serde(default)]
+    pub expires_in: Option<String>,
+    /// `lifetime` in seconds, set by lowering.
+    #[serde(skip)]
+    pub lifetime_seconds: Option<u64>,
+    /// Every value of the login call besides the credentials, set by lowering: the
+    /// constants of the operation and of `fields`, then `parameters`.
+    #[serde(skip)]
+    pub values: Vec<LoginValue>,
     /// The logout operation.
     #[serde(default)]
     pub logout: Option<OpRef>,
@@ -282,9 +310,21 @@ pub struct LoginToken {
     /// Vendor codes meaning "token expired".
     #[serde(default)]
     pub stale_codes: Vec<String>,
-    /// The variables holding the user name and password.
+    /// The variables holding the user name, the password and the parameters.
     #[serde(default)]
-    pub env: Option<UserEnv>,
+    pub env: Option<LoginEnv>,
+}
+
+/// A value of a login call besides the credentials: a constant, or a parameter the
+/// caller fills (`login-token`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoginValue {
+    /// Where it goes (a path, query or header parameter, or a body field).
+    pub location: Location,
+    /// Its wire name.
+    pub name: String,
+    /// The constant sent, or `None` for a parameter the caller fills.
+    pub constant: Option<String>,
 }
 
 /// `keystone-password`: an IAM token obtained with a password, in the scheme's header.
@@ -356,6 +396,19 @@ pub struct KeyPair {
     pub env: Option<KeyEnv>,
 }
 
+/// `aws-sigv4`: requests signed with an access key pair, AWS Signature Version 4.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AwsSigv4 {
+    /// The signing name of the service (`ce` for Cost Explorer).
+    pub service: String,
+    /// The region signed for unless the caller (or the environment) sets one.
+    pub region: String,
+    /// The variables of `from_env`.
+    #[serde(default)]
+    pub env: Option<AwsEnv>,
+}
+
 /// `django-session`: a console session opened with a login form.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -383,7 +436,14 @@ impl AuthKind {
     /// The `kind`s of `x-auth-scheme`, in declaration order: the variants this enum's
     /// `Deserialize` accepts, as it spells them.
     pub fn declared() -> &'static [&'static str] {
-        accepted_variants::<AuthKind>("kind")
+        crate::probe::variants::<AuthKind>("kind")
+    }
+
+    /// The settings of the kind `kind` (one of [`AuthKind::declared`]): the keys its
+    /// `x-auth-scheme` mapping takes besides `kind`, a nested mapping's keys as
+    /// `env.username`, as the kind's type declares them.
+    pub fn settings(kind: &'static str) -> Vec<String> {
+        crate::probe::keys::<AuthKind>("kind", kind)
     }
 
     /// The header the token is sent in, for the kinds that send one in the scheme's
@@ -395,6 +455,7 @@ impl AuthKind {
             | AuthKind::KeystonePassword(KeystonePassword { header, .. }) => Some(header),
             AuthKind::SdkHmacSha256(_)
             | AuthKind::RpcSignatureV1(_)
+            | AuthKind::AwsSigv4(_)
             | AuthKind::DjangoSession(_)
             | AuthKind::Oauth2ClientCredentials(_)
             | AuthKind::Bearer { .. }
@@ -420,6 +481,7 @@ impl AuthKind {
             AuthKind::HeaderToken(_)
             | AuthKind::SdkHmacSha256(_)
             | AuthKind::RpcSignatureV1(_)
+            | AuthKind::AwsSigv4(_)
             | AuthKind::Oauth2ClientCredentials(_)
             | AuthKind::Bearer { .. }
             | AuthKind::Basic
@@ -442,6 +504,7 @@ impl AuthKind {
             | AuthKind::KeystonePassword(_)
             | AuthKind::SdkHmacSha256(_)
             | AuthKind::RpcSignatureV1(_)
+            | AuthKind::AwsSigv4(_)
             | AuthKind::Oauth2ClientCredentials(_)
             | AuthKind::Bearer { .. }
             | AuthKind::Basic
@@ -457,8 +520,12 @@ impl AuthKind {
             AuthKind::HeaderToken(HeaderToken { env, .. }) => {
                 env.as_ref().map(|env| vec![env.token.as_str()])
             }
-            AuthKind::LoginToken(LoginToken { env, .. })
-            | AuthKind::DjangoSession(DjangoSession { env, .. }) => env
+            AuthKind::LoginToken(LoginToken { env, .. }) => env.as_ref().map(|env| {
+                let mut vars = vec![env.username.as_str(), env.password.as_str()];
+                vars.extend(env.parameters.values().map(String::as_str));
+                vars
+            }),
+            AuthKind::DjangoSession(DjangoSession { env, .. }) => env
                 .as_ref()
                 .map(|env| vec![env.username.as_str(), env.password.as_str()]),
             AuthKind::KeystonePassword(KeystonePassword { env, .. }) => env.as_ref().map(|env| {
@@ -474,6 +541,9 @@ impl AuthKind {
             | AuthKind::RpcSignatureV1(KeyPair { env }) => env
                 .as_ref()
                 .map(|env| vec![env.access_key.as_str(), env.secret_key.as_str()]),
+            AuthKind::AwsSigv4(AwsSigv4 { env, .. }) => env
+                .as_ref()
+                .map(|env| vec![env.access_key.as_str(), env.secret_key.as_str()]),
             AuthKind::Oauth2ClientCredentials(Oauth2ClientCredentials { env, .. }) => {
                 env.as_ref().map(|env| {
                     let mut vars = vec![env.client_id.as_str(), env.client_secret.as_str()];
@@ -486,39 +556,6 @@ impl AuthKind {
             | AuthKind::ApiKey { .. }
             | AuthKind::Custom { .. } => None,
         }
-    }
-}
-
-/// The variants of the internally tagged enum `T` (tagged by `tag`), as its
-/// `Deserialize` spells them: serde names the variants it accepts when it meets another,
-/// and this asks it with a variant no enum has.
-fn accepted_variants<T: DeserializeOwned>(tag: &str) -> &'static [&'static str] {
-    /// An error that keeps only the variants a deserializer would have accepted.
-    #[derive(Debug)]
-    struct Accepted(&'static [&'static str]);
-
-    impl std::fmt::Display for Accepted {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            write!(f, "expected one of {}", self.0.join(", "))
-        }
-    }
-
-    impl std::error::Error for Accepted {}
-
-    impl serde::de::Error for Accepted {
-        fn custom<M: std::fmt::Display>(_: M) -> Self {
-            Accepted(&[])
-        }
-
-        fn unknown_variant(_: &str, expected: &'static [&'static str]) -> Self {
-            Accepted(expected)
-        }
-    }
-
-    let probe = MapDeserializer::<_, Accepted>::new(std::iter::once((tag, "")));
-    match T::deserialize(probe) {
-        Err(Accepted(variants)) => variants,
-        Ok(_) => &[],
     }
 }
 
@@ -567,6 +604,20 @@ pub struct UserEnv {
     pub password: String,
 }
 
+/// The environment variables of `login-token`: the credentials, and a variable per
+/// login parameter.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginEnv {
+    /// The user name.
+    pub username: String,
+    /// The password.
+    pub password: String,
+    /// The variable of each login parameter, by the parameter's name.
+    #[serde(default)]
+    pub parameters: indexmap::IndexMap<String, String>,
+}
+
 /// The environment variables of a key-pair scheme.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -581,6 +632,22 @@ pub struct KeyEnv {
     /// The project id to send (optional).
     #[serde(default)]
     pub project_id: Option<String>,
+}
+
+/// The environment variables of an `aws-sigv4` scheme.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct AwsEnv {
+    /// The access key id (`AWS_ACCESS_KEY_ID`).
+    pub access_key: String,
+    /// The secret access key (`AWS_SECRET_ACCESS_KEY`).
+    pub secret_key: String,
+    /// The session token of temporary credentials (optional; `AWS_SESSION_TOKEN`).
+    #[serde(default)]
+    pub session_token: Option<String>,
+    /// The region, instead of the spec's (optional; `AWS_REGION`).
+    #[serde(default)]
+    pub region: Option<String>,
 }
 
 /// The environment variables of a Keystone password scheme.
@@ -621,6 +688,10 @@ pub struct OauthClientEnv {
     /// The token URL (optional; the scheme's otherwise).
     #[serde(default)]
     pub token_url: Option<String>,
+    /// The authority host (optional): replaces the scheme, host and port of the token
+    /// URL, as Azure's SDKs read `AZURE_AUTHORITY_HOST`.
+    #[serde(default)]
+    pub authority_host: Option<String>,
 }
 
 /// HTTP methods.
@@ -719,6 +790,17 @@ pub struct RpcAction {
     pub name: String,
     /// Its value (`DescribeFlowBills`).
     pub value: String,
+}
+
+impl RpcAction {
+    /// Whether `other` names the same parameter: header names compare without case.
+    pub fn same_name(&self, other: &RpcAction) -> bool {
+        if self.location == Location::Header {
+            self.name.eq_ignore_ascii_case(&other.name)
+        } else {
+            self.name == other.name
+        }
+    }
 }
 
 /// A request body's media type.

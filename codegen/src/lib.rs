@@ -24,6 +24,7 @@ pub mod diagnostics;
 pub mod emit;
 pub mod extensions;
 pub mod format;
+mod honour;
 pub mod ir;
 pub mod lint;
 pub mod load;
@@ -31,6 +32,7 @@ pub mod locate;
 pub mod lower;
 pub mod media;
 pub mod names;
+mod probe;
 pub mod provenance;
 pub mod workspace;
 

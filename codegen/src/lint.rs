@@ -2,14 +2,15 @@
 //! serde, so a constraint or a required flag would vanish from the generated code. This
 //! pass walks the YAML tree with the OpenAPI 3.0 object model and warns about every key
 //! that the object does not define (`x-` extensions excepted), with the closest known
-//! key, and checks the form of every `x-source` it meets (see [`crate::provenance`]). A
+//! key, warns about known keys the generator does not honour ([`crate::honour`]), and
+//! checks the form of every `x-source` it meets (see [`crate::provenance`]). A
 //! warning, not an error: vendors publish specs with stray keys, and generation
 //! goes on without them (the shipped specs are kept free of warnings by a test).
 
 use serde_yaml::{Mapping, Value};
 
 use crate::diagnostics::{escape_token, Sink};
-use crate::{extensions, provenance};
+use crate::{extensions, honour, provenance};
 
 const ROOT: &[&str] = &[
     "openapi",
@@ -247,6 +248,10 @@ impl Walker<'_> {
         for key in map.keys() {
             let key = text(key);
             if key.starts_with("x-") {
+                if let Some(why) = honour::misplaced_extension(what, &key, map) {
+                    self.sink.warn(&format!("{at}/{}", escape_token(&key)), why);
+                    continue;
+                }
                 let near = extensions::ALL
                     .iter()
                     .find(|ours| **ours != key && distance(&key, ours) <= 2);
@@ -259,6 +264,10 @@ impl Walker<'_> {
                 continue;
             }
             if known.contains(&key.as_str()) {
+                let value = map.get(key.as_str()).unwrap_or(&Value::Null);
+                if let Some(why) = honour::not_honoured(what, &key, value, map) {
+                    self.sink.warn(&format!("{at}/{}", escape_token(&key)), why);
+                }
                 continue;
             }
             let closest = known

@@ -29,6 +29,7 @@ pub fn clients_manifest(modules: &[Module]) -> String {
     for m in modules {
         let _ = writeln!(out, "# {}\n{} = []", m.spec_path, m.name);
     }
+    out.push_str("# conversions between `runtime::Decimal` and `rust_decimal::Decimal`\nrust_decimal = [\"meterage-runtime/rust_decimal\"]\n");
     out.push_str("\n[dependencies]\nmeterage-runtime.workspace = true\nserde.workspace = true\n\n[lints]\nworkspace = true\n");
     out
 }
@@ -187,6 +188,10 @@ mod tests {
             "{manifest}"
         );
         assert!(manifest.contains("\nhuawei_gsl = []\n"), "{manifest}");
+        assert!(
+            manifest.contains("\nrust_decimal = [\"meterage-runtime/rust_decimal\"]\n"),
+            "{manifest}"
+        );
         let lib = clients_lib(&modules);
         assert!(
             lib.contains("#[cfg(feature = \"huawei_gsl\")]\n#[rustfmt::skip]\npub mod huawei_gsl;"),

@@ -188,6 +188,47 @@ fn oauth2_client_credentials_settings_are_checked_where_they_are() {
 }
 
 #[test]
+fn aws_sigv4_settings_are_checked_where_they_are() {
+    let scheme = |name: &str, settings: &str| {
+        format!("{HEAD}paths: {{}}\ncomponents:\n  securitySchemes:\n    s:\n      type: apiKey\n      in: header\n      name: {name}\n      x-auth-scheme: {settings}\n")
+    };
+    let report = errors(&scheme(
+        "Authorization",
+        "{kind: aws-sigv4, region: us-east-1}",
+    ))
+    .to_string();
+    assert_eq!(
+        report,
+        "specs/bad.yaml:12:7 (at /components/securitySchemes/s/x-auth-scheme): invalid `x-auth-scheme`: missing field `service` (see docs/spec-extensions.md)"
+    );
+    let report = errors(&scheme(
+        "Authorization",
+        "{kind: aws-sigv4, service: ce, region: us-east-1, signing-name: ce}",
+    ))
+    .to_string();
+    assert!(
+        report.starts_with("specs/bad.yaml:12:7 (at /components/securitySchemes/s/x-auth-scheme): invalid `x-auth-scheme`: unknown field `signing-name`, expected one of `service`, `region`, `env`"),
+        "{report}"
+    );
+    let report = errors(&scheme(
+        "Authorization",
+        "{kind: aws-sigv4, service: ce, region: us-east-1, env: {access-key: A, secret-key: S, token: T}}",
+    ))
+    .to_string();
+    assert!(report.contains("unknown field `token`, expected one of `access-key`, `secret-key`, `session-token`, `region`"), "{report}");
+    let report = errors(&scheme(
+        "X-Amz-Signature",
+        "{kind: aws-sigv4, service: Cost Explorer, region: us-east-1}",
+    ))
+    .to_string();
+    assert_eq!(
+        report,
+        "specs/bad.yaml:12:7 (at /components/securitySchemes/s/x-auth-scheme): `aws-sigv4` signs in the `Authorization` header: declare the scheme `in: header` with `name: Authorization`\n\
+         specs/bad.yaml:12:40 (at /components/securitySchemes/s/x-auth-scheme/service): `service: Cost Explorer` must be an AWS service name such as `ce` (lower-case letters, digits and `-`)"
+    );
+}
+
+#[test]
 fn misspelt_keys_are_caught_not_ignored() {
     let text = format!(
         "{HEAD}paths:
@@ -234,6 +275,44 @@ fn misspelt_keys_are_caught_not_ignored() {
         assert!(report.contains(wanted), "{wanted:?} not in:\n{report}");
     }
     assert!(!report.contains("x-vendor-note"), "{report}");
+}
+
+#[test]
+fn a_base_url_from_the_first_of_several_variables() {
+    let spec = |servers: &str, env: &str| {
+        format!("{HEAD}{servers}x-env: {{base-url: {env}}}\npaths:\n  /x:\n    get:\n      operationId: getX\n      responses:\n        '200': {{description: ok}}\n")
+    };
+    let module = generate(&SpecSource {
+        path: "specs/env.yaml",
+        text: &spec("", "[A_URL, B_URL]"),
+    })
+    .unwrap_or_else(|d| panic!("{d}"));
+    let flat: String = module.split_whitespace().collect();
+    assert!(
+        flat.contains("letbuilder=Self::builder(meterage_runtime::auth::env::first_var(&[\"A_URL\",\"B_URL\"])?"),
+        "{module}"
+    );
+    assert!(
+        module.contains("the base URL from the first of `A_URL`, `B_URL` that is set;"),
+        "{module}"
+    );
+    // One variable in a list is the one variable.
+    let module = generate(&SpecSource {
+        path: "specs/env.yaml",
+        text: &spec("servers:\n  - url: https://a.example\n", "[A_URL]"),
+    })
+    .unwrap_or_else(|d| panic!("{d}"));
+    assert!(
+        module.contains("meterage_runtime::auth::env::var_opt(\"A_URL\")?"),
+        "{module}"
+    );
+    for bad in ["[]", "[A_URL, 7]", "{a: b}", "''"] {
+        let report = errors(&spec("", bad)).to_string();
+        assert!(
+            report.starts_with("specs/bad.yaml:5:9 (at /x-env/base-url): `base-url` names an environment variable, or a list of them of which the first set wins"),
+            "{bad}: {report}"
+        );
+    }
 }
 
 #[test]
@@ -288,6 +367,82 @@ fn rpc_actions_may_share_a_url_but_not_a_value() {
     let report = errors(&clash).to_string();
     assert!(
         report.contains("`B` and `A` both send Action `Same` to GET /"),
+        "{report}"
+    );
+}
+
+#[test]
+fn header_rpc_actions_share_a_url_and_are_checked() {
+    let op = |id: &str, action: &str| {
+        format!("  /#{id}:\n    post:\n      operationId: {id}\n      x-rpc-action: {action}\n      responses:\n        '200': {{description: ok}}\n")
+    };
+    let target = |value: &str| format!("{{in: header, name: X-Amz-Target, value: {value}}}");
+    let fine = format!(
+        "{HEAD}paths:\n{}{}",
+        op("A", &target("Svc.A")),
+        op("B", "{in: header, name: x-amz-target, value: Svc.B}")
+    );
+    let module = generate(&SpecSource {
+        path: "specs/rpc.yaml",
+        text: &fine,
+    })
+    .unwrap_or_else(|d| panic!("{d}"));
+    assert!(
+        module.contains("request.header(\"X-Amz-Target\", \"Svc.A\");"),
+        "{module}"
+    );
+    assert!(
+        module.contains("`POST /` with `X-Amz-Target: Svc.A`"),
+        "{module}"
+    );
+
+    let clash = format!(
+        "{HEAD}paths:\n{}{}",
+        op("A", &target("Same")),
+        op("B", &target("Same"))
+    );
+    let report = errors(&clash).to_string();
+    assert!(
+        report.contains("`B` and `A` both send X-Amz-Target `Same` to POST /"),
+        "{report}"
+    );
+    let mixed = format!(
+        "{HEAD}paths:\n{}{}",
+        op("A", &target("Svc.A")),
+        op("B", "{in: query, name: X-Amz-Target, value: Svc.B}")
+    );
+    let report = errors(&mixed).to_string();
+    assert!(
+        report.contains("2 operations share POST /; each must declare `x-rpc-action` with the same `in` and `name`"),
+        "{report}"
+    );
+    let report = errors(&format!(
+        "{HEAD}paths:\n{}",
+        op("A", "{in: header, name: X Target, value: Svc.A}")
+    ))
+    .to_string();
+    assert_eq!(
+        report,
+        "specs/bad.yaml:9:34 (at /paths/~1#A/post/x-rpc-action/name): `name: X Target` is not an HTTP header name"
+    );
+    let declared = format!(
+        "{HEAD}paths:\n  /:\n    post:\n      operationId: A\n      x-rpc-action: {}\n      parameters:\n        - {{name: x-amz-target, in: header, schema: {{type: string}}}}\n      responses:\n        '200': {{description: ok}}\n",
+        target("Svc.A")
+    );
+    let report = errors(&declared).to_string();
+    assert!(
+        report.contains(
+            "`X-Amz-Target` is the RPC action parameter: do not declare it as a parameter too"
+        ),
+        "{report}"
+    );
+    let report = errors(&format!(
+        "{HEAD}paths:\n{}",
+        op("A", "{in: path, name: a, value: b}")
+    ))
+    .to_string();
+    assert!(
+        report.contains("`in: path`: use `query`, `form`, `json` or `header`"),
         "{report}"
     );
 }

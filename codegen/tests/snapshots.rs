@@ -30,8 +30,18 @@ fn verify(fixture: &str) {
 }
 
 #[test]
+fn aws() {
+    verify("aws");
+}
+
+#[test]
 fn edge_names() {
     verify("edge-names");
+}
+
+#[test]
+fn login() {
+    verify("login");
 }
 
 #[test]
@@ -69,13 +79,18 @@ fn output_is_deterministic() {
 fn every_thread_count_writes_the_same_module() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let specs = [
+        "../specs/aliyun-bss.yaml",
+        "../specs/aws-cost-explorer.yaml",
+        "../specs/azure-consumption.yaml",
         "../specs/huawei-gsl.yaml",
         "../specs/kaopuyun.yaml",
         "../specs/nce-campus.yaml",
         "../specs/plcloud.yaml",
         "tests/fixtures/edge-names.yaml",
+        "tests/fixtures/login.yaml",
         "tests/fixtures/media.yaml",
         "tests/fixtures/oauth2.yaml",
+        "tests/fixtures/aws.yaml",
     ];
     let settings = meterage_codegen::Settings {
         module_path: Some("meterage_clients::api".into()),

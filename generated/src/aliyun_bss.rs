@@ -205,7 +205,7 @@ pub mod types {
     /// The billing method: Subscription or PayAsYouGo.
     ///
     /// One of `Subscription`, `PayAsYouGo`; any other value is refused, by `parse` and when decoding.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
     pub enum SubscriptionType {
         /// `Subscription`
         Subscription,
@@ -290,7 +290,7 @@ pub mod types {
     /// The granularity of the bills: MONTHLY or DAILY.
     ///
     /// One of `MONTHLY`, `DAILY`; any other value is refused, by `parse` and when decoding.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
     pub enum Granularity {
         /// `MONTHLY`
         Monthly,
@@ -724,7 +724,7 @@ impl DescribeInstanceBill {
     ///
     /// Sent as `BillingDate` in the query.
     ///
-    /// Text formatted `YYYY-MM-DD`, or a value of the `time` crate (`meterage_runtime::time`), which is formatted exactly.
+    /// Text formatted `YYYY-MM-DD`, or a value of the `time` crate (`meterage_clients::runtime::time`), which is formatted exactly.
     pub fn billing_date(
         mut self,
         value: impl Into<meterage_runtime::dates::Date>,
@@ -779,7 +779,7 @@ impl DescribeInstanceBill {
     ///
     /// # Errors
     ///
-    /// `meterage_runtime::Error::Validation` naming each parameter, its limit and its value.
+    /// `meterage_clients::runtime::Error::Validation` naming each parameter, its limit and its value.
     pub fn validate(&self) -> Result<(), meterage_runtime::Error> {
         static BILLING_CYCLE_PATTERN: meterage_runtime::validate::Pattern = meterage_runtime::validate::Pattern::new(
             r"^\d{4}-(0[1-9]|1[0-2])$",

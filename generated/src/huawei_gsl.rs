@@ -606,7 +606,7 @@ impl ListSimPools {
     ///
     /// Must be exactly 7 characters, matching `^\d{4}-(0[1-9]|1[0-2])$`.
     ///
-    /// Text formatted `yyyy-MM`, or a value of the `time` crate (`meterage_runtime::time`), which is formatted exactly.
+    /// Text formatted `yyyy-MM`, or a value of the `time` crate (`meterage_clients::runtime::time`), which is formatted exactly.
     pub fn billing_cycle(
         mut self,
         value: impl Into<meterage_runtime::dates::YearMonth>,
@@ -643,7 +643,7 @@ impl ListSimPools {
     ///
     /// # Errors
     ///
-    /// `meterage_runtime::Error::Validation` naming each parameter, its limit and its value.
+    /// `meterage_clients::runtime::Error::Validation` naming each parameter, its limit and its value.
     pub fn validate(&self) -> Result<(), meterage_runtime::Error> {
         static BILLING_CYCLE_PATTERN: meterage_runtime::validate::Pattern = meterage_runtime::validate::Pattern::new(
             r"^\d{4}-(0[1-9]|1[0-2])$",
@@ -739,7 +739,7 @@ impl ListSimPools {
     }
 }
 
-/// The vendor error codes `ListSimPools` documents, as [`Error::vendor_code`](meterage_runtime::Error::vendor_code) gives them; a code the spec does not list is `Unknown`, kept as sent.
+/// The vendor error codes `ListSimPools` documents, as [`Error::vendor_code`](meterage_clients::runtime::Error::vendor_code) gives them; a code the spec does not list is `Unknown`, kept as sent.
 ///
 /// `ListSimPoolsErrorCode::of(&error)` reads an error's code (also through a failed sign-in). Codes compare as the error envelope's do: a listed code also matches its namespaced forms.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -211,7 +211,7 @@ pub mod types {
     ///
     /// Only the enums' conversions make one (`from`, `parse`, decoding), and never
     /// for a listed value: a listed value always has its own variant.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
     pub struct UnknownValue(String);
 
     impl UnknownValue {
@@ -232,7 +232,7 @@ pub mod types {
     /// 产品类型
     ///
     /// An open set: the vendor adds values. Any value converts into this type (`from`, `parse`, decoding), so a value this client does not list yet can be sent and received; it is kept in `Unknown`. Listed: `OWN_ECS`, `BWP`, `OWN_EIP`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
     #[non_exhaustive]
     pub enum ProductType {
         /// `OWN_ECS`
@@ -321,7 +321,7 @@ pub mod types {
     /// 账单状态
     ///
     /// An open set: the vendor adds values. Any value converts into this type (`from`, `parse`, decoding), so a value this client does not list yet can be sent and received; it is kept in `Unknown`. Listed: `CLEARED`, `UNCLEAR`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
     #[non_exhaustive]
     pub enum BillStatus {
         /// `CLEARED`
@@ -404,7 +404,7 @@ pub mod types {
     /// Bill type. Value seen in the vendor example; more may exist.
     ///
     /// An open set: the vendor adds values. Any value converts into this type (`from`, `parse`, decoding), so a value this client does not list yet can be sent and received; it is kept in `Unknown`. Listed: `RENEW_PRODUCT`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
     #[non_exhaustive]
     pub enum BillType {
         /// `RENEW_PRODUCT`
@@ -482,7 +482,7 @@ pub mod types {
     /// Payment type. Value seen in the vendor example; more may exist.
     ///
     /// An open set: the vendor adds values. Any value converts into this type (`from`, `parse`, decoding), so a value this client does not list yet can be sent and received; it is kept in `Unknown`. Listed: `PRE_PAID`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
     #[non_exhaustive]
     pub enum PaymentType {
         /// `PRE_PAID`
@@ -724,7 +724,7 @@ impl DescribeFlowBills {
     ///
     /// Must be matching `^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$`.
     ///
-    /// Text formatted `yyyy-MM-dd HH:mm:ss`, or a value of the `time` crate (`meterage_runtime::time`), which is formatted exactly.
+    /// Text formatted `yyyy-MM-dd HH:mm:ss`, or a value of the `time` crate (`meterage_clients::runtime::time`), which is formatted exactly.
     pub fn bill_begin_date(
         mut self,
         value: impl Into<meterage_runtime::dates::LocalDateTime>,
@@ -741,7 +741,7 @@ impl DescribeFlowBills {
     ///
     /// Must be matching `^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$`.
     ///
-    /// Text formatted `yyyy-MM-dd HH:mm:ss`, or a value of the `time` crate (`meterage_runtime::time`), which is formatted exactly.
+    /// Text formatted `yyyy-MM-dd HH:mm:ss`, or a value of the `time` crate (`meterage_clients::runtime::time`), which is formatted exactly.
     pub fn bill_end_date(
         mut self,
         value: impl Into<meterage_runtime::dates::LocalDateTime>,
@@ -784,7 +784,7 @@ impl DescribeFlowBills {
     ///
     /// # Errors
     ///
-    /// `meterage_runtime::Error::Validation` naming each parameter, its limit and its value.
+    /// `meterage_clients::runtime::Error::Validation` naming each parameter, its limit and its value.
     pub fn validate(&self) -> Result<(), meterage_runtime::Error> {
         static BILL_BEGIN_DATE_PATTERN: meterage_runtime::validate::Pattern = meterage_runtime::validate::Pattern::new(
             r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$",
@@ -884,7 +884,7 @@ impl DescribeFlowBills {
     }
 }
 
-/// The vendor error codes `DescribeFlowBills` documents, as [`Error::vendor_code`](meterage_runtime::Error::vendor_code) gives them; a code the spec does not list is `Unknown`, kept as sent.
+/// The vendor error codes `DescribeFlowBills` documents, as [`Error::vendor_code`](meterage_clients::runtime::Error::vendor_code) gives them; a code the spec does not list is `Unknown`, kept as sent.
 ///
 /// `DescribeFlowBillsErrorCode::of(&error)` reads an error's code (also through a failed sign-in). Codes compare as the error envelope's do: a listed code also matches its namespaced forms.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

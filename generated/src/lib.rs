@@ -12,6 +12,14 @@ pub use meterage_runtime as runtime;
 #[rustfmt::skip]
 pub mod aliyun_bss;
 
+#[cfg(feature = "aws_cost_explorer")]
+#[rustfmt::skip]
+pub mod aws_cost_explorer;
+
+#[cfg(feature = "azure_consumption")]
+#[rustfmt::skip]
+pub mod azure_consumption;
+
 #[cfg(feature = "huawei_gsl")]
 #[rustfmt::skip]
 pub mod huawei_gsl;

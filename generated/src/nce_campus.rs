@@ -123,8 +123,8 @@ impl Client {
     ///     .page_size(20)
     ///     .sort(meterage_clients::nce_campus::types::UserSort::UserNameAsc)
     ///     .user_name("zhangsan")
-    ///     .used_time("20")
-    ///     .used_flow("10")
+    ///     .used_time(20)
+    ///     .used_flow(10)
     ///     .begin_time("2017-11-24 17:26:55")
     ///     .end_time("2017-11-25 17:26:55")
     ///     .send()
@@ -243,7 +243,12 @@ pub mod auth {
         json_body: true,
         username_field: "userName",
         password_field: "password",
+        constants: &[],
+        parameters: &[],
         token: "/data/token_id",
+        prefix: "",
+        lifetime: None,
+        expires_in: None,
         stale_codes: &[],
         logout: Some(meterage_runtime::auth::LogoutSpec {
             operation: &super::DeleteToken::OPERATION,
@@ -262,9 +267,10 @@ pub mod auth {
     pub fn access_token_login(
         credentials: meterage_runtime::auth::UsernamePassword,
     ) -> meterage_runtime::auth::TokenAuth<meterage_runtime::auth::LoginToken> {
-        meterage_runtime::auth::TokenAuth::with_provider(
+        meterage_runtime::auth::LoginToken::in_header(
             "X-ACCESS-TOKEN",
-            meterage_runtime::auth::LoginToken::new(&ACCESS_TOKEN_LOGIN, credentials),
+            &ACCESS_TOKEN_LOGIN,
+            credentials,
         )
     }
 
@@ -306,7 +312,7 @@ pub mod types {
     /// userName为正序，-userName为逆序。
     ///
     /// One of `userName`, `-userName`; any other value is refused, by `parse` and when decoding.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
     pub enum UserSort {
         /// `userName`
         UserNameAsc,
@@ -438,30 +444,30 @@ pub mod types {
         #[serde(rename = "lastChargeTime")]
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub last_charge_time: Option<String>,
-        /// Used traffic, in MB.
+        /// Used traffic, in MB: a number the controller sends as a string.
         #[serde(rename = "usedFlow")]
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub used_flow: Option<String>,
-        /// Used online time, in minutes.
+        pub used_flow: Option<meterage_runtime::Decimal>,
+        /// Used online time, in minutes: a number the controller sends as a string.
         #[serde(rename = "usedTime")]
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub used_time: Option<String>,
-        /// Traffic quota of the user's policy, in MB.
+        pub used_time: Option<meterage_runtime::Decimal>,
+        /// Traffic quota of the user's policy, in MB: a number the controller sends as a string.
         #[serde(rename = "policyFlow")]
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub policy_flow: Option<String>,
-        /// Online-time quota of the user's policy, in minutes.
+        pub policy_flow: Option<meterage_runtime::Decimal>,
+        /// Online-time quota of the user's policy, in minutes: a number the controller sends as a string.
         #[serde(rename = "policyTime")]
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub policy_time: Option<String>,
-        /// Remaining traffic, in MB.
+        pub policy_time: Option<meterage_runtime::Decimal>,
+        /// Remaining traffic, in MB: a number the controller sends as a string.
         #[serde(rename = "remainFlow")]
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub remain_flow: Option<String>,
-        /// Remaining online time, in minutes.
+        pub remain_flow: Option<meterage_runtime::Decimal>,
+        /// Remaining online time, in minutes: a number the controller sends as a string.
         #[serde(rename = "remainTime")]
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub remain_time: Option<String>,
+        pub remain_time: Option<meterage_runtime::Decimal>,
     }
 
     /// Result body without data.
@@ -524,8 +530,8 @@ pub struct GetTimeFlowStInfoList {
     page_size: Option<i32>,
     sort: Option<types::UserSort>,
     user_name: Option<String>,
-    used_time: Option<String>,
-    used_flow: Option<String>,
+    used_time: Option<meterage_runtime::Decimal>,
+    used_flow: Option<meterage_runtime::Decimal>,
     begin_time: Option<meterage_runtime::dates::LocalDateTime>,
     end_time: Option<meterage_runtime::dates::LocalDateTime>,
 }
@@ -614,7 +620,7 @@ impl GetTimeFlowStInfoList {
     /// 已使用时长(分钟)大于等于当前条件值。
     ///
     /// Sent as `usedTime` in the query.
-    pub fn used_time(mut self, value: impl Into<String>) -> Self {
+    pub fn used_time(mut self, value: impl Into<meterage_runtime::Decimal>) -> Self {
         self.used_time = Some(value.into());
         self
     }
@@ -624,7 +630,7 @@ impl GetTimeFlowStInfoList {
     /// 已使用流量(兆)大于等于当前条件值。
     ///
     /// Sent as `usedFlow` in the query.
-    pub fn used_flow(mut self, value: impl Into<String>) -> Self {
+    pub fn used_flow(mut self, value: impl Into<meterage_runtime::Decimal>) -> Self {
         self.used_flow = Some(value.into());
         self
     }
@@ -637,7 +643,7 @@ impl GetTimeFlowStInfoList {
     ///
     /// Must be matching `^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$`.
     ///
-    /// Text formatted `yyyy-MM-dd HH:mm:ss`, or a value of the `time` crate (`meterage_runtime::time`), which is formatted exactly.
+    /// Text formatted `yyyy-MM-dd HH:mm:ss`, or a value of the `time` crate (`meterage_clients::runtime::time`), which is formatted exactly.
     pub fn begin_time(
         mut self,
         value: impl Into<meterage_runtime::dates::LocalDateTime>,
@@ -654,7 +660,7 @@ impl GetTimeFlowStInfoList {
     ///
     /// Must be matching `^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$`.
     ///
-    /// Text formatted `yyyy-MM-dd HH:mm:ss`, or a value of the `time` crate (`meterage_runtime::time`), which is formatted exactly.
+    /// Text formatted `yyyy-MM-dd HH:mm:ss`, or a value of the `time` crate (`meterage_clients::runtime::time`), which is formatted exactly.
     pub fn end_time(
         mut self,
         value: impl Into<meterage_runtime::dates::LocalDateTime>,
@@ -673,7 +679,7 @@ impl GetTimeFlowStInfoList {
     ///
     /// # Errors
     ///
-    /// `meterage_runtime::Error::Validation` naming each parameter, its limit and its value.
+    /// `meterage_clients::runtime::Error::Validation` naming each parameter, its limit and its value.
     pub fn validate(&self) -> Result<(), meterage_runtime::Error> {
         static BEGIN_TIME_PATTERN: meterage_runtime::validate::Pattern = meterage_runtime::validate::Pattern::new(
             r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$",
@@ -823,7 +829,7 @@ impl CreateToken {
     ///
     /// # Errors
     ///
-    /// `meterage_runtime::Error::Validation` naming each parameter, its limit and its value.
+    /// `meterage_clients::runtime::Error::Validation` naming each parameter, its limit and its value.
     pub fn validate(&self) -> Result<(), meterage_runtime::Error> {
         let mut v = meterage_runtime::Validator::new(&Self::OPERATION);
         v.required("userName", self.user_name.is_some());

@@ -267,7 +267,7 @@ pub mod types {
     /// cdn:CDN
     ///
     /// One of `router`, `bandwidth`, `instance`, `volume`, `image`, `floatingip`, `loadbalance`, `cdn`; any other value is refused, by `parse` and when decoding.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
     pub enum ResourceType {
         /// `router`
         Router,
@@ -571,7 +571,7 @@ impl GetConsumptionsByQuery {
     ///
     /// Must be matching `^\d{4}-\d{2}-\d{2}$`.
     ///
-    /// Text formatted `YYYY-MM-DD`, or a value of the `time` crate (`meterage_runtime::time`), which is formatted exactly.
+    /// Text formatted `YYYY-MM-DD`, or a value of the `time` crate (`meterage_clients::runtime::time`), which is formatted exactly.
     pub fn start_at(mut self, value: impl Into<meterage_runtime::dates::Date>) -> Self {
         self.start_at = Some(value.into());
         self
@@ -585,7 +585,7 @@ impl GetConsumptionsByQuery {
     ///
     /// Must be matching `^\d{4}-\d{2}-\d{2}$`.
     ///
-    /// Text formatted `YYYY-MM-DD`, or a value of the `time` crate (`meterage_runtime::time`), which is formatted exactly.
+    /// Text formatted `YYYY-MM-DD`, or a value of the `time` crate (`meterage_clients::runtime::time`), which is formatted exactly.
     pub fn end_at(mut self, value: impl Into<meterage_runtime::dates::Date>) -> Self {
         self.end_at = Some(value.into());
         self
@@ -601,7 +601,7 @@ impl GetConsumptionsByQuery {
     ///
     /// # Errors
     ///
-    /// `meterage_runtime::Error::Validation` naming each parameter, its limit and its value.
+    /// `meterage_clients::runtime::Error::Validation` naming each parameter, its limit and its value.
     pub fn validate(&self) -> Result<(), meterage_runtime::Error> {
         static START_AT_PATTERN: meterage_runtime::validate::Pattern = meterage_runtime::validate::Pattern::new(
             r"^\d{4}-\d{2}-\d{2}$",
@@ -817,7 +817,7 @@ impl Login {
     ///
     /// # Errors
     ///
-    /// `meterage_runtime::Error::Validation` naming each parameter, its limit and its value.
+    /// `meterage_clients::runtime::Error::Validation` naming each parameter, its limit and its value.
     pub fn validate(&self) -> Result<(), meterage_runtime::Error> {
         let mut v = meterage_runtime::Validator::new(&Self::OPERATION);
         v.required("csrfmiddlewaretoken", self.csrfmiddlewaretoken.is_some());

@@ -10,7 +10,7 @@
 //! - each attempt resolves the caller's identity and signs the request with it
 //!   ([`auth`]): an identity cached for all concurrent calls and renewed before it
 //!   expires, a fresh signature, nonce and timestamp ([`RpcSignatureV1`],
-//!   [`SdkHmacSha256`]), sign-in flows for login tokens, IAM tokens and console sessions;
+//!   [`SdkHmacSha256`], [`AwsSigv4`]), sign-in flows for login tokens, IAM tokens and console sessions;
 //! - each attempt, sign-in included, has a timeout inside the call's deadline; one
 //!   function classifies its outcome ([`retry::Verdict`]), transient failures of
 //!   idempotent calls are retried with backoff ([`RetryPolicy`]), and a refused identity
@@ -58,8 +58,8 @@ mod vendor_error;
 mod violation;
 
 pub use auth::{
-    AuthContext, AuthFuture, Authorize, HeaderToken, IdentityGeneration, NoAuth, RpcSignatureV1,
-    SdkHmacSha256,
+    AuthContext, AuthFuture, Authorize, AwsSigv4, HeaderToken, IdentityGeneration, NoAuth,
+    RpcSignatureV1, SdkHmacSha256,
 };
 pub use client::{Client, ClientBuilder};
 pub use envelope::{ErrorEnvelope, SuccessRule};

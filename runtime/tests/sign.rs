@@ -16,14 +16,11 @@ use axum::{Json, Router};
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use meterage_runtime::auth::{from_fn, AccessKey, Expiring};
-use meterage_runtime::{
-    AuthContext, AuthFuture, Authorize, Client, Error, Method, Operation, Request, RpcSignatureV1,
-    SdkHmacSha256, Secret,
-};
+use meterage_runtime::{Error, Method, Operation, Request, RpcSignatureV1, SdkHmacSha256, Secret};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use sha2::Digest as _;
-use support::KAOPUYUN;
+use support::{client, hex, rfc3986 as encode, TamperAfterSigning, KAOPUYUN};
 
 mod support;
 
@@ -45,18 +42,6 @@ static SDK_POST: Operation = op("CreateItem", Method::Post, "/sdk/v1/items/{name
 static SDK_ONCE: Operation = op("ListSimPools", Method::Get, "/sdk/once");
 
 // ----- the server's own implementation of both algorithms ------------------------------
-
-fn encode(text: &str) -> String {
-    let mut out = String::new();
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-_.~".contains(&byte) {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
-}
 
 fn decode(text: &str) -> Option<String> {
     let bytes = text.as_bytes();
@@ -103,10 +88,6 @@ fn rpc_signature(method: &str, params: &[(String, String)], secret: &str) -> Str
     let mut mac = Hmac::<sha1::Sha1>::new_from_slice(format!("{secret}&").as_bytes()).unwrap();
     mac.update(string_to_sign.as_bytes());
     base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn sdk_signature(
@@ -428,14 +409,6 @@ fn key(pair: (&str, &str)) -> AccessKey {
     }
 }
 
-fn client(base: &str, auth: impl Authorize) -> Client {
-    Client::builder(base)
-        .http_client(reqwest::Client::builder().no_proxy().build().unwrap())
-        .auth(auth)
-        .build()
-        .unwrap()
-}
-
 #[derive(Debug, Deserialize)]
 struct RpcEcho {
     query: String,
@@ -454,25 +427,12 @@ struct SdkEcho {
     security_token: Option<String>,
 }
 
-/// A wrapper that changes the request after the inner scheme signed it.
-#[derive(Debug)]
-struct TamperAfterSigning<A>(A);
-
-impl<A: Authorize> Authorize for TamperAfterSigning<A> {
-    fn authorize<'a>(
-        &'a self,
-        ctx: AuthContext<'a>,
-        request: &'a mut reqwest::Request,
-    ) -> AuthFuture<'a> {
-        Box::pin(async move {
-            let used = self.0.authorize(ctx, &mut *request).await?;
-            request
-                .url_mut()
-                .query_pairs_mut()
-                .append_pair("limit", "500");
-            Ok(used)
-        })
-    }
+/// Adds a query parameter after signing.
+fn add_limit(request: &mut reqwest::Request) {
+    request
+        .url_mut()
+        .query_pairs_mut()
+        .append_pair("limit", "500");
 }
 
 // ----- RPC signature v1 ----------------------------------------------------------------
@@ -562,7 +522,10 @@ async fn rpc_v1_mismatches_are_refused() {
         .unwrap_err();
     assert_eq!(error.vendor_code(), Some("SignatureDoesNotMatch"));
 
-    let tampered = client(&base, TamperAfterSigning(RpcSignatureV1::new(key(RPC_KEY))));
+    let tampered = client(
+        &base,
+        TamperAfterSigning(RpcSignatureV1::new(key(RPC_KEY)), add_limit),
+    );
     let error = tampered
         .send::<Value>(rpc_request(&RPC_GET))
         .await
@@ -648,7 +611,10 @@ async fn sdk_hmac_sha256_mismatches_are_refused_and_retries_sign_again() {
     assert_eq!(error.status(), Some(401));
     assert_eq!(error.vendor_code(), Some("APIGW.0301"));
 
-    let tampered = client(&base, TamperAfterSigning(SdkHmacSha256::new(key(SDK_KEY))));
+    let tampered = client(
+        &base,
+        TamperAfterSigning(SdkHmacSha256::new(key(SDK_KEY)), add_limit),
+    );
     let error = tampered
         .send::<Value>(Request::new(&SDK_GET))
         .await

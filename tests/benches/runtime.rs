@@ -6,8 +6,12 @@
 //!    time against `prefetch(4)`;
 //! 3. peak memory (the process's peak RSS, `VmHWM`, reset between runs) while streaming
 //!    10,000, 100,000 and 1,000,000 records;
-//! 4. the auth step of each scheme, per request, and a call with a cached identity
-//!    against one that must sign in first.
+//! 4. the auth step of each scheme, per request (AWS SigV4 against `SDK-HMAC-SHA256`
+//!    as a ratio), and a call with a cached identity against one that must sign in
+//!    first;
+//! 5. decoding a page of 500 Kaopuyun bills (two decimals each): plain
+//!    `serde_json::from_slice` into the generated type and into a `serde_json::Value`,
+//!    and a whole call against a hand-written one ([`decode`]).
 //!
 //! `cargo bench -p meterage-tests --bench runtime` (release build). Figures go to
 //! BENCHMARKS.md. Nothing here asserts a time: the numbers are printed.
@@ -20,11 +24,14 @@ use axum::Router;
 use meterage_clients::huawei_gsl::{self, types::ListSimPoolsResponse};
 use meterage_clients::runtime::auth::{AccessKey, UsernamePassword};
 use meterage_clients::runtime::{
-    AuthContext, Authorize, Client, ClientBuilder, HeaderToken, RpcSignatureV1, SdkHmacSha256,
-    TryStreamExt,
+    AuthContext, Authorize, AwsSigv4, Client, ClientBuilder, HeaderToken, RpcSignatureV1,
+    SdkHmacSha256, TryStreamExt,
 };
 use meterage_clients::{nce_campus, plcloud as pl};
 use meterage_tests::{gsl, nce, plcloud, Server};
+
+#[path = "runtime/decode.rs"]
+mod decode;
 
 fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -51,6 +58,12 @@ fn main() {
         if wanted("auth") {
             auth_schemes().await;
             cached_identity().await;
+        }
+        if wanted("decode") {
+            decode::bills().await;
+        }
+        if let Some(variant) = std::env::var_os("METERAGE_BENCH_DECODE") {
+            decode::variant(&variant.to_string_lossy()).await;
         }
     });
 }
@@ -104,8 +117,24 @@ async fn fixed_pages(pools: u64) -> String {
         "pools": gsl::pools(pools).collect::<Vec<_>>(),
     })
     .to_string();
+    serve_fixed("/v1/sim-pools", body).await
+}
+
+/// The body of the answer to `request`, sent with plain `reqwest`.
+async fn body_of(request: reqwest::RequestBuilder) -> meterage_clients::runtime::Bytes {
+    request
+        .send()
+        .await
+        .expect("sent")
+        .bytes()
+        .await
+        .expect("body")
+}
+
+/// A loopback server answering every `GET path` with the JSON `body`; its base URL.
+async fn serve_fixed(path: &str, body: String) -> String {
     let router = Router::new().route(
-        "/v1/sim-pools",
+        path,
         get(move || {
             let body = body.clone();
             async move { ([("content-type", "application/json")], body) }
@@ -143,17 +172,12 @@ impl OneCall {
 
     /// Hand-written: `reqwest`, then `serde_json::from_slice`.
     async fn hand(&self) {
-        let bytes = self
+        let request = self
             .http
             .get(&self.url)
             .header("X-Auth-Token", gsl::TOKEN)
-            .header("Accept", "application/json")
-            .send()
-            .await
-            .expect("sent")
-            .bytes()
-            .await
-            .expect("body");
+            .header("Accept", "application/json");
+        let bytes = body_of(request).await;
         let page: ListSimPoolsResponse = serde_json::from_slice(&bytes).expect("decoded");
         black_box(page);
     }
@@ -403,7 +427,12 @@ async fn auth_schemes() {
             "RPC signature v1 (HMAC-SHA1)",
             Box::new(RpcSignatureV1::new(key())),
         ),
+        (
+            "AWS SigV4 (aws-sigv4 crate)",
+            Box::new(AwsSigv4::new(key(), "ce", "us-east-1")),
+        ),
     ];
+    let mut took_by_name = Vec::new();
     let url = reqwest::Url::parse(
         "https://gsl.cn-north-4.myhuaweicloud.com/v1/sim-pools?limit=10&offset=1",
     )
@@ -418,6 +447,7 @@ async fn auth_schemes() {
         })
         .await;
         println!("| {name} | {:.2} |", micros(took));
+        took_by_name.push((name, took));
     }
     // The same work as each scheme's, less the signing.
     let baseline = median(200, 20_000, || async {
@@ -425,6 +455,17 @@ async fn auth_schemes() {
     })
     .await;
     println!("| (building the request alone) | {:.2} |", micros(baseline));
+    let took = |prefix: &str| {
+        took_by_name
+            .iter()
+            .find(|(name, _)| name.starts_with(prefix))
+            .map(|(_, took)| took.as_secs_f64())
+            .expect("measured")
+    };
+    println!(
+        "\nAWS SigV4 / SDK-HMAC-SHA256 per request: {:.2}x",
+        took("AWS SigV4") / took("SDK-HMAC-SHA256")
+    );
 }
 
 async fn cached_identity() {

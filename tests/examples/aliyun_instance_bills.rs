@@ -16,13 +16,11 @@ use std::process::ExitCode;
 use meterage_clients::aliyun_bss::Client;
 use meterage_clients::runtime::{serde_json, TryStreamExt};
 
+mod support;
+
 #[tokio::main]
 async fn main() -> ExitCode {
-    let Err(error) = run().await else {
-        return ExitCode::SUCCESS;
-    };
-    eprintln!("error: {error}");
-    ExitCode::FAILURE
+    support::exit(run().await)
 }
 
 async fn run() -> Result<(), Box<dyn std::error::Error>> {

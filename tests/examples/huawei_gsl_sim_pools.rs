@@ -20,15 +20,11 @@ use std::process::ExitCode;
 use meterage_clients::huawei_gsl::Client;
 use meterage_clients::runtime::{serde_json, TryStreamExt};
 
+mod support;
+
 #[tokio::main]
 async fn main() -> ExitCode {
-    match run().await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::FAILURE
-        }
-    }
+    support::exit(run().await)
 }
 
 async fn run() -> Result<(), Box<dyn std::error::Error>> {

@@ -14,15 +14,11 @@ use std::process::ExitCode;
 use meterage_clients::plcloud::Client;
 use meterage_clients::runtime::serde_json;
 
+mod support;
+
 #[tokio::main]
 async fn main() -> ExitCode {
-    match run().await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::FAILURE
-        }
-    }
+    support::exit(run().await)
 }
 
 async fn run() -> Result<(), Box<dyn std::error::Error>> {

@@ -52,11 +52,13 @@ pub enum Fault {
     },
     /// Expire every session or token of the vendor, then handle the request (which
     /// is then refused as the vendor refuses expired credentials): an expiry in the
-    /// middle of a run. No effect on Kaopuyun, which signs each request.
+    /// middle of a run. No effect on Kaopuyun, which signs each request; on Cost
+    /// Explorer it ends the temporary key's session token.
     ExpireSessions,
     /// The vendor's own "busy, try again later" error: GSL `GSL.00010003` on 500,
     /// Kaopuyun `ServiceUnavailable` on 503, NCE errcode `"500"` on 500, PLCloud code
-    /// 500 on 500, IAM a keystone-style 503.
+    /// 500 on 500, IAM a keystone-style 503, Cost Explorer `ServiceUnavailableException`
+    /// on 503.
     Busy,
     /// A vendor error in the vendor's envelope, with any status (200 included: a
     /// failure only the body tells).
@@ -73,13 +75,16 @@ pub enum Fault {
     /// backend whose data shifted would. With `echo_previous` the whole answer is page
     /// `P - 1`'s, echoed page number included (a stale cache); without it the answer
     /// says page `P` but carries page `P - 1`'s records. No effect on page 1 or on a
-    /// vendor without pages (PLCloud).
+    /// vendor without pages (PLCloud). A vendor that pages by token (Cost Explorer)
+    /// has no page number to echo: either way its answer is page `P - 1`'s, next token
+    /// included, which points back at page `P`.
     RepeatPreviousPage {
         /// Echo `P - 1` as the page number instead of `P`.
         echo_previous: bool,
     },
     /// Report a total this much off the true one (this answer only; the records are
-    /// unchanged). No effect on PLCloud, whose answer has no record count.
+    /// unchanged). No effect on PLCloud and Cost Explorer, whose answers have no
+    /// record count.
     ShiftTotal(i64),
     /// Handle the request, then wait this long before answering (a response slower
     /// than the client's timeout).

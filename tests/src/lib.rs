@@ -19,6 +19,9 @@
 //! | Kaopuyun | [`kaopuyun::start`], [`kaopuyun::start_with`] | [`kaopuyun::KEY`] | [`kaopuyun::Kaopuyun`]: `clock()`, `nonces_seen` | [`kaopuyun::bill`] |
 //! | Alibaba Cloud BSS | [`aliyun::start`], [`aliyun::start_with`] | [`aliyun::KEYS`] | [`aliyun::Aliyun`]: `clock()`, `nonces_seen` | [`aliyun::bill`] |
 //! | PLCloud | [`plcloud::start`], [`plcloud::start_with`] | [`plcloud::USER`] | [`plcloud::Plcloud`]: `expire_sessions`, `set_expired_answer` | [`plcloud::record`] |
+//! | AWS Cost Explorer | [`aws::start`], [`aws::start_with`] | [`aws::KEY`], [`aws::TEMPORARY_KEY`] | [`aws::Aws`]: `clock`, `set_page_size` | [`aws::result`] |
+//! | Azure Resource Manager | [`azure::start`], [`azure::start_with`] | a token of the Entra fake | [`azure::Arm`]: `expire_tokens`, `set_token_lifetime`, `clock` | [`azure::usage_detail`] |
+//! | Entra ID (for Azure) | [`azure::start_entra`] (HTTPS when Resource Manager is) | [`azure::CLIENT`] in [`azure::TENANT_ID`] | [`azure::Entra`]: `arm()` | |
 //!
 //! Each returns a [`Fake`], which dereferences to its [`Server`]:
 //!
@@ -83,6 +86,8 @@ pub mod tls;
 mod wire;
 
 pub mod aliyun;
+pub mod aws;
+pub mod azure;
 pub mod gsl;
 pub mod kaopuyun;
 pub mod nce;

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::process::{Command, Output};
 
 use meterage_tests::records::{assert_same_records, expected, numbers_as_floats};
-use meterage_tests::{aliyun, gsl, kaopuyun, nce, plcloud, Options, Server};
+use meterage_tests::{aliyun, aws, azure, gsl, kaopuyun, nce, plcloud, Options, Server};
 use serde_json::Value;
 
 /// The binary of example `name`, next to this test's own binary.
@@ -147,14 +147,21 @@ fn fails_saying(output: &Output, why: &str) {
     assert!(stderr.contains(why), "{stderr}");
 }
 
+/// The CA of the HTTPS fake `server` in a PEM file of a fresh folder (for
+/// `METERAGE_CA_FILE`): the folder, to remove, and the file.
+fn ca_file(server: &Server, name: &str) -> (PathBuf, PathBuf) {
+    let dir = std::env::temp_dir().join(format!("meterage-{name}-ca-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let ca = dir.join(format!("{name}-ca.pem"));
+    std::fs::write(&ca, server.ca_pem().expect("a CA")).expect("CA file");
+    (dir, ca)
+}
+
 #[tokio::test]
 async fn nce_campus_traffic_prints_every_record_over_https() {
     let server = nce::start_with(Options::https()).await;
     server.dataset.set_len(73);
-    let dir = std::env::temp_dir().join(format!("meterage-ca-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let ca = dir.join("nce-ca.pem");
-    std::fs::write(&ca, server.ca_pem().expect("a CA")).expect("CA file");
+    let (dir, ca) = ca_file(&server, "nce");
     let trusting = |secret| {
         let mut env = NCE.env(&server, secret);
         env.push(("METERAGE_CA_FILE", ca.display().to_string()));
@@ -327,6 +334,160 @@ async fn plcloud_consumptions_prints_every_record() {
     .await;
 }
 
+/// The Cost Explorer example's environment: `endpoint` under `endpoint_var`, the key
+/// `(id, secret)`, the month `2025-01`, and `extra`.
+fn aws_env(
+    endpoint_var: &'static str,
+    server: &Server,
+    (id, secret): (&str, &str),
+    extra: &[(&'static str, &str)],
+) -> Vec<(&'static str, String)> {
+    let mut env = vec![
+        (endpoint_var, server.base_url()),
+        ("AWS_ACCESS_KEY_ID", id.to_owned()),
+        ("AWS_SECRET_ACCESS_KEY", secret.to_owned()),
+        ("METERAGE_BILLING_MONTH", "2025-01".to_owned()),
+    ];
+    env.extend(extra.iter().map(|&(name, value)| (name, value.to_owned())));
+    env
+}
+
+#[tokio::test]
+async fn aws_cost_and_usage_prints_every_daily_result_of_the_month() {
+    let name = "aws_cost_and_usage";
+    let server = aws::start().await;
+    // More than January's days: the month bounds the results.
+    server.dataset.set_len(40);
+    let january = || expected((0..31).map(aws::result));
+    let endpoint = "AWS_ENDPOINT_URL_COST_EXPLORER";
+    let output = prints(name, aws_env(endpoint, &server, aws::KEY, &[]), january()).await;
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains(r#""Amount":""#),
+        "amounts stay decimal text: {text}"
+    );
+    // The global endpoint variable, a temporary key with its token.
+    let token = [("AWS_SESSION_TOKEN", aws::SESSION_TOKEN)];
+    let env = aws_env("AWS_ENDPOINT_URL", &server, aws::TEMPORARY_KEY, &token);
+    prints(name, env, january()).await;
+    let body: serde_json::Value =
+        serde_json::from_slice(&server.log.requests()[0].body).expect("JSON");
+    assert_eq!(
+        body["TimePeriod"],
+        serde_json::json!({"Start": "2025-01-01", "End": "2025-02-01"})
+    );
+
+    // The vendor's refusals, and nothing printed.
+    let env = aws_env(endpoint, &server, aws::TEMPORARY_KEY, &[]);
+    let output = run(name, env).await;
+    fails_saying(&output, "UnrecognizedClientException");
+    assert!(output.stdout.is_empty());
+    let wrong = (aws::KEY.0, "not-the-secret");
+    let output = run(name, aws_env(endpoint, &server, wrong, &[])).await;
+    fails_saying(&output, "InvalidSignatureException");
+    assert!(!String::from_utf8_lossy(&output.stderr).contains("not-the-secret"));
+    // AWS_REGION is the signing region.
+    let region = [("AWS_REGION", "eu-west-1")];
+    let output = run(name, aws_env(endpoint, &server, aws::KEY, &region)).await;
+    fails_saying(&output, "Credential should be scoped to a valid region");
+    let no_credentials = vec![("METERAGE_BILLING_MONTH", "2025-01".to_owned())];
+    fails_saying(&run(name, no_credentials).await, "AWS_ACCESS_KEY_ID");
+    let mut no_month = aws_env(endpoint, &server, aws::KEY, &[]);
+    no_month.retain(|(name, _)| *name != "METERAGE_BILLING_MONTH");
+    fails_saying(&run(name, no_month).await, "METERAGE_BILLING_MONTH");
+}
+
+#[tokio::test]
+async fn aws_cost_and_usage_trusts_the_ca_file() {
+    let server = aws::start_with(Options::https()).await;
+    server.dataset.set_len(5);
+    let (dir, ca) = ca_file(&server, "aws");
+    let endpoint = "AWS_ENDPOINT_URL_COST_EXPLORER";
+    let ca_file = ca.display().to_string();
+    let env = aws_env(
+        endpoint,
+        &server,
+        aws::KEY,
+        &[("METERAGE_CA_FILE", &ca_file)],
+    );
+    prints("aws_cost_and_usage", env, expected((0..5).map(aws::result))).await;
+    let output = run(
+        "aws_cost_and_usage",
+        aws_env(endpoint, &server, aws::KEY, &[]),
+    )
+    .await;
+    fails_saying(&output, "certificate");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The Azure example's environment: Resource Manager at `arm`, the token endpoint at
+/// `entra`, the application with `secret`, the fake's tenant and subscription.
+fn azure_env(arm: &Server, entra: &Server, secret: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("AZURE_MANAGEMENT_URL", arm.base_url()),
+        ("AZURE_AUTHORITY_HOST", entra.base_url()),
+        ("AZURE_TENANT_ID", azure::TENANT_ID.to_owned()),
+        ("AZURE_CLIENT_ID", azure::CLIENT.0.to_owned()),
+        ("AZURE_CLIENT_SECRET", secret.to_owned()),
+        ("AZURE_SUBSCRIPTION_ID", azure::SUBSCRIPTION_ID.to_owned()),
+    ]
+}
+
+#[tokio::test]
+async fn azure_usage_details_prints_every_detail_following_every_next_link_over_https() {
+    let arm = azure::start_with(Options::https()).await;
+    let entra = azure::start_entra(&arm).await;
+    // Three pages of the service's 1000.
+    arm.dataset.set_len(2345);
+    let dir = std::env::temp_dir().join(format!("meterage-azure-ca-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let ca = dir.join("azure-ca.pem");
+    let both = [arm.ca_pem(), entra.ca_pem()]
+        .map(|pem| pem.expect("a CA"))
+        .concat();
+    std::fs::write(&ca, both).expect("CA file");
+    let env = |secret: &str| {
+        let mut env = azure_env(&arm, &entra, secret);
+        env.push(("METERAGE_CA_FILE", ca.display().to_string()));
+        env
+    };
+    let name = "azure_usage_details";
+    let every_detail = expected(azure::usage_details(2345).map(azure::without_nulls));
+    let output = prints(name, env(azure::CLIENT.1), every_detail).await;
+    assert_eq!(arm.log.listing_requests(), 3);
+    assert_eq!(entra.log.logins(), 1);
+    // The money is printed with the vendor's own digits.
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains(r#""cost":0.0002727756,"#),
+        "{}",
+        &text[..2000]
+    );
+
+    // A wrong secret: Entra's refusal on stderr, nothing on stdout, no secret shown.
+    let output = run(name, env("Qx8Q~wrong-secret")).await;
+    fails_saying(&output, "invalid_client");
+    fails_saying(&output, "AADSTS7000215");
+    assert!(output.stdout.is_empty());
+    assert!(!String::from_utf8_lossy(&output.stderr).contains("Qx8Q~wrong-secret"));
+
+    // What is missing is named.
+    let without = |name: &str| {
+        let mut env = env(azure::CLIENT.1);
+        env.retain(|(n, _)| *n != name);
+        env
+    };
+    fails_saying(
+        &run(name, without("AZURE_SUBSCRIPTION_ID")).await,
+        "AZURE_SUBSCRIPTION_ID",
+    );
+    fails_saying(
+        &run(name, without("AZURE_CLIENT_SECRET")).await,
+        "AZURE_CLIENT_SECRET",
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// The README's quickstarts are the examples: each example's imports and `run` function
 /// appear in the README as they are (the README's code is compiled as doctests of the
 /// generated crate).
@@ -334,7 +495,11 @@ async fn plcloud_consumptions_prints_every_record() {
 fn the_readme_shows_the_examples_code() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let readme = std::fs::read_to_string(root.join("../README.md")).expect("README");
-    for Example { name, .. } in [NCE, GSL_AKSK, KAOPUYUN, PLCLOUD, ALIYUN] {
+    let examples = [NCE, GSL_AKSK, KAOPUYUN, PLCLOUD, ALIYUN].map(|e| e.name);
+    for name in examples
+        .into_iter()
+        .chain(["aws_cost_and_usage", "azure_usage_details"])
+    {
         let source =
             std::fs::read_to_string(root.join(format!("examples/{name}.rs"))).expect("the example");
         let run = &source[source.find("async fn run()").expect("a run function")..];

@@ -1,11 +1,13 @@
 //! `codegen/tests/fixtures/breadth.yaml` uses every construct the generator supports
 //! (references within and across files, `allOf`, `oneOf` with and without a
 //! discriminator, `anyOf` nullables, maps, enums, formats, every parameter place and
-//! style, every body media type (vendor JSON ones too), status ranges and `default`, a
-//! success that may come without content, server variables, the standard security
-//! schemes (the OAuth 2.0 client credentials grant, standard and `x-auth-scheme`), names that are keywords, collide or are not ASCII, operations without
-//! `operationId`, parameters that keep reserved characters). Its crate compiles with
-//! warnings denied, and the generator warns about exactly what it approximates.
+//! style, an action selector in a header, every body media type (vendor JSON ones too),
+//! status ranges and `default`, a success that may come without content, server
+//! variables, the standard security schemes (the OAuth 2.0 client credentials grant,
+//! standard and `x-auth-scheme`; AWS Signature Version 4), names that are keywords,
+//! collide or are not ASCII, operations without `operationId`, parameters that keep
+//! reserved characters). Its crate compiles with warnings denied, and the generator
+//! warns about exactly what it approximates.
 
 use std::fs;
 
@@ -26,9 +28,9 @@ fn the_breadth_fixture_generates_and_compiles_with_warnings_denied() {
     assert_eq!(
         warnings,
         [
-            "codegen/tests/fixtures/breadth.yaml:212:30 (at /components/schemas/NewPet/properties/kind/enum): warning: the enum value `cat` is listed twice: it is one variant",
-            "codegen/tests/fixtures/breadth.yaml:286:26 (at /components/securitySchemes/digest/scheme): warning: security scheme `digest`: HTTP `digest` authentication is not implemented: the caller supplies an `Authorize` for it",
-            "codegen/tests/fixtures/breadth.yaml:61:5 (at /paths/~1pets~1{petId}/get): warning: the operation has no `operationId`: it is named `get_pets_petId` after its method and path",
+            "codegen/tests/fixtures/breadth.yaml:226:30 (at /components/schemas/NewPet/properties/kind/enum): warning: the enum value `cat` is listed twice: it is one variant",
+            "codegen/tests/fixtures/breadth.yaml:300:26 (at /components/securitySchemes/digest/scheme): warning: security scheme `digest`: HTTP `digest` authentication is not implemented: the caller supplies an `Authorize` for it",
+            "codegen/tests/fixtures/breadth.yaml:75:5 (at /paths/~1pets~1{petId}/get): warning: the operation has no `operationId`: it is named `get_pets_petId` after its method and path",
         ]
     );
 
@@ -65,6 +67,8 @@ fn the_breadth_fixture_generates_and_compiles_with_warnings_denied() {
         "meterage_runtime::Response<Option<types::UsageResponse>>",
         "request.path_param_as(\"scope\", &self.scope, meterage_runtime::request::Encoding::AllowReserved,);",
         "request.query_as(\"$filter\", value, meterage_runtime::request::Encoding::AllowReserved,);",
+        // An action selector in a header, two operations sharing `POST /rpc`.
+        "request.header(\"X-Amz-Target\", \"Service.Pong\");",
         // Security schemes.
         "meterage_runtime::HeaderToken::bearer(token)",
         "meterage_runtime::HeaderToken::basic(username, password)",
@@ -74,6 +78,11 @@ fn the_breadth_fixture_generates_and_compiles_with_warnings_denied() {
         "meterage_runtime::auth::OAuth2ClientCredentials::bearer(&OAUTH_LOGIN, client)",
         "meterage_runtime::auth::OAuth2ClientCredentials::bearer(&AAD_LOGIN, client)",
         "auth = auth.token_endpoint(value);",
+        // AWS Signature Version 4, its region from the environment.
+        "meterage_runtime::AwsSigv4::new(key, \"ce\", \"us-east-1\")",
+        "auth = auth.region(value);",
+        // The base URL from the first of two variables, else the server.
+        "meterage_runtime::auth::env::first_var_opt(&[\"BREADTH_URL\", \"API_URL\"]",
         // Server variables take their defaults.
         "\"https://eu.api.example.com/v2\"",
     ] {

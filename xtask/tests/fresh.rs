@@ -46,6 +46,16 @@ fn aliyun_bss() {
 }
 
 #[test]
+fn aws_cost_explorer() {
+    verify("aws-cost-explorer");
+}
+
+#[test]
+fn azure_consumption() {
+    verify("azure-consumption");
+}
+
+#[test]
 fn whole_generated_tree() {
     let stale = xtask::check(&xtask::workspace_root()).unwrap_or_else(|e| panic!("{e:#}"));
     assert!(

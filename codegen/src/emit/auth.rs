@@ -6,8 +6,8 @@ use quote::{format_ident, quote};
 
 use super::{docs, ident, inner_docs, paragraphs};
 use crate::ir::{
-    Api, AuthKind, AuthScheme, DjangoSession, HeaderToken, KeyPair, KeystonePassword, LoginToken,
-    Oauth2ClientCredentials, OpRef,
+    Api, AuthKind, AuthScheme, AwsSigv4, DjangoSession, HeaderToken, KeyPair, KeystonePassword,
+    Location, LoginToken, LoginValue, Oauth2ClientCredentials, OpRef,
 };
 
 /// The `auth` module of `api`.
@@ -80,9 +80,20 @@ pub(super) fn describe_scheme(scheme: &AuthScheme, link_prefix: &str) -> String 
         AuthKind::Custom { what } => format!(
             "{what}, which this client does not implement: give the client builder your own `meterage_runtime::Authorize`"
         ),
-        AuthKind::LoginToken(LoginToken { header, login: op, .. }) => format!(
-            "a token in the `{header}` header, obtained by logging in with `{}` ({login}; renewed when refused), or a token of your own ({fixed})",
-            op.id
+        AuthKind::LoginToken(LoginToken {
+            header,
+            login: op,
+            lifetime_seconds,
+            expires_in,
+            ..
+        }) => format!(
+            "a token in the `{header}` header, obtained by logging in with `{}` ({login}; renewed {}when refused), or a token of your own ({fixed})",
+            op.id,
+            if lifetime_seconds.is_some() || expires_in.is_some() {
+                "before it expires and "
+            } else {
+                ""
+            }
         ),
         AuthKind::KeystonePassword(KeystonePassword { header, .. }) => format!(
             "an IAM token in the `{header}` header, obtained with a password ({login}; renewed before it expires), or a token of your own ({fixed})"
@@ -93,6 +104,9 @@ pub(super) fn describe_scheme(scheme: &AuthScheme, link_prefix: &str) -> String 
         AuthKind::RpcSignatureV1(_) => {
             format!("requests signed with an access key pair, RPC signature v1 (HMAC-SHA1), from {fixed}")
         }
+        AuthKind::AwsSigv4(AwsSigv4 { service, .. }) => format!(
+            "requests signed with an access key pair, AWS Signature Version 4 for service `{service}`, from {fixed}"
+        ),
         AuthKind::DjangoSession(DjangoSession { login: op, .. }) => format!(
             "a console session (cookies and CSRF token) opened by logging in with `{}`, from {fixed}",
             op.id
@@ -141,7 +155,7 @@ fn emit_scheme(scheme: &AuthScheme) -> TokenStream {
                 "How security scheme `{key}` obtains its token: the OAuth 2.0 client credentials grant at `{token_url}`{scope_doc}."
             ));
             let login_doc = doc(&format!(
-                "Obtains an access token for `client` by the OAuth 2.0 client credentials grant at `{token_url}` before the first call, sends it as `Authorization: Bearer <token>` on every request, renews it before it expires and again (once) when the API refuses it; concurrent calls share one sign-in (security scheme `{key}`). Set `.tenant(..)` (or `.variable(name, value)`) for the token URL's variables, `.scope(..)` or `.token_endpoint(..)` on the result to change them."
+                "Obtains an access token for `client` by the OAuth 2.0 client credentials grant at `{token_url}` before the first call, sends it as `Authorization: Bearer <token>` on every request, renews it before it expires and again (once) when the API refuses it; concurrent calls share one sign-in (security scheme `{key}`). Set `.tenant(..)` (or `.variable(name, value)`) for the token URL's variables, `.scope(..)`, `.authority_host(..)` (another cloud's sign-in host) or `.token_endpoint(..)` on the result to change them."
             ));
             let scope = match scope {
                 Some(scope) => quote! { Some(#scope) },
@@ -225,10 +239,57 @@ fn emit_scheme(scheme: &AuthScheme) -> TokenStream {
             logout,
             logout_token_field,
             stale_codes,
+            values,
+            prefix,
+            lifetime: lifetime_text,
+            lifetime_seconds,
+            expires_in,
+            parameters,
             ..
         }) => {
             let (username_field, password_field) = (&credentials.username, &credentials.password);
-            let fixed = fixed_token(header);
+            let prefix = prefix.as_deref().unwrap_or_default();
+            let fixed = if prefix.is_empty() {
+                fixed_token(header)
+            } else {
+                let doc = doc(&format!(
+                    "Sends `token` in the `{header}` header of every request, after `{prefix}` (security scheme `{key}`)."
+                ));
+                quote! {
+                    #doc
+                    pub fn #name(token: impl Into<meterage_runtime::Secret>) -> meterage_runtime::HeaderToken {
+                        meterage_runtime::HeaderToken::new(#header, token).with_prefix(#prefix)
+                    }
+                }
+            };
+            let field = |value: &LoginValue| {
+                let place = match value.location {
+                    Location::Path => quote! { Path },
+                    Location::Query => quote! { Query },
+                    Location::Header => quote! { Header },
+                    _ => quote! { Body },
+                };
+                let name = &value.name;
+                quote! {
+                    meterage_runtime::auth::LoginField {
+                        place: meterage_runtime::auth::LoginPlace::#place,
+                        name: #name,
+                    }
+                }
+            };
+            let constants = values.iter().filter_map(|v| {
+                let field = field(v);
+                v.constant.as_ref().map(|c| quote! { (#field, #c) })
+            });
+            let caller = values.iter().filter(|v| v.constant.is_none()).map(field);
+            let lifetime = match lifetime_seconds {
+                Some(seconds) => quote! { Some(std::time::Duration::from_secs(#seconds)) },
+                None => quote! { None },
+            };
+            let expires = match expires_in {
+                Some(pointer) => quote! { Some(#pointer) },
+                None => quote! { None },
+            };
             let spec = spec_static(scheme);
             let login_fn = login_fn(scheme);
             let login_op = operation_ref(login);
@@ -253,8 +314,35 @@ fn emit_scheme(scheme: &AuthScheme) -> TokenStream {
                 "How security scheme `{key}` logs in: `{}` with the user name in `{username_field}` and the password in `{password_field}`, the token at `{token}` of the response.",
                 login.id
             ));
+            let renewal = match (lifetime_seconds, expires_in) {
+                (_, Some(pointer)) => format!(
+                    ", renews it before the lifetime at `{pointer}` of the answer runs out{}",
+                    lifetime_text
+                        .as_ref()
+                        .map_or(String::new(), |l| format!(" (else {l})"))
+                ),
+                (Some(_), None) => format!(
+                    ", renews it before its lifetime of {} runs out",
+                    lifetime_text.as_deref().unwrap_or_default()
+                ),
+                (None, None) => String::new(),
+            };
+            let after = if prefix.is_empty() {
+                String::new()
+            } else {
+                format!(" after `{prefix}`")
+            };
+            let setters = if parameters.is_empty() {
+                String::new()
+            } else {
+                let names: Vec<String> = parameters
+                    .iter()
+                    .map(|p| format!("`.parameter(\"{p}\", ..)`"))
+                    .collect();
+                format!(" Set the login's {} on the result.", names.join(", "))
+            };
             let login_doc = doc(&format!(
-                "Logs in with `credentials` through `{}` before the first call, sends the token in the `{header}` header of every request, and logs in again (once) when the server refuses it (HTTP 401{}); concurrent calls share one login (security scheme `{key}`).",
+                "Logs in with `credentials` through `{}` before the first call, sends the token in the `{header}` header of every request{after}{renewal}, and logs in again (once) when the server refuses it (HTTP 401{}); concurrent calls share one login (security scheme `{key}`).{setters}",
                 login.id,
                 if stale_codes.is_empty() {
                     String::new()
@@ -271,7 +359,12 @@ fn emit_scheme(scheme: &AuthScheme) -> TokenStream {
                     json_body: #json_body,
                     username_field: #username_field,
                     password_field: #password_field,
+                    constants: &[#(#constants),*],
+                    parameters: &[#(#caller),*],
                     token: #token,
+                    prefix: #prefix,
+                    lifetime: #lifetime,
+                    expires_in: #expires,
                     stale_codes: &[#(#stale_codes),*],
                     logout: #logout,
                 };
@@ -280,10 +373,7 @@ fn emit_scheme(scheme: &AuthScheme) -> TokenStream {
                 pub fn #login_fn(
                     credentials: meterage_runtime::auth::UsernamePassword,
                 ) -> meterage_runtime::auth::TokenAuth<meterage_runtime::auth::LoginToken> {
-                    meterage_runtime::auth::TokenAuth::with_provider(
-                        #header,
-                        meterage_runtime::auth::LoginToken::new(&#spec, credentials),
-                    )
+                    meterage_runtime::auth::LoginToken::in_header(#header, &#spec, credentials)
                 }
             }
         }
@@ -346,6 +436,17 @@ fn emit_scheme(scheme: &AuthScheme) -> TokenStream {
                 #doc
                 pub fn #name(key: meterage_runtime::auth::AccessKey) -> meterage_runtime::RpcSignatureV1 {
                     meterage_runtime::RpcSignatureV1::new(key)
+                }
+            }
+        }
+        AuthKind::AwsSigv4(AwsSigv4 {
+            service, region, ..
+        }) => {
+            let doc = doc(&format!("Signs every request with the access key pair `key`, AWS Signature Version 4 for service `{service}` in region `{region}` unless `.region(..)` sets another; a fresh `X-Amz-Date` and signature each attempt, and a temporary key's `security_token` sent and signed as `X-Amz-Security-Token` (security scheme `{key}`)."));
+            quote! {
+                #doc
+                pub fn #name(key: meterage_runtime::auth::AccessKey) -> meterage_runtime::AwsSigv4 {
+                    meterage_runtime::AwsSigv4::new(key, #service, #region)
                 }
             }
         }
@@ -467,11 +568,12 @@ fn from_env_scheme(scheme: &AuthScheme) -> TokenStream {
         }
         AuthKind::LoginToken(LoginToken { env: Some(env), .. }) => {
             let (user, password) = (&env.username, &env.password);
+            let (names, vars): (Vec<_>, Vec<_>) = env.parameters.iter().unzip();
             quote! {
                 return Ok(std::sync::Arc::new(#login(meterage_runtime::auth::UsernamePassword {
                     username: env::var(#user)?,
                     password: env::secret(#password)?,
-                })));
+                })#(.parameter(#names, env::var(#vars)?))*));
             }
         }
         AuthKind::DjangoSession(DjangoSession { env: Some(env), .. }) => {
@@ -508,7 +610,8 @@ fn from_env_scheme(scheme: &AuthScheme) -> TokenStream {
             };
             let scope = optional(&env.scope, quote! { scope });
             let token_url = optional(&env.token_url, quote! { token_endpoint });
-            let binding = if scope.is_empty() && token_url.is_empty() {
+            let authority = optional(&env.authority_host, quote! { authority_host });
+            let binding = if scope.is_empty() && token_url.is_empty() && authority.is_empty() {
                 quote! { let auth }
             } else {
                 quote! { let mut auth }
@@ -520,6 +623,7 @@ fn from_env_scheme(scheme: &AuthScheme) -> TokenStream {
                     client_secret: env::secret(#secret)?,
                 });
                 #scope
+                #authority
                 #token_url
                 return Ok(std::sync::Arc::new(auth));
             }
@@ -548,7 +652,26 @@ fn from_env_scheme(scheme: &AuthScheme) -> TokenStream {
                 return Ok(std::sync::Arc::new(auth));
             }
         }
+        AuthKind::AwsSigv4(AwsSigv4 { env: Some(env), .. }) => {
+            let (id, secret) = (&env.access_key, &env.secret_key);
+            let token = match &env.session_token {
+                Some(var) => quote! { Some(#var) },
+                None => quote! { None },
+            };
+            let region = optional(&env.region, quote! { region });
+            let binding = if region.is_empty() {
+                quote! { let auth }
+            } else {
+                quote! { let mut auth }
+            };
+            quote! {
+                #binding = #name(meterage_runtime::auth::AccessKey::from_env(#id, #secret, #token)?);
+                #region
+                return Ok(std::sync::Arc::new(auth));
+            }
+        }
         AuthKind::HeaderToken(HeaderToken { env: None, .. })
+        | AuthKind::AwsSigv4(AwsSigv4 { env: None, .. })
         | AuthKind::LoginToken(LoginToken { env: None, .. })
         | AuthKind::DjangoSession(DjangoSession { env: None, .. })
         | AuthKind::KeystonePassword(KeystonePassword { env: None, .. })

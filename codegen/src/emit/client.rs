@@ -8,7 +8,7 @@ use super::auth::describe_scheme;
 use super::operations::{setter_conversion, setter_type};
 use super::{docs, ident, method_text, paragraphs, settable};
 use crate::format::Piece;
-use crate::ir::{Api, AuthKind, LoginToken, Operation, Param, TypeKind, TypeRef};
+use crate::ir::{Api, AuthKind, Location, LoginToken, Operation, Param, TypeKind, TypeRef};
 use crate::Settings;
 
 /// The path generated docs name the runtime by, when the settings do not say.
@@ -89,8 +89,14 @@ fn emit_from_env(api: &Api) -> Option<TokenStream> {
     }
     let auth_env = api.auth.iter().any(|s| s.kind.required_env().is_some());
     let mut text = "A client configured from the environment:".to_owned();
-    let builder = match (&api.env.base_url, &api.base_url) {
-        (Some(var), Some(_)) => {
+    let vars = &api.env.base_url;
+    let listed = vars
+        .iter()
+        .map(|var| format!("`{var}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let builder = match (vars.as_slice(), &api.base_url) {
+        ([var], Some(_)) => {
             text.push_str(&format!(
                 "\n- the base URL from `{var}`, else [`DEFAULT_BASE_URL`];"
             ));
@@ -101,14 +107,33 @@ fn emit_from_env(api: &Api) -> Option<TokenStream> {
                 }
             }
         }
-        (Some(var), None) => {
+        ([var], None) => {
             text.push_str(&format!("\n- the base URL from `{var}`;"));
             quote! {
                 let builder = Self::builder(meterage_runtime::auth::env::var(#var)?);
             }
         }
-        (None, Some(_)) => quote! { let builder = Self::builder(); },
-        (None, None) => return None,
+        ([], Some(_)) => quote! { let builder = Self::builder(); },
+        ([], None) => return None,
+        (vars, Some(_)) => {
+            text.push_str(&format!(
+                "\n- the base URL from the first of {listed} that is set, else [`DEFAULT_BASE_URL`];"
+            ));
+            quote! {
+                let mut builder = Self::builder();
+                if let Some(url) = meterage_runtime::auth::env::first_var_opt(&[#(#vars),*])? {
+                    builder = builder.base_url(url);
+                }
+            }
+        }
+        (vars, None) => {
+            text.push_str(&format!(
+                "\n- the base URL from the first of {listed} that is set;"
+            ));
+            quote! {
+                let builder = Self::builder(meterage_runtime::auth::env::first_var(&[#(#vars),*])?);
+            }
+        }
     };
     if auth_env {
         text.push_str("\n- the credentials from the variables [`auth::from_env`] lists;");
@@ -130,8 +155,8 @@ fn emit_from_env(api: &Api) -> Option<TokenStream> {
 /// from one or from the spec.
 pub(super) fn has_from_env(api: &Api) -> bool {
     let auth_env = api.auth.iter().any(|s| s.kind.required_env().is_some());
-    (auth_env || api.env.base_url.is_some())
-        && (api.env.base_url.is_some() || api.base_url.is_some())
+    let env_url = !api.env.base_url.is_empty();
+    env_url || (auth_env && api.base_url.is_some())
 }
 
 /// `Client::logout`, for an API whose login-token scheme names a logout call.
@@ -162,7 +187,10 @@ pub(super) fn operation_doc(op: &Operation) -> String {
         op.path,
         op.rpc_action
             .as_ref()
-            .map(|a| format!(" with `{}={}`", a.name, a.value))
+            .map(|a| match a.location {
+                Location::Header => format!(" with `{}: {}`", a.name, a.value),
+                _ => format!(" with `{}={}`", a.name, a.value),
+            })
             .unwrap_or_default()
     );
     paragraphs([
@@ -195,6 +223,7 @@ pub(super) fn emit_client_method(api: &Api, op: &Operation, settings: &Settings)
                 TypeRef::String
                 | TypeRef::Secret
                 | TypeRef::Bytes
+                | TypeRef::Decimal
                 | TypeRef::Date(_)
                 | TypeRef::Array(_) => {
                     let v = setter_conversion(&p.ty, quote! { #n });
@@ -298,6 +327,9 @@ pub(super) fn example_literal(
             Some(format!("{:?}", n.to_string()))
         }
         (TypeRef::I32 | TypeRef::I64, Value::Number(n)) if n.is_i64() => Some(n.to_string()),
+        // A decimal setter takes `impl Into<Decimal>`: integers convert.
+        (TypeRef::Decimal, Value::Number(n)) if n.is_i64() => Some(n.to_string()),
+        (TypeRef::Decimal, Value::String(s)) if s.parse::<i64>().is_ok() => Some(s.clone()),
         (TypeRef::F64, Value::Number(n)) => n.as_f64().map(|f| format!("{f:?}")),
         (TypeRef::Bool, Value::Bool(b)) => Some(b.to_string()),
         (TypeRef::Array(inner), Value::Array(items)) => {
@@ -327,7 +359,7 @@ pub(super) fn example_literal(
 pub(super) fn placeholder(ty: &TypeRef, wire_name: &str) -> Option<String> {
     match ty {
         TypeRef::String | TypeRef::Secret => Some(format!("{:?}", format!("<{wire_name}>"))),
-        TypeRef::I32 | TypeRef::I64 => Some("1".to_owned()),
+        TypeRef::I32 | TypeRef::I64 | TypeRef::Decimal => Some("1".to_owned()),
         TypeRef::Bool => Some("true".to_owned()),
         _ => None,
     }

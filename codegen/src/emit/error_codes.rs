@@ -9,13 +9,13 @@ use crate::ir::Operation;
 /// `<Builder>ErrorCode`: one variant per listed code and `Unknown(String)` for the rest,
 /// with `of(&Error)`, `from_code`, `as_str` and `Display`; nothing when the operation
 /// lists no codes.
-pub(super) fn emit_error_codes(op: &Operation) -> TokenStream {
+pub(super) fn emit_error_codes(op: &Operation, runtime: &str) -> TokenStream {
     if op.error_codes.is_empty() {
         return TokenStream::new();
     }
     let name = format_ident!("{}ErrorCode", op.builder_name.as_str());
     let doc = docs(&format!(
-        "The vendor error codes `{}` documents, as [`Error::vendor_code`](meterage_runtime::Error::vendor_code) gives them; a code the spec does not list is `Unknown`, kept as sent.\n\n`{name}::of(&error)` reads an error's code (also through a failed sign-in). Codes compare as the error envelope's do: a listed code also matches its namespaced forms.",
+        "The vendor error codes `{}` documents, as [`Error::vendor_code`]({runtime}::Error::vendor_code) gives them; a code the spec does not list is `Unknown`, kept as sent.\n\n`{name}::of(&error)` reads an error's code (also through a failed sign-in). Codes compare as the error envelope's do: a listed code also matches its namespaced forms.",
         op.id
     ));
     let variants = op.error_codes.iter().map(|c| {

@@ -123,8 +123,12 @@ impl<'a> Module<'a> {
             Part::Type { id, opens } => types::inside(types::emit_type(&api.types, id), opens),
             Part::Builder(i) => {
                 let op = &api.operations[i];
-                let builder = operations::emit_operation(api, op);
-                let codes = error_codes::emit_error_codes(op);
+                let runtime = settings
+                    .runtime_path
+                    .as_deref()
+                    .unwrap_or(client::RUNTIME_PATH);
+                let builder = operations::emit_operation(api, op, runtime);
+                let codes = error_codes::emit_error_codes(op, runtime);
                 Piece::Items(quote! { #builder #codes })
             }
             Part::Tail => {

@@ -28,6 +28,7 @@ pub(super) fn setter_type(types: &Types, t: &TypeRef) -> TokenStream {
         TypeRef::String => quote! { impl Into<String> },
         TypeRef::Secret => quote! { impl Into<meterage_runtime::Secret> },
         TypeRef::Bytes => quote! { impl Into<meterage_runtime::Bytes> },
+        TypeRef::Decimal => quote! { impl Into<meterage_runtime::Decimal> },
         TypeRef::Date(_) => {
             let t = module_type(types, t);
             quote! { impl Into<#t> }
@@ -46,7 +47,11 @@ pub(super) fn setter_type(types: &Types, t: &TypeRef) -> TokenStream {
 /// Converts a setter argument to its stored type.
 pub(super) fn setter_conversion(t: &TypeRef, value: TokenStream) -> TokenStream {
     match t {
-        TypeRef::String | TypeRef::Secret | TypeRef::Bytes | TypeRef::Date(_) => {
+        TypeRef::String
+        | TypeRef::Secret
+        | TypeRef::Bytes
+        | TypeRef::Decimal
+        | TypeRef::Date(_) => {
             quote! { #value.into() }
         }
         TypeRef::Array(inner) if **inner == TypeRef::String => {
@@ -57,7 +62,9 @@ pub(super) fn setter_conversion(t: &TypeRef, value: TokenStream) -> TokenStream 
     }
 }
 
-pub(super) fn param_doc(types: &Types, p: &Param) -> String {
+/// The docs of parameter `p`'s setter; `runtime` is the path a consumer names the
+/// runtime by (`meterage_clients::runtime`).
+pub(super) fn param_doc(types: &Types, p: &Param, runtime: &str) -> String {
     // A parameter without a description of its own, given by `$ref`: the named type's.
     let own = p.doc.clone().or_else(|| ref_doc(types, &p.ty, "types::"));
     let mut wire = format!("Sent as `{}` in the {}", p.wire_name, p.location.describe());
@@ -74,7 +81,7 @@ pub(super) fn param_doc(types: &Types, p: &Param) -> String {
     let notes = (!notes.is_empty()).then(|| format!("Must be {}.", notes.join(", ")));
     let date = date_format(&p.ty).map(|f| {
         format!(
-            "Text formatted `{}`, or a value of the `time` crate (`meterage_runtime::time`), which is formatted exactly.",
+            "Text formatted `{}`, or a value of the `time` crate (`{runtime}::time`), which is formatted exactly.",
             f.text()
         )
     });
@@ -95,7 +102,8 @@ fn date_format(t: &TypeRef) -> Option<DateFormat> {
     }
 }
 
-pub(super) fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
+/// The builder of `op`; `runtime` is the path a consumer names the runtime by, for docs.
+pub(super) fn emit_operation(api: &Api, op: &Operation, runtime: &str) -> TokenStream {
     let builder = ident(&op.builder_name);
     let builder_doc = docs(&format!(
         "A request to [`Client::{}`]: set optional parameters, then `.send().await`.",
@@ -110,7 +118,7 @@ pub(super) fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
         let n = ident(&p.rust_name);
         let t = setter_type(&api.types, &p.ty);
         let v = setter_conversion(&p.ty, quote! { value });
-        let doc = docs(&param_doc(&api.types, p));
+        let doc = docs(&param_doc(&api.types, p, runtime));
         quote! {
             #doc
             pub fn #n(mut self, value: #t) -> Self {
@@ -122,7 +130,7 @@ pub(super) fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
     let operation = emit_operation_const(api, op);
     let pagination = op.pagination.as_ref().map(emit_pagination_const);
     let paging = op.pagination.as_ref().map(|_| emit_paging_methods(op));
-    let validate = emit_validate(op);
+    let validate = emit_validate(op, runtime);
     let build = emit_request(api, op);
     let response_ty = success_type(api, op);
     let send_call = match &op.response.ty {
@@ -305,7 +313,7 @@ pub(super) fn emit_operation_const(api: &Api, op: &Operation) -> TokenStream {
     }
 }
 
-pub(super) fn emit_validate(op: &Operation) -> TokenStream {
+pub(super) fn emit_validate(op: &Operation, runtime: &str) -> TokenStream {
     let mut statics = Vec::new();
     let mut checks = Vec::new();
     // The wire names of the parameters checked, for the docs.
@@ -340,7 +348,7 @@ pub(super) fn emit_validate(op: &Operation) -> TokenStream {
         };
     }
     let doc = docs(&format!(
-        "Checks every documented constraint on the parameters set so far ({}), reporting all violations together; `send` calls it first.\n\n# Errors\n\n`meterage_runtime::Error::Validation` naming each parameter, its limit and its value.",
+        "Checks every documented constraint on the parameters set so far ({}), reporting all violations together; `send` calls it first.\n\n# Errors\n\n`{runtime}::Error::Validation` naming each parameter, its limit and its value.",
         listed.join(", ")
     ));
     quote! {
@@ -670,6 +678,7 @@ pub(super) fn emit_request(api: &Api, op: &Operation) -> TokenStream {
         calls.push(match action.location {
             Location::Form => quote! { request.form(#name, #value); },
             Location::Json => quote! { request.json(#name, #value); },
+            Location::Header => quote! { request.header(#name, #value); },
             _ => quote! { request.query(#name, #value); },
         });
     }

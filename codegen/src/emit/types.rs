@@ -268,7 +268,7 @@ pub(super) fn emit_enum(def: &TypeDef, variants: &[Variant], open: bool) -> Toke
         let type_name = def.name.as_str();
         return quote! {
             #doc
-            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
             pub enum #name {
                 #(#decls)*
             }
@@ -318,7 +318,7 @@ pub(super) fn emit_enum(def: &TypeDef, variants: &[Variant], open: bool) -> Toke
     });
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
         #[non_exhaustive]
         pub enum #name {
             #(#decls)*
@@ -382,7 +382,7 @@ pub(super) fn emit_unknown_value() -> TokenStream {
         ///
         /// Only the enums' conversions make one (`from`, `parse`, decoding), and never
         /// for a listed value: a listed value always has its own variant.
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub struct UnknownValue(String);
 
         impl UnknownValue {

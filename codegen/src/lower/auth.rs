@@ -8,7 +8,9 @@ use serde_json::Value;
 use super::{clean, Lowerer};
 use crate::diagnostics::escape_token;
 use crate::extensions::X_AUTH_SCHEME;
-use crate::ir::{AuthKind, AuthScheme, HeaderToken, Location, Oauth2ClientCredentials, Operation};
+use crate::ir::{
+    AuthKind, AuthScheme, HeaderToken, KeyPair, Location, Oauth2ClientCredentials, Operation,
+};
 use crate::names::{Ident, Scope};
 
 impl Lowerer<'_, '_> {
@@ -188,23 +190,7 @@ impl Lowerer<'_, '_> {
             header.clone_into(slot);
         }
         match &mut kind {
-            AuthKind::LoginToken(login) => {
-                if !login.token.starts_with('/') {
-                    self.error(
-                        &format!("{at}/token"),
-                        format!(
-                            "`token: {}` must be a JSON pointer such as `/data/token_id`",
-                            login.token
-                        ),
-                    );
-                }
-                if login.logout_token_field.is_some() && login.logout.is_none() {
-                    self.error(
-                        &format!("{at}/logout-token-field"),
-                        "`logout-token-field` needs `logout`",
-                    );
-                }
-            }
+            AuthKind::LoginToken(login) => self.login_token_settings(login, at),
             AuthKind::KeystonePassword(keystone) => {
                 let endpoint = &keystone.endpoint;
                 if !endpoint.starts_with("https://") && !endpoint.starts_with("http://") {
@@ -214,6 +200,26 @@ impl Lowerer<'_, '_> {
                     );
                 }
                 keystone.endpoint = endpoint.trim_end_matches('/').to_owned();
+            }
+            AuthKind::AwsSigv4(sigv4) => {
+                if !in_header || !header.eq_ignore_ascii_case("Authorization") {
+                    self.error(
+                        at,
+                        format!("`{name}` signs in the `Authorization` header: declare the scheme `in: header` with `name: Authorization`"),
+                    );
+                }
+                for (setting, value) in [("service", &sigv4.service), ("region", &sigv4.region)] {
+                    let valid = !value.is_empty()
+                        && value
+                            .bytes()
+                            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+                    if !valid {
+                        self.error(
+                            &format!("{at}/{setting}"),
+                            format!("`{setting}: {value}` must be an AWS {setting} name such as `{}` (lower-case letters, digits and `-`)", if setting == "service" { "ce" } else { "us-east-1" }),
+                        );
+                    }
+                }
             }
             AuthKind::Oauth2ClientCredentials(oauth) => {
                 if !in_header || !header.eq_ignore_ascii_case("Authorization") {
@@ -227,6 +233,21 @@ impl Lowerer<'_, '_> {
                     self.error(
                         &format!("{at}/token-url"),
                         format!("`token-url: {url}` must be an absolute http(s) URL"),
+                    );
+                }
+                let tenant = oauth.env.as_ref().and_then(|env| env.tenant.as_ref());
+                if let Some(var) = tenant.filter(|_| !url.contains("{tenant}")) {
+                    self.error(
+                        &format!("{at}/env/tenant"),
+                        format!("`env: {{tenant: {var}}}` has no effect: `token-url: {url}` has no `{{tenant}}`"),
+                    );
+                }
+            }
+            AuthKind::RpcSignatureV1(KeyPair { env: Some(env) }) => {
+                if let Some(var) = &env.project_id {
+                    self.error(
+                        &format!("{at}/env/project-id"),
+                        format!("`env: {{project-id: {var}}}` has no effect: `{name}` sends no project id (only `sdk-hmac-sha256` does)"),
                     );
                 }
             }
@@ -273,6 +294,15 @@ impl Lowerer<'_, '_> {
                     ),
                 }
             }
+            if let AuthKind::LoginToken(login) = &mut scheme.kind {
+                if let Some(op) = operations.iter().find(|o| o.id == login.login.id) {
+                    self.login_values(login, op, &at);
+                }
+                let logout = login.logout.as_ref().map(|op| op.id.as_str());
+                if let Some(op) = operations.iter().find(|o| Some(o.id.as_str()) == logout) {
+                    self.logout_token_field(login, op, &at);
+                }
+            }
             let Some((login, credentials)) = scheme.kind.credentials() else {
                 continue;
             };
@@ -303,7 +333,17 @@ impl Lowerer<'_, '_> {
         pointer: &str,
     ) -> Vec<String> {
         let mut keys: Vec<String> = Vec::new();
-        for requirement in requirements.into_iter().flatten() {
+        for (i, requirement) in requirements.into_iter().flatten().enumerate() {
+            if requirement.len() > 1 {
+                let names: Vec<String> = requirement.keys().map(|k| format!("`{k}`")).collect();
+                self.warn(
+                    &format!("{pointer}/security/{i}"),
+                    format!(
+                        "this requirement asks for {} together: a client sends one scheme at a time, so each is offered as an alternative (give the builder your own `Authorize` that applies them all)",
+                        names.join(" and ")
+                    ),
+                );
+            }
             for key in requirement.keys() {
                 let known = self
                     .doc

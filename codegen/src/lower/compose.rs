@@ -265,6 +265,16 @@ impl<'a> Lowerer<'a, '_> {
                 format!("the discriminator `{}` cannot tag the inline alternatives: the first alternative that decodes is taken", d.property_name),
             );
         }
+        if let Some(d) = discriminator.filter(|_| tagged) {
+            for (tag, target) in &d.mapping {
+                if !variants.iter().any(|v| v.tags.contains(tag)) {
+                    self.warn(
+                        &format!("{pointer}/discriminator/mapping/{}", escape_token(tag)),
+                        format!("`{tag}` maps to `{target}`, which is none of the alternatives: the value `{tag}` decodes as no variant"),
+                    );
+                }
+            }
+        }
         TypeKind::OneOf {
             variants,
             discriminator: discriminator

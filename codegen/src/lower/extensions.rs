@@ -74,7 +74,7 @@ enum ErrorCodeExt {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct EnvExt {
     #[serde(default)]
-    base_url: Option<String>,
+    base_url: Option<Value>,
     #[serde(default)]
     auth: Vec<String>,
 }
@@ -293,8 +293,27 @@ impl Lowerer<'_, '_> {
                 );
             }
         }
+        let names = match &ext.base_url {
+            None => Some(Vec::new()),
+            Some(Value::String(name)) => Some(vec![name.clone()]),
+            Some(Value::Array(items)) if !items.is_empty() => items
+                .iter()
+                .map(|item| item.as_str().map(str::to_owned))
+                .collect(),
+            Some(_) => None,
+        };
+        let base_url = match names {
+            Some(names) if !names.iter().any(String::is_empty) => names,
+            _ => {
+                self.error(
+                    &format!("/{X_ENV}/base-url"),
+                    "`base-url` names an environment variable, or a list of them of which the first set wins",
+                );
+                Vec::new()
+            }
+        };
         ClientEnv {
-            base_url: ext.base_url,
+            base_url,
             auth_order: ext.auth,
         }
     }
@@ -322,14 +341,35 @@ impl Lowerer<'_, '_> {
             "query" => Location::Query,
             "form" => Location::Form,
             "json" => Location::Json,
+            "header" => Location::Header,
             other => {
                 self.error(
                     &format!("{pointer}/{X_RPC_ACTION}/in"),
-                    format!("`in: {other}`: use `query`, `form` or `json`"),
+                    format!("`in: {other}`: use `query`, `form`, `json` or `header`"),
                 );
                 return None;
             }
         };
+        if location == Location::Header {
+            let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+            if ext.name.is_empty() || !ext.name.bytes().all(token) {
+                self.error(
+                    &format!("{pointer}/{X_RPC_ACTION}/name"),
+                    format!("`name: {}` is not an HTTP header name", ext.name),
+                );
+                return None;
+            }
+            if !ext.value.bytes().all(|b| b == b' ' || b.is_ascii_graphic()) {
+                self.error(
+                    &format!("{pointer}/{X_RPC_ACTION}/value"),
+                    format!(
+                        "`value: {}` is not a header value (visible ASCII)",
+                        ext.value
+                    ),
+                );
+                return None;
+            }
+        }
         Some(RpcAction {
             location,
             name: ext.name,

@@ -17,6 +17,7 @@
 //! - `responses`: the success response, response examples and error bodies;
 //! - `auth`: security schemes (`x-auth-scheme`, read as a [`crate::ir::AuthKind`]) and
 //!   security requirements;
+//! - `login`: the settings of a `login-token` scheme and the values its login sends;
 //! - `usage`: which types a caller sends or reads, so that only those are written;
 //! - `pagination`: `x-pagination`, checked against the operation's parameters, body
 //!   and success response;
@@ -36,6 +37,7 @@ use crate::names::Scope;
 mod auth;
 mod compose;
 mod extensions;
+mod login;
 mod operations;
 mod pagination;
 mod params;
@@ -44,6 +46,8 @@ mod responses;
 mod shape;
 mod types;
 mod usage;
+
+pub(crate) use pagination::paging_keys;
 
 /// Client methods the generated `Client` already has.
 const RESERVED_METHODS: &[&str] = &["builder", "new", "runtime", "from_env", "logout"];
@@ -107,7 +111,10 @@ pub fn lower(doc: &OpenAPI, untyped: &Untyped, spec_path: &str, sink: &mut Sink)
         spec_path: spec_path.to_owned(),
         title: doc.info.title.clone(),
         version: doc.info.version.clone(),
-        description: clean(doc.info.description.as_deref()),
+        description: with_external_docs(
+            doc.info.description.as_deref(),
+            doc.external_docs.as_ref(),
+        ),
         base_url,
         envelope,
         env,
@@ -178,6 +185,22 @@ fn json_text(value: &Value) -> String {
     match value {
         Value::String(s) => s.clone(),
         other => other.to_string(),
+    }
+}
+
+/// `description` followed by a paragraph linking to `external` (`externalDocs`), for the
+/// generated docs; `None` when both are absent.
+fn with_external_docs(
+    description: Option<&str>,
+    external: Option<&openapiv3::ExternalDocumentation>,
+) -> Option<String> {
+    let link = external.map(|docs| match clean(docs.description.as_deref()) {
+        Some(text) => format!("See also: [{text}]({}).", docs.url.trim()),
+        None => format!("See also: <{}>.", docs.url.trim()),
+    });
+    match (clean(description), link) {
+        (Some(text), Some(link)) => Some(format!("{text}\n\n{link}")),
+        (text, link) => text.or(link),
     }
 }
 

@@ -8,7 +8,8 @@ use openapiv3::{Parameter, ReferenceOr};
 
 use super::params::param_key;
 use super::{
-    clean, is_absolute, Lowerer, PRELUDE, RESERVED_ITEMS, RESERVED_METHODS, RESERVED_SETTERS,
+    clean, is_absolute, with_external_docs, Lowerer, PRELUDE, RESERVED_ITEMS, RESERVED_METHODS,
+    RESERVED_SETTERS,
 };
 use crate::diagnostics::escape_token;
 use crate::extensions::X_RPC_ACTION;
@@ -110,7 +111,7 @@ impl<'a> Lowerer<'a, '_> {
             let mut seen = BTreeMap::new();
             for (id, action, pointer) in &ops {
                 match (action, &first) {
-                    (Some(a), Some(f)) if a.name == f.name && a.location == f.location => {
+                    (Some(a), Some(f)) if a.location == f.location && a.same_name(f) => {
                         if let Some(other) = seen.insert(a.value.clone(), id.clone()) {
                             self.error(pointer, format!("`{id}` and `{other}` both send {} `{}` to {} {path}", a.name, a.value, verb.to_uppercase()));
                         }
@@ -233,10 +234,14 @@ impl<'a> Lowerer<'a, '_> {
                 ),
                 _ => {}
             }
-            if params
-                .iter()
-                .any(|p| p.wire_name == action.name && p.location == action.location)
-            {
+            if params.iter().any(|p| {
+                p.location == action.location
+                    && if p.location == Location::Header {
+                        p.wire_name.eq_ignore_ascii_case(&action.name)
+                    } else {
+                        p.wire_name == action.name
+                    }
+            }) {
                 self.error(
                     &format!("{pointer}/{X_RPC_ACTION}"),
                     format!(
@@ -264,7 +269,8 @@ impl<'a> Lowerer<'a, '_> {
             .is_some_and(|ty| self.contains_secret(ty));
         let requirements = op.security.as_ref().or(self.doc.security.as_ref());
         let public = requirements.is_some_and(Vec::is_empty);
-        let security = self.security(requirements, pointer);
+        let declared_at = if op.security.is_some() { pointer } else { "" };
+        let security = self.security(requirements, declared_at);
         let server = op
             .servers
             .first()
@@ -282,7 +288,7 @@ impl<'a> Lowerer<'a, '_> {
             method_name,
             builder_name,
             summary: clean(op.summary.as_deref()),
-            description: clean(op.description.as_deref()),
+            description: with_external_docs(op.description.as_deref(), op.external_docs.as_ref()),
             deprecated: op.deprecated,
             http_method: method,
             path: path.to_owned(),

@@ -24,6 +24,12 @@ enum PaginationExt {
     NextLink(NextLinkExt),
 }
 
+/// The keys of `x-pagination` with `style: style` (one of [`PAGING_STYLES`]) besides
+/// `style`, as the style's type declares them.
+pub(crate) fn paging_keys(style: &'static str) -> Vec<String> {
+    crate::probe::keys::<PaginationExt>("style", style)
+}
+
 /// `x-pagination` with `style: page-number`.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]

@@ -93,6 +93,15 @@ impl<'a> Lowerer<'a, '_> {
                 )
             }
         };
+        let reserved = ["Accept", "Content-Type", "Authorization"]
+            .into_iter()
+            .find(|h| location == Location::Header && data.name.eq_ignore_ascii_case(h));
+        if let Some(header) = reserved {
+            self.warn(
+                &format!("{pointer}/name"),
+                format!("header parameter `{}`: OpenAPI 3.0 says a parameter named `{header}` is ignored (media types and security schemes say it); meterage keeps it, a header the caller may set", data.name),
+            );
+        }
         let required = data.required || location == Location::Path;
         if location == Location::Path && !data.required {
             self.error(
@@ -101,6 +110,16 @@ impl<'a> Lowerer<'a, '_> {
             );
         }
         let explode = data.explode.unwrap_or(style == ParamStyle::Form);
+        if explode
+            && matches!(
+                style,
+                ParamStyle::SpaceDelimited | ParamStyle::PipeDelimited
+            )
+        {
+            // OpenAPI 3.0's style table: exploded, these styles are `form` exploded
+            // (`id=1&id=2`, an object's members as parameters of their own).
+            style = ParamStyle::Form;
+        }
         let allow_reserved = self.allow_reserved(param, location, pointer);
         let mut lowered = self.param_from_schema(ParamInput {
             wire_name: &data.name,
@@ -346,6 +365,14 @@ impl<'a> Lowerer<'a, '_> {
                     format!("form field `{}`: `allowReserved` is not supported: the field is percent-encoded like every other", prop.name),
                 );
             }
+            if let Some(encoding) = encoding {
+                let at = format!(
+                    "{pointer}/content/{}/encoding/{}",
+                    escape_token(media),
+                    escape_token(prop.name)
+                );
+                self.encoding_not_honoured(encoding, kind, prop.name, &at);
+            }
             let style = match encoding.and_then(|e| e.style.as_ref()) {
                 Some(openapiv3::QueryStyle::DeepObject) => ParamStyle::DeepObject,
                 Some(openapiv3::QueryStyle::SpaceDelimited) => ParamStyle::SpaceDelimited,
@@ -374,6 +401,37 @@ impl<'a> Lowerer<'a, '_> {
             params.push(p);
         }
         Some((kind, content_type))
+    }
+
+    /// Warns about what the `encoding` of body field `name` (at `at`) says that the
+    /// generated code does not do: a part's `contentType` or `headers`, or any encoding of
+    /// a JSON body (OpenAPI applies it to form and multipart bodies only).
+    fn encoding_not_honoured(
+        &mut self,
+        encoding: &openapiv3::Encoding,
+        kind: BodyKind,
+        name: &str,
+        at: &str,
+    ) {
+        if kind == BodyKind::Json {
+            self.warn(
+                at,
+                format!("body field `{name}`: `encoding` applies to form and multipart bodies: in a JSON body it has no effect"),
+            );
+            return;
+        }
+        if let Some(content_type) = &encoding.content_type {
+            self.warn(
+                &format!("{at}/contentType"),
+                format!("body field `{name}`: `contentType: {content_type}` is not honoured: a field is sent as its type says (text, JSON, or `application/octet-stream` for a file part)"),
+            );
+        }
+        if !encoding.headers.is_empty() {
+            self.warn(
+                &format!("{at}/headers"),
+                format!("body field `{name}`: the part's `headers` are not sent"),
+            );
+        }
     }
 
     /// The one `body` parameter of a body that is not flattened.

@@ -100,7 +100,7 @@ pub mod types {
     ///
     /// Only the enums' conversions make one (`from`, `parse`, decoding), and never
     /// for a listed value: a listed value always has its own variant.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
     pub struct UnknownValue(String);
 
     impl UnknownValue {
@@ -119,7 +119,7 @@ pub mod types {
     /// An open set whose values collide with the Unknown variant and start with digits.
     ///
     /// An open set: the vendor adds values. Any value converts into this type (`from`, `parse`, decoding), so a value this client does not list yet can be sent and received; it is kept in `Unknown`. Listed: `userName`, `-userName`, `Unknown`, `2x`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
     #[non_exhaustive]
     pub enum Order {
         /// `userName`

@@ -237,7 +237,7 @@ pub mod types {
     /// The `GetCostAndUsageGranularity` values.
     ///
     /// One of `DAILY`, `MONTHLY`; any other value is refused, by `parse` and when decoding.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
     pub enum GetCostAndUsageGranularity {
         /// `DAILY`
         Daily,

@@ -102,7 +102,7 @@ pub mod auth {
 
     /// Azure Active Directory, app-only
     ///
-    /// Obtains an access token for `client` by the OAuth 2.0 client credentials grant at `https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token` before the first call, sends it as `Authorization: Bearer <token>` on every request, renews it before it expires and again (once) when the API refuses it; concurrent calls share one sign-in (security scheme `arm`). Set `.tenant(..)` (or `.variable(name, value)`) for the token URL's variables, `.scope(..)` or `.token_endpoint(..)` on the result to change them.
+    /// Obtains an access token for `client` by the OAuth 2.0 client credentials grant at `https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token` before the first call, sends it as `Authorization: Bearer <token>` on every request, renews it before it expires and again (once) when the API refuses it; concurrent calls share one sign-in (security scheme `arm`). Set `.tenant(..)` (or `.variable(name, value)`) for the token URL's variables, `.scope(..)`, `.authority_host(..)` (another cloud's sign-in host) or `.token_endpoint(..)` on the result to change them.
     pub fn arm_login(
         client: meterage_runtime::auth::ClientCredentials,
     ) -> meterage_runtime::auth::OAuth2Auth {
@@ -124,7 +124,7 @@ pub mod auth {
         stale_codes: &[],
     };
 
-    /// Obtains an access token for `client` by the OAuth 2.0 client credentials grant at `https://auth.example.com/oauth/token` before the first call, sends it as `Authorization: Bearer <token>` on every request, renews it before it expires and again (once) when the API refuses it; concurrent calls share one sign-in (security scheme `standard`). Set `.tenant(..)` (or `.variable(name, value)`) for the token URL's variables, `.scope(..)` or `.token_endpoint(..)` on the result to change them.
+    /// Obtains an access token for `client` by the OAuth 2.0 client credentials grant at `https://auth.example.com/oauth/token` before the first call, sends it as `Authorization: Bearer <token>` on every request, renews it before it expires and again (once) when the API refuses it; concurrent calls share one sign-in (security scheme `standard`). Set `.tenant(..)` (or `.variable(name, value)`) for the token URL's variables, `.scope(..)`, `.authority_host(..)` (another cloud's sign-in host) or `.token_endpoint(..)` on the result to change them.
     pub fn standard_login(
         client: meterage_runtime::auth::ClientCredentials,
     ) -> meterage_runtime::auth::OAuth2Auth {
@@ -150,6 +150,9 @@ pub mod auth {
             });
             if let Some(value) = env::var_opt("AZURE_SCOPE")? {
                 auth = auth.scope(value);
+            }
+            if let Some(value) = env::var_opt("AZURE_AUTHORITY_HOST")? {
+                auth = auth.authority_host(value);
             }
             return Ok(std::sync::Arc::new(auth));
         }

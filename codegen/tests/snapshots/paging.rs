@@ -265,7 +265,7 @@ pub mod types {
     /// The `GetCostsGranularity` values.
     ///
     /// One of `DAILY`, `MONTHLY`; any other value is refused, by `parse` and when decoding.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
     pub enum GetCostsGranularity {
         /// `DAILY`
         Daily,

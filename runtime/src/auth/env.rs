@@ -30,6 +30,37 @@ pub fn var_opt(name: &str) -> Result<Option<String>, Error> {
     }
 }
 
+/// The value of the first of the environment variables `names` that is set (and not
+/// empty), `None` when none is: how a generated `Client::from_env` reads a base URL that
+/// several variables may give (`AWS_ENDPOINT_URL_COST_EXPLORER`, then `AWS_ENDPOINT_URL`).
+///
+/// # Errors
+///
+/// [`Error::Config`] when a variable before the one set is not valid UTF-8, or that one
+/// is not.
+pub fn first_var_opt(names: &[&str]) -> Result<Option<String>, Error> {
+    for name in names {
+        if let Some(value) = var_opt(name)? {
+            return Ok(Some(value));
+        }
+    }
+    Ok(None)
+}
+
+/// As [`first_var_opt`], when one of `names` must be set.
+///
+/// # Errors
+///
+/// [`Error::Config`] naming every variable when none is set, or as [`first_var_opt`].
+pub fn first_var(names: &[&str]) -> Result<String, Error> {
+    first_var_opt(names)?.ok_or_else(|| {
+        Error::Config(format!(
+            "none of the environment variables {} is set",
+            names.join(", ")
+        ))
+    })
+}
+
 /// The value of the environment variable `name`, as a [`Secret`].
 ///
 /// # Errors
@@ -45,4 +76,28 @@ pub fn all_set(names: &[&str]) -> bool {
     names
         .iter()
         .all(|name| std::env::var_os(name).is_some_and(|value| !value.is_empty()))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_set_variable_wins() {
+        let unset = "METERAGE_TEST_SURELY_UNSET_VARIABLE";
+        let path = std::env::var("PATH").unwrap();
+        assert_eq!(first_var_opt(&[unset, "PATH", "HOME"]).unwrap(), Some(path));
+        assert_eq!(first_var_opt(&[unset]).unwrap(), None);
+        assert_eq!(first_var_opt(&[]).unwrap(), None);
+        let error = first_var(&[unset, "METERAGE_TEST_ALSO_UNSET"]).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            Error::Config(
+                "none of the environment variables METERAGE_TEST_SURELY_UNSET_VARIABLE, METERAGE_TEST_ALSO_UNSET is set"
+                    .into()
+            )
+            .to_string()
+        );
+    }
 }

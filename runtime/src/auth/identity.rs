@@ -42,6 +42,25 @@ impl<T> Expiring<T> {
     }
 }
 
+/// A lifetime in seconds as a sign-in answer gives it (OAuth 2.0's `expires_in`, RFC
+/// 6749 §5.1: a number, or a numeric string as Azure's v1 endpoint sends it): `Ok(None)`
+/// when absent or `null`, `Err(())` when it is not a number of seconds.
+pub(crate) fn seconds(value: Option<&serde_json::Value>) -> Result<Option<Duration>, ()> {
+    use serde_json::Value;
+    let seconds = match value {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::Number(n)) => n.as_f64(),
+        Some(Value::String(text)) => text.trim().parse::<f64>().ok(),
+        Some(_) => None,
+    };
+    match seconds {
+        Some(seconds) if seconds.is_finite() && seconds >= 0.0 => {
+            Ok(Some(Duration::from_secs_f64(seconds.min(u32::MAX.into()))))
+        }
+        _ => Err(()),
+    }
+}
+
 impl<T> fmt::Debug for Expiring<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Expiring")

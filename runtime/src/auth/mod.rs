@@ -10,7 +10,8 @@
 //!   a console session ([`DjangoLogin`], PLCloud), or your own async function
 //!   ([`from_fn`]);
 //! - a **signer** applies it to every attempt: a header ([`HeaderSigner`]), an HMAC
-//!   signature with a fresh timestamp and nonce ([`RpcV1Signer`], [`SdkSigner`]),
+//!   signature with a fresh timestamp and nonce ([`RpcV1Signer`], [`SdkSigner`],
+//!   [`AwsSigv4Signer`]),
 //!   session cookies and CSRF headers ([`SessionSigner`]), a key in the query or a
 //!   cookie ([`KeySigner`]);
 //! - a [`Scheme`] joins the two and owns the one [`IdentityCache`](cache::IdentityCache)
@@ -24,8 +25,9 @@
 //! so a signature always covers a fresh nonce and timestamp.
 //!
 //! The named schemes are aliases of [`Scheme`]: [`TokenAuth`] (and [`HeaderToken`],
-//! [`OAuth2Auth`]), [`RpcSignatureV1`], [`SdkHmacSha256`], [`DjangoSession`], [`ApiKey`]. A new scheme is
-//! one file: its resolver or its signer (or both), and an alias.
+//! [`OAuth2Auth`]), [`RpcSignatureV1`], [`SdkHmacSha256`], [`AwsSigv4`],
+//! [`DjangoSession`], [`ApiKey`]. A new scheme is one file: its resolver or its signer
+//! (or both), and an alias.
 //!
 //! When the server refuses an identity (HTTP 401, a vendor's "token expired" code, a
 //! redirect to a login page), the scheme forgets it, signs in again once and the client
@@ -44,6 +46,7 @@ use crate::error::Error;
 use crate::interceptor::AttemptOutcome;
 
 mod api_key;
+mod aws_sigv4;
 pub mod cache;
 mod context;
 mod django;
@@ -60,12 +63,13 @@ pub(crate) mod signing;
 mod token;
 
 pub use api_key::{ApiKey, KeyPlace, KeySigner};
+pub use aws_sigv4::{AwsSigv4, AwsSigv4Signer};
 pub use context::{AuthContext, SignInClient, SignInFuture};
 pub use django::{ConsoleSession, DjangoLogin, DjangoSession, DjangoSessionSpec, SessionSigner};
 pub use identity::{from_fn, Expiring, FnProvider, IdentityFuture, ResolveIdentity};
 pub use keys::{AccessKey, UsernamePassword};
 pub use keystone::{KeystonePassword, KeystoneSpec, KeystoneUser};
-pub use login_token::{LoginToken, LoginTokenSpec, LogoutSpec};
+pub use login_token::{LoginField, LoginPlace, LoginToken, LoginTokenSpec, LogoutSpec};
 pub use oauth2::{ClientCredentials, OAuth2Auth, OAuth2ClientCredentials, OAuth2Spec};
 pub use rpc_v1::{rpc_v1_signature, RpcSignatureV1, RpcV1Signer};
 pub use scheme::{Scheme, Sign};

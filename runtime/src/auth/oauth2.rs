@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+use crate::auth::identity::seconds;
 use crate::auth::{AuthContext, Expiring, IdentityFuture, ResolveIdentity, TokenAuth};
 use crate::envelope::ErrorEnvelope;
 use crate::interceptor::AttemptOutcome;
@@ -118,6 +119,7 @@ pub struct OAuth2ClientCredentials {
     variables: Vec<(String, String)>,
     scope: Option<String>,
     token_url: Option<String>,
+    authority_host: Option<String>,
 }
 
 /// `Authorization: Bearer <token>` with a token of the client credentials grant.
@@ -132,6 +134,7 @@ impl OAuth2ClientCredentials {
             variables: Vec::new(),
             scope: None,
             token_url: None,
+            authority_host: None,
         }
     }
 
@@ -172,13 +175,24 @@ impl OAuth2ClientCredentials {
         self
     }
 
+    /// Signs in at this authority host instead of the spec's: the token URL's scheme,
+    /// host and port become the host's, its path stays, as Azure's SDKs read
+    /// `AZURE_AUTHORITY_HOST` (`https://login.microsoftonline.us` for Azure Government;
+    /// a host without a scheme is `https://`, a trailing `/` is dropped). A URL set with
+    /// [`token_endpoint`](Self::token_endpoint) wins over it.
+    pub fn authority_host(mut self, host: impl Into<String>) -> Self {
+        self.authority_host = Some(host.into());
+        self
+    }
+
     /// The URL the token request goes to: the one set with
-    /// [`token_endpoint`](Self::token_endpoint), else the spec's with its variables
-    /// filled.
+    /// [`token_endpoint`](Self::token_endpoint), else the spec's on the
+    /// [`authority_host`](Self::authority_host) if one is set, its variables filled.
     ///
     /// # Errors
     ///
-    /// A message naming the first variable that is not set.
+    /// A message naming the first variable that is not set, or saying what is wrong
+    /// with the authority host.
     pub fn token_url(&self) -> Result<String, String> {
         if let Some(url) = &self.token_url {
             return Ok(url.clone());
@@ -186,6 +200,23 @@ impl OAuth2ClientCredentials {
         let template = self.spec.token_url;
         let mut url = String::with_capacity(template.len() + 32);
         let mut rest = template;
+        if let Some(host) = &self.authority_host {
+            let (authority, path) = authority_and_path(template);
+            let host = host.trim().trim_end_matches('/');
+            if host.is_empty() {
+                return Err(format!(
+                    "the authority host is empty (it replaces `{authority}` in `{template}`)"
+                ));
+            }
+            if !host.starts_with("https://") && !host.starts_with("http://") {
+                if host.contains("://") {
+                    return Err(format!("the authority host `{host}` is not an http(s) URL"));
+                }
+                url.push_str("https://");
+            }
+            url.push_str(host);
+            rest = path;
+        }
         while let Some(start) = rest.find('{') {
             let Some(len) = rest[start..].find('}') else {
                 break;
@@ -253,6 +284,21 @@ impl TokenAuth<OAuth2ClientCredentials> {
     pub fn token_endpoint(self, url: impl Into<String>) -> Self {
         self.map_provider(|provider| provider.token_endpoint(url))
     }
+
+    /// See [`OAuth2ClientCredentials::authority_host`].
+    pub fn authority_host(self, host: impl Into<String>) -> Self {
+        self.map_provider(|provider| provider.authority_host(host))
+    }
+}
+
+/// A token URL template split after its scheme, host and port:
+/// (`https://login.microsoftonline.com`, `/{tenant}/oauth2/v2.0/token`).
+fn authority_and_path(template: &str) -> (&str, &str) {
+    let after_scheme = template.find("://").map_or(0, |at| at + 3);
+    let end = template[after_scheme..]
+        .find(['/', '?'])
+        .map_or(template.len(), |at| after_scheme + at);
+    template.split_at(end)
 }
 
 impl fmt::Debug for OAuth2ClientCredentials {
@@ -266,22 +312,12 @@ impl fmt::Debug for OAuth2ClientCredentials {
     }
 }
 
-/// The lifetime an `expires_in` gives (RFC 6749 §5.1: seconds; a number, or a numeric
-/// string as Azure's v1 endpoint sends it): `Ok(None)` when absent (the token is used
-/// until the API refuses it), an error when it is not a number of seconds.
+/// The lifetime an `expires_in` gives (seconds, a number or a numeric string):
+/// `Ok(None)` when absent (the token is used until the API refuses it), an error when it
+/// is not a number of seconds.
 fn expires_in(value: Option<&Value>) -> Result<Option<Duration>, String> {
-    let seconds = match value {
-        None | Some(Value::Null) => return Ok(None),
-        Some(Value::Number(n)) => n.as_f64(),
-        Some(Value::String(text)) => text.trim().parse::<f64>().ok(),
-        Some(_) => None,
-    };
-    match seconds {
-        Some(seconds) if seconds.is_finite() && seconds >= 0.0 => {
-            Ok(Some(Duration::from_secs_f64(seconds.min(u32::MAX.into()))))
-        }
-        _ => Err("the token response's `expires_in` is not a number of seconds".to_owned()),
-    }
+    seconds(value)
+        .map_err(|()| "the token response's `expires_in` is not a number of seconds".to_owned())
 }
 
 /// The access token and its lifetime from a token response body.
@@ -409,6 +445,45 @@ mod tests {
         assert_eq!(moved.token_url().unwrap(), "http://127.0.0.1:9/token");
         let debug = format!("{:?}", client());
         assert!(!debug.contains("s3cr3t"), "{debug}");
+    }
+
+    #[test]
+    fn the_authority_host_replaces_the_token_urls_scheme_and_host() {
+        let at = |host: &str| client().authority_host(host).token_url();
+        let path = "/contoso.onmicrosoft.com/oauth2/v2.0/token";
+        for (host, want) in [
+            (
+                "https://login.microsoftonline.us",
+                "https://login.microsoftonline.us",
+            ),
+            (
+                "https://login.microsoftonline.us/",
+                "https://login.microsoftonline.us",
+            ),
+            ("login.chinacloudapi.cn", "https://login.chinacloudapi.cn"),
+            ("http://127.0.0.1:8400", "http://127.0.0.1:8400"),
+        ] {
+            assert_eq!(at(host).unwrap(), format!("{want}{path}"), "{host}");
+        }
+        assert_eq!(
+            at(" ").unwrap_err(),
+            "the authority host is empty (it replaces `https://login.microsoftonline.com` in \
+             `https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token`)"
+        );
+        assert_eq!(
+            at("ftp://login").unwrap_err(),
+            "the authority host `ftp://login` is not an http(s) URL"
+        );
+        // A token endpoint of the caller's wins.
+        let moved = client()
+            .authority_host("https://login.microsoftonline.us")
+            .token_endpoint("http://127.0.0.1:9/token");
+        assert_eq!(moved.token_url().unwrap(), "http://127.0.0.1:9/token");
+        assert_eq!(
+            authority_and_path("https://h:1?x=1"),
+            ("https://h:1", "?x=1")
+        );
+        assert_eq!(authority_and_path("https://h"), ("https://h", ""));
     }
 
     #[test]

@@ -45,6 +45,7 @@ pub trait Sign: fmt::Debug + Send + Sync + 'static {
 /// (by generation, so twenty refusals cause one sign-in) and the call replayed once, and
 /// logout. The named schemes are aliases: [`TokenAuth`](crate::auth::TokenAuth),
 /// [`RpcSignatureV1`](crate::RpcSignatureV1), [`SdkHmacSha256`](crate::SdkHmacSha256),
+/// [`AwsSigv4`](crate::AwsSigv4),
 /// [`DjangoSession`](crate::auth::DjangoSession), [`ApiKey`](crate::auth::ApiKey).
 ///
 /// ```

@@ -1,13 +1,11 @@
 //! Decoding success bodies: once, straight from the bytes into the typed response.
 //!
-//! Two wrappers sit between `serde_json` and the generated types, and cost nothing when
-//! they have nothing to do:
-//!
-//! - [`Exact`] passes every call through, except that it answers [`Decimal`]'s request
-//!   with the exact JSON text of the number (`25.0` stays `25.0`, not `25`), at any depth;
-//! - [`Tap`], used only when the spec says a 2xx body can report a failure, copies the
-//!   top-level properties the error envelope points into (`errcode`, `Code`, ...) while
-//!   the body is decoded, so the envelope check needs no second parse.
+//! The body goes straight from `serde_json`'s deserializer into the generated types
+//! ([`Decimal`] asks `serde_json` itself for a number's exact text, so `25.0` stays
+//! `25.0` here as in plain `serde_json::from_slice`). One wrapper, [`Tap`], used only
+//! when the spec says a 2xx body can report a failure, copies the top-level properties
+//! the error envelope points into (`errcode`, `Code`, ...) while the body is decoded, so
+//! the envelope check needs no second parse.
 //!
 //! A body that does not decode is parsed again, slowly, only to name the JSON path of
 //! the mismatch or to find the vendor's error in it.
@@ -48,10 +46,8 @@ macro_rules! forward_scalar_visits {
     )*};
 }
 
-mod exact;
 mod tap;
 
-use exact::Exact;
 use tap::Tap;
 
 /// The outcome of decoding a success body.
@@ -90,10 +86,10 @@ pub(crate) fn decode<T: DeserializeOwned>(
     let mut captured = Map::new();
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let fast = if keys.is_empty() {
-        T::deserialize(Exact(&mut deserializer))
+        T::deserialize(&mut deserializer)
     } else {
         T::deserialize(Tap {
-            inner: Exact(&mut deserializer),
+            inner: &mut deserializer,
             keys: &keys,
             captured: &mut captured,
         })
@@ -156,13 +152,12 @@ fn slow_path<T: DeserializeOwned>(
             .and_then(|value| envelope.request_id_of(&value))
     };
     let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let value =
-        serde_path_to_error::deserialize::<_, T>(Exact(&mut deserializer)).map_err(|error| {
-            Undecodable {
-                path: error.path().to_string(),
-                source: error.into_inner(),
-            }
-        })?;
+    let value = serde_path_to_error::deserialize::<_, T>(&mut deserializer).map_err(|error| {
+        Undecodable {
+            path: error.path().to_string(),
+            source: error.into_inner(),
+        }
+    })?;
     deserializer.end().map_err(|source| Undecodable {
         path: ".".to_owned(),
         source,

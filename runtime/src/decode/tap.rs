@@ -7,12 +7,10 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
-use super::exact::Exact;
-
-/// The top-level deserializer when the envelope looks into 2xx bodies: like [`Exact`],
-/// and a map at the top copies the properties named in `keys` into `captured`.
+/// The top-level deserializer when the envelope looks into 2xx bodies: passes every
+/// call through to `inner`, and a map at the top copies the properties named in `keys` into `captured`.
 pub(super) struct Tap<'k, 'c, D> {
-    pub(super) inner: Exact<D>,
+    pub(super) inner: D,
     pub(super) keys: &'k [String],
     pub(super) captured: &'c mut Map<String, Value>,
 }

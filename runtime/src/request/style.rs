@@ -100,14 +100,9 @@ fn encode(
             }
         }
         (_, Value::Array(items)) => {
-            let separator = match style {
-                Style::SpaceDelimited => " ",
-                Style::PipeDelimited => "|",
-                _ => ",",
-            };
             let joined: Vec<String> = items.iter().filter(|v| !v.is_null()).map(member).collect();
             if !joined.is_empty() {
-                out.push((name, joined.join(separator)));
+                out.push((name, joined.join(separator(style))));
             }
         }
         (_, Value::Object(map)) => {
@@ -117,9 +112,19 @@ fn encode(
             } else {
                 members.flat_map(|(k, v)| [k.clone(), member(v)]).collect()
             };
-            out.push((name, joined.join(",")));
+            out.push((name, joined.join(separator(style))));
         }
         _ => {}
+    }
+}
+
+/// What joins the members of an array or object in `style` (OpenAPI 3.0's table:
+/// `R 100 G 200` space-delimited, `R|100|G|200` pipe-delimited, else commas).
+fn separator(style: Style) -> &'static str {
+    match style {
+        Style::SpaceDelimited => " ",
+        Style::PipeDelimited => "|",
+        _ => ",",
     }
 }
 
@@ -176,6 +181,16 @@ mod tests {
                 strs(&[("G", "200"), ("R", "100")]),
             ),
             (object.clone(), Style::Form, strs(&[("p", "G,200,R,100")])),
+            (
+                object.clone(),
+                Style::SpaceDelimited,
+                strs(&[("p", "G 200 R 100")]),
+            ),
+            (
+                object.clone(),
+                Style::PipeDelimited,
+                strs(&[("p", "G|200|R|100")]),
+            ),
             (
                 object.clone(),
                 Style::SimpleExploded,

@@ -79,15 +79,25 @@ pub fn canonical_request(request: &Signed<'_>, signed_headers: &[&str]) -> Optio
         let value = request.headers.get(*name)?.to_str().ok()?;
         headers.push_str(&format!("{name}:{}\n", value.trim()));
     }
-    Some(format!(
-        "{}\n{}\n{}\n{}\n{}\n{}",
+    Some(assemble(
+        request,
+        &canonical_uri(request.path),
+        &headers,
+        signed_headers,
+    ))
+}
+
+/// A canonical request of the SigV4 family (Huawei's and AWS's): the method, the
+/// canonical `uri`, the canonical query, the canonical `headers` block, the signed header
+/// names and the body's hex SHA-256, one a line.
+pub fn assemble(request: &Signed<'_>, uri: &str, headers: &str, signed_headers: &[&str]) -> String {
+    format!(
+        "{}\n{uri}\n{}\n{headers}\n{}\n{}",
         request.method,
-        canonical_uri(request.path),
         canonical_query(request.query),
-        headers,
         signed_headers.join(";"),
         hex(&Sha256::digest(request.body)),
-    ))
+    )
 }
 
 /// `SDK-HMAC-SHA256\n<date>\n<hex sha256(canonical request)>`.
@@ -160,6 +170,19 @@ pub fn verify(request: &Signed<'_>, keys: &[(&str, &str)], now_ms: i64) -> Resul
     }
 }
 
+/// `GET path?query` without a body, with `headers`: the requests of the signature tests.
+#[cfg(test)]
+pub(crate) fn get<'a>(path: &'a str, query: &'a str, headers: &'a HeaderMap) -> Signed<'a> {
+    static GET: Method = Method::GET;
+    Signed {
+        method: &GET,
+        path,
+        query,
+        headers,
+        body: b"",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,14 +190,7 @@ mod tests {
 
     /// The SDK vector's request, `GET /resources?size=1` without a body, with `headers`.
     fn vector(headers: &HeaderMap) -> Signed<'_> {
-        static GET: Method = Method::GET;
-        Signed {
-            method: &GET,
-            path: "/resources",
-            query: "size=1",
-            headers,
-            body: b"",
-        }
+        get("/resources", "size=1", headers)
     }
 
     #[test]

@@ -8,7 +8,8 @@ use meterage_tests::{Fault, When};
 use serde_json::Value;
 
 use crate::cases::{
-    table, AliyunBss, Credentials, GslAksk, GslIam, Kaopuyun, NceCampus, Plcloud, VendorCase,
+    table, AliyunBss, AwsCostExplorer, Azure, Credentials, GslAksk, GslIam, Kaopuyun, NceCampus,
+    Plcloud, VendorCase,
 };
 use crate::support::assert_same_records;
 
@@ -19,6 +20,8 @@ table! {
     gsl_aksk: GslAksk => [transient_faults_are_retried, busy_without_retries_is_reported],
     kaopuyun: Kaopuyun => [transient_faults_are_retried, busy_without_retries_is_reported],
     plcloud: Plcloud => [transient_faults_are_retried, busy_without_retries_is_reported],
+    aws: AwsCostExplorer => [transient_faults_are_retried, busy_without_retries_is_reported],
+    azure_consumption: Azure => [transient_faults_are_retried, busy_without_retries_is_reported],
 }
 
 /// The vendor's busy answer, a body cut short and a gateway page, once each on the

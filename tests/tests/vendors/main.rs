@@ -11,13 +11,17 @@
 //! or next to the table.
 
 mod aliyun;
+mod aws;
+mod azure;
 mod cases;
 mod decode;
 mod edge;
 mod faults;
 mod gsl;
 mod kaopuyun;
+mod login;
 mod media;
+mod money;
 mod nce;
 mod paging;
 mod plcloud;

@@ -2,7 +2,7 @@
 //! errcodes on HTTP 200 and the vendor's 400s.
 
 use meterage_clients::nce_campus::{auth, types, Client};
-use meterage_clients::runtime::{Error, NoAuth};
+use meterage_clients::runtime::{Decimal, Error, NoAuth};
 use meterage_tests::nce;
 
 use crate::support::{assert_refused, assert_vendor_error, nce_login, serve, unchecked};
@@ -59,8 +59,8 @@ async fn user_traffic_query_is_the_vendor_wire_request() {
         .page_size(5)
         .sort(types::UserSort::UserNameDesc)
         .user_name("user")
-        .used_time("20")
-        .used_flow("10")
+        .used_time(20)
+        .used_flow("10".parse::<Decimal>().expect("a decimal"))
         .begin_time("2017-11-24 08:00:00")
         .end_time("2017-11-25 17:26:55")
         .send()
@@ -89,8 +89,12 @@ async fn user_traffic_query_is_the_vendor_wire_request() {
     let data = page.data.as_deref().unwrap_or_default();
     let names: Vec<_> = data.iter().filter_map(|r| r.user_name.as_deref()).collect();
     assert_eq!(names, ["user40", "user39", "user38", "user37", "user36"]);
-    // NCE sends numbers as strings; the types keep them as strings.
-    assert_eq!(data[0].used_flow.as_deref(), Some("400"));
+    // NCE sends numbers as strings; the types read them as decimals, keeping the text.
+    let used_flow = data[0].used_flow.as_ref().expect("usedFlow");
+    assert_eq!((used_flow.as_str(), used_flow.is_number()), ("400", false));
+    assert_eq!(*used_flow, Decimal::from(400));
+    let remain = data[0].remain_flow.as_ref().expect("remainFlow");
+    assert_eq!(remain + used_flow, Decimal::from(1024));
 }
 
 #[tokio::test]

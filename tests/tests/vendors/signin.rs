@@ -15,7 +15,8 @@ use meterage_tests::{gsl, nce, Fault, Options, When};
 use serde_json::Value;
 
 use crate::cases::{
-    table, AliyunBss, Credentials, GslAksk, GslIam, Kaopuyun, NceCampus, Plcloud, VendorCase,
+    table, AliyunBss, AwsCostExplorer, Azure, Credentials, GslAksk, GslIam, Kaopuyun, NceCampus,
+    Plcloud, VendorCase,
 };
 use crate::support::{
     assert_same_records, client, fast_retries, iam_login, iam_user, nce_login, serve,
@@ -31,6 +32,9 @@ table! {
     kaopuyun_sts: Kaopuyun<true> => [first_call_returns_every_record, wrong_credentials],
     plcloud: Plcloud => [first_call_returns_every_record, wrong_credentials, expiry_is_transparent, hung_sign_in_times_out],
     plcloud_forbidden: Plcloud<true> => [expiry_is_transparent],
+    aws: AwsCostExplorer => [first_call_returns_every_record, wrong_credentials],
+    aws_sts: AwsCostExplorer<true> => [first_call_returns_every_record, wrong_credentials],
+    azure_consumption: Azure => [first_call_returns_every_record, wrong_credentials, expiry_is_transparent, hung_sign_in_times_out],
 }
 
 /// The first call signs in once (or signs its requests) and paging returns every

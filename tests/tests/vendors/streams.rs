@@ -13,7 +13,8 @@ use meterage_tests::{gsl, kaopuyun as kp_fake, nce, Fault, When};
 use serde_json::Value;
 
 use crate::cases::{
-    table, AliyunBss, Credentials, GslAksk, GslIam, Kaopuyun, NceCampus, Plcloud, VendorCase,
+    table, AliyunBss, AwsCostExplorer, Azure, Credentials, GslAksk, GslIam, Kaopuyun, NceCampus,
+    Plcloud, VendorCase,
 };
 use crate::support::{
     as_json, assert_last_query_has, assert_refused, assert_same_records, expected, fast_retries,
@@ -59,6 +60,9 @@ table! {
     kaopuyun: Kaopuyun => [every_record_once_through_every_fault, refused_page_ends_the_stream, invalid_parameter_is_refused_before_sending],
     kaopuyun_sts: Kaopuyun<true> => [every_record_once_through_every_fault],
     plcloud: Plcloud => [every_record_once_through_every_fault, refused_page_ends_the_stream, invalid_parameter_is_refused_before_sending],
+    aws: AwsCostExplorer => [every_record_once_through_every_fault, refused_page_ends_the_stream, invalid_parameter_is_refused_before_sending],
+    aws_sts: AwsCostExplorer<true> => [every_record_once_through_every_fault],
+    azure_consumption: Azure => [every_record_once_through_every_fault, refused_page_ends_the_stream, invalid_parameter_is_refused_before_sending],
 }
 
 /// Every record exactly once, in order, through every transient fault: one per page

@@ -12,7 +12,8 @@ use meterage_tests::{Fake, Fault, When};
 use serde_json::{json, Map, Value};
 
 use crate::cases::{
-    table, AliyunBss, Credentials, GslAksk, GslIam, Kaopuyun, NceCampus, Plcloud, VendorCase,
+    table, AliyunBss, AwsCostExplorer, Azure, Credentials, GslAksk, GslIam, Kaopuyun, NceCampus,
+    Plcloud, VendorCase,
 };
 use crate::support::{gsl_aksk, serve};
 
@@ -23,6 +24,8 @@ table! {
     gsl_aksk: GslAksk => [missing_and_null_fields_decode],
     kaopuyun: Kaopuyun => [missing_and_null_fields_decode],
     plcloud: Plcloud => [missing_and_null_fields_decode],
+    aws: AwsCostExplorer => [missing_and_null_fields_decode],
+    azure_consumption: Azure => [missing_and_null_fields_decode],
 }
 
 /// The seed's record, then one copy per field with that field left out and the next

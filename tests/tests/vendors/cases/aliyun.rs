@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use meterage_clients::aliyun_bss;
 use meterage_clients::runtime::auth::AccessKey;
 use meterage_clients::runtime::{CallOptions, ClientBuilder, Error};
-use meterage_tests::{aliyun, get, parse_pairs, Fake, Server};
+use meterage_tests::{aliyun, get, parse_pairs, Fake};
 use serde_json::{json, Value};
 
 use super::{drained, items, json_call, Call, Credentials, Records, VendorCase};
@@ -84,10 +84,6 @@ impl<const STS: bool> VendorCase for AliyunBss<STS> {
     }
 
     /// Every request is signed: no sign-in.
-    fn sign_in_server(&self) -> Option<&Server> {
-        None
-    }
-
     fn builder(&self, credentials: Credentials) -> ClientBuilder<Self::Client> {
         let key = if STS {
             let (id, secret) = aliyun::KEYS.temporary;
