@@ -33,6 +33,8 @@ extensions! {
     X_EXTENSIBLE_ENUM = "x-extensible-enum",
     /// Whether an operation may be sent twice.
     X_IDEMPOTENT = "x-idempotent",
+    /// The vendor error codes an operation documents.
+    X_ERROR_CODES = "x-error-codes",
     /// The environment variables `Client::from_env` reads (root).
     X_ENV = "x-env",
     /// Where a statement of the spec comes from (any object).

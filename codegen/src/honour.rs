@@ -27,6 +27,7 @@ pub(crate) const PLACES: &[(&str, &[&str])] = &[
     (extensions::X_ENUM_VARNAMES, &["a schema"]),
     (extensions::X_EXTENSIBLE_ENUM, &["a schema"]),
     (extensions::X_IDEMPOTENT, &["an operation"]),
+    (extensions::X_ERROR_CODES, &["an operation"]),
     (extensions::X_ENV, &["the document root"]),
     (extensions::X_MS_SKIP_URL_ENCODING, &["a parameter"]),
 ];

@@ -144,6 +144,8 @@ pub struct Envelope {
     pub transient: Vec<String>,
     /// Vendor codes that are final even on a status retried by default (`final`).
     pub final_codes: Vec<String>,
+    /// Vendor codes saying the credentials were refused (`credentials`).
+    pub credentials: Vec<String>,
     /// Statuses retried besides the runtime's default table (`transient-statuses`).
     pub transient_statuses: Vec<u16>,
     /// Statuses of the default table this API means as final (`final-statuses`).
@@ -764,6 +766,19 @@ pub struct Operation {
     /// Whether its success body may carry a credential (a sign-in call, or a type with a
     /// `format: password` field).
     pub secret_response: bool,
+    /// The vendor error codes it documents (`x-error-codes`), in spec order.
+    pub error_codes: Vec<ErrorCode>,
+}
+
+/// A vendor error code an operation documents (`x-error-codes`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorCode {
+    /// The code as the vendor sends it (`ProductTypeIsInvalid`, `GSL.00010004`).
+    pub code: String,
+    /// Its variant in the operation's error code enum.
+    pub variant: Ident,
+    /// What it means, if the spec says.
+    pub description: Option<String>,
 }
 
 /// The action parameter of an RPC operation.

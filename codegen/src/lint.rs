@@ -2,7 +2,7 @@
 //! serde, so a constraint or a required flag would vanish from the generated code. This
 //! pass walks the YAML tree with the OpenAPI 3.0 object model and warns about every key
 //! that the object does not define (`x-` extensions excepted), with the closest known
-//! key, warns about known keys the generator does not honour ([`crate::honour`]), and
+//! key, warns about known keys the generator does not honour (the `honour` module), and
 //! checks the form of every `x-source` it meets (see [`crate::provenance`]). A
 //! warning, not an error: vendors publish specs with stray keys, and generation
 //! goes on without them (the shipped specs are kept free of warnings by a test).

@@ -656,6 +656,45 @@ fn retry_rules_that_contradict_themselves_are_refused_where_they_are() {
         report.contains("`final` needs a `code` pointer to compare"),
         "{report}"
     );
+    let text = format!("{HEAD}x-error-envelope:\n  credentials: [BadKey]\npaths: {{}}\n");
+    let report = errors(&text).to_string();
+    assert!(
+        report.contains("`credentials` needs a `code` pointer to compare"),
+        "{report}"
+    );
+}
+
+/// Two codes of `x-error-codes` that make one variant, or a code that makes the
+/// variant holding the unlisted ones, are refused where they are.
+#[test]
+fn error_codes_that_make_one_variant_are_refused_where_they_are() {
+    let text = format!(
+        "{HEAD}paths:\n  /x:\n    get:\n      operationId: getX\n      x-error-codes: [Bad.Thing, BadThing, Unknown]\n      responses:\n        '200': {{description: ok}}\n"
+    );
+    let report = errors(&text).to_string();
+    for wanted in [
+        "(at /paths/~1x/get/x-error-codes/1)",
+        "`BadThing` and `Bad.Thing` both make the variant `BadThing`",
+        "(at /paths/~1x/get/x-error-codes/2)",
+        "`Unknown` would be the variant `Unknown`",
+    ] {
+        assert!(report.contains(wanted), "{wanted:?} not in:\n{report}");
+    }
+}
+
+/// A code that says the credentials were refused cannot also be "busy, try again".
+#[test]
+fn a_credential_code_listed_as_transient_is_refused_where_it_is() {
+    let text = format!(
+        "{HEAD}x-error-envelope:\n  code: /code\n  transient: [Busy, SignatureDoesNotMatch]\n  credentials: [SignatureDoesNotMatch]\npaths: {{}}\n"
+    );
+    let report = errors(&text).to_string();
+    for wanted in [
+        "specs/bad.yaml:8:3 (at /x-error-envelope/credentials)",
+        "`SignatureDoesNotMatch` is listed both as `transient` and as `credentials`",
+    ] {
+        assert!(report.contains(wanted), "{wanted:?} not in:\n{report}");
+    }
 }
 
 /// An offset-paged operation: a parameter the style needs that the operation lacks, and

@@ -30,6 +30,16 @@ const ERROR_ENVELOPE: meterage_runtime::ErrorEnvelope = meterage_runtime::ErrorE
         "Throttling.Api",
     ],
     final_codes: &[],
+    credential_codes: &[
+        "SignatureDoesNotMatch",
+        "IncompleteSignature",
+        "InvalidAccessKeyId.NotFound",
+        "InvalidAccessKeyId.Inactive",
+        "MissingSecurityToken",
+        "InvalidSecurityToken.Malformed",
+        "InvalidSecurityToken.Expired",
+        "InvalidSecurityToken.MismatchWithAccessKey",
+    ],
     transient_statuses: &[],
     final_statuses: &[],
 };

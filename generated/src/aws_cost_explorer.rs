@@ -27,6 +27,14 @@ const ERROR_ENVELOPE: meterage_runtime::ErrorEnvelope = meterage_runtime::ErrorE
     success: meterage_runtime::SuccessRule::Status,
     transient: &["LimitExceededException"],
     final_codes: &[],
+    credential_codes: &[
+        "UnrecognizedClientException",
+        "InvalidSignatureException",
+        "IncompleteSignatureException",
+        "MissingAuthenticationTokenException",
+        "ExpiredTokenException",
+        "InvalidClientTokenId",
+    ],
     transient_statuses: &[],
     final_statuses: &[],
 };

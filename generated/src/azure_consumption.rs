@@ -26,6 +26,13 @@ const ERROR_ENVELOPE: meterage_runtime::ErrorEnvelope = meterage_runtime::ErrorE
     success: meterage_runtime::SuccessRule::Status,
     transient: &["TooManyRequests", "ServiceUnavailable"],
     final_codes: &[],
+    credential_codes: &[
+        "InvalidAuthenticationToken",
+        "InvalidAuthenticationTokenAudience",
+        "InvalidAuthenticationTokenTenant",
+        "ExpiredAuthenticationToken",
+        "AuthenticationFailed",
+    ],
     transient_statuses: &[],
     final_statuses: &[],
 };

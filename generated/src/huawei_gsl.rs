@@ -41,6 +41,7 @@ const ERROR_ENVELOPE: meterage_runtime::ErrorEnvelope = meterage_runtime::ErrorE
     success: meterage_runtime::SuccessRule::Status,
     transient: &["GSL.00010003"],
     final_codes: &[],
+    credential_codes: &["APIGW.0301", "APIG.0301"],
     transient_statuses: &[],
     final_statuses: &[],
 };
@@ -800,6 +801,64 @@ impl ListSimPools {
     }
 }
 
+/// The vendor error codes `ListSimPools` documents, as [`Error::vendor_code`](meterage_runtime::Error::vendor_code) gives them; a code the spec does not list is `Unknown`, kept as sent.
+///
+/// `ListSimPoolsErrorCode::of(&error)` reads an error's code (also through a failed sign-in). Codes compare as the error envelope's do: a listed code also matches its namespaced forms.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ListSimPoolsErrorCode {
+    /// `GSL.00010004`: 参数异常: a parameter is invalid (HTTP 400)
+    Gsl00010004,
+    /// `GSL.00011004`: 账期不合法,请检查!: an invalid billing cycle (HTTP 403)
+    Gsl00011004,
+    /// `GSL.00010003`: 系统繁忙,请稍后重试。: busy, try again later (HTTP 500)
+    Gsl00010003,
+    /// A code the spec does not list, as the vendor sent it.
+    Unknown(String),
+}
+
+impl ListSimPoolsErrorCode {
+    /// The listed codes and their variants, in spec order.
+    const LISTED: &'static [(&'static str, ListSimPoolsErrorCode)] = &[
+        ("GSL.00010004", ListSimPoolsErrorCode::Gsl00010004),
+        ("GSL.00011004", ListSimPoolsErrorCode::Gsl00011004),
+        ("GSL.00010003", ListSimPoolsErrorCode::Gsl00010003),
+    ];
+
+    /// The variant of vendor code `code`.
+    pub fn from_code(code: &str) -> Self {
+        Self::LISTED
+            .iter()
+            .find(|(listed, _)| meterage_runtime::envelope::code_matches(listed, code))
+            .map_or_else(
+                || ListSimPoolsErrorCode::Unknown(code.to_owned()),
+                |(_, variant)| variant.clone(),
+            )
+    }
+
+    /// The vendor code of `error`, if it carries one (an API failure, or a failed
+    /// sign-in's answer).
+    pub fn of(error: &meterage_runtime::Error) -> Option<Self> {
+        error.vendor_code().map(Self::from_code)
+    }
+
+    /// The code as the spec lists it (an `Unknown` code as the vendor sent it).
+    pub fn as_str(&self) -> &str {
+        match self {
+            ListSimPoolsErrorCode::Gsl00010004 => "GSL.00010004",
+            ListSimPoolsErrorCode::Gsl00011004 => "GSL.00011004",
+            ListSimPoolsErrorCode::Gsl00010003 => "GSL.00010003",
+            ListSimPoolsErrorCode::Unknown(code) => code,
+        }
+    }
+}
+
+impl std::fmt::Display for ListSimPoolsErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A request to [`Client::keystone_create_user_token_by_password`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -829,6 +888,7 @@ impl KeystoneCreateUserTokenByPassword {
             success: meterage_runtime::SuccessRule::Status,
             transient: &[],
             final_codes: &[],
+            credential_codes: &[],
             transient_statuses: &[],
             final_statuses: &[],
         },

@@ -41,6 +41,16 @@ const ERROR_ENVELOPE: meterage_runtime::ErrorEnvelope = meterage_runtime::ErrorE
     success: meterage_runtime::SuccessRule::NoCode,
     transient: &["ServiceUnavailable", "Throttling", "Throttling.User"],
     final_codes: &[],
+    credential_codes: &[
+        "SignatureDoesNotMatch",
+        "IncompleteSignature",
+        "InvalidAccessKeyId.NotFound",
+        "InvalidAccessKeyId.Inactive",
+        "MissingSecurityToken",
+        "InvalidSecurityToken.Malformed",
+        "InvalidSecurityToken.Expired",
+        "InvalidSecurityToken.MismatchWithAccessKey",
+    ],
     transient_statuses: &[],
     final_statuses: &[],
 };
@@ -902,6 +912,64 @@ impl DescribeFlowBills {
         request.query_opt("PageNumber", &self.page_number);
         request.query_opt("PageSize", &self.page_size);
         request
+    }
+}
+
+/// The vendor error codes `DescribeFlowBills` documents, as [`Error::vendor_code`](meterage_runtime::Error::vendor_code) gives them; a code the spec does not list is `Unknown`, kept as sent.
+///
+/// `DescribeFlowBillsErrorCode::of(&error)` reads an error's code (also through a failed sign-in). Codes compare as the error envelope's do: a listed code also matches its namespaced forms.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DescribeFlowBillsErrorCode {
+    /// `DescribeFlowBillsFail`: 查询流水账单列表失败: the query failed (the message says why)
+    DescribeFlowBillsFail,
+    /// `ProductTypeIsInvalid`: ProductType无效的产品类型: an unknown product type
+    ProductTypeIsInvalid,
+    /// `ValueNotSupported`: BillStatus参数不合法: an invalid bill status
+    ValueNotSupported,
+    /// A code the spec does not list, as the vendor sent it.
+    Unknown(String),
+}
+
+impl DescribeFlowBillsErrorCode {
+    /// The listed codes and their variants, in spec order.
+    const LISTED: &'static [(&'static str, DescribeFlowBillsErrorCode)] = &[
+        ("DescribeFlowBillsFail", DescribeFlowBillsErrorCode::DescribeFlowBillsFail),
+        ("ProductTypeIsInvalid", DescribeFlowBillsErrorCode::ProductTypeIsInvalid),
+        ("ValueNotSupported", DescribeFlowBillsErrorCode::ValueNotSupported),
+    ];
+
+    /// The variant of vendor code `code`.
+    pub fn from_code(code: &str) -> Self {
+        Self::LISTED
+            .iter()
+            .find(|(listed, _)| meterage_runtime::envelope::code_matches(listed, code))
+            .map_or_else(
+                || DescribeFlowBillsErrorCode::Unknown(code.to_owned()),
+                |(_, variant)| variant.clone(),
+            )
+    }
+
+    /// The vendor code of `error`, if it carries one (an API failure, or a failed
+    /// sign-in's answer).
+    pub fn of(error: &meterage_runtime::Error) -> Option<Self> {
+        error.vendor_code().map(Self::from_code)
+    }
+
+    /// The code as the spec lists it (an `Unknown` code as the vendor sent it).
+    pub fn as_str(&self) -> &str {
+        match self {
+            DescribeFlowBillsErrorCode::DescribeFlowBillsFail => "DescribeFlowBillsFail",
+            DescribeFlowBillsErrorCode::ProductTypeIsInvalid => "ProductTypeIsInvalid",
+            DescribeFlowBillsErrorCode::ValueNotSupported => "ValueNotSupported",
+            DescribeFlowBillsErrorCode::Unknown(code) => code,
+        }
+    }
+}
+
+impl std::fmt::Display for DescribeFlowBillsErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

@@ -44,6 +44,7 @@ const ERROR_ENVELOPE: meterage_runtime::ErrorEnvelope = meterage_runtime::ErrorE
     success: meterage_runtime::SuccessRule::Codes(&["0"]),
     transient: &["500"],
     final_codes: &[],
+    credential_codes: &["401"],
     transient_statuses: &[],
     final_statuses: &[],
 };

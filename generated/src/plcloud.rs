@@ -38,6 +38,7 @@ const ERROR_ENVELOPE: meterage_runtime::ErrorEnvelope = meterage_runtime::ErrorE
     success: meterage_runtime::SuccessRule::Codes(&["200"]),
     transient: &["500"],
     final_codes: &[],
+    credential_codes: &["401", "403"],
     transient_statuses: &[],
     final_statuses: &[],
 };

@@ -131,6 +131,11 @@ pub struct ErrorEnvelope {
     /// Vendor codes that are final even on a status retried by default (a 500 whose
     /// code says the parameters are wrong). Compared with [`code_matches`].
     pub final_codes: &'static [&'static str],
+    /// Vendor codes that say the credentials were refused (a bad signature, an unknown
+    /// access key, a wrong password): an answer with one of them is an
+    /// [`ErrorKind::Auth`](crate::ErrorKind::Auth) failure whatever its status. Compared
+    /// with [`code_matches`].
+    pub credential_codes: &'static [&'static str],
     /// Statuses retried besides the default table (see [`crate::retry`]).
     pub transient_statuses: &'static [u16],
     /// Statuses of the default table this API means as final.
@@ -148,6 +153,7 @@ impl ErrorEnvelope {
         success: SuccessRule::Status,
         transient: &[],
         final_codes: &[],
+        credential_codes: &[],
         transient_statuses: &[],
         final_statuses: &[],
     };
@@ -200,8 +206,15 @@ impl ErrorEnvelope {
         any_code_matches(self.final_codes, code)
     }
 
+    /// Whether `code` says the credentials were refused ([`code_matches`] one of
+    /// [`ErrorEnvelope::credential_codes`]).
+    pub fn is_credential_code(&self, code: &str) -> bool {
+        any_code_matches(self.credential_codes, code)
+    }
+
     /// Whether a failed response with `status` and vendor `code` is worth another
-    /// attempt: the code's `final_codes`, then its `transient`, then the status's
+    /// attempt: the code's `final_codes` and `credential_codes` (refused credentials
+    /// stay refused), then its `transient`, then the status's
     /// `final_statuses`, then `transient_statuses` and the default table
     /// ([`is_transient_status`](crate::retry::is_transient_status)); the first that
     /// matches decides. Codes are compared with [`code_matches`], so a listed
@@ -226,7 +239,7 @@ impl ErrorEnvelope {
     /// ```
     pub fn is_transient(&self, status: u16, code: Option<&str>) -> bool {
         if let Some(code) = code {
-            if self.is_final_code(code) {
+            if self.is_final_code(code) || self.is_credential_code(code) {
                 return false;
             }
             if self.is_transient_code(code) {
@@ -239,25 +252,52 @@ impl ErrorEnvelope {
         self.transient_statuses.contains(&status) || crate::retry::is_transient_status(status)
     }
 
+    /// The top-level properties a 2xx body is read for while it is decoded: those of the
+    /// code, message and request id pointers when the envelope looks into 2xx bodies,
+    /// else those of the request id pointers alone when `request_id` (the response's
+    /// header did not carry one), else none.
+    pub(crate) fn success_keys(&self, request_id: bool) -> Vec<String> {
+        if self.inspects_success_bodies() {
+            self.top_level_keys()
+        } else if request_id {
+            top_level_keys(self.request_id)
+        } else {
+            Vec::new()
+        }
+    }
+
     /// The top-level property names the code, message and request id pointers start
     /// with (`/error/code` starts with `error`), without duplicates.
     pub(crate) fn top_level_keys(&self) -> Vec<String> {
-        let mut keys: Vec<String> = Vec::new();
-        for pointer in self.code.iter().chain(self.message).chain(self.request_id) {
-            let first = pointer
-                .strip_prefix('/')
-                .unwrap_or(pointer)
-                .split('/')
-                .next()
-                .unwrap_or_default()
-                .replace("~1", "/")
-                .replace("~0", "~");
-            if !keys.contains(&first) {
-                keys.push(first);
-            }
-        }
-        keys
+        let pointers: Vec<&str> = self
+            .code
+            .iter()
+            .chain(self.message)
+            .chain(self.request_id)
+            .copied()
+            .collect();
+        top_level_keys(&pointers)
     }
+}
+
+/// The top-level property names `pointers` start with (`/error/code` starts with
+/// `error`), without duplicates.
+fn top_level_keys(pointers: &[&str]) -> Vec<String> {
+    let mut keys: Vec<String> = Vec::new();
+    for pointer in pointers {
+        let first = pointer
+            .strip_prefix('/')
+            .unwrap_or(pointer)
+            .split('/')
+            .next()
+            .unwrap_or_default()
+            .replace("~1", "/")
+            .replace("~0", "~");
+        if !keys.contains(&first) {
+            keys.push(first);
+        }
+    }
+    keys
 }
 
 /// The text of the first pointer in `pointers` that resolves to a non-null value.

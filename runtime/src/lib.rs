@@ -63,7 +63,7 @@ pub use auth::{
 };
 pub use client::{Client, ClientBuilder};
 pub use envelope::{ErrorEnvelope, SuccessRule};
-pub use error::{ApiError, AuthError, DecodeError, Error, TimeoutKind};
+pub use error::{ApiError, AuthError, DecodeError, Error, ErrorKind, TimeoutKind};
 pub use options::CallOptions;
 pub use pagination::{Page, PageNumber};
 pub use request::{Method, Operation, Request, ToParam};

@@ -14,6 +14,8 @@ pub struct Response<T> {
     headers: HeaderMap,
     body: T,
     request_id_header: Option<&'static str>,
+    /// The request id the error envelope's body pointers found in the body.
+    body_request_id: Option<String>,
     /// The URL the request went to (not in `Debug`: its query may carry a credential).
     url: Option<reqwest::Url>,
 }
@@ -32,6 +34,7 @@ impl<T> Response<T> {
             headers,
             body,
             request_id_header,
+            body_request_id: None,
             url: None,
         }
     }
@@ -48,6 +51,14 @@ impl<T> Response<T> {
     #[cfg(feature = "test-util")]
     pub fn for_test(body: T) -> Self {
         Self::new(200, HeaderMap::new(), body, None)
+    }
+
+    /// The same response with `request_id` as the request id its body carries (read
+    /// through the error envelope's body pointers), which [`Response::request_id`]
+    /// returns when the response has no request id header.
+    pub fn with_body_request_id(mut self, request_id: Option<String>) -> Self {
+        self.body_request_id = request_id;
+        self
     }
 
     /// Keeps the URL the request went to (a next link is relative to it).
@@ -76,10 +87,14 @@ impl<T> Response<T> {
         self.headers.get(name).and_then(|value| value.to_str().ok())
     }
 
-    /// The request id from the error envelope's request id header, if the spec names one
-    /// and the response has it.
+    /// The request id: from the error envelope's request id header when the spec names
+    /// one and the response has it, else from the body where the envelope's request id
+    /// pointers lead (Kaopuyun's `RequestId`, GSL's `request_id`). The same rule gives
+    /// [`Error::request_id`](crate::Error::request_id) of a failure.
     pub fn request_id(&self) -> Option<&str> {
-        self.request_id_header.and_then(|name| self.header(name))
+        self.request_id_header
+            .and_then(|name| self.header(name))
+            .or(self.body_request_id.as_deref())
     }
 
     /// The decoded body.
@@ -104,6 +119,7 @@ impl<T> Response<T> {
             headers: self.headers,
             body: f(self.body),
             request_id_header: self.request_id_header,
+            body_request_id: self.body_request_id,
             url: self.url,
         }
     }
@@ -192,5 +208,14 @@ mod tests {
         let response = Response::new(200, HeaderMap::new(), "x", None);
         assert_eq!(response.request_id(), None);
         assert_eq!(response.into_inner(), "x");
+        let response = Response::new(200, HeaderMap::new(), (), None);
+        // The body's request id when the header is absent; the header when both are.
+        let response = response.with_body_request_id(Some("b-1".to_owned()));
+        assert_eq!(response.request_id(), Some("b-1"));
+        let mut headers = HeaderMap::new();
+        headers.insert("x-request-id", HeaderValue::from_static("h-1"));
+        let response = Response::new(200, headers, (), Some("X-Request-Id"))
+            .with_body_request_id(Some("b-1".to_owned()));
+        assert_eq!(response.request_id(), Some("h-1"));
     }
 }

@@ -3,7 +3,8 @@
 //! Every attempt ends in one [`Verdict`], decided in one place (the client's classify
 //! phase): a success, a stale identity (signed in again and replayed once, outside the
 //! retry budget), a transient failure, or a final one. A transient failure is retried
-//! when the call is idempotent (or the request never reached the server), attempts
+//! when the call is idempotent or a sign-in call ([`Request::sign_in`](crate::Request::sign_in)),
+//! or the request never reached the server, attempts
 //! remain ([`RetryPolicy`]), and the wait fits the call's deadline. Waits grow
 //! exponentially with full jitter; a server's `Retry-After` is honoured when it is
 //! within the policy's cap.
@@ -17,7 +18,7 @@
 //! | the call's own deadline | final |
 //! | HTTP 408, 429, 500, 502, 503, 504 | transient, unless the spec says final |
 //! | a vendor code in `x-error-envelope` `transient` (any status, HTTP 200 included) | transient |
-//! | a vendor code in `final`, a status in `final-statuses` | final (first rule that matches) |
+//! | a vendor code in `final` or `credentials`, a status in `final-statuses` | final (first rule that matches) |
 //! | a status in `transient-statuses` | transient |
 //! | any other status or vendor code | final |
 //! | HTTP 401, a vendor's "expired" code, a redirect to a login page | stale identity |

@@ -16,6 +16,7 @@ pub static NCE: ErrorEnvelope = ErrorEnvelope {
     message: &["/errmsg", "/errMsg"],
     success: SuccessRule::Codes(&["0"]),
     transient: &["500"],
+    credential_codes: &["401"],
     ..ErrorEnvelope::NONE
 };
 
@@ -26,6 +27,7 @@ pub static GSL: ErrorEnvelope = ErrorEnvelope {
     request_id: &["/request_id"],
     request_id_header: Some("X-Request-Id"),
     transient: &["GSL.00010003"],
+    credential_codes: &["APIGW.0301", "APIG.0301"],
     ..ErrorEnvelope::NONE
 };
 
@@ -36,6 +38,16 @@ pub static KAOPUYUN: ErrorEnvelope = ErrorEnvelope {
     request_id: &["/RequestId"],
     success: SuccessRule::NoCode,
     transient: &["ServiceUnavailable", "Throttling", "Throttling.User"],
+    credential_codes: &[
+        "SignatureDoesNotMatch",
+        "IncompleteSignature",
+        "InvalidAccessKeyId.NotFound",
+        "InvalidAccessKeyId.Inactive",
+        "MissingSecurityToken",
+        "InvalidSecurityToken.Malformed",
+        "InvalidSecurityToken.Expired",
+        "InvalidSecurityToken.MismatchWithAccessKey",
+    ],
     ..ErrorEnvelope::NONE
 };
 
@@ -45,6 +57,7 @@ pub static PLCLOUD: ErrorEnvelope = ErrorEnvelope {
     message: &["/message"],
     success: SuccessRule::Codes(&["200"]),
     transient: &["500"],
+    credential_codes: &["401", "403"],
     ..ErrorEnvelope::NONE
 };
 

@@ -4,7 +4,8 @@
 use reqwest::header::{HeaderMap, CONTENT_TYPE};
 use serde_json::Value;
 
-use crate::error::ApiError;
+use crate::envelope::ErrorEnvelope;
+use crate::error::{ApiError, ErrorKind};
 use crate::request::Operation;
 
 /// Length of the text kept as the message of a non-JSON error body.
@@ -12,7 +13,7 @@ const MESSAGE_CHARS: usize = 200;
 
 /// The [`ApiError`] of a failed response: the envelope's code, message and request id
 /// from the JSON body (`parsed`, or parsed here), else the start of the body's text; the
-/// request id header as a fallback. Transient when the status or the vendor code says
+/// request id from the envelope's header, else from the body. Transient when the status or the vendor code says
 /// "try again later".
 pub(crate) fn api_error(
     operation: &'static Operation,
@@ -38,14 +39,12 @@ pub(crate) fn api_error(
             .is_some_and(|value| value.to_ascii_lowercase().contains("html"));
         message = text_message(&String::from_utf8_lossy(&body), html && parsed.is_none());
     }
-    if request_id.is_none() {
-        request_id = envelope
-            .request_id_header
-            .and_then(|name| headers.get(name))
-            .and_then(|value| value.to_str().ok())
-            .map(str::to_owned);
+    // The header first, as for a success ([`Response::request_id`](crate::Response::request_id)).
+    if let Some(header) = header_request_id(operation, &headers) {
+        request_id = Some(header);
     }
     let transient = envelope.is_transient(status, code.as_deref());
+    let kind = api_kind(envelope, status, code.as_deref());
     ApiError {
         operation: operation.id,
         status,
@@ -55,8 +54,36 @@ pub(crate) fn api_error(
         headers,
         body,
         transient,
+        kind,
         attempts: 1,
     }
+}
+
+/// The [`ErrorKind`] of a failed answer: [`ErrorKind::Auth`] for a credential code the
+/// envelope declares or HTTP 401, [`ErrorKind::Throttled`] for HTTP 429 or a vendor
+/// code the envelope declares transient, [`ErrorKind::Service`] otherwise.
+pub(crate) fn api_kind(envelope: &ErrorEnvelope, status: u16, code: Option<&str>) -> ErrorKind {
+    match code {
+        Some(code) if envelope.is_credential_code(code) => return ErrorKind::Auth,
+        Some(code) if envelope.is_final_code(code) => return ErrorKind::Service,
+        Some(code) if envelope.is_transient_code(code) => return ErrorKind::Throttled,
+        _ => {}
+    }
+    match status {
+        401 => ErrorKind::Auth,
+        429 => ErrorKind::Throttled,
+        _ => ErrorKind::Service,
+    }
+}
+
+/// The request id in the header the operation's error envelope names, if any.
+pub(crate) fn header_request_id(operation: &Operation, headers: &HeaderMap) -> Option<String> {
+    operation
+        .envelope
+        .request_id_header
+        .and_then(|name| headers.get(name))
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned)
 }
 
 /// The start of a text body as a one-line message: whitespace collapsed, at most
@@ -135,7 +162,7 @@ mod tests {
     use reqwest::header::HeaderValue;
 
     use super::*;
-    use crate::envelope::{ErrorEnvelope, SuccessRule};
+    use crate::envelope::SuccessRule;
 
     static NCE: ErrorEnvelope = ErrorEnvelope {
         code: &["/errcode", "/errCode"],
@@ -145,6 +172,7 @@ mod tests {
         success: SuccessRule::Codes(&["0"]),
         transient: &["busy"],
         final_codes: &["bad-parameter"],
+        credential_codes: &[],
         transient_statuses: &[409],
         final_statuses: &[504],
     };

@@ -23,6 +23,7 @@ use crate::{names, Settings};
 
 mod auth;
 mod client;
+mod error_codes;
 mod examples;
 mod operations;
 mod pages;
@@ -123,11 +124,14 @@ impl<'a> Module<'a> {
             Part::UnknownValue { opens } => types::inside(types::emit_unknown_value(), opens),
             Part::Type { id, opens } => types::inside(types::emit_type(&api.types, id), opens),
             Part::Builder(i) => {
+                let op = &api.operations[i];
                 let runtime = settings
                     .runtime_path
                     .as_deref()
                     .unwrap_or(client::RUNTIME_PATH);
-                Piece::Items(operations::emit_operation(api, &api.operations[i], runtime))
+                let builder = operations::emit_operation(api, op, runtime);
+                let codes = error_codes::emit_error_codes(op);
+                Piece::Items(quote! { #builder #codes })
             }
             Part::Tail => {
                 let pages = pages::emit_pages(api);
@@ -338,6 +342,7 @@ pub(super) fn emit_envelope(env: &Envelope) -> TokenStream {
     };
     let transient = str_list(&env.transient);
     let final_codes = str_list(&env.final_codes);
+    let credentials = str_list(&env.credentials);
     let statuses = |list: &[u16]| -> Vec<proc_macro2::Literal> {
         list.iter()
             .map(|s| proc_macro2::Literal::u16_unsuffixed(*s))
@@ -354,6 +359,7 @@ pub(super) fn emit_envelope(env: &Envelope) -> TokenStream {
             success: #success,
             transient: #transient,
             final_codes: #final_codes,
+            credential_codes: #credentials,
             transient_statuses: &[#(#transient_statuses),*],
             final_statuses: &[#(#final_statuses),*],
         }

@@ -8,8 +8,11 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::{json_text, Lowerer};
-use crate::extensions::{X_ENUM_VARNAMES, X_ENV, X_ERROR_ENVELOPE, X_IDEMPOTENT, X_RPC_ACTION};
-use crate::ir::{ClientEnv, Envelope, Location, RpcAction, SuccessRule};
+use crate::extensions::{
+    X_ENUM_VARNAMES, X_ENV, X_ERROR_CODES, X_ERROR_ENVELOPE, X_IDEMPOTENT, X_RPC_ACTION,
+};
+use crate::ir::{ClientEnv, Envelope, ErrorCode, Location, RpcAction, SuccessRule};
+use crate::names::Ident;
 
 /// A JSON pointer or a list of them.
 #[derive(Deserialize)]
@@ -47,9 +50,23 @@ struct EnvelopeExt {
     #[serde(default, rename = "final")]
     final_codes: Vec<String>,
     #[serde(default)]
+    credentials: Vec<String>,
+    #[serde(default)]
     transient_statuses: Vec<u16>,
     #[serde(default)]
     final_statuses: Vec<u16>,
+}
+
+/// One entry of `x-error-codes`: a code, or a code and what it means.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum ErrorCodeExt {
+    Code(String),
+    Described {
+        code: String,
+        #[serde(default)]
+        description: Option<String>,
+    },
 }
 
 /// `x-env`.
@@ -142,6 +159,7 @@ impl Lowerer<'_, '_> {
             success,
             transient: ext.transient,
             final_codes: ext.final_codes,
+            credentials: ext.credentials,
             transient_statuses: ext.transient_statuses,
             final_statuses: ext.final_statuses,
         };
@@ -165,10 +183,23 @@ impl Lowerer<'_, '_> {
                 "`transient` needs a `code` pointer to compare",
             );
         }
-        if !env.final_codes.is_empty() && env.code.is_empty() {
+        for (key, list) in [
+            ("final", &env.final_codes),
+            ("credentials", &env.credentials),
+        ] {
+            if !list.is_empty() && env.code.is_empty() {
+                self.error(
+                    &format!("{base}/{X_ERROR_ENVELOPE}"),
+                    format!("`{key}` needs a `code` pointer to compare"),
+                );
+            }
+        }
+        for code in env.credentials.iter().filter(|c| env.transient.contains(c)) {
             self.error(
-                &format!("{base}/x-error-envelope"),
-                "`final` needs a `code` pointer to compare",
+                &format!("{base}/{X_ERROR_ENVELOPE}/credentials"),
+                format!(
+                    "`{code}` is listed both as `transient` and as `credentials`: refused credentials are not worth another attempt"
+                ),
             );
         }
         for code in env.final_codes.iter().filter(|c| env.transient.contains(c)) {
@@ -201,6 +232,51 @@ impl Lowerer<'_, '_> {
             );
         }
         Some(env)
+    }
+
+    /// `x-error-codes` of an operation: its codes, each with a distinct variant name.
+    pub(super) fn error_codes(
+        &mut self,
+        extensions: &IndexMap<String, Value>,
+        base: &str,
+    ) -> Vec<ErrorCode> {
+        let Some(entries) = self.extension::<Vec<ErrorCodeExt>>(extensions, X_ERROR_CODES, base)
+        else {
+            return Vec::new();
+        };
+        let mut codes: Vec<ErrorCode> = Vec::new();
+        for (i, entry) in entries.into_iter().enumerate() {
+            let (code, description) = match entry {
+                ErrorCodeExt::Code(code) => (code, None),
+                ErrorCodeExt::Described { code, description } => (code, description),
+            };
+            let variant = Ident::pascal(&code);
+            let at = format!("{base}/{X_ERROR_CODES}/{i}");
+            if variant.as_str() == "Unknown" {
+                self.error(
+                    &at,
+                    format!(
+                        "`{code}` would be the variant `Unknown`, which holds the codes not listed"
+                    ),
+                );
+            } else if let Some(other) = codes.iter().find(|c| c.variant == variant) {
+                self.error(
+                    &at,
+                    format!(
+                        "`{code}` and `{}` both make the variant `{}`",
+                        other.code,
+                        variant.as_str()
+                    ),
+                );
+            } else {
+                codes.push(ErrorCode {
+                    code,
+                    variant,
+                    description,
+                });
+            }
+        }
+        codes
     }
 
     /// `x-env` of the document: the variables `Client::from_env` reads.

@@ -256,6 +256,7 @@ impl<'a> Lowerer<'a, '_> {
         let (response, examples, error_bodies) =
             self.responses(&op.responses, builder_name.as_str(), pointer);
         let envelope = self.envelope(&op.extensions, pointer);
+        let error_codes = self.error_codes(&op.extensions, pointer);
         let pagination = self.pagination(&op.extensions, pointer, &params, body, &response);
         let idempotent = self.idempotent(
             &op.extensions,
@@ -305,6 +306,7 @@ impl<'a> Lowerer<'a, '_> {
             public,
             idempotent,
             secret_response,
+            error_codes,
         }
     }
 }

@@ -18,6 +18,7 @@ const ERROR_ENVELOPE: meterage_runtime::ErrorEnvelope = meterage_runtime::ErrorE
     success: meterage_runtime::SuccessRule::Status,
     transient: &[],
     final_codes: &[],
+    credential_codes: &[],
     transient_statuses: &[],
     final_statuses: &[],
 };

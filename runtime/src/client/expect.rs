@@ -5,7 +5,7 @@ use std::marker::PhantomData;
 use bytes::Bytes;
 use serde::de::DeserializeOwned;
 
-use crate::decode::{decode, envelope_failure, Decoded, Undecodable};
+use crate::decode::{decode, envelope_only, Decoded, Undecodable};
 use crate::error::Error;
 use crate::request::Operation;
 
@@ -18,11 +18,13 @@ pub(crate) trait Expect: Send + Sync {
     /// The decoded body.
     type Output: Send;
 
-    /// Reads a success body: the value, or the failure the envelope found in it.
+    /// Reads a success body: the value, or the failure the envelope found in it; with
+    /// the body's request id when `request_id` asks for it (no header carried one).
     fn read(
         &self,
         operation: &Operation,
         body: &Bytes,
+        request_id: bool,
     ) -> Result<Decoded<Self::Output>, Undecodable>;
 
     /// Judges a decoded success of attempt `attempt`: `Some(error)` makes it a transient
@@ -57,8 +59,13 @@ impl<T> Json<T> {
 impl<T: DeserializeOwned + Send> Expect for Json<T> {
     type Output = T;
 
-    fn read(&self, operation: &Operation, body: &Bytes) -> Result<Decoded<T>, Undecodable> {
-        decode(body, operation.envelope)
+    fn read(
+        &self,
+        operation: &Operation,
+        body: &Bytes,
+        request_id: bool,
+    ) -> Result<Decoded<T>, Undecodable> {
+        decode(body, operation.envelope, request_id)
     }
 
     fn recheck(&self, value: &T, attempt: u32) -> Option<Error> {
@@ -72,10 +79,15 @@ pub(crate) struct Raw;
 impl Expect for Raw {
     type Output = Bytes;
 
-    fn read(&self, operation: &Operation, body: &Bytes) -> Result<Decoded<Bytes>, Undecodable> {
-        Ok(match envelope_failure(body, operation.envelope) {
-            Some(captured) => Decoded::Failure(captured),
-            None => Decoded::Ok(body.clone()),
+    fn read(
+        &self,
+        operation: &Operation,
+        body: &Bytes,
+        request_id: bool,
+    ) -> Result<Decoded<Bytes>, Undecodable> {
+        Ok(match envelope_only(body, operation.envelope, request_id) {
+            Decoded::Failure(captured) => Decoded::Failure(captured),
+            Decoded::Ok((), request_id) => Decoded::Ok(body.clone(), request_id),
         })
     }
 }
@@ -86,10 +98,12 @@ pub(crate) struct Nothing;
 impl Expect for Nothing {
     type Output = ();
 
-    fn read(&self, operation: &Operation, body: &Bytes) -> Result<Decoded<()>, Undecodable> {
-        Ok(match envelope_failure(body, operation.envelope) {
-            Some(captured) => Decoded::Failure(captured),
-            None => Decoded::Ok(()),
-        })
+    fn read(
+        &self,
+        operation: &Operation,
+        body: &Bytes,
+        request_id: bool,
+    ) -> Result<Decoded<()>, Undecodable> {
+        Ok(envelope_only(body, operation.envelope, request_id))
     }
 }

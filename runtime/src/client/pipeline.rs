@@ -75,6 +75,7 @@ impl Client {
             .or(inner.settings.total_timeout)
             .and_then(|total| Instant::now().checked_add(total));
         let public = request.skips_auth();
+        let repeatable = request.repeatable();
         let server = self.server_for(operation, request.server_url()).to_owned();
         let prepared = request.into_http(&server, &inner.user_agent_value)?;
         let url = prepared.url().clone();
@@ -145,7 +146,7 @@ impl Client {
                 continue;
             }
             let counted = attempts - u32::from(replayed);
-            if verdict == Verdict::Transient && (operation.idempotent || !failed.reached_server) {
+            if verdict == Verdict::Transient && (repeatable || !failed.reached_server) {
                 if let Some(wait) = self.wait_before_retry(policy, counted, &failed, deadline) {
                     tracing::debug!(
                         operation = operation.id,
@@ -232,7 +233,7 @@ impl Client {
                     status: failed.error.status(),
                     headers: api.map(|api| &api.headers),
                     vendor_code: api.and_then(|api| api.code.as_deref()),
-                    request_id: api.and_then(|api| api.request_id.as_deref()),
+                    request_id: failed.error.request_id(),
                     error: Some(&failed.error),
                     elapsed,
                     verdict: Verdict::Final,

@@ -13,7 +13,7 @@ use crate::error::{DecodeError, Error};
 use crate::request::Operation;
 use crate::response::Response;
 use crate::retry::retry_after;
-use crate::vendor_error::api_error;
+use crate::vendor_error::{api_error, header_request_id};
 
 /// A failed attempt and what the retry decision needs to know of it besides the error.
 pub(crate) struct Failed {
@@ -122,18 +122,21 @@ pub(crate) fn read<E: Expect>(
             ..Failed::reached(Error::Api(Box::new(api)))
         });
     }
-    match expect.read(operation, &body) {
-        Ok(Decoded::Ok(value)) => match expect.recheck(&value, attempt) {
+    // The body's request id is read only when no header carries one.
+    let body_request_id = operation
+        .envelope
+        .request_id_header
+        .is_none_or(|name| !headers.contains_key(name));
+    match expect.read(operation, &body, body_request_id) {
+        Ok(Decoded::Ok(value, body_request_id)) => match expect.recheck(&value, attempt) {
             Some(error) => Err(Failed {
                 refused_by_check: true,
                 ..Failed::reached(error)
             }),
-            None => Ok(Response::new(
-                status,
-                headers,
-                value,
-                operation.envelope.request_id_header,
-            )),
+            None => Ok(
+                Response::new(status, headers, value, operation.envelope.request_id_header)
+                    .with_body_request_id(body_request_id),
+            ),
         },
         Ok(Decoded::Failure(captured)) => {
             let api = api_error(operation, status, headers, body.to_vec(), Some(captured));
@@ -141,6 +144,11 @@ pub(crate) fn read<E: Expect>(
         }
         Err(Undecodable { path, source }) => {
             let excerpt = (!operation.secret_response).then(|| excerpt(&body, &source));
+            let request_id = header_request_id(operation, &headers).or_else(|| {
+                serde_json::from_slice::<serde_json::Value>(&body)
+                    .ok()
+                    .and_then(|value| operation.envelope.request_id_of(&value))
+            });
             Err(Failed::reached(Error::Decode(Box::new(DecodeError {
                 operation: operation.id,
                 status,
@@ -148,6 +156,7 @@ pub(crate) fn read<E: Expect>(
                 source,
                 body: body.to_vec(),
                 excerpt,
+                request_id,
                 attempts: 1,
             }))))
         }

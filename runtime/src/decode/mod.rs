@@ -52,8 +52,9 @@ use tap::Tap;
 
 /// The outcome of decoding a success body.
 pub(crate) enum Decoded<T> {
-    /// The body decoded, and the envelope (if it looks into 2xx bodies) found no failure.
-    Ok(T),
+    /// The body decoded, and the envelope (if it looks into 2xx bodies) found no failure;
+    /// with the request id the envelope's body pointers found in it.
+    Ok(T, Option<String>),
     /// The body reports a failure through the error envelope; the captured top-level
     /// properties hold its code and message.
     Failure(Value),
@@ -68,21 +69,20 @@ pub(crate) struct Undecodable {
 }
 
 /// Decodes `body` into `T`, reading the envelope's top-level properties on the way when
-/// `envelope` says a 2xx body can report a failure. A blank body decodes like `null`.
+/// `envelope` says a 2xx body can report a failure, or names a request id in the body
+/// and `request_id` asks for it (the response's header did not carry one). A blank body
+/// decodes like `null`.
 pub(crate) fn decode<T: DeserializeOwned>(
     body: &[u8],
     envelope: &ErrorEnvelope,
+    request_id: bool,
 ) -> Result<Decoded<T>, Undecodable> {
     let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
         b"null"
     } else {
         body
     };
-    let keys = if envelope.inspects_success_bodies() {
-        envelope.top_level_keys()
-    } else {
-        Vec::new()
-    };
+    let keys = envelope.success_keys(request_id);
     let mut captured = Map::new();
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let fast = if keys.is_empty() {
@@ -97,28 +97,35 @@ pub(crate) fn decode<T: DeserializeOwned>(
     .and_then(|value| deserializer.end().map(|()| value));
     match fast {
         Ok(value) => {
-            if !captured.is_empty() {
-                let captured = Value::Object(captured);
-                if envelope.is_failure(&captured) {
-                    return Ok(Decoded::Failure(captured));
-                }
+            if captured.is_empty() {
+                return Ok(Decoded::Ok(value, None));
             }
-            Ok(Decoded::Ok(value))
+            let captured = Value::Object(captured);
+            if envelope.is_failure(&captured) {
+                return Ok(Decoded::Failure(captured));
+            }
+            Ok(Decoded::Ok(value, envelope.request_id_of(&captured)))
         }
-        Err(_) => slow_path::<T>(body, envelope),
+        Err(_) => slow_path::<T>(body, envelope, request_id),
     }
 }
 
 /// Checks a 2xx `body` against the envelope without decoding it into a type (for
-/// `send_raw` and bodiless calls): `Some` with the captured properties when the body
-/// reports a failure. Bodies that are not JSON report none.
-pub(crate) fn envelope_failure(body: &[u8], envelope: &ErrorEnvelope) -> Option<Value> {
-    if !envelope.inspects_success_bodies() || body.iter().all(u8::is_ascii_whitespace) {
-        return None;
+/// `send_raw` and bodiless calls): the failure the body reports, with the captured
+/// properties, or a success with the request id the body carries. Bodies that are not
+/// JSON report neither.
+pub(crate) fn envelope_only(
+    body: &[u8],
+    envelope: &ErrorEnvelope,
+    request_id: bool,
+) -> Decoded<()> {
+    if envelope.success_keys(request_id).is_empty() || body.iter().all(u8::is_ascii_whitespace) {
+        return Decoded::Ok((), None);
     }
-    match decode::<de::IgnoredAny>(body, envelope) {
-        Ok(Decoded::Failure(captured)) => Some(captured),
-        _ => None,
+    match decode::<de::IgnoredAny>(body, envelope, request_id) {
+        Ok(Decoded::Failure(captured)) => Decoded::Failure(captured),
+        Ok(Decoded::Ok(_, request_id)) => Decoded::Ok((), request_id),
+        Err(_) => Decoded::Ok((), None),
     }
 }
 
@@ -128,6 +135,7 @@ pub(crate) fn envelope_failure(body: &[u8], envelope: &ErrorEnvelope) -> Option<
 fn slow_path<T: DeserializeOwned>(
     body: &[u8],
     envelope: &ErrorEnvelope,
+    request_id: bool,
 ) -> Result<Decoded<T>, Undecodable> {
     if envelope.inspects_success_bodies() {
         if let Ok(value) = serde_json::from_slice::<Value>(body) {
@@ -136,6 +144,13 @@ fn slow_path<T: DeserializeOwned>(
             }
         }
     }
+    let request_id = if !request_id || envelope.request_id.is_empty() {
+        None
+    } else {
+        serde_json::from_slice::<Value>(body)
+            .ok()
+            .and_then(|value| envelope.request_id_of(&value))
+    };
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize::<_, T>(&mut deserializer).map_err(|error| {
         Undecodable {
@@ -147,7 +162,7 @@ fn slow_path<T: DeserializeOwned>(
         path: ".".to_owned(),
         source,
     })?;
-    Ok(Decoded::Ok(value))
+    Ok(Decoded::Ok(value, request_id))
 }
 
 /// An excerpt of `body` around the position of `error` (about 40 characters each side,
@@ -204,8 +219,8 @@ mod tests {
     }
 
     fn ok<T: DeserializeOwned>(body: &str, envelope: &ErrorEnvelope) -> T {
-        match decode::<T>(body.as_bytes(), envelope) {
-            Ok(Decoded::Ok(value)) => value,
+        match decode::<T>(body.as_bytes(), envelope, true) {
+            Ok(Decoded::Ok(value, _)) => value,
             Ok(Decoded::Failure(captured)) => panic!("unexpected failure {captured}"),
             Err(error) => panic!("{}: {}", error.path, error.source),
         }
@@ -255,6 +270,7 @@ mod tests {
         match decode::<Page>(
             br#"{"errcode":"1","errmsg":"Operation failed.","data":null}"#,
             &NCE,
+            true,
         ) {
             Ok(Decoded::Failure(captured)) => {
                 assert_eq!(NCE.code_of(&captured).as_deref(), Some("1"));
@@ -269,6 +285,7 @@ mod tests {
         match decode::<Bills>(
             br#"{"RequestId":"r-2","Code":"ProductTypeIsInvalid","Message":"bad","Items":7}"#,
             &KAOPUYUN,
+            true,
         ) {
             Ok(Decoded::Failure(captured)) => {
                 assert_eq!(
@@ -279,10 +296,18 @@ mod tests {
             }
             _ => panic!("expected a failure"),
         }
-        assert!(envelope_failure(br#"{"errcode":"7"}"#, &NCE).is_some());
-        assert!(envelope_failure(br#"{"errcode":"0"}"#, &NCE).is_none());
-        assert!(envelope_failure(b"<html>ok</html>", &NCE).is_none());
-        assert!(envelope_failure(br#"{"Code":"X"}"#, &ErrorEnvelope::NONE).is_none());
+        let failed = |body: &[u8], envelope| {
+            matches!(envelope_only(body, envelope, true), Decoded::Failure(_))
+        };
+        assert!(failed(br#"{"errcode":"7"}"#, &NCE));
+        assert!(!failed(br#"{"errcode":"0"}"#, &NCE));
+        assert!(!failed(b"<html>ok</html>", &NCE));
+        assert!(!failed(br#"{"Code":"X"}"#, &ErrorEnvelope::NONE));
+        // A success's request id is read on the way, also when nothing else is.
+        match envelope_only(br#"{"RequestId":"r-3","Items":[]}"#, &KAOPUYUN, true) {
+            Decoded::Ok((), request_id) => assert_eq!(request_id.as_deref(), Some("r-3")),
+            Decoded::Failure(captured) => panic!("unexpected failure {captured}"),
+        }
     }
 
     #[test]
@@ -298,7 +323,7 @@ mod tests {
             pools: Vec<Pool>,
         }
         let body = br#"{"pools":[{"pool_name":"a"},{"pool_name":null}]}"#;
-        let Err(error) = decode::<Pools>(body, &ErrorEnvelope::NONE) else {
+        let Err(error) = decode::<Pools>(body, &ErrorEnvelope::NONE, true) else {
             panic!("expected an error");
         };
         assert_eq!(error.path, "pools[1].pool_name");
@@ -306,15 +331,17 @@ mod tests {
         let near = excerpt(body, &error.source);
         assert!(near.contains(r#""pool_name":null"#), "{near}");
 
-        let Err(error) = decode::<Pools>(br#"{"pools":[{"pool_na"#, &ErrorEnvelope::NONE) else {
+        let Err(error) = decode::<Pools>(br#"{"pools":[{"pool_na"#, &ErrorEnvelope::NONE, true)
+        else {
             panic!("expected an error");
         };
         assert_eq!(error.source.classify(), serde_json::error::Category::Eof);
-        let Err(error) = decode::<Pools>(b"<html>502</html>", &ErrorEnvelope::NONE) else {
+        let Err(error) = decode::<Pools>(b"<html>502</html>", &ErrorEnvelope::NONE, true) else {
             panic!("expected an error");
         };
         assert_eq!(error.source.classify(), serde_json::error::Category::Syntax);
-        let Err(error) = decode::<Pools>(br#"{"pools":[]} trailing"#, &ErrorEnvelope::NONE) else {
+        let Err(error) = decode::<Pools>(br#"{"pools":[]} trailing"#, &ErrorEnvelope::NONE, true)
+        else {
             panic!("expected an error");
         };
         assert_eq!(error.source.classify(), serde_json::error::Category::Syntax);

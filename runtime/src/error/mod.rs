@@ -12,8 +12,10 @@ pub use crate::violation::{Constraint, Violation};
 // valid path.
 pub use crate::types::UnlistedValue;
 
+mod kind;
 mod parts;
 
+pub use kind::ErrorKind;
 pub use parts::{ApiError, AuthError, DecodeError};
 
 /// Everything that can go wrong with a call. Every message starts with the operation id
@@ -76,9 +78,13 @@ pub enum Error {
     #[error(transparent)]
     Decode(Box<DecodeError>),
 
-    /// Signing in failed, or the request could not be authorized (missing credential,
-    /// signature error). A vendor's answer to a failed sign-in is the
-    /// [`AuthError::source`].
+    /// Signing in failed, or the request could not be authorized before it was sent (a
+    /// missing credential). A vendor's answer to a failed sign-in is the
+    /// [`AuthError::source`], which [`Error::api`], [`Error::status`],
+    /// [`Error::vendor_code`], [`Error::request_id`], [`Error::is_transient`] and
+    /// [`Error::attempts`] see through to. A call whose credentials the vendor refuses
+    /// is an [`Error::Api`] whose [`kind`](Error::kind) is [`ErrorKind::Auth`]: ask
+    /// `kind()`, not the variant, whether the credentials were the problem.
     #[error(transparent)]
     Auth(Box<AuthError>),
 
@@ -200,6 +206,19 @@ impl Error {
         }
     }
 
+    /// The request id of the response that failed, by the rule of
+    /// [`Response::request_id`](crate::Response::request_id) (the envelope's header, else
+    /// its body pointer): of an API failure, of a body that did not decode, and of a
+    /// failed sign-in's own answer.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api(api) => api.request_id.as_deref(),
+            Error::Decode(decode) => decode.request_id.as_deref(),
+            Error::Auth(auth) => auth.source.as_deref().and_then(Error::request_id),
+            _ => None,
+        }
+    }
+
     /// The vendor error code of an API failure (or of a failed sign-in), if the body
     /// carried one.
     pub fn vendor_code(&self) -> Option<&str> {
@@ -224,24 +243,29 @@ impl Error {
 
     /// Whether the same call might succeed later: a dropped connection, a timeout, a
     /// "busy" answer (408, 429, 500, 502, 503, 504 or a vendor code the spec declares
-    /// transient), a body cut short. The client already retried such failures of
-    /// idempotent calls as often as its [`RetryPolicy`](crate::RetryPolicy) allows.
+    /// transient), a body cut short; for a failed sign-in ([`Error::Auth`]), whether its
+    /// own call's failure was one of these. The client already retried such failures of
+    /// idempotent calls and of sign-in calls as often as its
+    /// [`RetryPolicy`](crate::RetryPolicy) allows.
     pub fn is_transient(&self) -> bool {
         match self {
             Error::Transport { .. } | Error::Timeout { .. } => true,
             Error::Api(api) => api.transient,
             Error::Decode(decode) => decode.truncated(),
+            Error::Auth(auth) => auth.source.as_deref().is_some_and(Error::is_transient),
             _ => false,
         }
     }
 
-    /// How many attempts the call made before failing (0 when nothing was sent).
+    /// How many attempts the call made before failing (0 when nothing was sent); for a
+    /// failed sign-in ([`Error::Auth`]), the attempts of the sign-in call.
     pub fn attempts(&self) -> u32 {
         match self {
             Error::Transport { attempts, .. } | Error::Timeout { attempts, .. } => *attempts,
             Error::Api(api) => api.attempts,
             Error::Decode(decode) => decode.attempts,
             Error::BodyTooLarge { .. } => 1,
+            Error::Auth(auth) => auth.source.as_deref().map_or(0, Error::attempts),
             _ => 0,
         }
     }
@@ -402,6 +426,7 @@ mod tests {
             headers: HeaderMap::new(),
             body: b"{}".to_vec(),
             transient: false,
+            kind: ErrorKind::Service,
             attempts: 1,
         }
     }

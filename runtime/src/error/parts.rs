@@ -6,7 +6,7 @@ use std::fmt;
 
 use reqwest::header::HeaderMap;
 
-use crate::error::{Attempts, Error};
+use crate::error::{Attempts, Error, ErrorKind};
 use crate::response::HeadersDebug;
 
 /// A failure reported by the server.
@@ -36,6 +36,10 @@ pub struct ApiError {
     /// 429, 500, 502, 503, 504 or a vendor code the spec declares transient, less what
     /// the spec declares final.
     pub transient: bool,
+    /// What kind of failure the answer is: [`ErrorKind::Auth`] for a code the spec
+    /// declares under `credentials` (or HTTP 401), [`ErrorKind::Throttled`] for HTTP 429
+    /// or a code it declares `transient`, [`ErrorKind::Service`] otherwise.
+    pub kind: ErrorKind,
     /// How many attempts the call made.
     pub attempts: u32,
 }
@@ -73,6 +77,7 @@ impl fmt::Debug for ApiError {
             .field("headers", &HeadersDebug(&self.headers))
             .field("body", &BodyLen(self.body.len()))
             .field("transient", &self.transient)
+            .field("kind", &self.kind)
             .field("attempts", &self.attempts)
             .finish()
     }
@@ -121,6 +126,8 @@ pub struct DecodeError {
     /// A short excerpt of the body around the failure; `None` when the body may carry a
     /// credential.
     pub excerpt: Option<String>,
+    /// The request id: the error envelope's request id header, else its body pointer.
+    pub request_id: Option<String>,
     /// How many attempts the call made.
     pub attempts: u32,
 }
@@ -150,6 +157,7 @@ impl fmt::Debug for DecodeError {
             .field("source", &self.source)
             .field("body", &BodyLen(self.body.len()))
             .field("excerpt", &self.excerpt)
+            .field("request_id", &self.request_id)
             .field("attempts", &self.attempts)
             .finish()
     }

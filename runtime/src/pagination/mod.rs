@@ -286,7 +286,8 @@ impl<T: Page, C> PageOf<T, C> {
         self.response.headers()
     }
 
-    /// The request id, if the spec names a header for it and the response has it.
+    /// The request id of this page's response, by [`Response::request_id`]'s rule: the
+    /// envelope's header, else its body pointer.
     pub fn request_id(&self) -> Option<&str> {
         self.response.request_id()
     }

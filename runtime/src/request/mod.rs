@@ -64,6 +64,9 @@ pub struct Request {
     options: CallOptions,
     server: Option<String>,
     without_auth: bool,
+    /// A sign-in call: retried on a transient failure even when its operation is not
+    /// idempotent (a login sent twice signs in twice, no more).
+    sign_in: bool,
     /// A next link to follow instead of the path and query (the next-link style).
     link: Option<reqwest::Url>,
 }
@@ -83,6 +86,7 @@ impl Request {
             options: CallOptions::new(),
             server: None,
             without_auth: false,
+            sign_in: false,
             link: None,
         }
     }
@@ -121,11 +125,22 @@ impl Request {
     }
 
     /// A request for `operation` sent without the client's auth scheme: a sign-in call
-    /// an auth scheme makes itself (see [`Request::without_auth`]).
+    /// an auth scheme makes itself (see [`Request::without_auth`]). Like an idempotent
+    /// call, it is retried on a transient failure (a dropped connection, a "busy"
+    /// answer) by the client's [`RetryPolicy`](crate::RetryPolicy), whatever its method:
+    /// a login sent twice signs in twice, and the second session is the one kept.
     pub fn sign_in(operation: &'static Operation) -> Self {
         let mut request = Self::new(operation);
         request.without_auth();
+        request.sign_in = true;
         request
+    }
+
+    /// Whether a transient failure of this request may be retried after the server may
+    /// have seen it: its operation is idempotent, or it is a sign-in call
+    /// ([`Request::sign_in`]).
+    pub fn repeatable(&self) -> bool {
+        self.operation.idempotent || self.sign_in
     }
 
     /// Sends this request without running the client's auth scheme: for the sign-in

@@ -35,7 +35,7 @@ pub const MAX_SCALE: i32 = 10_000;
 ///
 /// **Value semantics.** Equality, hashing and ordering compare values, not texts:
 /// `25.0 == 25`, `"1.50" == 1.5`, and equal values hash alike. `+`, `-`, `*`, unary `-`,
-/// `+=`, `-=`, `*=` and [`Sum`] are exact; there is no float anywhere and no rounding.
+/// `+=`, `-=`, `*=` and [`Sum`](std::iter::Sum) are exact; there is no float anywhere and no rounding.
 /// A computed result displays canonically: its digits with as many decimals as its
 /// scale (`25.0 + 1.50` is `26.50`, `1.5 * 1.5` is `2.25`); a value read from text
 /// displays exactly as that text.
