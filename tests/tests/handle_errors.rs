@@ -5,7 +5,9 @@
 use std::time::Duration;
 
 use meterage_clients::runtime::auth::{AccessKey, UsernamePassword};
-use meterage_clients::runtime::{Error, ErrorKind, RetryPolicy, TryStreamExt};
+use meterage_clients::runtime::{
+    Authorize, ClientBuilder, Error, ErrorKind, RetryPolicy, TryStreamExt,
+};
 use meterage_clients::{huawei_gsl, kaopuyun, nce_campus};
 use meterage_tests::{gsl, nce, Fault, Server, When};
 
@@ -35,38 +37,36 @@ fn key((id, secret): (&str, &str)) -> AccessKey {
     }
 }
 
-/// A Kaopuyun client of `server` signing with the fake's key id and `secret`.
-fn kaopuyun_client(server: &Server, secret: &str) -> kaopuyun::Client {
-    let id = meterage_tests::kaopuyun::KEY.0;
-    kaopuyun::Client::builder()
-        .base_url(server.base_url())
-        .auth(kaopuyun::auth::rpc_signature(key((id, secret))))
+/// A client of `server` with `auth` and quick retries, for any of the APIs.
+fn client<C: From<meterage_clients::runtime::Client>>(server: &Server, auth: impl Authorize) -> C {
+    ClientBuilder::<C>::new(server.base_url())
+        .auth(auth)
         .retry(quick_retries())
         .build()
         .expect("a client of the fake")
+}
+
+/// A Kaopuyun client of `server` signing with the fake's key id and `secret`.
+fn kaopuyun_client(server: &Server, secret: &str) -> kaopuyun::Client {
+    let id = meterage_tests::kaopuyun::KEY.0;
+    client(server, kaopuyun::auth::rpc_signature(key((id, secret))))
 }
 
 /// A GSL client of `server` signing with the fake's AK and `secret`.
 fn gsl_client(server: &Server, secret: &str) -> huawei_gsl::Client {
-    huawei_gsl::Client::builder()
-        .base_url(server.base_url())
-        .auth(huawei_gsl::auth::aksk_signature(key((gsl::AKSK.0, secret))))
-        .retry(quick_retries())
-        .build()
-        .expect("a client of the fake")
+    client(
+        server,
+        huawei_gsl::auth::aksk_signature(key((gsl::AKSK.0, secret))),
+    )
 }
 
 /// An NCE client of `server` logging in as the fake's user with `password`.
 fn nce_client(server: &Server, password: &str) -> nce_campus::Client {
-    nce_campus::Client::builder()
-        .base_url(server.base_url())
-        .auth(nce_campus::auth::access_token_login(UsernamePassword {
-            username: nce::USER.0.into(),
-            password: password.into(),
-        }))
-        .retry(quick_retries())
-        .build()
-        .expect("a client of the fake")
+    let user = UsernamePassword {
+        username: nce::USER.0.into(),
+        password: password.into(),
+    };
+    client(server, nce_campus::auth::access_token_login(user))
 }
 
 fn quick_retries() -> RetryPolicy {
