@@ -40,6 +40,7 @@ pub mod auth;
 pub mod client;
 pub mod dates;
 mod decode;
+pub mod describe;
 pub mod envelope;
 pub mod error;
 pub mod interceptor;

@@ -118,6 +118,10 @@ impl<N: PageIndex> Style<N> for CursorToken {
     fn echo_of(_cursor: &PageToken) -> Option<N> {
         None
     }
+
+    fn cursor_param(cursor: &PageToken) -> Option<String> {
+        cursor.0.clone()
+    }
 }
 
 /// One walk in the cursor style.

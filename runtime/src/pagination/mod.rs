@@ -168,6 +168,12 @@ pub trait Style<N: PageIndex>: Copy + fmt::Debug + Send + Sync + 'static {
     /// numbers: a page echoing the number of the page before is a stale repeat.
     #[doc(hidden)]
     fn echo_of(cursor: &Self::Cursor) -> Option<N>;
+
+    /// `cursor` as the builder's cursor parameter takes it (the page number, the offset,
+    /// the token), so that a stream can be started again where it was; `None` for a first
+    /// page asked without a token and for the next-link style, which has no such
+    /// parameter.
+    fn cursor_param(cursor: &Self::Cursor) -> Option<String>;
 }
 
 /// The cursor of a request builder's style.

@@ -73,6 +73,10 @@ impl<N: PageIndex> Style<N> for NextLink {
     fn echo_of(_cursor: &PageLink) -> Option<N> {
         None
     }
+
+    fn cursor_param(_cursor: &PageLink) -> Option<String> {
+        None
+    }
 }
 
 /// One walk in the next-link style.

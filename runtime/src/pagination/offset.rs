@@ -65,6 +65,10 @@ impl<N: PageIndex> Style<N> for Offset<N> {
     fn echo_of(cursor: &N) -> Option<N> {
         Some(*cursor)
     }
+
+    fn cursor_param(cursor: &N) -> Option<String> {
+        Some(cursor.to_string())
+    }
 }
 
 /// One walk in the offset style.

@@ -60,6 +60,10 @@ impl<N: PageIndex> Style<N> for PageNumber<N> {
     fn echo_of(cursor: &N) -> Option<N> {
         Some(*cursor)
     }
+
+    fn cursor_param(cursor: &N) -> Option<String> {
+        Some(cursor.to_string())
+    }
 }
 
 /// One walk in the page-number style: the next number to ask for, the page size, and
