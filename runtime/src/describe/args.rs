@@ -184,7 +184,9 @@ mod tests {
         assert_eq!(args.parse::<i32>("page_size"), Ok(Some(20)));
         assert_eq!(args.parse::<i32>("absent"), Ok(None));
         assert_eq!(args.parse_all::<u8>("ids"), Ok(Some(vec![1, 2])));
-        let error = args.parse::<i64>("bad").unwrap_err();
+        let Err(error) = args.parse::<i64>("bad") else {
+            panic!("`x1` read as an integer");
+        };
         assert_eq!(error.param, "bad");
         assert!(
             error
