@@ -7,4 +7,5 @@
 //! the record keys and the periods all come from the generated descriptors
 //! (`meterage_clients::cli`, [`meterage_runtime::describe`]).
 
+pub mod period;
 pub mod record;
