@@ -7,5 +7,6 @@
 //! the record keys and the periods all come from the generated descriptors
 //! (`meterage_clients::cli`, [`meterage_runtime::describe`]).
 
+pub mod output;
 pub mod period;
 pub mod record;
