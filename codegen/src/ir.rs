@@ -770,6 +770,9 @@ pub struct Operation {
     pub secret_response: bool,
     /// The vendor error codes it documents (`x-error-codes`), in spec order.
     pub error_codes: Vec<ErrorCode>,
+    /// The name of its error code enum (`ListSimPoolsErrorCode`), when it documents codes:
+    /// unique among the module's items, builders included.
+    pub error_code_enum: Option<Ident>,
 }
 
 /// A vendor error code an operation documents (`x-error-codes`).

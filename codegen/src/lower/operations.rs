@@ -97,6 +97,14 @@ impl<'a> Lowerer<'a, '_> {
             }
         }
         self.check_shared_urls(by_url);
+        // Error code enums share the builders' namespace: named after every builder
+        // claimed its name, so an operation called `FooErrorCode` keeps its own.
+        for op in &mut out {
+            if !op.error_codes.is_empty() {
+                let name = Ident::pascal(&format!("{}ErrorCode", op.builder_name.as_str()));
+                op.error_code_enum = Some(builders.claim(name));
+            }
+        }
         out
     }
 
@@ -307,6 +315,7 @@ impl<'a> Lowerer<'a, '_> {
             idempotent,
             secret_response,
             error_codes,
+            error_code_enum: None,
         }
     }
 }
