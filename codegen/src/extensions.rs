@@ -42,6 +42,8 @@ extensions! {
     /// The parameters carrying the period a listing covers, and their format (an
     /// operation).
     X_PERIOD = "x-period",
+    /// How a listing's records become FOCUS 1.2 rows, column by column (an operation).
+    X_FOCUS = "x-focus",
     /// Where a statement of the spec comes from (any object).
     X_SOURCE = "x-source",
     /// A path or query parameter whose value keeps RFC 3986's reserved characters (`/`

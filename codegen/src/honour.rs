@@ -31,6 +31,7 @@ pub(crate) const PLACES: &[(&str, &[&str])] = &[
     (extensions::X_ENV, &["the document root"]),
     (extensions::X_RECORD_KEY, &["an operation"]),
     (extensions::X_PERIOD, &["an operation"]),
+    (extensions::X_FOCUS, &["an operation"]),
     (extensions::X_MS_SKIP_URL_ENCODING, &["a parameter"]),
 ];
 

@@ -778,6 +778,8 @@ pub struct Operation {
     pub record_key: Vec<String>,
     /// The parameters carrying the period a listing covers (`x-period`).
     pub period: Option<Period>,
+    /// How its records become FOCUS rows (`x-focus`).
+    pub focus: Option<FocusMap>,
 }
 
 impl Operation {
@@ -792,6 +794,76 @@ impl Operation {
             other => Some(other),
         }
     }
+}
+
+/// How a listing's records become FOCUS rows (`x-focus`), checked against its record
+/// type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FocusMap {
+    /// The offset of the records' local times from UTC, in seconds.
+    pub time_zone_seconds: i32,
+    /// Where an unpaged listing's records are in its body (a JSON pointer), if not the
+    /// body itself.
+    pub records: Option<String>,
+    /// The columns: FOCUS columns in FOCUS order, then `x_` columns in spec order.
+    pub columns: Vec<FocusColumn>,
+}
+
+/// One column of a [`FocusMap`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct FocusColumn {
+    /// The FOCUS column, or an `x_` name.
+    pub name: String,
+    /// The type of its values.
+    pub ty: FocusType,
+    /// Where its value comes from.
+    pub source: FocusSource,
+}
+
+/// The type of a FOCUS column's values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FocusType {
+    /// An exact decimal.
+    Decimal,
+    /// A UTC date-time.
+    DateTime,
+    /// Text.
+    String,
+    /// JSON.
+    Json,
+}
+
+/// Where a FOCUS column's value comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FocusSource {
+    /// A record field by JSON pointer, with its conversions.
+    Field {
+        /// The JSON pointer.
+        pointer: String,
+        /// Vendor values to FOCUS values.
+        map: Vec<(String, String)>,
+        /// The value of an unlisted vendor value.
+        default: Option<String>,
+        /// The `time` format of a date-time field.
+        format: Option<String>,
+        /// An exact factor for a decimal.
+        multiply: Option<String>,
+        /// Whether the time is the inclusive last instant at the format's precision.
+        end_inclusive: bool,
+    },
+    /// A constant.
+    Value(String),
+    /// The first instant of a field's month, or of the next month.
+    Month {
+        /// The JSON pointer.
+        pointer: String,
+        /// The `time` format of the field.
+        format: String,
+        /// Whether it is the next month's first instant.
+        next: bool,
+    },
+    /// Always null, for the reason given.
+    Unavailable(String),
 }
 
 /// The parameters carrying a listing's period (`x-period`), by setter name.

@@ -23,6 +23,7 @@ pub mod bundle;
 pub mod diagnostics;
 pub mod emit;
 pub mod extensions;
+pub mod focus;
 pub mod format;
 mod honour;
 pub mod ir;

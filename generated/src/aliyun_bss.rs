@@ -1186,6 +1186,7 @@ pub mod cli {
                     format: "[year]-[month]",
                     end_inclusive: false,
                 }),
+                focus: None,
             },
         ],
     };

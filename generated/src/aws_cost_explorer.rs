@@ -1790,6 +1790,7 @@ pub mod cli {
                 }),
                 record_key: &["TimePeriod"],
                 period: None,
+                focus: None,
             },
             describe::OperationInfo {
                 name: "get_dimension_values",
@@ -2028,6 +2029,7 @@ pub mod cli {
                 }),
                 record_key: &["Value"],
                 period: None,
+                focus: None,
             },
         ],
     };

@@ -1193,6 +1193,7 @@ pub mod cli {
                 }),
                 record_key: &["id"],
                 period: None,
+                focus: None,
             },
         ],
     };

@@ -786,6 +786,247 @@ impl ListSimPools {
         meterage_runtime::pagination::Paginate::items(self)
     }
 
+    /// How this listing's records become FOCUS 1.2 rows: the spec's `x-focus`, for
+    /// `meterage_runtime::focus::apply`.
+    pub const FOCUS: &'static meterage_runtime::focus::FocusMap = {
+        use meterage_runtime::focus;
+        &focus::FocusMap {
+            time_zone_seconds: 28800i32,
+            records: None,
+            columns: &[
+                focus::ColumnMap {
+                    name: "BilledCost",
+                    ty: focus::ColumnType::Decimal,
+                    source: focus::Source::Value("0"),
+                },
+                focus::ColumnMap {
+                    name: "BillingAccountId",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Unavailable(
+                        "a pool does not name the account; the IAM project the token was issued for is not in the record",
+                    ),
+                },
+                focus::ColumnMap {
+                    name: "BillingAccountName",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Unavailable("the API names no account"),
+                },
+                focus::ColumnMap {
+                    name: "BillingCurrency",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Value("CNY"),
+                },
+                focus::ColumnMap {
+                    name: "BillingPeriodEnd",
+                    ty: focus::ColumnType::DateTime,
+                    source: focus::Source::Month {
+                        pointer: "/billing_cycle",
+                        format: "[year]-[month]",
+                        next: true,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "BillingPeriodStart",
+                    ty: focus::ColumnType::DateTime,
+                    source: focus::Source::Month {
+                        pointer: "/billing_cycle",
+                        format: "[year]-[month]",
+                        next: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "ChargeCategory",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Value("Usage"),
+                },
+                focus::ColumnMap {
+                    name: "ChargeClass",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Unavailable(
+                        "no row is a correction: null, as FOCUS asks",
+                    ),
+                },
+                focus::ColumnMap {
+                    name: "ChargeDescription",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/price_plan_name",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "ChargeFrequency",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Value("Usage-Based"),
+                },
+                focus::ColumnMap {
+                    name: "ChargePeriodEnd",
+                    ty: focus::ColumnType::DateTime,
+                    source: focus::Source::Month {
+                        pointer: "/billing_cycle",
+                        format: "[year]-[month]",
+                        next: true,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "ChargePeriodStart",
+                    ty: focus::ColumnType::DateTime,
+                    source: focus::Source::Month {
+                        pointer: "/billing_cycle",
+                        format: "[year]-[month]",
+                        next: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "ConsumedQuantity",
+                    ty: focus::ColumnType::Decimal,
+                    source: focus::Source::Field {
+                        pointer: "/flow_used",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: Some("0.001"),
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "ConsumedUnit",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Value("GB"),
+                },
+                focus::ColumnMap {
+                    name: "ContractedCost",
+                    ty: focus::ColumnType::Decimal,
+                    source: focus::Source::Value("0"),
+                },
+                focus::ColumnMap {
+                    name: "EffectiveCost",
+                    ty: focus::ColumnType::Decimal,
+                    source: focus::Source::Value("0"),
+                },
+                focus::ColumnMap {
+                    name: "InvoiceIssuerName",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Value("Huawei Cloud"),
+                },
+                focus::ColumnMap {
+                    name: "ListCost",
+                    ty: focus::ColumnType::Decimal,
+                    source: focus::Source::Value("0"),
+                },
+                focus::ColumnMap {
+                    name: "PricingQuantity",
+                    ty: focus::ColumnType::Decimal,
+                    source: focus::Source::Unavailable(
+                        "the pool gives no priced quantity",
+                    ),
+                },
+                focus::ColumnMap {
+                    name: "PricingUnit",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Unavailable("the pool gives no pricing unit"),
+                },
+                focus::ColumnMap {
+                    name: "ProviderName",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Value("Huawei Cloud"),
+                },
+                focus::ColumnMap {
+                    name: "PublisherName",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Value("Huawei Cloud"),
+                },
+                focus::ColumnMap {
+                    name: "ResourceId",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/id",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "ResourceName",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/pool_name",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "ServiceCategory",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Value("Networking"),
+                },
+                focus::ColumnMap {
+                    name: "ServiceName",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Value("Global SIM Link"),
+                },
+                focus::ColumnMap {
+                    name: "x_FlowLeft",
+                    ty: focus::ColumnType::Decimal,
+                    source: focus::Source::Field {
+                        pointer: "/flow_left",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "x_FlowTotal",
+                    ty: focus::ColumnType::Decimal,
+                    source: focus::Source::Field {
+                        pointer: "/flow_total",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "x_PricePlanId",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/price_plan_id",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+            ],
+        }
+    };
+
+    /// Every record as a FOCUS 1.2 row (the spec's `x-focus`, see [`Self::FOCUS`]): every item of `items()`, mapped in order.
+    ///
+    /// # Errors
+    ///
+    /// The stream yields the listing's errors as `send` does, and `Error::Focus` for a record a column cannot convert.
+    pub fn focus(
+        self,
+    ) -> impl meterage_runtime::Stream<
+        Item = Result<meterage_runtime::focus::FocusRow, meterage_runtime::Error>,
+    > {
+        meterage_runtime::focus::rows(Self::FOCUS, self.items())
+    }
+
     /// The request as it will be sent: parameters in spec order, constants filled in.
     fn request(&self) -> meterage_runtime::Request {
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
@@ -1124,6 +1365,7 @@ pub mod cli {
                     format: "[year]-[month]",
                     end_inclusive: false,
                 }),
+                focus: Some(super::ListSimPools::FOCUS),
             },
         ],
     };

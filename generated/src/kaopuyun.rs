@@ -897,6 +897,278 @@ impl DescribeFlowBills {
         meterage_runtime::pagination::Paginate::items(self)
     }
 
+    /// How this listing's records become FOCUS 1.2 rows: the spec's `x-focus`, for
+    /// `meterage_runtime::focus::apply`.
+    pub const FOCUS: &'static meterage_runtime::focus::FocusMap = {
+        use meterage_runtime::focus;
+        &focus::FocusMap {
+            time_zone_seconds: 28800i32,
+            records: None,
+            columns: &[
+                focus::ColumnMap {
+                    name: "BilledCost",
+                    ty: focus::ColumnType::Decimal,
+                    source: focus::Source::Field {
+                        pointer: "/PayPrice",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "BillingAccountId",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Unavailable(
+                        "the bill does not name the account; it is the one the AccessKey belongs to, which the API does not say",
+                    ),
+                },
+                focus::ColumnMap {
+                    name: "BillingAccountName",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Unavailable("the API names no account"),
+                },
+                focus::ColumnMap {
+                    name: "BillingCurrency",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Value("CNY"),
+                },
+                focus::ColumnMap {
+                    name: "BillingPeriodEnd",
+                    ty: focus::ColumnType::DateTime,
+                    source: focus::Source::Month {
+                        pointer: "/BillBeginTime",
+                        format: "[year]-[month]-[day] [hour]:[minute]",
+                        next: true,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "BillingPeriodStart",
+                    ty: focus::ColumnType::DateTime,
+                    source: focus::Source::Month {
+                        pointer: "/BillBeginTime",
+                        format: "[year]-[month]-[day] [hour]:[minute]",
+                        next: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "ChargeCategory",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/BillType",
+                        map: &[
+                            ("NEW_PRODUCT", "Purchase"),
+                            ("RENEW_PRODUCT", "Purchase"),
+                        ],
+                        default: Some("Usage"),
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "ChargeClass",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Unavailable(
+                        "no bill is a correction of another that the API says so of: null, as FOCUS asks of rows that are not corrections",
+                    ),
+                },
+                focus::ColumnMap {
+                    name: "ChargeDescription",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/ProductType",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "ChargeFrequency",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/BillType",
+                        map: &[
+                            ("NEW_PRODUCT", "One-Time"),
+                            ("RENEW_PRODUCT", "Recurring"),
+                        ],
+                        default: Some("Usage-Based"),
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "ChargePeriodEnd",
+                    ty: focus::ColumnType::DateTime,
+                    source: focus::Source::Field {
+                        pointer: "/BillEndTime",
+                        map: &[],
+                        default: None,
+                        format: Some("[year]-[month]-[day] [hour]:[minute]"),
+                        multiply: None,
+                        end_inclusive: true,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "ChargePeriodStart",
+                    ty: focus::ColumnType::DateTime,
+                    source: focus::Source::Field {
+                        pointer: "/BillBeginTime",
+                        map: &[],
+                        default: None,
+                        format: Some("[year]-[month]-[day] [hour]:[minute]"),
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "ContractedCost",
+                    ty: focus::ColumnType::Decimal,
+                    source: focus::Source::Field {
+                        pointer: "/PayPrice",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "EffectiveCost",
+                    ty: focus::ColumnType::Decimal,
+                    source: focus::Source::Field {
+                        pointer: "/PayPrice",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "InvoiceIssuerName",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Value("Kaopuyun"),
+                },
+                focus::ColumnMap {
+                    name: "ListCost",
+                    ty: focus::ColumnType::Decimal,
+                    source: focus::Source::Field {
+                        pointer: "/TotalPrice",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "PricingQuantity",
+                    ty: focus::ColumnType::Decimal,
+                    source: focus::Source::Unavailable(
+                        "a flow bill gives a price, not the quantity it prices",
+                    ),
+                },
+                focus::ColumnMap {
+                    name: "PricingUnit",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Unavailable("a flow bill gives no unit"),
+                },
+                focus::ColumnMap {
+                    name: "ProviderName",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Value("Kaopuyun"),
+                },
+                focus::ColumnMap {
+                    name: "PublisherName",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Value("Kaopuyun"),
+                },
+                focus::ColumnMap {
+                    name: "ServiceCategory",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/ProductType",
+                        map: &[
+                            ("BWP", "Networking"),
+                            ("OWN_ECS", "Compute"),
+                            ("OWN_EIP", "Networking"),
+                        ],
+                        default: Some("Other"),
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "ServiceName",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/ProductType",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "x_BillUUID",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/BillUUID",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "x_PayTime",
+                    ty: focus::ColumnType::DateTime,
+                    source: focus::Source::Field {
+                        pointer: "/PayTime",
+                        map: &[],
+                        default: None,
+                        format: Some("[year]-[month]-[day] [hour]:[minute]"),
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "x_PaymentType",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/PaymentType",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+            ],
+        }
+    };
+
+    /// Every record as a FOCUS 1.2 row (the spec's `x-focus`, see [`Self::FOCUS`]): every item of `items()`, mapped in order.
+    ///
+    /// # Errors
+    ///
+    /// The stream yields the listing's errors as `send` does, and `Error::Focus` for a record a column cannot convert.
+    pub fn focus(
+        self,
+    ) -> impl meterage_runtime::Stream<
+        Item = Result<meterage_runtime::focus::FocusRow, meterage_runtime::Error>,
+    > {
+        meterage_runtime::focus::rows(Self::FOCUS, self.items())
+    }
+
     /// The request as it will be sent: parameters in spec order, constants filled in.
     fn request(&self) -> meterage_runtime::Request {
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
@@ -1147,6 +1419,7 @@ pub mod cli {
                     format: "[year]-[month]-[day] [hour]:[minute]:[second]",
                     end_inclusive: true,
                 }),
+                focus: Some(super::DescribeFlowBills::FOCUS),
             },
         ],
     };

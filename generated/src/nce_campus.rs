@@ -836,6 +836,246 @@ impl GetTimeFlowStInfoList {
         meterage_runtime::pagination::Paginate::items(self)
     }
 
+    /// How this listing's records become FOCUS 1.2 rows: the spec's `x-focus`, for
+    /// `meterage_runtime::focus::apply`.
+    pub const FOCUS: &'static meterage_runtime::focus::FocusMap = {
+        use meterage_runtime::focus;
+        &focus::FocusMap {
+            time_zone_seconds: 28800i32,
+            records: None,
+            columns: &[
+                focus::ColumnMap {
+                    name: "BilledCost",
+                    ty: focus::ColumnType::Decimal,
+                    source: focus::Source::Value("0"),
+                },
+                focus::ColumnMap {
+                    name: "BillingAccountId",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Unavailable(
+                        "the controller bills nobody: it counts its own users' traffic; no account is in the record",
+                    ),
+                },
+                focus::ColumnMap {
+                    name: "BillingAccountName",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Unavailable("no account is in the record"),
+                },
+                focus::ColumnMap {
+                    name: "BillingCurrency",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Value("CNY"),
+                },
+                focus::ColumnMap {
+                    name: "BillingPeriodEnd",
+                    ty: focus::ColumnType::DateTime,
+                    source: focus::Source::Month {
+                        pointer: "/lastChargeTime",
+                        format: "[year]-[month]-[day] [hour]:[minute]:[second]",
+                        next: true,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "BillingPeriodStart",
+                    ty: focus::ColumnType::DateTime,
+                    source: focus::Source::Month {
+                        pointer: "/lastChargeTime",
+                        format: "[year]-[month]-[day] [hour]:[minute]:[second]",
+                        next: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "ChargeCategory",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Value("Usage"),
+                },
+                focus::ColumnMap {
+                    name: "ChargeClass",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Unavailable(
+                        "no row is a correction: null, as FOCUS asks",
+                    ),
+                },
+                focus::ColumnMap {
+                    name: "ChargeDescription",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Value("Campus user traffic"),
+                },
+                focus::ColumnMap {
+                    name: "ChargeFrequency",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Value("Usage-Based"),
+                },
+                focus::ColumnMap {
+                    name: "ChargePeriodEnd",
+                    ty: focus::ColumnType::DateTime,
+                    source: focus::Source::Unavailable(
+                        "the record does not carry the request's endTime",
+                    ),
+                },
+                focus::ColumnMap {
+                    name: "ChargePeriodStart",
+                    ty: focus::ColumnType::DateTime,
+                    source: focus::Source::Unavailable(
+                        "the record does not say which period its traffic covers: the period is the request's beginTime, which the record does not carry",
+                    ),
+                },
+                focus::ColumnMap {
+                    name: "ConsumedQuantity",
+                    ty: focus::ColumnType::Decimal,
+                    source: focus::Source::Field {
+                        pointer: "/usedFlow",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: Some("0.001"),
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "ConsumedUnit",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Value("GB"),
+                },
+                focus::ColumnMap {
+                    name: "ContractedCost",
+                    ty: focus::ColumnType::Decimal,
+                    source: focus::Source::Value("0"),
+                },
+                focus::ColumnMap {
+                    name: "EffectiveCost",
+                    ty: focus::ColumnType::Decimal,
+                    source: focus::Source::Value("0"),
+                },
+                focus::ColumnMap {
+                    name: "InvoiceIssuerName",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Value("Huawei"),
+                },
+                focus::ColumnMap {
+                    name: "ListCost",
+                    ty: focus::ColumnType::Decimal,
+                    source: focus::Source::Value("0"),
+                },
+                focus::ColumnMap {
+                    name: "PricingQuantity",
+                    ty: focus::ColumnType::Decimal,
+                    source: focus::Source::Unavailable("traffic is not priced"),
+                },
+                focus::ColumnMap {
+                    name: "PricingUnit",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Unavailable("traffic is not priced"),
+                },
+                focus::ColumnMap {
+                    name: "ProviderName",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Value("Huawei iMaster NCE-Campus"),
+                },
+                focus::ColumnMap {
+                    name: "PublisherName",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Value("Huawei"),
+                },
+                focus::ColumnMap {
+                    name: "ResourceId",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/userName",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "ServiceCategory",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Value("Networking"),
+                },
+                focus::ColumnMap {
+                    name: "ServiceName",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Value("Campus network access"),
+                },
+                focus::ColumnMap {
+                    name: "SubAccountId",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/siteId",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "x_LastChargeTime",
+                    ty: focus::ColumnType::DateTime,
+                    source: focus::Source::Field {
+                        pointer: "/lastChargeTime",
+                        map: &[],
+                        default: None,
+                        format: Some("[year]-[month]-[day] [hour]:[minute]:[second]"),
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "x_PolicyFlow",
+                    ty: focus::ColumnType::Decimal,
+                    source: focus::Source::Field {
+                        pointer: "/policyFlow",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "x_RemainFlow",
+                    ty: focus::ColumnType::Decimal,
+                    source: focus::Source::Field {
+                        pointer: "/remainFlow",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "x_UsedTime",
+                    ty: focus::ColumnType::Decimal,
+                    source: focus::Source::Field {
+                        pointer: "/usedTime",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+            ],
+        }
+    };
+
+    /// Every record as a FOCUS 1.2 row (the spec's `x-focus`, see [`Self::FOCUS`]): every item of `items()`, mapped in order.
+    ///
+    /// # Errors
+    ///
+    /// The stream yields the listing's errors as `send` does, and `Error::Focus` for a record a column cannot convert.
+    pub fn focus(
+        self,
+    ) -> impl meterage_runtime::Stream<
+        Item = Result<meterage_runtime::focus::FocusRow, meterage_runtime::Error>,
+    > {
+        meterage_runtime::focus::rows(Self::FOCUS, self.items())
+    }
+
     /// The request as it will be sent: parameters in spec order, constants filled in.
     fn request(&self) -> meterage_runtime::Request {
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
@@ -1202,6 +1442,7 @@ pub mod cli {
                     format: "[year]-[month]-[day] [hour]:[minute]:[second]",
                     end_inclusive: true,
                 }),
+                focus: Some(super::GetTimeFlowStInfoList::FOCUS),
             },
             describe::OperationInfo {
                 name: "delete_token",
@@ -1226,6 +1467,7 @@ pub mod cli {
                 paging: None,
                 record_key: &[],
                 period: None,
+                focus: None,
             },
         ],
     };

@@ -697,6 +697,368 @@ impl GetConsumptionsByQuery {
         client.send_raw(self.request()).await
     }
 
+    /// How this listing's records become FOCUS 1.2 rows: the spec's `x-focus`, for
+    /// `meterage_runtime::focus::apply`.
+    pub const FOCUS: &'static meterage_runtime::focus::FocusMap = {
+        use meterage_runtime::focus;
+        &focus::FocusMap {
+            time_zone_seconds: 28800i32,
+            records: Some("/data"),
+            columns: &[
+                focus::ColumnMap {
+                    name: "BilledCost",
+                    ty: focus::ColumnType::Decimal,
+                    source: focus::Source::Field {
+                        pointer: "/amount",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "BillingAccountId",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Unavailable(
+                        "the record does not name the account; it is the console user's, which the API does not say",
+                    ),
+                },
+                focus::ColumnMap {
+                    name: "BillingAccountName",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Unavailable("the API names no account"),
+                },
+                focus::ColumnMap {
+                    name: "BillingCurrency",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Value("CNY"),
+                },
+                focus::ColumnMap {
+                    name: "BillingPeriodEnd",
+                    ty: focus::ColumnType::DateTime,
+                    source: focus::Source::Month {
+                        pointer: "/start_at",
+                        format: "[year]-[month]-[day] [hour]:[minute]:[second]",
+                        next: true,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "BillingPeriodStart",
+                    ty: focus::ColumnType::DateTime,
+                    source: focus::Source::Month {
+                        pointer: "/start_at",
+                        format: "[year]-[month]-[day] [hour]:[minute]:[second]",
+                        next: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "ChargeCategory",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Value("Usage"),
+                },
+                focus::ColumnMap {
+                    name: "ChargeClass",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Unavailable(
+                        "no row is a correction: null, as FOCUS asks",
+                    ),
+                },
+                focus::ColumnMap {
+                    name: "ChargeDescription",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/res_type",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "ChargeFrequency",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Value("Usage-Based"),
+                },
+                focus::ColumnMap {
+                    name: "ChargePeriodEnd",
+                    ty: focus::ColumnType::DateTime,
+                    source: focus::Source::Field {
+                        pointer: "/end_at",
+                        map: &[],
+                        default: None,
+                        format: Some("[year]-[month]-[day] [hour]:[minute]:[second]"),
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "ChargePeriodStart",
+                    ty: focus::ColumnType::DateTime,
+                    source: focus::Source::Field {
+                        pointer: "/start_at",
+                        map: &[],
+                        default: None,
+                        format: Some("[year]-[month]-[day] [hour]:[minute]:[second]"),
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "ConsumedQuantity",
+                    ty: focus::ColumnType::Decimal,
+                    source: focus::Source::Field {
+                        pointer: "/cost_time",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "ConsumedUnit",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/billing_type",
+                        map: &[("hour", "Hours")],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "ContractedCost",
+                    ty: focus::ColumnType::Decimal,
+                    source: focus::Source::Field {
+                        pointer: "/amount",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "EffectiveCost",
+                    ty: focus::ColumnType::Decimal,
+                    source: focus::Source::Field {
+                        pointer: "/amount",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "InvoiceIssuerName",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Value("PLCloud"),
+                },
+                focus::ColumnMap {
+                    name: "ListCost",
+                    ty: focus::ColumnType::Decimal,
+                    source: focus::Source::Field {
+                        pointer: "/amount",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "ListUnitPrice",
+                    ty: focus::ColumnType::Decimal,
+                    source: focus::Source::Field {
+                        pointer: "/unit_price",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "PricingQuantity",
+                    ty: focus::ColumnType::Decimal,
+                    source: focus::Source::Field {
+                        pointer: "/cost_time",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "PricingUnit",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/billing_type",
+                        map: &[("hour", "Hours")],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "ProviderName",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Value("PLCloud"),
+                },
+                focus::ColumnMap {
+                    name: "PublisherName",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Value("PLCloud"),
+                },
+                focus::ColumnMap {
+                    name: "RegionId",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/region",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "ResourceId",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/res_id",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "ResourceName",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/name",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "ResourceType",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/res_type",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "ServiceCategory",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/res_type",
+                        map: &[
+                            ("bandwidth", "Networking"),
+                            ("floatingip", "Networking"),
+                            ("instance", "Compute"),
+                            ("router", "Networking"),
+                            ("volume", "Storage"),
+                        ],
+                        default: Some("Other"),
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "ServiceName",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/res_type",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "x_BillingId",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/billing_id",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "x_Id",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/id",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "x_IsBilling",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/is_billing",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "x_ResMeta",
+                    ty: focus::ColumnType::Json,
+                    source: focus::Source::Field {
+                        pointer: "/res_meta",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+            ],
+        }
+    };
+
+    /// Every record as a FOCUS 1.2 row (the spec's `x-focus`, see [`Self::FOCUS`]): every record of the one response `send()` gives, mapped in order.
+    ///
+    /// # Errors
+    ///
+    /// The stream yields the listing's errors as `send` does, and `Error::Focus` for a record a column cannot convert.
+    pub fn focus(
+        self,
+    ) -> impl meterage_runtime::Stream<
+        Item = Result<meterage_runtime::focus::FocusRow, meterage_runtime::Error>,
+    > {
+        meterage_runtime::focus::response_rows(Self::FOCUS, self.send())
+    }
+
     /// The request as it will be sent: parameters in spec order, constants filled in.
     fn request(&self) -> meterage_runtime::Request {
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
@@ -1041,6 +1403,7 @@ pub mod cli {
                     format: "[year]-[month]-[day]",
                     end_inclusive: true,
                 }),
+                focus: Some(super::GetConsumptionsByQuery::FOCUS),
             },
             describe::OperationInfo {
                 name: "open_console",
@@ -1053,6 +1416,7 @@ pub mod cli {
                 paging: None,
                 record_key: &[],
                 period: None,
+                focus: None,
             },
         ],
     };

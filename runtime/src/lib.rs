@@ -43,6 +43,7 @@ mod decode;
 pub mod describe;
 pub mod envelope;
 pub mod error;
+pub mod focus;
 pub mod interceptor;
 pub mod options;
 pub mod pagination;

@@ -98,6 +98,7 @@ static OPERATION: OperationInfo = OperationInfo {
     paging: None,
     record_key: &["Id"],
     period: None,
+    focus: None,
 };
 
 fn bills() -> Vec<Bill> {

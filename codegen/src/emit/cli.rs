@@ -263,6 +263,13 @@ fn operation_info(api: &Api, op: &Operation, records: &mut Records) -> TokenStre
         }
         None => quote! { None },
     };
+    let focus = match &op.focus {
+        Some(_) => {
+            let builder = ident(&op.builder_name);
+            quote! { Some(super::#builder::FOCUS) }
+        }
+        None => quote! { None },
+    };
     quote! {
         describe::OperationInfo {
             name: #name,
@@ -275,6 +282,7 @@ fn operation_info(api: &Api, op: &Operation, records: &mut Records) -> TokenStre
             paging: #paging,
             record_key: &[#(#key),*],
             period: #period,
+            focus: #focus,
         }
     }
 }

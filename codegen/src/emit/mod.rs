@@ -27,6 +27,7 @@ mod cli;
 mod client;
 mod error_codes;
 mod examples;
+mod focus;
 mod operations;
 mod pages;
 mod test_util;

@@ -130,6 +130,10 @@ pub(super) fn emit_operation(api: &Api, op: &Operation, runtime: &str) -> TokenS
     let operation = emit_operation_const(api, op);
     let pagination = op.pagination.as_ref().map(emit_pagination_const);
     let paging = op.pagination.as_ref().map(|_| emit_paging_methods(op));
+    let focus = op
+        .focus
+        .as_ref()
+        .map(|map| super::focus::emit_focus(op, map));
     let validate = emit_validate(op, runtime);
     let build = emit_request(api, op);
     let response_ty = success_type(api, op);
@@ -191,6 +195,8 @@ pub(super) fn emit_operation(api: &Api, op: &Operation, runtime: &str) -> TokenS
             }
 
             #paging
+
+            #focus
 
             /// The request as it will be sent: parameters in spec order, constants filled in.
             fn request(&self) -> meterage_runtime::Request {

@@ -39,6 +39,7 @@ use crate::names::Scope;
 mod auth;
 mod compose;
 mod extensions;
+mod focus;
 mod login;
 mod operations;
 mod pagination;

@@ -275,6 +275,7 @@ impl<'a> Lowerer<'a, '_> {
         };
         let record_key = self.record_key(&op.extensions, pointer, record);
         let period = self.period(&op.extensions, pointer, &params);
+        let focus = self.focus(&op.extensions, pointer, record);
         let idempotent = self.idempotent(
             &op.extensions,
             pointer,
@@ -327,6 +328,7 @@ impl<'a> Lowerer<'a, '_> {
             error_code_enum: None,
             record_key,
             period,
+            focus,
         }
     }
 }

@@ -467,6 +467,7 @@ pub mod cli {
                 paging: None,
                 record_key: &[],
                 period: None,
+                focus: None,
             },
             describe::OperationInfo {
                 name: "get_dimension_values",
@@ -491,6 +492,7 @@ pub mod cli {
                 paging: None,
                 record_key: &[],
                 period: None,
+                focus: None,
             },
         ],
     };

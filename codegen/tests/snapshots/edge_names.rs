@@ -1130,6 +1130,7 @@ pub mod cli {
                 paging: None,
                 record_key: &[],
                 period: None,
+                focus: None,
             },
             describe::OperationInfo {
                 name: "option",
@@ -1154,6 +1155,20 @@ pub mod cli {
                 paging: None,
                 record_key: &[],
                 period: None,
+                focus: None,
+            },
+            describe::OperationInfo {
+                name: "option2_error_code",
+                id: "option2ErrorCode",
+                endpoint: "GET /options/codes",
+                summary: "",
+                description: "",
+                params: &[],
+                record: &[],
+                paging: None,
+                record_key: &[],
+                period: None,
+                focus: None,
             },
             describe::OperationInfo {
                 name: "client",
@@ -1200,6 +1215,7 @@ pub mod cli {
                 paging: None,
                 record_key: &[],
                 period: None,
+                focus: None,
             },
         ],
     };
@@ -1351,6 +1367,7 @@ pub mod cli {
         match operation {
             "new2" => run_new2(client, args, sink).await,
             "option" => run_option(client, args, sink).await,
+            "option2_error_code" => run_option2_error_code(client, args, sink).await,
             "client" => run_client(client, args, sink).await,
             _ => Err(describe::RunError::NoOperation(operation.to_owned())),
         }
@@ -1384,6 +1401,14 @@ pub mod cli {
             .option()
             .set_arg(args.text("string"), super::Option2::string);
         describe::drive::each(builder.send(), sink).await
+    }
+    async fn run_option2_error_code<S: describe::Sink>(
+        client: &super::Client,
+        _args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        let builder = client.option2_error_code();
+        describe::drive::one(builder.send(), sink).await
     }
     async fn run_client<S: describe::Sink>(
         client: &super::Client,

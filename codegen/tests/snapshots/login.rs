@@ -493,6 +493,7 @@ pub mod cli {
                 paging: None,
                 record_key: &[],
                 period: None,
+                focus: None,
             },
         ],
     };

@@ -1113,6 +1113,7 @@ pub mod cli {
                 paging: None,
                 record_key: &[],
                 period: None,
+                focus: None,
             },
             describe::OperationInfo {
                 name: "batch_tag",
@@ -1137,6 +1138,7 @@ pub mod cli {
                 paging: None,
                 record_key: &[],
                 period: None,
+                focus: None,
             },
             describe::OperationInfo {
                 name: "usage_details_list",
@@ -1183,6 +1185,7 @@ pub mod cli {
                 paging: None,
                 record_key: &[],
                 period: None,
+                focus: None,
             },
             describe::OperationInfo {
                 name: "budgets_delete",
@@ -1229,6 +1232,7 @@ pub mod cli {
                 paging: None,
                 record_key: &[],
                 period: None,
+                focus: None,
             },
             describe::OperationInfo {
                 name: "budgets_list_paged",
@@ -1267,6 +1271,7 @@ pub mod cli {
                 }),
                 record_key: &[],
                 period: None,
+                focus: None,
             },
         ],
     };

@@ -328,6 +328,7 @@ pub mod cli {
                 paging: None,
                 record_key: &[],
                 period: None,
+                focus: None,
             },
         ],
     };

@@ -1536,6 +1536,7 @@ pub mod cli {
                 }),
                 record_key: &[],
                 period: None,
+                focus: None,
             },
             describe::OperationInfo {
                 name: "list_events",
@@ -1574,6 +1575,7 @@ pub mod cli {
                 }),
                 record_key: &[],
                 period: None,
+                focus: None,
             },
             describe::OperationInfo {
                 name: "list_logs",
@@ -1601,6 +1603,7 @@ pub mod cli {
                 }),
                 record_key: &[],
                 period: None,
+                focus: None,
             },
             describe::OperationInfo {
                 name: "list_invoices",
@@ -1628,6 +1631,7 @@ pub mod cli {
                 }),
                 record_key: &[],
                 period: None,
+                focus: None,
             },
             describe::OperationInfo {
                 name: "list_repos",
@@ -1643,6 +1647,7 @@ pub mod cli {
                 }),
                 record_key: &[],
                 period: None,
+                focus: None,
             },
             describe::OperationInfo {
                 name: "get_costs",
@@ -1704,6 +1709,7 @@ pub mod cli {
                 }),
                 record_key: &[],
                 period: None,
+                focus: None,
             },
             describe::OperationInfo {
                 name: "query_usage",
@@ -1742,6 +1748,7 @@ pub mod cli {
                 }),
                 record_key: &[],
                 period: None,
+                focus: None,
             },
             describe::OperationInfo {
                 name: "list_audit",
@@ -1780,6 +1787,7 @@ pub mod cli {
                 }),
                 record_key: &[],
                 period: None,
+                focus: None,
             },
         ],
     };

@@ -38,7 +38,8 @@ pub(crate) fn classify(
         | Error::Auth(_)
         | Error::Request { .. }
         | Error::BodyTooLarge { .. }
-        | Error::Config(_) => false,
+        | Error::Config(_)
+        | Error::Focus(_) => false,
     };
     if transient {
         Verdict::Transient

@@ -78,6 +78,8 @@ pub struct OperationInfo {
     pub record_key: &'static [&'static str],
     /// The parameters that carry the period a listing covers (`x-period`).
     pub period: Option<Period>,
+    /// How its records become FOCUS rows (`x-focus`), if the spec says.
+    pub focus: Option<&'static crate::focus::FocusMap>,
 }
 
 /// One parameter (or property of an object body given as a parameter).

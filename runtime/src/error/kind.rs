@@ -75,7 +75,7 @@ impl Error {
             Error::Api(api) => api.kind,
             Error::Transport { .. } => ErrorKind::Transport,
             Error::Timeout { .. } => ErrorKind::Timeout,
-            Error::Decode(_) | Error::BodyTooLarge { .. } => ErrorKind::Decode,
+            Error::Decode(_) | Error::BodyTooLarge { .. } | Error::Focus(_) => ErrorKind::Decode,
             Error::Auth(auth) => match auth.source.as_deref() {
                 Some(source) if source.is_transient() => source.kind(),
                 _ => ErrorKind::Auth,

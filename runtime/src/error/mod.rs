@@ -130,6 +130,17 @@ pub enum Error {
     /// missing environment variable).
     #[error("invalid client configuration: {0}")]
     Config(String),
+
+    /// A record did not convert to a FOCUS row (a value its `x-focus` column cannot
+    /// take): [`focus`](crate::focus).
+    #[error(transparent)]
+    Focus(Box<crate::focus::FocusError>),
+}
+
+impl From<crate::focus::FocusError> for Error {
+    fn from(error: crate::focus::FocusError) -> Self {
+        Error::Focus(Box::new(error))
+    }
 }
 
 /// Which timeout expired ([`Error::Timeout`]).
@@ -225,7 +236,7 @@ impl Error {
         self.api().and_then(|api| api.code.as_deref())
     }
 
-    /// The operation id, for every error except [`Error::Config`].
+    /// The operation id, for every error except [`Error::Config`] and [`Error::Focus`].
     pub fn operation(&self) -> Option<&'static str> {
         match self {
             Error::Validation { operation, .. }
@@ -237,7 +248,7 @@ impl Error {
             Error::Api(api) => Some(api.operation),
             Error::Decode(decode) => Some(decode.operation),
             Error::Auth(auth) => Some(auth.operation),
-            Error::Config(_) => None,
+            Error::Config(_) | Error::Focus(_) => None,
         }
     }
 
@@ -344,6 +355,7 @@ impl fmt::Debug for Error {
                 .field("message", message)
                 .finish(),
             Error::Config(message) => f.debug_tuple("Config").field(message).finish(),
+            Error::Focus(focus) => f.debug_tuple("Focus").field(focus).finish(),
         }
     }
 }
