@@ -82,7 +82,7 @@ pub fn column(name: &str) -> Option<(FocusType, bool)> {
 }
 
 /// Where column `name` goes in a row: FOCUS columns in table order, `x_` columns after
-/// them (in spec order, as a stable sort keeps them).
+/// them (in name order: a spec's mapping reaches lowering without its key order).
 pub fn order(name: &str) -> usize {
     COLUMNS
         .iter()

@@ -805,7 +805,7 @@ pub struct FocusMap {
     /// Where an unpaged listing's records are in its body (a JSON pointer), if not the
     /// body itself.
     pub records: Option<String>,
-    /// The columns: FOCUS columns in FOCUS order, then `x_` columns in spec order.
+    /// The columns: FOCUS columns in FOCUS order, then `x_` columns in name order.
     pub columns: Vec<FocusColumn>,
 }
 

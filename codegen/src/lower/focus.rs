@@ -118,7 +118,9 @@ impl Lowerer<'_, '_> {
                 None => ok = false,
             }
         }
-        columns.sort_by_key(|c| crate::focus::order(&c.name));
+        columns.sort_by(|a, b| {
+            (crate::focus::order(&a.name), &a.name).cmp(&(crate::focus::order(&b.name), &b.name))
+        });
         ok.then_some(FocusMap {
             time_zone_seconds,
             records: ext.records,

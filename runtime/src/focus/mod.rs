@@ -4,7 +4,7 @@
 //! The generator writes each mapping as a [`FocusMap`] (a `FOCUS` constant on the
 //! operation's builder, and [`OperationInfo::focus`](crate::describe::OperationInfo));
 //! [`apply`] turns a record into a [`FocusRow`]: the mapped FOCUS columns in FOCUS
-//! order (alphabetical, as the specification lists them), then the `x_` columns, each
+//! order (alphabetical, as the specification lists them), then the `x_` columns in name order, each
 //! with a typed [`FocusValue`]. The record is serialized to JSON once and read back as
 //! raw values, so costs and quantities stay exact decimals (never an `f64`), and local
 //! times become UTC with the mapping's time zone.
@@ -56,7 +56,7 @@ pub struct FocusMap {
     /// an array: `/data`); `None` when the body is the array, or the one record, or
     /// the listing is paged (its items are the records).
     pub records: Option<&'static str>,
-    /// The columns, FOCUS columns in FOCUS order, then `x_` columns in spec order.
+    /// The columns, FOCUS columns in FOCUS order, then `x_` columns in name order.
     pub columns: &'static [ColumnMap],
 }
 

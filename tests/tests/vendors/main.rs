@@ -18,6 +18,7 @@ mod cli;
 mod decode;
 mod edge;
 mod faults;
+mod focus;
 mod gsl;
 mod kaopuyun;
 mod login;
