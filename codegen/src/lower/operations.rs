@@ -266,6 +266,17 @@ impl<'a> Lowerer<'a, '_> {
         let envelope = self.envelope(&op.extensions, pointer);
         let error_codes = self.error_codes(&op.extensions, pointer);
         let pagination = self.pagination(&op.extensions, pointer, &params, body, &response);
+        let records = self.records(&op.extensions, pointer, pagination.is_some(), &response);
+        let record = match (&pagination, &records) {
+            (Some(p), _) => Some(&p.item_type),
+            (None, Some(r)) => Some(&r.item),
+            (None, None) => match &response.ty {
+                Some(TypeRef::Array(inner)) => Some(&**inner),
+                other => other.as_ref(),
+            },
+        };
+        let record_key = self.record_key(&op.extensions, pointer, record);
+        let period = self.period(&op.extensions, pointer, &params);
         let idempotent = self.idempotent(
             &op.extensions,
             pointer,
@@ -316,6 +327,9 @@ impl<'a> Lowerer<'a, '_> {
             secret_response,
             error_codes,
             error_code_enum: None,
+            records,
+            record_key,
+            period,
         }
     }
 }
