@@ -37,6 +37,12 @@ const SAME: &[(&str, Pair, Pair, Pair)] = &[
         ["", ""],
     ),
     (
+        "null alone",
+        ["{type: string}", "{type: object, properties: {a: {type: 'null'}, b: {oneOf: [{type: 'null'}, {type: integer}]}, c: {type: ['null']}}}"],
+        ["{type: string}", "{type: object, properties: {a: {nullable: true}, b: {oneOf: [{nullable: true}, {type: integer}]}, c: {nullable: true}}}"],
+        ["", ""],
+    ),
+    (
         "several types",
         ["{type: [string, integer]}", "{type: object, properties: {a: {type: [string, integer, 'null'], maxLength: 3, minimum: 1}}}"],
         ["{anyOf: [{type: string}, {type: integer}]}", "{type: object, properties: {a: {nullable: true, anyOf: [{type: string, maxLength: 3}, {type: integer, minimum: 1}]}}}"],
@@ -222,7 +228,7 @@ fn the_lint_knows_31_keys_and_still_finds_misspellings() {
     let typo = doc(
         "3.1.0",
         "{type: string, constt: x}",
-        "{type: object, properties: {a: {type: string, nullable: true}}}",
+        "{type: object, properties: {a: {type: string, nullable: true}, b: {type: integer, nullable: true}}}",
         "",
     );
     let found = warnings(&typo);
@@ -231,7 +237,7 @@ fn the_lint_knows_31_keys_and_still_finds_misspellings() {
         found[0].contains("unknown key `constt` in a schema (ignored); did you mean `const`?"),
         "{found:#?}"
     );
-    assert!(found[1].contains("(at /paths/~1x/get/responses/200/content/application~1json/schema/properties/a/nullable): warning: `nullable` is OpenAPI 3.0's"), "{found:#?}");
+    assert!(found[1].contains("(at /paths/~1x/get/responses/200/content/application~1json/schema/properties/a/nullable): warning: `nullable` is OpenAPI 3.0's: 3.1 writes `type: [T, \"null\"]`; it is read all the same (here and in 1 other schema)"), "{found:#?}");
 
     // The same 3.1 keys in a 3.0 document are unknown there.
     let v30 = doc("3.0.3", "{type: string, const: x}", "{type: string}", "");
@@ -242,4 +248,20 @@ fn the_lint_knows_31_keys_and_still_finds_misspellings() {
             .any(|w| w.contains("unknown key `const` in a schema")),
         "{found:#?}"
     );
+}
+
+#[test]
+fn operations_without_responses_and_documents_of_webhooks_only() {
+    // 3.1 made an operation's `responses` optional.
+    let text = "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths:\n  /x:\n    post: {operationId: postX}\n";
+    let found = warnings(text);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0].contains("no 2xx, 3xx or `default` response"),
+        "{found:#?}"
+    );
+    // No operation: no error envelope constant left unused.
+    let text = "openapi: 3.1.0\ninfo: {title: T, version: '1'}\nwebhooks:\n  w:\n    post: {responses: {'200': {description: ok}}}\n";
+    let source = module(text);
+    assert!(!source.contains("ERROR_ENVELOPE"), "{source}");
 }

@@ -11,7 +11,8 @@
 //! about the moved node are pointed back at its place in the 3.1 file, so they name the
 //! right line. The schema rewrites are in `schema.rs`; this file walks the document
 //! to every schema and rewrites what is outside schemas (`webhooks`, `pathItems`,
-//! `jsonSchemaDialect`, `info.summary`, `paths` made optional).
+//! `jsonSchemaDialect`, `info.summary`, `paths` and an operation's `responses` made
+//! optional).
 //!
 //! A 3.0 document is not touched ([`downgrade`] returns at once).
 
@@ -183,6 +184,10 @@ impl Downgrade<'_> {
                 continue;
             };
             let at = format!("{at}/{verb}");
+            // 3.1 made `responses` optional; 3.0 reads no responses as `{}`.
+            if !op.contains_key("responses") {
+                op.insert("responses".into(), Value::Mapping(Mapping::new()));
+            }
             self.parameters(op, &at);
             if let Some(Value::Mapping(body)) = op.get_mut("requestBody") {
                 self.content(body, &format!("{at}/requestBody"));

@@ -5,6 +5,7 @@
 //! | `true` / `false` as a schema | `{}` / `{not: {}}` |
 //! | `$ref` with siblings | `allOf: [{$ref}]` beside the siblings (the reference gives the type, a sibling `description` the docs) |
 //! | `type: [T, "null"]` | `type: T`, `nullable: true` (`[integer, number]` is `number`) |
+//! | `type: "null"` | no `type`, `nullable: true` (any value, or the null branch of a `oneOf`) |
 //! | `type: [A, B]` | `anyOf: [{type: A, ...}, {type: B, ...}]`, each with its type's keywords |
 //! | `const: X` | `enum: [X]` |
 //! | `examples: [a, ...]` | `example: a` |
@@ -161,6 +162,13 @@ impl Downgrade<'_> {
     /// `type` as a list: `null` in it makes the schema nullable, one other type is the
     /// type, several are an `anyOf` of one branch per type.
     fn type_list(&mut self, map: &mut Mapping, at: &str) {
+        if map.get("type").and_then(Value::as_str) == Some("null") {
+            // Only null: 3.0 has no such type, but a schema of no type that is
+            // nullable reads the same (any value, or a null branch of a `oneOf`).
+            map.remove("type");
+            map.insert("nullable".into(), true.into());
+            return;
+        }
         let Some(Value::Sequence(types)) = map.get("type") else {
             return;
         };
@@ -189,7 +197,7 @@ impl Downgrade<'_> {
         }
         match names.as_slice() {
             [] => {
-                map.insert("type".into(), "null".into());
+                map.remove("type");
             }
             [one] => {
                 map.insert("type".into(), one.as_str().into());

@@ -26,7 +26,11 @@ use keys::{
 /// adds (and its new places for schemas: `prefixItems`, `$defs`, `components.pathItems`).
 pub fn unknown_keys(root: &Value, sink: &mut Sink) {
     let v31 = crate::downgrade::is_v31(root);
-    let mut w = Walker { sink, v31 };
+    let mut w = Walker {
+        sink,
+        v31,
+        nullable: Vec::new(),
+    };
     let Some(map) = root.as_mapping() else { return };
     w.keys(map, "", ROOT, "the document root");
     if let Some(info) = get(map, "info").and_then(Value::as_mapping) {
@@ -78,12 +82,25 @@ pub fn unknown_keys(root: &Value, sink: &mut Sink) {
             }
         }
     }
+    if let Some(first) = w.nullable.first() {
+        let others = match w.nullable.len() - 1 {
+            0 => String::new(),
+            1 => " (here and in 1 other schema)".to_owned(),
+            n => format!(" (here and in {n} other schemas)"),
+        };
+        w.sink.warn(
+            first,
+            format!("`nullable` is OpenAPI 3.0's: 3.1 writes `type: [T, \"null\"]`; it is read all the same{others}"),
+        );
+    }
 }
 
 struct Walker<'s> {
     sink: &'s mut Sink,
     /// Whether the document is OpenAPI 3.1 (its keys are known too).
     v31: bool,
+    /// Where a 3.1 document's schemas say `nullable` (warned about once).
+    nullable: Vec<String>,
 }
 
 fn get<'v>(map: &'v Mapping, key: &str) -> Option<&'v Value> {
@@ -148,10 +165,7 @@ impl Walker<'_> {
                     || (map.contains_key("$ref")
                         && ["summary", "description"].contains(&key.as_str())));
             if self.v31 && what == "a schema" && key == "nullable" {
-                self.sink.warn(
-                    &format!("{at}/nullable"),
-                    "`nullable` is OpenAPI 3.0's: 3.1 writes `type: [T, \"null\"]` (it is read all the same)",
-                );
+                self.nullable.push(format!("{at}/nullable"));
                 continue;
             }
             if known.contains(&key.as_str()) || v31_key {
