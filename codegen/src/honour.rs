@@ -186,7 +186,9 @@ const NOT_HONOURED: &[(&str, &str, &str)] = &[
 /// it is one the generator does not honour and its value asks for something.
 pub(crate) fn not_honoured(what: &str, key: &str, value: &Value, map: &Mapping) -> Option<String> {
     let asks = match value {
-        Value::Null | Value::Bool(false) => false,
+        // `unevaluatedItems: false` forbids items, as a schema would constrain them.
+        Value::Bool(false) => key == "unevaluatedItems",
+        Value::Null => false,
         Value::Mapping(m) => !m.is_empty(),
         Value::Sequence(s) => !s.is_empty(),
         _ => true,

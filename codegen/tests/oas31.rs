@@ -265,3 +265,73 @@ fn operations_without_responses_and_documents_of_webhooks_only() {
     let source = module(text);
     assert!(!source.contains("ERROR_ENVELOPE"), "{source}");
 }
+
+#[test]
+fn the_31_keywords_not_honoured_are_warnings_at_their_line() {
+    let cases = [
+        (
+            "dependentRequired: {a: [b]}",
+            "/dependentRequired",
+            "stay optional",
+        ),
+        (
+            "dependentSchemas: {a: {required: [b]}}",
+            "/dependentSchemas",
+            "the schema without them",
+        ),
+        (
+            "if: {required: [a]}\n      then: {required: [b]}",
+            "/if",
+            "conditional schemas",
+        ),
+        (
+            "contains: {type: string}",
+            "/contains",
+            "not checked before sending",
+        ),
+        (
+            "minContains: 2",
+            "/minContains",
+            "not checked before sending",
+        ),
+        (
+            "maxContains: 3",
+            "/maxContains",
+            "not checked before sending",
+        ),
+        (
+            "propertyNames: {maxLength: 3}",
+            "/propertyNames",
+            "not checked before sending",
+        ),
+        (
+            "unevaluatedItems: false",
+            "/unevaluatedItems",
+            "not checked before sending",
+        ),
+        (
+            "patternProperties: {'^x': {type: string}}",
+            "/patternProperties",
+            "read as `additionalProperties` says",
+        ),
+        ("$dynamicRef: '#node'", "/$dynamicRef", "not followed"),
+        (
+            "contentSchema: {type: object}",
+            "/contentSchema",
+            "not typed",
+        ),
+    ];
+    for (keyword, pointer, says) in cases {
+        let text = format!(
+            "openapi: 3.1.0\ninfo: {{title: T, version: '1'}}\ncomponents:\n  schemas:\n    S:\n      type: object\n      {keyword}\n"
+        );
+        let found = warnings(&text);
+        let at = format!("specs/v31.yaml:7:7 (at /components/schemas/S{pointer}): warning:");
+        assert!(
+            found
+                .iter()
+                .any(|w| w.starts_with(&at) && w.contains("is not honoured") && w.contains(says)),
+            "{keyword}: {at} ... {says:?} not in {found:#?}"
+        );
+    }
+}
