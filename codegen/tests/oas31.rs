@@ -335,3 +335,65 @@ fn the_31_keywords_not_honoured_are_warnings_at_their_line() {
         );
     }
 }
+
+/// Files a spec's `$ref`s name, from a list.
+struct Files(&'static [(&'static str, &'static str)]);
+
+impl meterage_codegen::ReadFile for Files {
+    fn read(&self, path: &str) -> Result<String, String> {
+        self.0
+            .iter()
+            .find(|(p, _)| *p == path)
+            .map(|(_, text)| (*text).to_owned())
+            .ok_or_else(|| format!("no file {path}"))
+    }
+}
+
+#[test]
+fn schemas_of_other_files_are_read_as_31_too() {
+    let spec = |version: &str| {
+        format!("openapi: {version}\ninfo: {{title: T, version: '1'}}\npaths:\n  /pet:\n    get:\n      operationId: getPet\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: 'pet.yaml'}}\n")
+    };
+    let run = |text: &str, files: &'static [(&'static str, &'static str)]| {
+        generate_full(
+            &SpecSource {
+                path: "specs/same.yaml",
+                text,
+            },
+            &Settings::default(),
+            &Files(files),
+        )
+    };
+    let v31 = run(
+        &spec("3.1.0"),
+        &[(
+            "specs/pet.yaml",
+            "type: object\nrequired: [kind]\nproperties:\n  name: {type: [string, 'null']}\n  kind: {const: cat}\n  tags: {type: array, prefixItems: [{type: string}]}\n",
+        )],
+    )
+    .unwrap_or_else(|d| panic!("{d}"));
+    let v30 = run(
+        &spec("3.0.3"),
+        &[(
+            "specs/pet.yaml",
+            "type: object\nrequired: [kind]\nproperties:\n  name: {type: string, nullable: true}\n  kind: {enum: [cat]}\n  tags: {type: array, items: {type: string}}\n",
+        )],
+    )
+    .unwrap_or_else(|d| panic!("{d}"));
+    assert_eq!(v31.source, v30.source);
+
+    // A problem in the other file is reported at its line there, a moved node too.
+    let report = run(
+        &spec("3.1.0"),
+        &[(
+            "specs/pet.yaml",
+            "type: object\nproperties:\n  owner:\n    description: who\n    $ref: '#/Nobody'\n",
+        )],
+    )
+    .expect_err("a broken reference")
+    .to_string();
+    assert!(
+        report.contains("specs/pet.yaml:5:5 (at /properties/owner/$ref)"),
+        "{report}"
+    );
+}

@@ -88,6 +88,24 @@ pub fn downgrade(tree: &mut Value, sink: &mut Sink) -> Downgraded {
     d.out
 }
 
+/// Rewrites a node another file holds, copied into a 3.1 document's components by
+/// bundling: a schema, parameter, header, response or request body (`section` is its
+/// section's key, `schemas` ...) at `at`, its moves added to `out`.
+pub fn fragment(node: &mut Value, section: &str, at: &str, sink: &mut Sink, out: &mut Downgraded) {
+    let mut d = Downgrade {
+        sink,
+        out: std::mem::take(out),
+    };
+    match (section, &mut *node) {
+        ("schemas", _) => d.schema(node, at),
+        ("parameters" | "headers", Value::Mapping(p)) => d.parameter(p, at),
+        ("responses", Value::Mapping(r)) => d.response(r, at),
+        ("requestBodies", Value::Mapping(b)) => d.content(b, at),
+        _ => {}
+    }
+    *out = d.out;
+}
+
 struct Downgrade<'s> {
     sink: &'s mut Sink,
     out: Downgraded,
