@@ -370,7 +370,7 @@ impl<'de> Visitor<'de> for TreeVisitor {
 /// (DigitalOcean's `maximum: 18446744073709552000`) constrains nothing and is dropped;
 /// one on the far side (a `maximum` below the smallest `int64`) is clamped, so it still
 /// refuses every value.
-fn fit_integer_bounds(value: &mut Value) {
+pub(crate) fn fit_integer_bounds(value: &mut Value) {
     match value {
         Value::Mapping(m) => {
             if m.get("type").and_then(Value::as_str) == Some("integer") {

@@ -85,6 +85,9 @@ pub fn downgrade(tree: &mut Value, sink: &mut Sink) -> Downgraded {
         return d.out;
     };
     d.root(root);
+    // Numeric exclusive bounds became `minimum` and `maximum`: fitted to 64 bits as
+    // parsing fitted the others.
+    crate::load::fit_integer_bounds(tree);
     d.out
 }
 
