@@ -4,7 +4,6 @@
 use reqwest::header::{HeaderMap, CONTENT_TYPE};
 use serde_json::Value;
 
-use crate::envelope::ErrorEnvelope;
 use crate::error::{api_kind, ApiError};
 use crate::request::Operation;
 
@@ -145,7 +144,7 @@ mod tests {
     use reqwest::header::HeaderValue;
 
     use super::*;
-    use crate::ErrorKind;
+    use crate::{ErrorEnvelope, ErrorKind};
     use crate::envelope::SuccessRule;
 
     static NCE: ErrorEnvelope = ErrorEnvelope {
