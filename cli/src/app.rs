@@ -6,13 +6,13 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::ArgMatches;
-use meterage_runtime::describe::{Flow, PageInfo, Sink};
-use serde::Serialize;
+use meterage_runtime::describe::RunError;
 
 use crate::apis::{kebab, Apis};
 use crate::commands::{self, LIST};
 use crate::errors::Failure;
 use crate::invoke::Invocation;
+use crate::output::{Destination, Format, Output, OutputError};
 use crate::profile;
 use crate::progress::Meter;
 
@@ -102,26 +102,22 @@ async fn execute(apis: &impl Apis, invocation: &Invocation) -> Result<(), Failur
         }
         Some(Ok(client)) => client,
     };
-    if invocation
-        .format
-        .as_deref()
-        .is_some_and(|format| format != "jsonl")
-        || invocation.partition.is_some()
-    {
-        return Err(Failure::Usage("only --format jsonl is built so far".into()));
-    }
-    let writer: Box<dyn Write> = match &invocation.output {
-        Some(path) => Box::new(
-            std::fs::File::create(path)
-                .map_err(|error| Failure::Output(format!("{}: {error}", path.display())))?,
-        ),
-        None => Box::new(std::io::stdout().lock()),
+    let format: Format = match &invocation.format {
+        Some(name) => name.parse().map_err(Failure::Usage)?,
+        None => Format::default(),
     };
-    let mut meter = Meter::new(
-        JsonLines(std::io::BufWriter::new(writer)),
-        invocation.limits,
-        !invocation.quiet,
-    );
+    let to = match (&invocation.partition, &invocation.output, invocation.month) {
+        (Some(dir), _, Some(month)) => Destination::Partition {
+            dir: dir.clone(),
+            api: api.name.to_owned(),
+            month: month.to_string(),
+        },
+        (Some(_), _, None) => return Err(Failure::Usage("--partition needs --month".into())),
+        (None, Some(path), _) => Destination::File(path.clone()),
+        (None, None, _) => Destination::Stdout,
+    };
+    let output = Output::new(format, operation, to).map_err(output_failure)?;
+    let mut meter = Meter::new(output, invocation.limits, !invocation.quiet);
     let result = apis
         .run(
             api.name,
@@ -131,25 +127,23 @@ async fn execute(apis: &impl Apis, invocation: &Invocation) -> Result<(), Failur
             &mut meter,
         )
         .await;
-    let JsonLines(mut out) = meter.finish();
-    result.map_err(|error| Failure::of_run(api.name, operation.name, error))?;
-    out.flush()
-        .map_err(|error| Failure::Output(error.to_string()))
+    let output = meter.finish();
+    match result {
+        Ok(()) => output.finish().map_err(output_failure),
+        Err(RunError::Sink(error)) => Err(output_failure(error)),
+        // A failed run keeps what it wrote: the records before the failure.
+        Err(error) => {
+            let _ = output.finish();
+            Err(Failure::of_run(api.name, operation.name, error))
+        }
+    }
 }
 
-/// Records as JSON Lines (wire names, one record per line).
-struct JsonLines<W>(W);
-
-impl<W: Write> Sink for JsonLines<W> {
-    type Error = std::io::Error;
-
-    fn page(&mut self, _: &PageInfo<'_>) -> Result<Flow, Self::Error> {
-        Ok(Flow::Continue(()))
-    }
-
-    fn record<T: Serialize>(&mut self, record: &T) -> Result<Flow, Self::Error> {
-        serde_json::to_writer(&mut self.0, record)?;
-        self.0.write_all(b"\n")?;
-        Ok(Flow::Continue(()))
+/// The failure of an output: a usage failure when the format and the destination do not
+/// go together.
+fn output_failure(error: OutputError) -> Failure {
+    match error {
+        OutputError::Usage(message) => Failure::Usage(message),
+        other => Failure::Output(other.to_string()),
     }
 }

@@ -13,12 +13,10 @@ use meterage_runtime::describe::{Api, OperationInfo, ParamInfo, ValueKind};
 
 use crate::apis::{kebab, secret_var, Apis};
 use crate::errors::EXIT_CODES;
+use crate::output::Format;
 
 /// The width help is wrapped at, whatever the terminal (stable help snapshots).
 pub const HELP_WIDTH: usize = 100;
-
-/// The output formats `--format` takes.
-pub const FORMATS: [&str; 4] = ["jsonl", "csv", "table", "parquet"];
 
 /// The ids (and long names) of the global flags.
 pub mod flag {
@@ -104,7 +102,13 @@ fn global_flags() -> Vec<Arg> {
             .long(flag::FORMAT)
             .global(true)
             .value_name("FORMAT")
-            .value_parser(PossibleValuesParser::new(FORMATS))
+            .value_parser(PossibleValuesParser::new(Format::NAMES.map(|name| {
+                let help = name
+                    .parse::<Format>()
+                    .map(Format::describe)
+                    .unwrap_or_default();
+                PossibleValue::new(name).help(help)
+            })))
             .help("Output format [default: jsonl]"),
         Arg::new(flag::OUTPUT)
             .short('o')

@@ -13,6 +13,7 @@ pub mod commands;
 pub mod errors;
 pub mod invoke;
 pub mod list;
+pub mod output;
 pub mod period;
 pub mod profile;
 pub mod progress;

@@ -1,0 +1,258 @@
+//! Where an operation's records go: JSON Lines, CSV, a table for a terminal, or Parquet
+//! (one file, or a Hive-style partition replaced whole), each an [`Output`], the
+//! [`Sink`] the operation runs into.
+
+mod csv;
+mod jsonl;
+mod parquet;
+mod partition;
+mod table;
+
+use std::fmt;
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use meterage_runtime::describe::{Flow, OperationInfo, PageInfo, Sink};
+use serde::Serialize;
+
+use crate::record::{Columns, RecordError};
+
+/// An output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    /// One JSON object per line, the record as the vendor's wire names and values.
+    #[default]
+    Jsonl,
+    /// One column per field of the record's schema, nested objects as dotted names.
+    Csv,
+    /// Aligned columns for a terminal.
+    Table,
+    /// Parquet, column types from the schema, exact decimals as Parquet decimals.
+    Parquet,
+}
+
+impl Format {
+    /// The names `FromStr` reads, in the order `--help` lists them.
+    pub const NAMES: [&'static str; 4] = ["jsonl", "csv", "table", "parquet"];
+
+    /// What each format is, for `--help`.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Format::Jsonl => "one JSON object per line, wire names, exact numbers (the default)",
+            Format::Csv => "a header and one row per record; nested objects as dotted columns",
+            Format::Table => "aligned columns for reading in a terminal",
+            Format::Parquet => {
+                "Parquet columns typed from the spec; needs -o FILE or --partition DIR"
+            }
+        }
+    }
+}
+
+impl FromStr for Format {
+    type Err = String;
+
+    fn from_str(name: &str) -> Result<Self, String> {
+        match name {
+            "jsonl" => Ok(Format::Jsonl),
+            "csv" => Ok(Format::Csv),
+            "table" => Ok(Format::Table),
+            "parquet" => Ok(Format::Parquet),
+            other => Err(format!(
+                "unknown format `{other}`: use one of {}",
+                Format::NAMES.join(", ")
+            )),
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Format::Jsonl => "jsonl",
+            Format::Csv => "csv",
+            Format::Table => "table",
+            Format::Parquet => "parquet",
+        })
+    }
+}
+
+/// Where the records are written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Destination {
+    /// Standard output.
+    Stdout,
+    /// A file, created or truncated.
+    File(PathBuf),
+    /// `DIR/api=API/month=MONTH/part-0.parquet`, the month's directory replaced whole
+    /// when the output finishes (Parquet only).
+    Partition {
+        /// The table's root directory.
+        dir: PathBuf,
+        /// The API's name (its `api=` key).
+        api: String,
+        /// The month, `YYYY-MM` (its `month=` key).
+        month: String,
+    },
+}
+
+/// Why records could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    /// Writing failed.
+    #[error("cannot write {target}: {source}")]
+    Io {
+        /// What was being written.
+        target: String,
+        /// The system's error.
+        source: io::Error,
+    },
+    /// A record did not serialize.
+    #[error(transparent)]
+    Record(#[from] RecordError),
+    /// The format and the destination do not go together.
+    #[error("{0}")]
+    Usage(String),
+    /// A value does not fit its column (a decimal with more fraction digits than the
+    /// column's scale, an integer past 64 bits).
+    #[error("record {record}, column `{column}`: {problem}")]
+    Value {
+        /// The record's number in this output, from 1.
+        record: u64,
+        /// The column.
+        column: String,
+        /// What does not fit.
+        problem: String,
+    },
+    /// The Parquet writer failed.
+    #[error("cannot write Parquet: {0}")]
+    Parquet(String),
+}
+
+impl OutputError {
+    pub(crate) fn io(target: impl fmt::Display) -> impl FnOnce(io::Error) -> OutputError {
+        let target = target.to_string();
+        move |source| OutputError::Io { target, source }
+    }
+}
+
+/// An operation's records on their way to a destination in a format: the [`Sink`] the
+/// operation runs into. Call [`Output::finish`] at the end: it flushes, writes a
+/// Parquet footer and puts a partition in place.
+pub struct Output {
+    writer: Writer,
+}
+
+enum Writer {
+    Jsonl(jsonl::JsonLines),
+    Csv(csv::CsvOut),
+    Table(table::TableOut),
+    Parquet(parquet::ParquetOut),
+}
+
+impl Output {
+    /// An output of `operation`'s records in `format` to `to`.
+    ///
+    /// # Errors
+    ///
+    /// A file that cannot be created; Parquet to standard output, or a partition in
+    /// another format than Parquet.
+    pub fn new(
+        format: Format,
+        operation: &'static OperationInfo,
+        to: Destination,
+    ) -> Result<Self, OutputError> {
+        let columns = Columns::new(operation.record);
+        let writer = match (format, to) {
+            (Format::Parquet, Destination::Stdout) => return Err(OutputError::Usage(
+                "Parquet is not written to a terminal or a pipe: give -o FILE or --partition DIR"
+                    .to_owned(),
+            )),
+            (Format::Parquet, Destination::File(path)) => {
+                Writer::Parquet(parquet::ParquetOut::create(columns, &path)?)
+            }
+            (Format::Parquet, Destination::Partition { dir, api, month }) => {
+                Writer::Parquet(parquet::ParquetOut::partition(
+                    columns,
+                    partition::Partition::new(dir, &api, &month)?,
+                )?)
+            }
+            (format, Destination::Partition { .. }) => {
+                return Err(OutputError::Usage(format!(
+                    "--partition writes Parquet: use --format parquet, not {format}"
+                )))
+            }
+            (format, to) => {
+                let out = open(&to)?;
+                match format {
+                    Format::Jsonl => Writer::Jsonl(jsonl::JsonLines::new(out)),
+                    Format::Csv => Writer::Csv(csv::CsvOut::new(columns, out)),
+                    _ => Writer::Table(table::TableOut::new(columns, out)),
+                }
+            }
+        };
+        Ok(Self { writer })
+    }
+
+    /// Writes what is buffered and closes the destination.
+    ///
+    /// # Errors
+    ///
+    /// Writing failed.
+    pub fn finish(self) -> Result<(), OutputError> {
+        match self.writer {
+            Writer::Jsonl(out) => out.finish(),
+            Writer::Csv(out) => out.finish(),
+            Writer::Table(out) => out.finish(),
+            Writer::Parquet(out) => out.finish(),
+        }
+    }
+}
+
+impl Sink for Output {
+    type Error = OutputError;
+
+    fn page(&mut self, _page: &PageInfo<'_>) -> Result<Flow, OutputError> {
+        Ok(Flow::Continue(()))
+    }
+
+    fn record<T: Serialize>(&mut self, record: &T) -> Result<Flow, OutputError> {
+        match &mut self.writer {
+            Writer::Jsonl(out) => out.record(record)?,
+            Writer::Csv(out) => out.record(record)?,
+            Writer::Table(out) => out.record(record)?,
+            Writer::Parquet(out) => out.record(record)?,
+        }
+        Ok(Flow::Continue(()))
+    }
+}
+
+/// A buffered writer to `to` (standard output or a file).
+type Out = BufWriter<Box<dyn Write>>;
+
+/// What an [`Out`] writes to, for error messages.
+fn name_of(to: &Destination) -> String {
+    match to {
+        Destination::Stdout => "standard output".to_owned(),
+        Destination::File(path) => path.display().to_string(),
+        Destination::Partition { dir, .. } => dir.display().to_string(),
+    }
+}
+
+fn open(to: &Destination) -> Result<(Out, String), OutputError> {
+    let name = name_of(to);
+    let inner: Box<dyn Write> = match to {
+        Destination::File(path) => Box::new(File::create(path).map_err(OutputError::io(&name))?),
+        _ => Box::new(io::stdout().lock()),
+    };
+    Ok((BufWriter::with_capacity(64 * 1024, inner), name))
+}
+
+/// Flushes `out`, whose destination is `name`.
+fn flush(mut out: Out, name: &str) -> Result<(), OutputError> {
+    out.flush().map_err(OutputError::io(name))
+}
+
+#[cfg(test)]
+mod tests;
