@@ -97,7 +97,7 @@ fn root_after_help() -> String {
 }
 
 fn global_flags() -> Vec<Arg> {
-    vec![
+    [
         Arg::new(flag::FORMAT)
             .long(flag::FORMAT)
             .global(true)
@@ -152,6 +152,9 @@ fn global_flags() -> Vec<Arg> {
             .action(ArgAction::SetTrue)
             .help("No progress on standard error"),
     ]
+    .into_iter()
+    .map(|arg| arg.help_heading("Global options"))
+    .collect()
 }
 
 /// The subcommand of `api`: its operations, and its credentials in the help.
@@ -307,11 +310,11 @@ fn param_arg(api: &Api, operation: &OperationInfo, param: &'static ParamInfo) ->
             arg.required(true)
         };
     }
-    let short = first_line(param.description);
+    let short = first_paragraph(param.description);
     let kind = kind_words(param);
     arg = arg.help(match (short.is_empty(), kind.is_empty()) {
         (true, _) => kind.clone(),
-        (false, true) => short.to_owned(),
+        (false, true) => short,
         (false, false) => format!("{short} [{kind}]"),
     });
     let mut long = String::from(param.description.trim());
@@ -319,6 +322,7 @@ fn param_arg(api: &Api, operation: &OperationInfo, param: &'static ParamInfo) ->
         if !long.is_empty() {
             long.push_str("\n\n");
         }
+        long.push_str("Value: ");
         long.push_str(&kind);
         if param.repeated {
             long.push_str("; give the flag once per value");
@@ -350,8 +354,14 @@ fn param_arg(api: &Api, operation: &OperationInfo, param: &'static ParamInfo) ->
     arg.long_help(long)
 }
 
-fn first_line(text: &str) -> &str {
-    text.trim().lines().next().unwrap_or("").trim()
+/// The first paragraph of `text` on one line.
+fn first_paragraph(text: &str) -> String {
+    text.trim()
+        .lines()
+        .take_while(|line| !line.trim().is_empty())
+        .flat_map(str::split_whitespace)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn value_name(kind: ValueKind) -> &'static str {
@@ -369,7 +379,8 @@ fn value_name(kind: ValueKind) -> &'static str {
     }
 }
 
-/// The kind and constraints of `param` in words (`integer; at least 1, at most 50`).
+/// The kind and constraints of `param` in words (`integer; at least 1, at most 50`);
+/// a closed enum's kind is left out (clap lists its values).
 fn kind_words(param: &ParamInfo) -> String {
     let kind = match param.kind {
         ValueKind::Integer => "integer",
@@ -380,19 +391,21 @@ fn kind_words(param: &ParamInfo) -> String {
         ValueKind::YearMonth => "month YYYY-MM",
         ValueKind::LocalDateTime => "date and time 'YYYY-MM-DD HH:MM:SS'",
         ValueKind::Enum { open: true, .. } => "one of the known values, or another",
-        ValueKind::Enum { open: false, .. } => "one of the values",
+        ValueKind::Enum { open: false, .. } => "",
         ValueKind::Json => "JSON",
         _ => "text",
     };
-    let mut words = String::from(kind);
-    if param.repeated {
-        words.push_str(", repeatable");
+    let mut parts = Vec::new();
+    match (kind.is_empty(), param.repeated) {
+        (false, true) => parts.push(format!("{kind}, repeatable")),
+        (false, false) => parts.push(kind.to_owned()),
+        (true, true) => parts.push("repeatable".to_owned()),
+        (true, false) => {}
     }
     if !param.constraints.is_empty() {
-        words.push_str("; ");
-        words.push_str(param.constraints);
+        parts.push(param.constraints.to_owned());
     }
-    words
+    parts.join("; ")
 }
 
 /// A name made once per run for the whole run (clap's builder takes `'static` names).

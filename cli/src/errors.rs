@@ -4,8 +4,8 @@
 //! | --- | --- | --- |
 //! | 0 | success | |
 //! | 1 | the records could not be written (output file, disk) | |
-//! | 2 | usage: a bad flag or value, nothing sent; or a bad configuration (profile, base URL, CA file) | `validation`, `config`, an argument that does not read |
-//! | 3 | the credentials are missing or were refused | `auth` |
+//! | 2 | usage or configuration: a bad flag or value (nothing was sent), credentials not set, a bad profile, base URL or CA file | `validation`, `config`, an argument that does not read |
+//! | 3 | the credentials were refused, or a sign-in failed | `auth` |
 //! | 4 | the vendor answered with an error, or with an answer that does not match its spec | `service`, `throttled`, `decode` |
 //! | 5 | no answer: the network, TLS or a timeout | `transport`, `timeout` |
 
@@ -20,9 +20,10 @@ pub const EXIT_CODES: [(u8, &str); 6] = [
     (1, "the records could not be written (output file, disk)"),
     (
         2,
-        "usage: a bad flag or parameter value (nothing was sent), or a bad configuration",
+        "usage or configuration: a bad flag or value (nothing was sent), credentials not set, \
+         a bad profile, base URL or CA file",
     ),
-    (3, "the credentials are missing or were refused"),
+    (3, "the credentials were refused (or a sign-in failed)"),
     (
         4,
         "the vendor answered with an error (or an answer its spec does not describe)",
@@ -58,9 +59,12 @@ impl Failure {
         match error {
             RunError::NoOperation(name) => Failure::Usage(format!("{api}: no operation `{name}`")),
             RunError::Arg(error) => Failure::Usage(format!(
-                "{} {}: {error}",
+                "{} {}: --{}: cannot read {:?}: {}",
                 crate::apis::kebab(api),
-                crate::apis::kebab(operation)
+                crate::apis::kebab(operation),
+                crate::commands::flag_name(&error.param),
+                error.value,
+                error.problem
             )),
             RunError::Call(error) => Failure::Call {
                 api,
