@@ -241,4 +241,17 @@ mod tests {
         assert_eq!(feed(&mut empty, &[0, 4]), 1);
         assert!(empty.finish().0.is_empty());
     }
+
+    #[test]
+    fn the_bar_counts_records_to_the_vendors_total_or_the_limit() {
+        let mut all = meter(None, None);
+        feed(&mut all, &[4, 4]);
+        assert_eq!(all.bar.length(), Some(10));
+        assert_eq!(all.bar.position(), 8);
+        assert_eq!(all.bar.message(), "2 pages");
+
+        let mut five = meter(Some(5), None);
+        feed(&mut five, &[4, 4]);
+        assert_eq!((five.bar.length(), five.bar.position()), (Some(5), 5));
+    }
 }
