@@ -75,9 +75,14 @@ fn run(apis: &impl Apis, matches: &ArgMatches) -> Result<(), Failure> {
     runtime.block_on(execute(apis, &invocation))
 }
 
-/// Sets the variables of profile `name` in this process's environment (before any
-/// thread starts), replacing those of the same name.
-fn apply_profile(name: &str) -> Result<(), Failure> {
+/// Sets the variables of profile `name` in this process's environment, replacing those
+/// of the same name. Call it before any thread starts (`meterage sync` too).
+///
+/// # Errors
+///
+/// A usage failure: no configuration folder, or the profile cannot be had
+/// ([`profile::load`]).
+pub fn apply_profile(name: &str) -> Result<(), Failure> {
     let folder = profile::folder(|name| std::env::var(name).ok())
         .ok_or_else(|| Failure::Usage(format!("--profile: {}", profile::ProfileError::NoFolder)))?;
     let vars = profile::load(&folder.join(profile::FILE_NAME), name)

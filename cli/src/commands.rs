@@ -64,7 +64,7 @@ pub fn command(apis: &impl Apis) -> Command {
         .max_term_width(HELP_WIDTH)
         .subcommand_required(true)
         .arg_required_else_help(true)
-        .args(global_flags())
+        .args(root_flags())
         .subcommand(
             Command::new(LIST)
                 .about("List every API and operation: paged or not, record key, period")
@@ -88,7 +88,10 @@ fn root_after_help() -> String {
          or from a profile: `--profile NAME` reads the table [profiles.NAME] of \
          profiles.toml in $METERAGE_CONFIG_DIR, else $XDG_CONFIG_HOME/meterage, else \
          ~/.config/meterage (variable names to values; the file must not be readable by \
-         group or others: chmod 600 FILE).\n\nExit codes:\n",
+         group or others: chmod 600 FILE).\n\nAn operation takes, besides its parameters, \
+         --format jsonl|csv|table|parquet, -o FILE, --partition DIR, --month YYYY-MM, \
+         --max-records N and --max-pages N (see `meterage API OPERATION --help`).\n\nExit \
+         codes:\n",
     );
     for (code, meaning) in EXIT_CODES {
         text.push_str(&format!("  {code}  {meaning}\n"));
@@ -96,11 +99,30 @@ fn root_after_help() -> String {
     text
 }
 
-fn global_flags() -> Vec<Arg> {
+/// The flags of every command, `sync` included: `--profile`, `--quiet`.
+fn root_flags() -> Vec<Arg> {
+    [
+        Arg::new(flag::PROFILE)
+            .long(flag::PROFILE)
+            .value_name("NAME")
+            .help("Take the environment variables of profile NAME of profiles.toml"),
+        Arg::new(flag::QUIET)
+            .short('q')
+            .long(flag::QUIET)
+            .action(ArgAction::SetTrue)
+            .help("No progress on standard error"),
+    ]
+    .into_iter()
+    .map(|arg| arg.global(true).help_heading("Global options"))
+    .collect()
+}
+
+/// The flags of running an operation, on each API's command and so on its operations:
+/// the output and the limits. (Not on the root: `sync` has a `--month` of its own.)
+fn operation_flags() -> Vec<Arg> {
     [
         Arg::new(flag::FORMAT)
             .long(flag::FORMAT)
-            .global(true)
             .value_name("FORMAT")
             .value_parser(PossibleValuesParser::new(Format::NAMES.map(|name| {
                 let help = name
@@ -113,47 +135,31 @@ fn global_flags() -> Vec<Arg> {
         Arg::new(flag::OUTPUT)
             .short('o')
             .long(flag::OUTPUT)
-            .global(true)
             .value_name("FILE")
             .help("Write the records to FILE instead of standard output"),
         Arg::new(flag::PARTITION)
             .long(flag::PARTITION)
-            .global(true)
             .value_name("DIR")
             .requires(flag::MONTH)
             .conflicts_with(flag::OUTPUT)
             .help("Write DIR/api=API/month=MONTH/ (Hive-style), replaced whole; needs --month"),
         Arg::new(flag::MONTH)
             .long(flag::MONTH)
-            .global(true)
             .value_name("YYYY-MM")
             .help("The month to list, for an operation with a period (sets its period parameters)"),
         Arg::new(flag::MAX_RECORDS)
             .long(flag::MAX_RECORDS)
-            .global(true)
             .value_name("N")
             .value_parser(clap::value_parser!(u64))
             .help("Stop after N records"),
         Arg::new(flag::MAX_PAGES)
             .long(flag::MAX_PAGES)
-            .global(true)
             .value_name("N")
             .value_parser(clap::value_parser!(u64).range(1..))
             .help("Stop after N pages of a paged operation"),
-        Arg::new(flag::PROFILE)
-            .long(flag::PROFILE)
-            .global(true)
-            .value_name("NAME")
-            .help("Take the environment variables of profile NAME of profiles.toml"),
-        Arg::new(flag::QUIET)
-            .short('q')
-            .long(flag::QUIET)
-            .global(true)
-            .action(ArgAction::SetTrue)
-            .help("No progress on standard error"),
     ]
     .into_iter()
-    .map(|arg| arg.help_heading("Global options"))
+    .map(|arg| arg.global(true).help_heading("Output and limits"))
     .collect()
 }
 
@@ -171,7 +177,8 @@ pub fn api_command(api: &'static Api) -> Command {
         .term_width(HELP_WIDTH)
         .max_term_width(HELP_WIDTH)
         .subcommand_required(true)
-        .arg_required_else_help(true);
+        .arg_required_else_help(true)
+        .args(operation_flags());
     for operation in api.operations {
         command = command.subcommand(operation_command(api, operation));
     }
@@ -411,4 +418,76 @@ fn kind_words(param: &ParamInfo) -> String {
 /// A name made once per run for the whole run (clap's builder takes `'static` names).
 fn leak(text: String) -> &'static str {
     Box::leak(text.into_boxed_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::command_of;
+
+    fn long_help(args: &[&str]) -> String {
+        let mut command = command_of();
+        command.build();
+        let mut found = &mut command;
+        for name in args {
+            found = found.find_subcommand_mut(name).expect("a subcommand");
+        }
+        found.render_long_help().to_string()
+    }
+
+    #[test]
+    fn the_tree_is_consistent_and_leaves_sync_its_own_month() {
+        command_of().debug_assert();
+        let sync = Command::new("sync").arg(Arg::new("month").long("month"));
+        let tree = command_of().subcommand(sync);
+        tree.clone().debug_assert();
+        let matches = tree
+            .try_get_matches_from(["meterage", "--profile", "p", "sync", "--month", "2026-10"])
+            .expect("parsed");
+        let (_, sync) = matches.subcommand().expect("sync");
+        assert_eq!(
+            sync.get_one::<String>("month").map(String::as_str),
+            Some("2026-10")
+        );
+        assert_eq!(
+            sync.get_one::<String>(flag::PROFILE).map(String::as_str),
+            Some("p")
+        );
+    }
+
+    #[test]
+    fn operation_help_has_kinds_values_and_the_original_language() {
+        let help = long_help(&["fake-api", "list-bills"]);
+        for text in [
+            "账单开始时间",
+            "Value: date and time 'YYYY-MM-DD HH:MM:SS'",
+            "--product-type <VALUE>",
+            "cdn: 内容分发 (CDN)",
+            "Known values (others are accepted):\n",
+            "--ids <INTEGER>",
+            "integer, repeatable; at least 1, at most 9; give the flag once per value",
+            "--param-format <TEXT>",
+            "Period: --month YYYY-MM sets --bill-begin and --bill-end",
+            "Record key: Id",
+            "password: set METERAGE_FAKE_API_PASSWORD",
+            "Output and limits:",
+            "Global options:",
+        ] {
+            assert!(help.contains(text), "{text:?} not in:\n{help}");
+        }
+        assert!(!help.contains("--password"), "{help}");
+        let api = long_help(&["fake-api"]);
+        assert!(
+            api.contains("key: FAKE_API_KEY, FAKE_API_SECRET (secret)"),
+            "{api}"
+        );
+        assert!(api.contains("base URL: FAKE_API_URL"), "{api}");
+    }
+
+    #[test]
+    fn a_parameter_named_like_a_flag_takes_param_name() {
+        assert_eq!(flag_name("format"), "param-format");
+        assert_eq!(flag_name("help"), "param-help");
+        assert_eq!(flag_name("page_size"), "page-size");
+    }
 }

@@ -138,8 +138,8 @@ impl<S: Sink> Sink for Meter<S> {
     }
 
     fn prefetch(&self) -> usize {
-        // A page limit asks for no page beyond it.
-        if self.limits.pages.is_some() {
+        // A limit asks for no page beyond it: pages are fetched one at a time.
+        if self.limits != Limits::default() {
             0
         } else {
             self.inner.prefetch()
@@ -215,6 +215,7 @@ mod tests {
     #[test]
     fn max_records_stops_at_the_limit_without_another_page() {
         let mut five = meter(Some(5), None);
+        assert_eq!(five.prefetch(), 0);
         // Stops in the second page, at its first record.
         assert_eq!(feed(&mut five, &[4, 4, 2]), 2);
         assert_eq!(five.finish().0, ["1", "2", "3", "4", "5"]);
