@@ -136,9 +136,18 @@ async fn execute(apis: &impl Apis, invocation: &Invocation) -> Result<(), Failur
     match result {
         Ok(()) => output.finish().map_err(output_failure),
         Err(RunError::Sink(error)) => Err(output_failure(error)),
-        // A failed run keeps what it wrote: the records before the failure.
         Err(error) => {
-            let _ = output.finish();
+            if format == Format::Parquet {
+                // Unfinished: no footer, and a partition is not put in place of the
+                // one before.
+                drop(output);
+                if let Some(path) = &invocation.output {
+                    let _ = std::fs::remove_file(path);
+                }
+            } else {
+                // A text output keeps the records before the failure.
+                let _ = output.finish();
+            }
             Err(Failure::of_run(api.name, operation.name, error))
         }
     }

@@ -75,6 +75,13 @@ async fn kaopuyun_limits_records_and_pages() {
     let output = meterage(&[&op[..], &["--max-pages", "3"]].concat(), env()).await;
     assert_same_records(&records(&output), &expected(kaopuyun::bills(30)));
     assert_eq!(server.log.listing_pages(), [1, 2, 1, 2, 3]);
+
+    // One page of your choice: the operation's own page parameter, and one page.
+    let third = [&op[..], &["--page-number", "3", "--max-pages", "1"]].concat();
+    let output = meterage(&third, env()).await;
+    let want: Vec<_> = expected(kaopuyun::bills(30)).split_off(20);
+    assert_same_records(&records(&output), &want);
+    assert_eq!(server.log.listing_pages(), [1, 2, 1, 2, 3, 3]);
 }
 
 #[tokio::test]
