@@ -134,8 +134,8 @@ async fn execute(apis: &impl Apis, invocation: &Invocation) -> Result<(), Failur
         .await;
     let output = meter.finish();
     match result {
-        Ok(()) => output.finish().map_err(output_failure),
-        Err(RunError::Sink(error)) => Err(output_failure(error)),
+        Ok(()) => output.finish().or_else(closed_pipe),
+        Err(RunError::Sink(error)) => closed_pipe(error),
         Err(error) => {
             if format == Format::Parquet {
                 // Unfinished: no footer, and a partition is not put in place of the
@@ -150,6 +150,15 @@ async fn execute(apis: &impl Apis, invocation: &Invocation) -> Result<(), Failur
             }
             Err(Failure::of_run(api.name, operation.name, error))
         }
+    }
+}
+
+/// An output that failed because its reader went away (`meterage ... | head`): the end,
+/// quietly, as for any command in a pipeline; any other failure of the output.
+fn closed_pipe(error: OutputError) -> Result<(), Failure> {
+    match error {
+        OutputError::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Err(output_failure(other)),
     }
 }
 

@@ -5,6 +5,8 @@
 
 mod support;
 
+use std::path::Path;
+
 use meterage_tests::records::{assert_same_records, expected};
 use meterage_tests::{aliyun, aws, azure, gsl, kaopuyun, nce, plcloud, Options, Server};
 use support::{fails, folder, meterage, records};
@@ -82,6 +84,87 @@ async fn kaopuyun_limits_records_and_pages() {
     let want: Vec<_> = expected(kaopuyun::bills(30)).split_off(20);
     assert_same_records(&records(&output), &want);
     assert_eq!(server.log.listing_pages(), [1, 2, 1, 2, 3, 3]);
+}
+
+#[tokio::test]
+async fn a_reader_that_stops_reading_ends_the_run_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+
+    let server = kaopuyun::start().await;
+    server.dataset.set_len(20_000);
+    let env = kaopuyun_env(&server, kaopuyun::KEY.1);
+    let output = tokio::task::spawn_blocking(move || {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_meterage"))
+            .args(["kaopuyun", "describe-flow-bills", "--page-size", "50"])
+            .env_clear()
+            .envs(env)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("meterage runs");
+        // `| head -1`.
+        let mut first = String::new();
+        let stdout = child.stdout.take().expect("piped");
+        BufReader::new(stdout)
+            .read_line(&mut first)
+            .expect("a line");
+        assert!(first.contains("BillUUID"), "{first}");
+        child.wait_with_output().expect("exits")
+    })
+    .await
+    .expect("joined");
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(support::stderr(&output), "");
+    assert!(server.log.listing_requests() < 400, "it stopped early");
+}
+
+/// On a terminal (`script` gives one), standard error shows the progress: records,
+/// pages and the total the vendor sends; `--quiet` shows none.
+#[cfg(unix)]
+#[tokio::test]
+async fn progress_shows_on_a_terminal_only() {
+    if !Path::new("/usr/bin/script").exists() {
+        eprintln!("skipped: no /usr/bin/script to make a terminal");
+        return;
+    }
+    let server = kaopuyun::start().await;
+    server.dataset.set_len(200);
+    server
+        .dataset
+        .set_latency(std::time::Duration::from_millis(150));
+    let dir = folder("progress");
+    let run = |quiet: bool| {
+        let out = dir.join("bills.jsonl");
+        let line = format!(
+            "{} kaopuyun describe-flow-bills --page-size 50 -o {}{}",
+            env!("CARGO_BIN_EXE_meterage"),
+            out.display(),
+            if quiet { " --quiet" } else { "" }
+        );
+        let env = kaopuyun_env(&server, kaopuyun::KEY.1);
+        tokio::task::spawn_blocking(move || {
+            std::process::Command::new("/usr/bin/script")
+                .args(["-qec", &line, "/dev/null"])
+                .env_clear()
+                .envs(env)
+                .env("TERM", "xterm")
+                .output()
+                .expect("script runs")
+        })
+    };
+    let output = run(false).await.expect("joined");
+    assert!(output.status.success(), "{output:?}");
+    let terminal = String::from_utf8_lossy(&output.stdout);
+    assert!(terminal.contains("records"), "{terminal}");
+    assert!(
+        terminal.contains("/200 records"),
+        "the vendor's total: {terminal}"
+    );
+    let quiet = run(true).await.expect("joined");
+    assert!(quiet.status.success(), "{quiet:?}");
+    assert!(!String::from_utf8_lossy(&quiet.stdout).contains("records"));
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[tokio::test]
