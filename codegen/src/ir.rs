@@ -146,6 +146,8 @@ pub struct Envelope {
     pub final_codes: Vec<String>,
     /// Vendor codes saying the credentials were refused (`credentials`).
     pub credentials: Vec<String>,
+    /// Statuses saying the credentials were refused (`credential-statuses`).
+    pub credential_statuses: Vec<u16>,
     /// Statuses retried besides the runtime's default table (`transient-statuses`).
     pub transient_statuses: Vec<u16>,
     /// Statuses of the default table this API means as final (`final-statuses`).

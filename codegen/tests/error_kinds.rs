@@ -37,7 +37,11 @@ fn statuses(statuses: &[u16]) -> String {
 fn table(out: &mut String, env: &Envelope) {
     out.push_str("| `kind()` | vendor codes | HTTP statuses (when no listed code decides) |\n");
     out.push_str("| --- | --- | --- |\n");
-    let _ = writeln!(out, "| `auth` | {} | 401 |", codes(&env.credentials));
+    let mut refused = "401".to_owned();
+    if !env.credential_statuses.is_empty() {
+        let _ = write!(refused, ", {}", statuses(&env.credential_statuses));
+    }
+    let _ = writeln!(out, "| `auth` | {} | {refused} |", codes(&env.credentials));
     let _ = writeln!(out, "| `throttled` | {} | 429 |", codes(&env.transient));
     let mut service = "any other".to_owned();
     if !env.final_codes.is_empty() {

@@ -637,7 +637,7 @@ fn a_json_spec_reads_as_the_same_yaml_would() {
 #[test]
 fn retry_rules_that_contradict_themselves_are_refused_where_they_are() {
     let text = format!(
-        "{HEAD}x-error-envelope:\n  code: /code\n  transient: [Busy]\n  final: [Busy, Bad]\n  transient-statuses: [409, 700]\n  final-statuses: [409]\npaths: {{}}\n"
+        "{HEAD}x-error-envelope:\n  code: /code\n  transient: [Busy]\n  final: [Busy, Bad]\n  transient-statuses: [409, 700]\n  final-statuses: [409]\n  credential-statuses: [409, 99]\npaths: {{}}\n"
     );
     let report = errors(&text).to_string();
     for wanted in [
@@ -647,6 +647,10 @@ fn retry_rules_that_contradict_themselves_are_refused_where_they_are() {
         "`700` is not an HTTP status (100 to 599)",
         "(at /x-error-envelope/final-statuses)",
         "HTTP 409 is listed both as transient and as final",
+        "(at /x-error-envelope/credential-statuses)",
+        "HTTP 409 is listed both as transient and as a credential refusal",
+        "(at /x-error-envelope/credential-statuses/1)",
+        "`99` is not an HTTP status (100 to 599)",
     ] {
         assert!(report.contains(wanted), "{wanted:?} not in:\n{report}");
     }

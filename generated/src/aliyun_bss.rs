@@ -40,6 +40,7 @@ const ERROR_ENVELOPE: meterage_runtime::ErrorEnvelope = meterage_runtime::ErrorE
         "InvalidSecurityToken.Expired",
         "InvalidSecurityToken.MismatchWithAccessKey",
     ],
+    credential_statuses: &[],
     transient_statuses: &[],
     final_statuses: &[],
 };

@@ -35,6 +35,7 @@ const ERROR_ENVELOPE: meterage_runtime::ErrorEnvelope = meterage_runtime::ErrorE
         "ExpiredTokenException",
         "InvalidClientTokenId",
     ],
+    credential_statuses: &[],
     transient_statuses: &[],
     final_statuses: &[],
 };

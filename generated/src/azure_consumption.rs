@@ -33,6 +33,7 @@ const ERROR_ENVELOPE: meterage_runtime::ErrorEnvelope = meterage_runtime::ErrorE
         "ExpiredAuthenticationToken",
         "AuthenticationFailed",
     ],
+    credential_statuses: &[],
     transient_statuses: &[],
     final_statuses: &[],
 };

@@ -42,6 +42,7 @@ const ERROR_ENVELOPE: meterage_runtime::ErrorEnvelope = meterage_runtime::ErrorE
     transient: &["GSL.00010003"],
     final_codes: &[],
     credential_codes: &["APIGW.0301", "APIG.0301"],
+    credential_statuses: &[],
     transient_statuses: &[],
     final_statuses: &[],
 };
@@ -889,6 +890,7 @@ impl KeystoneCreateUserTokenByPassword {
             transient: &[],
             final_codes: &[],
             credential_codes: &[],
+            credential_statuses: &[],
             transient_statuses: &[],
             final_statuses: &[],
         },

@@ -45,6 +45,7 @@ const ERROR_ENVELOPE: meterage_runtime::ErrorEnvelope = meterage_runtime::ErrorE
     transient: &["500"],
     final_codes: &[],
     credential_codes: &["401"],
+    credential_statuses: &[],
     transient_statuses: &[],
     final_statuses: &[],
 };

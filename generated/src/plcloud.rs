@@ -39,6 +39,7 @@ const ERROR_ENVELOPE: meterage_runtime::ErrorEnvelope = meterage_runtime::ErrorE
     transient: &["500"],
     final_codes: &[],
     credential_codes: &["401", "403"],
+    credential_statuses: &[403],
     transient_statuses: &[],
     final_statuses: &[],
 };

@@ -136,6 +136,11 @@ pub struct ErrorEnvelope {
     /// [`ErrorKind::Auth`](crate::ErrorKind::Auth) failure whatever its status. Compared
     /// with [`code_matches`].
     pub credential_codes: &'static [&'static str],
+    /// Statuses that say the credentials were refused when no listed code decides (a
+    /// console that answers a refused session with an HTML 403 page, which carries no
+    /// code): [`ErrorKind::Auth`](crate::ErrorKind::Auth) failures, never retried. HTTP
+    /// 401 is one on every API.
+    pub credential_statuses: &'static [u16],
     /// Statuses retried besides the default table (see [`crate::retry`]).
     pub transient_statuses: &'static [u16],
     /// Statuses of the default table this API means as final.
@@ -154,6 +159,7 @@ impl ErrorEnvelope {
         transient: &[],
         final_codes: &[],
         credential_codes: &[],
+        credential_statuses: &[],
         transient_statuses: &[],
         final_statuses: &[],
     };
@@ -215,7 +221,7 @@ impl ErrorEnvelope {
     /// Whether a failed response with `status` and vendor `code` is worth another
     /// attempt: the code's `final_codes` and `credential_codes` (refused credentials
     /// stay refused), then its `transient`, then the status's
-    /// `final_statuses`, then `transient_statuses` and the default table
+    /// `final_statuses` and `credential_statuses`, then `transient_statuses` and the default table
     /// ([`is_transient_status`](crate::retry::is_transient_status)); the first that
     /// matches decides. Codes are compared with [`code_matches`], so a listed
     /// `ThrottlingException` decides for `aws.protocols#ThrottlingException` too.
@@ -246,7 +252,7 @@ impl ErrorEnvelope {
                 return true;
             }
         }
-        if self.final_statuses.contains(&status) {
+        if self.final_statuses.contains(&status) || self.credential_statuses.contains(&status) {
             return false;
         }
         self.transient_statuses.contains(&status) || crate::retry::is_transient_status(status)

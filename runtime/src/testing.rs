@@ -58,6 +58,7 @@ pub static PLCLOUD: ErrorEnvelope = ErrorEnvelope {
     success: SuccessRule::Codes(&["200"]),
     transient: &["500"],
     credential_codes: &["401", "403"],
+    credential_statuses: &[403],
     ..ErrorEnvelope::NONE
 };
 

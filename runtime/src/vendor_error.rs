@@ -60,8 +60,9 @@ pub(crate) fn api_error(
 }
 
 /// The [`ErrorKind`] of a failed answer: [`ErrorKind::Auth`] for a credential code the
-/// envelope declares or HTTP 401, [`ErrorKind::Throttled`] for HTTP 429 or a vendor
-/// code the envelope declares transient, [`ErrorKind::Service`] otherwise.
+/// envelope declares, HTTP 401 or a credential status it declares,
+/// [`ErrorKind::Throttled`] for HTTP 429 or a vendor code the envelope declares
+/// transient, [`ErrorKind::Service`] otherwise.
 pub(crate) fn api_kind(envelope: &ErrorEnvelope, status: u16, code: Option<&str>) -> ErrorKind {
     match code {
         Some(code) if envelope.is_credential_code(code) => return ErrorKind::Auth,
@@ -71,6 +72,7 @@ pub(crate) fn api_kind(envelope: &ErrorEnvelope, status: u16, code: Option<&str>
     }
     match status {
         401 => ErrorKind::Auth,
+        status if envelope.credential_statuses.contains(&status) => ErrorKind::Auth,
         429 => ErrorKind::Throttled,
         _ => ErrorKind::Service,
     }
@@ -173,6 +175,7 @@ mod tests {
         transient: &["busy"],
         final_codes: &["bad-parameter"],
         credential_codes: &[],
+        credential_statuses: &[],
         transient_statuses: &[409],
         final_statuses: &[504],
     };
@@ -293,6 +296,26 @@ mod tests {
         );
         assert!(!invalid.transient);
         assert!(!api(400, r#"{"__type":"aws.protocols#AccessDeniedException"}"#).transient);
+    }
+
+    #[test]
+    fn a_credential_status_is_auth_and_final_when_no_code_decides() {
+        static CONSOLE: ErrorEnvelope = ErrorEnvelope {
+            code: &["/code"],
+            transient: &["500"],
+            credential_statuses: &[403],
+            ..ErrorEnvelope::NONE
+        };
+        assert_eq!(api_kind(&CONSOLE, 403, None), ErrorKind::Auth);
+        assert!(!CONSOLE.is_transient(403, None));
+        // A listed code still decides first.
+        assert_eq!(api_kind(&CONSOLE, 403, Some("500")), ErrorKind::Throttled);
+        assert_eq!(api_kind(&CONSOLE, 404, None), ErrorKind::Service);
+        assert_eq!(
+            api_kind(&ErrorEnvelope::NONE, 403, None),
+            ErrorKind::Service
+        );
+        assert_eq!(api_kind(&ErrorEnvelope::NONE, 401, None), ErrorKind::Auth);
     }
 
     #[test]

@@ -355,6 +355,7 @@ pub(super) fn emit_envelope(env: &Envelope) -> TokenStream {
     };
     let transient_statuses = statuses(&env.transient_statuses);
     let final_statuses = statuses(&env.final_statuses);
+    let credential_statuses = statuses(&env.credential_statuses);
     quote! {
         meterage_runtime::ErrorEnvelope {
             code: #code,
@@ -365,6 +366,7 @@ pub(super) fn emit_envelope(env: &Envelope) -> TokenStream {
             transient: #transient,
             final_codes: #final_codes,
             credential_codes: #credentials,
+            credential_statuses: &[#(#credential_statuses),*],
             transient_statuses: &[#(#transient_statuses),*],
             final_statuses: &[#(#final_statuses),*],
         }

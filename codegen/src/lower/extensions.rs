@@ -52,6 +52,8 @@ struct EnvelopeExt {
     #[serde(default)]
     credentials: Vec<String>,
     #[serde(default)]
+    credential_statuses: Vec<u16>,
+    #[serde(default)]
     transient_statuses: Vec<u16>,
     #[serde(default)]
     final_statuses: Vec<u16>,
@@ -160,6 +162,7 @@ impl Lowerer<'_, '_> {
             transient: ext.transient,
             final_codes: ext.final_codes,
             credentials: ext.credentials,
+            credential_statuses: ext.credential_statuses,
             transient_statuses: ext.transient_statuses,
             final_statuses: ext.final_statuses,
         };
@@ -209,6 +212,7 @@ impl Lowerer<'_, '_> {
             );
         }
         for (key, list) in [
+            ("credential-statuses", &env.credential_statuses),
             ("transient-statuses", &env.transient_statuses),
             ("final-statuses", &env.final_statuses),
         ] {
@@ -229,6 +233,18 @@ impl Lowerer<'_, '_> {
             self.error(
                 &format!("{base}/x-error-envelope/final-statuses"),
                 format!("HTTP {status} is listed both as transient and as final"),
+            );
+        }
+        for status in env
+            .credential_statuses
+            .iter()
+            .filter(|s| env.transient_statuses.contains(s))
+        {
+            self.error(
+                &format!("{base}/x-error-envelope/credential-statuses"),
+                format!(
+                    "HTTP {status} is listed both as transient and as a credential refusal: refused credentials are not worth another attempt"
+                ),
             );
         }
         Some(env)

@@ -19,6 +19,7 @@ const ERROR_ENVELOPE: meterage_runtime::ErrorEnvelope = meterage_runtime::ErrorE
     transient: &[],
     final_codes: &[],
     credential_codes: &[],
+    credential_statuses: &[],
     transient_statuses: &[],
     final_statuses: &[],
 };

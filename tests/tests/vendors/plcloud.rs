@@ -3,6 +3,7 @@
 //! `action=GetConsumptionsByQuery`, codes on HTTP 200 and Django's HTML pages.
 
 use meterage_clients::plcloud::{self as pl, types::ResourceType};
+use meterage_clients::runtime::ErrorKind;
 use meterage_tests::{plcloud, Fault, When};
 
 use crate::support::{assert_vendor_error, plcloud_login, serve, unchecked, vendor_answer};
@@ -178,4 +179,8 @@ async fn a_csrf_failure_page_is_kept_whole_without_leaking_the_session() {
         "one new session for the first refusal"
     );
     assert_eq!(server.log.listing_requests(), 3);
+    // A fresh session refused too: the credentials' refusal (`credential-statuses: [403]`),
+    // not worth another attempt.
+    assert_eq!(err.kind(), ErrorKind::Auth, "{err}");
+    assert!(!err.is_transient());
 }
