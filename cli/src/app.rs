@@ -43,10 +43,15 @@ fn run(apis: &impl Apis, matches: &ArgMatches) -> Result<(), Failure> {
     };
     if name == LIST {
         let mut out = std::io::stdout().lock();
-        return out
+        return match out
             .write_all(crate::list::list(apis.apis()).as_bytes())
             .and_then(|()| out.flush())
-            .map_err(|error| Failure::Output(error.to_string()));
+        {
+            Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
+                Err(Failure::Output(format!("standard output: {error}")))
+            }
+            _ => Ok(()),
+        };
     }
     let unknown = || Failure::Usage(format!("no command `{name}`"));
     let api = apis

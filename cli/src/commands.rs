@@ -57,6 +57,7 @@ pub const LIST: &str = "list";
 /// The whole command tree for `apis`.
 pub fn command(apis: &impl Apis) -> Command {
     let mut root = Command::new("meterage")
+        .version(env!("CARGO_PKG_VERSION"))
         .about("Every operation of every meterage API on the command line")
         .long_about(ROOT_ABOUT)
         .after_help(root_after_help())
