@@ -6,7 +6,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::ArgMatches;
-use meterage_runtime::describe::RunError;
+use meterage_runtime::describe::{Api, RunError};
 
 use crate::apis::{kebab, Apis};
 use crate::commands::{self, LIST};
@@ -103,6 +103,13 @@ async fn execute(apis: &impl Apis, invocation: &Invocation) -> Result<(), Failur
     let (api, operation) = (invocation.api, invocation.operation);
     let client = match apis.client_from_env(api.name) {
         None => return Err(Failure::Usage(format!("no API `{}`", api.name))),
+        Some(Err(error)) if !credentials_set(api) => {
+            return Err(Failure::NoCredentials {
+                api: api.name,
+                operation: operation.name,
+                error,
+            })
+        }
         Some(Err(error)) => {
             return Err(Failure::Call {
                 api: api.name,
@@ -156,6 +163,18 @@ async fn execute(apis: &impl Apis, invocation: &Invocation) -> Result<(), Failur
             Err(Failure::of_run(api.name, operation.name, error))
         }
     }
+}
+
+/// Whether some way of signing in to `api` has every variable it needs set (an API
+/// without credentials needs none).
+fn credentials_set(api: &Api) -> bool {
+    api.credentials.is_empty()
+        || api.credentials.iter().any(|way| {
+            way.vars
+                .iter()
+                .filter(|var| var.required)
+                .all(|var| std::env::var_os(var.name).is_some_and(|value| !value.is_empty()))
+        })
 }
 
 /// An output that failed because its reader went away (`meterage ... | head`): the end,

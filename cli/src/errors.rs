@@ -4,8 +4,8 @@
 //! | --- | --- | --- |
 //! | 0 | success | |
 //! | 1 | the records could not be written (output file, disk) | |
-//! | 2 | usage or configuration: a bad flag or value (nothing was sent), credentials not set, a bad profile, base URL or CA file | `validation`, `config`, an argument that does not read |
-//! | 3 | the credentials were refused, or a sign-in failed | `auth` |
+//! | 2 | usage or configuration: a bad flag or value (nothing was sent), a bad profile, base URL or CA file | `validation`, `config`, an argument that does not read |
+//! | 3 | the credentials are not set (no way of signing in has its variables), were refused, or a sign-in failed | `auth` |
 //! | 4 | the vendor answered with an error, or with an answer that does not match its spec | `service`, `throttled`, `decode` |
 //! | 5 | no answer: the network, TLS or a timeout | `transport`, `timeout` |
 
@@ -20,10 +20,13 @@ pub const EXIT_CODES: [(u8, &str); 6] = [
     (1, "the records could not be written (output file, disk)"),
     (
         2,
-        "usage or configuration: a bad flag or value (nothing was sent), credentials not set, \
-         a bad profile, base URL or CA file",
+        "usage or configuration: a bad flag or value (nothing was sent), a bad profile, base \
+         URL or CA file",
     ),
-    (3, "the credentials were refused (or a sign-in failed)"),
+    (
+        3,
+        "the credentials are not set, or were refused (or a sign-in failed)",
+    ),
     (
         4,
         "the vendor answered with an error (or an answer its spec does not describe)",
@@ -43,6 +46,16 @@ pub enum Failure {
         /// The operation (method name).
         operation: &'static str,
         /// What failed.
+        error: Error,
+    },
+    /// The client of API `api` could not be made because no way of signing in has its
+    /// variables set (the runtime's configuration error says which to set).
+    NoCredentials {
+        /// The API (module name).
+        api: &'static str,
+        /// The operation (method name).
+        operation: &'static str,
+        /// The client's error.
         error: Error,
     },
     /// The records could not be written.
@@ -80,6 +93,7 @@ impl Failure {
         match self {
             Failure::Usage(_) => 2,
             Failure::Output(_) => 1,
+            Failure::NoCredentials { .. } => 3,
             Failure::Call { error, .. } => exit_code(error.kind()),
         }
     }
@@ -106,6 +120,17 @@ impl fmt::Display for Failure {
             Failure::Output(message) => {
                 write!(f, "cannot write the records: {}", one_line(message))
             }
+            Failure::NoCredentials {
+                api,
+                operation,
+                error,
+            } => write!(
+                f,
+                "{} {}: no credentials: {} (or give a --profile)",
+                crate::apis::kebab(api),
+                crate::apis::kebab(operation),
+                one_line(&error.to_string())
+            ),
             Failure::Call {
                 api,
                 operation,

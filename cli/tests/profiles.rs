@@ -103,14 +103,30 @@ async fn a_profile_file_others_may_read_is_refused() {
 }
 
 #[tokio::test]
-async fn without_credentials_the_variables_to_set_are_named() {
+async fn without_credentials_the_variables_to_set_are_named_with_exit_3() {
     let server = kaopuyun::start().await;
     let op = ["kaopuyun", "describe-flow-bills"];
     let output = meterage(&op, vec![("KAOPUYUN_URL", server.base_url())]).await;
     fails(
         &output,
+        3,
+        &[
+            "no credentials",
+            "KAOPUYUN_ACCESS_KEY_ID",
+            "KAOPUYUN_ACCESS_KEY_SECRET",
+        ],
+    );
+    // Credentials set, but a CA file that does not exist: a configuration error.
+    let env = vec![
+        ("KAOPUYUN_URL", server.base_url()),
+        ("KAOPUYUN_ACCESS_KEY_ID", kaopuyun::KEY.0.to_owned()),
+        ("KAOPUYUN_ACCESS_KEY_SECRET", kaopuyun::KEY.1.to_owned()),
+        ("METERAGE_CA_FILE", "/nonexistent/ca.pem".to_owned()),
+    ];
+    fails(
+        &meterage(&op, env).await,
         2,
-        &["KAOPUYUN_ACCESS_KEY_ID", "KAOPUYUN_ACCESS_KEY_SECRET"],
+        &["config error", "/nonexistent/ca.pem"],
     );
     assert!(server.log.requests().is_empty());
 }
