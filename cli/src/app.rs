@@ -2,7 +2,7 @@
 //! as one line on standard error and exit with its code.
 
 use std::ffi::OsString;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::ArgMatches;
@@ -133,8 +133,12 @@ async fn execute(apis: &impl Apis, invocation: &Invocation) -> Result<(), Failur
         (None, Some(path), _) => Destination::File(path.clone()),
         (None, None, _) => Destination::Stdout,
     };
+    let to_stdout = to == Destination::Stdout;
     let output = Output::new(format, operation, to).map_err(output_failure)?;
-    let mut meter = Meter::new(output, invocation.limits, !invocation.quiet);
+    // Records scrolling on the terminal are progress enough: a bar would tear them.
+    let records_on_terminal = to_stdout && std::io::stdout().is_terminal();
+    let show = !invocation.quiet && !records_on_terminal;
+    let mut meter = Meter::new(output, invocation.limits, show);
     let result = apis
         .run(
             api.name,

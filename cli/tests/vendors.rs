@@ -119,8 +119,9 @@ async fn a_reader_that_stops_reading_ends_the_run_quietly() {
     assert!(server.log.listing_requests() < 400, "it stopped early");
 }
 
-/// On a terminal (`script` gives one), standard error shows the progress: records,
-/// pages and the total the vendor sends; `--quiet` shows none.
+/// On a terminal (`script` gives one), standard error shows the progress of records
+/// written to a file: records, pages and the total the vendor sends; `--quiet` shows none,
+/// nor do records written to the terminal.
 #[cfg(unix)]
 #[tokio::test]
 async fn progress_shows_on_a_terminal_only() {
@@ -134,13 +135,12 @@ async fn progress_shows_on_a_terminal_only() {
         .dataset
         .set_latency(std::time::Duration::from_millis(150));
     let dir = folder("progress");
-    let run = |quiet: bool| {
-        let out = dir.join("bills.jsonl");
+    let out = dir.join("bills.jsonl");
+    let to_file = format!("-o {}", out.display());
+    let run = |flags: &str| {
         let line = format!(
-            "{} kaopuyun describe-flow-bills --page-size 50 -o {}{}",
+            "{} kaopuyun describe-flow-bills --page-size 50 {flags}",
             env!("CARGO_BIN_EXE_meterage"),
-            out.display(),
-            if quiet { " --quiet" } else { "" }
         );
         let env = kaopuyun_env(&server, kaopuyun::KEY.1);
         tokio::task::spawn_blocking(move || {
@@ -153,17 +153,21 @@ async fn progress_shows_on_a_terminal_only() {
                 .expect("script runs")
         })
     };
-    let output = run(false).await.expect("joined");
+    let output = run(&to_file).await.expect("joined");
     assert!(output.status.success(), "{output:?}");
     let terminal = String::from_utf8_lossy(&output.stdout);
-    assert!(terminal.contains("records"), "{terminal}");
     assert!(
         terminal.contains("/200 records"),
         "the vendor's total: {terminal}"
     );
-    let quiet = run(true).await.expect("joined");
+    let quiet = run(&format!("{to_file} --quiet")).await.expect("joined");
     assert!(quiet.status.success(), "{quiet:?}");
     assert!(!String::from_utf8_lossy(&quiet.stdout).contains("records"));
+    // The records on the terminal: no bar among them.
+    let scrolling = run("").await.expect("joined");
+    let terminal = String::from_utf8_lossy(&scrolling.stdout);
+    assert!(terminal.contains("BillUUID"), "{terminal}");
+    assert!(!terminal.contains("records"), "{terminal}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
