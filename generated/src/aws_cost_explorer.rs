@@ -1788,7 +1788,7 @@ pub mod cli {
                     style: "cursor",
                     cursor_param: Some("next_page_token"),
                 }),
-                record_key: &[],
+                record_key: &["TimePeriod"],
                 period: None,
             },
             describe::OperationInfo {
@@ -2026,7 +2026,7 @@ pub mod cli {
                     style: "cursor",
                     cursor_param: Some("next_page_token"),
                 }),
-                record_key: &[],
+                record_key: &["Value"],
                 period: None,
             },
         ],

@@ -179,6 +179,10 @@ fn read(types: &Types, p: &Param) -> TokenStream {
         TypeRef::String | TypeRef::Date(_) | TypeRef::Bytes => quote! { args.text(#name) },
         TypeRef::Secret => quote! { args.secret(#name) },
         TypeRef::Decimal => quote! { args.parse::<meterage_runtime::Decimal>(#name)? },
+        TypeRef::Array(inner) if **inner == TypeRef::Bytes => quote! {
+            args.parse_all::<String>(#name)?
+                .map(|values| values.into_iter().map(meterage_runtime::Bytes::from).collect::<Vec<_>>())
+        },
         TypeRef::Array(inner) if parses(types, inner) => {
             let t = type_tokens(types, inner, &quote! { super::types:: });
             quote! { args.parse_all::<#t>(#name)? }
@@ -315,7 +319,9 @@ fn param_info(types: &Types, p: &Param) -> TokenStream {
     let secret = matches!(&p.ty, TypeRef::Secret)
         || matches!(&p.ty, TypeRef::Array(inner) if **inner == TypeRef::Secret);
     let (repeated, one) = match &p.ty {
-        TypeRef::Array(inner) if parses(types, inner) => (true, &**inner),
+        TypeRef::Array(inner) if parses(types, inner) || **inner == TypeRef::Bytes => {
+            (true, &**inner)
+        }
         other => (false, other),
     };
     let kind = value_kind(types, one);

@@ -26,13 +26,21 @@ pub struct Compiled {
     pub errors: usize,
 }
 
-/// Checks the crate in `dir` (which holds `Cargo.toml`); `root` is the workspace.
+/// Checks the crate in `dir` (which holds `Cargo.toml`) with every feature on (the
+/// `test-util` constructors and the `cli` module compile too); `root` is the workspace.
 pub fn check(root: &Path, dir: &Path) -> Result<Compiled> {
     fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))
         .context("copying the workspace's Cargo.lock")?;
     let mut command = crate::cargo();
     command
-        .args(["rustc", "--quiet", "--lib", "--profile", "check"])
+        .args([
+            "rustc",
+            "--quiet",
+            "--lib",
+            "--profile",
+            "check",
+            "--all-features",
+        ])
         .args(["--message-format", "short", "--manifest-path"])
         .arg(dir.join("Cargo.toml"))
         .args(["--", "-D", "warnings"]);
