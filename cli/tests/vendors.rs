@@ -172,6 +172,53 @@ async fn progress_shows_on_a_terminal_only() {
 }
 
 #[tokio::test]
+async fn month_sets_the_period_and_names_the_partition() {
+    let server = kaopuyun::start().await;
+    server.dataset.set_len(23);
+    let env = || kaopuyun_env(&server, kaopuyun::KEY.1);
+    let op = ["kaopuyun", "describe-flow-bills", "--month", "2026-02"];
+    let output = meterage(&op, env()).await;
+    assert_same_records(&records(&output), &expected(kaopuyun::bills(23)));
+    let query = server.log.requests()[0].query.clone().unwrap_or_default();
+    for sent in [
+        "BillBeginDate=2026-02-01%2000%3A00%3A00",
+        "BillEndDate=2026-02-28%2023%3A59%3A59",
+    ] {
+        assert!(query.contains(sent), "{sent} not in {query}");
+    }
+    let both = [&op[..], &["--bill-end-date", "2026-02-10 00:00:00"]].concat();
+    fails(
+        &meterage(&both, env()).await,
+        2,
+        &["--month sets --bill-end-date"],
+    );
+
+    // A Hive-style partition, replaced whole by a run that succeeds, kept by one that
+    // fails.
+    let dir = folder("partition");
+    let root = dir.display().to_string();
+    let parquet = [&op[..], &["--format", "parquet", "--partition", &root]].concat();
+    let output = meterage(&parquet, env()).await;
+    assert!(output.status.success(), "{}", support::stderr(&output));
+    let file = dir.join("api=kaopuyun/month=2026-02/part-0.parquet");
+    let written = std::fs::read(&file).expect("the partition's file");
+    assert!(written.starts_with(b"PAR1") && written.ends_with(b"PAR1"));
+    let refused = meterage(&parquet, kaopuyun_env(&server, "not-the-secret")).await;
+    fails(&refused, 3, &["SignatureDoesNotMatch"]);
+    assert_eq!(std::fs::read(&file).expect("still there"), written);
+    let no_month = [
+        "kaopuyun",
+        "describe-flow-bills",
+        "--format",
+        "parquet",
+        "--partition",
+        &root,
+    ];
+    fails(&meterage(&no_month, env()).await, 2, &["--month"]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
 async fn aliyun_instance_bills() {
     let server = aliyun::start().await;
     server.dataset.set_len(647);
@@ -194,11 +241,22 @@ async fn aliyun_instance_bills() {
     assert_same_records(&records(&output), &expected(aliyun::bills(647)));
     assert_eq!(server.log.listing_pages(), [1, 2, 3]);
 
+    // The month as the period: the same bills.
+    let by_month = [&op[..], &["--month", "2026-11"]].concat();
+    let output = meterage(&by_month, env(secret)).await;
+    assert_same_records(&records(&output), &expected(aliyun::bills(647)));
+    let query = server.log.requests()[3].query.clone().unwrap_or_default();
+    assert!(query.contains("BillingCycle=2026-11"), "{query}");
+
     let bad = [&op[..], &["--billing-cycle", "2026-13"]].concat();
     fails(&meterage(&bad, env(secret)).await, 2, &["BillingCycle"]);
     // A required parameter missing: clap's usage error.
     fails(&meterage(&op, env(secret)).await, 2, &["--billing-cycle"]);
-    assert_eq!(server.log.requests().len(), 3);
+    assert_eq!(
+        server.log.requests().len(),
+        6,
+        "nothing sent after the two runs"
+    );
 
     let output = meterage(&month, env("wrong")).await;
     fails(&output, 3, &["auth error", "SignatureDoesNotMatch"]);
