@@ -9,3 +9,4 @@
 
 pub mod period;
 pub mod record;
+pub mod sync;
