@@ -85,9 +85,9 @@ const fn operation(
     }
 }
 
-const fn api(operations: &'static [OperationInfo]) -> Api {
+const fn api(name: &'static str, operations: &'static [OperationInfo]) -> Api {
     Api {
-        name: "vendor",
+        name,
         title: "",
         description: "",
         spec: "specs/vendor.yaml",
@@ -98,17 +98,20 @@ const fn api(operations: &'static [OperationInfo]) -> Api {
 }
 
 static BILLS: [OperationInfo; 1] = [operation("list_bills", &BILL, Some("page"))];
-static VENDOR: Api = api(&BILLS);
+static VENDOR: Api = api("vendor", &BILLS);
+static OTHER: Api = api("other", &BILLS);
 static BILLS_GAINED: [OperationInfo; 1] = [operation("list_bills", &BILL_GAINED, Some("page"))];
-static VENDOR_GAINED: Api = api(&BILLS_GAINED);
+static VENDOR_GAINED: Api = api("vendor", &BILLS_GAINED);
 static LINKED: [OperationInfo; 1] = [operation("list_bills", &BILL, None)];
-static VENDOR_LINKED: Api = api(&LINKED);
+static VENDOR_LINKED: Api = api("vendor", &LINKED);
 
 /// Pages `records` three at a time, from the page its cursor parameter names; gives up
 /// (as a dying process would stop) before page `stop_at`, if set.
 struct Pages {
     records: Vec<Box<RawValue>>,
     stop_at: Option<u64>,
+    /// A wait before each page.
+    pause: std::time::Duration,
     /// The pages asked for, in order.
     asked: std::cell::RefCell<Vec<u64>>,
     runs: Counter<u32>,
@@ -121,6 +124,7 @@ impl Pages {
         Self {
             records: bills.iter().map(Bill::raw).collect(),
             stop_at: None,
+            pause: std::time::Duration::ZERO,
             asked: Default::default(),
             runs: Counter::new(0),
         }
@@ -135,7 +139,8 @@ impl Runner for Pages {
         args: &Args,
         sink: &mut S,
     ) -> Result<(), RunError<S::Error>> {
-        assert_eq!((api.name, operation.name), ("vendor", "list_bills"));
+        assert!(["vendor", "other"].contains(&api.name), "{}", api.name);
+        assert_eq!(operation.name, "list_bills");
         assert_eq!(args.text("month").as_deref(), Some("2026-10"));
         self.runs.set(self.runs.get() + 1);
         let linked = operation.paging.and_then(|p| p.cursor_param).is_none();
@@ -148,6 +153,7 @@ impl Runner for Pages {
             if self.stop_at == Some(page) {
                 return Err(RunError::NoOperation("the process died".into()));
             }
+            std::thread::sleep(self.pause);
             self.asked.borrow_mut().push(page);
             let info = PageInfo {
                 cursor: (!linked).then(|| page.to_string()),
@@ -248,12 +254,16 @@ fn block_on<F: std::future::Future>(future: F) -> F::Output {
 
 /// Every row of the table as `(id, amount, count, usage, tags)`, by id.
 fn rows(path: &Path) -> Vec<Expected> {
+    rows_of(path, "vendor__list_bills")
+}
+
+fn rows_of(path: &Path, table: &str) -> Vec<Expected> {
     let conn = Connection::open(path).expect("the database");
     let mut statement = conn
-        .prepare(
+        .prepare(&format!(
             "SELECT id, amount, count, usage, tags, typeof(amount), typeof(count) \
-             FROM vendor__list_bills ORDER BY count",
-        )
+             FROM {table} ORDER BY count"
+        ))
         .expect("the table");
     statement
         .query_map([], |row| {
@@ -485,5 +495,56 @@ fn listings_the_sync_cannot_fill_are_skipped_with_why() {
             .to_string()
             .starts_with("database /nonexistent/dir/db.sqlite: cannot open it"),
         "{error}"
+    );
+}
+
+#[test]
+fn syncs_of_different_apis_write_one_file_at_once() {
+    let db = db("together");
+    let records: Vec<Bill> = (0..30).map(bill).collect();
+    let path = &db.path;
+    std::thread::scope(|scope| {
+        let runs: Vec<_> = [&VENDOR, &OTHER]
+            .into_iter()
+            .map(|api| {
+                let records = &records;
+                scope.spawn(move || {
+                    let mut runner = Pages::new(records);
+                    runner.pause = std::time::Duration::from_millis(5);
+                    block_on(sync::sync(&options(path), &[api], &runner))
+                })
+            })
+            .collect();
+        for run in runs {
+            let report = run.join().expect("a sync thread").expect("a sync");
+            assert_eq!(report.tables[0].records, 30);
+        }
+    });
+    assert_eq!(rows_of(path, "vendor__list_bills"), expected(&records));
+    assert_eq!(rows_of(path, "other__list_bills"), expected(&records));
+}
+
+#[test]
+fn a_table_keyed_otherwise_is_refused_with_what_to_do() {
+    let db = db("rekeyed");
+    let conn = Connection::open(&db.path).expect("the database");
+    conn.execute_batch(
+        "CREATE TABLE vendor__list_bills (id TEXT, count INTEGER, PRIMARY KEY (count))",
+    )
+    .expect("a table");
+    let Err(error) = block_on(sync::sync(
+        &options(&db.path),
+        &[&VENDOR],
+        &Pages::new(&[bill(1)]),
+    )) else {
+        panic!("a table keyed by another column was written");
+    };
+    let text = error.to_string();
+    assert!(
+        text.contains(
+            "table `vendor__list_bills` has the primary key (count) but the spec's record key \
+             is now (id); drop the table"
+        ),
+        "{text}"
     );
 }
