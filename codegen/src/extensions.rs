@@ -37,6 +37,11 @@ extensions! {
     X_ERROR_CODES = "x-error-codes",
     /// The environment variables `Client::from_env` reads (root).
     X_ENV = "x-env",
+    /// The top-level record fields that identify one record of a listing (an operation).
+    X_RECORD_KEY = "x-record-key",
+    /// The parameters carrying the period a listing covers, and their format (an
+    /// operation).
+    X_PERIOD = "x-period",
     /// Where a statement of the spec comes from (any object).
     X_SOURCE = "x-source",
     /// A path or query parameter whose value keeps RFC 3986's reserved characters (`/`

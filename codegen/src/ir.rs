@@ -768,6 +768,38 @@ pub struct Operation {
     pub secret_response: bool,
     /// The vendor error codes it documents (`x-error-codes`), in spec order.
     pub error_codes: Vec<ErrorCode>,
+    /// The wire names of the top-level record fields that identify a record
+    /// (`x-record-key`), empty when the spec declares none.
+    pub record_key: Vec<String>,
+    /// The parameters carrying the period a listing covers (`x-period`).
+    pub period: Option<Period>,
+}
+
+impl Operation {
+    /// The type of one record the operation returns: a page's item for a paged
+    /// operation, else the success body, or the element of an array body.
+    pub fn record_type(&self) -> Option<&TypeRef> {
+        if let Some(pagination) = &self.pagination {
+            return Some(&pagination.item_type);
+        }
+        match self.response.ty.as_ref()? {
+            TypeRef::Array(inner) => Some(inner),
+            other => Some(other),
+        }
+    }
+}
+
+/// The parameters carrying a listing's period (`x-period`), by setter name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Period {
+    /// The parameter of the start (or of the month, without `end`).
+    pub start: Ident,
+    /// The parameter of the end, if any.
+    pub end: Option<Ident>,
+    /// How a time is written in them, as a `time` crate format description.
+    pub format: String,
+    /// Whether the end is the period's last instant rather than the next one's first.
+    pub end_inclusive: bool,
 }
 
 /// A vendor error code an operation documents (`x-error-codes`).
@@ -926,6 +958,8 @@ pub struct Constraints {
     pub min_items: Option<u64>,
     /// `maxItems`.
     pub max_items: Option<u64>,
+    /// `multipleOf` (not checked; a power of ten fixes a decimal's scale for tools).
+    pub multiple_of: Option<f64>,
     /// `pattern`, checked on strings and dates before sending (an expression the
     /// runtime's regex engine cannot compile is dropped with a warning).
     pub pattern: Option<String>,

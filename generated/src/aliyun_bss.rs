@@ -966,6 +966,593 @@ impl DescribeInstanceBill {
     }
 }
 
+#[cfg(feature = "cli")]
+pub mod cli {
+    //! What this API says about itself, and `run`, for tools that drive every operation the same way (cargo feature `cli`). Operations whose answer may carry a credential (sign-in calls) are left out.
+
+    use meterage_runtime::describe;
+    use describe::SetArg as _;
+
+    /// What this API says about itself.
+    pub static API: describe::Api = describe::Api {
+        name: "aliyun_bss",
+        title: "Alibaba Cloud BSS OpenAPI, instance bills",
+        description: "Alibaba Cloud's Expenses and Costs API (BssOpenApi, version 2017-12-14), RPC style:\n`DescribeInstanceBill`, the consumption summary of every product instance or\nbillable item of an account in a billing cycle. Every call goes to\n`https://business.aliyuncs.com/` with `Action=DescribeInstanceBill`, `Version` and\nthe common parameters, signed with Alibaba Cloud's RPC signature v1; the bills are\npaged with `NextToken` and `MaxResults`.",
+        spec: "specs/aliyun-bss.yaml",
+        url_env: "ALIBABA_CLOUD_BSS_URL",
+        credentials: &[
+            describe::Credentials {
+                scheme: "rpcSignature",
+                vars: &[
+                    describe::EnvVar {
+                        name: "ALIBABA_CLOUD_ACCESS_KEY_ID",
+                        secret: false,
+                        required: true,
+                    },
+                    describe::EnvVar {
+                        name: "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+                        secret: true,
+                        required: true,
+                    },
+                    describe::EnvVar {
+                        name: "ALIBABA_CLOUD_SECURITY_TOKEN",
+                        secret: true,
+                        required: false,
+                    },
+                ],
+            },
+        ],
+        operations: &[
+            describe::OperationInfo {
+                name: "describe_instance_bill",
+                id: "DescribeInstanceBill",
+                endpoint: "GET / with Action=DescribeInstanceBill",
+                summary: "List the bills of instances or billable items in a billing cycle (paged by token).",
+                description: "Queries the consumption summary of every product instance or billable item of an\naccount in a billing cycle. `Action` is fixed to `DescribeInstanceBill` and sent by\nthe generated code; the server accepts GET and POST alike.\n\nBills of the current month are for reference only until the third day of the next\nmonth; data of the last 18 months can be queried. Pages are asked for with\n`NextToken` (empty or absent for the first page) and `MaxResults` (default 20, at\nmost 300); the last page has no `NextToken`.\n\n查询用户某个账期内所有商品实例或计费项的消费汇总。",
+                params: &[
+                    describe::ParamInfo {
+                        name: "billing_cycle",
+                        wire: "BillingCycle",
+                        location: "query",
+                        description: "The billing cycle, formatted `yyyy-MM` (for example 2020-03). Only the last 18\nmonths can be queried.\n\n账期 YYYY-MM。仅支持最近 18 个月账期。",
+                        required: true,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::YearMonth,
+                        constraints: "matching `^\\d{4}-(0[1-9]|1[0-2])$`",
+                    },
+                    describe::ParamInfo {
+                        name: "product_code",
+                        wire: "ProductCode",
+                        location: "query",
+                        description: "The code of the product (service), for example `rds`.",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::String,
+                        constraints: "",
+                    },
+                    describe::ParamInfo {
+                        name: "product_type",
+                        wire: "ProductType",
+                        location: "query",
+                        description: "The type of the product (service), for example `rds`.",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::String,
+                        constraints: "",
+                    },
+                    describe::ParamInfo {
+                        name: "subscription_type",
+                        wire: "SubscriptionType",
+                        location: "query",
+                        description: "The billing method: `Subscription` or `PayAsYouGo`.",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::Enum {
+                            values: &[
+                                describe::EnumValue {
+                                    value: "Subscription",
+                                    description: "",
+                                },
+                                describe::EnumValue {
+                                    value: "PayAsYouGo",
+                                    description: "",
+                                },
+                            ],
+                            open: false,
+                        },
+                        constraints: "",
+                    },
+                    describe::ParamInfo {
+                        name: "is_billing_item",
+                        wire: "IsBillingItem",
+                        location: "query",
+                        description: "Whether to query by billable item (`true`) rather than by instance (`false`, the\ndefault); the billable-item fields of an item (`BillingItem`, `ListPrice`,\n`Usage`, ...) are set only then.",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::Boolean,
+                        constraints: "",
+                    },
+                    describe::ParamInfo {
+                        name: "is_hide_zero_charge",
+                        wire: "IsHideZeroCharge",
+                        location: "query",
+                        description: "Whether to leave out bills whose pretax gross amount and pretax amount are both 0.",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::Boolean,
+                        constraints: "",
+                    },
+                    describe::ParamInfo {
+                        name: "granularity",
+                        wire: "Granularity",
+                        location: "query",
+                        description: "The granularity of the bills: `MONTHLY` (by instance over the cycle) or `DAILY`\n(by day; `BillingDate` is then required).",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::Enum {
+                            values: &[
+                                describe::EnumValue {
+                                    value: "MONTHLY",
+                                    description: "",
+                                },
+                                describe::EnumValue {
+                                    value: "DAILY",
+                                    description: "",
+                                },
+                            ],
+                            open: false,
+                        },
+                        constraints: "",
+                    },
+                    describe::ParamInfo {
+                        name: "billing_date",
+                        wire: "BillingDate",
+                        location: "query",
+                        description: "The day of the bills, formatted `yyyy-MM-dd`; required only when\n`Granularity` is `DAILY`.",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::Date,
+                        constraints: "",
+                    },
+                    describe::ParamInfo {
+                        name: "instance_id",
+                        wire: "InstanceID",
+                        location: "query",
+                        description: "The ID of the instance whose bills to query.",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::String,
+                        constraints: "",
+                    },
+                    describe::ParamInfo {
+                        name: "bill_owner_id",
+                        wire: "BillOwnerId",
+                        location: "query",
+                        description: "The ID of the member account whose bills to query; the caller's own account when\nabsent.",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::Integer,
+                        constraints: "",
+                    },
+                    describe::ParamInfo {
+                        name: "max_results",
+                        wire: "MaxResults",
+                        location: "query",
+                        description: "The number of bills per page; default 20, at most 300.",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::Integer,
+                        constraints: "at least 1, at most 300",
+                    },
+                    describe::ParamInfo {
+                        name: "next_token",
+                        wire: "NextToken",
+                        location: "query",
+                        description: "Where the page starts: empty or absent for the first page, else the `NextToken`\nof the page before (any other value is an error).",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::String,
+                        constraints: "",
+                    },
+                ],
+                record: &FIELDS_INSTANCE_BILL_ITEM,
+                paging: Some(describe::Paging {
+                    style: "cursor",
+                    cursor_param: Some("next_token"),
+                }),
+                record_key: &[],
+                period: None,
+            },
+        ],
+    };
+
+    /// The fields of `InstanceBillItem`.
+    static FIELDS_INSTANCE_BILL_ITEM: [describe::Field; 45] = [
+        describe::Field {
+            name: "BillingDate",
+            description: "The day of the bill (`yyyy-MM-dd`), with `Granularity` `DAILY` only.",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "InstanceID",
+            description: "The ID of the instance.",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "InstanceConfig",
+            description: "The configuration of the instance.",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "InstanceSpec",
+            description: "The type of the instance, for example `ecs.sn1ne.3xlarge`.",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "NickName",
+            description: "The name of the instance.",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "InternetIP",
+            description: "The public IP address.",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "IntranetIP",
+            description: "The private IP address.",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "ProductCode",
+            description: "The code of the product.",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "ProductName",
+            description: "The name of the product.",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "ProductType",
+            description: "The type of the product.",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "ProductDetail",
+            description: "The details of the product.",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "PipCode",
+            description: "The code of the service, as in Cost Center.",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "CommodityCode",
+            description: "The code of the commodity, as in Cost Center.",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "SubscriptionType",
+            description: "`Subscription` or `PayAsYouGo` (an unlisted value is kept as text).",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "Item",
+            description: "The type of the bill: `SubscriptionOrder`, `PayAsYouGoBill`, `Refund` or `Adjustment`.",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "BillingType",
+            description: "The billing type.",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "BizType",
+            description: "The type of business.",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "CostUnit",
+            description: "The cost center.",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "OwnerID",
+            description: "The ID of the account owning the resource (multi-account payment).",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "BillAccountID",
+            description: "The ID of the account the bill belongs to.",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "BillAccountName",
+            description: "The name of the account the bill belongs to.",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "PretaxGrossAmount",
+            description: "The pretax gross amount.",
+            required: false,
+            kind: describe::FieldKind::Decimal {
+                scale: None,
+            },
+        },
+        describe::Field {
+            name: "PretaxAmount",
+            description: "The pretax amount.",
+            required: false,
+            kind: describe::FieldKind::Decimal {
+                scale: None,
+            },
+        },
+        describe::Field {
+            name: "PaymentAmount",
+            description: "The amount paid in cash, credit refunds left out.",
+            required: false,
+            kind: describe::FieldKind::Decimal {
+                scale: None,
+            },
+        },
+        describe::Field {
+            name: "CashAmount",
+            description: "The amount paid in cash.",
+            required: false,
+            kind: describe::FieldKind::Decimal {
+                scale: None,
+            },
+        },
+        describe::Field {
+            name: "OutstandingAmount",
+            description: "The unsettled amount.",
+            required: false,
+            kind: describe::FieldKind::Decimal {
+                scale: None,
+            },
+        },
+        describe::Field {
+            name: "DeductedByCoupons",
+            description: "The amount deducted with coupons.",
+            required: false,
+            kind: describe::FieldKind::Decimal {
+                scale: None,
+            },
+        },
+        describe::Field {
+            name: "DeductedByCashCoupons",
+            description: "The amount deducted with vouchers.",
+            required: false,
+            kind: describe::FieldKind::Decimal {
+                scale: None,
+            },
+        },
+        describe::Field {
+            name: "DeductedByPrepaidCard",
+            description: "The amount deducted with prepaid cards.",
+            required: false,
+            kind: describe::FieldKind::Decimal {
+                scale: None,
+            },
+        },
+        describe::Field {
+            name: "DeductedByResourcePackage",
+            description: "The amount deducted with resource plans (billable items only).",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "InvoiceDiscount",
+            description: "The discount amount.",
+            required: false,
+            kind: describe::FieldKind::Decimal {
+                scale: None,
+            },
+        },
+        describe::Field {
+            name: "AdjustAmount",
+            description: "The amount deducted with credit refunds.",
+            required: false,
+            kind: describe::FieldKind::Decimal {
+                scale: None,
+            },
+        },
+        describe::Field {
+            name: "Currency",
+            description: "The currency, for example `CNY`, `USD` or `JPY`.",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "Region",
+            description: "The region, for example `China (Hangzhou)`.",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "Zone",
+            description: "The zone, for example `Hangzhou Zone B`.",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "Usage",
+            description: "The usage in the cycle (billable items only).",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "UsageUnit",
+            description: "The unit of the usage (billable items only).",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "ListPrice",
+            description: "The unit price (billable items only).",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "ListPriceUnit",
+            description: "The unit of the unit price (billable items only).",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "BillingItem",
+            description: "The billable item (billable items only).",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "BillingItemCode",
+            description: "The code of the billable item.",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "ServicePeriod",
+            description: "The service duration.",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "ServicePeriodUnit",
+            description: "The unit of the service duration.",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "Tag",
+            description: "The tags of the resource, as `key:k value:v; ...`.",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "ResourceGroup",
+            description: "The resource group.",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+    ];
+
+    /// A client configured from the environment, as `Client::from_env`.
+    ///
+    /// # Errors
+    ///
+    /// `Error::Config` naming a missing or invalid variable.
+    pub fn client_from_env() -> Result<
+        meterage_runtime::Client,
+        meterage_runtime::Error,
+    > {
+        super::Client::from_env().map(|client| client.runtime().clone())
+    }
+
+    /// Runs operation `operation` (the client method's name) with `args` (keyed by setter name), giving its records to `sink`.
+    ///
+    /// # Errors
+    ///
+    /// `NoOperation` for an unknown operation, `Arg` for an argument that does not read (nothing is sent), the call's or the sink's error.
+    pub async fn run<S: describe::Sink>(
+        client: &super::Client,
+        operation: &str,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        match operation {
+            "describe_instance_bill" => {
+                run_describe_instance_bill(client, args, sink).await
+            }
+            _ => Err(describe::RunError::NoOperation(operation.to_owned())),
+        }
+    }
+    async fn run_describe_instance_bill<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        let builder = client
+            .describe_instance_bill(
+                describe::required("billing_cycle", args.text("billing_cycle"))?,
+            )
+            .set_arg(
+                args.text("product_code"),
+                super::DescribeInstanceBill::product_code,
+            )
+            .set_arg(
+                args.text("product_type"),
+                super::DescribeInstanceBill::product_type,
+            )
+            .set_arg(
+                args.parse("subscription_type")?,
+                super::DescribeInstanceBill::subscription_type,
+            )
+            .set_arg(
+                args.parse("is_billing_item")?,
+                super::DescribeInstanceBill::is_billing_item,
+            )
+            .set_arg(
+                args.parse("is_hide_zero_charge")?,
+                super::DescribeInstanceBill::is_hide_zero_charge,
+            )
+            .set_arg(
+                args.parse("granularity")?,
+                super::DescribeInstanceBill::granularity,
+            )
+            .set_arg(
+                args.text("billing_date"),
+                super::DescribeInstanceBill::billing_date,
+            )
+            .set_arg(args.text("instance_id"), super::DescribeInstanceBill::instance_id)
+            .set_arg(
+                args.parse("bill_owner_id")?,
+                super::DescribeInstanceBill::bill_owner_id,
+            )
+            .set_arg(
+                args.parse("max_results")?,
+                super::DescribeInstanceBill::max_results,
+            )
+            .set_arg(args.text("next_token"), super::DescribeInstanceBill::next_token);
+        describe::drive::pages(builder, sink).await
+    }
+}
+
 impl meterage_runtime::Page for types::DescribeInstanceBillResponse {
     type Item = types::InstanceBillItem;
     type Index = i64;

@@ -964,6 +964,323 @@ impl KeystoneCreateUserTokenByPassword {
     }
 }
 
+#[cfg(feature = "cli")]
+pub mod cli {
+    //! What this API says about itself, and `run`, for tools that drive every operation the same way (cargo feature `cli`). Operations whose answer may carry a credential (sign-in calls) are left out.
+
+    use meterage_runtime::describe;
+    use describe::SetArg as _;
+
+    /// What this API says about itself.
+    pub static API: describe::Api = describe::Api {
+        name: "huawei_gsl",
+        title: "Huawei Cloud Global SIM Link (GSL) SIM pool API",
+        description: "Huawei Cloud Global SIM Link: \"查询流量池列表\" (ListSimPools, `GET /v1/sim-pools`),\ntranscribed from the Huawei Cloud GSL API reference page (updated 2023-09-18\nGMT+08:00), plus the IAM call that issues the `X-Auth-Token`\n(KeystoneCreateUserTokenByPassword, 获取IAM用户Token（使用密码）).",
+        spec: "specs/huawei-gsl.yaml",
+        url_env: "HUAWEI_GSL_URL",
+        credentials: &[
+            describe::Credentials {
+                scheme: "akskSignature",
+                vars: &[
+                    describe::EnvVar {
+                        name: "HUAWEICLOUD_SDK_AK",
+                        secret: false,
+                        required: true,
+                    },
+                    describe::EnvVar {
+                        name: "HUAWEICLOUD_SDK_SK",
+                        secret: true,
+                        required: true,
+                    },
+                    describe::EnvVar {
+                        name: "HUAWEICLOUD_SDK_SECURITY_TOKEN",
+                        secret: true,
+                        required: false,
+                    },
+                    describe::EnvVar {
+                        name: "HUAWEICLOUD_SDK_PROJECT_ID",
+                        secret: false,
+                        required: false,
+                    },
+                ],
+            },
+            describe::Credentials {
+                scheme: "iamToken",
+                vars: &[
+                    describe::EnvVar {
+                        name: "HUAWEICLOUD_SDK_IAM_ENDPOINT",
+                        secret: false,
+                        required: true,
+                    },
+                    describe::EnvVar {
+                        name: "HUAWEICLOUD_USERNAME",
+                        secret: false,
+                        required: true,
+                    },
+                    describe::EnvVar {
+                        name: "HUAWEICLOUD_PASSWORD",
+                        secret: true,
+                        required: true,
+                    },
+                    describe::EnvVar {
+                        name: "HUAWEICLOUD_DOMAIN_NAME",
+                        secret: false,
+                        required: true,
+                    },
+                    describe::EnvVar {
+                        name: "HUAWEICLOUD_REGION",
+                        secret: false,
+                        required: false,
+                    },
+                ],
+            },
+        ],
+        operations: &[
+            describe::OperationInfo {
+                name: "list_sim_pools",
+                id: "ListSimPools",
+                endpoint: "GET /v1/sim-pools",
+                summary: "List SIM flow pools (paged).",
+                description: "Lists the SIM flow pools. Example: the first page with 10 records per page\nis `GET /v1/sim-pools?offset=1&limit=10`. Note that `offset` is a page\nnumber, not an item offset.\n\n查询流量池列表\n\n功能介绍\n\n查询流量池列表\n\n请求示例\n\n查询前向流量池列表,每页返回10条数据,从第1页开始。",
+                params: &[
+                    describe::ParamInfo {
+                        name: "pool_name",
+                        wire: "pool_name",
+                        location: "query",
+                        description: "Flow pool name.\n\n流量池名称",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::String,
+                        constraints: "at most 100 characters",
+                    },
+                    describe::ParamInfo {
+                        name: "limit",
+                        wire: "limit",
+                        location: "query",
+                        description: "Number of records per page, an integer from 10 to 500; defaults to 10.\n\n分页查询时每页显示的记录数,默认值为10,取值范围为10-500的整数",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::Integer,
+                        constraints: "at least 10, at most 500",
+                    },
+                    describe::ParamInfo {
+                        name: "offset",
+                        wire: "offset",
+                        location: "query",
+                        description: "Page number (not an item offset), an integer from 1 to 1000000; defaults to 1.\n\n分页查询时的页码数,默认值为1,取值范围为1-1000000的整数",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::Integer,
+                        constraints: "at least 1, at most 1000000",
+                    },
+                    describe::ParamInfo {
+                        name: "billing_cycle",
+                        wire: "billing_cycle",
+                        location: "query",
+                        description: "Billing cycle (month), formatted `yyyy-MM`, for example 2021-04.\n\n账期,例如:2021-04",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::YearMonth,
+                        constraints: "exactly 7 characters, matching `^\\d{4}-(0[1-9]|1[0-2])$`",
+                    },
+                    describe::ParamInfo {
+                        name: "all_billing_cycle",
+                        wire: "all_billing_cycle",
+                        location: "query",
+                        description: "Whether to query the billing cycles of the last six months; defaults to false.\n\n是否查询近六个月账期标识",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::Boolean,
+                        constraints: "",
+                    },
+                    describe::ParamInfo {
+                        name: "status",
+                        wire: "status",
+                        location: "query",
+                        description: "Pool statuses to filter by, sent comma-separated: 0 = discarded, 1 = in use. Taken from the vendor SDK; the doc page does not list this parameter.",
+                        required: false,
+                        secret: false,
+                        repeated: true,
+                        kind: describe::ValueKind::Integer,
+                        constraints: "",
+                    },
+                ],
+                record: &FIELDS_SIM_POOL_VO,
+                paging: Some(describe::Paging {
+                    style: "page-number",
+                    cursor_param: Some("offset"),
+                }),
+                record_key: &[],
+                period: None,
+            },
+        ],
+    };
+
+    /// The fields of `SimPoolVo`.
+    static FIELDS_SIM_POOL_VO: [describe::Field; 18] = [
+        describe::Field {
+            name: "id",
+            description: "Flow pool ID.\n\n流量池标识",
+            required: false,
+            kind: describe::FieldKind::Integer,
+        },
+        describe::Field {
+            name: "pool_name",
+            description: "Flow pool name.\n\n流量池名称",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "price_plan_name",
+            description: "Price plan name.\n\n套餐名称",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "price_plan_id",
+            description: "Price plan ID.\n\n套餐标识",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "effective_time",
+            description: "Effective time.\n\n生效时间",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "expired_time",
+            description: "Expiry time.\n\n失效时间",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "billing_cycle",
+            description: "Billing cycle (`yyyy-MM`).\n\n账期",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "flow_total",
+            description: "Available traffic in the month of the queried billing cycle, in MB.\n\n可用流量(查询账期所在月份),单位MB",
+            required: false,
+            kind: describe::FieldKind::Number,
+        },
+        describe::Field {
+            name: "flow_used",
+            description: "Used traffic in the month of the queried billing cycle, in MB.\n\n已用流量(查询账期所在月份), 单位MB",
+            required: false,
+            kind: describe::FieldKind::Number,
+        },
+        describe::Field {
+            name: "flow_left",
+            description: "Remaining traffic in the month of the queried billing cycle, in MB; negative when the pool is overused. The page documents a minimum of 0, which its own example (-42.59) contradicts, so the spec states no minimum.\n\n剩余流量(查询账期所在月份), 单位MB",
+            required: false,
+            kind: describe::FieldKind::Number,
+        },
+        describe::Field {
+            name: "quantity",
+            description: "Number of pool members.\n\n流量池成员数量",
+            required: false,
+            kind: describe::FieldKind::Integer,
+        },
+        describe::Field {
+            name: "modify_time",
+            description: "Last update time.\n\n更新时间",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "order_id",
+            description: "Batch (order) number.\n\n批次号",
+            required: false,
+            kind: describe::FieldKind::Integer,
+        },
+        describe::Field {
+            name: "activated_sim_quantity",
+            description: "Number of activated members.\n\n已激活成员数量",
+            required: false,
+            kind: describe::FieldKind::Integer,
+        },
+        describe::Field {
+            name: "inactive_sim_quantity",
+            description: "Number of inactive members.\n\n未激活成员数量",
+            required: false,
+            kind: describe::FieldKind::Integer,
+        },
+        describe::Field {
+            name: "disassembled_sim_quantity",
+            description: "Number of disassembled (decommissioned) members.\n\n已拆机成员数量",
+            required: false,
+            kind: describe::FieldKind::Integer,
+        },
+        describe::Field {
+            name: "order_ids",
+            description: "Batch numbers the pool is made of.\n\n组成流量池的批次号列表",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "status",
+            description: "Pool status: 0 = discarded, 1 = in use. Taken from the vendor SDK; not on the doc page.",
+            required: false,
+            kind: describe::FieldKind::Integer,
+        },
+    ];
+
+    /// A client configured from the environment, as `Client::from_env`.
+    ///
+    /// # Errors
+    ///
+    /// `Error::Config` naming a missing or invalid variable.
+    pub fn client_from_env() -> Result<
+        meterage_runtime::Client,
+        meterage_runtime::Error,
+    > {
+        super::Client::from_env().map(|client| client.runtime().clone())
+    }
+
+    /// Runs operation `operation` (the client method's name) with `args` (keyed by setter name), giving its records to `sink`.
+    ///
+    /// # Errors
+    ///
+    /// `NoOperation` for an unknown operation, `Arg` for an argument that does not read (nothing is sent), the call's or the sink's error.
+    pub async fn run<S: describe::Sink>(
+        client: &super::Client,
+        operation: &str,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        match operation {
+            "list_sim_pools" => run_list_sim_pools(client, args, sink).await,
+            _ => Err(describe::RunError::NoOperation(operation.to_owned())),
+        }
+    }
+    async fn run_list_sim_pools<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        let builder = client
+            .list_sim_pools()
+            .set_arg(args.text("pool_name"), super::ListSimPools::pool_name)
+            .set_arg(args.parse("limit")?, super::ListSimPools::limit)
+            .set_arg(args.parse("offset")?, super::ListSimPools::offset)
+            .set_arg(args.text("billing_cycle"), super::ListSimPools::billing_cycle)
+            .set_arg(
+                args.parse("all_billing_cycle")?,
+                super::ListSimPools::all_billing_cycle,
+            )
+            .set_arg(args.parse_all::<i32>("status")?, super::ListSimPools::status);
+        describe::drive::pages(builder, sink).await
+    }
+}
+
 impl meterage_runtime::Page for types::ListSimPoolsResponse {
     type Item = types::SimPoolVo;
     type Index = i64;

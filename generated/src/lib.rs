@@ -35,3 +35,108 @@ pub mod nce_campus;
 #[cfg(feature = "plcloud")]
 #[rustfmt::skip]
 pub mod plcloud;
+
+/// Every API as data, and `run`, for tools that drive every operation the same way
+/// (the `meterage` command line): cargo feature `cli`.
+#[cfg(feature = "cli")]
+#[rustfmt::skip]
+pub mod cli {
+    use meterage_runtime::describe::{Api, Args, RunError, Sink};
+
+    /// Every API compiled in, in module-name order.
+    pub static APIS: &[&Api] = &[
+        #[cfg(feature = "aliyun_bss")]
+        &crate::aliyun_bss::cli::API,
+        #[cfg(feature = "aws_cost_explorer")]
+        &crate::aws_cost_explorer::cli::API,
+        #[cfg(feature = "azure_consumption")]
+        &crate::azure_consumption::cli::API,
+        #[cfg(feature = "huawei_gsl")]
+        &crate::huawei_gsl::cli::API,
+        #[cfg(feature = "kaopuyun")]
+        &crate::kaopuyun::cli::API,
+        #[cfg(feature = "nce_campus")]
+        &crate::nce_campus::cli::API,
+        #[cfg(feature = "plcloud")]
+        &crate::plcloud::cli::API,
+    ];
+
+    /// A client of API `api` configured from the environment (its
+    /// `Client::from_env`), `None` for an unknown API.
+    #[cfg_attr(not(any(feature = "aliyun_bss", feature = "aws_cost_explorer", feature = "azure_consumption", feature = "huawei_gsl", feature = "kaopuyun", feature = "nce_campus", feature = "plcloud")), allow(clippy::match_single_binding))]
+    pub fn client_from_env(
+        api: &str,
+    ) -> Option<Result<meterage_runtime::Client, meterage_runtime::Error>> {
+        match api {
+            #[cfg(feature = "aliyun_bss")]
+            "aliyun_bss" => Some(crate::aliyun_bss::cli::client_from_env()),
+            #[cfg(feature = "aws_cost_explorer")]
+            "aws_cost_explorer" => Some(crate::aws_cost_explorer::cli::client_from_env()),
+            #[cfg(feature = "azure_consumption")]
+            "azure_consumption" => Some(crate::azure_consumption::cli::client_from_env()),
+            #[cfg(feature = "huawei_gsl")]
+            "huawei_gsl" => Some(crate::huawei_gsl::cli::client_from_env()),
+            #[cfg(feature = "kaopuyun")]
+            "kaopuyun" => Some(crate::kaopuyun::cli::client_from_env()),
+            #[cfg(feature = "nce_campus")]
+            "nce_campus" => Some(crate::nce_campus::cli::client_from_env()),
+            #[cfg(feature = "plcloud")]
+            "plcloud" => Some(crate::plcloud::cli::client_from_env()),
+            _ => None,
+        }
+    }
+
+    /// Runs `operation` of API `api` on `client` (see each module's `cli::run`).
+    ///
+    /// # Errors
+    ///
+    /// `RunError::NoOperation` for an unknown API or operation, else as the module's
+    /// `cli::run`.
+    #[cfg_attr(not(any(feature = "aliyun_bss", feature = "aws_cost_explorer", feature = "azure_consumption", feature = "huawei_gsl", feature = "kaopuyun", feature = "nce_campus", feature = "plcloud")), allow(unused_variables, clippy::match_single_binding))]
+    pub async fn run<S: Sink>(
+        api: &str,
+        client: &meterage_runtime::Client,
+        operation: &str,
+        args: &Args,
+        sink: &mut S,
+    ) -> Result<(), RunError<S::Error>> {
+        match api {
+            #[cfg(feature = "aliyun_bss")]
+            "aliyun_bss" => {
+                let client = crate::aliyun_bss::Client::from(client.clone());
+                crate::aliyun_bss::cli::run(&client, operation, args, sink).await
+            }
+            #[cfg(feature = "aws_cost_explorer")]
+            "aws_cost_explorer" => {
+                let client = crate::aws_cost_explorer::Client::from(client.clone());
+                crate::aws_cost_explorer::cli::run(&client, operation, args, sink).await
+            }
+            #[cfg(feature = "azure_consumption")]
+            "azure_consumption" => {
+                let client = crate::azure_consumption::Client::from(client.clone());
+                crate::azure_consumption::cli::run(&client, operation, args, sink).await
+            }
+            #[cfg(feature = "huawei_gsl")]
+            "huawei_gsl" => {
+                let client = crate::huawei_gsl::Client::from(client.clone());
+                crate::huawei_gsl::cli::run(&client, operation, args, sink).await
+            }
+            #[cfg(feature = "kaopuyun")]
+            "kaopuyun" => {
+                let client = crate::kaopuyun::Client::from(client.clone());
+                crate::kaopuyun::cli::run(&client, operation, args, sink).await
+            }
+            #[cfg(feature = "nce_campus")]
+            "nce_campus" => {
+                let client = crate::nce_campus::Client::from(client.clone());
+                crate::nce_campus::cli::run(&client, operation, args, sink).await
+            }
+            #[cfg(feature = "plcloud")]
+            "plcloud" => {
+                let client = crate::plcloud::Client::from(client.clone());
+                crate::plcloud::cli::run(&client, operation, args, sink).await
+            }
+            _ => Err(RunError::NoOperation(format!("{api} {operation}"))),
+        }
+    }
+}

@@ -1038,6 +1038,350 @@ impl DeleteToken {
     }
 }
 
+#[cfg(feature = "cli")]
+pub mod cli {
+    //! What this API says about itself, and `run`, for tools that drive every operation the same way (cargo feature `cli`). Operations whose answer may carry a credential (sign-in calls) are left out.
+
+    use meterage_runtime::describe;
+    use describe::SetArg as _;
+
+    /// What this API says about itself.
+    pub static API: describe::Api = describe::Api {
+        name: "nce_campus",
+        title: "Huawei iMaster NCE-Campus user traffic API",
+        description: "Huawei iMaster NCE-Campus northbound REST API: user traffic information\n(TimeFlowStInfosApi, \"查询用户流量信息\"), transcribed from the vendor's generated\nPython SDK doc `swagger_client.TimeFlowStInfosApi` (cloudcampus), plus the token\nlogin/logout calls of the NCE northbound interface (`/controller/v2/tokens`).\n\nSuccess is HTTP 200 with `errcode` \"0\"; any other `errcode` is a failure even on\nHTTP 200. Some NCE APIs spell the fields `errCode`/`errMsg`.",
+        spec: "specs/nce-campus.yaml",
+        url_env: "NCE_CAMPUS_URL",
+        credentials: &[
+            describe::Credentials {
+                scheme: "accessToken",
+                vars: &[
+                    describe::EnvVar {
+                        name: "NCE_CAMPUS_USERNAME",
+                        secret: false,
+                        required: true,
+                    },
+                    describe::EnvVar {
+                        name: "NCE_CAMPUS_PASSWORD",
+                        secret: true,
+                        required: true,
+                    },
+                ],
+            },
+        ],
+        operations: &[
+            describe::OperationInfo {
+                name: "get_time_flow_st_info_list",
+                id: "getTimeFlowStInfoList",
+                endpoint: "GET /controller/campus/v1/accountservice/user/timeflowstinfos",
+                summary: "Query user traffic information (paged).",
+                description: "Pages through the traffic and online-time statistics of users whose last\ncharging time lies in the given range. Requires a northbound administrator\nsession (see `createToken`); the SDK doc's \"No authorization required\" is a\nswagger artefact.\n\n查询用户流量信息\n\n## 典型场景 ##  提供查询指定时间内流量和时长发生变化的用户流量信息分页查询北向接口。 ## 接口功能 ##  根据租户ID查询最后一次计费时间在指定时间范围之内的用户流量信息。 ## 接口约束 ##  该接口支持北向管理员访问，必须在用户会话建立后使用。",
+                params: &[
+                    describe::ParamInfo {
+                        name: "site_id",
+                        wire: "siteId",
+                        location: "query",
+                        description: "Site ID, in UUID format.\n\n站点ID，UUID格式。",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::String,
+                        constraints: "",
+                    },
+                    describe::ParamInfo {
+                        name: "page_index",
+                        wire: "pageIndex",
+                        location: "query",
+                        description: "Current page number; defaults to 1.\n\n当前页数，默认为1。",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::Integer,
+                        constraints: "at least 1",
+                    },
+                    describe::ParamInfo {
+                        name: "page_size",
+                        wire: "pageSize",
+                        location: "query",
+                        description: "Maximum number of records per page; defaults to 20.\n\n每页显示的最大数量，默认为20。",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::Integer,
+                        constraints: "at least 1",
+                    },
+                    describe::ParamInfo {
+                        name: "sort",
+                        wire: "sort",
+                        location: "query",
+                        description: "Sort field; only sorting by user name is supported: `userName` ascending, `-userName` descending.\n\n排序字段，目前只支持用户名排序。userName为正序，-userName为逆序。",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::Enum {
+                            values: &[
+                                describe::EnumValue {
+                                    value: "userName",
+                                    description: "",
+                                },
+                                describe::EnumValue {
+                                    value: "-userName",
+                                    description: "",
+                                },
+                            ],
+                            open: false,
+                        },
+                        constraints: "",
+                    },
+                    describe::ParamInfo {
+                        name: "user_name",
+                        wire: "userName",
+                        location: "query",
+                        description: "User name, at most 64 characters.\n\n用户名，最大长度为64。",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::String,
+                        constraints: "at most 64 characters",
+                    },
+                    describe::ParamInfo {
+                        name: "used_time",
+                        wire: "usedTime",
+                        location: "query",
+                        description: "Only users whose used online time (in minutes) is greater than or equal to this value.\n\n已使用时长(分钟)大于等于当前条件值。",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::Decimal,
+                        constraints: "",
+                    },
+                    describe::ParamInfo {
+                        name: "used_flow",
+                        wire: "usedFlow",
+                        location: "query",
+                        description: "Only users whose used traffic (in MB) is greater than or equal to this value.\n\n已使用流量(兆)大于等于当前条件值。",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::Decimal,
+                        constraints: "",
+                    },
+                    describe::ParamInfo {
+                        name: "begin_time",
+                        wire: "beginTime",
+                        location: "query",
+                        description: "Start of the range for the last charging time, formatted `yyyy-MM-dd HH:mm:ss`.\n\n最后一次计费时间起始时间。",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::LocalDateTime,
+                        constraints: "matching `^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}$`",
+                    },
+                    describe::ParamInfo {
+                        name: "end_time",
+                        wire: "endTime",
+                        location: "query",
+                        description: "End of the range for the last charging time, formatted `yyyy-MM-dd HH:mm:ss`.\n\n最后一次计费时间截止时间。",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::LocalDateTime,
+                        constraints: "matching `^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}$`",
+                    },
+                ],
+                record: &FIELDS_TIME_FLOW_ST_DETAIL_INFOS_OUTPUT_DTO,
+                paging: Some(describe::Paging {
+                    style: "page-number",
+                    cursor_param: Some("page_index"),
+                }),
+                record_key: &[],
+                period: None,
+            },
+            describe::OperationInfo {
+                name: "delete_token",
+                id: "deleteToken",
+                endpoint: "DELETE /controller/v2/tokens",
+                summary: "Log out (invalidate an access token).",
+                description: "Invalidates the given token. (From the NCE northbound interface\ndocumentation; the seed doc does not cover it.)",
+                params: &[
+                    describe::ParamInfo {
+                        name: "token",
+                        wire: "token",
+                        location: "body",
+                        description: "The `token_id` returned by `createToken`.",
+                        required: true,
+                        secret: true,
+                        repeated: false,
+                        kind: describe::ValueKind::String,
+                        constraints: "",
+                    },
+                ],
+                record: &FIELDS_NCE_RESULT,
+                paging: None,
+                record_key: &[],
+                period: None,
+            },
+        ],
+    };
+
+    /// The fields of `TimeFlowStDetailInfosOutputDto`.
+    static FIELDS_TIME_FLOW_ST_DETAIL_INFOS_OUTPUT_DTO: [describe::Field; 10] = [
+        describe::Field {
+            name: "id",
+            description: "Record ID.",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "siteId",
+            description: "Site ID (UUID).",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "userName",
+            description: "User name.",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "lastChargeTime",
+            description: "Last charging time (`yyyy-MM-dd HH:mm:ss`).",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "usedFlow",
+            description: "Used traffic, in MB: a number the controller sends as a string.",
+            required: false,
+            kind: describe::FieldKind::Decimal {
+                scale: None,
+            },
+        },
+        describe::Field {
+            name: "usedTime",
+            description: "Used online time, in minutes: a number the controller sends as a string.",
+            required: false,
+            kind: describe::FieldKind::Decimal {
+                scale: None,
+            },
+        },
+        describe::Field {
+            name: "policyFlow",
+            description: "Traffic quota of the user's policy, in MB: a number the controller sends as a string.",
+            required: false,
+            kind: describe::FieldKind::Decimal {
+                scale: None,
+            },
+        },
+        describe::Field {
+            name: "policyTime",
+            description: "Online-time quota of the user's policy, in minutes: a number the controller sends as a string.",
+            required: false,
+            kind: describe::FieldKind::Decimal {
+                scale: None,
+            },
+        },
+        describe::Field {
+            name: "remainFlow",
+            description: "Remaining traffic, in MB: a number the controller sends as a string.",
+            required: false,
+            kind: describe::FieldKind::Decimal {
+                scale: None,
+            },
+        },
+        describe::Field {
+            name: "remainTime",
+            description: "Remaining online time, in minutes: a number the controller sends as a string.",
+            required: false,
+            kind: describe::FieldKind::Decimal {
+                scale: None,
+            },
+        },
+    ];
+
+    /// The fields of `NceResult`.
+    static FIELDS_NCE_RESULT: [describe::Field; 2] = [
+        describe::Field {
+            name: "errcode",
+            description: "Result code; \"0\" means success.",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "errmsg",
+            description: "Result message.",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+    ];
+
+    /// A client configured from the environment, as `Client::from_env`.
+    ///
+    /// # Errors
+    ///
+    /// `Error::Config` naming a missing or invalid variable.
+    pub fn client_from_env() -> Result<
+        meterage_runtime::Client,
+        meterage_runtime::Error,
+    > {
+        super::Client::from_env().map(|client| client.runtime().clone())
+    }
+
+    /// Runs operation `operation` (the client method's name) with `args` (keyed by setter name), giving its records to `sink`.
+    ///
+    /// # Errors
+    ///
+    /// `NoOperation` for an unknown operation, `Arg` for an argument that does not read (nothing is sent), the call's or the sink's error.
+    pub async fn run<S: describe::Sink>(
+        client: &super::Client,
+        operation: &str,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        match operation {
+            "get_time_flow_st_info_list" => {
+                run_get_time_flow_st_info_list(client, args, sink).await
+            }
+            "delete_token" => run_delete_token(client, args, sink).await,
+            _ => Err(describe::RunError::NoOperation(operation.to_owned())),
+        }
+    }
+    async fn run_get_time_flow_st_info_list<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        let builder = client
+            .get_time_flow_st_info_list()
+            .set_arg(args.text("site_id"), super::GetTimeFlowStInfoList::site_id)
+            .set_arg(args.parse("page_index")?, super::GetTimeFlowStInfoList::page_index)
+            .set_arg(args.parse("page_size")?, super::GetTimeFlowStInfoList::page_size)
+            .set_arg(args.parse("sort")?, super::GetTimeFlowStInfoList::sort)
+            .set_arg(args.text("user_name"), super::GetTimeFlowStInfoList::user_name)
+            .set_arg(
+                args.parse::<meterage_runtime::Decimal>("used_time")?,
+                super::GetTimeFlowStInfoList::used_time,
+            )
+            .set_arg(
+                args.parse::<meterage_runtime::Decimal>("used_flow")?,
+                super::GetTimeFlowStInfoList::used_flow,
+            )
+            .set_arg(args.text("begin_time"), super::GetTimeFlowStInfoList::begin_time)
+            .set_arg(args.text("end_time"), super::GetTimeFlowStInfoList::end_time);
+        describe::drive::pages(builder, sink).await
+    }
+    async fn run_delete_token<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        let builder = client
+            .delete_token(describe::required("token", args.secret("token"))?);
+        describe::drive::one(builder.send(), sink).await
+    }
+}
+
 impl meterage_runtime::Page for types::TimeFlowStInfosOutputDto {
     type Item = types::TimeFlowStDetailInfosOutputDto;
     type Index = i32;

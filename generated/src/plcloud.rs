@@ -911,6 +911,230 @@ impl Login {
     }
 }
 
+#[cfg(feature = "cli")]
+pub mod cli {
+    //! What this API says about itself, and `run`, for tools that drive every operation the same way (cargo feature `cli`). Operations whose answer may carry a credential (sign-in calls) are left out.
+
+    use meterage_runtime::describe;
+    use describe::SetArg as _;
+
+    /// What this API says about itself.
+    pub static API: describe::Api = describe::Api {
+        name: "plcloud",
+        title: "PLCloud consumption record API",
+        description: "PLCloud console API: \"GetConsumptionsByQuery【查询消费记录列表】\", transcribed from\nthe PLCloud API documentation page. Every call is an HTTPS\n`POST https://console.plcloud.com/api/` with a form-urlencoded body whose\n`action` names the call, made inside a Django console session (cookies plus\nCSRF header), with the console login calls `openConsole` and `login`.\n`code` 200 in the body means success; anything else is a failure even on HTTP 200.",
+        spec: "specs/plcloud.yaml",
+        url_env: "PLCLOUD_URL",
+        credentials: &[
+            describe::Credentials {
+                scheme: "consoleSession",
+                vars: &[
+                    describe::EnvVar {
+                        name: "PLCLOUD_USERNAME",
+                        secret: false,
+                        required: true,
+                    },
+                    describe::EnvVar {
+                        name: "PLCLOUD_PASSWORD",
+                        secret: true,
+                        required: true,
+                    },
+                ],
+            },
+        ],
+        operations: &[
+            describe::OperationInfo {
+                name: "get_consumptions_by_query",
+                id: "GetConsumptionsByQuery",
+                endpoint: "POST /api/ with action=GetConsumptionsByQuery",
+                summary: "List consumption records.",
+                description: "Lists consumption records, filtered by time range and resource type. Without\nany filter, the consumed records are returned; an invalid resource type\nreturns an empty list. Not paged. `action` (API 标识符) is fixed to\n`GetConsumptionsByQuery` and sent by the generated code.\n\nGetConsumptionsByQuery【查询消费记录列表】\n\n查询消费记录列表:可根据时间段、资源类型来获取消费信息列表。 如果不指定任何过滤条件,默认返回已消费的信息。 如果指定非法的资源类型值,则会返回空的信息列表。",
+                params: &[
+                    describe::ParamInfo {
+                        name: "region",
+                        wire: "region",
+                        location: "body",
+                        description: "Region (node).\n\n区域、节点",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::String,
+                        constraints: "",
+                    },
+                    describe::ParamInfo {
+                        name: "type",
+                        wire: "type",
+                        location: "body",
+                        description: "Resource type: router, bandwidth (total bandwidth), instance (cloud server), volume (cloud disk), image, floatingip (public IP), loadbalance (load balancer), cdn. An invalid value returns an empty list.\n\n资源类型,有效值router,bandwidth,instance,volume,image,floatingip,loadbalance,cdn\n\nrouter:路由器\nbandwidth:总带宽\ninstance:云主机\nvolume:云硬盘\nimage:镜像\nfloatingip:公网 IP\nloadbalance:负载均衡\ncdn:CDN",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::Enum {
+                            values: &[
+                                describe::EnumValue {
+                                    value: "router",
+                                    description: "",
+                                },
+                                describe::EnumValue {
+                                    value: "bandwidth",
+                                    description: "",
+                                },
+                                describe::EnumValue {
+                                    value: "instance",
+                                    description: "",
+                                },
+                                describe::EnumValue {
+                                    value: "volume",
+                                    description: "",
+                                },
+                                describe::EnumValue {
+                                    value: "image",
+                                    description: "",
+                                },
+                                describe::EnumValue {
+                                    value: "floatingip",
+                                    description: "",
+                                },
+                                describe::EnumValue {
+                                    value: "loadbalance",
+                                    description: "",
+                                },
+                                describe::EnumValue {
+                                    value: "cdn",
+                                    description: "",
+                                },
+                            ],
+                            open: false,
+                        },
+                        constraints: "",
+                    },
+                    describe::ParamInfo {
+                        name: "start_at",
+                        wire: "start_at",
+                        location: "body",
+                        description: "Start date, formatted `YYYY-MM-DD`.\n\n开始时间",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::Date,
+                        constraints: "matching `^\\d{4}-\\d{2}-\\d{2}$`",
+                    },
+                    describe::ParamInfo {
+                        name: "end_at",
+                        wire: "end_at",
+                        location: "body",
+                        description: "End date, formatted `YYYY-MM-DD`.\n\n结束时间",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::Date,
+                        constraints: "matching `^\\d{4}-\\d{2}-\\d{2}$`",
+                    },
+                ],
+                record: &FIELDS_CONSUMPTIONS_RESPONSE,
+                paging: None,
+                record_key: &[],
+                period: None,
+            },
+            describe::OperationInfo {
+                name: "open_console",
+                id: "openConsole",
+                endpoint: "GET /api/",
+                summary: "Open the console to obtain the session and CSRF cookies.",
+                description: "First step of the console login: the response sets the cookies `csrftoken`\nand `sessionid`. The `csrftoken` value is the `csrfmiddlewaretoken` of\n`login`.",
+                params: &[],
+                record: &[],
+                paging: None,
+                record_key: &[],
+                period: None,
+            },
+        ],
+    };
+
+    /// The fields of `ConsumptionsResponse`.
+    static FIELDS_CONSUMPTIONS_RESPONSE: [describe::Field; 4] = [
+        describe::Field {
+            name: "message",
+            description: "Result message.\n\n执行结果信息",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "code",
+            description: "Result code; 200 means success.\n\nHTTP Resonpe响应状态码",
+            required: false,
+            kind: describe::FieldKind::Integer,
+        },
+        describe::Field {
+            name: "data",
+            description: "Consumption records.\n\nJSON 格式的消费信息列表,每项参数可见下面 Data Item",
+            required: true,
+            kind: describe::FieldKind::Array,
+        },
+        describe::Field {
+            name: "total_amount",
+            description: "Total amount of all returned records (a decimal string).",
+            required: false,
+            kind: describe::FieldKind::Decimal {
+                scale: None,
+            },
+        },
+    ];
+
+    /// A client configured from the environment, as `Client::from_env`.
+    ///
+    /// # Errors
+    ///
+    /// `Error::Config` naming a missing or invalid variable.
+    pub fn client_from_env() -> Result<
+        meterage_runtime::Client,
+        meterage_runtime::Error,
+    > {
+        super::Client::from_env().map(|client| client.runtime().clone())
+    }
+
+    /// Runs operation `operation` (the client method's name) with `args` (keyed by setter name), giving its records to `sink`.
+    ///
+    /// # Errors
+    ///
+    /// `NoOperation` for an unknown operation, `Arg` for an argument that does not read (nothing is sent), the call's or the sink's error.
+    pub async fn run<S: describe::Sink>(
+        client: &super::Client,
+        operation: &str,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        match operation {
+            "get_consumptions_by_query" => {
+                run_get_consumptions_by_query(client, args, sink).await
+            }
+            "open_console" => run_open_console(client, args, sink).await,
+            _ => Err(describe::RunError::NoOperation(operation.to_owned())),
+        }
+    }
+    async fn run_get_consumptions_by_query<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        let builder = client
+            .get_consumptions_by_query()
+            .set_arg(args.text("region"), super::GetConsumptionsByQuery::region)
+            .set_arg(args.parse("type")?, super::GetConsumptionsByQuery::r#type)
+            .set_arg(args.text("start_at"), super::GetConsumptionsByQuery::start_at)
+            .set_arg(args.text("end_at"), super::GetConsumptionsByQuery::end_at);
+        describe::drive::one(builder.send(), sink).await
+    }
+    async fn run_open_console<S: describe::Sink>(
+        client: &super::Client,
+        _args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        let builder = client.open_console();
+        describe::drive::one(builder.send(), sink).await
+    }
+}
+
 #[cfg(test)]
 mod examples {
     //! Every response example in the spec decodes into its generated type and

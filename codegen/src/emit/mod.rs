@@ -8,6 +8,7 @@
 //! - `test_util`: the constructors tests build received types with (feature `test-util`);
 //! - `operations`: the request builders (setters, options, validation, the request);
 //! - `pages`: the `Page` impls of paged responses and the `Paginate` impls of builders;
+//! - `cli`: the `cli` module, what the API says about itself and `run` (feature `cli`);
 //! - `examples`: the tests decoding every response example of the spec.
 //!
 //! Emitting makes no decisions that need the spec (lowering made them) and calls only
@@ -22,6 +23,7 @@ use crate::ir::{Api, Envelope, Method, Operation, Param, SuccessRule, TypeId, Ty
 use crate::{names, Settings};
 
 mod auth;
+mod cli;
 mod client;
 mod error_codes;
 mod examples;
@@ -65,6 +67,8 @@ pub enum Part {
     },
     /// The request builder of the operation at this position.
     Builder(usize),
+    /// The `cli` module (cargo feature `cli`).
+    Cli,
     /// The `Page` and `Paginate` impls and the tests of the spec's examples.
     Tail,
 }
@@ -87,7 +91,7 @@ impl<'a> Module<'a> {
         parts.extend([Part::Close, Part::ClientFrom, Part::Auth]);
         types::parts(&api.types, &mut parts);
         parts.extend((0..ops).map(Part::Builder));
-        parts.push(Part::Tail);
+        parts.extend([Part::Cli, Part::Tail]);
         Module {
             api,
             settings,
@@ -133,6 +137,7 @@ impl<'a> Module<'a> {
                 let codes = error_codes::emit_error_codes(op);
                 Piece::Items(quote! { #builder #codes })
             }
+            Part::Cli => Piece::Items(cli::emit_cli(api)),
             Part::Tail => {
                 let pages = pages::emit_pages(api);
                 let examples = examples::emit_examples(api);

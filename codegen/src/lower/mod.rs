@@ -21,6 +21,8 @@
 //! - `usage`: which types a caller sends or reads, so that only those are written;
 //! - `pagination`: `x-pagination`, checked against the operation's parameters, body
 //!   and success response;
+//! - `records`: `x-record-key` and `x-period`, checked against the operation's record
+//!   and parameters;
 //! - `extensions`: the other `x-` extensions (`x-error-envelope`, `x-rpc-action`,
 //!   `x-idempotent`, `x-env`, `x-enum-varnames`), parsed into typed values.
 
@@ -41,6 +43,7 @@ mod login;
 mod operations;
 mod pagination;
 mod params;
+mod records;
 mod recursive;
 mod responses;
 mod shape;

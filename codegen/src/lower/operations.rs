@@ -258,6 +258,15 @@ impl<'a> Lowerer<'a, '_> {
         let envelope = self.envelope(&op.extensions, pointer);
         let error_codes = self.error_codes(&op.extensions, pointer);
         let pagination = self.pagination(&op.extensions, pointer, &params, body, &response);
+        let record = match &pagination {
+            Some(p) => Some(&p.item_type),
+            None => match &response.ty {
+                Some(TypeRef::Array(inner)) => Some(&**inner),
+                other => other.as_ref(),
+            },
+        };
+        let record_key = self.record_key(&op.extensions, pointer, record);
+        let period = self.period(&op.extensions, pointer, &params);
         let idempotent = self.idempotent(
             &op.extensions,
             pointer,
@@ -307,6 +316,8 @@ impl<'a> Lowerer<'a, '_> {
             idempotent,
             secret_response,
             error_codes,
+            record_key,
+            period,
         }
     }
 }

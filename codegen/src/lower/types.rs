@@ -539,10 +539,12 @@ pub(super) fn constraints(schema: &Schema) -> Constraints {
             c.maximum = i.maximum.map(|v| v as f64);
             c.exclusive_minimum = i.exclusive_minimum;
             c.exclusive_maximum = i.exclusive_maximum;
+            c.multiple_of = i.multiple_of.map(|v| v as f64);
         }
         SchemaKind::Type(Type::Number(n)) => {
             c.minimum = n.minimum;
             c.maximum = n.maximum;
+            c.multiple_of = n.multiple_of;
             c.exclusive_minimum = n.exclusive_minimum;
             c.exclusive_maximum = n.exclusive_maximum;
         }
@@ -565,6 +567,7 @@ pub(super) fn constraints(schema: &Schema) -> Constraints {
             Shape::Scalar(TypeRef::I32 | TypeRef::I64 | TypeRef::F64 | TypeRef::Decimal, _) => {
                 c.minimum = any.minimum;
                 c.maximum = any.maximum;
+                c.multiple_of = any.multiple_of;
                 c.exclusive_minimum = any.exclusive_minimum.unwrap_or(false);
                 c.exclusive_maximum = any.exclusive_maximum.unwrap_or(false);
             }

@@ -389,3 +389,190 @@ impl GetDimensionValues {
         request
     }
 }
+
+#[cfg(feature = "cli")]
+pub mod cli {
+    //! What this API says about itself, and `run`, for tools that drive every operation the same way (cargo feature `cli`). Operations whose answer may carry a credential (sign-in calls) are left out.
+
+    use meterage_runtime::describe;
+    use describe::SetArg as _;
+
+    /// What this API says about itself.
+    pub static API: describe::Api = describe::Api {
+        name: "aws",
+        title: "AWS",
+        description: "",
+        spec: "tests/fixtures/aws.yaml",
+        url_env: "AWS_ENDPOINT_URL_COST_EXPLORER",
+        credentials: &[
+            describe::Credentials {
+                scheme: "sigv4",
+                vars: &[
+                    describe::EnvVar {
+                        name: "AWS_ACCESS_KEY_ID",
+                        secret: false,
+                        required: true,
+                    },
+                    describe::EnvVar {
+                        name: "AWS_SECRET_ACCESS_KEY",
+                        secret: true,
+                        required: true,
+                    },
+                    describe::EnvVar {
+                        name: "AWS_SESSION_TOKEN",
+                        secret: true,
+                        required: false,
+                    },
+                    describe::EnvVar {
+                        name: "AWS_REGION",
+                        secret: false,
+                        required: false,
+                    },
+                ],
+            },
+        ],
+        operations: &[
+            describe::OperationInfo {
+                name: "get_cost_and_usage",
+                id: "GetCostAndUsage",
+                endpoint: "POST / with X-Amz-Target: AWSInsightsIndexService.GetCostAndUsage",
+                summary: "Cost and usage",
+                description: "",
+                params: &[
+                    describe::ParamInfo {
+                        name: "granularity",
+                        wire: "Granularity",
+                        location: "body",
+                        description: "",
+                        required: true,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::String,
+                        constraints: "",
+                    },
+                    describe::ParamInfo {
+                        name: "next_page_token",
+                        wire: "NextPageToken",
+                        location: "body",
+                        description: "",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::String,
+                        constraints: "",
+                    },
+                ],
+                record: &FIELDS_GET_COST_AND_USAGE_RESPONSE,
+                paging: None,
+                record_key: &[],
+                period: None,
+            },
+            describe::OperationInfo {
+                name: "get_dimension_values",
+                id: "GetDimensionValues",
+                endpoint: "POST / with X-Amz-Target: AWSInsightsIndexService.GetDimensionValues",
+                summary: "Dimension values",
+                description: "",
+                params: &[
+                    describe::ParamInfo {
+                        name: "dimension",
+                        wire: "Dimension",
+                        location: "body",
+                        description: "",
+                        required: true,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::String,
+                        constraints: "",
+                    },
+                ],
+                record: &FIELDS_GET_DIMENSION_VALUES_RESPONSE,
+                paging: None,
+                record_key: &[],
+                period: None,
+            },
+        ],
+    };
+
+    /// The fields of `GetCostAndUsageResponse`.
+    static FIELDS_GET_COST_AND_USAGE_RESPONSE: [describe::Field; 2] = [
+        describe::Field {
+            name: "ResultsByTime",
+            description: "",
+            required: false,
+            kind: describe::FieldKind::Array,
+        },
+        describe::Field {
+            name: "NextPageToken",
+            description: "",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+    ];
+
+    /// The fields of `GetDimensionValuesResponse`.
+    static FIELDS_GET_DIMENSION_VALUES_RESPONSE: [describe::Field; 1] = [
+        describe::Field {
+            name: "DimensionValues",
+            description: "",
+            required: false,
+            kind: describe::FieldKind::Array,
+        },
+    ];
+
+    /// A client configured from the environment, as `Client::from_env`.
+    ///
+    /// # Errors
+    ///
+    /// `Error::Config` naming a missing or invalid variable.
+    pub fn client_from_env() -> Result<
+        meterage_runtime::Client,
+        meterage_runtime::Error,
+    > {
+        super::Client::from_env().map(|client| client.runtime().clone())
+    }
+
+    /// Runs operation `operation` (the client method's name) with `args` (keyed by setter name), giving its records to `sink`.
+    ///
+    /// # Errors
+    ///
+    /// `NoOperation` for an unknown operation, `Arg` for an argument that does not read (nothing is sent), the call's or the sink's error.
+    pub async fn run<S: describe::Sink>(
+        client: &super::Client,
+        operation: &str,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        match operation {
+            "get_cost_and_usage" => run_get_cost_and_usage(client, args, sink).await,
+            "get_dimension_values" => run_get_dimension_values(client, args, sink).await,
+            _ => Err(describe::RunError::NoOperation(operation.to_owned())),
+        }
+    }
+    async fn run_get_cost_and_usage<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        let builder = client
+            .get_cost_and_usage(
+                describe::required("granularity", args.text("granularity"))?,
+            )
+            .set_arg(
+                args.text("next_page_token"),
+                super::GetCostAndUsage::next_page_token,
+            );
+        describe::drive::one(builder.send(), sink).await
+    }
+    async fn run_get_dimension_values<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        let builder = client
+            .get_dimension_values(
+                describe::required("dimension", args.text("dimension"))?,
+            );
+        describe::drive::one(builder.send(), sink).await
+    }
+}

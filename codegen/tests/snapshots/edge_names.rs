@@ -863,6 +863,455 @@ impl Client2 {
     }
 }
 
+#[cfg(feature = "cli")]
+pub mod cli {
+    //! What this API says about itself, and `run`, for tools that drive every operation the same way (cargo feature `cli`). Operations whose answer may carry a credential (sign-in calls) are left out.
+
+    use meterage_runtime::describe;
+    use describe::SetArg as _;
+
+    /// What this API says about itself.
+    pub static API: describe::Api = describe::Api {
+        name: "edge_names",
+        title: "Edge names",
+        description: "",
+        spec: "tests/fixtures/edge-names.yaml",
+        url_env: "",
+        credentials: &[],
+        operations: &[
+            describe::OperationInfo {
+                name: "new2",
+                id: "new",
+                endpoint: "GET /items/{item-id}",
+                summary: "An operation named like a constructor",
+                description: "",
+                params: &[
+                    describe::ParamInfo {
+                        name: "item_id",
+                        wire: "item-id",
+                        location: "path",
+                        description: "",
+                        required: true,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::String,
+                        constraints: "",
+                    },
+                    describe::ParamInfo {
+                        name: "type",
+                        wire: "type",
+                        location: "query",
+                        description: "",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::String,
+                        constraints: "",
+                    },
+                    describe::ParamInfo {
+                        name: "ref",
+                        wire: "ref",
+                        location: "query",
+                        description: "",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::String,
+                        constraints: "",
+                    },
+                    describe::ParamInfo {
+                        name: "self_",
+                        wire: "self",
+                        location: "query",
+                        description: "",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::String,
+                        constraints: "",
+                    },
+                    describe::ParamInfo {
+                        name: "n2fa",
+                        wire: "2fa",
+                        location: "query",
+                        description: "",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::Boolean,
+                        constraints: "",
+                    },
+                    describe::ParamInfo {
+                        name: "user_name",
+                        wire: "user-name",
+                        location: "query",
+                        description: "",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::String,
+                        constraints: "at least 1 characters, at most 8 characters",
+                    },
+                    describe::ParamInfo {
+                        name: "u7528_u6237_u540d",
+                        wire: "用户名",
+                        location: "query",
+                        description: "",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::String,
+                        constraints: "",
+                    },
+                    describe::ParamInfo {
+                        name: "x_trace_id",
+                        wire: "X-Trace-Id",
+                        location: "header",
+                        description: "",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::String,
+                        constraints: "",
+                    },
+                    describe::ParamInfo {
+                        name: "tags",
+                        wire: "tags",
+                        location: "query",
+                        description: "",
+                        required: false,
+                        secret: false,
+                        repeated: true,
+                        kind: describe::ValueKind::String,
+                        constraints: "at most 3 items",
+                    },
+                    describe::ParamInfo {
+                        name: "ids",
+                        wire: "ids",
+                        location: "query",
+                        description: "",
+                        required: false,
+                        secret: false,
+                        repeated: true,
+                        kind: describe::ValueKind::Integer,
+                        constraints: "",
+                    },
+                    describe::ParamInfo {
+                        name: "ratio",
+                        wire: "ratio",
+                        location: "query",
+                        description: "",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::Number,
+                        constraints: "at least 0, less than 1",
+                    },
+                    describe::ParamInfo {
+                        name: "order",
+                        wire: "order",
+                        location: "query",
+                        description: "An open set whose values collide with the Unknown variant and start with digits.",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::Enum {
+                            values: &[
+                                describe::EnumValue {
+                                    value: "userName",
+                                    description: "",
+                                },
+                                describe::EnumValue {
+                                    value: "-userName",
+                                    description: "",
+                                },
+                                describe::EnumValue {
+                                    value: "Unknown",
+                                    description: "",
+                                },
+                                describe::EnumValue {
+                                    value: "2x",
+                                    description: "",
+                                },
+                            ],
+                            open: true,
+                        },
+                        constraints: "",
+                    },
+                ],
+                record: &FIELDS_NEW_RESPONSE,
+                paging: None,
+                record_key: &[],
+                period: None,
+            },
+            describe::OperationInfo {
+                name: "option",
+                id: "option",
+                endpoint: "GET /options",
+                summary: "",
+                description: "",
+                params: &[
+                    describe::ParamInfo {
+                        name: "string",
+                        wire: "String",
+                        location: "query",
+                        description: "",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::String,
+                        constraints: "",
+                    },
+                ],
+                record: &FIELDS_OPTION2_RESPONSE_ITEM,
+                paging: None,
+                record_key: &[],
+                period: None,
+            },
+            describe::OperationInfo {
+                name: "client",
+                id: "Client",
+                endpoint: "DELETE /items/{item-id}",
+                summary: "",
+                description: "",
+                params: &[
+                    describe::ParamInfo {
+                        name: "item_id",
+                        wire: "item-id",
+                        location: "path",
+                        description: "",
+                        required: true,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::String,
+                        constraints: "",
+                    },
+                    describe::ParamInfo {
+                        name: "reason",
+                        wire: "reason",
+                        location: "body",
+                        description: "",
+                        required: true,
+                        secret: true,
+                        repeated: false,
+                        kind: describe::ValueKind::String,
+                        constraints: "",
+                    },
+                    describe::ParamInfo {
+                        name: "nested",
+                        wire: "nested",
+                        location: "body",
+                        description: "",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::Json,
+                        constraints: "",
+                    },
+                ],
+                record: &[],
+                paging: None,
+                record_key: &[],
+                period: None,
+            },
+        ],
+    };
+
+    /// The fields of `NewResponse`.
+    static FIELDS_NEW_RESPONSE: [describe::Field; 10] = [
+        describe::Field {
+            name: "self",
+            description: "",
+            required: true,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "type",
+            description: "",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "2fa",
+            description: "",
+            required: false,
+            kind: describe::FieldKind::Boolean,
+        },
+        describe::Field {
+            name: "用户名",
+            description: "",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "items",
+            description: "",
+            required: true,
+            kind: describe::FieldKind::Array,
+        },
+        describe::Field {
+            name: "extra",
+            description: "",
+            required: false,
+            kind: describe::FieldKind::Json,
+        },
+        describe::Field {
+            name: "meta",
+            description: "",
+            required: false,
+            kind: describe::FieldKind::Json,
+        },
+        describe::Field {
+            name: "anything",
+            description: "",
+            required: false,
+            kind: describe::FieldKind::Json,
+        },
+        describe::Field {
+            name: "tree",
+            description: "",
+            required: false,
+            kind: describe::FieldKind::Object(&FIELDS_NODE),
+        },
+        describe::Field {
+            name: "outcome",
+            description: "",
+            required: false,
+            kind: describe::FieldKind::Object(&FIELDS_RESULT2),
+        },
+    ];
+
+    /// The fields of `Node`.
+    static FIELDS_NODE: [describe::Field; 3] = [
+        describe::Field {
+            name: "child",
+            description: "",
+            required: false,
+            kind: describe::FieldKind::Object(&FIELDS_NODE),
+        },
+        describe::Field {
+            name: "children",
+            description: "",
+            required: false,
+            kind: describe::FieldKind::Array,
+        },
+        describe::Field {
+            name: "pair",
+            description: "",
+            required: false,
+            kind: describe::FieldKind::Object(&FIELDS_PAIR),
+        },
+    ];
+
+    /// The fields of `Pair`.
+    static FIELDS_PAIR: [describe::Field; 1] = [
+        describe::Field {
+            name: "node",
+            description: "",
+            required: true,
+            kind: describe::FieldKind::Object(&FIELDS_NODE),
+        },
+    ];
+
+    /// The fields of `Result2`.
+    static FIELDS_RESULT2: [describe::Field; 1] = [
+        describe::Field {
+            name: "ok",
+            description: "",
+            required: false,
+            kind: describe::FieldKind::Boolean,
+        },
+    ];
+
+    /// The fields of `Option2ResponseItem`.
+    static FIELDS_OPTION2_RESPONSE_ITEM: [describe::Field; 1] = [
+        describe::Field {
+            name: "v",
+            description: "",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+    ];
+
+    /// A client configured from the environment, as `Client::from_env`.
+    ///
+    /// # Errors
+    ///
+    /// `Error::Config` naming a missing or invalid variable.
+    pub fn client_from_env() -> Result<
+        meterage_runtime::Client,
+        meterage_runtime::Error,
+    > {
+        Err(
+            meterage_runtime::Error::Config(
+                "tests/fixtures/edge-names.yaml names no environment variables for a client: build one with `Client::builder()`"
+                    .to_owned(),
+            ),
+        )
+    }
+
+    /// Runs operation `operation` (the client method's name) with `args` (keyed by setter name), giving its records to `sink`.
+    ///
+    /// # Errors
+    ///
+    /// `NoOperation` for an unknown operation, `Arg` for an argument that does not read (nothing is sent), the call's or the sink's error.
+    pub async fn run<S: describe::Sink>(
+        client: &super::Client,
+        operation: &str,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        match operation {
+            "new2" => run_new2(client, args, sink).await,
+            "option" => run_option(client, args, sink).await,
+            "client" => run_client(client, args, sink).await,
+            _ => Err(describe::RunError::NoOperation(operation.to_owned())),
+        }
+    }
+    async fn run_new2<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        let builder = client
+            .new2(describe::required("item_id", args.text("item_id"))?)
+            .set_arg(args.text("type"), super::New::r#type)
+            .set_arg(args.text("ref"), super::New::r#ref)
+            .set_arg(args.text("self_"), super::New::self_)
+            .set_arg(args.parse("n2fa")?, super::New::n2fa)
+            .set_arg(args.text("user_name"), super::New::user_name)
+            .set_arg(args.text("u7528_u6237_u540d"), super::New::u7528_u6237_u540d)
+            .set_arg(args.text("x_trace_id"), super::New::x_trace_id)
+            .set_arg(args.parse_all::<String>("tags")?, super::New::tags)
+            .set_arg(args.parse_all::<i64>("ids")?, super::New::ids)
+            .set_arg(args.parse("ratio")?, super::New::ratio)
+            .set_arg(args.parse("order")?, super::New::order);
+        describe::drive::one(builder.send(), sink).await
+    }
+    async fn run_option<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        let builder = client
+            .option()
+            .set_arg(args.text("string"), super::Option2::string);
+        describe::drive::each(builder.send(), sink).await
+    }
+    async fn run_client<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        let builder = client
+            .client()
+            .set_arg(args.text("item_id"), super::Client2::item_id)
+            .set_arg(args.secret("reason"), super::Client2::reason)
+            .set_arg(args.json("nested")?, super::Client2::nested);
+        describe::drive::one(builder.send(), sink).await
+    }
+}
+
 #[cfg(test)]
 mod examples {
     //! Every response example in the spec decodes into its generated type and

@@ -444,3 +444,102 @@ impl ListUsage {
         request
     }
 }
+
+#[cfg(feature = "cli")]
+pub mod cli {
+    //! What this API says about itself, and `run`, for tools that drive every operation the same way (cargo feature `cli`). Operations whose answer may carry a credential (sign-in calls) are left out.
+
+    use meterage_runtime::describe;
+
+    /// What this API says about itself.
+    pub static API: describe::Api = describe::Api {
+        name: "login",
+        title: "Login",
+        description: "",
+        spec: "tests/fixtures/login.yaml",
+        url_env: "",
+        credentials: &[
+            describe::Credentials {
+                scheme: "session",
+                vars: &[
+                    describe::EnvVar {
+                        name: "LOGIN_USERNAME",
+                        secret: false,
+                        required: true,
+                    },
+                    describe::EnvVar {
+                        name: "LOGIN_PASSWORD",
+                        secret: true,
+                        required: true,
+                    },
+                    describe::EnvVar {
+                        name: "LOGIN_TENANT_ID",
+                        secret: false,
+                        required: true,
+                    },
+                ],
+            },
+        ],
+        operations: &[
+            describe::OperationInfo {
+                name: "list_usage",
+                id: "listUsage",
+                endpoint: "GET /usage",
+                summary: "",
+                description: "",
+                params: &[],
+                record: &FIELDS_LIST_USAGE_RESPONSE,
+                paging: None,
+                record_key: &[],
+                period: None,
+            },
+        ],
+    };
+
+    /// The fields of `ListUsageResponse`.
+    static FIELDS_LIST_USAGE_RESPONSE: [describe::Field; 1] = [
+        describe::Field {
+            name: "value",
+            description: "",
+            required: false,
+            kind: describe::FieldKind::Array,
+        },
+    ];
+
+    /// A client configured from the environment, as `Client::from_env`.
+    ///
+    /// # Errors
+    ///
+    /// `Error::Config` naming a missing or invalid variable.
+    pub fn client_from_env() -> Result<
+        meterage_runtime::Client,
+        meterage_runtime::Error,
+    > {
+        super::Client::from_env().map(|client| client.runtime().clone())
+    }
+
+    /// Runs operation `operation` (the client method's name) with `args` (keyed by setter name), giving its records to `sink`.
+    ///
+    /// # Errors
+    ///
+    /// `NoOperation` for an unknown operation, `Arg` for an argument that does not read (nothing is sent), the call's or the sink's error.
+    pub async fn run<S: describe::Sink>(
+        client: &super::Client,
+        operation: &str,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        match operation {
+            "list_usage" => run_list_usage(client, args, sink).await,
+            _ => Err(describe::RunError::NoOperation(operation.to_owned())),
+        }
+    }
+    async fn run_list_usage<S: describe::Sink>(
+        client: &super::Client,
+        _args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        let builder = client.list_usage();
+        describe::drive::one(builder.send(), sink).await
+    }
+}

@@ -1039,6 +1039,400 @@ impl BudgetsListPaged {
     }
 }
 
+#[cfg(feature = "cli")]
+pub mod cli {
+    //! What this API says about itself, and `run`, for tools that drive every operation the same way (cargo feature `cli`). Operations whose answer may carry a credential (sign-in calls) are left out.
+
+    use meterage_runtime::describe;
+    use describe::SetArg as _;
+
+    /// What this API says about itself.
+    pub static API: describe::Api = describe::Api {
+        name: "media",
+        title: "Media",
+        description: "",
+        spec: "tests/fixtures/media.yaml",
+        url_env: "",
+        credentials: &[],
+        operations: &[
+            describe::OperationInfo {
+                name: "get_cost_and_usage",
+                id: "GetCostAndUsage",
+                endpoint: "POST /",
+                summary: "An AWS JSON 1.1 call (Cost Explorer)",
+                description: "",
+                params: &[
+                    describe::ParamInfo {
+                        name: "granularity",
+                        wire: "Granularity",
+                        location: "body",
+                        description: "",
+                        required: true,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::Enum {
+                            values: &[
+                                describe::EnumValue {
+                                    value: "DAILY",
+                                    description: "",
+                                },
+                                describe::EnumValue {
+                                    value: "MONTHLY",
+                                    description: "",
+                                },
+                            ],
+                            open: false,
+                        },
+                        constraints: "",
+                    },
+                    describe::ParamInfo {
+                        name: "metrics",
+                        wire: "Metrics",
+                        location: "body",
+                        description: "",
+                        required: false,
+                        secret: false,
+                        repeated: true,
+                        kind: describe::ValueKind::String,
+                        constraints: "",
+                    },
+                    describe::ParamInfo {
+                        name: "next_page_token",
+                        wire: "NextPageToken",
+                        location: "body",
+                        description: "",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::String,
+                        constraints: "",
+                    },
+                ],
+                record: &FIELDS_COST_AND_USAGE,
+                paging: None,
+                record_key: &[],
+                period: None,
+            },
+            describe::OperationInfo {
+                name: "batch_tag",
+                id: "BatchTag",
+                endpoint: "POST /tags",
+                summary: "A JSON:API body that is one value (an array), answered with a problem",
+                description: "",
+                params: &[
+                    describe::ParamInfo {
+                        name: "body",
+                        wire: "body",
+                        location: "body",
+                        description: "",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::Json,
+                        constraints: "",
+                    },
+                ],
+                record: &FIELDS_BATCH_TAG_RESPONSE,
+                paging: None,
+                record_key: &[],
+                period: None,
+            },
+            describe::OperationInfo {
+                name: "usage_details_list",
+                id: "UsageDetails_List",
+                endpoint: "GET /{scope}/providers/Microsoft.Consumption/usageDetails",
+                summary: "An Azure call whose scope spans segments, answered 200 or 204",
+                description: "",
+                params: &[
+                    describe::ParamInfo {
+                        name: "scope",
+                        wire: "scope",
+                        location: "path",
+                        description: "",
+                        required: true,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::String,
+                        constraints: "",
+                    },
+                    describe::ParamInfo {
+                        name: "filter",
+                        wire: "$filter",
+                        location: "query",
+                        description: "",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::String,
+                        constraints: "",
+                    },
+                    describe::ParamInfo {
+                        name: "skiptoken",
+                        wire: "$skiptoken",
+                        location: "query",
+                        description: "",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::String,
+                        constraints: "",
+                    },
+                ],
+                record: &FIELDS_USAGE_DETAILS_LIST,
+                paging: None,
+                record_key: &[],
+                period: None,
+            },
+            describe::OperationInfo {
+                name: "budgets_delete",
+                id: "Budgets_Delete",
+                endpoint: "DELETE /{scope}/providers/Microsoft.Consumption/budgets/{name}",
+                summary: "Reserved characters in a path parameter by `allowReserved`, answered 204 before 200",
+                description: "",
+                params: &[
+                    describe::ParamInfo {
+                        name: "scope",
+                        wire: "scope",
+                        location: "path",
+                        description: "",
+                        required: true,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::String,
+                        constraints: "",
+                    },
+                    describe::ParamInfo {
+                        name: "name",
+                        wire: "name",
+                        location: "path",
+                        description: "",
+                        required: true,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::String,
+                        constraints: "",
+                    },
+                    describe::ParamInfo {
+                        name: "tags",
+                        wire: "tags",
+                        location: "query",
+                        description: "",
+                        required: false,
+                        secret: false,
+                        repeated: true,
+                        kind: describe::ValueKind::String,
+                        constraints: "",
+                    },
+                ],
+                record: &FIELDS_BUDGET,
+                paging: None,
+                record_key: &[],
+                period: None,
+            },
+            describe::OperationInfo {
+                name: "budgets_list_paged",
+                id: "Budgets_ListPaged",
+                endpoint: "GET /budgets",
+                summary: "A paged list that may answer 204 for a page without items",
+                description: "",
+                params: &[
+                    describe::ParamInfo {
+                        name: "page",
+                        wire: "page",
+                        location: "query",
+                        description: "",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::Integer,
+                        constraints: "at least 1",
+                    },
+                    describe::ParamInfo {
+                        name: "size",
+                        wire: "size",
+                        location: "query",
+                        description: "",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::Integer,
+                        constraints: "",
+                    },
+                ],
+                record: &FIELDS_BUDGET,
+                paging: Some(describe::Paging {
+                    style: "page-number",
+                    cursor_param: Some("page"),
+                }),
+                record_key: &[],
+                period: None,
+            },
+        ],
+    };
+
+    /// The fields of `CostAndUsage`.
+    static FIELDS_COST_AND_USAGE: [describe::Field; 2] = [
+        describe::Field {
+            name: "ResultsByTime",
+            description: "",
+            required: false,
+            kind: describe::FieldKind::Array,
+        },
+        describe::Field {
+            name: "NextPageToken",
+            description: "",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+    ];
+
+    /// The fields of `BatchTagResponse`.
+    static FIELDS_BATCH_TAG_RESPONSE: [describe::Field; 1] = [
+        describe::Field {
+            name: "count",
+            description: "",
+            required: false,
+            kind: describe::FieldKind::Integer,
+        },
+    ];
+
+    /// The fields of `UsageDetailsList`.
+    static FIELDS_USAGE_DETAILS_LIST: [describe::Field; 2] = [
+        describe::Field {
+            name: "value",
+            description: "",
+            required: false,
+            kind: describe::FieldKind::Array,
+        },
+        describe::Field {
+            name: "nextLink",
+            description: "",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+    ];
+
+    /// The fields of `Budget`.
+    static FIELDS_BUDGET: [describe::Field; 2] = [
+        describe::Field {
+            name: "id",
+            description: "",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "amount",
+            description: "",
+            required: false,
+            kind: describe::FieldKind::Number,
+        },
+    ];
+
+    /// A client configured from the environment, as `Client::from_env`.
+    ///
+    /// # Errors
+    ///
+    /// `Error::Config` naming a missing or invalid variable.
+    pub fn client_from_env() -> Result<
+        meterage_runtime::Client,
+        meterage_runtime::Error,
+    > {
+        Err(
+            meterage_runtime::Error::Config(
+                "tests/fixtures/media.yaml names no environment variables for a client: build one with `Client::builder()`"
+                    .to_owned(),
+            ),
+        )
+    }
+
+    /// Runs operation `operation` (the client method's name) with `args` (keyed by setter name), giving its records to `sink`.
+    ///
+    /// # Errors
+    ///
+    /// `NoOperation` for an unknown operation, `Arg` for an argument that does not read (nothing is sent), the call's or the sink's error.
+    pub async fn run<S: describe::Sink>(
+        client: &super::Client,
+        operation: &str,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        match operation {
+            "get_cost_and_usage" => run_get_cost_and_usage(client, args, sink).await,
+            "batch_tag" => run_batch_tag(client, args, sink).await,
+            "usage_details_list" => run_usage_details_list(client, args, sink).await,
+            "budgets_delete" => run_budgets_delete(client, args, sink).await,
+            "budgets_list_paged" => run_budgets_list_paged(client, args, sink).await,
+            _ => Err(describe::RunError::NoOperation(operation.to_owned())),
+        }
+    }
+    async fn run_get_cost_and_usage<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        let builder = client
+            .get_cost_and_usage(
+                describe::required("granularity", args.parse("granularity")?)?,
+            )
+            .set_arg(
+                args.parse_all::<String>("metrics")?,
+                super::GetCostAndUsage::metrics,
+            )
+            .set_arg(
+                args.text("next_page_token"),
+                super::GetCostAndUsage::next_page_token,
+            );
+        describe::drive::one(builder.send(), sink).await
+    }
+    async fn run_batch_tag<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        let builder = client
+            .batch_tag()
+            .set_arg(
+                args.json::<Vec<super::types::BatchTagBodyItem>>("body")?,
+                super::BatchTag::body,
+            );
+        describe::drive::one(builder.send(), sink).await
+    }
+    async fn run_usage_details_list<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        let builder = client
+            .usage_details_list(describe::required("scope", args.text("scope"))?)
+            .set_arg(args.text("filter"), super::UsageDetailsList::filter)
+            .set_arg(args.text("skiptoken"), super::UsageDetailsList::skiptoken);
+        describe::drive::one(builder.send(), sink).await
+    }
+    async fn run_budgets_delete<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        let builder = client
+            .budgets_delete()
+            .set_arg(args.text("scope"), super::BudgetsDelete::scope)
+            .set_arg(args.text("name"), super::BudgetsDelete::name)
+            .set_arg(args.parse_all::<String>("tags")?, super::BudgetsDelete::tags);
+        describe::drive::one(builder.send(), sink).await
+    }
+    async fn run_budgets_list_paged<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        let builder = client
+            .budgets_list_paged()
+            .set_arg(args.parse("page")?, super::BudgetsListPaged::page)
+            .set_arg(args.parse("size")?, super::BudgetsListPaged::size);
+        describe::drive::pages(builder, sink).await
+    }
+}
+
 impl meterage_runtime::Page for types::BudgetsListPagedResponse {
     type Item = types::Budget;
     type Index = i32;

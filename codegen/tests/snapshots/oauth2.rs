@@ -269,3 +269,112 @@ impl UsageDetailsList {
         request
     }
 }
+
+#[cfg(feature = "cli")]
+pub mod cli {
+    //! What this API says about itself, and `run`, for tools that drive every operation the same way (cargo feature `cli`). Operations whose answer may carry a credential (sign-in calls) are left out.
+
+    use meterage_runtime::describe;
+
+    /// What this API says about itself.
+    pub static API: describe::Api = describe::Api {
+        name: "oauth2",
+        title: "OAuth2",
+        description: "",
+        spec: "tests/fixtures/oauth2.yaml",
+        url_env: "",
+        credentials: &[
+            describe::Credentials {
+                scheme: "arm",
+                vars: &[
+                    describe::EnvVar {
+                        name: "AZURE_TENANT_ID",
+                        secret: false,
+                        required: true,
+                    },
+                    describe::EnvVar {
+                        name: "AZURE_CLIENT_ID",
+                        secret: false,
+                        required: true,
+                    },
+                    describe::EnvVar {
+                        name: "AZURE_CLIENT_SECRET",
+                        secret: true,
+                        required: true,
+                    },
+                    describe::EnvVar {
+                        name: "AZURE_SCOPE",
+                        secret: false,
+                        required: false,
+                    },
+                    describe::EnvVar {
+                        name: "AZURE_AUTHORITY_HOST",
+                        secret: false,
+                        required: false,
+                    },
+                ],
+            },
+        ],
+        operations: &[
+            describe::OperationInfo {
+                name: "usage_details_list",
+                id: "UsageDetailsList",
+                endpoint: "GET /usage",
+                summary: "Usage details",
+                description: "",
+                params: &[],
+                record: &FIELDS_USAGE_DETAILS_LIST_RESPONSE,
+                paging: None,
+                record_key: &[],
+                period: None,
+            },
+        ],
+    };
+
+    /// The fields of `UsageDetailsListResponse`.
+    static FIELDS_USAGE_DETAILS_LIST_RESPONSE: [describe::Field; 1] = [
+        describe::Field {
+            name: "value",
+            description: "",
+            required: false,
+            kind: describe::FieldKind::Array,
+        },
+    ];
+
+    /// A client configured from the environment, as `Client::from_env`.
+    ///
+    /// # Errors
+    ///
+    /// `Error::Config` naming a missing or invalid variable.
+    pub fn client_from_env() -> Result<
+        meterage_runtime::Client,
+        meterage_runtime::Error,
+    > {
+        super::Client::from_env().map(|client| client.runtime().clone())
+    }
+
+    /// Runs operation `operation` (the client method's name) with `args` (keyed by setter name), giving its records to `sink`.
+    ///
+    /// # Errors
+    ///
+    /// `NoOperation` for an unknown operation, `Arg` for an argument that does not read (nothing is sent), the call's or the sink's error.
+    pub async fn run<S: describe::Sink>(
+        client: &super::Client,
+        operation: &str,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        match operation {
+            "usage_details_list" => run_usage_details_list(client, args, sink).await,
+            _ => Err(describe::RunError::NoOperation(operation.to_owned())),
+        }
+    }
+    async fn run_usage_details_list<S: describe::Sink>(
+        client: &super::Client,
+        _args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        let builder = client.usage_details_list();
+        describe::drive::one(builder.send(), sink).await
+    }
+}

@@ -1482,6 +1482,444 @@ impl ListAudit {
     }
 }
 
+#[cfg(feature = "cli")]
+pub mod cli {
+    //! What this API says about itself, and `run`, for tools that drive every operation the same way (cargo feature `cli`). Operations whose answer may carry a credential (sign-in calls) are left out.
+
+    use meterage_runtime::describe;
+    use describe::SetArg as _;
+
+    /// What this API says about itself.
+    pub static API: describe::Api = describe::Api {
+        name: "paging",
+        title: "Paging styles",
+        description: "The paging styles of `x-pagination` other than page-number, with items, totals, tokens and links at any depth, and tokens sent in the query, a header or a JSON body.",
+        spec: "tests/fixtures/paging.yaml",
+        url_env: "",
+        credentials: &[],
+        operations: &[
+            describe::OperationInfo {
+                name: "list_records",
+                id: "ListRecords",
+                endpoint: "GET /records",
+                summary: "Records by item offset and limit, the items and the total nested under `Data`",
+                description: "",
+                params: &[
+                    describe::ParamInfo {
+                        name: "offset",
+                        wire: "offset",
+                        location: "query",
+                        description: "",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::Integer,
+                        constraints: "at least 0",
+                    },
+                    describe::ParamInfo {
+                        name: "limit",
+                        wire: "limit",
+                        location: "query",
+                        description: "",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::Integer,
+                        constraints: "at least 1, at most 100",
+                    },
+                ],
+                record: &FIELDS_RECORD,
+                paging: Some(describe::Paging {
+                    style: "offset",
+                    cursor_param: Some("offset"),
+                }),
+                record_key: &[],
+                period: None,
+            },
+            describe::OperationInfo {
+                name: "list_events",
+                id: "ListEvents",
+                endpoint: "GET /events",
+                summary: "Events by token, the next token at `/Data/NextToken`",
+                description: "",
+                params: &[
+                    describe::ParamInfo {
+                        name: "next_token",
+                        wire: "NextToken",
+                        location: "query",
+                        description: "",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::String,
+                        constraints: "",
+                    },
+                    describe::ParamInfo {
+                        name: "max_results",
+                        wire: "MaxResults",
+                        location: "query",
+                        description: "",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::Integer,
+                        constraints: "at most 50",
+                    },
+                ],
+                record: &FIELDS_RECORD,
+                paging: Some(describe::Paging {
+                    style: "cursor",
+                    cursor_param: Some("next_token"),
+                }),
+                record_key: &[],
+                period: None,
+            },
+            describe::OperationInfo {
+                name: "list_logs",
+                id: "ListLogs",
+                endpoint: "GET /logs",
+                summary: "Log lines by cursor, the next cursor in the `X-Next-Cursor` header",
+                description: "",
+                params: &[
+                    describe::ParamInfo {
+                        name: "cursor",
+                        wire: "cursor",
+                        location: "query",
+                        description: "",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::String,
+                        constraints: "",
+                    },
+                ],
+                record: &[],
+                paging: Some(describe::Paging {
+                    style: "cursor",
+                    cursor_param: Some("cursor"),
+                }),
+                record_key: &[],
+                period: None,
+            },
+            describe::OperationInfo {
+                name: "list_invoices",
+                id: "ListInvoices",
+                endpoint: "GET /v2/invoices",
+                summary: "Invoices by next link, in the body at `/odata.nextLink` (relative or absolute)",
+                description: "",
+                params: &[
+                    describe::ParamInfo {
+                        name: "status",
+                        wire: "status",
+                        location: "query",
+                        description: "",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::String,
+                        constraints: "",
+                    },
+                ],
+                record: &FIELDS_RECORD,
+                paging: Some(describe::Paging {
+                    style: "next-link",
+                    cursor_param: None,
+                }),
+                record_key: &[],
+                period: None,
+            },
+            describe::OperationInfo {
+                name: "list_repos",
+                id: "ListRepos",
+                endpoint: "GET /v2/repos",
+                summary: "Repositories by next link, in an RFC 8288 `Link` header with `rel=\"next\"`",
+                description: "",
+                params: &[],
+                record: &[],
+                paging: Some(describe::Paging {
+                    style: "next-link",
+                    cursor_param: None,
+                }),
+                record_key: &[],
+                period: None,
+            },
+            describe::OperationInfo {
+                name: "get_costs",
+                id: "GetCosts",
+                endpoint: "POST /costs",
+                summary: "Costs by a token sent in the JSON body (`NextPageToken`), the next token at `/NextPageToken`, as AWS JSON APIs page",
+                description: "",
+                params: &[
+                    describe::ParamInfo {
+                        name: "time_period",
+                        wire: "TimePeriod",
+                        location: "body",
+                        description: "",
+                        required: true,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::Json,
+                        constraints: "",
+                    },
+                    describe::ParamInfo {
+                        name: "granularity",
+                        wire: "Granularity",
+                        location: "body",
+                        description: "",
+                        required: true,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::Enum {
+                            values: &[
+                                describe::EnumValue {
+                                    value: "DAILY",
+                                    description: "",
+                                },
+                                describe::EnumValue {
+                                    value: "MONTHLY",
+                                    description: "",
+                                },
+                            ],
+                            open: false,
+                        },
+                        constraints: "",
+                    },
+                    describe::ParamInfo {
+                        name: "next_page_token",
+                        wire: "NextPageToken",
+                        location: "body",
+                        description: "",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::String,
+                        constraints: "",
+                    },
+                ],
+                record: &FIELDS_RECORD,
+                paging: Some(describe::Paging {
+                    style: "cursor",
+                    cursor_param: Some("next_page_token"),
+                }),
+                record_key: &[],
+                period: None,
+            },
+            describe::OperationInfo {
+                name: "query_usage",
+                id: "QueryUsage",
+                endpoint: "POST /usage",
+                summary: "Usage by a token sent in the JSON body (`cursor`), the next token in the `X-Next-Cursor` header",
+                description: "",
+                params: &[
+                    describe::ParamInfo {
+                        name: "meter",
+                        wire: "meter",
+                        location: "body",
+                        description: "",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::String,
+                        constraints: "",
+                    },
+                    describe::ParamInfo {
+                        name: "cursor",
+                        wire: "cursor",
+                        location: "body",
+                        description: "",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::String,
+                        constraints: "",
+                    },
+                ],
+                record: &FIELDS_RECORD,
+                paging: Some(describe::Paging {
+                    style: "cursor",
+                    cursor_param: Some("cursor"),
+                }),
+                record_key: &[],
+                period: None,
+            },
+            describe::OperationInfo {
+                name: "list_audit",
+                id: "ListAudit",
+                endpoint: "GET /audit",
+                summary: "Audit entries by a token sent in the `X-Page-Token` header, the next token three levels deep at `/meta/paging/next`",
+                description: "",
+                params: &[
+                    describe::ParamInfo {
+                        name: "x_page_token",
+                        wire: "X-Page-Token",
+                        location: "header",
+                        description: "",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::String,
+                        constraints: "",
+                    },
+                    describe::ParamInfo {
+                        name: "actor",
+                        wire: "actor",
+                        location: "query",
+                        description: "",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::String,
+                        constraints: "",
+                    },
+                ],
+                record: &FIELDS_RECORD,
+                paging: Some(describe::Paging {
+                    style: "cursor",
+                    cursor_param: Some("x_page_token"),
+                }),
+                record_key: &[],
+                period: None,
+            },
+        ],
+    };
+
+    /// The fields of `Record`.
+    static FIELDS_RECORD: [describe::Field; 1] = [
+        describe::Field {
+            name: "id",
+            description: "",
+            required: true,
+            kind: describe::FieldKind::Integer,
+        },
+    ];
+
+    /// A client configured from the environment, as `Client::from_env`.
+    ///
+    /// # Errors
+    ///
+    /// `Error::Config` naming a missing or invalid variable.
+    pub fn client_from_env() -> Result<
+        meterage_runtime::Client,
+        meterage_runtime::Error,
+    > {
+        Err(
+            meterage_runtime::Error::Config(
+                "tests/fixtures/paging.yaml names no environment variables for a client: build one with `Client::builder()`"
+                    .to_owned(),
+            ),
+        )
+    }
+
+    /// Runs operation `operation` (the client method's name) with `args` (keyed by setter name), giving its records to `sink`.
+    ///
+    /// # Errors
+    ///
+    /// `NoOperation` for an unknown operation, `Arg` for an argument that does not read (nothing is sent), the call's or the sink's error.
+    pub async fn run<S: describe::Sink>(
+        client: &super::Client,
+        operation: &str,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        match operation {
+            "list_records" => run_list_records(client, args, sink).await,
+            "list_events" => run_list_events(client, args, sink).await,
+            "list_logs" => run_list_logs(client, args, sink).await,
+            "list_invoices" => run_list_invoices(client, args, sink).await,
+            "list_repos" => run_list_repos(client, args, sink).await,
+            "get_costs" => run_get_costs(client, args, sink).await,
+            "query_usage" => run_query_usage(client, args, sink).await,
+            "list_audit" => run_list_audit(client, args, sink).await,
+            _ => Err(describe::RunError::NoOperation(operation.to_owned())),
+        }
+    }
+    async fn run_list_records<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        let builder = client
+            .list_records()
+            .set_arg(args.parse("offset")?, super::ListRecords::offset)
+            .set_arg(args.parse("limit")?, super::ListRecords::limit);
+        describe::drive::pages(builder, sink).await
+    }
+    async fn run_list_events<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        let builder = client
+            .list_events()
+            .set_arg(args.text("next_token"), super::ListEvents::next_token)
+            .set_arg(args.parse("max_results")?, super::ListEvents::max_results);
+        describe::drive::pages(builder, sink).await
+    }
+    async fn run_list_logs<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        let builder = client
+            .list_logs()
+            .set_arg(args.text("cursor"), super::ListLogs::cursor);
+        describe::drive::pages(builder, sink).await
+    }
+    async fn run_list_invoices<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        let builder = client
+            .list_invoices()
+            .set_arg(args.text("status"), super::ListInvoices::status);
+        describe::drive::pages(builder, sink).await
+    }
+    async fn run_list_repos<S: describe::Sink>(
+        client: &super::Client,
+        _args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        let builder = client.list_repos();
+        describe::drive::pages(builder, sink).await
+    }
+    async fn run_get_costs<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        let builder = client
+            .get_costs(
+                describe::required("time_period", args.json("time_period")?)?,
+                describe::required("granularity", args.parse("granularity")?)?,
+            )
+            .set_arg(args.text("next_page_token"), super::GetCosts::next_page_token);
+        describe::drive::pages(builder, sink).await
+    }
+    async fn run_query_usage<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        let builder = client
+            .query_usage()
+            .set_arg(args.text("meter"), super::QueryUsage::meter)
+            .set_arg(args.text("cursor"), super::QueryUsage::cursor);
+        describe::drive::pages(builder, sink).await
+    }
+    async fn run_list_audit<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        let builder = client
+            .list_audit()
+            .set_arg(args.text("x_page_token"), super::ListAudit::x_page_token)
+            .set_arg(args.text("actor"), super::ListAudit::actor);
+        describe::drive::pages(builder, sink).await
+    }
+}
+
 impl meterage_runtime::Page for types::ListRecordsResponse {
     type Item = types::Record;
     type Index = i64;

@@ -148,6 +148,34 @@ impl Args {
     }
 }
 
+/// `value`, or an [`ArgError`] saying the parameter `name` is required: for a required
+/// parameter the client method takes as an argument (so there is no builder to check it).
+///
+/// # Errors
+///
+/// `value` is `None`.
+pub fn required<T>(name: &str, value: Option<T>) -> Result<T, ArgError> {
+    value.ok_or_else(|| ArgError {
+        param: name.to_owned(),
+        value: String::new(),
+        problem: "the parameter is required".to_owned(),
+    })
+}
+
+/// Sets a builder's parameter from an optional argument: what generated `run` functions
+/// call once per parameter (`builder.set_arg(args.text("region"), Builder::region)`).
+pub trait SetArg: Sized {
+    /// `setter(self, value)` when there is a value, else `self` unchanged.
+    fn set_arg<T>(self, value: Option<T>, setter: impl FnOnce(Self, T) -> Self) -> Self {
+        match value {
+            Some(value) => setter(self, value),
+            None => self,
+        }
+    }
+}
+
+impl<B> SetArg for B {}
+
 fn parse_one<T>(name: &str, text: &str) -> Result<T, ArgError>
 where
     T: FromStr,
@@ -197,6 +225,15 @@ mod tests {
         assert_eq!(args.json::<u8>("ids"), Ok(Some(1)));
         assert!(args.json::<Vec<u8>>("ids").is_err());
         assert!(!format!("{args:?}").contains("hunter2"));
+        assert_eq!(required("page_size", Some(1)), Ok(1));
+        let missing = required::<u8>("scope", None).expect_err("nothing given");
+        assert_eq!(missing.param, "scope");
+        assert_eq!(
+            missing.to_string(),
+            "parameter `scope`: cannot read \"\": the parameter is required"
+        );
+        let set = |value: Option<u8>| 1u8.set_arg(value, |base, value| base + value);
+        assert_eq!((set(Some(2)), set(None)), (3, 1));
         assert_eq!(
             args.names().collect::<Vec<_>>(),
             ["bad", "ids", "page_size", "password"]

@@ -10,7 +10,7 @@
 mod args;
 pub mod drive;
 
-pub use args::{ArgError, Args};
+pub use args::{required, ArgError, Args, SetArg};
 pub use drive::{Flow, PageInfo, RunError, Sink};
 
 /// One API: a spec's module.
