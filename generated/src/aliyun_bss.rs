@@ -1172,8 +1172,19 @@ pub mod cli {
                     style: "cursor",
                     cursor_param: Some("next_token"),
                 }),
-                record_key: &[],
-                period: None,
+                record_key: &[
+                    "InstanceID",
+                    "BillingItemCode",
+                    "BillingDate",
+                    "Item",
+                    "SubscriptionType",
+                ],
+                period: Some(describe::Period {
+                    start: "billing_cycle",
+                    end: None,
+                    format: "[year]-[month]",
+                    end_inclusive: false,
+                }),
             },
         ],
     };

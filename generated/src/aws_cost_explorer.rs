@@ -1787,7 +1787,7 @@ pub mod cli {
                     style: "cursor",
                     cursor_param: Some("next_page_token"),
                 }),
-                record_key: &[],
+                record_key: &["TimePeriod"],
                 period: None,
             },
             describe::OperationInfo {
@@ -2025,7 +2025,7 @@ pub mod cli {
                     style: "cursor",
                     cursor_param: Some("next_page_token"),
                 }),
-                record_key: &[],
+                record_key: &["Value"],
                 period: None,
             },
         ],

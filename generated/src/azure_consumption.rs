@@ -1190,7 +1190,7 @@ pub mod cli {
                     style: "next-link",
                     cursor_param: None,
                 }),
-                record_key: &[],
+                record_key: &["id"],
                 period: None,
             },
         ],

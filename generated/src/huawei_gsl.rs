@@ -1115,8 +1115,13 @@ pub mod cli {
                     style: "page-number",
                     cursor_param: Some("offset"),
                 }),
-                record_key: &[],
-                period: None,
+                record_key: &["id", "billing_cycle"],
+                period: Some(describe::Period {
+                    start: "billing_cycle",
+                    end: None,
+                    format: "[year]-[month]",
+                    end_inclusive: false,
+                }),
             },
         ],
     };

@@ -1139,8 +1139,13 @@ pub mod cli {
                     style: "page-number",
                     cursor_param: Some("page_number"),
                 }),
-                record_key: &[],
-                period: None,
+                record_key: &["BillUUID"],
+                period: Some(describe::Period {
+                    start: "bill_begin_date",
+                    end: Some("bill_end_date"),
+                    format: "[year]-[month]-[day] [hour]:[minute]:[second]",
+                    end_inclusive: true,
+                }),
             },
         ],
     };

@@ -1194,8 +1194,13 @@ pub mod cli {
                     style: "page-number",
                     cursor_param: Some("page_index"),
                 }),
-                record_key: &[],
-                period: None,
+                record_key: &["id"],
+                period: Some(describe::Period {
+                    start: "begin_time",
+                    end: Some("end_time"),
+                    format: "[year]-[month]-[day] [hour]:[minute]:[second]",
+                    end_inclusive: true,
+                }),
             },
             describe::OperationInfo {
                 name: "delete_token",

@@ -1034,7 +1034,12 @@ pub mod cli {
                 record: &FIELDS_CONSUMPTIONS_RESPONSE,
                 paging: None,
                 record_key: &[],
-                period: None,
+                period: Some(describe::Period {
+                    start: "start_at",
+                    end: Some("end_at"),
+                    format: "[year]-[month]-[day]",
+                    end_inclusive: true,
+                }),
             },
             describe::OperationInfo {
                 name: "open_console",

@@ -14,6 +14,7 @@ mod aliyun;
 mod aws;
 mod azure;
 mod cases;
+mod cli;
 mod decode;
 mod edge;
 mod faults;

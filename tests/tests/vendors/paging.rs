@@ -384,3 +384,20 @@ async fn tokens_in_a_header_the_next_three_levels_deep() {
     assert_eq!(sent, [None, Some("a2".to_owned()), Some("a4".to_owned())]);
     assert_eq!(queries(&server), ["actor=ops", "actor=ops", "actor=ops"]);
 }
+
+#[tokio::test]
+async fn the_cli_run_gives_the_records_of_items_by_offset() {
+    let (server, client) = serve().await;
+    let typed = crate::cli::records_of(client.list_records().limit(5).items()).await;
+    let mut recorder = crate::cli::Recorder::default();
+    let args = crate::cli::args(&[("limit", "5")]);
+    paging_api::cli::run(&client, "list_records", &args, &mut recorder)
+        .await
+        .expect("a run");
+    assert_eq!(recorder.records, typed);
+    assert_eq!(typed.len(), 10);
+    // Each page asked at the offset where the page before ended.
+    let cursors: Vec<_> = recorder.pages.iter().map(|p| p.0.as_deref()).collect();
+    assert_eq!(cursors, [Some("0"), Some("4"), Some("8")]);
+    assert_eq!(server.log.requests().len(), 6);
+}
