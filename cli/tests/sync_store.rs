@@ -349,11 +349,20 @@ fn an_interrupted_run_continues_after_its_last_committed_page() {
         [3, 4, 5],
         "committed pages not asked again"
     );
-    assert_eq!(report.tables[0].resumed, Resumed::At("3".into()));
+    assert_eq!(
+        report.tables[0].resumed,
+        Resumed::At {
+            param: "page".into(),
+            cursor: "3".into(),
+            pages: 2
+        }
+    );
     assert_eq!((report.tables[0].pages, report.tables[0].records), (3, 8));
     assert_eq!(rows(&db.path), expected(&records));
     assert!(
-        report.to_string().contains(", resumed at page 3\n"),
+        report
+            .to_string()
+            .contains(", resumed after 2 pages written before (page = 3)\n"),
         "{report}"
     );
     // Finished: the next run starts over.
@@ -450,7 +459,7 @@ fn a_record_without_its_key_fails_its_listing_with_the_field_named() {
     assert!(
         text.contains(
             "vendor__list_bills (month=2026-10): table `vendor__list_bills`: a record has no \
-             value for `id`, a field of its record key"
+             value for its record key (`id`)"
         ),
         "{text}"
     );
@@ -464,13 +473,14 @@ fn listings_the_sync_cannot_fill_are_skipped_with_why() {
         month: None,
         ..options(&db.path)
     };
-    let report = block_on(sync::sync(&no_month, &[&VENDOR], &runner)).expect("a sync");
+    let Err(SyncError::Usage(text)) = block_on(sync::sync(&no_month, &[&VENDOR], &runner)) else {
+        panic!("a sync of nothing succeeded");
+    };
     assert_eq!(runner.runs.get(), 0);
-    assert!(report.tables.is_empty());
-    assert_eq!(report.skipped[0].table, "vendor__list_bills");
     assert_eq!(
-        report.skipped[0].reason,
-        "it lists one period at a time (month): give --month YYYY-MM"
+        text,
+        "nothing to sync:\n  vendor__list_bills: it lists one period at a time (month): give \
+         --month YYYY-MM"
     );
     static NEEDS: [ParamInfo; 2] = [param("page", false), param("account_id", true)];
     let mut needs = operation("list_bills", &BILL, Some("page"));

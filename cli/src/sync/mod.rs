@@ -8,6 +8,7 @@
 //!   `state`: the saved positions; `sink`: the [`Sink`](meterage_runtime::describe::Sink)
 //!   that writes pages; `report`: what a sync did and why it failed.
 
+mod clients;
 mod report;
 mod sink;
 pub mod state;
@@ -18,6 +19,7 @@ use std::path::PathBuf;
 
 use meterage_runtime::describe::{Api, Args, OperationInfo, RunError, Sink};
 
+pub use clients::run;
 pub use report::{Failure, Resumed, Skipped, SyncError, SyncErrorKind, SyncReport, TableReport};
 use sink::PageSink;
 use state::{Position, Status};
@@ -103,8 +105,9 @@ pub fn plan(operation: &OperationInfo, month: Option<Month>) -> Result<(Args, St
 ///
 /// # Errors
 ///
-/// The database cannot be opened, or some listings failed ([`SyncError::Failed`], with
-/// the report of all of them).
+/// The database cannot be opened, some listings failed ([`SyncError::Failed`], with
+/// the report of all of them), or there was nothing to sync ([`SyncError::Usage`]
+/// with why each listing was skipped).
 pub async fn sync(
     options: &Options,
     apis: &[&'static Api],
@@ -116,6 +119,14 @@ pub async fn sync(
         ..SyncReport::default()
     };
     for &api in apis {
+        if api.operations.iter().all(|op| op.record_key.is_empty()) {
+            report.skipped.push(Skipped {
+                table: api.name.replace('_', "-"),
+                reason: "no operation of its spec declares a record key (`x-record-key`): \
+                         it has no listing to sync"
+                    .to_owned(),
+            });
+        }
         for operation in api.operations.iter().filter(|op| !op.record_key.is_empty()) {
             let table = table_name(api, operation);
             let (args, scope) = match plan(operation, options.month) {
@@ -136,10 +147,16 @@ pub async fn sync(
             }
         }
     }
-    if report.failed.is_empty() {
-        Ok(report)
-    } else {
+    if !report.failed.is_empty() {
         Err(SyncError::Failed(report))
+    } else if report.tables.is_empty() {
+        let mut text = String::from("nothing to sync:");
+        for skipped in &report.skipped {
+            text.push_str(&format!("\n  {}: {}", skipped.table, skipped.reason));
+        }
+        Err(SyncError::Usage(text))
+    } else {
+        Ok(report)
     }
 }
 
@@ -164,13 +181,18 @@ async fn listing(
         Some(saved) if saved.status == Status::Running => match (cursor_param, saved.next) {
             (Some(param), Some(next)) => {
                 args.set(param, next.clone());
-                (Resumed::At(next), (saved.pages, saved.records))
+                let resumed = Resumed::At {
+                    param: param.to_owned(),
+                    cursor: next,
+                    pages: saved.pages,
+                };
+                (resumed, (saved.pages, saved.records))
             }
             _ => (Resumed::Restarted, (0, 0)),
         },
         _ => (Resumed::No, (0, 0)),
     };
-    if !matches!(resumed, Resumed::At(_)) {
+    if !matches!(resumed, Resumed::At { .. }) {
         // A fresh start: the position is the first page until one is written.
         let position = Position {
             scope,

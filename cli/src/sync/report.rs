@@ -41,8 +41,15 @@ pub struct TableReport {
 pub enum Resumed {
     /// No: the first sync of this scope, or the one before finished.
     No,
-    /// Yes, from the page at this cursor (the operation's cursor parameter's value).
-    At(String),
+    /// Yes, after the pages an interrupted run committed.
+    At {
+        /// The operation's cursor parameter (setter name).
+        param: String,
+        /// Its value: where the first page of this run starts.
+        cursor: String,
+        /// The pages committed before.
+        pages: u64,
+    },
     /// The one before was interrupted, but there is no position to continue from (the
     /// next-link style, or no page written): started over from the first page, the
     /// records written before updated in place.
@@ -194,7 +201,14 @@ impl fmt::Display for SyncReport {
             )?;
             match &table.resumed {
                 Resumed::No => writeln!(f)?,
-                Resumed::At(cursor) => writeln!(f, ", resumed at page {cursor}")?,
+                Resumed::At {
+                    param,
+                    cursor,
+                    pages,
+                } => writeln!(
+                    f,
+                    ", resumed after {pages} pages written before ({param} = {cursor})"
+                )?,
                 Resumed::Restarted => writeln!(
                     f,
                     ", restarted from the first page (no position saved to continue from)"

@@ -49,12 +49,12 @@ pub enum StoreError {
         /// The record key.
         now: String,
     },
-    /// A record without a value for a field of its key.
-    #[error("table `{table}`: a record has no value for `{field}`, a field of its record key")]
+    /// A record without a value for any field of its key.
+    #[error("table `{table}`: a record has no value for its record key (`{field}`)")]
     MissingKey {
         /// The table.
         table: String,
-        /// The key field.
+        /// The key's fields.
         field: String,
     },
     /// A record that does not serialize as JSON.
@@ -298,13 +298,18 @@ impl Store {
         let what = format!("cannot write a page of `{}`", table.name);
         // Checked before the transaction, so a broken record does not hold the lock.
         for row in rows {
-            for (&at, cell) in table.schema.iter().zip(&row.cells) {
-                if table.key.contains(&at) && *cell == Cell::Null {
-                    return Err(StoreError::MissingKey {
-                        table: table.name.clone(),
-                        field: table.columns[at].name.clone(),
-                    });
-                }
+            let key_cells = table.schema.iter().zip(&row.cells);
+            let mut key_cells = key_cells.filter(|(at, _)| table.key.contains(at));
+            if key_cells.all(|(_, cell)| *cell == Cell::Null) {
+                let key: Vec<&str> = table
+                    .key
+                    .iter()
+                    .map(|&at| table.columns[at].name.as_str())
+                    .collect();
+                return Err(StoreError::MissingKey {
+                    table: table.name.clone(),
+                    field: key.join("`, `"),
+                });
             }
         }
         let tx = rusqlite::Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)
@@ -327,6 +332,13 @@ impl Store {
                 values.resize(table.columns.len(), Value::Null);
                 for (&at, cell) in table.schema.iter().zip(&row.cells) {
                     values[at] = value(cell, table.columns[at].real);
+                }
+                // A part of a composite key the record lacks (a field only some of a
+                // listing's modes send) is the empty text: NULL would never conflict.
+                for &at in &table.key {
+                    if values[at] == Value::Null {
+                        values[at] = Value::Text(String::new());
+                    }
                 }
                 for (name, cell) in &row.extra {
                     if let Some(at) = table.find(name) {
@@ -417,11 +429,14 @@ pub fn quote(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
-/// The declared type of a column of `kind`: exact decimals, text and JSON as `TEXT`.
+/// The declared type of a column of `kind`: exact decimals, text and nested values as
+/// `TEXT`; enums and values of any type with none, so SQLite keeps each value as it is
+/// bound (an integer enum stays an integer, a text one text).
 fn sql_type(kind: FieldKind) -> &'static str {
     match kind {
         FieldKind::Integer | FieldKind::Boolean => "INTEGER",
         FieldKind::Number => "REAL",
+        FieldKind::Enum | FieldKind::Json => "",
         _ => "TEXT",
     }
 }
