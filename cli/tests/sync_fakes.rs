@@ -463,3 +463,63 @@ async fn apis_with_nothing_to_sync_say_why_and_exit_2() {
     }
     assert!(seen > 0, "no API without a listing to sync");
 }
+
+/// Credentials: an API named without them exits 3 naming the variables, one the vendor
+/// refuses exits 3 with the vendor's code; an unknown API, or none named and none with
+/// credentials, exits 2 saying what there is.
+#[tokio::test]
+async fn credentials_missing_or_refused_exit_3_and_unknown_apis_exit_2() {
+    let db = Db::new("credentials");
+    let path = db.path.to_str().expect("UTF-8");
+    let nothing = Sync { env: Vec::new() };
+    let output = nothing
+        .run(&["kaopuyun", "--db", path, "--month", "2023-02"])
+        .await;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("error: kaopuyun: "), "{stderr}");
+    assert!(stderr.contains("KAOPUYUN_ACCESS_KEY_ID"), "{stderr}");
+
+    let server = kaopuyun::start().await;
+    server.dataset.set_len(5);
+    let refused = Sync {
+        env: vars(
+            &server,
+            "KAOPUYUN_URL",
+            ("KAOPUYUN_ACCESS_KEY_ID", "KAOPUYUN_ACCESS_KEY_SECRET"),
+            (kaopuyun::KEY.0, "not-the-secret"),
+        ),
+    };
+    let output = refused
+        .run(&["kaopuyun", "--db", path, "--month", "2023-02"])
+        .await;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("1 of 1 listings failed")
+            && stderr.contains("kaopuyun__describe_flow_bills (month=2023-02): ")
+            && stderr.contains("SignatureDoesNotMatch"),
+        "{stderr}"
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("kaopuyun__describe_flow_bills (month=2023-02): failed: "),
+        "{stdout}"
+    );
+
+    let output = nothing.run(&["no-such-api", "--db", path]).await;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("error: no API `no-such-api`; the APIs are: aliyun-bss, "),
+        "{stderr}"
+    );
+    let output = nothing.run(&["--db", path]).await;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("no API has its credentials in the environment")
+            && stderr.contains("\n  kaopuyun: KAOPUYUN_ACCESS_KEY_ID KAOPUYUN_ACCESS_KEY_SECRET"),
+        "{stderr}"
+    );
+}

@@ -144,7 +144,9 @@ impl SyncError {
     pub fn kind(&self) -> SyncErrorKind {
         match self {
             SyncError::Usage(_) => SyncErrorKind::Usage,
-            SyncError::Credentials { source, .. } => SyncErrorKind::of(source),
+            // Credentials missing or unreadable: an auth problem, whatever the runtime
+            // calls it (`Config` for a variable not set).
+            SyncError::Credentials { .. } => SyncErrorKind::Auth,
             SyncError::Store(_) => SyncErrorKind::Database,
             SyncError::Failed(report) => report
                 .failed
