@@ -13,6 +13,7 @@ mod report;
 mod sink;
 pub mod state;
 pub mod store;
+mod table;
 
 use std::future::Future;
 use std::path::PathBuf;

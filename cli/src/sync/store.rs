@@ -2,23 +2,20 @@
 //! listing with the record key as its primary key, upserts, and columns added as records
 //! bring fields the table lacks.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use meterage_runtime::describe::FieldKind;
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
 use super::state::{self, Position};
-use crate::record::{Cell, Columns, Row};
+pub use super::table::Table;
+pub use super::table::SYNCED_AT;
+use super::table::{add_column, TableColumn};
+use crate::record::{Cell, Row};
 
 /// How long a write waits for another process's write to the same file to finish.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
-
-/// The column every table has besides the record's fields: when the row was written
-/// (RFC 3339, UTC).
-pub const SYNCED_AT: &str = "_synced_at";
 
 /// A failure of the database.
 #[derive(Debug, thiserror::Error)]
@@ -75,30 +72,6 @@ pub struct Store {
     path: PathBuf,
 }
 
-/// One listing's table as this run writes it.
-#[derive(Debug)]
-pub struct Table {
-    name: String,
-    /// Every column of the table, in table order (`_synced_at` included).
-    columns: Vec<TableColumn>,
-    /// Lowercase column name → index in `columns` (SQLite's names ignore ASCII case).
-    by_name: HashMap<String, usize>,
-    /// For each column of the record schema, its index in `columns`.
-    schema: Vec<usize>,
-    /// The key columns' indices in `columns`.
-    key: Vec<usize>,
-    synced_at: usize,
-    /// The upsert for the current columns.
-    upsert: String,
-}
-
-#[derive(Debug)]
-struct TableColumn {
-    name: String,
-    /// Whether a number is stored as a float (`REAL`), else as its exact text.
-    real: bool,
-}
-
 impl Store {
     /// Opens (creating it if absent) the database at `path`, in WAL mode with a busy
     /// timeout, so syncs of different APIs may write to one file at once.
@@ -142,7 +115,10 @@ impl Store {
         &self.conn
     }
 
-    fn error(&self, what: impl Into<String>) -> impl FnOnce(rusqlite::Error) -> StoreError {
+    pub(super) fn error(
+        &self,
+        what: impl Into<String>,
+    ) -> impl FnOnce(rusqlite::Error) -> StoreError {
         let path = self.path.clone();
         let what = what.into();
         move |source| StoreError::Sqlite { path, what, source }
@@ -150,7 +126,7 @@ impl Store {
 
     /// Runs `f` in one immediate transaction (the write lock taken at once, so two
     /// writers wait for each other instead of failing), committed if it succeeds.
-    fn write<T>(
+    pub(super) fn write<T>(
         &self,
         what: &str,
         f: impl FnOnce(&Connection) -> Result<T, rusqlite::Error>,
@@ -163,122 +139,6 @@ impl Store {
             Ok(value)
         };
         run().map_err(self.error(what))
-    }
-
-    /// The table `name` for records of `columns`, keyed by `key` (wire names): created
-    /// if absent, given the columns it lacks if present.
-    ///
-    /// # Errors
-    ///
-    /// SQLite's, or [`StoreError::KeyChanged`] when the table has another primary key.
-    pub fn table(
-        &mut self,
-        name: &str,
-        columns: &Columns,
-        key: &[&str],
-    ) -> Result<Table, StoreError> {
-        let schema: Vec<TableColumn> = columns
-            .columns()
-            .iter()
-            .map(|column| TableColumn {
-                name: column.name.clone(),
-                real: matches!(column.kind, FieldKind::Number),
-            })
-            .collect();
-        let types: Vec<&str> = columns
-            .columns()
-            .iter()
-            .map(|column| sql_type(column.kind))
-            .collect();
-        let existing = self.write(&format!("cannot create table `{name}`"), |conn| {
-            let mut defs: Vec<String> = schema
-                .iter()
-                .zip(&types)
-                .map(|(column, ty)| {
-                    let not_null = if key.contains(&column.name.as_str()) {
-                        " NOT NULL"
-                    } else {
-                        ""
-                    };
-                    format!("{} {ty}{not_null}", quote(&column.name))
-                })
-                .collect();
-            defs.push(format!("{} TEXT NOT NULL", quote(SYNCED_AT)));
-            let keys: Vec<String> = key.iter().map(|k| quote(k)).collect();
-            defs.push(format!("PRIMARY KEY ({})", keys.join(", ")));
-            conn.execute_batch(&format!(
-                "CREATE TABLE IF NOT EXISTS {} ({})",
-                quote(name),
-                defs.join(", ")
-            ))?;
-            table_info(conn, name)
-        })?;
-        let was: Vec<&str> = {
-            let mut pk: Vec<&(String, String, i64)> =
-                existing.iter().filter(|(_, _, pk)| *pk > 0).collect();
-            pk.sort_by_key(|(_, _, pk)| *pk);
-            pk.iter().map(|(name, _, _)| name.as_str()).collect()
-        };
-        if !was
-            .iter()
-            .map(|n| n.to_ascii_lowercase())
-            .eq(key.iter().map(|n| n.to_ascii_lowercase()))
-        {
-            return Err(StoreError::KeyChanged {
-                path: self.path.clone(),
-                table: name.to_owned(),
-                was: was.join(", "),
-                now: key.join(", "),
-            });
-        }
-        let mut table = Table {
-            name: name.to_owned(),
-            columns: existing
-                .iter()
-                .map(|(name, ty, _)| TableColumn {
-                    name: name.clone(),
-                    real: ty.eq_ignore_ascii_case("REAL"),
-                })
-                .collect(),
-            by_name: HashMap::new(),
-            schema: Vec::new(),
-            key: Vec::new(),
-            synced_at: 0,
-            upsert: String::new(),
-        };
-        table.index();
-        // Fields the spec gained since the table was made.
-        let missing: Vec<(usize, &TableColumn)> = schema
-            .iter()
-            .enumerate()
-            .filter(|(_, column)| table.find(&column.name).is_none())
-            .collect();
-        if !missing.is_empty() {
-            self.write(&format!("cannot add columns to `{name}`"), |conn| {
-                for &(at, column) in &missing {
-                    add_column(conn, name, &column.name, types[at])?;
-                }
-                Ok(())
-            })?;
-            for (_, column) in missing {
-                table.columns.push(TableColumn {
-                    name: column.name.clone(),
-                    real: column.real,
-                });
-            }
-            table.index();
-        }
-        table.schema = schema
-            .iter()
-            .map(|column| table.find(&column.name).unwrap_or(usize::MAX))
-            .collect();
-        table.key = key
-            .iter()
-            .map(|k| table.find(k).unwrap_or(usize::MAX))
-            .collect();
-        table.synced_at = table.find(SYNCED_AT).unwrap_or(usize::MAX);
-        table.upsert = table.upsert_sql();
-        Ok(table)
     }
 
     /// Writes `rows` into `table` and saves `position`, in one transaction: either both
@@ -379,68 +239,6 @@ impl Store {
     }
 }
 
-impl Table {
-    /// The table's name.
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-
-    /// Its columns' names, in table order.
-    pub fn column_names(&self) -> impl Iterator<Item = &str> {
-        self.columns.iter().map(|column| column.name.as_str())
-    }
-
-    fn find(&self, name: &str) -> Option<usize> {
-        self.by_name.get(&name.to_ascii_lowercase()).copied()
-    }
-
-    fn index(&mut self) {
-        self.by_name = self
-            .columns
-            .iter()
-            .enumerate()
-            .map(|(at, column)| (column.name.to_ascii_lowercase(), at))
-            .collect();
-    }
-
-    fn upsert_sql(&self) -> String {
-        let names: Vec<String> = self.columns.iter().map(|c| quote(&c.name)).collect();
-        let params: Vec<String> = (1..=names.len()).map(|n| format!("?{n}")).collect();
-        let keys: Vec<&str> = self.key.iter().map(|&at| names[at].as_str()).collect();
-        let updates: Vec<String> = names
-            .iter()
-            .enumerate()
-            .filter(|(at, _)| !self.key.contains(at))
-            .map(|(_, name)| format!("{name} = excluded.{name}"))
-            .collect();
-        format!(
-            "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT ({}) DO UPDATE SET {}",
-            quote(&self.name),
-            names.join(", "),
-            params.join(", "),
-            keys.join(", "),
-            updates.join(", ")
-        )
-    }
-}
-
-/// `name` as an SQL identifier.
-pub fn quote(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
-}
-
-/// The declared type of a column of `kind`: exact decimals, text and nested values as
-/// `TEXT`; enums and values of any type with none, so SQLite keeps each value as it is
-/// bound (an integer enum stays an integer, a text one text).
-fn sql_type(kind: FieldKind) -> &'static str {
-    match kind {
-        FieldKind::Integer | FieldKind::Boolean => "INTEGER",
-        FieldKind::Number => "REAL",
-        FieldKind::Enum | FieldKind::Json => "",
-        _ => "TEXT",
-    }
-}
-
 /// The declared type of a column made for a field outside the schema, from its first
 /// value: numbers keep their exact text.
 fn extra_type(cell: &Cell) -> &'static str {
@@ -462,19 +260,4 @@ fn value(cell: &Cell, real: bool) -> Value {
         },
         Cell::Text(text) | Cell::Json(text) => Value::Text(text.clone()),
     }
-}
-
-fn add_column(conn: &Connection, table: &str, name: &str, ty: &str) -> rusqlite::Result<()> {
-    conn.execute_batch(&format!(
-        "ALTER TABLE {} ADD COLUMN {} {ty}",
-        quote(table),
-        quote(name)
-    ))
-}
-
-/// `(name, declared type, position in the primary key)` of each column of `table`.
-fn table_info(conn: &Connection, table: &str) -> rusqlite::Result<Vec<(String, String, i64)>> {
-    let mut statement = conn.prepare("SELECT name, type, pk FROM pragma_table_info(?1)")?;
-    let rows = statement.query_map([table], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
-    rows.collect()
 }
