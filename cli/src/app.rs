@@ -9,7 +9,7 @@ use clap::ArgMatches;
 use meterage_runtime::describe::{Api, RunError};
 
 use crate::apis::{kebab, Apis};
-use crate::commands::{self, LIST};
+use crate::commands::{self, flag, LIST, SYNC};
 use crate::errors::Failure;
 use crate::invoke::Invocation;
 use crate::output::{Destination, Format, Output, OutputError};
@@ -53,6 +53,9 @@ fn run(apis: &impl Apis, matches: &ArgMatches) -> Result<(), Failure> {
             _ => Ok(()),
         };
     }
+    if name == SYNC {
+        return sync(matches);
+    }
     let unknown = || Failure::Usage(format!("no command `{name}`"));
     let api = apis
         .apis()
@@ -73,11 +76,38 @@ fn run(apis: &impl Apis, matches: &ArgMatches) -> Result<(), Failure> {
         apply_profile(name)?;
     }
     invocation.read_secrets(|name| std::env::var(name).ok());
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+    runtime()?.block_on(execute(apis, &invocation))
+}
+
+/// `meterage sync`: its report on standard output (also when some listings failed), the
+/// failure on standard error.
+fn sync(matches: &ArgMatches) -> Result<(), Failure> {
+    if let Some(name) = matches.get_one::<String>(flag::PROFILE) {
+        apply_profile(name)?;
+    }
+    let runtime = runtime()?;
+    match runtime.block_on(crate::sync::run(matches)) {
+        Ok(report) => {
+            println!("{report}");
+            Ok(())
+        }
+        Err(error) => {
+            if let Some(report) = error.report() {
+                println!("{report}");
+            }
+            Err(Failure::Sync {
+                message: error.to_string(),
+                code: error.kind().exit_code(),
+            })
+        }
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|error| Failure::Output(format!("cannot start the runtime: {error}")))?;
-    runtime.block_on(execute(apis, &invocation))
+        .map_err(|error| Failure::Output(format!("cannot start the runtime: {error}")))
 }
 
 /// Sets the variables of profile `name` in this process's environment, replacing those

@@ -54,6 +54,9 @@ pub mod flag {
 /// The name of the subcommand listing every API and operation.
 pub const LIST: &str = "list";
 
+/// The name of the subcommand filling a SQLite database ([`crate::sync`]).
+pub const SYNC: &str = "sync";
+
 /// The whole command tree for `apis`.
 pub fn command(apis: &impl Apis) -> Command {
     let mut root = Command::new("meterage")
@@ -70,6 +73,11 @@ pub fn command(apis: &impl Apis) -> Command {
             Command::new(LIST)
                 .about("List every API and operation: paged or not, record key, period")
                 .term_width(HELP_WIDTH),
+        )
+        .subcommand(
+            crate::sync::command()
+                .term_width(HELP_WIDTH)
+                .max_term_width(HELP_WIDTH),
         );
     for api in apis.apis() {
         root = root.subcommand(api_command(api));
@@ -438,17 +446,17 @@ mod tests {
 
     #[test]
     fn the_tree_is_consistent_and_leaves_sync_its_own_month() {
-        command_of().debug_assert();
-        let sync = Command::new("sync").arg(Arg::new("month").long("month"));
-        let tree = command_of().subcommand(sync);
+        let tree = command_of();
         tree.clone().debug_assert();
         let matches = tree
             .try_get_matches_from(["meterage", "--profile", "p", "sync", "--month", "2026-10"])
             .expect("parsed");
-        let (_, sync) = matches.subcommand().expect("sync");
+        let (name, sync) = matches.subcommand().expect("sync");
+        assert_eq!(name, SYNC);
         assert_eq!(
-            sync.get_one::<String>("month").map(String::as_str),
-            Some("2026-10")
+            sync.get_one::<crate::period::Month>("month")
+                .map(ToString::to_string),
+            Some("2026-10".to_owned())
         );
         assert_eq!(
             sync.get_one::<String>(flag::PROFILE).map(String::as_str),

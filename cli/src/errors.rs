@@ -60,6 +60,13 @@ pub enum Failure {
     },
     /// The records could not be written.
     Output(String),
+    /// `meterage sync` failed ([`crate::sync::SyncError`]; its report is printed apart).
+    Sync {
+        /// What failed.
+        message: String,
+        /// Its exit code ([`crate::sync::SyncErrorKind::exit_code`]).
+        code: u8,
+    },
 }
 
 impl Failure {
@@ -94,6 +101,7 @@ impl Failure {
             Failure::Usage(_) => 2,
             Failure::Output(_) => 1,
             Failure::NoCredentials { .. } => 3,
+            Failure::Sync { code, .. } => *code,
             Failure::Call { error, .. } => exit_code(error.kind()),
         }
     }
@@ -117,6 +125,8 @@ impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Failure::Usage(message) => write!(f, "{}", one_line(message)),
+            // Its lines are the listings that failed, one each.
+            Failure::Sync { message, .. } => write!(f, "sync: {message}"),
             Failure::Output(message) => {
                 write!(f, "cannot write the records: {}", one_line(message))
             }

@@ -18,5 +18,6 @@ pub mod period;
 pub mod profile;
 pub mod progress;
 pub mod record;
+pub mod sync;
 #[cfg(test)]
 mod testing;

@@ -37,6 +37,7 @@ fn help_of_every_api_and_operation_matches_its_snapshot() {
     let mut cases: Vec<(String, Vec<String>)> = vec![
         ("meterage".into(), vec!["--help".into()]),
         ("list".into(), vec!["list".into()]),
+        ("sync".into(), vec!["sync".into(), "--help".into()]),
     ];
     for api in meterage_clients::cli::APIS {
         let api_name = api.name.replace('_', "-");
