@@ -29,6 +29,7 @@ pub(crate) const PLACES: &[(&str, &[&str])] = &[
     (extensions::X_IDEMPOTENT, &["an operation"]),
     (extensions::X_ERROR_CODES, &["an operation"]),
     (extensions::X_ENV, &["the document root"]),
+    (extensions::X_RECORDS, &["an operation"]),
     (extensions::X_RECORD_KEY, &["an operation"]),
     (extensions::X_PERIOD, &["an operation"]),
     (extensions::X_MS_SKIP_URL_ENCODING, &["a parameter"]),

@@ -220,3 +220,37 @@ async fn an_operations_documented_codes_are_an_enum() {
         "GSL.00010003"
     );
 }
+
+/// A consumer's unit test of its own error handling builds the errors it handles: no
+/// server, no vendor.
+#[test]
+fn a_consumers_test_builds_the_errors_it_handles() {
+    use huawei_gsl::ListSimPoolsErrorCode;
+    use meterage_clients::runtime::{ApiError, AuthError};
+
+    let mut busy = ApiError::new("ListSimPools", 500);
+    busy.code = Some("GSL.00010003".into());
+    busy.request_id = Some("req-7".into());
+    busy.attempts = 3;
+    let busy = Error::from(busy);
+    assert_eq!(
+        report(&busy),
+        "the vendor refused the call: status 500, code GSL.00010003, request id req-7, 3 attempt(s)"
+    );
+    assert!(busy.is_transient());
+    assert_eq!(
+        ListSimPoolsErrorCode::of(&busy),
+        Some(ListSimPoolsErrorCode::Gsl00010003)
+    );
+
+    // A sign-in refused with HTTP 401: the accessors see through to its answer.
+    let mut refused = ApiError::new("Login", 401);
+    refused.code = Some("APIGW.0301".into());
+    let sign_in = Error::from(
+        AuthError::new("ListSimPools", "the sign-in was refused").caused_by(refused.into()),
+    );
+    assert_eq!(
+        report(&sign_in),
+        "check the credentials: status 401, code APIGW.0301, request id -, 1 attempt(s)"
+    );
+}

@@ -1,7 +1,7 @@
 //! The enum of the vendor error codes an operation documents (`x-error-codes`).
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::{docs, ident};
 use crate::ir::Operation;
@@ -10,10 +10,10 @@ use crate::ir::Operation;
 /// with `of(&Error)`, `from_code`, `as_str` and `Display`; nothing when the operation
 /// lists no codes.
 pub(super) fn emit_error_codes(op: &Operation) -> TokenStream {
-    if op.error_codes.is_empty() {
+    let Some(name) = &op.error_code_enum else {
         return TokenStream::new();
-    }
-    let name = format_ident!("{}ErrorCode", op.builder_name.as_str());
+    };
+    let name = ident(name);
     let doc = docs(&format!(
         "The vendor error codes `{}` documents, as [`Error::vendor_code`](meterage_runtime::Error::vendor_code) gives them; a code the spec does not list is `Unknown`, kept as sent.\n\n`{name}::of(&error)` reads an error's code (also through a failed sign-in). Codes compare as the error envelope's do: a listed code also matches its namespaced forms.",
         op.id

@@ -97,6 +97,14 @@ impl<'a> Lowerer<'a, '_> {
             }
         }
         self.check_shared_urls(by_url);
+        // Error code enums share the builders' namespace: named after every builder
+        // claimed its name, so an operation called `FooErrorCode` keeps its own.
+        for op in &mut out {
+            if !op.error_codes.is_empty() {
+                let name = Ident::pascal(&format!("{}ErrorCode", op.builder_name.as_str()));
+                op.error_code_enum = Some(builders.claim(name));
+            }
+        }
         out
     }
 
@@ -258,9 +266,11 @@ impl<'a> Lowerer<'a, '_> {
         let envelope = self.envelope(&op.extensions, pointer);
         let error_codes = self.error_codes(&op.extensions, pointer);
         let pagination = self.pagination(&op.extensions, pointer, &params, body, &response);
-        let record = match &pagination {
-            Some(p) => Some(&p.item_type),
-            None => match &response.ty {
+        let records = self.records(&op.extensions, pointer, pagination.is_some(), &response);
+        let record = match (&pagination, &records) {
+            (Some(p), _) => Some(&p.item_type),
+            (None, Some(r)) => Some(&r.item),
+            (None, None) => match &response.ty {
                 Some(TypeRef::Array(inner)) => Some(&**inner),
                 other => other.as_ref(),
             },
@@ -316,6 +326,8 @@ impl<'a> Lowerer<'a, '_> {
             idempotent,
             secret_response,
             error_codes,
+            error_code_enum: None,
+            records,
             record_key,
             period,
         }

@@ -76,6 +76,14 @@ impl Client {
         }
     }
 
+    /// `GET /options/codes`
+    pub fn option2_error_code(&self) -> Option2ErrorCode {
+        Option2ErrorCode {
+            client: self.clone(),
+            options: meterage_runtime::CallOptions::new(),
+        }
+    }
+
     /// `DELETE /items/{item-id}`
     pub fn client(&self) -> Client2 {
         Client2 {
@@ -696,10 +704,10 @@ impl Option2 {
 
 /// The vendor error codes `option` documents, as [`Error::vendor_code`](meterage_runtime::Error::vendor_code) gives them; a code the spec does not list is `Unknown`, kept as sent.
 ///
-/// `Option2ErrorCode::of(&error)` reads an error's code (also through a failed sign-in). Codes compare as the error envelope's do: a listed code also matches its namespaced forms.
+/// `Option2ErrorCode2::of(&error)` reads an error's code (also through a failed sign-in). Codes compare as the error envelope's do: a listed code also matches its namespaced forms.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum Option2ErrorCode {
+pub enum Option2ErrorCode2 {
     /// `GSL.00010004`.
     Gsl00010004,
     /// `2fa.Required`.
@@ -712,13 +720,13 @@ pub enum Option2ErrorCode {
     Unknown(String),
 }
 
-impl Option2ErrorCode {
+impl Option2ErrorCode2 {
     /// The listed codes and their variants, in spec order.
-    const LISTED: &'static [(&'static str, Option2ErrorCode)] = &[
-        ("GSL.00010004", Option2ErrorCode::Gsl00010004),
-        ("2fa.Required", Option2ErrorCode::N2faRequired),
-        ("Self", Option2ErrorCode::Self_),
-        ("ThrottlingException", Option2ErrorCode::ThrottlingException),
+    const LISTED: &'static [(&'static str, Option2ErrorCode2)] = &[
+        ("GSL.00010004", Option2ErrorCode2::Gsl00010004),
+        ("2fa.Required", Option2ErrorCode2::N2faRequired),
+        ("Self", Option2ErrorCode2::Self_),
+        ("ThrottlingException", Option2ErrorCode2::ThrottlingException),
     ];
 
     /// The variant of vendor code `code`.
@@ -727,7 +735,7 @@ impl Option2ErrorCode {
             .iter()
             .find(|(listed, _)| meterage_runtime::envelope::code_matches(listed, code))
             .map_or_else(
-                || Option2ErrorCode::Unknown(code.to_owned()),
+                || Option2ErrorCode2::Unknown(code.to_owned()),
                 |(_, variant)| variant.clone(),
             )
     }
@@ -741,18 +749,96 @@ impl Option2ErrorCode {
     /// The code as the spec lists it (an `Unknown` code as the vendor sent it).
     pub fn as_str(&self) -> &str {
         match self {
-            Option2ErrorCode::Gsl00010004 => "GSL.00010004",
-            Option2ErrorCode::N2faRequired => "2fa.Required",
-            Option2ErrorCode::Self_ => "Self",
-            Option2ErrorCode::ThrottlingException => "ThrottlingException",
-            Option2ErrorCode::Unknown(code) => code,
+            Option2ErrorCode2::Gsl00010004 => "GSL.00010004",
+            Option2ErrorCode2::N2faRequired => "2fa.Required",
+            Option2ErrorCode2::Self_ => "Self",
+            Option2ErrorCode2::ThrottlingException => "ThrottlingException",
+            Option2ErrorCode2::Unknown(code) => code,
         }
     }
 }
 
-impl std::fmt::Display for Option2ErrorCode {
+impl std::fmt::Display for Option2ErrorCode2 {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+/// A request to [`Client::option2_error_code`]: set optional parameters, then `.send().await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct Option2ErrorCode {
+    client: Client,
+    options: meterage_runtime::CallOptions,
+}
+
+impl Option2ErrorCode {
+    /// What this operation is: its id, method, path, server and error envelope.
+    pub const OPERATION: meterage_runtime::Operation = meterage_runtime::Operation {
+        id: "option2ErrorCode",
+        method: meterage_runtime::Method::Get,
+        success: 204,
+        public: false,
+        idempotent: true,
+        secret_response: false,
+        path: "/options/codes",
+        server: None,
+        envelope: &ERROR_ENVELOPE,
+    };
+
+    /// Timeouts and retries for this call, overriding the client's defaults.
+    pub fn options(mut self, options: meterage_runtime::CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// The spec documents no constraint on this operation's parameters, so there is nothing to check: always `Ok`. (Kept so that every request builder answers `validate()`.)
+    ///
+    /// # Errors
+    ///
+    /// None.
+    pub fn validate(&self) -> Result<(), meterage_runtime::Error> {
+        Ok(())
+    }
+
+    /// Checks the parameters (unless the client's request validation is off), sends the request and decodes the HTTP 204 response.
+    ///
+    /// # Errors
+    ///
+    /// `Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.
+    pub async fn send(
+        self,
+    ) -> Result<meterage_runtime::Response<()>, meterage_runtime::Error> {
+        let client = &self.client.inner;
+        if client.validates_requests() {
+            self.validate()?;
+        }
+        client.send_without_body(self.request()).await
+    }
+
+    /// Like `send`, but returns the response body's bytes exactly as the server sent them, undecoded (to archive a vendor's answer, or to decode it yourself). Status and error-envelope checks still apply.
+    ///
+    /// # Errors
+    ///
+    /// As `send`, without `Decode`.
+    pub async fn send_raw(
+        self,
+    ) -> Result<
+        meterage_runtime::Response<meterage_runtime::Bytes>,
+        meterage_runtime::Error,
+    > {
+        let client = &self.client.inner;
+        if client.validates_requests() {
+            self.validate()?;
+        }
+        client.send_raw(self.request()).await
+    }
+
+    /// The request as it will be sent: parameters in spec order, constants filled in.
+    fn request(&self) -> meterage_runtime::Request {
+        let mut request = meterage_runtime::Request::new(&Self::OPERATION);
+        request.set_options(self.options);
+        request
     }
 }
 
@@ -1070,6 +1156,18 @@ pub mod cli {
                 period: None,
             },
             describe::OperationInfo {
+                name: "option2_error_code",
+                id: "option2ErrorCode",
+                endpoint: "GET /options/codes",
+                summary: "",
+                description: "",
+                params: &[],
+                record: &[],
+                paging: None,
+                record_key: &[],
+                period: None,
+            },
+            describe::OperationInfo {
                 name: "client",
                 id: "Client",
                 endpoint: "DELETE /items/{item-id}",
@@ -1265,6 +1363,7 @@ pub mod cli {
         match operation {
             "new2" => run_new2(client, args, sink).await,
             "option" => run_option(client, args, sink).await,
+            "option2_error_code" => run_option2_error_code(client, args, sink).await,
             "client" => run_client(client, args, sink).await,
             _ => Err(describe::RunError::NoOperation(operation.to_owned())),
         }
@@ -1298,6 +1397,14 @@ pub mod cli {
             .option()
             .set_arg(args.text("string"), super::Option2::string);
         describe::drive::each(builder.send(), sink).await
+    }
+    async fn run_option2_error_code<S: describe::Sink>(
+        client: &super::Client,
+        _args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        let builder = client.option2_error_code();
+        describe::drive::one(builder.send(), sink).await
     }
     async fn run_client<S: describe::Sink>(
         client: &super::Client,

@@ -45,6 +45,38 @@ pub struct ApiError {
 }
 
 impl ApiError {
+    /// An HTTP `status` answer to `operation`, for a test of code that handles errors:
+    /// no vendor code, message, request id, headers or body, one attempt; its `kind` and
+    /// `transient` by the status alone, as an answer no envelope rule decides (401
+    /// `Auth`, 429 `Throttled`, else `Service`; retried on 408, 429, 500, 502, 503,
+    /// 504). Set the fields a test needs afterwards, then make it an [`Error`] with
+    /// `Error::from`:
+    ///
+    /// ```
+    /// use meterage_runtime::{ApiError, Error, ErrorKind};
+    ///
+    /// let mut api = ApiError::new("ListSimPools", 403);
+    /// api.code = Some("GSL.00011004".into());
+    /// api.request_id = Some("3f2a".into());
+    /// let error = Error::from(api);
+    /// assert_eq!((error.kind(), error.vendor_code(), error.request_id()), (ErrorKind::Service, Some("GSL.00011004"), Some("3f2a")));
+    /// assert_eq!(error.to_string(), "ListSimPools: HTTP 403, vendor error GSL.00011004 (request id 3f2a)");
+    /// ```
+    pub fn new(operation: &'static str, status: u16) -> Self {
+        Self {
+            operation,
+            status,
+            code: None,
+            message: None,
+            request_id: None,
+            headers: HeaderMap::new(),
+            body: Vec::new(),
+            transient: crate::retry::is_transient_status(status),
+            kind: crate::vendor_error::api_kind(&crate::ErrorEnvelope::NONE, status, None),
+            attempts: 1,
+        }
+    }
+
     /// The body as text, invalid UTF-8 replaced.
     pub fn body_text(&self) -> Cow<'_, str> {
         String::from_utf8_lossy(&self.body)
@@ -84,6 +116,12 @@ impl fmt::Debug for ApiError {
 }
 
 impl std::error::Error for ApiError {}
+
+impl From<ApiError> for Error {
+    fn from(api: ApiError) -> Self {
+        Error::Api(Box::new(api))
+    }
+}
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
