@@ -4,7 +4,8 @@
 //! Each measurement runs in a child process (this binary again) holding the fake
 //! server, so its peak resident set (`VmHWM`) is its own: wall time and peak memory at
 //! 10,000 and 100,000 records, and the ratio of the times in the same run. Both sides
-//! page with the API's default page size and the same prefetch (one page ahead).
+//! page with the API's default page size; the sync fetches four pages ahead, the floor
+//! is measured both as `items()` (one page at a time) and `items().prefetch(4)`.
 //!
 //! `cargo bench -p meterage-cli --bench sync [-- --runs N]` (release build). Figures go
 //! to BENCHMARKS.md. Nothing here asserts a time.
@@ -12,14 +13,15 @@
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use meterage_cli::sync::{self, Options, Runner};
+use meterage_cli::sync::{self, Batch, Options, Runner};
 use meterage_clients::kaopuyun;
 use meterage_clients::runtime::auth::AccessKey;
 use meterage_clients::runtime::TryStreamExt;
 use meterage_runtime::describe::{Api, Args, OperationInfo, RunError, Sink};
 use meterage_tests::kaopuyun as fake;
 
-/// The variable that makes this binary one measurement: `vec N` or `sqlite N`.
+/// The variable that makes this binary one measurement: `vec N`, `vec4 N` or
+/// `sqlite N`.
 const CHILD: &str = "METERAGE_BENCH_SYNC";
 
 fn main() {
@@ -40,31 +42,41 @@ fn main() {
     println!(
         "## meterage sync into SQLite against the Rust API into a Vec (Kaopuyun, pages of 10)"
     );
-    println!("median of {runs} runs, each in its own process with the fake server");
+    println!("median of {runs} runs, each in its own process with the fake server; the sync");
+    println!("fetches 4 pages ahead; the floor both as items() (one page at a time) and");
+    println!("items().prefetch(4)");
     println!();
-    println!("| records | Vec s | SQLite s | ratio | Vec peak MiB | SQLite peak MiB |");
-    println!("|---:|---:|---:|---:|---:|---:|");
+    println!(
+        "| records | Vec s | Vec prefetch(4) s | SQLite s | ratio | ratio to prefetch(4) \
+         | Vec peak MiB | SQLite peak MiB |"
+    );
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|");
     for records in [10_000u64, 100_000] {
-        let mut vec = Vec::new();
-        let mut sqlite = Vec::new();
-        let mut ratios = Vec::new();
+        let (mut vec, mut ahead, mut sqlite) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut ratios, mut ratios_ahead) = (Vec::new(), Vec::new());
         for _ in 0..runs {
             let floor = child("vec", records);
+            let floor_ahead = child("vec4", records);
             let ours = child("sqlite", records);
             ratios.push(ours.0 / floor.0);
+            ratios_ahead.push(ours.0 / floor_ahead.0);
             vec.push(floor);
+            ahead.push(floor_ahead);
             sqlite.push(ours);
         }
-        let median = |values: &mut Vec<f64>| {
+        let median = |mut values: Vec<f64>| {
             values.sort_by(f64::total_cmp);
             values[values.len() / 2]
         };
+        let seconds = |runs: &[(f64, u64)]| median(runs.iter().map(|r| r.0).collect());
         let mib = |runs: &[(f64, u64)]| runs.iter().map(|r| r.1).max().unwrap_or(0) as f64 / 1024.0;
         println!(
-            "| {records} | {:.2} | {:.2} | {:.2}x | {:.0} | {:.0} |",
-            median(&mut vec.iter().map(|r| r.0).collect()),
-            median(&mut sqlite.iter().map(|r| r.0).collect()),
-            median(&mut ratios),
+            "| {records} | {:.2} | {:.2} | {:.2} | {:.2}x | {:.2}x | {:.0} | {:.0} |",
+            seconds(&vec),
+            seconds(&ahead),
+            seconds(&sqlite),
+            median(ratios),
+            median(ratios_ahead),
             mib(&vec),
             mib(&sqlite),
         );
@@ -114,10 +126,12 @@ fn measure(mode: &str, records: u64) -> Duration {
         std::fs::create_dir_all(&dir).expect("a folder");
         let start = Instant::now();
         match mode {
-            "vec" => {
+            "vec" | "vec4" => {
+                let ahead = if mode == "vec4" { 4 } else { 0 };
                 let bills: Vec<_> = client
                     .describe_flow_bills()
                     .items()
+                    .prefetch(ahead)
                     .try_collect()
                     .await
                     .expect("every bill");
@@ -132,6 +146,7 @@ fn measure(mode: &str, records: u64) -> Duration {
                 let options = Options {
                     db: dir.join("bench.sqlite"),
                     month: Some("2023-02".parse().expect("a month")),
+                    batch: Batch::default(),
                 };
                 let report = sync::sync(&options, &[api], &One(client.runtime().clone()))
                     .await

@@ -242,10 +242,11 @@ async fn two_runs(server: &Server, vendor: &Vendor, db: &Db) {
 /// continues at the saved page, never asking for a committed page again, and the table
 /// ends with every record once.
 async fn killed_and_resumed(server: &Server, vendor: &Vendor, db: &Db) {
-    let pages = 40;
+    // Commits come every second (the default batch), the pages 4 at a time every 200 ms.
+    let pages = 80;
     let len = vendor.page_size * pages - 2;
     server.dataset.set_len(len);
-    server.dataset.set_latency(Duration::from_millis(100));
+    server.dataset.set_latency(Duration::from_millis(200));
     let sync = Sync {
         env: (vendor.env)(server),
     };

@@ -4,7 +4,7 @@
 use std::cell::Cell as Counter;
 use std::path::{Path, PathBuf};
 
-use meterage_cli::sync::{self, Options, Resumed, Runner, SyncError, SyncErrorKind};
+use meterage_cli::sync::{self, Batch, Options, Resumed, Runner, SyncError, SyncErrorKind};
 use meterage_runtime::describe::{
     Api, Args, Field, FieldKind, OperationInfo, PageInfo, Paging, ParamInfo, Period, RunError,
     Sink, ValueKind,
@@ -242,6 +242,7 @@ fn options(path: &Path) -> Options {
     Options {
         db: path.to_owned(),
         month: Some("2026-10".parse().expect("a month")),
+        batch: Batch::EVERY_PAGE,
     }
 }
 
@@ -557,4 +558,28 @@ fn a_table_keyed_otherwise_is_refused_with_what_to_do() {
         ),
         "{text}"
     );
+}
+
+#[test]
+fn a_batch_commits_whole_pages_once_enough_records_gathered() {
+    let db = db("batch");
+    let records: Vec<Bill> = (0..20).map(bill).collect();
+    let batched = Options {
+        batch: Batch {
+            rows: 7,
+            interval: std::time::Duration::from_secs(3600),
+        },
+        ..options(&db.path)
+    };
+    let mut dying = Pages::new(&records);
+    dying.stop_at = Some(6);
+    assert!(block_on(sync::sync(&batched, &[&VENDOR], &dying)).is_err());
+    // Pages 1 to 3 (9 records) went in together when page 4 arrived; 4 and 5 did not
+    // reach 7 records before the run died.
+    assert_eq!(rows(&db.path), expected(&records[..9]));
+    let runner = Pages::new(&records);
+    let report = block_on(sync::sync(&batched, &[&VENDOR], &runner)).expect("a sync");
+    assert_eq!(*runner.asked.borrow(), [4, 5, 6, 7]);
+    assert_eq!((report.tables[0].pages, report.tables[0].records), (4, 11));
+    assert_eq!(rows(&db.path), expected(&records));
 }

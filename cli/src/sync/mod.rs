@@ -22,6 +22,7 @@ use meterage_runtime::describe::{Api, Args, OperationInfo, RunError, Sink};
 
 pub use clients::run;
 pub use report::{Failure, Resumed, Skipped, SyncError, SyncErrorKind, SyncReport, TableReport};
+pub use sink::Batch;
 use sink::PageSink;
 use state::{Position, Status};
 pub use store::{Store, StoreError};
@@ -36,6 +37,8 @@ pub struct Options {
     pub db: PathBuf,
     /// The month of the listings that have a period (`--month`).
     pub month: Option<Month>,
+    /// How many pages each commit holds.
+    pub batch: Batch,
 }
 
 /// What runs an operation of an API into a sink: the generated clients for the binary,
@@ -137,7 +140,15 @@ pub async fn sync(
                     continue;
                 }
             };
-            match listing(&mut store, runner, api, operation, args, &scope).await {
+            let run = listing(
+                &mut store,
+                runner,
+                (api, operation),
+                args,
+                &scope,
+                options.batch,
+            );
+            match run.await {
                 Ok(done) => report.tables.push(done),
                 Err((error, kind)) => report.failed.push(Failure {
                     table,
@@ -165,10 +176,10 @@ pub async fn sync(
 async fn listing(
     store: &mut Store,
     runner: &impl Runner,
-    api: &'static Api,
-    operation: &'static OperationInfo,
+    (api, operation): (&'static Api, &'static OperationInfo),
     mut args: Args,
     scope: &str,
+    batch: Batch,
 ) -> Result<TableReport, (String, SyncErrorKind)> {
     let database = |error: StoreError| (error.to_string(), SyncErrorKind::Database);
     let name = table_name(api, operation);
@@ -204,7 +215,7 @@ async fn listing(
         };
         store.save(&name, &position).map_err(database)?;
     }
-    let mut sink = PageSink::new(store, &mut table, &columns, scope, so_far);
+    let mut sink = PageSink::new(store, &mut table, &columns, scope, batch, so_far);
     runner
         .run(api, operation, &args, &mut sink)
         .await
@@ -278,6 +289,7 @@ pub fn options(matches: &clap::ArgMatches) -> (Options, Vec<String>) {
             .cloned()
             .unwrap_or_else(|| PathBuf::from("meterage.sqlite")),
         month: matches.get_one::<Month>("month").copied(),
+        batch: Batch::default(),
     };
     let apis = matches
         .get_many::<String>("apis")
