@@ -574,12 +574,12 @@ fn a_batch_commits_whole_pages_once_enough_records_gathered() {
     let mut dying = Pages::new(&records);
     dying.stop_at = Some(6);
     assert!(block_on(sync::sync(&batched, &[&VENDOR], &dying)).is_err());
-    // Pages 1 to 3 (9 records) went in together when page 4 arrived; 4 and 5 did not
-    // reach 7 records before the run died.
-    assert_eq!(rows(&db.path), expected(&records[..9]));
+    // Pages 1 to 3 (9 records) went in together when page 4 arrived; page 4, whole
+    // when page 5 arrived, when the run failed; page 5 was never known to be whole.
+    assert_eq!(rows(&db.path), expected(&records[..12]));
     let runner = Pages::new(&records);
     let report = block_on(sync::sync(&batched, &[&VENDOR], &runner)).expect("a sync");
-    assert_eq!(*runner.asked.borrow(), [4, 5, 6, 7]);
-    assert_eq!((report.tables[0].pages, report.tables[0].records), (4, 11));
+    assert_eq!(*runner.asked.borrow(), [5, 6, 7]);
+    assert_eq!((report.tables[0].pages, report.tables[0].records), (3, 8));
     assert_eq!(rows(&db.path), expected(&records));
 }

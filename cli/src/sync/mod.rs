@@ -216,10 +216,12 @@ async fn listing(
         store.save(&name, &position).map_err(database)?;
     }
     let mut sink = PageSink::new(store, &mut table, &columns, scope, batch, so_far);
-    runner
-        .run(api, operation, &args, &mut sink)
-        .await
-        .map_err(run_error)?;
+    if let Err(error) = runner.run(api, operation, &args, &mut sink).await {
+        // The whole pages received are kept; the failure is the run's, whatever the
+        // database says.
+        let _ = sink.salvage();
+        return Err(run_error(error));
+    }
     let (pages, records) = sink.finish().map_err(database)?;
     Ok(TableReport {
         table: name,

@@ -54,6 +54,9 @@ pub(super) struct PageSink<'a> {
     rows: Vec<Row>,
     /// The whole pages among them.
     held_pages: u64,
+    /// Where the whole pages held end: the number of their records, and the cursor of
+    /// the page after them.
+    boundary: Option<(usize, Option<String>)>,
     batch: Batch,
     last_commit: Instant,
     /// Whether a page is being read (a paged operation).
@@ -83,6 +86,7 @@ impl<'a> PageSink<'a> {
             scope,
             rows: Vec::new(),
             held_pages: 0,
+            boundary: None,
             batch,
             last_commit: Instant::now(),
             open: false,
@@ -110,7 +114,18 @@ impl<'a> PageSink<'a> {
         self.records += records;
         self.rows.clear();
         self.held_pages = 0;
+        self.boundary = None;
         self.last_commit = Instant::now();
+        Ok(())
+    }
+
+    /// After a failed run: writes the whole pages held, so a new run continues after
+    /// them (the page being read when it failed is asked for again).
+    pub(super) fn salvage(mut self) -> Result<(), StoreError> {
+        if let Some((len, next)) = self.boundary.take() {
+            self.rows.truncate(len);
+            self.commit(next.as_deref(), Status::Running)?;
+        }
         Ok(())
     }
 
@@ -135,6 +150,8 @@ impl Sink for PageSink<'_> {
                 || self.last_commit.elapsed() >= self.batch.interval
             {
                 self.commit(page.cursor.as_deref(), Status::Running)?;
+            } else {
+                self.boundary = Some((self.rows.len(), page.cursor.clone()));
             }
         }
         self.open = true;
