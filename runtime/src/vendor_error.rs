@@ -144,8 +144,8 @@ mod tests {
     use reqwest::header::HeaderValue;
 
     use super::*;
-    use crate::{ErrorEnvelope, ErrorKind};
     use crate::envelope::SuccessRule;
+    use crate::{ErrorEnvelope, ErrorKind};
 
     static NCE: ErrorEnvelope = ErrorEnvelope {
         code: &["/errcode", "/errCode"],
