@@ -7,6 +7,17 @@
 //! the record keys and the periods all come from the generated descriptors
 //! (`meterage_clients::cli`, [`meterage_runtime::describe`]).
 
+pub mod apis;
+pub mod app;
+pub mod commands;
+pub mod errors;
+pub mod invoke;
+pub mod list;
 pub mod output;
 pub mod period;
+pub mod profile;
+pub mod progress;
 pub mod record;
+pub mod sync;
+#[cfg(test)]
+mod testing;

@@ -70,6 +70,29 @@ impl Columns {
         Self { columns, top }
     }
 
+    /// The columns of records with `fields`, one per top-level field: a nested object is
+    /// one column of JSON text (`FieldKind::Json`), as a table of records keeps it.
+    pub fn top_level(fields: &'static [Field]) -> Self {
+        let columns = fields
+            .iter()
+            .map(|field| Column {
+                name: field.name.to_owned(),
+                path: vec![field.name],
+                kind: match field.kind {
+                    FieldKind::Object(_) => FieldKind::Json,
+                    kind => kind,
+                },
+                description: field.description,
+            })
+            .collect();
+        let top = fields
+            .iter()
+            .enumerate()
+            .map(|(at, field)| (field.name.to_owned(), (at, at + 1)))
+            .collect();
+        Self { columns, top }
+    }
+
     /// The columns, in schema order.
     pub fn columns(&self) -> &[Column] {
         &self.columns
@@ -289,5 +312,26 @@ mod tests {
             .flatten_json(r#"{"id":8,"usage":null}"#)
             .expect("a JSON object");
         assert_eq!(row.cells[1..4], [Cell::Null, Cell::Null, Cell::Null]);
+    }
+
+    #[test]
+    fn top_level_columns_keep_nested_objects_as_json_text() {
+        let columns = Columns::top_level(&FIELDS);
+        let names: Vec<_> = columns.columns().iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["id", "price", "usage", "tags"]);
+        assert!(matches!(columns.columns()[2].kind, FieldKind::Json));
+        let row = columns
+            .flatten_json(r#"{"id":7,"price":25.0,"usage":{"unit":"MB","flow":1.10},"new":2}"#)
+            .expect("a JSON object");
+        assert_eq!(
+            row.cells,
+            [
+                Cell::Integer(7),
+                Cell::Number("25.0".into()),
+                Cell::Json(r#"{"unit":"MB","flow":1.10}"#.into()),
+                Cell::Null,
+            ]
+        );
+        assert_eq!(row.extra, [("new".to_owned(), Cell::Integer(2))]);
     }
 }

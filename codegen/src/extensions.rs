@@ -37,6 +37,9 @@ extensions! {
     X_ERROR_CODES = "x-error-codes",
     /// The environment variables `Client::from_env` reads (root).
     X_ENV = "x-env",
+    /// The array field of an unpaged success body that holds the records (an
+    /// operation).
+    X_RECORDS = "x-records",
     /// The top-level record fields that identify one record of a listing (an operation).
     X_RECORD_KEY = "x-record-key",
     /// The parameters carrying the period a listing covers, and their format (an

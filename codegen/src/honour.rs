@@ -29,6 +29,7 @@ pub(crate) const PLACES: &[(&str, &[&str])] = &[
     (extensions::X_IDEMPOTENT, &["an operation"]),
     (extensions::X_ERROR_CODES, &["an operation"]),
     (extensions::X_ENV, &["the document root"]),
+    (extensions::X_RECORDS, &["an operation"]),
     (extensions::X_RECORD_KEY, &["an operation"]),
     (extensions::X_PERIOD, &["an operation"]),
     (extensions::X_FOCUS, &["an operation"]),
@@ -122,13 +123,76 @@ const NOT_HONOURED: &[(&str, &str, &str)] = &[
         "links",
         "links are not followed: no code is generated for them",
     ),
+    // OpenAPI 3.1 (the lint knows these keys in a 3.1 document only).
+    (
+        "the document root",
+        "webhooks",
+        "webhooks are requests the API makes to its callers: no code is generated for them",
+    ),
+    (
+        "a schema",
+        "dependentRequired",
+        "the members it names stay optional and are not checked before sending",
+    ),
+    (
+        "a schema",
+        "dependentSchemas",
+        "the type is the schema without them, and they are not checked",
+    ),
+    (
+        "a schema",
+        "if",
+        "conditional schemas (`if`/`then`/`else`) are not checked: the type is the schema without them",
+    ),
+    (
+        "a schema",
+        "contains",
+        "`contains` is not checked before sending",
+    ),
+    (
+        "a schema",
+        "minContains",
+        "`minContains` is not checked before sending",
+    ),
+    (
+        "a schema",
+        "maxContains",
+        "`maxContains` is not checked before sending",
+    ),
+    (
+        "a schema",
+        "propertyNames",
+        "`propertyNames` is not checked before sending",
+    ),
+    (
+        "a schema",
+        "unevaluatedItems",
+        "`unevaluatedItems` is not checked before sending",
+    ),
+    (
+        "a schema",
+        "patternProperties",
+        "members are not typed by pattern: those it matches are read as `additionalProperties` says",
+    ),
+    (
+        "a schema",
+        "$dynamicRef",
+        "the reference is not followed: the value is read as the schema without it",
+    ),
+    (
+        "a schema",
+        "contentSchema",
+        "the decoded content is not typed: the value is read as the string it is sent as",
+    ),
 ];
 
 /// Why `key` (of value `value`) on the object `map` of kind `what` is not honoured, if
 /// it is one the generator does not honour and its value asks for something.
 pub(crate) fn not_honoured(what: &str, key: &str, value: &Value, map: &Mapping) -> Option<String> {
     let asks = match value {
-        Value::Null | Value::Bool(false) => false,
+        // `unevaluatedItems: false` forbids items, as a schema would constrain them.
+        Value::Bool(false) => key == "unevaluatedItems",
+        Value::Null => false,
         Value::Mapping(m) => !m.is_empty(),
         Value::Sequence(s) => !s.is_empty(),
         _ => true,

@@ -773,6 +773,8 @@ pub struct Operation {
     /// The name of its error code enum (`ListSimPoolsErrorCode`), when it documents codes:
     /// unique among the module's items, builders included.
     pub error_code_enum: Option<Ident>,
+    /// The field of an unpaged success body holding the records (`x-records`).
+    pub records: Option<RecordsField>,
     /// The wire names of the top-level record fields that identify a record
     /// (`x-record-key`), empty when the spec declares none.
     pub record_key: Vec<String>,
@@ -784,10 +786,14 @@ pub struct Operation {
 
 impl Operation {
     /// The type of one record the operation returns: a page's item for a paged
-    /// operation, else the success body, or the element of an array body.
+    /// operation, an element of the records field (`x-records`), else the success
+    /// body, or the element of an array body.
     pub fn record_type(&self) -> Option<&TypeRef> {
         if let Some(pagination) = &self.pagination {
             return Some(&pagination.item_type);
+        }
+        if let Some(records) = &self.records {
+            return Some(&records.item);
         }
         match self.response.ty.as_ref()? {
             TypeRef::Array(inner) => Some(inner),
@@ -802,9 +808,6 @@ impl Operation {
 pub struct FocusMap {
     /// The offset of the records' local times from UTC, in seconds.
     pub time_zone_seconds: i32,
-    /// Where an unpaged listing's records are in its body (a JSON pointer), if not the
-    /// body itself.
-    pub records: Option<String>,
     /// The columns: FOCUS columns in FOCUS order, then `x_` columns in name order.
     pub columns: Vec<FocusColumn>,
 }
@@ -864,6 +867,17 @@ pub enum FocusSource {
     },
     /// Always null, for the reason given.
     Unavailable(String),
+}
+
+/// The array field of an unpaged success body that holds the records (`x-records`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordsField {
+    /// The field's Rust name.
+    pub field: Ident,
+    /// Whether it is optional (absent: no records).
+    pub optional: bool,
+    /// The type of one record.
+    pub item: TypeRef,
 }
 
 /// The parameters carrying a listing's period (`x-period`), by setter name.

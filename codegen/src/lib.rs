@@ -1,8 +1,9 @@
-//! `meterage-codegen`: OpenAPI 3.0 specs to typed Rust client modules.
+//! `meterage-codegen`: OpenAPI 3.0 and 3.1 specs to typed Rust client modules.
 //!
 //! The pipeline is one function, [`generate`], and reads as a table of contents:
 //! [`load`] (YAML to `openapiv3`, version check) → [`lint`] (misspelt keys, and the
-//! [`provenance`] rules) → [`bundle`] (every `$ref` made a component reference) →
+//! [`provenance`] rules) → [`downgrade`] (an OpenAPI 3.1 document rewritten in the 3.0
+//! form) → [`bundle`] (every `$ref` made a component reference) →
 //! [`lower`] (to the plain [`ir`])
 //! → [`emit`] (`quote!`) → [`mod@format`] (prettyplease and a preamble). Problems are
 //! collected per phase and returned together as [`Diagnostics`], each naming the spec
@@ -21,6 +22,7 @@
 
 pub mod bundle;
 pub mod diagnostics;
+pub mod downgrade;
 pub mod emit;
 pub mod extensions;
 pub mod focus;
@@ -162,6 +164,7 @@ pub fn lower_full(
     let mut tree = load::parse(source)?;
     let mut sink = diagnostics::Sink::new(source.path);
     lint::unknown_keys(&tree, &mut sink);
+    let downgraded = downgrade::downgrade(&mut tree, &mut sink);
     provenance::transcription_rules(&tree, &mut sink);
     let bundled = bundle::bundle(&mut tree, source.path, files, &mut sink);
     let untyped = load::untyped(&tree);
@@ -171,13 +174,13 @@ pub fn lower_full(
             for d in refused.0 {
                 sink.push_diagnostic(d);
             }
-            return Err(finish(source, sink, &bundled));
+            return Err(finish(source, sink, &bundled, &downgraded));
         }
     };
     let api = lower::lower(&doc, &untyped, source.path, &mut sink);
     drop(doc);
     let clean = sink.is_clean();
-    let diagnostics = finish(source, sink, &bundled);
+    let diagnostics = finish(source, sink, &bundled, &downgraded);
     if clean {
         Ok((api, diagnostics))
     } else {
@@ -190,10 +193,12 @@ fn finish(
     source: &SpecSource<'_>,
     sink: diagnostics::Sink,
     bundled: &bundle::Bundled,
+    downgraded: &downgrade::Downgraded,
 ) -> Diagnostics {
     let mut found = sink.finish(|_| None);
     for d in &mut found.0 {
         bundled.origin(d);
+        downgraded.origin(source.path, d);
     }
     // A reference bundling could not follow is reported there, with the reason; lowering
     // meets it again and would report it a second time.

@@ -1,7 +1,8 @@
 //! Loading: spec text to an [`openapiv3::OpenAPI`] document.
 //!
 //! YAML syntax is checked first (with the parser's line:column), then the version:
-//! Swagger 2.0 and OpenAPI 3.1 are refused with a message rather than mis-read as 3.0.
+//! OpenAPI 3.0 and 3.1 are read (3.1 through [`crate::downgrade`]); Swagger 2.0 and
+//! OpenAPI 3.2 are refused with a message rather than mis-read.
 //! `$ref`s are resolved on demand by [`Refs`] during lowering, which reports a broken
 //! reference at the place that uses it.
 
@@ -71,7 +72,7 @@ fn too_deep(text: &str) -> Option<(usize, usize)> {
     None
 }
 
-/// Parses a spec to its YAML tree and checks its version (Swagger 2.0, OpenAPI 3.1 and
+/// Parses a spec to its YAML tree and checks its version (Swagger 2.0, OpenAPI 3.2 and
 /// documents that are not OpenAPI are refused, saying so).
 pub fn parse(source: &SpecSource<'_>) -> Result<Value, Diagnostics> {
     if let Some(position) = too_deep(source.text) {
@@ -105,7 +106,7 @@ pub fn parse(source: &SpecSource<'_>) -> Result<Value, Diagnostics> {
             source,
             "",
             Some((1, 1)),
-            "the document is not a mapping: expected an OpenAPI 3.0 object".into(),
+            "the document is not a mapping: expected an OpenAPI 3.0 or 3.1 object".into(),
         ));
     };
     let locate = |pointer: &str| {
@@ -121,7 +122,7 @@ pub fn parse(source: &SpecSource<'_>) -> Result<Value, Diagnostics> {
             "/swagger",
             locate("/swagger"),
             format!(
-                "this is a Swagger {version} document; meterage reads OpenAPI 3.0.x only: convert it first (for example with swagger2openapi)"
+                "this is a Swagger {version} document; meterage reads OpenAPI 3.0.x and 3.1.x: convert it first (for example with swagger2openapi)"
             ),
         ));
     }
@@ -134,9 +135,14 @@ pub fn parse(source: &SpecSource<'_>) -> Result<Value, Diagnostics> {
         ));
     };
     let version = scalar_text(version);
-    if !(version.starts_with("3.0.") || version == "3.0") {
-        let why = if version.starts_with("3.1") {
-            "OpenAPI 3.1 changes the schema dialect (JSON Schema 2020-12, `type` lists, `nullable` gone) and is not supported"
+    let read = ["3.0", "3.1"]
+        .iter()
+        .any(|v| version == *v || version.starts_with(&format!("{v}.")));
+    if !read {
+        let why = if version.starts_with("3.2") {
+            "OpenAPI 3.2 (sequential media types, `query` operations, `additionalOperations`) is not supported yet"
+        } else if version.starts_with('2') {
+            "this is Swagger 2.0, whose version field is `swagger`; convert it to OpenAPI 3 first (for example with swagger2openapi)"
         } else {
             "this version is not supported"
         };
@@ -144,7 +150,7 @@ pub fn parse(source: &SpecSource<'_>) -> Result<Value, Diagnostics> {
             source,
             "/openapi",
             locate("/openapi"),
-            format!("`openapi: {version}`: {why}; meterage reads OpenAPI 3.0.x only"),
+            format!("`openapi: {version}`: {why}; meterage reads OpenAPI 3.0.x and 3.1.x"),
         ));
     }
     fit_integer_bounds(&mut value);
@@ -215,13 +221,17 @@ pub fn untyped(tree: &Value) -> Untyped {
 /// The tree is taken by value: its strings move into the document, and each part is
 /// freed as soon as it is read, so the two are never both whole in memory.
 pub fn typed(source: &SpecSource<'_>, tree: Value) -> Result<OpenAPI, Diagnostics> {
+    let v31 = crate::downgrade::is_v31(&tree);
     match OpenAPI::deserialize(tree) {
         Ok(doc) => Ok(doc),
         Err(from_tree) => {
             // The tree has no positions: read the text again for the first problem's.
-            let (position, message) = match serde_yaml::from_str::<OpenAPI>(source.text) {
-                Err(e) => (position(&e), strip_location(&e)),
-                Ok(_) => (None, from_tree.to_string()),
+            // The text of a 3.1 document is not the tree typed (that was rewritten in
+            // the 3.0 form), so its problems would not be this one.
+            let again = (!v31).then(|| serde_yaml::from_str::<OpenAPI>(source.text));
+            let (position, message) = match again {
+                Some(Err(e)) => (position(&e), strip_location(&e)),
+                _ => (None, from_tree.to_string()),
             };
             Err(at(
                 source,
@@ -360,7 +370,7 @@ impl<'de> Visitor<'de> for TreeVisitor {
 /// (DigitalOcean's `maximum: 18446744073709552000`) constrains nothing and is dropped;
 /// one on the far side (a `maximum` below the smallest `int64`) is clamped, so it still
 /// refuses every value.
-fn fit_integer_bounds(value: &mut Value) {
+pub(crate) fn fit_integer_bounds(value: &mut Value) {
     match value {
         Value::Mapping(m) => {
             if m.get("type").and_then(Value::as_str) == Some("integer") {

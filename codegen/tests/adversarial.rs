@@ -105,6 +105,8 @@ fn map(entries: Vec<(&str, Value)>) -> Value {
 struct Gen {
     rng: Rng,
     components: Vec<String>,
+    /// Whether the specs are OpenAPI 3.1, their schemas mixing in 3.1's forms.
+    v31: bool,
 }
 
 impl Gen {
@@ -139,7 +141,124 @@ impl Gen {
         map(vec![("$ref", key(&target))])
     }
 
+    /// A schema in one of OpenAPI 3.1's forms (some of them broken).
+    fn schema31(&mut self, depth: usize) -> Value {
+        let types = |g: &mut Gen| {
+            let n = g.rng.below(4);
+            let names = [
+                "string", "integer", "number", "null", "object", "array", "boolean",
+            ];
+            Value::Sequence(
+                (0..n)
+                    .map(|_| match g.rng.below(10) {
+                        0 => Value::from(3),
+                        _ => key(g.rng.one(&names)),
+                    })
+                    .collect(),
+            )
+        };
+        let sub = |g: &mut Gen| g.schema(depth.saturating_sub(1));
+        match self.rng.below(12) {
+            0 => map(vec![
+                ("type", types(self)),
+                ("maxLength", Value::from(2)),
+                ("minimum", Value::from(1)),
+            ]),
+            1 => map(vec![("const", key(&self.name()))]),
+            2 => map(vec![
+                ("type", key("integer")),
+                ("examples", Value::Sequence(vec![Value::from(1), key("x")])),
+                ("exclusiveMinimum", Value::from(-3)),
+                (
+                    "exclusiveMaximum",
+                    if self.rng.chance(50) {
+                        Value::from(1e300)
+                    } else {
+                        Value::Bool(true)
+                    },
+                ),
+                ("minimum", Value::from(0)),
+            ]),
+            3 => map(vec![
+                ("type", key("string")),
+                (
+                    "contentEncoding",
+                    key(self.rng.one(&["base64", "base64url", "7bit", ""])),
+                ),
+                (
+                    "contentMediaType",
+                    key(self
+                        .rng
+                        .one(&["image/png", "application/json", "text/plain"])),
+                ),
+                ("format", key("date")),
+            ]),
+            4 => Value::Bool(self.rng.chance(50)),
+            5 => {
+                let n = self.rng.below(3);
+                let items: Vec<Value> = (0..n).map(|_| sub(self)).collect();
+                let rest = match self.rng.below(3) {
+                    0 => Value::Bool(false),
+                    1 => Value::Bool(true),
+                    _ => sub(self),
+                };
+                map(vec![
+                    ("prefixItems", Value::Sequence(items)),
+                    ("items", rest),
+                ])
+            }
+            6 => map(vec![
+                ("type", key("object")),
+                (
+                    "unevaluatedProperties",
+                    if self.rng.chance(50) {
+                        Value::Bool(false)
+                    } else {
+                        sub(self)
+                    },
+                ),
+                (
+                    "dependentRequired",
+                    map(vec![("a", Value::Sequence(vec![key("b")]))]),
+                ),
+            ]),
+            7 => {
+                let mut r = self.reference();
+                if let Value::Mapping(m) = &mut r {
+                    m.insert(key("description"), key("beside a reference"));
+                    if self.rng.chance(30) {
+                        m.insert(
+                            key("allOf"),
+                            if self.rng.chance(50) {
+                                key("not a list")
+                            } else {
+                                Value::Sequence(vec![sub(self)])
+                            },
+                        );
+                    }
+                    if self.rng.chance(30) {
+                        m.insert(key("type"), types(self));
+                    }
+                }
+                r
+            }
+            8 => map(vec![
+                ("$defs", map(vec![("D", sub(self))])),
+                ("$ref", key("#/components/schemas/C0/$defs/D")),
+            ]),
+            9 => map(vec![
+                ("type", types(self)),
+                ("anyOf", Value::Sequence(vec![sub(self)])),
+                ("oneOf", Value::Sequence(vec![])),
+            ]),
+            _ => self.schema(depth),
+        }
+    }
+
     fn schema(&mut self, depth: usize) -> Value {
+        if self.v31 && self.rng.chance(30) {
+            return self.schema31(depth);
+        }
         if depth == 0 || self.rng.chance(20) {
             return match self.rng.below(8) {
                 0 => self.reference(),
@@ -449,8 +568,44 @@ impl Gen {
         };
         let s0 = scheme(self);
         let s1 = scheme(self);
-        map(vec![
-            ("openapi", key("3.0.3")),
+        let mut extra = Vec::new();
+        let mut with_paths = true;
+        if self.v31 {
+            let item = map(vec![("get", self.operation())]);
+            extra.push(("pathItems", map(vec![("I", item)])));
+            let reference = if self.rng.chance(50) {
+                "#/components/pathItems/I"
+            } else {
+                "#/components/pathItems/Nope"
+            };
+            paths.insert(key("/item"), map(vec![("$ref", key(reference))]));
+            with_paths = !self.rng.chance(20);
+        }
+        let mut components = vec![
+            ("schemas", Value::Mapping(schemas)),
+            (
+                "parameters",
+                map(vec![(
+                    "P",
+                    map(vec![
+                        ("name", key("p")),
+                        ("in", key("query")),
+                        ("schema", self.schema(2)),
+                    ]),
+                )]),
+            ),
+            (
+                "responses",
+                map(vec![(
+                    "R",
+                    map(vec![("$ref", key("#/components/responses/R"))]),
+                )]),
+            ),
+            ("securitySchemes", map(vec![("s0", s0), ("s1", s1)])),
+        ];
+        components.extend(extra);
+        let mut root = vec![
+            ("openapi", key(if self.v31 { "3.1.0" } else { "3.0.3" })),
             (
                 "info",
                 map(vec![("title", key(&self.name())), ("version", key("1"))]),
@@ -472,33 +627,24 @@ impl Gen {
                     ),
                 ])]),
             ),
-            ("paths", Value::Mapping(paths)),
-            (
-                "components",
-                map(vec![
-                    ("schemas", Value::Mapping(schemas)),
-                    (
-                        "parameters",
-                        map(vec![(
-                            "P",
-                            map(vec![
-                                ("name", key("p")),
-                                ("in", key("query")),
-                                ("schema", self.schema(2)),
-                            ]),
-                        )]),
-                    ),
-                    (
-                        "responses",
-                        map(vec![(
-                            "R",
-                            map(vec![("$ref", key("#/components/responses/R"))]),
-                        )]),
-                    ),
-                    ("securitySchemes", map(vec![("s0", s0), ("s1", s1)])),
-                ]),
-            ),
-        ])
+            ("components", map(components)),
+        ];
+        if with_paths {
+            root.push(("paths", Value::Mapping(paths)));
+        }
+        if self.v31 {
+            root.push((
+                "webhooks",
+                map(vec![("w", map(vec![("post", self.operation())]))]),
+            ));
+            root.push((
+                "jsonSchemaDialect",
+                key(self
+                    .rng
+                    .one(&["https://json-schema.org/draft/2020-12/schema", "urn:other"])),
+            ));
+        }
+        map(root)
     }
 }
 
@@ -600,6 +746,18 @@ fn cases() -> (u64, usize) {
 
 #[test]
 fn random_specs_never_panic() {
+    random_specs(false);
+}
+
+/// The same with OpenAPI 3.1 documents, their schemas mixing 3.1's forms (type lists,
+/// `const`, numeric exclusive bounds, boolean schemas, `prefixItems`, `$ref` with
+/// siblings, `$defs`, `pathItems`, `webhooks`) into the others.
+#[test]
+fn random_31_specs_never_panic() {
+    random_specs(true);
+}
+
+fn random_specs(v31: bool) {
     let (first, count) = cases();
     let mut generated = 0;
     for n in 0..count as u64 {
@@ -607,6 +765,7 @@ fn random_specs_never_panic() {
         let mut g = Gen {
             rng: Rng(seed),
             components: Vec::new(),
+            v31,
         };
         let spec = g.spec();
         let text = serde_yaml::to_string(&spec).expect("a YAML value prints");
@@ -668,14 +827,15 @@ fn deep_long_and_cyclic_documents_never_panic() {
         ("a byte-order mark", "\u{feff}openapi: 3.0.3\n"),
         ("JSON", "{\"openapi\": \"3.0.3\", \"info\": {\"title\": \"T\", \"version\": \"1\"}, \"paths\": {}}"),
         ("Swagger 2.0", "swagger: '2.0'\n"),
-        ("OpenAPI 3.1", "openapi: 3.1.0\n"),
+        ("OpenAPI 3.2", "openapi: 3.2.0\n"),
+        ("OpenAPI 3.1", "openapi: 3.1.0\ninfo: {title: T, version: '1'}\n"),
         ("not OpenAPI", "name: my-package\nversion: 1.0.0\n"),
     ] {
         let generated = check(case, text, &Files);
         let refused = [
             "deep YAML",
             "Swagger 2.0",
-            "OpenAPI 3.1",
+            "OpenAPI 3.2",
             "not OpenAPI",
             "a byte-order mark",
             "a YAML tag",

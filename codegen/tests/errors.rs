@@ -27,12 +27,12 @@ const CASES: &[(&str, &str, &[&str])] = &[
     (
         "Swagger 2.0",
         "swagger: '2.0'\ninfo:\n  title: T\n  version: '1'\npaths: {}\n",
-        &["specs/bad.yaml:1:1 (at /swagger)", "Swagger 2.0", "OpenAPI 3.0.x only"],
+        &["specs/bad.yaml:1:1 (at /swagger)", "Swagger 2.0", "OpenAPI 3.0.x and 3.1.x"],
     ),
     (
-        "OpenAPI 3.1",
-        "info:\n  title: T\n  version: '1'\nopenapi: 3.1.0\npaths: {}\n",
-        &["specs/bad.yaml:4:1 (at /openapi)", "OpenAPI 3.1", "not supported"],
+        "OpenAPI 3.2",
+        "info:\n  title: T\n  version: '1'\nopenapi: 3.2.0\npaths: {}\n",
+        &["specs/bad.yaml:4:1 (at /openapi)", "OpenAPI 3.2", "not supported"],
     ),
     ("no version", "info:\n  title: T\npaths: {}\n", &["no `openapi` version field"]),
     (

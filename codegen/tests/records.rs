@@ -1,4 +1,4 @@
-//! `x-record-key` and `x-period`: what they declare reaches the generated `cli` module's
+//! `x-records`, `x-record-key` and `x-period`: what they declare reaches the generated `cli` module's
 //! data, and every mistake in them is an error at its line (spec file:line).
 
 use meterage_codegen::{generate, SpecSource};
@@ -101,104 +101,92 @@ fn keys_and_periods_reach_the_cli_data() {
     );
 }
 
-#[test]
-fn a_key_naming_no_top_level_field_is_an_error_at_its_line() {
-    let text = spec("      x-record-key: [id, amount]\n");
-    let report = errors_of(&text);
-    let line = line_of(&text, "x-record-key");
+/// Asserts generating `text` fails with `wanted` at the line holding `at`.
+fn assert_error_at(text: &str, at: &str, wanted: &str) {
+    let report = errors_of(text);
+    let line = line_of(text, at);
     assert!(
-        report.contains(&format!("specs/records.yaml:{line}:")),
-        "{report}"
-    );
-    assert!(
-        report.contains("`x-record-key` names `amount`, which is no top-level field of the record (its fields: `id`, `cycle`, `usage`)"),
-        "{report}"
+        report.contains(&format!("specs/records.yaml:{line}:")) && report.contains(wanted),
+        "{wanted:?} at line {line} not in:\n{report}"
     );
 }
 
+/// The spec without `x-pagination`, with `x-records: <records>`.
+fn unpaged(records: &str) -> String {
+    spec(&format!("      x-records: {records}\n")).replace(
+        "      x-pagination:\n        style: page-number\n        page: page\n        size: size\n        items: /records\n",
+        "",
+    )
+}
+
+/// (operation extensions, the text of the line the error is at, the error)
+const ERRORS: &[(&str, &str, &str)] = &[
+    (
+        "      x-record-key: [id, amount]\n",
+        "x-record-key",
+        "`x-record-key` names `amount`, which is no top-level field of the record (its fields: `id`, `cycle`, `usage`)",
+    ),
+    ("      x-record-key: []\n", "x-record-key", "`x-record-key` names no field"),
+    ("      x-record-key: [id, id]\n", "x-record-key", "`x-record-key` names `id` twice"),
+    ("      x-record-key: id\n", "x-record-key", "invalid `x-record-key`"),
+    (
+        "      x-period:\n        start: from\n        end: until\n        format: \"[year]-[month]-[day]\"\n",
+        "end: until",
+        "`x-period` `end` names `until`, which is no parameter the caller sets (its parameters: `page`, `size`, `from`, `to`)",
+    ),
+    // A constant is no period parameter either.
+    (
+        "      x-period:\n        start: version\n        format: \"[year]\"\n",
+        "start: version",
+        "`x-period` `start` names `version`",
+    ),
+    (
+        "      x-period:\n        start: from\n        format: \"[year]-[mnth]\"\n",
+        "format: \"[year]-[mnth]\"",
+        "`x-period` `format` `[year]-[mnth]` is not a `time` format description",
+    ),
+    (
+        "      x-period:\n        start: from\n        stop: to\n        format: \"[year]\"\n",
+        "x-period:",
+        "invalid `x-period`: unknown field `stop`",
+    ),
+    (
+        "      x-period:\n        start: from\n        format: \"[year]\"\n        end-inclusive: true\n",
+        "end-inclusive",
+        "`end-inclusive` says how `end` is read, and there is no `end`",
+    ),
+    // A paged operation's records are its pages' items.
+    (
+        "      x-records: /records\n",
+        "x-records",
+        "`x-records` is for an operation that does not page",
+    ),
+];
+
 #[test]
-fn a_key_that_is_empty_repeated_or_not_a_list_is_an_error() {
-    for (ext, wanted) in [
-        ("      x-record-key: []\n", "`x-record-key` names no field"),
-        (
-            "      x-record-key: [id, id]\n",
-            "`x-record-key` names `id` twice",
-        ),
-        ("      x-record-key: id\n", "invalid `x-record-key`"),
+fn each_mistake_in_a_key_a_period_or_records_is_an_error_at_its_line() {
+    for (extensions, at, wanted) in ERRORS {
+        assert_error_at(&spec(extensions), at, wanted);
+    }
+    for (records, wanted) in [
+        ("/usage", "`x-records` names `usage`, which is no array property of the success body (its arrays: `records`)"),
+        ("/records/0", "`x-records` is a JSON pointer to a top-level property of the success body (`/data`), not `/records/0`"),
     ] {
-        let text = spec(ext);
-        let report = errors_of(&text);
-        let line = line_of(&text, "x-record-key");
-        assert!(
-            report.contains(&format!("specs/records.yaml:{line}:")) && report.contains(wanted),
-            "{ext}: {report}"
-        );
+        assert_error_at(&unpaged(records), "x-records", wanted);
     }
 }
 
 #[test]
-fn a_period_parameter_that_does_not_exist_is_an_error_at_its_line() {
-    let text = spec(
-        "      x-period:\n        start: from\n        end: until\n        format: \"[year]-[month]-[day]\"\n",
-    );
-    let report = errors_of(&text);
-    let line = line_of(&text, "end: until");
+fn records_of_an_unpaged_body_are_the_elements_of_one_of_its_arrays() {
+    let source = generate(&SpecSource {
+        path: "specs/records.yaml",
+        text: &unpaged("/records"),
+    })
+    .unwrap_or_else(|d| panic!("{d}"));
+    let flat: String = source.split_whitespace().collect();
     assert!(
-        report.contains(&format!("specs/records.yaml:{line}:")),
-        "{report}"
-    );
-    assert!(
-        report.contains("`x-period` `end` names `until`, which is no parameter the caller sets (its parameters: `page`, `size`, `from`, `to`)"),
-        "{report}"
-    );
-    // A constant is no period parameter either.
-    let text = spec("      x-period:\n        start: version\n        format: \"[year]\"\n");
-    let report = errors_of(&text);
-    assert!(
-        report.contains(&format!(
-            "specs/records.yaml:{}:",
-            line_of(&text, "start: version")
-        )) && report.contains("`x-period` `start` names `version`"),
-        "{report}"
-    );
-}
-
-#[test]
-fn a_format_time_cannot_read_is_an_error_at_its_line() {
-    let text = spec("      x-period:\n        start: from\n        format: \"[year]-[mnth]\"\n");
-    let report = errors_of(&text);
-    let line = line_of(&text, "format: \"[year]-[mnth]\"");
-    assert!(
-        report.contains(&format!("specs/records.yaml:{line}:")),
-        "{report}"
-    );
-    assert!(
-        report.contains("`x-period` `format` `[year]-[mnth]` is not a `time` format description"),
-        "{report}"
-    );
-}
-
-#[test]
-fn an_unknown_period_key_and_an_inclusive_end_without_end_are_errors() {
-    let text = spec(
-        "      x-period:\n        start: from\n        stop: to\n        format: \"[year]\"\n",
-    );
-    let report = errors_of(&text);
-    let line = line_of(&text, "x-period:");
-    assert!(
-        report.contains(&format!("specs/records.yaml:{line}:"))
-            && report.contains("invalid `x-period`: unknown field `stop`"),
-        "{report}"
-    );
-    let text = spec(
-        "      x-period:\n        start: from\n        format: \"[year]\"\n        end-inclusive: true\n",
-    );
-    let report = errors_of(&text);
-    let line = line_of(&text, "end-inclusive");
-    assert!(
-        report.contains(&format!("specs/records.yaml:{line}:"))
-            && report.contains("`end-inclusive` says how `end` is read, and there is no `end`"),
-        "{report}"
+        flat.contains("describe::drive::each_in(builder.send(),|body|body.records.as_deref().unwrap_or_default(),sink,)"),
+        "{source}"
     );
 }
 

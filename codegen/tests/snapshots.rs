@@ -60,6 +60,11 @@ fn paging() {
 }
 
 #[test]
+fn oas31() {
+    verify("oas31");
+}
+
+#[test]
 fn output_is_deterministic() {
     let text = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/edge-names.yaml"),

@@ -792,7 +792,6 @@ impl ListSimPools {
         use meterage_runtime::focus;
         &focus::FocusMap {
             time_zone_seconds: 28800i32,
-            records: None,
             columns: &[
                 focus::ColumnMap {
                     name: "BilledCost",

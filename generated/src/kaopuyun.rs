@@ -903,7 +903,6 @@ impl DescribeFlowBills {
         use meterage_runtime::focus;
         &focus::FocusMap {
             time_zone_seconds: 28800i32,
-            records: None,
             columns: &[
                 focus::ColumnMap {
                     name: "BilledCost",

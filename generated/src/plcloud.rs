@@ -703,7 +703,6 @@ impl GetConsumptionsByQuery {
         use meterage_runtime::focus;
         &focus::FocusMap {
             time_zone_seconds: 28800i32,
-            records: Some("/data"),
             columns: &[
                 focus::ColumnMap {
                     name: "BilledCost",
@@ -1046,7 +1045,7 @@ impl GetConsumptionsByQuery {
         }
     };
 
-    /// Every record as a FOCUS 1.2 row (the spec's `x-focus`, see [`Self::FOCUS`]): every record of the one response `send()` gives, mapped in order.
+    /// Every record as a FOCUS 1.2 row (the spec's `x-focus`, see [`Self::FOCUS`]): every record of the one response `send()` gives (its `x-records` field), mapped in order.
     ///
     /// # Errors
     ///
@@ -1056,7 +1055,10 @@ impl GetConsumptionsByQuery {
     ) -> impl meterage_runtime::Stream<
         Item = Result<meterage_runtime::focus::FocusRow, meterage_runtime::Error>,
     > {
-        meterage_runtime::focus::response_rows(Self::FOCUS, self.send())
+        meterage_runtime::focus::response_rows(
+            Self::FOCUS,
+            async move { self.send().await.map(|response| response.into_inner().data) },
+        )
     }
 
     /// The request as it will be sent: parameters in spec order, constants filled in.
@@ -1394,9 +1396,9 @@ pub mod cli {
                         constraints: "matching `^\\d{4}-\\d{2}-\\d{2}$`",
                     },
                 ],
-                record: &FIELDS_CONSUMPTIONS_RESPONSE,
+                record: &FIELDS_CONSUMPTION_RECORD,
                 paging: None,
-                record_key: &[],
+                record_key: &["id"],
                 period: Some(describe::Period {
                     start: "start_at",
                     end: Some("end_at"),
@@ -1421,33 +1423,109 @@ pub mod cli {
         ],
     };
 
-    /// The fields of `ConsumptionsResponse`.
-    static FIELDS_CONSUMPTIONS_RESPONSE: [describe::Field; 4] = [
+    /// The fields of `ConsumptionRecord`.
+    static FIELDS_CONSUMPTION_RECORD: [describe::Field; 16] = [
         describe::Field {
-            name: "message",
-            description: "Result message.\n\n执行结果信息",
+            name: "res_type",
+            description: "Resource type.\n\n资源类型",
             required: false,
             kind: describe::FieldKind::String,
         },
         describe::Field {
-            name: "code",
-            description: "Result code; 200 means success.\n\nHTTP Resonpe响应状态码",
+            name: "res_meta",
+            description: "Resource configuration (free-form; depends on the resource type).\n\n资源配置",
             required: false,
-            kind: describe::FieldKind::Integer,
+            kind: describe::FieldKind::Json,
         },
         describe::Field {
-            name: "data",
-            description: "Consumption records.\n\nJSON 格式的消费信息列表,每项参数可见下面 Data Item",
-            required: true,
-            kind: describe::FieldKind::Array,
+            name: "start_at",
+            description: "Start time (`YYYY-MM-DD HH:mm:ss`).\n\n开始时间",
+            required: false,
+            kind: describe::FieldKind::String,
         },
         describe::Field {
-            name: "total_amount",
-            description: "Total amount of all returned records (a decimal string).",
+            name: "end_at",
+            description: "End time (`YYYY-MM-DD HH:mm:ss`).\n\n结束时间",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "name",
+            description: "Resource name.\n\n资源名称",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "region",
+            description: "Region.\n\n地区位置",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "unit_price",
+            description: "Unit price (a decimal string).\n\n单价",
             required: false,
             kind: describe::FieldKind::Decimal {
                 scale: None,
             },
+        },
+        describe::Field {
+            name: "billing_type",
+            description: "Billing type (for example `hour`).\n\n计费类型",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "amount",
+            description: "Total amount (a decimal string).\n\n总额",
+            required: false,
+            kind: describe::FieldKind::Decimal {
+                scale: None,
+            },
+        },
+        describe::Field {
+            name: "remarks",
+            description: "Remarks.\n\n备注",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "billing_id",
+            description: "Consumption record ID.\n\n消费记录 ID",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "cost_time",
+            description: "Billed duration (a decimal string).\n\n计费时长",
+            required: false,
+            kind: describe::FieldKind::Decimal {
+                scale: None,
+            },
+        },
+        describe::Field {
+            name: "res_id",
+            description: "Resource ID.\n\n资源ID",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "id",
+            description: "Random UUID.\n\n随机 UUID",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "is_billing",
+            description: "Whether the record is billed.\n\n是否计费",
+            required: false,
+            kind: describe::FieldKind::Boolean,
+        },
+        describe::Field {
+            name: "region_name",
+            description: "Region display name (not in the doc's table; present in its example).",
+            required: false,
+            kind: describe::FieldKind::String,
         },
     ];
 
@@ -1493,7 +1571,7 @@ pub mod cli {
             .set_arg(args.parse("type")?, super::GetConsumptionsByQuery::r#type)
             .set_arg(args.text("start_at"), super::GetConsumptionsByQuery::start_at)
             .set_arg(args.text("end_at"), super::GetConsumptionsByQuery::end_at);
-        describe::drive::one(builder.send(), sink).await
+        describe::drive::each_in(builder.send(), |body| &body.data, sink).await
     }
     async fn run_open_console<S: describe::Sink>(
         client: &super::Client,

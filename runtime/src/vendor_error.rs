@@ -4,8 +4,7 @@
 use reqwest::header::{HeaderMap, CONTENT_TYPE};
 use serde_json::Value;
 
-use crate::envelope::ErrorEnvelope;
-use crate::error::{ApiError, ErrorKind};
+use crate::error::{api_kind, ApiError};
 use crate::request::Operation;
 
 /// Length of the text kept as the message of a non-JSON error body.
@@ -56,25 +55,6 @@ pub(crate) fn api_error(
         transient,
         kind,
         attempts: 1,
-    }
-}
-
-/// The [`ErrorKind`] of a failed answer: [`ErrorKind::Auth`] for a credential code the
-/// envelope declares, HTTP 401 or a credential status it declares,
-/// [`ErrorKind::Throttled`] for HTTP 429 or a vendor code the envelope declares
-/// transient, [`ErrorKind::Service`] otherwise.
-pub(crate) fn api_kind(envelope: &ErrorEnvelope, status: u16, code: Option<&str>) -> ErrorKind {
-    match code {
-        Some(code) if envelope.is_credential_code(code) => return ErrorKind::Auth,
-        Some(code) if envelope.is_final_code(code) => return ErrorKind::Service,
-        Some(code) if envelope.is_transient_code(code) => return ErrorKind::Throttled,
-        _ => {}
-    }
-    match status {
-        401 => ErrorKind::Auth,
-        status if envelope.credential_statuses.contains(&status) => ErrorKind::Auth,
-        429 => ErrorKind::Throttled,
-        _ => ErrorKind::Service,
     }
 }
 
@@ -165,6 +145,7 @@ mod tests {
 
     use super::*;
     use crate::envelope::SuccessRule;
+    use crate::{ErrorEnvelope, ErrorKind};
 
     static NCE: ErrorEnvelope = ErrorEnvelope {
         code: &["/errcode", "/errCode"],

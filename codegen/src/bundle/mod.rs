@@ -119,6 +119,11 @@ struct Origin {
 #[derive(Debug, Default)]
 pub struct Bundled {
     origins: Vec<Origin>,
+    /// The spec's own path.
+    root_path: String,
+    /// What rewriting the nodes copied from other files into the OpenAPI 3.0 form moved
+    /// (a 3.1 document's; see [`crate::downgrade`]).
+    rewritten: crate::downgrade::Downgraded,
     /// The files read, by path, for positions in them.
     pub files: BTreeMap<String, String>,
 }
@@ -126,6 +131,7 @@ pub struct Bundled {
 impl Bundled {
     /// Moves a diagnostic about a moved component to the file and place it came from.
     pub fn origin(&self, diagnostic: &mut Diagnostic) {
+        self.rewritten.origin(&self.root_path, diagnostic);
         // The innermost (longest) origin containing the pointer wins.
         let found = self
             .origins
@@ -151,9 +157,13 @@ impl Bundled {
 pub fn bundle(root: &mut Value, path: &str, files: &dyn ReadFile, sink: &mut Sink) -> Bundled {
     let mut b = Bundler {
         root_path: path.to_owned(),
+        v31: crate::downgrade::is_v31(root),
         files,
         sink,
-        out: Bundled::default(),
+        out: Bundled {
+            root_path: path.to_owned(),
+            ..Bundled::default()
+        },
         trees: HashMap::new(),
         done: HashMap::new(),
         renamed: HashMap::new(),
@@ -175,6 +185,9 @@ pub(super) struct Site {
 
 struct Bundler<'f, 's> {
     root_path: String,
+    /// Whether the spec is OpenAPI 3.1: nodes copied from other files are rewritten in
+    /// the 3.0 form as the spec was.
+    v31: bool,
     files: &'f dyn ReadFile,
     sink: &'s mut Sink,
     out: Bundled,
@@ -368,7 +381,7 @@ impl Bundler<'_, '_> {
             );
             return None;
         };
-        let Some(found) = node(tree, &tokens).cloned() else {
+        let Some(mut found) = node(tree, &tokens).cloned() else {
             self.report(
                 file,
                 &site.pointer,
@@ -410,6 +423,10 @@ impl Bundler<'_, '_> {
         let reference = format!("#/components/{}/{}", section.key(), escape_token(&name));
         self.done.insert(key, reference.clone());
         let pointer = format!("/components/{}/{}", section.key(), escape_token(&name));
+        if self.v31 {
+            let (sink, out) = (&mut *self.sink, &mut self.out.rewritten);
+            crate::downgrade::fragment(&mut found, section.key(), &pointer, sink, out);
+        }
         insert_component(root, section, &name, found);
         self.out.origins.push(Origin {
             pointer: pointer.clone(),

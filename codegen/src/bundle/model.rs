@@ -65,7 +65,8 @@ pub(super) fn model_section(tokens: &[String]) -> Option<Section> {
             (S::Section(Section::RequestBodies), _) => S::RequestBody,
             (S::Section(Section::Examples), _) => S::Example,
             (S::Section(_), _) => S::Other,
-            (S::Schema, "properties") => S::Properties,
+            // `$defs` (JSON Schema 2020-12, in OpenAPI 3.1) holds schemas by name.
+            (S::Schema, "properties" | "$defs") => S::Properties,
             (S::Schema, "items" | "not" | "additionalProperties") => S::Schema,
             (S::Schema, "allOf" | "oneOf" | "anyOf") => S::SchemaList,
             (S::Properties | S::SchemaList, _) => S::Schema,
@@ -237,11 +238,9 @@ impl Walk<'_> {
         if let Some(s) = value.get("additionalProperties").filter(|v| v.is_mapping()) {
             self.object(s, &format!("{at}/additionalProperties"), Section::Schemas);
         }
-        self.map(
-            value.get("properties"),
-            &format!("{at}/properties"),
-            Section::Schemas,
-        );
+        for key in ["properties", "$defs"] {
+            self.map(value.get(key), &format!("{at}/{key}"), Section::Schemas);
+        }
         for key in ["allOf", "oneOf", "anyOf"] {
             self.list(value.get(key), &format!("{at}/{key}"), Section::Schemas);
         }

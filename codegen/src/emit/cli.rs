@@ -138,6 +138,14 @@ fn emit_run(api: &Api, op: &Operation) -> TokenStream {
     });
     let drive = if op.pagination.is_some() {
         quote! { pages(builder, sink) }
+    } else if let Some(records) = &op.records {
+        let field = ident(&records.field);
+        let read = if records.optional {
+            quote! { |body| body.#field.as_deref().unwrap_or_default() }
+        } else {
+            quote! { |body| &body.#field }
+        };
+        quote! { each_in(builder.send(), #read, sink) }
     } else if matches!(
         (&op.response.ty, &op.response.empty),
         (Some(TypeRef::Array(_)), None)

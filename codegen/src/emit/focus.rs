@@ -9,7 +9,6 @@ use crate::ir::{FocusMap, FocusSource, FocusType, Operation};
 /// The `FOCUS` constant and the `focus()` method of `op`'s builder, mapped by `map`.
 pub(super) fn emit_focus(op: &Operation, map: &FocusMap) -> TokenStream {
     let zone = map.time_zone_seconds;
-    let records = option_str(map.records.as_deref());
     let columns = map.columns.iter().map(|column| {
         let name = &column.name;
         let ty = match column.ty {
@@ -59,9 +58,23 @@ pub(super) fn emit_focus(op: &Operation, map: &FocusMap) -> TokenStream {
             quote! { meterage_runtime::focus::rows(Self::FOCUS, self.items()) },
             "every item of `items()`",
         )
+    } else if let Some(records) = &op.records {
+        let field = super::ident(&records.field);
+        (
+            quote! {
+                meterage_runtime::focus::response_rows(Self::FOCUS, async move {
+                    self.send().await.map(|response| response.into_inner().#field)
+                })
+            },
+            "every record of the one response `send()` gives (its `x-records` field)",
+        )
     } else {
         (
-            quote! { meterage_runtime::focus::response_rows(Self::FOCUS, self.send()) },
+            quote! {
+                meterage_runtime::focus::response_rows(Self::FOCUS, async move {
+                    self.send().await.map(meterage_runtime::Response::into_inner)
+                })
+            },
             "every record of the one response `send()` gives",
         )
     };
@@ -75,7 +88,6 @@ pub(super) fn emit_focus(op: &Operation, map: &FocusMap) -> TokenStream {
             use meterage_runtime::focus;
             &focus::FocusMap {
                 time_zone_seconds: #zone,
-                records: #records,
                 columns: &[#(#columns),*],
             }
         };

@@ -163,17 +163,28 @@ fn emit_head(api: &Api, settings: &Settings) -> Piece {
             pub const DEFAULT_BASE_URL: &str = #url;
         }
     });
-    let envelope = emit_envelope(&api.envelope);
-    let envelope_doc = docs(&format!(
-        "Where this API puts its error code, message and request id (`{X_ERROR_ENVELOPE}`)."
-    ));
+    // Written when an operation uses it (an API of no operations, such as a document
+    // of webhooks only, has none to use it).
+    let used = api
+        .operations
+        .iter()
+        .any(|op| op.envelope.as_ref().is_none_or(|e| *e == api.envelope));
+    let envelope = used.then(|| {
+        let envelope = emit_envelope(&api.envelope);
+        let envelope_doc = docs(&format!(
+            "Where this API puts its error code, message and request id (`{X_ERROR_ENVELOPE}`)."
+        ));
+        quote! {
+            #envelope_doc
+            const ERROR_ENVELOPE: meterage_runtime::ErrorEnvelope = #envelope;
+        }
+    });
     let client = client::emit_client_struct(api);
     Piece::Items(quote! {
         #module_doc
         #runtime
         #base_url
-        #envelope_doc
-        const ERROR_ENVELOPE: meterage_runtime::ErrorEnvelope = #envelope;
+        #envelope
         #client
     })
 }

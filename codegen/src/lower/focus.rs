@@ -16,8 +16,6 @@ use crate::ir::{FocusColumn, FocusMap, FocusSource, FocusType, TypeKind, TypeRef
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct FocusExt {
     time_zone: String,
-    #[serde(default)]
-    records: Option<String>,
     columns: IndexMap<String, ColumnExt>,
 }
 
@@ -82,34 +80,13 @@ impl Lowerer<'_, '_> {
                 0
             }
         };
-        let Some(mut record) = record.cloned() else {
+        let Some(record) = record.cloned() else {
             self.error(
                 &at,
                 format!("`{X_FOCUS}` maps records, and the operation returns no typed body"),
             );
             return None;
         };
-        if let Some(records) = &ext.records {
-            match self.resolve_pointer(&record, records) {
-                Ok(TypeRef::Array(inner)) => record = *inner,
-                Ok(_) => {
-                    self.error(
-                        &format!("{at}/records"),
-                        format!(
-                            "`{X_FOCUS}` `records` `{records}` is no array of the response body"
-                        ),
-                    );
-                    return None;
-                }
-                Err(e) => {
-                    self.error(
-                        &format!("{at}/records"),
-                        format!("`{X_FOCUS}` `records`: {e}"),
-                    );
-                    return None;
-                }
-            }
-        }
         let mut columns = Vec::new();
         for (name, column) in &ext.columns {
             let col_at = format!("{at}/columns/{name}");
@@ -123,7 +100,6 @@ impl Lowerer<'_, '_> {
         });
         ok.then_some(FocusMap {
             time_zone_seconds,
-            records: ext.records,
             columns,
         })
     }

@@ -266,9 +266,11 @@ impl<'a> Lowerer<'a, '_> {
         let envelope = self.envelope(&op.extensions, pointer);
         let error_codes = self.error_codes(&op.extensions, pointer);
         let pagination = self.pagination(&op.extensions, pointer, &params, body, &response);
-        let record = match &pagination {
-            Some(p) => Some(&p.item_type),
-            None => match &response.ty {
+        let records = self.records(&op.extensions, pointer, pagination.is_some(), &response);
+        let record = match (&pagination, &records) {
+            (Some(p), _) => Some(&p.item_type),
+            (None, Some(r)) => Some(&r.item),
+            (None, None) => match &response.ty {
                 Some(TypeRef::Array(inner)) => Some(&**inner),
                 other => other.as_ref(),
             },
@@ -329,6 +331,7 @@ impl<'a> Lowerer<'a, '_> {
             record_key,
             period,
             focus,
+            records,
         }
     }
 }

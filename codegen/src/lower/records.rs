@@ -8,8 +8,8 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::Lowerer;
-use crate::extensions::{X_PERIOD, X_RECORD_KEY};
-use crate::ir::{Param, Period, TypeKind, TypeRef};
+use crate::extensions::{X_PAGINATION, X_PERIOD, X_RECORDS, X_RECORD_KEY};
+use crate::ir::{Param, Period, RecordsField, SuccessResponse, TypeKind, TypeRef};
 
 /// `x-period`.
 #[derive(Deserialize)]
@@ -24,6 +24,75 @@ struct PeriodExt {
 }
 
 impl Lowerer<'_, '_> {
+    /// `x-records` of the operation at `pointer`: a JSON pointer to a top-level array
+    /// property of its success body, for an operation that does not page.
+    pub(super) fn records(
+        &mut self,
+        extensions: &IndexMap<String, Value>,
+        pointer: &str,
+        paged: bool,
+        response: &SuccessResponse,
+    ) -> Option<RecordsField> {
+        let path: String = self.extension(extensions, X_RECORDS, pointer)?;
+        let at = format!("{pointer}/{X_RECORDS}");
+        if paged {
+            self.error(
+                &at,
+                format!("`{X_RECORDS}` is for an operation that does not page: `{X_PAGINATION}`'s `items` says where a page's records are"),
+            );
+            return None;
+        }
+        let name = path.strip_prefix('/').unwrap_or_default();
+        if name.is_empty() || name.contains('/') {
+            self.error(
+                &at,
+                format!("`{X_RECORDS}` is a JSON pointer to a top-level property of the success body (`/data`), not `{path}`"),
+            );
+            return None;
+        }
+        let name = name.replace("~1", "/").replace("~0", "~");
+        let fields = match (&response.ty, &response.empty) {
+            (Some(TypeRef::Named(id)), None) => match &self.types.get(*id).kind {
+                TypeKind::Struct { fields } => Some(fields),
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some(fields) = fields else {
+            self.error(
+                &at,
+                format!("`{X_RECORDS}` names a property of the success body, which is not an object with properties that every success carries"),
+            );
+            return None;
+        };
+        let found = fields
+            .iter()
+            .find(|f| f.wire_name == name)
+            .and_then(|f| match &f.ty {
+                TypeRef::Array(item) => Some(RecordsField {
+                    field: f.rust_name.clone(),
+                    optional: f.optional,
+                    item: (**item).clone(),
+                }),
+                _ => None,
+            });
+        if found.is_none() {
+            let arrays: Vec<String> = fields
+                .iter()
+                .filter(|f| matches!(f.ty, TypeRef::Array(_)))
+                .map(|f| f.wire_name.clone())
+                .collect();
+            self.error(
+                &at,
+                format!(
+                    "`{X_RECORDS}` names `{name}`, which is no array property of the success body (its arrays: {})",
+                    listed(&arrays)
+                ),
+            );
+        }
+        found
+    }
+
     /// `x-record-key` of the operation at `pointer`, whose records are `record`: each
     /// name a top-level field of the record.
     pub(super) fn record_key(

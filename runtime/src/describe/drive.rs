@@ -106,8 +106,22 @@ where
     T: Serialize,
     S: Sink,
 {
+    each_in(call, Vec::as_slice, sink).await
+}
+
+/// Sends `call` and gives each record of its body to `sink`: the records `records` reads
+/// from the body (an unpaged listing whose records sit in a field, `x-records`).
+///
+/// # Errors
+///
+/// The call's error, or the sink's.
+pub async fn each_in<T, I: Serialize, S: Sink>(
+    call: impl Future<Output = Result<Response<T>, Error>>,
+    records: impl FnOnce(&T) -> &[I],
+    sink: &mut S,
+) -> Result<(), RunError<S::Error>> {
     let response = call.await.map_err(RunError::Call)?;
-    for record in response.body() {
+    for record in records(response.body()) {
         if sink.record(record).map_err(RunError::Sink)?.is_break() {
             break;
         }

@@ -68,8 +68,10 @@ pub struct OperationInfo {
     pub description: &'static str,
     /// The parameters the caller sets (constants and the ones auth fills are not listed).
     pub params: &'static [ParamInfo],
-    /// The fields of one record: of one item for a paged operation, of the body (or of
-    /// one element of an array body) otherwise; empty when the body is not an object.
+    /// The fields of one record: of one item for a paged operation, of one element of
+    /// the body's record field for an unpaged listing that declares one (`x-records`), of
+    /// the body (or of one element of an array body) otherwise; empty when a record is
+    /// not an object.
     pub record: &'static [Field],
     /// How it pages, if it does.
     pub paging: Option<Paging>,

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use crate::envelope::ErrorEnvelope;
 use crate::error::Error;
 
 /// What kind of failure an [`Error`] is, by what a program does about it
@@ -83,5 +84,24 @@ impl Error {
             Error::Pagination { .. } => ErrorKind::Service,
             Error::Config(_) => ErrorKind::Config,
         }
+    }
+}
+
+/// The [`ErrorKind`] of a failed answer: [`ErrorKind::Auth`] for a credential code the
+/// envelope declares, HTTP 401 or a credential status it declares,
+/// [`ErrorKind::Throttled`] for HTTP 429 or a vendor code the envelope declares
+/// transient, [`ErrorKind::Service`] otherwise.
+pub(crate) fn api_kind(envelope: &ErrorEnvelope, status: u16, code: Option<&str>) -> ErrorKind {
+    match code {
+        Some(code) if envelope.is_credential_code(code) => return ErrorKind::Auth,
+        Some(code) if envelope.is_final_code(code) => return ErrorKind::Service,
+        Some(code) if envelope.is_transient_code(code) => return ErrorKind::Throttled,
+        _ => {}
+    }
+    match status {
+        401 => ErrorKind::Auth,
+        status if envelope.credential_statuses.contains(&status) => ErrorKind::Auth,
+        429 => ErrorKind::Throttled,
+        _ => ErrorKind::Service,
     }
 }

@@ -15,6 +15,7 @@ pub use crate::types::UnlistedValue;
 mod kind;
 mod parts;
 
+pub(crate) use kind::api_kind;
 pub use kind::ErrorKind;
 pub use parts::{ApiError, AuthError, DecodeError};
 

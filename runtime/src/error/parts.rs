@@ -72,7 +72,7 @@ impl ApiError {
             headers: HeaderMap::new(),
             body: Vec::new(),
             transient: crate::retry::is_transient_status(status),
-            kind: crate::vendor_error::api_kind(&crate::ErrorEnvelope::NONE, status, None),
+            kind: crate::error::api_kind(&crate::ErrorEnvelope::NONE, status, None),
             attempts: 1,
         }
     }

@@ -14,7 +14,6 @@
 //!
 //! static MAP: FocusMap = FocusMap {
 //!     time_zone_seconds: 8 * 3600,
-//!     records: None,
 //!     columns: &[
 //!         ColumnMap { name: "BilledCost", ty: ColumnType::Decimal,
 //!             source: Source::Field { pointer: "/PayPrice", map: &[], default: None,
@@ -52,10 +51,6 @@ pub struct FocusMap {
     /// The offset from UTC of the records' local times, in seconds (`+08:00` is
     /// 28,800).
     pub time_zone_seconds: i32,
-    /// Where an unpaged listing's records are in its response body (a JSON pointer to
-    /// an array: `/data`); `None` when the body is the array, or the one record, or
-    /// the listing is paged (its items are the records).
-    pub records: Option<&'static str>,
     /// The columns, FOCUS columns in FOCUS order, then `x_` columns in name order.
     pub columns: &'static [ColumnMap],
 }

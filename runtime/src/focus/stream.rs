@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 
 use super::{apply, FocusError, FocusMap, FocusRow};
-use crate::{Error, Response};
+use crate::Error;
 
 /// The FOCUS row of every item of `items` (a paged listing's `items()`), in order; an
 /// item's error is passed on, a record that does not convert is an [`Error::Focus`].
@@ -18,21 +18,20 @@ where
     items.map(move |item| item.and_then(|record| apply(map, &record).map_err(Error::from)))
 }
 
-/// The FOCUS rows of the records of the one response `send` gives (an unpaged
-/// listing): the elements of the array at the map's `records` pointer, else of an array
-/// body, else the body as one record.
+/// The FOCUS rows of the records `records` gives (an unpaged listing's body, or the
+/// field of it holding the records): see [`body_rows`]. Its error is passed on.
 pub fn response_rows<F, T>(
     map: &'static FocusMap,
-    send: F,
+    records: F,
 ) -> impl Stream<Item = Result<FocusRow, Error>>
 where
-    F: std::future::Future<Output = Result<Response<T>, Error>>,
+    F: std::future::Future<Output = Result<T, Error>>,
     T: Serialize,
 {
-    stream::once(send)
-        .map(move |response| {
-            let rows: Vec<Result<FocusRow, Error>> = match response {
-                Ok(response) => match body_rows(map, response.body()) {
+    stream::once(records)
+        .map(move |records| {
+            let rows: Vec<Result<FocusRow, Error>> = match records {
+                Ok(records) => match body_rows(map, &records) {
                     Ok(rows) => rows.into_iter().map(Ok).collect(),
                     Err(error) => vec![Err(Error::from(error))],
                 },
@@ -43,29 +42,19 @@ where
         .flatten()
 }
 
-/// The FOCUS rows of the records in `body` (see [`response_rows`]).
+/// The FOCUS rows of `records`: one per element of an array, none for `null`, else
+/// `records` as one record.
 pub fn body_rows<T: Serialize + ?Sized>(
     map: &FocusMap,
-    body: &T,
+    records: &T,
 ) -> Result<Vec<FocusRow>, FocusError> {
     let fail = |message: String| FocusError {
         column: "",
-        pointer: map.records,
+        pointer: None,
         message,
     };
-    let json = serde_json::to_string(body).map_err(|e| fail(e.to_string()))?;
-    let mut value: &RawValue = serde_json::from_str(&json).map_err(|e| fail(e.to_string()))?;
-    if let Some(pointer) = map.records {
-        for token in pointer.split('/').skip(1).map(super::read::unescape) {
-            let members: std::collections::HashMap<String, &RawValue> =
-                serde_json::from_str(value.get())
-                    .map_err(|e| fail(format!("the body is no object at `{token}`: {e}")))?;
-            match members.get(&token) {
-                Some(member) => value = member,
-                None => return Ok(Vec::new()),
-            }
-        }
-    }
+    let json = serde_json::to_string(records).map_err(|e| fail(e.to_string()))?;
+    let value: &RawValue = serde_json::from_str(&json).map_err(|e| fail(e.to_string()))?;
     let text = value.get().trim_start();
     if text.starts_with('[') {
         let items: Vec<&RawValue> =

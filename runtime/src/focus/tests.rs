@@ -20,7 +20,6 @@ const fn field(name: &'static str, ty: ColumnType, pointer: &'static str) -> Col
 
 static MAP: FocusMap = FocusMap {
     time_zone_seconds: 8 * 3600,
-    records: None,
     columns: &[
         field("BilledCost", ColumnType::Decimal, "/PayPrice"),
         ColumnMap {
@@ -160,7 +159,6 @@ fn the_year_rolls_over_for_the_next_month() {
     assert_eq!(text(&row, "BillingPeriodEnd"), "2022-12-31T16:00:00Z");
     let utc = FocusMap {
         time_zone_seconds: 0,
-        records: None,
         columns: &MAP.columns[2..4],
     };
     let row = apply(&utc, &json!({"cycle": "2022-12"})).expect("a value");
@@ -169,17 +167,18 @@ fn the_year_rolls_over_for_the_next_month() {
 }
 
 #[test]
-fn the_records_of_a_body_are_the_array_at_the_pointer() {
+fn an_array_is_its_elements_null_none_and_an_object_one_record() {
     static AT: FocusMap = FocusMap {
         time_zone_seconds: 0,
-        records: Some("/data"),
         columns: &[field("BilledCost", ColumnType::Decimal, "/amount")],
     };
-    let body = json!({"code": 200, "data": [{"amount": "3.6659520000"}, {"amount": "0.24"}]});
+    let body = json!([{"amount": "3.6659520000"}, {"amount": "0.24"}]);
     let rows = super::body_rows(&AT, &body).expect("a value");
     let costs: Vec<String> = rows.iter().map(|r| text(r, "BilledCost")).collect();
     assert_eq!(costs, ["3.6659520000", "0.24"]);
-    assert!(super::body_rows(&AT, &json!({"code": 200}))
+    assert!(super::body_rows(&AT, &json!(null))
         .expect("a value")
         .is_empty());
+    let one = super::body_rows(&AT, &json!({"amount": 1})).expect("a value");
+    assert_eq!(one.len(), 1);
 }

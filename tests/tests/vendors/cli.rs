@@ -1,22 +1,23 @@
 //! `meterage_clients::cli` (cargo feature `cli`): `run` sets an operation's parameters
 //! from text and gives a sink exactly the records the typed `items()` stream yields, for
 //! each paging style a vendor fake pages by (the offset style is the paging fixture's,
-//! in `paging.rs`); an argument that does not read is refused naming its parameter,
+//! in `paging.rs`) and for an unpaged listing's records field (`x-records`); an argument that does not read is refused naming its parameter,
 //! before anything is sent.
 
 use std::ops::ControlFlow;
 
 use meterage_clients::azure_consumption::Client as AzureClient;
 use meterage_clients::kaopuyun::types::ProductType;
+use meterage_clients::plcloud::{self, types::ResourceType};
 use meterage_clients::runtime::describe::{Args, Flow, PageInfo, RunError, Sink};
 use meterage_clients::runtime::{Error, Stream, TryStreamExt};
 use meterage_clients::{aliyun_bss, cli, kaopuyun};
-use meterage_tests::{aliyun, azure, kaopuyun as kaopuyun_fake};
+use meterage_tests::{aliyun, azure, kaopuyun as kaopuyun_fake, plcloud as plcloud_fake};
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::cases::aliyun::{aliyun_signature, CYCLE};
-use crate::support::{access_key, client, kaopuyun_key, serve};
+use crate::support::{access_key, client, kaopuyun_key, plcloud_login, serve};
 
 /// A sink that keeps what it is given: each page's description, then every record as
 /// JSON.
@@ -43,13 +44,18 @@ impl Sink for Recorder {
     }
 }
 
+/// `records` as JSON, as the recorder keeps them.
+fn json_of<T: Serialize>(records: &[T]) -> Vec<Value> {
+    records
+        .iter()
+        .map(|record| serde_json::to_value(record).expect("records serialize"))
+        .collect()
+}
+
 /// Every record `items` yields, as JSON, as the recorder keeps them.
 pub async fn records_of<T: Serialize>(items: impl Stream<Item = Result<T, Error>>) -> Vec<Value> {
     let items: Vec<T> = items.try_collect().await.expect("every record");
-    items
-        .iter()
-        .map(|item| serde_json::to_value(item).expect("records serialize"))
-        .collect()
+    json_of(&items)
 }
 
 /// Arguments from `(setter, value)` pairs.
@@ -166,6 +172,28 @@ async fn next_links_give_the_records_of_items() {
     assert_eq!(run.records, typed);
     // Pages follow links: no cursor parameter says where one starts.
     assert!(run.pages.iter().all(|p| p.0.is_none()), "{:?}", run.pages);
+}
+
+#[tokio::test]
+async fn an_unpaged_listing_gives_the_records_of_its_records_field() {
+    let (_server, client): (_, plcloud::Client) =
+        serve(plcloud_fake::start(), plcloud_login()).await;
+    let typed = client
+        .get_consumptions_by_query()
+        .r#type(ResourceType::Instance)
+        .send()
+        .await
+        .expect("records");
+    let run = recorded(
+        "plcloud",
+        client.runtime(),
+        "get_consumptions_by_query",
+        &[("type", "instance")],
+    )
+    .await;
+    assert!(!typed.data.is_empty());
+    assert_eq!(run.records, json_of(&typed.data));
+    assert!(run.pages.is_empty(), "an unpaged answer has no pages");
 }
 
 #[tokio::test]

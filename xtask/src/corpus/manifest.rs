@@ -173,9 +173,9 @@ impl Manifest {
                     s.sha256
                 ));
             }
-            if !s.openapi.starts_with("3.0.") {
+            if !(s.openapi.starts_with("3.0.") || s.openapi.starts_with("3.1.")) {
                 out.push(format!(
-                    "{at}: `openapi: {}`: the corpus holds OpenAPI 3.0.x specs",
+                    "{at}: `openapi: {}`: the corpus holds OpenAPI 3.0.x and 3.1.x specs",
                     s.openapi
                 ));
             }
@@ -254,14 +254,14 @@ mod tests {
     fn every_problem_is_reported_at_once() {
         let text = manifest("    size: small\n    operations: 3\n    bytes: 10\n")
             .replace("package/tiny.yaml", "../tiny.yaml")
-            .replace("openapi: 3.0.3", "openapi: 3.1.0")
+            .replace("openapi: 3.0.3", "openapi: 3.2.0")
             .replace("package: p\n    path", "package: q\n    path");
         let err = Manifest::parse("m.yaml", &text).expect_err("broken");
         let text = err.to_string();
         for expected in [
             "spec `tiny`: no package `q`",
             "spec `tiny`: path \"../tiny.yaml\" must be relative",
-            "spec `tiny`: `openapi: 3.1.0`: the corpus holds OpenAPI 3.0.x specs",
+            "spec `tiny`: `openapi: 3.2.0`: the corpus holds OpenAPI 3.0.x and 3.1.x specs",
             "package `p` holds no spec of the corpus",
         ] {
             assert!(text.contains(expected), "{expected:?} in {text}");

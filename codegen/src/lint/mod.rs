@@ -1,6 +1,7 @@
 //! Unknown keys: a misspelt keyword (`maxLenght`, `requried`) is silently ignored by
 //! serde, so a constraint or a required flag would vanish from the generated code. This
-//! pass walks the YAML tree with the OpenAPI 3.0 object model and warns about every key
+//! pass walks the YAML tree with the OpenAPI 3.0 object model (and, in a 3.1 document,
+//! the keys and places 3.1 adds, before [`crate::downgrade`] rewrites them) and warns about every key
 //! that the object does not define (`x-` extensions excepted), with the closest known
 //! key, warns about known keys the generator does not honour (the `honour` module), and
 //! checks the form of every `x-source` it meets (see [`crate::provenance`]). A
@@ -12,147 +13,24 @@ use serde_yaml::{Mapping, Value};
 use crate::diagnostics::{escape_token, Sink};
 use crate::{extensions, honour, provenance};
 
-const ROOT: &[&str] = &[
-    "openapi",
-    "info",
-    "servers",
-    "paths",
-    "components",
-    "security",
-    "tags",
-    "externalDocs",
-];
-const COMPONENTS: &[&str] = &[
-    "schemas",
-    "responses",
-    "parameters",
-    "examples",
-    "requestBodies",
-    "headers",
-    "securitySchemes",
-    "links",
-    "callbacks",
-];
-const PATH_ITEM: &[&str] = &[
-    "$ref",
-    "summary",
-    "description",
-    "get",
-    "put",
-    "post",
-    "delete",
-    "options",
-    "head",
-    "patch",
-    "trace",
-    "servers",
-    "parameters",
-];
-/// The HTTP methods a path item may hold.
-pub(crate) const VERBS: &[&str] = &[
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
-const OPERATION: &[&str] = &[
-    "tags",
-    "summary",
-    "description",
-    "externalDocs",
-    "operationId",
-    "parameters",
-    "requestBody",
-    "responses",
-    "callbacks",
-    "deprecated",
-    "security",
-    "servers",
-];
-const PARAMETER: &[&str] = &[
-    "$ref",
-    "name",
-    "in",
-    "description",
-    "required",
-    "deprecated",
-    "allowEmptyValue",
-    "style",
-    "explode",
-    "allowReserved",
-    "schema",
-    "example",
-    "examples",
-    "content",
-];
-const HEADER: &[&str] = &[
-    "$ref",
-    "description",
-    "required",
-    "deprecated",
-    "allowEmptyValue",
-    "style",
-    "explode",
-    "allowReserved",
-    "schema",
-    "example",
-    "examples",
-    "content",
-];
-const SECURITY_SCHEME: &[&str] = &[
-    "$ref",
-    "type",
-    "description",
-    "name",
-    "in",
-    "scheme",
-    "bearerFormat",
-    "flows",
-    "openIdConnectUrl",
-];
-const REQUEST_BODY: &[&str] = &["$ref", "description", "content", "required"];
-const RESPONSE: &[&str] = &["$ref", "description", "headers", "content", "links"];
-const MEDIA_TYPE: &[&str] = &["schema", "example", "examples", "encoding"];
-const SCHEMA: &[&str] = &[
-    "$ref",
-    "title",
-    "multipleOf",
-    "maximum",
-    "exclusiveMaximum",
-    "minimum",
-    "exclusiveMinimum",
-    "maxLength",
-    "minLength",
-    "pattern",
-    "maxItems",
-    "minItems",
-    "uniqueItems",
-    "maxProperties",
-    "minProperties",
-    "required",
-    "enum",
-    "type",
-    "allOf",
-    "oneOf",
-    "anyOf",
-    "not",
-    "items",
-    "properties",
-    "additionalProperties",
-    "description",
-    "format",
-    "default",
-    "nullable",
-    "discriminator",
-    "readOnly",
-    "writeOnly",
-    "xml",
-    "externalDocs",
-    "example",
-    "deprecated",
-];
+mod keys;
+
+pub(crate) use keys::VERBS;
+use keys::{
+    COMPONENTS, HEADER, MEDIA_TYPE, OPERATION, PARAMETER, PATH_ITEM, REQUEST_BODY, RESPONSE, ROOT,
+    SCHEMA, SECURITY_SCHEME, V31, V31_SUBSCHEMA, V31_SUBSCHEMAS,
+};
 
 /// Reports every unknown key of the OpenAPI objects in `root`, and extension keys that
-/// look like a misspelling of one of ours.
+/// look like a misspelling of one of ours. A 3.1 document is walked with the keys 3.1
+/// adds (and its new places for schemas: `prefixItems`, `$defs`, `components.pathItems`).
 pub fn unknown_keys(root: &Value, sink: &mut Sink) {
-    let mut w = Walker { sink };
+    let v31 = crate::downgrade::is_v31(root);
+    let mut w = Walker {
+        sink,
+        v31,
+        nullable: Vec::new(),
+    };
     let Some(map) = root.as_mapping() else { return };
     w.keys(map, "", ROOT, "the document root");
     if let Some(info) = get(map, "info").and_then(Value::as_mapping) {
@@ -161,22 +39,21 @@ pub fn unknown_keys(root: &Value, sink: &mut Sink) {
     w.servers(map, "");
     if let Some(paths) = get(map, "paths").and_then(Value::as_mapping) {
         for (key, item) in paths {
-            let Some(item) = item.as_mapping() else {
-                continue;
-            };
-            let at = format!("/paths/{}", escape_token(&text(key)));
-            w.keys(item, &at, PATH_ITEM, "a path item");
-            w.servers(item, &at);
-            w.parameters(item, &at);
-            for verb in VERBS {
-                if let Some(op) = get(item, verb).and_then(Value::as_mapping) {
-                    w.operation(op, &format!("{at}/{verb}"));
-                }
-            }
+            w.path_item(item, &format!("/paths/{}", escape_token(&text(key))));
         }
     }
     if let Some(components) = get(map, "components").and_then(Value::as_mapping) {
         w.keys(components, "/components", COMPONENTS, "components");
+        if v31 {
+            for (key, item) in get(components, "pathItems")
+                .and_then(Value::as_mapping)
+                .into_iter()
+                .flatten()
+            {
+                let at = format!("/components/pathItems/{}", escape_token(&text(key)));
+                w.path_item(item, &at);
+            }
+        }
         let each = |name: &'static str| {
             get(components, name)
                 .and_then(Value::as_mapping)
@@ -205,10 +82,25 @@ pub fn unknown_keys(root: &Value, sink: &mut Sink) {
             }
         }
     }
+    if let Some(first) = w.nullable.first() {
+        let others = match w.nullable.len() - 1 {
+            0 => String::new(),
+            1 => " (here and in 1 other schema)".to_owned(),
+            n => format!(" (here and in {n} other schemas)"),
+        };
+        w.sink.warn(
+            first,
+            format!("`nullable` is OpenAPI 3.0's: 3.1 writes `type: [T, \"null\"]`; it is read all the same{others}"),
+        );
+    }
 }
 
 struct Walker<'s> {
     sink: &'s mut Sink,
+    /// Whether the document is OpenAPI 3.1 (its keys are known too).
+    v31: bool,
+    /// Where a 3.1 document's schemas say `nullable` (warned about once).
+    nullable: Vec<String>,
 }
 
 fn get<'v>(map: &'v Mapping, key: &str) -> Option<&'v Value> {
@@ -245,6 +137,10 @@ fn distance(a: &str, b: &str) -> usize {
 impl Walker<'_> {
     fn keys(&mut self, map: &Mapping, at: &str, known: &[&str], what: &str) {
         provenance::check_source(map, at, self.sink);
+        let extra = V31
+            .iter()
+            .find(|(w, _)| self.v31 && *w == what)
+            .map_or(&[][..], |(_, keys)| *keys);
         for key in map.keys() {
             let key = text(key);
             if key.starts_with("x-") {
@@ -263,7 +159,16 @@ impl Walker<'_> {
                 }
                 continue;
             }
-            if known.contains(&key.as_str()) {
+            // A 3.1 reference object may have a summary and a description.
+            let v31_key = self.v31
+                && (extra.contains(&key.as_str())
+                    || (map.contains_key("$ref")
+                        && ["summary", "description"].contains(&key.as_str())));
+            if self.v31 && what == "a schema" && key == "nullable" {
+                self.nullable.push(format!("{at}/nullable"));
+                continue;
+            }
+            if known.contains(&key.as_str()) || v31_key {
                 let value = map.get(key.as_str()).unwrap_or(&Value::Null);
                 if let Some(why) = honour::not_honoured(what, &key, value, map) {
                     self.sink.warn(&format!("{at}/{}", escape_token(&key)), why);
@@ -272,6 +177,7 @@ impl Walker<'_> {
             }
             let closest = known
                 .iter()
+                .chain(extra)
                 .map(|k| {
                     (
                         distance(&key.to_ascii_lowercase(), &k.to_ascii_lowercase()),
@@ -309,6 +215,20 @@ impl Walker<'_> {
                         provenance::check_source(var, &at, self.sink);
                     }
                 }
+            }
+        }
+    }
+
+    fn path_item(&mut self, item: &Value, at: &str) {
+        let Some(item) = item.as_mapping() else {
+            return;
+        };
+        self.keys(item, at, PATH_ITEM, "a path item");
+        self.servers(item, at);
+        self.parameters(item, at);
+        for verb in VERBS {
+            if let Some(op) = get(item, verb).and_then(Value::as_mapping) {
+                self.operation(op, &format!("{at}/{verb}"));
             }
         }
     }
@@ -406,11 +326,33 @@ impl Walker<'_> {
                 self.schema(s, &format!("{at}/properties/{}", escape_token(&text(name))));
             }
         }
-        for key in ["allOf", "oneOf", "anyOf"] {
+        let lists: &[&str] = if self.v31 {
+            &["allOf", "oneOf", "anyOf", "prefixItems"]
+        } else {
+            &["allOf", "oneOf", "anyOf"]
+        };
+        for key in lists {
             if let Some(list) = get(map, key).and_then(Value::as_sequence) {
                 for (i, s) in list.iter().enumerate() {
                     self.schema(s, &format!("{at}/{key}/{i}"));
                 }
+            }
+        }
+        if !self.v31 {
+            return;
+        }
+        for key in V31_SUBSCHEMA {
+            if let Some(s) = get(map, key) {
+                self.schema(s, &format!("{at}/{key}"));
+            }
+        }
+        for key in V31_SUBSCHEMAS {
+            for (name, s) in get(map, key)
+                .and_then(Value::as_mapping)
+                .into_iter()
+                .flatten()
+            {
+                self.schema(s, &format!("{at}/{key}/{}", escape_token(&text(name))));
             }
         }
     }
