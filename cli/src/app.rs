@@ -164,7 +164,11 @@ async fn execute(apis: &impl Apis, invocation: &Invocation) -> Result<(), Failur
         (None, None, _) => Destination::Stdout,
     };
     let to_stdout = to == Destination::Stdout;
-    let output = Output::new(format, operation, to).map_err(output_failure)?;
+    let output = match operation.focus.filter(|_| invocation.focus) {
+        Some(map) => Output::focus(format, map, to),
+        None => Output::new(format, operation, to),
+    }
+    .map_err(output_failure)?;
     // Records scrolling on the terminal are progress enough: a bar would tear them.
     let records_on_terminal = to_stdout && std::io::stdout().is_terminal();
     let show = !invocation.quiet && !records_on_terminal;

@@ -36,9 +36,11 @@ pub mod flag {
     pub const PROFILE: &str = "profile";
     /// `-q, --quiet`.
     pub const QUIET: &str = "quiet";
+    /// `--focus`, on operations whose spec maps their records to FOCUS (`x-focus`).
+    pub const FOCUS: &str = "focus";
     /// Every global flag's long name, and `help`: a parameter named so takes
     /// `--param-NAME`.
-    pub const TAKEN: [&str; 9] = [
+    pub const TAKEN: [&str; 10] = [
         FORMAT,
         OUTPUT,
         PARTITION,
@@ -47,6 +49,7 @@ pub mod flag {
         MAX_PAGES,
         PROFILE,
         QUIET,
+        FOCUS,
         "help",
     ];
 }
@@ -238,6 +241,15 @@ pub fn operation_command(api: &'static Api, operation: &'static OperationInfo) -
         .max_term_width(HELP_WIDTH);
     for param in operation.params {
         command = command.arg(param_arg(api, operation, param));
+    }
+    if operation.focus.is_some() {
+        command = command.arg(
+            Arg::new(flag::FOCUS)
+                .long(flag::FOCUS)
+                .action(ArgAction::SetTrue)
+                .help_heading("Output and limits")
+                .help("Write FOCUS 1.2 rows (the spec's x-focus mapping) instead of the vendor's records"),
+        );
     }
     command
 }

@@ -37,6 +37,8 @@ pub struct Invocation {
     pub profile: Option<String>,
     /// `--quiet`.
     pub quiet: bool,
+    /// `--focus` (only mapped operations have the flag).
+    pub focus: bool,
 }
 
 impl Invocation {
@@ -113,6 +115,12 @@ impl Invocation {
             limits,
             profile: matches.get_one::<String>(flag::PROFILE).cloned(),
             quiet: matches.get_flag(flag::QUIET),
+            focus: matches
+                .try_get_one::<bool>(flag::FOCUS)
+                .ok()
+                .flatten()
+                .copied()
+                .unwrap_or(false),
         })
     }
 

@@ -14,7 +14,8 @@ use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 use std::str::FromStr;
 
-use meterage_runtime::describe::{Flow, OperationInfo, PageInfo, Sink};
+use meterage_runtime::describe::{Field, FieldKind, Flow, OperationInfo, PageInfo, Sink};
+use meterage_runtime::focus::{self, ColumnType, FocusError, FocusMap};
 use serde::Serialize;
 
 use crate::record::{Columns, RecordError};
@@ -128,6 +129,9 @@ pub enum OutputError {
     /// The Parquet writer failed.
     #[error("cannot write Parquet: {0}")]
     Parquet(String),
+    /// A record did not convert to a FOCUS row (`--focus`).
+    #[error(transparent)]
+    Focus(#[from] FocusError),
 }
 
 impl OutputError {
@@ -142,6 +146,8 @@ impl OutputError {
 /// Parquet footer and puts a partition in place.
 pub struct Output {
     writer: Writer,
+    /// With `--focus`: the mapping each record is converted by before it is written.
+    focus: Option<&'static FocusMap>,
 }
 
 enum Writer {
@@ -163,7 +169,30 @@ impl Output {
         operation: &'static OperationInfo,
         to: Destination,
     ) -> Result<Self, OutputError> {
-        let columns = Columns::new(operation.record);
+        Self::with_fields(format, operation.record, to, None)
+    }
+
+    /// An output of FOCUS rows in `format` to `to`: each record converted by `map`
+    /// (`--focus`), the columns the map's, typed as FOCUS types them.
+    ///
+    /// # Errors
+    ///
+    /// As [`Output::new`].
+    pub fn focus(
+        format: Format,
+        map: &'static FocusMap,
+        to: Destination,
+    ) -> Result<Self, OutputError> {
+        Self::with_fields(format, focus_fields(map), to, Some(map))
+    }
+
+    fn with_fields(
+        format: Format,
+        fields: &'static [Field],
+        to: Destination,
+        focus: Option<&'static FocusMap>,
+    ) -> Result<Self, OutputError> {
+        let columns = Columns::new(fields);
         let writer = match (format, to) {
             (Format::Parquet, Destination::Stdout) => return Err(OutputError::Usage(
                 "Parquet is not written to a terminal or a pipe: give -o FILE or --partition DIR"
@@ -192,7 +221,7 @@ impl Output {
                 }
             }
         };
-        Ok(Self { writer })
+        Ok(Self { writer, focus })
     }
 
     /// Writes what is buffered and closes the destination.
@@ -218,6 +247,16 @@ impl Sink for Output {
     }
 
     fn record<T: Serialize>(&mut self, record: &T) -> Result<Flow, OutputError> {
+        if let Some(map) = self.focus {
+            let row = focus::apply(map, record)?;
+            return self.write(&row);
+        }
+        self.write(record)
+    }
+}
+
+impl Output {
+    fn write<T: Serialize>(&mut self, record: &T) -> Result<Flow, OutputError> {
         match &mut self.writer {
             Writer::Jsonl(out) => out.record(record)?,
             Writer::Csv(out) => out.record(record)?,
@@ -226,6 +265,27 @@ impl Sink for Output {
         }
         Ok(Flow::Continue(()))
     }
+}
+
+/// The fields of FOCUS rows of `map`, for [`Columns`]: built once per map and kept for
+/// the process (a command writes one operation's rows), so they are `'static` as the
+/// generated fields are.
+fn focus_fields(map: &'static FocusMap) -> &'static [Field] {
+    let fields: Vec<Field> = map
+        .columns
+        .iter()
+        .map(|column| Field {
+            name: column.name,
+            description: "",
+            required: false,
+            kind: match column.ty {
+                ColumnType::Decimal => FieldKind::Decimal { scale: None },
+                ColumnType::DateTime | ColumnType::String => FieldKind::String,
+                ColumnType::Json => FieldKind::Json,
+            },
+        })
+        .collect();
+    Box::leak(fields.into_boxed_slice())
 }
 
 /// A buffered writer to `to` (standard output or a file).

@@ -185,3 +185,32 @@ pub struct FocusError {
     /// are not mapped).
     pub message: String,
 }
+
+/// A row as a JSON object: each column by name, in order; a decimal as a JSON number
+/// with its exact digits, a date-time as `YYYY-MM-DDTHH:mm:ssZ`, JSON as the value itself,
+/// null as `null`.
+impl serde::Serialize for FocusRow {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error as _, SerializeMap};
+        let mut map = serializer.serialize_map(Some(self.columns.len()))?;
+        for (name, value) in &self.columns {
+            match value {
+                FocusValue::Null => map.serialize_entry(name, &())?,
+                FocusValue::Decimal(d) => {
+                    // A JSON number with the decimal's exact digits.
+                    let raw = serde_json::value::RawValue::from_string(d.as_str().to_owned())
+                        .map_err(S::Error::custom)?;
+                    map.serialize_entry(name, &raw)?;
+                }
+                FocusValue::DateTime(_) => map.serialize_entry(name, &value.to_string())?,
+                FocusValue::String(s) => map.serialize_entry(name, s)?,
+                FocusValue::Json(text) => {
+                    let raw: &serde_json::value::RawValue =
+                        serde_json::from_str(text).map_err(S::Error::custom)?;
+                    map.serialize_entry(name, raw)?;
+                }
+            }
+        }
+        map.end()
+    }
+}

@@ -182,3 +182,18 @@ fn an_array_is_its_elements_null_none_and_an_object_one_record() {
     let one = super::body_rows(&AT, &json!({"amount": 1})).expect("a value");
     assert_eq!(one.len(), 1);
 }
+
+#[test]
+fn a_row_serializes_as_an_object_in_column_order_with_exact_values() {
+    let record =
+        json!({"PayPrice": "3.6659520000", "BillType": "NEW_PRODUCT", "tags": {"b": 1, "a": [2]}});
+    let row = apply(&MAP, &record).expect("a row");
+    let text = serde_json::to_string(&row).expect("JSON");
+    assert!(
+        text.starts_with(
+            r#"{"BilledCost":3.6659520000,"BillingCurrency":"CNY","BillingPeriodEnd":null"#
+        ),
+        "{text}"
+    );
+    assert!(text.contains(r#""Tags":{"a":[2],"b":1}"#), "{text}");
+}
