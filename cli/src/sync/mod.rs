@@ -5,10 +5,13 @@
 //! - [`command`] and [`run`]: the subcommand, for the binary.
 //! - [`sync`]: the sync itself, over any APIs' descriptors and any [`Runner`].
 //! - `store`: the database (schema, upserts, columns added as fields appear);
+//!   [`focus`]: the `focus` table, the FOCUS rows of every mapped listing, written with
+//!   the vendor table's pages;
 //!   `state`: the saved positions; `sink`: the [`Sink`](meterage_runtime::describe::Sink)
 //!   that writes pages; `report`: what a sync did and why it failed.
 
 mod clients;
+pub mod focus;
 mod report;
 mod sink;
 pub mod state;
@@ -215,7 +218,19 @@ async fn listing(
         };
         store.save(&name, &position).map_err(database)?;
     }
-    let mut sink = PageSink::new(store, &mut table, &columns, scope, batch, so_far);
+    let focus = match operation.focus {
+        Some(map) => Some(store.focus_table(api.name, &name, map).map_err(database)?),
+        None => None,
+    };
+    let mut sink = PageSink::new(
+        store,
+        &mut table,
+        &columns,
+        scope,
+        batch,
+        so_far,
+        focus.as_ref(),
+    );
     if let Err(error) = runner.run(api, operation, &args, &mut sink).await {
         // The whole pages received are kept; the failure is the run's, whatever the
         // database says.

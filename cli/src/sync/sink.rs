@@ -5,8 +5,10 @@
 use std::time::{Duration, Instant};
 
 use meterage_runtime::describe::{Flow, PageInfo, Sink};
+use meterage_runtime::focus::{self, FocusRow};
 use serde::Serialize;
 
+use super::focus::FocusTable;
 use super::state::{Position, Status};
 use super::store::{Store, StoreError, Table};
 use crate::record::{Columns, Row};
@@ -52,6 +54,10 @@ pub(super) struct PageSink<'a> {
     scope: &'a str,
     /// The records of the pages not yet written, the one being read included.
     rows: Vec<Row>,
+    /// The `focus` table, for a listing its spec maps to FOCUS.
+    focus: Option<&'a FocusTable>,
+    /// The FOCUS rows of `rows`, one each, when `focus` is set.
+    focus_rows: Vec<FocusRow>,
     /// The whole pages among them.
     held_pages: u64,
     /// Where the whole pages held end: the number of their records, and the cursor of
@@ -78,6 +84,7 @@ impl<'a> PageSink<'a> {
         scope: &'a str,
         batch: Batch,
         (pages, records): (u64, u64),
+        focus: Option<&'a FocusTable>,
     ) -> Self {
         Self {
             store,
@@ -85,6 +92,8 @@ impl<'a> PageSink<'a> {
             columns,
             scope,
             rows: Vec::new(),
+            focus,
+            focus_rows: Vec::new(),
             held_pages: 0,
             boundary: None,
             batch,
@@ -107,12 +116,15 @@ impl<'a> PageSink<'a> {
             pages: self.total_pages + self.held_pages,
             records: self.total_records + records,
         };
-        self.store.commit(self.table, &self.rows, &position)?;
+        let focus = self.focus.map(|table| (table, self.focus_rows.as_slice()));
+        self.store
+            .commit(self.table, &self.rows, focus, &position)?;
         self.total_pages += self.held_pages;
         self.total_records += records;
         self.pages += self.held_pages;
         self.records += records;
         self.rows.clear();
+        self.focus_rows.clear();
         self.held_pages = 0;
         self.boundary = None;
         self.last_commit = Instant::now();
@@ -124,6 +136,7 @@ impl<'a> PageSink<'a> {
     pub(super) fn salvage(mut self) -> Result<(), StoreError> {
         if let Some((len, next)) = self.boundary.take() {
             self.rows.truncate(len);
+            self.focus_rows.truncate(len);
             self.commit(next.as_deref(), Status::Running)?;
         }
         Ok(())
@@ -172,6 +185,14 @@ impl Sink for PageSink<'_> {
                 table: self.table.name().to_owned(),
                 source,
             })?;
+        if let Some(table) = self.focus {
+            let focus_row =
+                focus::apply(table.map(), record).map_err(|source| StoreError::Focus {
+                    table: self.table.name().to_owned(),
+                    source,
+                })?;
+            self.focus_rows.push(focus_row);
+        }
         self.rows.push(row);
         Ok(Flow::Continue(()))
     }

@@ -8,6 +8,9 @@ use std::time::Duration;
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
+use meterage_runtime::focus::{FocusError, FocusMap, FocusRow};
+
+use super::focus::{record_key, FocusTable};
 use super::state::{self, Position};
 pub use super::table::Table;
 pub use super::table::SYNCED_AT;
@@ -53,6 +56,15 @@ pub enum StoreError {
         table: String,
         /// The key's fields.
         field: String,
+    },
+    /// A record that does not convert to a FOCUS row (its listing's `x-focus`).
+    #[error("table `{table}`: {source}")]
+    Focus {
+        /// The vendor table.
+        table: String,
+        /// Why.
+        #[source]
+        source: FocusError,
     },
     /// A record that does not serialize as JSON.
     #[error("table `{table}`: {source}")]
@@ -141,9 +153,10 @@ impl Store {
         run().map_err(self.error(what))
     }
 
-    /// Writes `rows` into `table` and saves `position`, in one transaction: either both
-    /// are in the file or neither is. Top-level fields outside the table's columns
-    /// become new columns first.
+    /// Writes `rows` into `table` (and, with `focus`, their FOCUS rows, one per row in
+    /// the same order, into the `focus` table) and saves `position`, in one transaction:
+    /// either all are in the file or none is. Top-level fields outside the table's
+    /// columns become new columns first.
     ///
     /// # Errors
     ///
@@ -152,6 +165,7 @@ impl Store {
         &mut self,
         table: &mut Table,
         rows: &[Row],
+        focus: Option<(&FocusTable, &[FocusRow])>,
         position: &Position<'_>,
     ) -> Result<(), StoreError> {
         let now = state::now();
@@ -176,7 +190,7 @@ impl Store {
             .map_err(self.error(what.clone()))?;
         let run = |tx: &Connection, table: &mut Table| -> Result<(), rusqlite::Error> {
             let mut values = Vec::new();
-            for row in rows {
+            for (i, row) in rows.iter().enumerate() {
                 for (name, cell) in &row.extra {
                     if !name.is_empty() && table.find(name).is_none() {
                         add_column(tx, &table.name, name, extra_type(cell))?;
@@ -208,6 +222,12 @@ impl Store {
                 values[table.synced_at] = Value::Text(now.clone());
                 tx.prepare_cached(&table.upsert)?
                     .execute(rusqlite::params_from_iter(values.iter()))?;
+                if let Some((focus, focus_rows)) = focus {
+                    if let Some(focus_row) = focus_rows.get(i) {
+                        let key: Vec<&Value> = table.key.iter().map(|&at| &values[at]).collect();
+                        focus.write(tx, record_key(&key), focus_row, &now)?;
+                    }
+                }
             }
             state::save(tx, &table.name, position, &now)
         };
@@ -224,6 +244,23 @@ impl Store {
         let now = state::now();
         self.write("cannot save the sync position", |conn| {
             state::save(conn, table, position, &now)
+        })
+    }
+
+    /// The `focus` table, made ready for the FOCUS rows (by `map`) of listing `listing`
+    /// of API `vendor`: created if absent, the map's columns added if missing.
+    ///
+    /// # Errors
+    ///
+    /// SQLite's.
+    pub fn focus_table(
+        &self,
+        vendor: &str,
+        listing: &str,
+        map: &'static FocusMap,
+    ) -> Result<FocusTable, StoreError> {
+        self.write("cannot set up the focus table", |conn| {
+            FocusTable::open(conn, vendor, listing, map)
         })
     }
 
