@@ -23,6 +23,7 @@ const ERROR_ENVELOPE: meterage_runtime::ErrorEnvelope = meterage_runtime::ErrorE
     transient: &[],
     final_codes: &[],
     credential_codes: &[],
+    credential_statuses: &[],
     transient_statuses: &[],
     final_statuses: &[],
 };
@@ -722,5 +723,374 @@ impl Attach {
             request.part("note", value);
         }
         request
+    }
+}
+
+#[cfg(feature = "cli")]
+pub mod cli {
+    //! What this API says about itself, and `run`, for tools that drive every operation the same way (cargo feature `cli`). Operations whose answer may carry a credential (sign-in calls) are left out.
+
+    use meterage_runtime::describe;
+    use describe::SetArg as _;
+
+    /// What this API says about itself.
+    pub static API: describe::Api = describe::Api {
+        name: "oas31",
+        title: "Meters",
+        description: "Metered usage of a fleet of devices.\n\nReadings and invoices of the devices of an account.",
+        spec: "tests/fixtures/oas31.yaml",
+        url_env: "",
+        credentials: &[],
+        operations: &[
+            describe::OperationInfo {
+                name: "get_device",
+                id: "getDevice",
+                endpoint: "GET /devices/{deviceId}",
+                summary: "One device",
+                description: "",
+                params: &[
+                    describe::ParamInfo {
+                        name: "device_id",
+                        wire: "deviceId",
+                        location: "path",
+                        description: "",
+                        required: true,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::Integer,
+                        constraints: "greater than 0",
+                    },
+                    describe::ParamInfo {
+                        name: "limit",
+                        wire: "limit",
+                        location: "query",
+                        description: "",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::Integer,
+                        constraints: "at least 1, less than 101",
+                    },
+                ],
+                record: &FIELDS_DEVICE,
+                paging: None,
+                record_key: &[],
+                period: None,
+            },
+            describe::OperationInfo {
+                name: "add_reading",
+                id: "addReading",
+                endpoint: "POST /readings",
+                summary: "Records a reading",
+                description: "",
+                params: &[
+                    describe::ParamInfo {
+                        name: "device",
+                        wire: "device",
+                        location: "body",
+                        description: "",
+                        required: true,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::Integer,
+                        constraints: "",
+                    },
+                    describe::ParamInfo {
+                        name: "value",
+                        wire: "value",
+                        location: "body",
+                        description: "",
+                        required: true,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::Number,
+                        constraints: "greater than 0",
+                    },
+                    describe::ParamInfo {
+                        name: "note",
+                        wire: "note",
+                        location: "body",
+                        description: "",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::Json,
+                        constraints: "",
+                    },
+                    describe::ParamInfo {
+                        name: "at",
+                        wire: "at",
+                        location: "body",
+                        description: "",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::String,
+                        constraints: "",
+                    },
+                ],
+                record: &FIELDS_READING,
+                paging: None,
+                record_key: &[],
+                period: None,
+            },
+            describe::OperationInfo {
+                name: "get_invoice_pdf",
+                id: "getInvoicePdf",
+                endpoint: "GET /invoices/{invoiceId}/pdf",
+                summary: "",
+                description: "",
+                params: &[
+                    describe::ParamInfo {
+                        name: "invoice_id",
+                        wire: "invoiceId",
+                        location: "path",
+                        description: "",
+                        required: true,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::String,
+                        constraints: "",
+                    },
+                ],
+                record: &[],
+                paging: None,
+                record_key: &[],
+                period: None,
+            },
+            describe::OperationInfo {
+                name: "attach",
+                id: "attach",
+                endpoint: "POST /attachments",
+                summary: "",
+                description: "",
+                params: &[
+                    describe::ParamInfo {
+                        name: "file",
+                        wire: "file",
+                        location: "body",
+                        description: "",
+                        required: true,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::String,
+                        constraints: "",
+                    },
+                    describe::ParamInfo {
+                        name: "note",
+                        wire: "note",
+                        location: "body",
+                        description: "",
+                        required: false,
+                        secret: false,
+                        repeated: false,
+                        kind: describe::ValueKind::String,
+                        constraints: "",
+                    },
+                ],
+                record: &[],
+                paging: None,
+                record_key: &[],
+                period: None,
+            },
+        ],
+    };
+
+    /// The fields of `Device`.
+    static FIELDS_DEVICE: [describe::Field; 10] = [
+        describe::Field {
+            name: "id",
+            description: "",
+            required: true,
+            kind: describe::FieldKind::Integer,
+        },
+        describe::Field {
+            name: "kind",
+            description: "Always `meter`.",
+            required: true,
+            kind: describe::FieldKind::Enum,
+        },
+        describe::Field {
+            name: "location",
+            description: "Latitude and longitude.",
+            required: true,
+            kind: describe::FieldKind::Array,
+        },
+        describe::Field {
+            name: "tags",
+            description: "",
+            required: false,
+            kind: describe::FieldKind::Array,
+        },
+        describe::Field {
+            name: "label",
+            description: "",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "firmware",
+            description: "",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "vendor",
+            description: "",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "owner",
+            description: "Who pays for the device's readings.",
+            required: false,
+            kind: describe::FieldKind::Object(&FIELDS_OWNER),
+        },
+        describe::Field {
+            name: "spare",
+            description: "",
+            required: false,
+            kind: describe::FieldKind::Json,
+        },
+        describe::Field {
+            name: "calibration",
+            description: "",
+            required: false,
+            kind: describe::FieldKind::Object(&FIELDS_DEVICE_DEFS_CALIBRATION),
+        },
+    ];
+
+    /// The fields of `Owner`.
+    static FIELDS_OWNER: [describe::Field; 2] = [
+        describe::Field {
+            name: "name",
+            description: "",
+            required: true,
+            kind: describe::FieldKind::String,
+        },
+        describe::Field {
+            name: "signature",
+            description: "",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+    ];
+
+    /// The fields of `DeviceDefsCalibration`.
+    static FIELDS_DEVICE_DEFS_CALIBRATION: [describe::Field; 1] = [
+        describe::Field {
+            name: "offset",
+            description: "",
+            required: false,
+            kind: describe::FieldKind::Number,
+        },
+    ];
+
+    /// The fields of `Reading`.
+    static FIELDS_READING: [describe::Field; 4] = [
+        describe::Field {
+            name: "device",
+            description: "",
+            required: true,
+            kind: describe::FieldKind::Integer,
+        },
+        describe::Field {
+            name: "value",
+            description: "",
+            required: true,
+            kind: describe::FieldKind::Number,
+        },
+        describe::Field {
+            name: "note",
+            description: "",
+            required: false,
+            kind: describe::FieldKind::Json,
+        },
+        describe::Field {
+            name: "at",
+            description: "",
+            required: false,
+            kind: describe::FieldKind::String,
+        },
+    ];
+
+    /// A client configured from the environment, as `Client::from_env`.
+    ///
+    /// # Errors
+    ///
+    /// `Error::Config` naming a missing or invalid variable.
+    pub fn client_from_env() -> Result<
+        meterage_runtime::Client,
+        meterage_runtime::Error,
+    > {
+        Err(
+            meterage_runtime::Error::Config(
+                "tests/fixtures/oas31.yaml names no environment variables for a client: build one with `Client::builder()`"
+                    .to_owned(),
+            ),
+        )
+    }
+
+    /// Runs operation `operation` (the client method's name) with `args` (keyed by setter name), giving its records to `sink`.
+    ///
+    /// # Errors
+    ///
+    /// `NoOperation` for an unknown operation, `Arg` for an argument that does not read (nothing is sent), the call's or the sink's error.
+    pub async fn run<S: describe::Sink>(
+        client: &super::Client,
+        operation: &str,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        match operation {
+            "get_device" => run_get_device(client, args, sink).await,
+            "add_reading" => run_add_reading(client, args, sink).await,
+            "get_invoice_pdf" => run_get_invoice_pdf(client, args, sink).await,
+            "attach" => run_attach(client, args, sink).await,
+            _ => Err(describe::RunError::NoOperation(operation.to_owned())),
+        }
+    }
+    async fn run_get_device<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        let builder = client
+            .get_device(describe::required("device_id", args.parse("device_id")?)?)
+            .set_arg(args.parse("limit")?, super::GetDevice::limit);
+        describe::drive::one(builder.send(), sink).await
+    }
+    async fn run_add_reading<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        let builder = client
+            .add_reading(
+                describe::required("device", args.parse("device")?)?,
+                describe::required("value", args.parse("value")?)?,
+            )
+            .set_arg(args.json("note")?, super::AddReading::note)
+            .set_arg(args.text("at"), super::AddReading::at);
+        describe::drive::one(builder.send(), sink).await
+    }
+    async fn run_get_invoice_pdf<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        let builder = client
+            .get_invoice_pdf(describe::required("invoice_id", args.text("invoice_id"))?);
+        describe::drive::one(builder.send(), sink).await
+    }
+    async fn run_attach<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        let builder = client
+            .attach(describe::required("file", args.text("file"))?)
+            .set_arg(args.text("note"), super::Attach::note);
+        describe::drive::one(builder.send(), sink).await
     }
 }
