@@ -103,8 +103,7 @@ impl Store {
         // WAL keeps every committed page across a killed process; NORMAL synchronous is
         // as safe as FULL against a process crash (only an OS crash may lose the last
         // commits, never consistency).
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(fail("cannot turn on WAL mode"))?;
+        wal(&conn).map_err(fail("cannot turn on WAL mode"))?;
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(fail("cannot set synchronous=NORMAL"))?;
         let store = Self {
@@ -296,5 +295,23 @@ fn value(cell: &Cell, real: bool) -> Value {
             _ => Value::Text(text.clone()),
         },
         Cell::Text(text) | Cell::Json(text) => Value::Text(text.clone()),
+    }
+}
+
+/// Turns on WAL mode. SQLite answers "database is locked" at once, without waiting for
+/// the busy timeout, when another connection switches a new file to WAL at the same
+/// moment (two syncs starting together): tried again every 10 ms within the timeout.
+fn wal(conn: &Connection) -> rusqlite::Result<()> {
+    let start = std::time::Instant::now();
+    loop {
+        match conn.pragma_update(None, "journal_mode", "WAL") {
+            Err(rusqlite::Error::SqliteFailure(error, _))
+                if error.code == rusqlite::ErrorCode::DatabaseBusy
+                    && start.elapsed() < BUSY_TIMEOUT =>
+            {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            other => return other,
+        }
     }
 }
