@@ -944,6 +944,378 @@ impl DescribeInstanceBill {
         meterage_runtime::pagination::Paginate::items(self)
     }
 
+    /// How this listing's records become FOCUS 1.2 rows: the spec's `x-focus`, for
+    /// `meterage_runtime::focus::apply`.
+    pub const FOCUS: &'static meterage_runtime::focus::FocusMap = {
+        use meterage_runtime::focus;
+        &focus::FocusMap {
+            time_zone_seconds: 28800i32,
+            columns: &[
+                focus::ColumnMap {
+                    name: "AvailabilityZone",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/Zone",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "BilledCost",
+                    ty: focus::ColumnType::Decimal,
+                    source: focus::Source::Field {
+                        pointer: "/PretaxAmount",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "BillingAccountId",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/BillAccountID",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "BillingAccountName",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/BillAccountName",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "BillingCurrency",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/Currency",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "BillingPeriodEnd",
+                    ty: focus::ColumnType::DateTime,
+                    source: focus::Source::Unavailable(
+                        "an item does not carry its billing cycle",
+                    ),
+                },
+                focus::ColumnMap {
+                    name: "BillingPeriodStart",
+                    ty: focus::ColumnType::DateTime,
+                    source: focus::Source::Unavailable(
+                        "an item does not carry its billing cycle: it is the response's Data.BillingCycle, which the record does not hold",
+                    ),
+                },
+                focus::ColumnMap {
+                    name: "ChargeCategory",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/SubscriptionType",
+                        map: &[("PayAsYouGo", "Usage"), ("Subscription", "Purchase")],
+                        default: Some("Usage"),
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "ChargeClass",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Unavailable(
+                        "no item is a correction: null, as FOCUS asks",
+                    ),
+                },
+                focus::ColumnMap {
+                    name: "ChargeDescription",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/ProductName",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "ChargeFrequency",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/SubscriptionType",
+                        map: &[
+                            ("PayAsYouGo", "Usage-Based"),
+                            ("Subscription", "Recurring"),
+                        ],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "ChargePeriodEnd",
+                    ty: focus::ColumnType::DateTime,
+                    source: focus::Source::Field {
+                        pointer: "/BillingDate",
+                        map: &[],
+                        default: None,
+                        format: Some("[year]-[month]-[day]"),
+                        multiply: None,
+                        end_inclusive: true,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "ChargePeriodStart",
+                    ty: focus::ColumnType::DateTime,
+                    source: focus::Source::Field {
+                        pointer: "/BillingDate",
+                        map: &[],
+                        default: None,
+                        format: Some("[year]-[month]-[day]"),
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "ContractedCost",
+                    ty: focus::ColumnType::Decimal,
+                    source: focus::Source::Field {
+                        pointer: "/PretaxAmount",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "EffectiveCost",
+                    ty: focus::ColumnType::Decimal,
+                    source: focus::Source::Field {
+                        pointer: "/PretaxAmount",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "InvoiceIssuerName",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Value("Alibaba Cloud"),
+                },
+                focus::ColumnMap {
+                    name: "ListCost",
+                    ty: focus::ColumnType::Decimal,
+                    source: focus::Source::Field {
+                        pointer: "/PretaxGrossAmount",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "PricingQuantity",
+                    ty: focus::ColumnType::Decimal,
+                    source: focus::Source::Unavailable(
+                        "Usage is free text (a number and sometimes words), not a quantity this mapping can read exactly: see x_Usage",
+                    ),
+                },
+                focus::ColumnMap {
+                    name: "PricingUnit",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Unavailable(
+                        "PricingQuantity is not filled, so neither is its unit: see x_UsageUnit",
+                    ),
+                },
+                focus::ColumnMap {
+                    name: "ProviderName",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Value("Alibaba Cloud"),
+                },
+                focus::ColumnMap {
+                    name: "PublisherName",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Value("Alibaba Cloud"),
+                },
+                focus::ColumnMap {
+                    name: "RegionName",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/Region",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "ResourceId",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/InstanceID",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "ResourceName",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/NickName",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "ServiceCategory",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/ProductCode",
+                        map: &[
+                            ("cdn", "Networking"),
+                            ("ecs", "Compute"),
+                            ("oss", "Storage"),
+                            ("rds", "Databases"),
+                            ("slb", "Networking"),
+                            ("vpc", "Networking"),
+                        ],
+                        default: Some("Other"),
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "ServiceName",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/ProductName",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "SubAccountId",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/OwnerID",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "x_ProductCode",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/ProductCode",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "x_ResourceGroup",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/ResourceGroup",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "x_Tag",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/Tag",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "x_Usage",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/Usage",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "x_UsageUnit",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/UsageUnit",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+            ],
+        }
+    };
+
+    /// Every record as a FOCUS 1.2 row (the spec's `x-focus`, see [`Self::FOCUS`]): every item of `items()`, mapped in order.
+    ///
+    /// # Errors
+    ///
+    /// The stream yields the listing's errors as `send` does, and `Error::Focus` for a record a column cannot convert.
+    pub fn focus(
+        self,
+    ) -> impl meterage_runtime::Stream<
+        Item = Result<meterage_runtime::focus::FocusRow, meterage_runtime::Error>,
+    > {
+        meterage_runtime::focus::rows(Self::FOCUS, self.items())
+    }
+
     /// The request as it will be sent: parameters in spec order, constants filled in.
     fn request(&self) -> meterage_runtime::Request {
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
@@ -1186,7 +1558,7 @@ pub mod cli {
                     format: "[year]-[month]",
                     end_inclusive: false,
                 }),
-                focus: None,
+                focus: Some(super::DescribeInstanceBill::FOCUS),
             },
         ],
     };

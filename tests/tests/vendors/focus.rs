@@ -5,11 +5,12 @@
 
 use meterage_clients::runtime::focus::{FocusRow, FocusValue};
 use meterage_clients::runtime::{Decimal, TryStreamExt};
-use meterage_clients::{huawei_gsl, kaopuyun, nce_campus, plcloud};
-use meterage_tests::{gsl, kaopuyun as kaopuyun_fake, nce, plcloud as plcloud_fake};
+use meterage_clients::{aliyun_bss, huawei_gsl, kaopuyun, nce_campus, plcloud};
+use meterage_tests::{aliyun, gsl, kaopuyun as kaopuyun_fake, nce, plcloud as plcloud_fake};
 use serde_json::Value;
 
-use crate::support::{kaopuyun_key, nce_login, plcloud_login, serve};
+use crate::cases::aliyun::{aliyun_signature, CYCLE};
+use crate::support::{access_key, kaopuyun_key, nce_login, plcloud_login, serve};
 
 /// Asserts that `row` has exactly the columns `wanted`, in that order, each written as
 /// given ("" for null).
@@ -323,6 +324,7 @@ fn the_cli_data_carries_each_map() {
         ("huawei_gsl", "list_sim_pools"),
         ("nce_campus", "get_time_flow_st_info_list"),
         ("plcloud", "get_consumptions_by_query"),
+        ("aliyun_bss", "describe_instance_bill"),
     ] {
         let found = meterage_clients::cli::APIS
             .iter()
@@ -339,4 +341,90 @@ fn the_cli_data_carries_each_map() {
         .and_then(|op| op.focus)
         .expect("a map");
     assert_eq!(names(described), names(kaopuyun::DescribeFlowBills::FOCUS));
+}
+
+#[tokio::test]
+async fn aliyun_instance_bills_are_rows_with_their_accounts_and_costs() {
+    let (_server, client): (_, aliyun_bss::Client) = serve(
+        aliyun::start(),
+        aliyun_signature(access_key(aliyun::KEYS.key)),
+    )
+    .await;
+    let rows: Vec<FocusRow> = client
+        .describe_instance_bill(CYCLE)
+        .focus()
+        .try_collect()
+        .await
+        .expect("rows");
+    assert_eq!(rows.len() as u64, aliyun::DEFAULT_BILLS);
+    let text = |row: &FocusRow, name: &str| row.get(name).map(ToString::to_string);
+    for (i, row) in rows.iter().enumerate() {
+        let bill = aliyun::bill(i as u64);
+        assert_eq!(
+            decimal(row, "BilledCost"),
+            decimal_of(&bill["PretaxAmount"]),
+            "bill {i}"
+        );
+        assert_eq!(
+            decimal(row, "ListCost"),
+            decimal_of(&bill["PretaxGrossAmount"]),
+            "bill {i}"
+        );
+        let (category, frequency) = match bill["SubscriptionType"].as_str() {
+            Some("Subscription") => ("Purchase", "Recurring"),
+            Some("PayAsYouGo") => ("Usage", "Usage-Based"),
+            other => panic!("bill {i}: {other:?}"),
+        };
+        assert_eq!(
+            text(row, "ChargeCategory").as_deref(),
+            Some(category),
+            "bill {i}"
+        );
+        assert_eq!(
+            text(row, "ChargeFrequency").as_deref(),
+            Some(frequency),
+            "bill {i}"
+        );
+        let service = match bill["ProductCode"].as_str() {
+            Some("ecs") => "Compute",
+            Some("rds") => "Databases",
+            Some("oss") => "Storage",
+            Some("cdn") => "Networking",
+            other => panic!("bill {i}: {other:?}"),
+        };
+        assert_eq!(
+            text(row, "ServiceCategory").as_deref(),
+            Some(service),
+            "bill {i}"
+        );
+        for (column, field) in [
+            ("BillingAccountId", "BillAccountID"),
+            ("BillingAccountName", "BillAccountName"),
+            ("BillingCurrency", "Currency"),
+            ("SubAccountId", "OwnerID"),
+            ("ResourceId", "InstanceID"),
+            ("ResourceName", "NickName"),
+            ("RegionName", "Region"),
+            ("AvailabilityZone", "Zone"),
+        ] {
+            assert_eq!(
+                text(row, column),
+                bill[field].as_str().map(str::to_owned),
+                "bill {i} {column}"
+            );
+        }
+        // A monthly item carries neither its cycle nor a day.
+        for column in [
+            "BillingPeriodStart",
+            "BillingPeriodEnd",
+            "ChargePeriodStart",
+            "ChargePeriodEnd",
+        ] {
+            assert_eq!(
+                row.get(column),
+                Some(&FocusValue::Null),
+                "bill {i} {column}"
+            );
+        }
+    }
 }
