@@ -7,7 +7,7 @@ mod support;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use meterage_tests::{aliyun, aws, azure, gsl, kaopuyun, nce, plcloud, Options};
+use meterage_tests::environment;
 
 /// The lines of the first ```sh block after `heading` in the file `path` (of the
 /// workspace) that start with `meterage`.
@@ -103,115 +103,14 @@ fn work_dir() -> PathBuf {
     std::env::temp_dir().join(format!("meterage-cli-docs-{}", std::process::id()))
 }
 
-/// Runs `line` against a fresh fake of its API (the line's second word).
+/// Runs `line` against a fresh fake of its API (the line's second word), 30 records.
 async fn against_its_fake(line: &str) {
     let dir = work_dir();
     let api = line.split_whitespace().nth(1).expect("an API");
-    let pair = |url: &'static str,
-                base: String,
-                user: (&'static str, &str),
-                secret: (&'static str, &str)| {
-        vec![
-            (url, base),
-            (user.0, user.1.to_owned()),
-            (secret.0, secret.1.to_owned()),
-        ]
-    };
-    match api {
-        "nce-campus" => {
-            let server = nce::start().await;
-            server.dataset.set_len(30);
-            let (user, password) = nce::USER;
-            let env = pair(
-                "NCE_CAMPUS_URL",
-                server.base_url(),
-                ("NCE_CAMPUS_USERNAME", user),
-                ("NCE_CAMPUS_PASSWORD", password),
-            );
-            runs(line, env, &dir).await;
-        }
-        "huawei-gsl" => {
-            let server = gsl::start().await;
-            server.dataset.set_len(30);
-            let (ak, sk) = gsl::AKSK;
-            let env = pair(
-                "HUAWEI_GSL_URL",
-                server.base_url(),
-                ("HUAWEICLOUD_SDK_AK", ak),
-                ("HUAWEICLOUD_SDK_SK", sk),
-            );
-            runs(line, env, &dir).await;
-        }
-        "kaopuyun" => {
-            let server = kaopuyun::start().await;
-            server.dataset.set_len(30);
-            let (id, secret) = kaopuyun::KEY;
-            let env = pair(
-                "KAOPUYUN_URL",
-                server.base_url(),
-                ("KAOPUYUN_ACCESS_KEY_ID", id),
-                ("KAOPUYUN_ACCESS_KEY_SECRET", secret),
-            );
-            runs(line, env, &dir).await;
-        }
-        "plcloud" => {
-            let server = plcloud::start().await;
-            server.dataset.set_len(30);
-            let (user, password) = plcloud::USER;
-            let env = pair(
-                "PLCLOUD_URL",
-                server.base_url(),
-                ("PLCLOUD_USERNAME", user),
-                ("PLCLOUD_PASSWORD", password),
-            );
-            runs(line, env, &dir).await;
-        }
-        "aliyun-bss" => {
-            let server = aliyun::start().await;
-            server.dataset.set_len(30);
-            let (id, secret) = aliyun::KEYS.key;
-            let env = pair(
-                "ALIBABA_CLOUD_BSS_URL",
-                server.base_url(),
-                ("ALIBABA_CLOUD_ACCESS_KEY_ID", id),
-                ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", secret),
-            );
-            runs(line, env, &dir).await;
-        }
-        "aws-cost-explorer" => {
-            let server = aws::start().await;
-            server.dataset.set_len(30);
-            let (id, secret) = aws::KEY;
-            let env = pair(
-                "AWS_ENDPOINT_URL_COST_EXPLORER",
-                server.base_url(),
-                ("AWS_ACCESS_KEY_ID", id),
-                ("AWS_SECRET_ACCESS_KEY", secret),
-            );
-            runs(line, env, &dir).await;
-        }
-        "azure-consumption" => {
-            let arm = azure::start_with(Options::https()).await;
-            let entra = azure::start_entra(&arm).await;
-            arm.dataset.set_len(30);
-            let ca = dir.join("azure-ca.pem");
-            let both = [arm.ca_pem(), entra.ca_pem()]
-                .map(|pem| pem.expect("a CA"))
-                .concat();
-            std::fs::write(&ca, both).expect("CA file");
-            let env = vec![
-                ("AZURE_MANAGEMENT_URL", arm.base_url()),
-                ("AZURE_AUTHORITY_HOST", entra.base_url()),
-                ("AZURE_TENANT_ID", azure::TENANT_ID.to_owned()),
-                ("AZURE_CLIENT_ID", azure::CLIENT.0.to_owned()),
-                ("AZURE_CLIENT_SECRET", azure::CLIENT.1.to_owned()),
-                ("AZURE_SUBSCRIPTION_ID", azure::SUBSCRIPTION_ID.to_owned()),
-                ("METERAGE_CA_FILE", ca.display().to_string()),
-            ];
-            runs(line, env, &dir).await;
-        }
-        other => panic!("no fake for API `{other}` of line {line}"),
-    }
+    let running = environment::start(api, 30, &dir)
+        .await
+        .unwrap_or_else(|| panic!("no fake for API `{api}` of line {line}"));
+    runs(line, running.env.clone(), &dir).await;
 }
 
 #[tokio::test]

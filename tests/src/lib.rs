@@ -72,6 +72,7 @@ use std::sync::{Mutex, MutexGuard};
 
 pub mod clock;
 pub mod dataset;
+pub mod environment;
 #[cfg(test)]
 mod fault_tests;
 pub mod faults;

@@ -246,6 +246,12 @@ impl Sink for Output {
         Ok(Flow::Continue(()))
     }
 
+    /// Four pages ahead, as `meterage sync` fetches: the vendor's latency overlaps the
+    /// writing, and memory holds five pages at most.
+    fn prefetch(&self) -> usize {
+        4
+    }
+
     fn record<T: Serialize>(&mut self, record: &T) -> Result<Flow, OutputError> {
         if let Some(map) = self.focus {
             let row = focus::apply(map, record)?;

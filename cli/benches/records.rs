@@ -1,5 +1,10 @@
-//! `meterage sync` into SQLite against the floor: the same Kaopuyun flow bills from the
+//! The command line against the floor: `meterage kaopuyun describe-flow-bills` to JSON
+//! Lines and `meterage sync` into SQLite, against the same Kaopuyun flow bills from the
 //! same fake through the Rust API (`describe_flow_bills().items()`) into a `Vec`.
+//!
+//! The JSON Lines run is the `meterage` binary itself (`-q -o FILE`, its client from
+//! the environment), in its own process against the fake this process serves: its
+//! time includes starting the process, its peak memory is its own.
 //!
 //! Each measurement runs in a child process (this binary again) holding the fake
 //! server, so its peak resident set (`VmHWM`) is its own: wall time and peak memory at
@@ -7,7 +12,7 @@
 //! page with the API's default page size; the sync fetches four pages ahead, the floor
 //! is measured both as `items()` (one page at a time) and `items().prefetch(4)`.
 //!
-//! `cargo bench -p meterage-cli --bench sync [-- --runs N]` (release build). Figures go
+//! `cargo bench -p meterage-cli --bench records [-- --runs N]` (release build). Figures go
 //! to BENCHMARKS.md. Nothing here asserts a time.
 
 use std::process::Command;
@@ -20,16 +25,21 @@ use meterage_clients::runtime::TryStreamExt;
 use meterage_runtime::describe::{Api, Args, OperationInfo, RunError, Sink};
 use meterage_tests::kaopuyun as fake;
 
-/// The variable that makes this binary one measurement: `vec N`, `vec4 N` or
-/// `sqlite N`.
+/// The variable that makes this binary one measurement: `vec N`, `vec4 N`, `jsonl N`
+/// or `sqlite N`.
 const CHILD: &str = "METERAGE_BENCH_SYNC";
 
 fn main() {
     if let Ok(what) = std::env::var(CHILD) {
         let (mode, records) = what.split_once(' ').expect("MODE N");
         let records: u64 = records.parse().expect("a record count");
-        let elapsed = measure(mode, records);
-        println!("{} {}", elapsed.as_secs_f64(), peak_rss_kib().unwrap_or(0));
+        let (elapsed, peak) = if mode == "jsonl" {
+            // The binary's own peak, not this process's (which serves the fake).
+            command_line(records)
+        } else {
+            (measure(mode, records), peak_rss_kib().unwrap_or(0))
+        };
+        println!("{} {}", elapsed.as_secs_f64(), peak);
         return;
     }
     let args: Vec<String> = std::env::args().collect();
@@ -40,24 +50,29 @@ fn main() {
         .and_then(|n| n.parse().ok())
         .unwrap_or(3);
     println!(
-        "## meterage sync into SQLite against the Rust API into a Vec (Kaopuyun, pages of 10)"
+        "## meterage to JSON Lines and sync into SQLite against the Rust API into a Vec (Kaopuyun, pages of 10)"
     );
     println!("median of {runs} runs, each in its own process with the fake server; the sync");
     println!("fetches 4 pages ahead; the floor both as items() (one page at a time) and");
     println!("items().prefetch(4)");
     println!();
     println!(
-        "| records | Vec s | Vec prefetch(4) s | SQLite s | ratio | ratio to prefetch(4) \
-         | Vec peak MiB | SQLite peak MiB |"
+        "| records | Vec s | Vec prefetch(4) s | JSON Lines s | JSON Lines ratio | JSON Lines ratio to prefetch(4) | SQLite s | ratio | ratio to prefetch(4) \
+         | Vec peak MiB | JSON Lines peak MiB | SQLite peak MiB |"
     );
-    println!("|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for records in [10_000u64, 100_000] {
         let (mut vec, mut ahead, mut sqlite) = (Vec::new(), Vec::new(), Vec::new());
         let (mut ratios, mut ratios_ahead) = (Vec::new(), Vec::new());
+        let (mut jsonl, mut jsonl_ratios, mut jsonl_ahead) = (Vec::new(), Vec::new(), Vec::new());
         for _ in 0..runs {
             let floor = child("vec", records);
             let floor_ahead = child("vec4", records);
+            let lines = child("jsonl", records);
             let ours = child("sqlite", records);
+            jsonl_ratios.push(lines.0 / floor.0);
+            jsonl_ahead.push(lines.0 / floor_ahead.0);
+            jsonl.push(lines);
             ratios.push(ours.0 / floor.0);
             ratios_ahead.push(ours.0 / floor_ahead.0);
             vec.push(floor);
@@ -71,13 +86,17 @@ fn main() {
         let seconds = |runs: &[(f64, u64)]| median(runs.iter().map(|r| r.0).collect());
         let mib = |runs: &[(f64, u64)]| runs.iter().map(|r| r.1).max().unwrap_or(0) as f64 / 1024.0;
         println!(
-            "| {records} | {:.2} | {:.2} | {:.2} | {:.2}x | {:.2}x | {:.0} | {:.0} |",
+            "| {records} | {:.2} | {:.2} | {:.2} | {:.2}x | {:.2}x | {:.2} | {:.2}x | {:.2}x | {:.0} | {:.0} | {:.0} |",
             seconds(&vec),
             seconds(&ahead),
+            seconds(&jsonl),
+            median(jsonl_ratios),
+            median(jsonl_ahead),
             seconds(&sqlite),
             median(ratios),
             median(ratios_ahead),
             mib(&vec),
+            mib(&jsonl),
             mib(&sqlite),
         );
     }
@@ -160,6 +179,57 @@ fn measure(mode: &str, records: u64) -> Duration {
         let _ = std::fs::remove_dir_all(&dir);
         elapsed
     })
+}
+
+/// The `meterage` binary, `meterage kaopuyun describe-flow-bills -q -o FILE`, over a
+/// fake of `records` bills served by this process: its wall time, and its own peak
+/// resident set (from `/usr/bin/time -f %M`; 0 where that tool is missing).
+fn command_line(records: u64) -> (Duration, u64) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let server = runtime.block_on(async {
+        let server = fake::start().await;
+        server.log.keep_requests(false);
+        server.dataset.set_len(records);
+        server
+    });
+    let dir = std::env::temp_dir().join(format!("meterage-bench-jsonl-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a folder");
+    let file = dir.join("bills.jsonl");
+    let time = std::path::Path::new("/usr/bin/time");
+    let mut command = if time.exists() {
+        let mut command = Command::new(time);
+        command.args(["-f", "%M", env!("CARGO_BIN_EXE_meterage")]);
+        command
+    } else {
+        Command::new(env!("CARGO_BIN_EXE_meterage"))
+    };
+    command
+        .args(["kaopuyun", "describe-flow-bills", "-q", "-o"])
+        .arg(&file)
+        .env("KAOPUYUN_URL", server.base_url())
+        .env("KAOPUYUN_ACCESS_KEY_ID", fake::KEY.0)
+        .env("KAOPUYUN_ACCESS_KEY_SECRET", fake::KEY.1);
+    let start = Instant::now();
+    let output = command.output().expect("meterage runs");
+    let elapsed = start.elapsed();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "meterage failed: {stderr}");
+    let peak = stderr
+        .lines()
+        .last()
+        .and_then(|l| l.trim().parse().ok())
+        .unwrap_or(0);
+    let lines = std::fs::read_to_string(&file)
+        .expect("the output")
+        .lines()
+        .count();
+    assert_eq!(lines as u64, records);
+    let _ = std::fs::remove_dir_all(&dir);
+    drop(server);
+    (elapsed, peak)
 }
 
 /// The generated runner with one client.
