@@ -330,6 +330,7 @@ impl fmt::Debug for Error {
                 .finish(),
             Error::Decode(decode) => f.debug_tuple("Decode").field(decode).finish(),
             Error::Auth(auth) => f.debug_tuple("Auth").field(auth).finish(),
+            Error::Focus(focus) => f.debug_tuple("Focus").field(focus).finish(),
             Error::Request { operation, message } => f
                 .debug_struct("Request")
                 .field("operation", operation)
@@ -356,7 +357,6 @@ impl fmt::Debug for Error {
                 .field("message", message)
                 .finish(),
             Error::Config(message) => f.debug_tuple("Config").field(message).finish(),
-            Error::Focus(focus) => f.debug_tuple("Focus").field(focus).finish(),
         }
     }
 }

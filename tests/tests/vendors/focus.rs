@@ -4,7 +4,7 @@
 //! one row per record of the whole listing, in order.
 
 use meterage_clients::runtime::focus::{FocusRow, FocusValue};
-use meterage_clients::runtime::{Decimal, TryStreamExt};
+use meterage_clients::runtime::{Decimal, Error, Stream, TryStreamExt};
 use meterage_clients::{aliyun_bss, huawei_gsl, kaopuyun, nce_campus, plcloud};
 use meterage_tests::{aliyun, gsl, kaopuyun as kaopuyun_fake, nce, plcloud as plcloud_fake};
 use serde_json::Value;
@@ -22,6 +22,40 @@ fn assert_row(row: &FocusRow, wanted: &[(&str, &str)]) {
         .collect();
     let wanted: Vec<(&str, String)> = wanted.iter().map(|(n, v)| (*n, (*v).to_owned())).collect();
     assert_eq!(got, wanted);
+}
+
+/// The columns every usage-only row (GSL pools, NCE traffic) has alike: no cost, no
+/// account, usage in GB, networking.
+const USAGE_ONLY: [(&str, &str); 14] = [
+    ("BilledCost", "0"),
+    ("BillingAccountId", ""),
+    ("BillingAccountName", ""),
+    ("BillingCurrency", "CNY"),
+    ("ChargeCategory", "Usage"),
+    ("ChargeClass", ""),
+    ("ChargeFrequency", "Usage-Based"),
+    ("ConsumedUnit", "GB"),
+    ("ContractedCost", "0"),
+    ("EffectiveCost", "0"),
+    ("ListCost", "0"),
+    ("PricingQuantity", ""),
+    ("PricingUnit", ""),
+    ("ServiceCategory", "Networking"),
+];
+
+/// Asserts that `row` has exactly the columns of [`USAGE_ONLY`] and `own`, each written
+/// as given, in FOCUS order (`x_` columns last, by name).
+fn assert_usage_row(row: &FocusRow, own: &[(&str, &str)]) {
+    let mut wanted: Vec<(&str, &str)> = USAGE_ONLY.iter().chain(own).copied().collect();
+    wanted.sort_by_key(|(name, _)| (name.starts_with("x_"), *name));
+    assert_row(row, &wanted);
+}
+
+/// Every row `rows` yields, after checking there are `count`.
+async fn rows_of(rows: impl Stream<Item = Result<FocusRow, Error>>, count: u64) -> Vec<FocusRow> {
+    let rows: Vec<FocusRow> = rows.try_collect().await.expect("rows");
+    assert_eq!(rows.len() as u64, count, "one row per record");
+    rows
 }
 
 /// The decimal in column `name` of `row`.
@@ -44,13 +78,11 @@ fn decimal_of(value: &Value) -> Decimal {
 async fn kaopuyun_bills_are_rows_with_utc_times_and_exact_costs() {
     let (_server, client): (_, kaopuyun::Client) =
         serve(kaopuyun_fake::start(), kaopuyun_key(kaopuyun_fake::KEY)).await;
-    let rows: Vec<FocusRow> = client
-        .describe_flow_bills()
-        .focus()
-        .try_collect()
-        .await
-        .expect("rows");
-    assert_eq!(rows.len() as u64, kaopuyun_fake::DEFAULT_BILLS);
+    let rows = rows_of(
+        client.describe_flow_bills().focus(),
+        kaopuyun_fake::DEFAULT_BILLS,
+    )
+    .await;
     assert_row(
         &rows[0],
         &[
@@ -137,42 +169,25 @@ async fn kaopuyun_bills_are_rows_with_utc_times_and_exact_costs() {
 async fn gsl_pools_are_usage_rows_with_flow_in_gb() {
     let (_server, client): (_, huawei_gsl::Client) =
         serve(gsl::start(), huawei_gsl::auth::iam_token(gsl::TOKEN)).await;
-    let rows: Vec<FocusRow> = client
-        .list_sim_pools()
-        .limit(10)
-        .focus()
-        .try_collect()
-        .await
-        .expect("rows");
-    assert_eq!(rows.len() as u64, gsl::DEFAULT_POOLS);
-    assert_row(
+    let rows = rows_of(
+        client.list_sim_pools().limit(10).focus(),
+        gsl::DEFAULT_POOLS,
+    )
+    .await;
+    assert_usage_row(
         &rows[0],
         &[
-            ("BilledCost", "0"),
-            ("BillingAccountId", ""),
-            ("BillingAccountName", ""),
-            ("BillingCurrency", "CNY"),
             ("BillingPeriodEnd", "2022-09-30T16:00:00Z"),
             ("BillingPeriodStart", "2022-08-31T16:00:00Z"),
-            ("ChargeCategory", "Usage"),
-            ("ChargeClass", ""),
             ("ChargeDescription", "中国联通消费级每月30M联接服务(1年)"),
-            ("ChargeFrequency", "Usage-Based"),
             ("ChargePeriodEnd", "2022-09-30T16:00:00Z"),
             ("ChargePeriodStart", "2022-08-31T16:00:00Z"),
             ("ConsumedQuantity", "0.10259"),
-            ("ConsumedUnit", "GB"),
-            ("ContractedCost", "0"),
-            ("EffectiveCost", "0"),
             ("InvoiceIssuerName", "Huawei Cloud"),
-            ("ListCost", "0"),
-            ("PricingQuantity", ""),
-            ("PricingUnit", ""),
             ("ProviderName", "Huawei Cloud"),
             ("PublisherName", "Huawei Cloud"),
             ("ResourceId", "1000000000"),
             ("ResourceName", "流量池名称"),
-            ("ServiceCategory", "Networking"),
             ("ServiceName", "Global SIM Link"),
             ("x_FlowLeft", "-42.59"),
             ("x_FlowTotal", "60.0"),
@@ -194,41 +209,27 @@ async fn gsl_pools_are_usage_rows_with_flow_in_gb() {
 #[tokio::test]
 async fn nce_traffic_is_usage_rows_without_a_charge_period() {
     let (_server, client): (_, nce_campus::Client) = serve(nce::start(), nce_login()).await;
-    let rows: Vec<FocusRow> = client
-        .get_time_flow_st_info_list()
-        .site_id(nce::SITE_ID)
-        .focus()
-        .try_collect()
-        .await
-        .expect("rows");
-    assert_eq!(rows.len() as u64, nce::DEFAULT_RECORDS);
-    assert_row(
+    let rows = rows_of(
+        client
+            .get_time_flow_st_info_list()
+            .site_id(nce::SITE_ID)
+            .focus(),
+        nce::DEFAULT_RECORDS,
+    )
+    .await;
+    assert_usage_row(
         &rows[0],
         &[
-            ("BilledCost", "0"),
-            ("BillingAccountId", ""),
-            ("BillingAccountName", ""),
-            ("BillingCurrency", "CNY"),
             ("BillingPeriodEnd", "2017-11-30T16:00:00Z"),
             ("BillingPeriodStart", "2017-10-31T16:00:00Z"),
-            ("ChargeCategory", "Usage"),
-            ("ChargeClass", ""),
             ("ChargeDescription", "Campus user traffic"),
-            ("ChargeFrequency", "Usage-Based"),
             ("ChargePeriodEnd", ""),
             ("ChargePeriodStart", ""),
             ("ConsumedQuantity", "0.010"),
-            ("ConsumedUnit", "GB"),
-            ("ContractedCost", "0"),
-            ("EffectiveCost", "0"),
             ("InvoiceIssuerName", "Huawei"),
-            ("ListCost", "0"),
-            ("PricingQuantity", ""),
-            ("PricingUnit", ""),
             ("ProviderName", "Huawei iMaster NCE-Campus"),
             ("PublisherName", "Huawei"),
             ("ResourceId", "user01"),
-            ("ServiceCategory", "Networking"),
             ("ServiceName", "Campus network access"),
             ("SubAccountId", nce::SITE_ID),
             ("x_LastChargeTime", "2017-11-24T00:01:00Z"),
@@ -256,13 +257,11 @@ async fn nce_traffic_is_usage_rows_without_a_charge_period() {
 async fn plcloud_consumptions_are_rows_of_the_data_list() {
     let (_server, client): (_, plcloud::Client) =
         serve(plcloud_fake::start(), plcloud_login()).await;
-    let rows: Vec<FocusRow> = client
-        .get_consumptions_by_query()
-        .focus()
-        .try_collect()
-        .await
-        .expect("rows");
-    assert_eq!(rows.len() as u64, plcloud_fake::DEFAULT_RECORDS);
+    let rows = rows_of(
+        client.get_consumptions_by_query().focus(),
+        plcloud_fake::DEFAULT_RECORDS,
+    )
+    .await;
     let meta: Value = match rows[0].get("x_ResMeta") {
         Some(FocusValue::Json(text)) => serde_json::from_str(text).expect("JSON"),
         other => panic!("x_ResMeta is no JSON: {other:?}"),
@@ -350,13 +349,11 @@ async fn aliyun_instance_bills_are_rows_with_their_accounts_and_costs() {
         aliyun_signature(access_key(aliyun::KEYS.key)),
     )
     .await;
-    let rows: Vec<FocusRow> = client
-        .describe_instance_bill(CYCLE)
-        .focus()
-        .try_collect()
-        .await
-        .expect("rows");
-    assert_eq!(rows.len() as u64, aliyun::DEFAULT_BILLS);
+    let rows = rows_of(
+        client.describe_instance_bill(CYCLE).focus(),
+        aliyun::DEFAULT_BILLS,
+    )
+    .await;
     let text = |row: &FocusRow, name: &str| row.get(name).map(ToString::to_string);
     for (i, row) in rows.iter().enumerate() {
         let bill = aliyun::bill(i as u64);
