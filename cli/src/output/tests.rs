@@ -7,6 +7,7 @@ use arrow_array::types::{Decimal128Type, Int64Type};
 use arrow_array::Array;
 use arrow_schema::DataType;
 use meterage_runtime::describe::{Field, FieldKind, OperationInfo, Sink};
+use meterage_runtime::focus::{ColumnMap, ColumnType, FocusMap, Source};
 use meterage_runtime::Decimal;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use serde::Serialize;
@@ -302,4 +303,71 @@ fn a_partition_holds_the_months_records() {
             .expect("a reader");
     let rows: usize = reader.map(|batch| batch.expect("a batch").num_rows()).sum();
     assert_eq!(rows, 2);
+}
+
+static FOCUS_MAP: FocusMap = FocusMap {
+    time_zone_seconds: 8 * 3600,
+    columns: &[
+        ColumnMap {
+            name: "BilledCost",
+            ty: ColumnType::Decimal,
+            source: Source::Field {
+                pointer: "/PayPrice",
+                map: &[],
+                default: None,
+                format: None,
+                multiply: None,
+                end_inclusive: false,
+            },
+        },
+        ColumnMap {
+            name: "ChargePeriodStart",
+            ty: ColumnType::DateTime,
+            source: Source::Value("2026-10-01T08:00:00+08:00"),
+        },
+        ColumnMap {
+            name: "x_Name",
+            ty: ColumnType::String,
+            source: Source::Value("fixed"),
+        },
+    ],
+};
+
+#[test]
+fn focus_rows_are_written_with_the_maps_columns_and_types() {
+    let path = scratch("focus.parquet");
+    let mut output = Output::focus(Format::Parquet, &FOCUS_MAP, Destination::File(path.clone()))
+        .expect("an output");
+    for bill in bills() {
+        assert!(output.record(&bill).expect("written").is_continue());
+    }
+    output.finish().expect("finished");
+    let file = std::fs::File::open(&path).expect("the file");
+    let reader = ParquetRecordBatchReaderBuilder::try_new(file)
+        .expect("Parquet")
+        .build()
+        .expect("a reader");
+    let batches: Vec<_> = reader.map(|batch| batch.expect("a batch")).collect();
+    let batch = &batches[0];
+    let schema = batch.schema();
+    let types: Vec<(&str, &DataType)> = schema
+        .fields()
+        .iter()
+        .map(|f| (f.name().as_str(), f.data_type()))
+        .collect();
+    assert_eq!(
+        types,
+        [
+            ("BilledCost", &DataType::Decimal128(38, 18)),
+            ("ChargePeriodStart", &DataType::Utf8),
+            ("x_Name", &DataType::Utf8),
+        ]
+    );
+    let costs = batch.column(0).as_primitive::<Decimal128Type>();
+    assert_eq!(costs.value(0), 25 * 10_i128.pow(18));
+    assert!(costs.is_null(1), "a bill without PayPrice has a null cost");
+    assert_eq!(
+        batch.column(1).as_string::<i32>().value(0),
+        "2026-10-01T00:00:00Z"
+    );
 }
