@@ -11,6 +11,7 @@
 //!
 //! What is evaluated and how is described in `docs/focus-check.md`.
 
+mod checks;
 pub mod eval;
 pub mod model;
 pub mod report;
