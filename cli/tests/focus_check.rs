@@ -610,3 +610,24 @@ fn a_hundred_thousand_rows_check_in_reasonable_time() {
         EXPECTED_TOTALS
     );
 }
+
+#[test]
+fn unreadable_input_is_an_error_naming_the_file_and_place() {
+    let ragged = scratch("ragged.csv");
+    std::fs::write(&ragged, "BilledCost,BillingCurrency\n0,CNY\n0\n").expect("write");
+    let error = focus_check::check_file(&ragged, &model_path(), None, &[]).expect_err("ragged");
+    let message = error.to_string();
+    assert!(
+        message.contains("ragged.csv") && message.contains("line: 3"),
+        "{message}"
+    );
+
+    let not_a_model = scratch("not-a-model.json");
+    std::fs::write(&not_a_model, "{\"ModelRules\": [1]}").expect("write");
+    let error = focus_check::check_file(&ragged, &not_a_model, None, &[]).expect_err("model");
+    let message = error.to_string();
+    assert!(
+        message.contains("not-a-model.json") && message.contains("line 1"),
+        "{message}"
+    );
+}
