@@ -155,6 +155,11 @@ impl<'a> Evaluator<'a> {
 
     fn evaluate(&mut self, id: &str, rule: &Rule) -> Status {
         let criteria = &rule.validation_criteria;
+        if !rule.status.is_empty() && rule.status != "Active" {
+            return Status::NotApplicable {
+                reason: format!("the model marks the rule {}", rule.status),
+            };
+        }
         let missing: Vec<&str> = rule
             .applicability_criteria
             .iter()
@@ -304,6 +309,23 @@ mod tests {
             }
         ));
         assert_eq!(evaluator.rule("Q-0"), Status::Pass { checked_rows: 2 });
+    }
+
+    #[test]
+    fn a_rule_the_model_does_not_mark_active_is_not_applicable() {
+        let mut retired = rule(
+            "MUST",
+            serde_json::json!({"CheckFunction": "ColumnPresent", "ColumnName": "Missing"}),
+            serde_json::json!({}),
+        );
+        retired["Status"] = serde_json::json!("Deprecated");
+        let model = model(serde_json::json!({ "Q-0": retired }));
+        let table = table();
+        let settings = Settings::default();
+        let mut evaluator = Evaluator::new(&model, &table, &settings);
+        assert!(
+            matches!(evaluator.rule("Q-0"), Status::NotApplicable { reason } if reason.contains("Deprecated"))
+        );
     }
 
     #[test]
