@@ -5,7 +5,7 @@
 //! - [`command`] and [`run`]: the subcommand, for the binary.
 //! - [`sync`]: the sync itself, over any APIs' descriptors and any [`Runner`].
 //! - `store`: the database (schema, upserts, columns added as fields appear);
-//!   `state`: the saved positions; `sink`: the [`Sink`](meterage_runtime::describe::Sink)
+//!   `state`: the saved positions; `sink`: the [`Sink`]
 //!   that writes pages; `report`: what a sync did and why it failed.
 
 mod clients;
