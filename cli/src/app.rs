@@ -9,7 +9,7 @@ use clap::ArgMatches;
 use meterage_runtime::describe::{Api, RunError};
 
 use crate::apis::{kebab, Apis};
-use crate::commands::{self, flag, LIST, SYNC};
+use crate::commands::{self, flag, FOCUS_CHECK, LIST, SYNC};
 use crate::errors::Failure;
 use crate::invoke::Invocation;
 use crate::output::{Destination, Format, Output, OutputError};
@@ -56,6 +56,9 @@ fn run(apis: &impl Apis, matches: &ArgMatches) -> Result<(), Failure> {
     if name == SYNC {
         return sync(matches);
     }
+    if name == FOCUS_CHECK {
+        return focus_check(matches);
+    }
     let unknown = || Failure::Usage(format!("no command `{name}`"));
     let api = apis
         .apis()
@@ -77,6 +80,21 @@ fn run(apis: &impl Apis, matches: &ArgMatches) -> Result<(), Failure> {
     }
     invocation.read_secrets(|name| std::env::var(name).ok());
     runtime()?.block_on(execute(apis, &invocation))
+}
+
+/// `meterage focus-check`: the report on standard output; exit 1 when a `MUST` rule it
+/// evaluated fails, 2 when the file or the rules cannot be read.
+fn focus_check(matches: &ArgMatches) -> Result<(), Failure> {
+    let outcome = crate::focus_check::run(matches)
+        .map_err(|error| Failure::Usage(format!("focus-check: {error}")))?;
+    print!("{}", outcome.rendered);
+    if outcome.passed() {
+        Ok(())
+    } else {
+        Err(Failure::Check(
+            "focus-check: a MUST rule fails (see the report)".to_owned(),
+        ))
+    }
 }
 
 /// `meterage sync`: its report on standard output (also when some listings failed), the

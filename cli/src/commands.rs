@@ -60,6 +60,9 @@ pub const LIST: &str = "list";
 /// The name of the subcommand filling a SQLite database ([`crate::sync`]).
 pub const SYNC: &str = "sync";
 
+/// The FOCUS checker's command.
+pub const FOCUS_CHECK: &str = "focus-check";
+
 /// The whole command tree for `apis`.
 pub fn command(apis: &impl Apis) -> Command {
     let mut root = Command::new("meterage")
@@ -79,6 +82,11 @@ pub fn command(apis: &impl Apis) -> Command {
         )
         .subcommand(
             crate::sync::command()
+                .term_width(HELP_WIDTH)
+                .max_term_width(HELP_WIDTH),
+        )
+        .subcommand(
+            crate::focus_check::command()
                 .term_width(HELP_WIDTH)
                 .max_term_width(HELP_WIDTH),
         );

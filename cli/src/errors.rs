@@ -17,7 +17,10 @@ use meterage_runtime::{Error, ErrorKind};
 /// The exit codes and what they mean, as `meterage --help` lists them.
 pub const EXIT_CODES: [(u8, &str); 6] = [
     (0, "success"),
-    (1, "the records could not be written (output file, disk)"),
+    (
+        1,
+        "the records could not be written (output file, disk); focus-check: a MUST rule fails",
+    ),
     (
         2,
         "usage or configuration: a bad flag or value (nothing was sent), a bad profile, base \
@@ -60,6 +63,8 @@ pub enum Failure {
     },
     /// The records could not be written.
     Output(String),
+    /// `meterage focus-check` found a `MUST` rule failing (its report is printed apart).
+    Check(String),
     /// `meterage sync` failed ([`crate::sync::SyncError`]; its report is printed apart).
     Sync {
         /// What failed.
@@ -99,7 +104,7 @@ impl Failure {
     pub fn exit_code(&self) -> u8 {
         match self {
             Failure::Usage(_) => 2,
-            Failure::Output(_) => 1,
+            Failure::Output(_) | Failure::Check(_) => 1,
             Failure::NoCredentials { .. } => 3,
             Failure::Sync { code, .. } => *code,
             Failure::Call { error, .. } => exit_code(error.kind()),
@@ -124,7 +129,7 @@ impl fmt::Display for Failure {
     /// InvalidAccessKeyId: ... (request id 3f2a)`. The runtime's errors carry no secret.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Failure::Usage(message) => write!(f, "{}", one_line(message)),
+            Failure::Usage(message) | Failure::Check(message) => write!(f, "{}", one_line(message)),
             // Its lines are the listings that failed, one each.
             Failure::Sync { message, .. } => write!(f, "sync: {message}"),
             Failure::Output(message) => {

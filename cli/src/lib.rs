@@ -11,6 +11,7 @@ pub mod apis;
 pub mod app;
 pub mod commands;
 pub mod errors;
+pub mod focus_check;
 pub mod invoke;
 pub mod list;
 pub mod output;

@@ -7,7 +7,7 @@
 //! - `store`: the database (schema, upserts, columns added as fields appear);
 //!   [`focus`]: the `focus` table, the FOCUS rows of every mapped listing, written with
 //!   the vendor table's pages;
-//!   `state`: the saved positions; `sink`: the [`Sink`](meterage_runtime::describe::Sink)
+//!   `state`: the saved positions; `sink`: the [`Sink`]
 //!   that writes pages; `report`: what a sync did and why it failed.
 
 mod clients;
