@@ -43,6 +43,32 @@ pub trait Apis {
     }
 }
 
+/// The APIs `meterage-clients` was generated with (`meterage_clients::cli`): what the
+/// binary offers.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Generated;
+
+impl Apis for Generated {
+    fn apis(&self) -> &'static [&'static Api] {
+        meterage_clients::cli::APIS
+    }
+
+    fn client_from_env(&self, api: &str) -> Option<Result<Client, Error>> {
+        meterage_clients::cli::client_from_env(api)
+    }
+
+    async fn run<S: Sink>(
+        &self,
+        api: &str,
+        client: &Client,
+        operation: &str,
+        args: &Args,
+        sink: &mut S,
+    ) -> Result<(), RunError<S::Error>> {
+        meterage_clients::cli::run(api, client, operation, args, sink).await
+    }
+}
+
 /// `snake_case` → `kebab-case` (module, method and setter names on the command line).
 pub fn kebab(name: &str) -> String {
     name.replace('_', "-")

@@ -97,14 +97,13 @@ impl ParquetOut {
                 .into_iter()
                 .next()
                 .map_or(Cell::Null, |(_, cell)| cell);
-            self.append(0, "value", &cell)?;
+            self.append(0, &cell)?;
         } else {
             if let Some((name, _)) = row.extra.first() {
                 return Err(outside_schema(self.records, name));
             }
             for (index, cell) in row.cells.iter().enumerate() {
-                let column = self.columns.columns()[index].name.clone();
-                self.append(index, &column, cell)?;
+                self.append(index, cell)?;
             }
         }
         self.rows += 1;
@@ -114,11 +113,16 @@ impl ParquetOut {
         Ok(())
     }
 
-    fn append(&mut self, index: usize, column: &str, cell: &Cell) -> Result<(), OutputError> {
+    /// Appends `cell` to column `index`; the column's name is looked up only for an error.
+    fn append(&mut self, index: usize, cell: &Cell) -> Result<(), OutputError> {
         let record = self.records;
+        let columns = &self.columns;
         let problem = |problem: String| OutputError::Value {
             record,
-            column: column.to_owned(),
+            column: columns
+                .columns()
+                .get(index)
+                .map_or_else(|| "value".to_owned(), |column| column.name.clone()),
             problem,
         };
         match (&mut self.builders[index], cell) {
