@@ -206,6 +206,15 @@ async fn month_sets_the_period_and_names_the_partition() {
     let refused = meterage(&parquet, kaopuyun_env(&server, "not-the-secret")).await;
     fails(&refused, 3, &["SignatureDoesNotMatch"]);
     assert_eq!(std::fs::read(&file).expect("still there"), written);
+    let left: Vec<_> = std::fs::read_dir(dir.join("api=kaopuyun"))
+        .expect("listed")
+        .map(|entry| entry.expect("an entry").file_name())
+        .collect();
+    assert_eq!(
+        left,
+        ["month=2026-02"],
+        "the failed run left no hidden directory"
+    );
     let no_month = [
         "kaopuyun",
         "describe-flow-bills",
