@@ -3,7 +3,8 @@
 
 use meterage_codegen::{generate, SpecSource};
 
-/// A paged listing of records with a decimal, an integer, text and a local time, with
+/// A paged listing of records with a decimal, an integer, text, a local time and a map
+/// of amounts by name (AWS's metrics), with
 /// `x-focus` columns `columns` (each line indented by eight spaces) at `time_zone`.
 fn spec(time_zone: &str, columns: &str) -> String {
     format!(
@@ -49,6 +50,13 @@ paths:
                           type: object
                           properties:
                             amount: {{type: string, format: decimal}}
+                        metrics:
+                          type: object
+                          additionalProperties:
+                            type: object
+                            properties:
+                              Amount: {{type: string, format: decimal}}
+                              Unit: {{type: string}}
 "#
     )
 }
@@ -212,5 +220,36 @@ fn a_column_needs_exactly_one_source_and_a_reason_when_unavailable() {
         "          BilledCost: {value: free}\n",
         "BilledCost:",
         "`free` is not a decimal number",
+    );
+}
+
+#[test]
+fn a_format_with_an_optional_part_and_a_pointer_through_a_map_are_accepted() {
+    let text = spec(
+        "Z",
+        "          BilledCost: {field: /metrics/NetUnblendedCost/Amount}\n          BillingCurrency: {field: /metrics/NetUnblendedCost/Unit}\n          ChargePeriodStart: {field: /begin, format: \"[year]-[month]-[day][optional [T[hour]:[minute]:[second]Z]]\"}\n          ChargePeriodEnd: {field: /begin, format: \"[year]-[month]-[day]T00:00:00[optional [.0000000]]Z\", end-inclusive: true}\n",
+    );
+    let source = generate(&SpecSource {
+        path: "specs/focus.yaml",
+        text: &text,
+    })
+    .unwrap_or_else(|d| panic!("{d}"));
+    assert!(
+        source.contains("[optional [T[hour]:[minute]:[second]Z]]"),
+        "{source}"
+    );
+}
+
+#[test]
+fn a_bad_optional_part_or_a_field_missing_below_a_map_is_an_error_at_its_line() {
+    assert_refused(
+        "          ChargePeriodStart: {field: /begin, format: \"[year]-[month]-[day][optional [T[hour]]\"}\n",
+        "ChargePeriodStart",
+        "is not a `time` format description",
+    );
+    assert_refused(
+        "          BilledCost: {field: /metrics/NetUnblendedCost/Amonut}\n",
+        "BilledCost",
+        "`Amonut` is none of Amount, Unit",
     );
 }

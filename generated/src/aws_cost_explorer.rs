@@ -1445,6 +1445,250 @@ impl GetCostAndUsage {
         meterage_runtime::pagination::Paginate::items(self)
     }
 
+    /// How this listing's records become FOCUS 1.2 rows: the spec's `x-focus`, for
+    /// `meterage_runtime::focus::apply`.
+    pub const FOCUS: &'static meterage_runtime::focus::FocusMap = {
+        use meterage_runtime::focus;
+        &focus::FocusMap {
+            time_zone_seconds: 0i32,
+            columns: &[
+                focus::ColumnMap {
+                    name: "BilledCost",
+                    ty: focus::ColumnType::Decimal,
+                    source: focus::Source::Field {
+                        pointer: "/Total/NetUnblendedCost/Amount",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "BillingAccountId",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Unavailable(
+                        "a result names no account: the totals are of the account the key belongs to (and its members), which the answer does not say",
+                    ),
+                },
+                focus::ColumnMap {
+                    name: "BillingAccountName",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Unavailable("the answer names no account"),
+                },
+                focus::ColumnMap {
+                    name: "BillingCurrency",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/Total/NetUnblendedCost/Unit",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "BillingPeriodEnd",
+                    ty: focus::ColumnType::DateTime,
+                    source: focus::Source::Month {
+                        pointer: "/TimePeriod/Start",
+                        format: "[year]-[month]-[day][optional [T[hour]:[minute]:[second]Z]]",
+                        next: true,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "BillingPeriodStart",
+                    ty: focus::ColumnType::DateTime,
+                    source: focus::Source::Month {
+                        pointer: "/TimePeriod/Start",
+                        format: "[year]-[month]-[day][optional [T[hour]:[minute]:[second]Z]]",
+                        next: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "ChargeCategory",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Unavailable(
+                        "a period's total sums every record type (usage, purchases, taxes, credits, refunds) into one amount",
+                    ),
+                },
+                focus::ColumnMap {
+                    name: "ChargeClass",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Unavailable(
+                        "a total may hold corrections of earlier periods, and does not say so: null, as FOCUS asks of a row that is not a correction",
+                    ),
+                },
+                focus::ColumnMap {
+                    name: "ChargeDescription",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Unavailable(
+                        "a period's total describes no one charge",
+                    ),
+                },
+                focus::ColumnMap {
+                    name: "ChargePeriodEnd",
+                    ty: focus::ColumnType::DateTime,
+                    source: focus::Source::Field {
+                        pointer: "/TimePeriod/End",
+                        map: &[],
+                        default: None,
+                        format: Some(
+                            "[year]-[month]-[day][optional [T[hour]:[minute]:[second]Z]]",
+                        ),
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "ChargePeriodStart",
+                    ty: focus::ColumnType::DateTime,
+                    source: focus::Source::Field {
+                        pointer: "/TimePeriod/Start",
+                        map: &[],
+                        default: None,
+                        format: Some(
+                            "[year]-[month]-[day][optional [T[hour]:[minute]:[second]Z]]",
+                        ),
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "ContractedCost",
+                    ty: focus::ColumnType::Decimal,
+                    source: focus::Source::Unavailable(
+                        "no metric is the cost at the negotiated unit prices before commitment discounts: UnblendedCost already has the reservations' and Savings Plans' rates in it",
+                    ),
+                },
+                focus::ColumnMap {
+                    name: "EffectiveCost",
+                    ty: focus::ColumnType::Decimal,
+                    source: focus::Source::Field {
+                        pointer: "/Total/NetAmortizedCost/Amount",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "InvoiceIssuerName",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Value("Amazon Web Services"),
+                },
+                focus::ColumnMap {
+                    name: "ListCost",
+                    ty: focus::ColumnType::Decimal,
+                    source: focus::Source::Unavailable(
+                        "Cost Explorer has no metric at public on-demand prices",
+                    ),
+                },
+                focus::ColumnMap {
+                    name: "PricingQuantity",
+                    ty: focus::ColumnType::Decimal,
+                    source: focus::Source::Unavailable(
+                        "a total of every service prices no one quantity",
+                    ),
+                },
+                focus::ColumnMap {
+                    name: "PricingUnit",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Unavailable(
+                        "a total of every service has no one pricing unit",
+                    ),
+                },
+                focus::ColumnMap {
+                    name: "ProviderName",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Value("Amazon Web Services"),
+                },
+                focus::ColumnMap {
+                    name: "PublisherName",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Value("Amazon Web Services"),
+                },
+                focus::ColumnMap {
+                    name: "ServiceCategory",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Unavailable(
+                        "a period's total is of every service",
+                    ),
+                },
+                focus::ColumnMap {
+                    name: "ServiceName",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Unavailable(
+                        "a period's total is of every service (grouping by SERVICE puts the amounts in Groups, and leaves Total empty)",
+                    ),
+                },
+                focus::ColumnMap {
+                    name: "x_Estimated",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/Estimated",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "x_UnblendedCost",
+                    ty: focus::ColumnType::Decimal,
+                    source: focus::Source::Field {
+                        pointer: "/Total/UnblendedCost/Amount",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "x_UsageQuantity",
+                    ty: focus::ColumnType::Decimal,
+                    source: focus::Source::Field {
+                        pointer: "/Total/UsageQuantity/Amount",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "x_UsageQuantityUnit",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/Total/UsageQuantity/Unit",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+            ],
+        }
+    };
+
+    /// Every record as a FOCUS 1.2 row (the spec's `x-focus`, see [`Self::FOCUS`]): every item of `items()`, mapped in order.
+    ///
+    /// # Errors
+    ///
+    /// The stream yields the listing's errors as `send` does, and `Error::Focus` for a record a column cannot convert.
+    pub fn focus(
+        self,
+    ) -> impl meterage_runtime::Stream<
+        Item = Result<meterage_runtime::focus::FocusRow, meterage_runtime::Error>,
+    > {
+        meterage_runtime::focus::rows(Self::FOCUS, self.items())
+    }
+
     /// The request as it will be sent: parameters in spec order, constants filled in.
     fn request(&self) -> meterage_runtime::Request {
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
@@ -1790,7 +2034,7 @@ pub mod cli {
                 }),
                 record_key: &["TimePeriod"],
                 period: None,
-                focus: None,
+                focus: Some(super::GetCostAndUsage::FOCUS),
             },
             describe::OperationInfo {
                 name: "get_dimension_values",

@@ -1034,6 +1034,489 @@ impl UsageDetailsList {
         meterage_runtime::pagination::Paginate::items(self)
     }
 
+    /// How this listing's records become FOCUS 1.2 rows: the spec's `x-focus`, for
+    /// `meterage_runtime::focus::apply`.
+    pub const FOCUS: &'static meterage_runtime::focus::FocusMap = {
+        use meterage_runtime::focus;
+        &focus::FocusMap {
+            time_zone_seconds: 0i32,
+            columns: &[
+                focus::ColumnMap {
+                    name: "BilledCost",
+                    ty: focus::ColumnType::Decimal,
+                    source: focus::Source::Field {
+                        pointer: "/properties/cost",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "BillingAccountId",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/properties/billingAccountId",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "BillingAccountName",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/properties/billingAccountName",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "BillingCurrency",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/properties/billingCurrency",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "BillingPeriodEnd",
+                    ty: focus::ColumnType::DateTime,
+                    source: focus::Source::Field {
+                        pointer: "/properties/billingPeriodEndDate",
+                        map: &[],
+                        default: None,
+                        format: Some(
+                            "[year]-[month]-[day]T00:00:00[optional [.0000000]]Z",
+                        ),
+                        multiply: None,
+                        end_inclusive: true,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "BillingPeriodStart",
+                    ty: focus::ColumnType::DateTime,
+                    source: focus::Source::Field {
+                        pointer: "/properties/billingPeriodStartDate",
+                        map: &[],
+                        default: None,
+                        format: Some(
+                            "[year]-[month]-[day]T00:00:00[optional [.0000000]]Z",
+                        ),
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "ChargeCategory",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/properties/chargeType",
+                        map: &[
+                            ("Purchase", "Purchase"),
+                            ("RoundingAdjustment", "Adjustment"),
+                            ("Tax", "Tax"),
+                            ("UnusedReservation", "Usage"),
+                            ("UnusedSavingsPlan", "Usage"),
+                            ("Usage", "Usage"),
+                        ],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "ChargeClass",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Unavailable(
+                        "only a Refund detail is a correction, and a column is one field's value or null, not null for some values of a field: null, as FOCUS asks of every other row",
+                    ),
+                },
+                focus::ColumnMap {
+                    name: "ChargeDescription",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/properties/product",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "ChargeFrequency",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/properties/frequency",
+                        map: &[
+                            ("Monthly", "Recurring"),
+                            ("OneTime", "One-Time"),
+                            ("Recurring", "Recurring"),
+                            ("UsageBased", "Usage-Based"),
+                        ],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "ChargePeriodEnd",
+                    ty: focus::ColumnType::DateTime,
+                    source: focus::Source::Field {
+                        pointer: "/properties/date",
+                        map: &[],
+                        default: None,
+                        format: Some(
+                            "[year]-[month]-[day]T00:00:00[optional [.0000000]]Z",
+                        ),
+                        multiply: None,
+                        end_inclusive: true,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "ChargePeriodStart",
+                    ty: focus::ColumnType::DateTime,
+                    source: focus::Source::Field {
+                        pointer: "/properties/date",
+                        map: &[],
+                        default: None,
+                        format: Some(
+                            "[year]-[month]-[day]T00:00:00[optional [.0000000]]Z",
+                        ),
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "ConsumedQuantity",
+                    ty: focus::ColumnType::Decimal,
+                    source: focus::Source::Field {
+                        pointer: "/properties/quantity",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "ConsumedUnit",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/properties/meterDetails/unitOfMeasure",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "ContractedCost",
+                    ty: focus::ColumnType::Decimal,
+                    source: focus::Source::Unavailable(
+                        "the record has the contract unit price (unitPrice, x_UnitPrice) but not the cost at it; cost is at effectivePrice",
+                    ),
+                },
+                focus::ColumnMap {
+                    name: "EffectiveCost",
+                    ty: focus::ColumnType::Decimal,
+                    source: focus::Source::Unavailable(
+                        "a detail's cost is actual cost (the default metric) or amortized cost (metric amortizedcost), one per call, and the record does not say which; FOCUS's EffectiveCost is the amortized one, which differs from the actual on reservation purchases and the usage they cover",
+                    ),
+                },
+                focus::ColumnMap {
+                    name: "InvoiceIssuerName",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Value("Microsoft"),
+                },
+                focus::ColumnMap {
+                    name: "ListCost",
+                    ty: focus::ColumnType::Decimal,
+                    source: focus::Source::Unavailable(
+                        "the record has the retail unit price (payGPrice, x_PayGPrice) but not the cost at it; x-focus takes values as sent and computes none",
+                    ),
+                },
+                focus::ColumnMap {
+                    name: "PricingQuantity",
+                    ty: focus::ColumnType::Decimal,
+                    source: focus::Source::Field {
+                        pointer: "/properties/quantity",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "PricingUnit",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/properties/meterDetails/unitOfMeasure",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "ProviderName",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Value("Microsoft"),
+                },
+                focus::ColumnMap {
+                    name: "PublisherName",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/properties/publisherType",
+                        map: &[("Azure", "Microsoft")],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "ResourceId",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/properties/resourceId",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "ResourceName",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/properties/resourceName",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "ServiceCategory",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/properties/consumedService",
+                        map: &[
+                            ("Microsoft.Compute", "Compute"),
+                            ("Microsoft.Network", "Networking"),
+                            ("Microsoft.Sql", "Databases"),
+                            ("Microsoft.Storage", "Storage"),
+                        ],
+                        default: Some("Other"),
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "ServiceName",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/properties/consumedService",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "SubAccountId",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/properties/subscriptionId",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "SubAccountName",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/properties/subscriptionName",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "Tags",
+                    ty: focus::ColumnType::Json,
+                    source: focus::Source::Field {
+                        pointer: "/tags",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "x_EffectivePrice",
+                    ty: focus::ColumnType::Decimal,
+                    source: focus::Source::Field {
+                        pointer: "/properties/effectivePrice",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "x_Kind",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/kind",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "x_MeterId",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/properties/meterId",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "x_PartNumber",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/properties/partNumber",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "x_PayGPrice",
+                    ty: focus::ColumnType::Decimal,
+                    source: focus::Source::Field {
+                        pointer: "/properties/payGPrice",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "x_PricingModel",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/properties/pricingModel",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "x_ReservationId",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/properties/reservationId",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "x_ResourceGroup",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/properties/resourceGroup",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "x_ResourceLocation",
+                    ty: focus::ColumnType::String,
+                    source: focus::Source::Field {
+                        pointer: "/properties/resourceLocation",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+                focus::ColumnMap {
+                    name: "x_UnitPrice",
+                    ty: focus::ColumnType::Decimal,
+                    source: focus::Source::Field {
+                        pointer: "/properties/unitPrice",
+                        map: &[],
+                        default: None,
+                        format: None,
+                        multiply: None,
+                        end_inclusive: false,
+                    },
+                },
+            ],
+        }
+    };
+
+    /// Every record as a FOCUS 1.2 row (the spec's `x-focus`, see [`Self::FOCUS`]): every item of `items()`, mapped in order.
+    ///
+    /// # Errors
+    ///
+    /// The stream yields the listing's errors as `send` does, and `Error::Focus` for a record a column cannot convert.
+    pub fn focus(
+        self,
+    ) -> impl meterage_runtime::Stream<
+        Item = Result<meterage_runtime::focus::FocusRow, meterage_runtime::Error>,
+    > {
+        meterage_runtime::focus::rows(Self::FOCUS, self.items())
+    }
+
     /// The request as it will be sent: parameters in spec order, constants filled in.
     fn request(&self) -> meterage_runtime::Request {
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
@@ -1193,7 +1676,7 @@ pub mod cli {
                 }),
                 record_key: &["id"],
                 period: None,
-                focus: None,
+                focus: Some(super::UsageDetailsList::FOCUS),
             },
         ],
     };

@@ -312,7 +312,7 @@ impl Lowerer<'_, '_> {
             );
             return None;
         }
-        match time::format_description::parse_borrowed::<1>(format) {
+        match time::format_description::parse_owned::<1>(format) {
             Ok(_) if format.contains("[year") && format.contains("[month") => Some(()),
             Ok(_) => {
                 self.error(

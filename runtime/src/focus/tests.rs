@@ -197,3 +197,72 @@ fn a_row_serializes_as_an_object_in_column_order_with_exact_values() {
     );
     assert!(text.contains(r#""Tags":{"a":[2],"b":1}"#), "{text}");
 }
+
+/// A date-time column read with `format` (inclusive end with `end_inclusive`), in UTC.
+const fn timed(name: &'static str, format: &'static str, end_inclusive: bool) -> ColumnMap {
+    ColumnMap {
+        name,
+        ty: ColumnType::DateTime,
+        source: Source::Field {
+            pointer: "/at",
+            map: &[],
+            default: None,
+            format: Some(format),
+            multiply: None,
+            end_inclusive,
+        },
+    }
+}
+
+#[test]
+fn an_optional_part_of_a_format_reads_a_date_or_a_date_and_time() {
+    // AWS writes a daily or monthly period as a date, an hourly one with its time.
+    static EITHER: FocusMap = FocusMap {
+        time_zone_seconds: 0,
+        columns: &[
+            timed(
+                "ChargePeriodEnd",
+                "[year]-[month]-[day][optional [T[hour]:[minute]:[second]Z]]",
+                true,
+            ),
+            timed(
+                "ChargePeriodStart",
+                "[year]-[month]-[day][optional [T[hour]:[minute]:[second]Z]]",
+                false,
+            ),
+        ],
+    };
+    let day = apply(&EITHER, &json!({"at": "2025-01-31"})).expect("a date");
+    assert_eq!(text(&day, "ChargePeriodStart"), "2025-01-31T00:00:00Z");
+    // An inclusive end at the precision read: a day for a date.
+    assert_eq!(text(&day, "ChargePeriodEnd"), "2025-02-01T00:00:00Z");
+    let hour = apply(&EITHER, &json!({"at": "2025-01-31T23:00:00Z"})).expect("a time");
+    assert_eq!(text(&hour, "ChargePeriodStart"), "2025-01-31T23:00:00Z");
+    assert_eq!(text(&hour, "ChargePeriodEnd"), "2025-01-31T23:00:01Z");
+    let err = apply(&EITHER, &json!({"at": "2025-01-31 23:00"})).expect_err("neither");
+    assert!(err.to_string().contains("left over"), "{err}");
+}
+
+#[test]
+fn a_literal_midnight_reads_a_days_date_time_at_day_precision() {
+    // Azure's daily `date` is a midnight written in full: the day ends a day later.
+    static DAY: FocusMap = FocusMap {
+        time_zone_seconds: 0,
+        columns: &[timed(
+            "ChargePeriodEnd",
+            "[year]-[month]-[day]T00:00:00[optional [.0000000]]Z",
+            true,
+        )],
+    };
+    for at in ["2024-11-30T00:00:00.0000000Z", "2024-11-30T00:00:00Z"] {
+        let row = apply(&DAY, &json!({ "at": at })).expect("a day");
+        assert_eq!(
+            text(&row, "ChargePeriodEnd"),
+            "2024-12-01T00:00:00Z",
+            "{at}"
+        );
+    }
+    // A time that is not midnight is not a day's: an error, not a wrong end.
+    let err = apply(&DAY, &json!({"at": "2024-11-30T13:00:00Z"})).expect_err("not midnight");
+    assert_eq!(err.column, "ChargePeriodEnd");
+}

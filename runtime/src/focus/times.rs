@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use time::format_description::{self, BorrowedFormatItem};
+use time::format_description::{self, OwnedFormatItem};
 use time::parsing::Parsed;
 use time::{Date, Duration, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
 
@@ -91,13 +91,16 @@ pub(super) fn month(
         .to_offset(UtcOffset::UTC))
 }
 
-/// `text` read with the format description `format`, and the finest component it read.
+/// `text` read with the format description `format` (version 1, `[optional [...]]` and
+/// `[first [...][...]]` included), and the finest component it read.
 fn read(text: &str, format: &str) -> Result<(Parsed, Precision), String> {
-    let items: Vec<BorrowedFormatItem<'_>> = format_description::parse_borrowed::<1>(format)
+    // Owned, so that `[optional [...]]` and `[first [...]]` may be used: a vendor that
+    // writes a date or a date and time (AWS's periods) is read by one format.
+    let item: OwnedFormatItem = format_description::parse_owned::<1>(format)
         .map_err(|e| format!("`{format}` is not a `time` format description: {e}"))?;
     let mut parsed = Parsed::new();
     let rest = parsed
-        .parse_items(text.as_bytes(), &items)
+        .parse_item(text.as_bytes(), &item)
         .map_err(|e| format!("`{text}` is not written as `{format}`: {e}"))?;
     if !rest.is_empty() {
         return Err(format!(
