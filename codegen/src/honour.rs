@@ -10,7 +10,7 @@
 //! (`style: label`, `not`, an inline `discriminator`, `allowReserved` on a header), are
 //! not listed here; docs/spec-extensions.md ("Errors and warnings") lists them all.
 
-use serde_yaml::{Mapping, Value};
+use crate::yaml::{Mapping, Value};
 
 use crate::extensions;
 

@@ -38,6 +38,7 @@ pub mod names;
 mod probe;
 pub mod provenance;
 pub mod workspace;
+pub mod yaml;
 
 pub use bundle::{NoFiles, ReadFile};
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};

@@ -7,10 +7,9 @@
 //! reference at the place that uses it.
 
 use openapiv3::{OpenAPI, ReferenceOr};
-use serde::de::{EnumAccess, MapAccess, SeqAccess, VariantAccess, Visitor};
 use serde::Deserialize;
-use serde_yaml::value::{Tag, TaggedValue};
-use serde_yaml::Value;
+
+use crate::yaml::{scalar_text, Value};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
@@ -88,11 +87,10 @@ pub fn parse(source: &SpecSource<'_>) -> Result<Value, Diagnostics> {
     // whose errors are the ones reported.
     let json = source.text.trim_start().starts_with('{');
     let from_json = json
-        .then(|| serde_json::from_str::<Tree>(source.text).ok())
+        .then(|| serde_json::from_str::<Value>(source.text).ok())
         .flatten();
-    let mut value: serde_yaml::Value = from_json
-        .map_or_else(|| serde_yaml::from_str::<Tree>(source.text), Ok)
-        .map(|t| t.0)
+    let mut value: Value = from_json
+        .map_or_else(|| serde_yaml::from_str::<Value>(source.text), Ok)
         .map_err(|e| {
             at(
                 source,
@@ -265,106 +263,6 @@ pub fn decode<'b>(path: &str, bytes: &'b [u8]) -> Result<&'b str, Diagnostics> {
     })
 }
 
-/// A YAML tree, read like [`serde_yaml::Value`] except that an integer too large for
-/// 64 bits (`18446744073709552000`) becomes the nearest floating-point number instead
-/// of failing the whole document as malformed.
-struct Tree(serde_yaml::Value);
-
-impl<'de> Deserialize<'de> for Tree {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(TreeVisitor)
-    }
-}
-
-struct TreeVisitor;
-
-impl<'de> Visitor<'de> for TreeVisitor {
-    type Value = Tree;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("any YAML value")
-    }
-
-    fn visit_bool<E>(self, v: bool) -> Result<Tree, E> {
-        Ok(Tree(Value::Bool(v)))
-    }
-
-    fn visit_i64<E>(self, v: i64) -> Result<Tree, E> {
-        Ok(Tree(Value::Number(v.into())))
-    }
-
-    fn visit_u64<E>(self, v: u64) -> Result<Tree, E> {
-        Ok(Tree(Value::Number(v.into())))
-    }
-
-    fn visit_i128<E>(self, v: i128) -> Result<Tree, E> {
-        Ok(Tree(Value::Number((v as f64).into())))
-    }
-
-    fn visit_u128<E>(self, v: u128) -> Result<Tree, E> {
-        Ok(Tree(Value::Number((v as f64).into())))
-    }
-
-    fn visit_f64<E>(self, v: f64) -> Result<Tree, E> {
-        Ok(Tree(Value::Number(v.into())))
-    }
-
-    fn visit_str<E>(self, v: &str) -> Result<Tree, E> {
-        Ok(Tree(Value::String(v.to_owned())))
-    }
-
-    fn visit_string<E>(self, v: String) -> Result<Tree, E> {
-        Ok(Tree(Value::String(v)))
-    }
-
-    fn visit_unit<E>(self) -> Result<Tree, E> {
-        Ok(Tree(Value::Null))
-    }
-
-    fn visit_none<E>(self) -> Result<Tree, E> {
-        Ok(Tree(Value::Null))
-    }
-
-    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Tree, D::Error> {
-        Tree::deserialize(d)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Tree, A::Error> {
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-        while let Some(Tree(item)) = seq.next_element()? {
-            items.push(item);
-        }
-        Ok(Tree(Value::Sequence(items)))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Tree, A::Error> {
-        let mut mapping = serde_yaml::Mapping::with_capacity(map.size_hint().unwrap_or(0));
-        while let Some(Tree(key)) = map.next_key()? {
-            if mapping.contains_key(&key) {
-                let key = match &key {
-                    Value::String(s) => format!("with key {s:?}"),
-                    other => format!("with key {}", scalar_text(other)),
-                };
-                return Err(serde::de::Error::custom(format_args!(
-                    "duplicate entry {key}"
-                )));
-            }
-            let Tree(value) = map.next_value()?;
-            mapping.insert(key, value);
-        }
-        Ok(Tree(Value::Mapping(mapping)))
-    }
-
-    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Tree, A::Error> {
-        let (tag, contents): (String, _) = data.variant()?;
-        let Tree(value) = contents.newtype_variant()?;
-        Ok(Tree(Value::Tagged(Box::new(TaggedValue {
-            tag: Tag::new(tag),
-            value,
-        }))))
-    }
-}
-
 /// Makes the `minimum` and `maximum` of integer schemas fit the 64-bit integers the
 /// typed document holds them in. A bound beyond what an `int64` can reach
 /// (DigitalOcean's `maximum: 18446744073709552000`) constrains nothing and is dropped;
@@ -411,14 +309,6 @@ fn strip_location(err: &serde_yaml::Error) -> String {
     };
     let marker = format!(" at line {} column {}", loc.line(), loc.column());
     text.replacen(&marker, "", 1)
-}
-
-fn scalar_text(value: &serde_yaml::Value) -> String {
-    match value {
-        serde_yaml::Value::String(s) => s.clone(),
-        serde_yaml::Value::Number(n) => n.to_string(),
-        other => format!("{other:?}"),
-    }
 }
 
 /// Local `$ref` resolution against a document's components.

@@ -20,7 +20,7 @@
 
 use std::collections::HashSet;
 
-use serde_yaml::{Mapping, Value};
+use crate::yaml::{Mapping, Value};
 
 use crate::diagnostics::{escape_token, Sink};
 use crate::extensions::X_SOURCE;
@@ -228,7 +228,7 @@ impl<'r> Rules<'r, '_> {
         };
         for (status, response) in responses {
             let status = match status {
-                Value::String(s) => s.clone(),
+                Value::String(s) => s.to_string(),
                 Value::Number(n) => n.to_string(),
                 _ => continue,
             };
@@ -457,10 +457,11 @@ mod tests {
 
     #[test]
     fn paths_resolve_through_mappings_and_sequences() {
-        let owner: serde_yaml::Mapping = serde_yaml::from_str(
+        let owner: crate::yaml::Value = serde_yaml::from_str(
             "x-error-envelope: {request-id-header: X-Request-Id, transient: [A, B]}\nrequired: [a]\n'a/b': 1\n",
         )
         .expect("yaml");
+        let owner = owner.as_mapping().cloned().expect("a mapping");
         assert!(resolve(&owner, "required").is_some());
         assert!(resolve(&owner, "x-error-envelope/request-id-header").is_some());
         assert!(resolve(&owner, "x-error-envelope/transient/1").is_some());

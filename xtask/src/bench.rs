@@ -13,17 +13,21 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 use xtask::args::{Flag, Syntax};
 
+mod load;
+
 /// Usage of `cargo xtask bench-codegen`.
 pub const USAGE: &str = "usage:
   cargo xtask bench-codegen [--sizes 10,100,1000,10000] [--spec FILE]... [--progenitor BIN]
                             [--check-size N] [--runs 3] [--threads N] [--out DIR]
-      generation time and peak memory (max RSS, /usr/bin/time -v) per synthetic spec size
+      generation time (wall and CPU) and peak memory (max RSS, /usr/bin/time -v) per synthetic spec size
       and per --spec, the median of --runs runs (with their range); `cargo check` time and
       lines per operation of the N-operation crate; with --progenitor, the same for the
       progenitor harness (bench/progenitor); --threads formats on N threads instead of
       one per core
   cargo xtask bench-codegen synthetic N FILE
-      write the synthetic spec of N operations to FILE";
+      write the synthetic spec of N operations to FILE
+  cargo xtask bench-codegen load [--sizes 1000,10000] [--spec FILE]... [--runs 3]
+      the parsed tree's size against the text's, and one thread's time by phase";
 
 /// The arguments of `cargo xtask bench-codegen`.
 const SYNTAX: Syntax = Syntax {
@@ -131,6 +135,10 @@ struct Run {
     /// The fastest and slowest of the runs this one is the median of.
     range: (f64, f64),
     max_rss_kib: u64,
+    /// User and system CPU seconds (the machine's other load does not count here).
+    cpu: f64,
+    /// The CPU seconds of the runs this one is the median of, fastest and slowest.
+    cpu_range: (f64, f64),
     ok: bool,
     lines: usize,
     phases: String,
@@ -148,6 +156,14 @@ struct Options {
 
 /// Runs the benchmark command with its arguments.
 pub fn run(root: &Path, args: Vec<String>) -> Result<()> {
+    match args.first().map(String::as_str) {
+        Some("load") => return load::run(root, args.into_iter().skip(1).collect()),
+        Some("load-one") => {
+            let spec = args.get(1).context(load::USAGE)?;
+            return load::one(Path::new(spec), args.get(2).is_some());
+        }
+        _ => {}
+    }
     if args.first().map(String::as_str) == Some("synthetic") {
         let args = SYNTHETIC.parse(args.into_iter().skip(1))?;
         let (Some(n), [_, file]) = (args.operand::<usize>(0)?, args.operands.as_slice()) else {
@@ -162,7 +178,7 @@ pub fn run(root: &Path, args: Vec<String>) -> Result<()> {
     let mut report = String::new();
     let _ = writeln!(
         report,
-        "| spec | operations | meterage s | meterage max RSS MiB | meterage lines | progenitor s | progenitor max RSS MiB |\n|---|---:|---:|---:|---:|---:|---:|"
+        "| spec | operations | meterage s | meterage max RSS MiB | meterage lines | progenitor s | progenitor max RSS MiB | meterage CPU s | progenitor CPU s | CPU ratio |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     );
     let mut inputs: Vec<(String, usize, PathBuf)> = Vec::new();
     for &n in &opts.sizes {
@@ -201,14 +217,16 @@ pub fn run(root: &Path, args: Vec<String>) -> Result<()> {
                 None => None,
             };
             eprintln!(
-                "round {round}, {name}: meterage {:.3} s, {} KiB, {} lines ({}); progenitor {}",
+                "round {round}, {name}: meterage {:.3} s ({:.3} s CPU), {} KiB, {} lines ({}); progenitor {}",
                 mine.seconds,
+                mine.cpu,
                 mine.max_rss_kib,
                 mine.lines,
                 mine.phases,
                 other.as_ref().map_or("-".into(), |o| format!(
-                    "{:.3} s, {} KiB{}",
+                    "{:.3} s ({:.3} s CPU), {} KiB{}",
                     o.seconds,
+                    o.cpu,
                     o.max_rss_kib,
                     if o.ok { "" } else { ", failed" }
                 )),
@@ -219,6 +237,7 @@ pub fn run(root: &Path, args: Vec<String>) -> Result<()> {
     }
     let range = |r: &Run| format!("{:.3} ({:.3}–{:.3})", r.seconds, r.range.0, r.range.1);
     let mib = |r: &Run| format!("{:.0}", r.max_rss_kib as f64 / 1024.0);
+    let cpu = |r: &Run| format!("{:.3} ({:.3}–{:.3})", r.cpu, r.cpu_range.0, r.cpu_range.1);
     for (i, (name, n, _)) in inputs.iter().enumerate() {
         let Some(mine) = median(&mine_runs[i]) else {
             continue;
@@ -226,13 +245,16 @@ pub fn run(root: &Path, args: Vec<String>) -> Result<()> {
         let other = median(&their_runs[i]);
         let _ = writeln!(
             report,
-            "| {name} | {} | {} | {} | {} | {} | {} |",
+            "| {name} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             if *n > 0 { n.to_string() } else { "-".into() },
             cell(&mine, range),
             cell(&mine, mib),
             mine.lines,
             other.as_ref().map_or("-".into(), |o| cell(o, range)),
             other.as_ref().map_or("-".into(), |o| cell(o, mib)),
+            cell(&mine, cpu),
+            other.as_ref().map_or("-".into(), |o| cell(o, cpu)),
+            cpu_ratio(&mine_runs[i], &their_runs[i]).unwrap_or_else(|| "-".into()),
         );
     }
     let _ = writeln!(
@@ -346,13 +368,34 @@ fn slug(name: &str) -> String {
 }
 
 /// The run of median time among `runs`, with the range of their times; `None` for none.
+/// Its CPU time is the median of theirs, with their range.
 fn median(runs: &[Run]) -> Option<Run> {
     let mut sorted: Vec<&Run> = runs.iter().collect();
     sorted.sort_by(|a, b| a.seconds.total_cmp(&b.seconds));
     let (first, last) = (sorted.first()?, sorted.last()?);
     let mut run = sorted[sorted.len() / 2].clone();
     run.range = (first.seconds, last.seconds);
+    let mut cpu: Vec<f64> = runs.iter().map(|r| r.cpu).collect();
+    cpu.sort_by(f64::total_cmp);
+    run.cpu = cpu[cpu.len() / 2];
+    run.cpu_range = (cpu[0], cpu[cpu.len() - 1]);
     Some(run)
+}
+
+/// meterage's CPU time over progenitor's, round by round: the median and range.
+fn cpu_ratio(mine: &[Run], theirs: &[Run]) -> Option<String> {
+    let mut ratios: Vec<f64> = mine
+        .iter()
+        .zip(theirs)
+        .filter(|(a, b)| a.ok && b.ok)
+        .map(|(a, b)| a.cpu / b.cpu)
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    let (low, high) = (ratios.first()?, ratios.last()?);
+    Some(format!(
+        "{:.2}x ({low:.2}–{high:.2}x)",
+        ratios[ratios.len() / 2]
+    ))
 }
 
 /// The growth from the runs `a` to the runs `b`, round by round: the median time ratio
@@ -378,7 +421,8 @@ fn growth(a: &[Run], b: &[Run]) -> Option<String> {
     ))
 }
 
-/// Runs `bin args` under `/usr/bin/time -v`: wall time and maximum resident set size.
+/// Runs `bin args` under `/usr/bin/time -v`: wall time, CPU time and maximum resident
+/// set size.
 fn measure(bin: &Path, args: &[&std::ffi::OsStr]) -> Result<Run> {
     let start = Instant::now();
     let output = Command::new("/usr/bin/time")
@@ -397,6 +441,14 @@ fn measure(bin: &Path, args: &[&std::ffi::OsStr]) -> Result<Run> {
         })
         .and_then(|v| v.trim().parse().ok())
         .context("no maximum resident set size in /usr/bin/time's report")?;
+    let seconds_of = |label: &str| -> f64 {
+        stderr
+            .lines()
+            .find_map(|l| l.trim().strip_prefix(label))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(0.0)
+    };
+    let cpu = seconds_of("User time (seconds): ") + seconds_of("System time (seconds): ");
     let ok = output.status.success();
     if !ok {
         let first: Vec<&str> = stderr.lines().take(3).collect();
@@ -415,6 +467,8 @@ fn measure(bin: &Path, args: &[&std::ffi::OsStr]) -> Result<Run> {
         seconds,
         range: (seconds, seconds),
         max_rss_kib,
+        cpu,
+        cpu_range: (cpu, cpu),
         ok,
         lines,
         phases,

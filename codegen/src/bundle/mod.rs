@@ -20,7 +20,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use serde_yaml::Value;
+use crate::yaml::Value;
 
 use crate::diagnostics::{escape_token, Diagnostic, Severity, Sink};
 use crate::names;

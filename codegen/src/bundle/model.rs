@@ -1,7 +1,7 @@
 //! The OpenAPI object model, as far as references need it: what kind of object a place
 //! in the document is, and every `$ref` with the kind of object it stands for.
 
-use serde_yaml::Value;
+use crate::yaml::Value;
 
 use super::{Section, Site};
 use crate::diagnostics::escape_token;
@@ -103,7 +103,7 @@ struct Walk<'o> {
 
 fn key_text(key: &Value) -> String {
     match key {
-        Value::String(s) => s.clone(),
+        Value::String(s) => s.to_string(),
         Value::Number(n) => n.to_string(),
         Value::Bool(b) => b.to_string(),
         _ => String::new(),

@@ -1,6 +1,6 @@
 //! The YAML tree: JSON pointers into it, `$ref` nodes, components and file paths.
 
-use serde_yaml::{Mapping, Value};
+use crate::yaml::{Mapping, Value};
 
 use super::Section;
 

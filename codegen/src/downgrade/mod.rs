@@ -18,7 +18,7 @@
 
 mod schema;
 
-use serde_yaml::{Mapping, Value};
+use crate::yaml::{Mapping, Value};
 
 use crate::diagnostics::{escape_token, Diagnostic, Sink};
 
@@ -119,7 +119,7 @@ const VERBS: &[&str] = crate::lint::VERBS;
 
 fn key_text(key: &Value) -> Option<String> {
     match key {
-        Value::String(s) => Some(s.clone()),
+        Value::String(s) => Some(s.to_string()),
         Value::Number(n) => Some(n.to_string()),
         Value::Bool(b) => Some(b.to_string()),
         _ => None,

@@ -16,7 +16,7 @@
 //! | `prefixItems: [A, B]` | `items: {anyOf: [A, B]}` (with a warning), or `items: A` when all are `A` |
 //! | `items: true` / `items: false` | `items: {}` / no `items` |
 
-use serde_yaml::{Mapping, Value};
+use crate::yaml::{Mapping, Value};
 
 use super::Downgrade;
 use crate::diagnostics::escape_token;

@@ -8,7 +8,7 @@
 //! warning, not an error: vendors publish specs with stray keys, and generation
 //! goes on without them (the shipped specs are kept free of warnings by a test).
 
-use serde_yaml::{Mapping, Value};
+use crate::yaml::{Mapping, Value};
 
 use crate::diagnostics::{escape_token, Sink};
 use crate::{extensions, honour, provenance};
@@ -109,7 +109,7 @@ fn get<'v>(map: &'v Mapping, key: &str) -> Option<&'v Value> {
 
 fn text(key: &Value) -> String {
     match key {
-        Value::String(s) => s.clone(),
+        Value::String(s) => s.to_string(),
         Value::Number(n) => n.to_string(),
         Value::Bool(b) => b.to_string(),
         other => format!("{other:?}"),
