@@ -102,12 +102,12 @@ fn a_mapping_reaches_the_builder_and_the_cli_data() {
     let compact: String = source.split_whitespace().collect();
     for wanted in [
         "pubconstFOCUS:&'staticmeterage_runtime::focus::FocusMap",
-        "time_zone_seconds:28800i32",
+        "time_zone_seconds:28800",
         "pubfnfocus(self,)",
         "meterage_runtime::focus::rows(Self::FOCUS,self.items())",
         "focus:Some(super::ListRecords::FOCUS)",
-        "multiply:Some(\"0.01\")",
-        "focus::Source::Unavailable(\"notintherecord\")",
+        "focus::decimal(\"BilledCost\",focus::field(\"/usage/amount\").multiply(\"0.01\")",
+        "focus::string(\"SubAccountId\",focus::unavailable(\"notintherecord\")",
     ] {
         assert!(compact.contains(wanted), "no {wanted} in:\n{source}");
     }
@@ -122,8 +122,8 @@ fn a_mapping_reaches_the_builder_and_the_cli_data() {
     ]
     .iter()
     .map(|name| {
-        source
-            .find(&format!("name: {name}"))
+        compact
+            .find(&format!("({name},"))
             .unwrap_or_else(|| panic!("no {name}"))
     })
     .collect();

@@ -84,19 +84,20 @@ fn keys_and_periods_reach_the_cli_data() {
         "#[cfg(feature = \"cli\")] pub mod cli {",
         "record_key: &[\"id\", \"cycle\"],",
         "period: Some(describe::Period { start: \"from\", end: Some(\"to\"), format: \"[year]-[month]-[day]\", end_inclusive: true, }),",
-        "paging: Some(describe::Paging { style: \"page-number\", cursor_param: Some(\"page\"), }),",
+        "paging: Some(describe::Paging::new(\"page-number\", Some(\"page\"))),",
         // The nested object is a static of its own; `multipleOf: 0.01` fixes the scale.
-        "kind: describe::FieldKind::Object(&FIELDS_",
-        "kind: describe::FieldKind::Decimal { scale: Some(2), },",
-        // `run` dispatches to the operation's function.
-        "\"list_records\" => run_list_records(client, args, sink).await,",
+        "describe::FieldKind::Object(&FIELDS_",
+        "describe::FieldKind::decimal(Some(2))",
+        // `run` has an arm for the operation, which pages.
+        "\"list_records\" => {",
+        "describe::drive::pages(builder, sink).await",
     ] {
         let wanted: String = wanted.split_whitespace().collect();
         assert!(flat.contains(&wanted), "{wanted} not in:\n{source}");
     }
     // Constants are not parameters the caller sets.
     assert!(
-        !flat.contains("name:\"version\""),
+        !flat.contains("describe::param(\"version\""),
         "a constant listed as a parameter"
     );
 }

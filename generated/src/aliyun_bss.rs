@@ -949,356 +949,97 @@ impl DescribeInstanceBill {
     pub const FOCUS: &'static meterage_runtime::focus::FocusMap = {
         use meterage_runtime::focus;
         &focus::FocusMap {
-            time_zone_seconds: 28800i32,
+            time_zone_seconds: 28800,
             columns: &[
-                focus::ColumnMap {
-                    name: "AvailabilityZone",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/Zone",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "BilledCost",
-                    ty: focus::ColumnType::Decimal,
-                    source: focus::Source::Field {
-                        pointer: "/PretaxAmount",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "BillingAccountId",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/BillAccountID",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "BillingAccountName",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/BillAccountName",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "BillingCurrency",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/Currency",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "BillingPeriodEnd",
-                    ty: focus::ColumnType::DateTime,
-                    source: focus::Source::Unavailable(
-                        "an item does not carry its billing cycle",
-                    ),
-                },
-                focus::ColumnMap {
-                    name: "BillingPeriodStart",
-                    ty: focus::ColumnType::DateTime,
-                    source: focus::Source::Unavailable(
+                focus::string("AvailabilityZone", focus::field("/Zone")),
+                focus::decimal("BilledCost", focus::field("/PretaxAmount")),
+                focus::string("BillingAccountId", focus::field("/BillAccountID")),
+                focus::string("BillingAccountName", focus::field("/BillAccountName")),
+                focus::string("BillingCurrency", focus::field("/Currency")),
+                focus::date_time(
+                    "BillingPeriodEnd",
+                    focus::unavailable("an item does not carry its billing cycle"),
+                ),
+                focus::date_time(
+                    "BillingPeriodStart",
+                    focus::unavailable(
                         "an item does not carry its billing cycle: it is the response's Data.BillingCycle, which the record does not hold",
                     ),
-                },
-                focus::ColumnMap {
-                    name: "ChargeCategory",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/SubscriptionType",
-                        map: &[("PayAsYouGo", "Usage"), ("Subscription", "Purchase")],
-                        default: Some("Usage"),
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "ChargeClass",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Unavailable(
-                        "no item is a correction: null, as FOCUS asks",
-                    ),
-                },
-                focus::ColumnMap {
-                    name: "ChargeDescription",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/ProductName",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "ChargeFrequency",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/SubscriptionType",
-                        map: &[
-                            ("PayAsYouGo", "Usage-Based"),
-                            ("Subscription", "Recurring"),
-                        ],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "ChargePeriodEnd",
-                    ty: focus::ColumnType::DateTime,
-                    source: focus::Source::Field {
-                        pointer: "/BillingDate",
-                        map: &[],
-                        default: None,
-                        format: Some("[year]-[month]-[day]"),
-                        multiply: None,
-                        end_inclusive: true,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "ChargePeriodStart",
-                    ty: focus::ColumnType::DateTime,
-                    source: focus::Source::Field {
-                        pointer: "/BillingDate",
-                        map: &[],
-                        default: None,
-                        format: Some("[year]-[month]-[day]"),
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "ContractedCost",
-                    ty: focus::ColumnType::Decimal,
-                    source: focus::Source::Field {
-                        pointer: "/PretaxAmount",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "EffectiveCost",
-                    ty: focus::ColumnType::Decimal,
-                    source: focus::Source::Field {
-                        pointer: "/PretaxAmount",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "InvoiceIssuerName",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Value("Alibaba Cloud"),
-                },
-                focus::ColumnMap {
-                    name: "ListCost",
-                    ty: focus::ColumnType::Decimal,
-                    source: focus::Source::Field {
-                        pointer: "/PretaxGrossAmount",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "PricingQuantity",
-                    ty: focus::ColumnType::Decimal,
-                    source: focus::Source::Unavailable(
+                ),
+                focus::string(
+                    "ChargeCategory",
+                    focus::field("/SubscriptionType")
+                        .map(&[("PayAsYouGo", "Usage"), ("Subscription", "Purchase")])
+                        .default("Usage"),
+                ),
+                focus::string(
+                    "ChargeClass",
+                    focus::unavailable("no item is a correction: null, as FOCUS asks"),
+                ),
+                focus::string("ChargeDescription", focus::field("/ProductName")),
+                focus::string(
+                    "ChargeFrequency",
+                    focus::field("/SubscriptionType")
+                        .map(
+                            &[
+                                ("PayAsYouGo", "Usage-Based"),
+                                ("Subscription", "Recurring"),
+                            ],
+                        ),
+                ),
+                focus::date_time(
+                    "ChargePeriodEnd",
+                    focus::field("/BillingDate")
+                        .format("[year]-[month]-[day]")
+                        .end_inclusive(),
+                ),
+                focus::date_time(
+                    "ChargePeriodStart",
+                    focus::field("/BillingDate").format("[year]-[month]-[day]"),
+                ),
+                focus::decimal("ContractedCost", focus::field("/PretaxAmount")),
+                focus::decimal("EffectiveCost", focus::field("/PretaxAmount")),
+                focus::string("InvoiceIssuerName", focus::value("Alibaba Cloud")),
+                focus::decimal("ListCost", focus::field("/PretaxGrossAmount")),
+                focus::decimal(
+                    "PricingQuantity",
+                    focus::unavailable(
                         "Usage is free text (a number and sometimes words), not a quantity this mapping can read exactly: see x_Usage",
                     ),
-                },
-                focus::ColumnMap {
-                    name: "PricingUnit",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Unavailable(
+                ),
+                focus::string(
+                    "PricingUnit",
+                    focus::unavailable(
                         "PricingQuantity is not filled, so neither is its unit: see x_UsageUnit",
                     ),
-                },
-                focus::ColumnMap {
-                    name: "ProviderName",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Value("Alibaba Cloud"),
-                },
-                focus::ColumnMap {
-                    name: "PublisherName",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Value("Alibaba Cloud"),
-                },
-                focus::ColumnMap {
-                    name: "RegionName",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/Region",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "ResourceId",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/InstanceID",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "ResourceName",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/NickName",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "ServiceCategory",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/ProductCode",
-                        map: &[
-                            ("cdn", "Networking"),
-                            ("ecs", "Compute"),
-                            ("oss", "Storage"),
-                            ("rds", "Databases"),
-                            ("slb", "Networking"),
-                            ("vpc", "Networking"),
-                        ],
-                        default: Some("Other"),
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "ServiceName",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/ProductName",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "SubAccountId",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/OwnerID",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "x_ProductCode",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/ProductCode",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "x_ResourceGroup",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/ResourceGroup",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "x_Tag",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/Tag",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "x_Usage",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/Usage",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "x_UsageUnit",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/UsageUnit",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
+                ),
+                focus::string("ProviderName", focus::value("Alibaba Cloud")),
+                focus::string("PublisherName", focus::value("Alibaba Cloud")),
+                focus::string("RegionName", focus::field("/Region")),
+                focus::string("ResourceId", focus::field("/InstanceID")),
+                focus::string("ResourceName", focus::field("/NickName")),
+                focus::string(
+                    "ServiceCategory",
+                    focus::field("/ProductCode")
+                        .map(
+                            &[
+                                ("cdn", "Networking"),
+                                ("ecs", "Compute"),
+                                ("oss", "Storage"),
+                                ("rds", "Databases"),
+                                ("slb", "Networking"),
+                                ("vpc", "Networking"),
+                            ],
+                        )
+                        .default("Other"),
+                ),
+                focus::string("ServiceName", focus::field("/ProductName")),
+                focus::string("SubAccountId", focus::field("/OwnerID")),
+                focus::string("x_ProductCode", focus::field("/ProductCode")),
+                focus::string("x_ResourceGroup", focus::field("/ResourceGroup")),
+                focus::string("x_Tag", focus::field("/Tag")),
+                focus::string("x_Usage", focus::field("/Usage")),
+                focus::string("x_UsageUnit", focus::field("/UsageUnit")),
             ],
         }
     };
@@ -1357,21 +1098,9 @@ pub mod cli {
             describe::Credentials {
                 scheme: "rpcSignature",
                 vars: &[
-                    describe::EnvVar {
-                        name: "ALIBABA_CLOUD_ACCESS_KEY_ID",
-                        secret: false,
-                        required: true,
-                    },
-                    describe::EnvVar {
-                        name: "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
-                        secret: true,
-                        required: true,
-                    },
-                    describe::EnvVar {
-                        name: "ALIBABA_CLOUD_SECURITY_TOKEN",
-                        secret: true,
-                        required: false,
-                    },
+                    describe::var("ALIBABA_CLOUD_ACCESS_KEY_ID"),
+                    describe::var("ALIBABA_CLOUD_ACCESS_KEY_SECRET").secret(),
+                    describe::var("ALIBABA_CLOUD_SECURITY_TOKEN").secret().optional(),
                 ],
             },
         ],
@@ -1383,168 +1112,58 @@ pub mod cli {
                 summary: "List the bills of instances or billable items in a billing cycle (paged by token).",
                 description: "Queries the consumption summary of every product instance or billable item of an\naccount in a billing cycle. `Action` is fixed to `DescribeInstanceBill` and sent by\nthe generated code; the server accepts GET and POST alike.\n\nBills of the current month are for reference only until the third day of the next\nmonth; data of the last 18 months can be queried. Pages are asked for with\n`NextToken` (empty or absent for the first page) and `MaxResults` (default 20, at\nmost 300); the last page has no `NextToken`.\n\n查询用户某个账期内所有商品实例或计费项的消费汇总。",
                 params: &[
-                    describe::ParamInfo {
-                        name: "billing_cycle",
-                        wire: "BillingCycle",
-                        location: "query",
-                        description: "The billing cycle, formatted `yyyy-MM` (for example 2020-03). Only the last 18\nmonths can be queried.\n\n账期 YYYY-MM。仅支持最近 18 个月账期。",
-                        required: true,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::YearMonth,
-                        constraints: "matching `^\\d{4}-(0[1-9]|1[0-2])$`",
-                    },
-                    describe::ParamInfo {
-                        name: "product_code",
-                        wire: "ProductCode",
-                        location: "query",
-                        description: "The code of the product (service), for example `rds`.",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::String,
-                        constraints: "",
-                    },
-                    describe::ParamInfo {
-                        name: "product_type",
-                        wire: "ProductType",
-                        location: "query",
-                        description: "The type of the product (service), for example `rds`.",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::String,
-                        constraints: "",
-                    },
-                    describe::ParamInfo {
-                        name: "subscription_type",
-                        wire: "SubscriptionType",
-                        location: "query",
-                        description: "The billing method: `Subscription` or `PayAsYouGo`.",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::Enum {
-                            values: &[
-                                describe::EnumValue {
-                                    value: "Subscription",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "PayAsYouGo",
-                                    description: "",
-                                },
-                            ],
-                            open: false,
-                        },
-                        constraints: "",
-                    },
-                    describe::ParamInfo {
-                        name: "is_billing_item",
-                        wire: "IsBillingItem",
-                        location: "query",
-                        description: "Whether to query by billable item (`true`) rather than by instance (`false`, the\ndefault); the billable-item fields of an item (`BillingItem`, `ListPrice`,\n`Usage`, ...) are set only then.",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::Boolean,
-                        constraints: "",
-                    },
-                    describe::ParamInfo {
-                        name: "is_hide_zero_charge",
-                        wire: "IsHideZeroCharge",
-                        location: "query",
-                        description: "Whether to leave out bills whose pretax gross amount and pretax amount are both 0.",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::Boolean,
-                        constraints: "",
-                    },
-                    describe::ParamInfo {
-                        name: "granularity",
-                        wire: "Granularity",
-                        location: "query",
-                        description: "The granularity of the bills: `MONTHLY` (by instance over the cycle) or `DAILY`\n(by day; `BillingDate` is then required).",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::Enum {
-                            values: &[
-                                describe::EnumValue {
-                                    value: "MONTHLY",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "DAILY",
-                                    description: "",
-                                },
-                            ],
-                            open: false,
-                        },
-                        constraints: "",
-                    },
-                    describe::ParamInfo {
-                        name: "billing_date",
-                        wire: "BillingDate",
-                        location: "query",
-                        description: "The day of the bills, formatted `yyyy-MM-dd`; required only when\n`Granularity` is `DAILY`.",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::Date,
-                        constraints: "",
-                    },
-                    describe::ParamInfo {
-                        name: "instance_id",
-                        wire: "InstanceID",
-                        location: "query",
-                        description: "The ID of the instance whose bills to query.",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::String,
-                        constraints: "",
-                    },
-                    describe::ParamInfo {
-                        name: "bill_owner_id",
-                        wire: "BillOwnerId",
-                        location: "query",
-                        description: "The ID of the member account whose bills to query; the caller's own account when\nabsent.",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::Integer,
-                        constraints: "",
-                    },
-                    describe::ParamInfo {
-                        name: "max_results",
-                        wire: "MaxResults",
-                        location: "query",
-                        description: "The number of bills per page; default 20, at most 300.",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::Integer,
-                        constraints: "at least 1, at most 300",
-                    },
-                    describe::ParamInfo {
-                        name: "next_token",
-                        wire: "NextToken",
-                        location: "query",
-                        description: "Where the page starts: empty or absent for the first page, else the `NextToken`\nof the page before (any other value is an error).",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::String,
-                        constraints: "",
-                    },
+                    describe::param("billing_cycle", "BillingCycle", "query")
+                        .kind(describe::ValueKind::YearMonth)
+                        .required()
+                        .constraints("matching `^\\d{4}-(0[1-9]|1[0-2])$`")
+                        .doc(
+                            "The billing cycle, formatted `yyyy-MM` (for example 2020-03). Only the last 18\nmonths can be queried.\n\n账期 YYYY-MM。仅支持最近 18 个月账期。",
+                        ),
+                    describe::param("product_code", "ProductCode", "query")
+                        .doc("The code of the product (service), for example `rds`."),
+                    describe::param("product_type", "ProductType", "query")
+                        .doc("The type of the product (service), for example `rds`."),
+                    describe::param("subscription_type", "SubscriptionType", "query")
+                        .closed_enum(&VALUES_SUBSCRIPTION_TYPE)
+                        .doc("The billing method: `Subscription` or `PayAsYouGo`."),
+                    describe::param("is_billing_item", "IsBillingItem", "query")
+                        .kind(describe::ValueKind::Boolean)
+                        .doc(
+                            "Whether to query by billable item (`true`) rather than by instance (`false`, the\ndefault); the billable-item fields of an item (`BillingItem`, `ListPrice`,\n`Usage`, ...) are set only then.",
+                        ),
+                    describe::param("is_hide_zero_charge", "IsHideZeroCharge", "query")
+                        .kind(describe::ValueKind::Boolean)
+                        .doc(
+                            "Whether to leave out bills whose pretax gross amount and pretax amount are both 0.",
+                        ),
+                    describe::param("granularity", "Granularity", "query")
+                        .closed_enum(&VALUES_GRANULARITY)
+                        .doc(
+                            "The granularity of the bills: `MONTHLY` (by instance over the cycle) or `DAILY`\n(by day; `BillingDate` is then required).",
+                        ),
+                    describe::param("billing_date", "BillingDate", "query")
+                        .kind(describe::ValueKind::Date)
+                        .doc(
+                            "The day of the bills, formatted `yyyy-MM-dd`; required only when\n`Granularity` is `DAILY`.",
+                        ),
+                    describe::param("instance_id", "InstanceID", "query")
+                        .doc("The ID of the instance whose bills to query."),
+                    describe::param("bill_owner_id", "BillOwnerId", "query")
+                        .kind(describe::ValueKind::Integer)
+                        .doc(
+                            "The ID of the member account whose bills to query; the caller's own account when\nabsent.",
+                        ),
+                    describe::param("max_results", "MaxResults", "query")
+                        .kind(describe::ValueKind::Integer)
+                        .constraints("at least 1, at most 300")
+                        .doc("The number of bills per page; default 20, at most 300."),
+                    describe::param("next_token", "NextToken", "query")
+                        .doc(
+                            "Where the page starts: empty or absent for the first page, else the `NextToken`\nof the page before (any other value is an error).",
+                        ),
                 ],
                 record: &FIELDS_INSTANCE_BILL_ITEM,
-                paging: Some(describe::Paging {
-                    style: "cursor",
-                    cursor_param: Some("next_token"),
-                }),
+                paging: Some(describe::Paging::new("cursor", Some("next_token"))),
                 record_key: &[
                     "InstanceID",
                     "BillingItemCode",
@@ -1565,297 +1184,110 @@ pub mod cli {
 
     /// The fields of `InstanceBillItem`.
     static FIELDS_INSTANCE_BILL_ITEM: [describe::Field; 45] = [
-        describe::Field {
-            name: "BillingDate",
-            description: "The day of the bill (`yyyy-MM-dd`), with `Granularity` `DAILY` only.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "InstanceID",
-            description: "The ID of the instance.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "InstanceConfig",
-            description: "The configuration of the instance.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "InstanceSpec",
-            description: "The type of the instance, for example `ecs.sn1ne.3xlarge`.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "NickName",
-            description: "The name of the instance.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "InternetIP",
-            description: "The public IP address.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "IntranetIP",
-            description: "The private IP address.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "ProductCode",
-            description: "The code of the product.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "ProductName",
-            description: "The name of the product.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "ProductType",
-            description: "The type of the product.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "ProductDetail",
-            description: "The details of the product.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "PipCode",
-            description: "The code of the service, as in Cost Center.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "CommodityCode",
-            description: "The code of the commodity, as in Cost Center.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "SubscriptionType",
-            description: "`Subscription` or `PayAsYouGo` (an unlisted value is kept as text).",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "Item",
-            description: "The type of the bill: `SubscriptionOrder`, `PayAsYouGoBill`, `Refund` or `Adjustment`.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "BillingType",
-            description: "The billing type.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "BizType",
-            description: "The type of business.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "CostUnit",
-            description: "The cost center.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "OwnerID",
-            description: "The ID of the account owning the resource (multi-account payment).",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "BillAccountID",
-            description: "The ID of the account the bill belongs to.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "BillAccountName",
-            description: "The name of the account the bill belongs to.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "PretaxGrossAmount",
-            description: "The pretax gross amount.",
-            required: false,
-            kind: describe::FieldKind::Decimal {
-                scale: None,
-            },
-        },
-        describe::Field {
-            name: "PretaxAmount",
-            description: "The pretax amount.",
-            required: false,
-            kind: describe::FieldKind::Decimal {
-                scale: None,
-            },
-        },
-        describe::Field {
-            name: "PaymentAmount",
-            description: "The amount paid in cash, credit refunds left out.",
-            required: false,
-            kind: describe::FieldKind::Decimal {
-                scale: None,
-            },
-        },
-        describe::Field {
-            name: "CashAmount",
-            description: "The amount paid in cash.",
-            required: false,
-            kind: describe::FieldKind::Decimal {
-                scale: None,
-            },
-        },
-        describe::Field {
-            name: "OutstandingAmount",
-            description: "The unsettled amount.",
-            required: false,
-            kind: describe::FieldKind::Decimal {
-                scale: None,
-            },
-        },
-        describe::Field {
-            name: "DeductedByCoupons",
-            description: "The amount deducted with coupons.",
-            required: false,
-            kind: describe::FieldKind::Decimal {
-                scale: None,
-            },
-        },
-        describe::Field {
-            name: "DeductedByCashCoupons",
-            description: "The amount deducted with vouchers.",
-            required: false,
-            kind: describe::FieldKind::Decimal {
-                scale: None,
-            },
-        },
-        describe::Field {
-            name: "DeductedByPrepaidCard",
-            description: "The amount deducted with prepaid cards.",
-            required: false,
-            kind: describe::FieldKind::Decimal {
-                scale: None,
-            },
-        },
-        describe::Field {
-            name: "DeductedByResourcePackage",
-            description: "The amount deducted with resource plans (billable items only).",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "InvoiceDiscount",
-            description: "The discount amount.",
-            required: false,
-            kind: describe::FieldKind::Decimal {
-                scale: None,
-            },
-        },
-        describe::Field {
-            name: "AdjustAmount",
-            description: "The amount deducted with credit refunds.",
-            required: false,
-            kind: describe::FieldKind::Decimal {
-                scale: None,
-            },
-        },
-        describe::Field {
-            name: "Currency",
-            description: "The currency, for example `CNY`, `USD` or `JPY`.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "Region",
-            description: "The region, for example `China (Hangzhou)`.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "Zone",
-            description: "The zone, for example `Hangzhou Zone B`.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "Usage",
-            description: "The usage in the cycle (billable items only).",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "UsageUnit",
-            description: "The unit of the usage (billable items only).",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "ListPrice",
-            description: "The unit price (billable items only).",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "ListPriceUnit",
-            description: "The unit of the unit price (billable items only).",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "BillingItem",
-            description: "The billable item (billable items only).",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "BillingItemCode",
-            description: "The code of the billable item.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "ServicePeriod",
-            description: "The service duration.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "ServicePeriodUnit",
-            description: "The unit of the service duration.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "Tag",
-            description: "The tags of the resource, as `key:k value:v; ...`.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "ResourceGroup",
-            description: "The resource group.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
+        describe::field("BillingDate", describe::FieldKind::String)
+            .doc("The day of the bill (`yyyy-MM-dd`), with `Granularity` `DAILY` only."),
+        describe::field("InstanceID", describe::FieldKind::String)
+            .doc("The ID of the instance."),
+        describe::field("InstanceConfig", describe::FieldKind::String)
+            .doc("The configuration of the instance."),
+        describe::field("InstanceSpec", describe::FieldKind::String)
+            .doc("The type of the instance, for example `ecs.sn1ne.3xlarge`."),
+        describe::field("NickName", describe::FieldKind::String)
+            .doc("The name of the instance."),
+        describe::field("InternetIP", describe::FieldKind::String)
+            .doc("The public IP address."),
+        describe::field("IntranetIP", describe::FieldKind::String)
+            .doc("The private IP address."),
+        describe::field("ProductCode", describe::FieldKind::String)
+            .doc("The code of the product."),
+        describe::field("ProductName", describe::FieldKind::String)
+            .doc("The name of the product."),
+        describe::field("ProductType", describe::FieldKind::String)
+            .doc("The type of the product."),
+        describe::field("ProductDetail", describe::FieldKind::String)
+            .doc("The details of the product."),
+        describe::field("PipCode", describe::FieldKind::String)
+            .doc("The code of the service, as in Cost Center."),
+        describe::field("CommodityCode", describe::FieldKind::String)
+            .doc("The code of the commodity, as in Cost Center."),
+        describe::field("SubscriptionType", describe::FieldKind::String)
+            .doc("`Subscription` or `PayAsYouGo` (an unlisted value is kept as text)."),
+        describe::field("Item", describe::FieldKind::String)
+            .doc(
+                "The type of the bill: `SubscriptionOrder`, `PayAsYouGoBill`, `Refund` or `Adjustment`.",
+            ),
+        describe::field("BillingType", describe::FieldKind::String)
+            .doc("The billing type."),
+        describe::field("BizType", describe::FieldKind::String)
+            .doc("The type of business."),
+        describe::field("CostUnit", describe::FieldKind::String).doc("The cost center."),
+        describe::field("OwnerID", describe::FieldKind::String)
+            .doc("The ID of the account owning the resource (multi-account payment)."),
+        describe::field("BillAccountID", describe::FieldKind::String)
+            .doc("The ID of the account the bill belongs to."),
+        describe::field("BillAccountName", describe::FieldKind::String)
+            .doc("The name of the account the bill belongs to."),
+        describe::field("PretaxGrossAmount", describe::FieldKind::decimal(None))
+            .doc("The pretax gross amount."),
+        describe::field("PretaxAmount", describe::FieldKind::decimal(None))
+            .doc("The pretax amount."),
+        describe::field("PaymentAmount", describe::FieldKind::decimal(None))
+            .doc("The amount paid in cash, credit refunds left out."),
+        describe::field("CashAmount", describe::FieldKind::decimal(None))
+            .doc("The amount paid in cash."),
+        describe::field("OutstandingAmount", describe::FieldKind::decimal(None))
+            .doc("The unsettled amount."),
+        describe::field("DeductedByCoupons", describe::FieldKind::decimal(None))
+            .doc("The amount deducted with coupons."),
+        describe::field("DeductedByCashCoupons", describe::FieldKind::decimal(None))
+            .doc("The amount deducted with vouchers."),
+        describe::field("DeductedByPrepaidCard", describe::FieldKind::decimal(None))
+            .doc("The amount deducted with prepaid cards."),
+        describe::field("DeductedByResourcePackage", describe::FieldKind::String)
+            .doc("The amount deducted with resource plans (billable items only)."),
+        describe::field("InvoiceDiscount", describe::FieldKind::decimal(None))
+            .doc("The discount amount."),
+        describe::field("AdjustAmount", describe::FieldKind::decimal(None))
+            .doc("The amount deducted with credit refunds."),
+        describe::field("Currency", describe::FieldKind::String)
+            .doc("The currency, for example `CNY`, `USD` or `JPY`."),
+        describe::field("Region", describe::FieldKind::String)
+            .doc("The region, for example `China (Hangzhou)`."),
+        describe::field("Zone", describe::FieldKind::String)
+            .doc("The zone, for example `Hangzhou Zone B`."),
+        describe::field("Usage", describe::FieldKind::String)
+            .doc("The usage in the cycle (billable items only)."),
+        describe::field("UsageUnit", describe::FieldKind::String)
+            .doc("The unit of the usage (billable items only)."),
+        describe::field("ListPrice", describe::FieldKind::String)
+            .doc("The unit price (billable items only)."),
+        describe::field("ListPriceUnit", describe::FieldKind::String)
+            .doc("The unit of the unit price (billable items only)."),
+        describe::field("BillingItem", describe::FieldKind::String)
+            .doc("The billable item (billable items only)."),
+        describe::field("BillingItemCode", describe::FieldKind::String)
+            .doc("The code of the billable item."),
+        describe::field("ServicePeriod", describe::FieldKind::String)
+            .doc("The service duration."),
+        describe::field("ServicePeriodUnit", describe::FieldKind::String)
+            .doc("The unit of the service duration."),
+        describe::field("Tag", describe::FieldKind::String)
+            .doc("The tags of the resource, as `key:k value:v; ...`."),
+        describe::field("ResourceGroup", describe::FieldKind::String)
+            .doc("The resource group."),
     ];
+
+    /// The listed values of `SubscriptionType`.
+    static VALUES_SUBSCRIPTION_TYPE: [describe::EnumValue; 2] = describe::enum_values([
+        "Subscription",
+        "PayAsYouGo",
+    ]);
+
+    /// The listed values of `Granularity`.
+    static VALUES_GRANULARITY: [describe::EnumValue; 2] = describe::enum_values([
+        "MONTHLY",
+        "DAILY",
+    ]);
 
     /// A client configured from the environment, as `Client::from_env`.
     ///
@@ -1882,59 +1314,26 @@ pub mod cli {
     ) -> Result<(), describe::RunError<S::Error>> {
         match operation {
             "describe_instance_bill" => {
-                run_describe_instance_bill(client, args, sink).await
+                use super::DescribeInstanceBill as Op;
+                let builder = client
+                    .describe_instance_bill(
+                        describe::required("billing_cycle", args.text("billing_cycle"))?,
+                    )
+                    .set_arg(args.text("product_code"), Op::product_code)
+                    .set_arg(args.text("product_type"), Op::product_type)
+                    .set_arg(args.parse("subscription_type")?, Op::subscription_type)
+                    .set_arg(args.parse("is_billing_item")?, Op::is_billing_item)
+                    .set_arg(args.parse("is_hide_zero_charge")?, Op::is_hide_zero_charge)
+                    .set_arg(args.parse("granularity")?, Op::granularity)
+                    .set_arg(args.text("billing_date"), Op::billing_date)
+                    .set_arg(args.text("instance_id"), Op::instance_id)
+                    .set_arg(args.parse("bill_owner_id")?, Op::bill_owner_id)
+                    .set_arg(args.parse("max_results")?, Op::max_results)
+                    .set_arg(args.text("next_token"), Op::next_token);
+                describe::drive::pages(builder, sink).await
             }
             _ => Err(describe::RunError::NoOperation(operation.to_owned())),
         }
-    }
-    async fn run_describe_instance_bill<S: describe::Sink>(
-        client: &super::Client,
-        args: &describe::Args,
-        sink: &mut S,
-    ) -> Result<(), describe::RunError<S::Error>> {
-        let builder = client
-            .describe_instance_bill(
-                describe::required("billing_cycle", args.text("billing_cycle"))?,
-            )
-            .set_arg(
-                args.text("product_code"),
-                super::DescribeInstanceBill::product_code,
-            )
-            .set_arg(
-                args.text("product_type"),
-                super::DescribeInstanceBill::product_type,
-            )
-            .set_arg(
-                args.parse("subscription_type")?,
-                super::DescribeInstanceBill::subscription_type,
-            )
-            .set_arg(
-                args.parse("is_billing_item")?,
-                super::DescribeInstanceBill::is_billing_item,
-            )
-            .set_arg(
-                args.parse("is_hide_zero_charge")?,
-                super::DescribeInstanceBill::is_hide_zero_charge,
-            )
-            .set_arg(
-                args.parse("granularity")?,
-                super::DescribeInstanceBill::granularity,
-            )
-            .set_arg(
-                args.text("billing_date"),
-                super::DescribeInstanceBill::billing_date,
-            )
-            .set_arg(args.text("instance_id"), super::DescribeInstanceBill::instance_id)
-            .set_arg(
-                args.parse("bill_owner_id")?,
-                super::DescribeInstanceBill::bill_owner_id,
-            )
-            .set_arg(
-                args.parse("max_results")?,
-                super::DescribeInstanceBill::max_results,
-            )
-            .set_arg(args.text("next_token"), super::DescribeInstanceBill::next_token);
-        describe::drive::pages(builder, sink).await
     }
 }
 

@@ -1450,228 +1450,122 @@ impl GetCostAndUsage {
     pub const FOCUS: &'static meterage_runtime::focus::FocusMap = {
         use meterage_runtime::focus;
         &focus::FocusMap {
-            time_zone_seconds: 0i32,
+            time_zone_seconds: 0,
             columns: &[
-                focus::ColumnMap {
-                    name: "BilledCost",
-                    ty: focus::ColumnType::Decimal,
-                    source: focus::Source::Field {
-                        pointer: "/Total/NetUnblendedCost/Amount",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "BillingAccountId",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Unavailable(
+                focus::decimal(
+                    "BilledCost",
+                    focus::field("/Total/NetUnblendedCost/Amount"),
+                ),
+                focus::string(
+                    "BillingAccountId",
+                    focus::unavailable(
                         "a result names no account: the totals are of the account the key belongs to (and its members), which the answer does not say",
                     ),
-                },
-                focus::ColumnMap {
-                    name: "BillingAccountName",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Unavailable("the answer names no account"),
-                },
-                focus::ColumnMap {
-                    name: "BillingCurrency",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/Total/NetUnblendedCost/Unit",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "BillingPeriodEnd",
-                    ty: focus::ColumnType::DateTime,
-                    source: focus::Source::Month {
-                        pointer: "/TimePeriod/Start",
-                        format: "[year]-[month]-[day][optional [T[hour]:[minute]:[second]Z]]",
-                        next: true,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "BillingPeriodStart",
-                    ty: focus::ColumnType::DateTime,
-                    source: focus::Source::Month {
-                        pointer: "/TimePeriod/Start",
-                        format: "[year]-[month]-[day][optional [T[hour]:[minute]:[second]Z]]",
-                        next: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "ChargeCategory",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Unavailable(
+                ),
+                focus::string(
+                    "BillingAccountName",
+                    focus::unavailable("the answer names no account"),
+                ),
+                focus::string(
+                    "BillingCurrency",
+                    focus::field("/Total/NetUnblendedCost/Unit"),
+                ),
+                focus::date_time(
+                    "BillingPeriodEnd",
+                    focus::next_month(
+                        "/TimePeriod/Start",
+                        "[year]-[month]-[day][optional [T[hour]:[minute]:[second]Z]]",
+                    ),
+                ),
+                focus::date_time(
+                    "BillingPeriodStart",
+                    focus::month(
+                        "/TimePeriod/Start",
+                        "[year]-[month]-[day][optional [T[hour]:[minute]:[second]Z]]",
+                    ),
+                ),
+                focus::string(
+                    "ChargeCategory",
+                    focus::unavailable(
                         "a period's total sums every record type (usage, purchases, taxes, credits, refunds) into one amount",
                     ),
-                },
-                focus::ColumnMap {
-                    name: "ChargeClass",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Unavailable(
+                ),
+                focus::string(
+                    "ChargeClass",
+                    focus::unavailable(
                         "a total may hold corrections of earlier periods, and does not say so: null, as FOCUS asks of a row that is not a correction",
                     ),
-                },
-                focus::ColumnMap {
-                    name: "ChargeDescription",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Unavailable(
-                        "a period's total describes no one charge",
-                    ),
-                },
-                focus::ColumnMap {
-                    name: "ChargePeriodEnd",
-                    ty: focus::ColumnType::DateTime,
-                    source: focus::Source::Field {
-                        pointer: "/TimePeriod/End",
-                        map: &[],
-                        default: None,
-                        format: Some(
+                ),
+                focus::string(
+                    "ChargeDescription",
+                    focus::unavailable("a period's total describes no one charge"),
+                ),
+                focus::date_time(
+                    "ChargePeriodEnd",
+                    focus::field("/TimePeriod/End")
+                        .format(
                             "[year]-[month]-[day][optional [T[hour]:[minute]:[second]Z]]",
                         ),
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "ChargePeriodStart",
-                    ty: focus::ColumnType::DateTime,
-                    source: focus::Source::Field {
-                        pointer: "/TimePeriod/Start",
-                        map: &[],
-                        default: None,
-                        format: Some(
+                ),
+                focus::date_time(
+                    "ChargePeriodStart",
+                    focus::field("/TimePeriod/Start")
+                        .format(
                             "[year]-[month]-[day][optional [T[hour]:[minute]:[second]Z]]",
                         ),
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "ContractedCost",
-                    ty: focus::ColumnType::Decimal,
-                    source: focus::Source::Unavailable(
+                ),
+                focus::decimal(
+                    "ContractedCost",
+                    focus::unavailable(
                         "no metric is the cost at the negotiated unit prices before commitment discounts: UnblendedCost already has the reservations' and Savings Plans' rates in it",
                     ),
-                },
-                focus::ColumnMap {
-                    name: "EffectiveCost",
-                    ty: focus::ColumnType::Decimal,
-                    source: focus::Source::Field {
-                        pointer: "/Total/NetAmortizedCost/Amount",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "InvoiceIssuerName",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Value("Amazon Web Services"),
-                },
-                focus::ColumnMap {
-                    name: "ListCost",
-                    ty: focus::ColumnType::Decimal,
-                    source: focus::Source::Unavailable(
+                ),
+                focus::decimal(
+                    "EffectiveCost",
+                    focus::field("/Total/NetAmortizedCost/Amount"),
+                ),
+                focus::string("InvoiceIssuerName", focus::value("Amazon Web Services")),
+                focus::decimal(
+                    "ListCost",
+                    focus::unavailable(
                         "Cost Explorer has no metric at public on-demand prices",
                     ),
-                },
-                focus::ColumnMap {
-                    name: "PricingQuantity",
-                    ty: focus::ColumnType::Decimal,
-                    source: focus::Source::Unavailable(
-                        "a total of every service prices no one quantity",
-                    ),
-                },
-                focus::ColumnMap {
-                    name: "PricingUnit",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Unavailable(
+                ),
+                focus::decimal(
+                    "PricingQuantity",
+                    focus::unavailable("a total of every service prices no one quantity"),
+                ),
+                focus::string(
+                    "PricingUnit",
+                    focus::unavailable(
                         "a total of every service has no one pricing unit",
                     ),
-                },
-                focus::ColumnMap {
-                    name: "ProviderName",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Value("Amazon Web Services"),
-                },
-                focus::ColumnMap {
-                    name: "PublisherName",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Value("Amazon Web Services"),
-                },
-                focus::ColumnMap {
-                    name: "ServiceCategory",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Unavailable(
-                        "a period's total is of every service",
-                    ),
-                },
-                focus::ColumnMap {
-                    name: "ServiceName",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Unavailable(
+                ),
+                focus::string("ProviderName", focus::value("Amazon Web Services")),
+                focus::string("PublisherName", focus::value("Amazon Web Services")),
+                focus::string(
+                    "ServiceCategory",
+                    focus::unavailable("a period's total is of every service"),
+                ),
+                focus::string(
+                    "ServiceName",
+                    focus::unavailable(
                         "a period's total is of every service (grouping by SERVICE puts the amounts in Groups, and leaves Total empty)",
                     ),
-                },
-                focus::ColumnMap {
-                    name: "x_Estimated",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/Estimated",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "x_UnblendedCost",
-                    ty: focus::ColumnType::Decimal,
-                    source: focus::Source::Field {
-                        pointer: "/Total/UnblendedCost/Amount",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "x_UsageQuantity",
-                    ty: focus::ColumnType::Decimal,
-                    source: focus::Source::Field {
-                        pointer: "/Total/UsageQuantity/Amount",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "x_UsageQuantityUnit",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/Total/UsageQuantity/Unit",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
+                ),
+                focus::string("x_Estimated", focus::field("/Estimated")),
+                focus::decimal(
+                    "x_UnblendedCost",
+                    focus::field("/Total/UnblendedCost/Amount"),
+                ),
+                focus::decimal(
+                    "x_UsageQuantity",
+                    focus::field("/Total/UsageQuantity/Amount"),
+                ),
+                focus::string(
+                    "x_UsageQuantityUnit",
+                    focus::field("/Total/UsageQuantity/Unit"),
+                ),
             ],
         }
     };
@@ -1881,26 +1775,10 @@ pub mod cli {
             describe::Credentials {
                 scheme: "sigv4",
                 vars: &[
-                    describe::EnvVar {
-                        name: "AWS_ACCESS_KEY_ID",
-                        secret: false,
-                        required: true,
-                    },
-                    describe::EnvVar {
-                        name: "AWS_SECRET_ACCESS_KEY",
-                        secret: true,
-                        required: true,
-                    },
-                    describe::EnvVar {
-                        name: "AWS_SESSION_TOKEN",
-                        secret: true,
-                        required: false,
-                    },
-                    describe::EnvVar {
-                        name: "AWS_REGION",
-                        secret: false,
-                        required: false,
-                    },
+                    describe::var("AWS_ACCESS_KEY_ID"),
+                    describe::var("AWS_SECRET_ACCESS_KEY").secret(),
+                    describe::var("AWS_SESSION_TOKEN").secret().optional(),
+                    describe::var("AWS_REGION").optional(),
                 ],
             },
         ],
@@ -1912,129 +1790,47 @@ pub mod cli {
                 summary: "Cost and usage metrics of the account, by period and group (paged).",
                 description: "Retrieves cost and usage metrics for your account. You can specify which cost\nand usage-related metric that you want the request to return. For example, you\ncan specify `BlendedCosts` or `UsageQuantity`. You can also filter and group\nyour data by various dimensions, such as `SERVICE` or `AZ`, in a specific time\nrange. For a complete list of valid dimensions, see the `GetDimensionValues`\noperation. Management account in an organization in Organizations have access\nto all member accounts.\n\nThe pages are walked with `NextPageToken`: `items()` yields every\n`ResultsByTime` entry.",
                 params: &[
-                    describe::ParamInfo {
-                        name: "time_period",
-                        wire: "TimePeriod",
-                        location: "body",
-                        description: "Sets the start date and end date for retrieving Amazon Web Services costs.\nThe start date is inclusive, but the end date is exclusive. For example, if\n`start` is `2017-01-01` and `end` is `2017-05-01`, then the cost and usage\ndata is retrieved from `2017-01-01` up to and including `2017-04-30` but not\nincluding `2017-05-01`.",
-                        required: true,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::Json,
-                        constraints: "",
-                    },
-                    describe::ParamInfo {
-                        name: "granularity",
-                        wire: "Granularity",
-                        location: "body",
-                        description: "Sets the Amazon Web Services cost granularity to `MONTHLY`, `DAILY` or `HOURLY`.",
-                        required: true,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::Enum {
-                            values: &[
-                                describe::EnumValue {
-                                    value: "DAILY",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "MONTHLY",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "HOURLY",
-                                    description: "",
-                                },
-                            ],
-                            open: false,
-                        },
-                        constraints: "",
-                    },
-                    describe::ParamInfo {
-                        name: "filter",
-                        wire: "Filter",
-                        location: "body",
-                        description: "Filters Amazon Web Services costs by different dimensions. For example, you\ncan specify `SERVICE` and `LINKED_ACCOUNT` and get the costs that are\nassociated with that account's usage of that service. You can nest\n`Expression` objects to define any combination of dimension filters.",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::Json,
-                        constraints: "",
-                    },
-                    describe::ParamInfo {
-                        name: "metrics",
-                        wire: "Metrics",
-                        location: "body",
-                        description: "Which metrics are returned in the query. Valid values are `AmortizedCost`,\n`BlendedCost`, `NetAmortizedCost`, `NetUnblendedCost`,\n`NormalizedUsageAmount`, `UnblendedCost`, and `UsageQuantity`. `Metrics` is\nrequired for `GetCostAndUsage` requests.",
-                        required: true,
-                        secret: false,
-                        repeated: true,
-                        kind: describe::ValueKind::Enum {
-                            values: &[
-                                describe::EnumValue {
-                                    value: "AmortizedCost",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "BlendedCost",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "NetAmortizedCost",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "NetUnblendedCost",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "NormalizedUsageAmount",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "UnblendedCost",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "UsageQuantity",
-                                    description: "",
-                                },
-                            ],
-                            open: true,
-                        },
-                        constraints: "at least 1 items",
-                    },
-                    describe::ParamInfo {
-                        name: "group_by",
-                        wire: "GroupBy",
-                        location: "body",
-                        description: "You can group Amazon Web Services costs using up to two different groups,\neither dimensions, tag keys, cost categories, or any two group by types.\nValid values for the `DIMENSION` type are `AZ`, `INSTANCE_TYPE`,\n`LEGAL_ENTITY_NAME`, `INVOICING_ENTITY`, `LINKED_ACCOUNT`, `OPERATION`,\n`PLATFORM`, `PURCHASE_TYPE`, `SERVICE`, `TENANCY`, `RECORD_TYPE`, and\n`USAGE_TYPE`.",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::Json,
-                        constraints: "at most 2 items",
-                    },
-                    describe::ParamInfo {
-                        name: "next_page_token",
-                        wire: "NextPageToken",
-                        location: "body",
-                        description: "The token to retrieve the next set of results, from the answer before.",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::String,
-                        constraints: "",
-                    },
+                    describe::param("time_period", "TimePeriod", "body")
+                        .kind(describe::ValueKind::Json)
+                        .required()
+                        .doc(
+                            "Sets the start date and end date for retrieving Amazon Web Services costs.\nThe start date is inclusive, but the end date is exclusive. For example, if\n`start` is `2017-01-01` and `end` is `2017-05-01`, then the cost and usage\ndata is retrieved from `2017-01-01` up to and including `2017-04-30` but not\nincluding `2017-05-01`.",
+                        ),
+                    describe::param("granularity", "Granularity", "body")
+                        .closed_enum(&VALUES_GRANULARITY)
+                        .required()
+                        .doc(
+                            "Sets the Amazon Web Services cost granularity to `MONTHLY`, `DAILY` or `HOURLY`.",
+                        ),
+                    describe::param("filter", "Filter", "body")
+                        .kind(describe::ValueKind::Json)
+                        .doc(
+                            "Filters Amazon Web Services costs by different dimensions. For example, you\ncan specify `SERVICE` and `LINKED_ACCOUNT` and get the costs that are\nassociated with that account's usage of that service. You can nest\n`Expression` objects to define any combination of dimension filters.",
+                        ),
+                    describe::param("metrics", "Metrics", "body")
+                        .open_enum(&VALUES_METRIC_NAME)
+                        .required()
+                        .repeated()
+                        .constraints("at least 1 items")
+                        .doc(
+                            "Which metrics are returned in the query. Valid values are `AmortizedCost`,\n`BlendedCost`, `NetAmortizedCost`, `NetUnblendedCost`,\n`NormalizedUsageAmount`, `UnblendedCost`, and `UsageQuantity`. `Metrics` is\nrequired for `GetCostAndUsage` requests.",
+                        ),
+                    describe::param("group_by", "GroupBy", "body")
+                        .kind(describe::ValueKind::Json)
+                        .constraints("at most 2 items")
+                        .doc(
+                            "You can group Amazon Web Services costs using up to two different groups,\neither dimensions, tag keys, cost categories, or any two group by types.\nValid values for the `DIMENSION` type are `AZ`, `INSTANCE_TYPE`,\n`LEGAL_ENTITY_NAME`, `INVOICING_ENTITY`, `LINKED_ACCOUNT`, `OPERATION`,\n`PLATFORM`, `PURCHASE_TYPE`, `SERVICE`, `TENANCY`, `RECORD_TYPE`, and\n`USAGE_TYPE`.",
+                        ),
+                    describe::param("next_page_token", "NextPageToken", "body")
+                        .doc(
+                            "The token to retrieve the next set of results, from the answer before.",
+                        ),
                 ],
                 record: &FIELDS_RESULT_BY_TIME,
-                paging: Some(describe::Paging {
-                    style: "cursor",
-                    cursor_param: Some("next_page_token"),
-                }),
+                paging: Some(describe::Paging::new("cursor", Some("next_page_token"))),
                 record_key: &["TimePeriod"],
-                period: None,
                 focus: Some(super::GetCostAndUsage::FOCUS),
+                ..describe::OperationInfo::DEFAULTS
             },
             describe::OperationInfo {
                 name: "get_dimension_values",
@@ -2043,300 +1839,135 @@ pub mod cli {
                 summary: "The values of a dimension over a period (paged).",
                 description: "Retrieves all available filter values for a specified filter over a period of\ntime. You can search the dimension values for an arbitrary string.\n\nThe pages are walked with `NextPageToken`: `items()` yields every\n`DimensionValues` entry.",
                 params: &[
-                    describe::ParamInfo {
-                        name: "search_string",
-                        wire: "SearchString",
-                        location: "body",
-                        description: "The value that you want to search the filter values for.",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::String,
-                        constraints: "",
-                    },
-                    describe::ParamInfo {
-                        name: "time_period",
-                        wire: "TimePeriod",
-                        location: "body",
-                        description: "The start date and end date for retrieving the dimension values. The start\ndate is inclusive, but the end date is exclusive.",
-                        required: true,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::Json,
-                        constraints: "",
-                    },
-                    describe::ParamInfo {
-                        name: "dimension",
-                        wire: "Dimension",
-                        location: "body",
-                        description: "The name of the dimension.",
-                        required: true,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::Enum {
-                            values: &[
-                                describe::EnumValue {
-                                    value: "AZ",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "INSTANCE_TYPE",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "LINKED_ACCOUNT",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "LINKED_ACCOUNT_NAME",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "OPERATION",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "PURCHASE_TYPE",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "REGION",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "SERVICE",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "SERVICE_CODE",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "USAGE_TYPE",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "USAGE_TYPE_GROUP",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "RECORD_TYPE",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "OPERATING_SYSTEM",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "TENANCY",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "SCOPE",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "PLATFORM",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "SUBSCRIPTION_ID",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "LEGAL_ENTITY_NAME",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "DEPLOYMENT_OPTION",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "DATABASE_ENGINE",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "CACHE_ENGINE",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "INSTANCE_TYPE_FAMILY",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "BILLING_ENTITY",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "RESERVATION_ID",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "RESOURCE_ID",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "RIGHTSIZING_TYPE",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "SAVINGS_PLANS_TYPE",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "SAVINGS_PLAN_ARN",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "PAYMENT_OPTION",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "AGREEMENT_END_DATE_TIME_AFTER",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "AGREEMENT_END_DATE_TIME_BEFORE",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "INVOICING_ENTITY",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "ANOMALY_TOTAL_IMPACT_ABSOLUTE",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "ANOMALY_TOTAL_IMPACT_PERCENTAGE",
-                                    description: "",
-                                },
-                            ],
-                            open: true,
-                        },
-                        constraints: "",
-                    },
-                    describe::ParamInfo {
-                        name: "context",
-                        wire: "Context",
-                        location: "body",
-                        description: "The context for the call; `COST_AND_USAGE` by default.",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::Enum {
-                            values: &[
-                                describe::EnumValue {
-                                    value: "COST_AND_USAGE",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "RESERVATIONS",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "SAVINGS_PLANS",
-                                    description: "",
-                                },
-                            ],
-                            open: false,
-                        },
-                        constraints: "",
-                    },
-                    describe::ParamInfo {
-                        name: "filter",
-                        wire: "Filter",
-                        location: "body",
-                        description: "A filter: one of `Or`, `And`, `Not` (combining expressions), `Dimensions`,\n`Tags` or `CostCategories`; the service refuses an expression with more than\none of them.",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::Json,
-                        constraints: "",
-                    },
-                    describe::ParamInfo {
-                        name: "next_page_token",
-                        wire: "NextPageToken",
-                        location: "body",
-                        description: "The token to retrieve the next set of results, from the answer before.",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::String,
-                        constraints: "",
-                    },
+                    describe::param("search_string", "SearchString", "body")
+                        .doc("The value that you want to search the filter values for."),
+                    describe::param("time_period", "TimePeriod", "body")
+                        .kind(describe::ValueKind::Json)
+                        .required()
+                        .doc(
+                            "The start date and end date for retrieving the dimension values. The start\ndate is inclusive, but the end date is exclusive.",
+                        ),
+                    describe::param("dimension", "Dimension", "body")
+                        .open_enum(&VALUES_DIMENSION)
+                        .required()
+                        .doc("The name of the dimension."),
+                    describe::param("context", "Context", "body")
+                        .closed_enum(&VALUES_CONTEXT)
+                        .doc("The context for the call; `COST_AND_USAGE` by default."),
+                    describe::param("filter", "Filter", "body")
+                        .kind(describe::ValueKind::Json)
+                        .doc(
+                            "A filter: one of `Or`, `And`, `Not` (combining expressions), `Dimensions`,\n`Tags` or `CostCategories`; the service refuses an expression with more than\none of them.",
+                        ),
+                    describe::param("next_page_token", "NextPageToken", "body")
+                        .doc(
+                            "The token to retrieve the next set of results, from the answer before.",
+                        ),
                 ],
                 record: &FIELDS_DIMENSION_VALUES_WITH_ATTRIBUTES,
-                paging: Some(describe::Paging {
-                    style: "cursor",
-                    cursor_param: Some("next_page_token"),
-                }),
+                paging: Some(describe::Paging::new("cursor", Some("next_page_token"))),
                 record_key: &["Value"],
-                period: None,
-                focus: None,
+                ..describe::OperationInfo::DEFAULTS
             },
         ],
     };
 
     /// The fields of `ResultByTime`.
     static FIELDS_RESULT_BY_TIME: [describe::Field; 4] = [
-        describe::Field {
-            name: "TimePeriod",
-            description: "The time period that the result covers.",
-            required: false,
-            kind: describe::FieldKind::Object(&FIELDS_DATE_INTERVAL),
-        },
-        describe::Field {
-            name: "Total",
-            description: "The total amount of cost or usage accrued during the time period.",
-            required: false,
-            kind: describe::FieldKind::Json,
-        },
-        describe::Field {
-            name: "Groups",
-            description: "The groups that this time period includes.",
-            required: false,
-            kind: describe::FieldKind::Array,
-        },
-        describe::Field {
-            name: "Estimated",
-            description: "Determines whether the result is estimated.",
-            required: false,
-            kind: describe::FieldKind::Boolean,
-        },
+        describe::field("TimePeriod", describe::FieldKind::Object(&FIELDS_DATE_INTERVAL))
+            .doc("The time period that the result covers."),
+        describe::field("Total", describe::FieldKind::Json)
+            .doc("The total amount of cost or usage accrued during the time period."),
+        describe::field("Groups", describe::FieldKind::Array)
+            .doc("The groups that this time period includes."),
+        describe::field("Estimated", describe::FieldKind::Boolean)
+            .doc("Determines whether the result is estimated."),
     ];
 
     /// The fields of `DateInterval`.
     static FIELDS_DATE_INTERVAL: [describe::Field; 2] = [
-        describe::Field {
-            name: "Start",
-            description: "The beginning of the time period. The start date is inclusive. For example,\nif `start` is `2017-01-01`, Amazon Web Services retrieves cost and usage\ndata starting at `2017-01-01` up to the end date. The start date must be\nequal to or no later than the current date to avoid a validation error.",
-            required: true,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "End",
-            description: "The end of the time period. The end date is exclusive. For example, if\n`end` is `2017-05-01`, Amazon Web Services retrieves cost and usage data\nfrom the start date up to, but not including, `2017-05-01`.",
-            required: true,
-            kind: describe::FieldKind::String,
-        },
+        describe::field("Start", describe::FieldKind::String)
+            .required()
+            .doc(
+                "The beginning of the time period. The start date is inclusive. For example,\nif `start` is `2017-01-01`, Amazon Web Services retrieves cost and usage\ndata starting at `2017-01-01` up to the end date. The start date must be\nequal to or no later than the current date to avoid a validation error.",
+            ),
+        describe::field("End", describe::FieldKind::String)
+            .required()
+            .doc(
+                "The end of the time period. The end date is exclusive. For example, if\n`end` is `2017-05-01`, Amazon Web Services retrieves cost and usage data\nfrom the start date up to, but not including, `2017-05-01`.",
+            ),
     ];
 
     /// The fields of `DimensionValuesWithAttributes`.
     static FIELDS_DIMENSION_VALUES_WITH_ATTRIBUTES: [describe::Field; 2] = [
-        describe::Field {
-            name: "Value",
-            description: "The value of a dimension with a specific attribute.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "Attributes",
-            description: "The attribute that applies to a specific `Dimension`.",
-            required: false,
-            kind: describe::FieldKind::Json,
-        },
+        describe::field("Value", describe::FieldKind::String)
+            .doc("The value of a dimension with a specific attribute."),
+        describe::field("Attributes", describe::FieldKind::Json)
+            .doc("The attribute that applies to a specific `Dimension`."),
     ];
+
+    /// The listed values of `Granularity`.
+    static VALUES_GRANULARITY: [describe::EnumValue; 3] = describe::enum_values([
+        "DAILY",
+        "MONTHLY",
+        "HOURLY",
+    ]);
+
+    /// The listed values of `MetricName`.
+    static VALUES_METRIC_NAME: [describe::EnumValue; 7] = describe::enum_values([
+        "AmortizedCost",
+        "BlendedCost",
+        "NetAmortizedCost",
+        "NetUnblendedCost",
+        "NormalizedUsageAmount",
+        "UnblendedCost",
+        "UsageQuantity",
+    ]);
+
+    /// The listed values of `Dimension`.
+    static VALUES_DIMENSION: [describe::EnumValue; 34] = describe::enum_values([
+        "AZ",
+        "INSTANCE_TYPE",
+        "LINKED_ACCOUNT",
+        "LINKED_ACCOUNT_NAME",
+        "OPERATION",
+        "PURCHASE_TYPE",
+        "REGION",
+        "SERVICE",
+        "SERVICE_CODE",
+        "USAGE_TYPE",
+        "USAGE_TYPE_GROUP",
+        "RECORD_TYPE",
+        "OPERATING_SYSTEM",
+        "TENANCY",
+        "SCOPE",
+        "PLATFORM",
+        "SUBSCRIPTION_ID",
+        "LEGAL_ENTITY_NAME",
+        "DEPLOYMENT_OPTION",
+        "DATABASE_ENGINE",
+        "CACHE_ENGINE",
+        "INSTANCE_TYPE_FAMILY",
+        "BILLING_ENTITY",
+        "RESERVATION_ID",
+        "RESOURCE_ID",
+        "RIGHTSIZING_TYPE",
+        "SAVINGS_PLANS_TYPE",
+        "SAVINGS_PLAN_ARN",
+        "PAYMENT_OPTION",
+        "AGREEMENT_END_DATE_TIME_AFTER",
+        "AGREEMENT_END_DATE_TIME_BEFORE",
+        "INVOICING_ENTITY",
+        "ANOMALY_TOTAL_IMPACT_ABSOLUTE",
+        "ANOMALY_TOTAL_IMPACT_PERCENTAGE",
+    ]);
+
+    /// The listed values of `Context`.
+    static VALUES_CONTEXT: [describe::EnumValue; 3] = describe::enum_values([
+        "COST_AND_USAGE",
+        "RESERVATIONS",
+        "SAVINGS_PLANS",
+    ]);
 
     /// A client configured from the environment, as `Client::from_env`.
     ///
@@ -2362,57 +1993,40 @@ pub mod cli {
         sink: &mut S,
     ) -> Result<(), describe::RunError<S::Error>> {
         match operation {
-            "get_cost_and_usage" => run_get_cost_and_usage(client, args, sink).await,
-            "get_dimension_values" => run_get_dimension_values(client, args, sink).await,
+            "get_cost_and_usage" => {
+                use super::GetCostAndUsage as Op;
+                let builder = client
+                    .get_cost_and_usage(
+                        describe::required("time_period", args.json("time_period")?)?,
+                        describe::required("granularity", args.parse("granularity")?)?,
+                        describe::required(
+                            "metrics",
+                            args.parse_all::<super::types::MetricName>("metrics")?,
+                        )?,
+                    )
+                    .set_arg(args.json("filter")?, Op::filter)
+                    .set_arg(
+                        args.json::<Vec<super::types::GroupDefinition>>("group_by")?,
+                        Op::group_by,
+                    )
+                    .set_arg(args.text("next_page_token"), Op::next_page_token);
+                describe::drive::pages(builder, sink).await
+            }
+            "get_dimension_values" => {
+                use super::GetDimensionValues as Op;
+                let builder = client
+                    .get_dimension_values(
+                        describe::required("time_period", args.json("time_period")?)?,
+                        describe::required("dimension", args.parse("dimension")?)?,
+                    )
+                    .set_arg(args.text("search_string"), Op::search_string)
+                    .set_arg(args.parse("context")?, Op::context)
+                    .set_arg(args.json("filter")?, Op::filter)
+                    .set_arg(args.text("next_page_token"), Op::next_page_token);
+                describe::drive::pages(builder, sink).await
+            }
             _ => Err(describe::RunError::NoOperation(operation.to_owned())),
         }
-    }
-    async fn run_get_cost_and_usage<S: describe::Sink>(
-        client: &super::Client,
-        args: &describe::Args,
-        sink: &mut S,
-    ) -> Result<(), describe::RunError<S::Error>> {
-        let builder = client
-            .get_cost_and_usage(
-                describe::required("time_period", args.json("time_period")?)?,
-                describe::required("granularity", args.parse("granularity")?)?,
-                describe::required(
-                    "metrics",
-                    args.parse_all::<super::types::MetricName>("metrics")?,
-                )?,
-            )
-            .set_arg(args.json("filter")?, super::GetCostAndUsage::filter)
-            .set_arg(
-                args.json::<Vec<super::types::GroupDefinition>>("group_by")?,
-                super::GetCostAndUsage::group_by,
-            )
-            .set_arg(
-                args.text("next_page_token"),
-                super::GetCostAndUsage::next_page_token,
-            );
-        describe::drive::pages(builder, sink).await
-    }
-    async fn run_get_dimension_values<S: describe::Sink>(
-        client: &super::Client,
-        args: &describe::Args,
-        sink: &mut S,
-    ) -> Result<(), describe::RunError<S::Error>> {
-        let builder = client
-            .get_dimension_values(
-                describe::required("time_period", args.json("time_period")?)?,
-                describe::required("dimension", args.parse("dimension")?)?,
-            )
-            .set_arg(
-                args.text("search_string"),
-                super::GetDimensionValues::search_string,
-            )
-            .set_arg(args.parse("context")?, super::GetDimensionValues::context)
-            .set_arg(args.json("filter")?, super::GetDimensionValues::filter)
-            .set_arg(
-                args.text("next_page_token"),
-                super::GetDimensionValues::next_page_token,
-            );
-        describe::drive::pages(builder, sink).await
     }
 }
 

@@ -1039,467 +1039,164 @@ impl UsageDetailsList {
     pub const FOCUS: &'static meterage_runtime::focus::FocusMap = {
         use meterage_runtime::focus;
         &focus::FocusMap {
-            time_zone_seconds: 0i32,
+            time_zone_seconds: 0,
             columns: &[
-                focus::ColumnMap {
-                    name: "BilledCost",
-                    ty: focus::ColumnType::Decimal,
-                    source: focus::Source::Field {
-                        pointer: "/properties/cost",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "BillingAccountId",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/properties/billingAccountId",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "BillingAccountName",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/properties/billingAccountName",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "BillingCurrency",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/properties/billingCurrency",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "BillingPeriodEnd",
-                    ty: focus::ColumnType::DateTime,
-                    source: focus::Source::Field {
-                        pointer: "/properties/billingPeriodEndDate",
-                        map: &[],
-                        default: None,
-                        format: Some(
-                            "[year]-[month]-[day]T00:00:00[optional [.0000000]]Z",
+                focus::decimal("BilledCost", focus::field("/properties/cost")),
+                focus::string(
+                    "BillingAccountId",
+                    focus::field("/properties/billingAccountId"),
+                ),
+                focus::string(
+                    "BillingAccountName",
+                    focus::field("/properties/billingAccountName"),
+                ),
+                focus::string(
+                    "BillingCurrency",
+                    focus::field("/properties/billingCurrency"),
+                ),
+                focus::date_time(
+                    "BillingPeriodEnd",
+                    focus::field("/properties/billingPeriodEndDate")
+                        .format("[year]-[month]-[day]T00:00:00[optional [.0000000]]Z")
+                        .end_inclusive(),
+                ),
+                focus::date_time(
+                    "BillingPeriodStart",
+                    focus::field("/properties/billingPeriodStartDate")
+                        .format("[year]-[month]-[day]T00:00:00[optional [.0000000]]Z"),
+                ),
+                focus::string(
+                    "ChargeCategory",
+                    focus::field("/properties/chargeType")
+                        .map(
+                            &[
+                                ("Purchase", "Purchase"),
+                                ("RoundingAdjustment", "Adjustment"),
+                                ("Tax", "Tax"),
+                                ("UnusedReservation", "Usage"),
+                                ("UnusedSavingsPlan", "Usage"),
+                                ("Usage", "Usage"),
+                            ],
                         ),
-                        multiply: None,
-                        end_inclusive: true,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "BillingPeriodStart",
-                    ty: focus::ColumnType::DateTime,
-                    source: focus::Source::Field {
-                        pointer: "/properties/billingPeriodStartDate",
-                        map: &[],
-                        default: None,
-                        format: Some(
-                            "[year]-[month]-[day]T00:00:00[optional [.0000000]]Z",
-                        ),
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "ChargeCategory",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/properties/chargeType",
-                        map: &[
-                            ("Purchase", "Purchase"),
-                            ("RoundingAdjustment", "Adjustment"),
-                            ("Tax", "Tax"),
-                            ("UnusedReservation", "Usage"),
-                            ("UnusedSavingsPlan", "Usage"),
-                            ("Usage", "Usage"),
-                        ],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "ChargeClass",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Unavailable(
+                ),
+                focus::string(
+                    "ChargeClass",
+                    focus::unavailable(
                         "only a Refund detail is a correction, and a column is one field's value or null, not null for some values of a field: null, as FOCUS asks of every other row",
                     ),
-                },
-                focus::ColumnMap {
-                    name: "ChargeDescription",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/properties/product",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "ChargeFrequency",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/properties/frequency",
-                        map: &[
-                            ("Monthly", "Recurring"),
-                            ("OneTime", "One-Time"),
-                            ("Recurring", "Recurring"),
-                            ("UsageBased", "Usage-Based"),
-                        ],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "ChargePeriodEnd",
-                    ty: focus::ColumnType::DateTime,
-                    source: focus::Source::Field {
-                        pointer: "/properties/date",
-                        map: &[],
-                        default: None,
-                        format: Some(
-                            "[year]-[month]-[day]T00:00:00[optional [.0000000]]Z",
+                ),
+                focus::string("ChargeDescription", focus::field("/properties/product")),
+                focus::string(
+                    "ChargeFrequency",
+                    focus::field("/properties/frequency")
+                        .map(
+                            &[
+                                ("Monthly", "Recurring"),
+                                ("OneTime", "One-Time"),
+                                ("Recurring", "Recurring"),
+                                ("UsageBased", "Usage-Based"),
+                            ],
                         ),
-                        multiply: None,
-                        end_inclusive: true,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "ChargePeriodStart",
-                    ty: focus::ColumnType::DateTime,
-                    source: focus::Source::Field {
-                        pointer: "/properties/date",
-                        map: &[],
-                        default: None,
-                        format: Some(
-                            "[year]-[month]-[day]T00:00:00[optional [.0000000]]Z",
-                        ),
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "ConsumedQuantity",
-                    ty: focus::ColumnType::Decimal,
-                    source: focus::Source::Field {
-                        pointer: "/properties/quantity",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "ConsumedUnit",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/properties/meterDetails/unitOfMeasure",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "ContractedCost",
-                    ty: focus::ColumnType::Decimal,
-                    source: focus::Source::Unavailable(
+                ),
+                focus::date_time(
+                    "ChargePeriodEnd",
+                    focus::field("/properties/date")
+                        .format("[year]-[month]-[day]T00:00:00[optional [.0000000]]Z")
+                        .end_inclusive(),
+                ),
+                focus::date_time(
+                    "ChargePeriodStart",
+                    focus::field("/properties/date")
+                        .format("[year]-[month]-[day]T00:00:00[optional [.0000000]]Z"),
+                ),
+                focus::decimal("ConsumedQuantity", focus::field("/properties/quantity")),
+                focus::string(
+                    "ConsumedUnit",
+                    focus::field("/properties/meterDetails/unitOfMeasure"),
+                ),
+                focus::decimal(
+                    "ContractedCost",
+                    focus::unavailable(
                         "the record has the contract unit price (unitPrice, x_UnitPrice) but not the cost at it; cost is at effectivePrice",
                     ),
-                },
-                focus::ColumnMap {
-                    name: "EffectiveCost",
-                    ty: focus::ColumnType::Decimal,
-                    source: focus::Source::Unavailable(
+                ),
+                focus::decimal(
+                    "EffectiveCost",
+                    focus::unavailable(
                         "a detail's cost is actual cost (the default metric) or amortized cost (metric amortizedcost), one per call, and the record does not say which; FOCUS's EffectiveCost is the amortized one, which differs from the actual on reservation purchases and the usage they cover",
                     ),
-                },
-                focus::ColumnMap {
-                    name: "InvoiceIssuerName",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Value("Microsoft"),
-                },
-                focus::ColumnMap {
-                    name: "ListCost",
-                    ty: focus::ColumnType::Decimal,
-                    source: focus::Source::Unavailable(
+                ),
+                focus::string("InvoiceIssuerName", focus::value("Microsoft")),
+                focus::decimal(
+                    "ListCost",
+                    focus::unavailable(
                         "the record has the retail unit price (payGPrice, x_PayGPrice) but not the cost at it; x-focus takes values as sent and computes none",
                     ),
-                },
-                focus::ColumnMap {
-                    name: "PricingQuantity",
-                    ty: focus::ColumnType::Decimal,
-                    source: focus::Source::Field {
-                        pointer: "/properties/quantity",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "PricingUnit",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/properties/meterDetails/unitOfMeasure",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "ProviderName",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Value("Microsoft"),
-                },
-                focus::ColumnMap {
-                    name: "PublisherName",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/properties/publisherType",
-                        map: &[("Azure", "Microsoft")],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "ResourceId",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/properties/resourceId",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "ResourceName",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/properties/resourceName",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "ServiceCategory",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/properties/consumedService",
-                        map: &[
-                            ("Microsoft.Compute", "Compute"),
-                            ("Microsoft.Network", "Networking"),
-                            ("Microsoft.Sql", "Databases"),
-                            ("Microsoft.Storage", "Storage"),
-                        ],
-                        default: Some("Other"),
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "ServiceName",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/properties/consumedService",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "SubAccountId",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/properties/subscriptionId",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "SubAccountName",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/properties/subscriptionName",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "Tags",
-                    ty: focus::ColumnType::Json,
-                    source: focus::Source::Field {
-                        pointer: "/tags",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "x_EffectivePrice",
-                    ty: focus::ColumnType::Decimal,
-                    source: focus::Source::Field {
-                        pointer: "/properties/effectivePrice",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "x_Kind",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/kind",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "x_MeterId",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/properties/meterId",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "x_PartNumber",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/properties/partNumber",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "x_PayGPrice",
-                    ty: focus::ColumnType::Decimal,
-                    source: focus::Source::Field {
-                        pointer: "/properties/payGPrice",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "x_PricingModel",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/properties/pricingModel",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "x_ReservationId",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/properties/reservationId",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "x_ResourceGroup",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/properties/resourceGroup",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "x_ResourceLocation",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/properties/resourceLocation",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "x_UnitPrice",
-                    ty: focus::ColumnType::Decimal,
-                    source: focus::Source::Field {
-                        pointer: "/properties/unitPrice",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
+                ),
+                focus::decimal("PricingQuantity", focus::field("/properties/quantity")),
+                focus::string(
+                    "PricingUnit",
+                    focus::field("/properties/meterDetails/unitOfMeasure"),
+                ),
+                focus::string("ProviderName", focus::value("Microsoft")),
+                focus::string(
+                    "PublisherName",
+                    focus::field("/properties/publisherType")
+                        .map(&[("Azure", "Microsoft")]),
+                ),
+                focus::string("ResourceId", focus::field("/properties/resourceId")),
+                focus::string("ResourceName", focus::field("/properties/resourceName")),
+                focus::string(
+                    "ServiceCategory",
+                    focus::field("/properties/consumedService")
+                        .map(
+                            &[
+                                ("Microsoft.Compute", "Compute"),
+                                ("Microsoft.Network", "Networking"),
+                                ("Microsoft.Sql", "Databases"),
+                                ("Microsoft.Storage", "Storage"),
+                            ],
+                        )
+                        .default("Other"),
+                ),
+                focus::string(
+                    "ServiceName",
+                    focus::field("/properties/consumedService"),
+                ),
+                focus::string(
+                    "SubAccountId",
+                    focus::field("/properties/subscriptionId"),
+                ),
+                focus::string(
+                    "SubAccountName",
+                    focus::field("/properties/subscriptionName"),
+                ),
+                focus::json("Tags", focus::field("/tags")),
+                focus::decimal(
+                    "x_EffectivePrice",
+                    focus::field("/properties/effectivePrice"),
+                ),
+                focus::string("x_Kind", focus::field("/kind")),
+                focus::string("x_MeterId", focus::field("/properties/meterId")),
+                focus::string("x_PartNumber", focus::field("/properties/partNumber")),
+                focus::decimal("x_PayGPrice", focus::field("/properties/payGPrice")),
+                focus::string(
+                    "x_PricingModel",
+                    focus::field("/properties/pricingModel"),
+                ),
+                focus::string(
+                    "x_ReservationId",
+                    focus::field("/properties/reservationId"),
+                ),
+                focus::string(
+                    "x_ResourceGroup",
+                    focus::field("/properties/resourceGroup"),
+                ),
+                focus::string(
+                    "x_ResourceLocation",
+                    focus::field("/properties/resourceLocation"),
+                ),
+                focus::decimal("x_UnitPrice", focus::field("/properties/unitPrice")),
             ],
         }
     };
@@ -1555,26 +1252,10 @@ pub mod cli {
             describe::Credentials {
                 scheme: "azureAuth",
                 vars: &[
-                    describe::EnvVar {
-                        name: "AZURE_TENANT_ID",
-                        secret: false,
-                        required: true,
-                    },
-                    describe::EnvVar {
-                        name: "AZURE_CLIENT_ID",
-                        secret: false,
-                        required: true,
-                    },
-                    describe::EnvVar {
-                        name: "AZURE_CLIENT_SECRET",
-                        secret: true,
-                        required: true,
-                    },
-                    describe::EnvVar {
-                        name: "AZURE_AUTHORITY_HOST",
-                        secret: false,
-                        required: false,
-                    },
+                    describe::var("AZURE_TENANT_ID"),
+                    describe::var("AZURE_CLIENT_ID"),
+                    describe::var("AZURE_CLIENT_SECRET").secret(),
+                    describe::var("AZURE_AUTHORITY_HOST").optional(),
                 ],
             },
         ],
@@ -1586,470 +1267,206 @@ pub mod cli {
                 summary: "List the usage details of a scope (paged by next link).",
                 description: "Lists the usage details for the defined scope. Usage details are available via\nthis API only for May 1, 2014 or later.\n\nWithout `$filter` the service answers the current billing period. Each page\ncarries at most `$top` details (1000 when not set) and, when more follow, a\n`nextLink`: the absolute URL of the next page, whose `$skiptoken` says where it\nstarts. The stream of `items()` follows every `nextLink`.\n\n**Note: Microsoft will be retiring the Consumption Usage Details API at some\npoint in the future. We do not recommend that you take a new dependency on this\nAPI. Please use the Cost Details API instead.**\n\nSee also: <https://docs.microsoft.com/en-us/rest/api/consumption/>.",
                 params: &[
-                    describe::ParamInfo {
-                        name: "scope",
-                        wire: "scope",
-                        location: "path",
-                        description: "The scope associated with usage details operations. This includes\n'/subscriptions/{subscriptionId}/' for subscription scope,\n'/providers/Microsoft.Billing/billingAccounts/{billingAccountId}' for Billing\nAccount scope, '/providers/Microsoft.Billing/departments/{departmentId}' for\nDepartment scope,\n'/providers/Microsoft.Billing/enrollmentAccounts/{enrollmentAccountId}' for\nEnrollmentAccount scope and\n'/providers/Microsoft.Management/managementGroups/{managementGroupId}' for\nManagement Group scope. For subscription, billing account, department,\nenrollment account and management group, you can also add billing period to\nthe scope using '/providers/Microsoft.Billing/billingPeriods/{billingPeriodName}'.\nFor e.g. to specify billing period at department scope use\n'/providers/Microsoft.Billing/departments/{departmentId}/providers/Microsoft.Billing/billingPeriods/{billingPeriodName}'.\nAlso, Modern Commerce Account scopes are\n'/providers/Microsoft.Billing/billingAccounts/{billingAccountId}' for\nbillingAccount scope,\n'/providers/Microsoft.Billing/billingAccounts/{billingAccountId}/billingProfiles/{billingProfileId}'\nfor billingProfile scope,\n'/providers/Microsoft.Billing/billingAccounts/{billingAccountId}/billingProfiles/{billingProfileId}/invoiceSections/{invoiceSectionId}'\nfor invoiceSection scope, and\n'/providers/Microsoft.Billing/billingAccounts/{billingAccountId}/customers/{customerId}'\nspecific for partners.",
-                        required: true,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::String,
-                        constraints: "",
-                    },
-                    describe::ParamInfo {
-                        name: "expand",
-                        wire: "$expand",
-                        location: "query",
-                        description: "May be used to expand the properties/additionalInfo or\nproperties/meterDetails within a list of usage details. By default, these\nfields are not included when listing usage details.",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::String,
-                        constraints: "",
-                    },
-                    describe::ParamInfo {
-                        name: "filter",
-                        wire: "$filter",
-                        location: "query",
-                        description: "May be used to filter usageDetails by properties/resourceGroup,\nproperties/resourceName, properties/resourceId, properties/chargeType,\nproperties/reservationId, properties/publisherType or tags. The filter\nsupports 'eq', 'lt', 'gt', 'le', 'ge', and 'and'. It does not currently\nsupport 'ne', 'or', or 'not'. Tag filter is a key value pair string where key\nand value is separated by a colon (:). PublisherType Filter accepts two values\nazure and marketplace and it is currently supported for Web Direct Offer Type",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::String,
-                        constraints: "",
-                    },
-                    describe::ParamInfo {
-                        name: "skiptoken",
-                        wire: "$skiptoken",
-                        location: "query",
-                        description: "Skiptoken is only used if a previous operation returned a partial result. If\na previous response contains a nextLink element, the value of the nextLink\nelement will include a skiptoken parameter that specifies a starting point to\nuse for subsequent calls.",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::String,
-                        constraints: "",
-                    },
-                    describe::ParamInfo {
-                        name: "top",
-                        wire: "$top",
-                        location: "query",
-                        description: "May be used to limit the number of results to the most recent N usageDetails.",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::Integer,
-                        constraints: "at least 1, at most 1000",
-                    },
-                    describe::ParamInfo {
-                        name: "metric",
-                        wire: "metric",
-                        location: "query",
-                        description: "Allows to select different type of cost/usage records.",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::Enum {
-                            values: &[
-                                describe::EnumValue {
-                                    value: "actualcost",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "amortizedcost",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "usage",
-                                    description: "",
-                                },
-                            ],
-                            open: false,
-                        },
-                        constraints: "",
-                    },
+                    describe::param("scope", "scope", "path")
+                        .required()
+                        .doc(
+                            "The scope associated with usage details operations. This includes\n'/subscriptions/{subscriptionId}/' for subscription scope,\n'/providers/Microsoft.Billing/billingAccounts/{billingAccountId}' for Billing\nAccount scope, '/providers/Microsoft.Billing/departments/{departmentId}' for\nDepartment scope,\n'/providers/Microsoft.Billing/enrollmentAccounts/{enrollmentAccountId}' for\nEnrollmentAccount scope and\n'/providers/Microsoft.Management/managementGroups/{managementGroupId}' for\nManagement Group scope. For subscription, billing account, department,\nenrollment account and management group, you can also add billing period to\nthe scope using '/providers/Microsoft.Billing/billingPeriods/{billingPeriodName}'.\nFor e.g. to specify billing period at department scope use\n'/providers/Microsoft.Billing/departments/{departmentId}/providers/Microsoft.Billing/billingPeriods/{billingPeriodName}'.\nAlso, Modern Commerce Account scopes are\n'/providers/Microsoft.Billing/billingAccounts/{billingAccountId}' for\nbillingAccount scope,\n'/providers/Microsoft.Billing/billingAccounts/{billingAccountId}/billingProfiles/{billingProfileId}'\nfor billingProfile scope,\n'/providers/Microsoft.Billing/billingAccounts/{billingAccountId}/billingProfiles/{billingProfileId}/invoiceSections/{invoiceSectionId}'\nfor invoiceSection scope, and\n'/providers/Microsoft.Billing/billingAccounts/{billingAccountId}/customers/{customerId}'\nspecific for partners.",
+                        ),
+                    describe::param("expand", "$expand", "query")
+                        .doc(
+                            "May be used to expand the properties/additionalInfo or\nproperties/meterDetails within a list of usage details. By default, these\nfields are not included when listing usage details.",
+                        ),
+                    describe::param("filter", "$filter", "query")
+                        .doc(
+                            "May be used to filter usageDetails by properties/resourceGroup,\nproperties/resourceName, properties/resourceId, properties/chargeType,\nproperties/reservationId, properties/publisherType or tags. The filter\nsupports 'eq', 'lt', 'gt', 'le', 'ge', and 'and'. It does not currently\nsupport 'ne', 'or', or 'not'. Tag filter is a key value pair string where key\nand value is separated by a colon (:). PublisherType Filter accepts two values\nazure and marketplace and it is currently supported for Web Direct Offer Type",
+                        ),
+                    describe::param("skiptoken", "$skiptoken", "query")
+                        .doc(
+                            "Skiptoken is only used if a previous operation returned a partial result. If\na previous response contains a nextLink element, the value of the nextLink\nelement will include a skiptoken parameter that specifies a starting point to\nuse for subsequent calls.",
+                        ),
+                    describe::param("top", "$top", "query")
+                        .kind(describe::ValueKind::Integer)
+                        .constraints("at least 1, at most 1000")
+                        .doc(
+                            "May be used to limit the number of results to the most recent N usageDetails.",
+                        ),
+                    describe::param("metric", "metric", "query")
+                        .closed_enum(&VALUES_METRICTYPE)
+                        .doc("Allows to select different type of cost/usage records."),
                 ],
                 record: &FIELDS_USAGE_DETAIL,
-                paging: Some(describe::Paging {
-                    style: "next-link",
-                    cursor_param: None,
-                }),
+                paging: Some(describe::Paging::new("next-link", None)),
                 record_key: &["id"],
-                period: None,
                 focus: Some(super::UsageDetailsList::FOCUS),
+                ..describe::OperationInfo::DEFAULTS
             },
         ],
     };
 
     /// The fields of `UsageDetail`.
     static FIELDS_USAGE_DETAIL: [describe::Field; 7] = [
-        describe::Field {
-            name: "id",
-            description: "The full qualified ARM ID of an event.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "name",
-            description: "The ID that uniquely identifies an event.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "type",
-            description: "Resource type.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "etag",
-            description: "The etag for the resource.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "tags",
-            description: "Resource tags.",
-            required: false,
-            kind: describe::FieldKind::Json,
-        },
-        describe::Field {
-            name: "kind",
-            description: "",
-            required: false,
-            kind: describe::FieldKind::Enum,
-        },
-        describe::Field {
-            name: "properties",
-            description: "",
-            required: false,
-            kind: describe::FieldKind::Object(&FIELDS_LEGACY_USAGE_DETAIL_PROPERTIES),
-        },
+        describe::field("id", describe::FieldKind::String)
+            .doc("The full qualified ARM ID of an event."),
+        describe::field("name", describe::FieldKind::String)
+            .doc("The ID that uniquely identifies an event."),
+        describe::field("type", describe::FieldKind::String).doc("Resource type."),
+        describe::field("etag", describe::FieldKind::String)
+            .doc("The etag for the resource."),
+        describe::field("tags", describe::FieldKind::Json).doc("Resource tags."),
+        describe::field("kind", describe::FieldKind::Enum),
+        describe::field(
+            "properties",
+            describe::FieldKind::Object(&FIELDS_LEGACY_USAGE_DETAIL_PROPERTIES),
+        ),
     ];
 
     /// The fields of `LegacyUsageDetailProperties`.
     static FIELDS_LEGACY_USAGE_DETAIL_PROPERTIES: [describe::Field; 46] = [
-        describe::Field {
-            name: "billingAccountId",
-            description: "Billing Account identifier.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "billingAccountName",
-            description: "Billing Account Name.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "billingPeriodStartDate",
-            description: "The billing period start date.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "billingPeriodEndDate",
-            description: "The billing period end date.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "billingProfileId",
-            description: "Billing Profile identifier.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "billingProfileName",
-            description: "Billing Profile Name.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "accountOwnerId",
-            description: "Account Owner Id.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "accountName",
-            description: "Account Name.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "subscriptionId",
-            description: "Subscription guid.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "subscriptionName",
-            description: "Subscription name.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "date",
-            description: "Date for the usage record.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "product",
-            description: "Product name for the consumed service or purchase. Not available for Marketplace.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "partNumber",
-            description: "Part Number of the service used. Can be used to join with the price sheet. Not available for marketplace.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "meterId",
-            description: "The meter id (GUID). Not available for marketplace. For reserved instance\nthis represents the primary meter for which the reservation was purchased.\nFor the actual VM Size for which the reservation is purchased see\nproductOrderName.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "meterDetails",
-            description: "",
-            required: false,
-            kind: describe::FieldKind::Object(&FIELDS_METER_DETAILS_RESPONSE),
-        },
-        describe::Field {
-            name: "quantity",
-            description: "The usage quantity.",
-            required: false,
-            kind: describe::FieldKind::Decimal {
-                scale: None,
-            },
-        },
-        describe::Field {
-            name: "effectivePrice",
-            description: "Effective Price that's charged for the usage.",
-            required: false,
-            kind: describe::FieldKind::Decimal {
-                scale: None,
-            },
-        },
-        describe::Field {
-            name: "cost",
-            description: "The amount of cost before tax.",
-            required: false,
-            kind: describe::FieldKind::Decimal {
-                scale: None,
-            },
-        },
-        describe::Field {
-            name: "unitPrice",
-            description: "Unit Price is the price applicable to you. (your EA or other contract price).",
-            required: false,
-            kind: describe::FieldKind::Decimal {
-                scale: None,
-            },
-        },
-        describe::Field {
-            name: "billingCurrency",
-            description: "Billing Currency.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "resourceLocation",
-            description: "Resource Location.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "consumedService",
-            description: "Consumed service name. Name of the azure resource provider that emits the\nusage or was purchased. This value is not provided for marketplace usage.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "resourceId",
-            description: "Unique identifier of the Azure Resource Manager usage detail resource.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "resourceName",
-            description: "Resource Name.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "serviceInfo1",
-            description: "Service-specific metadata.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "serviceInfo2",
-            description: "Legacy field with optional service-specific metadata.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "additionalInfo",
-            description: "Additional details of this usage item. By default this is not populated,\nunless it's specified in $expand. Use this field to get usage line item\nspecific details such as the actual VM Size (ServiceType) or the ratio in\nwhich the reservation discount is applied.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "invoiceSection",
-            description: "Invoice Section Name.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "costCenter",
-            description: "The cost center of this department if it is a department and a cost center is provided.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "resourceGroup",
-            description: "Resource Group Name.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "reservationId",
-            description: "ARM resource id of the reservation. Only applies to records relevant to reservations.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "reservationName",
-            description: "User provided display name of the reservation. Last known name for a\nparticular day is populated in the daily data. Only applies to records\nrelevant to reservations.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "productOrderId",
-            description: "Product Order Id. For reservations this is the Reservation Order ID.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "productOrderName",
-            description: "Product Order Name. For reservations this is the SKU that was purchased.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "offerId",
-            description: "Offer Id. Ex: MS-AZR-0017P, MS-AZR-0148P.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "isAzureCreditEligible",
-            description: "Is Azure Credit Eligible.",
-            required: false,
-            kind: describe::FieldKind::Boolean,
-        },
-        describe::Field {
-            name: "term",
-            description: "Term (in months). 1 month for monthly recurring purchase. 12 months for a 1\nyear reservation. 36 months for a 3 year reservation.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "publisherName",
-            description: "Publisher Name.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "publisherType",
-            description: "Publisher Type.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "planName",
-            description: "Plan Name.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "chargeType",
-            description: "Indicates a charge represents credits, usage, a Marketplace purchase, a reservation fee, or a refund.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "frequency",
-            description: "Indicates how frequently this charge will occur. OneTime for purchases which\nonly happen once, Monthly for fees which recur every month, and UsageBased\nfor charges based on how much a service is used.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "payGPrice",
-            description: "Retail price for the resource.",
-            required: false,
-            kind: describe::FieldKind::Decimal {
-                scale: None,
-            },
-        },
-        describe::Field {
-            name: "benefitId",
-            description: "Unique identifier for the applicable benefit.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "benefitName",
-            description: "Name of the applicable benefit.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "pricingModel",
-            description: "",
-            required: false,
-            kind: describe::FieldKind::Enum,
-        },
+        describe::field("billingAccountId", describe::FieldKind::String)
+            .doc("Billing Account identifier."),
+        describe::field("billingAccountName", describe::FieldKind::String)
+            .doc("Billing Account Name."),
+        describe::field("billingPeriodStartDate", describe::FieldKind::String)
+            .doc("The billing period start date."),
+        describe::field("billingPeriodEndDate", describe::FieldKind::String)
+            .doc("The billing period end date."),
+        describe::field("billingProfileId", describe::FieldKind::String)
+            .doc("Billing Profile identifier."),
+        describe::field("billingProfileName", describe::FieldKind::String)
+            .doc("Billing Profile Name."),
+        describe::field("accountOwnerId", describe::FieldKind::String)
+            .doc("Account Owner Id."),
+        describe::field("accountName", describe::FieldKind::String).doc("Account Name."),
+        describe::field("subscriptionId", describe::FieldKind::String)
+            .doc("Subscription guid."),
+        describe::field("subscriptionName", describe::FieldKind::String)
+            .doc("Subscription name."),
+        describe::field("date", describe::FieldKind::String)
+            .doc("Date for the usage record."),
+        describe::field("product", describe::FieldKind::String)
+            .doc(
+                "Product name for the consumed service or purchase. Not available for Marketplace.",
+            ),
+        describe::field("partNumber", describe::FieldKind::String)
+            .doc(
+                "Part Number of the service used. Can be used to join with the price sheet. Not available for marketplace.",
+            ),
+        describe::field("meterId", describe::FieldKind::String)
+            .doc(
+                "The meter id (GUID). Not available for marketplace. For reserved instance\nthis represents the primary meter for which the reservation was purchased.\nFor the actual VM Size for which the reservation is purchased see\nproductOrderName.",
+            ),
+        describe::field(
+            "meterDetails",
+            describe::FieldKind::Object(&FIELDS_METER_DETAILS_RESPONSE),
+        ),
+        describe::field("quantity", describe::FieldKind::decimal(None))
+            .doc("The usage quantity."),
+        describe::field("effectivePrice", describe::FieldKind::decimal(None))
+            .doc("Effective Price that's charged for the usage."),
+        describe::field("cost", describe::FieldKind::decimal(None))
+            .doc("The amount of cost before tax."),
+        describe::field("unitPrice", describe::FieldKind::decimal(None))
+            .doc(
+                "Unit Price is the price applicable to you. (your EA or other contract price).",
+            ),
+        describe::field("billingCurrency", describe::FieldKind::String)
+            .doc("Billing Currency."),
+        describe::field("resourceLocation", describe::FieldKind::String)
+            .doc("Resource Location."),
+        describe::field("consumedService", describe::FieldKind::String)
+            .doc(
+                "Consumed service name. Name of the azure resource provider that emits the\nusage or was purchased. This value is not provided for marketplace usage.",
+            ),
+        describe::field("resourceId", describe::FieldKind::String)
+            .doc(
+                "Unique identifier of the Azure Resource Manager usage detail resource.",
+            ),
+        describe::field("resourceName", describe::FieldKind::String)
+            .doc("Resource Name."),
+        describe::field("serviceInfo1", describe::FieldKind::String)
+            .doc("Service-specific metadata."),
+        describe::field("serviceInfo2", describe::FieldKind::String)
+            .doc("Legacy field with optional service-specific metadata."),
+        describe::field("additionalInfo", describe::FieldKind::String)
+            .doc(
+                "Additional details of this usage item. By default this is not populated,\nunless it's specified in $expand. Use this field to get usage line item\nspecific details such as the actual VM Size (ServiceType) or the ratio in\nwhich the reservation discount is applied.",
+            ),
+        describe::field("invoiceSection", describe::FieldKind::String)
+            .doc("Invoice Section Name."),
+        describe::field("costCenter", describe::FieldKind::String)
+            .doc(
+                "The cost center of this department if it is a department and a cost center is provided.",
+            ),
+        describe::field("resourceGroup", describe::FieldKind::String)
+            .doc("Resource Group Name."),
+        describe::field("reservationId", describe::FieldKind::String)
+            .doc(
+                "ARM resource id of the reservation. Only applies to records relevant to reservations.",
+            ),
+        describe::field("reservationName", describe::FieldKind::String)
+            .doc(
+                "User provided display name of the reservation. Last known name for a\nparticular day is populated in the daily data. Only applies to records\nrelevant to reservations.",
+            ),
+        describe::field("productOrderId", describe::FieldKind::String)
+            .doc("Product Order Id. For reservations this is the Reservation Order ID."),
+        describe::field("productOrderName", describe::FieldKind::String)
+            .doc(
+                "Product Order Name. For reservations this is the SKU that was purchased.",
+            ),
+        describe::field("offerId", describe::FieldKind::String)
+            .doc("Offer Id. Ex: MS-AZR-0017P, MS-AZR-0148P."),
+        describe::field("isAzureCreditEligible", describe::FieldKind::Boolean)
+            .doc("Is Azure Credit Eligible."),
+        describe::field("term", describe::FieldKind::String)
+            .doc(
+                "Term (in months). 1 month for monthly recurring purchase. 12 months for a 1\nyear reservation. 36 months for a 3 year reservation.",
+            ),
+        describe::field("publisherName", describe::FieldKind::String)
+            .doc("Publisher Name."),
+        describe::field("publisherType", describe::FieldKind::String)
+            .doc("Publisher Type."),
+        describe::field("planName", describe::FieldKind::String).doc("Plan Name."),
+        describe::field("chargeType", describe::FieldKind::String)
+            .doc(
+                "Indicates a charge represents credits, usage, a Marketplace purchase, a reservation fee, or a refund.",
+            ),
+        describe::field("frequency", describe::FieldKind::String)
+            .doc(
+                "Indicates how frequently this charge will occur. OneTime for purchases which\nonly happen once, Monthly for fees which recur every month, and UsageBased\nfor charges based on how much a service is used.",
+            ),
+        describe::field("payGPrice", describe::FieldKind::decimal(None))
+            .doc("Retail price for the resource."),
+        describe::field("benefitId", describe::FieldKind::String)
+            .doc("Unique identifier for the applicable benefit."),
+        describe::field("benefitName", describe::FieldKind::String)
+            .doc("Name of the applicable benefit."),
+        describe::field("pricingModel", describe::FieldKind::Enum),
     ];
 
     /// The fields of `MeterDetailsResponse`.
     static FIELDS_METER_DETAILS_RESPONSE: [describe::Field; 5] = [
-        describe::Field {
-            name: "meterName",
-            description: "The name of the meter, within the given meter category",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "meterCategory",
-            description: "The category of the meter, for example, 'Cloud services', 'Networking', etc..",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "meterSubCategory",
-            description: "The subcategory of the meter, for example, 'A6 Cloud services', 'ExpressRoute (IXP)', etc..",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "unitOfMeasure",
-            description: "The unit of measure.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "serviceFamily",
-            description: "The service family.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
+        describe::field("meterName", describe::FieldKind::String)
+            .doc("The name of the meter, within the given meter category"),
+        describe::field("meterCategory", describe::FieldKind::String)
+            .doc(
+                "The category of the meter, for example, 'Cloud services', 'Networking', etc..",
+            ),
+        describe::field("meterSubCategory", describe::FieldKind::String)
+            .doc(
+                "The subcategory of the meter, for example, 'A6 Cloud services', 'ExpressRoute (IXP)', etc..",
+            ),
+        describe::field("unitOfMeasure", describe::FieldKind::String)
+            .doc("The unit of measure."),
+        describe::field("serviceFamily", describe::FieldKind::String)
+            .doc("The service family."),
     ];
+
+    /// The listed values of `Metrictype`.
+    static VALUES_METRICTYPE: [describe::EnumValue; 3] = describe::enum_values([
+        "actualcost",
+        "amortizedcost",
+        "usage",
+    ]);
 
     /// A client configured from the environment, as `Client::from_env`.
     ///
@@ -2075,23 +1492,19 @@ pub mod cli {
         sink: &mut S,
     ) -> Result<(), describe::RunError<S::Error>> {
         match operation {
-            "usage_details_list" => run_usage_details_list(client, args, sink).await,
+            "usage_details_list" => {
+                use super::UsageDetailsList as Op;
+                let builder = client
+                    .usage_details_list(describe::required("scope", args.text("scope"))?)
+                    .set_arg(args.text("expand"), Op::expand)
+                    .set_arg(args.text("filter"), Op::filter)
+                    .set_arg(args.text("skiptoken"), Op::skiptoken)
+                    .set_arg(args.parse("top")?, Op::top)
+                    .set_arg(args.parse("metric")?, Op::metric);
+                describe::drive::pages(builder, sink).await
+            }
             _ => Err(describe::RunError::NoOperation(operation.to_owned())),
         }
-    }
-    async fn run_usage_details_list<S: describe::Sink>(
-        client: &super::Client,
-        args: &describe::Args,
-        sink: &mut S,
-    ) -> Result<(), describe::RunError<S::Error>> {
-        let builder = client
-            .usage_details_list(describe::required("scope", args.text("scope"))?)
-            .set_arg(args.text("expand"), super::UsageDetailsList::expand)
-            .set_arg(args.text("filter"), super::UsageDetailsList::filter)
-            .set_arg(args.text("skiptoken"), super::UsageDetailsList::skiptoken)
-            .set_arg(args.parse("top")?, super::UsageDetailsList::top)
-            .set_arg(args.parse("metric")?, super::UsageDetailsList::metric);
-        describe::drive::pages(builder, sink).await
     }
 }
 

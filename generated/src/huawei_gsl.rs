@@ -791,224 +791,69 @@ impl ListSimPools {
     pub const FOCUS: &'static meterage_runtime::focus::FocusMap = {
         use meterage_runtime::focus;
         &focus::FocusMap {
-            time_zone_seconds: 28800i32,
+            time_zone_seconds: 28800,
             columns: &[
-                focus::ColumnMap {
-                    name: "BilledCost",
-                    ty: focus::ColumnType::Decimal,
-                    source: focus::Source::Value("0"),
-                },
-                focus::ColumnMap {
-                    name: "BillingAccountId",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Unavailable(
+                focus::decimal("BilledCost", focus::value("0")),
+                focus::string(
+                    "BillingAccountId",
+                    focus::unavailable(
                         "a pool does not name the account; the IAM project the token was issued for is not in the record",
                     ),
-                },
-                focus::ColumnMap {
-                    name: "BillingAccountName",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Unavailable("the API names no account"),
-                },
-                focus::ColumnMap {
-                    name: "BillingCurrency",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Value("CNY"),
-                },
-                focus::ColumnMap {
-                    name: "BillingPeriodEnd",
-                    ty: focus::ColumnType::DateTime,
-                    source: focus::Source::Month {
-                        pointer: "/billing_cycle",
-                        format: "[year]-[month]",
-                        next: true,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "BillingPeriodStart",
-                    ty: focus::ColumnType::DateTime,
-                    source: focus::Source::Month {
-                        pointer: "/billing_cycle",
-                        format: "[year]-[month]",
-                        next: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "ChargeCategory",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Value("Usage"),
-                },
-                focus::ColumnMap {
-                    name: "ChargeClass",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Unavailable(
-                        "no row is a correction: null, as FOCUS asks",
-                    ),
-                },
-                focus::ColumnMap {
-                    name: "ChargeDescription",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/price_plan_name",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "ChargeFrequency",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Value("Usage-Based"),
-                },
-                focus::ColumnMap {
-                    name: "ChargePeriodEnd",
-                    ty: focus::ColumnType::DateTime,
-                    source: focus::Source::Month {
-                        pointer: "/billing_cycle",
-                        format: "[year]-[month]",
-                        next: true,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "ChargePeriodStart",
-                    ty: focus::ColumnType::DateTime,
-                    source: focus::Source::Month {
-                        pointer: "/billing_cycle",
-                        format: "[year]-[month]",
-                        next: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "ConsumedQuantity",
-                    ty: focus::ColumnType::Decimal,
-                    source: focus::Source::Field {
-                        pointer: "/flow_used",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: Some("0.001"),
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "ConsumedUnit",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Value("GB"),
-                },
-                focus::ColumnMap {
-                    name: "ContractedCost",
-                    ty: focus::ColumnType::Decimal,
-                    source: focus::Source::Value("0"),
-                },
-                focus::ColumnMap {
-                    name: "EffectiveCost",
-                    ty: focus::ColumnType::Decimal,
-                    source: focus::Source::Value("0"),
-                },
-                focus::ColumnMap {
-                    name: "InvoiceIssuerName",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Value("Huawei Cloud"),
-                },
-                focus::ColumnMap {
-                    name: "ListCost",
-                    ty: focus::ColumnType::Decimal,
-                    source: focus::Source::Value("0"),
-                },
-                focus::ColumnMap {
-                    name: "PricingQuantity",
-                    ty: focus::ColumnType::Decimal,
-                    source: focus::Source::Unavailable(
-                        "the pool gives no priced quantity",
-                    ),
-                },
-                focus::ColumnMap {
-                    name: "PricingUnit",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Unavailable("the pool gives no pricing unit"),
-                },
-                focus::ColumnMap {
-                    name: "ProviderName",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Value("Huawei Cloud"),
-                },
-                focus::ColumnMap {
-                    name: "PublisherName",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Value("Huawei Cloud"),
-                },
-                focus::ColumnMap {
-                    name: "ResourceId",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/id",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "ResourceName",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/pool_name",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "ServiceCategory",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Value("Networking"),
-                },
-                focus::ColumnMap {
-                    name: "ServiceName",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Value("Global SIM Link"),
-                },
-                focus::ColumnMap {
-                    name: "x_FlowLeft",
-                    ty: focus::ColumnType::Decimal,
-                    source: focus::Source::Field {
-                        pointer: "/flow_left",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "x_FlowTotal",
-                    ty: focus::ColumnType::Decimal,
-                    source: focus::Source::Field {
-                        pointer: "/flow_total",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "x_PricePlanId",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/price_plan_id",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
+                ),
+                focus::string(
+                    "BillingAccountName",
+                    focus::unavailable("the API names no account"),
+                ),
+                focus::string("BillingCurrency", focus::value("CNY")),
+                focus::date_time(
+                    "BillingPeriodEnd",
+                    focus::next_month("/billing_cycle", "[year]-[month]"),
+                ),
+                focus::date_time(
+                    "BillingPeriodStart",
+                    focus::month("/billing_cycle", "[year]-[month]"),
+                ),
+                focus::string("ChargeCategory", focus::value("Usage")),
+                focus::string(
+                    "ChargeClass",
+                    focus::unavailable("no row is a correction: null, as FOCUS asks"),
+                ),
+                focus::string("ChargeDescription", focus::field("/price_plan_name")),
+                focus::string("ChargeFrequency", focus::value("Usage-Based")),
+                focus::date_time(
+                    "ChargePeriodEnd",
+                    focus::next_month("/billing_cycle", "[year]-[month]"),
+                ),
+                focus::date_time(
+                    "ChargePeriodStart",
+                    focus::month("/billing_cycle", "[year]-[month]"),
+                ),
+                focus::decimal(
+                    "ConsumedQuantity",
+                    focus::field("/flow_used").multiply("0.001"),
+                ),
+                focus::string("ConsumedUnit", focus::value("GB")),
+                focus::decimal("ContractedCost", focus::value("0")),
+                focus::decimal("EffectiveCost", focus::value("0")),
+                focus::string("InvoiceIssuerName", focus::value("Huawei Cloud")),
+                focus::decimal("ListCost", focus::value("0")),
+                focus::decimal(
+                    "PricingQuantity",
+                    focus::unavailable("the pool gives no priced quantity"),
+                ),
+                focus::string(
+                    "PricingUnit",
+                    focus::unavailable("the pool gives no pricing unit"),
+                ),
+                focus::string("ProviderName", focus::value("Huawei Cloud")),
+                focus::string("PublisherName", focus::value("Huawei Cloud")),
+                focus::string("ResourceId", focus::field("/id")),
+                focus::string("ResourceName", focus::field("/pool_name")),
+                focus::string("ServiceCategory", focus::value("Networking")),
+                focus::string("ServiceName", focus::value("Global SIM Link")),
+                focus::decimal("x_FlowLeft", focus::field("/flow_left")),
+                focus::decimal("x_FlowTotal", focus::field("/flow_total")),
+                focus::string("x_PricePlanId", focus::field("/price_plan_id")),
             ],
         }
     };
@@ -1224,56 +1069,20 @@ pub mod cli {
             describe::Credentials {
                 scheme: "akskSignature",
                 vars: &[
-                    describe::EnvVar {
-                        name: "HUAWEICLOUD_SDK_AK",
-                        secret: false,
-                        required: true,
-                    },
-                    describe::EnvVar {
-                        name: "HUAWEICLOUD_SDK_SK",
-                        secret: true,
-                        required: true,
-                    },
-                    describe::EnvVar {
-                        name: "HUAWEICLOUD_SDK_SECURITY_TOKEN",
-                        secret: true,
-                        required: false,
-                    },
-                    describe::EnvVar {
-                        name: "HUAWEICLOUD_SDK_PROJECT_ID",
-                        secret: false,
-                        required: false,
-                    },
+                    describe::var("HUAWEICLOUD_SDK_AK"),
+                    describe::var("HUAWEICLOUD_SDK_SK").secret(),
+                    describe::var("HUAWEICLOUD_SDK_SECURITY_TOKEN").secret().optional(),
+                    describe::var("HUAWEICLOUD_SDK_PROJECT_ID").optional(),
                 ],
             },
             describe::Credentials {
                 scheme: "iamToken",
                 vars: &[
-                    describe::EnvVar {
-                        name: "HUAWEICLOUD_SDK_IAM_ENDPOINT",
-                        secret: false,
-                        required: true,
-                    },
-                    describe::EnvVar {
-                        name: "HUAWEICLOUD_USERNAME",
-                        secret: false,
-                        required: true,
-                    },
-                    describe::EnvVar {
-                        name: "HUAWEICLOUD_PASSWORD",
-                        secret: true,
-                        required: true,
-                    },
-                    describe::EnvVar {
-                        name: "HUAWEICLOUD_DOMAIN_NAME",
-                        secret: false,
-                        required: true,
-                    },
-                    describe::EnvVar {
-                        name: "HUAWEICLOUD_REGION",
-                        secret: false,
-                        required: false,
-                    },
+                    describe::var("HUAWEICLOUD_SDK_IAM_ENDPOINT"),
+                    describe::var("HUAWEICLOUD_USERNAME"),
+                    describe::var("HUAWEICLOUD_PASSWORD").secret(),
+                    describe::var("HUAWEICLOUD_DOMAIN_NAME"),
+                    describe::var("HUAWEICLOUD_REGION").optional(),
                 ],
             },
         ],
@@ -1285,78 +1094,43 @@ pub mod cli {
                 summary: "List SIM flow pools (paged).",
                 description: "Lists the SIM flow pools. Example: the first page with 10 records per page\nis `GET /v1/sim-pools?offset=1&limit=10`. Note that `offset` is a page\nnumber, not an item offset.\n\n查询流量池列表\n\n功能介绍\n\n查询流量池列表\n\n请求示例\n\n查询前向流量池列表,每页返回10条数据,从第1页开始。",
                 params: &[
-                    describe::ParamInfo {
-                        name: "pool_name",
-                        wire: "pool_name",
-                        location: "query",
-                        description: "Flow pool name.\n\n流量池名称",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::String,
-                        constraints: "at most 100 characters",
-                    },
-                    describe::ParamInfo {
-                        name: "limit",
-                        wire: "limit",
-                        location: "query",
-                        description: "Number of records per page, an integer from 10 to 500; defaults to 10.\n\n分页查询时每页显示的记录数,默认值为10,取值范围为10-500的整数",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::Integer,
-                        constraints: "at least 10, at most 500",
-                    },
-                    describe::ParamInfo {
-                        name: "offset",
-                        wire: "offset",
-                        location: "query",
-                        description: "Page number (not an item offset), an integer from 1 to 1000000; defaults to 1.\n\n分页查询时的页码数,默认值为1,取值范围为1-1000000的整数",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::Integer,
-                        constraints: "at least 1, at most 1000000",
-                    },
-                    describe::ParamInfo {
-                        name: "billing_cycle",
-                        wire: "billing_cycle",
-                        location: "query",
-                        description: "Billing cycle (month), formatted `yyyy-MM`, for example 2021-04.\n\n账期,例如:2021-04",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::YearMonth,
-                        constraints: "exactly 7 characters, matching `^\\d{4}-(0[1-9]|1[0-2])$`",
-                    },
-                    describe::ParamInfo {
-                        name: "all_billing_cycle",
-                        wire: "all_billing_cycle",
-                        location: "query",
-                        description: "Whether to query the billing cycles of the last six months; defaults to false.\n\n是否查询近六个月账期标识",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::Boolean,
-                        constraints: "",
-                    },
-                    describe::ParamInfo {
-                        name: "status",
-                        wire: "status",
-                        location: "query",
-                        description: "Pool statuses to filter by, sent comma-separated: 0 = discarded, 1 = in use. Taken from the vendor SDK; the doc page does not list this parameter.",
-                        required: false,
-                        secret: false,
-                        repeated: true,
-                        kind: describe::ValueKind::Integer,
-                        constraints: "",
-                    },
+                    describe::param("pool_name", "pool_name", "query")
+                        .constraints("at most 100 characters")
+                        .doc("Flow pool name.\n\n流量池名称"),
+                    describe::param("limit", "limit", "query")
+                        .kind(describe::ValueKind::Integer)
+                        .constraints("at least 10, at most 500")
+                        .doc(
+                            "Number of records per page, an integer from 10 to 500; defaults to 10.\n\n分页查询时每页显示的记录数,默认值为10,取值范围为10-500的整数",
+                        ),
+                    describe::param("offset", "offset", "query")
+                        .kind(describe::ValueKind::Integer)
+                        .constraints("at least 1, at most 1000000")
+                        .doc(
+                            "Page number (not an item offset), an integer from 1 to 1000000; defaults to 1.\n\n分页查询时的页码数,默认值为1,取值范围为1-1000000的整数",
+                        ),
+                    describe::param("billing_cycle", "billing_cycle", "query")
+                        .kind(describe::ValueKind::YearMonth)
+                        .constraints(
+                            "exactly 7 characters, matching `^\\d{4}-(0[1-9]|1[0-2])$`",
+                        )
+                        .doc(
+                            "Billing cycle (month), formatted `yyyy-MM`, for example 2021-04.\n\n账期,例如:2021-04",
+                        ),
+                    describe::param("all_billing_cycle", "all_billing_cycle", "query")
+                        .kind(describe::ValueKind::Boolean)
+                        .doc(
+                            "Whether to query the billing cycles of the last six months; defaults to false.\n\n是否查询近六个月账期标识",
+                        ),
+                    describe::param("status", "status", "query")
+                        .kind(describe::ValueKind::Integer)
+                        .repeated()
+                        .doc(
+                            "Pool statuses to filter by, sent comma-separated: 0 = discarded, 1 = in use. Taken from the vendor SDK; the doc page does not list this parameter.",
+                        ),
                 ],
                 record: &FIELDS_SIM_POOL_VO,
-                paging: Some(describe::Paging {
-                    style: "page-number",
-                    cursor_param: Some("offset"),
-                }),
+                paging: Some(describe::Paging::new("page-number", Some("offset"))),
                 record_key: &["id", "billing_cycle"],
                 period: Some(describe::Period {
                     start: "billing_cycle",
@@ -1371,114 +1145,54 @@ pub mod cli {
 
     /// The fields of `SimPoolVo`.
     static FIELDS_SIM_POOL_VO: [describe::Field; 18] = [
-        describe::Field {
-            name: "id",
-            description: "Flow pool ID.\n\n流量池标识",
-            required: false,
-            kind: describe::FieldKind::Integer,
-        },
-        describe::Field {
-            name: "pool_name",
-            description: "Flow pool name.\n\n流量池名称",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "price_plan_name",
-            description: "Price plan name.\n\n套餐名称",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "price_plan_id",
-            description: "Price plan ID.\n\n套餐标识",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "effective_time",
-            description: "Effective time.\n\n生效时间",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "expired_time",
-            description: "Expiry time.\n\n失效时间",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "billing_cycle",
-            description: "Billing cycle (`yyyy-MM`).\n\n账期",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "flow_total",
-            description: "Available traffic in the month of the queried billing cycle, in MB.\n\n可用流量(查询账期所在月份),单位MB",
-            required: false,
-            kind: describe::FieldKind::Number,
-        },
-        describe::Field {
-            name: "flow_used",
-            description: "Used traffic in the month of the queried billing cycle, in MB.\n\n已用流量(查询账期所在月份), 单位MB",
-            required: false,
-            kind: describe::FieldKind::Number,
-        },
-        describe::Field {
-            name: "flow_left",
-            description: "Remaining traffic in the month of the queried billing cycle, in MB; negative when the pool is overused. The page documents a minimum of 0, which its own example (-42.59) contradicts, so the spec states no minimum.\n\n剩余流量(查询账期所在月份), 单位MB",
-            required: false,
-            kind: describe::FieldKind::Number,
-        },
-        describe::Field {
-            name: "quantity",
-            description: "Number of pool members.\n\n流量池成员数量",
-            required: false,
-            kind: describe::FieldKind::Integer,
-        },
-        describe::Field {
-            name: "modify_time",
-            description: "Last update time.\n\n更新时间",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "order_id",
-            description: "Batch (order) number.\n\n批次号",
-            required: false,
-            kind: describe::FieldKind::Integer,
-        },
-        describe::Field {
-            name: "activated_sim_quantity",
-            description: "Number of activated members.\n\n已激活成员数量",
-            required: false,
-            kind: describe::FieldKind::Integer,
-        },
-        describe::Field {
-            name: "inactive_sim_quantity",
-            description: "Number of inactive members.\n\n未激活成员数量",
-            required: false,
-            kind: describe::FieldKind::Integer,
-        },
-        describe::Field {
-            name: "disassembled_sim_quantity",
-            description: "Number of disassembled (decommissioned) members.\n\n已拆机成员数量",
-            required: false,
-            kind: describe::FieldKind::Integer,
-        },
-        describe::Field {
-            name: "order_ids",
-            description: "Batch numbers the pool is made of.\n\n组成流量池的批次号列表",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "status",
-            description: "Pool status: 0 = discarded, 1 = in use. Taken from the vendor SDK; not on the doc page.",
-            required: false,
-            kind: describe::FieldKind::Integer,
-        },
+        describe::field("id", describe::FieldKind::Integer)
+            .doc("Flow pool ID.\n\n流量池标识"),
+        describe::field("pool_name", describe::FieldKind::String)
+            .doc("Flow pool name.\n\n流量池名称"),
+        describe::field("price_plan_name", describe::FieldKind::String)
+            .doc("Price plan name.\n\n套餐名称"),
+        describe::field("price_plan_id", describe::FieldKind::String)
+            .doc("Price plan ID.\n\n套餐标识"),
+        describe::field("effective_time", describe::FieldKind::String)
+            .doc("Effective time.\n\n生效时间"),
+        describe::field("expired_time", describe::FieldKind::String)
+            .doc("Expiry time.\n\n失效时间"),
+        describe::field("billing_cycle", describe::FieldKind::String)
+            .doc("Billing cycle (`yyyy-MM`).\n\n账期"),
+        describe::field("flow_total", describe::FieldKind::Number)
+            .doc(
+                "Available traffic in the month of the queried billing cycle, in MB.\n\n可用流量(查询账期所在月份),单位MB",
+            ),
+        describe::field("flow_used", describe::FieldKind::Number)
+            .doc(
+                "Used traffic in the month of the queried billing cycle, in MB.\n\n已用流量(查询账期所在月份), 单位MB",
+            ),
+        describe::field("flow_left", describe::FieldKind::Number)
+            .doc(
+                "Remaining traffic in the month of the queried billing cycle, in MB; negative when the pool is overused. The page documents a minimum of 0, which its own example (-42.59) contradicts, so the spec states no minimum.\n\n剩余流量(查询账期所在月份), 单位MB",
+            ),
+        describe::field("quantity", describe::FieldKind::Integer)
+            .doc("Number of pool members.\n\n流量池成员数量"),
+        describe::field("modify_time", describe::FieldKind::String)
+            .doc("Last update time.\n\n更新时间"),
+        describe::field("order_id", describe::FieldKind::Integer)
+            .doc("Batch (order) number.\n\n批次号"),
+        describe::field("activated_sim_quantity", describe::FieldKind::Integer)
+            .doc("Number of activated members.\n\n已激活成员数量"),
+        describe::field("inactive_sim_quantity", describe::FieldKind::Integer)
+            .doc("Number of inactive members.\n\n未激活成员数量"),
+        describe::field("disassembled_sim_quantity", describe::FieldKind::Integer)
+            .doc(
+                "Number of disassembled (decommissioned) members.\n\n已拆机成员数量",
+            ),
+        describe::field("order_ids", describe::FieldKind::String)
+            .doc(
+                "Batch numbers the pool is made of.\n\n组成流量池的批次号列表",
+            ),
+        describe::field("status", describe::FieldKind::Integer)
+            .doc(
+                "Pool status: 0 = discarded, 1 = in use. Taken from the vendor SDK; not on the doc page.",
+            ),
     ];
 
     /// A client configured from the environment, as `Client::from_env`.
@@ -1505,27 +1219,20 @@ pub mod cli {
         sink: &mut S,
     ) -> Result<(), describe::RunError<S::Error>> {
         match operation {
-            "list_sim_pools" => run_list_sim_pools(client, args, sink).await,
+            "list_sim_pools" => {
+                use super::ListSimPools as Op;
+                let builder = client
+                    .list_sim_pools()
+                    .set_arg(args.text("pool_name"), Op::pool_name)
+                    .set_arg(args.parse("limit")?, Op::limit)
+                    .set_arg(args.parse("offset")?, Op::offset)
+                    .set_arg(args.text("billing_cycle"), Op::billing_cycle)
+                    .set_arg(args.parse("all_billing_cycle")?, Op::all_billing_cycle)
+                    .set_arg(args.parse_all::<i32>("status")?, Op::status);
+                describe::drive::pages(builder, sink).await
+            }
             _ => Err(describe::RunError::NoOperation(operation.to_owned())),
         }
-    }
-    async fn run_list_sim_pools<S: describe::Sink>(
-        client: &super::Client,
-        args: &describe::Args,
-        sink: &mut S,
-    ) -> Result<(), describe::RunError<S::Error>> {
-        let builder = client
-            .list_sim_pools()
-            .set_arg(args.text("pool_name"), super::ListSimPools::pool_name)
-            .set_arg(args.parse("limit")?, super::ListSimPools::limit)
-            .set_arg(args.parse("offset")?, super::ListSimPools::offset)
-            .set_arg(args.text("billing_cycle"), super::ListSimPools::billing_cycle)
-            .set_arg(
-                args.parse("all_billing_cycle")?,
-                super::ListSimPools::all_billing_cycle,
-            )
-            .set_arg(args.parse_all::<i32>("status")?, super::ListSimPools::status);
-        describe::drive::pages(builder, sink).await
     }
 }
 

@@ -902,255 +902,107 @@ impl DescribeFlowBills {
     pub const FOCUS: &'static meterage_runtime::focus::FocusMap = {
         use meterage_runtime::focus;
         &focus::FocusMap {
-            time_zone_seconds: 28800i32,
+            time_zone_seconds: 28800,
             columns: &[
-                focus::ColumnMap {
-                    name: "BilledCost",
-                    ty: focus::ColumnType::Decimal,
-                    source: focus::Source::Field {
-                        pointer: "/PayPrice",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "BillingAccountId",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Unavailable(
+                focus::decimal("BilledCost", focus::field("/PayPrice")),
+                focus::string(
+                    "BillingAccountId",
+                    focus::unavailable(
                         "the bill does not name the account; it is the one the AccessKey belongs to, which the API does not say",
                     ),
-                },
-                focus::ColumnMap {
-                    name: "BillingAccountName",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Unavailable("the API names no account"),
-                },
-                focus::ColumnMap {
-                    name: "BillingCurrency",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Value("CNY"),
-                },
-                focus::ColumnMap {
-                    name: "BillingPeriodEnd",
-                    ty: focus::ColumnType::DateTime,
-                    source: focus::Source::Month {
-                        pointer: "/BillBeginTime",
-                        format: "[year]-[month]-[day] [hour]:[minute]",
-                        next: true,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "BillingPeriodStart",
-                    ty: focus::ColumnType::DateTime,
-                    source: focus::Source::Month {
-                        pointer: "/BillBeginTime",
-                        format: "[year]-[month]-[day] [hour]:[minute]",
-                        next: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "ChargeCategory",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/BillType",
-                        map: &[
-                            ("NEW_PRODUCT", "Purchase"),
-                            ("RENEW_PRODUCT", "Purchase"),
-                        ],
-                        default: Some("Usage"),
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "ChargeClass",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Unavailable(
+                ),
+                focus::string(
+                    "BillingAccountName",
+                    focus::unavailable("the API names no account"),
+                ),
+                focus::string("BillingCurrency", focus::value("CNY")),
+                focus::date_time(
+                    "BillingPeriodEnd",
+                    focus::next_month(
+                        "/BillBeginTime",
+                        "[year]-[month]-[day] [hour]:[minute]",
+                    ),
+                ),
+                focus::date_time(
+                    "BillingPeriodStart",
+                    focus::month(
+                        "/BillBeginTime",
+                        "[year]-[month]-[day] [hour]:[minute]",
+                    ),
+                ),
+                focus::string(
+                    "ChargeCategory",
+                    focus::field("/BillType")
+                        .map(
+                            &[("NEW_PRODUCT", "Purchase"), ("RENEW_PRODUCT", "Purchase")],
+                        )
+                        .default("Usage"),
+                ),
+                focus::string(
+                    "ChargeClass",
+                    focus::unavailable(
                         "no bill is a correction of another that the API says so of: null, as FOCUS asks of rows that are not corrections",
                     ),
-                },
-                focus::ColumnMap {
-                    name: "ChargeDescription",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/ProductType",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "ChargeFrequency",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/BillType",
-                        map: &[
-                            ("NEW_PRODUCT", "One-Time"),
-                            ("RENEW_PRODUCT", "Recurring"),
-                        ],
-                        default: Some("Usage-Based"),
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "ChargePeriodEnd",
-                    ty: focus::ColumnType::DateTime,
-                    source: focus::Source::Field {
-                        pointer: "/BillEndTime",
-                        map: &[],
-                        default: None,
-                        format: Some("[year]-[month]-[day] [hour]:[minute]"),
-                        multiply: None,
-                        end_inclusive: true,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "ChargePeriodStart",
-                    ty: focus::ColumnType::DateTime,
-                    source: focus::Source::Field {
-                        pointer: "/BillBeginTime",
-                        map: &[],
-                        default: None,
-                        format: Some("[year]-[month]-[day] [hour]:[minute]"),
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "ContractedCost",
-                    ty: focus::ColumnType::Decimal,
-                    source: focus::Source::Field {
-                        pointer: "/PayPrice",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "EffectiveCost",
-                    ty: focus::ColumnType::Decimal,
-                    source: focus::Source::Field {
-                        pointer: "/PayPrice",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "InvoiceIssuerName",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Value("Kaopuyun"),
-                },
-                focus::ColumnMap {
-                    name: "ListCost",
-                    ty: focus::ColumnType::Decimal,
-                    source: focus::Source::Field {
-                        pointer: "/TotalPrice",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "PricingQuantity",
-                    ty: focus::ColumnType::Decimal,
-                    source: focus::Source::Unavailable(
+                ),
+                focus::string("ChargeDescription", focus::field("/ProductType")),
+                focus::string(
+                    "ChargeFrequency",
+                    focus::field("/BillType")
+                        .map(
+                            &[
+                                ("NEW_PRODUCT", "One-Time"),
+                                ("RENEW_PRODUCT", "Recurring"),
+                            ],
+                        )
+                        .default("Usage-Based"),
+                ),
+                focus::date_time(
+                    "ChargePeriodEnd",
+                    focus::field("/BillEndTime")
+                        .format("[year]-[month]-[day] [hour]:[minute]")
+                        .end_inclusive(),
+                ),
+                focus::date_time(
+                    "ChargePeriodStart",
+                    focus::field("/BillBeginTime")
+                        .format("[year]-[month]-[day] [hour]:[minute]"),
+                ),
+                focus::decimal("ContractedCost", focus::field("/PayPrice")),
+                focus::decimal("EffectiveCost", focus::field("/PayPrice")),
+                focus::string("InvoiceIssuerName", focus::value("Kaopuyun")),
+                focus::decimal("ListCost", focus::field("/TotalPrice")),
+                focus::decimal(
+                    "PricingQuantity",
+                    focus::unavailable(
                         "a flow bill gives a price, not the quantity it prices",
                     ),
-                },
-                focus::ColumnMap {
-                    name: "PricingUnit",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Unavailable("a flow bill gives no unit"),
-                },
-                focus::ColumnMap {
-                    name: "ProviderName",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Value("Kaopuyun"),
-                },
-                focus::ColumnMap {
-                    name: "PublisherName",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Value("Kaopuyun"),
-                },
-                focus::ColumnMap {
-                    name: "ServiceCategory",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/ProductType",
-                        map: &[
-                            ("BWP", "Networking"),
-                            ("OWN_ECS", "Compute"),
-                            ("OWN_EIP", "Networking"),
-                        ],
-                        default: Some("Other"),
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "ServiceName",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/ProductType",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "x_BillUUID",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/BillUUID",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "x_PayTime",
-                    ty: focus::ColumnType::DateTime,
-                    source: focus::Source::Field {
-                        pointer: "/PayTime",
-                        map: &[],
-                        default: None,
-                        format: Some("[year]-[month]-[day] [hour]:[minute]"),
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "x_PaymentType",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/PaymentType",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
+                ),
+                focus::string(
+                    "PricingUnit",
+                    focus::unavailable("a flow bill gives no unit"),
+                ),
+                focus::string("ProviderName", focus::value("Kaopuyun")),
+                focus::string("PublisherName", focus::value("Kaopuyun")),
+                focus::string(
+                    "ServiceCategory",
+                    focus::field("/ProductType")
+                        .map(
+                            &[
+                                ("BWP", "Networking"),
+                                ("OWN_ECS", "Compute"),
+                                ("OWN_EIP", "Networking"),
+                            ],
+                        )
+                        .default("Other"),
+                ),
+                focus::string("ServiceName", focus::field("/ProductType")),
+                focus::string("x_BillUUID", focus::field("/BillUUID")),
+                focus::date_time(
+                    "x_PayTime",
+                    focus::field("/PayTime")
+                        .format("[year]-[month]-[day] [hour]:[minute]"),
+                ),
+                focus::string("x_PaymentType", focus::field("/PaymentType")),
             ],
         }
     };
@@ -1263,21 +1115,9 @@ pub mod cli {
             describe::Credentials {
                 scheme: "rpcSignature",
                 vars: &[
-                    describe::EnvVar {
-                        name: "KAOPUYUN_ACCESS_KEY_ID",
-                        secret: false,
-                        required: true,
-                    },
-                    describe::EnvVar {
-                        name: "KAOPUYUN_ACCESS_KEY_SECRET",
-                        secret: true,
-                        required: true,
-                    },
-                    describe::EnvVar {
-                        name: "KAOPUYUN_SECURITY_TOKEN",
-                        secret: true,
-                        required: false,
-                    },
+                    describe::var("KAOPUYUN_ACCESS_KEY_ID"),
+                    describe::var("KAOPUYUN_ACCESS_KEY_SECRET").secret(),
+                    describe::var("KAOPUYUN_SECURITY_TOKEN").secret().optional(),
                 ],
             },
         ],
@@ -1289,128 +1129,53 @@ pub mod cli {
                 summary: "List flow bills of resources (paged).",
                 description: "Lists the flow bills (billing records) of resources. `Action` is fixed to\n`DescribeFlowBills` (固定取值:DescribeFlowBills) and sent by the generated code.\n\n查询流水账单列表\n\n调用 DescribeFlowBills 查询资源的流水账单列表。\n\nError codes (错误码):\n\n- `DescribeFlowBillsFail`: 查询流水账单列表失败:xxx\n- `ProductTypeIsInvalid`: ProductType无效的产品类型\n- `ValueNotSupported`: BillStatus参数不合法",
                 params: &[
-                    describe::ParamInfo {
-                        name: "region_code",
-                        wire: "RegionCode",
-                        location: "query",
-                        description: "Region of the billed resource; call DescribeRegionConfig for the list of regions.\n\n账单资源所属的地域,您可以调用 DescribeRegionConfig 查看可选的地域列表",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::String,
-                        constraints: "",
-                    },
-                    describe::ParamInfo {
-                        name: "resource_uuid",
-                        wire: "ResourceUUID",
-                        location: "query",
-                        description: "Resource ID.\n\n资源ID",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::String,
-                        constraints: "",
-                    },
-                    describe::ParamInfo {
-                        name: "product_type",
-                        wire: "ProductType",
-                        location: "query",
-                        description: "Product type, see the product type enumeration (more values exist than the ones listed).\n\n产品类型, 取值参考枚举:产品类型",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::Enum {
-                            values: &[
-                                describe::EnumValue {
-                                    value: "OWN_ECS",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "BWP",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "OWN_EIP",
-                                    description: "",
-                                },
-                            ],
-                            open: true,
-                        },
-                        constraints: "",
-                    },
-                    describe::ParamInfo {
-                        name: "bill_status",
-                        wire: "BillStatus",
-                        location: "query",
-                        description: "Bill status, see the bill status enumeration.\n\n账单状态,取值参考枚举:账单状态",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::Enum {
-                            values: &[
-                                describe::EnumValue {
-                                    value: "CLEARED",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "UNCLEAR",
-                                    description: "",
-                                },
-                            ],
-                            open: true,
-                        },
-                        constraints: "",
-                    },
-                    describe::ParamInfo {
-                        name: "bill_begin_date",
-                        wire: "BillBeginDate",
-                        location: "query",
-                        description: "Bill start time, formatted `yyyy-MM-dd HH:mm:ss`.\n\n账单开始时间,格式为:yyyy-MM-dd HH:mm:ss。",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::LocalDateTime,
-                        constraints: "matching `^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}$`",
-                    },
-                    describe::ParamInfo {
-                        name: "bill_end_date",
-                        wire: "BillEndDate",
-                        location: "query",
-                        description: "Bill end time, formatted `yyyy-MM-dd HH:mm:ss`.\n\n账单结束时间,格式为:yyyy-MM-dd HH:mm:ss。",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::LocalDateTime,
-                        constraints: "matching `^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}$`",
-                    },
-                    describe::ParamInfo {
-                        name: "page_number",
-                        wire: "PageNumber",
-                        location: "query",
-                        description: "Page number of the flow bill list, starting at 1; defaults to 1.\n\n流水账单列表的页码, 起始值:1 默认值:1",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::Integer,
-                        constraints: "at least 1",
-                    },
-                    describe::ParamInfo {
-                        name: "page_size",
-                        wire: "PageSize",
-                        location: "query",
-                        description: "Number of rows per page, at most 50; defaults to 10.\n\n分页查询时设置的每页行数, 最大值:50 默认值:10",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::Integer,
-                        constraints: "at least 1, at most 50",
-                    },
+                    describe::param("region_code", "RegionCode", "query")
+                        .doc(
+                            "Region of the billed resource; call DescribeRegionConfig for the list of regions.\n\n账单资源所属的地域,您可以调用 DescribeRegionConfig 查看可选的地域列表",
+                        ),
+                    describe::param("resource_uuid", "ResourceUUID", "query")
+                        .doc("Resource ID.\n\n资源ID"),
+                    describe::param("product_type", "ProductType", "query")
+                        .open_enum(&VALUES_PRODUCT_TYPE)
+                        .doc(
+                            "Product type, see the product type enumeration (more values exist than the ones listed).\n\n产品类型, 取值参考枚举:产品类型",
+                        ),
+                    describe::param("bill_status", "BillStatus", "query")
+                        .open_enum(&VALUES_BILL_STATUS)
+                        .doc(
+                            "Bill status, see the bill status enumeration.\n\n账单状态,取值参考枚举:账单状态",
+                        ),
+                    describe::param("bill_begin_date", "BillBeginDate", "query")
+                        .kind(describe::ValueKind::LocalDateTime)
+                        .constraints(
+                            "matching `^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}$`",
+                        )
+                        .doc(
+                            "Bill start time, formatted `yyyy-MM-dd HH:mm:ss`.\n\n账单开始时间,格式为:yyyy-MM-dd HH:mm:ss。",
+                        ),
+                    describe::param("bill_end_date", "BillEndDate", "query")
+                        .kind(describe::ValueKind::LocalDateTime)
+                        .constraints(
+                            "matching `^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}$`",
+                        )
+                        .doc(
+                            "Bill end time, formatted `yyyy-MM-dd HH:mm:ss`.\n\n账单结束时间,格式为:yyyy-MM-dd HH:mm:ss。",
+                        ),
+                    describe::param("page_number", "PageNumber", "query")
+                        .kind(describe::ValueKind::Integer)
+                        .constraints("at least 1")
+                        .doc(
+                            "Page number of the flow bill list, starting at 1; defaults to 1.\n\n流水账单列表的页码, 起始值:1 默认值:1",
+                        ),
+                    describe::param("page_size", "PageSize", "query")
+                        .kind(describe::ValueKind::Integer)
+                        .constraints("at least 1, at most 50")
+                        .doc(
+                            "Number of rows per page, at most 50; defaults to 10.\n\n分页查询时设置的每页行数, 最大值:50 默认值:10",
+                        ),
                 ],
                 record: &FIELDS_FLOW_BILL_INFO,
-                paging: Some(describe::Paging {
-                    style: "page-number",
-                    cursor_param: Some("page_number"),
-                }),
+                paging: Some(describe::Paging::new("page-number", Some("page_number"))),
                 record_key: &["BillUUID"],
                 period: Some(describe::Period {
                     start: "bill_begin_date",
@@ -1425,65 +1190,34 @@ pub mod cli {
 
     /// The fields of `FlowBillInfo`.
     static FIELDS_FLOW_BILL_INFO: [describe::Field; 9] = [
-        describe::Field {
-            name: "PayPrice",
-            description: "Amount paid (a JSON number on the wire).",
-            required: false,
-            kind: describe::FieldKind::Decimal {
-                scale: None,
-            },
-        },
-        describe::Field {
-            name: "BillType",
-            description: "",
-            required: false,
-            kind: describe::FieldKind::Enum,
-        },
-        describe::Field {
-            name: "BillUUID",
-            description: "Bill ID.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "BillBeginTime",
-            description: "Start of the billed period (`yyyy-MM-dd HH:mm`).",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "TotalPrice",
-            description: "Total price (a JSON number on the wire).",
-            required: false,
-            kind: describe::FieldKind::Decimal {
-                scale: None,
-            },
-        },
-        describe::Field {
-            name: "ProductType",
-            description: "",
-            required: false,
-            kind: describe::FieldKind::Enum,
-        },
-        describe::Field {
-            name: "PaymentType",
-            description: "",
-            required: false,
-            kind: describe::FieldKind::Enum,
-        },
-        describe::Field {
-            name: "PayTime",
-            description: "Payment time (`yyyy-MM-dd HH:mm`).",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "BillEndTime",
-            description: "End of the billed period (`yyyy-MM-dd HH:mm`).",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
+        describe::field("PayPrice", describe::FieldKind::decimal(None))
+            .doc("Amount paid (a JSON number on the wire)."),
+        describe::field("BillType", describe::FieldKind::Enum),
+        describe::field("BillUUID", describe::FieldKind::String).doc("Bill ID."),
+        describe::field("BillBeginTime", describe::FieldKind::String)
+            .doc("Start of the billed period (`yyyy-MM-dd HH:mm`)."),
+        describe::field("TotalPrice", describe::FieldKind::decimal(None))
+            .doc("Total price (a JSON number on the wire)."),
+        describe::field("ProductType", describe::FieldKind::Enum),
+        describe::field("PaymentType", describe::FieldKind::Enum),
+        describe::field("PayTime", describe::FieldKind::String)
+            .doc("Payment time (`yyyy-MM-dd HH:mm`)."),
+        describe::field("BillEndTime", describe::FieldKind::String)
+            .doc("End of the billed period (`yyyy-MM-dd HH:mm`)."),
     ];
+
+    /// The listed values of `ProductType`.
+    static VALUES_PRODUCT_TYPE: [describe::EnumValue; 3] = describe::enum_values([
+        "OWN_ECS",
+        "BWP",
+        "OWN_EIP",
+    ]);
+
+    /// The listed values of `BillStatus`.
+    static VALUES_BILL_STATUS: [describe::EnumValue; 2] = describe::enum_values([
+        "CLEARED",
+        "UNCLEAR",
+    ]);
 
     /// A client configured from the environment, as `Client::from_env`.
     ///
@@ -1509,29 +1243,22 @@ pub mod cli {
         sink: &mut S,
     ) -> Result<(), describe::RunError<S::Error>> {
         match operation {
-            "describe_flow_bills" => run_describe_flow_bills(client, args, sink).await,
+            "describe_flow_bills" => {
+                use super::DescribeFlowBills as Op;
+                let builder = client
+                    .describe_flow_bills()
+                    .set_arg(args.text("region_code"), Op::region_code)
+                    .set_arg(args.text("resource_uuid"), Op::resource_uuid)
+                    .set_arg(args.parse("product_type")?, Op::product_type)
+                    .set_arg(args.parse("bill_status")?, Op::bill_status)
+                    .set_arg(args.text("bill_begin_date"), Op::bill_begin_date)
+                    .set_arg(args.text("bill_end_date"), Op::bill_end_date)
+                    .set_arg(args.parse("page_number")?, Op::page_number)
+                    .set_arg(args.parse("page_size")?, Op::page_size);
+                describe::drive::pages(builder, sink).await
+            }
             _ => Err(describe::RunError::NoOperation(operation.to_owned())),
         }
-    }
-    async fn run_describe_flow_bills<S: describe::Sink>(
-        client: &super::Client,
-        args: &describe::Args,
-        sink: &mut S,
-    ) -> Result<(), describe::RunError<S::Error>> {
-        let builder = client
-            .describe_flow_bills()
-            .set_arg(args.text("region_code"), super::DescribeFlowBills::region_code)
-            .set_arg(args.text("resource_uuid"), super::DescribeFlowBills::resource_uuid)
-            .set_arg(args.parse("product_type")?, super::DescribeFlowBills::product_type)
-            .set_arg(args.parse("bill_status")?, super::DescribeFlowBills::bill_status)
-            .set_arg(
-                args.text("bill_begin_date"),
-                super::DescribeFlowBills::bill_begin_date,
-            )
-            .set_arg(args.text("bill_end_date"), super::DescribeFlowBills::bill_end_date)
-            .set_arg(args.parse("page_number")?, super::DescribeFlowBills::page_number)
-            .set_arg(args.parse("page_size")?, super::DescribeFlowBills::page_size);
-        describe::drive::pages(builder, sink).await
     }
 }
 

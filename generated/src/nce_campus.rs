@@ -841,223 +841,82 @@ impl GetTimeFlowStInfoList {
     pub const FOCUS: &'static meterage_runtime::focus::FocusMap = {
         use meterage_runtime::focus;
         &focus::FocusMap {
-            time_zone_seconds: 28800i32,
+            time_zone_seconds: 28800,
             columns: &[
-                focus::ColumnMap {
-                    name: "BilledCost",
-                    ty: focus::ColumnType::Decimal,
-                    source: focus::Source::Value("0"),
-                },
-                focus::ColumnMap {
-                    name: "BillingAccountId",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Unavailable(
+                focus::decimal("BilledCost", focus::value("0")),
+                focus::string(
+                    "BillingAccountId",
+                    focus::unavailable(
                         "the controller bills nobody: it counts its own users' traffic; no account is in the record",
                     ),
-                },
-                focus::ColumnMap {
-                    name: "BillingAccountName",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Unavailable("no account is in the record"),
-                },
-                focus::ColumnMap {
-                    name: "BillingCurrency",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Value("CNY"),
-                },
-                focus::ColumnMap {
-                    name: "BillingPeriodEnd",
-                    ty: focus::ColumnType::DateTime,
-                    source: focus::Source::Month {
-                        pointer: "/lastChargeTime",
-                        format: "[year]-[month]-[day] [hour]:[minute]:[second]",
-                        next: true,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "BillingPeriodStart",
-                    ty: focus::ColumnType::DateTime,
-                    source: focus::Source::Month {
-                        pointer: "/lastChargeTime",
-                        format: "[year]-[month]-[day] [hour]:[minute]:[second]",
-                        next: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "ChargeCategory",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Value("Usage"),
-                },
-                focus::ColumnMap {
-                    name: "ChargeClass",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Unavailable(
-                        "no row is a correction: null, as FOCUS asks",
+                ),
+                focus::string(
+                    "BillingAccountName",
+                    focus::unavailable("no account is in the record"),
+                ),
+                focus::string("BillingCurrency", focus::value("CNY")),
+                focus::date_time(
+                    "BillingPeriodEnd",
+                    focus::next_month(
+                        "/lastChargeTime",
+                        "[year]-[month]-[day] [hour]:[minute]:[second]",
                     ),
-                },
-                focus::ColumnMap {
-                    name: "ChargeDescription",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Value("Campus user traffic"),
-                },
-                focus::ColumnMap {
-                    name: "ChargeFrequency",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Value("Usage-Based"),
-                },
-                focus::ColumnMap {
-                    name: "ChargePeriodEnd",
-                    ty: focus::ColumnType::DateTime,
-                    source: focus::Source::Unavailable(
-                        "the record does not carry the request's endTime",
+                ),
+                focus::date_time(
+                    "BillingPeriodStart",
+                    focus::month(
+                        "/lastChargeTime",
+                        "[year]-[month]-[day] [hour]:[minute]:[second]",
                     ),
-                },
-                focus::ColumnMap {
-                    name: "ChargePeriodStart",
-                    ty: focus::ColumnType::DateTime,
-                    source: focus::Source::Unavailable(
+                ),
+                focus::string("ChargeCategory", focus::value("Usage")),
+                focus::string(
+                    "ChargeClass",
+                    focus::unavailable("no row is a correction: null, as FOCUS asks"),
+                ),
+                focus::string("ChargeDescription", focus::value("Campus user traffic")),
+                focus::string("ChargeFrequency", focus::value("Usage-Based")),
+                focus::date_time(
+                    "ChargePeriodEnd",
+                    focus::unavailable("the record does not carry the request's endTime"),
+                ),
+                focus::date_time(
+                    "ChargePeriodStart",
+                    focus::unavailable(
                         "the record does not say which period its traffic covers: the period is the request's beginTime, which the record does not carry",
                     ),
-                },
-                focus::ColumnMap {
-                    name: "ConsumedQuantity",
-                    ty: focus::ColumnType::Decimal,
-                    source: focus::Source::Field {
-                        pointer: "/usedFlow",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: Some("0.001"),
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "ConsumedUnit",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Value("GB"),
-                },
-                focus::ColumnMap {
-                    name: "ContractedCost",
-                    ty: focus::ColumnType::Decimal,
-                    source: focus::Source::Value("0"),
-                },
-                focus::ColumnMap {
-                    name: "EffectiveCost",
-                    ty: focus::ColumnType::Decimal,
-                    source: focus::Source::Value("0"),
-                },
-                focus::ColumnMap {
-                    name: "InvoiceIssuerName",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Value("Huawei"),
-                },
-                focus::ColumnMap {
-                    name: "ListCost",
-                    ty: focus::ColumnType::Decimal,
-                    source: focus::Source::Value("0"),
-                },
-                focus::ColumnMap {
-                    name: "PricingQuantity",
-                    ty: focus::ColumnType::Decimal,
-                    source: focus::Source::Unavailable("traffic is not priced"),
-                },
-                focus::ColumnMap {
-                    name: "PricingUnit",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Unavailable("traffic is not priced"),
-                },
-                focus::ColumnMap {
-                    name: "ProviderName",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Value("Huawei iMaster NCE-Campus"),
-                },
-                focus::ColumnMap {
-                    name: "PublisherName",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Value("Huawei"),
-                },
-                focus::ColumnMap {
-                    name: "ResourceId",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/userName",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "ServiceCategory",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Value("Networking"),
-                },
-                focus::ColumnMap {
-                    name: "ServiceName",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Value("Campus network access"),
-                },
-                focus::ColumnMap {
-                    name: "SubAccountId",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/siteId",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "x_LastChargeTime",
-                    ty: focus::ColumnType::DateTime,
-                    source: focus::Source::Field {
-                        pointer: "/lastChargeTime",
-                        map: &[],
-                        default: None,
-                        format: Some("[year]-[month]-[day] [hour]:[minute]:[second]"),
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "x_PolicyFlow",
-                    ty: focus::ColumnType::Decimal,
-                    source: focus::Source::Field {
-                        pointer: "/policyFlow",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "x_RemainFlow",
-                    ty: focus::ColumnType::Decimal,
-                    source: focus::Source::Field {
-                        pointer: "/remainFlow",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "x_UsedTime",
-                    ty: focus::ColumnType::Decimal,
-                    source: focus::Source::Field {
-                        pointer: "/usedTime",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
+                ),
+                focus::decimal(
+                    "ConsumedQuantity",
+                    focus::field("/usedFlow").multiply("0.001"),
+                ),
+                focus::string("ConsumedUnit", focus::value("GB")),
+                focus::decimal("ContractedCost", focus::value("0")),
+                focus::decimal("EffectiveCost", focus::value("0")),
+                focus::string("InvoiceIssuerName", focus::value("Huawei")),
+                focus::decimal("ListCost", focus::value("0")),
+                focus::decimal(
+                    "PricingQuantity",
+                    focus::unavailable("traffic is not priced"),
+                ),
+                focus::string(
+                    "PricingUnit",
+                    focus::unavailable("traffic is not priced"),
+                ),
+                focus::string("ProviderName", focus::value("Huawei iMaster NCE-Campus")),
+                focus::string("PublisherName", focus::value("Huawei")),
+                focus::string("ResourceId", focus::field("/userName")),
+                focus::string("ServiceCategory", focus::value("Networking")),
+                focus::string("ServiceName", focus::value("Campus network access")),
+                focus::string("SubAccountId", focus::field("/siteId")),
+                focus::date_time(
+                    "x_LastChargeTime",
+                    focus::field("/lastChargeTime")
+                        .format("[year]-[month]-[day] [hour]:[minute]:[second]"),
+                ),
+                focus::decimal("x_PolicyFlow", focus::field("/policyFlow")),
+                focus::decimal("x_RemainFlow", focus::field("/remainFlow")),
+                focus::decimal("x_UsedTime", focus::field("/usedTime")),
             ],
         }
     };
@@ -1296,16 +1155,8 @@ pub mod cli {
             describe::Credentials {
                 scheme: "accessToken",
                 vars: &[
-                    describe::EnvVar {
-                        name: "NCE_CAMPUS_USERNAME",
-                        secret: false,
-                        required: true,
-                    },
-                    describe::EnvVar {
-                        name: "NCE_CAMPUS_PASSWORD",
-                        secret: true,
-                        required: true,
-                    },
+                    describe::var("NCE_CAMPUS_USERNAME"),
+                    describe::var("NCE_CAMPUS_PASSWORD").secret(),
                 ],
             },
         ],
@@ -1317,123 +1168,59 @@ pub mod cli {
                 summary: "Query user traffic information (paged).",
                 description: "Pages through the traffic and online-time statistics of users whose last\ncharging time lies in the given range. Requires a northbound administrator\nsession (see `createToken`); the SDK doc's \"No authorization required\" is a\nswagger artefact.\n\n查询用户流量信息\n\n## 典型场景 ##  提供查询指定时间内流量和时长发生变化的用户流量信息分页查询北向接口。 ## 接口功能 ##  根据租户ID查询最后一次计费时间在指定时间范围之内的用户流量信息。 ## 接口约束 ##  该接口支持北向管理员访问，必须在用户会话建立后使用。",
                 params: &[
-                    describe::ParamInfo {
-                        name: "site_id",
-                        wire: "siteId",
-                        location: "query",
-                        description: "Site ID, in UUID format.\n\n站点ID，UUID格式。",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::String,
-                        constraints: "",
-                    },
-                    describe::ParamInfo {
-                        name: "page_index",
-                        wire: "pageIndex",
-                        location: "query",
-                        description: "Current page number; defaults to 1.\n\n当前页数，默认为1。",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::Integer,
-                        constraints: "at least 1",
-                    },
-                    describe::ParamInfo {
-                        name: "page_size",
-                        wire: "pageSize",
-                        location: "query",
-                        description: "Maximum number of records per page; defaults to 20.\n\n每页显示的最大数量，默认为20。",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::Integer,
-                        constraints: "at least 1",
-                    },
-                    describe::ParamInfo {
-                        name: "sort",
-                        wire: "sort",
-                        location: "query",
-                        description: "Sort field; only sorting by user name is supported: `userName` ascending, `-userName` descending.\n\n排序字段，目前只支持用户名排序。userName为正序，-userName为逆序。",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::Enum {
-                            values: &[
-                                describe::EnumValue {
-                                    value: "userName",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "-userName",
-                                    description: "",
-                                },
-                            ],
-                            open: false,
-                        },
-                        constraints: "",
-                    },
-                    describe::ParamInfo {
-                        name: "user_name",
-                        wire: "userName",
-                        location: "query",
-                        description: "User name, at most 64 characters.\n\n用户名，最大长度为64。",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::String,
-                        constraints: "at most 64 characters",
-                    },
-                    describe::ParamInfo {
-                        name: "used_time",
-                        wire: "usedTime",
-                        location: "query",
-                        description: "Only users whose used online time (in minutes) is greater than or equal to this value.\n\n已使用时长(分钟)大于等于当前条件值。",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::Decimal,
-                        constraints: "",
-                    },
-                    describe::ParamInfo {
-                        name: "used_flow",
-                        wire: "usedFlow",
-                        location: "query",
-                        description: "Only users whose used traffic (in MB) is greater than or equal to this value.\n\n已使用流量(兆)大于等于当前条件值。",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::Decimal,
-                        constraints: "",
-                    },
-                    describe::ParamInfo {
-                        name: "begin_time",
-                        wire: "beginTime",
-                        location: "query",
-                        description: "Start of the range for the last charging time, formatted `yyyy-MM-dd HH:mm:ss`.\n\n最后一次计费时间起始时间。",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::LocalDateTime,
-                        constraints: "matching `^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}$`",
-                    },
-                    describe::ParamInfo {
-                        name: "end_time",
-                        wire: "endTime",
-                        location: "query",
-                        description: "End of the range for the last charging time, formatted `yyyy-MM-dd HH:mm:ss`.\n\n最后一次计费时间截止时间。",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::LocalDateTime,
-                        constraints: "matching `^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}$`",
-                    },
+                    describe::param("site_id", "siteId", "query")
+                        .doc("Site ID, in UUID format.\n\n站点ID，UUID格式。"),
+                    describe::param("page_index", "pageIndex", "query")
+                        .kind(describe::ValueKind::Integer)
+                        .constraints("at least 1")
+                        .doc(
+                            "Current page number; defaults to 1.\n\n当前页数，默认为1。",
+                        ),
+                    describe::param("page_size", "pageSize", "query")
+                        .kind(describe::ValueKind::Integer)
+                        .constraints("at least 1")
+                        .doc(
+                            "Maximum number of records per page; defaults to 20.\n\n每页显示的最大数量，默认为20。",
+                        ),
+                    describe::param("sort", "sort", "query")
+                        .closed_enum(&VALUES_USER_SORT)
+                        .doc(
+                            "Sort field; only sorting by user name is supported: `userName` ascending, `-userName` descending.\n\n排序字段，目前只支持用户名排序。userName为正序，-userName为逆序。",
+                        ),
+                    describe::param("user_name", "userName", "query")
+                        .constraints("at most 64 characters")
+                        .doc(
+                            "User name, at most 64 characters.\n\n用户名，最大长度为64。",
+                        ),
+                    describe::param("used_time", "usedTime", "query")
+                        .kind(describe::ValueKind::Decimal)
+                        .doc(
+                            "Only users whose used online time (in minutes) is greater than or equal to this value.\n\n已使用时长(分钟)大于等于当前条件值。",
+                        ),
+                    describe::param("used_flow", "usedFlow", "query")
+                        .kind(describe::ValueKind::Decimal)
+                        .doc(
+                            "Only users whose used traffic (in MB) is greater than or equal to this value.\n\n已使用流量(兆)大于等于当前条件值。",
+                        ),
+                    describe::param("begin_time", "beginTime", "query")
+                        .kind(describe::ValueKind::LocalDateTime)
+                        .constraints(
+                            "matching `^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}$`",
+                        )
+                        .doc(
+                            "Start of the range for the last charging time, formatted `yyyy-MM-dd HH:mm:ss`.\n\n最后一次计费时间起始时间。",
+                        ),
+                    describe::param("end_time", "endTime", "query")
+                        .kind(describe::ValueKind::LocalDateTime)
+                        .constraints(
+                            "matching `^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}$`",
+                        )
+                        .doc(
+                            "End of the range for the last charging time, formatted `yyyy-MM-dd HH:mm:ss`.\n\n最后一次计费时间截止时间。",
+                        ),
                 ],
                 record: &FIELDS_TIME_FLOW_ST_DETAIL_INFOS_OUTPUT_DTO,
-                paging: Some(describe::Paging {
-                    style: "page-number",
-                    cursor_param: Some("page_index"),
-                }),
+                paging: Some(describe::Paging::new("page-number", Some("page_index"))),
                 record_key: &["id"],
                 period: Some(describe::Period {
                     start: "begin_time",
@@ -1450,118 +1237,58 @@ pub mod cli {
                 summary: "Log out (invalidate an access token).",
                 description: "Invalidates the given token. (From the NCE northbound interface\ndocumentation; the seed doc does not cover it.)",
                 params: &[
-                    describe::ParamInfo {
-                        name: "token",
-                        wire: "token",
-                        location: "body",
-                        description: "The `token_id` returned by `createToken`.",
-                        required: true,
-                        secret: true,
-                        repeated: false,
-                        kind: describe::ValueKind::String,
-                        constraints: "",
-                    },
+                    describe::param("token", "token", "body")
+                        .required()
+                        .secret()
+                        .doc("The `token_id` returned by `createToken`."),
                 ],
                 record: &FIELDS_NCE_RESULT,
-                paging: None,
-                record_key: &[],
-                period: None,
-                focus: None,
+                ..describe::OperationInfo::DEFAULTS
             },
         ],
     };
 
     /// The fields of `TimeFlowStDetailInfosOutputDto`.
     static FIELDS_TIME_FLOW_ST_DETAIL_INFOS_OUTPUT_DTO: [describe::Field; 10] = [
-        describe::Field {
-            name: "id",
-            description: "Record ID.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "siteId",
-            description: "Site ID (UUID).",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "userName",
-            description: "User name.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "lastChargeTime",
-            description: "Last charging time (`yyyy-MM-dd HH:mm:ss`).",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "usedFlow",
-            description: "Used traffic, in MB: a number the controller sends as a string.",
-            required: false,
-            kind: describe::FieldKind::Decimal {
-                scale: None,
-            },
-        },
-        describe::Field {
-            name: "usedTime",
-            description: "Used online time, in minutes: a number the controller sends as a string.",
-            required: false,
-            kind: describe::FieldKind::Decimal {
-                scale: None,
-            },
-        },
-        describe::Field {
-            name: "policyFlow",
-            description: "Traffic quota of the user's policy, in MB: a number the controller sends as a string.",
-            required: false,
-            kind: describe::FieldKind::Decimal {
-                scale: None,
-            },
-        },
-        describe::Field {
-            name: "policyTime",
-            description: "Online-time quota of the user's policy, in minutes: a number the controller sends as a string.",
-            required: false,
-            kind: describe::FieldKind::Decimal {
-                scale: None,
-            },
-        },
-        describe::Field {
-            name: "remainFlow",
-            description: "Remaining traffic, in MB: a number the controller sends as a string.",
-            required: false,
-            kind: describe::FieldKind::Decimal {
-                scale: None,
-            },
-        },
-        describe::Field {
-            name: "remainTime",
-            description: "Remaining online time, in minutes: a number the controller sends as a string.",
-            required: false,
-            kind: describe::FieldKind::Decimal {
-                scale: None,
-            },
-        },
+        describe::field("id", describe::FieldKind::String).doc("Record ID."),
+        describe::field("siteId", describe::FieldKind::String).doc("Site ID (UUID)."),
+        describe::field("userName", describe::FieldKind::String).doc("User name."),
+        describe::field("lastChargeTime", describe::FieldKind::String)
+            .doc("Last charging time (`yyyy-MM-dd HH:mm:ss`)."),
+        describe::field("usedFlow", describe::FieldKind::decimal(None))
+            .doc("Used traffic, in MB: a number the controller sends as a string."),
+        describe::field("usedTime", describe::FieldKind::decimal(None))
+            .doc(
+                "Used online time, in minutes: a number the controller sends as a string.",
+            ),
+        describe::field("policyFlow", describe::FieldKind::decimal(None))
+            .doc(
+                "Traffic quota of the user's policy, in MB: a number the controller sends as a string.",
+            ),
+        describe::field("policyTime", describe::FieldKind::decimal(None))
+            .doc(
+                "Online-time quota of the user's policy, in minutes: a number the controller sends as a string.",
+            ),
+        describe::field("remainFlow", describe::FieldKind::decimal(None))
+            .doc("Remaining traffic, in MB: a number the controller sends as a string."),
+        describe::field("remainTime", describe::FieldKind::decimal(None))
+            .doc(
+                "Remaining online time, in minutes: a number the controller sends as a string.",
+            ),
     ];
 
     /// The fields of `NceResult`.
     static FIELDS_NCE_RESULT: [describe::Field; 2] = [
-        describe::Field {
-            name: "errcode",
-            description: "Result code; \"0\" means success.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "errmsg",
-            description: "Result message.",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
+        describe::field("errcode", describe::FieldKind::String)
+            .doc("Result code; \"0\" means success."),
+        describe::field("errmsg", describe::FieldKind::String).doc("Result message."),
     ];
+
+    /// The listed values of `UserSort`.
+    static VALUES_USER_SORT: [describe::EnumValue; 2] = describe::enum_values([
+        "userName",
+        "-userName",
+    ]);
 
     /// A client configured from the environment, as `Client::from_env`.
     ///
@@ -1588,44 +1315,33 @@ pub mod cli {
     ) -> Result<(), describe::RunError<S::Error>> {
         match operation {
             "get_time_flow_st_info_list" => {
-                run_get_time_flow_st_info_list(client, args, sink).await
+                use super::GetTimeFlowStInfoList as Op;
+                let builder = client
+                    .get_time_flow_st_info_list()
+                    .set_arg(args.text("site_id"), Op::site_id)
+                    .set_arg(args.parse("page_index")?, Op::page_index)
+                    .set_arg(args.parse("page_size")?, Op::page_size)
+                    .set_arg(args.parse("sort")?, Op::sort)
+                    .set_arg(args.text("user_name"), Op::user_name)
+                    .set_arg(
+                        args.parse::<meterage_runtime::Decimal>("used_time")?,
+                        Op::used_time,
+                    )
+                    .set_arg(
+                        args.parse::<meterage_runtime::Decimal>("used_flow")?,
+                        Op::used_flow,
+                    )
+                    .set_arg(args.text("begin_time"), Op::begin_time)
+                    .set_arg(args.text("end_time"), Op::end_time);
+                describe::drive::pages(builder, sink).await
             }
-            "delete_token" => run_delete_token(client, args, sink).await,
+            "delete_token" => {
+                let builder = client
+                    .delete_token(describe::required("token", args.secret("token"))?);
+                describe::drive::one(builder.send(), sink).await
+            }
             _ => Err(describe::RunError::NoOperation(operation.to_owned())),
         }
-    }
-    async fn run_get_time_flow_st_info_list<S: describe::Sink>(
-        client: &super::Client,
-        args: &describe::Args,
-        sink: &mut S,
-    ) -> Result<(), describe::RunError<S::Error>> {
-        let builder = client
-            .get_time_flow_st_info_list()
-            .set_arg(args.text("site_id"), super::GetTimeFlowStInfoList::site_id)
-            .set_arg(args.parse("page_index")?, super::GetTimeFlowStInfoList::page_index)
-            .set_arg(args.parse("page_size")?, super::GetTimeFlowStInfoList::page_size)
-            .set_arg(args.parse("sort")?, super::GetTimeFlowStInfoList::sort)
-            .set_arg(args.text("user_name"), super::GetTimeFlowStInfoList::user_name)
-            .set_arg(
-                args.parse::<meterage_runtime::Decimal>("used_time")?,
-                super::GetTimeFlowStInfoList::used_time,
-            )
-            .set_arg(
-                args.parse::<meterage_runtime::Decimal>("used_flow")?,
-                super::GetTimeFlowStInfoList::used_flow,
-            )
-            .set_arg(args.text("begin_time"), super::GetTimeFlowStInfoList::begin_time)
-            .set_arg(args.text("end_time"), super::GetTimeFlowStInfoList::end_time);
-        describe::drive::pages(builder, sink).await
-    }
-    async fn run_delete_token<S: describe::Sink>(
-        client: &super::Client,
-        args: &describe::Args,
-        sink: &mut S,
-    ) -> Result<(), describe::RunError<S::Error>> {
-        let builder = client
-            .delete_token(describe::required("token", args.secret("token"))?);
-        describe::drive::one(builder.send(), sink).await
     }
 }
 

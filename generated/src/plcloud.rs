@@ -702,345 +702,91 @@ impl GetConsumptionsByQuery {
     pub const FOCUS: &'static meterage_runtime::focus::FocusMap = {
         use meterage_runtime::focus;
         &focus::FocusMap {
-            time_zone_seconds: 28800i32,
+            time_zone_seconds: 28800,
             columns: &[
-                focus::ColumnMap {
-                    name: "BilledCost",
-                    ty: focus::ColumnType::Decimal,
-                    source: focus::Source::Field {
-                        pointer: "/amount",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "BillingAccountId",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Unavailable(
+                focus::decimal("BilledCost", focus::field("/amount")),
+                focus::string(
+                    "BillingAccountId",
+                    focus::unavailable(
                         "the record does not name the account; it is the console user's, which the API does not say",
                     ),
-                },
-                focus::ColumnMap {
-                    name: "BillingAccountName",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Unavailable("the API names no account"),
-                },
-                focus::ColumnMap {
-                    name: "BillingCurrency",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Value("CNY"),
-                },
-                focus::ColumnMap {
-                    name: "BillingPeriodEnd",
-                    ty: focus::ColumnType::DateTime,
-                    source: focus::Source::Month {
-                        pointer: "/start_at",
-                        format: "[year]-[month]-[day] [hour]:[minute]:[second]",
-                        next: true,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "BillingPeriodStart",
-                    ty: focus::ColumnType::DateTime,
-                    source: focus::Source::Month {
-                        pointer: "/start_at",
-                        format: "[year]-[month]-[day] [hour]:[minute]:[second]",
-                        next: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "ChargeCategory",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Value("Usage"),
-                },
-                focus::ColumnMap {
-                    name: "ChargeClass",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Unavailable(
-                        "no row is a correction: null, as FOCUS asks",
+                ),
+                focus::string(
+                    "BillingAccountName",
+                    focus::unavailable("the API names no account"),
+                ),
+                focus::string("BillingCurrency", focus::value("CNY")),
+                focus::date_time(
+                    "BillingPeriodEnd",
+                    focus::next_month(
+                        "/start_at",
+                        "[year]-[month]-[day] [hour]:[minute]:[second]",
                     ),
-                },
-                focus::ColumnMap {
-                    name: "ChargeDescription",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/res_type",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "ChargeFrequency",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Value("Usage-Based"),
-                },
-                focus::ColumnMap {
-                    name: "ChargePeriodEnd",
-                    ty: focus::ColumnType::DateTime,
-                    source: focus::Source::Field {
-                        pointer: "/end_at",
-                        map: &[],
-                        default: None,
-                        format: Some("[year]-[month]-[day] [hour]:[minute]:[second]"),
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "ChargePeriodStart",
-                    ty: focus::ColumnType::DateTime,
-                    source: focus::Source::Field {
-                        pointer: "/start_at",
-                        map: &[],
-                        default: None,
-                        format: Some("[year]-[month]-[day] [hour]:[minute]:[second]"),
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "ConsumedQuantity",
-                    ty: focus::ColumnType::Decimal,
-                    source: focus::Source::Field {
-                        pointer: "/cost_time",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "ConsumedUnit",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/billing_type",
-                        map: &[("hour", "Hours")],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "ContractedCost",
-                    ty: focus::ColumnType::Decimal,
-                    source: focus::Source::Field {
-                        pointer: "/amount",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "EffectiveCost",
-                    ty: focus::ColumnType::Decimal,
-                    source: focus::Source::Field {
-                        pointer: "/amount",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "InvoiceIssuerName",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Value("PLCloud"),
-                },
-                focus::ColumnMap {
-                    name: "ListCost",
-                    ty: focus::ColumnType::Decimal,
-                    source: focus::Source::Field {
-                        pointer: "/amount",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "ListUnitPrice",
-                    ty: focus::ColumnType::Decimal,
-                    source: focus::Source::Field {
-                        pointer: "/unit_price",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "PricingQuantity",
-                    ty: focus::ColumnType::Decimal,
-                    source: focus::Source::Field {
-                        pointer: "/cost_time",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "PricingUnit",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/billing_type",
-                        map: &[("hour", "Hours")],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "ProviderName",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Value("PLCloud"),
-                },
-                focus::ColumnMap {
-                    name: "PublisherName",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Value("PLCloud"),
-                },
-                focus::ColumnMap {
-                    name: "RegionId",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/region",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "ResourceId",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/res_id",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "ResourceName",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/name",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "ResourceType",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/res_type",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "ServiceCategory",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/res_type",
-                        map: &[
-                            ("bandwidth", "Networking"),
-                            ("floatingip", "Networking"),
-                            ("instance", "Compute"),
-                            ("router", "Networking"),
-                            ("volume", "Storage"),
-                        ],
-                        default: Some("Other"),
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "ServiceName",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/res_type",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "x_BillingId",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/billing_id",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "x_Id",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/id",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "x_IsBilling",
-                    ty: focus::ColumnType::String,
-                    source: focus::Source::Field {
-                        pointer: "/is_billing",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
-                focus::ColumnMap {
-                    name: "x_ResMeta",
-                    ty: focus::ColumnType::Json,
-                    source: focus::Source::Field {
-                        pointer: "/res_meta",
-                        map: &[],
-                        default: None,
-                        format: None,
-                        multiply: None,
-                        end_inclusive: false,
-                    },
-                },
+                ),
+                focus::date_time(
+                    "BillingPeriodStart",
+                    focus::month(
+                        "/start_at",
+                        "[year]-[month]-[day] [hour]:[minute]:[second]",
+                    ),
+                ),
+                focus::string("ChargeCategory", focus::value("Usage")),
+                focus::string(
+                    "ChargeClass",
+                    focus::unavailable("no row is a correction: null, as FOCUS asks"),
+                ),
+                focus::string("ChargeDescription", focus::field("/res_type")),
+                focus::string("ChargeFrequency", focus::value("Usage-Based")),
+                focus::date_time(
+                    "ChargePeriodEnd",
+                    focus::field("/end_at")
+                        .format("[year]-[month]-[day] [hour]:[minute]:[second]"),
+                ),
+                focus::date_time(
+                    "ChargePeriodStart",
+                    focus::field("/start_at")
+                        .format("[year]-[month]-[day] [hour]:[minute]:[second]"),
+                ),
+                focus::decimal("ConsumedQuantity", focus::field("/cost_time")),
+                focus::string(
+                    "ConsumedUnit",
+                    focus::field("/billing_type").map(&[("hour", "Hours")]),
+                ),
+                focus::decimal("ContractedCost", focus::field("/amount")),
+                focus::decimal("EffectiveCost", focus::field("/amount")),
+                focus::string("InvoiceIssuerName", focus::value("PLCloud")),
+                focus::decimal("ListCost", focus::field("/amount")),
+                focus::decimal("ListUnitPrice", focus::field("/unit_price")),
+                focus::decimal("PricingQuantity", focus::field("/cost_time")),
+                focus::string(
+                    "PricingUnit",
+                    focus::field("/billing_type").map(&[("hour", "Hours")]),
+                ),
+                focus::string("ProviderName", focus::value("PLCloud")),
+                focus::string("PublisherName", focus::value("PLCloud")),
+                focus::string("RegionId", focus::field("/region")),
+                focus::string("ResourceId", focus::field("/res_id")),
+                focus::string("ResourceName", focus::field("/name")),
+                focus::string("ResourceType", focus::field("/res_type")),
+                focus::string(
+                    "ServiceCategory",
+                    focus::field("/res_type")
+                        .map(
+                            &[
+                                ("bandwidth", "Networking"),
+                                ("floatingip", "Networking"),
+                                ("instance", "Compute"),
+                                ("router", "Networking"),
+                                ("volume", "Storage"),
+                            ],
+                        )
+                        .default("Other"),
+                ),
+                focus::string("ServiceName", focus::field("/res_type")),
+                focus::string("x_BillingId", focus::field("/billing_id")),
+                focus::string("x_Id", focus::field("/id")),
+                focus::string("x_IsBilling", focus::field("/is_billing")),
+                focus::json("x_ResMeta", focus::field("/res_meta")),
             ],
         }
     };
@@ -1294,16 +1040,8 @@ pub mod cli {
             describe::Credentials {
                 scheme: "consoleSession",
                 vars: &[
-                    describe::EnvVar {
-                        name: "PLCLOUD_USERNAME",
-                        secret: false,
-                        required: true,
-                    },
-                    describe::EnvVar {
-                        name: "PLCLOUD_PASSWORD",
-                        secret: true,
-                        required: true,
-                    },
+                    describe::var("PLCLOUD_USERNAME"),
+                    describe::var("PLCLOUD_PASSWORD").secret(),
                 ],
             },
         ],
@@ -1315,89 +1053,23 @@ pub mod cli {
                 summary: "List consumption records.",
                 description: "Lists consumption records, filtered by time range and resource type. Without\nany filter, the consumed records are returned; an invalid resource type\nreturns an empty list. Not paged. `action` (API 标识符) is fixed to\n`GetConsumptionsByQuery` and sent by the generated code.\n\nGetConsumptionsByQuery【查询消费记录列表】\n\n查询消费记录列表:可根据时间段、资源类型来获取消费信息列表。 如果不指定任何过滤条件,默认返回已消费的信息。 如果指定非法的资源类型值,则会返回空的信息列表。",
                 params: &[
-                    describe::ParamInfo {
-                        name: "region",
-                        wire: "region",
-                        location: "body",
-                        description: "Region (node).\n\n区域、节点",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::String,
-                        constraints: "",
-                    },
-                    describe::ParamInfo {
-                        name: "type",
-                        wire: "type",
-                        location: "body",
-                        description: "Resource type: router, bandwidth (total bandwidth), instance (cloud server), volume (cloud disk), image, floatingip (public IP), loadbalance (load balancer), cdn. An invalid value returns an empty list.\n\n资源类型,有效值router,bandwidth,instance,volume,image,floatingip,loadbalance,cdn\n\nrouter:路由器\nbandwidth:总带宽\ninstance:云主机\nvolume:云硬盘\nimage:镜像\nfloatingip:公网 IP\nloadbalance:负载均衡\ncdn:CDN",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::Enum {
-                            values: &[
-                                describe::EnumValue {
-                                    value: "router",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "bandwidth",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "instance",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "volume",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "image",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "floatingip",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "loadbalance",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "cdn",
-                                    description: "",
-                                },
-                            ],
-                            open: false,
-                        },
-                        constraints: "",
-                    },
-                    describe::ParamInfo {
-                        name: "start_at",
-                        wire: "start_at",
-                        location: "body",
-                        description: "Start date, formatted `YYYY-MM-DD`.\n\n开始时间",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::Date,
-                        constraints: "matching `^\\d{4}-\\d{2}-\\d{2}$`",
-                    },
-                    describe::ParamInfo {
-                        name: "end_at",
-                        wire: "end_at",
-                        location: "body",
-                        description: "End date, formatted `YYYY-MM-DD`.\n\n结束时间",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::Date,
-                        constraints: "matching `^\\d{4}-\\d{2}-\\d{2}$`",
-                    },
+                    describe::param("region", "region", "body")
+                        .doc("Region (node).\n\n区域、节点"),
+                    describe::param("type", "type", "body")
+                        .closed_enum(&VALUES_RESOURCE_TYPE)
+                        .doc(
+                            "Resource type: router, bandwidth (total bandwidth), instance (cloud server), volume (cloud disk), image, floatingip (public IP), loadbalance (load balancer), cdn. An invalid value returns an empty list.\n\n资源类型,有效值router,bandwidth,instance,volume,image,floatingip,loadbalance,cdn\n\nrouter:路由器\nbandwidth:总带宽\ninstance:云主机\nvolume:云硬盘\nimage:镜像\nfloatingip:公网 IP\nloadbalance:负载均衡\ncdn:CDN",
+                        ),
+                    describe::param("start_at", "start_at", "body")
+                        .kind(describe::ValueKind::Date)
+                        .constraints("matching `^\\d{4}-\\d{2}-\\d{2}$`")
+                        .doc("Start date, formatted `YYYY-MM-DD`.\n\n开始时间"),
+                    describe::param("end_at", "end_at", "body")
+                        .kind(describe::ValueKind::Date)
+                        .constraints("matching `^\\d{4}-\\d{2}-\\d{2}$`")
+                        .doc("End date, formatted `YYYY-MM-DD`.\n\n结束时间"),
                 ],
                 record: &FIELDS_CONSUMPTION_RECORD,
-                paging: None,
                 record_key: &["id"],
                 period: Some(describe::Period {
                     start: "start_at",
@@ -1406,6 +1078,7 @@ pub mod cli {
                     end_inclusive: true,
                 }),
                 focus: Some(super::GetConsumptionsByQuery::FOCUS),
+                ..describe::OperationInfo::DEFAULTS
             },
             describe::OperationInfo {
                 name: "open_console",
@@ -1413,121 +1086,60 @@ pub mod cli {
                 endpoint: "GET /api/",
                 summary: "Open the console to obtain the session and CSRF cookies.",
                 description: "First step of the console login: the response sets the cookies `csrftoken`\nand `sessionid`. The `csrftoken` value is the `csrfmiddlewaretoken` of\n`login`.",
-                params: &[],
-                record: &[],
-                paging: None,
-                record_key: &[],
-                period: None,
-                focus: None,
+                ..describe::OperationInfo::DEFAULTS
             },
         ],
     };
 
     /// The fields of `ConsumptionRecord`.
     static FIELDS_CONSUMPTION_RECORD: [describe::Field; 16] = [
-        describe::Field {
-            name: "res_type",
-            description: "Resource type.\n\n资源类型",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "res_meta",
-            description: "Resource configuration (free-form; depends on the resource type).\n\n资源配置",
-            required: false,
-            kind: describe::FieldKind::Json,
-        },
-        describe::Field {
-            name: "start_at",
-            description: "Start time (`YYYY-MM-DD HH:mm:ss`).\n\n开始时间",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "end_at",
-            description: "End time (`YYYY-MM-DD HH:mm:ss`).\n\n结束时间",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "name",
-            description: "Resource name.\n\n资源名称",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "region",
-            description: "Region.\n\n地区位置",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "unit_price",
-            description: "Unit price (a decimal string).\n\n单价",
-            required: false,
-            kind: describe::FieldKind::Decimal {
-                scale: None,
-            },
-        },
-        describe::Field {
-            name: "billing_type",
-            description: "Billing type (for example `hour`).\n\n计费类型",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "amount",
-            description: "Total amount (a decimal string).\n\n总额",
-            required: false,
-            kind: describe::FieldKind::Decimal {
-                scale: None,
-            },
-        },
-        describe::Field {
-            name: "remarks",
-            description: "Remarks.\n\n备注",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "billing_id",
-            description: "Consumption record ID.\n\n消费记录 ID",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "cost_time",
-            description: "Billed duration (a decimal string).\n\n计费时长",
-            required: false,
-            kind: describe::FieldKind::Decimal {
-                scale: None,
-            },
-        },
-        describe::Field {
-            name: "res_id",
-            description: "Resource ID.\n\n资源ID",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "id",
-            description: "Random UUID.\n\n随机 UUID",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "is_billing",
-            description: "Whether the record is billed.\n\n是否计费",
-            required: false,
-            kind: describe::FieldKind::Boolean,
-        },
-        describe::Field {
-            name: "region_name",
-            description: "Region display name (not in the doc's table; present in its example).",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
+        describe::field("res_type", describe::FieldKind::String)
+            .doc("Resource type.\n\n资源类型"),
+        describe::field("res_meta", describe::FieldKind::Json)
+            .doc(
+                "Resource configuration (free-form; depends on the resource type).\n\n资源配置",
+            ),
+        describe::field("start_at", describe::FieldKind::String)
+            .doc("Start time (`YYYY-MM-DD HH:mm:ss`).\n\n开始时间"),
+        describe::field("end_at", describe::FieldKind::String)
+            .doc("End time (`YYYY-MM-DD HH:mm:ss`).\n\n结束时间"),
+        describe::field("name", describe::FieldKind::String)
+            .doc("Resource name.\n\n资源名称"),
+        describe::field("region", describe::FieldKind::String)
+            .doc("Region.\n\n地区位置"),
+        describe::field("unit_price", describe::FieldKind::decimal(None))
+            .doc("Unit price (a decimal string).\n\n单价"),
+        describe::field("billing_type", describe::FieldKind::String)
+            .doc("Billing type (for example `hour`).\n\n计费类型"),
+        describe::field("amount", describe::FieldKind::decimal(None))
+            .doc("Total amount (a decimal string).\n\n总额"),
+        describe::field("remarks", describe::FieldKind::String)
+            .doc("Remarks.\n\n备注"),
+        describe::field("billing_id", describe::FieldKind::String)
+            .doc("Consumption record ID.\n\n消费记录 ID"),
+        describe::field("cost_time", describe::FieldKind::decimal(None))
+            .doc("Billed duration (a decimal string).\n\n计费时长"),
+        describe::field("res_id", describe::FieldKind::String)
+            .doc("Resource ID.\n\n资源ID"),
+        describe::field("id", describe::FieldKind::String)
+            .doc("Random UUID.\n\n随机 UUID"),
+        describe::field("is_billing", describe::FieldKind::Boolean)
+            .doc("Whether the record is billed.\n\n是否计费"),
+        describe::field("region_name", describe::FieldKind::String)
+            .doc("Region display name (not in the doc's table; present in its example)."),
     ];
+
+    /// The listed values of `ResourceType`.
+    static VALUES_RESOURCE_TYPE: [describe::EnumValue; 8] = describe::enum_values([
+        "router",
+        "bandwidth",
+        "instance",
+        "volume",
+        "image",
+        "floatingip",
+        "loadbalance",
+        "cdn",
+    ]);
 
     /// A client configured from the environment, as `Client::from_env`.
     ///
@@ -1554,32 +1166,21 @@ pub mod cli {
     ) -> Result<(), describe::RunError<S::Error>> {
         match operation {
             "get_consumptions_by_query" => {
-                run_get_consumptions_by_query(client, args, sink).await
+                use super::GetConsumptionsByQuery as Op;
+                let builder = client
+                    .get_consumptions_by_query()
+                    .set_arg(args.text("region"), Op::region)
+                    .set_arg(args.parse("type")?, Op::r#type)
+                    .set_arg(args.text("start_at"), Op::start_at)
+                    .set_arg(args.text("end_at"), Op::end_at);
+                describe::drive::each_in(builder.send(), |body| &body.data, sink).await
             }
-            "open_console" => run_open_console(client, args, sink).await,
+            "open_console" => {
+                let builder = client.open_console();
+                describe::drive::one(builder.send(), sink).await
+            }
             _ => Err(describe::RunError::NoOperation(operation.to_owned())),
         }
-    }
-    async fn run_get_consumptions_by_query<S: describe::Sink>(
-        client: &super::Client,
-        args: &describe::Args,
-        sink: &mut S,
-    ) -> Result<(), describe::RunError<S::Error>> {
-        let builder = client
-            .get_consumptions_by_query()
-            .set_arg(args.text("region"), super::GetConsumptionsByQuery::region)
-            .set_arg(args.parse("type")?, super::GetConsumptionsByQuery::r#type)
-            .set_arg(args.text("start_at"), super::GetConsumptionsByQuery::start_at)
-            .set_arg(args.text("end_at"), super::GetConsumptionsByQuery::end_at);
-        describe::drive::each_in(builder.send(), |body| &body.data, sink).await
-    }
-    async fn run_open_console<S: describe::Sink>(
-        client: &super::Client,
-        _args: &describe::Args,
-        sink: &mut S,
-    ) -> Result<(), describe::RunError<S::Error>> {
-        let builder = client.open_console();
-        describe::drive::one(builder.send(), sink).await
     }
 }
 

@@ -2,8 +2,9 @@
 //! the API says about itself (`meterage_runtime::describe::Api`: operations, parameters
 //! as text, record fields, paging, record keys, periods, credential variables), and
 //! `run`, which sets an operation's parameters from `Args` and hands its records to a
-//! `Sink` through `describe::drive`. Per operation it writes data and one short
-//! function; reading, paging and sending are the runtime's.
+//! `Sink` through `describe::drive`. Per operation it writes data (with the runtime's
+//! `const fn` constructors, only what differs from their defaults) and one arm of `run`;
+//! reading, paging and sending are the runtime's.
 
 use std::collections::HashSet;
 
@@ -33,12 +34,12 @@ pub(super) fn emit_cli(api: &Api) -> TokenStream {
     let spec = &api.spec_path;
     let url_env = api.env.base_url.first().map(String::as_str).unwrap_or("");
     let credentials = credentials(api);
-    let arms = ops.iter().map(|op| {
-        let key = op.method_name.as_str();
-        let f = run_name(op);
-        quote! { #key => #f(client, args, sink).await, }
-    });
-    let runs = ops.iter().map(|op| emit_run(api, op));
+    let arms = ops.iter().map(|op| run_arm(api, op));
+    let args = if ops.iter().any(|op| settable(op).next().is_some()) {
+        format_ident!("args")
+    } else {
+        format_ident!("_args")
+    };
     let set_arg = ops
         .iter()
         .any(|op| settable(op).any(|p| !p.argument))
@@ -89,7 +90,7 @@ pub(super) fn emit_cli(api: &Api) -> TokenStream {
             pub async fn run<S: describe::Sink>(
                 client: &super::Client,
                 operation: &str,
-                args: &describe::Args,
+                #args: &describe::Args,
                 sink: &mut S,
             ) -> Result<(), describe::RunError<S::Error>> {
                 match operation {
@@ -97,8 +98,6 @@ pub(super) fn emit_cli(api: &Api) -> TokenStream {
                     _ => Err(describe::RunError::NoOperation(operation.to_owned())),
                 }
             }
-
-            #(#runs)*
         }
     }
 }
@@ -120,11 +119,11 @@ fn module_name(path: &str) -> String {
     stem.replace('-', "_")
 }
 
-/// The function running `op`: its builder with every parameter set from `args`, then
-/// the driver of its kind of answer.
-fn emit_run(api: &Api, op: &Operation) -> TokenStream {
+/// The arm of `run` running `op`: its builder with every parameter set from `args`,
+/// then the driver of its kind of answer.
+fn run_arm(api: &Api, op: &Operation) -> TokenStream {
+    let key = op.method_name.as_str();
     let method = ident(&op.method_name);
-    let f = run_name(op);
     let builder = ident(&op.builder_name);
     let arguments = settable(op).filter(|p| p.argument).map(|p| {
         let name = p.rust_name.as_str();
@@ -134,7 +133,7 @@ fn emit_run(api: &Api, op: &Operation) -> TokenStream {
     let setters = settable(op).filter(|p| !p.argument).map(|p| {
         let setter = ident(&p.rust_name);
         let read = read(&api.types, p);
-        quote! { .set_arg(#read, super::#builder::#setter) }
+        quote! { .set_arg(#read, Op::#setter) }
     });
     let drive = if op.pagination.is_some() {
         quote! { pages(builder, sink) }
@@ -155,28 +154,17 @@ fn emit_run(api: &Api, op: &Operation) -> TokenStream {
         quote! { one(builder.send(), sink) }
     };
     let deprecated = op.deprecated.then(|| quote! { #[allow(deprecated)] });
-    let args = if settable(op).next().is_some() {
-        format_ident!("args")
-    } else {
-        format_ident!("_args")
-    };
+    let alias = settable(op)
+        .any(|p| !p.argument)
+        .then(|| quote! { use super::#builder as Op; });
     quote! {
-        #deprecated
-        async fn #f<S: describe::Sink>(
-            client: &super::Client,
-            #args: &describe::Args,
-            sink: &mut S,
-        ) -> Result<(), describe::RunError<S::Error>> {
+        #key => {
+            #alias
+            #deprecated
             let builder = client.#method(#(#arguments),*)#(#setters)*;
             describe::drive::#drive.await
         }
     }
-}
-
-/// The function running `op` (`run_describe_flow_bills`): every name in the module
-/// but these starts otherwise, so no method name collides.
-fn run_name(op: &Operation) -> proc_macro2::Ident {
-    format_ident!("run_{}", op.method_name.as_str())
 }
 
 /// How a parameter's value is read from `args`: an expression of `Option` of what its
@@ -232,13 +220,15 @@ fn operation_info(api: &Api, op: &Operation, records: &mut Records) -> TokenStre
         },
         (None, None) => (String::new(), String::new()),
     };
-    let params = settable(op).map(|p| param_info(&api.types, p));
+    let params: Vec<TokenStream> = settable(op)
+        .map(|p| param_info(&api.types, p, records))
+        .collect();
     let record = match op.record_type() {
         Some(TypeRef::Named(id)) if records.is_struct(&api.types, *id) => {
             let fields = records.name_of(&api.types, *id);
-            quote! { &#fields }
+            Some(quote! { &#fields })
         }
-        _ => quote! { &[] },
+        _ => None,
     };
     let paging = match op.pagination.as_ref().map(|p| &p.style) {
         Some(style) => {
@@ -249,48 +239,65 @@ fn operation_info(api: &Api, op: &Operation, records: &mut Records) -> TokenStre
                 PagingStyle::NextLink { .. } => ("next-link", None),
             };
             let cursor = option_str(cursor.map(|c| c.as_str()));
-            quote! { Some(describe::Paging { style: #text, cursor_param: #cursor }) }
+            Some(quote! { describe::Paging::new(#text, #cursor) })
         }
-        None => quote! { None },
+        None => None,
     };
     let key = &op.record_key;
-    let period = match &op.period {
-        Some(period) => {
-            let start = period.start.as_str();
-            let end = option_str(period.end.as_ref().map(|e| e.as_str()));
-            let format = &period.format;
-            let inclusive = period.end_inclusive;
-            quote! {
-                Some(describe::Period {
-                    start: #start,
-                    end: #end,
-                    format: #format,
-                    end_inclusive: #inclusive,
-                })
+    let period = op.period.as_ref().map(|period| {
+        let start = period.start.as_str();
+        let end = option_str(period.end.as_ref().map(|e| e.as_str()));
+        let format = &period.format;
+        let inclusive = period.end_inclusive;
+        quote! {
+            describe::Period {
+                start: #start,
+                end: #end,
+                format: #format,
+                end_inclusive: #inclusive,
             }
         }
-        None => quote! { None },
-    };
-    let focus = match &op.focus {
-        Some(_) => {
-            let builder = ident(&op.builder_name);
-            quote! { Some(super::#builder::FOCUS) }
-        }
-        None => quote! { None },
-    };
+    });
+    let focus = op.focus.as_ref().map(|_| {
+        let builder = ident(&op.builder_name);
+        quote! { focus: Some(super::#builder::FOCUS), }
+    });
+    // Only what differs from `OperationInfo::DEFAULTS` (name, id and endpoint always).
+    let summary = (!summary.is_empty()).then(|| quote! { summary: #summary, });
+    let description = (!description.is_empty()).then(|| quote! { description: #description, });
+    let params = (!params.is_empty()).then(|| quote! { params: &[#(#params),*], });
+    let record = record.map(|record| quote! { record: #record, });
+    let paging = paging.map(|paging| quote! { paging: Some(#paging), });
+    let key = (!key.is_empty()).then(|| quote! { record_key: &[#(#key),*], });
+    let period = period.map(|period| quote! { period: Some(#period), });
+    let given = [
+        summary.is_some(),
+        description.is_some(),
+        params.is_some(),
+        record.is_some(),
+        paging.is_some(),
+        key.is_some(),
+        period.is_some(),
+        focus.is_some(),
+    ];
+    // Clippy's `needless_update`: no base when every field is written.
+    let defaults = given
+        .contains(&false)
+        .then(|| quote! { ..describe::OperationInfo::DEFAULTS });
     quote! {
         describe::OperationInfo {
             name: #name,
             id: #id,
             endpoint: #endpoint,
-            summary: #summary,
-            description: #description,
-            params: &[#(#params),*],
-            record: #record,
-            paging: #paging,
-            record_key: &[#(#key),*],
-            period: #period,
-            focus: #focus,
+            #summary
+            #description
+            #params
+            #record
+            #paging
+            #key
+            #period
+            #focus
+            #defaults
         }
     }
 }
@@ -315,8 +322,9 @@ fn option_str(value: Option<&str>) -> TokenStream {
     }
 }
 
-/// The `ParamInfo` of `p`.
-fn param_info(types: &Types, p: &Param) -> TokenStream {
+/// The `ParamInfo` of `p`, written with `describe::param` and the settings that differ
+/// from its defaults; its enum's values join `records`.
+fn param_info(types: &Types, p: &Param, records: &mut Records) -> TokenStream {
     let name = p.rust_name.as_str();
     let wire = &p.wire_name;
     let location = match p.location {
@@ -340,27 +348,34 @@ fn param_info(types: &Types, p: &Param) -> TokenStream {
         }
         other => (false, other),
     };
-    let kind = value_kind(types, one);
+    let kind = value_kind(types, one, records);
     let constraints = constraint_notes(&p.constraints).join(", ");
-    quote! {
-        describe::ParamInfo {
-            name: #name,
-            wire: #wire,
-            location: #location,
-            description: #description,
-            required: #required,
-            secret: #secret,
-            repeated: #repeated,
-            kind: #kind,
-            constraints: #constraints,
-        }
+    let mut info = quote! { describe::param(#name, #wire, #location) };
+    info.extend(kind);
+    if required {
+        info.extend(quote! { .required() });
     }
+    if secret {
+        info.extend(quote! { .secret() });
+    }
+    if repeated {
+        info.extend(quote! { .repeated() });
+    }
+    if !constraints.is_empty() {
+        info.extend(quote! { .constraints(#constraints) });
+    }
+    if !description.is_empty() {
+        info.extend(quote! { .doc(#description) });
+    }
+    info
 }
 
-/// The `ValueKind` of one value of type `t`.
-fn value_kind(types: &Types, t: &TypeRef) -> TokenStream {
+/// The method of `describe::ParamInfo` setting the kind of one value of type `t`
+/// (`.kind(describe::ValueKind::Integer)`, `.open_enum(&VALUES_..)`), `None` for `String`
+/// (`describe::param`'s default); an enum's values join `records`.
+fn value_kind(types: &Types, t: &TypeRef, records: &mut Records) -> Option<TokenStream> {
     let kind = match t {
-        TypeRef::String | TypeRef::Secret | TypeRef::Bytes => "String",
+        TypeRef::String | TypeRef::Secret | TypeRef::Bytes => return None,
         TypeRef::I32 | TypeRef::I64 => "Integer",
         TypeRef::F64 => "Number",
         TypeRef::Decimal => "Decimal",
@@ -369,29 +384,30 @@ fn value_kind(types: &Types, t: &TypeRef) -> TokenStream {
         TypeRef::Date(DateFormat::YearMonth) => "YearMonth",
         TypeRef::Date(DateFormat::LocalDateTime) => "LocalDateTime",
         TypeRef::Named(id) => match &types[*id].kind {
-            TypeKind::Enum { variants, open } => {
-                let values = variants.iter().map(|v| {
-                    let value = &v.value;
-                    quote! { describe::EnumValue { value: #value, description: "" } }
+            TypeKind::Enum { open, .. } => {
+                let values = records.values_of(types, *id);
+                return Some(if *open {
+                    quote! { .open_enum(&#values) }
+                } else {
+                    quote! { .closed_enum(&#values) }
                 });
-                return quote! {
-                    describe::ValueKind::Enum { values: &[#(#values),*], open: #open }
-                };
             }
             _ => "Json",
         },
         TypeRef::Json | TypeRef::JsonObject | TypeRef::Map(_) | TypeRef::Array(_) => "Json",
     };
     let kind = format_ident!("{kind}");
-    quote! { describe::ValueKind::#kind }
+    Some(quote! { .kind(describe::ValueKind::#kind) })
 }
 
-/// The struct types whose fields are written as `Field` statics: the records' types and
-/// the object types of their fields, in the order met.
+/// The struct types whose fields are written as `Field` statics (the records' types and
+/// the object types of their fields) and the enum types whose values are written as
+/// `EnumValue` statics (the parameters' enums), each in the order met.
 #[derive(Default)]
 struct Records {
     order: Vec<TypeId>,
     seen: HashSet<TypeId>,
+    enums: Vec<TypeId>,
 }
 
 impl Records {
@@ -418,13 +434,21 @@ impl Records {
                 }
             }
         }
-        static_name(types, id)
+        static_name("FIELDS", types, id)
     }
 
-    /// The statics, one per struct met.
+    /// The static of enum `id`'s values, adding it to those written.
+    fn values_of(&mut self, types: &Types, id: TypeId) -> proc_macro2::Ident {
+        if !self.enums.contains(&id) {
+            self.enums.push(id);
+        }
+        static_name("VALUES", types, id)
+    }
+
+    /// The statics, one per struct met, then one per enum.
     fn emit(&self, types: &Types) -> TokenStream {
         let statics = self.order.iter().map(|&id| {
-            let name = static_name(types, id);
+            let name = static_name("FIELDS", types, id);
             let TypeKind::Struct { fields } = &types[id].kind else {
                 return TokenStream::new();
             };
@@ -435,32 +459,48 @@ impl Records {
                 let description = f.doc.as_deref().unwrap_or_default();
                 let required = !f.optional;
                 let kind = field_kind(types, &f.ty, f.constraints.multiple_of);
-                quote! {
-                    describe::Field {
-                        name: #wire,
-                        description: #description,
-                        required: #required,
-                        kind: #kind,
-                    }
+                let mut field = quote! { describe::field(#wire, #kind) };
+                if required {
+                    field.extend(quote! { .required() });
                 }
+                if !description.is_empty() {
+                    field.extend(quote! { .doc(#description) });
+                }
+                field
             });
             quote! {
                 #[doc = #doc]
                 static #name: [describe::Field; #len] = [#(#fields),*];
             }
         });
-        quote! { #(#statics)* }
+        let enums = self.enums.iter().map(|&id| {
+            let name = static_name("VALUES", types, id);
+            let TypeKind::Enum { variants, .. } = &types[id].kind else {
+                return TokenStream::new();
+            };
+            let len = Literal::usize_unsuffixed(variants.len());
+            let doc = format!(" The listed values of `{}`.", types[id].name.as_str());
+            let values = variants.iter().map(|v| &v.value);
+            quote! {
+                #[doc = #doc]
+                static #name: [describe::EnumValue; #len] = describe::enum_values([#(#values),*]);
+            }
+        });
+        quote! { #(#statics)* #(#enums)* }
     }
 }
 
-/// The name of the static of struct `id`'s fields (`FIELDS_3`: by id, as type names
-/// need not be ASCII).
-fn static_name(types: &Types, id: TypeId) -> proc_macro2::Ident {
+/// The name of the static of type `id`'s fields or values (`FIELDS_FLOW_BILL_INFO`,
+/// `VALUES_BILL_STATUS`; `FIELDS_3` by id when the type's name is not ASCII).
+fn static_name(prefix: &str, types: &Types, id: TypeId) -> proc_macro2::Ident {
     let name = types[id].name.as_str();
     if name.is_ascii() {
-        format_ident!("FIELDS_{}", crate::names::snake(name).to_ascii_uppercase())
+        format_ident!(
+            "{prefix}_{}",
+            crate::names::snake(name).to_ascii_uppercase()
+        )
     } else {
-        format_ident!("FIELDS_{}", id.index())
+        format_ident!("{prefix}_{}", id.index())
     }
 }
 
@@ -479,14 +519,14 @@ fn field_kind(types: &Types, t: &TypeRef, multiple_of: Option<f64>) -> TokenStre
                 }
                 None => quote! { None },
             };
-            return quote! { describe::FieldKind::Decimal { scale: #scale } };
+            return quote! { describe::FieldKind::decimal(#scale) };
         }
         TypeRef::Array(_) => "Array",
         TypeRef::Json | TypeRef::JsonObject | TypeRef::Map(_) => "Json",
         TypeRef::Named(id) => match &types[*id].kind {
             TypeKind::Enum { .. } => "Enum",
             TypeKind::Struct { .. } => {
-                let name = static_name(types, *id);
+                let name = static_name("FIELDS", types, *id);
                 return quote! { describe::FieldKind::Object(&#name) };
             }
             TypeKind::OneOf { .. } => "Json",
@@ -524,7 +564,14 @@ fn credentials(api: &Api) -> Vec<TokenStream> {
             let vars = env_vars(&scheme.kind)?;
             let key = &scheme.key;
             let vars = vars.into_iter().map(|(name, secret, required)| {
-                quote! { describe::EnvVar { name: #name, secret: #secret, required: #required } }
+                let mut var = quote! { describe::var(#name) };
+                if secret {
+                    var.extend(quote! { .secret() });
+                }
+                if !required {
+                    var.extend(quote! { .optional() });
+                }
+                var
             });
             Some(quote! {
                 describe::Credentials { scheme: #key, vars: &[#(#vars),*] }

@@ -1,5 +1,8 @@
 //! A mapped listing's FOCUS data and method (`x-focus`): the builder's `FOCUS` constant
-//! (a `meterage_runtime::focus::FocusMap`) and `focus()`, every record as a FOCUS row.
+//! (a `meterage_runtime::focus::FocusMap`, one column a line where it fits:
+//! `focus::decimal("BilledCost", focus::field("/PayPrice"))`, the runtime's `const fn`
+//! constructors writing only what differs from their defaults) and `focus()`, every
+//! record as a FOCUS row.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -8,50 +11,17 @@ use crate::ir::{FocusMap, FocusSource, FocusType, Operation};
 
 /// The `FOCUS` constant and the `focus()` method of `op`'s builder, mapped by `map`.
 pub(super) fn emit_focus(op: &Operation, map: &FocusMap) -> TokenStream {
-    let zone = map.time_zone_seconds;
+    let zone = proc_macro2::Literal::i32_unsuffixed(map.time_zone_seconds);
     let columns = map.columns.iter().map(|column| {
         let name = &column.name;
-        let ty = match column.ty {
-            FocusType::Decimal => quote! { Decimal },
-            FocusType::DateTime => quote! { DateTime },
-            FocusType::String => quote! { String },
-            FocusType::Json => quote! { Json },
+        let constructor = match column.ty {
+            FocusType::Decimal => quote! { decimal },
+            FocusType::DateTime => quote! { date_time },
+            FocusType::String => quote! { string },
+            FocusType::Json => quote! { json },
         };
-        let source = match &column.source {
-            FocusSource::Field {
-                pointer,
-                map,
-                default,
-                format,
-                multiply,
-                end_inclusive,
-            } => {
-                let pairs = map.iter().map(|(from, to)| quote! { (#from, #to) });
-                let default = option_str(default.as_deref());
-                let format = option_str(format.as_deref());
-                let multiply = option_str(multiply.as_deref());
-                quote! {
-                    focus::Source::Field {
-                        pointer: #pointer,
-                        map: &[#(#pairs),*],
-                        default: #default,
-                        format: #format,
-                        multiply: #multiply,
-                        end_inclusive: #end_inclusive,
-                    }
-                }
-            }
-            FocusSource::Value(text) => quote! { focus::Source::Value(#text) },
-            FocusSource::Month {
-                pointer,
-                format,
-                next,
-            } => {
-                quote! { focus::Source::Month { pointer: #pointer, format: #format, next: #next } }
-            }
-            FocusSource::Unavailable(reason) => quote! { focus::Source::Unavailable(#reason) },
-        };
-        quote! { focus::ColumnMap { name: #name, ty: focus::ColumnType::#ty, source: #source } }
+        let source = source(&column.source);
+        quote! { focus::#constructor(#name, #source) }
     });
     let (stream, over) = if op.pagination.is_some() {
         (
@@ -99,10 +69,49 @@ pub(super) fn emit_focus(op: &Operation, map: &FocusMap) -> TokenStream {
     }
 }
 
-/// `Some("text")` or `None`.
-fn option_str(text: Option<&str>) -> TokenStream {
-    match text {
-        Some(text) => quote! { Some(#text) },
-        None => quote! { None },
+/// A column's source, written with the runtime's constructors: only what differs from
+/// their defaults (`focus::field("/PayPrice")`, `.map(&[..]).default("Usage")`).
+fn source(source: &FocusSource) -> TokenStream {
+    match source {
+        FocusSource::Field {
+            pointer,
+            map,
+            default,
+            format,
+            multiply,
+            end_inclusive,
+        } => {
+            let mut field = quote! { focus::field(#pointer) };
+            if !map.is_empty() {
+                let pairs = map.iter().map(|(from, to)| quote! { (#from, #to) });
+                field.extend(quote! { .map(&[#(#pairs),*]) });
+            }
+            if let Some(default) = default {
+                field.extend(quote! { .default(#default) });
+            }
+            if let Some(format) = format {
+                field.extend(quote! { .format(#format) });
+            }
+            if let Some(multiply) = multiply {
+                field.extend(quote! { .multiply(#multiply) });
+            }
+            if *end_inclusive {
+                field.extend(quote! { .end_inclusive() });
+            }
+            field
+        }
+        FocusSource::Value(text) => quote! { focus::value(#text) },
+        FocusSource::Month {
+            pointer,
+            format,
+            next,
+        } => {
+            if *next {
+                quote! { focus::next_month(#pointer, #format) }
+            } else {
+                quote! { focus::month(#pointer, #format) }
+            }
+        }
+        FocusSource::Unavailable(reason) => quote! { focus::unavailable(#reason) },
     }
 }

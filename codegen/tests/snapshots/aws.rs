@@ -409,26 +409,10 @@ pub mod cli {
             describe::Credentials {
                 scheme: "sigv4",
                 vars: &[
-                    describe::EnvVar {
-                        name: "AWS_ACCESS_KEY_ID",
-                        secret: false,
-                        required: true,
-                    },
-                    describe::EnvVar {
-                        name: "AWS_SECRET_ACCESS_KEY",
-                        secret: true,
-                        required: true,
-                    },
-                    describe::EnvVar {
-                        name: "AWS_SESSION_TOKEN",
-                        secret: true,
-                        required: false,
-                    },
-                    describe::EnvVar {
-                        name: "AWS_REGION",
-                        secret: false,
-                        required: false,
-                    },
+                    describe::var("AWS_ACCESS_KEY_ID"),
+                    describe::var("AWS_SECRET_ACCESS_KEY").secret(),
+                    describe::var("AWS_SESSION_TOKEN").secret().optional(),
+                    describe::var("AWS_REGION").optional(),
                 ],
             },
         ],
@@ -438,89 +422,34 @@ pub mod cli {
                 id: "GetCostAndUsage",
                 endpoint: "POST / with X-Amz-Target: AWSInsightsIndexService.GetCostAndUsage",
                 summary: "Cost and usage",
-                description: "",
                 params: &[
-                    describe::ParamInfo {
-                        name: "granularity",
-                        wire: "Granularity",
-                        location: "body",
-                        description: "",
-                        required: true,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::String,
-                        constraints: "",
-                    },
-                    describe::ParamInfo {
-                        name: "next_page_token",
-                        wire: "NextPageToken",
-                        location: "body",
-                        description: "",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::String,
-                        constraints: "",
-                    },
+                    describe::param("granularity", "Granularity", "body").required(),
+                    describe::param("next_page_token", "NextPageToken", "body"),
                 ],
                 record: &FIELDS_GET_COST_AND_USAGE_RESPONSE,
-                paging: None,
-                record_key: &[],
-                period: None,
-                focus: None,
+                ..describe::OperationInfo::DEFAULTS
             },
             describe::OperationInfo {
                 name: "get_dimension_values",
                 id: "GetDimensionValues",
                 endpoint: "POST / with X-Amz-Target: AWSInsightsIndexService.GetDimensionValues",
                 summary: "Dimension values",
-                description: "",
-                params: &[
-                    describe::ParamInfo {
-                        name: "dimension",
-                        wire: "Dimension",
-                        location: "body",
-                        description: "",
-                        required: true,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::String,
-                        constraints: "",
-                    },
-                ],
+                params: &[describe::param("dimension", "Dimension", "body").required()],
                 record: &FIELDS_GET_DIMENSION_VALUES_RESPONSE,
-                paging: None,
-                record_key: &[],
-                period: None,
-                focus: None,
+                ..describe::OperationInfo::DEFAULTS
             },
         ],
     };
 
     /// The fields of `GetCostAndUsageResponse`.
     static FIELDS_GET_COST_AND_USAGE_RESPONSE: [describe::Field; 2] = [
-        describe::Field {
-            name: "ResultsByTime",
-            description: "",
-            required: false,
-            kind: describe::FieldKind::Array,
-        },
-        describe::Field {
-            name: "NextPageToken",
-            description: "",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
+        describe::field("ResultsByTime", describe::FieldKind::Array),
+        describe::field("NextPageToken", describe::FieldKind::String),
     ];
 
     /// The fields of `GetDimensionValuesResponse`.
     static FIELDS_GET_DIMENSION_VALUES_RESPONSE: [describe::Field; 1] = [
-        describe::Field {
-            name: "DimensionValues",
-            description: "",
-            required: false,
-            kind: describe::FieldKind::Array,
-        },
+        describe::field("DimensionValues", describe::FieldKind::Array),
     ];
 
     /// A client configured from the environment, as `Client::from_env`.
@@ -547,35 +476,23 @@ pub mod cli {
         sink: &mut S,
     ) -> Result<(), describe::RunError<S::Error>> {
         match operation {
-            "get_cost_and_usage" => run_get_cost_and_usage(client, args, sink).await,
-            "get_dimension_values" => run_get_dimension_values(client, args, sink).await,
+            "get_cost_and_usage" => {
+                use super::GetCostAndUsage as Op;
+                let builder = client
+                    .get_cost_and_usage(
+                        describe::required("granularity", args.text("granularity"))?,
+                    )
+                    .set_arg(args.text("next_page_token"), Op::next_page_token);
+                describe::drive::one(builder.send(), sink).await
+            }
+            "get_dimension_values" => {
+                let builder = client
+                    .get_dimension_values(
+                        describe::required("dimension", args.text("dimension"))?,
+                    );
+                describe::drive::one(builder.send(), sink).await
+            }
             _ => Err(describe::RunError::NoOperation(operation.to_owned())),
         }
-    }
-    async fn run_get_cost_and_usage<S: describe::Sink>(
-        client: &super::Client,
-        args: &describe::Args,
-        sink: &mut S,
-    ) -> Result<(), describe::RunError<S::Error>> {
-        let builder = client
-            .get_cost_and_usage(
-                describe::required("granularity", args.text("granularity"))?,
-            )
-            .set_arg(
-                args.text("next_page_token"),
-                super::GetCostAndUsage::next_page_token,
-            );
-        describe::drive::one(builder.send(), sink).await
-    }
-    async fn run_get_dimension_values<S: describe::Sink>(
-        client: &super::Client,
-        args: &describe::Args,
-        sink: &mut S,
-    ) -> Result<(), describe::RunError<S::Error>> {
-        let builder = client
-            .get_dimension_values(
-                describe::required("dimension", args.text("dimension"))?,
-            );
-        describe::drive::one(builder.send(), sink).await
     }
 }

@@ -971,370 +971,107 @@ pub mod cli {
                 id: "new",
                 endpoint: "GET /items/{item-id}",
                 summary: "An operation named like a constructor",
-                description: "",
                 params: &[
-                    describe::ParamInfo {
-                        name: "item_id",
-                        wire: "item-id",
-                        location: "path",
-                        description: "",
-                        required: true,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::String,
-                        constraints: "",
-                    },
-                    describe::ParamInfo {
-                        name: "type",
-                        wire: "type",
-                        location: "query",
-                        description: "",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::String,
-                        constraints: "",
-                    },
-                    describe::ParamInfo {
-                        name: "ref",
-                        wire: "ref",
-                        location: "query",
-                        description: "",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::String,
-                        constraints: "",
-                    },
-                    describe::ParamInfo {
-                        name: "self_",
-                        wire: "self",
-                        location: "query",
-                        description: "",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::String,
-                        constraints: "",
-                    },
-                    describe::ParamInfo {
-                        name: "n2fa",
-                        wire: "2fa",
-                        location: "query",
-                        description: "",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::Boolean,
-                        constraints: "",
-                    },
-                    describe::ParamInfo {
-                        name: "user_name",
-                        wire: "user-name",
-                        location: "query",
-                        description: "",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::String,
-                        constraints: "at least 1 characters, at most 8 characters",
-                    },
-                    describe::ParamInfo {
-                        name: "u7528_u6237_u540d",
-                        wire: "用户名",
-                        location: "query",
-                        description: "",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::String,
-                        constraints: "",
-                    },
-                    describe::ParamInfo {
-                        name: "x_trace_id",
-                        wire: "X-Trace-Id",
-                        location: "header",
-                        description: "",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::String,
-                        constraints: "",
-                    },
-                    describe::ParamInfo {
-                        name: "tags",
-                        wire: "tags",
-                        location: "query",
-                        description: "",
-                        required: false,
-                        secret: false,
-                        repeated: true,
-                        kind: describe::ValueKind::String,
-                        constraints: "at most 3 items",
-                    },
-                    describe::ParamInfo {
-                        name: "ids",
-                        wire: "ids",
-                        location: "query",
-                        description: "",
-                        required: false,
-                        secret: false,
-                        repeated: true,
-                        kind: describe::ValueKind::Integer,
-                        constraints: "",
-                    },
-                    describe::ParamInfo {
-                        name: "ratio",
-                        wire: "ratio",
-                        location: "query",
-                        description: "",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::Number,
-                        constraints: "at least 0, less than 1",
-                    },
-                    describe::ParamInfo {
-                        name: "order",
-                        wire: "order",
-                        location: "query",
-                        description: "An open set whose values collide with the Unknown variant and start with digits.",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::Enum {
-                            values: &[
-                                describe::EnumValue {
-                                    value: "userName",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "-userName",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "Unknown",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "2x",
-                                    description: "",
-                                },
-                            ],
-                            open: true,
-                        },
-                        constraints: "",
-                    },
+                    describe::param("item_id", "item-id", "path").required(),
+                    describe::param("type", "type", "query"),
+                    describe::param("ref", "ref", "query"),
+                    describe::param("self_", "self", "query"),
+                    describe::param("n2fa", "2fa", "query")
+                        .kind(describe::ValueKind::Boolean),
+                    describe::param("user_name", "user-name", "query")
+                        .constraints("at least 1 characters, at most 8 characters"),
+                    describe::param("u7528_u6237_u540d", "用户名", "query"),
+                    describe::param("x_trace_id", "X-Trace-Id", "header"),
+                    describe::param("tags", "tags", "query")
+                        .repeated()
+                        .constraints("at most 3 items"),
+                    describe::param("ids", "ids", "query")
+                        .kind(describe::ValueKind::Integer)
+                        .repeated(),
+                    describe::param("ratio", "ratio", "query")
+                        .kind(describe::ValueKind::Number)
+                        .constraints("at least 0, less than 1"),
+                    describe::param("order", "order", "query")
+                        .open_enum(&VALUES_ORDER)
+                        .doc(
+                            "An open set whose values collide with the Unknown variant and start with digits.",
+                        ),
                 ],
                 record: &FIELDS_NEW_RESPONSE,
-                paging: None,
-                record_key: &[],
-                period: None,
-                focus: None,
+                ..describe::OperationInfo::DEFAULTS
             },
             describe::OperationInfo {
                 name: "option",
                 id: "option",
                 endpoint: "GET /options",
-                summary: "",
-                description: "",
-                params: &[
-                    describe::ParamInfo {
-                        name: "string",
-                        wire: "String",
-                        location: "query",
-                        description: "",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::String,
-                        constraints: "",
-                    },
-                ],
+                params: &[describe::param("string", "String", "query")],
                 record: &FIELDS_OPTION2_RESPONSE_ITEM,
-                paging: None,
-                record_key: &[],
-                period: None,
-                focus: None,
+                ..describe::OperationInfo::DEFAULTS
             },
             describe::OperationInfo {
                 name: "option2_error_code",
                 id: "option2ErrorCode",
                 endpoint: "GET /options/codes",
-                summary: "",
-                description: "",
-                params: &[],
-                record: &[],
-                paging: None,
-                record_key: &[],
-                period: None,
-                focus: None,
+                ..describe::OperationInfo::DEFAULTS
             },
             describe::OperationInfo {
                 name: "client",
                 id: "Client",
                 endpoint: "DELETE /items/{item-id}",
-                summary: "",
-                description: "",
                 params: &[
-                    describe::ParamInfo {
-                        name: "item_id",
-                        wire: "item-id",
-                        location: "path",
-                        description: "",
-                        required: true,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::String,
-                        constraints: "",
-                    },
-                    describe::ParamInfo {
-                        name: "reason",
-                        wire: "reason",
-                        location: "body",
-                        description: "",
-                        required: true,
-                        secret: true,
-                        repeated: false,
-                        kind: describe::ValueKind::String,
-                        constraints: "",
-                    },
-                    describe::ParamInfo {
-                        name: "nested",
-                        wire: "nested",
-                        location: "body",
-                        description: "",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::Json,
-                        constraints: "",
-                    },
+                    describe::param("item_id", "item-id", "path").required(),
+                    describe::param("reason", "reason", "body").required().secret(),
+                    describe::param("nested", "nested", "body")
+                        .kind(describe::ValueKind::Json),
                 ],
-                record: &[],
-                paging: None,
-                record_key: &[],
-                period: None,
-                focus: None,
+                ..describe::OperationInfo::DEFAULTS
             },
         ],
     };
 
     /// The fields of `NewResponse`.
     static FIELDS_NEW_RESPONSE: [describe::Field; 10] = [
-        describe::Field {
-            name: "self",
-            description: "",
-            required: true,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "type",
-            description: "",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "2fa",
-            description: "",
-            required: false,
-            kind: describe::FieldKind::Boolean,
-        },
-        describe::Field {
-            name: "用户名",
-            description: "",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "items",
-            description: "",
-            required: true,
-            kind: describe::FieldKind::Array,
-        },
-        describe::Field {
-            name: "extra",
-            description: "",
-            required: false,
-            kind: describe::FieldKind::Json,
-        },
-        describe::Field {
-            name: "meta",
-            description: "",
-            required: false,
-            kind: describe::FieldKind::Json,
-        },
-        describe::Field {
-            name: "anything",
-            description: "",
-            required: false,
-            kind: describe::FieldKind::Json,
-        },
-        describe::Field {
-            name: "tree",
-            description: "",
-            required: false,
-            kind: describe::FieldKind::Object(&FIELDS_NODE),
-        },
-        describe::Field {
-            name: "outcome",
-            description: "",
-            required: false,
-            kind: describe::FieldKind::Object(&FIELDS_RESULT2),
-        },
+        describe::field("self", describe::FieldKind::String).required(),
+        describe::field("type", describe::FieldKind::String),
+        describe::field("2fa", describe::FieldKind::Boolean),
+        describe::field("用户名", describe::FieldKind::String),
+        describe::field("items", describe::FieldKind::Array).required(),
+        describe::field("extra", describe::FieldKind::Json),
+        describe::field("meta", describe::FieldKind::Json),
+        describe::field("anything", describe::FieldKind::Json),
+        describe::field("tree", describe::FieldKind::Object(&FIELDS_NODE)),
+        describe::field("outcome", describe::FieldKind::Object(&FIELDS_RESULT2)),
     ];
 
     /// The fields of `Node`.
     static FIELDS_NODE: [describe::Field; 3] = [
-        describe::Field {
-            name: "child",
-            description: "",
-            required: false,
-            kind: describe::FieldKind::Object(&FIELDS_NODE),
-        },
-        describe::Field {
-            name: "children",
-            description: "",
-            required: false,
-            kind: describe::FieldKind::Array,
-        },
-        describe::Field {
-            name: "pair",
-            description: "",
-            required: false,
-            kind: describe::FieldKind::Object(&FIELDS_PAIR),
-        },
+        describe::field("child", describe::FieldKind::Object(&FIELDS_NODE)),
+        describe::field("children", describe::FieldKind::Array),
+        describe::field("pair", describe::FieldKind::Object(&FIELDS_PAIR)),
     ];
 
     /// The fields of `Pair`.
     static FIELDS_PAIR: [describe::Field; 1] = [
-        describe::Field {
-            name: "node",
-            description: "",
-            required: true,
-            kind: describe::FieldKind::Object(&FIELDS_NODE),
-        },
+        describe::field("node", describe::FieldKind::Object(&FIELDS_NODE)).required(),
     ];
 
     /// The fields of `Result2`.
     static FIELDS_RESULT2: [describe::Field; 1] = [
-        describe::Field {
-            name: "ok",
-            description: "",
-            required: false,
-            kind: describe::FieldKind::Boolean,
-        },
+        describe::field("ok", describe::FieldKind::Boolean),
     ];
 
     /// The fields of `Option2ResponseItem`.
     static FIELDS_OPTION2_RESPONSE_ITEM: [describe::Field; 1] = [
-        describe::Field {
-            name: "v",
-            description: "",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
+        describe::field("v", describe::FieldKind::String),
     ];
+
+    /// The listed values of `Order`.
+    static VALUES_ORDER: [describe::EnumValue; 4] = describe::enum_values([
+        "userName",
+        "-userName",
+        "Unknown",
+        "2x",
+    ]);
 
     /// A client configured from the environment, as `Client::from_env`.
     ///
@@ -1365,62 +1102,43 @@ pub mod cli {
         sink: &mut S,
     ) -> Result<(), describe::RunError<S::Error>> {
         match operation {
-            "new2" => run_new2(client, args, sink).await,
-            "option" => run_option(client, args, sink).await,
-            "option2_error_code" => run_option2_error_code(client, args, sink).await,
-            "client" => run_client(client, args, sink).await,
+            "new2" => {
+                use super::New as Op;
+                let builder = client
+                    .new2(describe::required("item_id", args.text("item_id"))?)
+                    .set_arg(args.text("type"), Op::r#type)
+                    .set_arg(args.text("ref"), Op::r#ref)
+                    .set_arg(args.text("self_"), Op::self_)
+                    .set_arg(args.parse("n2fa")?, Op::n2fa)
+                    .set_arg(args.text("user_name"), Op::user_name)
+                    .set_arg(args.text("u7528_u6237_u540d"), Op::u7528_u6237_u540d)
+                    .set_arg(args.text("x_trace_id"), Op::x_trace_id)
+                    .set_arg(args.parse_all::<String>("tags")?, Op::tags)
+                    .set_arg(args.parse_all::<i64>("ids")?, Op::ids)
+                    .set_arg(args.parse("ratio")?, Op::ratio)
+                    .set_arg(args.parse("order")?, Op::order);
+                describe::drive::one(builder.send(), sink).await
+            }
+            "option" => {
+                use super::Option2 as Op;
+                let builder = client.option().set_arg(args.text("string"), Op::string);
+                describe::drive::each(builder.send(), sink).await
+            }
+            "option2_error_code" => {
+                let builder = client.option2_error_code();
+                describe::drive::one(builder.send(), sink).await
+            }
+            "client" => {
+                use super::Client2 as Op;
+                let builder = client
+                    .client()
+                    .set_arg(args.text("item_id"), Op::item_id)
+                    .set_arg(args.secret("reason"), Op::reason)
+                    .set_arg(args.json("nested")?, Op::nested);
+                describe::drive::one(builder.send(), sink).await
+            }
             _ => Err(describe::RunError::NoOperation(operation.to_owned())),
         }
-    }
-    async fn run_new2<S: describe::Sink>(
-        client: &super::Client,
-        args: &describe::Args,
-        sink: &mut S,
-    ) -> Result<(), describe::RunError<S::Error>> {
-        let builder = client
-            .new2(describe::required("item_id", args.text("item_id"))?)
-            .set_arg(args.text("type"), super::New::r#type)
-            .set_arg(args.text("ref"), super::New::r#ref)
-            .set_arg(args.text("self_"), super::New::self_)
-            .set_arg(args.parse("n2fa")?, super::New::n2fa)
-            .set_arg(args.text("user_name"), super::New::user_name)
-            .set_arg(args.text("u7528_u6237_u540d"), super::New::u7528_u6237_u540d)
-            .set_arg(args.text("x_trace_id"), super::New::x_trace_id)
-            .set_arg(args.parse_all::<String>("tags")?, super::New::tags)
-            .set_arg(args.parse_all::<i64>("ids")?, super::New::ids)
-            .set_arg(args.parse("ratio")?, super::New::ratio)
-            .set_arg(args.parse("order")?, super::New::order);
-        describe::drive::one(builder.send(), sink).await
-    }
-    async fn run_option<S: describe::Sink>(
-        client: &super::Client,
-        args: &describe::Args,
-        sink: &mut S,
-    ) -> Result<(), describe::RunError<S::Error>> {
-        let builder = client
-            .option()
-            .set_arg(args.text("string"), super::Option2::string);
-        describe::drive::each(builder.send(), sink).await
-    }
-    async fn run_option2_error_code<S: describe::Sink>(
-        client: &super::Client,
-        _args: &describe::Args,
-        sink: &mut S,
-    ) -> Result<(), describe::RunError<S::Error>> {
-        let builder = client.option2_error_code();
-        describe::drive::one(builder.send(), sink).await
-    }
-    async fn run_client<S: describe::Sink>(
-        client: &super::Client,
-        args: &describe::Args,
-        sink: &mut S,
-    ) -> Result<(), describe::RunError<S::Error>> {
-        let builder = client
-            .client()
-            .set_arg(args.text("item_id"), super::Client2::item_id)
-            .set_arg(args.secret("reason"), super::Client2::reason)
-            .set_arg(args.json("nested")?, super::Client2::nested);
-        describe::drive::one(builder.send(), sink).await
     }
 }
 

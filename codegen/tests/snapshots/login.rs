@@ -463,21 +463,9 @@ pub mod cli {
             describe::Credentials {
                 scheme: "session",
                 vars: &[
-                    describe::EnvVar {
-                        name: "LOGIN_USERNAME",
-                        secret: false,
-                        required: true,
-                    },
-                    describe::EnvVar {
-                        name: "LOGIN_PASSWORD",
-                        secret: true,
-                        required: true,
-                    },
-                    describe::EnvVar {
-                        name: "LOGIN_TENANT_ID",
-                        secret: false,
-                        required: true,
-                    },
+                    describe::var("LOGIN_USERNAME"),
+                    describe::var("LOGIN_PASSWORD").secret(),
+                    describe::var("LOGIN_TENANT_ID"),
                 ],
             },
         ],
@@ -486,26 +474,15 @@ pub mod cli {
                 name: "list_usage",
                 id: "listUsage",
                 endpoint: "GET /usage",
-                summary: "",
-                description: "",
-                params: &[],
                 record: &FIELDS_LIST_USAGE_RESPONSE,
-                paging: None,
-                record_key: &[],
-                period: None,
-                focus: None,
+                ..describe::OperationInfo::DEFAULTS
             },
         ],
     };
 
     /// The fields of `ListUsageResponse`.
     static FIELDS_LIST_USAGE_RESPONSE: [describe::Field; 1] = [
-        describe::Field {
-            name: "value",
-            description: "",
-            required: false,
-            kind: describe::FieldKind::Array,
-        },
+        describe::field("value", describe::FieldKind::Array),
     ];
 
     /// A client configured from the environment, as `Client::from_env`.
@@ -528,20 +505,15 @@ pub mod cli {
     pub async fn run<S: describe::Sink>(
         client: &super::Client,
         operation: &str,
-        args: &describe::Args,
-        sink: &mut S,
-    ) -> Result<(), describe::RunError<S::Error>> {
-        match operation {
-            "list_usage" => run_list_usage(client, args, sink).await,
-            _ => Err(describe::RunError::NoOperation(operation.to_owned())),
-        }
-    }
-    async fn run_list_usage<S: describe::Sink>(
-        client: &super::Client,
         _args: &describe::Args,
         sink: &mut S,
     ) -> Result<(), describe::RunError<S::Error>> {
-        let builder = client.list_usage();
-        describe::drive::one(builder.send(), sink).await
+        match operation {
+            "list_usage" => {
+                let builder = client.list_usage();
+                describe::drive::one(builder.send(), sink).await
+            }
+            _ => Err(describe::RunError::NoOperation(operation.to_owned())),
+        }
     }
 }

@@ -1061,278 +1061,101 @@ pub mod cli {
                 id: "GetCostAndUsage",
                 endpoint: "POST /",
                 summary: "An AWS JSON 1.1 call (Cost Explorer)",
-                description: "",
                 params: &[
-                    describe::ParamInfo {
-                        name: "granularity",
-                        wire: "Granularity",
-                        location: "body",
-                        description: "",
-                        required: true,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::Enum {
-                            values: &[
-                                describe::EnumValue {
-                                    value: "DAILY",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "MONTHLY",
-                                    description: "",
-                                },
-                            ],
-                            open: false,
-                        },
-                        constraints: "",
-                    },
-                    describe::ParamInfo {
-                        name: "metrics",
-                        wire: "Metrics",
-                        location: "body",
-                        description: "",
-                        required: false,
-                        secret: false,
-                        repeated: true,
-                        kind: describe::ValueKind::String,
-                        constraints: "",
-                    },
-                    describe::ParamInfo {
-                        name: "next_page_token",
-                        wire: "NextPageToken",
-                        location: "body",
-                        description: "",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::String,
-                        constraints: "",
-                    },
+                    describe::param("granularity", "Granularity", "body")
+                        .closed_enum(&VALUES_GET_COST_AND_USAGE_GRANULARITY)
+                        .required(),
+                    describe::param("metrics", "Metrics", "body").repeated(),
+                    describe::param("next_page_token", "NextPageToken", "body"),
                 ],
                 record: &FIELDS_COST_AND_USAGE,
-                paging: None,
-                record_key: &[],
-                period: None,
-                focus: None,
+                ..describe::OperationInfo::DEFAULTS
             },
             describe::OperationInfo {
                 name: "batch_tag",
                 id: "BatchTag",
                 endpoint: "POST /tags",
                 summary: "A JSON:API body that is one value (an array), answered with a problem",
-                description: "",
                 params: &[
-                    describe::ParamInfo {
-                        name: "body",
-                        wire: "body",
-                        location: "body",
-                        description: "",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::Json,
-                        constraints: "",
-                    },
+                    describe::param("body", "body", "body")
+                        .kind(describe::ValueKind::Json),
                 ],
                 record: &FIELDS_BATCH_TAG_RESPONSE,
-                paging: None,
-                record_key: &[],
-                period: None,
-                focus: None,
+                ..describe::OperationInfo::DEFAULTS
             },
             describe::OperationInfo {
                 name: "usage_details_list",
                 id: "UsageDetails_List",
                 endpoint: "GET /{scope}/providers/Microsoft.Consumption/usageDetails",
                 summary: "An Azure call whose scope spans segments, answered 200 or 204",
-                description: "",
                 params: &[
-                    describe::ParamInfo {
-                        name: "scope",
-                        wire: "scope",
-                        location: "path",
-                        description: "",
-                        required: true,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::String,
-                        constraints: "",
-                    },
-                    describe::ParamInfo {
-                        name: "filter",
-                        wire: "$filter",
-                        location: "query",
-                        description: "",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::String,
-                        constraints: "",
-                    },
-                    describe::ParamInfo {
-                        name: "skiptoken",
-                        wire: "$skiptoken",
-                        location: "query",
-                        description: "",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::String,
-                        constraints: "",
-                    },
+                    describe::param("scope", "scope", "path").required(),
+                    describe::param("filter", "$filter", "query"),
+                    describe::param("skiptoken", "$skiptoken", "query"),
                 ],
                 record: &FIELDS_USAGE_DETAILS_LIST,
-                paging: None,
-                record_key: &[],
-                period: None,
-                focus: None,
+                ..describe::OperationInfo::DEFAULTS
             },
             describe::OperationInfo {
                 name: "budgets_delete",
                 id: "Budgets_Delete",
                 endpoint: "DELETE /{scope}/providers/Microsoft.Consumption/budgets/{name}",
                 summary: "Reserved characters in a path parameter by `allowReserved`, answered 204 before 200",
-                description: "",
                 params: &[
-                    describe::ParamInfo {
-                        name: "scope",
-                        wire: "scope",
-                        location: "path",
-                        description: "",
-                        required: true,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::String,
-                        constraints: "",
-                    },
-                    describe::ParamInfo {
-                        name: "name",
-                        wire: "name",
-                        location: "path",
-                        description: "",
-                        required: true,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::String,
-                        constraints: "",
-                    },
-                    describe::ParamInfo {
-                        name: "tags",
-                        wire: "tags",
-                        location: "query",
-                        description: "",
-                        required: false,
-                        secret: false,
-                        repeated: true,
-                        kind: describe::ValueKind::String,
-                        constraints: "",
-                    },
+                    describe::param("scope", "scope", "path").required(),
+                    describe::param("name", "name", "path").required(),
+                    describe::param("tags", "tags", "query").repeated(),
                 ],
                 record: &FIELDS_BUDGET,
-                paging: None,
-                record_key: &[],
-                period: None,
-                focus: None,
+                ..describe::OperationInfo::DEFAULTS
             },
             describe::OperationInfo {
                 name: "budgets_list_paged",
                 id: "Budgets_ListPaged",
                 endpoint: "GET /budgets",
                 summary: "A paged list that may answer 204 for a page without items",
-                description: "",
                 params: &[
-                    describe::ParamInfo {
-                        name: "page",
-                        wire: "page",
-                        location: "query",
-                        description: "",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::Integer,
-                        constraints: "at least 1",
-                    },
-                    describe::ParamInfo {
-                        name: "size",
-                        wire: "size",
-                        location: "query",
-                        description: "",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::Integer,
-                        constraints: "",
-                    },
+                    describe::param("page", "page", "query")
+                        .kind(describe::ValueKind::Integer)
+                        .constraints("at least 1"),
+                    describe::param("size", "size", "query")
+                        .kind(describe::ValueKind::Integer),
                 ],
                 record: &FIELDS_BUDGET,
-                paging: Some(describe::Paging {
-                    style: "page-number",
-                    cursor_param: Some("page"),
-                }),
-                record_key: &[],
-                period: None,
-                focus: None,
+                paging: Some(describe::Paging::new("page-number", Some("page"))),
+                ..describe::OperationInfo::DEFAULTS
             },
         ],
     };
 
     /// The fields of `CostAndUsage`.
     static FIELDS_COST_AND_USAGE: [describe::Field; 2] = [
-        describe::Field {
-            name: "ResultsByTime",
-            description: "",
-            required: false,
-            kind: describe::FieldKind::Array,
-        },
-        describe::Field {
-            name: "NextPageToken",
-            description: "",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
+        describe::field("ResultsByTime", describe::FieldKind::Array),
+        describe::field("NextPageToken", describe::FieldKind::String),
     ];
 
     /// The fields of `BatchTagResponse`.
     static FIELDS_BATCH_TAG_RESPONSE: [describe::Field; 1] = [
-        describe::Field {
-            name: "count",
-            description: "",
-            required: false,
-            kind: describe::FieldKind::Integer,
-        },
+        describe::field("count", describe::FieldKind::Integer),
     ];
 
     /// The fields of `UsageDetailsList`.
     static FIELDS_USAGE_DETAILS_LIST: [describe::Field; 2] = [
-        describe::Field {
-            name: "value",
-            description: "",
-            required: false,
-            kind: describe::FieldKind::Array,
-        },
-        describe::Field {
-            name: "nextLink",
-            description: "",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
+        describe::field("value", describe::FieldKind::Array),
+        describe::field("nextLink", describe::FieldKind::String),
     ];
 
     /// The fields of `Budget`.
     static FIELDS_BUDGET: [describe::Field; 2] = [
-        describe::Field {
-            name: "id",
-            description: "",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "amount",
-            description: "",
-            required: false,
-            kind: describe::FieldKind::Number,
-        },
+        describe::field("id", describe::FieldKind::String),
+        describe::field("amount", describe::FieldKind::Number),
     ];
+
+    /// The listed values of `GetCostAndUsageGranularity`.
+    static VALUES_GET_COST_AND_USAGE_GRANULARITY: [describe::EnumValue; 2] = describe::enum_values([
+        "DAILY",
+        "MONTHLY",
+    ]);
 
     /// A client configured from the environment, as `Client::from_env`.
     ///
@@ -1363,79 +1186,53 @@ pub mod cli {
         sink: &mut S,
     ) -> Result<(), describe::RunError<S::Error>> {
         match operation {
-            "get_cost_and_usage" => run_get_cost_and_usage(client, args, sink).await,
-            "batch_tag" => run_batch_tag(client, args, sink).await,
-            "usage_details_list" => run_usage_details_list(client, args, sink).await,
-            "budgets_delete" => run_budgets_delete(client, args, sink).await,
-            "budgets_list_paged" => run_budgets_list_paged(client, args, sink).await,
+            "get_cost_and_usage" => {
+                use super::GetCostAndUsage as Op;
+                let builder = client
+                    .get_cost_and_usage(
+                        describe::required("granularity", args.parse("granularity")?)?,
+                    )
+                    .set_arg(args.parse_all::<String>("metrics")?, Op::metrics)
+                    .set_arg(args.text("next_page_token"), Op::next_page_token);
+                describe::drive::one(builder.send(), sink).await
+            }
+            "batch_tag" => {
+                use super::BatchTag as Op;
+                let builder = client
+                    .batch_tag()
+                    .set_arg(
+                        args.json::<Vec<super::types::BatchTagBodyItem>>("body")?,
+                        Op::body,
+                    );
+                describe::drive::one(builder.send(), sink).await
+            }
+            "usage_details_list" => {
+                use super::UsageDetailsList as Op;
+                let builder = client
+                    .usage_details_list(describe::required("scope", args.text("scope"))?)
+                    .set_arg(args.text("filter"), Op::filter)
+                    .set_arg(args.text("skiptoken"), Op::skiptoken);
+                describe::drive::one(builder.send(), sink).await
+            }
+            "budgets_delete" => {
+                use super::BudgetsDelete as Op;
+                let builder = client
+                    .budgets_delete()
+                    .set_arg(args.text("scope"), Op::scope)
+                    .set_arg(args.text("name"), Op::name)
+                    .set_arg(args.parse_all::<String>("tags")?, Op::tags);
+                describe::drive::one(builder.send(), sink).await
+            }
+            "budgets_list_paged" => {
+                use super::BudgetsListPaged as Op;
+                let builder = client
+                    .budgets_list_paged()
+                    .set_arg(args.parse("page")?, Op::page)
+                    .set_arg(args.parse("size")?, Op::size);
+                describe::drive::pages(builder, sink).await
+            }
             _ => Err(describe::RunError::NoOperation(operation.to_owned())),
         }
-    }
-    async fn run_get_cost_and_usage<S: describe::Sink>(
-        client: &super::Client,
-        args: &describe::Args,
-        sink: &mut S,
-    ) -> Result<(), describe::RunError<S::Error>> {
-        let builder = client
-            .get_cost_and_usage(
-                describe::required("granularity", args.parse("granularity")?)?,
-            )
-            .set_arg(
-                args.parse_all::<String>("metrics")?,
-                super::GetCostAndUsage::metrics,
-            )
-            .set_arg(
-                args.text("next_page_token"),
-                super::GetCostAndUsage::next_page_token,
-            );
-        describe::drive::one(builder.send(), sink).await
-    }
-    async fn run_batch_tag<S: describe::Sink>(
-        client: &super::Client,
-        args: &describe::Args,
-        sink: &mut S,
-    ) -> Result<(), describe::RunError<S::Error>> {
-        let builder = client
-            .batch_tag()
-            .set_arg(
-                args.json::<Vec<super::types::BatchTagBodyItem>>("body")?,
-                super::BatchTag::body,
-            );
-        describe::drive::one(builder.send(), sink).await
-    }
-    async fn run_usage_details_list<S: describe::Sink>(
-        client: &super::Client,
-        args: &describe::Args,
-        sink: &mut S,
-    ) -> Result<(), describe::RunError<S::Error>> {
-        let builder = client
-            .usage_details_list(describe::required("scope", args.text("scope"))?)
-            .set_arg(args.text("filter"), super::UsageDetailsList::filter)
-            .set_arg(args.text("skiptoken"), super::UsageDetailsList::skiptoken);
-        describe::drive::one(builder.send(), sink).await
-    }
-    async fn run_budgets_delete<S: describe::Sink>(
-        client: &super::Client,
-        args: &describe::Args,
-        sink: &mut S,
-    ) -> Result<(), describe::RunError<S::Error>> {
-        let builder = client
-            .budgets_delete()
-            .set_arg(args.text("scope"), super::BudgetsDelete::scope)
-            .set_arg(args.text("name"), super::BudgetsDelete::name)
-            .set_arg(args.parse_all::<String>("tags")?, super::BudgetsDelete::tags);
-        describe::drive::one(builder.send(), sink).await
-    }
-    async fn run_budgets_list_paged<S: describe::Sink>(
-        client: &super::Client,
-        args: &describe::Args,
-        sink: &mut S,
-    ) -> Result<(), describe::RunError<S::Error>> {
-        let builder = client
-            .budgets_list_paged()
-            .set_arg(args.parse("page")?, super::BudgetsListPaged::page)
-            .set_arg(args.parse("size")?, super::BudgetsListPaged::size);
-        describe::drive::pages(builder, sink).await
     }
 }
 

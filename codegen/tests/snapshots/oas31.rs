@@ -747,275 +747,97 @@ pub mod cli {
                 id: "getDevice",
                 endpoint: "GET /devices/{deviceId}",
                 summary: "One device",
-                description: "",
                 params: &[
-                    describe::ParamInfo {
-                        name: "device_id",
-                        wire: "deviceId",
-                        location: "path",
-                        description: "",
-                        required: true,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::Integer,
-                        constraints: "greater than 0",
-                    },
-                    describe::ParamInfo {
-                        name: "limit",
-                        wire: "limit",
-                        location: "query",
-                        description: "",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::Integer,
-                        constraints: "at least 1, less than 101",
-                    },
+                    describe::param("device_id", "deviceId", "path")
+                        .kind(describe::ValueKind::Integer)
+                        .required()
+                        .constraints("greater than 0"),
+                    describe::param("limit", "limit", "query")
+                        .kind(describe::ValueKind::Integer)
+                        .constraints("at least 1, less than 101"),
                 ],
                 record: &FIELDS_DEVICE,
-                paging: None,
-                record_key: &[],
-                period: None,
-                focus: None,
+                ..describe::OperationInfo::DEFAULTS
             },
             describe::OperationInfo {
                 name: "add_reading",
                 id: "addReading",
                 endpoint: "POST /readings",
                 summary: "Records a reading",
-                description: "",
                 params: &[
-                    describe::ParamInfo {
-                        name: "device",
-                        wire: "device",
-                        location: "body",
-                        description: "",
-                        required: true,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::Integer,
-                        constraints: "",
-                    },
-                    describe::ParamInfo {
-                        name: "value",
-                        wire: "value",
-                        location: "body",
-                        description: "",
-                        required: true,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::Number,
-                        constraints: "greater than 0",
-                    },
-                    describe::ParamInfo {
-                        name: "note",
-                        wire: "note",
-                        location: "body",
-                        description: "",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::Json,
-                        constraints: "",
-                    },
-                    describe::ParamInfo {
-                        name: "at",
-                        wire: "at",
-                        location: "body",
-                        description: "",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::String,
-                        constraints: "",
-                    },
+                    describe::param("device", "device", "body")
+                        .kind(describe::ValueKind::Integer)
+                        .required(),
+                    describe::param("value", "value", "body")
+                        .kind(describe::ValueKind::Number)
+                        .required()
+                        .constraints("greater than 0"),
+                    describe::param("note", "note", "body")
+                        .kind(describe::ValueKind::Json),
+                    describe::param("at", "at", "body"),
                 ],
                 record: &FIELDS_READING,
-                paging: None,
-                record_key: &[],
-                period: None,
-                focus: None,
+                ..describe::OperationInfo::DEFAULTS
             },
             describe::OperationInfo {
                 name: "get_invoice_pdf",
                 id: "getInvoicePdf",
                 endpoint: "GET /invoices/{invoiceId}/pdf",
-                summary: "",
-                description: "",
-                params: &[
-                    describe::ParamInfo {
-                        name: "invoice_id",
-                        wire: "invoiceId",
-                        location: "path",
-                        description: "",
-                        required: true,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::String,
-                        constraints: "",
-                    },
-                ],
-                record: &[],
-                paging: None,
-                record_key: &[],
-                period: None,
-                focus: None,
+                params: &[describe::param("invoice_id", "invoiceId", "path").required()],
+                ..describe::OperationInfo::DEFAULTS
             },
             describe::OperationInfo {
                 name: "attach",
                 id: "attach",
                 endpoint: "POST /attachments",
-                summary: "",
-                description: "",
                 params: &[
-                    describe::ParamInfo {
-                        name: "file",
-                        wire: "file",
-                        location: "body",
-                        description: "",
-                        required: true,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::String,
-                        constraints: "",
-                    },
-                    describe::ParamInfo {
-                        name: "note",
-                        wire: "note",
-                        location: "body",
-                        description: "",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::String,
-                        constraints: "",
-                    },
+                    describe::param("file", "file", "body").required(),
+                    describe::param("note", "note", "body"),
                 ],
-                record: &[],
-                paging: None,
-                record_key: &[],
-                period: None,
-                focus: None,
+                ..describe::OperationInfo::DEFAULTS
             },
         ],
     };
 
     /// The fields of `Device`.
     static FIELDS_DEVICE: [describe::Field; 10] = [
-        describe::Field {
-            name: "id",
-            description: "",
-            required: true,
-            kind: describe::FieldKind::Integer,
-        },
-        describe::Field {
-            name: "kind",
-            description: "Always `meter`.",
-            required: true,
-            kind: describe::FieldKind::Enum,
-        },
-        describe::Field {
-            name: "location",
-            description: "Latitude and longitude.",
-            required: true,
-            kind: describe::FieldKind::Array,
-        },
-        describe::Field {
-            name: "tags",
-            description: "",
-            required: false,
-            kind: describe::FieldKind::Array,
-        },
-        describe::Field {
-            name: "label",
-            description: "",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "firmware",
-            description: "",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "vendor",
-            description: "",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "owner",
-            description: "Who pays for the device's readings.",
-            required: false,
-            kind: describe::FieldKind::Object(&FIELDS_OWNER),
-        },
-        describe::Field {
-            name: "spare",
-            description: "",
-            required: false,
-            kind: describe::FieldKind::Json,
-        },
-        describe::Field {
-            name: "calibration",
-            description: "",
-            required: false,
-            kind: describe::FieldKind::Object(&FIELDS_DEVICE_DEFS_CALIBRATION),
-        },
+        describe::field("id", describe::FieldKind::Integer).required(),
+        describe::field("kind", describe::FieldKind::Enum)
+            .required()
+            .doc("Always `meter`."),
+        describe::field("location", describe::FieldKind::Array)
+            .required()
+            .doc("Latitude and longitude."),
+        describe::field("tags", describe::FieldKind::Array),
+        describe::field("label", describe::FieldKind::String),
+        describe::field("firmware", describe::FieldKind::String),
+        describe::field("vendor", describe::FieldKind::String),
+        describe::field("owner", describe::FieldKind::Object(&FIELDS_OWNER))
+            .doc("Who pays for the device's readings."),
+        describe::field("spare", describe::FieldKind::Json),
+        describe::field(
+            "calibration",
+            describe::FieldKind::Object(&FIELDS_DEVICE_DEFS_CALIBRATION),
+        ),
     ];
 
     /// The fields of `Owner`.
     static FIELDS_OWNER: [describe::Field; 2] = [
-        describe::Field {
-            name: "name",
-            description: "",
-            required: true,
-            kind: describe::FieldKind::String,
-        },
-        describe::Field {
-            name: "signature",
-            description: "",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
+        describe::field("name", describe::FieldKind::String).required(),
+        describe::field("signature", describe::FieldKind::String),
     ];
 
     /// The fields of `DeviceDefsCalibration`.
     static FIELDS_DEVICE_DEFS_CALIBRATION: [describe::Field; 1] = [
-        describe::Field {
-            name: "offset",
-            description: "",
-            required: false,
-            kind: describe::FieldKind::Number,
-        },
+        describe::field("offset", describe::FieldKind::Number),
     ];
 
     /// The fields of `Reading`.
     static FIELDS_READING: [describe::Field; 4] = [
-        describe::Field {
-            name: "device",
-            description: "",
-            required: true,
-            kind: describe::FieldKind::Integer,
-        },
-        describe::Field {
-            name: "value",
-            description: "",
-            required: true,
-            kind: describe::FieldKind::Number,
-        },
-        describe::Field {
-            name: "note",
-            description: "",
-            required: false,
-            kind: describe::FieldKind::Json,
-        },
-        describe::Field {
-            name: "at",
-            description: "",
-            required: false,
-            kind: describe::FieldKind::String,
-        },
+        describe::field("device", describe::FieldKind::Integer).required(),
+        describe::field("value", describe::FieldKind::Number).required(),
+        describe::field("note", describe::FieldKind::Json),
+        describe::field("at", describe::FieldKind::String),
     ];
 
     /// A client configured from the environment, as `Client::from_env`.
@@ -1047,54 +869,41 @@ pub mod cli {
         sink: &mut S,
     ) -> Result<(), describe::RunError<S::Error>> {
         match operation {
-            "get_device" => run_get_device(client, args, sink).await,
-            "add_reading" => run_add_reading(client, args, sink).await,
-            "get_invoice_pdf" => run_get_invoice_pdf(client, args, sink).await,
-            "attach" => run_attach(client, args, sink).await,
+            "get_device" => {
+                use super::GetDevice as Op;
+                let builder = client
+                    .get_device(
+                        describe::required("device_id", args.parse("device_id")?)?,
+                    )
+                    .set_arg(args.parse("limit")?, Op::limit);
+                describe::drive::one(builder.send(), sink).await
+            }
+            "add_reading" => {
+                use super::AddReading as Op;
+                let builder = client
+                    .add_reading(
+                        describe::required("device", args.parse("device")?)?,
+                        describe::required("value", args.parse("value")?)?,
+                    )
+                    .set_arg(args.json("note")?, Op::note)
+                    .set_arg(args.text("at"), Op::at);
+                describe::drive::one(builder.send(), sink).await
+            }
+            "get_invoice_pdf" => {
+                let builder = client
+                    .get_invoice_pdf(
+                        describe::required("invoice_id", args.text("invoice_id"))?,
+                    );
+                describe::drive::one(builder.send(), sink).await
+            }
+            "attach" => {
+                use super::Attach as Op;
+                let builder = client
+                    .attach(describe::required("file", args.text("file"))?)
+                    .set_arg(args.text("note"), Op::note);
+                describe::drive::one(builder.send(), sink).await
+            }
             _ => Err(describe::RunError::NoOperation(operation.to_owned())),
         }
-    }
-    async fn run_get_device<S: describe::Sink>(
-        client: &super::Client,
-        args: &describe::Args,
-        sink: &mut S,
-    ) -> Result<(), describe::RunError<S::Error>> {
-        let builder = client
-            .get_device(describe::required("device_id", args.parse("device_id")?)?)
-            .set_arg(args.parse("limit")?, super::GetDevice::limit);
-        describe::drive::one(builder.send(), sink).await
-    }
-    async fn run_add_reading<S: describe::Sink>(
-        client: &super::Client,
-        args: &describe::Args,
-        sink: &mut S,
-    ) -> Result<(), describe::RunError<S::Error>> {
-        let builder = client
-            .add_reading(
-                describe::required("device", args.parse("device")?)?,
-                describe::required("value", args.parse("value")?)?,
-            )
-            .set_arg(args.json("note")?, super::AddReading::note)
-            .set_arg(args.text("at"), super::AddReading::at);
-        describe::drive::one(builder.send(), sink).await
-    }
-    async fn run_get_invoice_pdf<S: describe::Sink>(
-        client: &super::Client,
-        args: &describe::Args,
-        sink: &mut S,
-    ) -> Result<(), describe::RunError<S::Error>> {
-        let builder = client
-            .get_invoice_pdf(describe::required("invoice_id", args.text("invoice_id"))?);
-        describe::drive::one(builder.send(), sink).await
-    }
-    async fn run_attach<S: describe::Sink>(
-        client: &super::Client,
-        args: &describe::Args,
-        sink: &mut S,
-    ) -> Result<(), describe::RunError<S::Error>> {
-        let builder = client
-            .attach(describe::required("file", args.text("file"))?)
-            .set_arg(args.text("note"), super::Attach::note);
-        describe::drive::one(builder.send(), sink).await
     }
 }

@@ -288,31 +288,11 @@ pub mod cli {
             describe::Credentials {
                 scheme: "arm",
                 vars: &[
-                    describe::EnvVar {
-                        name: "AZURE_TENANT_ID",
-                        secret: false,
-                        required: true,
-                    },
-                    describe::EnvVar {
-                        name: "AZURE_CLIENT_ID",
-                        secret: false,
-                        required: true,
-                    },
-                    describe::EnvVar {
-                        name: "AZURE_CLIENT_SECRET",
-                        secret: true,
-                        required: true,
-                    },
-                    describe::EnvVar {
-                        name: "AZURE_SCOPE",
-                        secret: false,
-                        required: false,
-                    },
-                    describe::EnvVar {
-                        name: "AZURE_AUTHORITY_HOST",
-                        secret: false,
-                        required: false,
-                    },
+                    describe::var("AZURE_TENANT_ID"),
+                    describe::var("AZURE_CLIENT_ID"),
+                    describe::var("AZURE_CLIENT_SECRET").secret(),
+                    describe::var("AZURE_SCOPE").optional(),
+                    describe::var("AZURE_AUTHORITY_HOST").optional(),
                 ],
             },
         ],
@@ -322,25 +302,15 @@ pub mod cli {
                 id: "UsageDetailsList",
                 endpoint: "GET /usage",
                 summary: "Usage details",
-                description: "",
-                params: &[],
                 record: &FIELDS_USAGE_DETAILS_LIST_RESPONSE,
-                paging: None,
-                record_key: &[],
-                period: None,
-                focus: None,
+                ..describe::OperationInfo::DEFAULTS
             },
         ],
     };
 
     /// The fields of `UsageDetailsListResponse`.
     static FIELDS_USAGE_DETAILS_LIST_RESPONSE: [describe::Field; 1] = [
-        describe::Field {
-            name: "value",
-            description: "",
-            required: false,
-            kind: describe::FieldKind::Array,
-        },
+        describe::field("value", describe::FieldKind::Array),
     ];
 
     /// A client configured from the environment, as `Client::from_env`.
@@ -363,20 +333,15 @@ pub mod cli {
     pub async fn run<S: describe::Sink>(
         client: &super::Client,
         operation: &str,
-        args: &describe::Args,
-        sink: &mut S,
-    ) -> Result<(), describe::RunError<S::Error>> {
-        match operation {
-            "usage_details_list" => run_usage_details_list(client, args, sink).await,
-            _ => Err(describe::RunError::NoOperation(operation.to_owned())),
-        }
-    }
-    async fn run_usage_details_list<S: describe::Sink>(
-        client: &super::Client,
         _args: &describe::Args,
         sink: &mut S,
     ) -> Result<(), describe::RunError<S::Error>> {
-        let builder = client.usage_details_list();
-        describe::drive::one(builder.send(), sink).await
+        match operation {
+            "usage_details_list" => {
+                let builder = client.usage_details_list();
+                describe::drive::one(builder.send(), sink).await
+            }
+            _ => Err(describe::RunError::NoOperation(operation.to_owned())),
+        }
     }
 }

@@ -1504,303 +1504,117 @@ pub mod cli {
                 id: "ListRecords",
                 endpoint: "GET /records",
                 summary: "Records by item offset and limit, the items and the total nested under `Data`",
-                description: "",
                 params: &[
-                    describe::ParamInfo {
-                        name: "offset",
-                        wire: "offset",
-                        location: "query",
-                        description: "",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::Integer,
-                        constraints: "at least 0",
-                    },
-                    describe::ParamInfo {
-                        name: "limit",
-                        wire: "limit",
-                        location: "query",
-                        description: "",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::Integer,
-                        constraints: "at least 1, at most 100",
-                    },
+                    describe::param("offset", "offset", "query")
+                        .kind(describe::ValueKind::Integer)
+                        .constraints("at least 0"),
+                    describe::param("limit", "limit", "query")
+                        .kind(describe::ValueKind::Integer)
+                        .constraints("at least 1, at most 100"),
                 ],
                 record: &FIELDS_RECORD,
-                paging: Some(describe::Paging {
-                    style: "offset",
-                    cursor_param: Some("offset"),
-                }),
-                record_key: &[],
-                period: None,
-                focus: None,
+                paging: Some(describe::Paging::new("offset", Some("offset"))),
+                ..describe::OperationInfo::DEFAULTS
             },
             describe::OperationInfo {
                 name: "list_events",
                 id: "ListEvents",
                 endpoint: "GET /events",
                 summary: "Events by token, the next token at `/Data/NextToken`",
-                description: "",
                 params: &[
-                    describe::ParamInfo {
-                        name: "next_token",
-                        wire: "NextToken",
-                        location: "query",
-                        description: "",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::String,
-                        constraints: "",
-                    },
-                    describe::ParamInfo {
-                        name: "max_results",
-                        wire: "MaxResults",
-                        location: "query",
-                        description: "",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::Integer,
-                        constraints: "at most 50",
-                    },
+                    describe::param("next_token", "NextToken", "query"),
+                    describe::param("max_results", "MaxResults", "query")
+                        .kind(describe::ValueKind::Integer)
+                        .constraints("at most 50"),
                 ],
                 record: &FIELDS_RECORD,
-                paging: Some(describe::Paging {
-                    style: "cursor",
-                    cursor_param: Some("next_token"),
-                }),
-                record_key: &[],
-                period: None,
-                focus: None,
+                paging: Some(describe::Paging::new("cursor", Some("next_token"))),
+                ..describe::OperationInfo::DEFAULTS
             },
             describe::OperationInfo {
                 name: "list_logs",
                 id: "ListLogs",
                 endpoint: "GET /logs",
                 summary: "Log lines by cursor, the next cursor in the `X-Next-Cursor` header",
-                description: "",
-                params: &[
-                    describe::ParamInfo {
-                        name: "cursor",
-                        wire: "cursor",
-                        location: "query",
-                        description: "",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::String,
-                        constraints: "",
-                    },
-                ],
-                record: &[],
-                paging: Some(describe::Paging {
-                    style: "cursor",
-                    cursor_param: Some("cursor"),
-                }),
-                record_key: &[],
-                period: None,
-                focus: None,
+                params: &[describe::param("cursor", "cursor", "query")],
+                paging: Some(describe::Paging::new("cursor", Some("cursor"))),
+                ..describe::OperationInfo::DEFAULTS
             },
             describe::OperationInfo {
                 name: "list_invoices",
                 id: "ListInvoices",
                 endpoint: "GET /v2/invoices",
                 summary: "Invoices by next link, in the body at `/odata.nextLink` (relative or absolute)",
-                description: "",
-                params: &[
-                    describe::ParamInfo {
-                        name: "status",
-                        wire: "status",
-                        location: "query",
-                        description: "",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::String,
-                        constraints: "",
-                    },
-                ],
+                params: &[describe::param("status", "status", "query")],
                 record: &FIELDS_RECORD,
-                paging: Some(describe::Paging {
-                    style: "next-link",
-                    cursor_param: None,
-                }),
-                record_key: &[],
-                period: None,
-                focus: None,
+                paging: Some(describe::Paging::new("next-link", None)),
+                ..describe::OperationInfo::DEFAULTS
             },
             describe::OperationInfo {
                 name: "list_repos",
                 id: "ListRepos",
                 endpoint: "GET /v2/repos",
                 summary: "Repositories by next link, in an RFC 8288 `Link` header with `rel=\"next\"`",
-                description: "",
-                params: &[],
-                record: &[],
-                paging: Some(describe::Paging {
-                    style: "next-link",
-                    cursor_param: None,
-                }),
-                record_key: &[],
-                period: None,
-                focus: None,
+                paging: Some(describe::Paging::new("next-link", None)),
+                ..describe::OperationInfo::DEFAULTS
             },
             describe::OperationInfo {
                 name: "get_costs",
                 id: "GetCosts",
                 endpoint: "POST /costs",
                 summary: "Costs by a token sent in the JSON body (`NextPageToken`), the next token at `/NextPageToken`, as AWS JSON APIs page",
-                description: "",
                 params: &[
-                    describe::ParamInfo {
-                        name: "time_period",
-                        wire: "TimePeriod",
-                        location: "body",
-                        description: "",
-                        required: true,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::Json,
-                        constraints: "",
-                    },
-                    describe::ParamInfo {
-                        name: "granularity",
-                        wire: "Granularity",
-                        location: "body",
-                        description: "",
-                        required: true,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::Enum {
-                            values: &[
-                                describe::EnumValue {
-                                    value: "DAILY",
-                                    description: "",
-                                },
-                                describe::EnumValue {
-                                    value: "MONTHLY",
-                                    description: "",
-                                },
-                            ],
-                            open: false,
-                        },
-                        constraints: "",
-                    },
-                    describe::ParamInfo {
-                        name: "next_page_token",
-                        wire: "NextPageToken",
-                        location: "body",
-                        description: "",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::String,
-                        constraints: "",
-                    },
+                    describe::param("time_period", "TimePeriod", "body")
+                        .kind(describe::ValueKind::Json)
+                        .required(),
+                    describe::param("granularity", "Granularity", "body")
+                        .closed_enum(&VALUES_GET_COSTS_GRANULARITY)
+                        .required(),
+                    describe::param("next_page_token", "NextPageToken", "body"),
                 ],
                 record: &FIELDS_RECORD,
-                paging: Some(describe::Paging {
-                    style: "cursor",
-                    cursor_param: Some("next_page_token"),
-                }),
-                record_key: &[],
-                period: None,
-                focus: None,
+                paging: Some(describe::Paging::new("cursor", Some("next_page_token"))),
+                ..describe::OperationInfo::DEFAULTS
             },
             describe::OperationInfo {
                 name: "query_usage",
                 id: "QueryUsage",
                 endpoint: "POST /usage",
                 summary: "Usage by a token sent in the JSON body (`cursor`), the next token in the `X-Next-Cursor` header",
-                description: "",
                 params: &[
-                    describe::ParamInfo {
-                        name: "meter",
-                        wire: "meter",
-                        location: "body",
-                        description: "",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::String,
-                        constraints: "",
-                    },
-                    describe::ParamInfo {
-                        name: "cursor",
-                        wire: "cursor",
-                        location: "body",
-                        description: "",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::String,
-                        constraints: "",
-                    },
+                    describe::param("meter", "meter", "body"),
+                    describe::param("cursor", "cursor", "body"),
                 ],
                 record: &FIELDS_RECORD,
-                paging: Some(describe::Paging {
-                    style: "cursor",
-                    cursor_param: Some("cursor"),
-                }),
-                record_key: &[],
-                period: None,
-                focus: None,
+                paging: Some(describe::Paging::new("cursor", Some("cursor"))),
+                ..describe::OperationInfo::DEFAULTS
             },
             describe::OperationInfo {
                 name: "list_audit",
                 id: "ListAudit",
                 endpoint: "GET /audit",
                 summary: "Audit entries by a token sent in the `X-Page-Token` header, the next token three levels deep at `/meta/paging/next`",
-                description: "",
                 params: &[
-                    describe::ParamInfo {
-                        name: "x_page_token",
-                        wire: "X-Page-Token",
-                        location: "header",
-                        description: "",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::String,
-                        constraints: "",
-                    },
-                    describe::ParamInfo {
-                        name: "actor",
-                        wire: "actor",
-                        location: "query",
-                        description: "",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::String,
-                        constraints: "",
-                    },
+                    describe::param("x_page_token", "X-Page-Token", "header"),
+                    describe::param("actor", "actor", "query"),
                 ],
                 record: &FIELDS_RECORD,
-                paging: Some(describe::Paging {
-                    style: "cursor",
-                    cursor_param: Some("x_page_token"),
-                }),
-                record_key: &[],
-                period: None,
-                focus: None,
+                paging: Some(describe::Paging::new("cursor", Some("x_page_token"))),
+                ..describe::OperationInfo::DEFAULTS
             },
         ],
     };
 
     /// The fields of `Record`.
     static FIELDS_RECORD: [describe::Field; 1] = [
-        describe::Field {
-            name: "id",
-            description: "",
-            required: true,
-            kind: describe::FieldKind::Integer,
-        },
+        describe::field("id", describe::FieldKind::Integer).required(),
     ];
+
+    /// The listed values of `GetCostsGranularity`.
+    static VALUES_GET_COSTS_GRANULARITY: [describe::EnumValue; 2] = describe::enum_values([
+        "DAILY",
+        "MONTHLY",
+    ]);
 
     /// A client configured from the environment, as `Client::from_env`.
     ///
@@ -1831,101 +1645,68 @@ pub mod cli {
         sink: &mut S,
     ) -> Result<(), describe::RunError<S::Error>> {
         match operation {
-            "list_records" => run_list_records(client, args, sink).await,
-            "list_events" => run_list_events(client, args, sink).await,
-            "list_logs" => run_list_logs(client, args, sink).await,
-            "list_invoices" => run_list_invoices(client, args, sink).await,
-            "list_repos" => run_list_repos(client, args, sink).await,
-            "get_costs" => run_get_costs(client, args, sink).await,
-            "query_usage" => run_query_usage(client, args, sink).await,
-            "list_audit" => run_list_audit(client, args, sink).await,
+            "list_records" => {
+                use super::ListRecords as Op;
+                let builder = client
+                    .list_records()
+                    .set_arg(args.parse("offset")?, Op::offset)
+                    .set_arg(args.parse("limit")?, Op::limit);
+                describe::drive::pages(builder, sink).await
+            }
+            "list_events" => {
+                use super::ListEvents as Op;
+                let builder = client
+                    .list_events()
+                    .set_arg(args.text("next_token"), Op::next_token)
+                    .set_arg(args.parse("max_results")?, Op::max_results);
+                describe::drive::pages(builder, sink).await
+            }
+            "list_logs" => {
+                use super::ListLogs as Op;
+                let builder = client
+                    .list_logs()
+                    .set_arg(args.text("cursor"), Op::cursor);
+                describe::drive::pages(builder, sink).await
+            }
+            "list_invoices" => {
+                use super::ListInvoices as Op;
+                let builder = client
+                    .list_invoices()
+                    .set_arg(args.text("status"), Op::status);
+                describe::drive::pages(builder, sink).await
+            }
+            "list_repos" => {
+                let builder = client.list_repos();
+                describe::drive::pages(builder, sink).await
+            }
+            "get_costs" => {
+                use super::GetCosts as Op;
+                let builder = client
+                    .get_costs(
+                        describe::required("time_period", args.json("time_period")?)?,
+                        describe::required("granularity", args.parse("granularity")?)?,
+                    )
+                    .set_arg(args.text("next_page_token"), Op::next_page_token);
+                describe::drive::pages(builder, sink).await
+            }
+            "query_usage" => {
+                use super::QueryUsage as Op;
+                let builder = client
+                    .query_usage()
+                    .set_arg(args.text("meter"), Op::meter)
+                    .set_arg(args.text("cursor"), Op::cursor);
+                describe::drive::pages(builder, sink).await
+            }
+            "list_audit" => {
+                use super::ListAudit as Op;
+                let builder = client
+                    .list_audit()
+                    .set_arg(args.text("x_page_token"), Op::x_page_token)
+                    .set_arg(args.text("actor"), Op::actor);
+                describe::drive::pages(builder, sink).await
+            }
             _ => Err(describe::RunError::NoOperation(operation.to_owned())),
         }
-    }
-    async fn run_list_records<S: describe::Sink>(
-        client: &super::Client,
-        args: &describe::Args,
-        sink: &mut S,
-    ) -> Result<(), describe::RunError<S::Error>> {
-        let builder = client
-            .list_records()
-            .set_arg(args.parse("offset")?, super::ListRecords::offset)
-            .set_arg(args.parse("limit")?, super::ListRecords::limit);
-        describe::drive::pages(builder, sink).await
-    }
-    async fn run_list_events<S: describe::Sink>(
-        client: &super::Client,
-        args: &describe::Args,
-        sink: &mut S,
-    ) -> Result<(), describe::RunError<S::Error>> {
-        let builder = client
-            .list_events()
-            .set_arg(args.text("next_token"), super::ListEvents::next_token)
-            .set_arg(args.parse("max_results")?, super::ListEvents::max_results);
-        describe::drive::pages(builder, sink).await
-    }
-    async fn run_list_logs<S: describe::Sink>(
-        client: &super::Client,
-        args: &describe::Args,
-        sink: &mut S,
-    ) -> Result<(), describe::RunError<S::Error>> {
-        let builder = client
-            .list_logs()
-            .set_arg(args.text("cursor"), super::ListLogs::cursor);
-        describe::drive::pages(builder, sink).await
-    }
-    async fn run_list_invoices<S: describe::Sink>(
-        client: &super::Client,
-        args: &describe::Args,
-        sink: &mut S,
-    ) -> Result<(), describe::RunError<S::Error>> {
-        let builder = client
-            .list_invoices()
-            .set_arg(args.text("status"), super::ListInvoices::status);
-        describe::drive::pages(builder, sink).await
-    }
-    async fn run_list_repos<S: describe::Sink>(
-        client: &super::Client,
-        _args: &describe::Args,
-        sink: &mut S,
-    ) -> Result<(), describe::RunError<S::Error>> {
-        let builder = client.list_repos();
-        describe::drive::pages(builder, sink).await
-    }
-    async fn run_get_costs<S: describe::Sink>(
-        client: &super::Client,
-        args: &describe::Args,
-        sink: &mut S,
-    ) -> Result<(), describe::RunError<S::Error>> {
-        let builder = client
-            .get_costs(
-                describe::required("time_period", args.json("time_period")?)?,
-                describe::required("granularity", args.parse("granularity")?)?,
-            )
-            .set_arg(args.text("next_page_token"), super::GetCosts::next_page_token);
-        describe::drive::pages(builder, sink).await
-    }
-    async fn run_query_usage<S: describe::Sink>(
-        client: &super::Client,
-        args: &describe::Args,
-        sink: &mut S,
-    ) -> Result<(), describe::RunError<S::Error>> {
-        let builder = client
-            .query_usage()
-            .set_arg(args.text("meter"), super::QueryUsage::meter)
-            .set_arg(args.text("cursor"), super::QueryUsage::cursor);
-        describe::drive::pages(builder, sink).await
-    }
-    async fn run_list_audit<S: describe::Sink>(
-        client: &super::Client,
-        args: &describe::Args,
-        sink: &mut S,
-    ) -> Result<(), describe::RunError<S::Error>> {
-        let builder = client
-            .list_audit()
-            .set_arg(args.text("x_page_token"), super::ListAudit::x_page_token)
-            .set_arg(args.text("actor"), super::ListAudit::actor);
-        describe::drive::pages(builder, sink).await
     }
 }
 

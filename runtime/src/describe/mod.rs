@@ -8,9 +8,11 @@
 //! [`Sink`] ([`drive`]).
 
 mod args;
+mod build;
 pub mod drive;
 
 pub use args::{required, ArgError, Args, SetArg};
+pub use build::{enum_values, field, param, var};
 pub use drive::{Flow, PageInfo, RunError, Sink};
 
 /// One API: a spec's module.

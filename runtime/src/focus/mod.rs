@@ -32,6 +32,7 @@
 //! ```
 
 mod apply;
+mod build;
 mod read;
 mod stream;
 #[cfg(test)]
@@ -41,6 +42,7 @@ mod times;
 use std::fmt;
 
 pub use apply::apply;
+pub use build::{date_time, decimal, field, json, month, next_month, string, unavailable, value};
 pub use stream::{body_rows, response_rows, rows};
 
 use crate::Decimal;
