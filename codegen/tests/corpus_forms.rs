@@ -225,3 +225,23 @@ fn a_path_item_ref_is_followed_into_its_file() {
         generated.source
     );
 }
+
+/// ato.gov.au's spec: a record type named `Type` (a keyword as a snake-case name) made
+/// the `cli` data's static name invalid, a panic; just-eat.co.uk's: a request body
+/// without media types.
+#[test]
+fn keyword_type_names_and_bodies_without_media_types() {
+    let text = format!(
+        "{HEAD}paths:\n  /types:\n    get:\n      operationId: listTypes\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/Type'}}\n  /prefs:\n    post:\n      operationId: setPrefs\n      requestBody:\n        content: {{}}\n      responses:\n        '204': {{description: done}}\ncomponents:\n  schemas:\n    Type:\n      type: object\n      properties:\n        name: {{type: string}}\n"
+    );
+    let generated = full(&text, &NoFiles).unwrap_or_else(|d| panic!("{d}"));
+    assert!(
+        generated.source.contains("FIELDS_TYPE"),
+        "{}",
+        generated.source
+    );
+    assert_eq!(
+        generated.warnings.to_string().trim_end(),
+        "specs/t.yaml:21:9 (at /paths/~1prefs/post/requestBody/content): warning: the request body has no media type (`content` is empty): no body is sent; name the media type it takes (`application/json: {schema: ...}`) to send one"
+    );
+}

@@ -458,7 +458,9 @@ impl Records {
 fn static_name(types: &Types, id: TypeId) -> proc_macro2::Ident {
     let name = types[id].name.as_str();
     if name.is_ascii() {
-        format_ident!("FIELDS_{}", crate::names::snake(name).to_ascii_uppercase())
+        // The name's words, not its code text: a keyword (`Type`) is not written `r#type`.
+        let words = crate::names::Ident::snake(name);
+        format_ident!("FIELDS_{}", words.as_str().to_ascii_uppercase())
     } else {
         format_ident!("FIELDS_{}", id.index())
     }
