@@ -245,3 +245,18 @@ fn keyword_type_names_and_bodies_without_media_types() {
         "specs/t.yaml:21:9 (at /paths/~1prefs/post/requestBody/content): warning: the request body has no media type (`content` is empty): no body is sent; name the media type it takes (`application/json: {schema: ...}`) to send one"
     );
 }
+
+/// The OpenAPI project's webhook example: no operation, so the `cli` module's `run`
+/// reads none of its arguments (unused variables failed the crate with warnings denied).
+#[test]
+fn an_api_without_operations_runs_none() {
+    let text = "openapi: 3.1.0\ninfo:\n  title: T\n  version: '1'\nwebhooks:\n  ping:\n    post:\n      responses:\n        '200': {description: ok}\n";
+    let generated = full(text, &NoFiles).unwrap_or_else(|d| panic!("{d}"));
+    assert!(
+        generated.source.contains(
+            "let _ = (client, args, sink);\n        match operation {\n            _ => Err("
+        ),
+        "{}",
+        generated.source
+    );
+}

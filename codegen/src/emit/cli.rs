@@ -39,6 +39,10 @@ pub(super) fn emit_cli(api: &Api) -> TokenStream {
         quote! { #key => #f(client, args, sink).await, }
     });
     let runs = ops.iter().map(|op| emit_run(api, op));
+    // An API with no operation to run (a 3.1 document of webhooks only) reads none of them.
+    let unused = ops
+        .is_empty()
+        .then(|| quote! { let _ = (client, args, sink); });
     let set_arg = ops
         .iter()
         .any(|op| settable(op).any(|p| !p.argument))
@@ -92,6 +96,7 @@ pub(super) fn emit_cli(api: &Api) -> TokenStream {
                 args: &describe::Args,
                 sink: &mut S,
             ) -> Result<(), describe::RunError<S::Error>> {
+                #unused
                 match operation {
                     #(#arms)*
                     _ => Err(describe::RunError::NoOperation(operation.to_owned())),
