@@ -168,6 +168,10 @@ pub fn lower_full(
     let downgraded = downgrade::downgrade(&mut tree, &mut sink);
     provenance::transcription_rules(&tree, &mut sink);
     let bundled = bundle::bundle(&mut tree, source.path, files, &mut sink);
+    // Swagger 2.0 parameters would fail typing at the first, in serde's words.
+    if lower::swagger_parameters(&tree, &mut sink) {
+        return Err(finish(source, sink, &bundled, &downgraded));
+    }
     let untyped = load::untyped(&tree);
     let doc = match load::typed(source, tree) {
         Ok(doc) => doc,

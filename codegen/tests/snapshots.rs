@@ -35,6 +35,11 @@ fn aws() {
 }
 
 #[test]
+fn corpus_forms() {
+    verify("corpus-forms");
+}
+
+#[test]
 fn edge_names() {
     verify("edge-names");
 }

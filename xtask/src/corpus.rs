@@ -27,9 +27,10 @@ use triage::Group;
 
 /// Usage of `cargo xtask corpus`.
 pub const USAGE: &str =
-    "usage: cargo xtask corpus [--small | --all] [--only NAME]... [--fetch-only | --no-compile]
+    "usage: cargo xtask corpus [--small | --all] [--only NAME]... [--skip NAME]... [--fetch-only | --no-compile]
   (default) the small and medium specs     --small   the small ones only
   --all      the large ones too            --only    just the named specs (any size)
+  --skip     leave the named spec out (`--all --skip microsoft-graph`: all but the largest)
   --fetch-only   fetch and check the specs, nothing else
   --no-compile   generate, but do not compile the crates";
 
@@ -40,6 +41,7 @@ pub const SYNTAX: Syntax = Syntax {
         Flag::switch("--small"),
         Flag::switch("--all"),
         Flag::value("--only", "a spec name").repeated(),
+        Flag::value("--skip", "a spec name").repeated(),
         Flag::switch("--fetch-only"),
         Flag::switch("--no-compile"),
     ],
@@ -54,6 +56,8 @@ pub struct Options {
     pub up_to: Option<SizeClass>,
     /// Run only these specs, whatever their size.
     pub only: Vec<String>,
+    /// Leave these specs out.
+    pub skip: Vec<String>,
     /// Stop after fetching.
     pub fetch_only: bool,
     /// Stop after generating.
@@ -84,6 +88,11 @@ impl Options {
                 .into_iter()
                 .map(str::to_owned)
                 .collect(),
+            skip: args
+                .values("--skip")
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
             fetch_only: args.has("--fetch-only"),
             no_compile: args.has("--no-compile"),
         })
@@ -91,23 +100,35 @@ impl Options {
 
     /// The manifest's specs this run takes, in manifest order.
     pub fn select<'m>(&self, manifest: &'m Manifest) -> Result<Vec<&'m Spec>> {
+        let find = |name: &String| match manifest.specs.iter().find(|s| &s.name == name) {
+            Some(spec) => Ok(spec),
+            None => {
+                let known: Vec<&str> = manifest.specs.iter().map(|s| s.name.as_str()).collect();
+                bail!(
+                    "no spec `{name}` in {}; known: {}",
+                    manifest::PATH,
+                    known.join(", ")
+                )
+            }
+        };
+        for name in &self.skip {
+            find(name)?;
+        }
+        let kept = |spec: &&Spec| !self.skip.contains(&spec.name);
         if !self.only.is_empty() {
             let mut out = Vec::new();
             for name in &self.only {
-                let Some(spec) = manifest.specs.iter().find(|s| &s.name == name) else {
-                    let known: Vec<&str> = manifest.specs.iter().map(|s| s.name.as_str()).collect();
-                    bail!(
-                        "no spec `{name}` in {}; known: {}",
-                        manifest::PATH,
-                        known.join(", ")
-                    );
-                };
-                out.push(spec);
+                out.push(find(name)?);
             }
-            return Ok(out);
+            return Ok(out.into_iter().filter(kept).collect());
         }
         let up_to = self.up_to.unwrap_or(SizeClass::Medium);
-        Ok(manifest.specs.iter().filter(|s| s.size <= up_to).collect())
+        Ok(manifest
+            .specs
+            .iter()
+            .filter(|s| s.size <= up_to)
+            .filter(kept)
+            .collect())
     }
 }
 
@@ -408,6 +429,15 @@ mod tests {
         assert_eq!(names(&all).len(), m.specs.len());
         let only = Options::parse(args(&["--only", "github", "--only", "uspto"])).expect("--only");
         assert_eq!(names(&only), ["github", "uspto"]);
+        let skip = Options::parse(args(&["--all", "--skip", "microsoft-graph"])).expect("--skip");
+        assert_eq!(names(&skip).len(), m.specs.len() - 1);
+        assert!(!names(&skip).contains(&"microsoft-graph".to_owned()));
+        assert!(names(&skip).contains(&"github".to_owned()));
+        let err = Options::parse(args(&["--skip", "graph"]))
+            .expect("parses")
+            .select(&m)
+            .expect_err("unknown");
+        assert!(err.to_string().starts_with("no spec `graph` in"), "{err}");
         let err = Options::parse(args(&["--only", "nope"]))
             .expect("parses")
             .select(&m)

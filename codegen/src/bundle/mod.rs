@@ -13,6 +13,10 @@
 //!   a component that was only that reference, else under its own name) and its own
 //!   references are followed relative to its file.
 //!
+//! A path item given by a `$ref` (to another node of the document, or to another file)
+//! is not a component kind of OpenAPI 3.0: it becomes a copy of the node it names,
+//! before the rest, its own references followed from its file.
+//!
 //! The section a node goes into is the kind of object the reference stands for, read
 //! from the place of the reference in the OpenAPI object model. Each moved component
 //! remembers where it came from ([`Bundled::origin`]), so that a problem found in it
@@ -28,7 +32,7 @@ use crate::names;
 mod model;
 mod tree;
 
-use model::{model_section, refs};
+use model::{model_section, path_item_refs, refs};
 use tree::{
     file_stem, insert_component, is_component, join, node, node_mut, percent_decode, ref_node,
     rewrite, set_ref, split_pointer, unused_name,
@@ -168,6 +172,7 @@ pub fn bundle(root: &mut Value, path: &str, files: &dyn ReadFile, sink: &mut Sin
         done: HashMap::new(),
         renamed: HashMap::new(),
     };
+    b.path_items(root);
     b.local(root);
     b.external(root);
     b.out
@@ -200,6 +205,107 @@ struct Bundler<'f, 's> {
 }
 
 impl Bundler<'_, '_> {
+    /// Path items written as a `$ref`: each becomes a copy of the path item it names (in
+    /// this document or another file); the copy's references are followed from its
+    /// file. Keys written beside the `$ref` are kept over the copy's.
+    fn path_items(&mut self, root: &mut Value) {
+        let items: Vec<(String, String)> = root
+            .get("paths")
+            .and_then(Value::as_mapping)
+            .into_iter()
+            .flatten()
+            .filter_map(|(key, item)| {
+                let target = item.get("$ref")?.as_str()?;
+                Some((key.as_str()?.to_owned(), target.to_owned()))
+            })
+            .collect();
+        let root_path = self.root_path.clone();
+        for (key, target) in items {
+            let at = format!("/paths/{}", escape_token(&key));
+            let (path_part, fragment) = match target.split_once('#') {
+                Some((p, f)) => (p, percent_decode(f)),
+                None => (target.as_str(), String::new()),
+            };
+            if path_part.contains("://") {
+                self.report(
+                    &root_path,
+                    &at,
+                    format!("`$ref: {target}` is a URL; only local files are followed"),
+                );
+                continue;
+            }
+            let file = if path_part.is_empty() {
+                root_path.clone()
+            } else {
+                join(&root_path, &percent_decode(path_part))
+            };
+            let Some(tokens) = split_pointer(&fragment) else {
+                self.report(
+                    &root_path,
+                    &at,
+                    format!("`$ref: {target}`: `#{fragment}` is not a JSON pointer"),
+                );
+                continue;
+            };
+            let found = if file == root_path {
+                node(root, &tokens).cloned()
+            } else {
+                self.tree(&file, &root_path, &at, &target)
+                    .and_then(|tree| node(tree, &tokens))
+                    .cloned()
+            };
+            let Some(Value::Mapping(mut copy)) = found else {
+                if file == root_path || self.trees.get(&file).is_some_and(Option::is_some) {
+                    self.report(&root_path, &at, format!("`$ref: {target}` names no path item (an object of operations) in `{file}`"));
+                }
+                continue;
+            };
+            if copy.contains_key("$ref") {
+                self.report(
+                    &root_path,
+                    &at,
+                    format!("`$ref: {target}` names another reference: name the path item itself"),
+                );
+                continue;
+            }
+            let Some(Value::Mapping(item)) =
+                node_mut(root, &split_pointer(&at).unwrap_or_default())
+            else {
+                continue;
+            };
+            item.remove("$ref");
+            for (k, v) in std::mem::take(item) {
+                copy.insert(k, v);
+            }
+            *item = copy;
+            self.out.origins.push(Origin {
+                pointer: at.clone(),
+                file: file.clone(),
+                original: fragment.clone(),
+            });
+            if file == root_path {
+                continue;
+            }
+            // Its references are relative to its file.
+            let mut inner = Vec::new();
+            if let Some(copied) = node(root, &split_pointer(&at).unwrap_or_default()) {
+                path_item_refs(copied, &at, &mut inner);
+            }
+            for mut site in inner {
+                let relative_pointer = site.pointer.clone();
+                site.pointer = format!("{fragment}{}", &relative_pointer[at.len()..]);
+                let Some(new) = self.follow(root, &file, &site) else {
+                    continue;
+                };
+                if let Some(holder) =
+                    node_mut(root, &split_pointer(&relative_pointer).unwrap_or_default())
+                {
+                    set_ref(holder, new);
+                }
+            }
+        }
+    }
+
     /// References to nodes of this document other than components.
     fn local(&mut self, root: &mut Value) {
         let mut sites = Vec::new();

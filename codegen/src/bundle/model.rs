@@ -65,8 +65,9 @@ pub(super) fn model_section(tokens: &[String]) -> Option<Section> {
             (S::Section(Section::RequestBodies), _) => S::RequestBody,
             (S::Section(Section::Examples), _) => S::Example,
             (S::Section(_), _) => S::Other,
-            // `$defs` (JSON Schema 2020-12, in OpenAPI 3.1) holds schemas by name.
-            (S::Schema, "properties" | "$defs") => S::Properties,
+            // `$defs` (JSON Schema 2020-12, in OpenAPI 3.1) holds schemas by name, as
+            // `definitions` did in earlier drafts (some 3.0 specs keep it).
+            (S::Schema, "properties" | "$defs" | "definitions") => S::Properties,
             (S::Schema, "items" | "not" | "additionalProperties") => S::Schema,
             (S::Schema, "allOf" | "oneOf" | "anyOf") => S::SchemaList,
             (S::Properties | S::SchemaList, _) => S::Schema,
@@ -97,6 +98,12 @@ pub(super) fn refs(value: &Value, pointer: &str, section: Section, out: &mut Vec
     }
 }
 
+/// Every `$ref` in the path item `item` at `pointer`, with the kind of object each
+/// stands for.
+pub(super) fn path_item_refs(item: &Value, pointer: &str, out: &mut Vec<Site>) {
+    Walk { out }.path_item(item, pointer);
+}
+
 struct Walk<'o> {
     out: &'o mut Vec<Site>,
 }
@@ -121,37 +128,7 @@ fn entries(value: &Value) -> impl Iterator<Item = (String, &Value)> {
 impl Walk<'_> {
     fn document(&mut self, root: &Value) {
         for (path, item) in entries(root.get("paths").unwrap_or(&Value::Null)) {
-            let at = format!("/paths/{}", escape_token(&path));
-            self.list(
-                item.get("parameters"),
-                &format!("{at}/parameters"),
-                Section::Parameters,
-            );
-            for (verb, op) in entries(item) {
-                if ![
-                    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-                ]
-                .contains(&verb.as_str())
-                {
-                    continue;
-                }
-                let at = format!("{at}/{verb}");
-                self.list(
-                    op.get("parameters"),
-                    &format!("{at}/parameters"),
-                    Section::Parameters,
-                );
-                if let Some(body) = op.get("requestBody") {
-                    self.object(body, &format!("{at}/requestBody"), Section::RequestBodies);
-                }
-                for (status, r) in entries(op.get("responses").unwrap_or(&Value::Null)) {
-                    self.object(
-                        r,
-                        &format!("{at}/responses/{}", escape_token(&status)),
-                        Section::Responses,
-                    );
-                }
-            }
+            self.path_item(item, &format!("/paths/{}", escape_token(&path)));
         }
         let components = root.get("components").unwrap_or(&Value::Null);
         for (key, map) in entries(components) {
@@ -161,6 +138,41 @@ impl Walk<'_> {
             for (name, item) in entries(map) {
                 let at = format!("/components/{key}/{}", escape_token(&name));
                 self.object(item, &at, section);
+            }
+        }
+    }
+
+    /// A path item's parameters and operations (a path item that is a `$ref` is copied
+    /// in before this walk: `Bundler::path_items`).
+    fn path_item(&mut self, item: &Value, at: &str) {
+        self.list(
+            item.get("parameters"),
+            &format!("{at}/parameters"),
+            Section::Parameters,
+        );
+        for (verb, op) in entries(item) {
+            if ![
+                "get", "put", "post", "delete", "options", "head", "patch", "trace",
+            ]
+            .contains(&verb.as_str())
+            {
+                continue;
+            }
+            let at = format!("{at}/{verb}");
+            self.list(
+                op.get("parameters"),
+                &format!("{at}/parameters"),
+                Section::Parameters,
+            );
+            if let Some(body) = op.get("requestBody") {
+                self.object(body, &format!("{at}/requestBody"), Section::RequestBodies);
+            }
+            for (status, r) in entries(op.get("responses").unwrap_or(&Value::Null)) {
+                self.object(
+                    r,
+                    &format!("{at}/responses/{}", escape_token(&status)),
+                    Section::Responses,
+                );
             }
         }
     }
@@ -238,7 +250,7 @@ impl Walk<'_> {
         if let Some(s) = value.get("additionalProperties").filter(|v| v.is_mapping()) {
             self.object(s, &format!("{at}/additionalProperties"), Section::Schemas);
         }
-        for key in ["properties", "$defs"] {
+        for key in ["properties", "$defs", "definitions"] {
             self.map(value.get(key), &format!("{at}/{key}"), Section::Schemas);
         }
         for key in ["allOf", "oneOf", "anyOf"] {
@@ -259,6 +271,10 @@ mod tests {
     #[test]
     fn the_object_model_tells_what_a_node_is() {
         let cases: &[(&[&str], Option<Section>)] = &[
+            (
+                &["components", "schemas", "A", "definitions", "B"],
+                Some(Section::Schemas),
+            ),
             (
                 &["paths", "/a", "get", "responses", "default"],
                 Some(Section::Responses),

@@ -40,6 +40,8 @@ pub(super) fn emit_cli(api: &Api) -> TokenStream {
     } else {
         format_ident!("_args")
     };
+    // An API with no operation to run (a 3.1 document of webhooks only) uses neither.
+    let unused = ops.is_empty().then(|| quote! { let _ = (client, sink); });
     let set_arg = ops
         .iter()
         .any(|op| settable(op).any(|p| !p.argument))
@@ -93,6 +95,7 @@ pub(super) fn emit_cli(api: &Api) -> TokenStream {
                 #args: &describe::Args,
                 sink: &mut S,
             ) -> Result<(), describe::RunError<S::Error>> {
+                #unused
                 match operation {
                     #(#arms)*
                     _ => Err(describe::RunError::NoOperation(operation.to_owned())),
@@ -495,10 +498,9 @@ impl Records {
 fn static_name(prefix: &str, types: &Types, id: TypeId) -> proc_macro2::Ident {
     let name = types[id].name.as_str();
     if name.is_ascii() {
-        format_ident!(
-            "{prefix}_{}",
-            crate::names::snake(name).to_ascii_uppercase()
-        )
+        // The name's words, not its code text: a keyword (`Type`) is not written `r#type`.
+        let words = crate::names::Ident::snake(name);
+        format_ident!("{prefix}_{}", words.as_str().to_ascii_uppercase())
     } else {
         format_ident!("{prefix}_{}", id.index())
     }

@@ -326,13 +326,16 @@ impl Lowerer<'_, '_> {
         }
     }
 
-    /// The scheme keys of an operation's security requirements (any one of them applies).
+    /// The scheme keys of an operation's security requirements (any one of them
+    /// applies), and whether the operation is public: `security: []`, or requirements
+    /// naming only schemes the document does not define (each a warning, ignored).
     pub(super) fn security(
         &mut self,
         requirements: Option<&Vec<openapiv3::SecurityRequirement>>,
         pointer: &str,
-    ) -> Vec<String> {
+    ) -> (Vec<String>, bool) {
         let mut keys: Vec<String> = Vec::new();
+        let mut unknown = false;
         for (i, requirement) in requirements.into_iter().flatten().enumerate() {
             if requirement.len() > 1 {
                 let names: Vec<String> = requirement.keys().map(|k| format!("`{k}`")).collect();
@@ -351,16 +354,19 @@ impl Lowerer<'_, '_> {
                     .as_ref()
                     .is_some_and(|c| c.security_schemes.contains_key(key));
                 if !known {
-                    self.error(
-                        &format!("{pointer}/security"),
-                        format!("security requirement `{key}` names no security scheme"),
+                    unknown = true;
+                    self.warn(
+                        &format!("{pointer}/security/{i}"),
+                        format!("security requirement `{key}` names no security scheme: it is ignored, and an operation no other requirement gives a scheme is public (sends no credentials); define `{key}` under `components.securitySchemes` to send it"),
                     );
+                    continue;
                 }
                 if !keys.contains(key) {
                     keys.push(key.clone());
                 }
             }
         }
-        keys
+        let public = requirements.is_some_and(Vec::is_empty) || (unknown && keys.is_empty());
+        (keys, public)
     }
 }

@@ -12,7 +12,12 @@
 //! - `types`: schemas to [`TypeRef`]s and the arena ([`Types`]) of generated types;
 //! - `compose`: `allOf`, `oneOf` and `anyOf`;
 //! - `recursive`: fields and alternatives that contain their own type, boxed;
-//! - `operations`: paths and operations, and the RPC rule for shared URLs;
+//! - `operations`: paths and operations (an operation's own server, a relative one
+//!   resolved against the document's);
+//! - `shared`: operations sharing a method and URL: `x-rpc-action`, a `#NAME=VALUE`
+//!   fragment, and the rule (distinct actions, else a warning and a method each);
+//! - `swagger2`: Swagger 2.0 parameters (`in: formData`, `in: body`) left in a 3.0
+//!   document, each an error saying what to write instead (run before typing);
 //! - `params`: parameters and request-body properties;
 //! - `responses`: the success response, response examples and error bodies;
 //! - `auth`: security schemes (`x-auth-scheme`, read as a [`crate::ir::AuthKind`]) and
@@ -48,8 +53,12 @@ mod records;
 mod recursive;
 mod responses;
 mod shape;
+mod shared;
+mod swagger2;
 mod types;
 mod usage;
+
+pub use swagger2::swagger_parameters;
 
 pub(crate) use pagination::paging_keys;
 
@@ -175,6 +184,76 @@ impl Lowerer<'_, '_> {
         }
         url.trim_end_matches('/').to_owned()
     }
+
+    /// An operation's own server (else its path item's), absolute: a relative one
+    /// (`/v2`) is resolved against the document's first server. `None` without one, or
+    /// when it is the document's server (the client's base URL then applies).
+    fn own_server(
+        &mut self,
+        op: &openapiv3::Operation,
+        item: &openapiv3::PathItem,
+        pointer: &str,
+    ) -> Option<String> {
+        let item_pointer = pointer.rsplit_once('/').map_or("", |(item, _)| item);
+        let (server, at) = match (op.servers.first(), item.servers.first()) {
+            (Some(server), _) => (server, format!("{pointer}/servers/0")),
+            (None, Some(server)) => (server, format!("{item_pointer}/servers/0")),
+            (None, None) => return None,
+        };
+        let url = self.server_url(server, &at);
+        if is_absolute(&url) {
+            return Some(url);
+        }
+        let base = self
+            .doc
+            .servers
+            .first()
+            .map(|s| self.server_url(s, "/servers/0"))
+            .filter(|base| is_absolute(base));
+        let Some(base) = base else {
+            self.error(
+                &at,
+                format!("this server `{url}` is relative, and the document has no absolute server to resolve it against: make the document's first server, or this one, an absolute http(s) URL"),
+            );
+            return None;
+        };
+        let resolved = resolve_url(&base, &url);
+        (resolved != base).then_some(resolved)
+    }
+}
+
+/// `relative` (a server URL without scheme and host) resolved against the absolute
+/// `base` as a directory: `/v2` replaces the base's path, `//host/x` keeps its scheme,
+/// `v2`, `./v2` and `../v2` go below, beside or above it (RFC 3986, section 5.2, the
+/// base's path read as ending in `/`, as a server's path is a prefix).
+fn resolve_url(base: &str, relative: &str) -> String {
+    let (scheme, rest) = base.split_once("://").unwrap_or(("https", base));
+    if let Some(authority) = relative.strip_prefix("//") {
+        return format!("{scheme}://{authority}")
+            .trim_end_matches('/')
+            .to_owned();
+    }
+    let (host, base_path) = rest.split_once('/').unwrap_or((rest, ""));
+    let mut segments: Vec<&str> = if relative.starts_with('/') {
+        Vec::new()
+    } else {
+        base_path.split('/').filter(|s| !s.is_empty()).collect()
+    };
+    for segment in relative.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                segments.pop();
+            }
+            other => segments.push(other),
+        }
+    }
+    let mut url = format!("{scheme}://{host}");
+    for segment in segments {
+        url.push('/');
+        url.push_str(segment);
+    }
+    url
 }
 
 /// Trimmed text, `None` when empty.
@@ -211,4 +290,26 @@ fn with_external_docs(
 /// Whether a server URL names its scheme and host.
 fn is_absolute(url: &str) -> bool {
     url.starts_with("https://") || url.starts_with("http://")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::resolve_url;
+
+    #[test]
+    fn relative_servers_resolve_against_the_base() {
+        let base = "https://api.example.com/2.0";
+        assert_eq!(resolve_url(base, "/v2"), "https://api.example.com/v2");
+        assert_eq!(resolve_url(base, "v2"), "https://api.example.com/2.0/v2");
+        assert_eq!(resolve_url(base, "./v2/"), "https://api.example.com/2.0/v2");
+        assert_eq!(resolve_url(base, "../v3"), "https://api.example.com/v3");
+        assert_eq!(
+            resolve_url(base, "//upload.example.com/api"),
+            "https://upload.example.com/api"
+        );
+        assert_eq!(
+            resolve_url("http://localhost:8080", "/"),
+            "http://localhost:8080"
+        );
+    }
 }

@@ -1,23 +1,20 @@
 //! Paths and operations: names, parameters (path-level ones merged in), request body,
-//! RPC action, responses, pagination, security and servers of each; and the rule for
-//! operations that share a method and URL (each declares its own `x-rpc-action`).
+//! RPC action, responses, pagination, security and servers of each (the rule for
+//! operations that share a method and URL is `shared.rs`'s).
 
 use std::collections::BTreeMap;
 
 use openapiv3::{Parameter, ReferenceOr};
 
 use super::params::param_key;
+use super::shared::UrlUser;
 use super::{
-    clean, is_absolute, with_external_docs, Lowerer, PRELUDE, RESERVED_ITEMS, RESERVED_METHODS,
-    RESERVED_SETTERS,
+    clean, with_external_docs, Lowerer, PRELUDE, RESERVED_ITEMS, RESERVED_METHODS, RESERVED_SETTERS,
 };
 use crate::diagnostics::escape_token;
 use crate::extensions::X_RPC_ACTION;
 use crate::ir::{BodyKind, Location, Method, Operation, Param, RpcAction, TypeRef};
 use crate::names::{Ident, Scope};
-
-/// An operation using a method and URL: its id, RPC action and pointer.
-type UrlUser = (String, Option<RpcAction>, String);
 
 /// What one operation is lowered from.
 struct OpInput<'a, 'o> {
@@ -26,6 +23,8 @@ struct OpInput<'a, 'o> {
     builder_name: Ident,
     method: Method,
     path: &'o str,
+    /// The path key's fragment (after `#`).
+    fragment: Option<&'o str>,
     item: &'a openapiv3::PathItem,
     op: &'a openapiv3::Operation,
     pointer: &'o str,
@@ -44,9 +43,11 @@ impl<'a> Lowerer<'a, '_> {
             let item = match item {
                 ReferenceOr::Item(i) => i,
                 ReferenceOr::Reference { reference } => {
+                    // Bundling copies in every path item it can follow, and reports
+                    // one it cannot at the same `$ref` (the report is kept once).
                     self.error(
-                        &path_pointer,
-                        format!("path item `$ref: {reference}` is not supported"),
+                        &format!("{path_pointer}/$ref"),
+                        format!("path item `$ref: {reference}` could not be followed"),
                     );
                     continue;
                 }
@@ -57,7 +58,10 @@ impl<'a> Lowerer<'a, '_> {
                     "TRACE operations are not supported",
                 );
             }
-            let path = key.split('#').next().unwrap_or_default().to_owned();
+            let (path, fragment) = match key.split_once('#') {
+                Some((path, fragment)) => (path.to_owned(), Some(fragment)),
+                None => (key.clone(), None),
+            };
             if !path.starts_with('/') {
                 self.error(&path_pointer, format!("path `{key}` must start with `/`"));
             }
@@ -69,7 +73,7 @@ impl<'a> Lowerer<'a, '_> {
                 let id = match op.operation_id.clone() {
                     Some(id) if !id.trim().is_empty() => id,
                     _ => {
-                        let id = derived_id(verb, &path);
+                        let id = derived_id(verb, key);
                         self.warn(
                             &pointer,
                             format!("the operation has no `operationId`: it is named `{id}` after its method and path"),
@@ -79,12 +83,13 @@ impl<'a> Lowerer<'a, '_> {
                 };
                 let method_name = methods.claim(Ident::snake(&id));
                 let builder_name = builders.claim(Ident::pascal(&id));
-                let lowered = self.operation(OpInput {
+                let (lowered, told_apart) = self.operation(OpInput {
                     id: &id,
                     method_name,
                     builder_name,
                     method,
                     path: &path,
+                    fragment,
                     item,
                     op,
                     pointer: &pointer,
@@ -92,7 +97,11 @@ impl<'a> Lowerer<'a, '_> {
                 by_url
                     .entry((verb.to_owned(), path.clone()))
                     .or_default()
-                    .push((id.clone(), lowered.rpc_action.clone(), pointer.clone()));
+                    .push(UrlUser {
+                        id: id.clone(),
+                        told_apart,
+                        pointer: pointer.clone(),
+                    });
                 out.push(lowered);
             }
         }
@@ -108,42 +117,16 @@ impl<'a> Lowerer<'a, '_> {
         out
     }
 
-    /// Operations sharing a method and URL must each declare `x-rpc-action` with the
-    /// same `in` and `name` and a value of their own.
-    fn check_shared_urls(&mut self, by_url: BTreeMap<(String, String), Vec<UrlUser>>) {
-        for ((verb, path), ops) in by_url {
-            if ops.len() < 2 {
-                continue;
-            }
-            let first = ops[0].1.clone();
-            let mut seen = BTreeMap::new();
-            for (id, action, pointer) in &ops {
-                match (action, &first) {
-                    (Some(a), Some(f)) if a.location == f.location && a.same_name(f) => {
-                        if let Some(other) = seen.insert(a.value.clone(), id.clone()) {
-                            self.error(pointer, format!("`{id}` and `{other}` both send {} `{}` to {} {path}", a.name, a.value, verb.to_uppercase()));
-                        }
-                    }
-                    _ => self.error(
-                        pointer,
-                        format!(
-                            "{} operations share {} {path}; each must declare `{X_RPC_ACTION}` with the same `in` and `name` and its own `value`",
-                            ops.len(),
-                            verb.to_uppercase()
-                        ),
-                    ),
-                }
-            }
-        }
-    }
-
-    fn operation(&mut self, input: OpInput<'a, '_>) -> Operation {
+    /// One operation, and what tells it apart from others on its method and URL (see
+    /// `shared.rs`).
+    fn operation(&mut self, input: OpInput<'a, '_>) -> (Operation, Option<RpcAction>) {
         let OpInput {
             id,
             method_name,
             builder_name,
             method,
             path,
+            fragment,
             item,
             op,
             pointer,
@@ -210,7 +193,7 @@ impl<'a> Lowerer<'a, '_> {
             }
         }
 
-        let rpc_action = self.rpc_action(&op.extensions, pointer);
+        let mut rpc_action = self.rpc_action(&op.extensions, pointer);
         let mut body = None;
         let mut content_type = None;
         if let Some(rb) = &op.request_body {
@@ -227,6 +210,10 @@ impl<'a> Lowerer<'a, '_> {
                 }
                 Err(m) => self.error(&format!("{rb_pointer}/$ref"), m),
             }
+        }
+        let mut told_apart = rpc_action.clone();
+        if let (None, Some(fragment)) = (&rpc_action, fragment) {
+            (rpc_action, told_apart) = self.fragment_action(fragment, &params, body, pointer);
         }
         if let Some(action) = &rpc_action {
             let wanted = match action.location {
@@ -288,22 +275,11 @@ impl<'a> Lowerer<'a, '_> {
             .as_ref()
             .is_some_and(|ty| self.contains_secret(ty));
         let requirements = op.security.as_ref().or(self.doc.security.as_ref());
-        let public = requirements.is_some_and(Vec::is_empty);
         let declared_at = if op.security.is_some() { pointer } else { "" };
-        let security = self.security(requirements, declared_at);
-        let server = op
-            .servers
-            .first()
-            .or(item.servers.first())
-            .map(|s| self.server_url(s, &format!("{pointer}/servers/0")));
-        if let Some(url) = server.as_deref().filter(|url| !is_absolute(url)) {
-            self.error(
-                &format!("{pointer}/servers/0"),
-                format!("an operation's own server must be an absolute http(s) URL, not `{url}`"),
-            );
-        }
+        let (security, public) = self.security(requirements, declared_at);
+        let server = self.own_server(op, item, pointer);
 
-        Operation {
+        let operation = Operation {
             id: id.to_owned(),
             method_name,
             builder_name,
@@ -332,7 +308,8 @@ impl<'a> Lowerer<'a, '_> {
             period,
             focus,
             records,
-        }
+        };
+        (operation, told_apart)
     }
 }
 
@@ -350,10 +327,11 @@ fn method_of(verb: &str) -> Option<Method> {
 }
 
 /// An operation name for an operation without `operationId`: its method and the words
-/// of its path (`GET /pets/{id}` is `get_pets_id`).
-fn derived_id(verb: &str, path: &str) -> String {
+/// of its path key (`GET /pets/{id}` is `get_pets_id`, `GET /files/{id}#shared` is
+/// `get_files_id_shared`).
+fn derived_id(verb: &str, key: &str) -> String {
     let mut id = verb.to_owned();
-    for segment in path.split('/').filter(|s| !s.is_empty()) {
+    for segment in key.split(['/', '#']).filter(|s| !s.is_empty()) {
         id.push('_');
         id.push_str(segment.trim_start_matches('{').trim_end_matches('}'));
     }
@@ -382,6 +360,10 @@ mod tests {
     fn operations_without_id_are_named_by_method_and_path() {
         assert_eq!(super::derived_id("get", "/pets/{petId}"), "get_pets_petId");
         assert_eq!(super::derived_id("post", "/"), "post");
+        assert_eq!(
+            super::derived_id("get", "/files/{file_id}#get_shared_link"),
+            "get_files_file_id_get_shared_link"
+        );
     }
 
     #[test]

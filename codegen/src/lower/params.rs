@@ -254,9 +254,9 @@ impl<'a> Lowerer<'a, '_> {
         params: &mut Vec<Param>,
     ) -> Option<LoweredBody> {
         let Some((media, media_type, kind)) = pick_media(rb) else {
-            self.error(
+            self.warn(
                 &format!("{pointer}/content"),
-                "the request body has no media type",
+                "the request body has no media type (`content` is empty): no body is sent; name the media type it takes (`application/json: {schema: ...}`) to send one",
             );
             return None;
         };
