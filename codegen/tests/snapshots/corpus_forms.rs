@@ -908,190 +908,64 @@ pub mod cli {
                 name: "list_things",
                 id: "ListThings",
                 endpoint: "GET /",
-                summary: "",
-                description: "",
                 params: &[
-                    describe::ParamInfo {
-                        name: "max_items",
-                        wire: "MaxItems",
-                        location: "query",
-                        description: "",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::Integer,
-                        constraints: "",
-                    },
+                    describe::param("max_items", "MaxItems", "query")
+                        .kind(describe::ValueKind::Integer),
                 ],
-                record: &[],
-                paging: None,
-                record_key: &[],
-                period: None,
-                focus: None,
+                ..describe::OperationInfo::DEFAULTS
             },
             describe::OperationInfo {
                 name: "get_thing",
                 id: "GetThing",
                 endpoint: "GET / with Action=GetThing",
-                summary: "",
-                description: "",
-                params: &[
-                    describe::ParamInfo {
-                        name: "thing_id",
-                        wire: "ThingId",
-                        location: "query",
-                        description: "",
-                        required: true,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::String,
-                        constraints: "",
-                    },
-                ],
-                record: &[],
-                paging: None,
-                record_key: &[],
-                period: None,
-                focus: None,
+                params: &[describe::param("thing_id", "ThingId", "query").required()],
+                ..describe::OperationInfo::DEFAULTS
             },
             describe::OperationInfo {
                 name: "put_thing",
                 id: "PutThing",
                 endpoint: "POST / with Action=PutThing",
-                summary: "",
-                description: "",
-                params: &[
-                    describe::ParamInfo {
-                        name: "thing_id",
-                        wire: "ThingId",
-                        location: "body",
-                        description: "",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::String,
-                        constraints: "",
-                    },
-                ],
-                record: &[],
-                paging: None,
-                record_key: &[],
-                period: None,
-                focus: None,
+                params: &[describe::param("thing_id", "ThingId", "body")],
+                ..describe::OperationInfo::DEFAULTS
             },
             describe::OperationInfo {
                 name: "get_file",
                 id: "GetFile",
                 endpoint: "GET /files/{file_id}",
-                summary: "",
-                description: "",
-                params: &[
-                    describe::ParamInfo {
-                        name: "file_id",
-                        wire: "file_id",
-                        location: "path",
-                        description: "",
-                        required: true,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::String,
-                        constraints: "",
-                    },
-                ],
-                record: &[],
-                paging: None,
-                record_key: &[],
-                period: None,
-                focus: None,
+                params: &[describe::param("file_id", "file_id", "path").required()],
+                ..describe::OperationInfo::DEFAULTS
             },
             describe::OperationInfo {
                 name: "get_shared_link",
                 id: "GetSharedLink",
                 endpoint: "GET /files/{file_id}",
-                summary: "",
-                description: "",
-                params: &[
-                    describe::ParamInfo {
-                        name: "file_id",
-                        wire: "file_id",
-                        location: "path",
-                        description: "",
-                        required: true,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::String,
-                        constraints: "",
-                    },
-                ],
-                record: &[],
-                paging: None,
-                record_key: &[],
-                period: None,
-                focus: None,
+                params: &[describe::param("file_id", "file_id", "path").required()],
+                ..describe::OperationInfo::DEFAULTS
             },
             describe::OperationInfo {
                 name: "upload_file",
                 id: "UploadFile",
                 endpoint: "POST /files/content",
-                summary: "",
-                description: "",
-                params: &[
-                    describe::ParamInfo {
-                        name: "body",
-                        wire: "body",
-                        location: "body",
-                        description: "",
-                        required: false,
-                        secret: false,
-                        repeated: false,
-                        kind: describe::ValueKind::String,
-                        constraints: "",
-                    },
-                ],
-                record: &[],
-                paging: None,
-                record_key: &[],
-                period: None,
-                focus: None,
+                params: &[describe::param("body", "body", "body")],
+                ..describe::OperationInfo::DEFAULTS
             },
             describe::OperationInfo {
                 name: "get_me",
                 id: "GetMe",
                 endpoint: "GET /users/me",
-                summary: "",
-                description: "",
-                params: &[],
-                record: &[],
-                paging: None,
-                record_key: &[],
-                period: None,
-                focus: None,
+                ..describe::OperationInfo::DEFAULTS
             },
             describe::OperationInfo {
                 name: "list_widgets",
                 id: "ListWidgets",
                 endpoint: "GET /widgets",
-                summary: "",
-                description: "",
-                params: &[],
-                record: &[],
-                paging: None,
-                record_key: &[],
-                period: None,
-                focus: None,
+                ..describe::OperationInfo::DEFAULTS
             },
             describe::OperationInfo {
                 name: "get_status",
                 id: "GetStatus",
                 endpoint: "GET /status",
-                summary: "",
-                description: "",
-                params: &[],
-                record: &[],
-                paging: None,
-                record_key: &[],
-                period: None,
-                focus: None,
+                ..describe::OperationInfo::DEFAULTS
             },
         ],
     };
@@ -1125,97 +999,55 @@ pub mod cli {
         sink: &mut S,
     ) -> Result<(), describe::RunError<S::Error>> {
         match operation {
-            "list_things" => run_list_things(client, args, sink).await,
-            "get_thing" => run_get_thing(client, args, sink).await,
-            "put_thing" => run_put_thing(client, args, sink).await,
-            "get_file" => run_get_file(client, args, sink).await,
-            "get_shared_link" => run_get_shared_link(client, args, sink).await,
-            "upload_file" => run_upload_file(client, args, sink).await,
-            "get_me" => run_get_me(client, args, sink).await,
-            "list_widgets" => run_list_widgets(client, args, sink).await,
-            "get_status" => run_get_status(client, args, sink).await,
+            "list_things" => {
+                use super::ListThings as Op;
+                let builder = client
+                    .list_things()
+                    .set_arg(args.parse("max_items")?, Op::max_items);
+                describe::drive::one(builder.send(), sink).await
+            }
+            "get_thing" => {
+                let builder = client
+                    .get_thing(describe::required("thing_id", args.text("thing_id"))?);
+                describe::drive::one(builder.send(), sink).await
+            }
+            "put_thing" => {
+                use super::PutThing as Op;
+                let builder = client
+                    .put_thing()
+                    .set_arg(args.text("thing_id"), Op::thing_id);
+                describe::drive::one(builder.send(), sink).await
+            }
+            "get_file" => {
+                let builder = client
+                    .get_file(describe::required("file_id", args.text("file_id"))?);
+                describe::drive::one(builder.send(), sink).await
+            }
+            "get_shared_link" => {
+                let builder = client
+                    .get_shared_link(
+                        describe::required("file_id", args.text("file_id"))?,
+                    );
+                describe::drive::one(builder.send(), sink).await
+            }
+            "upload_file" => {
+                use super::UploadFile as Op;
+                let builder = client.upload_file().set_arg(args.text("body"), Op::body);
+                describe::drive::one(builder.send(), sink).await
+            }
+            "get_me" => {
+                let builder = client.get_me();
+                describe::drive::one(builder.send(), sink).await
+            }
+            "list_widgets" => {
+                let builder = client.list_widgets();
+                describe::drive::each(builder.send(), sink).await
+            }
+            "get_status" => {
+                let builder = client.get_status();
+                describe::drive::one(builder.send(), sink).await
+            }
             _ => Err(describe::RunError::NoOperation(operation.to_owned())),
         }
-    }
-    async fn run_list_things<S: describe::Sink>(
-        client: &super::Client,
-        args: &describe::Args,
-        sink: &mut S,
-    ) -> Result<(), describe::RunError<S::Error>> {
-        let builder = client
-            .list_things()
-            .set_arg(args.parse("max_items")?, super::ListThings::max_items);
-        describe::drive::one(builder.send(), sink).await
-    }
-    async fn run_get_thing<S: describe::Sink>(
-        client: &super::Client,
-        args: &describe::Args,
-        sink: &mut S,
-    ) -> Result<(), describe::RunError<S::Error>> {
-        let builder = client
-            .get_thing(describe::required("thing_id", args.text("thing_id"))?);
-        describe::drive::one(builder.send(), sink).await
-    }
-    async fn run_put_thing<S: describe::Sink>(
-        client: &super::Client,
-        args: &describe::Args,
-        sink: &mut S,
-    ) -> Result<(), describe::RunError<S::Error>> {
-        let builder = client
-            .put_thing()
-            .set_arg(args.text("thing_id"), super::PutThing::thing_id);
-        describe::drive::one(builder.send(), sink).await
-    }
-    async fn run_get_file<S: describe::Sink>(
-        client: &super::Client,
-        args: &describe::Args,
-        sink: &mut S,
-    ) -> Result<(), describe::RunError<S::Error>> {
-        let builder = client
-            .get_file(describe::required("file_id", args.text("file_id"))?);
-        describe::drive::one(builder.send(), sink).await
-    }
-    async fn run_get_shared_link<S: describe::Sink>(
-        client: &super::Client,
-        args: &describe::Args,
-        sink: &mut S,
-    ) -> Result<(), describe::RunError<S::Error>> {
-        let builder = client
-            .get_shared_link(describe::required("file_id", args.text("file_id"))?);
-        describe::drive::one(builder.send(), sink).await
-    }
-    async fn run_upload_file<S: describe::Sink>(
-        client: &super::Client,
-        args: &describe::Args,
-        sink: &mut S,
-    ) -> Result<(), describe::RunError<S::Error>> {
-        let builder = client
-            .upload_file()
-            .set_arg(args.text("body"), super::UploadFile::body);
-        describe::drive::one(builder.send(), sink).await
-    }
-    async fn run_get_me<S: describe::Sink>(
-        client: &super::Client,
-        _args: &describe::Args,
-        sink: &mut S,
-    ) -> Result<(), describe::RunError<S::Error>> {
-        let builder = client.get_me();
-        describe::drive::one(builder.send(), sink).await
-    }
-    async fn run_list_widgets<S: describe::Sink>(
-        client: &super::Client,
-        _args: &describe::Args,
-        sink: &mut S,
-    ) -> Result<(), describe::RunError<S::Error>> {
-        let builder = client.list_widgets();
-        describe::drive::each(builder.send(), sink).await
-    }
-    async fn run_get_status<S: describe::Sink>(
-        client: &super::Client,
-        _args: &describe::Args,
-        sink: &mut S,
-    ) -> Result<(), describe::RunError<S::Error>> {
-        let builder = client.get_status();
-        describe::drive::one(builder.send(), sink).await
     }
 }
