@@ -2,6 +2,8 @@
 //! how a code a spec lists is compared with the code a response carries
 //! ([`code_matches`]).
 
+use std::borrow::Cow;
+
 use serde_json::Value;
 
 use crate::types::format_f64;
@@ -262,48 +264,93 @@ impl ErrorEnvelope {
     /// code, message and request id pointers when the envelope looks into 2xx bodies,
     /// else those of the request id pointers alone when `request_id` (the response's
     /// header did not carry one), else none.
-    pub(crate) fn success_keys(&self, request_id: bool) -> Vec<String> {
+    pub(crate) fn success_keys(&self, request_id: bool) -> SuccessKeys {
         if self.inspects_success_bodies() {
-            self.top_level_keys()
+            SuccessKeys {
+                pointers: [self.code, self.message, self.request_id],
+            }
         } else if request_id {
-            top_level_keys(self.request_id)
+            SuccessKeys {
+                pointers: [self.request_id, &[], &[]],
+            }
         } else {
-            Vec::new()
+            SuccessKeys {
+                pointers: [&[], &[], &[]],
+            }
         }
     }
 
     /// The top-level property names the code, message and request id pointers start
     /// with (`/error/code` starts with `error`), without duplicates.
+    #[cfg(test)]
     pub(crate) fn top_level_keys(&self) -> Vec<String> {
-        let pointers: Vec<&str> = self
-            .code
-            .iter()
-            .chain(self.message)
-            .chain(self.request_id)
-            .copied()
-            .collect();
-        top_level_keys(&pointers)
+        let all = SuccessKeys {
+            pointers: [self.code, self.message, self.request_id],
+        };
+        let mut keys: Vec<String> = Vec::new();
+        for key in all.segments() {
+            if !keys.iter().any(|known| *known == key) {
+                keys.push(key.into_owned());
+            }
+        }
+        keys
     }
 }
 
-/// The top-level property names `pointers` start with (`/error/code` starts with
-/// `error`), without duplicates.
-fn top_level_keys(pointers: &[&str]) -> Vec<String> {
-    let mut keys: Vec<String> = Vec::new();
-    for pointer in pointers {
-        let first = pointer
-            .strip_prefix('/')
-            .unwrap_or(pointer)
-            .split('/')
-            .next()
-            .unwrap_or_default()
-            .replace("~1", "/")
-            .replace("~0", "~");
-        if !keys.contains(&first) {
-            keys.push(first);
-        }
+/// The top-level properties of a 2xx body the envelope reads (see
+/// [`ErrorEnvelope::success_keys`]): the first segments of its pointers, looked at in
+/// place, so that asking costs no allocation.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SuccessKeys {
+    pointers: [&'static [&'static str]; 3],
+}
+
+impl SuccessKeys {
+    /// Whether no property is read.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.pointers.iter().all(|pointers| pointers.is_empty())
     }
-    keys
+
+    /// Whether the top-level property `key` is read.
+    pub(crate) fn contains(&self, key: &str) -> bool {
+        self.pointers
+            .iter()
+            .flat_map(|&pointers| pointers.iter())
+            .any(|pointer| {
+                let rest = pointer.strip_prefix('/').unwrap_or(pointer).as_bytes();
+                if rest.contains(&b'~') {
+                    // Escaped (`~1` is `/`): compared unescaped, rarely.
+                    return first_segment(pointer) == key;
+                }
+                // A key with a `/` is no unescaped first segment.
+                !key.as_bytes().contains(&b'/')
+                    && rest.starts_with(key.as_bytes())
+                    && matches!(rest.get(key.len()), None | Some(b'/'))
+            })
+    }
+
+    /// The first segment of each pointer, unescaped (`/a~1b/c` gives `a/b`).
+    pub(crate) fn segments(&self) -> impl Iterator<Item = Cow<'static, str>> + '_ {
+        self.pointers
+            .iter()
+            .flat_map(|&pointers| pointers.iter().copied())
+            .map(first_segment)
+    }
+}
+
+/// The first segment of a JSON pointer, unescaped (`/a~1b/c` gives `a/b`).
+fn first_segment(pointer: &'static str) -> Cow<'static, str> {
+    let first = pointer
+        .strip_prefix('/')
+        .unwrap_or(pointer)
+        .split('/')
+        .next()
+        .unwrap_or_default();
+    if first.contains('~') {
+        Cow::Owned(first.replace("~1", "/").replace("~0", "~"))
+    } else {
+        Cow::Borrowed(first)
+    }
 }
 
 /// The text of the first pointer in `pointers` that resolves to a non-null value.
@@ -512,9 +559,19 @@ mod tests {
             code: &["/error/code", "/error_code"],
             message: &["/error/message"],
             request_id: &["/a~1b"],
+            success: SuccessRule::NoCode,
             ..ErrorEnvelope::NONE
         };
         assert_eq!(NESTED.top_level_keys(), ["error", "error_code", "a/b"]);
+        let keys = NESTED.success_keys(true);
+        for key in ["error", "error_code", "a/b"] {
+            assert!(keys.contains(key), "{key}");
+        }
+        for key in ["err", "error_cod", "error/code", "a~1b", "a", ""] {
+            assert!(!keys.contains(key), "{key}");
+        }
+        assert!(GSL.success_keys(true).contains("request_id"));
+        assert!(GSL.success_keys(false).is_empty());
     }
 
     #[test]

@@ -11,7 +11,8 @@
 //!    first;
 //! 5. decoding a page of 500 Kaopuyun bills (two decimals each): plain
 //!    `serde_json::from_slice` into the generated type and into a `serde_json::Value`,
-//!    and a whole call against a hand-written one ([`decode`]).
+//!    and a whole call against a hand-written one ([`decode`]);
+//! 6. reading a body of about 268 KB undecoded against `reqwest`'s `bytes()` ([`body`]).
 //!
 //! `cargo bench -p meterage-tests --bench runtime` (release build). Figures go to
 //! BENCHMARKS.md. Nothing here asserts a time: the numbers are printed.
@@ -30,6 +31,8 @@ use meterage_clients::runtime::{
 use meterage_clients::{nce_campus, plcloud as pl};
 use meterage_tests::{gsl, nce, plcloud, Server};
 
+#[path = "runtime/body.rs"]
+mod body;
 #[path = "runtime/decode.rs"]
 mod decode;
 
@@ -64,6 +67,12 @@ fn main() {
         }
         if let Some(variant) = std::env::var_os("METERAGE_BENCH_DECODE") {
             decode::variant(&variant.to_string_lossy()).await;
+        }
+        if wanted("body") {
+            body::read().await;
+        }
+        if let Some(variant) = std::env::var_os("METERAGE_BENCH_BODY") {
+            body::variant(&variant.to_string_lossy()).await;
         }
     });
 }

@@ -3,7 +3,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use reqwest::header::HeaderMap;
 
 use crate::client::expect::Expect;
@@ -57,6 +57,7 @@ impl Client {
         operation: &'static Operation,
     ) -> Result<(u16, HeaderMap, Bytes), Failed> {
         let inner = &*self.inner;
+        // As sent: interceptors may have changed it.
         let url = request.url().clone();
         let transport = |error: reqwest::Error| Failed {
             reached_server: !error.is_connect(),
@@ -87,18 +88,95 @@ impl Client {
                 limit,
             })
         };
-        let announced = response.content_length().unwrap_or(0);
-        if usize::try_from(announced).map_or(true, |n| n > limit) {
-            return Err(too_large());
-        }
-        let mut body = Vec::with_capacity(usize::try_from(announced).unwrap_or(0));
+        let announced = response.content_length();
+        let announced = match announced.map(usize::try_from) {
+            None => None,
+            Some(Ok(n)) if n <= limit => Some(n),
+            Some(_) => return Err(too_large()),
+        };
+        let mut body = Gathered::new(announced);
         while let Some(chunk) = response.chunk().await.map_err(transport)? {
             if body.len() + chunk.len() > limit {
                 return Err(too_large());
             }
-            body.extend_from_slice(&chunk);
+            body.push(chunk);
         }
-        Ok((status, headers, Bytes::from(body)))
+        Ok((status, headers, body.into_bytes()))
+    }
+}
+
+/// A body read chunk by chunk: a body that comes in one chunk is kept as it came (no
+/// copy); a longer one is copied once, into one buffer of the announced length (or of
+/// the whole, joined at the end, when no length was announced).
+struct Gathered {
+    /// The `Content-Length`, when the server announced one (within the cap).
+    announced: Option<usize>,
+    /// The first chunk, until a second one comes.
+    first: Option<Bytes>,
+    /// With a length announced: the chunks so far, copied into one buffer.
+    joined: BytesMut,
+    /// Without a length announced: the chunks after the first, joined at the end.
+    rest: Vec<Bytes>,
+    /// The bytes read so far.
+    len: usize,
+}
+
+impl Gathered {
+    fn new(announced: Option<usize>) -> Self {
+        Gathered {
+            announced,
+            first: None,
+            joined: BytesMut::new(),
+            rest: Vec::new(),
+            len: 0,
+        }
+    }
+
+    /// The bytes read so far.
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn push(&mut self, chunk: Bytes) {
+        if chunk.is_empty() {
+            return;
+        }
+        self.len += chunk.len();
+        match (self.announced, self.first.take()) {
+            (_, None) if self.joined.is_empty() && self.rest.is_empty() => {
+                self.first = Some(chunk);
+            }
+            (Some(announced), first) => {
+                if let Some(first) = first {
+                    // The second chunk: one buffer for the whole announced body.
+                    self.joined.reserve(announced.max(self.len));
+                    self.joined.extend_from_slice(&first);
+                }
+                self.joined.extend_from_slice(&chunk);
+            }
+            (None, first) => {
+                self.first = first;
+                self.rest.push(chunk);
+            }
+        }
+    }
+
+    fn into_bytes(self) -> Bytes {
+        if !self.joined.is_empty() {
+            return self.joined.freeze();
+        }
+        let Some(first) = self.first else {
+            return Bytes::new();
+        };
+        if self.rest.is_empty() {
+            return first;
+        }
+        let mut joined = BytesMut::with_capacity(self.len);
+        joined.extend_from_slice(&first);
+        for chunk in &self.rest {
+            joined.extend_from_slice(chunk);
+        }
+        joined.freeze()
     }
 }
 
@@ -160,5 +238,47 @@ pub(crate) fn read<E: Expect>(
                 attempts: 1,
             }))))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gathered(announced: Option<usize>, chunks: &[&'static [u8]]) -> Bytes {
+        let mut body = Gathered::new(announced);
+        for chunk in chunks {
+            body.push(Bytes::from_static(chunk));
+        }
+        assert_eq!(
+            body.len(),
+            chunks.iter().map(|chunk| chunk.len()).sum::<usize>()
+        );
+        body.into_bytes()
+    }
+
+    #[test]
+    fn a_body_in_one_chunk_is_kept_as_it_came() {
+        static BODY: &[u8] = br#"{"pools":[]}"#;
+        for announced in [Some(BODY.len()), None] {
+            let body = gathered(announced, &[b"", BODY, b""]);
+            assert_eq!(body, BODY);
+            // The same memory: not copied.
+            assert_eq!(body.as_ptr(), BODY.as_ptr());
+        }
+        assert!(gathered(Some(0), &[]).is_empty());
+        assert!(gathered(None, &[b""]).is_empty());
+    }
+
+    #[test]
+    fn chunks_are_joined_in_order_with_or_without_an_announced_length() {
+        let chunks: &[&'static [u8]] = &[b"{\"po", b"ols\":", b"[1,2", b"]}"];
+        for announced in [Some(14), None] {
+            let body = gathered(announced, chunks);
+            assert_eq!(body, &b"{\"pools\":[1,2]}"[..]);
+        }
+        // An announced length is room reserved once, not a limit on what is joined.
+        let body = gathered(Some(3), chunks);
+        assert_eq!(body, &b"{\"pools\":[1,2]}"[..]);
     }
 }

@@ -15,7 +15,7 @@
 use serde::de::{self, DeserializeOwned};
 use serde_json::{Map, Value};
 
-use crate::envelope::ErrorEnvelope;
+use crate::envelope::{ErrorEnvelope, SuccessKeys};
 
 /// The `Visitor` methods a wrapping visitor passes on unchanged to the visitor it
 /// wraps, reached as `self.$field`: every scalar, `none` and `unit`. Invoked inside an
@@ -119,7 +119,8 @@ pub(crate) fn envelope_only(
     envelope: &ErrorEnvelope,
     request_id: bool,
 ) -> Decoded<()> {
-    if envelope.success_keys(request_id).is_empty() || body.iter().all(u8::is_ascii_whitespace) {
+    let keys = envelope.success_keys(request_id);
+    if keys.is_empty() || body.iter().all(u8::is_ascii_whitespace) || !may_hold(body, &keys) {
         return Decoded::Ok((), None);
     }
     match decode::<de::IgnoredAny>(body, envelope, request_id) {
@@ -127,6 +128,23 @@ pub(crate) fn envelope_only(
         Ok(Decoded::Ok(_, request_id)) => Decoded::Ok((), request_id),
         Err(_) => Decoded::Ok((), None),
     }
+}
+
+/// Whether `body` may hold one of `keys` as a property, by its text alone (a search far
+/// cheaper than parsing a large body): a key's JSON text is its own text in quotes,
+/// unless the body writes it with escapes, which need a backslash.
+fn may_hold(body: &[u8], keys: &SuccessKeys) -> bool {
+    if memchr::memchr(b'\\', body).is_some() {
+        return true;
+    }
+    let mut quoted = Vec::new();
+    keys.segments().any(|key| {
+        quoted.clear();
+        quoted.push(b'"');
+        quoted.extend_from_slice(key.as_bytes());
+        quoted.push(b'"');
+        memchr::memmem::find(body, &quoted).is_some()
+    })
 }
 
 /// The second, slow look at a body that did not decode: a failure the envelope finds in
@@ -308,6 +326,32 @@ mod tests {
             Decoded::Ok((), request_id) => assert_eq!(request_id.as_deref(), Some("r-3")),
             Decoded::Failure(captured) => panic!("unexpected failure {captured}"),
         }
+    }
+
+    #[test]
+    fn a_raw_body_is_searched_for_the_keys_before_it_is_parsed() {
+        let id = |body: &str| match envelope_only(body.as_bytes(), &KAOPUYUN, true) {
+            Decoded::Ok((), request_id) => request_id,
+            Decoded::Failure(captured) => panic!("unexpected failure {captured}"),
+        };
+        // Not written at all: no parse, nothing found.
+        assert_eq!(id(r#"{"Items":[{"RequestIdx":"r-0"}]}"#), None);
+        // Written, at the top and not: the parse decides.
+        assert_eq!(
+            id(r#"{"Items":[],"RequestId":"r-4"}"#).as_deref(),
+            Some("r-4")
+        );
+        assert_eq!(id(r#"{"Items":[{"RequestId":"r-5"}]}"#), None);
+        // A key written with escapes is still found.
+        assert_eq!(
+            id(r#"{"Items":[],"Request\u0049d":"r-6"}"#).as_deref(),
+            Some("r-6")
+        );
+        assert!(may_hold(br#"{"a":"\/"}"#, &KAOPUYUN.success_keys(true)));
+        assert!(!may_hold(
+            br#"{"a":"RequestId"}"#,
+            &ErrorEnvelope::NONE.success_keys(true)
+        ));
     }
 
     #[test]

@@ -7,11 +7,13 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
+use crate::envelope::SuccessKeys;
+
 /// The top-level deserializer when the envelope looks into 2xx bodies: passes every
 /// call through to `inner`, and a map at the top copies the properties named in `keys` into `captured`.
 pub(super) struct Tap<'k, 'c, D> {
     pub(super) inner: D,
-    pub(super) keys: &'k [String],
+    pub(super) keys: &'k SuccessKeys,
     pub(super) captured: &'c mut Map<String, Value>,
 }
 
@@ -121,7 +123,7 @@ where
 /// The top-level visitor of a [`Tap`]: a map is handed on wrapped in [`TapMap`].
 struct TapVisitor<'k, 'c, V> {
     inner: V,
-    keys: &'k [String],
+    keys: &'k SuccessKeys,
     captured: &'c mut Map<String, Value>,
 }
 
@@ -164,7 +166,7 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for TapVisitor<'_, '_, V> {
 /// as a JSON value (kept), then hands both on.
 struct TapMap<'k, 'c, A> {
     inner: A,
-    keys: &'k [String],
+    keys: &'k SuccessKeys,
     captured: &'c mut Map<String, Value>,
     /// The key just read, when it is one to capture.
     current: Option<String>,
@@ -180,11 +182,7 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for TapMap<'_, '_, A> {
         let Some(key) = self.inner.next_key::<Cow<'de, str>>()? else {
             return Ok(None);
         };
-        self.current = self
-            .keys
-            .iter()
-            .any(|tapped| *tapped == key)
-            .then(|| key.clone().into_owned());
+        self.current = self.keys.contains(&key).then(|| key.clone().into_owned());
         match key {
             Cow::Borrowed(key) => seed
                 .deserialize(de::value::BorrowedStrDeserializer::new(key))

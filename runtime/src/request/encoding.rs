@@ -148,10 +148,16 @@ impl Encoding {
 /// `application/x-www-form-urlencoded` body.
 pub(super) fn join_pairs(pairs: &[(Cow<'static, str>, String)]) -> String {
     let mut out = String::new();
-    for (name, value) in pairs {
-        push_pair(&mut out, name, |out| out.push_str(value));
-    }
+    push_pairs(&mut out, pairs);
     out
+}
+
+/// [`join_pairs`], appended to `out`.
+pub(super) fn push_pairs(out: &mut String, pairs: &[(Cow<'static, str>, String)]) {
+    let start = out.len();
+    for (name, value) in pairs {
+        push_pair(out, start, name, |out| out.push_str(value));
+    }
 }
 
 /// `name=value` pairs, names and values percent-encoded here, joined with `&`: the
@@ -159,15 +165,15 @@ pub(super) fn join_pairs(pairs: &[(Cow<'static, str>, String)]) -> String {
 pub(crate) fn join_encoded<'p>(pairs: impl Iterator<Item = (&'p str, &'p str)>) -> String {
     let mut out = String::new();
     for (name, value) in pairs {
-        push_pair(&mut out, name, |out| percent_encode_into(out, value));
+        push_pair(&mut out, 0, name, |out| percent_encode_into(out, value));
     }
     out
 }
 
-/// Appends `&name=` (no `&` first) and the value `value` writes: the one place a
-/// `name=value` pair is written.
-fn push_pair(out: &mut String, name: &str, value: impl FnOnce(&mut String)) {
-    if !out.is_empty() {
+/// Appends `&name=` (no `&` when `out` holds nothing past `start`, where the pairs
+/// begin) and the value `value` writes: the one place a `name=value` pair is written.
+fn push_pair(out: &mut String, start: usize, name: &str, value: impl FnOnce(&mut String)) {
+    if out.len() > start {
         out.push('&');
     }
     percent_encode_into(out, name);

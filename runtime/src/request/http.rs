@@ -14,8 +14,8 @@ impl Request {
     ) -> Result<reqwest::Request, Error> {
         let operation = self.operation.id;
         let request_error = |message: String| Error::Request { operation, message };
-        if let Some(message) = self.error.clone() {
-            return Err(request_error(message));
+        if let Some(message) = &self.error {
+            return Err(request_error(message.clone()));
         }
         if let Some(start) = self.path.find('{') {
             let rest = &self.path[start..];
@@ -32,10 +32,9 @@ impl Request {
             url.push('/');
         }
         url.push_str(&self.path);
-        let query = self.query_string();
-        if !query.is_empty() {
+        if !self.query.is_empty() {
             url.push('?');
-            url.push_str(&query);
+            super::encoding::push_pairs(&mut url, &self.query);
         }
         let url = reqwest::Url::parse(&url)
             .map_err(|error| request_error(format!("invalid URL for `{}`: {error}", base)))?;
@@ -51,7 +50,9 @@ impl Request {
             }
         };
 
-        let mut headers = HeaderMap::new();
+        // Room for the parameters, user agent, accept, cookies, content type and the
+        // auth scheme's headers, so that the map is allocated once.
+        let mut headers = HeaderMap::with_capacity(self.headers.len() + 6);
         for param in &self.headers {
             let name = HeaderName::from_bytes(param.name.as_bytes()).map_err(|_| {
                 request_error(format!("`{}` is not a valid header name", param.name))
