@@ -1396,35 +1396,15 @@ impl GetCostAndUsage {
     /// # Errors
     ///
     /// `Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        meterage_runtime::Response<types::GetCostAndUsageResponse>,
-        meterage_runtime::Error,
-    > {
-        let client = &self.client.inner;
-        if client.validates_requests() {
-            self.validate()?;
-        }
-        client.send(self.request()).await
+    ) -> meterage_runtime::call::Sending<types::GetCostAndUsageResponse> {
+        meterage_runtime::call::send(self)
     }
 
-    /// Like `send`, but returns the response body's bytes exactly as the server sent them, undecoded (to archive a vendor's answer, or to decode it yourself). Status and error-envelope checks still apply.
-    ///
-    /// # Errors
-    ///
-    /// As `send`, without `Decode`.
-    pub async fn send_raw(
-        self,
-    ) -> Result<
-        meterage_runtime::Response<meterage_runtime::Bytes>,
-        meterage_runtime::Error,
-    > {
-        let client = &self.client.inner;
-        if client.validates_requests() {
-            self.validate()?;
-        }
-        client.send_raw(self.request()).await
+    /// Like `send`, but answers the body's bytes as the server sent them, undecoded; errors as `send`'s, without `Decode`.
+    pub fn send_raw(self) -> meterage_runtime::call::Sending<meterage_runtime::Bytes> {
+        meterage_runtime::call::send_raw(self)
     }
 
     /// Every page, from the token set here (else the first page), as a stream: pages are fetched as the stream is read, one at a time, each asked with the token the page before gave (`.prefetch(n)` fetches nothing ahead: the next token comes with the page before), until a page without a next token (none, or an empty one); a token that repeats the one sent, or one an earlier page was asked with, ends it with `Error::Pagination` rather than a loop. A page the server repeats is fetched again, never yielded twice. Each page keeps its token, status, headers and request id.
@@ -1582,8 +1562,19 @@ impl GetCostAndUsage {
     > {
         meterage_runtime::focus::rows(Self::FOCUS, self.items())
     }
+}
 
-    /// The request as it will be sent: parameters in spec order, constants filled in.
+impl meterage_runtime::call::Call for GetCostAndUsage {
+    type Output = types::GetCostAndUsageResponse;
+
+    fn client(&self) -> &meterage_runtime::Client {
+        &self.client.inner
+    }
+
+    fn validate(&self) -> Result<(), meterage_runtime::Error> {
+        Self::validate(self)
+    }
+
     fn request(&self) -> meterage_runtime::Request {
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
         request.set_options(self.options);
@@ -1691,35 +1682,15 @@ impl GetDimensionValues {
     /// # Errors
     ///
     /// `Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        meterage_runtime::Response<types::GetDimensionValuesResponse>,
-        meterage_runtime::Error,
-    > {
-        let client = &self.client.inner;
-        if client.validates_requests() {
-            self.validate()?;
-        }
-        client.send(self.request()).await
+    ) -> meterage_runtime::call::Sending<types::GetDimensionValuesResponse> {
+        meterage_runtime::call::send(self)
     }
 
-    /// Like `send`, but returns the response body's bytes exactly as the server sent them, undecoded (to archive a vendor's answer, or to decode it yourself). Status and error-envelope checks still apply.
-    ///
-    /// # Errors
-    ///
-    /// As `send`, without `Decode`.
-    pub async fn send_raw(
-        self,
-    ) -> Result<
-        meterage_runtime::Response<meterage_runtime::Bytes>,
-        meterage_runtime::Error,
-    > {
-        let client = &self.client.inner;
-        if client.validates_requests() {
-            self.validate()?;
-        }
-        client.send_raw(self.request()).await
+    /// Like `send`, but answers the body's bytes as the server sent them, undecoded; errors as `send`'s, without `Decode`.
+    pub fn send_raw(self) -> meterage_runtime::call::Sending<meterage_runtime::Bytes> {
+        meterage_runtime::call::send_raw(self)
     }
 
     /// Every page, from the token set here (else the first page), as a stream: pages are fetched as the stream is read, one at a time, each asked with the token the page before gave (`.prefetch(n)` fetches nothing ahead: the next token comes with the page before), until a page without a next token (none, or an empty one); a token that repeats the one sent, or one an earlier page was asked with, ends it with `Error::Pagination` rather than a loop. A page the server repeats is fetched again, never yielded twice. Each page keeps its token, status, headers and request id.
@@ -1739,8 +1710,19 @@ impl GetDimensionValues {
     pub fn items(self) -> meterage_runtime::pagination::Items<Self> {
         meterage_runtime::pagination::Paginate::items(self)
     }
+}
 
-    /// The request as it will be sent: parameters in spec order, constants filled in.
+impl meterage_runtime::call::Call for GetDimensionValues {
+    type Output = types::GetDimensionValuesResponse;
+
+    fn client(&self) -> &meterage_runtime::Client {
+        &self.client.inner
+    }
+
+    fn validate(&self) -> Result<(), meterage_runtime::Error> {
+        Self::validate(self)
+    }
+
     fn request(&self) -> meterage_runtime::Request {
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
         request.set_options(self.options);
@@ -2088,7 +2070,7 @@ impl meterage_runtime::pagination::Paginate for GetCostAndUsage {
         if self.client.inner.validates_requests() {
             next.validate()?;
         }
-        Ok(next.request())
+        Ok(meterage_runtime::call::Call::request(&next))
     }
 }
 
@@ -2150,7 +2132,7 @@ impl meterage_runtime::pagination::Paginate for GetDimensionValues {
         if self.client.inner.validates_requests() {
             next.validate()?;
         }
-        Ok(next.request())
+        Ok(meterage_runtime::call::Call::request(&next))
     }
 }
 

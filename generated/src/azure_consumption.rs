@@ -985,35 +985,15 @@ impl UsageDetailsList {
     /// # Errors
     ///
     /// `Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        meterage_runtime::Response<Option<types::UsageDetailsListResult>>,
-        meterage_runtime::Error,
-    > {
-        let client = &self.client.inner;
-        if client.validates_requests() {
-            self.validate()?;
-        }
-        client.send(self.request()).await
+    ) -> meterage_runtime::call::Sending<Option<types::UsageDetailsListResult>> {
+        meterage_runtime::call::send(self)
     }
 
-    /// Like `send`, but returns the response body's bytes exactly as the server sent them, undecoded (to archive a vendor's answer, or to decode it yourself). Status and error-envelope checks still apply.
-    ///
-    /// # Errors
-    ///
-    /// As `send`, without `Decode`.
-    pub async fn send_raw(
-        self,
-    ) -> Result<
-        meterage_runtime::Response<meterage_runtime::Bytes>,
-        meterage_runtime::Error,
-    > {
-        let client = &self.client.inner;
-        if client.validates_requests() {
-            self.validate()?;
-        }
-        client.send_raw(self.request()).await
+    /// Like `send`, but answers the body's bytes as the server sent them, undecoded; errors as `send`'s, without `Decode`.
+    pub fn send_raw(self) -> meterage_runtime::call::Sending<meterage_runtime::Bytes> {
+        meterage_runtime::call::send_raw(self)
     }
 
     /// Every page, from the first page, as a stream: pages are fetched as the stream is read, one at a time, each at the link the page before gave, relative to the request or absolute, on the same server and with the same credentials (`.prefetch(n)` fetches nothing ahead: the next link comes with the page before), until a page without a next link; a link to another server, to the page itself (after one more try) or to a page already fetched ends it with `Error::Pagination`. An answer without content (204) is an empty page, `None`, and the last. A page the server repeats is fetched again, never yielded twice. Each page keeps its link, status, headers and request id.
@@ -1213,8 +1193,19 @@ impl UsageDetailsList {
     > {
         meterage_runtime::focus::rows(Self::FOCUS, self.items())
     }
+}
 
-    /// The request as it will be sent: parameters in spec order, constants filled in.
+impl meterage_runtime::call::Call for UsageDetailsList {
+    type Output = Option<types::UsageDetailsListResult>;
+
+    fn client(&self) -> &meterage_runtime::Client {
+        &self.client.inner
+    }
+
+    fn validate(&self) -> Result<(), meterage_runtime::Error> {
+        Self::validate(self)
+    }
+
     fn request(&self) -> meterage_runtime::Request {
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
         request.set_options(self.options);
@@ -1560,7 +1551,7 @@ impl meterage_runtime::pagination::Paginate for UsageDetailsList {
         if self.client.inner.validates_requests() {
             self.validate()?;
         }
-        let mut request = self.request();
+        let mut request = meterage_runtime::call::Call::request(self);
         request.follow_link(page.url());
         Ok(request)
     }

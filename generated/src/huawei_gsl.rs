@@ -737,35 +737,13 @@ impl ListSimPools {
     /// # Errors
     ///
     /// `Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.
-    pub async fn send(
-        self,
-    ) -> Result<
-        meterage_runtime::Response<types::ListSimPoolsResponse>,
-        meterage_runtime::Error,
-    > {
-        let client = &self.client.inner;
-        if client.validates_requests() {
-            self.validate()?;
-        }
-        client.send(self.request()).await
+    pub fn send(self) -> meterage_runtime::call::Sending<types::ListSimPoolsResponse> {
+        meterage_runtime::call::send(self)
     }
 
-    /// Like `send`, but returns the response body's bytes exactly as the server sent them, undecoded (to archive a vendor's answer, or to decode it yourself). Status and error-envelope checks still apply.
-    ///
-    /// # Errors
-    ///
-    /// As `send`, without `Decode`.
-    pub async fn send_raw(
-        self,
-    ) -> Result<
-        meterage_runtime::Response<meterage_runtime::Bytes>,
-        meterage_runtime::Error,
-    > {
-        let client = &self.client.inner;
-        if client.validates_requests() {
-            self.validate()?;
-        }
-        client.send_raw(self.request()).await
+    /// Like `send`, but answers the body's bytes as the server sent them, undecoded; errors as `send`'s, without `Decode`.
+    pub fn send_raw(self) -> meterage_runtime::call::Sending<meterage_runtime::Bytes> {
+        meterage_runtime::call::send_raw(self)
     }
 
     /// Every page, from the page set here (else the first), as a stream: pages are fetched as the stream is read, one at a time (`.prefetch(n)` fetches ahead), until the declared total, a short or an empty page. A page the server repeats is fetched again, never yielded twice. Each page keeps its number, status, headers and request id.
@@ -870,8 +848,19 @@ impl ListSimPools {
     > {
         meterage_runtime::focus::rows(Self::FOCUS, self.items())
     }
+}
 
-    /// The request as it will be sent: parameters in spec order, constants filled in.
+impl meterage_runtime::call::Call for ListSimPools {
+    type Output = types::ListSimPoolsResponse;
+
+    fn client(&self) -> &meterage_runtime::Client {
+        &self.client.inner
+    }
+
+    fn validate(&self) -> Result<(), meterage_runtime::Error> {
+        Self::validate(self)
+    }
+
     fn request(&self) -> meterage_runtime::Request {
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
         request.set_options(self.options);
@@ -1009,38 +998,27 @@ impl KeystoneCreateUserTokenByPassword {
     /// # Errors
     ///
     /// `Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.
-    pub async fn send(
-        self,
-    ) -> Result<
-        meterage_runtime::Response<types::IamTokenResponse>,
-        meterage_runtime::Error,
-    > {
-        let client = &self.client.inner;
-        if client.validates_requests() {
-            self.validate()?;
-        }
-        client.send(self.request()).await
+    pub fn send(self) -> meterage_runtime::call::Sending<types::IamTokenResponse> {
+        meterage_runtime::call::send(self)
     }
 
-    /// Like `send`, but returns the response body's bytes exactly as the server sent them, undecoded (to archive a vendor's answer, or to decode it yourself). Status and error-envelope checks still apply.
-    ///
-    /// # Errors
-    ///
-    /// As `send`, without `Decode`.
-    pub async fn send_raw(
-        self,
-    ) -> Result<
-        meterage_runtime::Response<meterage_runtime::Bytes>,
-        meterage_runtime::Error,
-    > {
-        let client = &self.client.inner;
-        if client.validates_requests() {
-            self.validate()?;
-        }
-        client.send_raw(self.request()).await
+    /// Like `send`, but answers the body's bytes as the server sent them, undecoded; errors as `send`'s, without `Decode`.
+    pub fn send_raw(self) -> meterage_runtime::call::Sending<meterage_runtime::Bytes> {
+        meterage_runtime::call::send_raw(self)
+    }
+}
+
+impl meterage_runtime::call::Call for KeystoneCreateUserTokenByPassword {
+    type Output = types::IamTokenResponse;
+
+    fn client(&self) -> &meterage_runtime::Client {
+        &self.client.inner
     }
 
-    /// The request as it will be sent: parameters in spec order, constants filled in.
+    fn validate(&self) -> Result<(), meterage_runtime::Error> {
+        Self::validate(self)
+    }
+
     fn request(&self) -> meterage_runtime::Request {
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
         request.set_options(self.options);
@@ -1290,7 +1268,7 @@ impl meterage_runtime::pagination::Paginate for ListSimPools {
         if self.client.inner.validates_requests() {
             next.validate()?;
         }
-        Ok(next.request())
+        Ok(meterage_runtime::call::Call::request(&next))
     }
 }
 

@@ -787,35 +787,15 @@ impl GetTimeFlowStInfoList {
     /// # Errors
     ///
     /// `Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        meterage_runtime::Response<types::TimeFlowStInfosOutputDto>,
-        meterage_runtime::Error,
-    > {
-        let client = &self.client.inner;
-        if client.validates_requests() {
-            self.validate()?;
-        }
-        client.send(self.request()).await
+    ) -> meterage_runtime::call::Sending<types::TimeFlowStInfosOutputDto> {
+        meterage_runtime::call::send(self)
     }
 
-    /// Like `send`, but returns the response body's bytes exactly as the server sent them, undecoded (to archive a vendor's answer, or to decode it yourself). Status and error-envelope checks still apply.
-    ///
-    /// # Errors
-    ///
-    /// As `send`, without `Decode`.
-    pub async fn send_raw(
-        self,
-    ) -> Result<
-        meterage_runtime::Response<meterage_runtime::Bytes>,
-        meterage_runtime::Error,
-    > {
-        let client = &self.client.inner;
-        if client.validates_requests() {
-            self.validate()?;
-        }
-        client.send_raw(self.request()).await
+    /// Like `send`, but answers the body's bytes as the server sent them, undecoded; errors as `send`'s, without `Decode`.
+    pub fn send_raw(self) -> meterage_runtime::call::Sending<meterage_runtime::Bytes> {
+        meterage_runtime::call::send_raw(self)
     }
 
     /// Every page, from the page set here (else the first), as a stream: pages are fetched as the stream is read, one at a time (`.prefetch(n)` fetches ahead), until the declared total, a short or an empty page. A page the server repeats is fetched again, never yielded twice. Each page keeps its number, status, headers and request id.
@@ -933,8 +913,19 @@ impl GetTimeFlowStInfoList {
     > {
         meterage_runtime::focus::rows(Self::FOCUS, self.items())
     }
+}
 
-    /// The request as it will be sent: parameters in spec order, constants filled in.
+impl meterage_runtime::call::Call for GetTimeFlowStInfoList {
+    type Output = types::TimeFlowStInfosOutputDto;
+
+    fn client(&self) -> &meterage_runtime::Client {
+        &self.client.inner
+    }
+
+    fn validate(&self) -> Result<(), meterage_runtime::Error> {
+        Self::validate(self)
+    }
+
     fn request(&self) -> meterage_runtime::Request {
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
         request.set_options(self.options);
@@ -1014,38 +1005,27 @@ impl CreateToken {
     /// # Errors
     ///
     /// `Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.
-    pub async fn send(
-        self,
-    ) -> Result<
-        meterage_runtime::Response<types::TokenResponse>,
-        meterage_runtime::Error,
-    > {
-        let client = &self.client.inner;
-        if client.validates_requests() {
-            self.validate()?;
-        }
-        client.send(self.request()).await
+    pub fn send(self) -> meterage_runtime::call::Sending<types::TokenResponse> {
+        meterage_runtime::call::send(self)
     }
 
-    /// Like `send`, but returns the response body's bytes exactly as the server sent them, undecoded (to archive a vendor's answer, or to decode it yourself). Status and error-envelope checks still apply.
-    ///
-    /// # Errors
-    ///
-    /// As `send`, without `Decode`.
-    pub async fn send_raw(
-        self,
-    ) -> Result<
-        meterage_runtime::Response<meterage_runtime::Bytes>,
-        meterage_runtime::Error,
-    > {
-        let client = &self.client.inner;
-        if client.validates_requests() {
-            self.validate()?;
-        }
-        client.send_raw(self.request()).await
+    /// Like `send`, but answers the body's bytes as the server sent them, undecoded; errors as `send`'s, without `Decode`.
+    pub fn send_raw(self) -> meterage_runtime::call::Sending<meterage_runtime::Bytes> {
+        meterage_runtime::call::send_raw(self)
+    }
+}
+
+impl meterage_runtime::call::Call for CreateToken {
+    type Output = types::TokenResponse;
+
+    fn client(&self) -> &meterage_runtime::Client {
+        &self.client.inner
     }
 
-    /// The request as it will be sent: parameters in spec order, constants filled in.
+    fn validate(&self) -> Result<(), meterage_runtime::Error> {
+        Self::validate(self)
+    }
+
     fn request(&self) -> meterage_runtime::Request {
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
         request.set_options(self.options);
@@ -1099,35 +1079,27 @@ impl DeleteToken {
     /// # Errors
     ///
     /// `Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.
-    pub async fn send(
-        self,
-    ) -> Result<meterage_runtime::Response<types::NceResult>, meterage_runtime::Error> {
-        let client = &self.client.inner;
-        if client.validates_requests() {
-            self.validate()?;
-        }
-        client.send(self.request()).await
+    pub fn send(self) -> meterage_runtime::call::Sending<types::NceResult> {
+        meterage_runtime::call::send(self)
     }
 
-    /// Like `send`, but returns the response body's bytes exactly as the server sent them, undecoded (to archive a vendor's answer, or to decode it yourself). Status and error-envelope checks still apply.
-    ///
-    /// # Errors
-    ///
-    /// As `send`, without `Decode`.
-    pub async fn send_raw(
-        self,
-    ) -> Result<
-        meterage_runtime::Response<meterage_runtime::Bytes>,
-        meterage_runtime::Error,
-    > {
-        let client = &self.client.inner;
-        if client.validates_requests() {
-            self.validate()?;
-        }
-        client.send_raw(self.request()).await
+    /// Like `send`, but answers the body's bytes as the server sent them, undecoded; errors as `send`'s, without `Decode`.
+    pub fn send_raw(self) -> meterage_runtime::call::Sending<meterage_runtime::Bytes> {
+        meterage_runtime::call::send_raw(self)
+    }
+}
+
+impl meterage_runtime::call::Call for DeleteToken {
+    type Output = types::NceResult;
+
+    fn client(&self) -> &meterage_runtime::Client {
+        &self.client.inner
     }
 
-    /// The request as it will be sent: parameters in spec order, constants filled in.
+    fn validate(&self) -> Result<(), meterage_runtime::Error> {
+        Self::validate(self)
+    }
+
     fn request(&self) -> meterage_runtime::Request {
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
         request.set_options(self.options);
@@ -1399,7 +1371,7 @@ impl meterage_runtime::pagination::Paginate for GetTimeFlowStInfoList {
         if self.client.inner.validates_requests() {
             next.validate()?;
         }
-        Ok(next.request())
+        Ok(meterage_runtime::call::Call::request(&next))
     }
 }
 

@@ -37,6 +37,7 @@ pub use serde_json;
 pub use time;
 
 pub mod auth;
+pub mod call;
 pub mod client;
 pub mod dates;
 mod decode;

@@ -19,10 +19,11 @@ mod load;
 pub const USAGE: &str = "usage:
   cargo xtask bench-codegen [--sizes 10,100,1000,10000] [--spec FILE]... [--progenitor BIN]
                             [--check-size N] [--runs 3] [--threads N] [--out DIR]
-      generation time (wall and CPU) and peak memory (max RSS, /usr/bin/time -v) per synthetic spec size
-      and per --spec, the median of --runs runs (with their range); `cargo check` time and
-      lines per operation of the N-operation crate; with --progenitor, the same for the
-      progenitor harness (bench/progenitor); --threads formats on N threads instead of
+      generation time (wall and CPU) and peak memory (max RSS, /usr/bin/time -v) per
+      synthetic spec size and per --spec, the median of --runs runs (with their range);
+      `cargo check` time, peak memory and lines per operation of the N-operation crate,
+      --runs rounds; with --progenitor, the same for the progenitor harness
+      (bench/progenitor), in the same rounds; --threads formats on N threads instead of
       one per core
   cargo xtask bench-codegen synthetic N FILE
       write the synthetic spec of N operations to FILE
@@ -135,7 +136,8 @@ struct Run {
     /// The fastest and slowest of the runs this one is the median of.
     range: (f64, f64),
     max_rss_kib: u64,
-    /// User and system CPU seconds (the machine's other load does not count here).
+    /// User and system CPU seconds of the process and its children (the machine's other
+    /// load does not count here: steadier than wall time on a shared machine).
     cpu: f64,
     /// The CPU seconds of the runs this one is the median of, fastest and slowest.
     cpu_range: (f64, f64),
@@ -281,37 +283,7 @@ pub fn run(root: &Path, args: Vec<String>) -> Result<()> {
         );
     }
     if let Some(n) = opts.check_size {
-        let _ = writeln!(report, "\n`cargo check` of the generated crate, {n} operations (dependencies built first; the crate alone timed):\n");
-        let _ = writeln!(
-            report,
-            "| generator | lines | lines/op | check s | check ms/op |\n|---|---:|---:|---:|---:|"
-        );
-        let spec = opts.out.join(format!("synthetic-{n}.yaml"));
-        fs::write(&spec, synthetic_spec(n))?;
-        let dir = opts.out.join(format!("check-meterage-{n}"));
-        let _ = fs::remove_dir_all(&dir);
-        let status = Command::new(&me)
-            .args(["generate", "--spec"])
-            .arg(&spec)
-            .arg("--out")
-            .arg(&dir)
-            .args(["--name", "synthetic-client"])
-            .status()?;
-        if !status.success() {
-            bail!("generating the check crate failed");
-        }
-        fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))?;
-        let row = check_crate(&dir, n)?;
-        let _ = writeln!(report, "| meterage | {row}");
-        if let Some(bin) = &opts.progenitor {
-            let dir = opts.out.join(format!("check-progenitor-{n}"));
-            let _ = fs::remove_dir_all(&dir);
-            let r = measure(bin, &[spec.as_os_str(), dir.as_os_str()])?;
-            if r.ok {
-                let row = check_crate(&dir, n)?;
-                let _ = writeln!(report, "| progenitor 0.15 | {row}");
-            }
-        }
+        check_report(&mut report, &opts, &me, root, n)?;
     }
     println!("{report}");
     fs::write(opts.out.join("report.md"), &report)?;
@@ -319,38 +291,147 @@ pub fn run(root: &Path, args: Vec<String>) -> Result<()> {
     Ok(())
 }
 
-/// `cargo check` of a generated crate: once to build its dependencies, then again after
-/// touching its source, timing only the second. Returns a table row tail.
-fn check_crate(dir: &Path, ops: usize) -> Result<String> {
-    let lib = dir.join("src/lib.rs");
-    let lines = fs::read_to_string(&lib)?.lines().count();
-    let target = dir.join("target");
-    let cargo = || {
-        let mut c = xtask::cargo();
-        c.arg("check")
-            .arg("--quiet")
-            .arg("--manifest-path")
-            .arg(dir.join("Cargo.toml"))
-            .env("CARGO_TARGET_DIR", &target);
-        c
-    };
-    if !cargo().status()?.success() {
-        bail!("cargo check of {} failed", dir.display());
+/// The `cargo check` section of the report: both crates of `synthetic n` written and
+/// their dependencies built, then `--runs` rounds, each timing meterage's crate and then
+/// progenitor's (the crate alone: its source rewritten, its dependencies fresh).
+fn check_report(
+    report: &mut String,
+    opts: &Options,
+    me: &Path,
+    root: &Path,
+    n: usize,
+) -> Result<()> {
+    let spec = opts.out.join(format!("synthetic-{n}.yaml"));
+    fs::write(&spec, synthetic_spec(n))?;
+    let dir = opts.out.join(format!("check-meterage-{n}"));
+    let _ = fs::remove_dir_all(&dir);
+    let status = Command::new(me)
+        .args(["generate", "--spec"])
+        .arg(&spec)
+        .arg("--out")
+        .arg(&dir)
+        .args(["--name", "synthetic-client"])
+        .status()?;
+    if !status.success() {
+        bail!("generating the check crate failed");
     }
-    // Rewrite the source so cargo checks the crate again (same text, new mtime).
+    fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))?;
+    let mut crates = vec![("meterage", dir)];
+    if let Some(bin) = &opts.progenitor {
+        let dir = opts.out.join(format!("check-progenitor-{n}"));
+        let _ = fs::remove_dir_all(&dir);
+        let r = measure(bin, &[spec.as_os_str(), dir.as_os_str()])?;
+        if r.ok {
+            crates.push(("progenitor 0.15", dir));
+        }
+    }
+    for (_, dir) in &crates {
+        if !check_command(dir).status()?.success() {
+            bail!("cargo check of {} failed", dir.display());
+        }
+    }
+    let mut runs: Vec<Vec<Run>> = vec![Vec::new(); crates.len()];
+    for round in 1..=opts.runs {
+        for (i, (name, dir)) in crates.iter().enumerate() {
+            let run = time_check(dir)?;
+            eprintln!(
+                "round {round}, cargo check {name}: {:.2} s, CPU {:.2} s, {} KiB",
+                run.seconds, run.cpu, run.max_rss_kib
+            );
+            runs[i].push(run);
+        }
+    }
+    let _ = writeln!(
+        report,
+        "\n`cargo check` of the generated crate, {n} operations (dependencies built first; the crate alone timed; median of {} rounds, range in brackets):\n",
+        opts.runs
+    );
+    let _ = writeln!(
+        report,
+        "| generator | lines | lines/op | check s | check ms/op | check CPU s | max RSS MiB |\n|---|---:|---:|---:|---:|---:|---:|"
+    );
+    for ((name, dir), runs) in crates.iter().zip(&runs) {
+        let lines = fs::read_to_string(dir.join("src/lib.rs"))?.lines().count();
+        let Some(m) = median(runs) else { continue };
+        let mut cpu: Vec<f64> = runs.iter().map(|r| r.cpu).collect();
+        cpu.sort_by(f64::total_cmp);
+        let _ = writeln!(
+            report,
+            "| {name} | {lines} | {:.0} | {:.2} ({:.2}–{:.2}) | {:.2} | {:.2} ({:.2}–{:.2}) | {:.0} |",
+            lines as f64 / n as f64,
+            m.seconds,
+            m.range.0,
+            m.range.1,
+            m.seconds * 1000.0 / n as f64,
+            cpu[cpu.len() / 2],
+            cpu[0],
+            cpu[cpu.len() - 1],
+            m.max_rss_kib as f64 / 1024.0
+        );
+    }
+    if let [mine, theirs] = runs.as_slice() {
+        for (what, of) in [
+            ("wall time", (|r: &Run| r.seconds) as fn(&Run) -> f64),
+            ("CPU time", |r: &Run| r.cpu),
+        ] {
+            let mut ratios: Vec<f64> = mine
+                .iter()
+                .zip(theirs)
+                .map(|(a, b)| of(a) / of(b))
+                .collect();
+            ratios.sort_by(f64::total_cmp);
+            if let (Some(low), Some(high)) = (ratios.first(), ratios.last()) {
+                let _ = writeln!(
+                    report,
+                    "\nmeterage / progenitor `cargo check` {what}, within a round: {:.2}x ({low:.2}–{high:.2}x)",
+                    ratios[ratios.len() / 2]
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `cargo check --quiet` of the crate in `dir`, into the target directory `check-target`
+/// beside it, which outlives the crate (written anew by each run of the benchmark), so
+/// that dependencies are built once. Incremental compilation is off: with it, checking
+/// the same text again reuses the first check's results and times a fraction of the
+/// work (a first check of a crate, as a consumer's build does it, has no such cache).
+fn check_command(dir: &Path) -> Command {
+    let target = dir.parent().unwrap_or(dir).join("check-target");
+    let mut c = xtask::cargo();
+    c.arg("check")
+        .arg("--quiet")
+        .arg("--manifest-path")
+        .arg(dir.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", target)
+        .env("CARGO_INCREMENTAL", "0");
+    c
+}
+
+/// One timed `cargo check` of the crate in `dir` after rewriting its source (same text,
+/// new mtime), under `/usr/bin/time -v`: the peak memory is rustc's.
+fn time_check(dir: &Path) -> Result<Run> {
+    let lib = dir.join("src/lib.rs");
     let text = fs::read(&lib)?;
     std::thread::sleep(std::time::Duration::from_millis(1100));
     fs::write(&lib, text)?;
-    let start = Instant::now();
-    if !cargo().status()?.success() {
+    let cargo = check_command(dir);
+    let mut timed = Command::new("/usr/bin/time");
+    timed
+        .arg("-v")
+        .arg(cargo.get_program())
+        .args(cargo.get_args());
+    for (key, value) in cargo.get_envs() {
+        if let Some(value) = value {
+            timed.env(key, value);
+        }
+    }
+    let run = measure_command(timed)?;
+    if !run.ok {
         bail!("cargo check of {} failed", dir.display());
     }
-    let secs = start.elapsed().as_secs_f64();
-    Ok(format!(
-        "{lines} | {:.0} | {secs:.2} | {:.2} |",
-        lines as f64 / ops as f64,
-        secs * 1000.0 / ops as f64
-    ))
+    Ok(run)
 }
 
 fn cell(run: &Run, f: impl Fn(&Run) -> String) -> String {
@@ -424,11 +505,16 @@ fn growth(a: &[Run], b: &[Run]) -> Option<String> {
 /// Runs `bin args` under `/usr/bin/time -v`: wall time, CPU time and maximum resident
 /// set size.
 fn measure(bin: &Path, args: &[&std::ffi::OsStr]) -> Result<Run> {
+    let mut command = Command::new("/usr/bin/time");
+    command.arg("-v").arg(bin).args(args);
+    measure_command(command)
+}
+
+/// Runs `command` (a `/usr/bin/time -v` of something): wall time and maximum resident
+/// set size.
+fn measure_command(mut command: Command) -> Result<Run> {
     let start = Instant::now();
-    let output = Command::new("/usr/bin/time")
-        .arg("-v")
-        .arg(bin)
-        .args(args)
+    let output = command
         .output()
         .context("running /usr/bin/time (apt-get install time)")?;
     let seconds = start.elapsed().as_secs_f64();
@@ -452,7 +538,15 @@ fn measure(bin: &Path, args: &[&std::ffi::OsStr]) -> Result<Run> {
     let ok = output.status.success();
     if !ok {
         let first: Vec<&str> = stderr.lines().take(3).collect();
-        eprintln!("{} failed: {}", bin.display(), first.join(" | "));
+        eprintln!(
+            "{} failed: {}",
+            command
+                .get_args()
+                .nth(1)
+                .unwrap_or_default()
+                .to_string_lossy(),
+            first.join(" | ")
+        );
     }
     let lines = String::from_utf8_lossy(&output.stdout)
         .trim()

@@ -137,9 +137,9 @@ pub(super) fn emit_operation(api: &Api, op: &Operation, runtime: &str) -> TokenS
     let validate = emit_validate(op, runtime);
     let build = emit_request(api, op);
     let response_ty = success_type(api, op);
-    let send_call = match &op.response.ty {
-        Some(_) => quote! { client.send(self.request()).await },
-        None => quote! { client.send_without_body(self.request()).await },
+    let send_fn = match &op.response.ty {
+        Some(_) => quote! { send },
+        None => quote! { send_without_body },
     };
     let decoded = match (&op.response.ty, &op.response.empty) {
         (Some(_), Some(empty)) => format!(
@@ -151,7 +151,7 @@ pub(super) fn emit_operation(api: &Api, op: &Operation, runtime: &str) -> TokenS
     let send_doc = docs(&format!(
         "Checks the parameters (unless the client's request validation is off), sends the request and {decoded}.\n\n# Errors\n\n`Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise."
     ));
-    let send_raw_doc = docs("Like `send`, but returns the response body's bytes exactly as the server sent them, undecoded (to archive a vendor's answer, or to decode it yourself). Status and error-envelope checks still apply.\n\n# Errors\n\nAs `send`, without `Decode`.");
+    let send_raw_doc = docs("Like `send`, but answers the body's bytes as the server sent them, undecoded; errors as `send`'s, without `Decode`.");
     quote! {
         #builder_doc
         #[derive(Debug, Clone)]
@@ -177,28 +177,31 @@ pub(super) fn emit_operation(api: &Api, op: &Operation, runtime: &str) -> TokenS
             #validate
 
             #send_doc
-            pub async fn send(self) -> Result<meterage_runtime::Response<#response_ty>, meterage_runtime::Error> {
-                let client = &self.client.inner;
-                if client.validates_requests() {
-                    self.validate()?;
-                }
-                #send_call
+            pub fn send(self) -> meterage_runtime::call::Sending<#response_ty> {
+                meterage_runtime::call::#send_fn(self)
             }
 
             #send_raw_doc
-            pub async fn send_raw(self) -> Result<meterage_runtime::Response<meterage_runtime::Bytes>, meterage_runtime::Error> {
-                let client = &self.client.inner;
-                if client.validates_requests() {
-                    self.validate()?;
-                }
-                client.send_raw(self.request()).await
+            pub fn send_raw(self) -> meterage_runtime::call::Sending<meterage_runtime::Bytes> {
+                meterage_runtime::call::send_raw(self)
             }
 
             #paging
 
             #focus
+        }
 
-            /// The request as it will be sent: parameters in spec order, constants filled in.
+        impl meterage_runtime::call::Call for #builder {
+            type Output = #response_ty;
+
+            fn client(&self) -> &meterage_runtime::Client {
+                &self.client.inner
+            }
+
+            fn validate(&self) -> Result<(), meterage_runtime::Error> {
+                Self::validate(self)
+            }
+
             fn request(&self) -> meterage_runtime::Request {
                 #build
             }

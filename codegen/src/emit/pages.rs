@@ -355,7 +355,7 @@ fn emit_paginate_impl(api: &Api, op: &Operation, p: &Pagination) -> TokenStream 
                     if self.client.inner.validates_requests() {
                         next.validate()?;
                     }
-                    Ok(next.request())
+                    Ok(meterage_runtime::call::Call::request(&next))
                 }
             }
         }
@@ -372,7 +372,7 @@ fn emit_paginate_impl(api: &Api, op: &Operation, p: &Pagination) -> TokenStream 
                 if self.client.inner.validates_requests() {
                     self.validate()?;
                 }
-                let mut request = self.request();
+                let mut request = meterage_runtime::call::Call::request(self);
                 request.follow_link(page.url());
                 Ok(request)
             }
@@ -398,7 +398,7 @@ fn emit_paginate_impl(api: &Api, op: &Operation, p: &Pagination) -> TokenStream 
                     if self.client.inner.validates_requests() {
                         next.validate()?;
                     }
-                    Ok(next.request())
+                    Ok(meterage_runtime::call::Call::request(&next))
                 }
             }
         }

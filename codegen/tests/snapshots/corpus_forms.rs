@@ -196,35 +196,27 @@ impl ListThings {
     /// # Errors
     ///
     /// `Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.
-    pub async fn send(
-        self,
-    ) -> Result<meterage_runtime::Response<()>, meterage_runtime::Error> {
-        let client = &self.client.inner;
-        if client.validates_requests() {
-            self.validate()?;
-        }
-        client.send_without_body(self.request()).await
+    pub fn send(self) -> meterage_runtime::call::Sending<()> {
+        meterage_runtime::call::send_without_body(self)
     }
 
-    /// Like `send`, but returns the response body's bytes exactly as the server sent them, undecoded (to archive a vendor's answer, or to decode it yourself). Status and error-envelope checks still apply.
-    ///
-    /// # Errors
-    ///
-    /// As `send`, without `Decode`.
-    pub async fn send_raw(
-        self,
-    ) -> Result<
-        meterage_runtime::Response<meterage_runtime::Bytes>,
-        meterage_runtime::Error,
-    > {
-        let client = &self.client.inner;
-        if client.validates_requests() {
-            self.validate()?;
-        }
-        client.send_raw(self.request()).await
+    /// Like `send`, but answers the body's bytes as the server sent them, undecoded; errors as `send`'s, without `Decode`.
+    pub fn send_raw(self) -> meterage_runtime::call::Sending<meterage_runtime::Bytes> {
+        meterage_runtime::call::send_raw(self)
+    }
+}
+
+impl meterage_runtime::call::Call for ListThings {
+    type Output = ();
+
+    fn client(&self) -> &meterage_runtime::Client {
+        &self.client.inner
     }
 
-    /// The request as it will be sent: parameters in spec order, constants filled in.
+    fn validate(&self) -> Result<(), meterage_runtime::Error> {
+        Self::validate(self)
+    }
+
     fn request(&self) -> meterage_runtime::Request {
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
         request.set_options(self.options);
@@ -278,35 +270,27 @@ impl GetThing {
     /// # Errors
     ///
     /// `Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.
-    pub async fn send(
-        self,
-    ) -> Result<meterage_runtime::Response<()>, meterage_runtime::Error> {
-        let client = &self.client.inner;
-        if client.validates_requests() {
-            self.validate()?;
-        }
-        client.send_without_body(self.request()).await
+    pub fn send(self) -> meterage_runtime::call::Sending<()> {
+        meterage_runtime::call::send_without_body(self)
     }
 
-    /// Like `send`, but returns the response body's bytes exactly as the server sent them, undecoded (to archive a vendor's answer, or to decode it yourself). Status and error-envelope checks still apply.
-    ///
-    /// # Errors
-    ///
-    /// As `send`, without `Decode`.
-    pub async fn send_raw(
-        self,
-    ) -> Result<
-        meterage_runtime::Response<meterage_runtime::Bytes>,
-        meterage_runtime::Error,
-    > {
-        let client = &self.client.inner;
-        if client.validates_requests() {
-            self.validate()?;
-        }
-        client.send_raw(self.request()).await
+    /// Like `send`, but answers the body's bytes as the server sent them, undecoded; errors as `send`'s, without `Decode`.
+    pub fn send_raw(self) -> meterage_runtime::call::Sending<meterage_runtime::Bytes> {
+        meterage_runtime::call::send_raw(self)
+    }
+}
+
+impl meterage_runtime::call::Call for GetThing {
+    type Output = ();
+
+    fn client(&self) -> &meterage_runtime::Client {
+        &self.client.inner
     }
 
-    /// The request as it will be sent: parameters in spec order, constants filled in.
+    fn validate(&self) -> Result<(), meterage_runtime::Error> {
+        Self::validate(self)
+    }
+
     fn request(&self) -> meterage_runtime::Request {
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
         request.set_options(self.options);
@@ -365,35 +349,27 @@ impl PutThing {
     /// # Errors
     ///
     /// `Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.
-    pub async fn send(
-        self,
-    ) -> Result<meterage_runtime::Response<()>, meterage_runtime::Error> {
-        let client = &self.client.inner;
-        if client.validates_requests() {
-            self.validate()?;
-        }
-        client.send_without_body(self.request()).await
+    pub fn send(self) -> meterage_runtime::call::Sending<()> {
+        meterage_runtime::call::send_without_body(self)
     }
 
-    /// Like `send`, but returns the response body's bytes exactly as the server sent them, undecoded (to archive a vendor's answer, or to decode it yourself). Status and error-envelope checks still apply.
-    ///
-    /// # Errors
-    ///
-    /// As `send`, without `Decode`.
-    pub async fn send_raw(
-        self,
-    ) -> Result<
-        meterage_runtime::Response<meterage_runtime::Bytes>,
-        meterage_runtime::Error,
-    > {
-        let client = &self.client.inner;
-        if client.validates_requests() {
-            self.validate()?;
-        }
-        client.send_raw(self.request()).await
+    /// Like `send`, but answers the body's bytes as the server sent them, undecoded; errors as `send`'s, without `Decode`.
+    pub fn send_raw(self) -> meterage_runtime::call::Sending<meterage_runtime::Bytes> {
+        meterage_runtime::call::send_raw(self)
+    }
+}
+
+impl meterage_runtime::call::Call for PutThing {
+    type Output = ();
+
+    fn client(&self) -> &meterage_runtime::Client {
+        &self.client.inner
     }
 
-    /// The request as it will be sent: parameters in spec order, constants filled in.
+    fn validate(&self) -> Result<(), meterage_runtime::Error> {
+        Self::validate(self)
+    }
+
     fn request(&self) -> meterage_runtime::Request {
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
         request.set_options(self.options);
@@ -447,35 +423,27 @@ impl GetFile {
     /// # Errors
     ///
     /// `Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.
-    pub async fn send(
-        self,
-    ) -> Result<meterage_runtime::Response<()>, meterage_runtime::Error> {
-        let client = &self.client.inner;
-        if client.validates_requests() {
-            self.validate()?;
-        }
-        client.send_without_body(self.request()).await
+    pub fn send(self) -> meterage_runtime::call::Sending<()> {
+        meterage_runtime::call::send_without_body(self)
     }
 
-    /// Like `send`, but returns the response body's bytes exactly as the server sent them, undecoded (to archive a vendor's answer, or to decode it yourself). Status and error-envelope checks still apply.
-    ///
-    /// # Errors
-    ///
-    /// As `send`, without `Decode`.
-    pub async fn send_raw(
-        self,
-    ) -> Result<
-        meterage_runtime::Response<meterage_runtime::Bytes>,
-        meterage_runtime::Error,
-    > {
-        let client = &self.client.inner;
-        if client.validates_requests() {
-            self.validate()?;
-        }
-        client.send_raw(self.request()).await
+    /// Like `send`, but answers the body's bytes as the server sent them, undecoded; errors as `send`'s, without `Decode`.
+    pub fn send_raw(self) -> meterage_runtime::call::Sending<meterage_runtime::Bytes> {
+        meterage_runtime::call::send_raw(self)
+    }
+}
+
+impl meterage_runtime::call::Call for GetFile {
+    type Output = ();
+
+    fn client(&self) -> &meterage_runtime::Client {
+        &self.client.inner
     }
 
-    /// The request as it will be sent: parameters in spec order, constants filled in.
+    fn validate(&self) -> Result<(), meterage_runtime::Error> {
+        Self::validate(self)
+    }
+
     fn request(&self) -> meterage_runtime::Request {
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
         request.set_options(self.options);
@@ -527,35 +495,27 @@ impl GetSharedLink {
     /// # Errors
     ///
     /// `Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.
-    pub async fn send(
-        self,
-    ) -> Result<meterage_runtime::Response<()>, meterage_runtime::Error> {
-        let client = &self.client.inner;
-        if client.validates_requests() {
-            self.validate()?;
-        }
-        client.send_without_body(self.request()).await
+    pub fn send(self) -> meterage_runtime::call::Sending<()> {
+        meterage_runtime::call::send_without_body(self)
     }
 
-    /// Like `send`, but returns the response body's bytes exactly as the server sent them, undecoded (to archive a vendor's answer, or to decode it yourself). Status and error-envelope checks still apply.
-    ///
-    /// # Errors
-    ///
-    /// As `send`, without `Decode`.
-    pub async fn send_raw(
-        self,
-    ) -> Result<
-        meterage_runtime::Response<meterage_runtime::Bytes>,
-        meterage_runtime::Error,
-    > {
-        let client = &self.client.inner;
-        if client.validates_requests() {
-            self.validate()?;
-        }
-        client.send_raw(self.request()).await
+    /// Like `send`, but answers the body's bytes as the server sent them, undecoded; errors as `send`'s, without `Decode`.
+    pub fn send_raw(self) -> meterage_runtime::call::Sending<meterage_runtime::Bytes> {
+        meterage_runtime::call::send_raw(self)
+    }
+}
+
+impl meterage_runtime::call::Call for GetSharedLink {
+    type Output = ();
+
+    fn client(&self) -> &meterage_runtime::Client {
+        &self.client.inner
     }
 
-    /// The request as it will be sent: parameters in spec order, constants filled in.
+    fn validate(&self) -> Result<(), meterage_runtime::Error> {
+        Self::validate(self)
+    }
+
     fn request(&self) -> meterage_runtime::Request {
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
         request.set_options(self.options);
@@ -614,35 +574,27 @@ impl UploadFile {
     /// # Errors
     ///
     /// `Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.
-    pub async fn send(
-        self,
-    ) -> Result<meterage_runtime::Response<()>, meterage_runtime::Error> {
-        let client = &self.client.inner;
-        if client.validates_requests() {
-            self.validate()?;
-        }
-        client.send_without_body(self.request()).await
+    pub fn send(self) -> meterage_runtime::call::Sending<()> {
+        meterage_runtime::call::send_without_body(self)
     }
 
-    /// Like `send`, but returns the response body's bytes exactly as the server sent them, undecoded (to archive a vendor's answer, or to decode it yourself). Status and error-envelope checks still apply.
-    ///
-    /// # Errors
-    ///
-    /// As `send`, without `Decode`.
-    pub async fn send_raw(
-        self,
-    ) -> Result<
-        meterage_runtime::Response<meterage_runtime::Bytes>,
-        meterage_runtime::Error,
-    > {
-        let client = &self.client.inner;
-        if client.validates_requests() {
-            self.validate()?;
-        }
-        client.send_raw(self.request()).await
+    /// Like `send`, but answers the body's bytes as the server sent them, undecoded; errors as `send`'s, without `Decode`.
+    pub fn send_raw(self) -> meterage_runtime::call::Sending<meterage_runtime::Bytes> {
+        meterage_runtime::call::send_raw(self)
+    }
+}
+
+impl meterage_runtime::call::Call for UploadFile {
+    type Output = ();
+
+    fn client(&self) -> &meterage_runtime::Client {
+        &self.client.inner
     }
 
-    /// The request as it will be sent: parameters in spec order, constants filled in.
+    fn validate(&self) -> Result<(), meterage_runtime::Error> {
+        Self::validate(self)
+    }
+
     fn request(&self) -> meterage_runtime::Request {
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
         request.set_options(self.options);
@@ -696,35 +648,27 @@ impl GetMe {
     /// # Errors
     ///
     /// `Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.
-    pub async fn send(
-        self,
-    ) -> Result<meterage_runtime::Response<()>, meterage_runtime::Error> {
-        let client = &self.client.inner;
-        if client.validates_requests() {
-            self.validate()?;
-        }
-        client.send_without_body(self.request()).await
+    pub fn send(self) -> meterage_runtime::call::Sending<()> {
+        meterage_runtime::call::send_without_body(self)
     }
 
-    /// Like `send`, but returns the response body's bytes exactly as the server sent them, undecoded (to archive a vendor's answer, or to decode it yourself). Status and error-envelope checks still apply.
-    ///
-    /// # Errors
-    ///
-    /// As `send`, without `Decode`.
-    pub async fn send_raw(
-        self,
-    ) -> Result<
-        meterage_runtime::Response<meterage_runtime::Bytes>,
-        meterage_runtime::Error,
-    > {
-        let client = &self.client.inner;
-        if client.validates_requests() {
-            self.validate()?;
-        }
-        client.send_raw(self.request()).await
+    /// Like `send`, but answers the body's bytes as the server sent them, undecoded; errors as `send`'s, without `Decode`.
+    pub fn send_raw(self) -> meterage_runtime::call::Sending<meterage_runtime::Bytes> {
+        meterage_runtime::call::send_raw(self)
+    }
+}
+
+impl meterage_runtime::call::Call for GetMe {
+    type Output = ();
+
+    fn client(&self) -> &meterage_runtime::Client {
+        &self.client.inner
     }
 
-    /// The request as it will be sent: parameters in spec order, constants filled in.
+    fn validate(&self) -> Result<(), meterage_runtime::Error> {
+        Self::validate(self)
+    }
+
     fn request(&self) -> meterage_runtime::Request {
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
         request.set_options(self.options);
@@ -774,35 +718,27 @@ impl ListWidgets {
     /// # Errors
     ///
     /// `Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.
-    pub async fn send(
-        self,
-    ) -> Result<meterage_runtime::Response<Vec<String>>, meterage_runtime::Error> {
-        let client = &self.client.inner;
-        if client.validates_requests() {
-            self.validate()?;
-        }
-        client.send(self.request()).await
+    pub fn send(self) -> meterage_runtime::call::Sending<Vec<String>> {
+        meterage_runtime::call::send(self)
     }
 
-    /// Like `send`, but returns the response body's bytes exactly as the server sent them, undecoded (to archive a vendor's answer, or to decode it yourself). Status and error-envelope checks still apply.
-    ///
-    /// # Errors
-    ///
-    /// As `send`, without `Decode`.
-    pub async fn send_raw(
-        self,
-    ) -> Result<
-        meterage_runtime::Response<meterage_runtime::Bytes>,
-        meterage_runtime::Error,
-    > {
-        let client = &self.client.inner;
-        if client.validates_requests() {
-            self.validate()?;
-        }
-        client.send_raw(self.request()).await
+    /// Like `send`, but answers the body's bytes as the server sent them, undecoded; errors as `send`'s, without `Decode`.
+    pub fn send_raw(self) -> meterage_runtime::call::Sending<meterage_runtime::Bytes> {
+        meterage_runtime::call::send_raw(self)
+    }
+}
+
+impl meterage_runtime::call::Call for ListWidgets {
+    type Output = Vec<String>;
+
+    fn client(&self) -> &meterage_runtime::Client {
+        &self.client.inner
     }
 
-    /// The request as it will be sent: parameters in spec order, constants filled in.
+    fn validate(&self) -> Result<(), meterage_runtime::Error> {
+        Self::validate(self)
+    }
+
     fn request(&self) -> meterage_runtime::Request {
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
         request.set_options(self.options);
@@ -852,35 +788,27 @@ impl GetStatus {
     /// # Errors
     ///
     /// `Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.
-    pub async fn send(
-        self,
-    ) -> Result<meterage_runtime::Response<()>, meterage_runtime::Error> {
-        let client = &self.client.inner;
-        if client.validates_requests() {
-            self.validate()?;
-        }
-        client.send_without_body(self.request()).await
+    pub fn send(self) -> meterage_runtime::call::Sending<()> {
+        meterage_runtime::call::send_without_body(self)
     }
 
-    /// Like `send`, but returns the response body's bytes exactly as the server sent them, undecoded (to archive a vendor's answer, or to decode it yourself). Status and error-envelope checks still apply.
-    ///
-    /// # Errors
-    ///
-    /// As `send`, without `Decode`.
-    pub async fn send_raw(
-        self,
-    ) -> Result<
-        meterage_runtime::Response<meterage_runtime::Bytes>,
-        meterage_runtime::Error,
-    > {
-        let client = &self.client.inner;
-        if client.validates_requests() {
-            self.validate()?;
-        }
-        client.send_raw(self.request()).await
+    /// Like `send`, but answers the body's bytes as the server sent them, undecoded; errors as `send`'s, without `Decode`.
+    pub fn send_raw(self) -> meterage_runtime::call::Sending<meterage_runtime::Bytes> {
+        meterage_runtime::call::send_raw(self)
+    }
+}
+
+impl meterage_runtime::call::Call for GetStatus {
+    type Output = ();
+
+    fn client(&self) -> &meterage_runtime::Client {
+        &self.client.inner
     }
 
-    /// The request as it will be sent: parameters in spec order, constants filled in.
+    fn validate(&self) -> Result<(), meterage_runtime::Error> {
+        Self::validate(self)
+    }
+
     fn request(&self) -> meterage_runtime::Request {
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
         request.set_options(self.options);

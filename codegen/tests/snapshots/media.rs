@@ -533,38 +533,27 @@ impl GetCostAndUsage {
     /// # Errors
     ///
     /// `Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.
-    pub async fn send(
-        self,
-    ) -> Result<
-        meterage_runtime::Response<types::CostAndUsage>,
-        meterage_runtime::Error,
-    > {
-        let client = &self.client.inner;
-        if client.validates_requests() {
-            self.validate()?;
-        }
-        client.send(self.request()).await
+    pub fn send(self) -> meterage_runtime::call::Sending<types::CostAndUsage> {
+        meterage_runtime::call::send(self)
     }
 
-    /// Like `send`, but returns the response body's bytes exactly as the server sent them, undecoded (to archive a vendor's answer, or to decode it yourself). Status and error-envelope checks still apply.
-    ///
-    /// # Errors
-    ///
-    /// As `send`, without `Decode`.
-    pub async fn send_raw(
-        self,
-    ) -> Result<
-        meterage_runtime::Response<meterage_runtime::Bytes>,
-        meterage_runtime::Error,
-    > {
-        let client = &self.client.inner;
-        if client.validates_requests() {
-            self.validate()?;
-        }
-        client.send_raw(self.request()).await
+    /// Like `send`, but answers the body's bytes as the server sent them, undecoded; errors as `send`'s, without `Decode`.
+    pub fn send_raw(self) -> meterage_runtime::call::Sending<meterage_runtime::Bytes> {
+        meterage_runtime::call::send_raw(self)
+    }
+}
+
+impl meterage_runtime::call::Call for GetCostAndUsage {
+    type Output = types::CostAndUsage;
+
+    fn client(&self) -> &meterage_runtime::Client {
+        &self.client.inner
     }
 
-    /// The request as it will be sent: parameters in spec order, constants filled in.
+    fn validate(&self) -> Result<(), meterage_runtime::Error> {
+        Self::validate(self)
+    }
+
     fn request(&self) -> meterage_runtime::Request {
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
         request.set_options(self.options);
@@ -630,38 +619,27 @@ impl BatchTag {
     /// # Errors
     ///
     /// `Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.
-    pub async fn send(
-        self,
-    ) -> Result<
-        meterage_runtime::Response<types::BatchTagResponse>,
-        meterage_runtime::Error,
-    > {
-        let client = &self.client.inner;
-        if client.validates_requests() {
-            self.validate()?;
-        }
-        client.send(self.request()).await
+    pub fn send(self) -> meterage_runtime::call::Sending<types::BatchTagResponse> {
+        meterage_runtime::call::send(self)
     }
 
-    /// Like `send`, but returns the response body's bytes exactly as the server sent them, undecoded (to archive a vendor's answer, or to decode it yourself). Status and error-envelope checks still apply.
-    ///
-    /// # Errors
-    ///
-    /// As `send`, without `Decode`.
-    pub async fn send_raw(
-        self,
-    ) -> Result<
-        meterage_runtime::Response<meterage_runtime::Bytes>,
-        meterage_runtime::Error,
-    > {
-        let client = &self.client.inner;
-        if client.validates_requests() {
-            self.validate()?;
-        }
-        client.send_raw(self.request()).await
+    /// Like `send`, but answers the body's bytes as the server sent them, undecoded; errors as `send`'s, without `Decode`.
+    pub fn send_raw(self) -> meterage_runtime::call::Sending<meterage_runtime::Bytes> {
+        meterage_runtime::call::send_raw(self)
+    }
+}
+
+impl meterage_runtime::call::Call for BatchTag {
+    type Output = types::BatchTagResponse;
+
+    fn client(&self) -> &meterage_runtime::Client {
+        &self.client.inner
     }
 
-    /// The request as it will be sent: parameters in spec order, constants filled in.
+    fn validate(&self) -> Result<(), meterage_runtime::Error> {
+        Self::validate(self)
+    }
+
     fn request(&self) -> meterage_runtime::Request {
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
         request.set_options(self.options);
@@ -730,38 +708,29 @@ impl UsageDetailsList {
     /// # Errors
     ///
     /// `Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        meterage_runtime::Response<Option<types::UsageDetailsList>>,
-        meterage_runtime::Error,
-    > {
-        let client = &self.client.inner;
-        if client.validates_requests() {
-            self.validate()?;
-        }
-        client.send(self.request()).await
+    ) -> meterage_runtime::call::Sending<Option<types::UsageDetailsList>> {
+        meterage_runtime::call::send(self)
     }
 
-    /// Like `send`, but returns the response body's bytes exactly as the server sent them, undecoded (to archive a vendor's answer, or to decode it yourself). Status and error-envelope checks still apply.
-    ///
-    /// # Errors
-    ///
-    /// As `send`, without `Decode`.
-    pub async fn send_raw(
-        self,
-    ) -> Result<
-        meterage_runtime::Response<meterage_runtime::Bytes>,
-        meterage_runtime::Error,
-    > {
-        let client = &self.client.inner;
-        if client.validates_requests() {
-            self.validate()?;
-        }
-        client.send_raw(self.request()).await
+    /// Like `send`, but answers the body's bytes as the server sent them, undecoded; errors as `send`'s, without `Decode`.
+    pub fn send_raw(self) -> meterage_runtime::call::Sending<meterage_runtime::Bytes> {
+        meterage_runtime::call::send_raw(self)
+    }
+}
+
+impl meterage_runtime::call::Call for UsageDetailsList {
+    type Output = Option<types::UsageDetailsList>;
+
+    fn client(&self) -> &meterage_runtime::Client {
+        &self.client.inner
     }
 
-    /// The request as it will be sent: parameters in spec order, constants filled in.
+    fn validate(&self) -> Result<(), meterage_runtime::Error> {
+        Self::validate(self)
+    }
+
     fn request(&self) -> meterage_runtime::Request {
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
         request.set_options(self.options);
@@ -851,38 +820,27 @@ impl BudgetsDelete {
     /// # Errors
     ///
     /// `Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.
-    pub async fn send(
-        self,
-    ) -> Result<
-        meterage_runtime::Response<Option<types::Budget>>,
-        meterage_runtime::Error,
-    > {
-        let client = &self.client.inner;
-        if client.validates_requests() {
-            self.validate()?;
-        }
-        client.send(self.request()).await
+    pub fn send(self) -> meterage_runtime::call::Sending<Option<types::Budget>> {
+        meterage_runtime::call::send(self)
     }
 
-    /// Like `send`, but returns the response body's bytes exactly as the server sent them, undecoded (to archive a vendor's answer, or to decode it yourself). Status and error-envelope checks still apply.
-    ///
-    /// # Errors
-    ///
-    /// As `send`, without `Decode`.
-    pub async fn send_raw(
-        self,
-    ) -> Result<
-        meterage_runtime::Response<meterage_runtime::Bytes>,
-        meterage_runtime::Error,
-    > {
-        let client = &self.client.inner;
-        if client.validates_requests() {
-            self.validate()?;
-        }
-        client.send_raw(self.request()).await
+    /// Like `send`, but answers the body's bytes as the server sent them, undecoded; errors as `send`'s, without `Decode`.
+    pub fn send_raw(self) -> meterage_runtime::call::Sending<meterage_runtime::Bytes> {
+        meterage_runtime::call::send_raw(self)
+    }
+}
+
+impl meterage_runtime::call::Call for BudgetsDelete {
+    type Output = Option<types::Budget>;
+
+    fn client(&self) -> &meterage_runtime::Client {
+        &self.client.inner
     }
 
-    /// The request as it will be sent: parameters in spec order, constants filled in.
+    fn validate(&self) -> Result<(), meterage_runtime::Error> {
+        Self::validate(self)
+    }
+
     fn request(&self) -> meterage_runtime::Request {
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
         request.set_options(self.options);
@@ -981,35 +939,15 @@ impl BudgetsListPaged {
     /// # Errors
     ///
     /// `Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        meterage_runtime::Response<Option<types::BudgetsListPagedResponse>>,
-        meterage_runtime::Error,
-    > {
-        let client = &self.client.inner;
-        if client.validates_requests() {
-            self.validate()?;
-        }
-        client.send(self.request()).await
+    ) -> meterage_runtime::call::Sending<Option<types::BudgetsListPagedResponse>> {
+        meterage_runtime::call::send(self)
     }
 
-    /// Like `send`, but returns the response body's bytes exactly as the server sent them, undecoded (to archive a vendor's answer, or to decode it yourself). Status and error-envelope checks still apply.
-    ///
-    /// # Errors
-    ///
-    /// As `send`, without `Decode`.
-    pub async fn send_raw(
-        self,
-    ) -> Result<
-        meterage_runtime::Response<meterage_runtime::Bytes>,
-        meterage_runtime::Error,
-    > {
-        let client = &self.client.inner;
-        if client.validates_requests() {
-            self.validate()?;
-        }
-        client.send_raw(self.request()).await
+    /// Like `send`, but answers the body's bytes as the server sent them, undecoded; errors as `send`'s, without `Decode`.
+    pub fn send_raw(self) -> meterage_runtime::call::Sending<meterage_runtime::Bytes> {
+        meterage_runtime::call::send_raw(self)
     }
 
     /// Every page, from the page set here (else the first), as a stream: pages are fetched as the stream is read, one at a time (`.prefetch(n)` fetches ahead), until the declared total, a short or an empty page. An answer without content (204) is an empty page, `None`, and the last. A page the server repeats is fetched again, never yielded twice. Each page keeps its number, status, headers and request id.
@@ -1029,8 +967,19 @@ impl BudgetsListPaged {
     pub fn items(self) -> meterage_runtime::pagination::Items<Self> {
         meterage_runtime::pagination::Paginate::items(self)
     }
+}
 
-    /// The request as it will be sent: parameters in spec order, constants filled in.
+impl meterage_runtime::call::Call for BudgetsListPaged {
+    type Output = Option<types::BudgetsListPagedResponse>;
+
+    fn client(&self) -> &meterage_runtime::Client {
+        &self.client.inner
+    }
+
+    fn validate(&self) -> Result<(), meterage_runtime::Error> {
+        Self::validate(self)
+    }
+
     fn request(&self) -> meterage_runtime::Request {
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
         request.set_options(self.options);
@@ -1286,7 +1235,7 @@ impl meterage_runtime::pagination::Paginate for BudgetsListPaged {
         if self.client.inner.validates_requests() {
             next.validate()?;
         }
-        Ok(next.request())
+        Ok(meterage_runtime::call::Call::request(&next))
     }
 }
 
