@@ -7,18 +7,23 @@
 //! type-checked once, in this crate, not once per operation in every generated crate.
 
 use std::future::Future;
-use std::pin::Pin;
 
 use bytes::Bytes;
 use serde::de::DeserializeOwned;
 
 use crate::{Client, Error, Request, Response};
 
-/// The future a generated builder's `send` answers: the call's response, or its error.
+/// The future a generated builder's `send` answers (as `impl Sending<T>`): the call's
+/// response, or its error.
 ///
 /// `Send` and `'static`, so a call can be spawned onto another task; it does nothing
-/// until polled.
-pub type Sending<T> = Pin<Box<dyn Future<Output = Result<Response<T>, Error>> + Send + 'static>>;
+/// until polled. Every such future is one: there is nothing to implement.
+///
+/// The future is not boxed: its type stays concrete, so a crate of many operations
+/// compiles (and links in) the state machine of only the calls its users poll.
+pub trait Sending<T>: Future<Output = Result<Response<T>, Error>> + Send + 'static {}
+
+impl<T, F> Sending<T> for F where F: Future<Output = Result<Response<T>, Error>> + Send + 'static {}
 
 /// A request builder of one operation, as generated code writes it.
 ///
@@ -60,14 +65,14 @@ fn checked<C: Call>(call: &C) -> Result<Request, Error> {
 ///
 /// [`Error::Validation`] when a parameter breaks a documented constraint (nothing is
 /// sent), otherwise as [`Client::send`].
-pub fn send<C: Call>(call: C) -> Sending<C::Output>
+pub fn send<C: Call>(call: C) -> impl Sending<C::Output>
 where
     C::Output: DeserializeOwned,
 {
-    Box::pin(async move {
+    async move {
         let request = checked(&call)?;
         call.client().send(request).await
-    })
+    }
 }
 
 /// As [`send`], for an operation whose success answer has no body to decode (see
@@ -76,11 +81,11 @@ where
 /// # Errors
 ///
 /// As [`send`], without [`Error::Decode`].
-pub fn send_without_body<C: Call<Output = ()>>(call: C) -> Sending<()> {
-    Box::pin(async move {
+pub fn send_without_body<C: Call<Output = ()>>(call: C) -> impl Sending<()> {
+    async move {
         let request = checked(&call)?;
         call.client().send_without_body(request).await
-    })
+    }
 }
 
 /// As [`send`], but answers the success body's bytes exactly as the server sent them,
@@ -89,11 +94,11 @@ pub fn send_without_body<C: Call<Output = ()>>(call: C) -> Sending<()> {
 /// # Errors
 ///
 /// As [`send`], without [`Error::Decode`].
-pub fn send_raw<C: Call>(call: C) -> Sending<Bytes> {
-    Box::pin(async move {
+pub fn send_raw<C: Call>(call: C) -> impl Sending<Bytes> {
+    async move {
         let request = checked(&call)?;
         call.client().send_raw(request).await
-    })
+    }
 }
 
 #[cfg(test)]

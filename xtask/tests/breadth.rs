@@ -64,7 +64,7 @@ fn the_breadth_fixture_generates_and_compiles_with_warnings_denied() {
         // Vendor JSON, a success that may have no content, a scope spanning segments.
         "request.content_type(\"application/x-amz-json-1.1\");",
         "request.json_opt(\"granularity\", &self.granularity);",
-        "meterage_runtime::call::Sending<Option<types::UsageResponse>>",
+        "impl meterage_runtime::call::Sending<Option<types::UsageResponse>>",
         "request.path_param_as(\"scope\", &self.scope, meterage_runtime::request::Encoding::AllowReserved,);",
         "request.query_as(\"$filter\", value, meterage_runtime::request::Encoding::AllowReserved,);",
         // An action selector in a header, two operations sharing `POST /rpc`.

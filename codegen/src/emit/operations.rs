@@ -177,12 +177,12 @@ pub(super) fn emit_operation(api: &Api, op: &Operation, runtime: &str) -> TokenS
             #validate
 
             #send_doc
-            pub fn send(self) -> meterage_runtime::call::Sending<#response_ty> {
+            pub fn send(self) -> impl meterage_runtime::call::Sending<#response_ty> {
                 meterage_runtime::call::#send_fn(self)
             }
 
             #send_raw_doc
-            pub fn send_raw(self) -> meterage_runtime::call::Sending<meterage_runtime::Bytes> {
+            pub fn send_raw(self) -> impl meterage_runtime::call::Sending<meterage_runtime::Bytes> {
                 meterage_runtime::call::send_raw(self)
             }
 

@@ -557,12 +557,14 @@ impl New {
     /// # Errors
     ///
     /// `Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.
-    pub fn send(self) -> meterage_runtime::call::Sending<types::NewResponse> {
+    pub fn send(self) -> impl meterage_runtime::call::Sending<types::NewResponse> {
         meterage_runtime::call::send(self)
     }
 
     /// Like `send`, but answers the body's bytes as the server sent them, undecoded; errors as `send`'s, without `Decode`.
-    pub fn send_raw(self) -> meterage_runtime::call::Sending<meterage_runtime::Bytes> {
+    pub fn send_raw(
+        self,
+    ) -> impl meterage_runtime::call::Sending<meterage_runtime::Bytes> {
         meterage_runtime::call::send_raw(self)
     }
 }
@@ -653,12 +655,14 @@ impl Option2 {
     /// `Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.
     pub fn send(
         self,
-    ) -> meterage_runtime::call::Sending<Vec<types::Option2ResponseItem>> {
+    ) -> impl meterage_runtime::call::Sending<Vec<types::Option2ResponseItem>> {
         meterage_runtime::call::send(self)
     }
 
     /// Like `send`, but answers the body's bytes as the server sent them, undecoded; errors as `send`'s, without `Decode`.
-    pub fn send_raw(self) -> meterage_runtime::call::Sending<meterage_runtime::Bytes> {
+    pub fn send_raw(
+        self,
+    ) -> impl meterage_runtime::call::Sending<meterage_runtime::Bytes> {
         meterage_runtime::call::send_raw(self)
     }
 }
@@ -786,12 +790,14 @@ impl Option2ErrorCode {
     /// # Errors
     ///
     /// `Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.
-    pub fn send(self) -> meterage_runtime::call::Sending<()> {
+    pub fn send(self) -> impl meterage_runtime::call::Sending<()> {
         meterage_runtime::call::send_without_body(self)
     }
 
     /// Like `send`, but answers the body's bytes as the server sent them, undecoded; errors as `send`'s, without `Decode`.
-    pub fn send_raw(self) -> meterage_runtime::call::Sending<meterage_runtime::Bytes> {
+    pub fn send_raw(
+        self,
+    ) -> impl meterage_runtime::call::Sending<meterage_runtime::Bytes> {
         meterage_runtime::call::send_raw(self)
     }
 }
@@ -880,12 +886,14 @@ impl Client2 {
     /// # Errors
     ///
     /// `Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.
-    pub fn send(self) -> meterage_runtime::call::Sending<()> {
+    pub fn send(self) -> impl meterage_runtime::call::Sending<()> {
         meterage_runtime::call::send_without_body(self)
     }
 
     /// Like `send`, but answers the body's bytes as the server sent them, undecoded; errors as `send`'s, without `Decode`.
-    pub fn send_raw(self) -> meterage_runtime::call::Sending<meterage_runtime::Bytes> {
+    pub fn send_raw(
+        self,
+    ) -> impl meterage_runtime::call::Sending<meterage_runtime::Bytes> {
         meterage_runtime::call::send_raw(self)
     }
 }

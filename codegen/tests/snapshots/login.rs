@@ -317,12 +317,16 @@ impl CreateToken {
     /// # Errors
     ///
     /// `Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.
-    pub fn send(self) -> meterage_runtime::call::Sending<types::CreateTokenResponse> {
+    pub fn send(
+        self,
+    ) -> impl meterage_runtime::call::Sending<types::CreateTokenResponse> {
         meterage_runtime::call::send(self)
     }
 
     /// Like `send`, but answers the body's bytes as the server sent them, undecoded; errors as `send`'s, without `Decode`.
-    pub fn send_raw(self) -> meterage_runtime::call::Sending<meterage_runtime::Bytes> {
+    pub fn send_raw(
+        self,
+    ) -> impl meterage_runtime::call::Sending<meterage_runtime::Bytes> {
         meterage_runtime::call::send_raw(self)
     }
 }
@@ -396,12 +400,14 @@ impl ListUsage {
     /// # Errors
     ///
     /// `Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.
-    pub fn send(self) -> meterage_runtime::call::Sending<types::ListUsageResponse> {
+    pub fn send(self) -> impl meterage_runtime::call::Sending<types::ListUsageResponse> {
         meterage_runtime::call::send(self)
     }
 
     /// Like `send`, but answers the body's bytes as the server sent them, undecoded; errors as `send`'s, without `Decode`.
-    pub fn send_raw(self) -> meterage_runtime::call::Sending<meterage_runtime::Bytes> {
+    pub fn send_raw(
+        self,
+    ) -> impl meterage_runtime::call::Sending<meterage_runtime::Bytes> {
         meterage_runtime::call::send_raw(self)
     }
 }

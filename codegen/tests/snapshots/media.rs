@@ -533,12 +533,14 @@ impl GetCostAndUsage {
     /// # Errors
     ///
     /// `Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.
-    pub fn send(self) -> meterage_runtime::call::Sending<types::CostAndUsage> {
+    pub fn send(self) -> impl meterage_runtime::call::Sending<types::CostAndUsage> {
         meterage_runtime::call::send(self)
     }
 
     /// Like `send`, but answers the body's bytes as the server sent them, undecoded; errors as `send`'s, without `Decode`.
-    pub fn send_raw(self) -> meterage_runtime::call::Sending<meterage_runtime::Bytes> {
+    pub fn send_raw(
+        self,
+    ) -> impl meterage_runtime::call::Sending<meterage_runtime::Bytes> {
         meterage_runtime::call::send_raw(self)
     }
 }
@@ -619,12 +621,14 @@ impl BatchTag {
     /// # Errors
     ///
     /// `Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.
-    pub fn send(self) -> meterage_runtime::call::Sending<types::BatchTagResponse> {
+    pub fn send(self) -> impl meterage_runtime::call::Sending<types::BatchTagResponse> {
         meterage_runtime::call::send(self)
     }
 
     /// Like `send`, but answers the body's bytes as the server sent them, undecoded; errors as `send`'s, without `Decode`.
-    pub fn send_raw(self) -> meterage_runtime::call::Sending<meterage_runtime::Bytes> {
+    pub fn send_raw(
+        self,
+    ) -> impl meterage_runtime::call::Sending<meterage_runtime::Bytes> {
         meterage_runtime::call::send_raw(self)
     }
 }
@@ -710,12 +714,14 @@ impl UsageDetailsList {
     /// `Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.
     pub fn send(
         self,
-    ) -> meterage_runtime::call::Sending<Option<types::UsageDetailsList>> {
+    ) -> impl meterage_runtime::call::Sending<Option<types::UsageDetailsList>> {
         meterage_runtime::call::send(self)
     }
 
     /// Like `send`, but answers the body's bytes as the server sent them, undecoded; errors as `send`'s, without `Decode`.
-    pub fn send_raw(self) -> meterage_runtime::call::Sending<meterage_runtime::Bytes> {
+    pub fn send_raw(
+        self,
+    ) -> impl meterage_runtime::call::Sending<meterage_runtime::Bytes> {
         meterage_runtime::call::send_raw(self)
     }
 }
@@ -820,12 +826,14 @@ impl BudgetsDelete {
     /// # Errors
     ///
     /// `Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.
-    pub fn send(self) -> meterage_runtime::call::Sending<Option<types::Budget>> {
+    pub fn send(self) -> impl meterage_runtime::call::Sending<Option<types::Budget>> {
         meterage_runtime::call::send(self)
     }
 
     /// Like `send`, but answers the body's bytes as the server sent them, undecoded; errors as `send`'s, without `Decode`.
-    pub fn send_raw(self) -> meterage_runtime::call::Sending<meterage_runtime::Bytes> {
+    pub fn send_raw(
+        self,
+    ) -> impl meterage_runtime::call::Sending<meterage_runtime::Bytes> {
         meterage_runtime::call::send_raw(self)
     }
 }
@@ -941,12 +949,14 @@ impl BudgetsListPaged {
     /// `Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.
     pub fn send(
         self,
-    ) -> meterage_runtime::call::Sending<Option<types::BudgetsListPagedResponse>> {
+    ) -> impl meterage_runtime::call::Sending<Option<types::BudgetsListPagedResponse>> {
         meterage_runtime::call::send(self)
     }
 
     /// Like `send`, but answers the body's bytes as the server sent them, undecoded; errors as `send`'s, without `Decode`.
-    pub fn send_raw(self) -> meterage_runtime::call::Sending<meterage_runtime::Bytes> {
+    pub fn send_raw(
+        self,
+    ) -> impl meterage_runtime::call::Sending<meterage_runtime::Bytes> {
         meterage_runtime::call::send_raw(self)
     }
 

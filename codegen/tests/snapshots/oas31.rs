@@ -413,12 +413,14 @@ impl GetDevice {
     /// # Errors
     ///
     /// `Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.
-    pub fn send(self) -> meterage_runtime::call::Sending<types::Device> {
+    pub fn send(self) -> impl meterage_runtime::call::Sending<types::Device> {
         meterage_runtime::call::send(self)
     }
 
     /// Like `send`, but answers the body's bytes as the server sent them, undecoded; errors as `send`'s, without `Decode`.
-    pub fn send_raw(self) -> meterage_runtime::call::Sending<meterage_runtime::Bytes> {
+    pub fn send_raw(
+        self,
+    ) -> impl meterage_runtime::call::Sending<meterage_runtime::Bytes> {
         meterage_runtime::call::send_raw(self)
     }
 }
@@ -506,12 +508,14 @@ impl AddReading {
     /// # Errors
     ///
     /// `Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.
-    pub fn send(self) -> meterage_runtime::call::Sending<types::Reading> {
+    pub fn send(self) -> impl meterage_runtime::call::Sending<types::Reading> {
         meterage_runtime::call::send(self)
     }
 
     /// Like `send`, but answers the body's bytes as the server sent them, undecoded; errors as `send`'s, without `Decode`.
-    pub fn send_raw(self) -> meterage_runtime::call::Sending<meterage_runtime::Bytes> {
+    pub fn send_raw(
+        self,
+    ) -> impl meterage_runtime::call::Sending<meterage_runtime::Bytes> {
         meterage_runtime::call::send_raw(self)
     }
 }
@@ -582,12 +586,14 @@ impl GetInvoicePdf {
     /// # Errors
     ///
     /// `Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.
-    pub fn send(self) -> meterage_runtime::call::Sending<()> {
+    pub fn send(self) -> impl meterage_runtime::call::Sending<()> {
         meterage_runtime::call::send_without_body(self)
     }
 
     /// Like `send`, but answers the body's bytes as the server sent them, undecoded; errors as `send`'s, without `Decode`.
-    pub fn send_raw(self) -> meterage_runtime::call::Sending<meterage_runtime::Bytes> {
+    pub fn send_raw(
+        self,
+    ) -> impl meterage_runtime::call::Sending<meterage_runtime::Bytes> {
         meterage_runtime::call::send_raw(self)
     }
 }
@@ -661,12 +667,14 @@ impl Attach {
     /// # Errors
     ///
     /// `Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.
-    pub fn send(self) -> meterage_runtime::call::Sending<()> {
+    pub fn send(self) -> impl meterage_runtime::call::Sending<()> {
         meterage_runtime::call::send_without_body(self)
     }
 
     /// Like `send`, but answers the body's bytes as the server sent them, undecoded; errors as `send`'s, without `Decode`.
-    pub fn send_raw(self) -> meterage_runtime::call::Sending<meterage_runtime::Bytes> {
+    pub fn send_raw(
+        self,
+    ) -> impl meterage_runtime::call::Sending<meterage_runtime::Bytes> {
         meterage_runtime::call::send_raw(self)
     }
 }

@@ -602,12 +602,16 @@ impl ListRecords {
     /// # Errors
     ///
     /// `Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.
-    pub fn send(self) -> meterage_runtime::call::Sending<types::ListRecordsResponse> {
+    pub fn send(
+        self,
+    ) -> impl meterage_runtime::call::Sending<types::ListRecordsResponse> {
         meterage_runtime::call::send(self)
     }
 
     /// Like `send`, but answers the body's bytes as the server sent them, undecoded; errors as `send`'s, without `Decode`.
-    pub fn send_raw(self) -> meterage_runtime::call::Sending<meterage_runtime::Bytes> {
+    pub fn send_raw(
+        self,
+    ) -> impl meterage_runtime::call::Sending<meterage_runtime::Bytes> {
         meterage_runtime::call::send_raw(self)
     }
 
@@ -719,12 +723,16 @@ impl ListEvents {
     /// # Errors
     ///
     /// `Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.
-    pub fn send(self) -> meterage_runtime::call::Sending<types::ListEventsResponse> {
+    pub fn send(
+        self,
+    ) -> impl meterage_runtime::call::Sending<types::ListEventsResponse> {
         meterage_runtime::call::send(self)
     }
 
     /// Like `send`, but answers the body's bytes as the server sent them, undecoded; errors as `send`'s, without `Decode`.
-    pub fn send_raw(self) -> meterage_runtime::call::Sending<meterage_runtime::Bytes> {
+    pub fn send_raw(
+        self,
+    ) -> impl meterage_runtime::call::Sending<meterage_runtime::Bytes> {
         meterage_runtime::call::send_raw(self)
     }
 
@@ -823,12 +831,14 @@ impl ListLogs {
     /// # Errors
     ///
     /// `Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.
-    pub fn send(self) -> meterage_runtime::call::Sending<types::ListLogsResponse> {
+    pub fn send(self) -> impl meterage_runtime::call::Sending<types::ListLogsResponse> {
         meterage_runtime::call::send(self)
     }
 
     /// Like `send`, but answers the body's bytes as the server sent them, undecoded; errors as `send`'s, without `Decode`.
-    pub fn send_raw(self) -> meterage_runtime::call::Sending<meterage_runtime::Bytes> {
+    pub fn send_raw(
+        self,
+    ) -> impl meterage_runtime::call::Sending<meterage_runtime::Bytes> {
         meterage_runtime::call::send_raw(self)
     }
 
@@ -924,12 +934,16 @@ impl ListInvoices {
     /// # Errors
     ///
     /// `Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.
-    pub fn send(self) -> meterage_runtime::call::Sending<types::ListInvoicesResponse> {
+    pub fn send(
+        self,
+    ) -> impl meterage_runtime::call::Sending<types::ListInvoicesResponse> {
         meterage_runtime::call::send(self)
     }
 
     /// Like `send`, but answers the body's bytes as the server sent them, undecoded; errors as `send`'s, without `Decode`.
-    pub fn send_raw(self) -> meterage_runtime::call::Sending<meterage_runtime::Bytes> {
+    pub fn send_raw(
+        self,
+    ) -> impl meterage_runtime::call::Sending<meterage_runtime::Bytes> {
         meterage_runtime::call::send_raw(self)
     }
 
@@ -1018,12 +1032,14 @@ impl ListRepos {
     /// # Errors
     ///
     /// `Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.
-    pub fn send(self) -> meterage_runtime::call::Sending<types::ListReposResponse> {
+    pub fn send(self) -> impl meterage_runtime::call::Sending<types::ListReposResponse> {
         meterage_runtime::call::send(self)
     }
 
     /// Like `send`, but answers the body's bytes as the server sent them, undecoded; errors as `send`'s, without `Decode`.
-    pub fn send_raw(self) -> meterage_runtime::call::Sending<meterage_runtime::Bytes> {
+    pub fn send_raw(
+        self,
+    ) -> impl meterage_runtime::call::Sending<meterage_runtime::Bytes> {
         meterage_runtime::call::send_raw(self)
     }
 
@@ -1122,12 +1138,14 @@ impl GetCosts {
     /// # Errors
     ///
     /// `Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.
-    pub fn send(self) -> meterage_runtime::call::Sending<types::GetCostsResponse> {
+    pub fn send(self) -> impl meterage_runtime::call::Sending<types::GetCostsResponse> {
         meterage_runtime::call::send(self)
     }
 
     /// Like `send`, but answers the body's bytes as the server sent them, undecoded; errors as `send`'s, without `Decode`.
-    pub fn send_raw(self) -> meterage_runtime::call::Sending<meterage_runtime::Bytes> {
+    pub fn send_raw(
+        self,
+    ) -> impl meterage_runtime::call::Sending<meterage_runtime::Bytes> {
         meterage_runtime::call::send_raw(self)
     }
 
@@ -1235,12 +1253,16 @@ impl QueryUsage {
     /// # Errors
     ///
     /// `Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.
-    pub fn send(self) -> meterage_runtime::call::Sending<types::QueryUsageResponse> {
+    pub fn send(
+        self,
+    ) -> impl meterage_runtime::call::Sending<types::QueryUsageResponse> {
         meterage_runtime::call::send(self)
     }
 
     /// Like `send`, but answers the body's bytes as the server sent them, undecoded; errors as `send`'s, without `Decode`.
-    pub fn send_raw(self) -> meterage_runtime::call::Sending<meterage_runtime::Bytes> {
+    pub fn send_raw(
+        self,
+    ) -> impl meterage_runtime::call::Sending<meterage_runtime::Bytes> {
         meterage_runtime::call::send_raw(self)
     }
 
@@ -1347,12 +1369,14 @@ impl ListAudit {
     /// # Errors
     ///
     /// `Validation` when a parameter breaks a documented constraint (nothing is sent), `Api` when the server answers with an error (status, vendor code and message), `Transport`, `Auth` or `Decode` otherwise.
-    pub fn send(self) -> meterage_runtime::call::Sending<types::ListAuditResponse> {
+    pub fn send(self) -> impl meterage_runtime::call::Sending<types::ListAuditResponse> {
         meterage_runtime::call::send(self)
     }
 
     /// Like `send`, but answers the body's bytes as the server sent them, undecoded; errors as `send`'s, without `Decode`.
-    pub fn send_raw(self) -> meterage_runtime::call::Sending<meterage_runtime::Bytes> {
+    pub fn send_raw(
+        self,
+    ) -> impl meterage_runtime::call::Sending<meterage_runtime::Bytes> {
         meterage_runtime::call::send_raw(self)
     }
 
