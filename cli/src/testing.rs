@@ -104,20 +104,14 @@ static OPERATIONS: [OperationInfo; 2] = [
             format: "[year]-[month]-[day] [hour]:[minute]:[second]",
             end_inclusive: true,
         }),
-        focus: None,
+        ..OperationInfo::DEFAULTS
     },
     OperationInfo {
         name: "get_balance",
         id: "GetBalance",
         endpoint: "GET /balance",
         summary: "The balance",
-        description: "",
-        params: &[],
-        record: &[],
-        paging: None,
-        record_key: &[],
-        period: None,
-        focus: None,
+        ..OperationInfo::DEFAULTS
     },
 ];
 

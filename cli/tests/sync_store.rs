@@ -63,8 +63,6 @@ const fn operation(
         name,
         id: name,
         endpoint: "GET /",
-        summary: "",
-        description: "",
         params: &PAGE,
         record,
         paging: Some(Paging {
@@ -82,7 +80,7 @@ const fn operation(
             format: "[year]-[month]",
             end_inclusive: false,
         }),
-        focus: None,
+        ..OperationInfo::DEFAULTS
     }
 }
 
