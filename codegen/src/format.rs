@@ -29,6 +29,11 @@ pub enum Piece {
     },
     /// The closing brace of the open container.
     Close,
+    /// Lines written as they are (indentation included): Rust that prettyplease would
+    /// not lay out well, such as a macro call's body, which it fills like prose.
+    Text(String),
+    /// Pieces one after the other.
+    Seq(Vec<Piece>),
 }
 
 impl Piece {
@@ -173,6 +178,14 @@ fn format_into(spacer: &mut Spacer, pieces: impl IntoIterator<Item = Piece>) -> 
             Piece::Inside { tokens, opens } => (tokens, Some(opens)),
             Piece::Close => {
                 spacer.line("}");
+                continue;
+            }
+            Piece::Text(text) => {
+                text.lines().for_each(|line| spacer.line(line));
+                continue;
+            }
+            Piece::Seq(pieces) => {
+                format_into(spacer, pieces)?;
                 continue;
             }
         };

@@ -376,31 +376,30 @@ pub mod types {
     /// One page of instance bills. A success body without `Data` is not a page.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct DescribeInstanceBillResponse {
         /// The ID of the request.
-        #[serde(rename = "RequestId")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
         /// Whether the request succeeded.
-        #[serde(rename = "Success")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub success: Option<bool>,
         /// The status code, `Success` on success.
-        #[serde(rename = "Code")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code: Option<String>,
         /// The message, `Successful!` on success.
-        #[serde(rename = "Message")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// The bills of one page and where the next one starts.
         ///
         /// See [`InstanceBillPage`].
-        #[serde(rename = "Data")]
         pub data: InstanceBillPage,
     }
+
+    meterage_runtime::wire_struct!(DescribeInstanceBillResponse {
+        request_id: "RequestId" optional,
+        success: "Success" optional,
+        code: "Code" optional,
+        message: "Message" optional,
+        data: "Data" required,
+    });
 
     #[cfg(feature = "test-util")]
     impl DescribeInstanceBillResponse {
@@ -419,37 +418,34 @@ pub mod types {
     /// The bills of one page and where the next one starts.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct InstanceBillPage {
         /// The billing cycle, `yyyy-MM`.
-        #[serde(rename = "BillingCycle")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub billing_cycle: Option<String>,
         /// The ID of the account.
-        #[serde(rename = "AccountID")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub account_id: Option<String>,
         /// The name of the account.
-        #[serde(rename = "AccountName")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub account_name: Option<String>,
         /// The total number of bills.
-        #[serde(rename = "TotalCount")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub total_count: Option<i32>,
         /// Where the next page starts; absent or empty on the last page.
-        #[serde(rename = "NextToken")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub next_token: Option<String>,
         /// The page size used.
-        #[serde(rename = "MaxResults")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub max_results: Option<i32>,
         /// The bills of the page.
-        #[serde(rename = "Items")]
         pub items: Vec<InstanceBillItem>,
     }
+
+    meterage_runtime::wire_struct!(InstanceBillPage {
+        billing_cycle: "BillingCycle" optional,
+        account_id: "AccountID" optional,
+        account_name: "AccountName" optional,
+        total_count: "TotalCount" optional,
+        next_token: "NextToken" optional,
+        max_results: "MaxResults" optional,
+        items: "Items" required,
+    });
 
     #[cfg(feature = "test-util")]
     impl InstanceBillPage {
@@ -472,190 +468,148 @@ pub mod types {
     /// absent or `null`.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct InstanceBillItem {
         /// The day of the bill (`yyyy-MM-dd`), with `Granularity` `DAILY` only.
-        #[serde(rename = "BillingDate")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub billing_date: Option<String>,
         /// The ID of the instance.
-        #[serde(rename = "InstanceID")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub instance_id: Option<String>,
         /// The configuration of the instance.
-        #[serde(rename = "InstanceConfig")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub instance_config: Option<String>,
         /// The type of the instance, for example `ecs.sn1ne.3xlarge`.
-        #[serde(rename = "InstanceSpec")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub instance_spec: Option<String>,
         /// The name of the instance.
-        #[serde(rename = "NickName")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub nick_name: Option<String>,
         /// The public IP address.
-        #[serde(rename = "InternetIP")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub internet_ip: Option<String>,
         /// The private IP address.
-        #[serde(rename = "IntranetIP")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub intranet_ip: Option<String>,
         /// The code of the product.
-        #[serde(rename = "ProductCode")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub product_code: Option<String>,
         /// The name of the product.
-        #[serde(rename = "ProductName")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub product_name: Option<String>,
         /// The type of the product.
-        #[serde(rename = "ProductType")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub product_type: Option<String>,
         /// The details of the product.
-        #[serde(rename = "ProductDetail")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub product_detail: Option<String>,
         /// The code of the service, as in Cost Center.
-        #[serde(rename = "PipCode")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub pip_code: Option<String>,
         /// The code of the commodity, as in Cost Center.
-        #[serde(rename = "CommodityCode")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub commodity_code: Option<String>,
         /// `Subscription` or `PayAsYouGo` (an unlisted value is kept as text).
-        #[serde(rename = "SubscriptionType")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub subscription_type: Option<String>,
         /// The type of the bill: `SubscriptionOrder`, `PayAsYouGoBill`, `Refund` or `Adjustment`.
-        #[serde(rename = "Item")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub item: Option<String>,
         /// The billing type.
-        #[serde(rename = "BillingType")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub billing_type: Option<String>,
         /// The type of business.
-        #[serde(rename = "BizType")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub biz_type: Option<String>,
         /// The cost center.
-        #[serde(rename = "CostUnit")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub cost_unit: Option<String>,
         /// The ID of the account owning the resource (multi-account payment).
-        #[serde(rename = "OwnerID")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub owner_id: Option<String>,
         /// The ID of the account the bill belongs to.
-        #[serde(rename = "BillAccountID")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub bill_account_id: Option<String>,
         /// The name of the account the bill belongs to.
-        #[serde(rename = "BillAccountName")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub bill_account_name: Option<String>,
         /// The pretax gross amount.
-        #[serde(rename = "PretaxGrossAmount")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub pretax_gross_amount: Option<meterage_runtime::Decimal>,
         /// The pretax amount.
-        #[serde(rename = "PretaxAmount")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub pretax_amount: Option<meterage_runtime::Decimal>,
         /// The amount paid in cash, credit refunds left out.
-        #[serde(rename = "PaymentAmount")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub payment_amount: Option<meterage_runtime::Decimal>,
         /// The amount paid in cash.
-        #[serde(rename = "CashAmount")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub cash_amount: Option<meterage_runtime::Decimal>,
         /// The unsettled amount.
-        #[serde(rename = "OutstandingAmount")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub outstanding_amount: Option<meterage_runtime::Decimal>,
         /// The amount deducted with coupons.
-        #[serde(rename = "DeductedByCoupons")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub deducted_by_coupons: Option<meterage_runtime::Decimal>,
         /// The amount deducted with vouchers.
-        #[serde(rename = "DeductedByCashCoupons")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub deducted_by_cash_coupons: Option<meterage_runtime::Decimal>,
         /// The amount deducted with prepaid cards.
-        #[serde(rename = "DeductedByPrepaidCard")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub deducted_by_prepaid_card: Option<meterage_runtime::Decimal>,
         /// The amount deducted with resource plans (billable items only).
-        #[serde(rename = "DeductedByResourcePackage")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub deducted_by_resource_package: Option<String>,
         /// The discount amount.
-        #[serde(rename = "InvoiceDiscount")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub invoice_discount: Option<meterage_runtime::Decimal>,
         /// The amount deducted with credit refunds.
-        #[serde(rename = "AdjustAmount")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub adjust_amount: Option<meterage_runtime::Decimal>,
         /// The currency, for example `CNY`, `USD` or `JPY`.
-        #[serde(rename = "Currency")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub currency: Option<String>,
         /// The region, for example `China (Hangzhou)`.
-        #[serde(rename = "Region")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub region: Option<String>,
         /// The zone, for example `Hangzhou Zone B`.
-        #[serde(rename = "Zone")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub zone: Option<String>,
         /// The usage in the cycle (billable items only).
-        #[serde(rename = "Usage")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub usage: Option<String>,
         /// The unit of the usage (billable items only).
-        #[serde(rename = "UsageUnit")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub usage_unit: Option<String>,
         /// The unit price (billable items only).
-        #[serde(rename = "ListPrice")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub list_price: Option<String>,
         /// The unit of the unit price (billable items only).
-        #[serde(rename = "ListPriceUnit")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub list_price_unit: Option<String>,
         /// The billable item (billable items only).
-        #[serde(rename = "BillingItem")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub billing_item: Option<String>,
         /// The code of the billable item.
-        #[serde(rename = "BillingItemCode")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub billing_item_code: Option<String>,
         /// The service duration.
-        #[serde(rename = "ServicePeriod")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub service_period: Option<String>,
         /// The unit of the service duration.
-        #[serde(rename = "ServicePeriodUnit")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub service_period_unit: Option<String>,
         /// The tags of the resource, as `key:k value:v; ...`.
-        #[serde(rename = "Tag")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub tag: Option<String>,
         /// The resource group.
-        #[serde(rename = "ResourceGroup")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub resource_group: Option<String>,
     }
+
+    meterage_runtime::wire_struct!(InstanceBillItem {
+        billing_date: "BillingDate" optional,
+        instance_id: "InstanceID" optional,
+        instance_config: "InstanceConfig" optional,
+        instance_spec: "InstanceSpec" optional,
+        nick_name: "NickName" optional,
+        internet_ip: "InternetIP" optional,
+        intranet_ip: "IntranetIP" optional,
+        product_code: "ProductCode" optional,
+        product_name: "ProductName" optional,
+        product_type: "ProductType" optional,
+        product_detail: "ProductDetail" optional,
+        pip_code: "PipCode" optional,
+        commodity_code: "CommodityCode" optional,
+        subscription_type: "SubscriptionType" optional,
+        item: "Item" optional,
+        billing_type: "BillingType" optional,
+        biz_type: "BizType" optional,
+        cost_unit: "CostUnit" optional,
+        owner_id: "OwnerID" optional,
+        bill_account_id: "BillAccountID" optional,
+        bill_account_name: "BillAccountName" optional,
+        pretax_gross_amount: "PretaxGrossAmount" optional,
+        pretax_amount: "PretaxAmount" optional,
+        payment_amount: "PaymentAmount" optional,
+        cash_amount: "CashAmount" optional,
+        outstanding_amount: "OutstandingAmount" optional,
+        deducted_by_coupons: "DeductedByCoupons" optional,
+        deducted_by_cash_coupons: "DeductedByCashCoupons" optional,
+        deducted_by_prepaid_card: "DeductedByPrepaidCard" optional,
+        deducted_by_resource_package: "DeductedByResourcePackage" optional,
+        invoice_discount: "InvoiceDiscount" optional,
+        adjust_amount: "AdjustAmount" optional,
+        currency: "Currency" optional,
+        region: "Region" optional,
+        zone: "Zone" optional,
+        usage: "Usage" optional,
+        usage_unit: "UsageUnit" optional,
+        list_price: "ListPrice" optional,
+        list_price_unit: "ListPriceUnit" optional,
+        billing_item: "BillingItem" optional,
+        billing_item_code: "BillingItemCode" optional,
+        service_period: "ServicePeriod" optional,
+        service_period_unit: "ServicePeriodUnit" optional,
+        tag: "Tag" optional,
+        resource_group: "ResourceGroup" optional,
+    });
 
     #[cfg(feature = "test-util")]
     impl InstanceBillItem {

@@ -220,20 +220,23 @@ pub mod types {
     }
 
     /// The time period of the request.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DateInterval {
         /// The beginning of the time period. The start date is inclusive. For example,
         /// if `start` is `2017-01-01`, Amazon Web Services retrieves cost and usage
         /// data starting at `2017-01-01` up to the end date. The start date must be
         /// equal to or no later than the current date to avoid a validation error.
-        #[serde(rename = "Start")]
         pub start: String,
         /// The end of the time period. The end date is exclusive. For example, if
         /// `end` is `2017-05-01`, Amazon Web Services retrieves cost and usage data
         /// from the start date up to, but not including, `2017-05-01`.
-        #[serde(rename = "End")]
         pub end: String,
     }
+
+    meterage_runtime::wire_struct!(DateInterval {
+        start: "Start" required,
+        end: "End" required,
+    });
 
     /// How long each result covers.
     ///
@@ -805,98 +808,95 @@ pub mod types {
     }
 
     /// The metadata that you can use to filter and group your results.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DimensionValues {
         /// A dimension to filter or group by.
         ///
         /// See [`Dimension`].
-        #[serde(rename = "Key")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub key: Option<Dimension>,
         /// The metadata values that you can use to filter and group your results.
-        #[serde(rename = "Values")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub values: Option<Vec<String>>,
         /// The match options that you can use to filter your results.
-        #[serde(rename = "MatchOptions")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub match_options: Option<Vec<MatchOption>>,
     }
+
+    meterage_runtime::wire_struct!(DimensionValues {
+        key: "Key" optional,
+        values: "Values" optional,
+        match_options: "MatchOptions" optional,
+    });
 
     /// The values that are available for a tag.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct TagValues {
         /// The key for the tag.
-        #[serde(rename = "Key")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub key: Option<String>,
         /// The specific value of the tag.
-        #[serde(rename = "Values")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub values: Option<Vec<String>>,
         /// The match options that you can use to filter your results.
-        #[serde(rename = "MatchOptions")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub match_options: Option<Vec<MatchOption>>,
     }
 
+    meterage_runtime::wire_struct!(TagValues {
+        key: "Key" optional,
+        values: "Values" optional,
+        match_options: "MatchOptions" optional,
+    });
+
     /// The Cost Categories values used for filtering the costs.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CostCategoryValues {
         /// The unique name of the Cost Category.
-        #[serde(rename = "Key")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub key: Option<String>,
         /// The specific value of the Cost Category.
-        #[serde(rename = "Values")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub values: Option<Vec<String>>,
         /// The match options that you can use to filter your results.
-        #[serde(rename = "MatchOptions")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub match_options: Option<Vec<MatchOption>>,
     }
+
+    meterage_runtime::wire_struct!(CostCategoryValues {
+        key: "Key" optional,
+        values: "Values" optional,
+        match_options: "MatchOptions" optional,
+    });
 
     /// A filter: one of `Or`, `And`, `Not` (combining expressions), `Dimensions`,
     /// `Tags` or `CostCategories`; the service refuses an expression with more than
     /// one of them.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Expression {
         /// Return results that match either `Dimension` object.
-        #[serde(rename = "Or")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub or: Option<Vec<Expression>>,
         /// Return results that match both `Dimension` objects.
-        #[serde(rename = "And")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub and: Option<Vec<Expression>>,
         /// A filter: one of `Or`, `And`, `Not` (combining expressions), `Dimensions`,
         /// `Tags` or `CostCategories`; the service refuses an expression with more than
         /// one of them.
         ///
         /// See [`Expression`].
-        #[serde(rename = "Not")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub not: Option<Box<Expression>>,
         /// The metadata that you can use to filter and group your results.
         ///
         /// See [`DimensionValues`].
-        #[serde(rename = "Dimensions")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub dimensions: Option<DimensionValues>,
         /// The values that are available for a tag.
         ///
         /// See [`TagValues`].
-        #[serde(rename = "Tags")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub tags: Option<TagValues>,
         /// The Cost Categories values used for filtering the costs.
         ///
         /// See [`CostCategoryValues`].
-        #[serde(rename = "CostCategories")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub cost_categories: Option<CostCategoryValues>,
     }
+
+    meterage_runtime::wire_struct!(Expression {
+        or: "Or" optional,
+        and: "And" optional,
+        not: "Not" optional,
+        dimensions: "Dimensions" optional,
+        tags: "Tags" optional,
+        cost_categories: "CostCategories" optional,
+    });
 
     /// The type of a group.
     ///
@@ -993,37 +993,39 @@ pub mod types {
     }
 
     /// A group, in a group-by request or in the answer to one.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct GroupDefinition {
         /// The type of a group.
         ///
         /// See [`GroupDefinitionType`].
-        #[serde(rename = "Type")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub r#type: Option<GroupDefinitionType>,
         /// The string that represents a key for a specified group.
         ///
         /// Documented as at most 1024 characters; not checked on responses.
-        #[serde(rename = "Key")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub key: Option<String>,
     }
+
+    meterage_runtime::wire_struct!(GroupDefinition {
+        r#type: "Type" optional,
+        key: "Key" optional,
+    });
 
     /// The aggregated value for a metric.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct MetricValue {
         /// The actual number that represents the metric, as decimal text.
-        #[serde(rename = "Amount")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub amount: Option<meterage_runtime::Decimal>,
         /// The unit that the metric is given in (`USD`, `N/A`, ...).
-        #[serde(rename = "Unit")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub unit: Option<String>,
     }
+
+    meterage_runtime::wire_struct!(MetricValue {
+        amount: "Amount" optional,
+        unit: "Unit" optional,
+    });
 
     #[cfg(feature = "test-util")]
     impl MetricValue {
@@ -1037,18 +1039,19 @@ pub mod types {
     /// One level of grouped data in the results.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Group {
         /// The keys that are included in this group.
-        #[serde(rename = "Keys")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub keys: Option<Vec<String>>,
         /// The metrics that are included in this group.
-        #[serde(rename = "Metrics")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub metrics: Option<std::collections::BTreeMap<String, MetricValue>>,
     }
+
+    meterage_runtime::wire_struct!(Group {
+        keys: "Keys" optional,
+        metrics: "Metrics" optional,
+    });
 
     #[cfg(feature = "test-util")]
     impl Group {
@@ -1062,26 +1065,25 @@ pub mod types {
     /// The result that's associated with a time period.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct ResultByTime {
         /// The time period that the result covers.
-        #[serde(rename = "TimePeriod")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub time_period: Option<DateInterval>,
         /// The total amount of cost or usage accrued during the time period.
-        #[serde(rename = "Total")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub total: Option<std::collections::BTreeMap<String, MetricValue>>,
         /// The groups that this time period includes.
-        #[serde(rename = "Groups")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub groups: Option<Vec<Group>>,
         /// Determines whether the result is estimated.
-        #[serde(rename = "Estimated")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub estimated: Option<bool>,
     }
+
+    meterage_runtime::wire_struct!(ResultByTime {
+        time_period: "TimePeriod" optional,
+        total: "Total" optional,
+        groups: "Groups" optional,
+        estimated: "Estimated" optional,
+    });
 
     #[cfg(feature = "test-util")]
     impl ResultByTime {
@@ -1100,18 +1102,19 @@ pub mod types {
     /// A dimension value and its attributes.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct DimensionValuesWithAttributes {
         /// The value of a dimension with a specific attribute.
-        #[serde(rename = "Value")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub value: Option<String>,
         /// The attribute that applies to a specific `Dimension`.
-        #[serde(rename = "Attributes")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub attributes: Option<std::collections::BTreeMap<String, String>>,
     }
+
+    meterage_runtime::wire_struct!(DimensionValuesWithAttributes {
+        value: "Value" optional,
+        attributes: "Attributes" optional,
+    });
 
     #[cfg(feature = "test-util")]
     impl DimensionValuesWithAttributes {
@@ -1128,26 +1131,25 @@ pub mod types {
     /// One page of cost and usage results.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct GetCostAndUsageResponse {
         /// The token for the next set of retrievable results; absent on the last page.
-        #[serde(rename = "NextPageToken")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub next_page_token: Option<String>,
         /// The groups that are specified by the `Filter` or `GroupBy` parameters in the request.
-        #[serde(rename = "GroupDefinitions")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub group_definitions: Option<Vec<GroupDefinition>>,
         /// The time period that's covered by the results in the response.
-        #[serde(rename = "ResultsByTime")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub results_by_time: Option<Vec<ResultByTime>>,
         /// The attributes that apply to a specific dimension value.
-        #[serde(rename = "DimensionValueAttributes")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub dimension_value_attributes: Option<Vec<DimensionValuesWithAttributes>>,
     }
+
+    meterage_runtime::wire_struct!(GetCostAndUsageResponse {
+        next_page_token: "NextPageToken" optional,
+        group_definitions: "GroupDefinitions" optional,
+        results_by_time: "ResultsByTime" optional,
+        dimension_value_attributes: "DimensionValueAttributes" optional,
+    });
 
     #[cfg(feature = "test-util")]
     impl GetCostAndUsageResponse {
@@ -1260,26 +1262,25 @@ pub mod types {
     /// One page of dimension values.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct GetDimensionValuesResponse {
         /// The values of the dimension.
-        #[serde(rename = "DimensionValues")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub dimension_values: Option<Vec<DimensionValuesWithAttributes>>,
         /// The number of results that Amazon Web Services returned at one time.
-        #[serde(rename = "ReturnSize")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub return_size: Option<i32>,
         /// The total number of search results.
-        #[serde(rename = "TotalSize")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub total_size: Option<i32>,
         /// The token for the next set of retrievable results; absent on the last page.
-        #[serde(rename = "NextPageToken")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub next_page_token: Option<String>,
     }
+
+    meterage_runtime::wire_struct!(GetDimensionValuesResponse {
+        dimension_values: "DimensionValues" optional,
+        return_size: "ReturnSize" optional,
+        total_size: "TotalSize" optional,
+        next_page_token: "NextPageToken" optional,
+    });
 
     #[cfg(feature = "test-util")]
     impl GetDimensionValuesResponse {

@@ -321,17 +321,19 @@ pub mod types {
     /// in reverse chronological order by billing period.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct UsageDetailsListResult {
         /// The list of usage details.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub value: Option<Vec<UsageDetail>>,
         /// The link (url) to the next page of results.
-        #[serde(rename = "nextLink")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub next_link: Option<String>,
     }
+
+    meterage_runtime::wire_struct!(UsageDetailsListResult {
+        value: "value" optional,
+        next_link: "nextLink" optional,
+    });
 
     #[cfg(feature = "test-util")]
     impl UsageDetailsListResult {
@@ -349,35 +351,38 @@ pub mod types {
     /// of Enterprise Agreement and pay-as-you-go subscriptions).
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct UsageDetail {
         /// The full qualified ARM ID of an event.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// The ID that uniquely identifies an event.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// Resource type.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub r#type: Option<String>,
         /// The etag for the resource.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub etag: Option<String>,
         /// Resource tags.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub tags: Option<std::collections::BTreeMap<String, String>>,
         /// Specifies the kind of usage details.
         ///
         /// See [`UsageDetailsKind`].
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub kind: Option<UsageDetailsKind>,
         /// The properties of the legacy usage detail.
         ///
         /// See [`LegacyUsageDetailProperties`].
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub properties: Option<LegacyUsageDetailProperties>,
     }
+
+    meterage_runtime::wire_struct!(UsageDetail {
+        id: "id" optional,
+        name: "name" optional,
+        r#type: "type" optional,
+        etag: "etag" optional,
+        tags: "tags" optional,
+        kind: "kind" optional,
+        properties: "properties" optional,
+    });
 
     #[cfg(feature = "test-util")]
     impl UsageDetail {
@@ -482,205 +487,168 @@ pub mod types {
     /// The properties of the legacy usage detail.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct LegacyUsageDetailProperties {
         /// Billing Account identifier.
-        #[serde(rename = "billingAccountId")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub billing_account_id: Option<String>,
         /// Billing Account Name.
-        #[serde(rename = "billingAccountName")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub billing_account_name: Option<String>,
         /// The billing period start date.
-        #[serde(rename = "billingPeriodStartDate")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub billing_period_start_date: Option<String>,
         /// The billing period end date.
-        #[serde(rename = "billingPeriodEndDate")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub billing_period_end_date: Option<String>,
         /// Billing Profile identifier.
-        #[serde(rename = "billingProfileId")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub billing_profile_id: Option<String>,
         /// Billing Profile Name.
-        #[serde(rename = "billingProfileName")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub billing_profile_name: Option<String>,
         /// Account Owner Id.
-        #[serde(rename = "accountOwnerId")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub account_owner_id: Option<String>,
         /// Account Name.
-        #[serde(rename = "accountName")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub account_name: Option<String>,
         /// Subscription guid.
-        #[serde(rename = "subscriptionId")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub subscription_id: Option<String>,
         /// Subscription name.
-        #[serde(rename = "subscriptionName")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub subscription_name: Option<String>,
         /// Date for the usage record.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date: Option<String>,
         /// Product name for the consumed service or purchase. Not available for Marketplace.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub product: Option<String>,
         /// Part Number of the service used. Can be used to join with the price sheet. Not available for marketplace.
-        #[serde(rename = "partNumber")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub part_number: Option<String>,
         /// The meter id (GUID). Not available for marketplace. For reserved instance
         /// this represents the primary meter for which the reservation was purchased.
         /// For the actual VM Size for which the reservation is purchased see
         /// productOrderName.
-        #[serde(rename = "meterId")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub meter_id: Option<String>,
         /// The details about the meter. By default this is not populated, unless it's
         /// specified in $expand.
         ///
         /// See [`MeterDetailsResponse`].
-        #[serde(rename = "meterDetails")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub meter_details: Option<MeterDetailsResponse>,
         /// The usage quantity.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub quantity: Option<meterage_runtime::Decimal>,
         /// Effective Price that's charged for the usage.
-        #[serde(rename = "effectivePrice")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub effective_price: Option<meterage_runtime::Decimal>,
         /// The amount of cost before tax.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub cost: Option<meterage_runtime::Decimal>,
         /// Unit Price is the price applicable to you. (your EA or other contract price).
-        #[serde(rename = "unitPrice")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub unit_price: Option<meterage_runtime::Decimal>,
         /// Billing Currency.
-        #[serde(rename = "billingCurrency")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub billing_currency: Option<String>,
         /// Resource Location.
-        #[serde(rename = "resourceLocation")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub resource_location: Option<String>,
         /// Consumed service name. Name of the azure resource provider that emits the
         /// usage or was purchased. This value is not provided for marketplace usage.
-        #[serde(rename = "consumedService")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub consumed_service: Option<String>,
         /// Unique identifier of the Azure Resource Manager usage detail resource.
-        #[serde(rename = "resourceId")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub resource_id: Option<String>,
         /// Resource Name.
-        #[serde(rename = "resourceName")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub resource_name: Option<String>,
         /// Service-specific metadata.
-        #[serde(rename = "serviceInfo1")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub service_info1: Option<String>,
         /// Legacy field with optional service-specific metadata.
-        #[serde(rename = "serviceInfo2")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub service_info2: Option<String>,
         /// Additional details of this usage item. By default this is not populated,
         /// unless it's specified in $expand. Use this field to get usage line item
         /// specific details such as the actual VM Size (ServiceType) or the ratio in
         /// which the reservation discount is applied.
-        #[serde(rename = "additionalInfo")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub additional_info: Option<String>,
         /// Invoice Section Name.
-        #[serde(rename = "invoiceSection")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub invoice_section: Option<String>,
         /// The cost center of this department if it is a department and a cost center is provided.
-        #[serde(rename = "costCenter")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub cost_center: Option<String>,
         /// Resource Group Name.
-        #[serde(rename = "resourceGroup")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub resource_group: Option<String>,
         /// ARM resource id of the reservation. Only applies to records relevant to reservations.
-        #[serde(rename = "reservationId")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub reservation_id: Option<String>,
         /// User provided display name of the reservation. Last known name for a
         /// particular day is populated in the daily data. Only applies to records
         /// relevant to reservations.
-        #[serde(rename = "reservationName")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub reservation_name: Option<String>,
         /// Product Order Id. For reservations this is the Reservation Order ID.
-        #[serde(rename = "productOrderId")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub product_order_id: Option<String>,
         /// Product Order Name. For reservations this is the SKU that was purchased.
-        #[serde(rename = "productOrderName")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub product_order_name: Option<String>,
         /// Offer Id. Ex: MS-AZR-0017P, MS-AZR-0148P.
-        #[serde(rename = "offerId")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub offer_id: Option<String>,
         /// Is Azure Credit Eligible.
-        #[serde(rename = "isAzureCreditEligible")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub is_azure_credit_eligible: Option<bool>,
         /// Term (in months). 1 month for monthly recurring purchase. 12 months for a 1
         /// year reservation. 36 months for a 3 year reservation.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub term: Option<String>,
         /// Publisher Name.
-        #[serde(rename = "publisherName")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub publisher_name: Option<String>,
         /// Publisher Type.
-        #[serde(rename = "publisherType")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub publisher_type: Option<String>,
         /// Plan Name.
-        #[serde(rename = "planName")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub plan_name: Option<String>,
         /// Indicates a charge represents credits, usage, a Marketplace purchase, a reservation fee, or a refund.
-        #[serde(rename = "chargeType")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub charge_type: Option<String>,
         /// Indicates how frequently this charge will occur. OneTime for purchases which
         /// only happen once, Monthly for fees which recur every month, and UsageBased
         /// for charges based on how much a service is used.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub frequency: Option<String>,
         /// Retail price for the resource.
-        #[serde(rename = "payGPrice")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub pay_g_price: Option<meterage_runtime::Decimal>,
         /// Unique identifier for the applicable benefit.
-        #[serde(rename = "benefitId")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub benefit_id: Option<String>,
         /// Name of the applicable benefit.
-        #[serde(rename = "benefitName")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub benefit_name: Option<String>,
         /// Identifier that indicates how the meter is priced.
         ///
         /// See [`PricingModelType`].
-        #[serde(rename = "pricingModel")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub pricing_model: Option<PricingModelType>,
     }
+
+    meterage_runtime::wire_struct!(LegacyUsageDetailProperties {
+        billing_account_id: "billingAccountId" optional,
+        billing_account_name: "billingAccountName" optional,
+        billing_period_start_date: "billingPeriodStartDate" optional,
+        billing_period_end_date: "billingPeriodEndDate" optional,
+        billing_profile_id: "billingProfileId" optional,
+        billing_profile_name: "billingProfileName" optional,
+        account_owner_id: "accountOwnerId" optional,
+        account_name: "accountName" optional,
+        subscription_id: "subscriptionId" optional,
+        subscription_name: "subscriptionName" optional,
+        date: "date" optional,
+        product: "product" optional,
+        part_number: "partNumber" optional,
+        meter_id: "meterId" optional,
+        meter_details: "meterDetails" optional,
+        quantity: "quantity" optional,
+        effective_price: "effectivePrice" optional,
+        cost: "cost" optional,
+        unit_price: "unitPrice" optional,
+        billing_currency: "billingCurrency" optional,
+        resource_location: "resourceLocation" optional,
+        consumed_service: "consumedService" optional,
+        resource_id: "resourceId" optional,
+        resource_name: "resourceName" optional,
+        service_info1: "serviceInfo1" optional,
+        service_info2: "serviceInfo2" optional,
+        additional_info: "additionalInfo" optional,
+        invoice_section: "invoiceSection" optional,
+        cost_center: "costCenter" optional,
+        resource_group: "resourceGroup" optional,
+        reservation_id: "reservationId" optional,
+        reservation_name: "reservationName" optional,
+        product_order_id: "productOrderId" optional,
+        product_order_name: "productOrderName" optional,
+        offer_id: "offerId" optional,
+        is_azure_credit_eligible: "isAzureCreditEligible" optional,
+        term: "term" optional,
+        publisher_name: "publisherName" optional,
+        publisher_type: "publisherType" optional,
+        plan_name: "planName" optional,
+        charge_type: "chargeType" optional,
+        frequency: "frequency" optional,
+        pay_g_price: "payGPrice" optional,
+        benefit_id: "benefitId" optional,
+        benefit_name: "benefitName" optional,
+        pricing_model: "pricingModel" optional,
+    });
 
     #[cfg(feature = "test-util")]
     impl LegacyUsageDetailProperties {
@@ -833,30 +801,28 @@ pub mod types {
     /// specified in $expand.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct MeterDetailsResponse {
         /// The name of the meter, within the given meter category
-        #[serde(rename = "meterName")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub meter_name: Option<String>,
         /// The category of the meter, for example, 'Cloud services', 'Networking', etc..
-        #[serde(rename = "meterCategory")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub meter_category: Option<String>,
         /// The subcategory of the meter, for example, 'A6 Cloud services', 'ExpressRoute (IXP)', etc..
-        #[serde(rename = "meterSubCategory")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub meter_sub_category: Option<String>,
         /// The unit of measure.
-        #[serde(rename = "unitOfMeasure")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub unit_of_measure: Option<String>,
         /// The service family.
-        #[serde(rename = "serviceFamily")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub service_family: Option<String>,
     }
+
+    meterage_runtime::wire_struct!(MeterDetailsResponse {
+        meter_name: "meterName" optional,
+        meter_category: "meterCategory" optional,
+        meter_sub_category: "meterSubCategory" optional,
+        unit_of_measure: "unitOfMeasure" optional,
+        service_family: "serviceFamily" optional,
+    });
 
     #[cfg(feature = "test-util")]
     impl MeterDetailsResponse {

@@ -286,29 +286,33 @@ pub mod types {
     /// are required here, since a success body without them is not a page.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct ListSimPoolsResponse {
         /// Records per page.
         ///
         /// 每页记录数
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub limit: Option<i64>,
         /// Page number.
         ///
         /// 页码
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub offset: Option<i64>,
         /// Total number of flow pools matching the query.
         ///
         /// 当前查询条件的流量池总数
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub count: Option<i64>,
         /// Flow pool records of the current page.
         ///
         /// 当前页的流量池记录列表
         pub pools: Vec<SimPoolVo>,
     }
+
+    meterage_runtime::wire_struct!(ListSimPoolsResponse {
+        limit: "limit" optional,
+        offset: "offset" optional,
+        count: "count" optional,
+        pools: "pools" required,
+    });
 
     #[cfg(feature = "test-util")]
     impl ListSimPoolsResponse {
@@ -330,112 +334,115 @@ pub mod types {
     /// pointers with `omitempty`).
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct SimPoolVo {
         /// Flow pool ID.
         ///
         /// 流量池标识
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub id: Option<i64>,
         /// Flow pool name.
         ///
         /// 流量池名称
         ///
         /// Documented as at most 100 characters; not checked on responses.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub pool_name: Option<String>,
         /// Price plan name.
         ///
         /// 套餐名称
         ///
         /// Documented as at most 128 characters; not checked on responses.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub price_plan_name: Option<String>,
         /// Price plan ID.
         ///
         /// 套餐标识
         ///
         /// Documented as at most 36 characters; not checked on responses.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub price_plan_id: Option<String>,
         /// Effective time.
         ///
         /// 生效时间
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub effective_time: Option<String>,
         /// Expiry time.
         ///
         /// 失效时间
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub expired_time: Option<String>,
         /// Billing cycle (`yyyy-MM`).
         ///
         /// 账期
         ///
         /// Documented as at most 7 characters; not checked on responses.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub billing_cycle: Option<String>,
         /// Available traffic in the month of the queried billing cycle, in MB.
         ///
         /// 可用流量(查询账期所在月份),单位MB
         ///
         /// Documented as at least 0; not checked on responses.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub flow_total: Option<f64>,
         /// Used traffic in the month of the queried billing cycle, in MB.
         ///
         /// 已用流量(查询账期所在月份), 单位MB
         ///
         /// Documented as at least 0; not checked on responses.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub flow_used: Option<f64>,
         /// Remaining traffic in the month of the queried billing cycle, in MB; negative when the pool is overused. The page documents a minimum of 0, which its own example (-42.59) contradicts, so the spec states no minimum.
         ///
         /// 剩余流量(查询账期所在月份), 单位MB
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub flow_left: Option<f64>,
         /// Number of pool members.
         ///
         /// 流量池成员数量
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub quantity: Option<i32>,
         /// Last update time.
         ///
         /// 更新时间
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub modify_time: Option<String>,
         /// Batch (order) number.
         ///
         /// 批次号
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub order_id: Option<i64>,
         /// Number of activated members.
         ///
         /// 已激活成员数量
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub activated_sim_quantity: Option<i32>,
         /// Number of inactive members.
         ///
         /// 未激活成员数量
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub inactive_sim_quantity: Option<i32>,
         /// Number of disassembled (decommissioned) members.
         ///
         /// 已拆机成员数量
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub disassembled_sim_quantity: Option<i32>,
         /// Batch numbers the pool is made of.
         ///
         /// 组成流量池的批次号列表
         ///
         /// Documented as at most 400 characters; not checked on responses.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub order_ids: Option<String>,
         /// Pool status: 0 = discarded, 1 = in use. Taken from the vendor SDK; not on the doc page.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub status: Option<i32>,
     }
+
+    meterage_runtime::wire_struct!(SimPoolVo {
+        id: "id" optional,
+        pool_name: "pool_name" optional,
+        price_plan_name: "price_plan_name" optional,
+        price_plan_id: "price_plan_id" optional,
+        effective_time: "effective_time" optional,
+        expired_time: "expired_time" optional,
+        billing_cycle: "billing_cycle" optional,
+        flow_total: "flow_total" optional,
+        flow_used: "flow_used" optional,
+        flow_left: "flow_left" optional,
+        quantity: "quantity" optional,
+        modify_time: "modify_time" optional,
+        order_id: "order_id" optional,
+        activated_sim_quantity: "activated_sim_quantity" optional,
+        inactive_sim_quantity: "inactive_sim_quantity" optional,
+        disassembled_sim_quantity: "disassembled_sim_quantity" optional,
+        order_ids: "order_ids" optional,
+        status: "status" optional,
+    });
 
     #[cfg(feature = "test-util")]
     impl SimPoolVo {
@@ -466,7 +473,7 @@ pub mod types {
     }
 
     /// Authentication information.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct IamAuth {
         /// Identity of the caller.
         ///
@@ -478,8 +485,13 @@ pub mod types {
         pub scope: IamScope,
     }
 
+    meterage_runtime::wire_struct!(IamAuth {
+        identity: "identity" required,
+        scope: "scope" required,
+    });
+
     /// Identity of the caller.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct IamIdentity {
         /// Authentication methods; `["password"]` for this call.
         pub methods: Vec<String>,
@@ -489,8 +501,13 @@ pub mod types {
         pub password: IamPasswordIdentity,
     }
 
+    meterage_runtime::wire_struct!(IamIdentity {
+        methods: "methods" required,
+        password: "password" required,
+    });
+
     /// Password credentials.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct IamPasswordIdentity {
         /// The IAM user.
         ///
@@ -498,8 +515,12 @@ pub mod types {
         pub user: IamUser,
     }
 
+    meterage_runtime::wire_struct!(IamPasswordIdentity {
+        user: "user" required,
+    });
+
     /// The IAM user.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct IamUser {
         /// IAM user name.
         pub name: String,
@@ -511,15 +532,25 @@ pub mod types {
         pub domain: IamDomain,
     }
 
+    meterage_runtime::wire_struct!(IamUser {
+        name: "name" required,
+        password: "password" required,
+        domain: "domain" required,
+    });
+
     /// The account (domain) the IAM user belongs to.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct IamDomain {
         /// Account (domain) name.
         pub name: String,
     }
 
+    meterage_runtime::wire_struct!(IamDomain {
+        name: "name" required,
+    });
+
     /// Scope of the token; GSL needs a project-scoped token.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct IamScope {
         /// The project the token is scoped to.
         ///
@@ -527,28 +558,39 @@ pub mod types {
         pub project: IamProject,
     }
 
+    meterage_runtime::wire_struct!(IamScope {
+        project: "project" required,
+    });
+
     /// The project the token is scoped to.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct IamProject {
         /// Project name, for example cn-north-4.
         pub name: String,
         /// Project ID (optional).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
     }
+
+    meterage_runtime::wire_struct!(IamProject {
+        name: "name" required,
+        id: "id" optional,
+    });
 
     /// Token details (the token itself is in the `X-Subject-Token` header). Only the fields used here are modelled.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct IamTokenResponse {
         /// Token details.
         ///
         /// See [`IamToken`].
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub token: Option<IamToken>,
     }
+
+    meterage_runtime::wire_struct!(IamTokenResponse {
+        token: "token" optional,
+    });
 
     #[cfg(feature = "test-util")]
     impl IamTokenResponse {
@@ -562,18 +604,22 @@ pub mod types {
     /// Token details.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct IamToken {
         /// Expiry time (UTC, ISO 8601).
         pub expires_at: String,
         /// Issue time (UTC, ISO 8601).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub issued_at: Option<String>,
         /// Authentication methods used.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub methods: Option<Vec<String>>,
     }
+
+    meterage_runtime::wire_struct!(IamToken {
+        expires_at: "expires_at" required,
+        issued_at: "issued_at" optional,
+        methods: "methods" optional,
+    });
 
     #[cfg(feature = "test-util")]
     impl IamToken {

@@ -562,27 +562,28 @@ pub mod types {
     /// One page of flow bills. A success body without `Items` is not a page.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct DescribeFlowBillsResponse {
         /// Total number of flow bills.
         ///
         /// 流水账单总数
-        #[serde(rename = "Total")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub total: Option<i64>,
         /// Flow bill list.
         ///
         /// 流水账单列表
-        #[serde(rename = "Items")]
         pub items: Vec<FlowBillInfo>,
         /// Request ID.
         ///
         /// 请求ID
-        #[serde(rename = "RequestId")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
     }
+
+    meterage_runtime::wire_struct!(DescribeFlowBillsResponse {
+        total: "Total" optional,
+        items: "Items" required,
+        request_id: "RequestId" optional,
+    });
 
     #[cfg(feature = "test-util")]
     impl DescribeFlowBillsResponse {
@@ -600,54 +601,48 @@ pub mod types {
     /// Every field may be absent or `null`: the page documents no field of it.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct FlowBillInfo {
         /// Amount paid (a JSON number on the wire).
-        #[serde(rename = "PayPrice")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub pay_price: Option<meterage_runtime::Decimal>,
         /// Bill type. Value seen in the vendor example; more may exist.
         ///
         /// See [`BillType`].
-        #[serde(rename = "BillType")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub bill_type: Option<BillType>,
         /// Bill ID.
-        #[serde(rename = "BillUUID")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub bill_uuid: Option<String>,
         /// Start of the billed period (`yyyy-MM-dd HH:mm`).
-        #[serde(rename = "BillBeginTime")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub bill_begin_time: Option<String>,
         /// Total price (a JSON number on the wire).
-        #[serde(rename = "TotalPrice")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub total_price: Option<meterage_runtime::Decimal>,
         /// Product type. Values seen: OWN_ECS, BWP, OWN_EIP; more exist.
         ///
         /// 产品类型
         ///
         /// See [`ProductType`].
-        #[serde(rename = "ProductType")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub product_type: Option<ProductType>,
         /// Payment type. Value seen in the vendor example; more may exist.
         ///
         /// See [`PaymentType`].
-        #[serde(rename = "PaymentType")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub payment_type: Option<PaymentType>,
         /// Payment time (`yyyy-MM-dd HH:mm`).
-        #[serde(rename = "PayTime")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub pay_time: Option<String>,
         /// End of the billed period (`yyyy-MM-dd HH:mm`).
-        #[serde(rename = "BillEndTime")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub bill_end_time: Option<String>,
     }
+
+    meterage_runtime::wire_struct!(FlowBillInfo {
+        pay_price: "PayPrice" optional,
+        bill_type: "BillType" optional,
+        bill_uuid: "BillUUID" optional,
+        bill_begin_time: "BillBeginTime" optional,
+        total_price: "TotalPrice" optional,
+        product_type: "ProductType" optional,
+        payment_type: "PaymentType" optional,
+        pay_time: "PayTime" optional,
+        bill_end_time: "BillEndTime" optional,
+    });
 
     #[cfg(feature = "test-util")]
     impl FlowBillInfo {

@@ -398,31 +398,31 @@ pub mod types {
     /// One page of user traffic information.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct TimeFlowStInfosOutputDto {
         /// Result code; "0" means success.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub errcode: Option<String>,
         /// Result message.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub errmsg: Option<String>,
         /// Current page number.
-        #[serde(rename = "pageIndex")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub page_index: Option<i32>,
         /// Maximum number of records per page.
-        #[serde(rename = "pageSize")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub page_size: Option<i32>,
         /// Total number of records matching the query.
-        #[serde(rename = "totalRecords")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub total_records: Option<i32>,
         /// The records of this page.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<Vec<TimeFlowStDetailInfosOutputDto>>,
     }
+
+    meterage_runtime::wire_struct!(TimeFlowStInfosOutputDto {
+        errcode: "errcode" optional,
+        errmsg: "errmsg" optional,
+        page_index: "pageIndex" optional,
+        page_size: "pageSize" optional,
+        total_records: "totalRecords" optional,
+        data: "data" optional,
+    });
 
     #[cfg(feature = "test-util")]
     impl TimeFlowStInfosOutputDto {
@@ -443,49 +443,43 @@ pub mod types {
     /// Traffic and online-time statistics of one user. All values are strings, numbers included.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct TimeFlowStDetailInfosOutputDto {
         /// Record ID.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// Site ID (UUID).
-        #[serde(rename = "siteId")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub site_id: Option<String>,
         /// User name.
-        #[serde(rename = "userName")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub user_name: Option<String>,
         /// Last charging time (`yyyy-MM-dd HH:mm:ss`).
-        #[serde(rename = "lastChargeTime")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub last_charge_time: Option<String>,
         /// Used traffic, in MB: a number the controller sends as a string.
-        #[serde(rename = "usedFlow")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub used_flow: Option<meterage_runtime::Decimal>,
         /// Used online time, in minutes: a number the controller sends as a string.
-        #[serde(rename = "usedTime")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub used_time: Option<meterage_runtime::Decimal>,
         /// Traffic quota of the user's policy, in MB: a number the controller sends as a string.
-        #[serde(rename = "policyFlow")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub policy_flow: Option<meterage_runtime::Decimal>,
         /// Online-time quota of the user's policy, in minutes: a number the controller sends as a string.
-        #[serde(rename = "policyTime")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub policy_time: Option<meterage_runtime::Decimal>,
         /// Remaining traffic, in MB: a number the controller sends as a string.
-        #[serde(rename = "remainFlow")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub remain_flow: Option<meterage_runtime::Decimal>,
         /// Remaining online time, in minutes: a number the controller sends as a string.
-        #[serde(rename = "remainTime")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub remain_time: Option<meterage_runtime::Decimal>,
     }
+
+    meterage_runtime::wire_struct!(TimeFlowStDetailInfosOutputDto {
+        id: "id" optional,
+        site_id: "siteId" optional,
+        user_name: "userName" optional,
+        last_charge_time: "lastChargeTime" optional,
+        used_flow: "usedFlow" optional,
+        used_time: "usedTime" optional,
+        policy_flow: "policyFlow" optional,
+        policy_time: "policyTime" optional,
+        remain_flow: "remainFlow" optional,
+        remain_time: "remainTime" optional,
+    });
 
     #[cfg(feature = "test-util")]
     impl TimeFlowStDetailInfosOutputDto {
@@ -510,16 +504,19 @@ pub mod types {
     /// Result body without data.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct NceResult {
         /// Result code; "0" means success.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub errcode: Option<String>,
         /// Result message.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub errmsg: Option<String>,
     }
+
+    meterage_runtime::wire_struct!(NceResult {
+        errcode: "errcode" optional,
+        errmsg: "errmsg" optional,
+    });
 
     #[cfg(feature = "test-util")]
     impl NceResult {
@@ -536,21 +533,24 @@ pub mod types {
     /// Login result.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct TokenResponse {
         /// Result code; "0" means success.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub errcode: Option<String>,
         /// Result message.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub errmsg: Option<String>,
         /// The issued token.
         ///
         /// See [`TokenInfo`].
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<TokenInfo>,
     }
+
+    meterage_runtime::wire_struct!(TokenResponse {
+        errcode: "errcode" optional,
+        errmsg: "errmsg" optional,
+        data: "data" optional,
+    });
 
     #[cfg(feature = "test-util")]
     impl TokenResponse {
@@ -568,17 +568,19 @@ pub mod types {
     /// The issued token.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct TokenInfo {
         /// The access token; send it as header `X-ACCESS-TOKEN`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub token_id: Option<meterage_runtime::Secret>,
         /// Expiry time (`yyyy-MM-dd HH:mm:ss`, server-local time without a zone); advisory only.
-        #[serde(rename = "expiredDate")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub expired_date: Option<String>,
     }
+
+    meterage_runtime::wire_struct!(TokenInfo {
+        token_id: "token_id" optional,
+        expired_date: "expiredDate" optional,
+    });
 
     #[cfg(feature = "test-util")]
     impl TokenInfo {

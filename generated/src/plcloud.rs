@@ -392,27 +392,31 @@ pub mod types {
     /// Consumption records. A success body without `data` is not an answer.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct ConsumptionsResponse {
         /// Result message.
         ///
         /// 执行结果信息
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// Result code; 200 means success.
         ///
         /// HTTP Resonpe响应状态码
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code: Option<i32>,
         /// Consumption records.
         ///
         /// JSON 格式的消费信息列表,每项参数可见下面 Data Item
         pub data: Vec<ConsumptionRecord>,
         /// Total amount of all returned records (a decimal string).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub total_amount: Option<meterage_runtime::Decimal>,
     }
+
+    meterage_runtime::wire_struct!(ConsumptionsResponse {
+        message: "message" optional,
+        code: "code" optional,
+        data: "data" required,
+        total_amount: "total_amount" optional,
+    });
 
     #[cfg(feature = "test-util")]
     impl ConsumptionsResponse {
@@ -431,18 +435,16 @@ pub mod types {
     /// marks none of them required.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct ConsumptionRecord {
         /// Resource type.
         ///
         /// 资源类型
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub res_type: Option<String>,
         /// Resource configuration (free-form; depends on the resource type).
         ///
         /// 资源配置
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub res_meta: Option<
             meterage_runtime::serde_json::Map<
                 String,
@@ -452,72 +454,77 @@ pub mod types {
         /// Start time (`YYYY-MM-DD HH:mm:ss`).
         ///
         /// 开始时间
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub start_at: Option<String>,
         /// End time (`YYYY-MM-DD HH:mm:ss`).
         ///
         /// 结束时间
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub end_at: Option<String>,
         /// Resource name.
         ///
         /// 资源名称
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// Region.
         ///
         /// 地区位置
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub region: Option<String>,
         /// Unit price (a decimal string).
         ///
         /// 单价
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub unit_price: Option<meterage_runtime::Decimal>,
         /// Billing type (for example `hour`).
         ///
         /// 计费类型
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub billing_type: Option<String>,
         /// Total amount (a decimal string).
         ///
         /// 总额
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub amount: Option<meterage_runtime::Decimal>,
         /// Remarks.
         ///
         /// 备注
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub remarks: Option<String>,
         /// Consumption record ID.
         ///
         /// 消费记录 ID
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub billing_id: Option<String>,
         /// Billed duration (a decimal string).
         ///
         /// 计费时长
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub cost_time: Option<meterage_runtime::Decimal>,
         /// Resource ID.
         ///
         /// 资源ID
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub res_id: Option<String>,
         /// Random UUID.
         ///
         /// 随机 UUID
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// Whether the record is billed.
         ///
         /// 是否计费
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub is_billing: Option<bool>,
         /// Region display name (not in the doc's table; present in its example).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub region_name: Option<String>,
     }
+
+    meterage_runtime::wire_struct!(ConsumptionRecord {
+        res_type: "res_type" optional,
+        res_meta: "res_meta" optional,
+        start_at: "start_at" optional,
+        end_at: "end_at" optional,
+        name: "name" optional,
+        region: "region" optional,
+        unit_price: "unit_price" optional,
+        billing_type: "billing_type" optional,
+        amount: "amount" optional,
+        remarks: "remarks" optional,
+        billing_id: "billing_id" optional,
+        cost_time: "cost_time" optional,
+        res_id: "res_id" optional,
+        id: "id" optional,
+        is_billing: "is_billing" optional,
+        region_name: "region_name" optional,
+    });
 
     #[cfg(feature = "test-util")]
     impl ConsumptionRecord {

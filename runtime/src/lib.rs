@@ -57,6 +57,7 @@ pub mod sign;
 mod testing;
 pub mod types;
 pub mod validate;
+pub mod wire;
 mod vendor_error;
 mod violation;
 

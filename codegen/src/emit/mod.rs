@@ -127,7 +127,7 @@ impl<'a> Module<'a> {
             }),
             Part::Auth => Piece::Items(auth::emit_auth(api)),
             Part::UnknownValue { opens } => types::inside(types::emit_unknown_value(), opens),
-            Part::Type { id, opens } => types::inside(types::emit_type(&api.types, id), opens),
+            Part::Type { id, opens } => types::piece(&api.types, id, opens),
             Part::Builder(i) => {
                 let op = &api.operations[i];
                 let runtime = settings

@@ -27,21 +27,50 @@ pub(super) fn parts(types: &Types, parts: &mut Vec<Part>) {
     parts.push(Part::Close);
 }
 
-/// The type `id`.
-pub(super) fn emit_type(types: &Types, id: TypeId) -> TokenStream {
+/// The type `id` as a piece inside `mod types`, which it opens when `opens`: a struct,
+/// its `wire_struct!` call (laid out here, one field a line) and its test constructor;
+/// an enum.
+pub(super) fn piece(types: &Types, id: TypeId, opens: bool) -> Piece {
     let def = types.get(id);
     match &def.kind {
         TypeKind::Struct { fields } => {
-            let mut tokens = emit_struct(types, def, fields);
-            tokens.extend(test_util::emit_constructor(types, def, fields));
-            tokens
+            let mut pieces = vec![
+                inside(emit_struct(types, def, fields), opens),
+                Piece::Text(wire_struct(def, fields)),
+            ];
+            let constructor = test_util::emit_constructor(types, def, fields);
+            if !constructor.is_empty() {
+                pieces.push(inside(constructor, false));
+            }
+            Piece::Seq(pieces)
         }
-        TypeKind::Enum { variants, open } => emit_enum(def, variants, *open),
+        TypeKind::Enum { variants, open } => inside(emit_enum(def, variants, *open), opens),
         TypeKind::OneOf {
             variants,
             discriminator,
-        } => emit_one_of(types, def, variants, discriminator.as_deref()),
+        } => inside(
+            emit_one_of(types, def, variants, discriminator.as_deref()),
+            opens,
+        ),
     }
+}
+
+/// The struct's `Serialize` and `Deserialize`, as a call of the runtime's
+/// `wire_struct!` (a blank line before it): each field's wire name, and whether it is
+/// `optional` (left out when `None`) or `required`. Indented for `mod types`.
+fn wire_struct(def: &TypeDef, fields: &[Field]) -> String {
+    let name = &def.name;
+    if fields.is_empty() {
+        return format!("\n    meterage_runtime::wire_struct!({name} {{}});\n");
+    }
+    let mut text = format!("\n    meterage_runtime::wire_struct!({name} {{\n");
+    for f in fields {
+        let mode = if f.optional { "optional" } else { "required" };
+        let wire = proc_macro2::Literal::string(&f.wire_name);
+        text.push_str(&format!("        {}: {wire} {mode},\n", ident(&f.rust_name)));
+    }
+    text.push_str("    });\n");
+    text
 }
 
 /// `item` as a piece inside `mod types`, which it opens when `opens`.
@@ -143,23 +172,14 @@ pub(super) fn emit_struct(types: &Types, def: &TypeDef, fields: &[Field]) -> Tok
             ));
         }
         let doc = docs(&text);
-        let rename = (f.rust_name.as_str() != f.wire_name).then(|| {
-            let wire = &f.wire_name;
-            quote! { #[serde(rename = #wire)] }
-        });
-        let optional = f
-            .optional
-            .then(|| quote! { #[serde(default, skip_serializing_if = "Option::is_none")] });
         quote! {
             #doc
-            #rename
-            #optional
             pub #n: #t,
         }
     });
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq)]
         #non_exhaustive
         pub struct #name {
             #(#fields)*

@@ -150,12 +150,10 @@ pub mod types {
     /// The `GetCostAndUsageResponse` object.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct GetCostAndUsageResponse {
         /// `ResultsByTime`.
-        #[serde(rename = "ResultsByTime")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub results_by_time: Option<
             Vec<
                 meterage_runtime::serde_json::Map<
@@ -165,10 +163,13 @@ pub mod types {
             >,
         >,
         /// `NextPageToken`.
-        #[serde(rename = "NextPageToken")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub next_page_token: Option<String>,
     }
+
+    meterage_runtime::wire_struct!(GetCostAndUsageResponse {
+        results_by_time: "ResultsByTime" optional,
+        next_page_token: "NextPageToken" optional,
+    });
 
     #[cfg(feature = "test-util")]
     impl GetCostAndUsageResponse {
@@ -185,12 +186,10 @@ pub mod types {
     /// The `GetDimensionValuesResponse` object.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct GetDimensionValuesResponse {
         /// `DimensionValues`.
-        #[serde(rename = "DimensionValues")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub dimension_values: Option<
             Vec<
                 meterage_runtime::serde_json::Map<
@@ -200,6 +199,10 @@ pub mod types {
             >,
         >,
     }
+
+    meterage_runtime::wire_struct!(GetDimensionValuesResponse {
+        dimension_values: "DimensionValues" optional,
+    });
 
     #[cfg(feature = "test-util")]
     impl GetDimensionValuesResponse {

@@ -223,13 +223,16 @@ pub mod types {
     /// A schema named like a prelude type.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Result2 {
         /// `ok`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub ok: Option<bool>,
     }
+
+    meterage_runtime::wire_struct!(Result2 {
+        ok: "ok" optional,
+    });
 
     #[cfg(feature = "test-util")]
     impl Result2 {
@@ -243,23 +246,26 @@ pub mod types {
     /// A tree, recursive through itself and through a pair of types.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Node {
         /// A tree, recursive through itself and through a pair of types.
         ///
         /// See [`Node`].
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub child: Option<Box<Node>>,
         /// A tree, recursive through itself and through a pair of types.
         ///
         /// See [`Node`].
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub children: Option<Vec<Node>>,
         /// `pair`: see [`Pair`].
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub pair: Option<Box<Pair>>,
     }
+
+    meterage_runtime::wire_struct!(Node {
+        child: "child" optional,
+        children: "children" optional,
+        pair: "pair" optional,
+    });
 
     #[cfg(feature = "test-util")]
     impl Node {
@@ -277,7 +283,7 @@ pub mod types {
     /// The `Pair` object.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Pair {
         /// A tree, recursive through itself and through a pair of types.
@@ -285,6 +291,10 @@ pub mod types {
         /// See [`Node`].
         pub node: Box<Node>,
     }
+
+    meterage_runtime::wire_struct!(Pair {
+        node: "node" required,
+    });
 
     #[cfg(feature = "test-util")]
     impl Pair {
@@ -297,18 +307,21 @@ pub mod types {
     /// The `Client` object.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Client {
         /// An open set whose values collide with the Unknown variant and start with digits.
         ///
         /// See [`Order`].
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub order: Option<Order>,
         /// `amount`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub amount: Option<meterage_runtime::Decimal>,
     }
+
+    meterage_runtime::wire_struct!(Client {
+        order: "order" optional,
+        amount: "amount" optional,
+    });
 
     #[cfg(feature = "test-util")]
     impl Client {
@@ -322,30 +335,22 @@ pub mod types {
     /// The `NewResponse` object.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct NewResponse {
         /// `self`.
-        #[serde(rename = "self")]
         pub self_: String,
         /// `type`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub r#type: Option<String>,
         /// `2fa`.
-        #[serde(rename = "2fa")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub n2fa: Option<bool>,
         /// `用户名`.
-        #[serde(rename = "用户名")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub u7528_u6237_u540d: Option<String>,
         /// `items`: see [`Client`].
         pub items: Vec<Client>,
         /// `extra`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub extra: Option<std::collections::BTreeMap<String, i64>>,
         /// `meta`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub meta: Option<
             meterage_runtime::serde_json::Map<
                 String,
@@ -353,19 +358,29 @@ pub mod types {
             >,
         >,
         /// `anything`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub anything: Option<meterage_runtime::serde_json::Value>,
         /// A tree, recursive through itself and through a pair of types.
         ///
         /// See [`Node`].
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub tree: Option<Node>,
         /// A schema named like a prelude type.
         ///
         /// See [`Result2`].
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub outcome: Option<Result2>,
     }
+
+    meterage_runtime::wire_struct!(NewResponse {
+        self_: "self" required,
+        r#type: "type" optional,
+        n2fa: "2fa" optional,
+        u7528_u6237_u540d: "用户名" optional,
+        items: "items" required,
+        extra: "extra" optional,
+        meta: "meta" optional,
+        anything: "anything" optional,
+        tree: "tree" optional,
+        outcome: "outcome" optional,
+    });
 
     #[cfg(feature = "test-util")]
     impl NewResponse {
@@ -389,13 +404,16 @@ pub mod types {
     /// The `Option2ResponseItem` object.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Option2ResponseItem {
         /// `v`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub v: Option<String>,
     }
+
+    meterage_runtime::wire_struct!(Option2ResponseItem {
+        v: "v" optional,
+    });
 
     #[cfg(feature = "test-util")]
     impl Option2ResponseItem {
@@ -407,12 +425,15 @@ pub mod types {
     }
 
     /// The `Client2Nested` object.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Client2Nested {
         /// `deep`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub deep: Option<String>,
     }
+
+    meterage_runtime::wire_struct!(Client2Nested {
+        deep: "deep" optional,
+    });
 }
 
 /// A request to [`Client::new2`]: set optional parameters, then `.send().await`.

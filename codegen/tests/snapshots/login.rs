@@ -191,16 +191,19 @@ pub mod types {
     /// The `CreateTokenResponse` object.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct CreateTokenResponse {
         /// `access_token`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub access_token: Option<String>,
         /// `expires_in`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub expires_in: Option<i64>,
     }
+
+    meterage_runtime::wire_struct!(CreateTokenResponse {
+        access_token: "access_token" optional,
+        expires_in: "expires_in" optional,
+    });
 
     #[cfg(feature = "test-util")]
     impl CreateTokenResponse {
@@ -217,13 +220,16 @@ pub mod types {
     /// The `ListUsageResponse` object.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct ListUsageResponse {
         /// `value`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub value: Option<Vec<String>>,
     }
+
+    meterage_runtime::wire_struct!(ListUsageResponse {
+        value: "value" optional,
+    });
 
     #[cfg(feature = "test-util")]
     impl ListUsageResponse {

@@ -123,14 +123,16 @@ pub mod types {
     /// The `CostAndUsageResultsByTimeItem` object.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct CostAndUsageResultsByTimeItem {
         /// `Estimated`.
-        #[serde(rename = "Estimated")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub estimated: Option<bool>,
     }
+
+    meterage_runtime::wire_struct!(CostAndUsageResultsByTimeItem {
+        estimated: "Estimated" optional,
+    });
 
     #[cfg(feature = "test-util")]
     impl CostAndUsageResultsByTimeItem {
@@ -144,18 +146,19 @@ pub mod types {
     /// The `CostAndUsage` object.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct CostAndUsage {
         /// `ResultsByTime`: see [`CostAndUsageResultsByTimeItem`].
-        #[serde(rename = "ResultsByTime")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub results_by_time: Option<Vec<CostAndUsageResultsByTimeItem>>,
         /// `NextPageToken`.
-        #[serde(rename = "NextPageToken")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub next_page_token: Option<String>,
     }
+
+    meterage_runtime::wire_struct!(CostAndUsage {
+        results_by_time: "ResultsByTime" optional,
+        next_page_token: "NextPageToken" optional,
+    });
 
     #[cfg(feature = "test-util")]
     impl CostAndUsage {
@@ -174,17 +177,19 @@ pub mod types {
     /// The error body of [`GetCostAndUsage`](super::GetCostAndUsage): read it from the error with `error.api().and_then(|e| e.body_json::<AwsError>().ok())`.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct AwsError {
         /// `__type`.
-        #[serde(rename = "__type")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub r#type: Option<String>,
         /// `message`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
     }
+
+    meterage_runtime::wire_struct!(AwsError {
+        r#type: "__type" optional,
+        message: "message" optional,
+    });
 
     #[cfg(feature = "test-util")]
     impl AwsError {
@@ -201,16 +206,19 @@ pub mod types {
     /// The `UsageDetailsListValueItem` object.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct UsageDetailsListValueItem {
         /// `id`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// `name`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
     }
+
+    meterage_runtime::wire_struct!(UsageDetailsListValueItem {
+        id: "id" optional,
+        name: "name" optional,
+    });
 
     #[cfg(feature = "test-util")]
     impl UsageDetailsListValueItem {
@@ -224,17 +232,19 @@ pub mod types {
     /// The `UsageDetailsList` object.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct UsageDetailsList {
         /// `value`: see [`UsageDetailsListValueItem`].
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub value: Option<Vec<UsageDetailsListValueItem>>,
         /// `nextLink`.
-        #[serde(rename = "nextLink")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub next_link: Option<String>,
     }
+
+    meterage_runtime::wire_struct!(UsageDetailsList {
+        value: "value" optional,
+        next_link: "nextLink" optional,
+    });
 
     #[cfg(feature = "test-util")]
     impl UsageDetailsList {
@@ -251,16 +261,19 @@ pub mod types {
     /// The `AzureErrorError` object.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct AzureErrorError {
         /// `code`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code: Option<String>,
         /// `message`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
     }
+
+    meterage_runtime::wire_struct!(AzureErrorError {
+        code: "code" optional,
+        message: "message" optional,
+    });
 
     #[cfg(feature = "test-util")]
     impl AzureErrorError {
@@ -276,13 +289,16 @@ pub mod types {
     /// The error body of [`UsageDetailsList`](super::UsageDetailsList): read it from the error with `error.api().and_then(|e| e.body_json::<AzureError>().ok())`.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct AzureError {
         /// `error`: see [`AzureErrorError`].
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub error: Option<AzureErrorError>,
     }
+
+    meterage_runtime::wire_struct!(AzureError {
+        error: "error" optional,
+    });
 
     #[cfg(feature = "test-util")]
     impl AzureError {
@@ -296,16 +312,19 @@ pub mod types {
     /// The `Budget` object.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Budget {
         /// `id`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// `amount`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub amount: Option<f64>,
     }
+
+    meterage_runtime::wire_struct!(Budget {
+        id: "id" optional,
+        amount: "amount" optional,
+    });
 
     #[cfg(feature = "test-util")]
     impl Budget {
@@ -402,23 +421,29 @@ pub mod types {
     }
 
     /// The `BatchTagBodyItem` object.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct BatchTagBodyItem {
         /// `id`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
     }
+
+    meterage_runtime::wire_struct!(BatchTagBodyItem {
+        id: "id" optional,
+    });
 
     /// The `BatchTagResponse` object.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct BatchTagResponse {
         /// `count`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub count: Option<i64>,
     }
+
+    meterage_runtime::wire_struct!(BatchTagResponse {
+        count: "count" optional,
+    });
 
     #[cfg(feature = "test-util")]
     impl BatchTagResponse {
@@ -434,13 +459,16 @@ pub mod types {
     /// The error body of [`BatchTag`](super::BatchTag): read it from the error with `error.api().and_then(|e| e.body_json::<BatchTagDefaultResponse>().ok())`.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct BatchTagDefaultResponse {
         /// `title`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub title: Option<String>,
     }
+
+    meterage_runtime::wire_struct!(BatchTagDefaultResponse {
+        title: "title" optional,
+    });
 
     #[cfg(feature = "test-util")]
     impl BatchTagDefaultResponse {
@@ -454,15 +482,19 @@ pub mod types {
     /// The `BudgetsListPagedResponse` object.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct BudgetsListPagedResponse {
         /// `value`: see [`Budget`].
         pub value: Vec<Budget>,
         /// `count`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub count: Option<i32>,
     }
+
+    meterage_runtime::wire_struct!(BudgetsListPagedResponse {
+        value: "value" required,
+        count: "count" optional,
+    });
 
     #[cfg(feature = "test-util")]
     impl BudgetsListPagedResponse {

@@ -212,7 +212,7 @@ pub mod types {
     /// The `Device` object.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Device {
         /// `id`.
@@ -222,29 +222,35 @@ pub mod types {
         /// Latitude and longitude.
         pub location: Vec<f64>,
         /// `tags`: see [`DeviceTagsItem`].
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub tags: Option<Vec<DeviceTagsItem>>,
         /// `label`.
         ///
         /// Documented as at most 64 characters; not checked on responses.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub label: Option<String>,
         /// `firmware`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub firmware: Option<String>,
         /// `vendor`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub vendor: Option<String>,
         /// Who pays for the device's readings.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub owner: Option<Owner>,
         /// `spare`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub spare: Option<meterage_runtime::serde_json::Value>,
         /// `calibration`: see [`DeviceDefsCalibration`].
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub calibration: Option<DeviceDefsCalibration>,
     }
+
+    meterage_runtime::wire_struct!(Device {
+        id: "id" required,
+        kind: "kind" required,
+        location: "location" required,
+        tags: "tags" optional,
+        label: "label" optional,
+        firmware: "firmware" optional,
+        vendor: "vendor" optional,
+        owner: "owner" optional,
+        spare: "spare" optional,
+        calibration: "calibration" optional,
+    });
 
     #[cfg(feature = "test-util")]
     impl Device {
@@ -268,15 +274,19 @@ pub mod types {
     /// The `Owner` object.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Owner {
         /// `name`.
         pub name: String,
         /// `signature`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub signature: Option<String>,
     }
+
+    meterage_runtime::wire_struct!(Owner {
+        name: "name" required,
+        signature: "signature" optional,
+    });
 
     #[cfg(feature = "test-util")]
     impl Owner {
@@ -301,7 +311,7 @@ pub mod types {
     /// The `Reading` object.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Reading {
         /// `device`.
@@ -311,12 +321,17 @@ pub mod types {
         /// Documented as greater than 0; not checked on responses.
         pub value: f64,
         /// `note`: see [`ReadingNote`].
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub note: Option<ReadingNote>,
         /// `at`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub at: Option<String>,
     }
+
+    meterage_runtime::wire_struct!(Reading {
+        device: "device" required,
+        value: "value" required,
+        note: "note" optional,
+        at: "at" optional,
+    });
 
     #[cfg(feature = "test-util")]
     impl Reading {
@@ -334,13 +349,16 @@ pub mod types {
     /// The `DeviceDefsCalibration` object.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct DeviceDefsCalibration {
         /// `offset`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub offset: Option<f64>,
     }
+
+    meterage_runtime::wire_struct!(DeviceDefsCalibration {
+        offset: "offset" optional,
+    });
 
     #[cfg(feature = "test-util")]
     impl DeviceDefsCalibration {

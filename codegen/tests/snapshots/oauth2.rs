@@ -172,13 +172,16 @@ pub mod types {
     /// The `UsageDetailsListResponse` object.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct UsageDetailsListResponse {
         /// `value`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub value: Option<Vec<String>>,
     }
+
+    meterage_runtime::wire_struct!(UsageDetailsListResponse {
+        value: "value" optional,
+    });
 
     #[cfg(feature = "test-util")]
     impl UsageDetailsListResponse {

@@ -157,12 +157,16 @@ pub mod types {
     /// The `Record` object.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Record {
         /// `id`.
         pub id: i32,
     }
+
+    meterage_runtime::wire_struct!(Record {
+        id: "id" required,
+    });
 
     #[cfg(feature = "test-util")]
     impl Record {
@@ -175,17 +179,19 @@ pub mod types {
     /// The `ListRecordsResponseData` object.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct ListRecordsResponseData {
         /// `Items`: see [`Record`].
-        #[serde(rename = "Items")]
         pub items: Vec<Record>,
         /// `Total`.
-        #[serde(rename = "Total")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub total: Option<i64>,
     }
+
+    meterage_runtime::wire_struct!(ListRecordsResponseData {
+        items: "Items" required,
+        total: "Total" optional,
+    });
 
     #[cfg(feature = "test-util")]
     impl ListRecordsResponseData {
@@ -198,14 +204,16 @@ pub mod types {
     /// The `ListRecordsResponse` object.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct ListRecordsResponse {
         /// `Data`: see [`ListRecordsResponseData`].
-        #[serde(rename = "Data")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<ListRecordsResponseData>,
     }
+
+    meterage_runtime::wire_struct!(ListRecordsResponse {
+        data: "Data" optional,
+    });
 
     #[cfg(feature = "test-util")]
     impl ListRecordsResponse {
@@ -219,18 +227,19 @@ pub mod types {
     /// The `ListEventsResponseData` object.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct ListEventsResponseData {
         /// `Events`: see [`Record`].
-        #[serde(rename = "Events")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub events: Option<Vec<Record>>,
         /// `NextToken`.
-        #[serde(rename = "NextToken")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub next_token: Option<String>,
     }
+
+    meterage_runtime::wire_struct!(ListEventsResponseData {
+        events: "Events" optional,
+        next_token: "NextToken" optional,
+    });
 
     #[cfg(feature = "test-util")]
     impl ListEventsResponseData {
@@ -247,13 +256,16 @@ pub mod types {
     /// The `ListEventsResponse` object.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct ListEventsResponse {
         /// `Data`: see [`ListEventsResponseData`].
-        #[serde(rename = "Data")]
         pub data: ListEventsResponseData,
     }
+
+    meterage_runtime::wire_struct!(ListEventsResponse {
+        data: "Data" required,
+    });
 
     #[cfg(feature = "test-util")]
     impl ListEventsResponse {
@@ -266,12 +278,16 @@ pub mod types {
     /// The `ListLogsResponse` object.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct ListLogsResponse {
         /// `lines`.
         pub lines: Vec<String>,
     }
+
+    meterage_runtime::wire_struct!(ListLogsResponse {
+        lines: "lines" required,
+    });
 
     #[cfg(feature = "test-util")]
     impl ListLogsResponse {
@@ -284,16 +300,19 @@ pub mod types {
     /// The `ListInvoicesResponse` object.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct ListInvoicesResponse {
         /// `value`: see [`Record`].
         pub value: Vec<Record>,
         /// `odata.nextLink`.
-        #[serde(rename = "odata.nextLink")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub odata_next_link: Option<String>,
     }
+
+    meterage_runtime::wire_struct!(ListInvoicesResponse {
+        value: "value" required,
+        odata_next_link: "odata.nextLink" optional,
+    });
 
     #[cfg(feature = "test-util")]
     impl ListInvoicesResponse {
@@ -309,12 +328,16 @@ pub mod types {
     /// The `ListReposResponse` object.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct ListReposResponse {
         /// `repos`.
         pub repos: Vec<String>,
     }
+
+    meterage_runtime::wire_struct!(ListReposResponse {
+        repos: "repos" required,
+    });
 
     #[cfg(feature = "test-util")]
     impl ListReposResponse {
@@ -325,15 +348,18 @@ pub mod types {
     }
 
     /// The `GetCostsTimePeriod` object.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct GetCostsTimePeriod {
         /// `Start`.
-        #[serde(rename = "Start")]
         pub start: String,
         /// `End`.
-        #[serde(rename = "End")]
         pub end: String,
     }
+
+    meterage_runtime::wire_struct!(GetCostsTimePeriod {
+        start: "Start" required,
+        end: "End" required,
+    });
 
     /// The `GetCostsGranularity` values.
     ///
@@ -423,17 +449,19 @@ pub mod types {
     /// The `GetCostsResponse` object.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct GetCostsResponse {
         /// `ResultsByTime`: see [`Record`].
-        #[serde(rename = "ResultsByTime")]
         pub results_by_time: Vec<Record>,
         /// `NextPageToken`.
-        #[serde(rename = "NextPageToken")]
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub next_page_token: Option<String>,
     }
+
+    meterage_runtime::wire_struct!(GetCostsResponse {
+        results_by_time: "ResultsByTime" required,
+        next_page_token: "NextPageToken" optional,
+    });
 
     #[cfg(feature = "test-util")]
     impl GetCostsResponse {
@@ -449,12 +477,16 @@ pub mod types {
     /// The `QueryUsageResponse` object.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct QueryUsageResponse {
         /// `usage`: see [`Record`].
         pub usage: Vec<Record>,
     }
+
+    meterage_runtime::wire_struct!(QueryUsageResponse {
+        usage: "usage" required,
+    });
 
     #[cfg(feature = "test-util")]
     impl QueryUsageResponse {
@@ -467,13 +499,16 @@ pub mod types {
     /// The `ListAuditResponseMetaPaging` object.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct ListAuditResponseMetaPaging {
         /// `next`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub next: Option<String>,
     }
+
+    meterage_runtime::wire_struct!(ListAuditResponseMetaPaging {
+        next: "next" optional,
+    });
 
     #[cfg(feature = "test-util")]
     impl ListAuditResponseMetaPaging {
@@ -487,13 +522,16 @@ pub mod types {
     /// The `ListAuditResponseMeta` object.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct ListAuditResponseMeta {
         /// `paging`: see [`ListAuditResponseMetaPaging`].
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub paging: Option<ListAuditResponseMetaPaging>,
     }
+
+    meterage_runtime::wire_struct!(ListAuditResponseMeta {
+        paging: "paging" optional,
+    });
 
     #[cfg(feature = "test-util")]
     impl ListAuditResponseMeta {
@@ -507,15 +545,19 @@ pub mod types {
     /// The `ListAuditResponse` object.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct ListAuditResponse {
         /// `entries`: see [`Record`].
         pub entries: Vec<Record>,
         /// `meta`: see [`ListAuditResponseMeta`].
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub meta: Option<ListAuditResponseMeta>,
     }
+
+    meterage_runtime::wire_struct!(ListAuditResponse {
+        entries: "entries" required,
+        meta: "meta" optional,
+    });
 
     #[cfg(feature = "test-util")]
     impl ListAuditResponse {
