@@ -57,9 +57,9 @@ pub mod sign;
 mod testing;
 pub mod types;
 pub mod validate;
-pub mod wire;
 mod vendor_error;
 mod violation;
+pub mod wire;
 
 pub use auth::{
     AuthContext, AuthFuture, Authorize, AwsSigv4, HeaderToken, IdentityGeneration, NoAuth,

@@ -1,11 +1,11 @@
-//! `Serialize` and `Deserialize` for generated structs, written by [`wire_struct!`].
+//! `Serialize` and `Deserialize` for generated structs, written by [`wire_struct!`](crate::wire_struct).
 //!
 //! `#[derive(serde::Serialize, serde::Deserialize)]` writes, for every struct, a field
 //! enum with its own visitor (three `visit_*` methods), a visitor reading the struct
 //! from a sequence and another reading it from a map, and a serializer that counts its
 //! fields: about 250 lines of expanded code for a struct of ten fields, type checked in
 //! every generated crate. Generated structs need only the map forms, so
-//! [`wire_struct!`] writes one `visit_map` whose arms and endings call the small generic
+//! [`wire_struct!`](crate::wire_struct) writes one `visit_map` whose arms and endings call the small generic
 //! functions here, which the compiler checks once, in this crate.
 //!
 //! What a generated struct accepts and writes is what the derive's did with
@@ -56,6 +56,8 @@ macro_rules! wire_struct {
                 &self,
                 serializer: __S,
             ) -> ::core::result::Result<__S::Ok, __S::Error> {
+                // `mut` is unused for a struct without fields.
+                #[allow(unused_mut)]
                 let mut out = $crate::wire::start(
                     serializer,
                     stringify!($name),
@@ -261,6 +263,7 @@ impl<'de, E: de::Error> Deserializer<'de> for Missing<E> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use std::collections::BTreeMap;
 
@@ -302,7 +305,12 @@ mod tests {
             r#type: "t".into(),
             nullable: None,
             count: Some(3),
-            inner: vec![Inner { name: None }, Inner { name: Some("n".into()) }],
+            inner: vec![
+                Inner { name: None },
+                Inner {
+                    name: Some("n".into()),
+                },
+            ],
             extra: BTreeMap::from([("k".into(), "v".into())]),
         }
     }
@@ -332,23 +340,46 @@ mod tests {
         // An escaped key is read (owned) and matched like any other.
         let escaped: Inner = serde_json::from_str(r#"{"na\u006de":"x"}"#).unwrap();
         assert_eq!(escaped.name.as_deref(), Some("x"));
-        assert_eq!(serde_json::from_str::<Empty>(r#"{"a":1}"#).unwrap(), Empty {});
+        assert_eq!(
+            serde_json::from_str::<Empty>(r#"{"a":1}"#).unwrap(),
+            Empty {}
+        );
         assert_eq!(serde_json::to_string(&Empty {}).unwrap(), "{}");
         let nested: A = serde_json::from_str(r#"{"fields":{"fields":null}}"#).unwrap();
-        assert_eq!(nested, A { r#fields: Some(Box::new(A { r#fields: None })) });
+        assert_eq!(
+            nested,
+            A {
+                r#fields: Some(Box::new(A { r#fields: None }))
+            }
+        );
     }
 
     #[test]
     fn errors_name_the_field_and_the_struct() {
         let missing = serde_json::from_str::<Outer>(r#"{"inner":[],"extra":{}}"#).unwrap_err();
-        assert!(missing.to_string().starts_with("missing field `Type`"), "{missing}");
-        let twice =
-            serde_json::from_str::<Inner>(r#"{"name":"a","name":"b"}"#).unwrap_err();
-        assert!(twice.to_string().starts_with("duplicate field `name`"), "{twice}");
+        assert!(
+            missing.to_string().starts_with("missing field `Type`"),
+            "{missing}"
+        );
+        let twice = serde_json::from_str::<Inner>(r#"{"name":"a","name":"b"}"#).unwrap_err();
+        assert!(
+            twice.to_string().starts_with("duplicate field `name`"),
+            "{twice}"
+        );
         let wrong = serde_json::from_str::<Inner>("[1]").unwrap_err();
-        assert!(wrong.to_string().starts_with("invalid type: sequence, expected struct Inner"), "{wrong}");
+        assert!(
+            wrong
+                .to_string()
+                .starts_with("invalid type: sequence, expected struct Inner"),
+            "{wrong}"
+        );
         let typed = serde_json::from_str::<Outer>(r#"{"Type":1}"#).unwrap_err();
-        assert!(typed.to_string().starts_with("invalid type: integer `1`, expected a string"), "{typed}");
+        assert!(
+            typed
+                .to_string()
+                .starts_with("invalid type: integer `1`, expected a string"),
+            "{typed}"
+        );
     }
 
     #[test]

@@ -67,7 +67,10 @@ fn wire_struct(def: &TypeDef, fields: &[Field]) -> String {
     for f in fields {
         let mode = if f.optional { "optional" } else { "required" };
         let wire = proc_macro2::Literal::string(&f.wire_name);
-        text.push_str(&format!("        {}: {wire} {mode},\n", ident(&f.rust_name)));
+        text.push_str(&format!(
+            "        {}: {wire} {mode},\n",
+            ident(&f.rust_name)
+        ));
     }
     text.push_str("    });\n");
     text
