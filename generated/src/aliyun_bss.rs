@@ -226,10 +226,7 @@ pub mod types {
 
         /// The wire value.
         pub fn as_str(&self) -> &'static str {
-            match self {
-                SubscriptionType::Subscription => "Subscription",
-                SubscriptionType::PayAsYouGo => "PayAsYouGo",
-            }
+            Self::VALUES[*self as usize]
         }
     }
 
@@ -237,19 +234,12 @@ pub mod types {
         type Err = meterage_runtime::UnlistedValue;
 
         fn from_str(value: &str) -> Result<Self, Self::Err> {
-            match value {
-                "Subscription" => Ok(SubscriptionType::Subscription),
-                "PayAsYouGo" => Ok(SubscriptionType::PayAsYouGo),
-                _ => {
-                    Err(
-                        meterage_runtime::UnlistedValue::new(
-                            "SubscriptionType",
-                            value,
-                            Self::VALUES,
-                        ),
-                    )
-                }
-            }
+            meterage_runtime::wire::parse_enum(
+                "SubscriptionType",
+                value,
+                Self::VALUES,
+                Self::ALL,
+            )
         }
     }
 
@@ -311,10 +301,7 @@ pub mod types {
 
         /// The wire value.
         pub fn as_str(&self) -> &'static str {
-            match self {
-                Granularity::Monthly => "MONTHLY",
-                Granularity::Daily => "DAILY",
-            }
+            Self::VALUES[*self as usize]
         }
     }
 
@@ -322,19 +309,12 @@ pub mod types {
         type Err = meterage_runtime::UnlistedValue;
 
         fn from_str(value: &str) -> Result<Self, Self::Err> {
-            match value {
-                "MONTHLY" => Ok(Granularity::Monthly),
-                "DAILY" => Ok(Granularity::Daily),
-                _ => {
-                    Err(
-                        meterage_runtime::UnlistedValue::new(
-                            "Granularity",
-                            value,
-                            Self::VALUES,
-                        ),
-                    )
-                }
-            }
+            meterage_runtime::wire::parse_enum(
+                "Granularity",
+                value,
+                Self::VALUES,
+                Self::ALL,
+            )
         }
     }
 

@@ -264,11 +264,7 @@ pub mod types {
 
         /// The wire value.
         pub fn as_str(&self) -> &'static str {
-            match self {
-                Granularity::Daily => "DAILY",
-                Granularity::Monthly => "MONTHLY",
-                Granularity::Hourly => "HOURLY",
-            }
+            Self::VALUES[*self as usize]
         }
     }
 
@@ -276,20 +272,12 @@ pub mod types {
         type Err = meterage_runtime::UnlistedValue;
 
         fn from_str(value: &str) -> Result<Self, Self::Err> {
-            match value {
-                "DAILY" => Ok(Granularity::Daily),
-                "MONTHLY" => Ok(Granularity::Monthly),
-                "HOURLY" => Ok(Granularity::Hourly),
-                _ => {
-                    Err(
-                        meterage_runtime::UnlistedValue::new(
-                            "Granularity",
-                            value,
-                            Self::VALUES,
-                        ),
-                    )
-                }
-            }
+            meterage_runtime::wire::parse_enum(
+                "Granularity",
+                value,
+                Self::VALUES,
+                Self::ALL,
+            )
         }
     }
 
@@ -928,11 +916,7 @@ pub mod types {
 
         /// The wire value.
         pub fn as_str(&self) -> &'static str {
-            match self {
-                GroupDefinitionType::Dimension => "DIMENSION",
-                GroupDefinitionType::Tag => "TAG",
-                GroupDefinitionType::CostCategory => "COST_CATEGORY",
-            }
+            Self::VALUES[*self as usize]
         }
     }
 
@@ -940,20 +924,12 @@ pub mod types {
         type Err = meterage_runtime::UnlistedValue;
 
         fn from_str(value: &str) -> Result<Self, Self::Err> {
-            match value {
-                "DIMENSION" => Ok(GroupDefinitionType::Dimension),
-                "TAG" => Ok(GroupDefinitionType::Tag),
-                "COST_CATEGORY" => Ok(GroupDefinitionType::CostCategory),
-                _ => {
-                    Err(
-                        meterage_runtime::UnlistedValue::new(
-                            "GroupDefinitionType",
-                            value,
-                            Self::VALUES,
-                        ),
-                    )
-                }
-            }
+            meterage_runtime::wire::parse_enum(
+                "GroupDefinitionType",
+                value,
+                Self::VALUES,
+                Self::ALL,
+            )
         }
     }
 
@@ -1195,11 +1171,7 @@ pub mod types {
 
         /// The wire value.
         pub fn as_str(&self) -> &'static str {
-            match self {
-                Context::CostAndUsage => "COST_AND_USAGE",
-                Context::Reservations => "RESERVATIONS",
-                Context::SavingsPlans => "SAVINGS_PLANS",
-            }
+            Self::VALUES[*self as usize]
         }
     }
 
@@ -1207,20 +1179,7 @@ pub mod types {
         type Err = meterage_runtime::UnlistedValue;
 
         fn from_str(value: &str) -> Result<Self, Self::Err> {
-            match value {
-                "COST_AND_USAGE" => Ok(Context::CostAndUsage),
-                "RESERVATIONS" => Ok(Context::Reservations),
-                "SAVINGS_PLANS" => Ok(Context::SavingsPlans),
-                _ => {
-                    Err(
-                        meterage_runtime::UnlistedValue::new(
-                            "Context",
-                            value,
-                            Self::VALUES,
-                        ),
-                    )
-                }
-            }
+            meterage_runtime::wire::parse_enum("Context", value, Self::VALUES, Self::ALL)
         }
     }
 

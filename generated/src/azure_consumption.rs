@@ -253,11 +253,7 @@ pub mod types {
 
         /// The wire value.
         pub fn as_str(&self) -> &'static str {
-            match self {
-                Metrictype::Actualcost => "actualcost",
-                Metrictype::Amortizedcost => "amortizedcost",
-                Metrictype::Usage => "usage",
-            }
+            Self::VALUES[*self as usize]
         }
     }
 
@@ -265,20 +261,12 @@ pub mod types {
         type Err = meterage_runtime::UnlistedValue;
 
         fn from_str(value: &str) -> Result<Self, Self::Err> {
-            match value {
-                "actualcost" => Ok(Metrictype::Actualcost),
-                "amortizedcost" => Ok(Metrictype::Amortizedcost),
-                "usage" => Ok(Metrictype::Usage),
-                _ => {
-                    Err(
-                        meterage_runtime::UnlistedValue::new(
-                            "Metrictype",
-                            value,
-                            Self::VALUES,
-                        ),
-                    )
-                }
-            }
+            meterage_runtime::wire::parse_enum(
+                "Metrictype",
+                value,
+                Self::VALUES,
+                Self::ALL,
+            )
         }
     }
 

@@ -333,10 +333,7 @@ pub mod types {
 
         /// The wire value.
         pub fn as_str(&self) -> &'static str {
-            match self {
-                UserSort::UserNameAsc => "userName",
-                UserSort::UserNameDesc => "-userName",
-            }
+            Self::VALUES[*self as usize]
         }
     }
 
@@ -344,19 +341,12 @@ pub mod types {
         type Err = meterage_runtime::UnlistedValue;
 
         fn from_str(value: &str) -> Result<Self, Self::Err> {
-            match value {
-                "userName" => Ok(UserSort::UserNameAsc),
-                "-userName" => Ok(UserSort::UserNameDesc),
-                _ => {
-                    Err(
-                        meterage_runtime::UnlistedValue::new(
-                            "UserSort",
-                            value,
-                            Self::VALUES,
-                        ),
-                    )
-                }
-            }
+            meterage_runtime::wire::parse_enum(
+                "UserSort",
+                value,
+                Self::VALUES,
+                Self::ALL,
+            )
         }
     }
 

@@ -315,16 +315,7 @@ pub mod types {
 
         /// The wire value.
         pub fn as_str(&self) -> &'static str {
-            match self {
-                ResourceType::Router => "router",
-                ResourceType::Bandwidth => "bandwidth",
-                ResourceType::Instance => "instance",
-                ResourceType::Volume => "volume",
-                ResourceType::Image => "image",
-                ResourceType::FloatingIp => "floatingip",
-                ResourceType::LoadBalance => "loadbalance",
-                ResourceType::Cdn => "cdn",
-            }
+            Self::VALUES[*self as usize]
         }
     }
 
@@ -332,25 +323,12 @@ pub mod types {
         type Err = meterage_runtime::UnlistedValue;
 
         fn from_str(value: &str) -> Result<Self, Self::Err> {
-            match value {
-                "router" => Ok(ResourceType::Router),
-                "bandwidth" => Ok(ResourceType::Bandwidth),
-                "instance" => Ok(ResourceType::Instance),
-                "volume" => Ok(ResourceType::Volume),
-                "image" => Ok(ResourceType::Image),
-                "floatingip" => Ok(ResourceType::FloatingIp),
-                "loadbalance" => Ok(ResourceType::LoadBalance),
-                "cdn" => Ok(ResourceType::Cdn),
-                _ => {
-                    Err(
-                        meterage_runtime::UnlistedValue::new(
-                            "ResourceType",
-                            value,
-                            Self::VALUES,
-                        ),
-                    )
-                }
-            }
+            meterage_runtime::wire::parse_enum(
+                "ResourceType",
+                value,
+                Self::VALUES,
+                Self::ALL,
+            )
         }
     }
 

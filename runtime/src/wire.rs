@@ -139,6 +139,27 @@ pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
     map.next_value::<IgnoredAny>().map(drop)
 }
 
+/// The value of a closed enum whose wire values are `values` and whose variants, in the
+/// same order, are `all`; an unlisted value is an error naming the enum `name` and
+/// what it lists.
+///
+/// # Errors
+///
+/// `value` is none of `values`.
+#[doc(hidden)]
+pub fn parse_enum<T: Copy>(
+    name: &'static str,
+    value: &str,
+    values: &'static [&'static str],
+    all: &[T],
+) -> Result<T, crate::UnlistedValue> {
+    values
+        .iter()
+        .position(|v| *v == value)
+        .and_then(|i| all.get(i).copied())
+        .ok_or_else(|| crate::UnlistedValue::new(name, value, values))
+}
+
 /// Fields that must be present (an `Option` among them reads a missing key as `None`,
 /// and is written as `null` when `None`).
 #[doc(hidden)]
@@ -380,6 +401,19 @@ mod tests {
                 .starts_with("invalid type: integer `1`, expected a string"),
             "{typed}"
         );
+    }
+
+    #[test]
+    fn parse_enum_finds_the_variant_at_the_value_s_position() {
+        const VALUES: &[&str] = &["a", "bb", "c"];
+        assert_eq!(super::parse_enum("E", "bb", VALUES, &[1, 2, 3]), Ok(2));
+        assert_eq!(super::parse_enum("E", "c", VALUES, &[1, 2, 3]), Ok(3));
+        let err = super::parse_enum("E", "b", VALUES, &[1, 2, 3]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            crate::UnlistedValue::new("E", "b", VALUES).to_string()
+        );
+        assert!(err.to_string().contains("`b`"), "{err}");
     }
 
     #[test]

@@ -293,11 +293,14 @@ pub(super) fn emit_enum(def: &TypeDef, variants: &[Variant], open: bool) -> Toke
             let n = ident(&v.name);
             quote! { #name::#n, }
         });
-        let parse = variants.iter().map(|v| {
-            let n = ident(&v.name);
-            let value = &v.value;
-            quote! { #value => Ok(#name::#n), }
-        });
+        // Variants are declared without discriminants in the order of `VALUES`, so a
+        // variant's discriminant is its value's index: one line, however many values,
+        // where a `match` gave the compiler an arm per value to check.
+        let as_str_body = if variants.is_empty() {
+            quote! { match *self {} }
+        } else {
+            quote! { Self::VALUES[*self as usize] }
+        };
         let type_name = def.name.as_str();
         return quote! {
             #doc
@@ -315,9 +318,7 @@ pub(super) fn emit_enum(def: &TypeDef, variants: &[Variant], open: bool) -> Toke
 
                 /// The wire value.
                 pub fn as_str(&self) -> &'static str {
-                    match self {
-                        #(#as_str)*
-                    }
+                    #as_str_body
                 }
             }
 
@@ -325,10 +326,7 @@ pub(super) fn emit_enum(def: &TypeDef, variants: &[Variant], open: bool) -> Toke
                 type Err = meterage_runtime::UnlistedValue;
 
                 fn from_str(value: &str) -> Result<Self, Self::Err> {
-                    match value {
-                        #(#parse)*
-                        _ => Err(meterage_runtime::UnlistedValue::new(#type_name, value, Self::VALUES)),
-                    }
+                    meterage_runtime::wire::parse_enum(#type_name, value, Self::VALUES, Self::ALL)
                 }
             }
 

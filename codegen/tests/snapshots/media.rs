@@ -358,10 +358,7 @@ pub mod types {
 
         /// The wire value.
         pub fn as_str(&self) -> &'static str {
-            match self {
-                GetCostAndUsageGranularity::Daily => "DAILY",
-                GetCostAndUsageGranularity::Monthly => "MONTHLY",
-            }
+            Self::VALUES[*self as usize]
         }
     }
 
@@ -369,19 +366,12 @@ pub mod types {
         type Err = meterage_runtime::UnlistedValue;
 
         fn from_str(value: &str) -> Result<Self, Self::Err> {
-            match value {
-                "DAILY" => Ok(GetCostAndUsageGranularity::Daily),
-                "MONTHLY" => Ok(GetCostAndUsageGranularity::Monthly),
-                _ => {
-                    Err(
-                        meterage_runtime::UnlistedValue::new(
-                            "GetCostAndUsageGranularity",
-                            value,
-                            Self::VALUES,
-                        ),
-                    )
-                }
-            }
+            meterage_runtime::wire::parse_enum(
+                "GetCostAndUsageGranularity",
+                value,
+                Self::VALUES,
+                Self::ALL,
+            )
         }
     }
 

@@ -137,9 +137,7 @@ pub mod types {
 
         /// The wire value.
         pub fn as_str(&self) -> &'static str {
-            match self {
-                DeviceKind::Meter => "meter",
-            }
+            Self::VALUES[*self as usize]
         }
     }
 
@@ -147,18 +145,12 @@ pub mod types {
         type Err = meterage_runtime::UnlistedValue;
 
         fn from_str(value: &str) -> Result<Self, Self::Err> {
-            match value {
-                "meter" => Ok(DeviceKind::Meter),
-                _ => {
-                    Err(
-                        meterage_runtime::UnlistedValue::new(
-                            "DeviceKind",
-                            value,
-                            Self::VALUES,
-                        ),
-                    )
-                }
-            }
+            meterage_runtime::wire::parse_enum(
+                "DeviceKind",
+                value,
+                Self::VALUES,
+                Self::ALL,
+            )
         }
     }
 

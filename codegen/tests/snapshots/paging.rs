@@ -384,10 +384,7 @@ pub mod types {
 
         /// The wire value.
         pub fn as_str(&self) -> &'static str {
-            match self {
-                GetCostsGranularity::Daily => "DAILY",
-                GetCostsGranularity::Monthly => "MONTHLY",
-            }
+            Self::VALUES[*self as usize]
         }
     }
 
@@ -395,19 +392,12 @@ pub mod types {
         type Err = meterage_runtime::UnlistedValue;
 
         fn from_str(value: &str) -> Result<Self, Self::Err> {
-            match value {
-                "DAILY" => Ok(GetCostsGranularity::Daily),
-                "MONTHLY" => Ok(GetCostsGranularity::Monthly),
-                _ => {
-                    Err(
-                        meterage_runtime::UnlistedValue::new(
-                            "GetCostsGranularity",
-                            value,
-                            Self::VALUES,
-                        ),
-                    )
-                }
-            }
+            meterage_runtime::wire::parse_enum(
+                "GetCostsGranularity",
+                value,
+                Self::VALUES,
+                Self::ALL,
+            )
         }
     }
 
