@@ -304,6 +304,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             .collect::<Result<Vec<_>, Error>>()?;
         let user_agent_value = HeaderValue::from_str(&self.user_agent)
             .map_err(|_| Error::Config("the user agent is not a valid header value".to_owned()))?;
+        let http_given = self.http.is_some();
         let http = match self.http {
             Some(_) if !self.tls.is_default() => {
                 return Err(Error::Config(
@@ -323,6 +324,7 @@ impl<C: From<Client>> ClientBuilder<C> {
                 user_agent: self.user_agent,
                 user_agent_value,
                 http,
+                http_given,
                 auth: self.auth,
                 interceptors,
                 settings: self.settings,

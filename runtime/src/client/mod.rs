@@ -72,6 +72,10 @@ struct Inner {
     user_agent: String,
     user_agent_value: HeaderValue,
     http: reqwest::Client,
+    /// Whether `http` was given by the caller ([`ClientBuilder::http_client`]): it may
+    /// follow redirects, so each response's URL is checked against the request's. The
+    /// client's own follows none.
+    http_given: bool,
     auth: Arc<dyn Authorize>,
     /// The caller's interceptors, then the tracing step.
     interceptors: Vec<Arc<dyn Interceptor>>,

@@ -57,8 +57,9 @@ impl Client {
         operation: &'static Operation,
     ) -> Result<(u16, HeaderMap, Bytes), Failed> {
         let inner = &*self.inner;
-        // As sent: interceptors may have changed it.
-        let url = request.url().clone();
+        // As sent (interceptors may have changed it), when the HTTP client may follow a
+        // redirect: the client's own follows none.
+        let url = inner.http_given.then(|| request.url().clone());
         let transport = |error: reqwest::Error| Failed {
             reached_server: !error.is_connect(),
             retry_after: None,
@@ -71,7 +72,7 @@ impl Client {
             ),
         };
         let mut response = inner.http.execute(request).await.map_err(transport)?;
-        if *response.url() != url {
+        if url.is_some_and(|url| *response.url() != url) {
             return Err(Failed::reached(Error::Config(format!(
                 "{}: the HTTP client followed a redirect; build it with \
                  reqwest::redirect::Policy::none()",
