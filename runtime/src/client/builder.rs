@@ -11,7 +11,7 @@ use reqwest::header::HeaderValue;
 use crate::auth::{Authorize, NoAuth};
 use crate::client::{Client, Inner};
 use crate::error::Error;
-use crate::interceptor::{Interceptor, TraceStep};
+use crate::interceptor::Interceptor;
 use crate::retry::RetryPolicy;
 
 /// The default of [`ClientBuilder::max_body_bytes`].
@@ -316,8 +316,6 @@ impl<C: From<Client>> ClientBuilder<C> {
             Some(http) => http,
             None => build_http(&self.tls, self.settings.connect_timeout)?,
         };
-        let mut interceptors = self.interceptors;
-        interceptors.push(Arc::new(TraceStep));
         let client = Client {
             inner: Arc::new(Inner {
                 base_url,
@@ -326,7 +324,7 @@ impl<C: From<Client>> ClientBuilder<C> {
                 http,
                 http_given,
                 auth: self.auth,
-                interceptors,
+                interceptors: self.interceptors,
                 settings: self.settings,
                 overrides,
             }),

@@ -77,7 +77,7 @@ struct Inner {
     /// client's own follows none.
     http_given: bool,
     auth: Arc<dyn Authorize>,
-    /// The caller's interceptors, then the tracing step.
+    /// The caller's interceptors (the tracing step runs after them, called directly).
     interceptors: Vec<Arc<dyn Interceptor>>,
     settings: builder::Settings,
     overrides: Vec<(String, String)>,

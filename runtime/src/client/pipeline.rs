@@ -27,7 +27,7 @@ use crate::client::expect::Expect;
 use crate::client::transmit::{read, Failed};
 use crate::client::Client;
 use crate::error::{Error, TimeoutKind};
-use crate::interceptor::{AttemptContext, AttemptOutcome, Replay};
+use crate::interceptor::{AttemptContext, AttemptOutcome, Interceptor, Replay, TraceStep};
 use crate::request::Request;
 use crate::response::Response;
 use crate::retry::{ShouldRetry, Verdict};
@@ -201,6 +201,7 @@ impl Client {
         for interceptor in &inner.interceptors {
             interceptor.read_request(ctx, &http);
         }
+        TraceStep.read_request(ctx, &http);
         *phase = Phase::Sent;
         let outcome = match self.transmit(http, operation).await {
             Ok((status, headers, body)) => {
@@ -256,6 +257,7 @@ impl Client {
                 replay = Replay::Once;
             }
         }
+        TraceStep.read_response(ctx, &view);
         (view.verdict, replay)
     }
 

@@ -11,7 +11,7 @@ use crate::client::Client;
 use crate::decode::{excerpt, Decoded, Undecodable};
 use crate::error::{DecodeError, Error};
 use crate::request::Operation;
-use crate::response::Response;
+use crate::response::{header_named, Response};
 use crate::retry::retry_after;
 use crate::vendor_error::{api_error, header_request_id};
 
@@ -205,7 +205,7 @@ pub(crate) fn read<E: Expect>(
     let body_request_id = operation
         .envelope
         .request_id_header
-        .is_none_or(|name| !headers.contains_key(name));
+        .is_none_or(|name| header_named(&headers, name).is_none());
     match expect.read(operation, &body, body_request_id) {
         Ok(Decoded::Ok(value, body_request_id)) => match expect.recheck(&value, attempt) {
             Some(error) => Err(Failed {

@@ -202,7 +202,7 @@ impl Request {
         encoding: Encoding,
     ) {
         self.query
-            .push((Cow::Borrowed(name), encoding.query(&value.to_param())));
+            .push((Cow::Borrowed(name), encoding.query_owned(value.to_param())));
     }
 
     /// Adds the query parameter `name=value` if `value` is `Some`; `None` is not sent.
