@@ -313,20 +313,24 @@ impl SuccessKeys {
 
     /// Whether the top-level property `key` is read.
     pub(crate) fn contains(&self, key: &str) -> bool {
-        self.pointers
-            .iter()
-            .flat_map(|&pointers| pointers.iter())
-            .any(|pointer| {
-                let rest = pointer.strip_prefix('/').unwrap_or(pointer).as_bytes();
-                if rest.contains(&b'~') {
-                    // Escaped (`~1` is `/`): compared unescaped, rarely.
-                    return first_segment(pointer) == key;
+        let key = key.as_bytes();
+        for pointers in self.pointers {
+            for pointer in pointers {
+                let rest = pointer.as_bytes();
+                let rest = rest.strip_prefix(b"/").unwrap_or(rest);
+                let first = rest.split(|&b| b == b'/').next().unwrap_or_default();
+                // A segment with `~` is compared unescaped (`~1` is `/`), rarely.
+                let matched = if first.contains(&b'~') {
+                    first_segment(pointer).as_bytes() == key
+                } else {
+                    first == key
+                };
+                if matched {
+                    return true;
                 }
-                // A key with a `/` is no unescaped first segment.
-                !key.as_bytes().contains(&b'/')
-                    && rest.starts_with(key.as_bytes())
-                    && matches!(rest.get(key.len()), None | Some(b'/'))
-            })
+            }
+        }
+        false
     }
 
     /// The first segment of each pointer, unescaped (`/a~1b/c` gives `a/b`).

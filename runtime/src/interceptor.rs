@@ -134,7 +134,8 @@ pub trait Interceptor: fmt::Debug + Send + Sync + 'static {
 /// The tracing step: one event per attempt sent and per attempt ended, inside the
 /// call's and the attempt's spans. It logs the method, the path (never the query, which
 /// may carry a signature), status, vendor code, request id and latency; never headers or
-/// bodies.
+/// bodies. The client calls it after the caller's interceptors, directly rather than
+/// from their list (it changes no request, so it has no `modify_request` to await).
 #[derive(Debug)]
 pub(crate) struct TraceStep;
 

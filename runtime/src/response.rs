@@ -5,6 +5,16 @@ use std::ops::Deref;
 
 use reqwest::header::{HeaderMap, HeaderValue};
 
+/// The first value of header `name` (in any case), found by comparing names: on every
+/// call, looking through a response's few headers costs less than parsing `name` into a
+/// `HeaderName`, which `HeaderMap::get(&str)` does each time.
+pub(crate) fn header_named<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h HeaderValue> {
+    headers
+        .iter()
+        .find(|(key, _)| key.as_str().eq_ignore_ascii_case(name))
+        .map(|(_, value)| value)
+}
+
 /// A successful response: status, headers and the decoded body.
 ///
 /// It dereferences to the body, so `response.pools[0].flow_left` works. `Debug` redacts
@@ -93,7 +103,8 @@ impl<T> Response<T> {
     /// [`Error::request_id`](crate::Error::request_id) of a failure.
     pub fn request_id(&self) -> Option<&str> {
         self.request_id_header
-            .and_then(|name| self.header(name))
+            .and_then(|name| header_named(&self.headers, name))
+            .and_then(|value| value.to_str().ok())
             .or(self.body_request_id.as_deref())
     }
 
@@ -207,6 +218,17 @@ mod tests {
 
         let response = Response::new(200, HeaderMap::new(), "x", None);
         assert_eq!(response.request_id(), None);
+        // The first of several values, whatever the case of the name asked for.
+        let mut headers = HeaderMap::new();
+        headers.insert("date", HeaderValue::from_static("today"));
+        headers.append("x-request-id", HeaderValue::from_static("r-2"));
+        headers.append("x-request-id", HeaderValue::from_static("r-3"));
+        for name in ["x-request-id", "X-Request-ID"] {
+            let value = header_named(&headers, name).unwrap();
+            assert_eq!(value, "r-2");
+        }
+        assert_eq!(header_named(&headers, "x-request"), None);
+        assert_eq!(header_named(&headers, "bad name"), None);
         assert_eq!(response.into_inner(), "x");
         let response = Response::new(200, HeaderMap::new(), (), None);
         // The body's request id when the header is absent; the header when both are.

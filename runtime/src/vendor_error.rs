@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use crate::error::{api_kind, ApiError};
 use crate::request::Operation;
+use crate::response::header_named;
 
 /// Length of the text kept as the message of a non-JSON error body.
 const MESSAGE_CHARS: usize = 200;
@@ -63,7 +64,7 @@ pub(crate) fn header_request_id(operation: &Operation, headers: &HeaderMap) -> O
     operation
         .envelope
         .request_id_header
-        .and_then(|name| headers.get(name))
+        .and_then(|name| header_named(headers, name))
         .and_then(|value| value.to_str().ok())
         .map(str::to_owned)
 }

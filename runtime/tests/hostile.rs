@@ -210,18 +210,25 @@ async fn a_compressed_body_is_never_inflated() {
     assert_eq!(decode.attempts, 4);
 }
 
-#[tokio::test]
-async fn a_redirect_to_another_host_takes_nothing_there() {
+/// A server answering `302 Found` to `path` on a second server (which answers `{}`),
+/// with a session cookie; its base URL, and the connections the second server took.
+async fn redirecting_to(path: &str) -> (String, Arc<AtomicUsize>) {
     let (elsewhere, visits) = serve(answer(
         "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n".to_owned(),
         b"{}".to_vec(),
     ))
     .await;
     let head = format!(
-        "HTTP/1.1 302 Found\r\nlocation: {elsewhere}/steal\r\nset-cookie: sessionid=abc\r\n\
+        "HTTP/1.1 302 Found\r\nlocation: {elsewhere}{path}\r\nset-cookie: sessionid=abc\r\n\
          content-length: 0\r\n\r\n"
     );
     let (base, _) = serve(answer(head, Vec::new())).await;
+    (base, visits)
+}
+
+#[tokio::test]
+async fn a_redirect_to_another_host_takes_nothing_there() {
+    let (base, visits) = redirecting_to("/steal").await;
     let client = Client::builder(&base)
         .auth(HeaderToken::bearer("t0ken-s3cr3t"))
         .timeout(Duration::from_millis(400))
@@ -239,6 +246,26 @@ async fn a_redirect_to_another_host_takes_nothing_there() {
         "the redirect was followed"
     );
     assert!(!format!("{error} {error:?}").contains("s3cr3t"));
+}
+
+#[tokio::test]
+async fn a_given_http_client_that_follows_a_redirect_is_refused_by_name() {
+    let (base, visits) = redirecting_to("/login").await;
+    // reqwest's default client follows redirects.
+    let client = Client::builder(&base)
+        .http_client(reqwest::Client::builder().no_proxy().build().unwrap())
+        .timeout(Duration::from_millis(400))
+        .build()
+        .unwrap();
+    match fail(&client).await.0 {
+        Error::Config(message) => {
+            assert!(message.starts_with("GetHostile: "), "{message}");
+            assert!(message.contains("followed a redirect"), "{message}");
+            assert!(message.contains("Policy::none()"), "{message}");
+        }
+        error => panic!("{error:?}"),
+    }
+    assert_eq!(visits.load(Ordering::SeqCst), 1);
 }
 
 #[tokio::test]

@@ -80,6 +80,20 @@ async fn serve(answers: Vec<Answer>) -> (String, Arc<Script>) {
                         Ok(n) => head.extend_from_slice(&buf[..n]),
                     }
                 }
+                // The body too, when the head announces one.
+                let text = String::from_utf8_lossy(&head).to_ascii_lowercase();
+                let end = text.find("\r\n\r\n").unwrap_or(text.len()) + 4;
+                let length = text
+                    .lines()
+                    .find_map(|line| line.strip_prefix("content-length:"))
+                    .and_then(|n| n.trim().parse::<usize>().ok())
+                    .unwrap_or(0);
+                while head.len() < end + length {
+                    match socket.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => head.extend_from_slice(&buf[..n]),
+                    }
+                }
                 server.requests.fetch_add(1, Ordering::SeqCst);
                 server
                     .seen
@@ -161,6 +175,34 @@ async fn transient_failures_of_idempotent_calls_are_retried() {
         .unwrap();
     assert_eq!(response["count"], 7);
     assert_eq!(script.requests.load(Ordering::SeqCst), 4);
+}
+
+#[tokio::test]
+async fn a_retry_sends_the_same_request_again() {
+    let (base, script) = serve(vec![
+        Answer::Http(503, Vec::new(), BUSY.to_owned()),
+        Answer::Drop,
+        ok(r#"{"count":1}"#),
+    ])
+    .await;
+    let mut request = Request::new(&READ_ONLY_POST);
+    request.query("region", "cn-north-4");
+    request.header("X-Tenant", "t1");
+    request.cookie("lang", "en");
+    request.multipart_body();
+    request.part("name", "pools");
+    request.part_file("file", &bytes::Bytes::from_static(b"a,b\n1,2\n"));
+    let response = client(&base).send::<Value>(request).await.unwrap();
+    assert_eq!(response["count"], 1);
+    let seen = script.seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 3, "{seen:?}");
+    let first = &seen[0];
+    assert!(first.starts_with("POST /x?region=cn-north-4 "), "{first}");
+    let wanted = ["x-tenant: t1", "cookie: lang=en", "boundary=", "a,b\n1,2"];
+    let missing: Vec<_> = wanted.iter().filter(|w| !first.contains(*w)).collect();
+    assert!(missing.is_empty(), "{missing:?} not in {first}");
+    // Byte for byte, the multipart boundary included.
+    assert!(seen.iter().all(|request| request == first), "{seen:#?}");
 }
 
 #[tokio::test]

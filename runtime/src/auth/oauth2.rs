@@ -387,7 +387,7 @@ mod tests {
         let request = provider.token_request().unwrap();
         let base = request.server_url().unwrap().to_owned();
         let http = request
-            .into_http(&base, &HeaderValue::from_static("test"))
+            .to_http(&base, &HeaderValue::from_static("test"))
             .unwrap();
         let body = std::str::from_utf8(http.body().unwrap().as_bytes().unwrap()).unwrap();
         let content_type = http.headers()["content-type"].to_str().unwrap().to_owned();

@@ -1,5 +1,8 @@
 //! A token in a header: the signer of every token scheme, and its fixed form.
 
+use std::fmt;
+use std::sync::OnceLock;
+
 use reqwest::header::{HeaderName, HeaderValue};
 
 use crate::auth::{AuthContext, Expiring, IdentityFuture, ResolveIdentity, Scheme, Sign};
@@ -9,16 +12,31 @@ use crate::types::Secret;
 /// Puts a token in a header on every request (`X-Auth-Token: <token>`,
 /// `Authorization: Bearer <token>`). The header value is marked sensitive; `Debug` shows
 /// the header name and prefix, never the token.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct HeaderSigner {
     header: &'static str,
     prefix: &'static str,
+    /// `header` parsed, on the first request (`None`: not a valid header name).
+    name: OnceLock<Option<HeaderName>>,
+}
+
+impl fmt::Debug for HeaderSigner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HeaderSigner")
+            .field("header", &self.header)
+            .field("prefix", &self.prefix)
+            .finish()
+    }
 }
 
 impl HeaderSigner {
     /// The token alone in header `header`.
     pub const fn new(header: &'static str) -> Self {
-        Self { header, prefix: "" }
+        Self {
+            header,
+            prefix: "",
+            name: OnceLock::new(),
+        }
     }
 
     /// Writes `prefix` before the token (`"Bearer "`).
@@ -44,7 +62,13 @@ impl Sign for HeaderSigner {
             prefixed = Secret::new(format!("{}{}", self.prefix, token.expose()));
             &prefixed
         };
-        let (name, value) = header_entry(self.header, token)?;
+        let name = self
+            .name
+            .get_or_init(|| HeaderName::from_bytes(self.header.as_bytes()).ok());
+        let (name, value) = match name {
+            Some(name) => (name.clone(), header_value(self.header, token)?),
+            None => header_entry(self.header, token)?,
+        };
         request.headers_mut().insert(name, value);
         Ok(())
     }
@@ -137,8 +161,53 @@ pub(crate) fn header_entry(
 ) -> Result<(HeaderName, HeaderValue), String> {
     let name = HeaderName::from_bytes(header.as_bytes())
         .map_err(|_| format!("`{header}` is not a valid header name"))?;
+    Ok((name, header_value(header, credential)?))
+}
+
+/// The sensitive value of header `header` for a credential; the error message never
+/// contains the credential.
+fn header_value(header: &str, credential: &Secret) -> Result<HeaderValue, String> {
     let mut value = HeaderValue::from_str(credential.expose())
         .map_err(|_| format!("the credential for header `{header}` is not a valid header value"))?;
     value.set_sensitive(true);
-    Ok((name, value))
+    Ok(value)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn request() -> reqwest::Request {
+        reqwest::Request::new(reqwest::Method::GET, "http://h/x".parse().unwrap())
+    }
+
+    #[test]
+    fn the_header_is_set_on_every_request_and_a_bad_name_is_an_error_each_time() {
+        let signer = HeaderSigner::new("X-Auth-Token").with_prefix("Bearer ");
+        for token in ["t0ken-1", "t0ken-2"] {
+            let mut http = request();
+            signer.sign(&Secret::new(token), &mut http).unwrap();
+            let value = &http.headers()["x-auth-token"];
+            assert_eq!(value, &format!("Bearer {token}"));
+            assert!(value.is_sensitive());
+        }
+        assert_eq!(
+            format!("{signer:?}"),
+            r#"HeaderSigner { header: "X-Auth-Token", prefix: "Bearer " }"#
+        );
+
+        let bad = HeaderSigner::new("X Auth");
+        for _ in 0..2 {
+            let error = bad
+                .sign(&Secret::new("s3cr3t"), &mut request())
+                .unwrap_err();
+            assert_eq!(error, "`X Auth` is not a valid header name");
+        }
+        let error = signer
+            .sign(&Secret::new("bad\nvalue-s3cr3t"), &mut request())
+            .unwrap_err();
+        assert!(error.contains("not a valid header value"), "{error}");
+        assert!(!error.contains("s3cr3t"), "{error}");
+    }
 }

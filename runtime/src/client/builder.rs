@@ -11,7 +11,7 @@ use reqwest::header::HeaderValue;
 use crate::auth::{Authorize, NoAuth};
 use crate::client::{Client, Inner};
 use crate::error::Error;
-use crate::interceptor::{Interceptor, TraceStep};
+use crate::interceptor::Interceptor;
 use crate::retry::RetryPolicy;
 
 /// The default of [`ClientBuilder::max_body_bytes`].
@@ -304,6 +304,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             .collect::<Result<Vec<_>, Error>>()?;
         let user_agent_value = HeaderValue::from_str(&self.user_agent)
             .map_err(|_| Error::Config("the user agent is not a valid header value".to_owned()))?;
+        let http_given = self.http.is_some();
         let http = match self.http {
             Some(_) if !self.tls.is_default() => {
                 return Err(Error::Config(
@@ -315,16 +316,15 @@ impl<C: From<Client>> ClientBuilder<C> {
             Some(http) => http,
             None => build_http(&self.tls, self.settings.connect_timeout)?,
         };
-        let mut interceptors = self.interceptors;
-        interceptors.push(Arc::new(TraceStep));
         let client = Client {
             inner: Arc::new(Inner {
                 base_url,
                 user_agent: self.user_agent,
                 user_agent_value,
                 http,
+                http_given,
                 auth: self.auth,
-                interceptors,
+                interceptors: self.interceptors,
                 settings: self.settings,
                 overrides,
             }),

@@ -72,8 +72,12 @@ struct Inner {
     user_agent: String,
     user_agent_value: HeaderValue,
     http: reqwest::Client,
+    /// Whether `http` was given by the caller ([`ClientBuilder::http_client`]): it may
+    /// follow redirects, so each response's URL is checked against the request's. The
+    /// client's own follows none.
+    http_given: bool,
     auth: Arc<dyn Authorize>,
-    /// The caller's interceptors, then the tracing step.
+    /// The caller's interceptors (the tracing step runs after them, called directly).
     interceptors: Vec<Arc<dyn Interceptor>>,
     settings: builder::Settings,
     overrides: Vec<(String, String)>,

@@ -1,8 +1,9 @@
 //! One call, phase by phase, in the spirit of the smithy-rs orchestrator:
 //!
 //! ```text
-//! build the request once, then for each attempt, under the attempt timeout and the
-//! call's deadline {
+//! build the body once, then for each attempt, under the attempt timeout and the call's
+//! deadline {
+//!     build       the attempt's HTTP request, from the call's request and body
 //!     modify      interceptors change the request
 //!     identity    the auth scheme resolves its identity (cached; may sign in)
 //!     sign        the auth scheme signs (fresh nonce and timestamp)
@@ -26,7 +27,7 @@ use crate::client::expect::Expect;
 use crate::client::transmit::{read, Failed};
 use crate::client::Client;
 use crate::error::{Error, TimeoutKind};
-use crate::interceptor::{AttemptContext, AttemptOutcome, Replay};
+use crate::interceptor::{AttemptContext, AttemptOutcome, Interceptor, Replay, TraceStep};
 use crate::request::Request;
 use crate::response::Response;
 use crate::retry::{ShouldRetry, Verdict};
@@ -76,18 +77,23 @@ impl Client {
             .and_then(|total| Instant::now().checked_add(total));
         let public = request.skips_auth();
         let repeatable = request.repeatable();
-        let server = self.server_for(operation, request.server_url()).to_owned();
-        let prepared = request.into_http(&server, &inner.user_agent_value)?;
-        let url = prepared.url().clone();
+        let server = self.server_for(operation, request.server_url());
+        let user_agent = &inner.user_agent_value;
+        // The body is built once; each attempt's request is built from `request` and
+        // goes out with its attempt, so a call answered at once copies no request.
+        let body = request.body_bytes();
+        let first = request.to_http_with(server, user_agent, body.clone())?;
+        let url = first.url().clone();
+        let mut first = Some(first);
 
         let mut attempts = 0u32;
         let mut replayed = false;
         loop {
             attempts += 1;
-            let http = prepared.try_clone().ok_or_else(|| Error::Request {
-                operation: operation.id,
-                message: "the request body cannot be cloned for another attempt".to_owned(),
-            })?;
+            let http = match first.take() {
+                Some(http) => http,
+                None => request.to_http_with(server, user_agent, body.clone())?,
+            };
             let mut ctx = AttemptContext {
                 operation,
                 attempt: attempts,
@@ -195,6 +201,7 @@ impl Client {
         for interceptor in &inner.interceptors {
             interceptor.read_request(ctx, &http);
         }
+        TraceStep.read_request(ctx, &http);
         *phase = Phase::Sent;
         let outcome = match self.transmit(http, operation).await {
             Ok((status, headers, body)) => {
@@ -250,6 +257,7 @@ impl Client {
                 replay = Replay::Once;
             }
         }
+        TraceStep.read_response(ctx, &view);
         (view.verdict, replay)
     }
 

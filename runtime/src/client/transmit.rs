@@ -11,7 +11,7 @@ use crate::client::Client;
 use crate::decode::{excerpt, Decoded, Undecodable};
 use crate::error::{DecodeError, Error};
 use crate::request::Operation;
-use crate::response::Response;
+use crate::response::{header_named, Response};
 use crate::retry::retry_after;
 use crate::vendor_error::{api_error, header_request_id};
 
@@ -57,8 +57,9 @@ impl Client {
         operation: &'static Operation,
     ) -> Result<(u16, HeaderMap, Bytes), Failed> {
         let inner = &*self.inner;
-        // As sent: interceptors may have changed it.
-        let url = request.url().clone();
+        // As sent (interceptors may have changed it), when the HTTP client may follow a
+        // redirect: the client's own follows none.
+        let url = inner.http_given.then(|| request.url().clone());
         let transport = |error: reqwest::Error| Failed {
             reached_server: !error.is_connect(),
             retry_after: None,
@@ -71,7 +72,7 @@ impl Client {
             ),
         };
         let mut response = inner.http.execute(request).await.map_err(transport)?;
-        if *response.url() != url {
+        if url.is_some_and(|url| *response.url() != url) {
             return Err(Failed::reached(Error::Config(format!(
                 "{}: the HTTP client followed a redirect; build it with \
                  reqwest::redirect::Policy::none()",
@@ -204,7 +205,7 @@ pub(crate) fn read<E: Expect>(
     let body_request_id = operation
         .envelope
         .request_id_header
-        .is_none_or(|name| !headers.contains_key(name));
+        .is_none_or(|name| header_named(&headers, name).is_none());
     match expect.read(operation, &body, body_request_id) {
         Ok(Decoded::Ok(value, body_request_id)) => match expect.recheck(&value, attempt) {
             Some(error) => Err(Failed {

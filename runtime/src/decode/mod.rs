@@ -272,6 +272,19 @@ mod tests {
         );
         assert_eq!(bills.items[0].pay_price.as_str(), "25.0");
         assert_eq!(bills.request_id.as_deref(), Some("r-1"));
+        // Keys written with escapes reach the type and the envelope alike.
+        match decode::<Bills>(
+            br#"{"Items":[{"PayPrice":2}],"RequestId":"r-7"}"#,
+            &KAOPUYUN,
+            true,
+        ) {
+            Ok(Decoded::Ok(bills, request_id)) => {
+                assert_eq!(bills.items[0].pay_price.as_str(), "2");
+                assert_eq!(bills.request_id.as_deref(), Some("r-7"));
+                assert_eq!(request_id.as_deref(), Some("r-7"));
+            }
+            _ => panic!("expected a success"),
+        }
     }
 
     #[test]

@@ -202,7 +202,7 @@ impl Request {
     }
 
     /// The body's content type and bytes.
-    pub(super) fn body_bytes(&self) -> Option<(Cow<'static, str>, Bytes)> {
+    pub(crate) fn body_bytes(&self) -> super::http::HttpBody {
         let (kind, bytes): (Cow<'static, str>, Bytes) = match &self.body {
             Body::None => return None,
             Body::JsonValue(json) => ("application/json".into(), Bytes::from(json.clone())),
@@ -261,7 +261,7 @@ mod tests {
         request.form_opt("none", &None::<String>);
         request.form_opt("type", &Some("router"));
         request.form("password", &Secret::new("p@ss w+"));
-        let http = request.into_http("http://h", &ua()).unwrap();
+        let http = request.to_http("http://h", &ua()).unwrap();
         assert_eq!(
             http.headers()["content-type"],
             "application/x-www-form-urlencoded"
@@ -281,7 +281,7 @@ mod tests {
         request.json_opt("absent", &None::<i32>);
         request.json("list", &[1, 2]);
         request.json("userName", "root");
-        let http = request.into_http("http://h", &ua()).unwrap();
+        let http = request.to_http("http://h", &ua()).unwrap();
         assert_eq!(http.headers()["content-type"], "application/json");
         assert_eq!(
             http.body().unwrap().as_bytes().unwrap(),
@@ -291,7 +291,7 @@ mod tests {
         let mut empty = Request::new(&OP);
         empty.path_param("id", "1");
         empty.json_body();
-        let http = empty.into_http("http://h", &ua()).unwrap();
+        let http = empty.to_http("http://h", &ua()).unwrap();
         assert_eq!(http.body().unwrap().as_bytes().unwrap(), b"{}");
     }
 }

@@ -65,7 +65,18 @@ const QUERY_RESERVED: &percent_encoding::AsciiSet = &COMPONENT
     .remove(b';');
 
 pub(super) fn percent_encode_into(out: &mut String, text: &str) {
-    out.extend(percent_encoding::utf8_percent_encode(text, COMPONENT));
+    if is_unreserved(text) {
+        out.push_str(text);
+    } else {
+        out.extend(percent_encoding::utf8_percent_encode(text, COMPONENT));
+    }
+}
+
+/// Whether `text` is RFC 3986's unreserved characters alone (`A-Za-z0-9-_.~`): text that
+/// every encoding here leaves as it is (most names, numbers, identifiers).
+fn is_unreserved(text: &str) -> bool {
+    text.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~'))
 }
 
 /// How a path or query parameter's value is percent-encoded.
@@ -107,6 +118,16 @@ impl Encoding {
     /// `text` encoded as a query value.
     pub fn query(self, text: &str) -> String {
         self.encode(text, QUERY_RESERVED)
+    }
+
+    /// [`Encoding::query`] of a value already in a `String`: kept as it is, without a
+    /// copy, when nothing in it is encoded.
+    pub(crate) fn query_owned(self, text: String) -> String {
+        if is_unreserved(&text) {
+            text
+        } else {
+            self.query(&text)
+        }
     }
 
     fn encode(self, text: &str, reserved: &'static percent_encoding::AsciiSet) -> String {
@@ -244,6 +265,10 @@ mod tests {
             );
             assert_eq!(Encoding::Strict.path(raw), percent_encode(raw), "{raw:?}");
             assert_eq!(Encoding::Strict.query(raw), percent_encode(raw), "{raw:?}");
+            for encoding in [Encoding::Strict, Encoding::AllowReserved] {
+                let owned = encoding.query_owned((*raw).to_owned());
+                assert_eq!(owned, encoding.query(raw), "{raw:?} as {encoding:?}");
+            }
         }
     }
 }

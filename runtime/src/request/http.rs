@@ -1,16 +1,37 @@
 //! Building the `reqwest::Request` that a [`Request`] describes.
 
+use std::borrow::Cow;
+
+use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, USER_AGENT};
 
 use super::Request;
 use crate::error::Error;
 
+/// A request's body as sent and its content type ([`Request::body_bytes`]): built once
+/// per call and shared by its attempts (a retry sends the same bytes, the same multipart
+/// boundary).
+pub(crate) type HttpBody = Option<(Cow<'static, str>, Bytes)>;
+
 impl Request {
     /// Builds the HTTP request against `base` (a base URL without trailing slash).
-    pub(crate) fn into_http(
-        self,
+    #[cfg(test)]
+    pub(crate) fn to_http(
+        &self,
         base: &str,
         user_agent: &HeaderValue,
+    ) -> Result<reqwest::Request, Error> {
+        self.to_http_with(base, user_agent, self.body_bytes())
+    }
+
+    /// Builds the HTTP request against `base` (a base URL without trailing slash) with
+    /// `body`, this request's [`Request::body_bytes`]. The request is left as it was, so
+    /// that a retry builds its attempt again.
+    pub(crate) fn to_http_with(
+        &self,
+        base: &str,
+        user_agent: &HeaderValue,
+        body: HttpBody,
     ) -> Result<reqwest::Request, Error> {
         let operation = self.operation.id;
         let request_error = |message: String| Error::Request { operation, message };
@@ -83,7 +104,6 @@ impl Request {
             })?;
             headers.append(reqwest::header::COOKIE, value);
         }
-        let body = self.body_bytes();
         if let Some((content_type, _)) = &body {
             if !headers.contains_key(CONTENT_TYPE) {
                 let value = HeaderValue::from_str(content_type).map_err(|_| {
@@ -116,7 +136,7 @@ mod tests {
             request.path_param("id", "7");
             request.query("q", &"first");
             request.follow_link(Some(&reqwest::Url::parse(url).unwrap()));
-            request.into_http("http://h:8080/base", &ua())
+            request.to_http("http://h:8080/base", &ua())
         };
         let sent = link("http://h:8080/base/items?page=2").unwrap();
         assert_eq!(sent.url().as_str(), "http://h:8080/base/items?page=2");
@@ -133,7 +153,7 @@ mod tests {
         first.path_param("id", "7");
         first.follow_link(None);
         assert!(!first
-            .into_http("http://h", &ua())
+            .to_http("http://h", &ua())
             .unwrap()
             .url()
             .as_str()
@@ -152,7 +172,7 @@ mod tests {
         let build = |setup: &dyn Fn(&mut Request)| {
             let mut request = Request::new(&OP);
             setup(&mut request);
-            match request.into_http("http://h", &ua()) {
+            match request.to_http("http://h", &ua()) {
                 Err(Error::Request { operation, message }) => {
                     assert_eq!(operation, "GetItem");
                     message

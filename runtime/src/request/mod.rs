@@ -249,7 +249,7 @@ mod tests {
             password: Secret::new("pw-1"),
         };
         let body = |request: Request| {
-            let http = request.into_http("http://h", &ua()).unwrap();
+            let http = request.to_http("http://h", &ua()).unwrap();
             let query = http.url().query().unwrap_or_default().to_owned();
             let bytes = http.body().and_then(|b| b.as_bytes()).unwrap_or_default();
             format!("{query} {}", String::from_utf8_lossy(bytes))
@@ -305,7 +305,7 @@ mod tests {
         assert!(!debug.contains("s3cr3t"), "{debug}");
         assert!(debug.contains("X-ACCESS-TOKEN"), "{debug}");
         assert!(debug.contains("password"), "{debug}");
-        let http = request.into_http("http://h", &ua()).unwrap();
+        let http = request.to_http("http://h", &ua()).unwrap();
         assert!(http.headers()["x-access-token"].is_sensitive());
         assert_eq!(http.headers()["x-opt"], "5");
         assert!(!http.headers().contains_key("x-none"));

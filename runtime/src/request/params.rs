@@ -202,7 +202,7 @@ impl Request {
         encoding: Encoding,
     ) {
         self.query
-            .push((Cow::Borrowed(name), encoding.query(&value.to_param())));
+            .push((Cow::Borrowed(name), encoding.query_owned(value.to_param())));
     }
 
     /// Adds the query parameter `name=value` if `value` is `Some`; `None` is not sent.
@@ -416,7 +416,7 @@ mod tests {
     ) -> Result<String, String> {
         let mut request = Request::new(operation);
         request.path_param_as(name, value, encoding);
-        match request.into_http("http://h/base", &ua()) {
+        match request.to_http("http://h/base", &ua()) {
             Ok(http) => Ok(http.url().path().to_owned()),
             Err(crate::Error::Request { message, .. }) => Err(message),
             Err(other) => panic!("{other:?}"),
@@ -662,7 +662,7 @@ mod tests {
             request.query_string(),
             "userName=%E5%BC%A0%20%E4%B8%89&limit=10&status=0,1&tags=a%2Cb,c&id=x&id=y&plus=a%2Bb~"
         );
-        let http = request.into_http("http://h:1/base", &ua()).unwrap();
+        let http = request.to_http("http://h:1/base", &ua()).unwrap();
         assert_eq!(
             http.url().as_str(),
             "http://h:1/base/v1/items/a%2Fb%20c?userName=%E5%BC%A0%20%E4%B8%89&limit=10&status=0,1&tags=a%2Cb,c&id=x&id=y&plus=a%2Bb~"
