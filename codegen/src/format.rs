@@ -193,11 +193,12 @@ fn format_into(spacer: &mut Spacer, pieces: impl IntoIterator<Item = Piece>) -> 
             syn::parse2(tokens).map_err(|e| format!("the emitter produced invalid Rust: {e}"))?;
         let text = prettyplease::unparse(&file);
         drop(file);
-        let mut lines: Vec<&str> = text.lines().collect();
+        let mut lines = text.lines();
         if let Some(opens) = opens {
-            lines.pop();
-            if !opens && !lines.is_empty() {
-                lines.remove(0);
+            // The container's closing line, and its opening line unless this piece opens it.
+            lines.next_back();
+            if !opens {
+                lines.next();
             }
         }
         for line in lines {
@@ -214,7 +215,8 @@ fn format_into(spacer: &mut Spacer, pieces: impl IntoIterator<Item = Piece>) -> 
 /// follow.
 struct Spacer {
     out: String,
-    prev: Option<String>,
+    /// Where the last line fed starts in `out` (it ends before `out`'s last `\n`).
+    last: Option<usize>,
 }
 
 impl Spacer {
@@ -223,45 +225,47 @@ impl Spacer {
     ];
 
     fn new(out: String) -> Self {
-        Spacer { out, prev: None }
+        Spacer { out, last: None }
     }
 
     /// Whether a blank line goes between `prev` and `line`.
     fn gap(prev: &str, line: &str) -> bool {
         let indent = |l: &str| l.len() - l.trim_start().len();
         let (pt, lt) = (prev.trim(), line.trim_start());
-        // A comment line ending in `;` ends nothing.
-        let ends_item = !pt.starts_with("//")
-            && (pt == "}" || pt == "};" || (pt.ends_with(';') && indent(prev) == indent(line)));
-        let starts_item = Self::STARTS.iter().any(|s| lt.starts_with(s));
-        let after_module_docs = pt.starts_with("//!") && !lt.starts_with("//!") && !lt.is_empty();
-        (ends_item && starts_item && indent(prev) == indent(line)) || after_module_docs
+        // A comment line ends nothing (even one ending in `;`); after the module's inner
+        // docs comes a blank line.
+        if pt.starts_with("//") {
+            return pt.starts_with("//!") && !lt.starts_with("//!") && !lt.is_empty();
+        }
+        (pt == "}" || pt == "};" || pt.ends_with(';'))
+            && indent(prev) == indent(line)
+            && Self::STARTS.iter().any(|s| lt.starts_with(s))
+    }
+
+    /// The last line fed, if any.
+    fn prev(&self) -> Option<&str> {
+        let start = self.last?;
+        Some(&self.out[start..self.out.len() - 1])
     }
 
     fn line(&mut self, line: &str) {
-        if self.prev.as_deref().is_some_and(|p| Self::gap(p, line)) {
+        if self.prev().is_some_and(|p| Self::gap(p, line)) {
             self.out.push('\n');
         }
+        self.last = Some(self.out.len());
         self.out.push_str(line);
         self.out.push('\n');
-        match &mut self.prev {
-            Some(prev) => {
-                prev.clear();
-                prev.push_str(line);
-            }
-            None => self.prev = Some(line.to_owned()),
-        }
     }
 
     /// Appends the lines `next` was fed (from its start), spaced as if fed here.
     fn append(&mut self, next: Spacer) {
-        let Some(last) = next.prev else { return };
+        let Some(last) = next.last else { return };
         let first = next.out.split('\n').next().unwrap_or_default();
-        if self.prev.as_deref().is_some_and(|p| Self::gap(p, first)) {
+        if self.prev().is_some_and(|p| Self::gap(p, first)) {
             self.out.push('\n');
         }
+        self.last = Some(self.out.len() + last);
         self.out.push_str(&next.out);
-        self.prev = Some(last);
     }
 
     fn finish(self) -> String {

@@ -180,7 +180,7 @@ pub fn run(root: &Path, args: Vec<String>) -> Result<()> {
     let mut report = String::new();
     let _ = writeln!(
         report,
-        "| spec | operations | meterage s | meterage max RSS MiB | meterage lines | progenitor s | progenitor max RSS MiB | meterage CPU s | progenitor CPU s | CPU ratio |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+        "| spec | operations | meterage s | meterage max RSS MiB | meterage lines | progenitor s | progenitor max RSS MiB | progenitor lines | meterage CPU s | progenitor CPU s | CPU ratio | CPU ratio per line |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     );
     let mut inputs: Vec<(String, usize, PathBuf)> = Vec::new();
     for &n in &opts.sizes {
@@ -247,16 +247,20 @@ pub fn run(root: &Path, args: Vec<String>) -> Result<()> {
         let other = median(&their_runs[i]);
         let _ = writeln!(
             report,
-            "| {name} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {name} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             if *n > 0 { n.to_string() } else { "-".into() },
             cell(&mine, range),
             cell(&mine, mib),
             mine.lines,
             other.as_ref().map_or("-".into(), |o| cell(o, range)),
             other.as_ref().map_or("-".into(), |o| cell(o, mib)),
+            other.as_ref().map_or("-".into(), |o| o.lines.to_string()),
             cell(&mine, cpu),
             other.as_ref().map_or("-".into(), |o| cell(o, cpu)),
-            cpu_ratio(&mine_runs[i], &their_runs[i]).unwrap_or_else(|| "-".into()),
+            cpu_ratio(&mine_runs[i], &their_runs[i], |r| r.cpu).unwrap_or_else(|| "-".into()),
+            cpu_ratio(&mine_runs[i], &their_runs[i], |r| r.cpu
+                / r.lines.max(1) as f64)
+            .unwrap_or_else(|| "-".into()),
         );
     }
     let _ = writeln!(
@@ -463,13 +467,15 @@ fn median(runs: &[Run]) -> Option<Run> {
     Some(run)
 }
 
-/// meterage's CPU time over progenitor's, round by round: the median and range.
-fn cpu_ratio(mine: &[Run], theirs: &[Run]) -> Option<String> {
+/// meterage's CPU time over progenitor's, round by round, as `of` reads it from a run
+/// (the CPU time, or the CPU time per line written): the median and range. `None` when
+/// no round has both runs and a non-zero ratio (a run too short to be timed).
+fn cpu_ratio(mine: &[Run], theirs: &[Run], of: impl Fn(&Run) -> f64) -> Option<String> {
     let mut ratios: Vec<f64> = mine
         .iter()
         .zip(theirs)
-        .filter(|(a, b)| a.ok && b.ok)
-        .map(|(a, b)| a.cpu / b.cpu)
+        .filter(|(a, b)| a.ok && b.ok && of(b) > 0.0)
+        .map(|(a, b)| of(a) / of(b))
         .collect();
     ratios.sort_by(f64::total_cmp);
     let (low, high) = (ratios.first()?, ratios.last()?);

@@ -8,6 +8,13 @@ use xtask::args::{Flag, Help, Syntax};
 
 mod bench;
 
+/// mimalloc rather than the system's allocator: generating is mostly syn parsing and
+/// prettyplease printing the emitted tokens, millions of small allocations freed soon
+/// after, which mimalloc serves in about three quarters of glibc's CPU time (one thread,
+/// 1,000 and 10,000 operations; BENCHMARKS.md). The generated text does not depend on it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const USAGE: &str = "usage:
   cargo xtask generate                                       regenerate generated/ from specs/
   cargo xtask check                                          fail if generated/ is stale or a spec is invalid
