@@ -21,7 +21,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::ser::{Serialize, SerializeStruct};
 
 /// Writes `Serialize` and `Deserialize` for a generated struct from its fields' wire
@@ -116,7 +116,7 @@ pub fn start<S: serde::Serializer>(
 /// Reads the next key of a map, borrowed from the input where the input allows.
 #[doc(hidden)]
 pub fn key<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Option<Cow<'de, str>>, A::Error> {
-    Ok(map.next_key::<Key<'de>>()?.map(|k| k.0))
+    map.next_key_seed(KeySeed)
 }
 
 /// Reads the value of field `name` into its slot; a second value is an error.
@@ -221,43 +221,44 @@ pub mod optional {
     }
 }
 
-/// A map key, borrowed from the input when it is there unescaped.
-struct Key<'de>(Cow<'de, str>);
+/// Reads a map key, borrowed from the input when it is written there without escapes
+/// (serde's own `Cow<str>` always copies it); a key that is not UTF-8 names no field and
+/// is read lossily, to be skipped like any unknown key.
+pub(crate) struct KeySeed;
 
-impl<'de> Deserialize<'de> for Key<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_identifier(KeyVisitor)
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_identifier(KeySeed)
     }
 }
 
-struct KeyVisitor;
-
-impl<'de> Visitor<'de> for KeyVisitor {
-    type Value = Key<'de>;
+impl<'de> Visitor<'de> for KeySeed {
+    type Value = Cow<'de, str>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a field name")
     }
 
-    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
-        Ok(Key(Cow::Borrowed(v)))
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(v))
     }
 
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
-        Ok(Key(Cow::Owned(v.to_owned())))
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v.to_owned()))
     }
 
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Key<'de>, E> {
-        Ok(Key(Cow::Owned(v)))
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v))
     }
 
-    fn visit_borrowed_bytes<E: de::Error>(self, v: &'de [u8]) -> Result<Key<'de>, E> {
-        // A key that is not UTF-8 names no field: it is skipped like any unknown key.
-        Ok(Key(String::from_utf8_lossy(v)))
+    fn visit_borrowed_bytes<E: de::Error>(self, v: &'de [u8]) -> Result<Self::Value, E> {
+        Ok(String::from_utf8_lossy(v))
     }
 
-    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Key<'de>, E> {
-        Ok(Key(Cow::Owned(String::from_utf8_lossy(v).into_owned())))
+    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(String::from_utf8_lossy(v).into_owned()))
     }
 }
 

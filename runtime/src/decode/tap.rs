@@ -179,7 +179,7 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for TapMap<'_, '_, A> {
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, A::Error> {
-        let Some(key) = self.inner.next_key_seed(Key)? else {
+        let Some(key) = self.inner.next_key_seed(crate::wire::KeySeed)? else {
             return Ok(None);
         };
         self.current = self.keys.contains(&key).then(|| key.clone().into_owned());
@@ -207,37 +207,5 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for TapMap<'_, '_, A> {
 
     fn size_hint(&self) -> Option<usize> {
         self.inner.size_hint()
-    }
-}
-
-/// A map key, borrowed from the input when it is written without escapes (serde's own
-/// `Cow<str>` always copies it).
-struct Key;
-
-impl<'de> DeserializeSeed<'de> for Key {
-    type Value = Cow<'de, str>;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_str(Key)
-    }
-}
-
-impl<'de> Visitor<'de> for Key {
-    type Value = Cow<'de, str>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a string")
-    }
-
-    fn visit_borrowed_str<E: de::Error>(self, key: &'de str) -> Result<Self::Value, E> {
-        Ok(Cow::Borrowed(key))
-    }
-
-    fn visit_str<E: de::Error>(self, key: &str) -> Result<Self::Value, E> {
-        Ok(Cow::Owned(key.to_owned()))
-    }
-
-    fn visit_string<E: de::Error>(self, key: String) -> Result<Self::Value, E> {
-        Ok(Cow::Owned(key))
     }
 }
