@@ -94,6 +94,7 @@ impl Types {
             doc: None,
             kind: TypeKind::Struct { fields: Vec::new() },
             usage: Usage::default(),
+            same_as: None,
         });
         id
     }
@@ -1271,6 +1272,12 @@ pub struct TypeDef {
     pub kind: TypeKind,
     /// How the client uses it (see [`Usage`]).
     pub usage: Usage,
+    /// For an enum: the enum written before it with the same variants (Rust names and
+    /// wire values) and the same openness, when there is one. It is then written as a
+    /// type alias of that enum (`pub type Name = Earlier;`): its name stays, and a spec
+    /// that repeats a value list in every operation (`$select`, `$orderby`) gets one
+    /// enum per list, not one per operation.
+    pub same_as: Option<TypeId>,
 }
 
 /// How a client uses a type, found after lowering by following types from the
@@ -1346,7 +1353,7 @@ pub struct Field {
 }
 
 /// A known enum value.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Variant {
     /// The Rust variant name.
     pub name: Ident,

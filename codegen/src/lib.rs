@@ -57,6 +57,11 @@ pub struct Settings {
     /// Whether the module re-exports the runtime as `runtime` (a standalone crate, whose
     /// consumers then need no dependency of their own on `meterage-runtime`).
     pub reexport_runtime: bool,
+    /// Whether the `cli` module (cargo feature `cli`) is written to a file of its own
+    /// ([`Generated::cli`], `cli.rs` beside the module) and only declared in the module,
+    /// so that a build without the feature never reads it; inline otherwise. A
+    /// standalone crate does so: Microsoft Graph's `cli` module is a fifth of its lines.
+    pub cli_file: bool,
 }
 
 /// A generated module and the warnings about what it skipped or approximated.
@@ -64,6 +69,9 @@ pub struct Settings {
 pub struct Generated {
     /// The formatted Rust module.
     pub source: String,
+    /// The formatted `cli` module, when [`Settings::cli_file`] asks for it in a file of
+    /// its own.
+    pub cli: Option<String>,
     /// Every warning of the run (possibly none), in the order found.
     pub warnings: Diagnostics,
 }
@@ -103,8 +111,12 @@ pub fn generate_full(
     files: &dyn ReadFile,
 ) -> Result<Generated, Diagnostics> {
     let (api, warnings) = lower_full(source, files)?;
-    let source = emit_and_format(&api, settings)?;
-    Ok(Generated { source, warnings })
+    let (source, cli) = emit_and_format_files(&api, settings, format::Workers::available())?;
+    Ok(Generated {
+        source,
+        cli,
+        warnings,
+    })
 }
 
 /// Emits and formats the module of an API already lowered by [`lower_spec`], on one
@@ -129,10 +141,17 @@ pub fn emit_and_format_with(
     settings: &Settings,
     workers: format::Workers,
 ) -> Result<String, Diagnostics> {
-    let module = emit::Module::new(api, settings);
-    let parts = module.parts();
-    let make = |i: usize| module.piece(parts[i]);
-    format::format_parallel(&api.spec_path, parts.len(), &make, workers).map_err(|message| {
+    emit_and_format_files(api, settings, workers).map(|(module, _)| module)
+}
+
+/// The module and, when [`Settings::cli_file`] asks for it, the `cli` module's file,
+/// each formatted.
+fn emit_and_format_files(
+    api: &ir::Api,
+    settings: &Settings,
+    workers: format::Workers,
+) -> Result<(String, Option<String>), Diagnostics> {
+    let bug = |message: String| {
         Diagnostics(vec![Diagnostic {
             severity: diagnostics::Severity::Error,
             file: api.spec_path.clone(),
@@ -140,7 +159,17 @@ pub fn emit_and_format_with(
             position: None,
             message,
         }])
-    })
+    };
+    let module = emit::Module::new(api, settings);
+    let parts = module.parts();
+    let make = |i: usize| module.piece(parts[i]);
+    let source =
+        format::format_parallel(&api.spec_path, parts.len(), &make, workers).map_err(bug)?;
+    let cli = match module.cli_file() {
+        Some(piece) => Some(format::format(&api.spec_path, [piece]).map_err(bug)?),
+        None => None,
+    };
+    Ok((source, cli))
 }
 
 /// Loads and lowers one spec to its IR, without emitting; warnings are dropped.

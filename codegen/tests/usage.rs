@@ -39,3 +39,30 @@ fn an_error_body_the_envelope_reads_is_not_written_nor_named_by_a_test() {
     assert!(!source.contains("types::Problem"), "{source}");
     assert!(source.contains("fn list_items_404()"), "{source}");
 }
+
+#[test]
+fn an_error_body_of_many_operations_names_the_first_eight() {
+    let mut paths = String::new();
+    for i in 0..11 {
+        paths.push_str(&format!(
+            "  /items/{i}:\n    get:\n      operationId: item{i}\n{RESPONSES}"
+        ));
+    }
+    let text =
+        format!("openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\npaths:\n{paths}{COMPONENTS}");
+    let source = generate(&SpecSource {
+        path: "specs/t.yaml",
+        text: &text,
+    })
+    .unwrap_or_else(|d| panic!("{d}\n{text}"));
+    let flat: String = source.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("The error body of [`Item0`](super::Item0), [`Item1`](super::Item1),"),
+        "{source}"
+    );
+    assert!(
+        flat.contains("[`Item7`](super::Item7), and 3 other operations: read it from the error"),
+        "{source}"
+    );
+    assert!(!flat.contains("super::Item8"), "{source}");
+}

@@ -347,7 +347,7 @@ fn check_report(
     }
     let _ = writeln!(
         report,
-        "\n`cargo check` of the generated crate, {n} operations (dependencies built first; the crate alone timed; median of {} rounds, range in brackets):\n",
+        "\n`cargo check` of the generated crate, {n} operations (dependencies built first; the crate alone timed; median of {} rounds, range in brackets; lines: `src/lib.rs`, what a build with default features reads, without meterage's `src/cli.rs`, read only with the feature `cli`):\n",
         opts.runs
     );
     let _ = writeln!(

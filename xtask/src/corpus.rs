@@ -325,7 +325,7 @@ fn generate(root: &Path, layout: &Layout, spec: &Spec) -> (Stage, (usize, Vec<Gr
         Ok(Ok(generated)) => {
             let dir = layout.crate_dir(spec);
             let warnings = grouped(generated.warnings.iter().cloned().collect());
-            match crate::write_crate(root, &dir, &name, &generated.source) {
+            match crate::write_crate(root, &dir, &name, &generated) {
                 Ok(()) => (Stage::Ok(elapsed), warnings),
                 Err(e) => (Stage::Error(format!("{e:#}")), warnings),
             }

@@ -148,6 +148,7 @@ pub fn generate_module_full(root: &Path, spec_path: &str) -> Result<Generated> {
         module_path: Some(format!("meterage_clients::{}", names::module_name(stem))),
         runtime_path: Some("meterage_clients::runtime".to_owned()),
         reexport_runtime: false,
+        cli_file: false,
     };
     generate_spec(root, spec_path, &text, &settings).map_err(|d| anyhow::anyhow!("{d}"))
 }
@@ -317,7 +318,7 @@ pub fn generate_standalone(root: &Path, opts: &Standalone) -> Result<PathBuf> {
     let generated = generate_spec(Path::new(""), &shown, &text, &standalone_settings(&name))
         .map_err(|d| anyhow::anyhow!("{d}"))?;
     print_warnings(&generated.warnings);
-    write_crate(root, &opts.out, &name, &generated.source)?;
+    write_crate(root, &opts.out, &name, &generated)?;
     Ok(opts.out.clone())
 }
 
@@ -343,12 +344,16 @@ pub fn standalone_settings(name: &str) -> Settings {
         runtime_path: Some(format!("{crate_path}::runtime")),
         module_path: Some(crate_path),
         reexport_runtime: true,
+        // A build without the feature `cli` then never reads the `cli` module.
+        cli_file: true,
     }
 }
 
-/// Writes a standalone crate (`Cargo.toml` depending on the runtime by path, with the
-/// workspace's version and `rust-version`, and `src/lib.rs` holding `source`) into `out`.
-pub fn write_crate(root: &Path, out: &Path, name: &str, source: &str) -> Result<()> {
+/// Writes a standalone crate into `out`: `Cargo.toml` depending on the runtime by path,
+/// with the workspace's version and `rust-version`; `src/lib.rs`, the module; and
+/// `src/cli.rs`, its `cli` module, when it has a file of its own (else an earlier run's
+/// is removed).
+pub fn write_crate(root: &Path, out: &Path, name: &str, generated: &Generated) -> Result<()> {
     let runtime = fs::canonicalize(root.join("runtime")).context("locating the runtime crate")?;
     let runtime = runtime.to_str().context("the runtime path is not UTF-8")?;
     let package = publish::WorkspacePackage::read(root)?;
@@ -357,6 +362,12 @@ pub fn write_crate(root: &Path, out: &Path, name: &str, source: &str) -> Result<
         out.join("Cargo.toml"),
         workspace::standalone_manifest(name, runtime, &package.version, &package.rust_version),
     )?;
-    fs::write(out.join("src/lib.rs"), source)?;
+    fs::write(out.join("src/lib.rs"), &generated.source)?;
+    let cli = out.join("src/cli.rs");
+    match &generated.cli {
+        Some(text) => fs::write(&cli, text)?,
+        None if cli.exists() => fs::remove_file(&cli)?,
+        None => {}
+    }
     Ok(())
 }

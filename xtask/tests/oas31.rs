@@ -67,7 +67,7 @@ fn the_oas31_fixture_generates_and_compiles_with_warnings_denied() {
 
     let dir = std::env::temp_dir().join(format!("meterage-oas31-{}", std::process::id()));
     let _ = fs::remove_dir_all(&dir);
-    xtask::write_crate(&root, &dir, "oas31-client", &generated.source).expect("crate written");
+    xtask::write_crate(&root, &dir, "oas31-client", &generated).expect("crate written");
     let compiled = xtask::corpus::compile::check(&root, &dir).expect("cargo runs");
     let _ = fs::remove_dir_all(&dir);
     assert!(

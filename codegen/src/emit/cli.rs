@@ -19,8 +19,20 @@ use crate::ir::{
     TypeKind, TypeRef, Types,
 };
 
-/// The `cli` module of `api`.
+/// The `cli` module of `api`, inline (`#[cfg(feature = "cli")] pub mod cli { .. }`).
 pub(super) fn emit_cli(api: &Api) -> TokenStream {
+    let body = emit_cli_body(api);
+    quote! {
+        #[cfg(feature = "cli")]
+        pub mod cli {
+            #body
+        }
+    }
+}
+
+/// What the `cli` module of `api` holds: its inner docs and items, inline in the module
+/// ([`emit_cli`]) or a file of its own ([`super::Module::cli_file`]).
+pub(super) fn emit_cli_body(api: &Api) -> TokenStream {
     let ops: Vec<&Operation> = api.operations.iter().filter(|op| runnable(op)).collect();
     let mut records = Records::default();
     let infos: Vec<TokenStream> = ops
@@ -55,51 +67,48 @@ pub(super) fn emit_cli(api: &Api) -> TokenStream {
         quote! { Err(meterage_runtime::Error::Config(#message.to_owned())) }
     };
     quote! {
-        #[cfg(feature = "cli")]
-        pub mod cli {
-            //! What this API says about itself, and `run`, for tools that drive every operation the same way (cargo feature `cli`). Operations whose answer may carry a credential (sign-in calls) are left out.
+        //! What this API says about itself, and `run`, for tools that drive every operation the same way (cargo feature `cli`). Operations whose answer may carry a credential (sign-in calls) are left out.
 
-            use meterage_runtime::describe;
-            #set_arg
+        use meterage_runtime::describe;
+        #set_arg
 
-            /// What this API says about itself.
-            pub static API: describe::Api = describe::Api {
-                name: #name,
-                title: #title,
-                description: #description,
-                spec: #spec,
-                url_env: #url_env,
-                credentials: &[#(#credentials),*],
-                operations: &[#(#infos),*],
-            };
+        /// What this API says about itself.
+        pub static API: describe::Api = describe::Api {
+            name: #name,
+            title: #title,
+            description: #description,
+            spec: #spec,
+            url_env: #url_env,
+            credentials: &[#(#credentials),*],
+            operations: &[#(#infos),*],
+        };
 
-            #fields
+        #fields
 
-            /// A client configured from the environment, as `Client::from_env`.
-            ///
-            /// # Errors
-            ///
-            /// `Error::Config` naming a missing or invalid variable.
-            pub fn client_from_env() -> Result<meterage_runtime::Client, meterage_runtime::Error> {
-                #from_env
-            }
+        /// A client configured from the environment, as `Client::from_env`.
+        ///
+        /// # Errors
+        ///
+        /// `Error::Config` naming a missing or invalid variable.
+        pub fn client_from_env() -> Result<meterage_runtime::Client, meterage_runtime::Error> {
+            #from_env
+        }
 
-            /// Runs operation `operation` (the client method's name) with `args` (keyed by setter name), giving its records to `sink`.
-            ///
-            /// # Errors
-            ///
-            /// `NoOperation` for an unknown operation, `Arg` for an argument that does not read (nothing is sent), the call's or the sink's error.
-            pub async fn run<S: describe::Sink>(
-                client: &super::Client,
-                operation: &str,
-                #args: &describe::Args,
-                sink: &mut S,
-            ) -> Result<(), describe::RunError<S::Error>> {
-                #unused
-                match operation {
-                    #(#arms)*
-                    _ => Err(describe::RunError::NoOperation(operation.to_owned())),
-                }
+        /// Runs operation `operation` (the client method's name) with `args` (keyed by setter name), giving its records to `sink`.
+        ///
+        /// # Errors
+        ///
+        /// `NoOperation` for an unknown operation, `Arg` for an argument that does not read (nothing is sent), the call's or the sink's error.
+        pub async fn run<S: describe::Sink>(
+            client: &super::Client,
+            operation: &str,
+            #args: &describe::Args,
+            sink: &mut S,
+        ) -> Result<(), describe::RunError<S::Error>> {
+            #unused
+            match operation {
+                #(#arms)*
+                _ => Err(describe::RunError::NoOperation(operation.to_owned())),
             }
         }
     }
@@ -442,6 +451,8 @@ impl Records {
 
     /// The static of enum `id`'s values, adding it to those written.
     fn values_of(&mut self, types: &Types, id: TypeId) -> proc_macro2::Ident {
+        // An enum written as an alias lists the values of the one it names.
+        let id = types[id].same_as.unwrap_or(id);
         if !self.enums.contains(&id) {
             self.enums.push(id);
         }

@@ -100,6 +100,14 @@ impl<'a> Module<'a> {
         }
     }
 
+    /// The `cli` module's file (`cli.rs` beside the module) when
+    /// [`Settings::cli_file`] puts it there: its inner docs and items.
+    pub fn cli_file(&self) -> Option<Piece> {
+        self.settings
+            .cli_file
+            .then(|| Piece::Items(cli::emit_cli_body(self.api)))
+    }
+
     /// Every part, in the order they are written.
     pub fn parts(&self) -> &[Part] {
         &self.parts
@@ -138,6 +146,11 @@ impl<'a> Module<'a> {
                 let codes = error_codes::emit_error_codes(op);
                 Piece::Items(quote! { #builder #codes })
             }
+            // In a file of its own, a build without the feature never reads it.
+            Part::Cli if settings.cli_file => Piece::Items(quote! {
+                #[cfg(feature = "cli")]
+                pub mod cli;
+            }),
             Part::Cli => Piece::Items(cli::emit_cli(api)),
             Part::Tail => {
                 let pages = pages::emit_pages(api);

@@ -43,6 +43,7 @@ use crate::names::Scope;
 
 mod auth;
 mod compose;
+mod equal_enums;
 mod extensions;
 mod focus;
 mod login;
@@ -120,6 +121,7 @@ pub fn lower(doc: &OpenAPI, untyped: &Untyped, spec_path: &str, sink: &mut Sink)
     let mut types = l.types;
     recursive::box_recursive_fields(&mut types);
     usage::mark_usage(&mut types, &operations, &envelope);
+    equal_enums::share_equal_enums(&mut types);
     Api {
         spec_path: spec_path.to_owned(),
         title: doc.info.title.clone(),

@@ -73,6 +73,7 @@ impl Client {
             client: self.clone(),
             options: meterage_runtime::CallOptions::new(),
             string: None,
+            version: None,
         }
     }
 
@@ -81,6 +82,7 @@ impl Client {
         Option2ErrorCode {
             client: self.clone(),
             options: meterage_runtime::CallOptions::new(),
+            version: None,
         }
     }
 
@@ -401,6 +403,81 @@ pub mod types {
         }
     }
 
+    /// The `Option2Version` values.
+    ///
+    /// One of `2024-01-01`, `2025-06-01`; any other value is refused, by `parse` and when decoding.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+    pub enum Option2Version {
+        /// `2024-01-01`
+        N20240101,
+        /// `2025-06-01`
+        N20250601,
+    }
+
+    impl Option2Version {
+        /// Every value, in the spec's order.
+        pub const ALL: &'static [Option2Version] = &[
+            Option2Version::N20240101,
+            Option2Version::N20250601,
+        ];
+
+        /// The wire values, in the spec's order.
+        pub const VALUES: &'static [&'static str] = &["2024-01-01", "2025-06-01"];
+
+        /// The wire value.
+        pub fn as_str(&self) -> &'static str {
+            Self::VALUES[*self as usize]
+        }
+    }
+
+    impl std::str::FromStr for Option2Version {
+        type Err = meterage_runtime::UnlistedValue;
+
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
+            meterage_runtime::wire::parse_enum(
+                "Option2Version",
+                value,
+                Self::VALUES,
+                Self::ALL,
+            )
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for Option2Version {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let value = <std::borrow::Cow<
+                'de,
+                str,
+            > as serde::Deserialize>::deserialize(deserializer)?;
+            value
+                .parse()
+                .map_err(|_| serde::de::Error::unknown_variant(&value, Self::VALUES))
+        }
+    }
+
+    impl std::fmt::Display for Option2Version {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+
+    impl serde::Serialize for Option2Version {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl meterage_runtime::ToParam for Option2Version {
+        fn to_param(&self) -> String {
+            self.as_str().to_owned()
+        }
+    }
+
     /// The `Option2ResponseItem` object.
     ///
     /// Only received: `#[non_exhaustive]`, so fields the spec gains later break no code. A test builds one with `new` (cargo feature `test-util`).
@@ -423,6 +500,11 @@ pub mod types {
             Self { v: None }
         }
     }
+
+    /// The `Option2ErrorCodeVersion` values.
+    ///
+    /// The same values as [`Option2Version`], so the same type: written once, named by both.
+    pub type Option2ErrorCodeVersion = Option2Version;
 
     /// The `Client2Nested` object.
     #[derive(Debug, Clone, PartialEq)]
@@ -632,6 +714,7 @@ pub struct Option2 {
     client: Client,
     options: meterage_runtime::CallOptions,
     string: Option<String>,
+    version: Option<types::Option2Version>,
 }
 
 impl Option2 {
@@ -651,6 +734,12 @@ impl Option2 {
     /// Sent as `String` in the query.
     pub fn string(mut self, value: impl Into<String>) -> Self {
         self.string = Some(value.into());
+        self
+    }
+
+    /// Sent as `Version` in the query.
+    pub fn version(mut self, value: types::Option2Version) -> Self {
+        self.version = Some(value);
         self
     }
 
@@ -703,6 +792,7 @@ impl meterage_runtime::call::Call for Option2 {
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
         request.set_options(self.options);
         request.query_opt("String", &self.string);
+        request.query_opt("Version", &self.version);
         request
     }
 }
@@ -775,6 +865,7 @@ impl std::fmt::Display for Option2ErrorCode2 {
 pub struct Option2ErrorCode {
     client: Client,
     options: meterage_runtime::CallOptions,
+    version: Option<types::Option2ErrorCodeVersion>,
 }
 
 impl Option2ErrorCode {
@@ -790,6 +881,12 @@ impl Option2ErrorCode {
         server: None,
         envelope: &ERROR_ENVELOPE,
     };
+
+    /// Sent as `Version` in the query.
+    pub fn version(mut self, value: types::Option2ErrorCodeVersion) -> Self {
+        self.version = Some(value);
+        self
+    }
 
     /// Timeouts and retries for this call, overriding the client's defaults.
     pub fn options(mut self, options: meterage_runtime::CallOptions) -> Self {
@@ -837,6 +934,7 @@ impl meterage_runtime::call::Call for Option2ErrorCode {
     fn request(&self) -> meterage_runtime::Request {
         let mut request = meterage_runtime::Request::new(&Self::OPERATION);
         request.set_options(self.options);
+        request.query_opt("Version", &self.version);
         request
     }
 }
@@ -997,7 +1095,11 @@ pub mod cli {
                 name: "option",
                 id: "option",
                 endpoint: "GET /options",
-                params: &[describe::param("string", "String", "query")],
+                params: &[
+                    describe::param("string", "String", "query"),
+                    describe::param("version", "Version", "query")
+                        .closed_enum(&VALUES_OPTION2_VERSION),
+                ],
                 record: &FIELDS_OPTION2_RESPONSE_ITEM,
                 ..describe::OperationInfo::DEFAULTS
             },
@@ -1005,6 +1107,10 @@ pub mod cli {
                 name: "option2_error_code",
                 id: "option2ErrorCode",
                 endpoint: "GET /options/codes",
+                params: &[
+                    describe::param("version", "Version", "query")
+                        .closed_enum(&VALUES_OPTION2_VERSION),
+                ],
                 ..describe::OperationInfo::DEFAULTS
             },
             describe::OperationInfo {
@@ -1066,6 +1172,12 @@ pub mod cli {
         "2x",
     ]);
 
+    /// The listed values of `Option2Version`.
+    static VALUES_OPTION2_VERSION: [describe::EnumValue; 2] = describe::enum_values([
+        "2024-01-01",
+        "2025-06-01",
+    ]);
+
     /// A client configured from the environment, as `Client::from_env`.
     ///
     /// # Errors
@@ -1114,11 +1226,17 @@ pub mod cli {
             }
             "option" => {
                 use super::Option2 as Op;
-                let builder = client.option().set_arg(args.text("string"), Op::string);
+                let builder = client
+                    .option()
+                    .set_arg(args.text("string"), Op::string)
+                    .set_arg(args.parse("version")?, Op::version);
                 describe::drive::each(builder.send(), sink).await
             }
             "option2_error_code" => {
-                let builder = client.option2_error_code();
+                use super::Option2ErrorCode as Op;
+                let builder = client
+                    .option2_error_code()
+                    .set_arg(args.parse("version")?, Op::version);
                 describe::drive::one(builder.send(), sink).await
             }
             "client" => {

@@ -28,6 +28,7 @@ fn router() -> Router {
         })
         .delete(|| async { StatusCode::NO_CONTENT }),
     )
+    .route("/api/options/codes", get(|| async { StatusCode::NO_CONTENT }))
 }
 
 /// The fixture's server, and a client of it.
@@ -143,4 +144,46 @@ async fn a_json_body_with_a_secret_and_no_response_body() {
         sent.body_text(),
         r#"{"reason":"hunter2","nested":{"deep":"d"}}"#
     );
+}
+
+#[tokio::test]
+async fn two_operations_with_one_value_list_share_one_enum_under_both_names() {
+    let (server, client) = serve().await;
+    // `Option2ErrorCodeVersion` is written as an alias of `Option2Version`: each name
+    // reaches the variants, the constants and `parse`, and a value made under one name
+    // is a value of the other.
+    let version: types::Option2ErrorCodeVersion = types::Option2ErrorCodeVersion::N20250601;
+    let same: types::Option2Version = version;
+    assert_eq!(
+        types::Option2ErrorCodeVersion::ALL,
+        types::Option2Version::ALL
+    );
+    assert_eq!(
+        types::Option2ErrorCodeVersion::VALUES,
+        ["2024-01-01", "2025-06-01"]
+    );
+    assert_eq!(
+        "2024-01-01".parse::<types::Option2ErrorCodeVersion>(),
+        Ok(types::Option2Version::N20240101)
+    );
+    assert!("2026-01-01"
+        .parse::<types::Option2ErrorCodeVersion>()
+        .is_err());
+    match same {
+        types::Option2ErrorCodeVersion::N20240101 => panic!("the other value"),
+        types::Option2ErrorCodeVersion::N20250601 => {}
+    }
+
+    // Both operations' setters take it, and send its wire value.
+    client
+        .option2_error_code()
+        .version(version)
+        .send()
+        .await
+        .expect("204");
+    assert_eq!(
+        server.log.last().expect("sent").query.as_deref(),
+        Some("Version=2025-06-01")
+    );
+    let _ = client.option().version(same);
 }
