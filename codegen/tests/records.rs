@@ -88,8 +88,9 @@ fn keys_and_periods_reach_the_cli_data() {
         // The nested object is a static of its own; `multipleOf: 0.01` fixes the scale.
         "describe::FieldKind::Object(&FIELDS_",
         "describe::FieldKind::decimal(Some(2))",
-        // `run` has an arm for the operation, which pages.
-        "\"list_records\" => {",
+        // `run` has an arm for the operation, calling its function, which pages.
+        "\"list_records\" => run_list_records(client, args, sink).await,",
+        "async fn run_list_records<S: describe::Sink>(",
         "describe::drive::pages(builder, sink).await",
     ] {
         let wanted: String = wanted.split_whitespace().collect();

@@ -1241,26 +1241,35 @@ pub mod cli {
     ) -> Result<(), describe::RunError<S::Error>> {
         match operation {
             "describe_instance_bill" => {
-                use super::DescribeInstanceBill as Op;
-                let builder = client
-                    .describe_instance_bill(
-                        describe::required("billing_cycle", args.text("billing_cycle"))?,
-                    )
-                    .set_arg(args.text("product_code"), Op::product_code)
-                    .set_arg(args.text("product_type"), Op::product_type)
-                    .set_arg(args.parse("subscription_type")?, Op::subscription_type)
-                    .set_arg(args.parse("is_billing_item")?, Op::is_billing_item)
-                    .set_arg(args.parse("is_hide_zero_charge")?, Op::is_hide_zero_charge)
-                    .set_arg(args.parse("granularity")?, Op::granularity)
-                    .set_arg(args.text("billing_date"), Op::billing_date)
-                    .set_arg(args.text("instance_id"), Op::instance_id)
-                    .set_arg(args.parse("bill_owner_id")?, Op::bill_owner_id)
-                    .set_arg(args.parse("max_results")?, Op::max_results)
-                    .set_arg(args.text("next_token"), Op::next_token);
-                describe::drive::pages(builder, sink).await
+                run_describe_instance_bill(client, args, sink).await
             }
             _ => Err(describe::RunError::NoOperation(operation.to_owned())),
         }
+    }
+
+    /// `run` of `describe_instance_bill`.
+    async fn run_describe_instance_bill<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        use super::DescribeInstanceBill as Op;
+        let builder = client
+            .describe_instance_bill(
+                describe::required("billing_cycle", args.text("billing_cycle"))?,
+            )
+            .set_arg(args.text("product_code"), Op::product_code)
+            .set_arg(args.text("product_type"), Op::product_type)
+            .set_arg(args.parse("subscription_type")?, Op::subscription_type)
+            .set_arg(args.parse("is_billing_item")?, Op::is_billing_item)
+            .set_arg(args.parse("is_hide_zero_charge")?, Op::is_hide_zero_charge)
+            .set_arg(args.parse("granularity")?, Op::granularity)
+            .set_arg(args.text("billing_date"), Op::billing_date)
+            .set_arg(args.text("instance_id"), Op::instance_id)
+            .set_arg(args.parse("bill_owner_id")?, Op::bill_owner_id)
+            .set_arg(args.parse("max_results")?, Op::max_results)
+            .set_arg(args.text("next_token"), Op::next_token);
+        describe::drive::pages(builder, sink).await
     }
 }
 

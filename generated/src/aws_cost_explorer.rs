@@ -1939,40 +1939,54 @@ pub mod cli {
         sink: &mut S,
     ) -> Result<(), describe::RunError<S::Error>> {
         match operation {
-            "get_cost_and_usage" => {
-                use super::GetCostAndUsage as Op;
-                let builder = client
-                    .get_cost_and_usage(
-                        describe::required("time_period", args.json("time_period")?)?,
-                        describe::required("granularity", args.parse("granularity")?)?,
-                        describe::required(
-                            "metrics",
-                            args.parse_all::<super::types::MetricName>("metrics")?,
-                        )?,
-                    )
-                    .set_arg(args.json("filter")?, Op::filter)
-                    .set_arg(
-                        args.json::<Vec<super::types::GroupDefinition>>("group_by")?,
-                        Op::group_by,
-                    )
-                    .set_arg(args.text("next_page_token"), Op::next_page_token);
-                describe::drive::pages(builder, sink).await
-            }
-            "get_dimension_values" => {
-                use super::GetDimensionValues as Op;
-                let builder = client
-                    .get_dimension_values(
-                        describe::required("time_period", args.json("time_period")?)?,
-                        describe::required("dimension", args.parse("dimension")?)?,
-                    )
-                    .set_arg(args.text("search_string"), Op::search_string)
-                    .set_arg(args.parse("context")?, Op::context)
-                    .set_arg(args.json("filter")?, Op::filter)
-                    .set_arg(args.text("next_page_token"), Op::next_page_token);
-                describe::drive::pages(builder, sink).await
-            }
+            "get_cost_and_usage" => run_get_cost_and_usage(client, args, sink).await,
+            "get_dimension_values" => run_get_dimension_values(client, args, sink).await,
             _ => Err(describe::RunError::NoOperation(operation.to_owned())),
         }
+    }
+
+    /// `run` of `get_cost_and_usage`.
+    async fn run_get_cost_and_usage<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        use super::GetCostAndUsage as Op;
+        let builder = client
+            .get_cost_and_usage(
+                describe::required("time_period", args.json("time_period")?)?,
+                describe::required("granularity", args.parse("granularity")?)?,
+                describe::required(
+                    "metrics",
+                    args.parse_all::<super::types::MetricName>("metrics")?,
+                )?,
+            )
+            .set_arg(args.json("filter")?, Op::filter)
+            .set_arg(
+                args.json::<Vec<super::types::GroupDefinition>>("group_by")?,
+                Op::group_by,
+            )
+            .set_arg(args.text("next_page_token"), Op::next_page_token);
+        describe::drive::pages(builder, sink).await
+    }
+
+    /// `run` of `get_dimension_values`.
+    async fn run_get_dimension_values<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        use super::GetDimensionValues as Op;
+        let builder = client
+            .get_dimension_values(
+                describe::required("time_period", args.json("time_period")?)?,
+                describe::required("dimension", args.parse("dimension")?)?,
+            )
+            .set_arg(args.text("search_string"), Op::search_string)
+            .set_arg(args.parse("context")?, Op::context)
+            .set_arg(args.json("filter")?, Op::filter)
+            .set_arg(args.text("next_page_token"), Op::next_page_token);
+        describe::drive::pages(builder, sink).await
     }
 }
 

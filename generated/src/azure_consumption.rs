@@ -1439,19 +1439,26 @@ pub mod cli {
         sink: &mut S,
     ) -> Result<(), describe::RunError<S::Error>> {
         match operation {
-            "usage_details_list" => {
-                use super::UsageDetailsList as Op;
-                let builder = client
-                    .usage_details_list(describe::required("scope", args.text("scope"))?)
-                    .set_arg(args.text("expand"), Op::expand)
-                    .set_arg(args.text("filter"), Op::filter)
-                    .set_arg(args.text("skiptoken"), Op::skiptoken)
-                    .set_arg(args.parse("top")?, Op::top)
-                    .set_arg(args.parse("metric")?, Op::metric);
-                describe::drive::pages(builder, sink).await
-            }
+            "usage_details_list" => run_usage_details_list(client, args, sink).await,
             _ => Err(describe::RunError::NoOperation(operation.to_owned())),
         }
+    }
+
+    /// `run` of `usage_details_list`.
+    async fn run_usage_details_list<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        use super::UsageDetailsList as Op;
+        let builder = client
+            .usage_details_list(describe::required("scope", args.text("scope"))?)
+            .set_arg(args.text("expand"), Op::expand)
+            .set_arg(args.text("filter"), Op::filter)
+            .set_arg(args.text("skiptoken"), Op::skiptoken)
+            .set_arg(args.parse("top")?, Op::top)
+            .set_arg(args.parse("metric")?, Op::metric);
+        describe::drive::pages(builder, sink).await
     }
 }
 

@@ -1249,20 +1249,27 @@ pub mod cli {
         sink: &mut S,
     ) -> Result<(), describe::RunError<S::Error>> {
         match operation {
-            "list_sim_pools" => {
-                use super::ListSimPools as Op;
-                let builder = client
-                    .list_sim_pools()
-                    .set_arg(args.text("pool_name"), Op::pool_name)
-                    .set_arg(args.parse("limit")?, Op::limit)
-                    .set_arg(args.parse("offset")?, Op::offset)
-                    .set_arg(args.text("billing_cycle"), Op::billing_cycle)
-                    .set_arg(args.parse("all_billing_cycle")?, Op::all_billing_cycle)
-                    .set_arg(args.parse_all::<i32>("status")?, Op::status);
-                describe::drive::pages(builder, sink).await
-            }
+            "list_sim_pools" => run_list_sim_pools(client, args, sink).await,
             _ => Err(describe::RunError::NoOperation(operation.to_owned())),
         }
+    }
+
+    /// `run` of `list_sim_pools`.
+    async fn run_list_sim_pools<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        use super::ListSimPools as Op;
+        let builder = client
+            .list_sim_pools()
+            .set_arg(args.text("pool_name"), Op::pool_name)
+            .set_arg(args.parse("limit")?, Op::limit)
+            .set_arg(args.parse("offset")?, Op::offset)
+            .set_arg(args.text("billing_cycle"), Op::billing_cycle)
+            .set_arg(args.parse("all_billing_cycle")?, Op::all_billing_cycle)
+            .set_arg(args.parse_all::<i32>("status")?, Op::status);
+        describe::drive::pages(builder, sink).await
     }
 }
 

@@ -1231,22 +1231,29 @@ pub mod cli {
         sink: &mut S,
     ) -> Result<(), describe::RunError<S::Error>> {
         match operation {
-            "describe_flow_bills" => {
-                use super::DescribeFlowBills as Op;
-                let builder = client
-                    .describe_flow_bills()
-                    .set_arg(args.text("region_code"), Op::region_code)
-                    .set_arg(args.text("resource_uuid"), Op::resource_uuid)
-                    .set_arg(args.parse("product_type")?, Op::product_type)
-                    .set_arg(args.parse("bill_status")?, Op::bill_status)
-                    .set_arg(args.text("bill_begin_date"), Op::bill_begin_date)
-                    .set_arg(args.text("bill_end_date"), Op::bill_end_date)
-                    .set_arg(args.parse("page_number")?, Op::page_number)
-                    .set_arg(args.parse("page_size")?, Op::page_size);
-                describe::drive::pages(builder, sink).await
-            }
+            "describe_flow_bills" => run_describe_flow_bills(client, args, sink).await,
             _ => Err(describe::RunError::NoOperation(operation.to_owned())),
         }
+    }
+
+    /// `run` of `describe_flow_bills`.
+    async fn run_describe_flow_bills<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        use super::DescribeFlowBills as Op;
+        let builder = client
+            .describe_flow_bills()
+            .set_arg(args.text("region_code"), Op::region_code)
+            .set_arg(args.text("resource_uuid"), Op::resource_uuid)
+            .set_arg(args.parse("product_type")?, Op::product_type)
+            .set_arg(args.parse("bill_status")?, Op::bill_status)
+            .set_arg(args.text("bill_begin_date"), Op::bill_begin_date)
+            .set_arg(args.text("bill_end_date"), Op::bill_end_date)
+            .set_arg(args.parse("page_number")?, Op::page_number)
+            .set_arg(args.parse("page_size")?, Op::page_size);
+        describe::drive::pages(builder, sink).await
     }
 }
 

@@ -1285,33 +1285,49 @@ pub mod cli {
     ) -> Result<(), describe::RunError<S::Error>> {
         match operation {
             "get_time_flow_st_info_list" => {
-                use super::GetTimeFlowStInfoList as Op;
-                let builder = client
-                    .get_time_flow_st_info_list()
-                    .set_arg(args.text("site_id"), Op::site_id)
-                    .set_arg(args.parse("page_index")?, Op::page_index)
-                    .set_arg(args.parse("page_size")?, Op::page_size)
-                    .set_arg(args.parse("sort")?, Op::sort)
-                    .set_arg(args.text("user_name"), Op::user_name)
-                    .set_arg(
-                        args.parse::<meterage_runtime::Decimal>("used_time")?,
-                        Op::used_time,
-                    )
-                    .set_arg(
-                        args.parse::<meterage_runtime::Decimal>("used_flow")?,
-                        Op::used_flow,
-                    )
-                    .set_arg(args.text("begin_time"), Op::begin_time)
-                    .set_arg(args.text("end_time"), Op::end_time);
-                describe::drive::pages(builder, sink).await
+                run_get_time_flow_st_info_list(client, args, sink).await
             }
-            "delete_token" => {
-                let builder = client
-                    .delete_token(describe::required("token", args.secret("token"))?);
-                describe::drive::one(builder.send(), sink).await
-            }
+            "delete_token" => run_delete_token(client, args, sink).await,
             _ => Err(describe::RunError::NoOperation(operation.to_owned())),
         }
+    }
+
+    /// `run` of `get_time_flow_st_info_list`.
+    async fn run_get_time_flow_st_info_list<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        use super::GetTimeFlowStInfoList as Op;
+        let builder = client
+            .get_time_flow_st_info_list()
+            .set_arg(args.text("site_id"), Op::site_id)
+            .set_arg(args.parse("page_index")?, Op::page_index)
+            .set_arg(args.parse("page_size")?, Op::page_size)
+            .set_arg(args.parse("sort")?, Op::sort)
+            .set_arg(args.text("user_name"), Op::user_name)
+            .set_arg(
+                args.parse::<meterage_runtime::Decimal>("used_time")?,
+                Op::used_time,
+            )
+            .set_arg(
+                args.parse::<meterage_runtime::Decimal>("used_flow")?,
+                Op::used_flow,
+            )
+            .set_arg(args.text("begin_time"), Op::begin_time)
+            .set_arg(args.text("end_time"), Op::end_time);
+        describe::drive::pages(builder, sink).await
+    }
+
+    /// `run` of `delete_token`.
+    async fn run_delete_token<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        let builder = client
+            .delete_token(describe::required("token", args.secret("token"))?);
+        describe::drive::one(builder.send(), sink).await
     }
 }
 

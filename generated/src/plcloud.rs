@@ -1132,21 +1132,37 @@ pub mod cli {
     ) -> Result<(), describe::RunError<S::Error>> {
         match operation {
             "get_consumptions_by_query" => {
-                use super::GetConsumptionsByQuery as Op;
-                let builder = client
-                    .get_consumptions_by_query()
-                    .set_arg(args.text("region"), Op::region)
-                    .set_arg(args.parse("type")?, Op::r#type)
-                    .set_arg(args.text("start_at"), Op::start_at)
-                    .set_arg(args.text("end_at"), Op::end_at);
-                describe::drive::each_in(builder.send(), |body| &body.data, sink).await
+                run_get_consumptions_by_query(client, args, sink).await
             }
-            "open_console" => {
-                let builder = client.open_console();
-                describe::drive::one(builder.send(), sink).await
-            }
+            "open_console" => run_open_console(client, args, sink).await,
             _ => Err(describe::RunError::NoOperation(operation.to_owned())),
         }
+    }
+
+    /// `run` of `get_consumptions_by_query`.
+    async fn run_get_consumptions_by_query<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        use super::GetConsumptionsByQuery as Op;
+        let builder = client
+            .get_consumptions_by_query()
+            .set_arg(args.text("region"), Op::region)
+            .set_arg(args.parse("type")?, Op::r#type)
+            .set_arg(args.text("start_at"), Op::start_at)
+            .set_arg(args.text("end_at"), Op::end_at);
+        describe::drive::each_in(builder.send(), |body| &body.data, sink).await
+    }
+
+    /// `run` of `open_console`.
+    async fn run_open_console<S: describe::Sink>(
+        client: &super::Client,
+        _args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        let builder = client.open_console();
+        describe::drive::one(builder.send(), sink).await
     }
 }
 

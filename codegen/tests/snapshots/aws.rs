@@ -465,23 +465,37 @@ pub mod cli {
         sink: &mut S,
     ) -> Result<(), describe::RunError<S::Error>> {
         match operation {
-            "get_cost_and_usage" => {
-                use super::GetCostAndUsage as Op;
-                let builder = client
-                    .get_cost_and_usage(
-                        describe::required("granularity", args.text("granularity"))?,
-                    )
-                    .set_arg(args.text("next_page_token"), Op::next_page_token);
-                describe::drive::one(builder.send(), sink).await
-            }
-            "get_dimension_values" => {
-                let builder = client
-                    .get_dimension_values(
-                        describe::required("dimension", args.text("dimension"))?,
-                    );
-                describe::drive::one(builder.send(), sink).await
-            }
+            "get_cost_and_usage" => run_get_cost_and_usage(client, args, sink).await,
+            "get_dimension_values" => run_get_dimension_values(client, args, sink).await,
             _ => Err(describe::RunError::NoOperation(operation.to_owned())),
         }
+    }
+
+    /// `run` of `get_cost_and_usage`.
+    async fn run_get_cost_and_usage<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        use super::GetCostAndUsage as Op;
+        let builder = client
+            .get_cost_and_usage(
+                describe::required("granularity", args.text("granularity"))?,
+            )
+            .set_arg(args.text("next_page_token"), Op::next_page_token);
+        describe::drive::one(builder.send(), sink).await
+    }
+
+    /// `run` of `get_dimension_values`.
+    async fn run_get_dimension_values<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        let builder = client
+            .get_dimension_values(
+                describe::required("dimension", args.text("dimension"))?,
+            );
+        describe::drive::one(builder.send(), sink).await
     }
 }

@@ -945,55 +945,114 @@ pub mod cli {
         sink: &mut S,
     ) -> Result<(), describe::RunError<S::Error>> {
         match operation {
-            "list_things" => {
-                use super::ListThings as Op;
-                let builder = client
-                    .list_things()
-                    .set_arg(args.parse("max_items")?, Op::max_items);
-                describe::drive::one(builder.send(), sink).await
-            }
-            "get_thing" => {
-                let builder = client
-                    .get_thing(describe::required("thing_id", args.text("thing_id"))?);
-                describe::drive::one(builder.send(), sink).await
-            }
-            "put_thing" => {
-                use super::PutThing as Op;
-                let builder = client
-                    .put_thing()
-                    .set_arg(args.text("thing_id"), Op::thing_id);
-                describe::drive::one(builder.send(), sink).await
-            }
-            "get_file" => {
-                let builder = client
-                    .get_file(describe::required("file_id", args.text("file_id"))?);
-                describe::drive::one(builder.send(), sink).await
-            }
-            "get_shared_link" => {
-                let builder = client
-                    .get_shared_link(
-                        describe::required("file_id", args.text("file_id"))?,
-                    );
-                describe::drive::one(builder.send(), sink).await
-            }
-            "upload_file" => {
-                use super::UploadFile as Op;
-                let builder = client.upload_file().set_arg(args.text("body"), Op::body);
-                describe::drive::one(builder.send(), sink).await
-            }
-            "get_me" => {
-                let builder = client.get_me();
-                describe::drive::one(builder.send(), sink).await
-            }
-            "list_widgets" => {
-                let builder = client.list_widgets();
-                describe::drive::each(builder.send(), sink).await
-            }
-            "get_status" => {
-                let builder = client.get_status();
-                describe::drive::one(builder.send(), sink).await
-            }
+            "list_things" => run_list_things(client, args, sink).await,
+            "get_thing" => run_get_thing(client, args, sink).await,
+            "put_thing" => run_put_thing(client, args, sink).await,
+            "get_file" => run_get_file(client, args, sink).await,
+            "get_shared_link" => run_get_shared_link(client, args, sink).await,
+            "upload_file" => run_upload_file(client, args, sink).await,
+            "get_me" => run_get_me(client, args, sink).await,
+            "list_widgets" => run_list_widgets(client, args, sink).await,
+            "get_status" => run_get_status(client, args, sink).await,
             _ => Err(describe::RunError::NoOperation(operation.to_owned())),
         }
+    }
+
+    /// `run` of `list_things`.
+    async fn run_list_things<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        use super::ListThings as Op;
+        let builder = client
+            .list_things()
+            .set_arg(args.parse("max_items")?, Op::max_items);
+        describe::drive::one(builder.send(), sink).await
+    }
+
+    /// `run` of `get_thing`.
+    async fn run_get_thing<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        let builder = client
+            .get_thing(describe::required("thing_id", args.text("thing_id"))?);
+        describe::drive::one(builder.send(), sink).await
+    }
+
+    /// `run` of `put_thing`.
+    async fn run_put_thing<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        use super::PutThing as Op;
+        let builder = client.put_thing().set_arg(args.text("thing_id"), Op::thing_id);
+        describe::drive::one(builder.send(), sink).await
+    }
+
+    /// `run` of `get_file`.
+    async fn run_get_file<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        let builder = client
+            .get_file(describe::required("file_id", args.text("file_id"))?);
+        describe::drive::one(builder.send(), sink).await
+    }
+
+    /// `run` of `get_shared_link`.
+    async fn run_get_shared_link<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        let builder = client
+            .get_shared_link(describe::required("file_id", args.text("file_id"))?);
+        describe::drive::one(builder.send(), sink).await
+    }
+
+    /// `run` of `upload_file`.
+    async fn run_upload_file<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        use super::UploadFile as Op;
+        let builder = client.upload_file().set_arg(args.text("body"), Op::body);
+        describe::drive::one(builder.send(), sink).await
+    }
+
+    /// `run` of `get_me`.
+    async fn run_get_me<S: describe::Sink>(
+        client: &super::Client,
+        _args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        let builder = client.get_me();
+        describe::drive::one(builder.send(), sink).await
+    }
+
+    /// `run` of `list_widgets`.
+    async fn run_list_widgets<S: describe::Sink>(
+        client: &super::Client,
+        _args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        let builder = client.list_widgets();
+        describe::drive::each(builder.send(), sink).await
+    }
+
+    /// `run` of `get_status`.
+    async fn run_get_status<S: describe::Sink>(
+        client: &super::Client,
+        _args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        let builder = client.get_status();
+        describe::drive::one(builder.send(), sink).await
     }
 }

@@ -1207,49 +1207,77 @@ pub mod cli {
         sink: &mut S,
     ) -> Result<(), describe::RunError<S::Error>> {
         match operation {
-            "new2" => {
-                use super::New as Op;
-                let builder = client
-                    .new2(describe::required("item_id", args.text("item_id"))?)
-                    .set_arg(args.text("type"), Op::r#type)
-                    .set_arg(args.text("ref"), Op::r#ref)
-                    .set_arg(args.text("self_"), Op::self_)
-                    .set_arg(args.parse("n2fa")?, Op::n2fa)
-                    .set_arg(args.text("user_name"), Op::user_name)
-                    .set_arg(args.text("u7528_u6237_u540d"), Op::u7528_u6237_u540d)
-                    .set_arg(args.text("x_trace_id"), Op::x_trace_id)
-                    .set_arg(args.parse_all::<String>("tags")?, Op::tags)
-                    .set_arg(args.parse_all::<i64>("ids")?, Op::ids)
-                    .set_arg(args.parse("ratio")?, Op::ratio)
-                    .set_arg(args.parse("order")?, Op::order);
-                describe::drive::one(builder.send(), sink).await
-            }
-            "option" => {
-                use super::Option2 as Op;
-                let builder = client
-                    .option()
-                    .set_arg(args.text("string"), Op::string)
-                    .set_arg(args.parse("version")?, Op::version);
-                describe::drive::each(builder.send(), sink).await
-            }
-            "option2_error_code" => {
-                use super::Option2ErrorCode as Op;
-                let builder = client
-                    .option2_error_code()
-                    .set_arg(args.parse("version")?, Op::version);
-                describe::drive::one(builder.send(), sink).await
-            }
-            "client" => {
-                use super::Client2 as Op;
-                let builder = client
-                    .client()
-                    .set_arg(args.text("item_id"), Op::item_id)
-                    .set_arg(args.secret("reason"), Op::reason)
-                    .set_arg(args.json("nested")?, Op::nested);
-                describe::drive::one(builder.send(), sink).await
-            }
+            "new2" => run_new2(client, args, sink).await,
+            "option" => run_option(client, args, sink).await,
+            "option2_error_code" => run_option2_error_code(client, args, sink).await,
+            "client" => run_client(client, args, sink).await,
             _ => Err(describe::RunError::NoOperation(operation.to_owned())),
         }
+    }
+
+    /// `run` of `new2`.
+    async fn run_new2<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        use super::New as Op;
+        let builder = client
+            .new2(describe::required("item_id", args.text("item_id"))?)
+            .set_arg(args.text("type"), Op::r#type)
+            .set_arg(args.text("ref"), Op::r#ref)
+            .set_arg(args.text("self_"), Op::self_)
+            .set_arg(args.parse("n2fa")?, Op::n2fa)
+            .set_arg(args.text("user_name"), Op::user_name)
+            .set_arg(args.text("u7528_u6237_u540d"), Op::u7528_u6237_u540d)
+            .set_arg(args.text("x_trace_id"), Op::x_trace_id)
+            .set_arg(args.parse_all::<String>("tags")?, Op::tags)
+            .set_arg(args.parse_all::<i64>("ids")?, Op::ids)
+            .set_arg(args.parse("ratio")?, Op::ratio)
+            .set_arg(args.parse("order")?, Op::order);
+        describe::drive::one(builder.send(), sink).await
+    }
+
+    /// `run` of `option`.
+    async fn run_option<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        use super::Option2 as Op;
+        let builder = client
+            .option()
+            .set_arg(args.text("string"), Op::string)
+            .set_arg(args.parse("version")?, Op::version);
+        describe::drive::each(builder.send(), sink).await
+    }
+
+    /// `run` of `option2_error_code`.
+    async fn run_option2_error_code<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        use super::Option2ErrorCode as Op;
+        let builder = client
+            .option2_error_code()
+            .set_arg(args.parse("version")?, Op::version);
+        describe::drive::one(builder.send(), sink).await
+    }
+
+    /// `run` of `client`.
+    async fn run_client<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        use super::Client2 as Op;
+        let builder = client
+            .client()
+            .set_arg(args.text("item_id"), Op::item_id)
+            .set_arg(args.secret("reason"), Op::reason)
+            .set_arg(args.json("nested")?, Op::nested);
+        describe::drive::one(builder.send(), sink).await
     }
 }
 

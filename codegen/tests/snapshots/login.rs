@@ -495,15 +495,22 @@ pub mod cli {
     pub async fn run<S: describe::Sink>(
         client: &super::Client,
         operation: &str,
-        _args: &describe::Args,
+        args: &describe::Args,
         sink: &mut S,
     ) -> Result<(), describe::RunError<S::Error>> {
         match operation {
-            "list_usage" => {
-                let builder = client.list_usage();
-                describe::drive::one(builder.send(), sink).await
-            }
+            "list_usage" => run_list_usage(client, args, sink).await,
             _ => Err(describe::RunError::NoOperation(operation.to_owned())),
         }
+    }
+
+    /// `run` of `list_usage`.
+    async fn run_list_usage<S: describe::Sink>(
+        client: &super::Client,
+        _args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        let builder = client.list_usage();
+        describe::drive::one(builder.send(), sink).await
     }
 }

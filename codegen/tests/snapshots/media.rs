@@ -1167,53 +1167,88 @@ pub mod cli {
         sink: &mut S,
     ) -> Result<(), describe::RunError<S::Error>> {
         match operation {
-            "get_cost_and_usage" => {
-                use super::GetCostAndUsage as Op;
-                let builder = client
-                    .get_cost_and_usage(
-                        describe::required("granularity", args.parse("granularity")?)?,
-                    )
-                    .set_arg(args.parse_all::<String>("metrics")?, Op::metrics)
-                    .set_arg(args.text("next_page_token"), Op::next_page_token);
-                describe::drive::one(builder.send(), sink).await
-            }
-            "batch_tag" => {
-                use super::BatchTag as Op;
-                let builder = client
-                    .batch_tag()
-                    .set_arg(
-                        args.json::<Vec<super::types::BatchTagBodyItem>>("body")?,
-                        Op::body,
-                    );
-                describe::drive::one(builder.send(), sink).await
-            }
-            "usage_details_list" => {
-                use super::UsageDetailsList as Op;
-                let builder = client
-                    .usage_details_list(describe::required("scope", args.text("scope"))?)
-                    .set_arg(args.text("filter"), Op::filter)
-                    .set_arg(args.text("skiptoken"), Op::skiptoken);
-                describe::drive::one(builder.send(), sink).await
-            }
-            "budgets_delete" => {
-                use super::BudgetsDelete as Op;
-                let builder = client
-                    .budgets_delete()
-                    .set_arg(args.text("scope"), Op::scope)
-                    .set_arg(args.text("name"), Op::name)
-                    .set_arg(args.parse_all::<String>("tags")?, Op::tags);
-                describe::drive::one(builder.send(), sink).await
-            }
-            "budgets_list_paged" => {
-                use super::BudgetsListPaged as Op;
-                let builder = client
-                    .budgets_list_paged()
-                    .set_arg(args.parse("page")?, Op::page)
-                    .set_arg(args.parse("size")?, Op::size);
-                describe::drive::pages(builder, sink).await
-            }
+            "get_cost_and_usage" => run_get_cost_and_usage(client, args, sink).await,
+            "batch_tag" => run_batch_tag(client, args, sink).await,
+            "usage_details_list" => run_usage_details_list(client, args, sink).await,
+            "budgets_delete" => run_budgets_delete(client, args, sink).await,
+            "budgets_list_paged" => run_budgets_list_paged(client, args, sink).await,
             _ => Err(describe::RunError::NoOperation(operation.to_owned())),
         }
+    }
+
+    /// `run` of `get_cost_and_usage`.
+    async fn run_get_cost_and_usage<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        use super::GetCostAndUsage as Op;
+        let builder = client
+            .get_cost_and_usage(
+                describe::required("granularity", args.parse("granularity")?)?,
+            )
+            .set_arg(args.parse_all::<String>("metrics")?, Op::metrics)
+            .set_arg(args.text("next_page_token"), Op::next_page_token);
+        describe::drive::one(builder.send(), sink).await
+    }
+
+    /// `run` of `batch_tag`.
+    async fn run_batch_tag<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        use super::BatchTag as Op;
+        let builder = client
+            .batch_tag()
+            .set_arg(
+                args.json::<Vec<super::types::BatchTagBodyItem>>("body")?,
+                Op::body,
+            );
+        describe::drive::one(builder.send(), sink).await
+    }
+
+    /// `run` of `usage_details_list`.
+    async fn run_usage_details_list<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        use super::UsageDetailsList as Op;
+        let builder = client
+            .usage_details_list(describe::required("scope", args.text("scope"))?)
+            .set_arg(args.text("filter"), Op::filter)
+            .set_arg(args.text("skiptoken"), Op::skiptoken);
+        describe::drive::one(builder.send(), sink).await
+    }
+
+    /// `run` of `budgets_delete`.
+    async fn run_budgets_delete<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        use super::BudgetsDelete as Op;
+        let builder = client
+            .budgets_delete()
+            .set_arg(args.text("scope"), Op::scope)
+            .set_arg(args.text("name"), Op::name)
+            .set_arg(args.parse_all::<String>("tags")?, Op::tags);
+        describe::drive::one(builder.send(), sink).await
+    }
+
+    /// `run` of `budgets_list_paged`.
+    async fn run_budgets_list_paged<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        use super::BudgetsListPaged as Op;
+        let builder = client
+            .budgets_list_paged()
+            .set_arg(args.parse("page")?, Op::page)
+            .set_arg(args.parse("size")?, Op::size);
+        describe::drive::pages(builder, sink).await
     }
 }
 

@@ -855,41 +855,65 @@ pub mod cli {
         sink: &mut S,
     ) -> Result<(), describe::RunError<S::Error>> {
         match operation {
-            "get_device" => {
-                use super::GetDevice as Op;
-                let builder = client
-                    .get_device(
-                        describe::required("device_id", args.parse("device_id")?)?,
-                    )
-                    .set_arg(args.parse("limit")?, Op::limit);
-                describe::drive::one(builder.send(), sink).await
-            }
-            "add_reading" => {
-                use super::AddReading as Op;
-                let builder = client
-                    .add_reading(
-                        describe::required("device", args.parse("device")?)?,
-                        describe::required("value", args.parse("value")?)?,
-                    )
-                    .set_arg(args.json("note")?, Op::note)
-                    .set_arg(args.text("at"), Op::at);
-                describe::drive::one(builder.send(), sink).await
-            }
-            "get_invoice_pdf" => {
-                let builder = client
-                    .get_invoice_pdf(
-                        describe::required("invoice_id", args.text("invoice_id"))?,
-                    );
-                describe::drive::one(builder.send(), sink).await
-            }
-            "attach" => {
-                use super::Attach as Op;
-                let builder = client
-                    .attach(describe::required("file", args.text("file"))?)
-                    .set_arg(args.text("note"), Op::note);
-                describe::drive::one(builder.send(), sink).await
-            }
+            "get_device" => run_get_device(client, args, sink).await,
+            "add_reading" => run_add_reading(client, args, sink).await,
+            "get_invoice_pdf" => run_get_invoice_pdf(client, args, sink).await,
+            "attach" => run_attach(client, args, sink).await,
             _ => Err(describe::RunError::NoOperation(operation.to_owned())),
         }
+    }
+
+    /// `run` of `get_device`.
+    async fn run_get_device<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        use super::GetDevice as Op;
+        let builder = client
+            .get_device(describe::required("device_id", args.parse("device_id")?)?)
+            .set_arg(args.parse("limit")?, Op::limit);
+        describe::drive::one(builder.send(), sink).await
+    }
+
+    /// `run` of `add_reading`.
+    async fn run_add_reading<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        use super::AddReading as Op;
+        let builder = client
+            .add_reading(
+                describe::required("device", args.parse("device")?)?,
+                describe::required("value", args.parse("value")?)?,
+            )
+            .set_arg(args.json("note")?, Op::note)
+            .set_arg(args.text("at"), Op::at);
+        describe::drive::one(builder.send(), sink).await
+    }
+
+    /// `run` of `get_invoice_pdf`.
+    async fn run_get_invoice_pdf<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        let builder = client
+            .get_invoice_pdf(describe::required("invoice_id", args.text("invoice_id"))?);
+        describe::drive::one(builder.send(), sink).await
+    }
+
+    /// `run` of `attach`.
+    async fn run_attach<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        use super::Attach as Op;
+        let builder = client
+            .attach(describe::required("file", args.text("file"))?)
+            .set_arg(args.text("note"), Op::note);
+        describe::drive::one(builder.send(), sink).await
     }
 }

@@ -329,15 +329,22 @@ pub mod cli {
     pub async fn run<S: describe::Sink>(
         client: &super::Client,
         operation: &str,
-        _args: &describe::Args,
+        args: &describe::Args,
         sink: &mut S,
     ) -> Result<(), describe::RunError<S::Error>> {
         match operation {
-            "usage_details_list" => {
-                let builder = client.usage_details_list();
-                describe::drive::one(builder.send(), sink).await
-            }
+            "usage_details_list" => run_usage_details_list(client, args, sink).await,
             _ => Err(describe::RunError::NoOperation(operation.to_owned())),
         }
+    }
+
+    /// `run` of `usage_details_list`.
+    async fn run_usage_details_list<S: describe::Sink>(
+        client: &super::Client,
+        _args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        let builder = client.usage_details_list();
+        describe::drive::one(builder.send(), sink).await
     }
 }

@@ -1613,68 +1613,120 @@ pub mod cli {
         sink: &mut S,
     ) -> Result<(), describe::RunError<S::Error>> {
         match operation {
-            "list_records" => {
-                use super::ListRecords as Op;
-                let builder = client
-                    .list_records()
-                    .set_arg(args.parse("offset")?, Op::offset)
-                    .set_arg(args.parse("limit")?, Op::limit);
-                describe::drive::pages(builder, sink).await
-            }
-            "list_events" => {
-                use super::ListEvents as Op;
-                let builder = client
-                    .list_events()
-                    .set_arg(args.text("next_token"), Op::next_token)
-                    .set_arg(args.parse("max_results")?, Op::max_results);
-                describe::drive::pages(builder, sink).await
-            }
-            "list_logs" => {
-                use super::ListLogs as Op;
-                let builder = client
-                    .list_logs()
-                    .set_arg(args.text("cursor"), Op::cursor);
-                describe::drive::pages(builder, sink).await
-            }
-            "list_invoices" => {
-                use super::ListInvoices as Op;
-                let builder = client
-                    .list_invoices()
-                    .set_arg(args.text("status"), Op::status);
-                describe::drive::pages(builder, sink).await
-            }
-            "list_repos" => {
-                let builder = client.list_repos();
-                describe::drive::pages(builder, sink).await
-            }
-            "get_costs" => {
-                use super::GetCosts as Op;
-                let builder = client
-                    .get_costs(
-                        describe::required("time_period", args.json("time_period")?)?,
-                        describe::required("granularity", args.parse("granularity")?)?,
-                    )
-                    .set_arg(args.text("next_page_token"), Op::next_page_token);
-                describe::drive::pages(builder, sink).await
-            }
-            "query_usage" => {
-                use super::QueryUsage as Op;
-                let builder = client
-                    .query_usage()
-                    .set_arg(args.text("meter"), Op::meter)
-                    .set_arg(args.text("cursor"), Op::cursor);
-                describe::drive::pages(builder, sink).await
-            }
-            "list_audit" => {
-                use super::ListAudit as Op;
-                let builder = client
-                    .list_audit()
-                    .set_arg(args.text("x_page_token"), Op::x_page_token)
-                    .set_arg(args.text("actor"), Op::actor);
-                describe::drive::pages(builder, sink).await
-            }
+            "list_records" => run_list_records(client, args, sink).await,
+            "list_events" => run_list_events(client, args, sink).await,
+            "list_logs" => run_list_logs(client, args, sink).await,
+            "list_invoices" => run_list_invoices(client, args, sink).await,
+            "list_repos" => run_list_repos(client, args, sink).await,
+            "get_costs" => run_get_costs(client, args, sink).await,
+            "query_usage" => run_query_usage(client, args, sink).await,
+            "list_audit" => run_list_audit(client, args, sink).await,
             _ => Err(describe::RunError::NoOperation(operation.to_owned())),
         }
+    }
+
+    /// `run` of `list_records`.
+    async fn run_list_records<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        use super::ListRecords as Op;
+        let builder = client
+            .list_records()
+            .set_arg(args.parse("offset")?, Op::offset)
+            .set_arg(args.parse("limit")?, Op::limit);
+        describe::drive::pages(builder, sink).await
+    }
+
+    /// `run` of `list_events`.
+    async fn run_list_events<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        use super::ListEvents as Op;
+        let builder = client
+            .list_events()
+            .set_arg(args.text("next_token"), Op::next_token)
+            .set_arg(args.parse("max_results")?, Op::max_results);
+        describe::drive::pages(builder, sink).await
+    }
+
+    /// `run` of `list_logs`.
+    async fn run_list_logs<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        use super::ListLogs as Op;
+        let builder = client.list_logs().set_arg(args.text("cursor"), Op::cursor);
+        describe::drive::pages(builder, sink).await
+    }
+
+    /// `run` of `list_invoices`.
+    async fn run_list_invoices<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        use super::ListInvoices as Op;
+        let builder = client.list_invoices().set_arg(args.text("status"), Op::status);
+        describe::drive::pages(builder, sink).await
+    }
+
+    /// `run` of `list_repos`.
+    async fn run_list_repos<S: describe::Sink>(
+        client: &super::Client,
+        _args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        let builder = client.list_repos();
+        describe::drive::pages(builder, sink).await
+    }
+
+    /// `run` of `get_costs`.
+    async fn run_get_costs<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        use super::GetCosts as Op;
+        let builder = client
+            .get_costs(
+                describe::required("time_period", args.json("time_period")?)?,
+                describe::required("granularity", args.parse("granularity")?)?,
+            )
+            .set_arg(args.text("next_page_token"), Op::next_page_token);
+        describe::drive::pages(builder, sink).await
+    }
+
+    /// `run` of `query_usage`.
+    async fn run_query_usage<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        use super::QueryUsage as Op;
+        let builder = client
+            .query_usage()
+            .set_arg(args.text("meter"), Op::meter)
+            .set_arg(args.text("cursor"), Op::cursor);
+        describe::drive::pages(builder, sink).await
+    }
+
+    /// `run` of `list_audit`.
+    async fn run_list_audit<S: describe::Sink>(
+        client: &super::Client,
+        args: &describe::Args,
+        sink: &mut S,
+    ) -> Result<(), describe::RunError<S::Error>> {
+        use super::ListAudit as Op;
+        let builder = client
+            .list_audit()
+            .set_arg(args.text("x_page_token"), Op::x_page_token)
+            .set_arg(args.text("actor"), Op::actor);
+        describe::drive::pages(builder, sink).await
     }
 }
 
