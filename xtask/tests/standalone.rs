@@ -37,6 +37,21 @@ fn writes_a_crate_depending_on_the_runtime_by_path() {
 
     let lib = fs::read_to_string(out.join("src/lib.rs")).expect("lib.rs");
     let module = fs::read_to_string(root.join("generated/src/huawei_gsl.rs")).expect("module");
+    // The `cli` module is a file of its own, which a build without the feature does not
+    // read; `meterage-clients` has it inline.
+    const CLI: &str = "#[cfg(feature = \"cli\")]\npub mod cli";
+    let inline = module
+        .find(&format!("{CLI} {{\n"))
+        .expect("the inline cli module");
+    let inline_end = inline + module[inline..].find("\n}\n").expect("its end") + 3;
+    let module = format!("{}{CLI};\n{}", &module[..inline], &module[inline_end..]);
+    let cli = fs::read_to_string(out.join("src/cli.rs")).expect("src/cli.rs");
+    assert!(
+        cli.contains("\n//! What this API says about itself")
+            && cli.contains("pub static API: describe::Api")
+            && cli.contains("pub async fn run<S: describe::Sink>("),
+        "{cli}"
+    );
     // The same module; only the preamble names the spec as it was given, the crate
     // re-exports the runtime (its consumers need no dependency of their own), and the
     // doc examples name the crate instead of `meterage_clients::huawei_gsl`.
