@@ -108,11 +108,8 @@ fn the_breadth_fixture_generates_and_compiles_with_warnings_denied() {
         assert!(flat.contains(&wanted_flat), "{wanted:?} not in the module");
     }
 
-    let dir = std::env::temp_dir().join(format!("meterage-breadth-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    xtask::write_crate(&root, &dir, "breadth-client", &generated).expect("crate written");
-    let compiled = xtask::corpus::compile::check(&root, &dir).expect("cargo runs");
-    let _ = fs::remove_dir_all(&dir);
+    let compiled = xtask::corpus::compile::check_generated(&root, "breadth-client", &generated)
+        .expect("crate written and cargo run");
     assert!(
         compiled.ok,
         "{} errors: {:#?}",

@@ -3,8 +3,6 @@
 //! function matches that chunk's names, so every operation is reached by its own name.
 //! The crate compiles with every feature and warnings denied.
 
-use std::fs;
-
 #[test]
 fn run_reaches_every_operation_of_a_large_api_through_its_chunk() {
     let root = xtask::workspace_root();
@@ -78,11 +76,8 @@ fn run_reaches_every_operation_of_a_large_api_through_its_chunk() {
         "150 operations are three chunks"
     );
 
-    let dir = std::env::temp_dir().join(format!("meterage-chunked-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    xtask::write_crate(&root, &dir, "synthetic-client", &generated).expect("crate written");
-    let compiled = xtask::corpus::compile::check(&root, &dir).expect("cargo runs");
-    let _ = fs::remove_dir_all(&dir);
+    let compiled = xtask::corpus::compile::check_generated(&root, "synthetic-client", &generated)
+        .expect("crate written and cargo run");
     assert!(
         compiled.ok,
         "{} errors: {:#?}",

@@ -65,11 +65,8 @@ fn the_oas31_fixture_generates_and_compiles_with_warnings_denied() {
     // Webhooks make no code.
     assert!(!flat.contains("reading_added"), "a webhook was generated");
 
-    let dir = std::env::temp_dir().join(format!("meterage-oas31-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    xtask::write_crate(&root, &dir, "oas31-client", &generated).expect("crate written");
-    let compiled = xtask::corpus::compile::check(&root, &dir).expect("cargo runs");
-    let _ = fs::remove_dir_all(&dir);
+    let compiled = xtask::corpus::compile::check_generated(&root, "oas31-client", &generated)
+        .expect("crate written and cargo run");
     assert!(
         compiled.ok,
         "{} errors: {:#?}",

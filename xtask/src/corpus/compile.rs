@@ -26,6 +26,25 @@ pub struct Compiled {
     pub errors: usize,
 }
 
+/// Writes `generated` as the standalone crate `name` into a temporary directory, checks
+/// it as [`check`] does, and removes the directory: the tests' way to compile a spec.
+///
+/// # Errors
+///
+/// Writing the crate or running cargo failed.
+pub fn check_generated(
+    root: &Path,
+    name: &str,
+    generated: &meterage_codegen::Generated,
+) -> Result<Compiled> {
+    let dir = std::env::temp_dir().join(format!("meterage-{name}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    crate::write_crate(root, &dir, name, generated)?;
+    let compiled = check(root, &dir);
+    let _ = fs::remove_dir_all(&dir);
+    compiled
+}
+
 /// Checks the crate in `dir` (which holds `Cargo.toml`) with every feature on (the
 /// `test-util` constructors and the `cli` module compile too); `root` is the workspace.
 pub fn check(root: &Path, dir: &Path) -> Result<Compiled> {
