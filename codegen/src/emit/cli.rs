@@ -130,7 +130,8 @@ const RUN_CHUNK: usize = 64;
 
 /// The body of `run`: a `match` on the operation's name, each arm awaiting its own
 /// function ([`run_fn`]). An API of more than [`RUN_CHUNK`] operations gets a `match`
-/// per chunk of that many (in name order, `run_chunk_N`), which `run` finds by a binary
+/// per chunk of that many (in name order, `chunk_N`: no operation's function, all
+/// named `run_<method>`, can have that name), which `run` finds by a binary
 /// search of the sorted names (`RUN_NAMES`): the compiler checks an async function's
 /// awaits together, at a cost that grows faster than their number. One `match` of
 /// Microsoft Graph's 11,422 operations took over 16 GB to check; of 1,000 (the
@@ -157,11 +158,11 @@ fn run_dispatch(ops: &[&Operation]) -> (TokenStream, TokenStream) {
     let chunks: Vec<&[&Operation]> = sorted.chunks(RUN_CHUNK).collect();
     let arms = (0..chunks.len()).map(|i| {
         let index = Literal::usize_unsuffixed(i);
-        let f = format_ident!("run_chunk_{i}");
+        let f = format_ident!("chunk_{i}");
         quote! { Ok(#index) => #f(client, operation, args, sink).await, }
     });
     let fns = chunks.iter().enumerate().map(|(i, chunk)| {
-        let f = format_ident!("run_chunk_{i}");
+        let f = format_ident!("chunk_{i}");
         let body = run_match(chunk);
         let doc = format!(
             " `run` of the operations `{}` to `{}`.",
