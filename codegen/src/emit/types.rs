@@ -269,14 +269,6 @@ pub(super) fn emit_enum(def: &TypeDef, variants: &[Variant], open: bool) -> Toke
         let d = format!(" `{}`", v.value);
         quote! { #[doc = #d] #n, }
     });
-    let as_str: Vec<TokenStream> = variants
-        .iter()
-        .map(|v| {
-            let n = ident(&v.name);
-            let value = &v.value;
-            quote! { #name::#n => #value, }
-        })
-        .collect();
     let values: Vec<&str> = variants.iter().map(|v| v.value.as_str()).collect();
     let common = quote! {
         impl std::fmt::Display for #name {
@@ -351,6 +343,12 @@ pub(super) fn emit_enum(def: &TypeDef, variants: &[Variant], open: bool) -> Toke
             #common
         };
     }
+    // An open enum's `as_str` matches: `Unknown` holds its own text.
+    let as_str = variants.iter().map(|v| {
+        let n = ident(&v.name);
+        let value = &v.value;
+        quote! { #name::#n => #value, }
+    });
     let from = variants.iter().map(|v| {
         let n = ident(&v.name);
         let value = &v.value;

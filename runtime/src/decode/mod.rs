@@ -272,9 +272,10 @@ mod tests {
         );
         assert_eq!(bills.items[0].pay_price.as_str(), "25.0");
         assert_eq!(bills.request_id.as_deref(), Some("r-1"));
-        // Keys written with escapes reach the type and the envelope alike.
+        // Keys written with escapes (`\u0049` is `I`, `\u0050` is `P`) cannot be
+        // borrowed from the input: they reach the type and the envelope alike.
         match decode::<Bills>(
-            br#"{"Items":[{"PayPrice":2}],"RequestId":"r-7"}"#,
+            br#"{"\u0049tems":[{"\u0050ayPrice":2}],"Request\u0049d":"r-7"}"#,
             &KAOPUYUN,
             true,
         ) {
