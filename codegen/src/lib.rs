@@ -133,6 +133,9 @@ pub fn emit_and_format(api: &ir::Api, settings: &Settings) -> Result<String, Dia
 
 /// [`emit_and_format`] on the threads `workers` names: the same text whatever they are.
 ///
+/// The module alone: with [`Settings::cli_file`] it declares `mod cli;`, whose file
+/// [`generate_full`] returns in [`Generated::cli`] and this does not make.
+///
 /// # Errors
 ///
 /// As [`emit_and_format`].

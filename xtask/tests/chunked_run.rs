@@ -46,8 +46,12 @@ fn run_reaches_every_operation_of_a_large_api_through_its_chunk() {
         ["chunk_0", "get_thing0", "get_thing1", "get_thing10"]
     );
 
-    // Chunk `k` (`i / 64`) matches exactly the names `64 * k ..`, each calling its own
-    // function; `run` sends chunk `k` there.
+    // `run` finds a name's index in `RUN_NAMES` and sends it to chunk `index / 64`;
+    // chunk `k` matches exactly the names `64 * k ..`, each calling its own function.
+    assert!(
+        cli.contains("match RUN_NAMES.binary_search(&operation).map(|i| i / 64) {"),
+        "run does not find the chunk by the name's index"
+    );
     for (k, chunk) in names.chunks(64).enumerate() {
         assert!(
             cli.contains(&format!(
